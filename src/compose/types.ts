@@ -1,0 +1,88 @@
+import type { AnyStateMachine, EventObject, StateValue } from 'xstate';
+
+/**
+ * Payload variants of the environment events an actor may take. The machine
+ * decides which of them it offers in a given state (an event is offered only
+ * where the machine has a transition for it whose guard passes); this table
+ * only says which payloads exist. `[{}]` is an event without payload.
+ */
+export type EnvEvents = Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
+
+/**
+ * Kernel objects (dax_device, dev_pagemap, page, static key) react to calls and
+ * never finish; code paths (mount, truncate, DMA) are expected to reach a final
+ * state, and one that can no longer move while not final is deadlocked.
+ */
+export type ActorKind = 'object' | 'path';
+
+/** One actor instance of a system. */
+export interface ActorDecl {
+  /** Instance name, unique in its system: `fs0`, `pmem0.dax`, `page1`. */
+  readonly name: string;
+  readonly machine: AnyStateMachine;
+  readonly input?: unknown;
+  readonly kind: ActorKind;
+  readonly env?: EnvEvents;
+}
+
+/** The view of one actor that invariants read. */
+export interface ActorView {
+  readonly value: StateValue;
+  readonly context: any;
+  readonly tags: ReadonlySet<string>;
+  readonly done: boolean;
+  /** True when the actor is in the state at this dotted path (`'mounted'`, `'alive.locked'`). */
+  matches(path: string): boolean;
+}
+
+/** The whole system state, actor by actor, as invariants see it. */
+export type SystemView = (name: string) => ActorView;
+
+/** A state invariant: a predicate every reachable system state must satisfy. */
+export interface Invariant {
+  /** Stable id: `I7`, `safe`. */
+  readonly id: string;
+  /** The property in words, as the report prints it. */
+  readonly text: string;
+  readonly holds: (view: SystemView) => boolean;
+}
+
+/** A composed system: actors plus the properties that must hold over it. */
+export interface SystemDecl {
+  readonly actors: readonly ActorDecl[];
+  readonly invariants?: readonly Invariant[];
+  /** Report states where no step is possible and a code path has not finished (default true). */
+  readonly deadlock?: boolean;
+  /** Report waiting states from which the waiter can never finish waiting (default true). */
+  readonly progress?: boolean;
+  /**
+   * Groups of actor names that are interchangeable (identical machines and
+   * inputs up to their own names). Used only when symmetry reduction is on.
+   */
+  readonly symmetric?: readonly (readonly string[])[];
+}
+
+/** A size a scenario can be checked at (pages, filesystems, readers, users). */
+export interface SizeParam {
+  readonly name: string;
+  readonly description: string;
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** A named system a user checks: `daxspec check --scenario NAME`. */
+export interface Scenario<R extends string = string> {
+  readonly name: string;
+  readonly description: string;
+  /** Revisions this scenario applies to; empty for revision-independent models. */
+  readonly revisions: readonly R[];
+  readonly sizes: readonly SizeParam[];
+  build(revision: R | undefined, sizes: Readonly<Record<string, number>>): SystemDecl;
+}
+
+/** An event as the environment delivers it to one actor: one step of the system. */
+export interface StepLabel {
+  readonly actor: string;
+  readonly event: EventObject;
+}
