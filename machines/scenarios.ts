@@ -1,0 +1,5 @@
+import type { Scenario } from '../src/compose/types.ts';
+import type { Revision } from './revision.ts';
+
+/** The systems a user checks (daxspec list). machines/scenarios/*.ts define them; this list names them. */
+export const scenarios: Scenario<Revision>[] = [];
