@@ -42,12 +42,14 @@ const resolve = <T>(e: Expr<T>, args: Args): T => (typeof e === 'function' ? (e 
  * dereference, reported with the role and event names. The event is delivered within the same step,
  * after the caller's transition, and the composer stamps it with `from`, the caller's name.
  */
-export function call(role: string, to: Expr<string | null | undefined>, event: Expr<EventObject>) {
+// Typed `any` on purpose: an action built here must fit the `actions` of any `setup()`,
+// whatever its context and event types; sendTo's own inference pins them to EventObject.
+export function call(role: string, to: Expr<string | null | undefined>, event: Expr<EventObject>): any {
   return sendTo((args: Args) => address(resolve(to, args), role), (args: Args) => resolve(event, args));
 }
 
 /** Answers the actor whose call is being handled (the event's `from`). */
-export function reply(event: Expr<EventObject>) {
+export function reply(event: Expr<EventObject>): any {
   return sendTo((args: Args) => address(args.event.from as string, 'caller'), (args: Args) => resolve(event, args));
 }
 

@@ -1,0 +1,204 @@
+import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
+import { MemoryStateStore, type StateStore } from './stateStore.ts';
+import { findLostProgress, EdgeList } from './progress.ts';
+
+export type ViolationKind = 'invariant' | 'violation-state' | 'null-call' | 'unaccepted' | 'deadlock' | 'progress';
+
+/** A property that failed, with where its shortest counterexample ends. */
+export interface Finding {
+  /** Distinct property key: one finding per key. */
+  readonly key: string;
+  /** The property's id as reports show it: an invariant id, or the kind of kernel failure. */
+  readonly property: string;
+  readonly kind: ViolationKind;
+  readonly text: string;
+  readonly actor?: string;
+  /** The last stored state of the counterexample. */
+  readonly state: number;
+  /** For step violations: the failing step from `state` (label), not stored as a state. */
+  readonly step?: number;
+  /** Steps in the counterexample. */
+  readonly length: number;
+}
+
+export interface Progress {
+  readonly states: number;
+  readonly edges: number;
+  readonly queue: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+}
+
+export interface ExploreOptions {
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  readonly onProgress?: (p: Progress) => void;
+  readonly progressIntervalMs?: number;
+  /** Replace the in-memory store (a disk-backed one, say). */
+  readonly store?: StateStore;
+}
+
+export interface ExploreResult {
+  readonly system: System;
+  readonly store: StateStore;
+  /** False when a bound stopped the run: then "no finding" is not "holds". */
+  readonly complete: boolean;
+  readonly bound?: 'states' | 'depth';
+  readonly states: number;
+  readonly edges: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly findings: readonly Finding[];
+  /** Why progress was not checked, when it was not. */
+  readonly progressSkipped?: string;
+}
+
+/** Steps are labelled actor * LABEL_SPAN + offer index within that actor's offers. */
+export const LABEL_SPAN = 1 << 16;
+
+/**
+ * Exhaustive breadth-first exploration of a composed system. Every reachable
+ * state is checked against every invariant; each distinct failed property is
+ * kept with its first (hence shortest) counterexample.
+ */
+export function explore(system: System, options: ExploreOptions = {}): ExploreResult {
+  const started = performance.now();
+  const maxStates = options.maxStates ?? Infinity;
+  const maxDepth = options.maxDepth ?? Infinity;
+  const w = system.width;
+  const store = options.store ?? new MemoryStateStore(w);
+  const findings = new Map<string, Finding>();
+  const terminal = new Set<number>();
+  const waiting = system.actors.some((a) => hasTag(a.machine.root, 'waiting'));
+  const edges = system.checkProgress && waiting ? new EdgeList() : undefined;
+  const cur = new Int32Array(w);
+  const out = new Int32Array(w);
+  const hasInvariants = system.invariants.length > 0;
+
+  store.add(system.initial, -1, -1);
+  let head = 0;
+  let depth = 0;
+  let levelEnd = 1;
+  let edgeCount = 0;
+  let bound: 'states' | 'depth' | undefined;
+  let nextReport = started + (options.progressIntervalMs ?? 2000);
+
+  const note = (f: Finding): void => {
+    if (!findings.has(f.key)) findings.set(f.key, f);
+  };
+
+  while (head < store.count) {
+    if (head === levelEnd) {
+      depth++;
+      levelEnd = store.count;
+    }
+    const s = head++;
+    store.load(s, cur);
+
+    if (hasInvariants) {
+      const view = system.view(cur);
+      for (const inv of system.invariants) {
+        if (!inv.holds(view)) {
+          note({ key: `invariant:${inv.id}`, property: inv.id, kind: 'invariant', text: inv.text, state: s, length: depth });
+          terminal.add(s);
+        }
+      }
+      if (terminal.has(s)) continue;
+    }
+    if (depth >= maxDepth) {
+      bound ??= 'depth';
+      continue;
+    }
+    if (store.count >= maxStates) {
+      bound = 'states';
+      break;
+    }
+
+    let moved = false;
+    for (let a = 0; a < w; a++) {
+      const offers = system.actors[a].offers(cur[a]);
+      for (let o = 0; o < offers.length; o++) {
+        out.set(cur);
+        const r = system.step(out, a, o);
+        if (r === STEP_BLOCKED) continue;
+        moved = true;
+        edgeCount++;
+        const label = a * LABEL_SPAN + o;
+        if (r !== STEP_OK) {
+          const v = system.violation(r);
+          if (!v.continues) {
+            note({ key: v.key, property: propertyOf(v.kind), kind: v.kind, text: v.text, actor: v.actor, state: s, step: label, length: depth + 1 });
+            continue;
+          }
+          const at = store.add(out, s, label);
+          const index = at >= 0 ? at : -1 - at;
+          note({ key: v.key, property: propertyOf(v.kind), kind: v.kind, text: v.text, actor: v.actor, state: index, length: depth + 1 });
+          edges?.add(s, index);
+          continue;
+        }
+        const at = store.add(out, s, label);
+        edges?.add(s, at >= 0 ? at : -1 - at);
+      }
+    }
+    if (!moved && system.checkDeadlock) {
+      const stuck = system.unfinished(cur);
+      if (stuck >= 0) {
+        note({
+          key: 'deadlock',
+          property: 'deadlock',
+          kind: 'deadlock',
+          text: `no step is possible and ${system.names[stuck]} has not finished`,
+          actor: system.names[stuck],
+          state: s,
+          length: depth,
+        });
+      }
+    }
+
+    if (options.onProgress && (head & 0x3fff) === 0) {
+      const now = performance.now();
+      if (now >= nextReport) {
+        nextReport = now + (options.progressIntervalMs ?? 2000);
+        const seconds = (now - started) / 1000;
+        options.onProgress({ states: store.count, edges: edgeCount, queue: store.count - head, depth, seconds, statesPerSecond: store.count / seconds });
+      }
+    }
+  }
+
+  let progressSkipped: string | undefined;
+  if (edges) {
+    if (bound) progressSkipped = 'progress needs the whole graph; the run was bounded';
+    else for (const f of findLostProgress(system, store, edges, terminal)) note(f);
+  }
+
+  return {
+    system,
+    store,
+    complete: bound === undefined,
+    bound,
+    states: store.count,
+    edges: edgeCount,
+    depth,
+    seconds: (performance.now() - started) / 1000,
+    findings: [...findings.values()],
+    progressSkipped,
+  };
+}
+
+function propertyOf(kind: ViolationKind): string {
+  switch (kind) {
+    case 'null-call':
+      return 'null-deref';
+    case 'unaccepted':
+      return 'bad-call';
+    case 'violation-state':
+      return 'kernel-failure';
+    default:
+      return kind;
+  }
+}
+
+function hasTag(node: { tags: string[]; states: Record<string, any> }, tag: string): boolean {
+  return node.tags.includes(tag) || Object.values(node.states).some((c) => hasTag(c, tag));
+}

@@ -1,0 +1,103 @@
+import type { System } from '../compose/system.ts';
+import type { Finding } from './explore.ts';
+import type { StateStore } from './stateStore.ts';
+
+/** The explored graph's edges, kept only when a progress property needs them. */
+export class EdgeList {
+  count = 0;
+  private from = new Int32Array(1 << 12);
+  private to = new Int32Array(1 << 12);
+
+  add(from: number, to: number): void {
+    if (this.count === this.from.length) {
+      const f = new Int32Array(this.count * 2);
+      f.set(this.from);
+      this.from = f;
+      const t = new Int32Array(this.count * 2);
+      t.set(this.to);
+      this.to = t;
+    }
+    this.from[this.count] = from;
+    this.to[this.count] = to;
+    this.count++;
+  }
+
+  /** Predecessor lists in compressed form: preds of v are src[start[v] .. start[v+1]). */
+  reverse(states: number): { start: Int32Array; src: Int32Array } {
+    const start = new Int32Array(states + 1);
+    for (let i = 0; i < this.count; i++) start[this.to[i] + 1]++;
+    for (let v = 0; v < states; v++) start[v + 1] += start[v];
+    const fill = start.slice(0, states);
+    const src = new Int32Array(this.count);
+    for (let i = 0; i < this.count; i++) src[fill[this.to[i]]++] = this.from[i];
+    return { start, src };
+  }
+}
+
+export function depthOf(store: StateStore, index: number): number {
+  let d = 0;
+  for (let s = index; store.parent(s) >= 0; s = store.parent(s)) d++;
+  return d;
+}
+
+/**
+ * Progress: from every reachable state where an actor waits, some state where it
+ * no longer waits must stay reachable. A waiter whose wake-up was lost fails this
+ * even while other actors keep moving (so no deadlock shows). Backward search from
+ * the states where the actor does not wait marks every state that can still get there.
+ */
+export function findLostProgress(system: System, store: StateStore, edges: EdgeList, terminal: ReadonlySet<number>): Finding[] {
+  const n = store.count;
+  const { start, src } = edges.reverse(n);
+  const vec = new Int32Array(system.width);
+  const findings: Finding[] = [];
+  const queue = new Int32Array(n);
+  system.actors.forEach((actor, a) => {
+    const waits = new Uint8Array(n);
+    let any = false;
+    for (let s = 0; s < n; s++) {
+      store.load(s, vec);
+      if (actor.view(vec[a]).tags.has('waiting')) {
+        waits[s] = 1;
+        any = true;
+      }
+    }
+    if (!any) return;
+    const canFinish = new Uint8Array(n);
+    let head = 0;
+    let tail = 0;
+    for (let s = 0; s < n; s++) {
+      if (!waits[s]) {
+        canFinish[s] = 1;
+        queue[tail++] = s;
+      }
+    }
+    while (head < tail) {
+      const v = queue[head++];
+      for (let i = start[v]; i < start[v + 1]; i++) {
+        const u = src[i];
+        if (!canFinish[u]) {
+          canFinish[u] = 1;
+          queue[tail++] = u;
+        }
+      }
+    }
+    for (let s = 0; s < n; s++) {
+      if (waits[s] && !canFinish[s] && !terminal.has(s)) {
+        store.load(s, vec);
+        const where = JSON.stringify(actor.view(vec[a]).value);
+        findings.push({
+          key: `progress:${actor.machine.id}`,
+          property: 'progress',
+          kind: 'progress',
+          text: `${actor.name} waits in ${where} and can never be woken`,
+          actor: actor.name,
+          state: s,
+          length: depthOf(store, s),
+        });
+        return;
+      }
+    }
+  });
+  return findings;
+}

@@ -1,0 +1,122 @@
+/**
+ * The visited set and the BFS frontier in one: states are stored in discovery
+ * order, so the frontier is the range [next unexpanded, count). Vectors live
+ * packed in one typed array; an open-addressing table maps them to indices.
+ * This is the interface a disk-backed or distributed store would implement.
+ */
+export interface StateStore {
+  readonly width: number;
+  readonly count: number;
+  /** Adds `vec` reached from `parent` by step `label`; returns its index, or -1 - index if already known. */
+  add(vec: Int32Array, parent: number, label: number): number;
+  /** Copies state `index` into `out`. */
+  load(index: number, out: Int32Array): void;
+  parent(index: number): number;
+  label(index: number): number;
+  /** Bytes held, for the report. */
+  bytes(): number;
+}
+
+const EMPTY = -1;
+
+function hashVector(v: Int32Array, from: number, width: number): number {
+  let h = 0x9e3779b9 | 0;
+  for (let i = 0; i < width; i++) {
+    let k = Math.imul(v[from + i], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** In-memory store: the embedded default. */
+export class MemoryStateStore implements StateStore {
+  count = 0;
+  private vectors: Int32Array;
+  private parents: Int32Array;
+  private labels: Int32Array;
+  private slots: Int32Array;
+  private mask: number;
+
+  constructor(readonly width: number, capacity = 1 << 12) {
+    this.vectors = new Int32Array(capacity * width);
+    this.parents = new Int32Array(capacity);
+    this.labels = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity * 2).fill(EMPTY);
+    this.mask = capacity * 2 - 1;
+  }
+
+  add(vec: Int32Array, parent: number, label: number): number {
+    const w = this.width;
+    let slot = hashVector(vec, 0, w) & this.mask;
+    for (;;) {
+      const at = this.slots[slot];
+      if (at === EMPTY) break;
+      const base = at * w;
+      let same = true;
+      for (let i = 0; i < w; i++) {
+        if (this.vectors[base + i] !== vec[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return -1 - at;
+      slot = (slot + 1) & this.mask;
+    }
+    const index = this.count;
+    if (index === this.parents.length) {
+      this.grow();
+      return this.add(vec, parent, label);
+    }
+    this.vectors.set(vec, index * w);
+    this.parents[index] = parent;
+    this.labels[index] = label;
+    this.slots[slot] = index;
+    this.count = index + 1;
+    return index;
+  }
+
+  load(index: number, out: Int32Array): void {
+    const base = index * this.width;
+    for (let i = 0; i < this.width; i++) out[i] = this.vectors[base + i];
+  }
+
+  parent(index: number): number {
+    return this.parents[index];
+  }
+
+  label(index: number): number {
+    return this.labels[index];
+  }
+
+  bytes(): number {
+    return this.vectors.byteLength + this.parents.byteLength + this.labels.byteLength + this.slots.byteLength;
+  }
+
+  private grow(): void {
+    const capacity = this.parents.length * 2;
+    const w = this.width;
+    const vectors = new Int32Array(capacity * w);
+    vectors.set(this.vectors);
+    this.vectors = vectors;
+    const parents = new Int32Array(capacity);
+    parents.set(this.parents);
+    this.parents = parents;
+    const labels = new Int32Array(capacity);
+    labels.set(this.labels);
+    this.labels = labels;
+    this.slots = new Int32Array(capacity * 2).fill(EMPTY);
+    this.mask = capacity * 2 - 1;
+    for (let i = 0; i < this.count; i++) {
+      let slot = hashVector(this.vectors, i * w, w) & this.mask;
+      while (this.slots[slot] !== EMPTY) slot = (slot + 1) & this.mask;
+      this.slots[slot] = i;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import type { EventObject, StateValue } from 'xstate';
+import { canonicalJson } from '../compose/events.ts';
+import { STEP_BLOCKED, type DeliveryRecord, type System } from '../compose/system.ts';
+import { LABEL_SPAN, type Finding } from './explore.ts';
+import type { StateStore } from './stateStore.ts';
+
+/** One delivery within a step: who called whom with what, and the kernel function that ran. */
+export interface CallRecord {
+  readonly actor: string;
+  readonly from?: string;
+  readonly event: EventObject;
+  readonly fn?: string;
+  readonly src?: string;
+  readonly description?: string;
+  readonly fate: 'taken' | 'blocked' | 'unaccepted';
+}
+
+/** What a step changed in one actor. */
+export interface Change {
+  readonly actor: string;
+  readonly before: StateValue;
+  readonly after: StateValue;
+  /** Context fields that changed: [key, before, after]. */
+  readonly context: readonly (readonly [string, unknown, unknown])[];
+}
+
+export interface TraceStep {
+  /** 1-based, as the text shows it. */
+  readonly index: number;
+  readonly actor: string;
+  readonly event: EventObject;
+  readonly calls: readonly CallRecord[];
+  readonly changes: readonly Change[];
+}
+
+/** A path from the initial state: the states visited and the steps between them. */
+export interface Trace {
+  readonly states: readonly Int32Array[];
+  readonly steps: readonly TraceStep[];
+}
+
+/** The path of stored states from the initial state to `index`. */
+export function pathTo(store: StateStore, index: number): number[] {
+  const path: number[] = [];
+  for (let s = index; s >= 0; s = store.parent(s)) path.push(s);
+  return path.reverse();
+}
+
+/** Rebuilds a finding's counterexample by replaying its labels through the memoized step relation. */
+export function traceOf(system: System, store: StateStore, finding: Finding): Trace {
+  const path = pathTo(store, finding.state);
+  const labels = path.slice(1).map((s) => store.label(s));
+  if (finding.step !== undefined) labels.push(finding.step);
+  return replayLabels(system, labels);
+}
+
+/** Replays step labels (actor * LABEL_SPAN + offer) from the initial state, recording every delivery. */
+export function replayLabels(system: System, labels: readonly number[]): Trace {
+  const states: Int32Array[] = [system.initial.slice()];
+  const steps: TraceStep[] = [];
+  let cur: Int32Array = system.initial.slice();
+  labels.forEach((label, i) => {
+    const actor = Math.floor(label / LABEL_SPAN);
+    const offer = label % LABEL_SPAN;
+    const next = cur.slice();
+    const record: DeliveryRecord[] = [];
+    const r = system.step(next, actor, offer, record);
+    if (r === STEP_BLOCKED) throw new Error(`internal: step ${i + 1} of a stored trace is blocked on replay`);
+    steps.push(describeStep(system, i + 1, cur, next, record));
+    states.push(next);
+    cur = next;
+  });
+  return { states, steps };
+}
+
+export function describeStep(system: System, index: number, before: Int32Array, after: Int32Array, record: readonly DeliveryRecord[]): TraceStep {
+  const calls: CallRecord[] = record.map((r) => {
+    const t = r.delivery.taken[0];
+    return {
+      actor: system.names[r.actor],
+      from: r.from === undefined ? undefined : system.names[r.from],
+      event: stripSender(system.events.get(r.delivery.event)),
+      fn: t?.fn,
+      src: t?.src,
+      description: t?.description,
+      fate: r.delivery.fate,
+    };
+  });
+  const changes: Change[] = [];
+  for (let a = 0; a < system.width; a++) {
+    if (before[a] === after[a]) continue;
+    const b = system.actors[a].view(before[a]);
+    const n = system.actors[a].view(after[a]);
+    changes.push({ actor: system.names[a], before: b.value, after: n.value, context: contextDiff(b.context, n.context) });
+  }
+  return { index, actor: calls[0].actor, event: calls[0].event, calls, changes };
+}
+
+function stripSender(e: EventObject): EventObject {
+  const { from: _from, ...rest } = e as EventObject & { from?: string };
+  return rest as EventObject;
+}
+
+function contextDiff(a: any, b: any): [string, unknown, unknown][] {
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return canonicalJson(a) === canonicalJson(b) ? [] : [['', a, b]];
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  return keys.filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k])).map((k) => [k, a[k], b[k]]);
+}

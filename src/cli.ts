@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT } from './check/check.ts';
+import { ModelError } from './compose/errors.ts';
+import { runCheck } from './cli/check.ts';
+import { runList } from './cli/list.ts';
+import { count } from './cli/options.ts';
+import { runReplay } from './cli/replay.ts';
+import { sizeNames } from './registry.ts';
+
+const EXIT_HELP = `
+Exit status:
+  0  every property holds (or the command did its job)
+  1  a property is violated
+  2  bad input: an unknown scenario, option or size, an unreadable file, a machine that is not pure
+  3  stopped at a bound (--max-states, --max-depth) without a violation: the run is not complete`;
+
+function program(): Command {
+  const p = new Command('daxspec')
+    .description('Model-check the Linux DAX lifecycle protocols, specified as composed XState machines, in every kernel revision.')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_HELP);
+
+  const check = p
+    .command('check')
+    .description('explore every reachable interleaving of a scenario and check every property')
+    .option('-s, --scenario <name>', 'the scenario to check (see daxspec list)')
+    .option('-r, --revision <rev>', 'the kernel revision (default: every revision the scenario has)')
+    .option('-a, --all', 'the bug matrix: every scenario in every revision at default sizes')
+    .option('--max-states <n>', 'stop after this many distinct states (the run is then bounded, exit 3)', count('max-states', 1))
+    .option('--max-depth <n>', 'do not explore past this many steps (bounded, exit 3)', count('max-depth', 0))
+    .option('--json', 'print the report as JSON on stdout')
+    .option('--itf <file>', 'write each counterexample as an ITF trace (.itf.json, the trace format of Apalache and Quint)')
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText('after', '\nExamples:\n  daxspec check --scenario percpu-ref --users 4\n  daxspec check --all --json\n' + EXIT_HELP);
+  for (const name of sizeNames()) check.addOption(new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it)`).argParser(count(name)));
+  check.action((opts) => {
+    process.exitCode = runCheck(opts);
+  });
+
+  p.command('list')
+    .description('the scenarios, revisions and properties there are')
+    .option('--json', 'as JSON')
+    .action((opts) => {
+      process.exitCode = runList(opts);
+    });
+
+  p.command('replay')
+    .description('replay an ITF trace against the machines and say where it diverges')
+    .argument('<file>', 'an .itf.json trace written by daxspec check --itf (or another tool, with the same variables)')
+    .option('-s, --scenario <name>', 'the scenario, when the trace does not name it')
+    .option('-r, --revision <rev>', 'the revision, when the trace does not name it')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExit status: 0 replays without a violation, 1 replays into a violation, 2 diverges or cannot be read.')
+    .action((file, opts) => {
+      process.exitCode = runReplay(file, opts);
+    });
+
+  p.exitOverride();
+  p.commands.forEach((c) => c.exitOverride());
+  return p;
+}
+
+export function main(argv: string[]): void {
+  try {
+    program().parse(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is bad input.
+      process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : EXIT.badInput;
+      return;
+    }
+    if (e instanceof ModelError) {
+      process.stderr.write(`daxspec: ${e.message}\n`);
+      process.exitCode = EXIT.badInput;
+      return;
+    }
+    process.stderr.write(`daxspec: internal error: ${(e as Error).message}\n`);
+    if (process.env.DAXSPEC_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    process.exitCode = 4;
+  }
+}
+
+main(process.argv);

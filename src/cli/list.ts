@@ -1,0 +1,44 @@
+import { REVISION_TEXT, type Revision } from '../../machines/revision.ts';
+import { REVISIONS, SCENARIOS } from '../registry.ts';
+
+/** Property kinds the checker reports besides the scenarios' own invariants. */
+export const BUILTIN_PROPERTIES: readonly { id: string; text: string }[] = [
+  { id: 'kernel-failure', text: 'an actor entered a state tagged violation (an oops, a WARN, a use after free, in the kernel\'s words)' },
+  { id: 'null-deref', text: 'a kernel function was called on a NULL object' },
+  { id: 'bad-call', text: 'a kernel function was called on an object in a state that has no handler for it' },
+  { id: 'deadlock', text: 'no step is possible while a code path has not finished' },
+  { id: 'progress', text: 'an actor waits in a state from which no wake-up can ever come' },
+];
+
+/** `daxspec list`: the scenarios, revisions and properties there are. */
+export function runList(args: { json?: boolean }): number {
+  const invariants = new Map<string, string>();
+  for (const s of SCENARIOS) {
+    for (const rev of s.revisions.length ? s.revisions : [undefined]) {
+      const sizes = Object.fromEntries(s.sizes.map((p) => [p.name, p.default]));
+      for (const inv of s.build(rev, sizes).invariants ?? []) if (!invariants.has(inv.id)) invariants.set(inv.id, inv.text);
+    }
+  }
+  const properties = [...[...invariants].map(([id, text]) => ({ id, text })).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })), ...BUILTIN_PROPERTIES];
+  if (args.json) {
+    const out = {
+      scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description, revisions: s.revisions, sizes: s.sizes })),
+      revisions: REVISIONS.map((r) => ({ name: r, text: REVISION_TEXT[r as Revision] })),
+      properties,
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    return 0;
+  }
+  const lines = ['Scenarios:'];
+  for (const s of SCENARIOS) {
+    lines.push(`  ${s.name}  ${s.description}`);
+    lines.push(`      revisions: ${s.revisions.length ? s.revisions.join(', ') : '(any: revision-independent)'}`);
+    if (s.sizes.length) lines.push(`      sizes: ${s.sizes.map((p) => `--${p.name} ${p.min}..${p.max} (default ${p.default}): ${p.description}`).join('; ')}`);
+  }
+  lines.push('', 'Revisions:');
+  for (const r of REVISIONS) lines.push(`  ${r.padEnd(6)} ${REVISION_TEXT[r as Revision]}`);
+  lines.push('', 'Properties:');
+  for (const p of properties) lines.push(`  ${p.id.padEnd(15)} ${p.text}`);
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}

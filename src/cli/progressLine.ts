@@ -1,0 +1,16 @@
+import type { Progress } from '../check/explore.ts';
+
+const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+/** A progress line on stderr: overwritten in place on a terminal, one line per report otherwise. */
+export function progressPrinter(label: string): (p: Progress) => void {
+  const tty = process.stderr.isTTY;
+  return (p) => {
+    const line = `${label}: ${n(p.states)} states (${n(p.statesPerSecond)}/s), ${n(p.edges)} transitions, queue ${n(p.queue)}, depth ${p.depth}, ${p.seconds.toFixed(1)} s`;
+    process.stderr.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
+  };
+}
+
+export function clearProgress(): void {
+  if (process.stderr.isTTY) process.stderr.write('\r\u001b[K');
+}

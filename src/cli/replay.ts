@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { EXIT, resolveRevision, resolveSizes } from '../check/check.ts';
+import type { ItfTrace } from '../check/itf.ts';
+import { replayItf } from '../check/replay.ts';
+import { ModelError } from '../compose/errors.ts';
+import { System } from '../compose/system.ts';
+import { findScenario } from '../registry.ts';
+
+/**
+ * `daxspec replay FILE`: replays an ITF trace (ours, or another tool's with the same
+ * variables) against the machines. Exit 1 when it reaches a violation, 0 when it
+ * replays without one, 2 when it diverges or cannot be read.
+ */
+export function runReplay(file: string, args: { scenario?: string; revision?: string; json?: boolean }): number {
+  let itf: ItfTrace;
+  try {
+    itf = JSON.parse(readFileSync(file, 'utf8')) as ItfTrace;
+  } catch (e) {
+    throw new ModelError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(e as Error).message})`}`);
+  }
+  if (!itf || !Array.isArray(itf.states) || itf.states.length === 0) throw new ModelError(`${file}: not an ITF trace (no states)`);
+  const origin = itf['#meta']?.daxspec;
+  const name = args.scenario ?? origin?.scenario;
+  if (!name) throw new ModelError(`${file}: the trace does not say its scenario; pass --scenario`);
+  const scenario = findScenario(name);
+  const revision = resolveRevision(scenario, args.revision ?? origin?.revision ?? undefined);
+  const sizes = resolveSizes(scenario, origin?.sizes ?? {});
+  const system = new System(scenario.build(revision, sizes));
+  const r = replayItf(system, itf);
+  if (args.json) process.stdout.write(JSON.stringify({ file, scenario: name, revision: revision ?? null, ...r }, null, 2) + '\n');
+  else {
+    const where = `${name}${revision ? ` @ ${revision}` : ''}`;
+    if (r.divergence) process.stdout.write(`${file}: diverges from ${where} at step ${r.divergence.step} of ${r.total}: ${r.divergence.message}\n`);
+    else process.stdout.write(`${file}: replays exactly on ${where} (${r.matched} steps)${r.violation ? `, ending in: ${r.violation}` : ''}\n`);
+  }
+  if (r.divergence) return EXIT.badInput;
+  return r.violation ? EXIT.violated : EXIT.holds;
+}

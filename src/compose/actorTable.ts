@@ -1,0 +1,299 @@
+import {
+  createActor,
+  getNextTransitions,
+  matchesState,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type AnyStateNode,
+  type EventObject,
+} from 'xstate';
+import { canonicalJson, type EventTable } from './events.ts';
+import { ModelError } from './errors.ts';
+import { addressOf } from './messages.ts';
+import { assertPlainData, assertPureAction, assertStaticallyPure } from './purity.ts';
+import type { ActorDecl, ActorView } from './types.ts';
+
+/** Target index of a call on a NULL pointer. */
+export const NULL_TARGET = -1;
+
+export interface Send {
+  /** Actor index, or NULL_TARGET. */
+  readonly to: number;
+  readonly toName: string;
+  /** What the target is (`dax_device`), as the caller named it. */
+  readonly role: string;
+  /** Interned event, stamped with the sender's name. */
+  readonly event: number;
+}
+
+/** What one transition of a machine says about itself, for traces. */
+export interface TransitionInfo {
+  readonly source: string;
+  readonly fn?: string;
+  readonly src?: string;
+  readonly description?: string;
+}
+
+/**
+ * The fate of one event in one actor state:
+ * taken; blocked (transitions exist, every guard fails: the kernel would sleep);
+ * unaccepted (no transition at all: the kernel called into an object in a state where that is a bug).
+ */
+export type Fate = 'taken' | 'blocked' | 'unaccepted';
+
+export interface Delivery {
+  readonly event: number;
+  readonly fate: Fate;
+  readonly next: number;
+  readonly sends: readonly Send[];
+  /** `sends` flattened as [to, event, to, event, ...] for the product loop. */
+  readonly sendVector: Int32Array;
+  readonly taken: readonly TransitionInfo[];
+  /** The text of the `violation`-tagged state this delivery enters, if any. */
+  readonly violation?: string;
+  /** What the state that could not take the event says such a call means. */
+  readonly unaccepted?: string;
+}
+
+export interface ActorTableOptions {
+  /** Refuse an actor with more distinct snapshots than this: its context grows without bound. */
+  readonly maxSnapshots: number;
+  /** Re-run this many transitions per actor and compare, to catch nondeterministic machines. */
+  readonly determinismSamples: number;
+}
+
+/**
+ * One actor of a system: its distinct snapshots interned to small integers and
+ * its transitions memoized, so XState runs once per distinct (snapshot, event).
+ */
+export class ActorTable {
+  readonly name: string;
+  readonly machine: AnyStateMachine;
+  readonly decl: ActorDecl;
+  readonly initial: number;
+  private readonly snapshots: AnyMachineSnapshot[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly views: (ActorView | undefined)[] = [];
+  private readonly offerMemo: (readonly Delivery[] | undefined)[] = [];
+  private readonly deliverMemo: (Map<number, Delivery> | undefined)[] = [];
+  private readonly scope: any;
+  private readonly actions: { type: string; params?: any }[] = [];
+  private checked = 0;
+  private readonly nullRoles = new Map<number, string>();
+
+  constructor(
+    decl: ActorDecl,
+    private readonly events: EventTable,
+    private readonly resolve: (name: string) => number,
+    private readonly options: ActorTableOptions,
+  ) {
+    this.name = decl.name;
+    this.machine = decl.machine;
+    this.decl = decl;
+    assertStaticallyPure(this.name, this.machine);
+    // One inert scope for all transitions: xstate's own `transition()` builds an
+    // actor per call, which costs more than the transition itself.
+    const self = createActor(this.machine, { input: decl.input as any });
+    this.scope = {
+      self,
+      defer: () => {},
+      id: '',
+      logger: () => {},
+      sessionId: '',
+      stopChild: () => {},
+      system: self.system,
+      emit: () => {},
+      actionExecutor: (a: { type: string; params?: unknown }) => this.actions.push(a),
+    };
+    this.actions.length = 0;
+    const first = this.machine.getInitialSnapshot(this.scope, decl.input);
+    this.assertHealthy(first, 'its initial state');
+    const initialSends = this.collectSends();
+    if (initialSends.length > 0) {
+      throw new ModelError(`actor ${this.name}: its initial state sends ${this.events.get(initialSends[0].event).type}; start actors quiet and let an event begin the work`);
+    }
+    this.initial = this.intern(first);
+  }
+
+  get size(): number {
+    return this.snapshots.length;
+  }
+
+  /** What this actor called the NULL target it sent `event` to (`dax_device`). */
+  sendsTo(event: number): string {
+    return this.nullRoles.get(event) ?? 'pointer';
+  }
+
+  snapshot(id: number): AnyMachineSnapshot {
+    return this.snapshots[id];
+  }
+
+  /** The view invariants read; built once per snapshot. */
+  view(id: number): ActorView {
+    let v = this.views[id];
+    if (!v) {
+      const s = this.snapshots[id];
+      const tags = new Set<string>(s.tags);
+      v = Object.freeze({
+        value: s.value,
+        context: s.context,
+        tags,
+        done: s.status === 'done',
+        matches: (path: string) => matchesState(path, s.value),
+      });
+      this.views[id] = v;
+    }
+    return v;
+  }
+
+  /** Environment events this actor takes in state `id`, each already delivered. */
+  offers(id: number): readonly Delivery[] {
+    let o = this.offerMemo[id];
+    if (!o) {
+      const list: Delivery[] = [];
+      for (const [type, variants] of Object.entries(this.decl.env ?? {})) {
+        for (const payload of variants) {
+          const d = this.deliver(id, this.events.intern({ ...payload, type }));
+          if (d.fate === 'taken') list.push(d);
+        }
+      }
+      o = this.offerMemo[id] = list;
+    }
+    return o;
+  }
+
+  /** The memoized fate of event `event` in state `id`. */
+  deliver(id: number, event: number): Delivery {
+    let m = this.deliverMemo[id];
+    if (!m) m = this.deliverMemo[id] = new Map();
+    let d = m.get(event);
+    if (!d) {
+      d = this.compute(id, event);
+      m.set(event, d);
+    }
+    return d;
+  }
+
+  private compute(id: number, eventId: number): Delivery {
+    const snapshot = this.snapshots[id];
+    const event = this.events.get(eventId);
+    const selected = this.machine.getTransitionData(snapshot as any, event as any);
+    if (selected.length === 0) {
+      const exists = getNextTransitions(snapshot).some((t) => t.eventType === event.type || t.eventType === '*');
+      return exists
+        ? this.stay(id, eventId, 'blocked')
+        : this.stay(id, eventId, 'unaccepted', this.stateMeta(snapshot, 'unaccepted'));
+    }
+    const [next, sends] = this.run(snapshot, event);
+    if (this.checked < this.options.determinismSamples) {
+      this.checked++;
+      const [again, sendsAgain] = this.run(snapshot, event);
+      if (this.key(again) !== this.key(next) || canonicalJson(sendsAgain) !== canonicalJson(sends)) {
+        throw new ModelError(`actor ${this.name}: event ${event.type} in state ${JSON.stringify(snapshot.value)} gives different results on two runs; machines must be deterministic`);
+      }
+    }
+    const violation = next.hasTag('violation') ? this.stateText(next, 'violation') : undefined;
+    return {
+      event: eventId,
+      fate: 'taken',
+      next: this.intern(next),
+      sends,
+      sendVector: Int32Array.from(sends.flatMap((s) => [s.to, s.event])),
+      taken: selected.map((t) => ({
+        source: t.source.id,
+        fn: (t.meta as { fn?: string } | undefined)?.fn,
+        src: (t.meta as { src?: string } | undefined)?.src,
+        description: t.description,
+      })),
+      violation,
+    };
+  }
+
+  private stay(id: number, eventId: number, fate: Fate, unaccepted?: string): Delivery {
+    return { event: eventId, fate, next: id, sends: [], sendVector: new Int32Array(0), taken: [], unaccepted };
+  }
+
+  private run(snapshot: AnyMachineSnapshot, event: EventObject): [AnyMachineSnapshot, Send[]] {
+    this.actions.length = 0;
+    const next = this.machine.transition(snapshot as any, event as any, this.scope) as AnyMachineSnapshot;
+    this.assertHealthy(next, `event ${event.type}`);
+    return [next, this.collectSends()];
+  }
+
+  private collectSends(): Send[] {
+    const sends: Send[] = [];
+    for (const action of this.actions) {
+      assertPureAction(this.name, action);
+      if (action.type !== 'xstate.sendTo') continue;
+      const address = addressOf(action.params.to);
+      if (!address) {
+        throw new ModelError(`actor ${this.name}: sendTo must name its target with call() or reply(), not an actor reference`);
+      }
+      const to = address.null ? NULL_TARGET : this.resolve(address.id);
+      const event = this.events.intern({ ...(action.params.event as EventObject), from: this.name } as EventObject);
+      if (to === NULL_TARGET) this.nullRoles.set(event, address.role);
+      sends.push({ to, toName: address.id, role: address.role, event });
+    }
+    this.actions.length = 0;
+    return sends;
+  }
+
+  private assertHealthy(s: AnyMachineSnapshot, during: string): void {
+    if (s.status === 'error') {
+      const err = s.error instanceof Error ? s.error.message : String(s.error);
+      throw new ModelError(`actor ${this.name}: machine threw during ${during}: ${err}`);
+    }
+    if (Object.keys(s.children).length > 0) {
+      throw new ModelError(`actor ${this.name}: machine spawned a child actor; compose actors in the scenario instead`);
+    }
+  }
+
+  /** Identity of a snapshot: value, context, history and status; two equal keys have the same futures. */
+  private key(s: AnyMachineSnapshot): string {
+    const history: Record<string, string[]> = {};
+    for (const [k, nodes] of Object.entries((s as any).historyValue as Record<string, AnyStateNode[]>)) {
+      history[k] = nodes.map((n) => n.id);
+    }
+    return canonicalJson([s.value, s.context, history, s.status]);
+  }
+
+  private intern(s: AnyMachineSnapshot): number {
+    const key = this.key(s);
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      assertPlainData(this.name, s.context);
+      id = this.snapshots.length;
+      if (id >= this.options.maxSnapshots) this.refuseGrowth(s);
+      this.snapshots.push(s);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  private refuseGrowth(s: AnyMachineSnapshot): never {
+    const first = this.snapshots[0].context ?? {};
+    const grown = Object.keys(s.context ?? {}).filter((k) => canonicalJson(s.context[k]) !== canonicalJson(first[k]));
+    throw new ModelError(
+      `actor ${this.name}: more than ${this.options.maxSnapshots} distinct states; its context grows without bound` +
+        (grown.length ? ` (${grown.map((k) => `context.${k} = ${JSON.stringify(s.context[k]).slice(0, 40)}`).join(', ')})` : '') +
+        `; bound it in the machine or raise --max-actor-states`,
+    );
+  }
+
+  private activeNodes(s: AnyMachineSnapshot): AnyStateNode[] {
+    return (s as any)._nodes as AnyStateNode[];
+  }
+
+  private stateText(s: AnyMachineSnapshot, tag: string): string {
+    const node = this.activeNodes(s).filter((n) => n.tags.includes(tag)).pop();
+    return node?.description ?? node?.key ?? JSON.stringify(s.value);
+  }
+
+  private stateMeta(s: AnyMachineSnapshot, key: string): string | undefined {
+    for (const node of [...this.activeNodes(s)].reverse()) {
+      const v = (node.meta as Record<string, unknown> | undefined)?.[key];
+      if (typeof v === 'string') return v;
+    }
+    return undefined;
+  }
+}

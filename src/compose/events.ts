@@ -1,0 +1,42 @@
+import type { EventObject } from 'xstate';
+
+/** Canonical JSON: object keys sorted, so equal events intern to one id whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
+      : v,
+  );
+}
+
+/**
+ * Events of one system, interned to small integers so that memo tables and the
+ * product loop key on numbers rather than on objects.
+ */
+export class EventTable {
+  readonly events: EventObject[] = [];
+  private readonly ids = new Map<string, number>();
+
+  intern(event: EventObject): number {
+    const key = canonicalJson(event);
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.events.length;
+      this.events.push(Object.freeze({ ...event }));
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  get(id: number): EventObject {
+    return this.events[id];
+  }
+}
+
+/** `fs_dax_release(from: fs0, owner: 1)`: an event as a reader of the kernel expects to see it. */
+export function formatEvent(event: EventObject, withSender = false): string {
+  const args = Object.entries(event)
+    .filter(([k]) => k !== 'type' && (withSender || k !== 'from'))
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return args.length ? `${event.type}(${args.join(', ')})` : event.type;
+}

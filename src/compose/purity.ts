@@ -1,0 +1,53 @@
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { ModelError } from './errors.ts';
+
+/**
+ * Refuses machines the checker cannot explore faithfully: timers (`after`) and
+ * invocations make behaviour depend on something other than the events the
+ * environment offers.
+ */
+export function assertStaticallyPure(actor: string, machine: AnyStateMachine): void {
+  const visit = (node: AnyStateNode): void => {
+    if (node.after.length > 0) {
+      throw new ModelError(`actor ${actor}: state '${node.id}' has a delayed transition (after); machines must be untimed, offer the timeout as an event`);
+    }
+    if (node.invoke.length > 0) {
+      throw new ModelError(`actor ${actor}: state '${node.id}' invokes '${node.invoke[0].src}'; machines must not invoke actors or promises, compose them as actors`);
+    }
+    for (const child of Object.values(node.states)) visit(child);
+  };
+  visit(machine.root);
+}
+
+/** Built-in XState actions that have no effect outside the snapshot (or are routed by the composer). */
+const ALLOWED_ACTIONS = new Set(['xstate.sendTo', 'xstate.raise', 'xstate.log', 'xstate.cancel']);
+
+/** Refuses an executed action that would be a side effect. */
+export function assertPureAction(actor: string, action: { type: string; params?: unknown }): void {
+  if (!ALLOWED_ACTIONS.has(action.type)) {
+    throw new ModelError(`actor ${actor}: action '${action.type}' is a side effect; machines must be pure (use assign, raise, call or reply)`);
+  }
+  const delay = (action.params as { delay?: unknown } | undefined)?.delay;
+  if (delay !== undefined) {
+    throw new ModelError(`actor ${actor}: action '${action.type}' is delayed; machines must be untimed`);
+  }
+}
+
+/** Context must be plain data: it is part of a state's identity, compared as JSON. */
+export function assertPlainData(actor: string, value: unknown, path = 'context'): void {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ModelError(`actor ${actor}: ${path} is ${value}; context must be plain finite data`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => assertPlainData(actor, v, `${path}[${i}]`));
+    return;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) assertPlainData(actor, v, `${path}.${k}`);
+    return;
+  }
+  const kind = typeof value === 'object' ? (value as object).constructor?.name ?? 'object' : typeof value;
+  throw new ModelError(`actor ${actor}: ${path} holds a ${kind}; context must be plain JSON data`);
+}

@@ -1,0 +1,182 @@
+import { ActorTable, NULL_TARGET, type ActorTableOptions, type Delivery } from './actorTable.ts';
+import { ModelError } from './errors.ts';
+import { EventTable } from './events.ts';
+import type { ActorView, Invariant, SystemDecl, SystemView } from './types.ts';
+
+/** Something the kernel must never do, found on a step (as opposed to an invariant over a state). */
+export interface StepViolation {
+  /** Distinct property: the same failure reached by another instance is the same property. */
+  readonly key: string;
+  readonly kind: 'violation-state' | 'null-call' | 'unaccepted';
+  readonly actor: string;
+  readonly text: string;
+  /** Whether exploration goes on from the resulting state (a WARN does; an oops does not). */
+  readonly continues: boolean;
+}
+
+/** What one delivery within a step did, for traces. */
+export interface DeliveryRecord {
+  readonly actor: number;
+  readonly from?: number;
+  readonly delivery: Delivery;
+  readonly before: number;
+}
+
+export const STEP_OK = 0;
+export const STEP_BLOCKED = -1;
+
+/** Longest chain of calls one step may make before it is judged not to terminate. */
+const MAX_CASCADE = 10_000;
+
+export const DEFAULT_TABLE_OPTIONS: ActorTableOptions = { maxSnapshots: 2_000_000, determinismSamples: 2_000 };
+
+/**
+ * A composed system: actor tables, the initial state vector, and the step
+ * relation over state vectors. A system state is an Int32Array holding each
+ * actor's interned snapshot id; after warm-up a step touches no XState object.
+ */
+export class System {
+  readonly events = new EventTable();
+  readonly actors: ActorTable[];
+  readonly names: string[];
+  readonly index = new Map<string, number>();
+  readonly width: number;
+  readonly initial: Int32Array;
+  readonly invariants: readonly Invariant[];
+  readonly checkDeadlock: boolean;
+  readonly checkProgress: boolean;
+  /** Indices of code-path actors: the ones that must finish. */
+  readonly paths: number[];
+  readonly violations: StepViolation[] = [];
+  private readonly violationIds = new Map<string, number>();
+  /** FIFO of pending calls within a step, as [sender, to, event] triples; reused across steps. */
+  private readonly queue = new Int32Array(MAX_CASCADE * 3);
+
+  constructor(readonly decl: SystemDecl, options: Partial<ActorTableOptions> = {}) {
+    if (decl.actors.length === 0) throw new ModelError('the system has no actors');
+    decl.actors.forEach((a, i) => {
+      if (this.index.has(a.name)) throw new ModelError(`two actors are named ${a.name}`);
+      this.index.set(a.name, i);
+    });
+    const opts = { ...DEFAULT_TABLE_OPTIONS, ...options };
+    const resolve = (name: string): number => {
+      const i = this.index.get(name);
+      if (i === undefined) throw new ModelError(`a machine calls actor '${name}', which is not in the system (actors: ${[...this.index.keys()].join(', ')})`);
+      return i;
+    };
+    this.actors = decl.actors.map((a) => new ActorTable(a, this.events, resolve, opts));
+    this.names = decl.actors.map((a) => a.name);
+    this.width = this.actors.length;
+    this.initial = Int32Array.from(this.actors.map((t) => t.initial));
+    this.invariants = decl.invariants ?? [];
+    this.checkDeadlock = decl.deadlock ?? true;
+    this.checkProgress = decl.progress ?? true;
+    this.paths = decl.actors.flatMap((a, i) => (a.kind === 'path' ? [i] : []));
+  }
+
+  /**
+   * Applies offer `offer` of actor `actor` to `out` (a copy of the source state)
+   * and delivers every call it causes. Returns STEP_OK, STEP_BLOCKED (the step is
+   * not possible now), or 1 + the id of the violation the step commits.
+   */
+  step(out: Int32Array, actor: number, offer: number, record?: DeliveryRecord[]): number {
+    const d = this.actors[actor].offers(out[actor])[offer];
+    record?.push({ actor, delivery: d, before: out[actor] });
+    out[actor] = d.next;
+    let found = d.violation ? this.stateViolation(actor, d) : STEP_OK;
+    if (d.sendVector.length === 0) return found;
+    let head = 0;
+    let tail = 0;
+    const q = this.queue;
+    const push = (from: number, v: Int32Array): void => {
+      for (let i = 0; i < v.length; i += 2) {
+        if (tail + 3 > q.length) throw new ModelError(`a step does not terminate: actors keep calling each other (more than ${MAX_CASCADE} calls)`);
+        q[tail++] = from;
+        q[tail++] = v[i];
+        q[tail++] = v[i + 1];
+      }
+    };
+    push(actor, d.sendVector);
+    while (head < tail) {
+      const from = q[head++];
+      const to = q[head++];
+      const event = q[head++];
+      if (to === NULL_TARGET) return 1 + this.nullCall(from, event);
+      const target = this.actors[to];
+      const r = target.deliver(out[to], event);
+      if (r.fate === 'blocked') return STEP_BLOCKED;
+      record?.push({ actor: to, from, delivery: r, before: out[to] });
+      if (r.fate === 'unaccepted') return 1 + this.unaccepted(to, out[to], r);
+      out[to] = r.next;
+      if (r.violation && found === STEP_OK) found = this.stateViolation(to, r);
+      if (r.sendVector.length) push(to, r.sendVector);
+    }
+    return found;
+  }
+
+  violation(code: number): StepViolation {
+    return this.violations[code - 1];
+  }
+
+  /** Whether a code path has not finished in `state`. */
+  unfinished(state: Int32Array): number {
+    for (const i of this.paths) if (!this.actors[i].view(state[i]).done) return i;
+    return -1;
+  }
+
+  view(state: Int32Array): SystemView {
+    return (name: string): ActorView => {
+      const i = this.index.get(name);
+      if (i === undefined) throw new ModelError(`an invariant reads actor '${name}', which is not in the system`);
+      return this.actors[i].view(state[i]);
+    };
+  }
+
+  private register(v: StepViolation): number {
+    let id = this.violationIds.get(v.key);
+    if (id === undefined) {
+      this.violations.push(v);
+      id = this.violations.length;
+      this.violationIds.set(v.key, id);
+    }
+    return id;
+  }
+
+  private stateViolation(actor: number, d: Delivery): number {
+    const t = this.actors[actor];
+    const s = t.snapshot(d.next);
+    const warn = s.hasTag('warn');
+    return this.register({
+      key: `state:${t.machine.id}:${d.violation}`,
+      kind: 'violation-state',
+      actor: t.name,
+      text: d.violation!,
+      continues: warn,
+    });
+  }
+
+  private nullCall(from: number, event: number): number {
+    const e = this.events.get(event);
+    const send = this.actors[from].sendsTo(event);
+    return this.register({
+      key: `null:${this.actors[from].machine.id}:${send}:${e.type}`,
+      kind: 'null-call',
+      actor: this.names[from],
+      text: `${e.type} on a NULL ${send} (NULL pointer dereference in ${this.names[from]})`,
+      continues: false,
+    });
+  }
+
+  private unaccepted(to: number, state: number, d: Delivery): number {
+    const t = this.actors[to];
+    const e = this.events.get(d.event);
+    const where = JSON.stringify(t.snapshot(state).value);
+    return this.register({
+      key: `unaccepted:${t.machine.id}:${where}:${e.type}`,
+      kind: 'unaccepted',
+      actor: t.name,
+      text: `${e.type} on ${t.name} in state ${where}${d.unaccepted ? `: ${d.unaccepted}` : ' (no handler: the call is a bug in this state)'}`,
+      continues: false,
+    });
+  }
+}
