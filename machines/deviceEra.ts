@@ -1,0 +1,42 @@
+import type { Revision } from './revision.ts';
+
+/**
+ * What each revision does on the device/ownership side (DOMAIN.md, "Revisions to model").
+ * Machines ask these questions instead of comparing revision names, so a reader sees
+ * the behaviour a branch stands for.
+ */
+export interface DeviceEra {
+  /** v8/v9: filesystems claim the pgmap with fs_dax_claim_bdev / release it with fs_dax_release [seed 004, seed 000]. */
+  readonly claimsPgmap: boolean;
+  /** v9: fs_dax_release checks for NULL before reading dax_dev->ops. */
+  readonly releaseChecksNull: boolean;
+  /** v6.15: fs_dax_get_by_bdev(bdev, holder, ops) cmpxchg's holder_data; kill_dax notifies the holder. */
+  readonly holder: boolean;
+  /** v4.18+: pmem sets MEMORY_DEVICE_FS_DAX and page_free at attach [seed 001]. */
+  readonly fsdaxTypeAtAttach: boolean;
+  /** v4.18: dev_pagemap_get_ops/put_ops: a counter step, then a separate enable/disable step [seed 001]. */
+  readonly keyTwoStep: boolean;
+  /** v5.10: memremap_pages/memunmap_pages take static_branch_inc/dec, one atomic step each. */
+  readonly keyAtomic: boolean;
+  /** v6.15: dax_get_private() returns NULL once ALIVE is clear (drivers/dax/super.c). */
+  readonly privateChecksAlive: boolean;
+  /** v4.18+: mount -o dax asks get_dev_pagemap for MEMORY_DEVICE_FS_DAX [seed 001]; before, pfn_t_devmap sufficed. */
+  readonly daxSupportedChecksType: boolean;
+}
+
+export function deviceEra(rev: Revision): DeviceEra {
+  const claim = rev === 'v8' || rev === 'v9';
+  return {
+    claimsPgmap: claim,
+    releaseChecksNull: rev === 'v9',
+    holder: rev === 'v6.15',
+    fsdaxTypeAtAttach: rev === 'v4.18' || rev === 'v5.10' || rev === 'v6.15',
+    keyTwoStep: rev === 'v4.18',
+    keyAtomic: rev === 'v5.10',
+    privateChecksAlive: rev === 'v6.15',
+    daxSupportedChecksType: rev === 'v4.18' || rev === 'v5.10' || rev === 'v6.15',
+  };
+}
+
+/** `{ fn, src }` for a state or transition's meta. */
+export const m = (fn: string, src: string, extra: Record<string, unknown> = {}) => ({ fn, src, ...extra });
