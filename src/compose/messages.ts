@@ -33,6 +33,8 @@ export function addressOf(target: unknown): Address | undefined {
 }
 
 type Args = { context: any; event: any };
+/** An event with any payload: `{ type: 'put_dax', owner: 'fs0' }`. */
+type Payload = EventObject & Record<string, unknown>;
 type Expr<T> = T | ((args: Args) => T);
 const resolve = <T>(e: Expr<T>, args: Args): T => (typeof e === 'function' ? (e as (a: Args) => T)(args) : e);
 
@@ -44,12 +46,12 @@ const resolve = <T>(e: Expr<T>, args: Args): T => (typeof e === 'function' ? (e 
  */
 // Typed `any` on purpose: an action built here must fit the `actions` of any `setup()`,
 // whatever its context and event types; sendTo's own inference pins them to EventObject.
-export function call(role: string, to: Expr<string | null | undefined>, event: Expr<EventObject>): any {
+export function call(role: string, to: Expr<string | null | undefined>, event: Expr<Payload>): any {
   return sendTo((args: Args) => address(resolve(to, args), role), (args: Args) => resolve(event, args));
 }
 
 /** Answers the actor whose call is being handled (the event's `from`). */
-export function reply(event: Expr<EventObject>): any {
+export function reply(event: Expr<Payload>): any {
   return sendTo((args: Args) => address(args.event.from as string, 'caller'), (args: Args) => resolve(event, args));
 }
 

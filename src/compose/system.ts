@@ -77,7 +77,7 @@ export class System {
   /**
    * Applies offer `offer` of actor `actor` to `out` (a copy of the source state)
    * and delivers every call it causes. Returns STEP_OK, STEP_BLOCKED (the step is
-   * not possible now), or 1 + the id of the violation the step commits.
+   * not possible now), or the (1-based) id of the violation the step commits.
    */
   step(out: Int32Array, actor: number, offer: number, record?: DeliveryRecord[]): number {
     const d = this.actors[actor].offers(out[actor])[offer];
@@ -101,12 +101,12 @@ export class System {
       const from = q[head++];
       const to = q[head++];
       const event = q[head++];
-      if (to === NULL_TARGET) return 1 + this.nullCall(from, event);
+      if (to === NULL_TARGET) return this.nullCall(from, event);
       const target = this.actors[to];
       const r = target.deliver(out[to], event);
       if (r.fate === 'blocked') return STEP_BLOCKED;
       record?.push({ actor: to, from, delivery: r, before: out[to] });
-      if (r.fate === 'unaccepted') return 1 + this.unaccepted(to, out[to], r);
+      if (r.fate === 'unaccepted') return this.unaccepted(to, out[to], r);
       out[to] = r.next;
       if (r.violation && found === STEP_OK) found = this.stateViolation(to, r);
       if (r.sendVector.length) push(to, r.sendVector);
