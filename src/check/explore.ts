@@ -128,12 +128,12 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
         if (r !== STEP_OK) {
           const v = system.violation(r);
           if (!v.continues) {
-            note({ key: v.key, property: propertyOf(v.kind), kind: v.kind, text: v.text, actor: v.actor, state: s, step: label, length: depth + 1 });
+            note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: s, step: label, length: depth + 1 });
             continue;
           }
           const at = store.add(out, s, label);
           const index = at >= 0 ? at : -1 - at;
-          note({ key: v.key, property: propertyOf(v.kind), kind: v.kind, text: v.text, actor: v.actor, state: index, length: depth + 1 });
+          note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: index, length: depth + 1 });
           edges?.add(s, index);
           continue;
         }
@@ -186,18 +186,6 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
   };
 }
 
-function propertyOf(kind: ViolationKind): string {
-  switch (kind) {
-    case 'null-call':
-      return 'null-deref';
-    case 'unaccepted':
-      return 'bad-call';
-    case 'violation-state':
-      return 'kernel-failure';
-    default:
-      return kind;
-  }
-}
 
 function hasTag(node: { tags: string[]; states: Record<string, any> }, tag: string): boolean {
   return node.tags.includes(tag) || Object.values(node.states).some((c) => hasTag(c, tag));

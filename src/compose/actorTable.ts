@@ -51,6 +51,8 @@ export interface Delivery {
   readonly taken: readonly TransitionInfo[];
   /** The text of the `violation`-tagged state this delivery enters, if any. */
   readonly violation?: string;
+  /** The invariant that state breaks, when its `meta.violates` names one (`I2`). */
+  readonly violates?: string;
   /** What the state that could not take the event says such a call means. */
   readonly unaccepted?: string;
 }
@@ -193,6 +195,7 @@ export class ActorTable {
       }
     }
     const violation = next.hasTag('violation') ? this.stateText(next, 'violation') : undefined;
+    const violates = violation ? this.stateMeta(next, 'violates') : undefined;
     return {
       event: eventId,
       fate: 'taken',
@@ -206,6 +209,7 @@ export class ActorTable {
         description: t.description,
       })),
       violation,
+      violates,
     };
   }
 

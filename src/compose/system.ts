@@ -8,6 +8,8 @@ export interface StepViolation {
   /** Distinct property: the same failure reached by another instance is the same property. */
   readonly key: string;
   readonly kind: 'violation-state' | 'null-call' | 'unaccepted';
+  /** The property id reports show: the invariant a failure state names, else the kind of failure. */
+  readonly property: string;
   readonly actor: string;
   readonly text: string;
   /** Whether exploration goes on from the resulting state (a WARN does; an oops does not). */
@@ -149,6 +151,7 @@ export class System {
     return this.register({
       key: `state:${t.machine.id}:${d.violation}`,
       kind: 'violation-state',
+      property: d.violates ?? 'kernel-failure',
       actor: t.name,
       text: d.violation!,
       continues: warn,
@@ -161,6 +164,7 @@ export class System {
     return this.register({
       key: `null:${this.actors[from].machine.id}:${send}:${e.type}`,
       kind: 'null-call',
+      property: 'null-deref',
       actor: this.names[from],
       text: `${e.type} on a NULL ${send} (NULL pointer dereference in ${this.names[from]})`,
       continues: false,
@@ -174,6 +178,7 @@ export class System {
     return this.register({
       key: `unaccepted:${t.machine.id}:${where}:${e.type}`,
       kind: 'unaccepted',
+      property: 'bad-call',
       actor: t.name,
       text: `${e.type} on ${t.name} in state ${where}${d.unaccepted ? `: ${d.unaccepted}` : ' (no handler: the call is a bug in this state)'}`,
       continues: false,

@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const bin = join(import.meta.dirname, '..', 'bin', 'daxspec.js');
+const daxspec = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const dir = mkdtempSync(join(tmpdir(), 'daxspec-cli-'));
+
+test('--help on every command, exit 0', () => {
+  for (const args of [['--help'], ['check', '--help'], ['list', '--help'], ['replay', '--help']]) {
+    const r = daxspec(...args);
+    assert.is(r.code, 0, args.join(' '));
+    assert.match(r.out, /Usage: daxspec/);
+  }
+});
+
+test('check: holds exits 0 and says it explored everything', () => {
+  const r = daxspec('check', '--scenario', 'percpu-ref', '--users', '2', '-q');
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /HOLDS/);
+});
+
+test('check: a bounded run exits 3 and says so', () => {
+  const r = daxspec('check', '--scenario', 'percpu-ref', '--max-states', '50', '-q');
+  assert.is(r.code, 3);
+  assert.match(r.out, /BOUNDED/);
+  assert.not.match(r.out, /HOLDS/);
+});
+
+test('check --json: a program can read the report', () => {
+  const r = daxspec('check', '--scenario', 'percpu-ref', '--users', '2', '--json');
+  assert.is(r.code, 0);
+  const j = JSON.parse(r.out);
+  assert.is(j.verdict, 'holds');
+  assert.is(j.complete, true);
+  assert.ok(j.states > 0 && j.transitions > j.states);
+});
+
+test('bad input: one line naming the option or file, exit 2, no stack trace', () => {
+  const cases: [string[], RegExp][] = [
+    [['check', '--scenario', 'nope'], /unknown scenario 'nope'/],
+    [['check', '--scenario', 'percpu-ref', '--users', '-3'], /--users/],
+    [['check', '--scenario', 'percpu-ref', '--users', '999'], /--users must be an integer from 1 to 8/],
+    [['check', '--scenario', 'percpu-ref', '--users', 'abc'], /--users takes a whole number/],
+    [['check', '--scenario', 'percpu-ref', '--revision', 'v8'], /does not depend on the kernel revision/],
+    [['check', '--bogus'], /unknown option/],
+    [['check'], /--scenario NAME or --all/],
+    [['replay', join(dir, 'missing.itf.json')], /missing\.itf\.json: no such file/],
+  ];
+  for (const [args, msg] of cases) {
+    const r = daxspec(...args);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, msg);
+    assert.not.match(r.err, /\n\s+at /, 'no stack trace');
+  }
+});
+
+test('replay: a trace that is not the machines\' diverges and says where', () => {
+  const f = join(dir, 'odd.itf.json');
+  writeFileSync(f, JSON.stringify({ '#meta': { format: 'ITF', daxspec: { scenario: 'percpu-ref', sizes: { users: 1, rounds: 1 } } }, vars: ['ref'], states: [{ '#meta': { index: 0 }, ref: { state: 'counting', context: { refcnt: { '#bigint': '7' }, dying: false, live: { '#bigint': '0' } } } }] }));
+  const r = daxspec('replay', f);
+  assert.is(r.code, 2);
+  assert.match(r.out, /diverges .* at step 0 .*ref/);
+  void readFileSync;
+});
+
+test.run();
