@@ -115,4 +115,87 @@ function isFinishedPath(view: SystemView, actors: ActorsByMachine, name: string)
 // Owned by the page half (machines/page.ts and friends): edit only below.
 // ===========================================================================
 
-export const pageInvariants: readonly InvariantRule[] = [];
+/** A page is idle when no reference beyond its era's idle count is held (a pfn without struct page counts nothing). */
+function pageIdle(view: SystemView, page: string): boolean {
+  const c = view(page).context;
+  return c.limited || c.refs === c.idleRefs;
+}
+
+/** Code paths that sleep in wait_var_event() on a page: truncate / hole punch and inode eviction. */
+const WAITERS = ['truncate', 'eviction'];
+
+export const pageInvariants: readonly InvariantRule[] = [
+  {
+    id: 'I7',
+    text: 'static key matches its counter: key=On iff count>0 in every reachable state, including intermediate ones',
+    holds: (view, actors) =>
+      names(actors, 'devmap_managed_key').every((k) => {
+        const c = view(k).context;
+        return c.on === c.count > 0;
+      }),
+  },
+  {
+    id: 'I8',
+    text: 'every drop to idle wakes: every transition to idle (2->1 in old kernels, ->0 from 6.15) wakes waiters, multi-reference drops included, with the key the waiter sleeps on',
+    // A wake-up moves the sleeper out of its sleeping state in the same step as the
+    // drop; a sleeper still asleep on a page that is idle was not woken.
+    holds: (view, actors) =>
+      WAITERS.every((id) =>
+        names(actors, id).every((w) => {
+          const v = view(w);
+          return !v.tags.has('sleeping') || v.context.busyPage === null || !pageIdle(view, v.context.busyPage);
+        }),
+      ),
+  },
+  {
+    id: 'I9',
+    text: 'blocks not freed while pinned: a block is freed or reallocated only while its page is idle, including pages already unmapped from user space and pages of evicted inodes',
+    // Ground truth is the pin a device holds, not the page's count: a count can lie
+    // (a pfn without struct page counts nothing), the device's pin cannot.
+    holds: (view, actors) =>
+      names(actors, 'dma_pinner').every((p) => {
+        const v = view(p);
+        return !v.tags.has('pinned') || view(v.context.block).context.owner === v.context.file;
+      }),
+  },
+  {
+    id: 'I10',
+    text: 'no new references during the scan: while break-layouts holds the exclusive mmap lock, any new reference is either visible to the scan or fails',
+    // After a scan that looked and found every page idle, and while the locks are still
+    // held, no pin on one of the scanned pages may exist: it would be one the scan missed.
+    holds: (view, actors) =>
+      WAITERS.every((id) =>
+        names(actors, id).every((w) => {
+          const v = view(w);
+          if (!v.tags.has('layout_broken') || !v.context.scanned) return true;
+          const pages = v.context.pages as string[];
+          return names(actors, 'dma_pinner').every((p) => {
+            const pv = view(p);
+            return !pv.tags.has('pinned') || !pages.includes(pv.context.page);
+          });
+        }),
+      ),
+  },
+  {
+    id: 'I11',
+    text: 'page-backed: every FS-DAX pfn has a struct page with a reference count; without one, the wait protocol is vacuous',
+    // The pfns that matter are the ones handed to a device: a pin on a pfn with no
+    // struct page is a reference nobody can count or wait for.
+    holds: (view, actors) =>
+      names(actors, 'dma_pinner').every((p) => {
+        const v = view(p);
+        return !v.tags.has('pinned') || !view(v.context.page).context.limited;
+      }),
+  },
+  {
+    id: 'I12',
+    text: 'truncate progresses: given transient pins, truncate eventually runs; the I/O lock held across retries blocks new direct I/O',
+    // The "eventually" is the checker's progress property (a sleeper that can never be
+    // woken); the state half is that every retry keeps the I/O lock.
+    holds: (view, actors) =>
+      names(actors, 'truncate').every((t) => {
+        const v = view(t);
+        return !v.tags.has('waiting') || view(v.context.iolock).context.writer === t;
+      }),
+  },
+];

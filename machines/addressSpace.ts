@@ -1,0 +1,70 @@
+import { assign, setup } from 'xstate';
+import { reply } from '../src/compose/messages.ts';
+
+/**
+ * The DAX file's address_space as far as break-layouts cares: how many VMAs map
+ * it (i_mmap, what mapping_mapped() tests) and whether the inode can be evicted.
+ *
+ * A VMA holds a reference on the file, so the final iput() (eviction) cannot
+ * happen while the file is mapped: `iput_final` blocks until the last munmap.
+ * PTEs are not here: they belong to the page (a PTE can be zapped by truncate
+ * while the VMA stays, which is why mapping_mapped() and "mapped pages" differ).
+ */
+export interface AddressSpaceContext {
+  file: string;
+  vmas: number;
+}
+
+export type AddressSpaceEvent =
+  | { type: 'mmap'; from?: string }
+  | { type: 'munmap'; from?: string }
+  | { type: 'mapping_mapped'; from?: string }
+  | { type: 'iput_final'; from?: string };
+
+export function addressSpaceMachine() {
+  return setup({
+    types: {} as { context: AddressSpaceContext; events: AddressSpaceEvent; input: { file: string } },
+    guards: {
+      unmapped: ({ context }) => context.vmas === 0,
+    },
+    actions: {
+      addVma: assign({ vmas: ({ context }) => context.vmas + 1 }),
+      dropVma: assign({ vmas: ({ context }) => Math.max(0, context.vmas - 1) }),
+      replyMapped: reply(({ context }) => ({ type: 'mapping_mapped', value: context.vmas > 0 })),
+    },
+  }).createMachine({
+    id: 'address_space',
+    description: 'struct address_space of the DAX file: its VMAs (i_mmap) and its inode lifetime',
+    meta: { fn: 'address_space', src: 'infer' },
+    context: ({ input }) => ({ file: input.file, vmas: 0 }),
+    initial: 'live',
+    states: {
+      live: {
+        description: 'the inode is in use',
+        meta: { condition: 'inode->i_count > 0' },
+        on: {
+          mmap: { actions: 'addVma', description: 'mmap(): vma_link() inserts a VMA in i_mmap', meta: { fn: 'mmap_region', src: 'infer' } },
+          munmap: { actions: 'dropVma', description: 'munmap(): the VMA leaves i_mmap and drops its file reference', meta: { fn: 'unmap_region', src: 'infer' } },
+          mapping_mapped: {
+            actions: 'replyMapped',
+            description: 'mapping_mapped(): does any VMA still map the file?',
+            meta: { fn: 'mapping_mapped', src: 'infer: fs/dax.c dax_layout_busy_page, 4.18..6.14' },
+          },
+          iput_final: {
+            guard: 'unmapped',
+            target: 'evicting',
+            description: 'the last reference goes (file closed, unlinked, no VMA left): the inode is evicted',
+            meta: { fn: 'iput_final', src: 'infer' },
+          },
+        },
+      },
+      evicting: {
+        description: 'evict(): the inode is being torn down; nobody can map it again',
+        meta: { condition: 'inode->i_state & I_FREEING', unaccepted: 'use of an inode after it was freed' },
+        on: {
+          mapping_mapped: { actions: 'replyMapped', description: 'mapping_mapped() on the dying inode: no VMA', meta: { fn: 'mapping_mapped', src: 'infer' } },
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,77 @@
+import { assign, setup } from 'xstate';
+import { reply } from '../src/compose/messages.ts';
+
+/**
+ * One filesystem block of the DAX device: the storage behind one page (under
+ * FS-DAX the page *is* the block's memory, pfn for pfn). The filesystem's block
+ * allocator decides who owns it; the device's DMA writes wherever the pin it was
+ * given points, whoever owns the block by then.
+ */
+export interface BlockContext {
+  /** The file whose extent holds this block, or null while it is free space. */
+  owner: string | null;
+}
+
+export type BlockEvent =
+  | { type: 'iomap_begin'; file: string; from?: string }
+  | { type: 'free_blocks'; file: string; from?: string }
+  | { type: 'alloc'; file: string; from?: string }
+  | { type: 'dma_write'; file: string; from?: string };
+
+const SRC = 'infer: xfs_bmapi / xfs_bunmapi, ext4_ext_remove_space';
+
+export function blockMachine() {
+  return setup({
+    types: {} as { context: BlockContext; events: BlockEvent; input: { owner: string | null } },
+    guards: {
+      ownedByCaller: ({ context, event }) => context.owner === event.file,
+      ownedByOther: ({ context, event }) => context.owner !== null && context.owner !== event.file,
+    },
+    actions: {
+      replyIomap: reply(({ context, event }) => ({ type: 'iomap', mapped: context.owner === (event as { file: string }).file })),
+      take: assign({ owner: ({ event }) => (event as { file: string }).file }),
+      release: assign({ owner: null }),
+      replyGot: reply({ type: 'alloc', got: true }),
+      replyNone: reply({ type: 'alloc', got: false }),
+    },
+  }).createMachine({
+    id: 'block',
+    description: 'a filesystem block of the DAX device, the storage a DAX page maps',
+    meta: { fn: 'xfs_bmbt_irec', src: SRC },
+    context: ({ input }) => ({ owner: input.owner }),
+    initial: 'allocated',
+    states: {
+      allocated: {
+        description: 'in the extent map of its owner file',
+        meta: { condition: 'owner != NULL', unaccepted: 'block operation that makes no sense on an allocated block' },
+        on: {
+          iomap_begin: { actions: 'replyIomap', description: 'iomap_begin(): map a file offset to this block (a fault, a GUP fault-in)', meta: { fn: 'xfs_bmapi_read', src: SRC } },
+          free_blocks: [
+            { guard: 'ownedByCaller', target: 'free', actions: 'release', description: 'the owner truncates / punches / evicts: the extent is freed', meta: { fn: 'xfs_itruncate_extents', src: SRC } },
+            { description: 'another file frees a range it does not hold here: nothing to free', meta: { fn: 'xfs_itruncate_extents', src: SRC } },
+          ],
+          alloc: { actions: 'replyNone', description: 'the allocator finds this block in use and picks another', meta: { fn: 'xfs_bmapi_write', src: SRC } },
+          dma_write: [
+            { guard: 'ownedByOther', target: 'corrupted', description: 'the device writes through a stale pin into a block another file now owns', meta: { fn: 'dma', src: 'infer' } },
+            { description: 'the device writes into the block of the file it was pinned for', meta: { fn: 'dma', src: 'infer' } },
+          ],
+        },
+      },
+      free: {
+        description: 'free space: the allocator may hand it to any file',
+        meta: { condition: 'owner == NULL', unaccepted: 'block operation that makes no sense on a free block' },
+        on: {
+          iomap_begin: { actions: 'replyIomap', description: 'iomap_begin(): the offset is a hole now (beyond EOF after truncate)', meta: { fn: 'xfs_bmapi_read', src: SRC } },
+          free_blocks: { description: 'nothing left to free', meta: { fn: 'xfs_itruncate_extents', src: SRC } },
+          alloc: { target: 'allocated', actions: ['take', 'replyGot'], description: 'another file allocates: it gets this block', meta: { fn: 'xfs_bmapi_write', src: SRC } },
+          dma_write: { description: 'the device writes into free space through a stale pin (the data is lost)', meta: { fn: 'dma', src: 'infer' } },
+        },
+      },
+      corrupted: {
+        tags: ['violation'],
+        description: 'device DMA through a pin taken for one file overwrote a block the filesystem gave to another file (silent data corruption, use after free of storage)',
+        meta: { condition: 'dma target owner != pinned file', unaccepted: 'the block is already corrupted' },
+      },
+    },
+  });
+}

@@ -1,0 +1,293 @@
+import { assign, setup } from 'xstate';
+import { call } from '../src/compose/messages.ts';
+import type { Revision } from './revision.ts';
+import { GUP_PIN_COUNTING_BIAS, pageEra } from './pageEra.ts';
+
+/**
+ * A process that mmaps a DAX file and hands the mapping to a device for DMA
+ * (O_DIRECT to another disk, a NIC): get_user_pages() pins the page, the device
+ * writes into it, put_page()/unpin_user_page() drops the pin.
+ *
+ * GUP has two ways in: the slow path walks the page tables under the PTE lock
+ * (faulting the page in under the filesystem's mmap lock when the PTE is gone);
+ * GUP-fast reads the PTE locklessly, takes its references, then must re-read the
+ * PTE and give the references back if it changed. Long-term pins of FS-DAX are
+ * refused (get_user_pages_longterm since 4.15; FOLL_LONGTERM later), so the pins
+ * modelled are transient. A pfn without struct page (FS_DAX_LIMITED) cannot be
+ * pinned: the page answers -EFAULT.
+ */
+export interface PinnerContext {
+  file: string;
+  page: string;
+  block: string;
+  aspace: string;
+  mmaplock: string;
+  /** References one pin takes: 1 for FOLL_GET, GUP_PIN_COUNTING_BIAS for FOLL_PIN. */
+  refs: number;
+  /** Pins this process may still take (bounds the model). */
+  rounds: number;
+  longterm: boolean;
+  munmapWhilePinned: boolean;
+}
+
+export interface PinnerInput {
+  file: string;
+  page: string;
+  block: string;
+  aspace: string;
+  mmaplock: string;
+  /** Use pin_user_pages() (FOLL_PIN), where the revision has it. */
+  follPin?: boolean;
+  rounds?: number;
+  /** Also offer a long-term pin attempt (RDMA memory registration). */
+  longterm?: boolean;
+  /** Offer munmap() while the DMA is still in flight (the pin outlives the mapping). */
+  munmapWhilePinned?: boolean;
+}
+
+export type PinnerEvent =
+  | { type: 'mmap' }
+  | { type: 'fault' }
+  | { type: 'gup_fast' }
+  | { type: 'gup_fast_grab' }
+  | { type: 'gup_fast_recheck' }
+  | { type: 'gup_slow' }
+  | { type: 'gup_longterm' }
+  | { type: 'dma_write' }
+  | { type: 'unpin' }
+  | { type: 'munmap' }
+  | { type: 'iomap'; mapped: boolean; from?: string }
+  | { type: 'pte'; present: boolean; from?: string }
+  | { type: 'grabbed'; ok: boolean; from?: string }
+  | { type: 'follow'; ok: boolean; special: boolean; from?: string };
+
+const GUP = 'infer: mm/gup.c';
+const FAULT = 'infer: fs/dax.c dax_iomap_pte_fault, fs/xfs/xfs_file.c __xfs_filemap_fault';
+
+export function dmaPinnerMachine(rev: Revision) {
+  const era = pageEra(rev);
+  return setup({
+    types: {} as { context: PinnerContext; events: PinnerEvent; input: PinnerInput },
+    guards: {
+      roundsLeft: ({ context }) => context.rounds > 0,
+      munmapWhilePinned: ({ context }) => context.munmapWhilePinned,
+      offersLongterm: ({ context }) => context.longterm && context.rounds > 0,
+      mapped: ({ event }) => (event as { mapped: boolean }).mapped,
+      present: ({ event }) => (event as { present: boolean }).present,
+      ok: ({ event }) => (event as { ok: boolean }).ok,
+      special: ({ event }) => (event as { special: boolean }).special,
+    },
+    actions: {
+      mmapVma: call('address_space', ({ context }) => context.aspace, { type: 'mmap' }),
+      munmapVma: call('address_space', ({ context }) => context.aspace, { type: 'munmap' }),
+      zapPte: call('page', ({ context }) => context.page, { type: 'zap_pte' }),
+      lockShared: call('rwsem', ({ context }) => context.mmaplock, { type: 'down_read' }),
+      unlockShared: call('rwsem', ({ context }) => context.mmaplock, { type: 'up_read' }),
+      iomapBegin: call('block', ({ context }) => context.block, ({ context }) => ({ type: 'iomap_begin', file: context.file })),
+      insertMapping: call('page', ({ context }) => context.page, ({ context }) => ({ type: 'dax_insert_mapping', file: context.file })),
+      readPte: call('page', ({ context }) => context.page, { type: 'gup_fast_pte' }),
+      grab: call('page', ({ context }) => context.page, ({ context }) => ({ type: 'gup_fast_grab', refs: context.refs })),
+      recheck: call('page', ({ context }) => context.page, { type: 'gup_fast_recheck' }),
+      follow: call('page', ({ context }) => context.page, ({ context }) => ({ type: 'follow_page', refs: context.refs })),
+      putRefs: call('page', ({ context }) => context.page, ({ context }) => ({ type: 'put_page', refs: context.refs })),
+      dmaWrite: call('block', ({ context }) => context.block, ({ context }) => ({ type: 'dma_write', file: context.file })),
+      useRound: assign({ rounds: ({ context }) => context.rounds - 1 }),
+    },
+  }).createMachine({
+    id: 'dma_pinner',
+    description: 'a process that mmaps the DAX file and lets a device DMA into the mapping through get_user_pages()',
+    meta: { fn: 'get_user_pages', src: GUP },
+    context: ({ input }) => ({
+      file: input.file,
+      page: input.page,
+      block: input.block,
+      aspace: input.aspace,
+      mmaplock: input.mmaplock,
+      refs: input.follPin && era.follPin ? GUP_PIN_COUNTING_BIAS : 1,
+      rounds: input.rounds ?? 1,
+      longterm: input.longterm ?? false,
+      munmapWhilePinned: input.munmapWhilePinned ?? false,
+    }),
+    initial: 'noVma',
+    states: {
+      noVma: {
+        description: 'the file is open, not mapped',
+        on: {
+          mmap: { target: 'vma', actions: 'mmapVma', description: 'mmap(MAP_SHARED) of the DAX file: a VMA, no PTE yet', meta: { fn: 'mmap_region', src: 'infer' } },
+        },
+      },
+      vma: {
+        description: 'the file is mapped; the PTE may or may not be present',
+        on: {
+          fault: {
+            target: 'faulting',
+            actions: ['lockShared', 'iomapBegin'],
+            description: 'the process touches the page: DAX fault under the filesystem mmap lock (shared), iomap_begin() finds the block',
+            meta: { fn: 'xfs_filemap_fault', src: FAULT },
+          },
+          gup_fast: {
+            guard: 'roundsLeft',
+            target: 'fastReading',
+            actions: 'readPte',
+            description: 'get_user_pages_fast(): read the PTE with interrupts off, no lock',
+            meta: { fn: 'gup_pte_range', src: GUP },
+          },
+          gup_slow: {
+            guard: 'roundsLeft',
+            target: 'slowFollowing',
+            actions: 'follow',
+            description: 'get_user_pages(): walk the page tables under mmap_lock and the PTE lock',
+            meta: { fn: '__get_user_pages', src: GUP },
+          },
+          gup_longterm: {
+            guard: 'offersLongterm',
+            actions: 'useRound',
+            description: 'a long-term pin (RDMA registration) of an FS-DAX VMA: -EOPNOTSUPP, nothing is pinned',
+            meta: { fn: 'get_user_pages_longterm', src: 'infer: mm/gup.c vma_is_fsdax check (4.15+), check_vma_flags FOLL_LONGTERM' },
+          },
+          munmap: {
+            target: 'done',
+            actions: ['zapPte', 'munmapVma'],
+            description: 'munmap(): the PTE and the VMA go; the process is done with the file',
+            meta: { fn: 'do_munmap', src: 'infer' },
+          },
+        },
+      },
+      faulting: {
+        description: 'in the DAX fault handler, filesystem mmap lock held shared',
+        on: {
+          iomap: [
+            {
+              guard: 'mapped',
+              target: 'vma',
+              actions: ['insertMapping', 'unlockShared'],
+              description: 'dax_iomap_pte_fault(): the block is the file\'s: install the PTE',
+              meta: { fn: 'dax_iomap_pte_fault', src: FAULT },
+            },
+            {
+              target: 'vma',
+              actions: 'unlockShared',
+              description: 'the offset is a hole now (truncated): VM_FAULT_SIGBUS, nothing mapped',
+              meta: { fn: 'dax_iomap_pte_fault', src: FAULT },
+            },
+          ],
+        },
+      },
+      fastReading: {
+        description: 'GUP-fast has read the PTE',
+        on: {
+          pte: [
+            { guard: 'present', target: 'fastSawPte', description: 'the PTE maps the page', meta: { fn: 'gup_pte_range', src: GUP } },
+            { target: 'gupSlowNeeded', description: 'no PTE: GUP-fast gives up on this page, the slow path takes over', meta: { fn: 'get_user_pages_fast', src: GUP } },
+          ],
+        },
+      },
+      fastSawPte: {
+        description: 'GUP-fast saw the PTE and has not yet taken a reference (the page can be unmapped meanwhile)',
+        on: {
+          gup_fast_grab: { target: 'fastGrabbing', actions: 'grab', description: 'try_grab_page(): take the references', meta: { fn: 'try_grab_page', src: GUP } },
+        },
+      },
+      fastGrabbing: {
+        description: 'GUP-fast is taking its references',
+        on: {
+          grabbed: [
+            { guard: 'ok', target: 'fastGrabbed', description: 'references taken', meta: { fn: 'try_grab_page', src: GUP } },
+            { target: 'gupSlowNeeded', description: 'the page cannot be grabbed here: the slow path takes over', meta: { fn: 'try_grab_page', src: GUP } },
+          ],
+        },
+      },
+      fastGrabbed: {
+        description: 'GUP-fast holds references it has not validated yet',
+        on: {
+          gup_fast_recheck: { target: 'fastRechecking', actions: 'recheck', description: 'gup_pte_range(): re-read the PTE: unchanged?', meta: { fn: 'gup_pte_range', src: GUP } },
+        },
+      },
+      fastRechecking: {
+        description: 'GUP-fast re-reading the PTE',
+        on: {
+          pte: [
+            { guard: 'present', target: 'pinned', actions: 'useRound', description: 'the PTE is unchanged: the pin stands', meta: { fn: 'gup_pte_range', src: GUP } },
+            {
+              target: 'gupSlowNeeded',
+              actions: 'putRefs',
+              description: 'the PTE changed under us (zapped by truncate): put the references back, fall back to the slow path',
+              meta: { fn: 'gup_put_folio', src: GUP },
+            },
+          ],
+        },
+      },
+      gupSlowNeeded: {
+        description: 'GUP-fast fell back; get_user_pages() slow path pending',
+        on: {
+          gup_slow: { target: 'slowFollowing', actions: 'follow', description: '__get_user_pages(): follow_page_mask() under the PTE lock', meta: { fn: '__get_user_pages', src: GUP } },
+        },
+      },
+      slowFollowing: {
+        description: 'GUP slow path: follow_page under the PTE lock',
+        on: {
+          follow: [
+            { guard: 'ok', target: 'pinned', actions: 'useRound', description: 'follow_page_pte() took the references: the page is pinned', meta: { fn: 'follow_page_pte', src: GUP } },
+            {
+              guard: 'special',
+              target: 'vma',
+              actions: 'useRound',
+              description: 'no struct page behind the PTE: GUP fails with -EFAULT, the DMA is not started',
+              meta: { fn: 'follow_page_pte', src: 'seed 001' },
+            },
+            {
+              target: 'slowFaulting',
+              actions: ['lockShared', 'iomapBegin'],
+              description: 'no PTE: faultin_page() -> handle_mm_fault(): DAX fault under the filesystem mmap lock (shared)',
+              meta: { fn: 'faultin_page', src: GUP },
+            },
+          ],
+        },
+      },
+      slowFaulting: {
+        description: 'GUP slow path faulting the page in under the filesystem mmap lock',
+        on: {
+          iomap: [
+            {
+              guard: 'mapped',
+              target: 'slowFollowing',
+              actions: ['insertMapping', 'unlockShared', 'follow'],
+              description: 'the fault installs the PTE; the GUP loop retries follow_page',
+              meta: { fn: 'faultin_page', src: GUP },
+            },
+            {
+              target: 'vma',
+              actions: ['unlockShared', 'useRound'],
+              description: 'the offset is a hole (truncated): the fault fails, GUP returns -EFAULT',
+              meta: { fn: 'faultin_page', src: GUP },
+            },
+          ],
+        },
+      },
+      pinned: {
+        tags: ['pinned'],
+        description: 'the page is pinned and handed to a device for DMA',
+        on: {
+          dma_write: { actions: 'dmaWrite', description: 'the device writes into the pinned pfn', meta: { fn: 'dma', src: 'infer' } },
+          unpin: { target: 'vma', actions: 'putRefs', description: 'DMA complete: put_page() / unpin_user_page()', meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP } },
+          munmap: {
+            guard: 'munmapWhilePinned',
+            target: 'pinnedNoVma',
+            actions: ['zapPte', 'munmapVma'],
+            description: 'munmap() while the DMA is in flight: the PTE and VMA go, the pin stays',
+            meta: { fn: 'do_munmap', src: 'infer' },
+          },
+        },
+      },
+      pinnedNoVma: {
+        tags: ['pinned'],
+        description: 'the mapping is gone but the device still holds the pin',
+        on: {
+          dma_write: { actions: 'dmaWrite', description: 'the device writes into the pinned pfn', meta: { fn: 'dma', src: 'infer' } },
+          unpin: { target: 'done', actions: 'putRefs', description: 'DMA complete: the last reference of this process goes', meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP } },
+        },
+      },
+      done: { type: 'final', description: 'the process is done with the file' },
+    },
+  });
+}

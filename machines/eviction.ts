@@ -1,0 +1,182 @@
+import { assign, setup } from 'xstate';
+import { call } from '../src/compose/messages.ts';
+import type { Revision } from './revision.ts';
+import { idleKey, pageEra } from './pageEra.ts';
+import {
+  askIdle,
+  deleteEntries,
+  freeBlocks,
+  noteBusy,
+  scanFields,
+  scanFinishedBusy,
+  scanFinishedIdle,
+  scanPages,
+  type ScanContext,
+} from './layoutScan.ts';
+
+/**
+ * Inode eviction of the DAX file (the last iput after unlink, or unmount's
+ * evict_inodes): truncate_inode_pages_final() drops the DAX entries and the
+ * filesystem frees the blocks of the unlinked inode (xfs_inactive, ext4_evict_inode).
+ *
+ * Until 6.14 nothing here breaks layouts: a page still pinned by a device (the
+ * process munmapped and closed, the DMA goes on) is not looked at [src/infer,
+ * DOMAIN.md]. 6.15 adds dax_break_layout_final(): scan and wait, uninterruptibly
+ * and without any lock to drop, until every page is idle.
+ */
+export interface EvictionContext extends ScanContext {
+  file: string;
+  aspace: string;
+  blocks: string[];
+}
+
+export interface EvictionInput {
+  file: string;
+  aspace: string;
+  pages: string[];
+  blocks: string[];
+}
+
+export type EvictionEvent =
+  | { type: 'evict' }
+  | { type: 'dax_break_layout_final' }
+  | { type: 'wait_var_event' }
+  | { type: 'schedule_return' }
+  | { type: 'truncate_inode_pages_final' }
+  | { type: 'free_blocks' }
+  | { type: 'busy'; page: string; busy: boolean; from?: string }
+  | { type: 'idle'; page: string; idle: boolean; from?: string }
+  | { type: 'wake_up_var'; key: string; from?: string };
+
+const EVICT = 'infer: fs/inode.c evict, fs/xfs/xfs_super.c xfs_fs_destroy_inode -> xfs_inactive, fs/ext4/inode.c ext4_evict_inode';
+const FINAL = 'infer: 6.15 fs/dax.c dax_break_layout_final';
+
+export function evictionMachine(rev: Revision) {
+  const era = pageEra(rev);
+  return setup({
+    types: {} as { context: EvictionContext; events: EvictionEvent; input: EvictionInput },
+    guards: {
+      scanFinishedBusy,
+      scanFinishedIdle,
+      idle: ({ event }) => (event as { idle: boolean }).idle,
+      myKey: ({ context, event }) => (event as { key: string }).key === context.waitKey,
+    },
+    actions: {
+      iputFinal: call('address_space', ({ context }) => context.aspace, { type: 'iput_final' }),
+      scanPages,
+      noteBusy,
+      askIdle,
+      sleepOnPage: assign({ waitKey: ({ context }) => (context.busyPage ? idleKey(rev, context.busyPage) : null) }),
+      clearWait: assign({ waitKey: null }),
+      deleteEntries,
+      freeBlocks,
+    },
+  }).createMachine({
+    id: 'eviction',
+    description: 'eviction of the DAX inode (last iput of an unlinked file, or unmount)',
+    meta: { fn: 'evict', src: EVICT },
+    context: ({ input }) => ({ file: input.file, aspace: input.aspace, blocks: input.blocks, ...scanFields(input.pages) }),
+    initial: 'start',
+    on: {
+      wake_up_var: {
+        description: 'a wake-up for a key this task is not sleeping on',
+        meta: { fn: 'wake_up_var', src: 'infer: kernel/sched/wait_bit.c var_wake_function' },
+      },
+    },
+    states: {
+      start: {
+        description: 'the inode is in use',
+        on: {
+          evict: {
+            target: 'evicting',
+            actions: 'iputFinal',
+            description: 'unlink + last close: iput_final() -> evict() (only once no VMA holds the file)',
+            meta: { fn: 'iput_final', src: EVICT },
+          },
+        },
+      },
+      evicting: {
+        description: 'evict(): the filesystem\'s evict_inode is running',
+        on: era.evictBreaksLayouts
+          ? {
+              dax_break_layout_final: {
+                target: 'scanning',
+                actions: 'scanPages',
+                description: 'dax_break_layout_final(): unmap and scan every entry for a busy page',
+                meta: { fn: 'dax_break_layout_final', src: FINAL },
+              },
+            }
+          : {
+              truncate_inode_pages_final: {
+                target: 'entriesGone',
+                actions: 'deleteEntries',
+                description: 'truncate_inode_pages_final(): drop every DAX entry; nothing looks for pinned pages here',
+                meta: { fn: 'truncate_inode_pages_final', src: EVICT },
+              },
+            },
+      },
+      scanning: {
+        description: 'scanning the DAX entries for a busy page',
+        always: [
+          { guard: 'scanFinishedBusy', target: 'busy', description: 'a page is still referenced', meta: { fn: 'dax_layout_busy_page_range', src: FINAL } },
+          { guard: 'scanFinishedIdle', target: 'layoutBroken', description: 'no page is busy', meta: { fn: 'dax_layout_busy_page_range', src: FINAL } },
+        ],
+        on: {
+          busy: { actions: 'noteBusy', description: 'dax_busy_page() answered for one entry', meta: { fn: 'dax_busy_page', src: FINAL } },
+        },
+      },
+      busy: {
+        description: 'a page is busy: wait for it',
+        on: {
+          wait_var_event: { target: 'checkingIdle', actions: 'askIdle', description: 'wait_page_idle_uninterruptible(): queue, test the condition', meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL } },
+        },
+      },
+      checkingIdle: {
+        description: 'queued on the page\'s wait key, testing for idle',
+        on: {
+          idle: [
+            { guard: 'idle', target: 'evicting', actions: 'clearWait', description: 'idle: scan again', meta: { fn: 'dax_break_layout_final', src: FINAL } },
+            { target: 'sleeping', actions: 'sleepOnPage', description: 'still busy: schedule() in TASK_UNINTERRUPTIBLE', meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL } },
+          ],
+        },
+      },
+      sleeping: {
+        tags: ['waiting', 'sleeping'],
+        description: 'asleep (uninterruptible) until the page goes idle',
+        on: {
+          wake_up_var: { guard: 'myKey', target: 'woken', actions: 'clearWait', description: 'wake_up_var() from free_zone_device_folio()', meta: { fn: 'wake_up_var', src: FINAL } },
+        },
+      },
+      woken: {
+        description: 'woken, not yet running',
+        on: {
+          schedule_return: { target: 'busy', description: 'back from schedule(): test the condition again', meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL } },
+        },
+      },
+      layoutBroken: {
+        tags: ['layout_broken'],
+        description: 'every page is idle',
+        on: {
+          truncate_inode_pages_final: {
+            target: 'entriesGone',
+            actions: 'deleteEntries',
+            description: 'dax_delete_mapping_range(), then truncate_inode_pages_final()',
+            meta: { fn: 'dax_delete_mapping_range', src: FINAL },
+          },
+        },
+      },
+      entriesGone: {
+        description: 'the DAX entries are gone; the unlinked inode still owns its blocks',
+        on: {
+          free_blocks: {
+            target: 'done',
+            actions: 'freeBlocks',
+            description: 'the unlinked inode\'s extents are freed (xfs_inactive_truncate, ext4_truncate in ext4_evict_inode)',
+            meta: { fn: 'xfs_inactive', src: EVICT },
+          },
+        },
+      },
+      done: { type: 'final', description: 'the inode is gone' },
+    },
+  });
+}

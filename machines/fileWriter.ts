@@ -1,0 +1,43 @@
+import { setup } from 'xstate';
+import { call } from '../src/compose/messages.ts';
+
+/**
+ * Another file on the same filesystem that grows (a write, fallocate): its
+ * allocation may be handed the block truncate just freed. Without it a freed
+ * block stays free space and the damage of a DMA into it is invisible.
+ */
+export function fileWriterMachine() {
+  return setup({
+    types: {} as {
+      context: { file: string; block: string };
+      events: { type: 'allocate' } | { type: 'alloc'; got: boolean; from?: string };
+      input: { file: string; block: string };
+    },
+  }).createMachine({
+    id: 'file_writer',
+    description: 'a write that extends another file and allocates blocks for it',
+    meta: { fn: 'xfs_file_write_iter', src: 'infer' },
+    context: ({ input }) => ({ file: input.file, block: input.block }),
+    initial: 'idle',
+    states: {
+      idle: {
+        description: 'the other file has not allocated yet',
+        on: {
+          allocate: {
+            target: 'allocating',
+            actions: call('block', ({ context }) => context.block, ({ context }) => ({ type: 'alloc', file: context.file })),
+            description: 'iomap_begin(IOMAP_WRITE) -> xfs_bmapi_write(): allocate a block for the new data',
+            meta: { fn: 'xfs_bmapi_write', src: 'infer' },
+          },
+        },
+      },
+      allocating: {
+        description: 'the allocator is choosing a block',
+        on: {
+          alloc: { target: 'done', description: 'the block allocator answered (this block, or another one)', meta: { fn: 'xfs_bmapi_write', src: 'infer' } },
+        },
+      },
+      done: { type: 'final', description: 'the write is on stable storage in whatever block it got' },
+    },
+  });
+}

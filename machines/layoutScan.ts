@@ -1,0 +1,65 @@
+import { assign, enqueueActions } from 'xstate';
+
+// The helpers are shared by machines with different context types; each is typed
+// loosely (`Shared`) and reads only the ScanContext fields it names.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Shared = any;
+import { call } from '../src/compose/messages.ts';
+
+/**
+ * The pieces truncate and eviction share: dax_layout_busy_page(_range)'s scan
+ * (unmap the range, then find the first page with references beyond its idle
+ * value) and the reply bookkeeping. A path that scans keeps these fields.
+ */
+export interface ScanContext {
+  pages: string[];
+  /** Replies of the current scan still to come. */
+  pending: number;
+  /** First busy page the scan found, or null. */
+  busyPage: string | null;
+  /** The wait_var_event() key this path sleeps on, or null. */
+  waitKey: string | null;
+  /** Whether the last break-layouts pass looked at the pages at all (not short-circuited). */
+  scanned: boolean;
+}
+
+export const scanFields = (pages: string[]): ScanContext => ({ pages, pending: 0, busyPage: null, waitKey: null, scanned: false });
+
+/**
+ * unmap_mapping_pages() over the range, then, entry by entry, dax_busy_page().
+ * Each page answers `busy`; the first busy one is the one the caller waits for.
+ */
+export const scanPages: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext; enqueue: any }) => {
+  enqueue(assign({ pending: context.pages.length, busyPage: null, scanned: true }));
+  for (const p of context.pages) {
+    enqueue(call('page', p, { type: 'zap_pte' }));
+    enqueue(call('page', p, { type: 'dax_busy_page' }));
+  }
+});
+
+export const noteBusy: Shared = assign(({ context, event }: { context: ScanContext; event: any }) => ({
+  pending: context.pending - 1,
+  busyPage: context.busyPage ?? (event.busy ? (event.page as string) : null),
+}));
+
+export const scanFinishedBusy = ({ context }: { context: ScanContext }) => context.pending === 0 && context.busyPage !== null;
+export const scanFinishedIdle = ({ context }: { context: ScanContext }) => context.pending === 0 && context.busyPage === null;
+
+/** dax_delete_mapping_entry() per entry: dax_disassociate_entry(entry, mapping, trunc=true). */
+export const deleteEntries: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext & { file: string }; enqueue: any }) => {
+  for (const p of context.pages) enqueue(call('page', p, { type: 'dax_disassociate_entry', file: context.file, trunc: true }));
+});
+
+/** unmap_mapping_range() over the whole file: every PTE goes. */
+export const zapAll: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext; enqueue: any }) => {
+  for (const p of context.pages) enqueue(call('page', p, { type: 'zap_pte' }));
+});
+
+/** The filesystem frees the extents of the truncated range. */
+export const freeBlocks: Shared = enqueueActions(({ context, enqueue }: { context: { blocks: string[]; file: string }; enqueue: any }) => {
+  for (const b of context.blocks) enqueue(call('block', b, { type: 'free_blocks', file: context.file }));
+});
+
+export const askIdle: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext; enqueue: any }) => {
+  enqueue(call('page', context.busyPage, { type: 'page_idle' }));
+});

@@ -1,0 +1,368 @@
+import { assign, enqueueActions, setup } from 'xstate';
+import { call, reply } from '../src/compose/messages.ts';
+import type { Revision } from './revision.ts';
+import { idleKey, pageEra } from './pageEra.ts';
+
+/**
+ * The struct page of one FS-DAX pfn (DOMAIN.md (a) "page").
+ *
+ * 2018..6.14: the page is idle at refcount 1 (ZONE_DEVICE pages are never onlined,
+ * the base reference stays) and busy at >= 2. A PTE adds no reference; GUP does
+ * (one per get, 1024 per FOLL_PIN pin). put_page() on a devmap page asks the static
+ * key devmap_managed_key; only when it is on does the drop go through
+ * put_devmap_managed_page(), whose 2->1 calls pgmap->page_free() =
+ * generic_dax_pagefree() = wake_up_var(&page->_refcount) [seed 001].
+ * dax_associate_entry / dax_disassociate_entry bind page->mapping to a file.
+ *
+ * 6.15: free at 0; each PTE adds a reference and a mapcount; busy iff
+ * refcount - mapcount > 0; reaching 0 runs free_zone_device_folio() -> wake_up_var(page).
+ *
+ * FS_DAX_LIMITED (s390 dcssblk): the pfn has no struct page at all. `limited`
+ * pages keep no count; GUP refuses them (pte_special) unless the scenario asks
+ * for the counterfactual `gupAllowsSpecial` to show what the refusal protects.
+ *
+ * Two regions: `mem` is the page itself; `warn` records a WARN_ON_ONCE the
+ * kernel printed about it (the kernel goes on after a WARN, so does the model).
+ */
+export interface PageContext {
+  name: string;
+  /** The devmap_managed_key actor put_page() consults (v8..6.14), or null where there is none. */
+  key: string | null;
+  /** Code paths that may sleep in wait_var_event() on this page: wake_up_var() reaches them all. */
+  waiters: string[];
+  limited: boolean;
+  gupAllowsSpecial: boolean;
+  refs: number;
+  /** PTEs that map the pfn (one process here). Adds references only from 6.15. */
+  mapcount: number;
+  /** page->mapping: the file this pfn is associated with by dax_associate_entry(), or null. */
+  mapping: string | null;
+  /** References a put in progress drops, while it asks the static key. */
+  pending: number;
+  /** The device was probed (struct pages exist) when the system starts. */
+  probed: boolean;
+  /** The refcount of an idle page in this era (1 until 6.14, 0 from 6.15); constant. */
+  idleRefs: number;
+}
+
+export interface PageInput {
+  name: string;
+  key?: string | null;
+  waiters?: string[];
+  limited?: boolean;
+  gupAllowsSpecial?: boolean;
+  /** false: the struct page does not exist until the driver's devm_memremap_pages() sends memmap_init. */
+  online?: boolean;
+}
+
+export type PageEvent =
+  | { type: 'memmap_init'; from?: string }
+  | { type: 'dax_insert_mapping'; file: string; from?: string }
+  | { type: 'zap_pte'; from?: string }
+  | { type: 'gup_fast_pte'; from?: string }
+  | { type: 'gup_fast_grab'; refs: number; from?: string }
+  | { type: 'gup_fast_recheck'; from?: string }
+  | { type: 'follow_page'; refs: number; from?: string }
+  | { type: 'put_page'; refs: number; from?: string }
+  | { type: 'devmap_key'; on: boolean; from?: string }
+  | { type: 'dax_busy_page'; from?: string }
+  | { type: 'page_idle'; from?: string }
+  | { type: 'dax_disassociate_entry'; file: string; trunc: boolean; from?: string };
+
+const SEED = 'seed 001';
+const ASSOC = 'infer: fs/dax.c dax_associate_entry / dax_disassociate_entry (dma vs truncate series, 4.18)';
+const GUP = 'infer: mm/gup.c gup_pte_range / follow_page_pte';
+const CURRENT = 'infer: 6.15 fs/dax.c dax_busy_page, mm/memremap.c free_zone_device_folio';
+
+export function pageMachine(rev: Revision) {
+  const era = pageEra(rev);
+  const base = era.idleRefs;
+  const key = (name: string) => idleKey(rev, name);
+  const mappingAddsRef = era.idleRefs === 0;
+
+  return setup({
+    types: {} as { context: PageContext; events: PageEvent; input: PageInput },
+    guards: {
+      probed: ({ context }) => context.probed,
+      never: () => false,
+      limited: ({ context }) => context.limited,
+      ptePresent: ({ context }) => context.mapcount > 0,
+      /** The drop this put makes leaves the page idle: the moment the kernel must wake waiters. */
+      singlePutReachesIdle: ({ context }) => context.refs - 1 === base,
+      singlePutReachesZero: ({ context }) => context.refs - 1 <= 0,
+      putReachesIdle: ({ context, event }) => context.refs - (event as { refs: number }).refs === base,
+      putGoesBelowIdle: ({ context, event }) => context.refs - (event as { refs: number }).refs < base,
+      keyOn: ({ event }) => (event as { on: boolean }).on,
+      /** dax_associate_entry(): WARN_ON_ONCE(page->mapping) when the pfn is still bound to another file. */
+      stillAssociatedElsewhere: ({ context, event }) =>
+        era.associates && !context.limited && context.mapping !== null && context.mapping !== (event as { file: string }).file,
+      /** dax_disassociate_entry(): WARN_ON_ONCE(trunc && page_ref_count(page) > 1). */
+      truncatingBusy: ({ context, event }) =>
+        era.disassociateWarnsBusy && !context.limited && (event as { trunc: boolean }).trunc && context.refs > 1,
+      tryGetFails: ({ context }) => era.gupTryGetFailsAtZero && context.refs === 0,
+      gupRefusesSpecial: ({ context }) => context.limited && !context.gupAllowsSpecial,
+      zapDropsLastRef: ({ context }) => mappingAddsRef && context.mapcount > 0 && context.refs === 1,
+    },
+    actions: {
+      mapPte: assign(({ context, event }) => ({
+        mapcount: 1,
+        refs: context.limited || !mappingAddsRef || context.mapcount > 0 ? context.refs : context.refs + 1,
+        mapping: era.associates && !context.limited ? (event as { file: string }).file : context.mapping,
+      })),
+      zapPte: assign(({ context }) => ({
+        mapcount: 0,
+        refs: mappingAddsRef && context.mapcount > 0 ? context.refs - 1 : context.refs,
+      })),
+      grab: assign({
+        refs: ({ context, event }) => (context.limited ? context.refs : context.refs + (event as { refs: number }).refs),
+      }),
+      /** page_ref_sub(refs - 1): a multi-reference put drops all but the last reference without the hook. */
+      startPut: assign(({ context, event }) => {
+        const n = (event as { refs: number }).refs;
+        return { refs: context.refs - (n - 1), pending: 1 };
+      }),
+      dropOne: assign(({ context }) => ({ refs: context.refs - 1, pending: 0 })),
+      dropAll: assign({ refs: ({ context, event }) => context.refs - (event as { refs: number }).refs }),
+      askKey: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_unlikely' }),
+      wakeUpVar: enqueueActions(({ context, enqueue }) => {
+        for (const w of context.waiters) enqueue(call('waiter', w, { type: 'wake_up_var', key: key(context.name) }));
+      }),
+      disassociate: assign({ mapping: null }),
+      replyPte: reply(({ context }) => ({ type: 'pte', present: context.mapcount > 0 })),
+      replyGrabbed: reply({ type: 'grabbed', ok: true }),
+      replyGrabFailed: reply({ type: 'grabbed', ok: false }),
+      replyFollowed: reply({ type: 'follow', ok: true, special: false }),
+      replyNoPte: reply({ type: 'follow', ok: false, special: false }),
+      replySpecial: reply({ type: 'follow', ok: false, special: true }),
+      replyBusy: reply(({ context }) => ({
+        type: 'busy',
+        page: context.name,
+        busy: !context.limited && (mappingAddsRef ? context.refs - context.mapcount > 0 : context.refs > 1),
+      })),
+      replyIdle: reply(({ context }) => ({ type: 'idle', page: context.name, idle: context.limited || context.refs === base })),
+    },
+  }).createMachine({
+    id: 'page',
+    description:
+      base === 1
+        ? 'struct page of an FS-DAX pfn: idle at refcount 1, busy at >= 2; put_page() wakes waiters on 2->1 only through the devmap_managed_key hook'
+        : 'struct folio of an FS-DAX pfn: free at refcount 0; each mapping holds a reference; reaching 0 wakes waiters',
+    meta: { fn: 'struct page', src: base === 1 ? SEED : CURRENT },
+    context: ({ input }) => ({
+      name: input.name,
+      key: input.key ?? null,
+      waiters: input.waiters ?? [],
+      limited: input.limited ?? false,
+      gupAllowsSpecial: input.gupAllowsSpecial ?? false,
+      refs: input.limited ? 0 : base,
+      mapcount: 0,
+      mapping: null,
+      pending: 0,
+      probed: input.online ?? true,
+      idleRefs: base,
+    }),
+    type: 'parallel',
+    states: {
+      mem: {
+        description: 'the page and its reference count',
+        initial: 'start',
+        states: {
+          start: {
+            description: 'system start: the device is probed already, or not yet',
+            always: [
+              { guard: 'probed', target: 'online', description: 'the device was probed before the system starts: the struct page exists', meta: { fn: 'devm_memremap_pages', src: SEED } },
+              { target: 'offline', description: 'the device is probed during the run', meta: { fn: 'devm_memremap_pages', src: SEED } },
+            ],
+          },
+          offline: {
+            description: 'no struct page yet: the device is not probed (devm_memremap_pages has not run)',
+            meta: { fn: 'devm_memremap_pages', src: SEED, unaccepted: 'use of a struct page that does not exist yet' },
+            on: {
+              memmap_init: { target: 'online', description: 'devm_memremap_pages() -> memmap_init_zone_device(): the struct page exists, refcount at its idle value', meta: { fn: 'memmap_init_zone_device', src: SEED } },
+              dax_insert_mapping: { guard: 'never', description: 'a fault cannot reach a pfn of a device that is not probed: it waits for the mount', meta: { fn: 'dax_iomap_fault', src: 'infer' } },
+            },
+          },
+          online: {
+            description: 'the page exists',
+            initial: 'ready',
+            states: {
+              ready: {
+                description: base === 1 ? 'refcount >= 1: idle at 1, busy above' : 'refcount >= 0: free at 0',
+                meta: { condition: base === 1 ? 'page_ref_count(page) >= 1' : 'folio_ref_count(folio) >= 0' },
+                on: {
+                  dax_insert_mapping: [
+                    {
+                      guard: 'stillAssociatedElsewhere',
+                      target: ['ready', '#page.warn.stillAssociated'],
+                      actions: 'mapPte',
+                      description: 'dax_insert_entry() -> dax_associate_entry(): the pfn is still bound to another file: WARN_ON_ONCE(page->mapping)',
+                      meta: { fn: 'dax_associate_entry', src: ASSOC },
+                    },
+                    {
+                      actions: 'mapPte',
+                      description: mappingAddsRef
+                        ? 'DAX fault: vmf_insert_page_mkwrite(): the PTE takes a reference and a mapcount; dax_associate_entry() sets folio->mapping'
+                        : era.associates
+                          ? 'DAX fault: insert_pfn() maps the pfn (no reference); dax_associate_entry() sets page->mapping'
+                          : 'DAX fault: insert_pfn() maps the pfn; no reference is taken',
+                      meta: { fn: 'dax_iomap_pte_fault', src: mappingAddsRef ? CURRENT : era.associates ? ASSOC : 'infer' },
+                    },
+                  ],
+                  zap_pte: [
+                    {
+                      guard: 'zapDropsLastRef',
+                      actions: ['zapPte', 'wakeUpVar'],
+                      description: 'zap_pte_range(): the mapping reference was the last: free_zone_device_folio() -> wake_up_var(page)',
+                      meta: { fn: 'free_zone_device_folio', src: CURRENT },
+                    },
+                    {
+                      actions: 'zapPte',
+                      description: mappingAddsRef
+                        ? 'zap_pte_range(): the PTE and its reference go'
+                        : 'zap_pte_range(): the PTE goes; no reference was held for it',
+                      meta: { fn: 'unmap_mapping_pages', src: mappingAddsRef ? CURRENT : 'infer' },
+                    },
+                  ],
+                  gup_fast_pte: { actions: 'replyPte', description: 'GUP-fast reads the PTE locklessly (interrupts off)', meta: { fn: 'gup_pte_range', src: GUP } },
+                  gup_fast_grab: [
+                    { guard: 'gupRefusesSpecial', actions: 'replyGrabFailed', description: 'GUP-fast: pte_special(): no struct page, bail to the slow path', meta: { fn: 'gup_pte_range', src: GUP } },
+                    { guard: 'tryGetFails', actions: 'replyGrabFailed', description: 'GUP-fast: folio_try_get() fails on a free folio (refcount 0)', meta: { fn: 'try_grab_folio_fast', src: CURRENT } },
+                    { actions: ['grab', 'replyGrabbed'], description: 'GUP-fast takes its references before re-checking the PTE', meta: { fn: 'try_grab_page', src: GUP } },
+                  ],
+                  gup_fast_recheck: { actions: 'replyPte', description: 'GUP-fast re-reads the PTE: if it changed the references must go back', meta: { fn: 'gup_pte_range', src: GUP } },
+                  follow_page: [
+                    { guard: 'gupRefusesSpecial', actions: 'replySpecial', description: 'follow_page_pte(): vm_normal_page() is NULL for a special PTE: -EFAULT (FS_DAX_LIMITED cannot be pinned)', meta: { fn: 'follow_page_pte', src: 'seed 001' } },
+                    {
+                      guard: 'limited',
+                      actions: 'replyFollowed',
+                      description: 'counterfactual: GUP would hand out a pfn without struct page; there is no refcount to raise',
+                      meta: { fn: 'follow_page_pte', src: 'counterfactual' },
+                    },
+                    { guard: 'ptePresent', actions: ['grab', 'replyFollowed'], description: 'follow_page_pte() under the PTE lock: the PTE is there, take the references', meta: { fn: 'follow_page_pte', src: GUP } },
+                    { actions: 'replyNoPte', description: 'follow_page_pte(): no PTE; the slow path must fault it in', meta: { fn: 'follow_page_pte', src: GUP } },
+                  ],
+                  put_page: era.putHook === 'devmapKey'
+                    ? [
+                        {
+                          guard: 'limited',
+                          description: 'counterfactual put of a pfn without struct page: nothing to count',
+                          meta: { fn: 'put_page', src: 'counterfactual' },
+                        },
+                        {
+                          target: 'putting',
+                          actions: ['startPut', 'askKey'],
+                          description: 'put_page() (after page_ref_sub(refs - 1) for a multi-reference put): is devmap_managed_key on?',
+                          meta: { fn: 'put_page', src: SEED },
+                        },
+                      ]
+                    : era.putHook === 'freeFolio'
+                      ? [
+                          { guard: 'limited', description: 'counterfactual put of a pfn without struct page', meta: { fn: 'folio_put_refs', src: 'counterfactual' } },
+                          { guard: 'putGoesBelowIdle', target: 'underflow', actions: 'dropAll', description: 'folio_put_refs() below zero', meta: { fn: 'folio_put_refs', src: CURRENT } },
+                          {
+                            guard: 'putReachesIdle',
+                            actions: ['dropAll', 'wakeUpVar'],
+                            description: 'folio_put_refs() reaches 0: free_zone_device_folio() -> wake_up_var(page)',
+                            meta: { fn: 'free_zone_device_folio', src: CURRENT },
+                          },
+                          { actions: 'dropAll', description: 'folio_put_refs(): references remain', meta: { fn: 'folio_put_refs', src: CURRENT } },
+                        ]
+                      : [
+                          { guard: 'limited', description: 'counterfactual put of a pfn without struct page', meta: { fn: 'put_page', src: 'counterfactual' } },
+                          { guard: 'putGoesBelowIdle', target: 'underflow', actions: 'dropAll', description: 'put_page_testzero() reaches 0 on a page that was never onlined', meta: { fn: 'put_page', src: 'infer' } },
+                          {
+                            actions: 'dropAll',
+                            description: 'put_page(): MEMORY_DEVICE_HOST pages have no idle hook: the drop to 1 tells nobody',
+                            meta: { fn: 'put_page', src: 'infer: 4.17 include/linux/mm.h put_page' },
+                          },
+                        ],
+                  dax_busy_page: {
+                    actions: 'replyBusy',
+                    description: mappingAddsRef ? 'dax_busy_page(): folio_ref_count - folio_mapcount > 0?' : 'dax_busy_page(): page_ref_count(page) > 1?',
+                    meta: { fn: 'dax_busy_page', src: mappingAddsRef ? CURRENT : 'infer: 4.18 fs/dax.c dax_layout_busy_page' },
+                  },
+                  page_idle: {
+                    actions: 'replyIdle',
+                    description: mappingAddsRef ? 'dax_page_is_idle(): refcount == 0?' : 'wait condition: atomic_read(&page->_refcount) == 1?',
+                    meta: { fn: '___wait_var_event', src: mappingAddsRef ? CURRENT : 'infer: 4.18 fs/xfs/xfs_file.c xfs_break_dax_layouts' },
+                  },
+                  dax_disassociate_entry: [
+                    {
+                      guard: 'truncatingBusy',
+                      target: ['ready', '#page.warn.truncatedBusy'],
+                      actions: 'disassociate',
+                      description: 'dax_delete_mapping_entry() -> dax_disassociate_entry(trunc): WARN_ON_ONCE(trunc && page_ref_count(page) > 1)',
+                      meta: { fn: 'dax_disassociate_entry', src: ASSOC },
+                    },
+                    {
+                      actions: 'disassociate',
+                      description: era.associates ? 'dax_disassociate_entry(): page->mapping = NULL' : 'the DAX entry goes; 4.17 keeps no page->mapping',
+                      meta: { fn: 'dax_disassociate_entry', src: era.associates ? ASSOC : 'infer' },
+                    },
+                  ],
+                },
+              },
+              putting: {
+                description: 'put_page() in progress: asked static_branch_unlikely(&devmap_managed_key)',
+                meta: { fn: 'put_devmap_managed_page', src: SEED, unaccepted: 'a second call into the page while its put is half done' },
+                on: {
+                  devmap_key: [
+                    {
+                      guard: ({ context, event }) => event.on && context.refs - 1 === base,
+                      target: 'ready',
+                      actions: ['dropOne', 'wakeUpVar'],
+                      description: '__put_devmap_managed_page(): page_ref_dec_return() == 1 -> pgmap->page_free() = generic_dax_pagefree() -> wake_up_var(&page->_refcount)',
+                      meta: { fn: 'generic_dax_pagefree', src: SEED },
+                    },
+                    {
+                      guard: ({ context }) => context.refs - 1 < base,
+                      target: 'underflow',
+                      actions: 'dropOne',
+                      description: 'the count reaches 0: __put_page() on a ZONE_DEVICE page that was never onlined',
+                      meta: { fn: '__put_devmap_managed_page', src: SEED },
+                    },
+                    {
+                      guard: 'keyOn',
+                      target: 'ready',
+                      actions: 'dropOne',
+                      description: '__put_devmap_managed_page(): references remain, nothing to wake',
+                      meta: { fn: '__put_devmap_managed_page', src: SEED },
+                    },
+                    {
+                      target: 'ready',
+                      actions: 'dropOne',
+                      description: 'key off: put_page() falls through to put_page_testzero(): the count drops and nobody is told, even on 2->1',
+                      meta: { fn: 'put_page_testzero', src: SEED },
+                    },
+                  ],
+                },
+              },
+              underflow: {
+                tags: ['violation'],
+                description: 'BUG: page refcount of a ZONE_DEVICE page dropped below its idle value: __put_page() frees a page that was never onlined (use after free)',
+                meta: { fn: '__put_page', src: 'infer', unaccepted: 'use of a page freed by a refcount underflow' },
+              },
+            },
+          },
+        },
+      },
+      warn: {
+        description: 'WARN_ON_ONCE splats the kernel printed about this page (execution continues after a WARN)',
+        initial: 'quiet',
+        states: {
+          quiet: { description: 'no warning about this page' },
+          stillAssociated: {
+            tags: ['violation', 'warn'],
+            description: 'WARNING: dax_associate_entry: WARN_ON_ONCE(page->mapping): a pfn still bound to one file is mapped into another',
+            meta: { fn: 'dax_associate_entry', src: ASSOC },
+          },
+          truncatedBusy: {
+            tags: ['violation', 'warn'],
+            description: 'WARNING: dax_disassociate_entry: WARN_ON_ONCE(trunc && page_ref_count(page) > 1): truncating a page that is still pinned',
+            meta: { fn: 'dax_disassociate_entry', src: ASSOC },
+          },
+        },
+      },
+    },
+  });
+}

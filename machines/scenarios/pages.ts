@@ -1,0 +1,296 @@
+import type { ActorDecl, EnvEvents, Scenario, SizeParam, SystemDecl } from '../../src/compose/types.ts';
+import { addressSpaceMachine } from '../addressSpace.ts';
+import { blockMachine } from '../block.ts';
+import { devmapManagedKeyMachine, type DevmapKeyInput } from '../devmapManagedKey.ts';
+import { dmaPinnerMachine, type PinnerInput } from '../dmaPinner.ts';
+import { evictionMachine } from '../eviction.ts';
+import { fileWriterMachine } from '../fileWriter.ts';
+import { invariantsFor } from '../invariants.ts';
+import { pageMachine, type PageInput } from '../page.ts';
+import { pageEra } from '../pageEra.ts';
+import type { Revision } from '../revision.ts';
+import { REVISIONS } from '../revision.ts';
+import { rwsemMachine } from '../rwsem.ts';
+import { truncateMachine } from '../truncate.ts';
+
+/**
+ * The page / DMA / truncate scenarios (DOMAIN.md bugs 5-7 and what a faithful
+ * model of munmap and eviction shows). Every scenario is one DAX file `A` on one
+ * filesystem, its pages and the blocks under them, the two inode locks, and the
+ * code paths that race: processes that pin pages for DMA, truncate, eviction,
+ * and a second file `B` whose allocation may reuse a freed block.
+ */
+
+const FILE_A = 'A';
+const FILE_B = 'B';
+
+const size = (name: string, description: string, def: number, min: number, max: number): SizeParam => ({ name, description, default: def, min, max });
+
+const SIZES = {
+  pages: size('pages', 'DAX pages (and blocks) of file A', 1, 1, 3),
+  pinners: size('pinners', 'processes that pin pages of A for DMA (process i pins page i mod pages)', 1, 1, 3),
+  rounds: size('rounds', 'pins each process takes, one after another', 1, 1, 3),
+  follPin: size('foll_pin', '1: pins are pin_user_pages() (FOLL_PIN, 1024 references) where the revision has it', 0, 0, 1),
+  gupFast: size('gup_fast', '1: processes may use GUP-fast (lockless, re-checks the PTE) besides the slow path', 1, 0, 1),
+  longterm: size('longterm', '1: processes also try a long-term pin (refused for FS-DAX)', 0, 0, 1),
+  reuse: size('reuse', '1: file B allocates after the truncate and may get a freed block', 1, 0, 1),
+} as const;
+
+/** Names of the shared objects every scenario has. */
+const KEY = 'devmap_key';
+const ASPACE = 'mappingA';
+const IOLOCK = 'iolockA';
+const MMAPLOCK = 'mmaplockA';
+const pageName = (i: number) => `page${i}`;
+const blockName = (i: number) => `block${i}`;
+
+interface FileOptions {
+  rev: Revision;
+  pages: number;
+  waiters: string[];
+  /** FS_DAX_LIMITED: the pfns have no struct page. */
+  limited?: boolean;
+  gupAllowsSpecial?: boolean;
+  /** devmap_managed_key as the page side finds it; omitted: there is no key in this system. */
+  key?: DevmapKeyInput;
+  /** The pages do not exist until a driver probe sends memmap_init. */
+  online?: boolean;
+}
+
+/** Pages, blocks, the address_space and the two locks of file A (and the static key, where the era has one). */
+function fileActors(o: FileOptions): ActorDecl[] {
+  const era = pageEra(o.rev);
+  const withKey = era.putHook === 'devmapKey' && o.key !== undefined && !o.limited;
+  const actors: ActorDecl[] = [];
+  if (withKey) actors.push({ name: KEY, kind: 'object', machine: devmapManagedKeyMachine(o.rev), input: o.key });
+  for (let i = 0; i < o.pages; i++) {
+    const input: PageInput = {
+      name: pageName(i),
+      key: withKey ? KEY : null,
+      waiters: o.waiters,
+      limited: o.limited ?? false,
+      gupAllowsSpecial: o.gupAllowsSpecial ?? false,
+      online: o.online ?? true,
+    };
+    actors.push({ name: pageName(i), kind: 'object', machine: pageMachine(o.rev), input });
+    actors.push({ name: blockName(i), kind: 'object', machine: blockMachine(), input: { owner: FILE_A } });
+  }
+  actors.push({ name: ASPACE, kind: 'object', machine: addressSpaceMachine(), input: { file: FILE_A } });
+  actors.push({ name: IOLOCK, kind: 'object', machine: rwsemMachine(), input: { what: 'XFS_IOLOCK' } });
+  actors.push({ name: MMAPLOCK, kind: 'object', machine: rwsemMachine(), input: { what: 'XFS_MMAPLOCK' } });
+  return actors;
+}
+
+interface PinnerOptions {
+  rev: Revision;
+  pinners: number;
+  pages: number;
+  rounds: number;
+  follPin: boolean;
+  gupFast: boolean;
+  longterm: boolean;
+  munmapWhilePinned: boolean;
+}
+
+function pinnerActors(o: PinnerOptions): ActorDecl[] {
+  const env: Record<string, readonly Record<string, unknown>[]> = {
+    mmap: [{}],
+    fault: [{}],
+    gup_slow: [{}],
+    dma_write: [{}],
+    unpin: [{}],
+    munmap: [{}],
+  };
+  if (o.gupFast) Object.assign(env, { gup_fast: [{}], gup_fast_grab: [{}], gup_fast_recheck: [{}] });
+  if (o.longterm) env.gup_longterm = [{}];
+  return Array.from({ length: o.pinners }, (_, i): ActorDecl => {
+    const page = i % o.pages;
+    const input: PinnerInput = {
+      file: FILE_A,
+      page: pageName(page),
+      block: blockName(page),
+      aspace: ASPACE,
+      mmaplock: MMAPLOCK,
+      follPin: o.follPin,
+      rounds: o.rounds,
+      longterm: o.longterm,
+      munmapWhilePinned: o.munmapWhilePinned,
+    };
+    return { name: `dma${i}`, kind: 'path', machine: dmaPinnerMachine(o.rev), input, env: env as EnvEvents };
+  });
+}
+
+function truncateActor(rev: Revision, pages: number, limited = false): ActorDecl {
+  const env: EnvEvents = {
+    truncate: [{}],
+    break_layouts: [{}],
+    wait_var_event: [{}],
+    relock: [{}],
+    truncate_setsize: [{}],
+    itruncate_extents: [{}],
+  };
+  return {
+    name: 'truncate',
+    kind: 'path',
+    machine: truncateMachine(rev),
+    input: {
+      file: FILE_A,
+      aspace: ASPACE,
+      pages: Array.from({ length: pages }, (_, i) => pageName(i)),
+      blocks: Array.from({ length: pages }, (_, i) => blockName(i)),
+      iolock: IOLOCK,
+      mmaplock: MMAPLOCK,
+      limited,
+    },
+    env,
+  };
+}
+
+function evictionActor(rev: Revision, pages: number): ActorDecl {
+  const env: EnvEvents = {
+    evict: [{}],
+    dax_break_layout_final: [{}],
+    wait_var_event: [{}],
+    schedule_return: [{}],
+    truncate_inode_pages_final: [{}],
+    free_blocks: [{}],
+  };
+  return {
+    name: 'evict',
+    kind: 'path',
+    machine: evictionMachine(rev),
+    input: {
+      file: FILE_A,
+      aspace: ASPACE,
+      pages: Array.from({ length: pages }, (_, i) => pageName(i)),
+      blocks: Array.from({ length: pages }, (_, i) => blockName(i)),
+    },
+    env,
+  };
+}
+
+/** File B's write: allocates a block, and may be handed block0 once A freed it. */
+function writerActor(): ActorDecl {
+  return { name: 'writeB', kind: 'path', machine: fileWriterMachine(), input: { file: FILE_B, block: blockName(0) }, env: { allocate: [{}] } };
+}
+
+function system(actors: ActorDecl[]): SystemDecl {
+  return { actors, invariants: invariantsFor(actors) };
+}
+
+const revOf = (rev: Revision | undefined): Revision => rev ?? 'v4.18';
+
+/** The static key as a running pmem device left it: probed once, key enabled. */
+const KEY_ENABLED: DevmapKeyInput = { count: 1, on: true };
+
+export const dmaTruncateScenario: Scenario<Revision> = {
+  name: 'dma-truncate',
+  description:
+    'mmap a DAX file, pin a page for DMA (GUP slow or fast path), truncate the file while the DMA may be in flight, let file B allocate the freed block',
+  revisions: REVISIONS,
+  sizes: [SIZES.pages, SIZES.pinners, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.longterm, SIZES.reuse],
+  build(revision, s) {
+    const rev = revOf(revision);
+    const actors = [
+      ...fileActors({ rev, pages: s.pages, waiters: ['truncate'], key: KEY_ENABLED }),
+      ...pinnerActors({
+        rev,
+        pinners: s.pinners,
+        pages: s.pages,
+        rounds: s.rounds,
+        follPin: s.foll_pin === 1,
+        gupFast: s.gup_fast === 1,
+        longterm: s.longterm === 1,
+        munmapWhilePinned: false,
+      }),
+      truncateActor(rev, s.pages),
+      ...(s.reuse ? [writerActor()] : []),
+    ];
+    return system(actors);
+  },
+};
+
+export const munmapPinnedTruncateScenario: Scenario<Revision> = {
+  name: 'munmap-pinned-truncate',
+  description: 'pin a page for DMA, munmap while the DMA is in flight (the pin outlives the mapping), then truncate; file B may reuse the block',
+  revisions: REVISIONS,
+  sizes: [SIZES.pages, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.reuse],
+  build(revision, s) {
+    const rev = revOf(revision);
+    const actors = [
+      ...fileActors({ rev, pages: s.pages, waiters: ['truncate'], key: KEY_ENABLED }),
+      ...pinnerActors({
+        rev,
+        pinners: 1,
+        pages: s.pages,
+        rounds: s.rounds,
+        follPin: s.foll_pin === 1,
+        gupFast: s.gup_fast === 1,
+        longterm: false,
+        munmapWhilePinned: true,
+      }),
+      truncateActor(rev, s.pages),
+      ...(s.reuse ? [writerActor()] : []),
+    ];
+    return system(actors);
+  },
+};
+
+export const evictPinnedScenario: Scenario<Revision> = {
+  name: 'evict-pinned',
+  description: 'pin a page for DMA, munmap and close with the pin held, unlink: the inode is evicted (or the fs unmounted) while the device still DMAs; file B may reuse the block',
+  revisions: REVISIONS,
+  sizes: [SIZES.pages, SIZES.rounds, SIZES.gupFast, SIZES.reuse],
+  build(revision, s) {
+    const rev = revOf(revision);
+    const actors = [
+      ...fileActors({ rev, pages: s.pages, waiters: ['evict'], key: KEY_ENABLED }),
+      ...pinnerActors({
+        rev,
+        pinners: 1,
+        pages: s.pages,
+        rounds: s.rounds,
+        follPin: false,
+        gupFast: s.gup_fast === 1,
+        longterm: false,
+        munmapWhilePinned: true,
+      }),
+      evictionActor(rev, s.pages),
+      ...(s.reuse ? [writerActor()] : []),
+    ];
+    return system(actors);
+  },
+};
+
+/** FS_DAX_LIMITED exists from 4.15 until 6.15 marked dcssblk DAX broken and removed it. */
+const LIMITED_REVISIONS: readonly Revision[] = REVISIONS.filter((r) => r !== 'v6.15');
+
+export const dcssblkScenario: Scenario<Revision> = {
+  name: 'dcssblk-limited',
+  description:
+    'FS_DAX_LIMITED (s390 dcssblk): DAX pfns without struct page. A process maps the file and tries to pin it for DMA while truncate runs; ' +
+    'gup_special=1 is the counterfactual where GUP would hand out such a pfn, to show what the refusal protects',
+  revisions: LIMITED_REVISIONS,
+  sizes: [SIZES.pages, SIZES.rounds, SIZES.gupFast, SIZES.reuse, size('gup_special', '1: counterfactual: GUP pins pfns without struct page', 0, 0, 1)],
+  build(revision, s) {
+    const rev = revOf(revision);
+    const actors = [
+      ...fileActors({ rev, pages: s.pages, waiters: ['truncate'], limited: true, gupAllowsSpecial: s.gup_special === 1 }),
+      ...pinnerActors({
+        rev,
+        pinners: 1,
+        pages: s.pages,
+        rounds: s.rounds,
+        follPin: false,
+        gupFast: s.gup_fast === 1,
+        longterm: false,
+        munmapWhilePinned: false,
+      }),
+      truncateActor(rev, s.pages, true),
+      ...(s.reuse ? [writerActor()] : []),
+    ];
+    return system(actors);
+  },
+};
+
+export const pageScenarios: Scenario<Revision>[] = [dmaTruncateScenario, munmapPinnedTruncateScenario, evictPinnedScenario, dcssblkScenario];

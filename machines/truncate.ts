@@ -1,0 +1,289 @@
+import { assign, enqueueActions, setup } from 'xstate';
+import { call } from '../src/compose/messages.ts';
+import type { Revision } from './revision.ts';
+import { idleKey, pageEra } from './pageEra.ts';
+import {
+  askIdle,
+  deleteEntries,
+  freeBlocks,
+  noteBusy,
+  scanFields,
+  scanFinishedBusy,
+  scanFinishedIdle,
+  scanPages,
+  zapAll,
+  type ScanContext,
+} from './layoutScan.ts';
+
+/**
+ * truncate(2) / fallocate(PUNCH_HOLE) of a DAX file (xfs_setattr_size,
+ * xfs_free_file_space; ext4 the same shape).
+ *
+ * 1. Take the I/O lock and the mmap (invalidate) lock exclusive.
+ * 2. Break layouts (v8..6.14: xfs_break_dax_layouts over dax_layout_busy_page();
+ *    6.15: dax_break_layout()): unmap, find the first busy page, and if there is
+ *    one, ___wait_var_event() on it, whose callback drops only the mmap lock,
+ *    schedules, and retakes it; then scan again.
+ *    4.18..6.14: dax_layout_busy_page() returns "nothing busy" at once when no VMA
+ *    maps the file (mapping_mapped() false) or under FS_DAX_LIMITED.
+ *    4.17: there is no such step.
+ * 3. Delete the DAX entries (truncate_inode_pages / dax_delete_mapping_range), free
+ *    the blocks (xfs_itruncate_extents), unlock.
+ */
+export interface TruncateContext extends ScanContext {
+  file: string;
+  aspace: string;
+  blocks: string[];
+  iolock: string;
+  mmaplock: string;
+  /** The kernel is built with FS_DAX_LIMITED (s390 dcssblk): dax_layout_busy_page returns NULL. */
+  limited: boolean;
+}
+
+export interface TruncateInput {
+  file: string;
+  aspace: string;
+  pages: string[];
+  blocks: string[];
+  iolock: string;
+  mmaplock: string;
+  limited?: boolean;
+}
+
+export type TruncateEvent =
+  | { type: 'truncate' }
+  | { type: 'break_layouts' }
+  | { type: 'wait_var_event' }
+  | { type: 'relock' }
+  | { type: 'truncate_setsize' }
+  | { type: 'itruncate_extents' }
+  | { type: 'mapping_mapped'; value: boolean; from?: string }
+  | { type: 'busy'; page: string; busy: boolean; from?: string }
+  | { type: 'idle'; page: string; idle: boolean; from?: string }
+  | { type: 'wake_up_var'; key: string; from?: string };
+
+const XFS = 'infer: fs/xfs/xfs_iops.c xfs_vn_setattr_size, fs/xfs/xfs_file.c xfs_break_layouts';
+const BUSY = 'infer: 4.18 fs/dax.c dax_layout_busy_page';
+const BREAK = 'infer: 6.15 fs/dax.c dax_break_layout';
+
+export function truncateMachine(rev: Revision) {
+  const era = pageEra(rev);
+  const scanSrc = era.breakLayouts === 'breakLayout' ? BREAK : BUSY;
+
+  return setup({
+    types: {} as { context: TruncateContext; events: TruncateEvent; input: TruncateInput },
+    guards: {
+      limited: ({ context }) => context.limited,
+      mapped: ({ event }) => (event as { value: boolean }).value,
+      scanFinishedBusy,
+      scanFinishedIdle,
+      idle: ({ event }) => (event as { idle: boolean }).idle,
+      myKey: ({ context, event }) => (event as { key: string }).key === context.waitKey,
+    },
+    actions: {
+      lockAll: enqueueActions(({ context, enqueue }) => {
+        enqueue(call('rwsem', context.iolock, { type: 'down_write' }));
+        enqueue(call('rwsem', context.mmaplock, { type: 'down_write' }));
+      }),
+      unlockAll: enqueueActions(({ context, enqueue }) => {
+        enqueue(call('rwsem', context.mmaplock, { type: 'up_write' }));
+        enqueue(call('rwsem', context.iolock, { type: 'up_write' }));
+      }),
+      dropMmapLock: call('rwsem', ({ context }) => context.mmaplock, { type: 'up_write' }),
+      takeMmapLock: call('rwsem', ({ context }) => context.mmaplock, { type: 'down_write' }),
+      askMapped: call('address_space', ({ context }) => context.aspace, { type: 'mapping_mapped' }),
+      skipScan: assign({ scanned: false, busyPage: null }),
+      scanPages,
+      noteBusy,
+      askIdle,
+      sleepOnPage: assign({ waitKey: ({ context }) => (context.busyPage ? idleKey(rev, context.busyPage) : null) }),
+      clearWait: assign({ waitKey: null }),
+      deleteEntries,
+      zapAll,
+      freeBlocks,
+    },
+  }).createMachine({
+    id: 'truncate',
+    description: 'truncate / hole punch of the DAX file: break layouts, delete the DAX entries, free the blocks',
+    meta: { fn: 'xfs_setattr_size', src: XFS },
+    context: ({ input }) => ({
+      file: input.file,
+      aspace: input.aspace,
+      blocks: input.blocks,
+      iolock: input.iolock,
+      mmaplock: input.mmaplock,
+      limited: input.limited ?? false,
+      ...scanFields(input.pages),
+    }),
+    initial: 'start',
+    on: {
+      wake_up_var: {
+        description: 'a wake-up for a key this task is not sleeping on: the wait queue entry does not match',
+        meta: { fn: 'wake_up_var', src: 'infer: kernel/sched/wait_bit.c var_wake_function' },
+      },
+    },
+    states: {
+      start: {
+        description: 'truncate not started',
+        on: {
+          truncate: {
+            target: 'locked',
+            actions: 'lockAll',
+            description: 'xfs_ilock(XFS_IOLOCK_EXCL | XFS_MMAPLOCK_EXCL): no new I/O, no new faults',
+            meta: { fn: 'xfs_vn_setattr', src: XFS },
+          },
+        },
+      },
+      locked: {
+        description: 'I/O lock and mmap lock held exclusive',
+        on:
+          era.breakLayouts === 'none'
+            ? {
+                truncate_setsize: {
+                  target: 'entriesGone',
+                  actions: ['zapAll', 'deleteEntries'],
+                  description: 'truncate_pagecache(): unmap every PTE, drop the DAX entries; nobody looks at page references',
+                  meta: { fn: 'truncate_pagecache', src: 'infer: 4.17 fs/xfs/xfs_iops.c xfs_setattr_size' },
+                },
+              }
+            : {
+                break_layouts: [
+                  {
+                    guard: 'limited',
+                    target: 'layoutBroken',
+                    actions: 'skipScan',
+                    description: 'FS_DAX_LIMITED: "get_user_pages() for dax is disabled": dax_layout_busy_page() returns NULL without looking',
+                    meta: { fn: 'dax_layout_busy_page', src: scanSrc },
+                  },
+                  era.breakLayouts === 'busyPage'
+                    ? {
+                        target: 'checkingMapped',
+                        actions: 'askMapped',
+                        description: 'xfs_break_dax_layouts() -> dax_layout_busy_page(): first, is the file mapped at all?',
+                        meta: { fn: 'dax_layout_busy_page', src: BUSY },
+                      }
+                    : {
+                        target: 'scanning',
+                        actions: 'scanPages',
+                        description: 'dax_break_layout() -> dax_layout_busy_page_range(): unmap the range and scan every entry, mapped or not',
+                        meta: { fn: 'dax_layout_busy_page_range', src: BREAK },
+                      },
+                ],
+              },
+      },
+      checkingMapped: {
+        description: 'dax_layout_busy_page() asked mapping_mapped()',
+        on: {
+          mapping_mapped: [
+            {
+              guard: 'mapped',
+              target: 'scanning',
+              actions: 'scanPages',
+              description: 'a VMA maps the file: unmap_mapping_range(), then look for a page with page_ref_count > 1',
+              meta: { fn: 'dax_layout_busy_page', src: BUSY },
+            },
+            {
+              target: 'layoutBroken',
+              actions: 'skipScan',
+              description: 'no VMA maps the file: return NULL ("nothing busy") without looking at a single page',
+              meta: { fn: 'dax_layout_busy_page', src: BUSY },
+            },
+          ],
+        },
+      },
+      scanning: {
+        description: 'scanning the DAX entries for a busy page',
+        always: [
+          { guard: 'scanFinishedBusy', target: 'busy', description: 'the scan returns the first busy page', meta: { fn: 'dax_layout_busy_page', src: scanSrc } },
+          { guard: 'scanFinishedIdle', target: 'layoutBroken', description: 'the scan returns NULL: no page is busy', meta: { fn: 'dax_layout_busy_page', src: scanSrc } },
+        ],
+        on: {
+          busy: { actions: 'noteBusy', description: 'dax_busy_page() answered for one entry', meta: { fn: 'dax_busy_page', src: scanSrc } },
+        },
+      },
+      busy: {
+        description: 'a page is busy: about to wait for it (prepare_to_wait, check, sleep)',
+        on: {
+          wait_var_event: {
+            target: 'checkingIdle',
+            actions: 'askIdle',
+            description: '___wait_var_event(): queue on the page\'s wait key, then test the condition',
+            meta: { fn: '___wait_var_event', src: XFS },
+          },
+        },
+      },
+      checkingIdle: {
+        description: 'queued on the wait key, testing whether the page is idle',
+        on: {
+          idle: [
+            {
+              guard: 'idle',
+              target: 'locked',
+              actions: 'clearWait',
+              description: 'the page is idle: the wait returns 0 and xfs_break_layouts() scans again',
+              meta: { fn: 'xfs_break_layouts', src: XFS },
+            },
+            {
+              target: 'sleeping',
+              actions: ['sleepOnPage', 'dropMmapLock'],
+              description: 'still busy: xfs_wait_dax_page() drops the mmap lock (the I/O lock stays) and schedule()s',
+              meta: { fn: 'xfs_wait_dax_page', src: XFS },
+            },
+          ],
+        },
+      },
+      sleeping: {
+        tags: ['waiting', 'sleeping'],
+        description: 'asleep in ___wait_var_event() until wake_up_var() on the page\'s key',
+        on: {
+          wake_up_var: {
+            guard: 'myKey',
+            target: 'woken',
+            actions: 'clearWait',
+            description: 'wake_up_var() on the key this task sleeps on: runnable again',
+            meta: { fn: 'wake_up_var', src: 'seed 001' },
+          },
+        },
+      },
+      woken: {
+        description: 'woken, not yet running: will retake the mmap lock',
+        on: {
+          relock: {
+            target: 'busy',
+            actions: 'takeMmapLock',
+            description: 'xfs_wait_dax_page(): retake XFS_MMAPLOCK_EXCL, then the wait loop tests the condition again',
+            meta: { fn: 'xfs_wait_dax_page', src: XFS },
+          },
+        },
+      },
+      layoutBroken: {
+        tags: ['layout_broken'],
+        description: 'break-layouts says nothing is busy; both locks held',
+        on: {
+          truncate_setsize: {
+            target: 'entriesGone',
+            actions: ['zapAll', 'deleteEntries'],
+            description:
+              era.breakLayouts === 'breakLayout'
+                ? 'dax_delete_mapping_range(): drop every DAX entry (dax_disassociate_entry), then truncate_setsize()'
+                : 'truncate_setsize() -> truncate_pagecache(): unmap, then dax_delete_mapping_entry() -> dax_disassociate_entry(trunc)',
+            meta: { fn: era.breakLayouts === 'breakLayout' ? 'dax_delete_mapping_range' : 'truncate_inode_pages', src: scanSrc },
+          },
+        },
+      },
+      entriesGone: {
+        tags: ['layout_broken'],
+        description: 'the DAX entries are gone; the blocks are still the file\'s',
+        on: {
+          itruncate_extents: {
+            target: 'done',
+            actions: ['freeBlocks', 'unlockAll'],
+            description: 'xfs_itruncate_extents(): free the blocks; then drop the mmap and I/O locks',
+            meta: { fn: 'xfs_itruncate_extents', src: XFS },
+          },
+        },
+      },
+      done: { type: 'final', description: 'truncate returned' },
+    },
+  });
+}
