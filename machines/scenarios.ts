@@ -1,5 +1,7 @@
 import type { Scenario } from '../src/compose/types.ts';
 import type { Revision } from './revision.ts';
+import { deviceScenarios } from './scenarios/devices.ts';
+import { pageScenarios } from './scenarios/pages.ts';
 
 /** The systems a user checks (daxspec list). machines/scenarios/*.ts define them; this list names them. */
-export const scenarios: Scenario<Revision>[] = [];
+export const scenarios: Scenario<Revision>[] = [...deviceScenarios, ...pageScenarios];

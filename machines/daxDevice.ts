@@ -1,0 +1,313 @@
+import { assign, setup } from 'xstate';
+import { call, reply } from '../src/compose/messages.ts';
+import type { Revision } from './revision.ts';
+import { deviceEra, m } from './deviceEra.ts';
+
+/**
+ * struct dax_device (drivers/dax/super.c): an inode of the "dax" pseudo-fs whose
+ * inode count is the object's reference count [seed 002].
+ *
+ * kill_dax is not one event here: it runs in its caller's code path (pmem, dm) as
+ * steps, each a call on this object (kill_dax_notify, kill_dax_clear_alive, the
+ * SRCU grace period on dax_srcu, kill_dax_teardown): see machines/killDax.ts.
+ */
+export interface DaxDeviceInput {
+  /** Driver that allocated the device before the system starts (a pre-probed pmem), or null. */
+  readonly allocatedBy?: string | null;
+  /** References held before the scenario starts by owners outside the system (a mounted filesystem). */
+  readonly extraRefs?: Readonly<Record<string, number>>;
+  /** The dax_operations: pmem_dax_ops, dm_dax_ops (routes to a table), dcssblk_dax_ops. */
+  readonly ops: 'pmem' | 'dm' | 'dcssblk';
+  /** v8 alloc_dax_devmap's dax_dev->pgmap, and the pgmap behind the device's pfns; null for none. */
+  readonly pgmap?: string | null;
+  /** dm: the mapped device's table actor, which dm_dax_ops route to. */
+  readonly table?: string | null;
+}
+
+export interface DaxDeviceContext {
+  /** The inode's i_count. */
+  count: number;
+  /** Ghost state: who owns each reference (actor name -> count). The kernel keeps no such list. */
+  refs: Record<string, number>;
+  /** Ghost state: the first actor that put a reference it did not own (I3), or null. */
+  misput: string | null;
+  /** Published for lookups (dax_get_by_host's hash, dax_add_host's xarray). */
+  hashed: boolean;
+  /** holder_data (v6.15): the holder's name. */
+  holder: string | null;
+  /** holder_ops (v6.15): whose ops they are. */
+  holderOps: string | null;
+  readonly ops: DaxDeviceInput['ops'];
+  readonly pgmap: string | null;
+  readonly table: string | null;
+  readonly allocatedBy: string | null;
+}
+
+type Ev = { type: string; from?: string; holder?: string | null; [k: string]: unknown };
+
+const WARN_ALIVE = 'WARN_ONCE in dax_destroy_inode: kill_dax() must be called before final iput()';
+const UAF = 'use after free: the dax_device inode was freed by its final iput()';
+
+const who = (e: Ev): string => e.from ?? 'env';
+
+export function daxDeviceMachine(rev: Revision) {
+  const era = deviceEra(rev);
+  const lookupSrc = era.holder ? 'drivers/dax/super.c (fs_dax_get_by_bdev, v5.19+)' : 'seed 004 (dax_get_by_host)';
+
+  /** What a lookup tells its caller: the kernel reads these from dax_dev (ops, pgmap) or the pfn. */
+  const found = (ok: boolean) =>
+    reply(({ context }: { context: DaxDeviceContext }) => ({
+      type: 'dax_ref',
+      ok,
+      ops: context.ops,
+      pgmap: context.pgmap,
+      table: context.table,
+      limited: context.ops === 'dcssblk',
+    }));
+
+  return setup({
+    types: {} as { context: DaxDeviceContext; events: Ev; input: DaxDeviceInput },
+    guards: {
+      preAllocated: ({ context }) => context.allocatedBy !== null,
+      lastRef: ({ context }) => context.count === 1,
+      hashed: ({ context }) => context.hashed,
+      holderFree: ({ context }) => context.holder === null,
+      noHolderAsked: ({ event }) => !event.holder,
+      holderMatches: ({ context, event }) => !!event.holder && context.holder === event.holder,
+      hasHolderOps: ({ context }) => context.holder !== null && context.holderOps !== null,
+    },
+    actions: {
+      allocate: assign(({ event }) => ({ count: 1, refs: { [who(event)]: 1 }, hashed: true })),
+      get: assign(({ context, event }) => ({
+        count: context.count + 1,
+        refs: { ...context.refs, [who(event)]: (context.refs[who(event)] ?? 0) + 1 },
+      })),
+      put: assign(({ context, event }) => {
+        const owned = context.refs[who(event)] ?? 0;
+        if (owned === 0) return { count: context.count - 1, misput: context.misput ?? who(event) };
+        const refs = { ...context.refs };
+        if (owned === 1) delete refs[who(event)];
+        else refs[who(event)] = owned - 1;
+        return { count: context.count - 1, refs };
+      }),
+      takeHolder: assign(({ event }) => ({ holder: event.holder as string, holderOps: event.holder as string })),
+      dropHolderData: assign({ holder: null }),
+      dropHolderOps: assign({ holderOps: null }),
+      unhash: assign({ hashed: false }),
+      replyFound: found(true),
+      replyNotFound: found(false),
+      replyAliveTrue: reply({ type: 'dax_alive', value: true }),
+      replyAliveFalse: reply({ type: 'dax_alive', value: false }),
+      replyDirectAccess: reply({ type: 'dax_direct_access', rc: 0 }),
+      replySwapped: reply({ type: 'holder_cmpxchg', swapped: true }),
+      replyNotSwapped: reply({ type: 'holder_cmpxchg', swapped: false }),
+      replyAllocated: reply({ type: 'dax_allocated' }),
+      notifyHolder: call('holder', ({ context }) => context.holderOps, { type: 'notify_failure', mf: 'MF_MEM_PRE_REMOVE' }),
+      replyNotified: reply({ type: 'kill_dax_notified' }),
+    },
+  }).createMachine({
+    id: 'dax_device',
+    description: 'struct dax_device: inode of the dax pseudo-fs, i_count is its reference count',
+    meta: m('alloc_dax', 'seed 002'),
+    context: ({ input }) => {
+      const refs: Record<string, number> = { ...(input.extraRefs ?? {}) };
+      if (input.allocatedBy) refs[input.allocatedBy] = (refs[input.allocatedBy] ?? 0) + 1;
+      return {
+      count: Object.values(refs).reduce((a, b) => a + b, 0),
+      refs,
+      misput: null,
+      hashed: !!input.allocatedBy,
+      holder: null,
+      holderOps: null,
+      ops: input.ops,
+      pgmap: input.pgmap ?? null,
+      table: input.table ?? null,
+      allocatedBy: input.allocatedBy ?? null,
+      };
+    },
+    initial: 'boot',
+    // holder_ops is stored by the old holder's release after its cmpxchg, with no lock held:
+    // it can land in any state in which the object still exists.
+    states: {
+      boot: {
+        description: 'scenario set-up: the device exists already (a driver probed before the system starts) or not yet',
+        meta: m('alloc_dax', 'infer'),
+        always: [
+          { guard: 'preAllocated', target: 'alive', description: 'allocated by its driver before the scenario starts', meta: m('alloc_dax', 'seed 002') },
+          { target: 'unallocated', description: 'no driver has allocated it yet', meta: m('alloc_dax', 'infer') },
+        ],
+      },
+      unallocated: {
+        description: 'no dax_device yet: the driver has not probed; lookups by host find nothing',
+        meta: { fn: 'alloc_dax', src: 'seed 002', unaccepted: 'call on a dax_device that was never allocated (wild pointer)' },
+        on: {
+          alloc_dax: {
+            target: 'alive',
+            actions: ['allocate', 'replyAllocated'],
+            description: 'alloc_dax(): new inode with ALIVE set, the driver holds the one reference',
+            meta: m('alloc_dax', 'seed 002'),
+          },
+          dax_get_by_host: { actions: 'replyNotFound', description: 'lookup by host name: not published, NULL', meta: m('dax_get_by_host', 'seed 004') },
+          fs_dax_get_by_bdev: { actions: 'replyNotFound', description: 'lookup by gendisk: not published, NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
+        },
+      },
+      alive: {
+        description: 'ALIVE set: operations and new references allowed',
+        meta: { fn: 'dax_alive', src: 'seed 002', condition: 'test_bit(DAXDEV_ALIVE)', unaccepted: 'call the live dax_device does not implement' },
+        on: {
+          dax_get_by_host: [
+            {
+              guard: 'hashed',
+              actions: ['get', 'replyFound'],
+              description: 'dax_get_by_host() / fs_dax_get_by_host(): found alive, igrab takes a reference',
+              meta: m('dax_get_by_host', 'seed 004'),
+            },
+            { actions: 'replyNotFound', description: 'lookup after dax_remove_host(): not found, NULL', meta: m('dax_get_by_host', 'drivers/dax/super.c') },
+          ],
+          fs_dax_get_by_bdev: [
+            { guard: ({ context }) => !context.hashed, actions: 'replyNotFound', description: 'xa_load finds no host: NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
+            {
+              guard: 'noHolderAsked',
+              actions: ['get', 'replyFound'],
+              description: 'fs_dax_get_by_bdev(bdev, NULL): alive, igrab, no holder',
+              meta: m('fs_dax_get_by_bdev', lookupSrc),
+            },
+            {
+              guard: 'holderFree',
+              actions: ['get', 'takeHolder', 'replyFound'],
+              description: 'fs_dax_get_by_bdev(bdev, holder, ops): igrab, cmpxchg(holder_data, NULL, holder) wins, holder_ops = ops',
+              meta: m('fs_dax_get_by_bdev', lookupSrc),
+            },
+            {
+              actions: ['get', 'replyNotFound'],
+              description: 'fs_dax_get_by_bdev(bdev, holder, ops): igrab succeeded, cmpxchg lost to another holder: returns NULL without iput',
+              meta: m('fs_dax_get_by_bdev', lookupSrc),
+            },
+          ],
+          put_dax: [
+            {
+              guard: 'lastRef',
+              target: 'freedWhileAlive',
+              actions: 'put',
+              description: 'put_dax(): iput drops the last reference while ALIVE is still set: dax_destroy_inode',
+              meta: m('put_dax', 'seed 002'),
+            },
+            { actions: 'put', description: 'put_dax(): iput, references remain', meta: m('put_dax', 'seed 002') },
+          ],
+          dax_alive: { actions: 'replyAliveTrue', description: 'dax_alive() under dax_read_lock: true', meta: m('dax_alive', 'seed 002') },
+          dax_direct_access: {
+            actions: 'replyDirectAccess',
+            description: 'dax_dev->ops->direct_access(): the driver reads its private data (pmem)',
+            meta: m('dax_direct_access', 'seed 002'),
+          },
+          dax_remove_host: { actions: 'unhash', description: 'dax_remove_host(): erase the gendisk -> dax_device entry', meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c') },
+          kill_dax_notify: [
+            {
+              guard: 'hasHolderOps',
+              actions: ['notifyHolder', 'replyNotified'],
+              description: 'kill_dax(): holder_data set: dax_holder_notify_failure(MF_MEM_PRE_REMOVE) calls holder_ops->notify_failure under dax_read_lock',
+              meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
+            },
+            { actions: 'replyNotified', description: 'kill_dax(): no holder (or no holder_ops yet): nobody to notify', meta: m('kill_dax', 'drivers/dax/super.c') },
+          ],
+          kill_dax_clear_alive: {
+            target: 'dying',
+            description: 'kill_dax(): clear_bit(DAXDEV_ALIVE); readers already inside may still use ops',
+            meta: m('kill_dax', 'seed 002'),
+          },
+          ...holderRelease(),
+        },
+      },
+      dying: {
+        description: 'ALIVE clear, synchronize_srcu not yet returned: private and ops still set',
+        meta: { fn: 'kill_dax', src: 'seed 002', condition: '!DAXDEV_ALIVE', unaccepted: 'call the dying dax_device does not implement' },
+        on: {
+          dax_get_by_host: { actions: 'replyNotFound', description: 'lookup skips a device that is not alive: NULL', meta: m('dax_get_by_host', 'seed 004') },
+          fs_dax_get_by_bdev: { actions: 'replyNotFound', description: '!dax_alive(): NULL, no reference', meta: m('fs_dax_get_by_bdev', lookupSrc) },
+          put_dax: putAfterKill(),
+          dax_alive: { actions: 'replyAliveFalse', description: 'dax_alive(): false', meta: m('dax_alive', 'seed 002') },
+          dax_direct_access: era.privateChecksAlive
+            ? {
+                target: 'oopsPrivate',
+                description: 'pmem_dax_direct_access(): dax_get_private() returns NULL once ALIVE is clear, and the driver dereferences it',
+                meta: m('dax_get_private', 'drivers/dax/super.c, drivers/nvdimm/pmem.c (infer)'),
+              }
+            : {
+                actions: 'replyDirectAccess',
+                description: 'a reader that saw ALIVE before the clear: ops and private are still there',
+                meta: m('dax_direct_access', 'seed 002'),
+              },
+          dax_remove_host: { actions: 'unhash', description: 'dax_remove_host()', meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c') },
+          kill_dax_teardown: {
+            target: 'dead',
+            actions: era.holder ? ['dropHolderOps', 'dropHolderData', 'unhash'] : ['unhash'],
+            description: era.holder
+              ? 'kill_dax() after synchronize_srcu: holder_ops = NULL, holder_data = NULL'
+              : 'kill_dax() after synchronize_srcu: unhash from the host list, private = NULL',
+            meta: m('kill_dax', era.holder ? 'drivers/dax/super.c' : 'seed 002'),
+          },
+          ...holderRelease(),
+        },
+      },
+      dead: {
+        description: era.holder ? 'killed: not alive, holder cleared' : 'killed: not alive, unhashed, private = NULL',
+        meta: { fn: 'kill_dax', src: 'seed 002', condition: '!DAXDEV_ALIVE && torn down', unaccepted: 'call the killed dax_device does not implement' },
+        on: {
+          dax_get_by_host: { actions: 'replyNotFound', description: 'not alive, unhashed: NULL', meta: m('dax_get_by_host', 'seed 004') },
+          fs_dax_get_by_bdev: { actions: 'replyNotFound', description: 'not alive: NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
+          put_dax: putAfterKill(),
+          dax_alive: { actions: 'replyAliveFalse', description: 'dax_alive(): false', meta: m('dax_alive', 'seed 002') },
+          dax_direct_access: {
+            target: 'oopsPrivate',
+            description: 'the driver reads private after kill_dax set it NULL (or dax_get_private() returns NULL): NULL dereference',
+            meta: m('dax_direct_access', era.privateChecksAlive ? 'drivers/dax/super.c' : 'seed 002'),
+          },
+          dax_remove_host: { actions: 'unhash', description: 'dax_remove_host()', meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c') },
+          ...holderRelease(),
+        },
+      },
+      freed: {
+        description: 'final iput with ALIVE clear: dax_destroy_inode, the inode is freed after an RCU grace period',
+        meta: { fn: 'dax_destroy_inode', src: 'seed 002', unaccepted: UAF },
+      },
+      freedWhileAlive: {
+        tags: ['violation', 'warn'],
+        description: WARN_ALIVE,
+        meta: { fn: 'dax_destroy_inode', src: 'seed 002', unaccepted: UAF },
+      },
+      oopsPrivate: {
+        tags: ['violation'],
+        description: 'BUG: unable to handle kernel NULL pointer dereference in the driver\'s direct_access: dax_dev private used after kill_dax',
+        meta: { fn: 'dax_direct_access', src: 'seed 002', unaccepted: 'call after the NULL dereference' },
+      },
+    },
+  });
+
+  /** put_dax after kill_dax: the final put frees the device cleanly. */
+  function putAfterKill() {
+    return [
+      { guard: 'lastRef', target: 'freed', actions: 'put', description: 'put_dax(): final iput after kill_dax: dax_destroy_inode, no WARN', meta: m('put_dax', 'seed 002') },
+      { actions: 'put', description: 'put_dax(): iput, references remain', meta: m('put_dax', 'seed 002') },
+    ] as const;
+  }
+
+  /** fs_put_dax(dax_dev, holder) (v5.19+), which runs as two stores: the cmpxchg, then holder_ops = NULL. */
+  function holderRelease() {
+    return {
+      fs_put_dax_cmpxchg: [
+        {
+          guard: 'holderMatches',
+          actions: ['dropHolderData', 'replySwapped'],
+          description: 'fs_put_dax(): cmpxchg(holder_data, holder, NULL) == holder',
+          meta: m('fs_put_dax', 'drivers/dax/super.c'),
+        },
+        { actions: 'replyNotSwapped', description: 'fs_put_dax(): holder_data is not ours any more (kill_dax cleared it): leave holder_ops', meta: m('fs_put_dax', 'drivers/dax/super.c') },
+      ],
+      fs_put_dax_clear_ops: {
+        actions: 'dropHolderOps',
+        description: 'fs_put_dax(): holder_ops = NULL, a plain store after the cmpxchg',
+        meta: m('fs_put_dax', 'drivers/dax/super.c'),
+      },
+    } as const;
+  }
+}

@@ -1,0 +1,179 @@
+import { assign, setup } from 'xstate';
+import { reply } from '../src/compose/messages.ts';
+import type { Revision } from './revision.ts';
+import { deviceEra, m } from './deviceEra.ts';
+
+/**
+ * struct dev_pagemap of a pmem device (kernel/memremap.c, later mm/memremap.c),
+ * embedded in struct pmem_device: its memory goes away with the driver.
+ *
+ * The v8/v9 claim (fs_dax_claim / __fs_dax_release, seed 004) is the pair
+ * (type, page_free, data=owner) under devmap_lock: each call on it is one atomic step.
+ */
+export interface DevPagemapInput {
+  /** Mapped before the scenario starts (a pre-probed pmem). */
+  readonly live?: boolean;
+}
+
+export interface DevPagemapContext {
+  type: 'HOST' | 'FS_DAX';
+  pageFree: boolean;
+  /** pgmap->data: the claiming owner (v8/v9). */
+  owner: string | null;
+  /** References taken by get_dev_pagemap() and not yet dropped. */
+  refs: number;
+  /** Ghost: the first caller of put_dev_pagemap() without a reference. */
+  misput: string | null;
+}
+
+type Ev = { type: string; from?: string; owner?: string };
+
+const SRC_CLAIM = 'seed 004';
+const SRC_MAP = 'seed 001';
+const UAF = 'use after free: the dev_pagemap is embedded in struct pmem_device, freed when the driver unbound';
+
+export function devPagemapMachine(rev: Revision) {
+  const era = deviceEra(rev);
+  // Shared by several states; typed loosely because xstate infers string literals per state.
+  const claimable: any = {
+    fs_dax_claim: [
+      {
+        guard: 'sameOwner',
+        actions: reply({ type: 'fs_dax_claim', result: 'same' }),
+        description: 'fs_dax_claim(): pgmap->data == owner: "dm might try to claim the same device more than once", return without taking anything',
+        meta: m('fs_dax_claim', SRC_CLAIM),
+      },
+      {
+        guard: 'taken',
+        actions: reply({ type: 'fs_dax_claim', result: 'busy' }),
+        description: 'fs_dax_claim(): page_free set or type != MEMORY_DEVICE_HOST: someone else owns it; the caller puts its dax reference and gets NULL',
+        meta: m('fs_dax_claim', SRC_CLAIM),
+      },
+      {
+        actions: ['claim', reply({ type: 'fs_dax_claim', result: 'claimed' })],
+        description: 'fs_dax_claim(): type = MEMORY_DEVICE_FS_DAX, page_free = generic_dax_pagefree, data = owner',
+        meta: m('fs_dax_claim', SRC_CLAIM),
+      },
+    ],
+    fs_dax_release_pgmap: [
+      { guard: 'unowned', description: '__fs_dax_release(): pgmap->data is NULL: nothing to revert', meta: m('__fs_dax_release', SRC_CLAIM) },
+      { guard: 'ownerMatches', actions: 'unclaim', description: '__fs_dax_release(): type = HOST, page_free = NULL, data = NULL', meta: m('__fs_dax_release', SRC_CLAIM) },
+      {
+        target: 'liveWarned',
+        actions: 'unclaim',
+        description: '__fs_dax_release(): WARN_ON(pgmap->data != owner), then reverts anyway',
+        meta: m('__fs_dax_release', SRC_CLAIM),
+      },
+    ],
+    put_dev_pagemap: { actions: 'put', description: 'put_dev_pagemap(): percpu_ref_put(pgmap->ref)', meta: m('put_dev_pagemap', SRC_MAP) },
+  };
+  const liveOn: any = {
+    ...claimable,
+    get_dev_pagemap: {
+      actions: ['get', 'replyFound'],
+      description: 'get_dev_pagemap(pfn): found, percpu_ref_tryget_live succeeds',
+      meta: m('get_dev_pagemap', SRC_MAP),
+    },
+    percpu_ref_kill: { target: 'killed', description: 'percpu_ref_kill(pgmap->ref): no new references', meta: m('devm_memremap_pages_release', SRC_MAP) },
+  };
+
+  return setup({
+    types: {} as { context: DevPagemapContext; events: Ev; input: DevPagemapInput },
+    guards: {
+      sameOwner: ({ context, event }) => context.owner !== null && context.owner === event.owner,
+      taken: ({ context }) => context.pageFree || context.type !== 'HOST',
+      unowned: ({ context }) => context.owner === null,
+      ownerMatches: ({ context, event }) => context.owner === event.owner,
+      drained: ({ context }) => context.refs === 0,
+    },
+    actions: {
+      setupFsdax: assign({ type: 'FS_DAX', pageFree: true }),
+      claim: assign(({ event }) => ({ type: 'FS_DAX' as const, pageFree: true, owner: event.owner ?? null })),
+      unclaim: assign({ type: 'HOST', pageFree: false, owner: null }),
+      get: assign(({ context }) => ({ refs: context.refs + 1 })),
+      put: assign(({ context, event }) =>
+        context.refs === 0 ? { misput: context.misput ?? event.from ?? 'env' } : { refs: context.refs - 1 },
+      ),
+      replyFound: reply(({ context }) => ({ type: 'get_dev_pagemap', ok: true, pgmapType: context.type })),
+      replyNotFound: reply({ type: 'get_dev_pagemap', ok: false }),
+    },
+  }).createMachine({
+    id: 'dev_pagemap',
+    description: 'struct dev_pagemap: the struct pages of a pmem range, their type and page_free callback',
+    meta: m('devm_memremap_pages', SRC_MAP),
+    context: ({ input }) => ({
+      // pmem attaches with MEMORY_DEVICE_FS_DAX from v4.18 on; before, the zeroed struct says HOST.
+      type: input.live && era.fsdaxTypeAtAttach ? 'FS_DAX' : 'HOST',
+      pageFree: !!input.live && era.fsdaxTypeAtAttach,
+      owner: null,
+      // A negative count marks "mapped at boot" for the boot state only; it is reset on entry.
+      refs: input.live ? -1 : 0,
+      misput: null,
+    }),
+    initial: 'boot',
+    states: {
+      boot: {
+        description: 'scenario set-up: the pages are mapped already, or the driver has not probed yet',
+        meta: m('devm_memremap_pages', 'infer'),
+        always: [
+          { guard: ({ context }) => context.refs < 0, target: 'live', actions: assign({ refs: 0 }), description: 'mapped before the scenario starts', meta: m('devm_memremap_pages', SRC_MAP) },
+          { target: 'embedded', description: 'not mapped yet', meta: m('devm_memremap_pages', 'infer') },
+        ],
+      },
+      embedded: {
+        description: 'the zeroed dev_pagemap inside struct pmem_device: type MEMORY_DEVICE_HOST (0), no pages yet',
+        meta: { fn: 'pmem_attach_disk', src: SRC_MAP, unaccepted: 'pgmap operation before devm_memremap_pages' },
+        on: {
+          setup_pagemap_fsdax: {
+            actions: 'setupFsdax',
+            description: 'setup_pagemap_fsdax(): type = MEMORY_DEVICE_FS_DAX, page_free = generic_dax_pagefree',
+            meta: m('setup_pagemap_fsdax', SRC_MAP),
+          },
+          devm_memremap_pages: { target: 'live', description: 'devm_memremap_pages(): struct pages created, pgmap published by pfn', meta: m('devm_memremap_pages', SRC_MAP) },
+          get_dev_pagemap: { actions: 'replyNotFound', description: 'get_dev_pagemap(pfn): no pgmap covers the pfn yet', meta: m('get_dev_pagemap', SRC_MAP) },
+        },
+      },
+      live: {
+        description: 'pages live: get_dev_pagemap succeeds (percpu_ref_tryget_live)',
+        meta: { fn: 'get_dev_pagemap', src: SRC_MAP, condition: 'percpu_ref live', unaccepted: 'call the live pgmap does not implement' },
+        on: liveOn,
+      },
+      liveWarned: {
+        tags: ['violation', 'warn'],
+        description: 'WARN_ON(pgmap->data != owner) in __fs_dax_release: released by someone who did not claim it',
+        meta: { fn: '__fs_dax_release', src: SRC_CLAIM, unaccepted: 'call the live pgmap does not implement' },
+        on: liveOn,
+      },
+      killed: {
+        description: 'percpu_ref killed: lookups fail, existing references drain',
+        meta: { fn: 'percpu_ref_kill', src: SRC_MAP, condition: 'percpu_ref dead', unaccepted: 'call the killed pgmap does not implement' },
+        on: {
+          ...claimable,
+          get_dev_pagemap: { actions: 'replyNotFound', description: 'percpu_ref_tryget_live fails: NULL', meta: m('get_dev_pagemap', SRC_MAP) },
+          pgmap_wait_drained: {
+            guard: 'drained',
+            target: 'drained',
+            description: 'wait_for_completion(&pgmap->done): every reference dropped (sleeps until then)',
+            meta: m('memunmap_pages', SRC_MAP),
+          },
+        },
+      },
+      drained: {
+        description: 'all references dropped, pages still mapped',
+        meta: { fn: 'memunmap_pages', src: SRC_MAP, unaccepted: 'call the drained pgmap does not implement' },
+        on: {
+          ...claimable,
+          get_dev_pagemap: { actions: 'replyNotFound', description: 'dead ref: NULL', meta: m('get_dev_pagemap', SRC_MAP) },
+          memunmap_pages: { target: 'removed', description: 'arch_remove_memory(): struct pages gone; pmem_device freed with the driver', meta: m('memunmap_pages', SRC_MAP) },
+        },
+      },
+      removed: {
+        description: 'pages removed and struct pmem_device (which embeds this pgmap) freed',
+        meta: { fn: 'memunmap_pages', src: SRC_MAP, unaccepted: UAF },
+        on: {
+          get_dev_pagemap: { actions: 'replyNotFound', description: 'no pgmap covers the pfn any more: NULL', meta: m('get_dev_pagemap', SRC_MAP) },
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,444 @@
+import { assign, setup } from 'xstate';
+import { call } from '../src/compose/messages.ts';
+import type { Revision } from './revision.ts';
+import { deviceEra, m } from './deviceEra.ts';
+
+/**
+ * Mount and unmount of ext2/ext4/xfs on a block device: the dax_device side of
+ * ext4_fill_super / ext2_fill_super / xfs_open_devices and of put_super /
+ * xfs_close_devices, error paths included.
+ *
+ *   v8/v9:  dax = fs_dax_claim_bdev(bdev, sb)      ... fs_dax_release(dax, sb)     [seed 000, seed 004]
+ *   v4.17, v4.18, v5.10: dax = fs_dax_get_by_bdev(bdev) ... fs_put_dax(dax)         [seed 000 context lines]
+ *   v6.15:  dax = fs_dax_get_by_bdev(bdev, &off, holder, ops) ... fs_put_dax(dax, holder)
+ *           (xfs passes itself as holder; ext2/ext4 pass NULL)                      [drivers/dax/super.c]
+ *
+ * A disk whose queue is not DAX has no dax_device: `dax: null` in the input, and
+ * the lookup returns NULL without calling anything.
+ */
+export interface FilesystemInput {
+  /** This actor's name: the owner / holder the kernel passes as `sb` or `mp`. */
+  readonly name: string;
+  readonly fstype: 'ext2' | 'ext4' | 'xfs';
+  /** The dax_device of the disk under the mounted block device (a partition resolves to its whole disk), or null. */
+  readonly dax: string | null;
+  /** The block device mounted: a partition (`pmem0p1`), a whole disk, a dm device. The unit this mount owns. */
+  readonly unit: string;
+  /** `mount -o dax`. */
+  readonly daxOption?: boolean;
+  /** The dm table actor whose device this mount opens (blkdev_get / blkdev_put), or null. */
+  readonly bdev?: string | null;
+}
+
+export interface FilesystemContext {
+  readonly name: string;
+  readonly fstype: FilesystemInput['fstype'];
+  readonly unit: string;
+  readonly daxOption: boolean;
+  readonly bdev: string | null;
+  /** The dax_device the block device resolves to (null: not DAX). */
+  readonly disk: string | null;
+  /** sbi->s_daxdev / btp->bt_daxdev: the pointer this mount holds, NULL when it has no DAX. */
+  dax: string | null;
+  /** What the lookup told: dax_dev->ops, dax_dev->pgmap, the dm table, FS_DAX_LIMITED. */
+  ops: string | null;
+  pgmap: string | null;
+  table: string | null;
+  limited: boolean;
+  /** The exclusive slot this mount asked for (pgmap claim v8/v9, holder_data v6.15) and what became of it (I5). */
+  slot: string | null;
+  slotState: 'held' | 'denied' | null;
+  /** fs_put_dax's cmpxchg won: holder_ops still to be cleared. */
+  holderSwapped: boolean;
+  /** The holder was told the device is going away (MF_MEM_PRE_REMOVE). */
+  shutdown: boolean;
+  /** How the mount ended. */
+  outcome: 'mounted' | 'failed' | 'unmounted' | null;
+}
+
+type Ev = { type: string; from?: string; ok?: boolean; ops?: string; pgmap?: string | null; table?: string | null; limited?: boolean; result?: string; swapped?: boolean; pgmapType?: string; [k: string]: unknown };
+
+export const FILESYSTEM_ENV = {
+  mount: [{}],
+  fill_super: [{ ok: true }, { ok: false }],
+  umount: [{}],
+  fs_put_dax_clear_ops: [{}],
+} as const;
+
+const FILL: Record<FilesystemInput['fstype'], string> = { ext2: 'ext2_fill_super', ext4: 'ext4_fill_super', xfs: 'xfs_open_devices' };
+const PUT: Record<FilesystemInput['fstype'], string> = { ext2: 'ext2_put_super', ext4: 'ext4_put_super', xfs: 'xfs_close_devices' };
+
+export function filesystemMachine(rev: Revision) {
+  const era = deviceEra(rev);
+  const getSrc = era.holder ? 'drivers/dax/super.c' : era.claimsPgmap ? 'seed 000' : 'seed 000 (the lines v8 replaced)';
+
+  return setup({
+    types: {} as { context: FilesystemContext; events: Ev; input: FilesystemInput },
+    guards: {
+      noDaxQueue: ({ context }) => context.disk === null,
+      hasBdev: ({ context }) => context.bdev !== null,
+      found: ({ event }) => event.ok === true,
+      holderAsked: ({ context }) => era.holder && context.fstype === 'xfs',
+      viaDm: ({ event }) => event.ops === 'dm',
+      hasPgmap: ({ event }) => !!event.pgmap,
+      claimBusy: ({ event }) => event.result === 'busy',
+      fillOk: ({ event }) => event.ok === true,
+      daxNull: ({ context }) => context.dax === null,
+      ctxViaDm: ({ context }) => context.ops === 'dm',
+      ctxHasPgmap: ({ context }) => context.pgmap !== null,
+      holdsHolder: ({ context }) => era.holder && context.fstype === 'xfs' && context.slotState === 'held',
+      swapped: ({ event }) => event.swapped === true,
+      wantsDaxCheck: ({ context }) => context.daxOption,
+      limited: ({ context }) => context.limited,
+      pgmapIsFsdax: ({ event }) => event.ok === true && event.pgmapType === 'FS_DAX',
+      pgmapFound: ({ event }) => event.ok === true,
+      failsWithoutDax: ({ context }) => context.fstype !== 'xfs',
+    },
+    actions: {
+      bdevGet: call('dm_table', ({ context }) => context.bdev, { type: 'blkdev_get' }),
+      bdevPut: call('dm_table', ({ context }) => context.bdev, { type: 'blkdev_put' }),
+      lookupByHost: call('dax_device', ({ context }) => context.disk, { type: 'dax_get_by_host' }),
+      lookupByBdev: call('dax_device', ({ context }) => context.disk, ({ context }: any) => ({
+        type: 'fs_dax_get_by_bdev',
+        holder: era.holder && context.fstype === 'xfs' ? context.name : null,
+      })),
+      rememberDax: assign(({ context, event }) => ({
+        dax: context.disk,
+        ops: (event.ops as string) ?? null,
+        pgmap: (event.pgmap as string | null) ?? null,
+        table: (event.table as string | null) ?? null,
+        limited: event.limited === true,
+      })),
+      forgetDax: assign({ dax: null }),
+      claimPgmap: call('dev_pagemap', ({ event }) => event.pgmap as string, ({ context }: any) => ({ type: 'fs_dax_claim', owner: context.name })),
+      dmClaim: call('dm_table', ({ event }) => event.table as string, ({ context }: any) => ({ type: 'dm_dax_fs_claim', owner: context.name })),
+      opsOfNull: call('dax_device', () => null, { type: 'fs_claim' }),
+      slotHeldPgmap: assign(({ context }) => ({ slot: context.pgmap, slotState: 'held' as const })),
+      slotDeniedPgmap: assign(({ context }) => ({ slot: context.pgmap, slotState: 'denied' as const })),
+      slotHeldHolder: assign(({ context }) => ({ slot: context.disk, slotState: 'held' as const })),
+      slotDeniedHolder: assign(({ context }) => ({ slot: context.disk, slotState: 'denied' as const })),
+      putDax: call('dax_device', ({ context }) => context.dax, { type: 'put_dax' }),
+      releaseOnNull: call('dax_device', ({ context }) => context.dax, { type: 'fs_dax_release' }),
+      dmRelease: call('dm_table', ({ context }) => context.table, ({ context }: any) => ({ type: 'dm_dax_fs_release', owner: context.name })),
+      releasePgmap: call('dev_pagemap', ({ context }) => context.pgmap, ({ context }: any) => ({ type: 'fs_dax_release_pgmap', owner: context.name })),
+      holderCmpxchg: call('dax_device', ({ context }) => context.dax, ({ context }: any) => ({ type: 'fs_put_dax_cmpxchg', holder: context.name })),
+      holderClearOps: call('dax_device', ({ context }) => context.dax, { type: 'fs_put_dax_clear_ops' }),
+      getPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'get_dev_pagemap' }),
+      putPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap' }),
+      markFailed: assign({ outcome: 'failed' }),
+      markMounted: assign({ outcome: 'mounted' }),
+      markUnmounted: assign({ outcome: 'unmounted' }),
+      markSwapped: assign({ holderSwapped: true }),
+      released: assign({ dax: null, slot: null, slotState: null, holderSwapped: false }),
+      shutdown: assign({ shutdown: true }),
+    },
+  }).createMachine({
+    id: 'filesystem',
+    description: 'a DAX-capable filesystem (ext2/ext4/xfs) mounted on a block device and unmounted again',
+    meta: m('mount_bdev', 'seed 000'),
+    context: ({ input }) => ({
+      name: input.name,
+      fstype: input.fstype,
+      unit: input.unit,
+      daxOption: !!input.daxOption,
+      bdev: input.bdev ?? null,
+      disk: input.dax,
+      dax: null,
+      ops: null,
+      pgmap: null,
+      table: null,
+      limited: false,
+      slot: null,
+      slotState: null,
+      holderSwapped: false,
+      shutdown: false,
+      outcome: null,
+    }),
+    initial: 'idle',
+    // holder_ops->notify_failure can come whenever this mount is the holder (kill_dax of the device).
+    on: {
+      notify_failure: {
+        actions: 'shutdown',
+        description: 'xfs_dax_notify_failure(MF_MEM_PRE_REMOVE): the device is going away; the fs invalidates DAX mappings and shuts down',
+        meta: m('xfs_dax_notify_failure', 'drivers/dax/super.c (kill_dax), fs/xfs/xfs_notify_failure.c'),
+      },
+    },
+    states: {
+      idle: {
+        description: 'not mounted',
+        on: {
+          mount: [
+            { guard: 'hasBdev', target: 'lookup', actions: 'bdevGet', description: 'mount(2): blkdev_get() the dm device', meta: m('mount_bdev', 'infer') },
+            { target: 'lookup', description: 'mount(2): mount_bdev() opens the block device', meta: m('mount_bdev', 'infer') },
+          ],
+        },
+      },
+      lookup: {
+        description: `fill_super: looking up the dax_device of the block device`,
+        always: [
+          {
+            guard: 'noDaxQueue',
+            target: 'filling',
+            description: '!blk_queue_dax(bdev->bd_queue): not a DAX disk, the lookup returns NULL',
+            meta: m(era.claimsPgmap ? 'fs_dax_claim_bdev' : 'fs_dax_get_by_bdev', era.claimsPgmap ? 'seed 004' : getSrc),
+          },
+          era.holder
+            ? {
+                target: 'looking',
+                actions: 'lookupByBdev',
+                description: 'fs_dax_get_by_bdev(bdev, &part_off, holder, ops): xfs registers itself as holder, ext2/ext4 pass NULL',
+                meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
+              }
+            : {
+                target: 'looking',
+                actions: 'lookupByHost',
+                description: era.claimsPgmap
+                  ? 'fs_dax_claim_bdev(): dax_dev = fs_dax_get_by_host(bdev->bd_disk->disk_name)'
+                  : 'fs_dax_get_by_bdev() -> fs_dax_get_by_host(bdev->bd_disk->disk_name)',
+                meta: m(era.claimsPgmap ? 'fs_dax_claim_bdev' : 'fs_dax_get_by_bdev', era.claimsPgmap ? 'seed 004' : getSrc),
+              },
+        ],
+      },
+      looking: {
+        description: 'waiting for the lookup (within the same step)',
+        on: {
+          dax_ref: era.claimsPgmap
+            ? [
+                {
+                  guard: ({ event }) => event.ok !== true,
+                  actions: 'opsOfNull',
+                  description: 'fs_dax_claim_bdev(): the lookup returned NULL, and dax_dev->ops->fs_claim is read anyway',
+                  meta: m('fs_dax_claim_bdev', 'seed 004'),
+                },
+                {
+                  guard: 'viaDm',
+                  target: 'dmClaiming',
+                  actions: ['rememberDax', 'dmClaim'],
+                  description: 'dax_dev->ops->fs_claim: dm_dax_fs_claim() claims every member device of the live table',
+                  meta: m('fs_dax_claim_bdev', 'seed 004'),
+                },
+                {
+                  guard: 'hasPgmap',
+                  target: 'claiming',
+                  actions: ['rememberDax', 'claimPgmap'],
+                  description: 'fs_dax_claim(dax_dev, owner) under devmap_lock',
+                  meta: m('fs_dax_claim', 'seed 004'),
+                },
+                {
+                  target: 'filling',
+                  actions: 'rememberDax',
+                  description: 'fs_dax_claim(): no dax_dev->pgmap (FS_DAX_LIMITED): nothing to claim, return dax_dev',
+                  meta: m('fs_dax_claim', 'seed 004'),
+                },
+              ]
+            : era.holder
+              ? [
+                  { guard: 'found', target: 'holderGot', actions: 'rememberDax', description: 'fs_dax_get_by_bdev() returned the device', meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c') },
+                  {
+                    guard: 'holderAsked',
+                    target: 'filling',
+                    actions: 'slotDeniedHolder',
+                    description: 'fs_dax_get_by_bdev(): NULL: dead, or another holder owns holder_data: this mount goes on without DAX',
+                    meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
+                  },
+                  { target: 'filling', description: 'fs_dax_get_by_bdev(): NULL: no DAX for this mount', meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c') },
+                ]
+              : [
+                  { guard: 'found', target: 'filling', actions: 'rememberDax', description: 'fs_dax_get_by_bdev(): a referenced dax_device', meta: m('fs_dax_get_by_bdev', getSrc) },
+                  { target: 'filling', description: 'fs_dax_get_by_bdev(): NULL (not alive or not published)', meta: m('fs_dax_get_by_bdev', getSrc) },
+                ],
+        },
+      },
+      holderGot: {
+        description: 'fs_dax_get_by_bdev() returned the device (within the same step)',
+        always: [
+          { guard: 'holderAsked', target: 'filling', actions: 'slotHeldHolder', description: 'this mount is the holder of the dax_device', meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c') },
+          { target: 'filling', description: 'no holder asked', meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c') },
+        ],
+      },
+      claiming: {
+        description: 'waiting for fs_dax_claim() (within the same step)',
+        on: {
+          fs_dax_claim: [
+            {
+              guard: 'claimBusy',
+              target: 'filling',
+              actions: ['putDax', 'forgetDax', 'slotDeniedPgmap'],
+              description: 'fs_dax_claim(): pgmap owned by someone else: put_dax(dax_dev), return NULL; the mount goes on without DAX',
+              meta: m('fs_dax_claim', 'seed 004'),
+            },
+            { target: 'filling', actions: 'slotHeldPgmap', description: 'fs_dax_claim(): this mount owns the pgmap', meta: m('fs_dax_claim', 'seed 004') },
+          ],
+        },
+      },
+      dmClaiming: {
+        description: 'waiting for dm_dax_fs_claim() (within the same step)',
+        on: { dm_fs_claimed: { target: 'filling', description: 'dm_dax_iterate() returns dax_dev', meta: m('dm_dax_fs_claim', 'seed 004') } },
+      },
+      filling: {
+        description: `fill_super with the dax_device (or NULL) in hand: reading the superblock, mount options`,
+        meta: m('fill_super', 'seed 000'),
+        on: {
+          fill_super: [
+            {
+              guard: ({ event }) => event.ok !== true,
+              target: 'releasing',
+              actions: 'markFailed',
+              description: 'fill_super fails (e.g. -EINVAL: not this filesystem type, as when the root mount tries each type): goto the error path',
+              meta: m('ext4_fill_super', 'seed 000'),
+            },
+            {
+              guard: ({ context }) => context.daxOption && era.daxSupportedChecksType && context.dax !== null && !context.limited,
+              target: 'daxCheck',
+              actions: 'getPgmap',
+              description: 'mount -o dax: __bdev_dax_supported(): pgmap = get_dev_pagemap(pfn)',
+              meta: m('__bdev_dax_supported', 'seed 001'),
+            },
+            {
+              guard: ({ context }) => context.daxOption && context.dax === null && context.fstype !== 'xfs',
+              target: 'releasing',
+              actions: 'markFailed',
+              description: 'mount -o dax without a dax_device: "DAX unsupported by block device", goto failed_mount',
+              meta: m('ext4_fill_super', 'seed 001'),
+            },
+            { target: 'mounted', actions: 'markMounted', description: 'fill_super succeeds', meta: m('fill_super', 'seed 000') },
+          ],
+        },
+      },
+      daxCheck: {
+        description: 'waiting for get_dev_pagemap() (within the same step)',
+        on: {
+          get_dev_pagemap: [
+            {
+              guard: 'pgmapIsFsdax',
+              target: 'mounted',
+              actions: ['putPgmap', 'markMounted'],
+              description: 'pgmap->type == MEMORY_DEVICE_FS_DAX: supported; put_dev_pagemap(pgmap)',
+              meta: m('__bdev_dax_supported', 'seed 001'),
+            },
+            {
+              guard: ({ event, context }) => context.fstype === 'xfs' && event.ok === true,
+              target: 'mounted',
+              actions: ['putPgmap', 'markMounted'],
+              description: 'not MEMORY_DEVICE_FS_DAX: put_dev_pagemap(); -EOPNOTSUPP, xfs turns DAX off and mounts',
+              meta: m('xfs_fs_fill_super', 'seed 001'),
+            },
+            {
+              guard: ({ context }) => context.fstype === 'xfs',
+              target: 'mounted',
+              actions: 'markMounted',
+              description: 'no pgmap (put_dev_pagemap(NULL) is a no-op): -EOPNOTSUPP, xfs turns DAX off and mounts',
+              meta: m('xfs_fs_fill_super', 'seed 001'),
+            },
+            {
+              guard: 'pgmapFound',
+              target: 'releasing',
+              actions: ['putPgmap', 'markFailed'],
+              description: 'not MEMORY_DEVICE_FS_DAX: put_dev_pagemap(); -EOPNOTSUPP, "DAX unsupported by block device", goto failed_mount',
+              meta: m('ext4_fill_super', 'seed 001'),
+            },
+            {
+              target: 'releasing',
+              actions: 'markFailed',
+              description: 'no pgmap: -EOPNOTSUPP, goto failed_mount',
+              meta: m('ext4_fill_super', 'seed 001'),
+            },
+          ],
+        },
+      },
+      mounted: {
+        description: 'mounted; holds its dax_device pointer (or NULL) in the superblock',
+        on: {
+          umount: { target: 'releasing', actions: 'markUnmounted', description: 'umount: put_super / xfs_close_devices', meta: m('generic_shutdown_super', 'infer') },
+        },
+      },
+      releasing: {
+        description: 'error path or put_super: giving back the dax_device (within the same step)',
+        always: releaseTransitions(),
+      },
+      clearOps: {
+        description: 'fs_put_dax(): the cmpxchg of holder_data won, holder_ops not yet cleared',
+        on: {
+          fs_put_dax_clear_ops: {
+            target: 'closing',
+            actions: ['holderClearOps', 'putDax', 'released'],
+            description: 'fs_put_dax(): dax_dev->holder_ops = NULL; put_dax(dax_dev)',
+            meta: m('fs_put_dax', 'drivers/dax/super.c'),
+          },
+        },
+      },
+      holderCmpxchg: {
+        description: 'waiting for the cmpxchg (within the same step)',
+        on: {
+          holder_cmpxchg: [
+            { guard: 'swapped', target: 'clearOps', description: 'cmpxchg(holder_data, holder, NULL) == holder', meta: m('fs_put_dax', 'drivers/dax/super.c') },
+            {
+              target: 'closing',
+              actions: ['putDax', 'released'],
+              description: 'holder_data was not ours any more (kill_dax cleared it): put_dax(dax_dev)',
+              meta: m('fs_put_dax', 'drivers/dax/super.c'),
+            },
+          ],
+        },
+      },
+      closing: {
+        description: 'dax_device given back; closing the block device (within the same step)',
+        always: [
+          { guard: 'hasBdev', target: 'done', actions: 'bdevPut', description: 'blkdev_put() the dm device', meta: m('blkdev_put', 'infer') },
+          { target: 'done', description: 'the block device is closed', meta: m('blkdev_put', 'infer') },
+        ],
+      },
+      done: { type: 'final', description: 'mount failed or unmounted: nothing held' },
+    },
+  });
+
+  /** The release of the error path and of put_super, by era. */
+  function releaseTransitions(): any[] {
+    const fn = era.claimsPgmap ? 'fs_dax_release' : 'fs_put_dax';
+    if (era.claimsPgmap) {
+      return [
+        ...(era.releaseChecksNull
+          ? [{ guard: 'daxNull', target: 'closing', actions: 'released', description: 'fs_dax_release(NULL, owner): the NULL check returns', meta: m(fn, 'v9') }]
+          : [
+              {
+                guard: 'daxNull',
+                target: 'closing',
+                actions: 'releaseOnNull',
+                description: 'fs_dax_release(NULL, owner) reads dax_dev->ops->fs_release',
+                meta: m(fn, 'seed 000'),
+              },
+            ]),
+        {
+          guard: 'ctxViaDm',
+          target: 'closing',
+          actions: ['dmRelease', 'released'],
+          description: 'dax_dev->ops->fs_release: dm_dax_fs_release() releases every member of the live table',
+          meta: m(fn, 'seed 004'),
+        },
+        {
+          guard: 'ctxHasPgmap',
+          target: 'closing',
+          actions: ['putDax', 'releasePgmap', 'released'],
+          description: '__fs_dax_release(): put_dax(dax_dev); if pgmap->data, revert the claim under devmap_lock',
+          meta: m('__fs_dax_release', 'seed 004'),
+        },
+        { target: 'closing', actions: ['putDax', 'released'], description: '__fs_dax_release(): put_dax(dax_dev), no pgmap', meta: m('__fs_dax_release', 'seed 004') },
+      ];
+    }
+    return [
+      { guard: 'daxNull', target: 'closing', actions: 'released', description: 'fs_put_dax(NULL): put_dax ignores NULL', meta: m(fn, 'seed 000') },
+      ...(era.holder
+        ? [
+            {
+              guard: 'holdsHolder',
+              target: 'holderCmpxchg',
+              actions: 'holderCmpxchg',
+              description: 'fs_put_dax(dax_dev, holder): cmpxchg(&dax_dev->holder_data, holder, NULL)',
+              meta: m(fn, 'drivers/dax/super.c'),
+            },
+          ]
+        : []),
+      { target: 'closing', actions: ['putDax', 'released'], description: 'fs_put_dax(dax_dev): put_dax()', meta: m(fn, era.holder ? 'drivers/dax/super.c' : 'seed 000') },
+    ];
+  }
+}

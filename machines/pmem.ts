@@ -1,0 +1,275 @@
+import { assign, setup } from 'xstate';
+import { call } from '../src/compose/messages.ts';
+import type { Revision } from './revision.ts';
+import { deviceEra, m } from './deviceEra.ts';
+import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
+
+/**
+ * The pmem driver's probe and remove (drivers/nvdimm/pmem.c: pmem_attach_disk and
+ * the devm actions that undo it, in reverse order), or a dcssblk device
+ * (drivers/s390/block/dcssblk.c: FS_DAX_LIMITED, no struct pages, no pgmap).
+ *
+ * Probe: [v4.18 dev_pagemap_get_ops: counter step, enable step] -> devm_memremap_pages
+ *        (v4.18+: type FS_DAX + page_free first; v5.10: static_branch_inc inside) -> alloc_dax + add_disk.
+ * Remove (pmem_release_disk, then devm_memremap_pages_release, then pmem_release_pgmap_ops):
+ *        [v6.15 dax_remove_host] -> kill_dax steps -> put_dax + del_gendisk -> percpu_ref_kill ->
+ *        wait for the pgmap references -> memunmap_pages (v5.10: static_branch_dec) ->
+ *        [v4.18 dev_pagemap_put_ops: counter step, disable step].
+ */
+export interface PmemInput {
+  readonly dax: string;
+  /** null for dcssblk (FS_DAX_LIMITED): no dev_pagemap. */
+  readonly pgmap: string | null;
+  readonly srcu: string;
+  /** devmap_managed_key actor, or null: the scenario leaves the key out. */
+  readonly key: string | null;
+  /** Probed before the scenario starts. */
+  readonly probed?: boolean;
+}
+
+export const PMEM_ENV = {
+  probe: [{}],
+  static_branch_enable: [{}],
+  devm_memremap_pages: [{}],
+  alloc_dax: [{}],
+  remove: [{}],
+  ...KILL_DAX_ENV,
+  put_dax: [{}],
+  percpu_ref_kill: [{}],
+  wait_for_completion: [{}],
+  memunmap_pages: [{}],
+  dev_pagemap_put_ops: [{}],
+  static_branch_disable: [{}],
+} as const;
+
+interface Ctx {
+  dax: string;
+  pgmap: string | null;
+  srcu: string;
+  key: string | null;
+  probed: boolean;
+}
+
+type Ev = { type: string; from?: string; value?: number };
+
+const SRC = 'drivers/nvdimm/pmem.c';
+
+export function pmemMachine(rev: Revision) {
+  const era = deviceEra(rev);
+  const twoStepKey = (c: Ctx) => era.keyTwoStep && c.key !== null;
+  const atomicKey = (c: Ctx) => era.keyAtomic && c.key !== null;
+
+  const afterTeardown = 'putDax';
+  return setup({
+    types: {} as { context: Ctx; events: Ev; input: PmemInput },
+    guards: {
+      probed: ({ context }) => context.probed,
+      twoStepKey: ({ context }) => twoStepKey(context),
+      atomicKey: ({ context }) => atomicKey(context),
+      countIsOne: ({ event }) => event.value === 1,
+      countIsZero: ({ event }) => event.value === 0,
+      hasPgmap: ({ context }) => context.pgmap !== null,
+    },
+    actions: {
+      keyInc: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_inc' }),
+      keyEnable: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_key_slow_inc' }),
+      keyDec: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_dec' }),
+      keyDisable: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_key_slow_dec' }),
+      setupFsdax: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'setup_pagemap_fsdax' }),
+      memremap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'devm_memremap_pages' }),
+      branchInc: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_inc' }),
+      branchDec: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_dec' }),
+      allocDax: call('dax_device', ({ context }) => context.dax, { type: 'alloc_dax' }),
+      removeHost: call('dax_device', ({ context }) => context.dax, { type: 'dax_remove_host' }),
+      putDax: call('dax_device', ({ context }) => context.dax, { type: 'put_dax' }),
+      refKill: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'percpu_ref_kill' }),
+      waitDrained: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'pgmap_wait_drained' }),
+      memunmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'memunmap_pages' }),
+      noop: assign({}),
+    },
+  }).createMachine({
+    id: 'pmem',
+    description: 'the pmem (or dcssblk) driver: probe publishes pages and a dax_device, remove tears them down',
+    meta: m('pmem_attach_disk', SRC),
+    context: ({ input }) => ({ dax: input.dax, pgmap: input.pgmap, srcu: input.srcu, key: input.key, probed: !!input.probed }),
+    initial: 'boot',
+    states: {
+      boot: {
+        description: 'scenario set-up: probed already or not',
+        meta: m('pmem_attach_disk', 'infer'),
+        always: [
+          { guard: 'probed', target: 'up', description: 'the device was probed before the scenario starts', meta: m('pmem_attach_disk', SRC) },
+          { target: 'absent', description: 'not probed yet', meta: m('pmem_attach_disk', 'infer') },
+        ],
+      },
+      absent: {
+        description: 'no device: the namespace is not bound to the pmem driver',
+        on: {
+          probe: [
+            {
+              guard: ({ context }) => context.pgmap === null,
+              target: 'allocDax',
+              description: 'dcssblk_add_store(): FS_DAX_LIMITED, no struct pages to map',
+              meta: m('dcssblk_add_store', 'seed 001'),
+            },
+            {
+              guard: 'twoStepKey',
+              target: 'gotOps',
+              actions: 'keyInc',
+              description: 'setup_pagemap_fsdax() -> dev_pagemap_get_ops(): atomic_inc_return(&devmap_enable)',
+              meta: m('dev_pagemap_get_ops', 'seed 001'),
+            },
+            { target: 'memremap', description: 'pmem_attach_disk() begins', meta: m('pmem_attach_disk', SRC) },
+          ],
+        },
+      },
+      gotOps: {
+        description: 'waiting for the counter (within the same step)',
+        on: {
+          devmap_count: [
+            { guard: 'countIsOne', target: 'enableKey', description: 'atomic_inc_return() == 1: this probe must enable the key', meta: m('dev_pagemap_get_ops', 'seed 001') },
+            { target: 'memremap', description: 'the counter was already positive: the key is (or will be) on', meta: m('dev_pagemap_get_ops', 'seed 001') },
+          ],
+        },
+      },
+      enableKey: {
+        description: 'dev_pagemap_get_ops(): between the counter increment and static_branch_enable()',
+        on: {
+          static_branch_enable: {
+            target: 'memremap',
+            actions: 'keyEnable',
+            description: 'static_branch_enable(&devmap_managed_key)',
+            meta: m('dev_pagemap_get_ops', 'seed 001'),
+          },
+        },
+      },
+      memremap: {
+        description: era.fsdaxTypeAtAttach ? 'about to set MEMORY_DEVICE_FS_DAX and map the pages' : 'about to map the pages (type MEMORY_DEVICE_HOST)',
+        on: {
+          devm_memremap_pages: [
+            {
+              guard: 'atomicKey',
+              target: 'allocDax',
+              actions: ['setupFsdax', 'memremap', 'branchInc'],
+              description: 'memremap_pages(): type FS_DAX, static_branch_inc(&devmap_managed_key), struct pages created',
+              meta: m('memremap_pages', 'infer: v5.10 mm/memremap.c'),
+            },
+            {
+              target: 'allocDax',
+              actions: era.fsdaxTypeAtAttach ? ['setupFsdax', 'memremap'] : ['memremap'],
+              description: era.fsdaxTypeAtAttach
+                ? 'pgmap->type = MEMORY_DEVICE_FS_DAX, page_free = generic_dax_pagefree; devm_memremap_pages()'
+                : 'devm_memremap_pages(): struct pages of type MEMORY_DEVICE_HOST',
+              meta: m('devm_memremap_pages', era.fsdaxTypeAtAttach ? 'seed 001' : SRC),
+            },
+          ],
+        },
+      },
+      allocDax: {
+        description: 'pages mapped, no dax_device yet',
+        on: {
+          alloc_dax: {
+            target: 'allocating',
+            actions: 'allocDax',
+            description: era.holder
+              ? 'alloc_dax(pmem, &pmem_dax_ops); dax_add_host(dax_dev, disk); device_add_disk()'
+              : era.claimsPgmap
+                ? 'alloc_dax_devmap(pmem, disk_name, &pmem_dax_ops, &pmem->pgmap); device_add_disk()'
+                : 'alloc_dax(pmem, disk_name, &pmem_dax_ops); device_add_disk()',
+            meta: m('alloc_dax', era.claimsPgmap ? 'seed 000' : 'seed 002'),
+          },
+        },
+      },
+      allocating: {
+        description: 'waiting for alloc_dax() (within the same step)',
+        on: { dax_allocated: { target: 'up', description: 'the disk and its dax_device are published', meta: m('device_add_disk', SRC) } },
+      },
+      up: {
+        description: 'bound: the disk and its dax_device are published, pages live',
+        on: {
+          remove: era.holder
+            ? {
+                target: killDaxEntry(rev, 'kill'),
+                actions: 'removeHost',
+                description: 'pmem_release_disk(): dax_remove_host(disk), then kill_dax',
+                meta: m('pmem_release_disk', SRC),
+              }
+            : { target: killDaxEntry(rev, 'kill'), actions: 'noop', description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)', meta: m('pmem_release_disk', SRC) },
+        },
+      },
+      ...killDaxStates(rev, 'kill', 'dax', afterTeardown),
+      putDax: {
+        description: 'kill_dax() returned; the driver still holds its reference',
+        on: {
+          put_dax: [
+            {
+              guard: 'hasPgmap',
+              target: 'pgmapKill',
+              actions: 'putDax',
+              description: 'pmem_release_disk(): put_dax(pmem->dax_dev); del_gendisk()',
+              meta: m('pmem_release_disk', SRC),
+            },
+            { target: 'done', actions: 'putDax', description: 'put_dax(); del_gendisk(): nothing else to undo for FS_DAX_LIMITED', meta: m('dcssblk_remove_store', 'infer') },
+          ],
+        },
+      },
+      pgmapKill: {
+        description: 'the disk is gone; the pages are still live',
+        on: {
+          percpu_ref_kill: { target: 'pgmapDrain', actions: 'refKill', description: 'devm_memremap_pages_release(): percpu_ref_kill(pgmap->ref)', meta: m('devm_memremap_pages_release', 'seed 001') },
+        },
+      },
+      pgmapDrain: {
+        tags: ['waiting'],
+        description: 'waiting for every page reference on the pgmap to drop',
+        on: {
+          wait_for_completion: { target: 'unmap', actions: 'waitDrained', description: 'wait_for_completion(): the pgmap references are gone', meta: m('memunmap_pages', 'seed 001') },
+        },
+      },
+      unmap: {
+        description: 'references drained, pages still mapped',
+        on: {
+          memunmap_pages: [
+            {
+              guard: 'twoStepKey',
+              target: 'putOps',
+              actions: 'memunmap',
+              description: 'arch_remove_memory(): the struct pages are gone',
+              meta: m('devm_memremap_pages_release', 'seed 001'),
+            },
+            {
+              guard: 'atomicKey',
+              target: 'done',
+              actions: ['memunmap', 'branchDec'],
+              description: 'memunmap_pages(): pages removed, static_branch_dec(&devmap_managed_key)',
+              meta: m('memunmap_pages', 'infer: v5.10 mm/memremap.c'),
+            },
+            { target: 'done', actions: 'memunmap', description: 'memunmap_pages(): pages removed', meta: m('memunmap_pages', 'seed 001') },
+          ],
+        },
+      },
+      putOps: {
+        description: 'pmem_release_pgmap_ops() runs last (its devm action was registered before devm_memremap_pages)',
+        on: {
+          dev_pagemap_put_ops: { target: 'putOpsCount', actions: 'keyDec', description: 'dev_pagemap_put_ops(): atomic_dec_and_test(&devmap_enable)', meta: m('dev_pagemap_put_ops', 'seed 001') },
+        },
+      },
+      putOpsCount: {
+        description: 'waiting for the counter (within the same step)',
+        on: {
+          devmap_count: [
+            { guard: 'countIsZero', target: 'disableKey', description: 'the counter reached 0: this remove must disable the key', meta: m('dev_pagemap_put_ops', 'seed 001') },
+            { target: 'done', description: 'other users remain', meta: m('dev_pagemap_put_ops', 'seed 001') },
+          ],
+        },
+      },
+      disableKey: {
+        description: 'dev_pagemap_put_ops(): between the counter decrement and static_branch_disable()',
+        on: {
+          static_branch_disable: { target: 'done', actions: 'keyDisable', description: 'static_branch_disable(&devmap_managed_key)', meta: m('dev_pagemap_put_ops', 'seed 001') },
+        },
+      },
+      done: { type: 'final', description: 'unbound: the driver released everything it set up' },
+    },
+  });
+}

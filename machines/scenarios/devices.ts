@@ -1,0 +1,201 @@
+import type { ActorDecl, EnvEvents, Scenario, SystemDecl } from '../../src/compose/types.ts';
+import { REVISIONS, type Revision } from '../revision.ts';
+import { daxDeviceMachine, type DaxDeviceInput } from '../daxDevice.ts';
+import { devPagemapMachine, type DevPagemapInput } from '../devPagemap.ts';
+import { dmTableMachine, DM_TABLE_ENV, type DmTableInput } from '../dmTable.ts';
+import { filesystemMachine, FILESYSTEM_ENV, type FilesystemInput } from '../filesystem.ts';
+import { invariantsFor } from '../invariants.ts';
+import { pmemMachine, PMEM_ENV, type PmemInput } from '../pmem.ts';
+import { srcuMachine, srcuReaderMachine, SRCU_READER_ENV, type SrcuReaderInput } from '../srcuReader.ts';
+
+/**
+ * The device/ownership scenarios: who mounts what on which device, which drivers come
+ * and go. Each builds a system from the machines of one revision; no scenario says
+ * what should go wrong.
+ */
+
+const SRCU = 'dax_srcu';
+
+/** Builders of one actor each: the name is the actor's identity in traces. */
+const srcu = (rev: Revision): ActorDecl => ({ name: SRCU, machine: srcuMachine(rev), kind: 'object' });
+
+const daxDevice = (rev: Revision, name: string, input: DaxDeviceInput): ActorDecl => ({
+  name,
+  machine: daxDeviceMachine(rev),
+  input,
+  kind: 'object',
+});
+
+const pgmap = (rev: Revision, name: string, input: DevPagemapInput): ActorDecl => ({ name, machine: devPagemapMachine(rev), input, kind: 'object' });
+
+/**
+ * A pmem device: driver, dax_device, pgmap. `probed`: bound before the scenario starts.
+ * `removable`: the scenario unbinds it (then the driver is a code path that must finish;
+ * otherwise it only holds what it set up).
+ */
+function pmemDevice(rev: Revision, name: string, opts: { probed: boolean; removable: boolean; key?: string | null }): ActorDecl[] {
+  const input: PmemInput = { dax: `${name}.dax`, pgmap: `${name}.pgmap`, srcu: SRCU, key: opts.key ?? null, probed: opts.probed };
+  const env: EnvEvents = opts.removable ? PMEM_ENV : opts.probed ? {} : { probe: [{}], static_branch_enable: [{}], devm_memremap_pages: [{}], alloc_dax: [{}] };
+  return [
+    { name, machine: pmemMachine(rev), input, kind: opts.removable ? 'path' : 'object', env },
+    daxDevice(rev, `${name}.dax`, { ops: 'pmem', pgmap: `${name}.pgmap`, allocatedBy: opts.probed ? name : null }),
+    pgmap(rev, `${name}.pgmap`, { live: opts.probed }),
+  ];
+}
+
+function filesystem(rev: Revision, name: string, input: Omit<FilesystemInput, 'name'>, env: EnvEvents = FILESYSTEM_ENV): ActorDecl {
+  return { name, machine: filesystemMachine(rev), input: { ...input, name } satisfies FilesystemInput, kind: 'path', env };
+}
+
+const system = (actors: ActorDecl[], extra: Partial<SystemDecl> = {}): SystemDecl => ({ actors, invariants: invariantsFor(actors), ...extra });
+
+const need = (rev: Revision | undefined): Revision => {
+  if (!rev) throw new Error('this scenario needs a revision');
+  return rev;
+};
+
+const FS_TYPES = ['ext4', 'ext2', 'xfs'] as const;
+const fsType = (sizes: Readonly<Record<string, number>>) => FS_TYPES[sizes.fstype ?? 0] ?? 'ext4';
+const FSTYPE_SIZE = { name: 'fstype', description: 'filesystem: 0 ext4, 1 ext2, 2 xfs', default: 0, min: 0, max: 2 } as const;
+
+/** Root mount on a disk whose queue is not DAX: the root mount tries ext4 first, and it fails (-EINVAL). */
+const rootNonDax: Scenario<Revision> = {
+  name: 'root-nondax',
+  description: 'boot: mount_block_root tries ext4 on a non-DAX root disk; ext4_fill_super fails and takes its error path',
+  revisions: REVISIONS,
+  sizes: [FSTYPE_SIZE],
+  build(rev, sizes) {
+    const r = need(rev);
+    return system([filesystem(r, 'root', { fstype: fsType(sizes), dax: null, unit: 'sda' }, { mount: [{}], fill_super: [{ ok: false }] })]);
+  },
+};
+
+/** Mount and unmount of a filesystem on a plain, non-DAX disk. */
+const nonDaxMountUmount: Scenario<Revision> = {
+  name: 'nondax-mount-umount',
+  description: 'mount and unmount of ext4/ext2/xfs on a disk without DAX: the lookup returns NULL, unmount releases it',
+  revisions: REVISIONS,
+  sizes: [FSTYPE_SIZE],
+  build(rev, sizes) {
+    const r = need(rev);
+    return system([filesystem(r, 'fs0', { fstype: fsType(sizes), dax: null, unit: 'sda' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}] })]);
+  },
+};
+
+/** N partitions of one pmem, each mounted by its own filesystem. */
+const partitions: Scenario<Revision> = {
+  name: 'pmem-partitions',
+  description: 'one pmem device split into partitions, each mounted by its own filesystem and unmounted again',
+  revisions: REVISIONS,
+  sizes: [
+    { name: 'partitions', description: 'partitions of pmem0, one filesystem each', default: 2, min: 1, max: 4 },
+    FSTYPE_SIZE,
+    { name: 'failures', description: '1: fill_super may also fail after the lookup (error paths)', default: 0, min: 0, max: 1 },
+  ],
+  build(rev, sizes) {
+    const r = need(rev);
+    const n = sizes.partitions ?? 2;
+    const env: EnvEvents = { mount: [{}], fill_super: sizes.failures ? [{ ok: true }, { ok: false }] : [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] };
+    const fss = Array.from({ length: n }, (_, i) =>
+      filesystem(r, `fs${i}`, { fstype: fsType(sizes), dax: 'pmem0.dax', unit: `pmem0p${i + 1}` }, env),
+    );
+    const actors = [srcu(r), ...pmemDevice(r, 'pmem0', { probed: true, removable: false }), ...fss];
+    return system(actors, { symmetric: [fss.map((f) => f.name)] });
+  },
+};
+
+/** A dm device with T linear targets on one pmem, mounted, then torn down. */
+const dmTargets: Scenario<Revision> = {
+  name: 'dm-targets-one-pmem',
+  description: 'a dm device whose table has several targets on the same pmem; a filesystem mounts it and unmounts; then dm remove and pmem remove',
+  revisions: REVISIONS,
+  sizes: [
+    { name: 'targets', description: 'dm targets, all on pmem0', default: 2, min: 1, max: 3 },
+    FSTYPE_SIZE,
+  ],
+  build(rev, sizes) {
+    const r = need(rev);
+    const t = sizes.targets ?? 2;
+    const dm: DmTableInput = {
+      name: 'dm0',
+      dax: 'dm0.dax',
+      srcu: SRCU,
+      members: ['pmem0.dax'],
+      memberPgmaps: ['pmem0.pgmap'],
+      targets: Array.from({ length: t }, () => 0),
+    };
+    const actors: ActorDecl[] = [
+      srcu(r),
+      ...pmemDevice(r, 'pmem0', { probed: true, removable: true }),
+      { name: 'dm0', machine: dmTableMachine(r), input: dm, kind: 'path', env: DM_TABLE_ENV },
+      daxDevice(r, 'dm0.dax', { ops: 'dm', table: 'dm0', pgmap: null }),
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dm0.dax', unit: 'dm0', bdev: 'dm0' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
+    ];
+    return system(actors);
+  },
+};
+
+/** kill_dax (pmem remove) against SRCU readers of the device. */
+const killDaxReaders: Scenario<Revision> = {
+  name: 'kill-dax-readers',
+  description: 'pmem remove runs kill_dax while readers (fault handlers, dax_direct_access) use the dax_device under dax_read_lock',
+  revisions: REVISIONS,
+  sizes: [
+    { name: 'readers', description: 'SRCU readers of pmem0.dax', default: 2, min: 1, max: 4 },
+    { name: 'sections', description: 'read-side sections per reader', default: 1, min: 1, max: 3 },
+  ],
+  build(rev, sizes) {
+    const r = need(rev);
+    const n = sizes.readers ?? 2;
+    const readers: ActorDecl[] = Array.from({ length: n }, (_, i) => ({
+      name: `reader${i}`,
+      machine: srcuReaderMachine(r),
+      input: { dax: 'pmem0.dax', srcu: SRCU, sections: sizes.sections ?? 1 } satisfies SrcuReaderInput,
+      kind: 'path',
+      env: SRCU_READER_ENV,
+    }));
+    const [driver, , pg] = pmemDevice(r, 'pmem0', { probed: true, removable: true });
+    // The readers run on behalf of a mounted filesystem, whose reference keeps the
+    // dax_device (not its liveness) around after the driver's put.
+    const dax = daxDevice(r, 'pmem0.dax', { ops: 'pmem', pgmap: 'pmem0.pgmap', allocatedBy: 'pmem0', extraRefs: { mnt: 1 } });
+    return system([srcu(r), driver, dax, pg, ...readers], { symmetric: [readers.map((a) => a.name)] });
+  },
+};
+
+/** pmem probe and remove while a filesystem mounts and unmounts on it. */
+const probeRemoveMounted: Scenario<Revision> = {
+  name: 'pmem-remove-mounted',
+  description: 'pmem probe, a filesystem mounts it, and pmem remove races the unmount (v6.15: kill_dax notifies the holder)',
+  revisions: REVISIONS,
+  sizes: [{ ...FSTYPE_SIZE, default: 2 }, { name: 'probe', description: '1: the scenario starts with the probe', default: 0, min: 0, max: 1 }],
+  build(rev, sizes) {
+    const r = need(rev);
+    const actors = [
+      srcu(r),
+      ...pmemDevice(r, 'pmem0', { probed: !sizes.probe, removable: true }),
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'pmem0.dax', unit: 'pmem0' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
+    ];
+    return system(actors);
+  },
+};
+
+/** A dcssblk device (FS_DAX_LIMITED: no struct pages) mounted with -o dax. */
+const dcssblk: Scenario<Revision> = {
+  name: 'dcssblk-mount',
+  description: 's390 dcssblk (FS_DAX_LIMITED, no struct pages, no pgmap): mount -o dax and unmount, then remove',
+  revisions: REVISIONS,
+  sizes: [FSTYPE_SIZE],
+  build(rev, sizes) {
+    const r = need(rev);
+    const input: PmemInput = { dax: 'dcss0.dax', pgmap: null, srcu: SRCU, key: null, probed: true };
+    const actors: ActorDecl[] = [
+      srcu(r),
+      { name: 'dcss0', machine: pmemMachine(r), input, kind: 'path', env: PMEM_ENV },
+      daxDevice(r, 'dcss0.dax', { ops: 'dcssblk', pgmap: null, allocatedBy: 'dcss0' }),
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dcss0.dax', unit: 'dcssblk0', daxOption: true }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
+    ];
+    return system(actors);
+  },
+};
+
+export const deviceScenarios: Scenario<Revision>[] = [rootNonDax, nonDaxMountUmount, partitions, dmTargets, killDaxReaders, probeRemoveMounted, dcssblk];

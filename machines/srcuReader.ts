@@ -1,0 +1,175 @@
+import { assign, setup } from 'xstate';
+import { call, reply } from '../src/compose/messages.ts';
+import type { Revision } from './revision.ts';
+import { m } from './deviceEra.ts';
+
+/**
+ * The one global dax_srcu (DEFINE_STATIC_SRCU in drivers/dax/super.c) and the
+ * readers of a dax_device [seed 002].
+ *
+ * SRCU's guarantee is about readers that were inside when the grace period
+ * began: synchronize_srcu() waits for exactly those, not for readers that enter
+ * later. The grace period is therefore two steps of the caller (start: snapshot
+ * who is inside; wait: blocks until every one of them has left).
+ */
+export interface SrcuContext {
+  /** Readers inside a read-side critical section, sorted. */
+  inside: string[];
+  /** Per waiter in synchronize_srcu: the readers it still waits for. */
+  gp: Record<string, string[]>;
+}
+
+type Ev = { type: string; from?: string };
+const who = (e: Ev): string => e.from ?? 'env';
+
+export function srcuMachine(_rev?: Revision) {
+  return setup({
+    types: {} as { context: SrcuContext; events: Ev },
+    guards: {
+      graceOver: ({ context, event }) => (context.gp[who(event)] ?? []).length === 0,
+    },
+    actions: {
+      enter: assign(({ context, event }) => ({ inside: [...context.inside, who(event)].sort() })),
+      leave: assign(({ context, event }) => {
+        const gp: Record<string, string[]> = {};
+        for (const [k, v] of Object.entries(context.gp)) gp[k] = v.filter((r) => r !== who(event));
+        return { inside: context.inside.filter((r) => r !== who(event)), gp };
+      }),
+      startGp: assign(({ context, event }) => ({ gp: { ...context.gp, [who(event)]: [...context.inside] } })),
+      endGp: assign(({ context, event }) => {
+        const gp = { ...context.gp };
+        delete gp[who(event)];
+        return { gp };
+      }),
+      replySynchronized: reply({ type: 'srcu_synchronized' }),
+    },
+  }).createMachine({
+    id: 'dax_srcu',
+    description: 'DEFINE_STATIC_SRCU(dax_srcu): one SRCU domain for every dax_device',
+    meta: m('dax_read_lock', 'seed 002'),
+    context: { inside: [], gp: {} },
+    initial: 'srcu',
+    states: {
+      srcu: {
+        description: 'readers inside, and for each synchronize_srcu() in progress the readers it waits for',
+        meta: { fn: 'synchronize_srcu', src: 'seed 002', unaccepted: 'not an SRCU operation' },
+        on: {
+          dax_read_lock: { actions: 'enter', description: 'dax_read_lock() = srcu_read_lock(&dax_srcu)', meta: m('dax_read_lock', 'seed 002') },
+          dax_read_unlock: { actions: 'leave', description: 'dax_read_unlock() = srcu_read_unlock(&dax_srcu)', meta: m('dax_read_unlock', 'seed 002') },
+          synchronize_srcu_start: {
+            actions: 'startGp',
+            description: 'synchronize_srcu() begins a grace period: it must wait for every reader inside now',
+            meta: m('synchronize_srcu', 'seed 002'),
+          },
+          synchronize_srcu_wait: {
+            guard: 'graceOver',
+            actions: ['endGp', 'replySynchronized'],
+            description: 'synchronize_srcu() returns: every reader that was inside when it began has left (sleeps until then)',
+            meta: m('synchronize_srcu', 'seed 002'),
+          },
+        },
+      },
+    },
+  });
+}
+
+export interface SrcuReaderInput {
+  readonly dax: string;
+  readonly srcu: string;
+  /** Read-side sections this reader runs, one after the other (never carrying an alive result across). */
+  readonly sections?: number;
+}
+
+/** Environment events of a reader: each a step of its code. */
+export const SRCU_READER_ENV = {
+  dax_read_lock: [{}],
+  dax_alive: [{}],
+  dax_direct_access: [{}],
+  dax_read_unlock: [{}],
+} as const;
+
+/**
+ * A reader of a dax_device: a fault handler, dax_direct_access() from fs-dax I/O,
+ * dax_holder_notify_failure(). It checks dax_alive() inside the section and only then
+ * uses ops/private (dev_dax_huge_fault, dax_mmap: "re-check at fault") [seed 002].
+ */
+export function srcuReaderMachine(_rev?: Revision) {
+  return setup({
+    types: {} as {
+      context: { dax: string; srcu: string; left: number };
+      events: { type: string; from?: string; value?: boolean };
+      input: SrcuReaderInput;
+    },
+    guards: {
+      aliveTrue: ({ event }) => event.value === true,
+      moreSections: ({ context }) => context.left > 1,
+    },
+    actions: {
+      lock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_lock' }),
+      unlock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_unlock' }),
+      askAlive: call('dax_device', ({ context }) => context.dax, { type: 'dax_alive' }),
+      useOps: call('dax_device', ({ context }) => context.dax, { type: 'dax_direct_access' }),
+      nextSection: assign(({ context }) => ({ left: context.left - 1 })),
+    },
+  }).createMachine({
+    id: 'srcu_reader',
+    description: 'a dax_device reader: dax_read_lock, dax_alive, use ops/private, dax_read_unlock',
+    meta: m('dax_read_lock', 'seed 002'),
+    context: ({ input }) => ({ dax: input.dax, srcu: input.srcu, left: input.sections ?? 1 }),
+    initial: 'outside',
+    states: {
+      outside: {
+        description: 'outside any read-side section',
+        on: {
+          dax_read_lock: { target: 'inside', actions: 'lock', description: 'id = dax_read_lock()', meta: m('dax_read_lock', 'seed 002') },
+        },
+      },
+      inside: {
+        description: 'inside the SRCU read-side section, liveness not yet checked',
+        on: {
+          dax_alive: { target: 'checking', actions: 'askAlive', description: 'dax_alive(dax_dev) (lockdep: the read lock is held)', meta: m('dax_alive', 'seed 002') },
+        },
+      },
+      checking: {
+        description: 'waiting for dax_alive() to return (within the same step)',
+        on: {
+          dax_alive: [
+            { guard: 'aliveTrue', target: 'sawAlive', description: 'alive: the reader may use ops/private until it unlocks', meta: m('dax_alive', 'seed 002') },
+            { target: 'sawDead', description: 'not alive: -ENXIO, no use of ops', meta: m('dax_alive', 'seed 002') },
+          ],
+        },
+      },
+      sawAlive: {
+        tags: ['saw-alive'],
+        description: 'saw ALIVE inside this section: kill_dax must not tear down before it leaves',
+        on: {
+          dax_direct_access: { target: 'using', actions: 'useOps', description: 'dax_dev->ops->direct_access(): uses ops and private', meta: m('dax_direct_access', 'seed 002') },
+        },
+      },
+      using: {
+        tags: ['saw-alive'],
+        description: 'waiting for the driver to return (within the same step)',
+        on: {
+          dax_direct_access: { target: 'used', description: 'the driver returned a kaddr/pfn', meta: m('dax_direct_access', 'seed 002') },
+        },
+      },
+      used: {
+        tags: ['saw-alive'],
+        description: 'used ops/private, still inside the section',
+        on: { dax_read_unlock: leave() },
+      },
+      sawDead: {
+        description: 'saw the device dead: leaves without using it',
+        on: { dax_read_unlock: leave() },
+      },
+      done: { type: 'final', description: 'every section finished' },
+    },
+  });
+
+  function leave() {
+    return [
+      { guard: 'moreSections', target: 'outside', actions: ['unlock', 'nextSection'], description: 'dax_read_unlock(id); another section follows, which must re-check dax_alive', meta: m('dax_read_unlock', 'seed 002') },
+      { target: 'done', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
+    ] as const;
+  }
+}
