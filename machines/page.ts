@@ -179,7 +179,11 @@ export function pageMachine(rev: Revision) {
             meta: { fn: 'devm_memremap_pages', src: SEED, unaccepted: 'use of a struct page that does not exist yet' },
             on: {
               memmap_init: { target: 'online', description: 'devm_memremap_pages() -> memmap_init_zone_device(): the struct page exists, refcount at its idle value', meta: { fn: 'memmap_init_zone_device', src: SEED } },
-              dax_insert_mapping: { guard: 'never', description: 'a fault cannot reach a pfn of a device that is not probed: it waits for the mount', meta: { fn: 'dax_iomap_fault', src: 'infer' } },
+              '*': {
+                guard: 'never',
+                description: 'nothing reaches a pfn of a device that is not probed (no filesystem on it is mounted yet): the caller waits',
+                meta: { fn: 'dax_iomap_fault', src: 'infer' },
+              },
             },
           },
           online: {

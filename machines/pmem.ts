@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import { call } from '../src/compose/messages.ts';
 import type { Revision } from './revision.ts';
 import { deviceEra, m } from './deviceEra.ts';
@@ -25,6 +25,12 @@ export interface PmemInput {
   readonly key: string | null;
   /** Probed before the scenario starts. */
   readonly probed?: boolean;
+  /**
+   * Page-half edit (machines/page.ts): the struct page actors of this device's pfns.
+   * devm_memremap_pages() brings them to life (memmap_init), so no fault or GUP can
+   * reach a page of a device that is not probed yet. Empty when the scenario has none.
+   */
+  readonly pages?: readonly string[];
 }
 
 export const PMEM_ENV = {
@@ -48,6 +54,7 @@ interface Ctx {
   srcu: string;
   key: string | null;
   probed: boolean;
+  pages: string[];
 }
 
 type Ev = { type: string; from?: string; value?: number };
@@ -86,12 +93,16 @@ export function pmemMachine(rev: Revision) {
       waitDrained: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'pgmap_wait_drained' }),
       memunmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'memunmap_pages' }),
       noop: assign({}),
+      // Page-half edit: memmap_init_zone_device() creates the struct pages of the range.
+      initPages: enqueueActions(({ context, enqueue }) => {
+        for (const p of context.pages) enqueue(call('page', p, { type: 'memmap_init' }));
+      }),
     },
   }).createMachine({
     id: 'pmem',
     description: 'the pmem (or dcssblk) driver: probe publishes pages and a dax_device, remove tears them down',
     meta: m('pmem_attach_disk', SRC),
-    context: ({ input }) => ({ dax: input.dax, pgmap: input.pgmap, srcu: input.srcu, key: input.key, probed: !!input.probed }),
+    context: ({ input }) => ({ dax: input.dax, pgmap: input.pgmap, srcu: input.srcu, key: input.key, probed: !!input.probed, pages: [...(input.pages ?? [])] }),
     initial: 'boot',
     states: {
       boot: {
@@ -150,13 +161,13 @@ export function pmemMachine(rev: Revision) {
             {
               guard: 'atomicKey',
               target: 'allocDax',
-              actions: ['setupFsdax', 'memremap', 'branchInc'],
+              actions: ['setupFsdax', 'memremap', 'branchInc', 'initPages'],
               description: 'memremap_pages(): type FS_DAX, static_branch_inc(&devmap_managed_key), struct pages created',
               meta: m('memremap_pages', 'infer: v5.10 mm/memremap.c'),
             },
             {
               target: 'allocDax',
-              actions: era.fsdaxTypeAtAttach ? ['setupFsdax', 'memremap'] : ['memremap'],
+              actions: era.fsdaxTypeAtAttach ? ['setupFsdax', 'memremap', 'initPages'] : ['memremap', 'initPages'],
               description: era.fsdaxTypeAtAttach
                 ? 'pgmap->type = MEMORY_DEVICE_FS_DAX, page_free = generic_dax_pagefree; devm_memremap_pages()'
                 : 'devm_memremap_pages(): struct pages of type MEMORY_DEVICE_HOST',

@@ -69,12 +69,14 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
   const w = system.width;
   const store = options.store ?? new MemoryStateStore(w);
   const findings = new Map<string, Finding>();
-  const terminal = new Set<number>();
   const waiting = system.actors.some((a) => hasTag(a.machine.root, 'waiting'));
   const edges = system.checkProgress && waiting ? new EdgeList() : undefined;
+  const tables = system.actors;
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
   const hasInvariants = system.invariants.length > 0;
+  // Reads `cur` at call time, so one view serves every state.
+  const view = system.view(cur);
 
   store.add(system.initial, -1, -1);
   let head = 0;
@@ -96,15 +98,14 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
     const s = head++;
     store.load(s, cur);
 
+    // A state that fails an invariant is still explored: the kernel goes on after a bad state
+    // (a key off with its count at 1), and what follows (the lost wake-up) is a finding of its own.
     if (hasInvariants) {
-      const view = system.view(cur);
       for (const inv of system.invariants) {
-        if (!inv.holds(view)) {
+        if (!findings.has(`invariant:${inv.id}`) && !inv.holds(view)) {
           note({ key: `invariant:${inv.id}`, property: inv.id, kind: 'invariant', text: inv.text, state: s, length: depth });
-          terminal.add(s);
         }
       }
-      if (terminal.has(s)) continue;
     }
     if (depth >= maxDepth) {
       bound ??= 'depth';
@@ -117,10 +118,14 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
 
     let moved = false;
     for (let a = 0; a < w; a++) {
-      const offers = system.actors[a].offers(cur[a]);
+      const offers = tables[a].offers(cur[a]);
       for (let o = 0; o < offers.length; o++) {
-        out.set(cur);
-        const r = system.step(out, a, o);
+        for (let i = 0; i < w; i++) out[i] = cur[i];
+        const d = offers[o];
+        // A step that calls nobody and fails nothing is just the actor's own move.
+        let r = STEP_OK;
+        if (d.sendVector.length === 0 && d.violation === undefined) out[a] = d.next;
+        else r = system.step(out, a, o);
         if (r === STEP_BLOCKED) continue;
         moved = true;
         edgeCount++;
@@ -169,7 +174,7 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
   let progressSkipped: string | undefined;
   if (edges) {
     if (bound) progressSkipped = 'progress needs the whole graph; the run was bounded';
-    else for (const f of findLostProgress(system, store, edges, terminal)) note(f);
+    else for (const f of findLostProgress(system, store, edges)) note(f);
   }
 
   return {

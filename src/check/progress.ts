@@ -46,7 +46,7 @@ export function depthOf(store: StateStore, index: number): number {
  * even while other actors keep moving (so no deadlock shows). Backward search from
  * the states where the actor does not wait marks every state that can still get there.
  */
-export function findLostProgress(system: System, store: StateStore, edges: EdgeList, terminal: ReadonlySet<number>): Finding[] {
+export function findLostProgress(system: System, store: StateStore, edges: EdgeList): Finding[] {
   const n = store.count;
   const { start, src } = edges.reverse(n);
   const vec = new Int32Array(system.width);
@@ -83,7 +83,7 @@ export function findLostProgress(system: System, store: StateStore, edges: EdgeL
       }
     }
     for (let s = 0; s < n; s++) {
-      if (waits[s] && !canFinish[s] && !terminal.has(s)) {
+      if (waits[s] && !canFinish[s]) {
         store.load(s, vec);
         const where = JSON.stringify(actor.view(vec[a]).value);
         findings.push({

@@ -35,12 +35,18 @@ function hashVector(v: Int32Array, from: number, width: number): number {
   return h ^ (h >>> 16);
 }
 
-/** In-memory store: the embedded default. */
+/**
+ * In-memory store: the embedded default. Each slot of the open-addressing table
+ * holds [hash, index], so a probe that meets another state's slot is rejected
+ * without touching that state's vector (a cache miss saved), and growing the
+ * table never rehashes vectors.
+ */
 export class MemoryStateStore implements StateStore {
   count = 0;
   private vectors: Int32Array;
   private parents: Int32Array;
   private labels: Int32Array;
+  private hashes: Int32Array;
   private slots: Int32Array;
   private mask: number;
 
@@ -48,25 +54,26 @@ export class MemoryStateStore implements StateStore {
     this.vectors = new Int32Array(capacity * width);
     this.parents = new Int32Array(capacity);
     this.labels = new Int32Array(capacity);
-    this.slots = new Int32Array(capacity * 2).fill(EMPTY);
+    this.hashes = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity * 4).fill(EMPTY);
     this.mask = capacity * 2 - 1;
   }
 
   add(vec: Int32Array, parent: number, label: number): number {
     const w = this.width;
-    let slot = hashVector(vec, 0, w) & this.mask;
+    const h = hashVector(vec, 0, w);
+    const slots = this.slots;
+    const vectors = this.vectors;
+    let slot = h & this.mask;
     for (;;) {
-      const at = this.slots[slot];
+      const at = slots[2 * slot + 1];
       if (at === EMPTY) break;
-      const base = at * w;
-      let same = true;
-      for (let i = 0; i < w; i++) {
-        if (this.vectors[base + i] !== vec[i]) {
-          same = false;
-          break;
-        }
+      if (slots[2 * slot] === h) {
+        const base = at * w;
+        let i = 0;
+        while (i < w && vectors[base + i] === vec[i]) i++;
+        if (i === w) return -1 - at;
       }
-      if (same) return -1 - at;
       slot = (slot + 1) & this.mask;
     }
     const index = this.count;
@@ -74,10 +81,12 @@ export class MemoryStateStore implements StateStore {
       this.grow();
       return this.add(vec, parent, label);
     }
-    this.vectors.set(vec, index * w);
+    vectors.set(vec, index * w);
     this.parents[index] = parent;
     this.labels[index] = label;
-    this.slots[slot] = index;
+    this.hashes[index] = h;
+    slots[2 * slot] = h;
+    slots[2 * slot + 1] = index;
     this.count = index + 1;
     return index;
   }
@@ -96,27 +105,29 @@ export class MemoryStateStore implements StateStore {
   }
 
   bytes(): number {
-    return this.vectors.byteLength + this.parents.byteLength + this.labels.byteLength + this.slots.byteLength;
+    return this.vectors.byteLength + this.parents.byteLength + this.labels.byteLength + this.hashes.byteLength + this.slots.byteLength;
   }
 
   private grow(): void {
-    const capacity = this.parents.length * 2;
-    const w = this.width;
-    const vectors = new Int32Array(capacity * w);
-    vectors.set(this.vectors);
-    this.vectors = vectors;
-    const parents = new Int32Array(capacity);
-    parents.set(this.parents);
-    this.parents = parents;
-    const labels = new Int32Array(capacity);
-    labels.set(this.labels);
-    this.labels = labels;
-    this.slots = new Int32Array(capacity * 2).fill(EMPTY);
+    // Quadrupling keeps the number of rehashes (random writes over the whole table) low.
+    const capacity = this.parents.length * 4;
+    const widen = (a: Int32Array, size: number): Int32Array => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.vectors = widen(this.vectors, capacity * this.width);
+    this.parents = widen(this.parents, capacity);
+    this.labels = widen(this.labels, capacity);
+    this.hashes = widen(this.hashes, capacity);
+    this.slots = new Int32Array(capacity * 4).fill(EMPTY);
     this.mask = capacity * 2 - 1;
     for (let i = 0; i < this.count; i++) {
-      let slot = hashVector(this.vectors, i * w, w) & this.mask;
-      while (this.slots[slot] !== EMPTY) slot = (slot + 1) & this.mask;
-      this.slots[slot] = i;
+      const h = this.hashes[i];
+      let slot = h & this.mask;
+      while (this.slots[2 * slot + 1] !== EMPTY) slot = (slot + 1) & this.mask;
+      this.slots[2 * slot] = h;
+      this.slots[2 * slot + 1] = i;
     }
   }
 }

@@ -77,7 +77,8 @@ export class ActorTable {
   private readonly ids = new Map<string, number>();
   private readonly views: (ActorView | undefined)[] = [];
   private readonly offerMemo: (readonly Delivery[] | undefined)[] = [];
-  private readonly deliverMemo: (Map<number, Delivery> | undefined)[] = [];
+  /** deliverMemo[state][event]: events are few, so a dense array beats a Map on the hot path. */
+  private readonly deliverMemo: (Delivery | undefined)[][] = [];
   private readonly scope: any;
   private readonly actions: { type: string; params?: any }[] = [];
   private checked = 0;
@@ -136,12 +137,17 @@ export class ActorTable {
     if (!v) {
       const s = this.snapshots[id];
       const tags = new Set<string>(s.tags);
+      const matched = new Map<string, boolean>();
       v = Object.freeze({
         value: s.value,
         context: s.context,
         tags,
         done: s.status === 'done',
-        matches: (path: string) => matchesState(path, s.value),
+        matches: (path: string) => {
+          let hit = matched.get(path);
+          if (hit === undefined) matched.set(path, (hit = matchesState(path, s.value)));
+          return hit;
+        },
       });
       this.views[id] = v;
     }
@@ -167,11 +173,11 @@ export class ActorTable {
   /** The memoized fate of event `event` in state `id`. */
   deliver(id: number, event: number): Delivery {
     let m = this.deliverMemo[id];
-    if (!m) m = this.deliverMemo[id] = new Map();
-    let d = m.get(event);
-    if (!d) {
+    if (m === undefined) m = this.deliverMemo[id] = [];
+    let d = m[event];
+    if (d === undefined) {
       d = this.compute(id, event);
-      m.set(event, d);
+      m[event] = d;
     }
     return d;
   }

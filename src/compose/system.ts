@@ -87,33 +87,37 @@ export class System {
     out[actor] = d.next;
     let found = d.violation ? this.stateViolation(actor, d) : STEP_OK;
     if (d.sendVector.length === 0) return found;
-    let head = 0;
-    let tail = 0;
     const q = this.queue;
-    const push = (from: number, v: Int32Array): void => {
-      for (let i = 0; i < v.length; i += 2) {
-        if (tail + 3 > q.length) throw new ModelError(`a step does not terminate: actors keep calling each other (more than ${MAX_CASCADE} calls)`);
-        q[tail++] = from;
-        q[tail++] = v[i];
-        q[tail++] = v[i + 1];
-      }
-    };
-    push(actor, d.sendVector);
+    let head = 0;
+    let tail = this.enqueue(0, actor, d.sendVector);
     while (head < tail) {
       const from = q[head++];
       const to = q[head++];
       const event = q[head++];
       if (to === NULL_TARGET) return this.nullCall(from, event);
-      const target = this.actors[to];
-      const r = target.deliver(out[to], event);
+      const r = this.actors[to].deliver(out[to], event);
       if (r.fate === 'blocked') return STEP_BLOCKED;
       record?.push({ actor: to, from, delivery: r, before: out[to] });
       if (r.fate === 'unaccepted') return this.unaccepted(to, out[to], r);
       out[to] = r.next;
       if (r.violation && found === STEP_OK) found = this.stateViolation(to, r);
-      if (r.sendVector.length) push(to, r.sendVector);
+      if (r.sendVector.length) tail = this.enqueue(tail, to, r.sendVector);
     }
     return found;
+  }
+
+  /** Appends `from`'s calls to the step's FIFO as [sender, to, event] triples; returns the new tail. */
+  private enqueue(tail: number, from: number, sends: Int32Array): number {
+    const q = this.queue;
+    if (tail + (sends.length / 2) * 3 > q.length) {
+      throw new ModelError(`a step does not terminate: actors keep calling each other (more than ${MAX_CASCADE} calls)`);
+    }
+    for (let i = 0; i < sends.length; i += 2) {
+      q[tail++] = from;
+      q[tail++] = sends[i];
+      q[tail++] = sends[i + 1];
+    }
+    return tail;
   }
 
   violation(code: number): StepViolation {
