@@ -269,11 +269,18 @@ export function daxDeviceMachine(rev: Revision) {
       freed: {
         description: 'final iput with ALIVE clear: dax_destroy_inode, the inode is freed after an RCU grace period',
         meta: { fn: 'dax_destroy_inode', src: 'seed 002', unaccepted: UAF },
+        on: lookupsAfterFree(),
       },
       freedWhileAlive: {
         tags: ['violation', 'warn'],
         description: WARN_ALIVE,
         meta: { fn: 'dax_destroy_inode', src: 'seed 002', unaccepted: UAF },
+        on: lookupsAfterFree(),
+      },
+      lookupAfterFree: {
+        tags: ['violation'],
+        description: 'use after free: a lookup walks the host list and finds a dax_device that was freed without being unhashed (kill_dax never ran)',
+        meta: { fn: 'dax_get_by_host', src: 'seed 004 (infer)', unaccepted: UAF },
       },
       oopsPrivate: {
         tags: ['violation'],
@@ -282,6 +289,18 @@ export function daxDeviceMachine(rev: Revision) {
       },
     },
   });
+
+  /**
+   * A lookup goes through the host table, not through a pointer the caller holds:
+   * an unhashed freed device is simply not found; one still hashed is read after free.
+   */
+  function lookupsAfterFree() {
+    const t = (fn: string) => [
+      { guard: 'hashed', target: 'lookupAfterFree', description: `${fn}(): the freed device is still in the host table`, meta: m(fn, 'infer') },
+      { actions: 'replyNotFound', description: `${fn}(): no such host any more: NULL`, meta: m(fn, 'infer') },
+    ];
+    return { dax_get_by_host: t('dax_get_by_host'), fs_dax_get_by_bdev: t('fs_dax_get_by_bdev') } as any;
+  }
 
   /** put_dax after kill_dax: the final put frees the device cleanly. */
   function putAfterKill() {

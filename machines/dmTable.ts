@@ -1,5 +1,5 @@
 import { assign, setup } from 'xstate';
-import { call } from '../src/compose/messages.ts';
+import { call, reply } from '../src/compose/messages.ts';
 import type { Revision } from './revision.ts';
 import { deviceEra, m } from './deviceEra.ts';
 import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
@@ -97,6 +97,7 @@ export function dmTableMachine(rev: Revision) {
       }),
       next: assign(({ context }) => ({ iter: context.iter + 1 })),
       resetIter: assign({ iter: 0 }),
+      forgetMembers: assign(({ context }) => ({ iter: 0, memberDax: context.members.map(() => null) })),
       startClaim: assign(({ event }) => ({ iter: 0, caller: event.from ?? null, owner: event.owner ?? null })),
       claimMember: call('dev_pagemap', ({ context }) => targetPgmap(context), ({ context }) => ({ type: 'fs_dax_claim', owner: context.owner })),
       claimOnNull: call('dax_device', () => null, { type: 'fs_dax_claim' }),
@@ -104,6 +105,8 @@ export function dmTableMachine(rev: Revision) {
       releaseTargetPgmap: call('dev_pagemap', ({ context }) => targetPgmap(context), ({ context }) => ({ type: 'fs_dax_release_pgmap', owner: context.owner })),
       replyClaimed: call('caller', ({ context }) => context.caller, { type: 'dm_fs_claimed' }),
       endCall: assign({ caller: null, owner: null }),
+      replyOpened: reply({ type: 'blkdev', ok: true }),
+      replyNoDevice: reply({ type: 'blkdev', ok: false }),
       open: assign(({ context }) => ({ openers: context.openers + 1 })),
       close: assign(({ context }) => ({ openers: context.openers - 1 })),
       closeMember: call('dax_device', ({ context }) => context.memberDax[context.iter], { type: 'put_dax' }),
@@ -128,6 +131,10 @@ export function dmTableMachine(rev: Revision) {
       openers: 0,
     }),
     initial: 'absent',
+    // Opening the mapped device fails unless it exists with a live table.
+    on: {
+      blkdev_get: { actions: 'replyNoDevice', description: 'open of a mapped device that does not exist (yet, or any more): -ENXIO', meta: m('dm_blk_open', SRC_DM) },
+    },
     states: {
       absent: {
         description: 'no mapped device',
@@ -148,6 +155,12 @@ export function dmTableMachine(rev: Revision) {
         description: 'mapped device without a live table',
         on: {
           table_load: { target: 'opening', actions: 'resetIter', description: 'table load + resume: dm_get_device() for every target', meta: m('dm_table_add_target', 'drivers/md/dm-table.c') },
+          dm_remove: {
+            target: 'closing',
+            actions: 'resetIter',
+            description: 'dm remove of a device without a live table: __dm_destroy',
+            meta: m('__dm_destroy', SRC_DM),
+          },
         },
       },
       opening: {
@@ -160,12 +173,30 @@ export function dmTableMachine(rev: Revision) {
       },
       openWait: {
         description: 'waiting for the member lookup (within the same step)',
-        on: { dax_ref: { target: 'opening', actions: 'recordMember', description: 'the member reference (or NULL)', meta: m('open_table_device', SRC_DM) } },
+        on: {
+          dax_ref: [
+            { guard: 'found', target: 'opening', actions: 'recordMember', description: 'td->dm_dev.dax_dev: the member reference', meta: m('open_table_device', SRC_DM) },
+            {
+              target: 'loadFailed',
+              actions: 'resetIter',
+              description: 'the member is gone (its driver was removed): dm_get_device fails, the table load fails',
+              meta: m('dm_get_device', 'drivers/md/dm-table.c (infer)'),
+            },
+          ],
+        },
+      },
+      loadFailed: {
+        description: 'table load failed: close the members opened so far (within the same step)',
+        always: [
+          { guard: ({ context }) => context.iter >= context.memberDax.length, target: 'empty', actions: 'forgetMembers', description: 'back to no table', meta: m('dm_table_destroy', 'drivers/md/dm-table.c') },
+          { guard: 'openedDax', actions: ['closeMember', 'next'], target: 'loadFailed', description: 'close_table_device(): put_dax(td->dm_dev.dax_dev)', meta: m('close_table_device', SRC_DM) },
+          { actions: 'next', target: 'loadFailed', description: 'not opened', meta: m('close_table_device', SRC_DM) },
+        ],
       },
       live: {
         description: 'live table; the mapped device can be opened and mounted',
         on: {
-          blkdev_get: { actions: 'open', description: 'the mapped device is opened (a mount)', meta: m('dm_blk_open', SRC_DM) },
+          blkdev_get: { actions: ['open', 'replyOpened'], description: 'the mapped device is opened (a mount)', meta: m('dm_blk_open', SRC_DM) },
           blkdev_put: { actions: 'close', description: 'the mapped device is closed', meta: m('dm_blk_close', SRC_DM) },
           ...(era.claimsPgmap
             ? {

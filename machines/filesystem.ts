@@ -168,8 +168,17 @@ export function filesystemMachine(rev: Revision) {
         description: 'not mounted',
         on: {
           mount: [
-            { guard: 'hasBdev', target: 'lookup', actions: 'bdevGet', description: 'mount(2): blkdev_get() the dm device', meta: m('mount_bdev', 'infer') },
+            { guard: 'hasBdev', target: 'opening', actions: 'bdevGet', description: 'mount(2): blkdev_get() the dm device', meta: m('mount_bdev', 'infer') },
             { target: 'lookup', description: 'mount(2): mount_bdev() opens the block device', meta: m('mount_bdev', 'infer') },
+          ],
+        },
+      },
+      opening: {
+        description: 'waiting for the block device open (within the same step)',
+        on: {
+          blkdev: [
+            { guard: 'found', target: 'lookup', description: 'the block device is open', meta: m('blkdev_get', 'infer') },
+            { target: 'done', actions: 'markFailed', description: 'no such device: mount fails with -ENXIO before fill_super', meta: m('mount_bdev', 'infer') },
           ],
         },
       },
