@@ -5,14 +5,17 @@ import { reply } from '../src/compose/messages.ts';
  * The DAX file's address_space as far as break-layouts cares: how many VMAs map
  * it (i_mmap, what mapping_mapped() tests) and whether the inode can be evicted.
  *
- * A VMA holds a reference on the file, so the final iput() (eviction) cannot
- * happen while the file is mapped: `iput_final` blocks until the last munmap.
+ * An open file and a VMA each hold a reference on the file, so the final iput()
+ * (eviction) cannot happen while a process uses it: `iput_final` blocks until the
+ * last process has unmapped and closed it.
  * PTEs are not here: they belong to the page (a PTE can be zapped by truncate
  * while the VMA stays, which is why mapping_mapped() and "mapped pages" differ).
  */
 export interface AddressSpaceContext {
   file: string;
   vmas: number;
+  /** Processes that have the file open (each closes it when it unmaps and is done). */
+  opens: number;
 }
 
 export type AddressSpaceEvent =
@@ -23,20 +26,20 @@ export type AddressSpaceEvent =
 
 export function addressSpaceMachine() {
   return setup({
-    types: {} as { context: AddressSpaceContext; events: AddressSpaceEvent; input: { file: string } },
+    types: {} as { context: AddressSpaceContext; events: AddressSpaceEvent; input: { file: string; opens?: number } },
     guards: {
-      unmapped: ({ context }) => context.vmas === 0,
+      unused: ({ context }) => context.vmas === 0 && context.opens === 0,
     },
     actions: {
       addVma: assign({ vmas: ({ context }) => context.vmas + 1 }),
-      dropVma: assign({ vmas: ({ context }) => Math.max(0, context.vmas - 1) }),
+      dropVma: assign(({ context }) => ({ vmas: Math.max(0, context.vmas - 1), opens: Math.max(0, context.opens - 1) })),
       replyMapped: reply(({ context }) => ({ type: 'mapping_mapped', value: context.vmas > 0 })),
     },
   }).createMachine({
     id: 'address_space',
     description: 'struct address_space of the DAX file: its VMAs (i_mmap) and its inode lifetime',
     meta: { fn: 'address_space', src: 'infer' },
-    context: ({ input }) => ({ file: input.file, vmas: 0 }),
+    context: ({ input }) => ({ file: input.file, vmas: 0, opens: input.opens ?? 0 }),
     initial: 'live',
     states: {
       live: {
@@ -44,16 +47,20 @@ export function addressSpaceMachine() {
         meta: { condition: 'inode->i_count > 0' },
         on: {
           mmap: { actions: 'addVma', description: 'mmap(): vma_link() inserts a VMA in i_mmap', meta: { fn: 'mmap_region', src: 'infer' } },
-          munmap: { actions: 'dropVma', description: 'munmap(): the VMA leaves i_mmap and drops its file reference', meta: { fn: 'unmap_region', src: 'infer' } },
+          munmap: {
+            actions: 'dropVma',
+            description: 'munmap() and close(): the VMA leaves i_mmap, the VMA\'s and the descriptor\'s file references go',
+            meta: { fn: 'unmap_region', src: 'infer' },
+          },
           mapping_mapped: {
             actions: 'replyMapped',
             description: 'mapping_mapped(): does any VMA still map the file?',
             meta: { fn: 'mapping_mapped', src: 'infer: fs/dax.c dax_layout_busy_page, 4.18..6.14' },
           },
           iput_final: {
-            guard: 'unmapped',
+            guard: 'unused',
             target: 'evicting',
-            description: 'the last reference goes (file closed, unlinked, no VMA left): the inode is evicted',
+            description: 'the last reference goes (no process has the file open or mapped, it is unlinked): the inode is evicted',
             meta: { fn: 'iput_final', src: 'infer' },
           },
         },

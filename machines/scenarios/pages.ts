@@ -51,6 +51,8 @@ const blockName = (i: number) => `block${i}`;
 interface FileOptions {
   rev: Revision;
   pages: number;
+  /** Processes that have file A open when the system starts. */
+  opens: number;
   waiters: string[];
   /** FS_DAX_LIMITED: the pfns have no struct page. */
   limited?: boolean;
@@ -79,7 +81,7 @@ function fileActors(o: FileOptions): ActorDecl[] {
     actors.push({ name: pageName(i), kind: 'object', machine: pageMachine(o.rev), input });
     actors.push({ name: blockName(i), kind: 'object', machine: blockMachine(), input: { owner: FILE_A } });
   }
-  actors.push({ name: ASPACE, kind: 'object', machine: addressSpaceMachine(), input: { file: FILE_A } });
+  actors.push({ name: ASPACE, kind: 'object', machine: addressSpaceMachine(), input: { file: FILE_A, opens: o.opens } });
   actors.push({ name: IOLOCK, kind: 'object', machine: rwsemMachine(), input: { what: 'XFS_IOLOCK' } });
   actors.push({ name: MMAPLOCK, kind: 'object', machine: rwsemMachine(), input: { what: 'XFS_MMAPLOCK' } });
   return actors;
@@ -196,7 +198,7 @@ export const dmaTruncateScenario: Scenario<Revision> = {
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, pages: s.pages, waiters: ['truncate'], key: KEY_ENABLED }),
+      ...fileActors({ rev, pages: s.pages, opens: s.pinners ?? 1, waiters: ['truncate'], key: KEY_ENABLED }),
       ...pinnerActors({
         rev,
         pinners: s.pinners,
@@ -222,7 +224,7 @@ export const munmapPinnedTruncateScenario: Scenario<Revision> = {
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, pages: s.pages, waiters: ['truncate'], key: KEY_ENABLED }),
+      ...fileActors({ rev, pages: s.pages, opens: s.pinners ?? 1, waiters: ['truncate'], key: KEY_ENABLED }),
       ...pinnerActors({
         rev,
         pinners: 1,
@@ -248,7 +250,7 @@ export const evictPinnedScenario: Scenario<Revision> = {
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, pages: s.pages, waiters: ['evict'], key: KEY_ENABLED }),
+      ...fileActors({ rev, pages: s.pages, opens: s.pinners ?? 1, waiters: ['evict'], key: KEY_ENABLED }),
       ...pinnerActors({
         rev,
         pinners: 1,
@@ -279,7 +281,7 @@ export const dcssblkScenario: Scenario<Revision> = {
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, pages: s.pages, waiters: ['truncate'], limited: true, gupAllowsSpecial: s.gup_special === 1 }),
+      ...fileActors({ rev, pages: s.pages, opens: s.pinners ?? 1, waiters: ['truncate'], limited: true, gupAllowsSpecial: s.gup_special === 1 }),
       ...pinnerActors({
         rev,
         pinners: 1,
@@ -331,7 +333,7 @@ export const staticKeyRaceScenario: Scenario<Revision> = {
     const key = era.putHook === 'devmapKey';
     const pages = [pageName(0)];
     const actors = [
-      ...fileActors({ rev, pages: 1, waiters: ['truncate'], key: key ? KEY_ENABLED : undefined, online: false }),
+      ...fileActors({ rev, pages: 1, opens: 1, waiters: ['truncate'], key: key ? KEY_ENABLED : undefined, online: false }),
       { name: 'dax_srcu', kind: 'object' as const, machine: srcuMachine(rev) },
       ...pmemActors(rev, 0, { probed: true, stays: false, key, pages: [] }),
       ...pmemActors(rev, 1, { probed: false, stays: true, key, pages }),
