@@ -4,6 +4,7 @@ import { EXIT } from './check/check.ts';
 import { ModelError } from './compose/errors.ts';
 import { runCheck } from './cli/check.ts';
 import { runList } from './cli/list.ts';
+import { runPaths } from './cli/paths.ts';
 import { count } from './cli/options.ts';
 import { runReplay } from './cli/replay.ts';
 import { sizeNames } from './registry.ts';
@@ -54,6 +55,22 @@ function program(): Command {
     .addHelpText('after', '\nExit status: 0 replays without a violation, 1 replays into a violation, 2 diverges or cannot be read.')
     .action((file, opts) => {
       process.exitCode = runReplay(file, opts);
+    });
+
+  p.command('paths')
+    .description('generate uvu tests from the machines: paths covering every reachable state and transition, and every counterexample as a regression')
+    .option('-s, --scenario <name>', 'only this scenario (default: every scenario)')
+    .option('-r, --revision <rev>', 'only this revision')
+    .option('-o, --out <dir>', 'where the generated tests go (default: test/generated)')
+    .option('--check', 'write nothing; exit 1 naming each generated file that is stale')
+    .option('--report', 'write nothing; print the coverage report (per machine: states and transitions reachable and covered, paths)')
+    .option('--json', 'the report as JSON')
+    .option('--max-states <n>', 'leave states past this many unexpanded (the report says BOUNDED)', count('max-states', 1))
+    .option('--max-length <n>', 'longest path, in steps (default 1000)', count('max-length', 1))
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText('after', '\nExit status: 0 written, up to date or reported; 1 stale (--check); 2 bad input.')
+    .action((opts) => {
+      process.exitCode = runPaths(opts);
     });
 
   p.exitOverride();

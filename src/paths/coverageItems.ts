@@ -1,0 +1,176 @@
+import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type EventObject } from 'xstate';
+import type { ActorTable } from '../compose/actorTable.ts';
+import type { System } from '../compose/system.ts';
+
+/**
+ * What path coverage counts, per machine: its state nodes, and its transitions, a transition being
+ * (machine, source state node, event type, branch, targets). The branch (the index among the source's
+ * transitions for that event) keeps apart guarded alternatives with the same target, such as a
+ * tryget that succeeds and one that is refused: covering one says nothing about the other.
+ */
+export interface CoverageItem {
+  readonly kind: 'state' | 'transition';
+  readonly machine: string;
+  /** Stable key: `state dax_device.alive`, `transition dax_device.alive put_dax#1 -> dax_device.freed`. */
+  readonly key: string;
+  /** As a reader sees it: `alive`, `alive --put_dax[1]--> freed`. */
+  readonly label: string;
+}
+
+const ALWAYS = 'always';
+
+function nodeLabel(machine: string, id: string): string {
+  return id.startsWith(`${machine}.`) ? id.slice(machine.length + 1) : id === machine ? '(root)' : id;
+}
+
+interface TransitionLike {
+  readonly source: AnyStateNode;
+  readonly target?: readonly AnyStateNode[];
+  readonly eventType: string;
+}
+
+function branchOf(t: TransitionLike): number {
+  const list = t.eventType ? t.source.transitions.get(t.eventType) : t.source.always;
+  const i = list ? (list as TransitionLike[]).indexOf(t) : -1;
+  return i < 0 ? 0 : i;
+}
+
+export function transitionItem(machine: string, t: TransitionLike): CoverageItem {
+  const event = t.eventType || ALWAYS;
+  const branch = branchOf(t);
+  const targets = t.target?.length ? t.target.map((n) => n.id) : [];
+  const to = targets.length ? targets.join(',') : '(stays)';
+  const from = t.source.id;
+  return {
+    kind: 'transition',
+    machine,
+    key: `transition ${from} ${event}#${branch} -> ${to}`,
+    label: `${nodeLabel(machine, from)} --${event}${branch ? `[${branch}]` : ''}--> ${targets.length ? targets.map((x) => nodeLabel(machine, x)).join(',') : '(stays)'}`,
+  };
+}
+
+export function stateItem(machine: string, node: AnyStateNode): CoverageItem {
+  return { kind: 'state', machine, key: `state ${node.id}`, label: nodeLabel(machine, node.id) };
+}
+
+/** Every state node and transition a machine defines, reachable or not, in document order. */
+export function definedItems(machine: AnyStateMachine): CoverageItem[] {
+  const out: CoverageItem[] = [];
+  const visit = (node: AnyStateNode): void => {
+    if (node.type === 'history') return;
+    if (node !== machine.root) out.push(stateItem(machine.id, node));
+    for (const list of node.transitions.values()) for (const t of list) out.push(transitionItem(machine.id, t as TransitionLike));
+    for (const t of node.always ?? []) out.push(transitionItem(machine.id, t as TransitionLike));
+    for (const child of Object.values(node.states)) visit(child as AnyStateNode);
+  };
+  visit(machine.root);
+  return out;
+}
+
+/**
+ * Interns coverage items to small integers and tells, for a delivery of an event to an actor state,
+ * which transitions ran (every microstep, the eventless ones included) and which state nodes the
+ * actor is in afterwards. XState's `_transitions` are read from the microstep inspection events of
+ * a private, inert scope: the compose layer keeps only transition sources, and a transition without
+ * its target is not what we count.
+ */
+export class CoverageIndex {
+  readonly items: CoverageItem[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly scopes = new Map<AnyStateMachine, { scope: any; taken: TransitionLike[][] }>();
+  private readonly transitionMemo: Map<number, readonly number[]>[] = [];
+  private readonly nodeMemo: (readonly number[] | undefined)[][] = [];
+
+  constructor(private readonly system: System) {
+    system.actors.forEach((_, a) => {
+      this.transitionMemo[a] = new Map();
+      this.nodeMemo[a] = [];
+    });
+  }
+
+  intern(item: CoverageItem): number {
+    let id = this.ids.get(item.key);
+    if (id === undefined) {
+      id = this.items.length;
+      this.items.push(item);
+      this.ids.set(item.key, id);
+    }
+    return id;
+  }
+
+  /** Items of the initial system state: every actor's initial nodes and the eventless transitions that got it there. */
+  initialItems(): number[] {
+    const out = new Set<number>();
+    this.system.actors.forEach((t, a) => {
+      for (const i of this.nodes(a, t.initial)) out.add(i);
+      const { scope, taken } = this.scopeOf(t);
+      taken.length = 0;
+      t.machine.getInitialSnapshot(scope, t.decl.input);
+      for (const list of taken) for (const tr of list) out.add(this.intern(transitionItem(t.machine.id, tr)));
+    });
+    return [...out].sort((x, y) => x - y);
+  }
+
+  /** Transitions actor `a` takes for interned event `event` in its snapshot `before`. */
+  transitions(a: number, before: number, event: number): readonly number[] {
+    const key = before * 1_048_576 + event; // event ids stay far below 2^20 in any system we can explore
+    const memo = this.transitionMemo[a];
+    let ids = memo.get(key);
+    if (!ids) {
+      const t = this.system.actors[a];
+      const { scope, taken } = this.scopeOf(t);
+      taken.length = 0;
+      t.machine.transition(t.snapshot(before) as any, this.system.events.get(event) as any, scope);
+      const set = new Set<number>();
+      for (const list of taken) for (const tr of list) set.add(this.intern(transitionItem(t.machine.id, tr)));
+      ids = [...set];
+      memo.set(key, ids);
+    }
+    return ids;
+  }
+
+  /** State nodes actor `a` is in at snapshot `id` (all active nodes, not only leaves). */
+  nodes(a: number, id: number): readonly number[] {
+    const memo = this.nodeMemo[a];
+    let ids = memo[id];
+    if (!ids) {
+      const t = this.system.actors[a];
+      const s = t.snapshot(id) as AnyMachineSnapshot & { _nodes: AnyStateNode[] };
+      ids = s._nodes.filter((n) => n !== t.machine.root).map((n) => this.intern(stateItem(t.machine.id, n)));
+      memo[id] = ids;
+    }
+    return ids;
+  }
+
+  private scopeOf(t: ActorTable): { scope: any; taken: TransitionLike[][] } {
+    let entry = this.scopes.get(t.machine);
+    if (!entry) {
+      const taken: TransitionLike[][] = [];
+      const self = createActor(t.machine, { input: t.decl.input as any });
+      const system = Object.create(self.system);
+      system._sendInspectionEvent = (e: { type: string; _transitions?: TransitionLike[] }) => {
+        if (e.type === '@xstate.microstep' && e._transitions) taken.push(e._transitions);
+      };
+      const scope = {
+        self,
+        defer: () => {},
+        id: '',
+        logger: () => {},
+        sessionId: '',
+        stopChild: () => {},
+        system,
+        emit: () => {},
+        actionExecutor: () => {},
+      };
+      entry = { scope, taken };
+      this.scopes.set(t.machine, entry);
+    }
+    return entry;
+  }
+}
+
+/** The event as a test writes it: without the `from` the composer stamps on delivered calls. */
+export function plainEvent(e: EventObject): EventObject {
+  const { from: _from, ...rest } = e as EventObject & { from?: string };
+  return rest as EventObject;
+}

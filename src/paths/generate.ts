@@ -1,0 +1,83 @@
+import { checkScenario, resolveSizes } from '../check/check.ts';
+import { LABEL_SPAN } from '../check/explore.ts';
+import type { TraceStep } from '../check/trace.ts';
+import { System } from '../compose/system.ts';
+import type { Scenario } from '../compose/types.ts';
+import { coverageReport, type CoverageReport } from './coverageReport.ts';
+import { expectedSteps, type ExpectedEnd, type ExpectedStep } from './expectedSteps.ts';
+import { greedyCover } from './greedyCover.ts';
+import { offerOf } from './replayExpected.ts';
+import { buildStateGraph } from './stateGraph.ts';
+
+/** A generated coverage path: its steps and what it covers first. */
+export interface GeneratedPath {
+  readonly name: string;
+  readonly steps: readonly ExpectedStep[];
+}
+
+/** A counterexample of the checker, kept as a regression test. */
+export interface Regression {
+  readonly name: string;
+  readonly property: string;
+  readonly kind: string;
+  readonly text: string;
+  readonly steps: readonly ExpectedStep[];
+  readonly end?: ExpectedEnd;
+}
+
+/** Everything generated for one scenario at one revision: the data a generated test file replays. */
+export interface GeneratedSuite {
+  readonly scenario: string;
+  readonly revision: string | null;
+  readonly sizes: Readonly<Record<string, number>>;
+  readonly paths: readonly GeneratedPath[];
+  readonly regressions: readonly Regression[];
+  readonly coverage: CoverageReport;
+}
+
+export interface GenerateOptions {
+  /** Leave states past this many unexpanded (the report then says so). */
+  readonly maxStates?: number;
+  readonly maxLength?: number;
+}
+
+/** Builds the scenario at the revision, explores it, covers it with paths and records its counterexamples. */
+export function generateSuite(scenario: Scenario, revision: string | undefined, options: GenerateOptions = {}): GeneratedSuite {
+  const sizes = resolveSizes(scenario, {});
+  const system = new System(scenario.build(revision, sizes));
+  const graph = buildStateGraph(system, { maxStates: options.maxStates });
+  const cover = greedyCover(graph, { maxLength: options.maxLength });
+  const labelsOf = (edges: readonly number[]): number[] => edges.map((e) => graph.edgeLabel[e]);
+  const paths = cover.paths.map((p, i): GeneratedPath => ({
+    name: `path ${i + 1}: ${p.edges.length} steps, first to cover ${p.newItems} item${p.newItems === 1 ? '' : 's'}`,
+    steps: expectedSteps(system, labelsOf(p.edges)),
+  }));
+  const coverage = coverageReport(graph, cover, scenario.name, revision, sizes);
+  const check = checkScenario(scenario, revision, sizes, { maxStates: options.maxStates });
+  const regressions = check.findings.map((f): Regression => {
+    const labels = labelsOfTrace(check.system, f.trace.steps);
+    const end: ExpectedEnd | undefined = f.kind === 'deadlock' || f.kind === 'progress' ? { kind: f.kind, actor: f.actor ?? '' } : undefined;
+    return {
+      name: `${f.property} (${f.kind}) in ${f.length} step${f.length === 1 ? '' : 's'}: ${f.text}`,
+      property: f.property,
+      kind: f.kind,
+      text: f.text,
+      steps: expectedSteps(check.system, labels),
+      ...(end ? { end } : {}),
+    };
+  });
+  return { scenario: scenario.name, revision: revision ?? null, sizes, paths, regressions, coverage };
+}
+
+/** The step labels of a checker trace, found again by actor and event. */
+function labelsOfTrace(system: System, steps: readonly TraceStep[]): number[] {
+  let cur = system.initial.slice();
+  return steps.map((s) => {
+    const a = system.index.get(s.actor)!;
+    const offer = offerOf(system, cur, a, s.event);
+    if (offer < 0) throw new Error(`internal: step ${s.index} of a counterexample is not offered on replay`);
+    cur = cur.slice();
+    system.step(cur, a, offer);
+    return a * LABEL_SPAN + offer;
+  });
+}
