@@ -16,6 +16,8 @@ export interface CheckOptions {
   readonly maxDepth?: number;
   readonly onProgress?: (p: Progress) => void;
   readonly table?: Partial<ActorTableOptions>;
+  /** Symmetry reduction between the interchangeable actors the scenario declares. */
+  readonly symmetry?: boolean;
 }
 
 export interface CheckedFinding extends Finding {
@@ -30,6 +32,8 @@ export interface CheckReport {
   readonly verdict: Verdict;
   readonly complete: boolean;
   readonly bound?: 'states' | 'depth';
+  /** Whether states were counted up to symmetry. */
+  readonly symmetry: boolean;
   readonly states: number;
   readonly edges: number;
   readonly depth: number;
@@ -75,7 +79,7 @@ export function checkScenario(scenario: Scenario, revision: string | undefined, 
   const result = explore(system, options);
   const origin = (f?: Finding): TraceOrigin => ({ scenario: scenario.name, revision, sizes, property: f?.property, text: f?.text });
   const findings = result.findings.map((f): CheckedFinding => {
-    const trace = traceOf(system, result.store, f);
+    const trace = traceOf(system, result.store, f, result.symmetry);
     return { ...f, trace, itf: () => traceToItf(system, trace, origin(f), f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' ? undefined : f.text) };
   });
   findings.sort((a, b) => a.length - b.length || a.key.localeCompare(b.key));
@@ -87,6 +91,7 @@ export function checkScenario(scenario: Scenario, revision: string | undefined, 
     verdict,
     complete: result.complete,
     bound: result.bound,
+    symmetry: result.symmetry !== undefined,
     states: result.states,
     edges: result.edges,
     depth: result.depth,
@@ -106,6 +111,7 @@ export function reportJson(r: CheckReport): unknown {
     verdict: r.verdict,
     complete: r.complete,
     bound: r.bound ?? null,
+    symmetry: r.symmetry,
     states: r.states,
     transitions: r.edges,
     depth: r.depth,

@@ -1,6 +1,7 @@
 import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
 import { MemoryStateStore, type StateStore } from './stateStore.ts';
 import { findLostProgress, EdgeList } from './progress.ts';
+import { Symmetry } from './symmetry.ts';
 
 export type ViolationKind = 'invariant' | 'violation-state' | 'null-call' | 'unaccepted' | 'deadlock' | 'progress';
 
@@ -35,6 +36,8 @@ export interface ExploreOptions {
   readonly maxDepth?: number;
   readonly onProgress?: (p: Progress) => void;
   readonly progressIntervalMs?: number;
+  /** Reduce by symmetry between the interchangeable actors the system declares. */
+  readonly symmetry?: boolean;
   /** Replace the in-memory store (a disk-backed one, say). */
   readonly store?: StateStore;
 }
@@ -50,6 +53,8 @@ export interface ExploreResult {
   readonly depth: number;
   readonly seconds: number;
   readonly findings: readonly Finding[];
+  /** The reduction used, when symmetry was on: traces are rebuilt through it. */
+  readonly symmetry?: Symmetry;
   /** Why progress was not checked, when it was not. */
   readonly progressSkipped?: string;
 }
@@ -78,7 +83,11 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
   // Reads `cur` at call time, so one view serves every state.
   const view = system.view(cur);
 
-  store.add(system.initial, -1, -1);
+  const symmetry = options.symmetry ? new Symmetry(system) : undefined;
+  const sym = symmetry?.active ? symmetry : undefined;
+  const first = system.initial.slice();
+  sym?.canonicalize(first);
+  store.add(first, -1, -1);
   let head = 0;
   let depth = 0;
   let levelEnd = 1;
@@ -136,12 +145,14 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
             note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: s, step: label, length: depth + 1 });
             continue;
           }
+          sym?.canonicalize(out);
           const at = store.add(out, s, label);
           const index = at >= 0 ? at : -1 - at;
           note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: index, length: depth + 1 });
           edges?.add(s, index);
           continue;
         }
+        sym?.canonicalize(out);
         const at = store.add(out, s, label);
         edges?.add(s, at >= 0 ? at : -1 - at);
       }
@@ -187,6 +198,7 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
     depth,
     seconds: (performance.now() - started) / 1000,
     findings: [...findings.values()],
+    symmetry: sym,
     progressSkipped,
   };
 }

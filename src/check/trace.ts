@@ -3,6 +3,7 @@ import { canonicalJson } from '../compose/events.ts';
 import { STEP_BLOCKED, type DeliveryRecord, type System } from '../compose/system.ts';
 import { LABEL_SPAN, type Finding } from './explore.ts';
 import type { StateStore } from './stateStore.ts';
+import type { Symmetry } from './symmetry.ts';
 
 /** One delivery within a step: who called whom with what, and the kernel function that ran. */
 export interface CallRecord {
@@ -46,12 +47,49 @@ export function pathTo(store: StateStore, index: number): number[] {
   return path.reverse();
 }
 
-/** Rebuilds a finding's counterexample by replaying its labels through the memoized step relation. */
-export function traceOf(system: System, store: StateStore, finding: Finding): Trace {
+/**
+ * Rebuilds a finding's counterexample by replaying its labels through the memoized
+ * step relation. Under symmetry the stored path runs through orbit representatives,
+ * so the real path is found again step by step: from each real state, the step whose
+ * successor has the stored representative.
+ */
+export function traceOf(system: System, store: StateStore, finding: Finding, symmetry?: Symmetry): Trace {
   const path = pathTo(store, finding.state);
   const labels = path.slice(1).map((s) => store.label(s));
-  if (finding.step !== undefined) labels.push(finding.step);
-  return replayLabels(system, labels);
+  if (!symmetry) {
+    if (finding.step !== undefined) labels.push(finding.step);
+    return replayLabels(system, labels);
+  }
+  const real: number[] = [];
+  let cur: Int32Array = system.initial.slice();
+  const want = new Int32Array(system.width);
+  const stepFrom = (from: Int32Array, label: number): [Int32Array, number] => {
+    const next = from.slice();
+    return [next, system.step(next, Math.floor(label / LABEL_SPAN), label % LABEL_SPAN)];
+  };
+  const labelsOf = (vec: Int32Array): number[] =>
+    system.actors.flatMap((t, a) => t.offers(vec[a]).map((_d, o) => a * LABEL_SPAN + o));
+  for (const s of path.slice(1)) {
+    store.load(s, want);
+    const hit = labelsOf(cur).find((l) => {
+      const [next, code] = stepFrom(cur, l);
+      if (code === STEP_BLOCKED) return false;
+      symmetry.canonicalize(next);
+      return next.every((v, i) => v === want[i]);
+    });
+    if (hit === undefined) throw new Error('internal: a symmetric trace cannot be rebuilt');
+    real.push(hit);
+    cur = stepFrom(cur, hit)[0];
+  }
+  if (finding.step !== undefined) {
+    const canonical = new Int32Array(system.width);
+    store.load(finding.state, canonical);
+    const code = stepFrom(canonical, finding.step)[1];
+    const hit = labelsOf(cur).find((l) => stepFrom(cur, l)[1] === code);
+    if (hit === undefined) throw new Error('internal: the failing step of a symmetric trace cannot be rebuilt');
+    real.push(hit);
+  }
+  return replayLabels(system, real);
 }
 
 /** Replays step labels (actor * LABEL_SPAN + offer) from the initial state, recording every delivery. */

@@ -15,6 +15,7 @@ export interface CheckArgs {
   json?: boolean;
   itf?: string;
   quiet?: boolean;
+  symmetry?: boolean;
   [size: string]: unknown;
 }
 
@@ -36,6 +37,7 @@ export function runCheck(args: CheckArgs): number {
     const report = checkScenario(scenario, r, sizes, {
       maxStates: args.maxStates,
       maxDepth: args.maxDepth,
+      symmetry: args.symmetry,
       onProgress: args.quiet || args.json ? undefined : progressPrinter(label),
     });
     clearProgress();
@@ -51,7 +53,7 @@ export function runCheck(args: CheckArgs): number {
 
 function formatReport(label: string, r: CheckReport): string {
   const sizes = Object.entries(r.sizes).map(([k, v]) => `${k}=${v}`).join(' ');
-  const stats = `${n(r.states)} states, ${n(r.edges)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s`;
+  const stats = `${n(r.states)} ${r.symmetry ? 'states up to symmetry' : 'states'}, ${n(r.edges)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s`;
   const lines = [`${label}${sizes ? ` (${sizes})` : ''}: ${stats}`];
   for (const f of r.findings) lines.push('', formatFinding(f, f.trace));
   if (r.findings.length) lines.push('', `VIOLATED: ${r.findings.length} propert${r.findings.length === 1 ? 'y' : 'ies'} (${r.findings.map((f) => f.property).join(', ')})`);

@@ -127,6 +127,19 @@ export class ActorTable {
     return this.nullRoles.get(event) ?? 'pointer';
   }
 
+  /** The identity key of state `id` (value, context, history, status). */
+  keyOf(id: number): string {
+    return this.key(this.snapshots[id]);
+  }
+
+  /**
+   * Interns a snapshot of the same machine met by a sibling actor: symmetry
+   * reduction moves states between interchangeable actors.
+   */
+  adopt(s: AnyMachineSnapshot): number {
+    return this.intern(s);
+  }
+
   snapshot(id: number): AnyMachineSnapshot {
     return this.snapshots[id];
   }

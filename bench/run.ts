@@ -1,0 +1,109 @@
+/**
+ * `npm run bench`: explorer speed and memory, side by side with @xstate/graph in the same run,
+ * written to bench/results.md. Never part of `npm test`: these machines are shared and noisy.
+ * Options: --quick (small sizes only), --out FILE.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { SCENARIOS } from '../src/registry.ts';
+
+interface Measure {
+  engine: string;
+  scenario: string;
+  revision: string | null;
+  sizes: Record<string, number>;
+  symmetry: boolean;
+  states: number;
+  edges: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssBytes: number;
+  storeBytes: number;
+}
+type Outcome = Measure | { timeout: true; engine: string; scenario: string; sizes: Record<string, number>; symmetry: boolean; cap: number };
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(import.meta.dirname, 'results.md');
+const here = import.meta.dirname;
+
+function measure(engine: string, scenario: string, revision: string | undefined, sizes: Record<string, number>, capSeconds: number, symmetry = false): Outcome {
+  const argv = ['--import', 'tsx', join(here, 'measure.ts'), engine, scenario, revision ?? '-', ...Object.entries(sizes).map(([k, v]) => `${k}=${v}`), ...(symmetry ? ['--symmetry'] : [])];
+  const r = spawnSync(process.execPath, ['--max-old-space-size=16384', ...argv], { encoding: 'utf8', timeout: capSeconds * 1000 });
+  if (r.error || r.status !== 0) {
+    if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' || r.signal) return { timeout: true, engine, scenario, sizes, symmetry, cap: capSeconds };
+    throw new Error(`${engine} ${scenario}: ${r.stderr.trim().split('\n').pop()}`);
+  }
+  const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure;
+  process.stderr.write(`  ${engine.padEnd(12)} ${scenario} ${JSON.stringify(sizes)}${symmetry ? ' sym' : ''}: ${m.states} states, ${m.seconds.toFixed(2)} s\n`);
+  return m;
+}
+
+const rows: { model: string; ours: Outcome; graph?: Outcome }[] = [];
+const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+// 1. percpu_ref, both encodings, against TLC's table; @xstate/graph where it can finish.
+for (const users of quick ? [3, 4] : [3, 4, 5, 6]) {
+  const ours = measure('daxspec', 'percpu-ref', undefined, { users, rounds: 3 }, 600);
+  const graph = users <= 3 ? measure('xstate-graph', 'percpu-ref', undefined, { users, rounds: 3 }, 300) : undefined;
+  rows.push({ model: 'percpu-ref (composed actors)', ours, graph });
+}
+for (const users of quick ? [3, 4] : [3, 4, 5, 6]) {
+  rows.push({ model: 'percpu-ref (composed, symmetry)', ours: measure('daxspec', 'percpu-ref', undefined, { users, rounds: 3 }, 600, true) });
+}
+for (const users of quick ? [3] : [3, 4]) {
+  const ours = measure('daxspec', 'percpu-ref-machine', undefined, { users, rounds: 3 }, 600);
+  const graph = users <= 3 ? measure('xstate-graph', 'percpu-ref-machine', undefined, { users, rounds: 3 }, 300) : undefined;
+  rows.push({ model: 'percpu-ref (one machine)', ours, graph });
+}
+
+// 2. The DAX scenarios at growing sizes (at their newest revision), until a run passes a minute.
+for (const s of SCENARIOS.filter((x) => x.revisions.length > 0 && x.sizes.length > 0)) {
+  const rev = s.revisions[s.revisions.length - 1];
+  const sizes = Object.fromEntries(s.sizes.map((p) => [p.name, p.default]));
+  const graphSizes = { ...sizes };
+  rows.push({ model: `${s.name} @ ${rev}`, ours: measure('daxspec', s.name, rev, sizes, 120), graph: measure('xstate-graph', s.name, rev, graphSizes, 120) });
+  for (let step = 0; step < (quick ? 1 : 6); step++) {
+    const grow = s.sizes.find((p) => sizes[p.name] < p.max);
+    if (!grow) break;
+    sizes[grow.name]++;
+    const m = measure('daxspec', s.name, rev, { ...sizes }, 120);
+    rows.push({ model: `${s.name} @ ${rev}`, ours: m });
+    if ('timeout' in m || m.seconds > 60) break;
+  }
+}
+
+// 3. The whole bug matrix at default sizes, as `npm start` runs it.
+const t0 = performance.now();
+const matrix = spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'cli.ts'), 'check', '--all', '--json', '-q'], { encoding: 'utf8' });
+const matrixSeconds = (performance.now() - t0) / 1000;
+const cells = matrix.status === 0 ? (JSON.parse(matrix.stdout) as { cells: unknown[]; seconds: number }) : undefined;
+
+const perSecond = (m: Outcome | undefined): number | undefined => (m && !('timeout' in m) ? m.states / m.seconds : undefined);
+const line = (r: (typeof rows)[number]): string => {
+  const o = r.ours;
+  const sizes = Object.entries(o.sizes).map(([k, v]) => `${k}=${v}`).join(' ');
+  if ('timeout' in o) return `| ${r.model} | ${sizes} | over ${o.cap} s | | | | | | |`;
+  const ratio = perSecond(r.graph) ? `${n(perSecond(o)! / perSecond(r.graph)!)}x` : r.graph && 'timeout' in r.graph ? `@xstate/graph over ${r.graph.cap} s` : '';
+  return `| ${r.model} | ${sizes} | ${n(o.states)} | ${n(o.edges)} | ${o.seconds.toFixed(2)} | ${n(o.states / o.seconds)} | ${n(o.peakRssBytes / 2 ** 20)} MB | ${o.storeBytes ? n(o.storeBytes / o.states) : ''} | ${ratio} |`;
+};
+const md = [
+  '# Benchmark results',
+  '',
+  `Written by \`npm run bench\`${quick ? ' --quick' : ''}. Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${n(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (a shared machine: compare ratios measured in one run, not seconds across runs).`,
+  '',
+  'Each row is one process: seconds are wall time of the exploration alone, peak memory is that process\'s maximum resident set, bytes per state is the visited set (vectors, parents, labels, hashes, table) divided by the states. The last column is our states per second divided by @xstate/graph getShortestPaths\' on the same system logic, measured in the same run.',
+  '',
+  '| model | size | states | transitions | seconds | states/s | peak memory | bytes/state | vs @xstate/graph |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...rows.map(line),
+  '',
+  `Bug matrix at default sizes (\`daxspec check --all\`): ${cells ? `${cells.cells.length} cells in ${cells.seconds.toFixed(2)} s of checking, ${matrixSeconds.toFixed(2)} s for the whole command` : `failed: ${matrix.stderr.trim().split('\n').pop()}`}.`,
+  '',
+  'TLC on this kind of machine (shared/bench/PERCPU_REF.md): N=4 1.9 s, N=5 17.8 s with 2.3 GB resident.',
+  '',
+];
+writeFileSync(outFile, md.join('\n'));
+process.stdout.write(md.join('\n'));
