@@ -1,0 +1,134 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkScenario, resolveSizes, type CheckReport } from '../src/check/check.ts';
+import type { Scenario } from '../src/compose/types.ts';
+import { deviceScenarios } from '../machines/scenarios/devices.ts';
+import type { Revision } from '../machines/revision.ts';
+
+/**
+ * The device/ownership half through the checker: each bug of DOMAIN.md comes out of
+ * exhaustive exploration in the revisions that have it and is absent where it was fixed.
+ */
+const scenario = (name: string): Scenario<Revision> => {
+  const s = deviceScenarios.find((x) => x.name === name);
+  if (!s) throw new Error(`no scenario ${name}`);
+  return s;
+};
+
+const cache = new Map<string, CheckReport>();
+function check(name: string, rev: Revision, sizes: Record<string, number> = {}): CheckReport {
+  const key = `${name}@${rev}:${JSON.stringify(sizes)}`;
+  let r = cache.get(key);
+  if (!r) {
+    const s = scenario(name);
+    r = checkScenario(s as Scenario, rev, resolveSizes(s as Scenario, sizes));
+    cache.set(key, r);
+  }
+  return r;
+}
+
+const props = (r: CheckReport) => r.findings.map((f) => f.property);
+const has = (r: CheckReport, pred: (f: CheckReport['findings'][number]) => boolean) => r.findings.some(pred);
+
+test('bug 1: v8 root on a non-DAX disk oopses in fs_dax_release(NULL) on the ext4 error path', () => {
+  const r = check('root-nondax', 'v8');
+  assert.is(r.verdict, 'violated');
+  const f = r.findings.find((x) => x.kind === 'null-call');
+  assert.ok(f, `findings: ${props(r)}`);
+  assert.match(f!.text, /fs_dax_release on a NULL dax_device/);
+  assert.is(f!.length, 2);
+});
+
+test('bug 1: a plain unmount of a non-DAX ext2/ext4/xfs does the same in v8', () => {
+  for (const fstype of [0, 1, 2]) {
+    const r = check('nondax-mount-umount', 'v8', { fstype });
+    assert.ok(has(r, (f) => f.kind === 'null-call' && /fs_dax_release/.test(f.text)), `fstype ${fstype}: ${props(r)}`);
+  }
+});
+
+test('bug 1 is gone with the NULL check (v9) and without the claim (v4.18+)', () => {
+  for (const rev of ['v9', 'v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
+    for (const name of ['root-nondax', 'nondax-mount-umount']) {
+      const r = check(name, rev);
+      assert.is(r.verdict, 'holds', `${name}@${rev}: ${props(r)}`);
+      assert.ok(r.complete);
+    }
+  }
+});
+
+test('bug 2: partitions of one pmem collide on the pgmap claim in v8 and v9 (I5)', () => {
+  for (const rev of ['v8', 'v9'] as const) {
+    const r = check('pmem-partitions', rev);
+    const f = r.findings.find((x) => x.property === 'I5');
+    assert.ok(f, `${rev}: ${props(r)}`);
+    assert.is(f!.length, 2, 'two mounts suffice');
+  }
+});
+
+test('bug 2 is gone from v4.18 on (ext4 on partitions)', () => {
+  for (const rev of ['v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
+    const r = check('pmem-partitions', rev, { failures: 1 });
+    assert.is(r.verdict, 'holds', `${rev}: ${props(r)}`);
+  }
+});
+
+test('bugs 3 and 4: dm with two targets on one pmem puts the member once per target in v8 and v9', () => {
+  for (const rev of ['v8', 'v9'] as const) {
+    const r = check('dm-targets-one-pmem', rev);
+    const p = props(r);
+    assert.ok(p.includes('I2'), `${rev}: final put while ALIVE: ${p}`);
+    assert.ok(p.includes('I3'), `${rev}: a put of a reference nobody took: ${p}`);
+    assert.ok(has(r, (f) => f.kind === 'violation-state' && /kill_dax\(\) must be called before final iput/.test(f.text)), `${rev}: the WARN`);
+    assert.ok(has(r, (f) => f.kind === 'unaccepted' && /pmem0\.dax/.test(f.text) && /use after free/.test(f.text)), `${rev}: use after free at teardown`);
+    // The WARN comes at the unmount itself: create, load, mount, fill_super, umount.
+    assert.is(r.findings.find((f) => f.property === 'I2')!.length, 5);
+  }
+});
+
+test('bugs 3 and 4 are gone from v4.18 on, and absent before the claim (v4.17)', () => {
+  for (const rev of ['v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
+    const r = check('dm-targets-one-pmem', rev);
+    assert.is(r.verdict, 'holds', `${rev}: ${props(r)}`);
+  }
+});
+
+test('kill_dax against SRCU readers: I1 holds in every revision', () => {
+  for (const rev of ['v4.17', 'v8', 'v9', 'v4.18', 'v5.10', 'v6.15'] as const) {
+    const r = check('kill-dax-readers', rev);
+    assert.ok(r.complete);
+    assert.not.ok(props(r).includes('I1'), `${rev}: ${props(r)}`);
+  }
+  for (const rev of ['v4.17', 'v8', 'v9', 'v4.18', 'v5.10'] as const) {
+    assert.is(check('kill-dax-readers', rev).verdict, 'holds', rev);
+  }
+});
+
+test('v6.15: dax_get_private() turning NULL between the alive check and the driver is found', () => {
+  const r = check('kill-dax-readers', 'v6.15');
+  const f = r.findings.find((x) => x.kind === 'violation-state');
+  assert.ok(f, `${props(r)}`);
+  assert.match(f!.text, /NULL pointer dereference/);
+});
+
+test('readers with several sections still hold in v5.10', () => {
+  const r = check('kill-dax-readers', 'v5.10', { readers: 2, sections: 2 });
+  assert.is(r.verdict, 'holds', `${props(r)}`);
+});
+
+test('v6.15: remove while mounted notifies the xfs holder and frees cleanly at unmount', () => {
+  const r = check('pmem-remove-mounted', 'v6.15', { fstype: 2 });
+  assert.is(r.verdict, 'holds', `${props(r)}`);
+});
+
+test('v6.15: two xfs on two partitions share one holder_data: I5, the leaked igrab (I3), and the holder_ops race (I6)', () => {
+  const r = check('pmem-partitions', 'v6.15', { fstype: 2 });
+  for (const id of ['I5', 'I3', 'I6']) assert.ok(props(r).includes(id), `${id}: ${props(r)}`);
+});
+
+test('dcssblk (no pgmap) mounts with -o dax from v4.18 on', () => {
+  for (const rev of ['v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
+    assert.is(check('dcssblk-mount', rev).verdict, 'holds', rev);
+  }
+});
+
+test.run();
