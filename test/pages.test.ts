@@ -1,0 +1,99 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkScenario, resolveSizes, type CheckReport } from '../src/check/check.ts';
+import { pageScenarios } from '../machines/scenarios/pages.ts';
+
+/** Checks one page scenario at one revision, exhaustively. */
+function check(name: string, rev: string, sizes: Record<string, number> = {}): CheckReport {
+  const sc = pageScenarios.find((s) => s.name === name);
+  if (!sc) throw new Error(`no scenario ${name}`);
+  const r = checkScenario(sc, rev, resolveSizes(sc, sizes), { maxStates: 500_000 });
+  assert.ok(r.complete, `${name} @ ${rev} must be explored completely`);
+  return r;
+}
+
+const properties = (r: CheckReport) => new Set(r.findings.map((f) => f.property));
+const texts = (r: CheckReport) => r.findings.map((f) => f.text).join('\n');
+
+// Bug 5: the devmap_managed_key race between two pmem devices.
+test('static-key race: v4.18 loses the wake-up (I7, I8, a truncate that sleeps for ever, deadlock)', () => {
+  const r = check('static-key-race', 'v4.18', { gup_fast: 0 });
+  const p = properties(r);
+  for (const id of ['I7', 'I8', 'progress', 'deadlock']) assert.ok(p.has(id), `${id} must fail in v4.18; found ${[...p].join(', ')}`);
+  const lost = r.findings.find((f) => f.property === 'I8')!;
+  const events = lost.trace.steps.map((s) => `${s.actor}:${s.event.type}`);
+  // The counterexample is the race itself: pmem0's decrement, pmem1's increment and enable, then pmem0's disable.
+  const order = ['pmem0:dev_pagemap_put_ops', 'pmem1:probe', 'pmem1:static_branch_enable', 'pmem0:static_branch_disable', 'dma0:unpin'];
+  let at = -1;
+  for (const e of order) {
+    const i = events.indexOf(e, at + 1);
+    assert.ok(i > at, `${e} after the previous race step in: ${events.join(' ')}`);
+    at = i;
+  }
+});
+
+test('static-key race: absent with atomic static_branch_inc/dec (v5.10) and without the key (v6.15)', () => {
+  for (const rev of ['v5.10', 'v6.15']) {
+    const r = check('static-key-race', rev, { gup_fast: 0 });
+    assert.is(r.findings.length, 0, `${rev}: ${texts(r)}`);
+  }
+});
+
+// Bug 6: truncate vs DMA.
+test('dma-truncate: v4.17 frees a pinned block (I9); every later revision waits', () => {
+  const old = check('dma-truncate', 'v4.17', { gup_fast: 0 });
+  assert.ok(properties(old).has('I9'), texts(old));
+  for (const rev of ['v8', 'v9', 'v4.18', 'v5.10', 'v6.15']) {
+    const r = check('dma-truncate', rev, { gup_fast: 0 });
+    assert.is(r.findings.length, 0, `${rev}: ${texts(r)}`);
+  }
+});
+
+test('dma-truncate: the freed block goes to file B and the device writes into it (v4.17)', () => {
+  const r = check('dma-truncate', 'v4.17', { gup_fast: 0 });
+  assert.ok(r.findings.some((f) => f.kind === 'violation-state' && /another file/.test(f.text)), texts(r));
+});
+
+test('dma-truncate: two pinners, FOLL_PIN multi-reference puts, two rounds: no lost wake-up in v5.10 or v6.15', () => {
+  for (const rev of ['v5.10', 'v6.15']) {
+    const r = check('dma-truncate', rev, { pinners: 2, rounds: 2, foll_pin: 1, gup_fast: 0 });
+    assert.is(r.findings.length, 0, `${rev}: ${texts(r)}`);
+  }
+});
+
+test('dma-truncate with GUP-fast: I9 and I10 hold in every revision that waits (the PTE re-check)', () => {
+  for (const rev of ['v4.18', 'v5.10', 'v6.15']) {
+    const p = properties(check('dma-truncate', rev));
+    assert.not.ok(p.has('I9'), rev);
+    assert.not.ok(p.has('I10'), rev);
+  }
+});
+
+// What a faithful model of munmap and eviction shows (DOMAIN.md [src]/[infer]).
+test('munmap with the pin held, then truncate: 4.18..5.10 skip the wait (!mapping_mapped), WARN and free a pinned block; 6.15 waits', () => {
+  for (const rev of ['v4.18', 'v5.10']) {
+    const r = check('munmap-pinned-truncate', rev, { gup_fast: 0 });
+    assert.ok(properties(r).has('I9'), `${rev}: ${texts(r)}`);
+    assert.ok(/dax_disassociate_entry/.test(texts(r)), `${rev}: the kernel's own WARN fires`);
+  }
+  assert.is(check('munmap-pinned-truncate', 'v6.15', { gup_fast: 0 }).findings.length, 0);
+});
+
+test('eviction with the pin held: 4.18..5.10 free the pinned block; 6.15 dax_break_layout_final waits', () => {
+  for (const rev of ['v4.17', 'v4.18', 'v5.10']) {
+    assert.ok(properties(check('evict-pinned', rev, { gup_fast: 0 })).has('I9'), rev);
+  }
+  assert.is(check('evict-pinned', 'v6.15', { gup_fast: 0 }).findings.length, 0);
+});
+
+// Bug 7: FS_DAX_LIMITED.
+test('dcssblk: safe only because GUP refuses pfns without struct page (I11); the counterfactual breaks I9', () => {
+  for (const rev of ['v4.17', 'v4.18', 'v5.10']) {
+    const safe = check('dcssblk-limited', rev);
+    assert.is(safe.findings.length, 0, `${rev}: ${texts(safe)}`);
+    const p = properties(check('dcssblk-limited', rev, { gup_special: 1 }));
+    assert.ok(p.has('I11') && p.has('I9'), `${rev}: ${[...p].join(', ')}`);
+  }
+});
+
+test.run();
