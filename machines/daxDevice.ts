@@ -274,7 +274,7 @@ export function daxDeviceMachine(rev: Revision) {
       freedWhileAlive: {
         tags: ['violation', 'warn'],
         description: WARN_ALIVE,
-        meta: { fn: 'dax_destroy_inode', src: 'seed 002', unaccepted: UAF },
+        meta: { fn: 'dax_destroy_inode', src: 'seed 002', unaccepted: UAF, violates: 'I2' },
         on: lookupsAfterFree(),
       },
       lookupAfterFree: {

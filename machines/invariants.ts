@@ -71,11 +71,17 @@ export const deviceInvariants: readonly InvariantRule[] = [
   {
     id: 'I4',
     text: 'NULL-safe release: release, put and kill accept NULL, because "no DAX" is represented as NULL',
-    // A call through a NULL pointer is a step the composer reports (null-call); here the state
-    // side: a path that recorded a call on NULL (only machines that model a NULL-checking
-    // function record one) has not oopsed.
+    // Two halves. A call through NULL (fs_dax_release(NULL) reading dax_dev->ops) is a step the
+    // composer reports as null-deref. The state half checked here: NULL is the one representation
+    // of "no DAX", so a filesystem's non-NULL dax_device pointer always carries its reference
+    // (a pointer kept after the reference was given back is neither NULL nor owned).
     holds: (view, actors) =>
-      PATHS.every((id) => names(actors, id).every((p) => !view(p).tags.has('null-deref'))),
+      names(actors, 'filesystem').every((f) => {
+        const c = view(f).context;
+        if (c.dax === null) return true;
+        const dax = view(c.dax);
+        return (dax.context.refs[f] ?? 0) > 0;
+      }),
   },
   {
     id: 'I5',
