@@ -54,6 +54,25 @@ export function pageEra(rev: Revision): PageEra {
   };
 }
 
+/** The filesystems whose truncate paths differ. */
+export const FILESYSTEMS = ['xfs', 'ext4', 'ext2'] as const;
+export type Filesystem = (typeof FILESYSTEMS)[number];
+
+/**
+ * Whether this filesystem's truncate / hole punch breaks layouts in this revision:
+ * - xfs: from the dma-vs-truncate series (v8 onwards, merged in 4.18, commit 5fac7408d828);
+ * - ext4: one release later (commit 430657b6be89, v4.19), so 4.18's ext4 still frees blocks
+ *   without looking at page references;
+ * - ext2: ext2_setsize() never calls dax_layout_busy_page() / dax_break_layout() [infer:
+ *   fs/ext2/inode.c ext2_setsize: inode_dio_wait, dax_sem, truncate_setsize, __ext2_truncate_blocks].
+ */
+export function truncateBreaksLayouts(rev: Revision, fs: Filesystem): PageEra['breakLayouts'] {
+  const era = pageEra(rev);
+  if (fs === 'ext2') return 'none';
+  if (fs === 'ext4' && (rev === 'v8' || rev === 'v9' || rev === 'v4.18')) return 'none';
+  return era.breakLayouts;
+}
+
 /** GUP_PIN_COUNTING_BIAS (include/linux/mm.h, 5.6+). */
 export const GUP_PIN_COUNTING_BIAS = 1024;
 

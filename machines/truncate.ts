@@ -1,7 +1,7 @@
 import { assign, enqueueActions, setup } from 'xstate';
 import { call } from '../src/compose/messages.ts';
 import type { Revision } from './revision.ts';
-import { idleKey, pageEra } from './pageEra.ts';
+import { idleKey, truncateBreaksLayouts, type Filesystem } from './pageEra.ts';
 import {
   askIdle,
   deleteEntries,
@@ -17,7 +17,8 @@ import {
 
 /**
  * truncate(2) / fallocate(PUNCH_HOLE) of a DAX file (xfs_setattr_size,
- * xfs_free_file_space; ext4 the same shape).
+ * xfs_free_file_space; ext4_setattr and ext2_setsize have the same shape and
+ * differ in whether, and since when, they break layouts: see truncateBreaksLayouts).
  *
  * 1. Take the I/O lock and the mmap (invalidate) lock exclusive.
  * 2. Break layouts (v8..6.14: xfs_break_dax_layouts over dax_layout_busy_page();
@@ -66,8 +67,30 @@ const XFS = 'infer: fs/xfs/xfs_iops.c xfs_vn_setattr_size, fs/xfs/xfs_file.c xfs
 const BUSY = 'infer: 4.18 fs/dax.c dax_layout_busy_page';
 const BREAK = 'infer: 6.15 fs/dax.c dax_break_layout';
 
-export function truncateMachine(rev: Revision) {
-  const era = pageEra(rev);
+/** The kernel code each filesystem's truncate runs, for descriptions. */
+const FS_TEXT: Record<Filesystem, { setattr: string; iolock: string; mmaplock: string; wait: string; free: string; src: string }> = {
+  xfs: { setattr: 'xfs_vn_setattr', iolock: 'XFS_IOLOCK_EXCL', mmaplock: 'XFS_MMAPLOCK_EXCL', wait: 'xfs_wait_dax_page', free: 'xfs_itruncate_extents', src: XFS },
+  ext4: {
+    setattr: 'ext4_setattr',
+    iolock: 'inode_lock (i_rwsem)',
+    mmaplock: 'i_mmap_sem / invalidate_lock',
+    wait: 'ext4_wait_dax_page',
+    free: 'ext4_truncate',
+    src: 'infer: fs/ext4/inode.c ext4_setattr, ext4_break_layouts (commit 430657b6be89, v4.19)',
+  },
+  ext2: {
+    setattr: 'ext2_setsize',
+    iolock: 'inode_lock (i_rwsem)',
+    mmaplock: 'dax_sem / invalidate_lock',
+    wait: 'none',
+    free: '__ext2_truncate_blocks',
+    src: 'infer: fs/ext2/inode.c ext2_setsize',
+  },
+};
+
+export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
+  const era = { breakLayouts: truncateBreaksLayouts(rev, fs) };
+  const t = FS_TEXT[fs];
   const scanSrc = era.breakLayouts === 'breakLayout' ? BREAK : BUSY;
 
   return setup({
@@ -104,8 +127,8 @@ export function truncateMachine(rev: Revision) {
     },
   }).createMachine({
     id: 'truncate',
-    description: 'truncate / hole punch of the DAX file: break layouts, delete the DAX entries, free the blocks',
-    meta: { fn: 'xfs_setattr_size', src: XFS },
+    description: `truncate / hole punch of a DAX file on ${fs}: break layouts, delete the DAX entries, free the blocks`,
+    meta: { fn: t.setattr, src: t.src },
     context: ({ input }) => ({
       file: input.file,
       aspace: input.aspace,
@@ -129,8 +152,8 @@ export function truncateMachine(rev: Revision) {
           truncate: {
             target: 'locked',
             actions: 'lockAll',
-            description: 'xfs_ilock(XFS_IOLOCK_EXCL | XFS_MMAPLOCK_EXCL): no new I/O, no new faults',
-            meta: { fn: 'xfs_vn_setattr', src: XFS },
+            description: `${t.setattr}(): take ${t.iolock} and ${t.mmaplock}: no new I/O, no new faults`,
+            meta: { fn: t.setattr, src: t.src },
           },
         },
       },
@@ -143,7 +166,7 @@ export function truncateMachine(rev: Revision) {
                   target: 'entriesGone',
                   actions: ['zapAll', 'deleteEntries'],
                   description: 'truncate_pagecache(): unmap every PTE, drop the DAX entries; nobody looks at page references',
-                  meta: { fn: 'truncate_pagecache', src: 'infer: 4.17 fs/xfs/xfs_iops.c xfs_setattr_size' },
+                  meta: { fn: 'truncate_pagecache', src: fs === 'xfs' ? 'infer: 4.17 fs/xfs/xfs_iops.c xfs_setattr_size' : t.src },
                 },
               }
             : {
@@ -159,7 +182,7 @@ export function truncateMachine(rev: Revision) {
                     ? {
                         target: 'checkingMapped',
                         actions: 'askMapped',
-                        description: 'xfs_break_dax_layouts() -> dax_layout_busy_page(): first, is the file mapped at all?',
+                        description: `${fs === 'ext4' ? 'ext4_break_layouts()' : 'xfs_break_dax_layouts()'} -> dax_layout_busy_page(): first, is the file mapped at all?`,
                         meta: { fn: 'dax_layout_busy_page', src: BUSY },
                       }
                     : {
@@ -220,14 +243,14 @@ export function truncateMachine(rev: Revision) {
               guard: 'idle',
               target: 'locked',
               actions: 'clearWait',
-              description: 'the page is idle: the wait returns 0 and xfs_break_layouts() scans again',
-              meta: { fn: 'xfs_break_layouts', src: XFS },
+              description: 'the page is idle: the wait returns 0 and the break-layouts loop scans again (XFS sets its retry flag before waiting)',
+              meta: { fn: fs === 'ext4' ? 'ext4_break_layouts' : 'xfs_break_layouts', src: t.src },
             },
             {
               target: 'sleeping',
               actions: ['sleepOnPage', 'dropMmapLock'],
-              description: 'still busy: xfs_wait_dax_page() drops the mmap lock (the I/O lock stays) and schedule()s',
-              meta: { fn: 'xfs_wait_dax_page', src: XFS },
+              description: `still busy: ${t.wait}() drops the mmap lock (the I/O lock stays) and schedule()s`,
+              meta: { fn: t.wait, src: t.src },
             },
           ],
         },
@@ -251,8 +274,8 @@ export function truncateMachine(rev: Revision) {
           relock: {
             target: 'busy',
             actions: 'takeMmapLock',
-            description: 'xfs_wait_dax_page(): retake XFS_MMAPLOCK_EXCL, then the wait loop tests the condition again',
-            meta: { fn: 'xfs_wait_dax_page', src: XFS },
+            description: `${t.wait}(): retake ${t.mmaplock}, then the wait loop tests the condition again`,
+            meta: { fn: t.wait, src: t.src },
           },
         },
       },
@@ -278,8 +301,8 @@ export function truncateMachine(rev: Revision) {
           itruncate_extents: {
             target: 'done',
             actions: ['freeBlocks', 'unlockAll'],
-            description: 'xfs_itruncate_extents(): free the blocks; then drop the mmap and I/O locks',
-            meta: { fn: 'xfs_itruncate_extents', src: XFS },
+            description: `${t.free}(): free the blocks; then drop the mmap and I/O locks`,
+            meta: { fn: t.free, src: t.src },
           },
         },
       },

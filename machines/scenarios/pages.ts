@@ -7,7 +7,7 @@ import { evictionMachine } from '../eviction.ts';
 import { fileWriterMachine } from '../fileWriter.ts';
 import { invariantsFor } from '../invariants.ts';
 import { pageMachine, type PageInput } from '../page.ts';
-import { pageEra } from '../pageEra.ts';
+import { FILESYSTEMS, pageEra } from '../pageEra.ts';
 import type { Revision } from '../revision.ts';
 import { REVISIONS } from '../revision.ts';
 import { rwsemMachine } from '../rwsem.ts';
@@ -38,6 +38,7 @@ const SIZES = {
   gupFast: size('gup_fast', '1: processes may use GUP-fast (lockless, re-checks the PTE) besides the slow path', 1, 0, 1),
   longterm: size('longterm', '1: processes also try a long-term pin (refused for FS-DAX)', 0, 0, 1),
   reuse: size('reuse', '1: file B allocates after the truncate and may get a freed block', 1, 0, 1),
+  fs: size('fs', 'filesystem of file A: 0 xfs, 1 ext4, 2 ext2 (they differ in whether and since when truncate breaks layouts)', 0, 0, 2),
 } as const;
 
 /** Names of the shared objects every scenario has. */
@@ -126,7 +127,7 @@ function pinnerActors(o: PinnerOptions): ActorDecl[] {
   });
 }
 
-function truncateActor(rev: Revision, pages: number, limited = false): ActorDecl {
+function truncateActor(rev: Revision, pages: number, limited = false, fs = 0): ActorDecl {
   const env: EnvEvents = {
     truncate: [{}],
     break_layouts: [{}],
@@ -138,7 +139,7 @@ function truncateActor(rev: Revision, pages: number, limited = false): ActorDecl
   return {
     name: 'truncate',
     kind: 'path',
-    machine: truncateMachine(rev),
+    machine: truncateMachine(rev, FILESYSTEMS[fs]),
     input: {
       file: FILE_A,
       aspace: ASPACE,
@@ -194,7 +195,7 @@ export const dmaTruncateScenario: Scenario<Revision> = {
   description:
     'mmap a DAX file, pin a page for DMA (GUP slow or fast path), truncate the file while the DMA may be in flight, let file B allocate the freed block',
   revisions: REVISIONS,
-  sizes: [SIZES.pages, SIZES.pinners, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.longterm, SIZES.reuse],
+  sizes: [SIZES.pages, SIZES.pinners, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.longterm, SIZES.reuse, SIZES.fs],
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
@@ -209,7 +210,7 @@ export const dmaTruncateScenario: Scenario<Revision> = {
         longterm: s.longterm === 1,
         munmapWhilePinned: false,
       }),
-      truncateActor(rev, s.pages),
+      truncateActor(rev, s.pages, false, s.fs),
       ...(s.reuse ? [writerActor()] : []),
     ];
     return system(actors);
@@ -220,7 +221,7 @@ export const munmapPinnedTruncateScenario: Scenario<Revision> = {
   name: 'munmap-pinned-truncate',
   description: 'pin a page for DMA, munmap while the DMA is in flight (the pin outlives the mapping), then truncate; file B may reuse the block',
   revisions: REVISIONS,
-  sizes: [SIZES.pages, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.reuse],
+  sizes: [SIZES.pages, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.reuse, SIZES.fs],
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
@@ -235,7 +236,7 @@ export const munmapPinnedTruncateScenario: Scenario<Revision> = {
         longterm: false,
         munmapWhilePinned: true,
       }),
-      truncateActor(rev, s.pages),
+      truncateActor(rev, s.pages, false, s.fs),
       ...(s.reuse ? [writerActor()] : []),
     ];
     return system(actors);
