@@ -1,7 +1,9 @@
 /**
  * One measurement in its own process, so that peak memory is this run's alone.
  * Prints one JSON line. Usage: tsx bench/measure.ts ENGINE SCENARIO [REVISION|-] [size=N ...]
- * ENGINE: daxspec (our explorer) or xstate-graph (@xstate/graph getShortestPaths on the same system logic).
+ * ENGINE: daxspec (our explorer); xstate-graph-plain (@xstate/graph getShortestPaths on a composition that calls
+ * XState's transition on every delivery: the baseline of DESIGN.md); xstate-graph (getShortestPaths on our
+ * memoized system logic: the traversal alone).
  */
 import { getShortestPaths } from '@xstate/graph';
 import { resolveRevision, resolveSizes } from '../src/check/check.ts';
@@ -9,6 +11,7 @@ import { explore } from '../src/check/explore.ts';
 import { System } from '../src/compose/system.ts';
 import { systemLogic, type SystemSnapshot } from '../src/compose/systemLogic.ts';
 import { findScenario } from '../src/registry.ts';
+import { plainLogic, serializePlain, type PlainSnapshot } from './plainLogic.ts';
 
 const [engine, name, rev, ...rest] = process.argv.slice(2);
 const scenario = findScenario(name);
@@ -28,6 +31,10 @@ if (engine === 'daxspec') {
   states = r.states;
   edges = r.edges;
   storeBytes = r.store.bytes();
+} else if (engine === 'xstate-graph-plain') {
+  const logic = plainLogic(decl);
+  const paths = getShortestPaths(logic, { events: (s) => logic.nextEvents(s), serializeState: (s) => serializePlain(s as PlainSnapshot) });
+  states = paths.length;
 } else {
   const logic = systemLogic(new System(decl));
   // The system's own identity (its interned vector) is the fairest key to give @xstate/graph.

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './check/check.ts';
 import { ModelError } from './compose/errors.ts';
 import { runCheck } from './cli/check.ts';
+import { runDocs } from './cli/docs.ts';
 import { runList } from './cli/list.ts';
 import { runPaths } from './cli/paths.ts';
 import { count } from './cli/options.ts';
@@ -55,6 +56,17 @@ function program(): Command {
     .addHelpText('after', '\nExit status: 0 replays without a violation, 1 replays into a violation, 2 diverges or cannot be read.')
     .action((file, opts) => {
       process.exitCode = runReplay(file, opts);
+    });
+
+  p.command('docs')
+    .description('generate the spec as Markdown from the machines and the checker (index, a page per machine and per invariant)')
+    .option('-o, --out <dir>', 'where to write the pages (default: docs/spec of this repository)')
+    .option('--check', 'write nothing; exit 1 naming each page that differs from what the machines generate')
+    .option('--lint', 'write nothing; exit 1 listing each state, transition or invariant that does not say what it is')
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText('after', '\nExit status: 0 written, up to date or nothing missing; 1 stale pages (--check) or missing descriptions (--lint).')
+    .action((opts) => {
+      process.exitCode = runDocs(opts);
     });
 
   p.command('paths')

@@ -1,0 +1,64 @@
+import { fileURLToPath } from 'node:url';
+import { EXIT } from '../check/check.ts';
+import { ModelError } from '../compose/errors.ts';
+import { comparePages, isStale, writePages } from '../docs/files.ts';
+import { docsModel, generateDocs, projectInput, REGENERATE } from '../docs/generate.ts';
+import { formatLint, lintCatalog } from '../docs/lint.ts';
+import { runName } from '../docs/propertyPage.ts';
+
+export interface DocsArgs {
+  out?: string;
+  check?: boolean;
+  lint?: boolean;
+  quiet?: boolean;
+}
+
+/** The committed docs, wherever the command is run from. */
+export const DEFAULT_OUT = fileURLToPath(new URL('../../docs/spec', import.meta.url));
+
+/**
+ * `daxspec docs`: writes the spec as Markdown (--out), says which committed pages
+ * are stale (--check), or lists every state and transition that does not say
+ * what it is (--lint). --check and --lint exit 1 when they find something.
+ */
+export function runDocs(args: DocsArgs): number {
+  if (args.check && args.lint) throw new ModelError('docs: --check and --lint are separate runs; give one');
+  const input = projectInput();
+  if (args.lint) {
+    const model = docsModel(input);
+    const issues = lintCatalog(model.catalog, model.invariants);
+    if (issues.length) {
+      process.stdout.write(formatLint(issues) + '\n');
+      process.stderr.write(`daxspec docs --lint: ${issues.length} missing (machines: description on every state and transition; invariants: why)\n`);
+      return EXIT.violated;
+    }
+    if (!args.quiet) process.stderr.write('daxspec docs --lint: every machine, state, transition and invariant says what it is\n');
+    return EXIT.holds;
+  }
+  const out = args.out ?? DEFAULT_OUT;
+  // --check runs inside npm test: one line of verdict there, not a line per scenario.
+  const pages = generateDocs(input, {}, (r) => {
+    if (!args.quiet && !args.check) process.stderr.write(`  ${runName(r)}: ${r.verdict}, ${r.states.toLocaleString('en-US')} states\n`);
+  });
+  if (args.check) {
+    const s = comparePages(out, pages);
+    if (!isStale(s)) {
+      if (!args.quiet) process.stderr.write(`daxspec docs --check: ${pages.size} pages in ${out} are up to date\n`);
+      return EXIT.holds;
+    }
+    const lines = [
+      ...s.differ.map((p) => `stale: ${p}`),
+      ...s.missing.map((p) => `missing: ${p}`),
+      ...s.extra.map((p) => `no longer generated: ${p}`),
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    process.stderr.write(`daxspec docs --check: the docs in ${out} differ from the machines; regenerate with: ${REGENERATE}\n`);
+    return EXIT.violated;
+  }
+  const changed = writePages(out, pages);
+  if (!args.quiet) process.stderr.write(`daxspec docs: ${pages.size} pages in ${out}, ${changed.length} changed\n`);
+  const model = docsModel(input);
+  const issues = lintCatalog(model.catalog, model.invariants);
+  if (issues.length && !args.quiet) process.stderr.write(`(${issues.length} descriptions or reasons missing: run daxspec docs --lint)\n`);
+  return EXIT.holds;
+}

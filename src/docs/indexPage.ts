@@ -1,0 +1,120 @@
+import type { Scenario } from '../compose/types.ts';
+import { ANY_REVISION, type Catalog } from './catalog.ts';
+import { machinePath } from './machinePage.ts';
+import { cell, code, link, table, text } from './markdown.ts';
+import { propertyPath, runsFor, type DocProperty } from './propertyPage.ts';
+import type { Run } from './results.ts';
+
+export interface IndexInput {
+  /** What daxspec is, in one sentence (package.json's description). */
+  readonly summary: string;
+  readonly catalog: Catalog;
+  readonly scenarios: readonly Scenario[];
+  readonly revisions: readonly { name: string; text: string }[];
+  readonly properties: readonly DocProperty[];
+  readonly runs: readonly Run[];
+  /** The command that regenerates these pages. */
+  readonly regenerate: string;
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+/** A matrix cell: each violated property linked to its page, with its shortest counterexample's length. */
+function matrixCell(r: Run | undefined, props: ReadonlyMap<string, DocProperty>): string {
+  // The scenario does not exist in this revision.
+  if (!r) return 'n/a';
+  if (!r.findings.length) return r.verdict === 'bounded' ? `bounded (${n(r.states)})` : `holds (${n(r.states)})`;
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const f of r.findings) {
+    if (seen.has(f.property)) continue;
+    seen.add(f.property);
+    const p = props.get(f.property);
+    parts.push(`${p ? link('index.md', propertyPath(p), f.property) : f.property} (${f.length})`);
+  }
+  return parts.join(', ') + (r.verdict === 'bounded' ? ', bounded' : '');
+}
+
+/** The entry page: what is modelled, the entities, the revisions, the properties, the bug matrix. */
+export function indexPage(input: IndexInput): string {
+  const { catalog, scenarios, revisions, properties, runs } = input;
+  const props = new Map(properties.map((p) => [p.id, p]));
+  const out: string[] = ['# daxspec: the specification', ''];
+  out.push(text(input.summary) + '.', '');
+  out.push(
+    'Every page here is generated from the machines (their states, transitions, `description` and `meta`), the invariants and the',
+    "checker's results; nothing is written by hand. Regenerate with " + code(input.regenerate) + '; `daxspec docs --check` fails when these pages are stale.',
+    '',
+  );
+
+  out.push('## Entities', '');
+  out.push('Each kernel object or code path is one machine; a kernel function call is an event.', '');
+  out.push(
+    table(
+      ['machine', 'kind', 'what it is', 'revisions', 'states', 'transitions'],
+      catalog.machines.map((m) => {
+        const kinds = [...new Set(m.instances.map((i) => (i.kind === 'path' ? 'code path' : 'kernel object')))].join(', ');
+        const first = [...m.builds.values()][0];
+        const revs = [...m.builds.keys()].filter((r) => r !== ANY_REVISION);
+        return [link('index.md', machinePath(m.id), code(m.id)), kinds, cell(first.description), revs.length ? revs.join(', ') : '(any)', String(first.states.length), String(first.transitions.length)];
+      }),
+    ),
+    '',
+  );
+
+  out.push('## Revisions', '');
+  out.push(table(['revision', 'what it is'], revisions.map((r) => [code(r.name), cell(r.text)])), '');
+
+  out.push('## Scenarios', '');
+  out.push(
+    table(
+      ['scenario', 'what it checks', 'revisions', 'sizes (default)'],
+      scenarios.map((s) => [
+        code(s.name),
+        cell(s.description),
+        s.revisions.length ? s.revisions.join(', ') : '(any)',
+        s.sizes.map((p) => `${p.name} = ${p.default}`).join(', '),
+      ]),
+    ),
+    '',
+  );
+
+  const invariants = properties.filter((p) => p.invariant);
+  out.push('## Invariants', '');
+  out.push(
+    table(
+      ['invariant', 'property', 'checked in', 'violated in'],
+      invariants.map((p) => {
+        const rel = runsFor(p, runs);
+        const bad = rel.filter((r) => r.findings.some((f) => f.property === p.id));
+        return [link('index.md', propertyPath(p), p.id), cell(p.text), String(rel.length), bad.length ? bad.map((r) => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`)).join(', ') : 'none'];
+      }),
+    ),
+    '',
+  );
+  const builtin = properties.filter((p) => !p.invariant);
+  out.push('The checker also reports, in every scenario:', '');
+  out.push(table(['property', 'what it means'], builtin.map((p) => [link('index.md', propertyPath(p), p.id), cell(p.text)])), '');
+
+  out.push('## Bug matrix', '');
+  out.push(
+    'Every scenario in every revision it has, checked exhaustively at its default sizes (`daxspec check --all`). A cell names each violated',
+    'property with the length of its shortest counterexample (follow the link for the kernel call sequence), or says that every property',
+    'holds, with the number of states explored.',
+    '',
+  );
+  const revScenarios = scenarios.filter((s) => s.revisions.length);
+  const cols = input.revisions.map((r) => r.name);
+  if (revScenarios.length) {
+    const find = (s: string, r: string) => runs.find((x) => x.scenario === s && x.revision === r);
+    out.push(table(['scenario', ...cols], revScenarios.map((s) => [code(s.name), ...cols.map((r) => matrixCell(find(s.name, r), props))])), '');
+  } else {
+    out.push('No revision-dependent scenario is defined yet (machines/scenarios.ts).', '');
+  }
+  const anyRuns = runs.filter((r) => r.revision === ANY_REVISION);
+  if (anyRuns.length) {
+    out.push('Revision-independent models (benchmarks):', '');
+    out.push(table(['scenario', 'result'], anyRuns.map((r) => [code(r.scenario), matrixCell(r, props)])), '');
+  }
+  return out.join('\n');
+}

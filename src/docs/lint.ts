@@ -1,0 +1,50 @@
+import { ANY_REVISION, type Catalog } from './catalog.ts';
+import type { DocInvariant } from './invariants.ts';
+import { transitionLabel } from './revisionDiff.ts';
+
+/** Something the docs would have to leave blank, because the machine does not say it. */
+export interface LintIssue {
+  readonly machine: string;
+  /** `state alive.locked`, `transition alive: put_dax #2`, `machine`, `invariant I3`. */
+  readonly where: string;
+  readonly missing: string;
+  /** Revisions whose build lacks it; empty when it does not depend on the revision. */
+  readonly revisions: readonly string[];
+}
+
+/**
+ * Every state and transition must say what it is (docs/authoring.md): a missing
+ * description is a blank cell in the spec. Reported once per place, with the
+ * revisions whose build lacks it.
+ */
+export function lintCatalog(catalog: Catalog, invariants: readonly DocInvariant[] = []): LintIssue[] {
+  const found = new Map<string, { issue: Omit<LintIssue, 'revisions'>; revisions: string[] }>();
+  const add = (machine: string, where: string, missing: string, rev: string): void => {
+    const key = `${machine}\u0000${where}\u0000${missing}`;
+    let f = found.get(key);
+    if (!f) found.set(key, (f = { issue: { machine, where, missing }, revisions: [] }));
+    if (rev !== ANY_REVISION) f.revisions.push(rev);
+  };
+  for (const m of catalog.machines) {
+    for (const [rev, model] of m.builds) {
+      if (!model.description) add(m.id, 'machine', 'description', rev);
+      for (const s of model.states) if (!s.description) add(m.id, `state ${s.path}`, 'description', rev);
+      for (const t of model.transitions) if (!t.description) add(m.id, `transition ${transitionLabel(t)}`, 'description', rev);
+    }
+  }
+  const issues = [...found.values()].map(({ issue, revisions }) => ({
+    ...issue,
+    // A place missing its description in every revision that builds it is not a revision matter.
+    revisions: revisions.length === (catalog.machines.find((m) => m.id === issue.machine)?.builds.size ?? 0) ? [] : revisions,
+  }));
+  for (const inv of invariants) {
+    if (!inv.why) issues.push({ machine: 'invariants', where: `invariant ${inv.id}`, missing: 'why (the reason the kernel relies on it)', revisions: [] });
+  }
+  return issues;
+}
+
+export function formatLint(issues: readonly LintIssue[]): string {
+  return issues
+    .map((i) => `${i.machine}: ${i.where}: no ${i.missing}${i.revisions.length ? ` (in ${i.revisions.join(', ')})` : ''}`)
+    .join('\n');
+}

@@ -1,0 +1,57 @@
+import { checkScenario, resolveSizes, type CheckOptions, type Verdict } from '../check/check.ts';
+import type { ViolationKind } from '../check/explore.ts';
+import type { TraceStep } from '../check/trace.ts';
+import type { Scenario } from '../compose/types.ts';
+import { ANY_REVISION } from './catalog.ts';
+
+/** A finding as the docs keep it: no state store, no timings, just what a page shows. */
+export interface DocFinding {
+  readonly property: string;
+  readonly kind: ViolationKind;
+  readonly text: string;
+  readonly actor?: string;
+  readonly length: number;
+  readonly steps: readonly TraceStep[];
+}
+
+/** One scenario checked at one revision (ANY_REVISION for revision-independent ones). */
+export interface Run {
+  readonly scenario: string;
+  readonly revision: string;
+  readonly sizes: Readonly<Record<string, number>>;
+  readonly verdict: Verdict;
+  readonly bound?: 'states' | 'depth';
+  readonly states: number;
+  readonly edges: number;
+  /** Shortest counterexample first, as the checker sorts them. */
+  readonly findings: readonly DocFinding[];
+}
+
+/**
+ * Checks every scenario in every revision it has, at default sizes: the same runs
+ * as `daxspec check --all`, plus the revision-independent scenarios, keeping each
+ * counterexample. Seconds are dropped so that the output depends on the machines only.
+ */
+export function runAll(scenarios: readonly Scenario[], revisions: readonly string[], options: CheckOptions = {}, onRun?: (r: Run) => void): Run[] {
+  const runs: Run[] = [];
+  for (const s of scenarios) {
+    const revs = s.revisions.length ? revisions.filter((r) => s.revisions.includes(r)) : [ANY_REVISION];
+    for (const rev of revs) {
+      const sizes = resolveSizes(s, {});
+      const r = checkScenario(s, rev === ANY_REVISION ? undefined : rev, sizes, options);
+      const run: Run = {
+        scenario: s.name,
+        revision: rev,
+        sizes,
+        verdict: r.verdict,
+        bound: r.bound,
+        states: r.states,
+        edges: r.edges,
+        findings: r.findings.map((f) => ({ property: f.property, kind: f.kind, text: f.text, actor: f.actor, length: f.length, steps: f.trace.steps })),
+      };
+      runs.push(run);
+      onRun?.(run);
+    }
+  }
+  return runs;
+}
