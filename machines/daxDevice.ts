@@ -22,6 +22,11 @@ export interface DaxDeviceInput {
   readonly pgmap?: string | null;
   /** dm: the mapped device's table actor, which dm_dax_ops route to. */
   readonly table?: string | null;
+  /**
+   * The pgmap of the pfns dax_direct_access() returns (what __bdev_dax_supported looks up):
+   * for pmem its own, for dm the member's. Defaults to `pgmap`.
+   */
+  readonly pfnPgmap?: string | null;
 }
 
 export interface DaxDeviceContext {
@@ -39,6 +44,7 @@ export interface DaxDeviceContext {
   holderOps: string | null;
   readonly ops: DaxDeviceInput['ops'];
   readonly pgmap: string | null;
+  readonly pfnPgmap: string | null;
   readonly table: string | null;
   readonly allocatedBy: string | null;
 }
@@ -61,6 +67,7 @@ export function daxDeviceMachine(rev: Revision) {
       ok,
       ops: context.ops,
       pgmap: context.pgmap,
+      pfnPgmap: context.pfnPgmap,
       table: context.table,
       limited: context.ops === 'dcssblk',
     }));
@@ -121,6 +128,7 @@ export function daxDeviceMachine(rev: Revision) {
       holderOps: null,
       ops: input.ops,
       pgmap: input.pgmap ?? null,
+      pfnPgmap: input.pfnPgmap !== undefined ? input.pfnPgmap : (input.pgmap ?? null),
       table: input.table ?? null,
       allocatedBy: input.allocatedBy ?? null,
       };

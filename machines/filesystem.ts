@@ -43,6 +43,8 @@ export interface FilesystemContext {
   /** What the lookup told: dax_dev->ops, dax_dev->pgmap, the dm table, FS_DAX_LIMITED. */
   ops: string | null;
   pgmap: string | null;
+  /** The pgmap of the device's pfns (mount -o dax asks get_dev_pagemap about it). */
+  pfnPgmap: string | null;
   table: string | null;
   limited: boolean;
   /** The exclusive slot this mount asked for (pgmap claim v8/v9, holder_data v6.15) and what became of it (I5). */
@@ -106,6 +108,7 @@ export function filesystemMachine(rev: Revision) {
         dax: context.disk,
         ops: (event.ops as string) ?? null,
         pgmap: (event.pgmap as string | null) ?? null,
+        pfnPgmap: (event.pfnPgmap as string | null) ?? null,
         table: (event.table as string | null) ?? null,
         limited: event.limited === true,
       })),
@@ -123,8 +126,8 @@ export function filesystemMachine(rev: Revision) {
       releasePgmap: call('dev_pagemap', ({ context }) => context.pgmap, ({ context }: any) => ({ type: 'fs_dax_release_pgmap', owner: context.name })),
       holderCmpxchg: call('dax_device', ({ context }) => context.dax, ({ context }: any) => ({ type: 'fs_put_dax_cmpxchg', holder: context.name })),
       holderClearOps: call('dax_device', ({ context }) => context.dax, { type: 'fs_put_dax_clear_ops' }),
-      getPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'get_dev_pagemap' }),
-      putPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap' }),
+      getPgmap: call('dev_pagemap', ({ context }) => context.pfnPgmap, { type: 'get_dev_pagemap' }),
+      putPgmap: call('dev_pagemap', ({ context }) => context.pfnPgmap, { type: 'put_dev_pagemap' }),
       markFailed: assign({ outcome: 'failed' }),
       markMounted: assign({ outcome: 'mounted' }),
       markUnmounted: assign({ outcome: 'unmounted' }),
@@ -146,6 +149,7 @@ export function filesystemMachine(rev: Revision) {
       dax: null,
       ops: null,
       pgmap: null,
+      pfnPgmap: null,
       table: null,
       limited: false,
       slot: null,
@@ -297,17 +301,18 @@ export function filesystemMachine(rev: Revision) {
               meta: m('ext4_fill_super', 'seed 000'),
             },
             {
-              guard: ({ context }) => context.daxOption && era.daxSupportedChecksType && context.dax !== null && !context.limited,
+              guard: ({ context }) => context.daxOption && era.daxSupportedChecksType && context.dax !== null && !context.limited && context.pfnPgmap !== null,
               target: 'daxCheck',
               actions: 'getPgmap',
               description: 'mount -o dax: __bdev_dax_supported(): pgmap = get_dev_pagemap(pfn)',
               meta: m('__bdev_dax_supported', 'seed 001'),
             },
             {
-              guard: ({ context }) => context.daxOption && context.dax === null && context.fstype !== 'xfs',
+              guard: ({ context }) =>
+                context.daxOption && context.fstype !== 'xfs' && (context.dax === null || (era.daxSupportedChecksType && !context.limited && context.pfnPgmap === null)),
               target: 'releasing',
               actions: 'markFailed',
-              description: 'mount -o dax without a dax_device: "DAX unsupported by block device", goto failed_mount',
+              description: 'mount -o dax without a dax_device, or with pfns that have no pgmap: "DAX unsupported by block device", goto failed_mount',
               meta: m('ext4_fill_super', 'seed 001'),
             },
             { target: 'mounted', actions: 'markMounted', description: 'fill_super succeeds', meta: m('fill_super', 'seed 000') },

@@ -57,6 +57,7 @@ const need = (rev: Revision | undefined): Revision => {
 const FS_TYPES = ['ext4', 'ext2', 'xfs'] as const;
 const fsType = (sizes: Readonly<Record<string, number>>) => FS_TYPES[sizes.fstype ?? 0] ?? 'ext4';
 const FSTYPE_SIZE = { name: 'fstype', description: 'filesystem: 0 ext4, 1 ext2, 2 xfs', default: 0, min: 0, max: 2 } as const;
+const DAXOPT_SIZE = { name: 'dax_option', description: '1: mount -o dax (ext2/ext4 fail the mount without DAX, xfs turns it off)', default: 0, min: 0, max: 1 } as const;
 
 /** Root mount on a disk whose queue is not DAX: the root mount tries ext4 first, and it fails (-EINVAL). */
 const rootNonDax: Scenario<Revision> = {
@@ -91,13 +92,14 @@ const partitions: Scenario<Revision> = {
     { name: 'partitions', description: 'partitions of pmem0, one filesystem each', default: 2, min: 1, max: 4 },
     FSTYPE_SIZE,
     { name: 'failures', description: '1: fill_super may also fail after the lookup (error paths)', default: 0, min: 0, max: 1 },
+    DAXOPT_SIZE,
   ],
   build(rev, sizes) {
     const r = need(rev);
     const n = sizes.partitions ?? 2;
     const env: EnvEvents = { mount: [{}], fill_super: sizes.failures ? [{ ok: true }, { ok: false }] : [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] };
     const fss = Array.from({ length: n }, (_, i) =>
-      filesystem(r, `fs${i}`, { fstype: fsType(sizes), dax: 'pmem0.dax', unit: `pmem0p${i + 1}` }, env),
+      filesystem(r, `fs${i}`, { fstype: fsType(sizes), dax: 'pmem0.dax', unit: `pmem0p${i + 1}`, daxOption: sizes.dax_option === 1 }, env),
     );
     const actors = [srcu(r), ...pmemDevice(r, 'pmem0', { probed: true, removable: false }), ...fss];
     return system(actors, { symmetric: [fss.map((f) => f.name)] });
@@ -112,6 +114,7 @@ const dmTargets: Scenario<Revision> = {
   sizes: [
     { name: 'targets', description: 'dm targets, all on pmem0', default: 2, min: 1, max: 3 },
     FSTYPE_SIZE,
+    DAXOPT_SIZE,
   ],
   build(rev, sizes) {
     const r = need(rev);
@@ -128,8 +131,8 @@ const dmTargets: Scenario<Revision> = {
       srcu(r),
       ...pmemDevice(r, 'pmem0', { probed: true, removable: true }),
       { name: 'dm0', machine: dmTableMachine(r), input: dm, kind: 'path', env: DM_TABLE_ENV },
-      daxDevice(r, 'dm0.dax', { ops: 'dm', table: 'dm0', pgmap: null }),
-      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dm0.dax', unit: 'dm0', bdev: 'dm0' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
+      daxDevice(r, 'dm0.dax', { ops: 'dm', table: 'dm0', pgmap: null, pfnPgmap: 'pmem0.pgmap' }),
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dm0.dax', unit: 'dm0', bdev: 'dm0', daxOption: sizes.dax_option === 1 }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
     ];
     return system(actors);
   },
