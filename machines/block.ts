@@ -70,7 +70,7 @@ export function blockMachine() {
       corrupted: {
         tags: ['violation'],
         description: 'device DMA through a pin taken for one file overwrote a block the filesystem gave to another file (silent data corruption, use after free of storage)',
-        meta: { condition: 'dma target owner != pinned file', unaccepted: 'the block is already corrupted' },
+        meta: { condition: 'dma target owner != pinned file', unaccepted: 'the block is already corrupted', violates: 'I9' },
       },
     },
   });
