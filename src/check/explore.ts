@@ -1,5 +1,6 @@
 import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
-import { MemoryStateStore, type StateStore } from './stateStore.ts';
+import { PackedStateStore } from './packedStore.ts';
+import type { StateStore } from './stateStore.ts';
 import { findLostProgress, EdgeList } from './progress.ts';
 import { Symmetry } from './symmetry.ts';
 
@@ -72,7 +73,7 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
   const maxStates = options.maxStates ?? Infinity;
   const maxDepth = options.maxDepth ?? Infinity;
   const w = system.width;
-  const store = options.store ?? new MemoryStateStore(w);
+  const store = options.store ?? new PackedStateStore(w);
   const findings = new Map<string, Finding>();
   const waiting = system.actors.some((a) => hasTag(a.machine.root, 'waiting'));
   const edges = system.checkProgress && waiting ? new EdgeList() : undefined;

@@ -38,15 +38,13 @@ function hashVector(v: Int32Array, from: number, width: number): number {
 /**
  * In-memory store: the embedded default. Each slot of the open-addressing table
  * holds [hash, index], so a probe that meets another state's slot is rejected
- * without touching that state's vector (a cache miss saved), and growing the
- * table never rehashes vectors.
+ * without touching that state's vector (a cache miss saved).
  */
 export class MemoryStateStore implements StateStore {
   count = 0;
   private vectors: Int32Array;
   private parents: Int32Array;
   private labels: Int32Array;
-  private hashes: Int32Array;
   private slots: Int32Array;
   private mask: number;
 
@@ -54,7 +52,6 @@ export class MemoryStateStore implements StateStore {
     this.vectors = new Int32Array(capacity * width);
     this.parents = new Int32Array(capacity);
     this.labels = new Int32Array(capacity);
-    this.hashes = new Int32Array(capacity);
     this.slots = new Int32Array(capacity * 4).fill(EMPTY);
     this.mask = capacity * 2 - 1;
   }
@@ -84,7 +81,6 @@ export class MemoryStateStore implements StateStore {
     vectors.set(vec, index * w);
     this.parents[index] = parent;
     this.labels[index] = label;
-    this.hashes[index] = h;
     slots[2 * slot] = h;
     slots[2 * slot + 1] = index;
     this.count = index + 1;
@@ -105,12 +101,11 @@ export class MemoryStateStore implements StateStore {
   }
 
   bytes(): number {
-    return this.vectors.byteLength + this.parents.byteLength + this.labels.byteLength + this.hashes.byteLength + this.slots.byteLength;
+    return this.vectors.byteLength + this.parents.byteLength + this.labels.byteLength + this.slots.byteLength;
   }
 
   private grow(): void {
-    // Quadrupling keeps the number of rehashes (random writes over the whole table) low.
-    const capacity = this.parents.length * 4;
+    const capacity = this.parents.length * 2;
     const widen = (a: Int32Array, size: number): Int32Array => {
       const b = new Int32Array(size);
       b.set(a);
@@ -119,11 +114,10 @@ export class MemoryStateStore implements StateStore {
     this.vectors = widen(this.vectors, capacity * this.width);
     this.parents = widen(this.parents, capacity);
     this.labels = widen(this.labels, capacity);
-    this.hashes = widen(this.hashes, capacity);
     this.slots = new Int32Array(capacity * 4).fill(EMPTY);
     this.mask = capacity * 2 - 1;
     for (let i = 0; i < this.count; i++) {
-      const h = this.hashes[i];
+      const h = hashVector(this.vectors, i * this.width, this.width);
       let slot = h & this.mask;
       while (this.slots[2 * slot + 1] !== EMPTY) slot = (slot + 1) & this.mask;
       this.slots[2 * slot] = h;

@@ -229,11 +229,13 @@ export class ActorTable {
       })),
       violation,
       violates,
+      unaccepted: undefined,
     };
   }
 
+  // Every Delivery has the same fields in the same order: one hidden class keeps the product loop monomorphic.
   private stay(id: number, eventId: number, fate: Fate, unaccepted?: string): Delivery {
-    return { event: eventId, fate, next: id, sends: [], sendVector: new Int32Array(0), taken: [], unaccepted };
+    return { event: eventId, fate, next: id, sends: [], sendVector: new Int32Array(0), taken: [], violation: undefined, violates: undefined, unaccepted };
   }
 
   private run(snapshot: AnyMachineSnapshot, event: EventObject): [AnyMachineSnapshot, Send[]] {
