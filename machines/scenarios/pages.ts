@@ -7,7 +7,10 @@ import { evictionMachine } from '../eviction.ts';
 import { fileWriterMachine } from '../fileWriter.ts';
 import { invariantsFor } from '../invariants.ts';
 import { pageMachine, type PageInput } from '../page.ts';
-import { FILESYSTEMS, pageEra } from '../pageEra.ts';
+import { pageEra, type Filesystem } from '../pageEra.ts';
+
+/** --fstype numbering shared with the device scenarios. */
+const FSTYPES: readonly Filesystem[] = ['ext4', 'ext2', 'xfs'];
 import type { Revision } from '../revision.ts';
 import { REVISIONS } from '../revision.ts';
 import { rwsemMachine } from '../rwsem.ts';
@@ -38,7 +41,9 @@ const SIZES = {
   gupFast: size('gup_fast', '1: processes may use GUP-fast (lockless, re-checks the PTE) besides the slow path', 1, 0, 1),
   longterm: size('longterm', '1: processes also try a long-term pin (refused for FS-DAX)', 0, 0, 1),
   reuse: size('reuse', '1: file B allocates after the truncate and may get a freed block', 1, 0, 1),
-  fs: size('fs', 'filesystem of file A: 0 xfs, 1 ext4, 2 ext2 (they differ in whether and since when truncate breaks layouts)', 0, 0, 2),
+  // Same name and numbering as the device scenarios' --fstype; XFS by default here, the
+  // filesystem the dma-vs-truncate series fixed first.
+  fs: size('fstype', 'filesystem: 0 ext4, 1 ext2, 2 xfs (they differ in whether and since when truncate breaks layouts)', 2, 0, 2),
 } as const;
 
 /** Names of the shared objects every scenario has. */
@@ -127,7 +132,7 @@ function pinnerActors(o: PinnerOptions): ActorDecl[] {
   });
 }
 
-function truncateActor(rev: Revision, pages: number, limited = false, fs = 0): ActorDecl {
+function truncateActor(rev: Revision, pages: number, limited = false, fstype = 2): ActorDecl {
   const env: EnvEvents = {
     truncate: [{}],
     break_layouts: [{}],
@@ -139,7 +144,7 @@ function truncateActor(rev: Revision, pages: number, limited = false, fs = 0): A
   return {
     name: 'truncate',
     kind: 'path',
-    machine: truncateMachine(rev, FILESYSTEMS[fs]),
+    machine: truncateMachine(rev, FSTYPES[fstype] ?? 'xfs'),
     input: {
       file: FILE_A,
       aspace: ASPACE,
@@ -210,7 +215,7 @@ export const dmaTruncateScenario: Scenario<Revision> = {
         longterm: s.longterm === 1,
         munmapWhilePinned: false,
       }),
-      truncateActor(rev, s.pages, false, s.fs),
+      truncateActor(rev, s.pages, false, s.fstype),
       ...(s.reuse ? [writerActor()] : []),
     ];
     return system(actors);
@@ -236,7 +241,7 @@ export const munmapPinnedTruncateScenario: Scenario<Revision> = {
         longterm: false,
         munmapWhilePinned: true,
       }),
-      truncateActor(rev, s.pages, false, s.fs),
+      truncateActor(rev, s.pages, false, s.fstype),
       ...(s.reuse ? [writerActor()] : []),
     ];
     return system(actors);
