@@ -8,6 +8,8 @@ import { runList } from './cli/list.ts';
 import { runPaths } from './cli/paths.ts';
 import { count } from './cli/options.ts';
 import { runReplay } from './cli/replay.ts';
+import { registerExport } from './cli/export.ts';
+import { registerViz } from './cli/viz.ts';
 import { sizeNames } from './registry.ts';
 
 const EXIT_HELP = `
@@ -84,6 +86,9 @@ function program(): Command {
     .action((opts) => {
       process.exitCode = runPaths(opts);
     });
+
+  registerViz(p);
+  registerExport(p);
 
   p.exitOverride();
   p.commands.forEach((c) => c.exitOverride());

@@ -1,0 +1,80 @@
+import { Option, type Command } from 'commander';
+import { resolve } from 'node:path';
+import { EXIT } from '../check/check.ts';
+import { ModelError } from '../compose/errors.ts';
+import { REVISIONS, SCENARIOS, findScenario, sizeNames } from '../registry.ts';
+import { count } from './options.ts';
+import { buildSiteData } from '../viz/siteData.ts';
+import { writeSite } from '../viz/site.ts';
+
+export interface VizArgs {
+  scenario?: string;
+  revision?: string;
+  out: string;
+  maxStates?: number;
+  quiet?: boolean;
+  [size: string]: unknown;
+}
+
+/**
+ * `daxspec viz --out DIR`: checks the scenarios (all, or one) in every revision (or one) and writes the
+ * static site: statecharts, system views, the bug matrix and the trace player.
+ */
+export async function runViz(args: VizArgs): Promise<number> {
+  if (args.revision && !(REVISIONS as readonly string[]).includes(args.revision)) {
+    throw new ModelError(`unknown revision '${args.revision}' (revisions: ${REVISIONS.join(', ')})`);
+  }
+  const scenarios = args.scenario ? [findScenario(args.scenario)] : [...SCENARIOS];
+  const chosen = args.revision ? scenarios.filter((s) => s.revisions.length === 0 || s.revisions.includes(args.revision!)) : scenarios;
+  if (chosen.length === 0) throw new ModelError(`scenario ${args.scenario} has no revision ${args.revision}`);
+  const sizes = Object.fromEntries(sizeNames().map((k) => [k, args[k] as number | undefined]));
+  const started = performance.now();
+  const data = await buildSiteData({
+    scenarios: chosen,
+    revisions: REVISIONS,
+    revision: args.revision,
+    sizes,
+    maxStates: args.maxStates,
+    onSystem: args.quiet ? undefined : (key, r) => process.stderr.write(`  ${key}: ${r.verdict} (${r.states.toLocaleString('en-US')} states)\n`),
+  });
+  const files = writeSite(args.out, data);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(
+    `wrote ${resolve(files[0])}: ${data.machines.length} machines, ${data.systems.length} systems, ${data.traces.length} counterexamples (${seconds} s); open it in a browser, no server needed\n`,
+  );
+  return 0;
+}
+
+/**
+ * `viz` lays diagrams out with Graphviz compiled to wasm, which loads asynchronously, so its action is a
+ * promise that `program().parse()` does not await: it reports its own errors the way main() does.
+ */
+async function reported(run: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await run();
+  } catch (e) {
+    if (e instanceof ModelError) {
+      process.stderr.write(`daxspec: ${e.message}\n`);
+      process.exitCode = EXIT.badInput;
+      return;
+    }
+    process.stderr.write(`daxspec: internal error: ${(e as Error).message}\n`);
+    if (process.env.DAXSPEC_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    process.exitCode = 4;
+  }
+}
+
+export function registerViz(p: Command): void {
+  const viz = p
+    .command('viz')
+    .description('write a static site: every machine as a statechart, the system views, the bug matrix and a trace player')
+    .requiredOption('-o, --out <dir>', 'where to write the site (index.html, app.js, data.js, style.css); opens from file://, needs no network')
+    .option('-s, --scenario <name>', 'only this scenario (default: every scenario)')
+    .option('-r, --revision <rev>', 'only this revision (default: every revision)')
+    .option('--max-states <n>', 'bound each check (its cell then says bounded)', count('max-states', 1))
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText('after', '\nExamples:\n  daxspec viz --out site && xdg-open site/index.html\n  daxspec viz --scenario percpu-ref --users 2 --out /tmp/site\n\nExit status: 0 written, 2 bad input.');
+  for (const name of sizeNames()) viz.addOption(new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it)`).argParser(count(name)));
+  viz.action((opts) => reported(() => runViz(opts)));
+}
+

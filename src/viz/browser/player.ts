@@ -1,0 +1,192 @@
+import type { ItfTrace } from '../../check/itf.ts';
+import { activePaths } from '../chart.ts';
+import type { SiteData } from '../siteData.ts';
+import { diagram, type Diagram } from './diagram.ts';
+import { clear, formatEvent, h, show } from './dom.ts';
+import { contextChanges, fromItf, takenTransitions, type PlayerTrace } from './playerTrace.ts';
+
+interface Card {
+  readonly actor: string;
+  readonly machine: number;
+  readonly el: HTMLElement;
+  readonly state: HTMLElement;
+  readonly diagram: Diagram;
+}
+
+/**
+ * The trace player: pick a counterexample (or open an .itf.json file), step with the buttons, the
+ * slider or the arrow keys (Home/End, Space plays). At each step every actor's diagram shows its
+ * active states and the transitions the step took; the step panel shows the event, the kernel
+ * functions that ran (every call and reply of the step) and the context that changed.
+ */
+export class Player {
+  readonly el: HTMLElement;
+  private trace?: PlayerTrace;
+  private pos = 0;
+  private timer?: ReturnType<typeof setInterval>;
+  private cards: Card[] = [];
+  private readonly info = h('div', { class: 'step-info', 'aria-live': 'polite' });
+  private readonly grid = h('div', { class: 'actors' });
+  private readonly count = h('span', { class: 'step-count' });
+  private readonly slider = h('input', { type: 'range', min: 0, max: 0, value: 0, class: 'slider', 'aria-label': 'step' });
+  private readonly playButton = h('button', { type: 'button', class: 'play', title: 'play / pause (Space)' }, '▶ play');
+  private readonly select: HTMLSelectElement;
+  private readonly error = h('div', { class: 'error' });
+
+  constructor(private readonly data: SiteData) {
+    this.select = h('select', { class: 'trace-select', 'aria-label': 'counterexample' },
+      h('option', { value: '' }, data.traces.length ? 'choose a counterexample…' : 'no counterexamples in this site'),
+      data.traces.map((t, i) => h('option', { value: i }, t.title)));
+    this.select.addEventListener('change', () => {
+      if (this.select.value !== '') location.hash = `#/trace/${this.select.value}`;
+      this.select.blur();
+    });
+    const file = h('input', { type: 'file', accept: '.json,application/json', class: 'file-input' });
+    file.addEventListener('change', () => void this.open(file));
+    const btn = (label: string, title: string, act: () => void) => h('button', { type: 'button', title, onclick: act }, label);
+    this.slider.addEventListener('input', () => this.go(Number(this.slider.value)));
+    this.playButton.addEventListener('click', () => this.toggle());
+    this.el = h('section', { class: 'player' },
+      h('div', { class: 'player-bar' },
+        this.select,
+        h('label', { class: 'file' }, 'open .itf.json ', file),
+        h('span', { class: 'controls' },
+          btn('|◀', 'first (Home)', () => this.go(0)),
+          btn('◀', 'back (←)', () => this.go(this.pos - 1)),
+          this.playButton,
+          btn('▶', 'forward (→)', () => this.go(this.pos + 1)),
+          btn('▶|', 'last (End)', () => this.go(Infinity))),
+        this.slider,
+        this.count),
+      this.error,
+      this.info,
+      this.grid);
+  }
+
+  showSiteTrace(index: number, step = 0): void {
+    const t = this.data.traces[index];
+    if (!t) return this.fail(`no counterexample ${index} in this site`);
+    this.select.value = String(index);
+    this.load(fromItf(this.data, t.itf, t.title, t.calls, t.system), step);
+  }
+
+  private async open(input: HTMLInputElement): Promise<void> {
+    const f = input.files?.[0];
+    if (!f) return;
+    try {
+      const itf = JSON.parse(await f.text()) as ItfTrace;
+      this.select.value = '';
+      this.load(fromItf(this.data, itf, f.name), 0);
+    } catch (e) {
+      this.fail(`${f.name}: ${(e as Error).message}`);
+    }
+  }
+
+  private fail(message: string): void {
+    this.error.textContent = message;
+  }
+
+  private load(trace: PlayerTrace, step: number): void {
+    this.stop();
+    this.error.textContent = '';
+    this.trace = trace;
+    const system = this.data.systems[trace.system];
+    clear(this.grid);
+    this.cards = system.actors.map((a) => {
+      const d = diagram(this.data.machines[a.machine]);
+      const state = h('code', { class: 'actor-state' });
+      const el = h('div', { class: 'actor-card', 'data-actor': a.name },
+        h('div', { class: 'actor-head' }, h('b', {}, a.name), h('span', { class: 'muted' }, ` ${this.data.machines[a.machine].id} · ${a.kind === 'path' ? 'code path' : 'object'}`), state),
+        d.el);
+      this.grid.appendChild(el);
+      return { actor: a.name, machine: a.machine, el, state, diagram: d };
+    });
+    this.slider.max = String(trace.steps.length);
+    this.go(step);
+  }
+
+  go(pos: number): void {
+    const t = this.trace;
+    if (!t) return;
+    this.pos = Math.max(0, Math.min(t.steps.length, Number.isFinite(pos) ? pos : t.steps.length));
+    if (this.pos === t.steps.length) this.stop();
+    const now = t.states[this.pos];
+    const before = this.pos > 0 ? t.states[this.pos - 1] : undefined;
+    const step = this.pos > 0 ? t.steps[this.pos - 1] : undefined;
+    for (const c of this.cards) {
+      const s = now[c.actor];
+      const calls = step ? step.calls.filter((x) => x.actor === c.actor) : [];
+      const chart = this.data.machines[c.machine].chart;
+      const taken = step && before ? takenTransitions(chart, before[c.actor].value, s.value, calls) : [];
+      c.diagram.highlight(activePaths(s.value), taken);
+      c.state.textContent = show(s.value);
+      const changed = !!before && JSON.stringify(before[c.actor]) !== JSON.stringify(s);
+      c.el.classList.toggle('changed', changed);
+      c.el.classList.toggle('involved', calls.length > 0);
+    }
+    this.el.dataset.step = String(this.pos);
+    this.count.textContent = `step ${this.pos} of ${t.steps.length}`;
+    this.slider.value = String(this.pos);
+    this.renderInfo(t, step, before, now);
+  }
+
+  private renderInfo(t: PlayerTrace, step: PlayerTrace['steps'][number] | undefined, before: PlayerTrace['states'][number] | undefined, now: PlayerTrace['states'][number]): void {
+    clear(this.info);
+    this.info.appendChild(h('div', { class: 'trace-title' }, t.title));
+    if (!step || !before) {
+      this.info.appendChild(h('div', { class: 'step-head' }, 'initial state: every actor as the scenario builds it'));
+      return;
+    }
+    this.info.appendChild(h('div', { class: 'step-head' },
+      h('span', { class: 'step-no' }, `${this.pos}.`), ' ',
+      h('b', {}, step.actor ?? '?'), ' takes ',
+      h('code', { class: 'event' }, step.event ? formatEvent(step.event) : '?'),
+      step.fn ? h('span', { class: 'fn' }, ` → ${step.fn}()`) : null));
+    if (step.calls.length) {
+      this.info.appendChild(h('ol', { class: 'calls' }, step.calls.map((c) =>
+        h('li', { class: `call ${c.fate}` },
+          c.from ? `${c.from} → ` : 'env → ', h('b', {}, c.actor), ': ', h('code', {}, formatEvent(c.event as Record<string, unknown>)),
+          c.fn ? h('span', { class: 'fn' }, ` ${c.fn}()`) : null,
+          c.fate !== 'taken' ? h('span', { class: 'fate' }, ` (${c.fate})`) : null,
+          c.description ? h('div', { class: 'desc' }, c.description) : null))));
+    }
+    const rows: HTMLElement[] = [];
+    for (const [actor, s] of Object.entries(now)) {
+      const b = before[actor];
+      if (JSON.stringify(b.value) !== JSON.stringify(s.value)) rows.push(h('tr', {}, h('td', {}, actor), h('td', {}, 'state'), h('td', {}, show(b.value)), h('td', {}, show(s.value))));
+      for (const [k, x, y] of contextChanges(b.context, s.context)) rows.push(h('tr', {}, h('td', {}, actor), h('td', {}, k || 'context'), h('td', {}, show(x)), h('td', {}, show(y))));
+    }
+    if (rows.length) {
+      this.info.appendChild(h('table', { class: 'changes' }, h('thead', {}, h('tr', {}, h('th', {}, 'actor'), h('th', {}, 'changed'), h('th', {}, 'before'), h('th', {}, 'after'))), h('tbody', {}, rows)));
+    }
+    if (step.violation) this.info.appendChild(h('div', { class: 'violation' }, `violation: ${step.violation}`));
+    else if (this.pos === t.steps.length && t.conclusion) this.info.appendChild(h('div', { class: 'violation' }, t.conclusion));
+  }
+
+  /** Arrow keys step, Home/End jump, Space plays. Returns whether the key was the player's. */
+  key(e: KeyboardEvent): boolean {
+    if (!this.trace) return false;
+    switch (e.key) {
+      case 'ArrowRight': this.go(this.pos + 1); return true;
+      case 'ArrowLeft': this.go(this.pos - 1); return true;
+      case 'Home': this.go(0); return true;
+      case 'End': this.go(Infinity); return true;
+      case ' ': this.toggle(); return true;
+      default: return false;
+    }
+  }
+
+  private toggle(): void {
+    if (this.timer) return this.stop();
+    if (!this.trace) return;
+    if (this.pos >= this.trace.steps.length) this.go(0);
+    this.playButton.textContent = '❚❚ pause';
+    this.timer = setInterval(() => this.go(this.pos + 1), 900);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.playButton.textContent = '▶ play';
+  }
+}

@@ -1,0 +1,26 @@
+import { createActor, type AnyStateMachine } from 'xstate';
+import { chartOf } from './chart.ts';
+import { chartToConfig } from './config.ts';
+import { chartToDot } from './dot.ts';
+import { chartToMermaid } from './mermaid.ts';
+import { chartToScxml } from './scxml.ts';
+
+export const FORMATS = ['dot', 'mermaid', 'scxml', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** One machine in one of the export formats; `input` gives the context its actor starts with. */
+export function exportMachine(machine: AnyStateMachine, format: Format, input?: unknown): string {
+  // The initial snapshot, not a started actor: nothing runs, the context is computed from the input.
+  const context = createActor(machine, { input: input as any }).getSnapshot().context;
+  const chart = chartOf(machine, context);
+  switch (format) {
+    case 'dot':
+      return chartToDot(chart);
+    case 'mermaid':
+      return chartToMermaid(chart);
+    case 'scxml':
+      return chartToScxml(chart);
+    case 'json':
+      return JSON.stringify(chartToConfig(chart), null, 2) + '\n';
+  }
+}

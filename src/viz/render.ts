@@ -1,0 +1,22 @@
+import { instance } from '@viz-js/viz';
+import { ModelError } from '../compose/errors.ts';
+
+type Viz = Awaited<ReturnType<typeof instance>>;
+let viz: Promise<Viz> | undefined;
+
+/**
+ * Lays a DOT graph out with Graphviz (compiled to wasm: no binary to install, nothing downloaded) and
+ * returns the SVG without its XML prologue, ready to be parsed by the site. One wasm instance serves
+ * every graph of a run.
+ */
+export async function renderSvg(dot: string): Promise<string> {
+  viz ??= instance();
+  const r = (await viz).render(dot, { format: 'svg', engine: 'dot' });
+  if (r.status !== 'success' || r.output === undefined) {
+    throw new ModelError(`Graphviz could not lay out a diagram: ${r.errors.map((e) => e.message).join('; ')}`);
+  }
+  // Warnings (an edge Graphviz could not clip at a cluster, say) still give a usable picture.
+  // Graphviz cannot class a table cell, but it names the group of a cell with an ID: `a_tr_tN`.
+  // Internal transitions (rows inside their state) become `transition tN` like every edge.
+  return r.output.slice(r.output.indexOf('<svg')).replace(/<g id="a_tr_t(\d+)">/g, '<g class="transition internal t$1">');
+}
