@@ -28,6 +28,7 @@ export interface PinnerContext {
   rounds: number;
   longterm: boolean;
   munmapWhilePinned: boolean;
+  recheck: boolean;
 }
 
 export interface PinnerInput {
@@ -43,6 +44,11 @@ export interface PinnerInput {
   longterm?: boolean;
   /** Offer munmap() while the DMA is still in flight (the pin outlives the mapping). */
   munmapWhilePinned?: boolean;
+  /**
+   * Counterfactual when false: GUP-fast keeps its references without re-reading the
+   * PTE, to show what the re-check protects (I10). The kernel always re-checks.
+   */
+  recheck?: boolean;
 }
 
 export type PinnerEvent =
@@ -71,6 +77,7 @@ export function dmaPinnerMachine(rev: Revision) {
     guards: {
       roundsLeft: ({ context }) => context.rounds > 0,
       munmapWhilePinned: ({ context }) => context.munmapWhilePinned,
+      noRecheck: ({ context }) => !context.recheck,
       offersLongterm: ({ context }) => context.longterm && context.rounds > 0,
       mapped: ({ event }) => (event as { mapped: boolean }).mapped,
       present: ({ event }) => (event as { present: boolean }).present,
@@ -107,6 +114,7 @@ export function dmaPinnerMachine(rev: Revision) {
       rounds: input.rounds ?? 1,
       longterm: input.longterm ?? false,
       munmapWhilePinned: input.munmapWhilePinned ?? false,
+      recheck: input.recheck ?? true,
     }),
     initial: 'noVma',
     states: {
@@ -192,6 +200,13 @@ export function dmaPinnerMachine(rev: Revision) {
         description: 'GUP-fast is taking its references',
         on: {
           grabbed: [
+            {
+              guard: ({ context, event }) => !context.recheck && (event as { ok: boolean }).ok,
+              target: 'pinned',
+              actions: 'useRound',
+              description: 'counterfactual: references taken and kept without re-reading the PTE',
+              meta: { fn: 'gup_pte_range', src: 'counterfactual' },
+            },
             { guard: 'ok', target: 'fastGrabbed', description: 'references taken', meta: { fn: 'try_grab_page', src: GUP } },
             { target: 'gupSlowNeeded', description: 'the page cannot be grabbed here: the slow path takes over', meta: { fn: 'try_grab_page', src: GUP } },
           ],

@@ -75,6 +75,11 @@ test('dma-truncate with GUP-fast: I9 and I10 hold in every revision that waits (
   }
 });
 
+test('dma-truncate: I10 rests on GUP-fast re-checking the PTE (counterfactual gup_recheck=0 breaks it in v4.18)', () => {
+  const p = properties(check('dma-truncate', 'v4.18', { gup_recheck: 0 }));
+  assert.ok(p.has('I10') && p.has('I9'), [...p].join(', '));
+});
+
 // What a faithful model of munmap and eviction shows (DOMAIN.md [src]/[infer]).
 test('munmap with the pin held, then truncate: 4.18..5.10 skip the wait (!mapping_mapped), WARN and free a pinned block; 6.15 waits', () => {
   for (const rev of ['v4.18', 'v5.10']) {

@@ -102,6 +102,8 @@ interface PinnerOptions {
   gupFast: boolean;
   longterm: boolean;
   munmapWhilePinned: boolean;
+  /** false: the counterfactual GUP-fast that does not re-check the PTE. */
+  recheck?: boolean;
 }
 
 function pinnerActors(o: PinnerOptions): ActorDecl[] {
@@ -127,6 +129,7 @@ function pinnerActors(o: PinnerOptions): ActorDecl[] {
       rounds: o.rounds,
       longterm: o.longterm,
       munmapWhilePinned: o.munmapWhilePinned,
+      recheck: o.recheck ?? true,
     };
     return { name: `dma${i}`, kind: 'path', machine: dmaPinnerMachine(o.rev), input, env: env as EnvEvents };
   });
@@ -200,7 +203,17 @@ export const dmaTruncateScenario: Scenario<Revision> = {
   description:
     'mmap a DAX file, pin a page for DMA (GUP slow or fast path), truncate the file while the DMA may be in flight, let file B allocate the freed block',
   revisions: REVISIONS,
-  sizes: [SIZES.pages, SIZES.pinners, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.longterm, SIZES.reuse, SIZES.fs],
+  sizes: [
+    SIZES.pages,
+    SIZES.pinners,
+    SIZES.rounds,
+    SIZES.follPin,
+    SIZES.gupFast,
+    SIZES.longterm,
+    SIZES.reuse,
+    SIZES.fs,
+    size('gup_recheck', '0: counterfactual: GUP-fast keeps its references without re-reading the PTE (what protects I10)', 1, 0, 1),
+  ],
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
@@ -214,6 +227,7 @@ export const dmaTruncateScenario: Scenario<Revision> = {
         gupFast: s.gup_fast === 1,
         longterm: s.longterm === 1,
         munmapWhilePinned: false,
+        recheck: s.gup_recheck !== 0,
       }),
       truncateActor(rev, s.pages, false, s.fstype),
       ...(s.reuse ? [writerActor()] : []),
