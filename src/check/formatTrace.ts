@@ -20,7 +20,7 @@ export function formatStep(step: TraceStep): string[] {
   const [first, ...rest] = step.calls;
   const lines = [`${String(step.index).padStart(3)}. ${step.actor}: ${formatEvent(step.event)}${first.fn ? `  [${first.fn}]` : ''}${first.description ? ` ${first.description}` : ''}`];
   for (const c of rest) {
-    const fate = c.fate === 'taken' ? '' : c.fate === 'blocked' ? '  (blocks)' : '  (not accepted here)';
+    const fate = { taken: '', blocked: '  (blocks)', unaccepted: '  (not accepted in this state)', null: '  (NULL pointer dereference)' }[c.fate];
     lines.push(`       ${c.from ?? '?'} -> ${c.actor}: ${formatEvent(c.event)}${c.fn ? `  [${c.fn}]` : ''}${fate}`);
   }
   for (const ch of step.changes) {

@@ -13,7 +13,8 @@ export interface CallRecord {
   readonly fn?: string;
   readonly src?: string;
   readonly description?: string;
-  readonly fate: 'taken' | 'blocked' | 'unaccepted';
+  /** `null`: the call was made on a NULL pointer (the actor is then the role the caller named). */
+  readonly fate: 'taken' | 'blocked' | 'unaccepted' | 'null';
 }
 
 /** What a step changed in one actor. */
@@ -112,11 +113,15 @@ export function replayLabels(system: System, labels: readonly number[]): Trace {
 }
 
 export function describeStep(system: System, index: number, before: Int32Array, after: Int32Array, record: readonly DeliveryRecord[]): TraceStep {
-  const calls: CallRecord[] = record.map((r) => {
+  const calls: CallRecord[] = record.map((r): CallRecord => {
+    const from = r.from === undefined ? undefined : system.names[r.from];
+    if (!r.delivery) {
+      return { actor: `NULL ${r.role ?? 'pointer'}`, from, event: stripSender(system.events.get(r.nullEvent!)), fate: 'null' };
+    }
     const t = r.delivery.taken[0];
     return {
       actor: system.names[r.actor],
-      from: r.from === undefined ? undefined : system.names[r.from],
+      from,
       event: stripSender(system.events.get(r.delivery.event)),
       fn: t?.fn,
       src: t?.src,

@@ -18,9 +18,13 @@ export interface StepViolation {
 
 /** What one delivery within a step did, for traces. */
 export interface DeliveryRecord {
+  /** The target, or NULL_TARGET for a call on a NULL pointer (then `delivery` is absent). */
   readonly actor: number;
   readonly from?: number;
-  readonly delivery: Delivery;
+  readonly delivery?: Delivery;
+  /** The event of a call on NULL, and what the caller called its target. */
+  readonly nullEvent?: number;
+  readonly role?: string;
   readonly before: number;
 }
 
@@ -94,7 +98,10 @@ export class System {
       const from = q[head++];
       const to = q[head++];
       const event = q[head++];
-      if (to === NULL_TARGET) return this.nullCall(from, event);
+      if (to === NULL_TARGET) {
+        record?.push({ actor: NULL_TARGET, from, nullEvent: event, role: this.actors[from].sendsTo(event), before: -1 });
+        return this.nullCall(from, event);
+      }
       const r = this.actors[to].deliver(out[to], event);
       if (r.fate === 'blocked') return STEP_BLOCKED;
       record?.push({ actor: to, from, delivery: r, before: out[to] });
