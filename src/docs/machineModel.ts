@@ -63,6 +63,7 @@ function str(meta: unknown, key: string): string | undefined {
 /** `done.state.x` and friends, as a reader says them. */
 function eventName(descriptor: string): string {
   if (descriptor === '') return '(always)';
+  if (descriptor === '*') return '(any event)';
   const done = /^xstate\.done\.state\.(.*)$/.exec(descriptor);
   if (done) return `(done: ${done[1].split('.').slice(1).join('.') || done[1]})`;
   return descriptor;
