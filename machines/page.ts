@@ -37,8 +37,6 @@ export interface PageContext {
   mapcount: number;
   /** page->mapping: the file this pfn is associated with by dax_associate_entry(), or null. */
   mapping: string | null;
-  /** References a put in progress drops, while it asks the static key. */
-  pending: number;
   /** The device was probed (struct pages exist) when the system starts. */
   probed: boolean;
   /** The refcount of an idle page in this era (1 until 6.14, 0 from 6.15); constant. */
@@ -119,9 +117,9 @@ export function pageMachine(rev: Revision) {
       /** page_ref_sub(refs - 1): a multi-reference put drops all but the last reference without the hook. */
       startPut: assign(({ context, event }) => {
         const n = (event as { refs: number }).refs;
-        return { refs: context.refs - (n - 1), pending: 1 };
+        return { refs: context.refs - (n - 1) };
       }),
-      dropOne: assign(({ context }) => ({ refs: context.refs - 1, pending: 0 })),
+      dropOne: assign(({ context }) => ({ refs: context.refs - 1 })),
       dropAll: assign({ refs: ({ context, event }) => context.refs - (event as { refs: number }).refs }),
       askKey: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_unlikely' }),
       wakeUpVar: enqueueActions(({ context, enqueue }) => {
@@ -157,7 +155,6 @@ export function pageMachine(rev: Revision) {
       refs: input.limited ? 0 : base,
       mapcount: 0,
       mapping: null,
-      pending: 0,
       probed: input.online ?? true,
       idleRefs: base,
     }),
