@@ -79,6 +79,7 @@ function program(): Command {
     .option('--check', 'write nothing; exit 1 naming each generated file that is stale')
     .option('--report', 'write nothing; print the coverage report (per machine: states and transitions reachable and covered, paths)')
     .option('--json', 'the report as JSON')
+    .option('-v, --verbose', 'the report lists what each machine defines but never reaches')
     .option('--max-states <n>', 'leave states past this many unexpanded (the report says BOUNDED)', count('max-states', 1))
     .option('--max-length <n>', 'longest path, in steps (default 1000)', count('max-length', 1))
     .option('-q, --quiet', 'no progress on stderr')

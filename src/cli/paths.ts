@@ -15,6 +15,7 @@ export interface PathsArgs {
   check?: boolean;
   report?: boolean;
   json?: boolean;
+  verbose?: boolean;
   maxStates?: number;
   maxLength?: number;
   quiet?: boolean;
@@ -55,7 +56,7 @@ export function runPaths(args: PathsArgs): number {
   }
   if (args.report) {
     const reports = suites.map((s) => s.coverage);
-    process.stdout.write(args.json ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n' : formatCoverage(reports));
+    process.stdout.write(args.json ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n' : formatCoverage(reports, args.verbose));
     return 0;
   }
   const files: Record<string, string> = Object.assign({}, ...suites.map(suiteFiles));

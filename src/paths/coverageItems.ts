@@ -106,7 +106,12 @@ export class CoverageIndex {
       const { scope, taken } = this.scopeOf(t);
       taken.length = 0;
       t.machine.getInitialSnapshot(scope, t.decl.input);
-      for (const list of taken) for (const tr of list) out.add(this.intern(transitionItem(t.machine.id, tr)));
+      for (const list of taken) {
+        for (const tr of list) {
+          out.add(this.intern(transitionItem(t.machine.id, tr)));
+          if (tr.source !== t.machine.root) out.add(this.intern(stateItem(t.machine.id, tr.source)));
+        }
+      }
     });
     return [...out].sort((x, y) => x - y);
   }
@@ -122,7 +127,13 @@ export class CoverageIndex {
       taken.length = 0;
       t.machine.transition(t.snapshot(before) as any, this.system.events.get(event) as any, scope);
       const set = new Set<number>();
-      for (const list of taken) for (const tr of list) set.add(this.intern(transitionItem(t.machine.id, tr)));
+      for (const list of taken) {
+        for (const tr of list) {
+          set.add(this.intern(transitionItem(t.machine.id, tr)));
+          // a transient state (left at once by an eventless transition) is reached though never at rest
+          if (tr.source !== t.machine.root) set.add(this.intern(stateItem(t.machine.id, tr.source)));
+        }
+      }
       ids = [...set];
       memo.set(key, ids);
     }

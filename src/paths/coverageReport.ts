@@ -8,6 +8,8 @@ export interface MachineCoverage {
   readonly actors: readonly string[];
   readonly states: { readonly defined: number; readonly reachable: number; readonly covered: number };
   readonly transitions: { readonly defined: number; readonly reachable: number; readonly covered: number };
+  /** Paths that take at least one transition of this machine. */
+  readonly paths: number;
   /** Defined but never reached in this system: dead spec, or a scenario too small to reach them. */
   readonly unreachable: readonly string[];
   /** Reachable but not covered by the paths: empty unless a bound or a path length limit cut in. */
@@ -40,6 +42,12 @@ export function coverageReport(g: StateGraph, cover: CoverResult, scenario: stri
       m.labels.set(item.key, item.label);
     }
   });
+  const pathsThrough = new Map<string, number>();
+  for (const p of cover.paths) {
+    const touched = new Set<string>();
+    for (const e of p.edges) for (let k = g.itemStart[e]; k < g.itemStart[e + 1]; k++) touched.add(g.coverage.items[g.edgeItems[k]].machine);
+    for (const m of touched) pathsThrough.set(m, (pathsThrough.get(m) ?? 0) + 1);
+  }
   const machines: MachineCoverage[] = [];
   for (const [machine, m] of byMachine) {
     const count = { states: { defined: 0, reachable: 0, covered: 0 }, transitions: { defined: 0, reachable: 0, covered: 0 } };
@@ -56,7 +64,7 @@ export function coverageReport(g: StateGraph, cover: CoverResult, scenario: stri
     });
     for (const kind of m.defined.values()) (kind === 'state' ? count.states : count.transitions).defined++;
     const unreachable = [...m.defined].filter(([k]) => !reached.has(k)).map(([k, kind]) => `${kind} ${m.labels.get(k)}`);
-    machines.push({ machine, actors: m.actors, ...count, unreachable, uncovered });
+    machines.push({ machine, actors: m.actors, ...count, paths: pathsThrough.get(machine) ?? 0, unreachable, uncovered });
   }
   return {
     scenario,
@@ -71,8 +79,8 @@ export function coverageReport(g: StateGraph, cover: CoverResult, scenario: stri
   };
 }
 
-/** The report as text: one line per machine, then what is unreachable. */
-export function formatCoverage(reports: readonly CoverageReport[]): string {
+/** The report as text: one line per machine; with `verbose`, what each machine defines but never reaches. */
+export function formatCoverage(reports: readonly CoverageReport[], verbose = false): string {
   const lines: string[] = [];
   for (const r of reports) {
     const sizes = Object.entries(r.sizes).map(([k, v]) => `${k}=${v}`).join(' ');
@@ -83,15 +91,16 @@ export function formatCoverage(reports: readonly CoverageReport[]): string {
       m.machine,
       `${m.states.covered}/${m.states.reachable} of ${m.states.defined}`,
       `${m.transitions.covered}/${m.transitions.reachable} of ${m.transitions.defined}`,
+      String(m.paths),
       m.actors.join(' '),
     ]);
-    const header = ['  machine', 'states covered/reachable of defined', 'transitions covered/reachable of defined', 'actors'];
+    const header = ['  machine', 'states covered/reachable of defined', 'transitions covered/reachable of defined', 'paths', 'actors'];
     const all = [header, ...rows.map((r0) => [`  ${r0[0]}`, ...r0.slice(1)])];
     const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
     for (const row of all) lines.push(row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
     for (const m of r.machines) {
       for (const u of m.uncovered) lines.push(`  UNCOVERED ${m.machine}: ${u}`);
-      if (m.unreachable.length) lines.push(`  unreachable in ${m.machine}: ${m.unreachable.join('; ')}`);
+      if (verbose && m.unreachable.length) lines.push(`  unreachable in ${m.machine}: ${m.unreachable.join('; ')}`);
     }
     lines.push('');
   }

@@ -1,6 +1,6 @@
-import { checkScenario, resolveSizes } from '../check/check.ts';
-import { LABEL_SPAN } from '../check/explore.ts';
-import type { TraceStep } from '../check/trace.ts';
+import { resolveSizes } from '../check/check.ts';
+import { LABEL_SPAN, explore } from '../check/explore.ts';
+import { traceOf, type TraceStep } from '../check/trace.ts';
 import { System } from '../compose/system.ts';
 import type { Scenario } from '../compose/types.ts';
 import { coverageReport, type CoverageReport } from './coverageReport.ts';
@@ -53,16 +53,18 @@ export function generateSuite(scenario: Scenario, revision: string | undefined, 
     steps: expectedSteps(system, labelsOf(p.edges)),
   }));
   const coverage = coverageReport(graph, cover, scenario.name, revision, sizes);
-  const check = checkScenario(scenario, revision, sizes, { maxStates: options.maxStates });
-  const regressions = check.findings.map((f): Regression => {
-    const labels = labelsOfTrace(check.system, f.trace.steps);
+  // The checker explores the same System, whose memoized transitions the graph has warmed.
+  const checked = explore(system, { maxStates: options.maxStates });
+  const findings = [...checked.findings].sort((a, b) => a.length - b.length || a.key.localeCompare(b.key));
+  const regressions = findings.map((f): Regression => {
+    const labels = labelsOfTrace(system, traceOf(system, checked.store, f).steps);
     const end: ExpectedEnd | undefined = f.kind === 'deadlock' || f.kind === 'progress' ? { kind: f.kind, actor: f.actor ?? '' } : undefined;
     return {
       name: `${f.property} (${f.kind}) in ${f.length} step${f.length === 1 ? '' : 's'}: ${f.text}`,
       property: f.property,
       kind: f.kind,
       text: f.text,
-      steps: expectedSteps(check.system, labels),
+      steps: expectedSteps(system, labels),
       ...(end ? { end } : {}),
     };
   });

@@ -85,7 +85,7 @@ export function buildStateGraph(system: System, options: { maxStates?: number } 
         if (r === STEP_BLOCKED) continue;
         items.clear();
         for (const d of record) {
-          if (d.delivery.fate !== 'taken') continue;
+          if (d.delivery?.fate !== 'taken') continue;
           for (const i of coverage.transitions(d.actor, d.before, d.delivery.event)) items.add(i);
           for (const i of coverage.nodes(d.actor, d.delivery.next)) items.add(i);
         }
