@@ -8,7 +8,7 @@ import { deviceEra, m } from './deviceEra.ts';
  * inode count is the object's reference count [seed 002].
  *
  * kill_dax is not one event here: it runs in its caller's code path (pmem, dm) as
- * steps, each a call on this object (kill_dax_notify, kill_dax_clear_alive, the
+ * steps, each a call on this object (read_holder / dax_holder, kill_dax_clear_alive, the
  * SRCU grace period on dax_srcu, kill_dax_teardown): see machines/killDax.ts.
  */
 export interface DaxDeviceInput {
@@ -81,7 +81,6 @@ export function daxDeviceMachine(rev: Revision) {
       holderFree: ({ context }) => context.holder === null,
       noHolderAsked: ({ event }) => !event.holder,
       holderMatches: ({ context, event }) => !!event.holder && context.holder === event.holder,
-      hasHolderOps: ({ context }) => context.holder !== null && context.holderOps !== null,
     },
     actions: {
       allocate: assign(({ event }) => ({ count: 1, refs: { [who(event)]: 1 }, hashed: true })),
@@ -109,8 +108,8 @@ export function daxDeviceMachine(rev: Revision) {
       replySwapped: reply({ type: 'holder_cmpxchg', swapped: true }),
       replyNotSwapped: reply({ type: 'holder_cmpxchg', swapped: false }),
       replyAllocated: reply({ type: 'dax_allocated' }),
-      notifyHolder: call('holder', ({ context }) => context.holderOps, { type: 'notify_failure', mf: 'MF_MEM_PRE_REMOVE' }),
-      replyNotified: reply({ type: 'kill_dax_notified' }),
+      replyHolderFields: reply(({ context }) => ({ type: 'holder_fields', holder: context.holder, ops: context.holderOps })),
+      replyHolder: reply(({ context }) => ({ type: 'dax_holder', holder: context.holder })),
     },
   }).createMachine({
     id: 'dax_device',
@@ -209,15 +208,6 @@ export function daxDeviceMachine(rev: Revision) {
             meta: m('dax_direct_access', 'seed 002'),
           },
           dax_remove_host: { actions: 'unhash', description: 'dax_remove_host(): erase the gendisk -> dax_device entry', meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c') },
-          kill_dax_notify: [
-            {
-              guard: 'hasHolderOps',
-              actions: ['notifyHolder', 'replyNotified'],
-              description: 'kill_dax(): holder_data set: dax_holder_notify_failure(MF_MEM_PRE_REMOVE) calls holder_ops->notify_failure under dax_read_lock',
-              meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
-            },
-            { actions: 'replyNotified', description: 'kill_dax(): no holder (or no holder_ops yet): nobody to notify', meta: m('kill_dax', 'drivers/dax/super.c') },
-          ],
           kill_dax_clear_alive: {
             target: 'dying',
             description: 'kill_dax(): clear_bit(DAXDEV_ALIVE); readers already inside may still use ops',
@@ -330,6 +320,16 @@ export function daxDeviceMachine(rev: Revision) {
         },
         { actions: 'replyNotSwapped', description: 'fs_put_dax(): holder_data is not ours any more (kill_dax cleared it): leave holder_ops', meta: m('fs_put_dax', 'drivers/dax/super.c') },
       ],
+      read_holder: {
+        actions: 'replyHolderFields',
+        description: 'kill_dax() reads holder_data; dax_holder_notify_failure() reads holder_ops (under dax_read_lock)',
+        meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
+      },
+      dax_holder: {
+        actions: 'replyHolder',
+        description: 'dax_holder(dax_dev): reads holder_data, as the holder\'s notify_failure does to find its mount',
+        meta: m('dax_holder', 'drivers/dax/super.c'),
+      },
       fs_put_dax_clear_ops: {
         actions: 'dropHolderOps',
         description: 'fs_put_dax(): holder_ops = NULL, a plain store after the cmpxchg',

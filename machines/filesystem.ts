@@ -159,17 +159,10 @@ export function filesystemMachine(rev: Revision) {
       outcome: null,
     }),
     initial: 'idle',
-    // holder_ops->notify_failure can come whenever this mount is the holder (kill_dax of the device).
-    on: {
-      notify_failure: {
-        actions: 'shutdown',
-        description: 'xfs_dax_notify_failure(MF_MEM_PRE_REMOVE): the device is going away; the fs invalidates DAX mappings and shuts down',
-        meta: m('xfs_dax_notify_failure', 'drivers/dax/super.c (kill_dax), fs/xfs/xfs_notify_failure.c'),
-      },
-    },
     states: {
       idle: {
         description: 'not mounted',
+        meta: { fn: 'mount_bdev', src: 'infer', unaccepted: 'call into a superblock / xfs_mount that does not exist yet' },
         on: {
           mount: [
             { guard: 'hasBdev', target: 'opening', actions: 'bdevGet', description: 'mount(2): blkdev_get() the dm device', meta: m('mount_bdev', 'infer') },
@@ -292,6 +285,7 @@ export function filesystemMachine(rev: Revision) {
         description: `fill_super with the dax_device (or NULL) in hand: reading the superblock, mount options`,
         meta: m('fill_super', 'seed 000'),
         on: {
+          notify_failure: notified(),
           fill_super: [
             {
               guard: ({ event }) => event.ok !== true,
@@ -363,6 +357,7 @@ export function filesystemMachine(rev: Revision) {
       mounted: {
         description: 'mounted; holds its dax_device pointer (or NULL) in the superblock',
         on: {
+          notify_failure: notified(),
           umount: { target: 'releasing', actions: 'markUnmounted', description: 'umount: put_super / xfs_close_devices', meta: m('generic_shutdown_super', 'infer') },
         },
       },
@@ -373,6 +368,7 @@ export function filesystemMachine(rev: Revision) {
       clearOps: {
         description: 'fs_put_dax(): the cmpxchg of holder_data won, holder_ops not yet cleared',
         on: {
+          notify_failure: notified(),
           fs_put_dax_clear_ops: {
             target: 'closing',
             actions: ['holderClearOps', 'putDax', 'released'],
@@ -402,9 +398,22 @@ export function filesystemMachine(rev: Revision) {
           { target: 'done', description: 'the block device is closed', meta: m('blkdev_put', 'infer') },
         ],
       },
-      done: { type: 'final', description: 'mount failed or unmounted: nothing held' },
+      done: {
+        type: 'final',
+        description: 'mount failed or unmounted: nothing held, the superblock / xfs_mount is freed',
+        meta: { fn: 'generic_shutdown_super', src: 'infer', unaccepted: 'use after free: the superblock / xfs_mount was freed at unmount' },
+      },
     },
   });
+
+  /** holder_ops->notify_failure() reaching this mount: for MF_MEM_PRE_REMOVE the device is going away. */
+  function notified() {
+    return {
+      actions: 'shutdown',
+      description: 'xfs_dax_notify_failure(): mp = dax_holder(dax_dev); on MF_MEM_PRE_REMOVE invalidate the DAX mappings and shut down',
+      meta: m('xfs_dax_notify_failure', 'fs/xfs/xfs_notify_failure.c (infer)'),
+    } as const;
+  }
 
   /** The release of the error path and of put_super, by era. */
   function releaseTransitions(): any[] {

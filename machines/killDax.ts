@@ -1,6 +1,7 @@
 import type { Revision } from './revision.ts';
 import { deviceEra, m } from './deviceEra.ts';
 import { call } from '../src/compose/messages.ts';
+import { HOLDER_NOTIFY_ENV, holderNotifyStates } from './holderNotify.ts';
 
 /**
  * kill_dax() as it runs: in its caller's code path, as steps [seed 002, DOMAIN.md (a)].
@@ -15,7 +16,7 @@ import { call } from '../src/compose/messages.ts';
  * kernel step; the caller's env must list KILL_DAX_ENV.
  */
 export const KILL_DAX_ENV = {
-  dax_holder_notify_failure: [{}],
+  ...HOLDER_NOTIFY_ENV,
   clear_bit_alive: [{}],
   synchronize_srcu: [{}],
   srcu_grace_period_end: [{}],
@@ -29,22 +30,7 @@ export function killDaxStates(rev: Revision, prefix: string, daxKey: string, nex
   const s = (n: string) => `${prefix}_${n}`;
   const states: Record<string, any> = {};
   if (era.holder) {
-    states[s('notify')] = {
-      description: 'kill_dax(): about to notify the holder, if one is registered (MF_MEM_PRE_REMOVE)',
-      meta: m('kill_dax', 'drivers/dax/super.c'),
-      on: {
-        dax_holder_notify_failure: {
-          target: s('notifying'),
-          actions: call('dax_device', dax, { type: 'kill_dax_notify' }),
-          description: 'if (dax_dev->holder_data) dax_holder_notify_failure(dax_dev, 0, U64_MAX, MF_MEM_PRE_REMOVE)',
-          meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
-        },
-      },
-    };
-    states[s('notifying')] = {
-      description: 'waiting for dax_holder_notify_failure() to return (within the same step)',
-      on: { kill_dax_notified: { target: s('clear'), description: 'the holder has been told', meta: m('kill_dax', 'drivers/dax/super.c') } },
-    };
+    Object.assign(states, holderNotifyStates(prefix, daxKey, { mf: 'MF_MEM_PRE_REMOVE', next: s('clear'), checkHolderData: true, src: 'drivers/dax/super.c' }));
   }
   states[s('clear')] = {
     description: 'kill_dax(): about to clear ALIVE',

@@ -2,6 +2,7 @@ import { assign, setup } from 'xstate';
 import { call, reply } from '../src/compose/messages.ts';
 import type { Revision } from './revision.ts';
 import { m } from './deviceEra.ts';
+import { HOLDER_NOTIFY_ENV, holderNotifyStates } from './holderNotify.ts';
 
 /**
  * The one global dax_srcu (DEFINE_STATIC_SRCU in drivers/dax/super.c) and the
@@ -78,14 +79,24 @@ export interface SrcuReaderInput {
   readonly srcu: string;
   /** Read-side sections this reader runs, one after the other (never carrying an alive result across). */
   readonly sections?: number;
+  /**
+   * What the reader does with a live device: 'ops' uses ops/private (dax_direct_access);
+   * 'holder' is memory_failure() -> pmem_pagemap_memory_failure() -> dax_holder_notify_failure().
+   */
+  readonly use?: 'ops' | 'holder';
+  /** 'holder': the pgmap memory_failure_dev_pagemap() looks the pfn up in (get_dev_pagemap). */
+  readonly pgmap?: string | null;
 }
 
 /** Environment events of a reader: each a step of its code. */
 export const SRCU_READER_ENV = {
+  get_dev_pagemap: [{}],
   dax_read_lock: [{}],
   dax_alive: [{}],
   dax_direct_access: [{}],
+  ...HOLDER_NOTIFY_ENV,
   dax_read_unlock: [{}],
+  put_dev_pagemap: [{}],
 } as const;
 
 /**
@@ -96,8 +107,8 @@ export const SRCU_READER_ENV = {
 export function srcuReaderMachine(_rev?: Revision) {
   return setup({
     types: {} as {
-      context: { dax: string; srcu: string; left: number };
-      events: { type: string; from?: string; value?: boolean };
+      context: { dax: string; srcu: string; left: number; use: 'ops' | 'holder'; pgmap: string | null };
+      events: { type: string; from?: string; value?: boolean; ok?: boolean };
       input: SrcuReaderInput;
     },
     guards: {
@@ -115,9 +126,47 @@ export function srcuReaderMachine(_rev?: Revision) {
     id: 'srcu_reader',
     description: 'a dax_device reader: dax_read_lock, dax_alive, use ops/private, dax_read_unlock',
     meta: m('dax_read_lock', 'seed 002'),
-    context: ({ input }) => ({ dax: input.dax, srcu: input.srcu, left: input.sections ?? 1 }),
-    initial: 'outside',
+    context: ({ input }) => ({ dax: input.dax, srcu: input.srcu, left: input.sections ?? 1, use: input.use ?? 'ops', pgmap: input.pgmap ?? null }),
+    initial: 'start',
     states: {
+      start: {
+        description: 'which reader this is (within the initial state)',
+        always: [
+          { guard: ({ context }) => context.pgmap !== null, target: 'pgmapLookup', description: 'memory_failure() starts from the pfn', meta: m('memory_failure', 'mm/memory-failure.c') },
+          { target: 'outside', description: 'a reader holding its own reference on the device', meta: m('dax_read_lock', 'seed 002') },
+        ],
+      },
+      pgmapLookup: {
+        description: 'memory_failure(pfn) on a ZONE_DEVICE pfn: about to look up its pgmap',
+        on: {
+          get_dev_pagemap: {
+            target: 'pgmapWait',
+            actions: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'get_dev_pagemap' }),
+            description: 'memory_failure_dev_pagemap(): pgmap = get_dev_pagemap(pfn)',
+            meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
+          },
+        },
+      },
+      pgmapWait: {
+        description: 'waiting for get_dev_pagemap() (within the same step)',
+        on: {
+          get_dev_pagemap: [
+            { guard: ({ event }) => event.ok === true, target: 'outside', description: 'got a pgmap reference: pgmap->ops->memory_failure() -> pmem_pagemap_memory_failure()', meta: m('pmem_pagemap_memory_failure', 'drivers/nvdimm/pmem.c') },
+            { target: 'done', description: 'no live pgmap: not a device page any more', meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c') },
+          ],
+        },
+      },
+      pgmapPut: {
+        description: 'the notification is over; the pgmap reference is still held',
+        on: {
+          put_dev_pagemap: {
+            target: 'done',
+            actions: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap' }),
+            description: 'put_dev_pagemap(pgmap)',
+            meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
+          },
+        },
+      },
       outside: {
         description: 'outside any read-side section',
         on: {
@@ -134,6 +183,12 @@ export function srcuReaderMachine(_rev?: Revision) {
         description: 'waiting for dax_alive() to return (within the same step)',
         on: {
           dax_alive: [
+            {
+              guard: ({ context, event }) => event.value === true && context.use === 'holder',
+              target: 'mf_notify',
+              description: 'alive: dax_holder_notify_failure() goes on to the holder',
+              meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
+            },
             { guard: 'aliveTrue', target: 'sawAlive', description: 'alive: the reader may use ops/private until it unlocks', meta: m('dax_alive', 'seed 002') },
             { target: 'sawDead', description: 'not alive: -ENXIO, no use of ops', meta: m('dax_alive', 'seed 002') },
           ],
@@ -158,6 +213,7 @@ export function srcuReaderMachine(_rev?: Revision) {
         description: 'used ops/private, still inside the section',
         on: { dax_read_unlock: leave() },
       },
+      ...tagged(holderNotifyStates('mf', 'dax', { mf: 'MF_ACTION_REQUIRED', next: 'used', checkHolderData: false, src: 'mm/memory-failure.c, drivers/nvdimm/pmem.c' })),
       sawDead: {
         description: 'saw the device dead: leaves without using it',
         on: { dax_read_unlock: leave() },
@@ -166,9 +222,15 @@ export function srcuReaderMachine(_rev?: Revision) {
     },
   });
 
+  /** The notification runs inside the section, having seen ALIVE. */
+  function tagged(states: Record<string, any>): Record<string, any> {
+    return Object.fromEntries(Object.entries(states).map(([k, v]) => [k, { ...v, tags: ['saw-alive'] }]));
+  }
+
   function leave() {
     return [
       { guard: 'moreSections', target: 'outside', actions: ['unlock', 'nextSection'], description: 'dax_read_unlock(id); another section follows, which must re-check dax_alive', meta: m('dax_read_unlock', 'seed 002') },
+      { guard: ({ context }: { context: { pgmap: string | null } }) => context.pgmap !== null, target: 'pgmapPut', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
       { target: 'done', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
     ] as const;
   }

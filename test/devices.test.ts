@@ -115,9 +115,27 @@ test('readers with several sections still hold in v5.10', () => {
   assert.is(r.verdict, 'holds', `${props(r)}`);
 });
 
-test('v6.15: remove while mounted notifies the xfs holder and frees cleanly at unmount', () => {
-  const r = check('pmem-remove-mounted', 'v6.15', { fstype: 2 });
+test('v6.15: remove while an ext4 (no holder) is mounted frees cleanly at unmount', () => {
+  const r = check('pmem-remove-mounted', 'v6.15', { fstype: 0 });
   assert.is(r.verdict, 'holds', `${props(r)}`);
+});
+
+test('v6.15: kill_dax reads holder_ops, the xfs holder unmounts, xfs_dax_notify_failure finds dax_holder() NULL', () => {
+  const r = check('pmem-remove-mounted', 'v6.15', { fstype: 2 });
+  const f = r.findings.find((x) => x.kind === 'null-call');
+  assert.ok(f, `${props(r)}`);
+  assert.match(f!.text, /notify_failure on a NULL xfs_mount/);
+  assert.is(f!.actor, 'pmem0');
+});
+
+test('v6.15: memory_failure notifying the holder races its unmount the same way', () => {
+  const r = check('holder-notify-umount', 'v6.15');
+  assert.ok(has(r, (f) => f.kind === 'null-call' && f.actor === 'mf0'), `${props(r)}`);
+});
+
+test('v6.15: memory_failure holding only a pgmap reference reaches the dax_device pmem already put', () => {
+  const r = check('holder-notify-umount', 'v6.15', { remove: 1 });
+  assert.ok(has(r, (f) => f.kind === 'unaccepted' && /dax_alive on pmem0\.dax in state "freed"/.test(f.text)), `${props(r)}`);
 });
 
 test('v6.15: two xfs on two partitions share one holder_data: I5, the leaked igrab (I3), and the holder_ops race (I6)', () => {

@@ -182,6 +182,34 @@ const probeRemoveMounted: Scenario<Revision> = {
   },
 };
 
+/** memory_failure() notifying the holder of a pmem device while the holder unmounts (v5.19+ holder protocol). */
+const holderNotifyUmount: Scenario<Revision> = {
+  name: 'holder-notify-umount',
+  description: 'a media error on pmem0: memory_failure -> dax_holder_notify_failure reaches the xfs holder while it unmounts (and, optionally, while pmem0 is removed)',
+  revisions: ['v6.15'],
+  sizes: [
+    { name: 'remove', description: '1: pmem0 is also removed (kill_dax notifies MF_MEM_PRE_REMOVE)', default: 0, min: 0, max: 1 },
+    { name: 'notifiers', description: 'concurrent memory_failure() notifications', default: 1, min: 1, max: 2 },
+  ],
+  build(rev, sizes) {
+    const r = need(rev);
+    const notifiers: ActorDecl[] = Array.from({ length: sizes.notifiers ?? 1 }, (_, i) => ({
+      name: `mf${i}`,
+      machine: srcuReaderMachine(r),
+      input: { dax: 'pmem0.dax', srcu: SRCU, use: 'holder', pgmap: 'pmem0.pgmap' } satisfies SrcuReaderInput,
+      kind: 'path',
+      env: SRCU_READER_ENV,
+    }));
+    const actors = [
+      srcu(r),
+      ...pmemDevice(r, 'pmem0', { probed: true, removable: sizes.remove === 1 }),
+      filesystem(r, 'fs0', { fstype: 'xfs', dax: 'pmem0.dax', unit: 'pmem0' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
+      ...notifiers,
+    ];
+    return system(actors, { symmetric: [notifiers.map((a) => a.name)] });
+  },
+};
+
 /** A dcssblk device (FS_DAX_LIMITED: no struct pages) mounted with -o dax. */
 const dcssblk: Scenario<Revision> = {
   name: 'dcssblk-mount',
@@ -201,4 +229,4 @@ const dcssblk: Scenario<Revision> = {
   },
 };
 
-export const deviceScenarios: Scenario<Revision>[] = [rootNonDax, nonDaxMountUmount, partitions, dmTargets, killDaxReaders, probeRemoveMounted, dcssblk];
+export const deviceScenarios: Scenario<Revision>[] = [rootNonDax, nonDaxMountUmount, partitions, dmTargets, killDaxReaders, probeRemoveMounted, holderNotifyUmount, dcssblk];
