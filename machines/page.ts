@@ -67,6 +67,9 @@ export type PageEvent =
   | { type: 'page_idle'; from?: string }
   | { type: 'dax_disassociate_entry'; file: string; trunc: boolean; from?: string };
 
+/** A transition that exists only in the eras where the kernel has the code: `...only(cond, {...})`. */
+const only = <const T,>(cond: boolean, t: T): T[] => (cond ? [t] : []);
+
 const SEED = 'seed 001';
 const ASSOC = 'infer: fs/dax.c dax_associate_entry / dax_disassociate_entry (dma vs truncate series, 4.18)';
 const GUP = 'infer: mm/gup.c gup_pte_range / follow_page_pte';
@@ -192,13 +195,13 @@ export function pageMachine(rev: Revision) {
                 meta: { condition: base === 1 ? 'page_ref_count(page) >= 1' : 'folio_ref_count(folio) >= 0' },
                 on: {
                   dax_insert_mapping: [
-                    {
+                    ...only(era.associates, {
                       guard: 'stillAssociatedElsewhere',
                       target: ['ready', '#page.warn.stillAssociated'],
                       actions: 'mapPte',
                       description: 'dax_insert_entry() -> dax_associate_entry(): the pfn is still bound to another file: WARN_ON_ONCE(page->mapping)',
                       meta: { fn: 'dax_associate_entry', src: ASSOC },
-                    },
+                    }),
                     {
                       actions: 'mapPte',
                       description: mappingAddsRef
@@ -210,12 +213,12 @@ export function pageMachine(rev: Revision) {
                     },
                   ],
                   zap_pte: [
-                    {
+                    ...only(mappingAddsRef, {
                       guard: 'zapDropsLastRef',
                       actions: ['zapPte', 'wakeUpVar'],
                       description: 'zap_pte_range(): the mapping reference was the last: free_zone_device_folio() -> wake_up_var(page)',
                       meta: { fn: 'free_zone_device_folio', src: CURRENT },
-                    },
+                    }),
                     {
                       actions: 'zapPte',
                       description: mappingAddsRef
@@ -227,7 +230,7 @@ export function pageMachine(rev: Revision) {
                   gup_fast_pte: { actions: 'replyPte', description: 'GUP-fast reads the PTE locklessly (interrupts off)', meta: { fn: 'gup_pte_range', src: GUP } },
                   gup_fast_grab: [
                     { guard: 'gupRefusesSpecial', actions: 'replyGrabFailed', description: 'GUP-fast: pte_special(): no struct page, bail to the slow path', meta: { fn: 'gup_pte_range', src: GUP } },
-                    { guard: 'tryGetFails', actions: 'replyGrabFailed', description: 'GUP-fast: folio_try_get() fails on a free folio (refcount 0)', meta: { fn: 'try_grab_folio_fast', src: CURRENT } },
+                    ...only(era.gupTryGetFailsAtZero, { guard: 'tryGetFails', actions: 'replyGrabFailed', description: 'GUP-fast: folio_try_get() fails on a free folio (refcount 0)', meta: { fn: 'try_grab_folio_fast', src: CURRENT } }),
                     { actions: ['grab', 'replyGrabbed'], description: 'GUP-fast takes its references before re-checking the PTE', meta: { fn: 'try_grab_page', src: GUP } },
                   ],
                   gup_fast_recheck: { actions: 'replyPte', description: 'GUP-fast re-reads the PTE: if it changed the references must go back', meta: { fn: 'gup_pte_range', src: GUP } },
@@ -288,13 +291,13 @@ export function pageMachine(rev: Revision) {
                     meta: { fn: '___wait_var_event', src: mappingAddsRef ? CURRENT : 'infer: 4.18 fs/xfs/xfs_file.c xfs_break_dax_layouts' },
                   },
                   dax_disassociate_entry: [
-                    {
+                    ...only(era.disassociateWarnsBusy, {
                       guard: 'truncatingBusy',
                       target: ['ready', '#page.warn.truncatedBusy'],
                       actions: 'disassociate',
                       description: 'dax_delete_mapping_entry() -> dax_disassociate_entry(trunc): WARN_ON_ONCE(trunc && page_ref_count(page) > 1)',
                       meta: { fn: 'dax_disassociate_entry', src: ASSOC },
-                    },
+                    }),
                     {
                       actions: 'disassociate',
                       description: era.associates ? 'dax_disassociate_entry(): page->mapping = NULL' : 'the DAX entry goes; 4.17 keeps no page->mapping',
