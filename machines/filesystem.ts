@@ -26,7 +26,7 @@ export interface FilesystemInput {
   readonly unit: string;
   /** `mount -o dax`. */
   readonly daxOption?: boolean;
-  /** The dm table actor whose device this mount opens (blkdev_get / blkdev_put), or null. */
+  /** The actor owning the disk this mount opens (blkdev_get / blkdev_put): a pmem driver, a dm table; null: always there. */
   readonly bdev?: string | null;
 }
 
@@ -97,8 +97,8 @@ export function filesystemMachine(rev: Revision) {
       failsWithoutDax: ({ context }) => context.fstype !== 'xfs',
     },
     actions: {
-      bdevGet: call('dm_table', ({ context }) => context.bdev, { type: 'blkdev_get' }),
-      bdevPut: call('dm_table', ({ context }) => context.bdev, { type: 'blkdev_put' }),
+      bdevGet: call('block_device', ({ context }) => context.bdev, { type: 'blkdev_get' }),
+      bdevPut: call('block_device', ({ context }) => context.bdev, { type: 'blkdev_put' }),
       lookupByHost: call('dax_device', ({ context }) => context.disk, { type: 'dax_get_by_host' }),
       lookupByBdev: call('dax_device', ({ context }) => context.disk, ({ context }: any) => ({
         type: 'fs_dax_get_by_bdev',
@@ -165,7 +165,7 @@ export function filesystemMachine(rev: Revision) {
         meta: { fn: 'mount_bdev', src: 'infer', unaccepted: 'call into a superblock / xfs_mount that does not exist yet' },
         on: {
           mount: [
-            { guard: 'hasBdev', target: 'opening', actions: 'bdevGet', description: 'mount(2): blkdev_get() the dm device', meta: m('mount_bdev', 'infer') },
+            { guard: 'hasBdev', target: 'opening', actions: 'bdevGet', description: 'mount(2): mount_bdev() opens the block device (blkdev_get)', meta: m('mount_bdev', 'infer') },
             { target: 'lookup', description: 'mount(2): mount_bdev() opens the block device', meta: m('mount_bdev', 'infer') },
           ],
         },
@@ -394,7 +394,7 @@ export function filesystemMachine(rev: Revision) {
       closing: {
         description: 'dax_device given back; closing the block device (within the same step)',
         always: [
-          { guard: 'hasBdev', target: 'done', actions: 'bdevPut', description: 'blkdev_put() the dm device', meta: m('blkdev_put', 'infer') },
+          { guard: 'hasBdev', target: 'done', actions: 'bdevPut', description: 'blkdev_put(): the block device is closed', meta: m('blkdev_put', 'infer') },
           { target: 'done', description: 'the block device is closed', meta: m('blkdev_put', 'infer') },
         ],
       },

@@ -1,5 +1,5 @@
 import { assign, enqueueActions, setup } from 'xstate';
-import { call } from '../src/compose/messages.ts';
+import { call, reply } from '../src/compose/messages.ts';
 import type { Revision } from './revision.ts';
 import { deviceEra, m } from './deviceEra.ts';
 import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
@@ -61,6 +61,16 @@ type Ev = { type: string; from?: string; value?: number };
 
 const SRC = 'drivers/nvdimm/pmem.c';
 
+/** The disk can be opened in this state (it is added and not yet deleted). */
+function diskOpen() {
+  return { actions: 'replyDisk', description: 'blkdev_get(): the disk exists', meta: m('blkdev_get_by_dev', 'infer') } as const;
+}
+
+/** kill_dax runs before del_gendisk: the disk stays openable throughout. */
+function withDisk(states: Record<string, any>): Record<string, any> {
+  return Object.fromEntries(Object.entries(states).map(([k, v]) => [k, { ...v, on: { ...v.on, blkdev_get: diskOpen() } }]));
+}
+
 export function pmemMachine(rev: Revision) {
   const era = deviceEra(rev);
   const twoStepKey = (c: Ctx) => era.keyTwoStep && c.key !== null;
@@ -93,6 +103,8 @@ export function pmemMachine(rev: Revision) {
       waitDrained: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'pgmap_wait_drained' }),
       memunmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'memunmap_pages' }),
       noop: assign({}),
+      replyDisk: reply({ type: 'blkdev', ok: true }),
+      replyNoDisk: reply({ type: 'blkdev', ok: false }),
       // Page-half edit: memmap_init_zone_device() creates the struct pages of the range.
       initPages: enqueueActions(({ context, enqueue }) => {
         for (const p of context.pages) enqueue(call('page', p, { type: 'memmap_init' }));
@@ -104,6 +116,12 @@ export function pmemMachine(rev: Revision) {
     meta: m('pmem_attach_disk', SRC),
     context: ({ input }) => ({ dax: input.dax, pgmap: input.pgmap, srcu: input.srcu, key: input.key, probed: !!input.probed, pages: [...(input.pages ?? [])] }),
     initial: 'boot',
+    // The gendisk exists from device_add_disk() (the alloc_dax step) until del_gendisk()
+    // (the put_dax step): only then can a mount open it. Open counts do not hold off removal.
+    on: {
+      blkdev_get: { actions: 'replyNoDisk', description: 'open of a disk that does not exist (not probed yet, or deleted): -ENXIO', meta: m('blkdev_get_by_dev', 'infer') },
+      blkdev_put: { description: 'the last close of the disk: nothing the driver waits for', meta: m('blkdev_put', 'infer') },
+    },
     states: {
       boot: {
         description: 'scenario set-up: probed already or not',
@@ -198,6 +216,7 @@ export function pmemMachine(rev: Revision) {
       up: {
         description: 'bound: the disk and its dax_device are published, pages live',
         on: {
+          blkdev_get: diskOpen(),
           remove: era.holder
             ? {
                 target: killDaxEntry(rev, 'kill'),
@@ -208,10 +227,11 @@ export function pmemMachine(rev: Revision) {
             : { target: killDaxEntry(rev, 'kill'), actions: 'noop', description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)', meta: m('pmem_release_disk', SRC) },
         },
       },
-      ...killDaxStates(rev, 'kill', 'dax', afterTeardown),
+      ...withDisk(killDaxStates(rev, 'kill', 'dax', afterTeardown)),
       putDax: {
         description: 'kill_dax() returned; the driver still holds its reference',
         on: {
+          blkdev_get: diskOpen(),
           put_dax: [
             {
               guard: 'hasPgmap',

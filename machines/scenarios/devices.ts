@@ -99,7 +99,7 @@ const partitions: Scenario<Revision> = {
     const n = sizes.partitions ?? 2;
     const env: EnvEvents = { mount: [{}], fill_super: sizes.failures ? [{ ok: true }, { ok: false }] : [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] };
     const fss = Array.from({ length: n }, (_, i) =>
-      filesystem(r, `fs${i}`, { fstype: fsType(sizes), dax: 'pmem0.dax', unit: `pmem0p${i + 1}`, daxOption: sizes.dax_option === 1 }, env),
+      filesystem(r, `fs${i}`, { fstype: fsType(sizes), dax: 'pmem0.dax', unit: `pmem0p${i + 1}`, daxOption: sizes.dax_option === 1, bdev: 'pmem0' }, env),
     );
     const actors = [srcu(r), ...pmemDevice(r, 'pmem0', { probed: true, removable: false }), ...fss];
     return system(actors, { symmetric: [fss.map((f) => f.name)] });
@@ -176,7 +176,7 @@ const probeRemoveMounted: Scenario<Revision> = {
     const actors = [
       srcu(r),
       ...pmemDevice(r, 'pmem0', { probed: !sizes.probe, removable: true }),
-      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'pmem0.dax', unit: 'pmem0' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
     ];
     return system(actors);
   },
@@ -203,7 +203,7 @@ const holderNotifyUmount: Scenario<Revision> = {
     const actors = [
       srcu(r),
       ...pmemDevice(r, 'pmem0', { probed: true, removable: sizes.remove === 1 }),
-      filesystem(r, 'fs0', { fstype: 'xfs', dax: 'pmem0.dax', unit: 'pmem0' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
+      filesystem(r, 'fs0', { fstype: 'xfs', dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
       ...notifiers,
     ];
     return system(actors, { symmetric: [notifiers.map((a) => a.name)] });
@@ -223,7 +223,7 @@ const dcssblk: Scenario<Revision> = {
       srcu(r),
       { name: 'dcss0', machine: pmemMachine(r), input, kind: 'path', env: PMEM_ENV },
       daxDevice(r, 'dcss0.dax', { ops: 'dcssblk', pgmap: null, allocatedBy: 'dcss0' }),
-      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dcss0.dax', unit: 'dcssblk0', daxOption: true }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dcss0.dax', unit: 'dcssblk0', daxOption: true, bdev: 'dcss0' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
     ];
     return system(actors);
   },
