@@ -1,8 +1,16 @@
 import { formatValue } from '../check/formatTrace.ts';
-import type { TraceStep } from '../check/trace.ts';
+import type { CallRecord, TraceStep } from '../check/trace.ts';
 import { formatEvent } from '../compose/events.ts';
 import { code, text } from './markdown.ts';
 import type { DocFinding } from './results.ts';
+
+/** How a call within a step ended, when not simply taken: the last two end the kernel's story. */
+const FATE: Readonly<Record<CallRecord['fate'], string>> = {
+  taken: '',
+  blocked: ' (blocks)',
+  unaccepted: ' (**not accepted in this state**)',
+  null: ' (**NULL pointer dereference**)',
+};
 
 const show = (x: unknown): string => (x === undefined ? '-' : JSON.stringify(x));
 
@@ -17,7 +25,7 @@ function stepItem(step: TraceStep): string[] {
   const ev = first.fn ? ` (${code(formatEvent(step.event))})` : '';
   const lines = [`${step.index}. ${code(step.actor)}: ${fn}${ev}${first.description ? ` — ${text(first.description)}` : ''}`];
   for (const c of rest) {
-    const fate = c.fate === 'taken' ? '' : c.fate === 'blocked' ? ' (blocks)' : ' (**not accepted in this state**)';
+    const fate = FATE[c.fate];
     const what = c.fn ? `**${text(c.fn)}**` : code(formatEvent(c.event));
     lines.push(`   - ${code(c.from ?? '?')} → ${code(c.actor)}: ${what}${c.fn ? ` (${code(formatEvent(c.event))})` : ''}${fate}${c.description ? ` — ${text(c.description)}` : ''}`);
   }

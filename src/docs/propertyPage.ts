@@ -83,7 +83,6 @@ export function propertyPage(p: DocProperty, runs: readonly Run[], revisions: re
   for (const g of groups.values()) {
     const where = g.revisions.filter((r) => r !== ANY_REVISION);
     out.push(`### ${g.scenario}${where.length ? ` @ ${where.join(', ')}` : ''}`, '');
-    if (g.f.text !== p.text) out.push(text(g.f.text), '');
     out.push(g.body, '');
   }
   return out.join('\n');
