@@ -55,6 +55,8 @@ const WARN_ALIVE = 'WARN_ONCE in dax_destroy_inode: kill_dax() must be called be
 const UAF = 'use after free: the dax_device inode was freed by its final iput()';
 
 const who = (e: Ev): string => e.from ?? 'env';
+/** fs_dax_get(): the famfs series (2025 postings), not merged in the revisions modelled; for famfs-like holders. */
+const FAMFS = 'famfs fs_dax_get() postings, 2025 (drivers/dax/super.c)';
 
 export function daxDeviceMachine(rev: Revision) {
   const era = deviceEra(rev);
@@ -191,6 +193,19 @@ export function daxDeviceMachine(rev: Revision) {
               meta: m('fs_dax_get_by_bdev', lookupSrc),
             },
           ],
+          fs_dax_get: [
+            {
+              guard: 'holderFree',
+              actions: ['get', 'takeHolder', reply({ type: 'fs_dax_get', rc: 0 })],
+              description: 'fs_dax_get(dax_dev, holder, hops): alive, igrab, cmpxchg(holder_data, NULL, holder) wins, holder_ops = hops',
+              meta: m('fs_dax_get', FAMFS),
+            },
+            {
+              actions: reply({ type: 'fs_dax_get', rc: -16 }),
+              description: 'fs_dax_get(): another holder: iput, -EBUSY (the later postings drop the reference they took)',
+              meta: m('fs_dax_get', FAMFS),
+            },
+          ],
           put_dax: [
             {
               guard: 'lastRef',
@@ -222,6 +237,7 @@ export function daxDeviceMachine(rev: Revision) {
         on: {
           dax_get_by_host: { actions: 'replyNotFound', description: 'lookup skips a device that is not alive: NULL', meta: m('dax_get_by_host', 'seed 004') },
           fs_dax_get_by_bdev: { actions: 'replyNotFound', description: '!dax_alive(): NULL, no reference', meta: m('fs_dax_get_by_bdev', lookupSrc) },
+          fs_dax_get: { actions: reply({ type: 'fs_dax_get', rc: -19 }), description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference', meta: m('fs_dax_get', FAMFS) },
           put_dax: putAfterKill(),
           dax_alive: { actions: 'replyAliveFalse', description: 'dax_alive(): false', meta: m('dax_alive', 'seed 002') },
           dax_direct_access: era.privateChecksAlive
@@ -253,6 +269,7 @@ export function daxDeviceMachine(rev: Revision) {
         on: {
           dax_get_by_host: { actions: 'replyNotFound', description: 'not alive, unhashed: NULL', meta: m('dax_get_by_host', 'seed 004') },
           fs_dax_get_by_bdev: { actions: 'replyNotFound', description: 'not alive: NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
+          fs_dax_get: { actions: reply({ type: 'fs_dax_get', rc: -19 }), description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference', meta: m('fs_dax_get', FAMFS) },
           put_dax: putAfterKill(),
           dax_alive: { actions: 'replyAliveFalse', description: 'dax_alive(): false', meta: m('dax_alive', 'seed 002') },
           dax_direct_access: {
