@@ -66,7 +66,7 @@ test('revision diff: a field that changes is reported per field, with the revisi
   assert.not.ok(changes.some((c) => c.label === 'free: lock'), 'an identical transition is not a change');
 });
 
-test('lint: each missing description is named with its machine and state path; an invariant without why too', () => {
+test('lint: each missing description or kernel function is named with its machine and state path; an invariant without why too', () => {
   const catalog = buildCatalog([fixtureScenario({ describe: false })], [...FIXTURE_REVISIONS]);
   const issues = lintCatalog(catalog, [{ id: 'X2', text: 't', checkedIn: [] }]);
   const text = formatLint(issues);
@@ -74,6 +74,7 @@ test('lint: each missing description is named with its machine and state path; a
   assert.match(text, /^lock: state free: no description$/m);
   // The undescribed unlock exists only in `old`: the lint says so.
   assert.match(text, /^lock: transition free: unlock: no description \(in old\)$/m);
+  assert.match(text, /^worker: transition start: go: no kernel function \(meta\.fn\)$/m);
   assert.match(text, /^invariants: invariant X2: no why/m);
   assert.is(lintCatalog(buildCatalog([fixtureScenario()], [...FIXTURE_REVISIONS]), [{ ...fixtureInvariant, checkedIn: [] }]).length, 0);
 });
@@ -128,7 +129,7 @@ test('check: stale, missing and no-longer-generated pages are each named; writin
 
 // The machines are the spec only if they say what they are: these two fail while the machine
 // authors are still filling in descriptions and reasons (see scratch/requests.md).
-test('the DAX machines: every state and transition has a description', () => {
+test('the DAX machines: every state and transition has a description, every transition its kernel function and source', () => {
   const { catalog } = docsModel(projectInput());
   const issues = lintCatalog(catalog);
   assert.is(issues.length, 0, `missing descriptions (daxspec docs --lint):\n${formatLint(issues)}`);

@@ -29,7 +29,7 @@ export function runDocs(args: DocsArgs): number {
     const issues = lintCatalog(model.catalog, model.invariants);
     if (issues.length) {
       process.stdout.write(formatLint(issues) + '\n');
-      process.stderr.write(`daxspec docs --lint: ${issues.length} missing (machines: description on every state and transition; invariants: why)\n`);
+      process.stderr.write(`daxspec docs --lint: ${issues.length} missing (docs/authoring.md: a description on every state and transition, meta.fn and meta.src on every transition; a why on every invariant)\n`);
       return EXIT.violated;
     }
     if (!args.quiet) process.stderr.write('daxspec docs --lint: every machine, state, transition and invariant says what it is\n');

@@ -13,8 +13,9 @@ export interface LintIssue {
 }
 
 /**
- * Every state and transition must say what it is (docs/authoring.md): a missing
- * description is a blank cell in the spec. Reported once per place, with the
+ * Every state and transition must say what it is, and every transition which
+ * kernel function it models and from which source (docs/authoring.md): each
+ * missing one is a blank cell in the spec. Reported once per place, with the
  * revisions whose build lacks it.
  */
 export function lintCatalog(catalog: Catalog, invariants: readonly DocInvariant[] = []): LintIssue[] {
@@ -29,7 +30,13 @@ export function lintCatalog(catalog: Catalog, invariants: readonly DocInvariant[
     for (const [rev, model] of m.builds) {
       if (!model.description) add(m.id, 'machine', 'description', rev);
       for (const s of model.states) if (!s.description) add(m.id, `state ${s.path}`, 'description', rev);
-      for (const t of model.transitions) if (!t.description) add(m.id, `transition ${transitionLabel(t)}`, 'description', rev);
+      for (const t of model.transitions) {
+        const where = `transition ${transitionLabel(t)}`;
+        if (!t.description) add(m.id, where, 'description', rev);
+        // docs/authoring.md: every transition names the kernel function it models and where that comes from.
+        if (!t.fn) add(m.id, where, 'kernel function (meta.fn)', rev);
+        if (!t.src) add(m.id, where, 'source (meta.src)', rev);
+      }
     }
   }
   const issues = [...found.values()].map(({ issue, revisions }) => ({
