@@ -40,3 +40,25 @@ export function deviceEra(rev: Revision): DeviceEra {
 
 /** `{ fn, src }` for a state or transition's meta. */
 export const m = (fn: string, src: string, extra: Record<string, unknown> = {}) => ({ fn, src, ...extra });
+
+type Meta = { fn?: string; src?: string; [k: string]: unknown };
+
+/**
+ * Gives every state of a built machine a `meta` with `src` (and `fn` where it has none):
+ * a state stands in the kernel function its own transitions belong to, so both come from
+ * its first transition that says; `src` falls back to the machine's source file. Meta
+ * written on a state wins. Runs once per factory call, on the machine's own state nodes.
+ */
+export function withStateMeta<M extends { root: unknown }>(machine: M, src: string): M {
+  const visit = (node: any): void => {
+    const ts: any[] = [...[...node.transitions.values()].flat(), ...(node.always ?? [])];
+    const first = ts.find((t) => t?.meta)?.meta as Meta | undefined;
+    const meta: Meta = { ...(node.meta ?? {}) };
+    if (!meta.src) meta.src = first?.src ?? src;
+    if (!meta.fn && first?.fn) meta.fn = first.fn;
+    node.meta = meta;
+    for (const child of Object.values(node.states)) visit(child);
+  };
+  visit(machine.root);
+  return machine;
+}

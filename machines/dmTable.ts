@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
 import { call, reply } from '../src/compose/messages.ts';
 import type { Revision } from './revision.ts';
-import { deviceEra, m } from './deviceEra.ts';
+import { deviceEra, m, withStateMeta } from './deviceEra.ts';
 import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
 
 /**
@@ -66,7 +66,7 @@ export function dmTableMachine(rev: Revision) {
   const targetDax = (c: DmTableContext) => c.memberDax[target(c)] ?? null;
   const targetPgmap = (c: DmTableContext) => c.memberPgmaps[target(c)] ?? null;
 
-  return setup({
+  return withStateMeta(setup({
     types: {} as { context: DmTableContext; events: Ev; input: DmTableInput },
     guards: {
       membersLeft: ({ context }) => context.iter < context.members.length,
@@ -275,5 +275,5 @@ export function dmTableMachine(rev: Revision) {
       },
       done: { type: 'final', description: 'mapped device destroyed' },
     },
-  });
+  }), SRC_DM);
 }

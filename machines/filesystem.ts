@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
 import { call } from '../src/compose/messages.ts';
 import type { Revision } from './revision.ts';
-import { deviceEra, m } from './deviceEra.ts';
+import { deviceEra, m, withStateMeta } from './deviceEra.ts';
 
 /**
  * Mount and unmount of ext2/ext4/xfs on a block device: the dax_device side of
@@ -74,7 +74,7 @@ export function filesystemMachine(rev: Revision) {
   const era = deviceEra(rev);
   const getSrc = era.holder ? 'drivers/dax/super.c' : era.claimsPgmap ? 'seed 000' : 'seed 000 (the lines v8 replaced)';
 
-  return setup({
+  return withStateMeta(setup({
     types: {} as { context: FilesystemContext; events: Ev; input: FilesystemInput },
     guards: {
       noDaxQueue: ({ context }) => context.disk === null,
@@ -404,7 +404,7 @@ export function filesystemMachine(rev: Revision) {
         meta: { fn: 'generic_shutdown_super', src: 'infer', unaccepted: 'use after free: the superblock / xfs_mount was freed at unmount' },
       },
     },
-  });
+  }), 'fs/ext4/super.c, fs/ext2/super.c, fs/xfs/xfs_super.c');
 
   /** holder_ops->notify_failure() reaching this mount: for MF_MEM_PRE_REMOVE the device is going away. */
   function notified() {

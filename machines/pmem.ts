@@ -1,7 +1,7 @@
 import { assign, enqueueActions, setup } from 'xstate';
 import { call, reply } from '../src/compose/messages.ts';
 import type { Revision } from './revision.ts';
-import { deviceEra, m } from './deviceEra.ts';
+import { deviceEra, m, withStateMeta } from './deviceEra.ts';
 import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
 
 /**
@@ -77,7 +77,7 @@ export function pmemMachine(rev: Revision) {
   const atomicKey = (c: Ctx) => era.keyAtomic && c.key !== null;
 
   const afterTeardown = 'putDax';
-  return setup({
+  return withStateMeta(setup({
     types: {} as { context: Ctx; events: Ev; input: PmemInput },
     guards: {
       probed: ({ context }) => context.probed,
@@ -302,5 +302,5 @@ export function pmemMachine(rev: Revision) {
       },
       done: { type: 'final', description: 'unbound: the driver released everything it set up' },
     },
-  });
+  }), SRC);
 }

@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
 import { call, reply } from '../src/compose/messages.ts';
 import type { Revision } from './revision.ts';
-import { m } from './deviceEra.ts';
+import { m, withStateMeta } from './deviceEra.ts';
 import { HOLDER_NOTIFY_ENV, holderNotifyStates } from './holderNotify.ts';
 
 /**
@@ -105,7 +105,7 @@ export const SRCU_READER_ENV = {
  * uses ops/private (dev_dax_huge_fault, dax_mmap: "re-check at fault") [seed 002].
  */
 export function srcuReaderMachine(_rev?: Revision) {
-  return setup({
+  return withStateMeta(setup({
     types: {} as {
       context: { dax: string; srcu: string; left: number; use: 'ops' | 'holder'; pgmap: string | null };
       events: { type: string; from?: string; value?: boolean; ok?: boolean };
@@ -220,7 +220,7 @@ export function srcuReaderMachine(_rev?: Revision) {
       },
       done: { type: 'final', description: 'every section finished' },
     },
-  });
+  }), 'seed 002');
 
   /** The notification runs inside the section, having seen ALIVE. */
   function tagged(states: Record<string, any>): Record<string, any> {
