@@ -117,6 +117,8 @@ function pinnerActors(o: PinnerOptions): ActorDecl[] {
   };
   if (o.gupFast) Object.assign(env, { gup_fast: [{}], gup_fast_grab: [{}], gup_fast_recheck: [{}] });
   if (o.longterm) env.gup_longterm = [{}];
+  // One machine for all: pinners of the same page are then interchangeable (symmetry).
+  const machine = dmaPinnerMachine(o.rev);
   return Array.from({ length: o.pinners }, (_, i): ActorDecl => {
     const page = i % o.pages;
     const input: PinnerInput = {
@@ -131,7 +133,7 @@ function pinnerActors(o: PinnerOptions): ActorDecl[] {
       munmapWhilePinned: o.munmapWhilePinned,
       recheck: o.recheck ?? true,
     };
-    return { name: `dma${i}`, kind: 'path', machine: dmaPinnerMachine(o.rev), input, env: env as EnvEvents };
+    return { name: `dma${i}`, kind: 'path', machine, input, env: env as EnvEvents };
   });
 }
 
@@ -190,7 +192,16 @@ function writerActor(): ActorDecl {
 }
 
 function system(actors: ActorDecl[]): SystemDecl {
-  return { actors, invariants: invariantsFor(actors) };
+  // Pinners with the same input (same page) are interchangeable: no actor records their
+  // names (the locks count readers, the page and block keep no caller).
+  const byInput = new Map<string, string[]>();
+  for (const a of actors) {
+    if (a.machine.id !== 'dma_pinner') continue;
+    const key = JSON.stringify(a.input);
+    byInput.set(key, [...(byInput.get(key) ?? []), a.name]);
+  }
+  const symmetric = [...byInput.values()].filter((g) => g.length > 1);
+  return { actors, invariants: invariantsFor(actors), ...(symmetric.length ? { symmetric } : {}) };
 }
 
 const revOf = (rev: Revision | undefined): Revision => rev ?? 'v4.18';
