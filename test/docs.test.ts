@@ -87,7 +87,7 @@ test('generate: the violation appears in the matrix, on its invariant page as a 
   assert.match(index, /\| `double-unlock` \| \[X1\]\(invariants\/X1\.md\) \(3\) \| holds \(\d+\) \|/);
   const x1 = pages.get('invariants/X1.md')!;
   assert.match(x1, /the mutex owner field is trusted by the unlock path/);
-  assert.match(x1, /### double-unlock @ old\n/);
+  assert.match(x1, /### double-unlock @ old: a kernel failure state\n/);
   assert.match(x1, /^1\. `w0`: \*\*do\\_work\*\* \(`go`\) — take the lock$/m);
   assert.match(x1, /^   - `w0` → `lock0`: \*\*mutex\\_lock\*\* \(`lock`\)/m);
   assert.match(x1, /^3\. `w0`: \*\*do\\_work\*\* \(`again`\)/m);

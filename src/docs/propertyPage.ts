@@ -18,6 +18,16 @@ export interface DocProperty {
 const slug = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, '-');
 export const propertyPath = (p: { id: string; invariant: boolean }): string => `${p.invariant ? 'invariants' : 'properties'}/${slug(p.id)}.md`;
 
+/** How a counterexample ends, for its heading: one property can be broken by a state and by a step. */
+const KIND_TEXT: Readonly<Record<DocFinding['kind'], string>> = {
+  invariant: 'the invariant fails',
+  'violation-state': 'a kernel failure state',
+  'null-call': 'a NULL pointer dereference',
+  unaccepted: 'a call the object cannot take in its state',
+  deadlock: 'deadlock',
+  progress: 'a waiter that can never wake',
+};
+
 export const runName = (r: { scenario: string; revision: string }): string => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`);
 
 /** The runs that bear on a property: those whose system checks it, and any that found it. */
@@ -82,7 +92,7 @@ export function propertyPage(p: DocProperty, runs: readonly Run[], revisions: re
   }
   for (const g of groups.values()) {
     const where = g.revisions.filter((r) => r !== ANY_REVISION);
-    out.push(`### ${g.scenario}${where.length ? ` @ ${where.join(', ')}` : ''}`, '');
+    out.push(`### ${g.scenario}${where.length ? ` @ ${where.join(', ')}` : ''}: ${KIND_TEXT[g.f.kind]}`, '');
     out.push(g.body, '');
   }
   return out.join('\n');
