@@ -13,6 +13,8 @@ export type ActorsByMachine = Readonly<Record<string, readonly string[]>>;
 export interface InvariantRule {
   readonly id: string;
   readonly text: string;
+  /** Why the kernel relies on it (the docs print it on the invariant's page). */
+  readonly why?: string;
   readonly holds: (view: SystemView, actors: ActorsByMachine) => boolean;
 }
 
@@ -23,6 +25,7 @@ export function invariantsFor(actors: readonly ActorDecl[]): Invariant[] {
   return [...deviceInvariants, ...pageInvariants].map((r) => ({
     id: r.id,
     text: r.text,
+    ...(r.why ? { why: r.why } : {}),
     holds: (view: SystemView) => r.holds(view, byMachine),
   }));
 }
@@ -40,6 +43,7 @@ const TORN_DOWN = ['dead', 'freed', 'freedWhileAlive'];
 export const deviceInvariants: readonly InvariantRule[] = [
   {
     id: 'I1',
+    why: "kill_dax() tears down what readers use (private = NULL, the host entry, holder_ops) right after synchronize_srcu(); the only thing keeping a reader that saw ALIVE safe is that the grace period waited for it. A reader that carries an alive result past its section, or a kill that skips the grace period, uses freed or NULL driver state.",
     text: 'SRCU liveness: no use of ops or private (or holder_ops) after kill_dax returns; any reader that saw alive=true has finished before synchronize_srcu returns',
     holds: (view, actors) =>
       names(actors, 'srcu_reader').every((r) => {
@@ -51,11 +55,13 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I2',
+    why: "ALIVE is what keeps new lookups and new operations away; dax_destroy_inode() WARNs when the last iput() comes with ALIVE still set because something may still find the device and use it after it is freed.",
     text: 'kill before final put: the final put happens only when ALIVE is false',
     holds: (view, actors) => names(actors, 'dax_device').every((d) => !view(d).matches('freedWhileAlive')),
   },
   {
     id: 'I3',
+    why: "The dax_device is an inode: its memory lives exactly as long as its i_count. One put too many frees it under the driver or a dm table that still points at it (use after free at teardown); one get too few leaks it and its host entry.",
     text: 'reference balance: every successful get or igrab is matched by exactly one put on every path, error paths included; nobody puts a reference they do not own',
     holds: (view, actors) =>
       names(actors, 'dax_device').every((d) => {
@@ -70,6 +76,7 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I4',
+    why: "Every caller represents 'this block device has no DAX' as a NULL dax_device and passes it to the same release paths as a real one (fill_super error paths, put_super). A release that dereferences it oopses on every non-DAX disk.",
     text: 'NULL-safe release: release, put and kill accept NULL, because "no DAX" is represented as NULL',
     // Two halves. A call through NULL (fs_dax_release(NULL) reading dax_dev->ops) is a step the
     // composer reports as null-deref. The state half checked here: NULL is the one representation
@@ -85,6 +92,7 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I5',
+    why: "The claim (v8/v9 pgmap->data) and holder_data make one owner exclusive so that page-idle callbacks and failure notifications reach the right filesystem. If the exclusive object is bigger than what an owner mounts (a whole disk shared by partitions), a second legitimate owner is refused and silently loses DAX.",
     text: 'single owner: a pgmap claim or a holder_data has at most one owner at a time, and the exclusive object matches the unit the owner owns: two partitions must not share one slot',
     holds: (view, actors) => {
       const slotUnit = new Map<string, string>();
@@ -100,6 +108,7 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I6',
+    why: "holder_data and holder_ops are two words written without a lock. If an old holder's release clears holder_ops after a new holder installed its own, the new holder stays registered but is never notified of media errors or device removal.",
     text: "atomic holder swap: a new holder's ops can never be overwritten by an old holder's release",
     holds: (view, actors) =>
       names(actors, 'dax_device').every((d) => {
