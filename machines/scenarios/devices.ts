@@ -101,8 +101,8 @@ const partitions: Scenario<Revision> = {
     const fss = Array.from({ length: n }, (_, i) =>
       filesystem(r, `fs${i}`, { fstype: fsType(sizes), dax: 'pmem0.dax', unit: `pmem0p${i + 1}`, daxOption: sizes.dax_option === 1, bdev: 'pmem0' }, env),
     );
-    const actors = [srcu(r), ...pmemDevice(r, 'pmem0', { probed: true, removable: false }), ...fss];
-    return system(actors, { symmetric: [fss.map((f) => f.name)] });
+    // Not symmetric: each filesystem owns a different partition (its unit), which I5 compares.
+    return system([srcu(r), ...pmemDevice(r, 'pmem0', { probed: true, removable: false }), ...fss]);
   },
 };
 
@@ -150,9 +150,11 @@ const killDaxReaders: Scenario<Revision> = {
   build(rev, sizes) {
     const r = need(rev);
     const n = sizes.readers ?? 2;
+    // One machine for all readers: symmetric actors share machine and input.
+    const reader = srcuReaderMachine(r);
     const readers: ActorDecl[] = Array.from({ length: n }, (_, i) => ({
       name: `reader${i}`,
-      machine: srcuReaderMachine(r),
+      machine: reader,
       input: { dax: 'pmem0.dax', srcu: SRCU, sections: sizes.sections ?? 1 } satisfies SrcuReaderInput,
       kind: 'path',
       env: SRCU_READER_ENV,
@@ -193,9 +195,10 @@ const holderNotifyUmount: Scenario<Revision> = {
   ],
   build(rev, sizes) {
     const r = need(rev);
+    const notifier = srcuReaderMachine(r);
     const notifiers: ActorDecl[] = Array.from({ length: sizes.notifiers ?? 1 }, (_, i) => ({
       name: `mf${i}`,
-      machine: srcuReaderMachine(r),
+      machine: notifier,
       input: { dax: 'pmem0.dax', srcu: SRCU, use: 'holder', pgmap: 'pmem0.pgmap' } satisfies SrcuReaderInput,
       kind: 'path',
       env: SRCU_READER_ENV,
@@ -214,7 +217,8 @@ const holderNotifyUmount: Scenario<Revision> = {
 const dcssblk: Scenario<Revision> = {
   name: 'dcssblk-mount',
   description: 's390 dcssblk (FS_DAX_LIMITED, no struct pages, no pgmap): mount -o dax and unmount, then remove',
-  revisions: REVISIONS,
+  // FS_DAX_LIMITED went away with pfn_t (2025); the page half's dcssblk scenario stops at v5.10 too.
+  revisions: REVISIONS.filter((r) => r !== 'v6.15'),
   sizes: [FSTYPE_SIZE],
   build(rev, sizes) {
     const r = need(rev);
