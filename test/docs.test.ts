@@ -9,6 +9,7 @@ import { comparePages, isStale, writePages } from '../src/docs/files.ts';
 import { docsModel, generateDocs, projectInput, type DocsInput } from '../src/docs/generate.ts';
 import { formatLint, lintCatalog } from '../src/docs/lint.ts';
 import { readMachine } from '../src/docs/machineModel.ts';
+import { cell, code, table } from '../src/docs/markdown.ts';
 import { mermaidDiagram } from '../src/docs/mermaid.ts';
 import { revisionChanges } from '../src/docs/revisionDiff.ts';
 import { FIXTURE_REVISIONS, fixtureInvariant, fixtureScenario, lockMachine } from './fixtures/docsFixture.ts';
@@ -36,6 +37,12 @@ test('readMachine: states with their meta, transitions with guard, target, order
   assert.equal(lock.targets, ['taken']);
   assert.equal(lock.actions, ['take']);
   assert.is(lock.fn, 'mutex_lock');
+});
+
+test('markdown: a pipe in a cell, even inside code, does not split the row; emphasis characters are escaped', () => {
+  const row = table(['guard', 'meaning'], [[code('a || b'), cell('*pgmap | _x_')]]).split('\n')[2];
+  assert.is(row, '| `a \\|\\| b` | \\*pgmap \\| \\_x\\_ |');
+  assert.is(row.split(/(?<!\\)\|/).length, 4, 'three cell boundaries: two cells');
 });
 
 test('mermaid: initial and final arrows, one edge per pair of states, violation states marked', () => {

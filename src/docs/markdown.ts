@@ -1,9 +1,9 @@
 /** Small Markdown builders: the pages are assembled from these so escaping lives in one place. */
 
-/** A table cell: pipes would end the cell and newlines the row. */
+/** A table cell of plain text: escaped as text, and pipes would end the cell and newlines the row. */
 export function cell(s: string | undefined): string {
   if (s === undefined || s === '') return '';
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  return text(s).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 
 /** Inline code that survives backticks in the text. */
@@ -15,7 +15,8 @@ export function code(s: string): string {
 }
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cols: readonly string[]) => `| ${cols.join(' | ')} |`;
+  // GFM splits a row at every unescaped pipe, even inside a code span (an inline guard's `a || b`).
+  const line = (cols: readonly string[]) => `| ${cols.map((c) => c.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
