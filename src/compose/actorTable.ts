@@ -55,6 +55,18 @@ export interface Delivery {
   readonly violates?: string;
   /** What the state that could not take the event says such a call means. */
   readonly unaccepted?: string;
+  /**
+   * The system's memo of whole steps this environment event starts, when the step
+   * touches only its actor and the first target: keyed by the target's state.
+   */
+  pair?: PairMemo;
+}
+
+export interface PairMemo {
+  /** The one other actor the step touches, or -1 when it touches more (no memo). */
+  readonly target: number;
+  /** [own next state, target's next state, step code] at 3 * target state. */
+  readonly results: number[];
 }
 
 export interface ActorTableOptions {
@@ -230,12 +242,13 @@ export class ActorTable {
       violation,
       violates,
       unaccepted: undefined,
+      pair: undefined,
     };
   }
 
   // Every Delivery has the same fields in the same order: one hidden class keeps the product loop monomorphic.
   private stay(id: number, eventId: number, fate: Fate, unaccepted?: string): Delivery {
-    return { event: eventId, fate, next: id, sends: [], sendVector: new Int32Array(0), taken: [], violation: undefined, violates: undefined, unaccepted };
+    return { event: eventId, fate, next: id, sends: [], sendVector: new Int32Array(0), taken: [], violation: undefined, violates: undefined, unaccepted, pair: undefined };
   }
 
   private run(snapshot: AnyMachineSnapshot, event: EventObject): [AnyMachineSnapshot, Send[]] {

@@ -87,6 +87,39 @@ export class System {
    */
   step(out: Int32Array, actor: number, offer: number, record?: DeliveryRecord[]): number {
     const d = this.actors[actor].offers(out[actor])[offer];
+    if (record !== undefined || d.sendVector.length === 0 || d.sendVector[0] === NULL_TARGET) return this.cascade(out, actor, d, record);
+    // Most steps are a call and its reply: memoize the whole step on the callee's state.
+    const t = d.sendVector[0];
+    const st = out[t];
+    let pair = d.pair;
+    if (pair === undefined) pair = d.pair = { target: t, results: [] };
+    else if (pair.target < 0) return this.cascade(out, actor, d, record);
+    const res = pair.results;
+    const hit = res[3 * st];
+    if (hit !== undefined) {
+      const code = res[3 * st + 2];
+      if (code !== STEP_BLOCKED) {
+        out[actor] = hit;
+        out[t] = res[3 * st + 1];
+      }
+      return code;
+    }
+    this.touched = 0;
+    const code = this.cascade(out, actor, d, record, t);
+    if (this.touched < 0) {
+      d.pair = { target: -1, results: [] };
+    } else {
+      res[3 * st] = out[actor];
+      res[3 * st + 1] = out[t];
+      res[3 * st + 2] = code;
+    }
+    return code;
+  }
+
+  /** Set to -1 by a cascade that touches an actor other than the stepping one and `pairTarget`. */
+  private touched = 0;
+
+  private cascade(out: Int32Array, actor: number, d: Delivery, record?: DeliveryRecord[], pairTarget = -1): number {
     record?.push({ actor, delivery: d, before: out[actor] });
     out[actor] = d.next;
     let found = d.violation ? this.stateViolation(actor, d) : STEP_OK;
@@ -98,6 +131,7 @@ export class System {
       const from = q[head++];
       const to = q[head++];
       const event = q[head++];
+      if (to !== actor && to !== pairTarget) this.touched = -1;
       if (to === NULL_TARGET) {
         record?.push({ actor: NULL_TARGET, from, nullEvent: event, role: this.actors[from].sendsTo(event), before: -1 });
         return this.nullCall(from, event);
