@@ -18,6 +18,8 @@ export interface CheckOptions {
   readonly table?: Partial<ActorTableOptions>;
   /** Symmetry reduction between the interchangeable actors the scenario declares. */
   readonly symmetry?: boolean;
+  /** Hash compaction: 64-bit fingerprints instead of stored states. */
+  readonly fingerprint?: boolean;
 }
 
 export interface CheckedFinding extends Finding {
@@ -34,6 +36,8 @@ export interface CheckReport {
   readonly bound?: 'states' | 'depth';
   /** Whether states were counted up to symmetry. */
   readonly symmetry: boolean;
+  /** In fingerprint mode, a bound on the chance that a state was missed. */
+  readonly collisionProbability?: number;
   readonly states: number;
   readonly edges: number;
   readonly depth: number;
@@ -92,6 +96,7 @@ export function checkScenario(scenario: Scenario, revision: string | undefined, 
     complete: result.complete,
     bound: result.bound,
     symmetry: result.symmetry !== undefined,
+    collisionProbability: result.collisionProbability,
     states: result.states,
     edges: result.edges,
     depth: result.depth,
@@ -112,6 +117,7 @@ export function reportJson(r: CheckReport): unknown {
     complete: r.complete,
     bound: r.bound ?? null,
     symmetry: r.symmetry,
+    fingerprintCollisionProbability: r.collisionProbability ?? null,
     states: r.states,
     transitions: r.edges,
     depth: r.depth,

@@ -1,4 +1,5 @@
 import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
+import { FingerprintStateStore } from './fingerprintStore.ts';
 import { PackedStateStore } from './packedStore.ts';
 import type { StateStore } from './stateStore.ts';
 import { findLostProgress, EdgeList } from './progress.ts';
@@ -39,6 +40,8 @@ export interface ExploreOptions {
   readonly progressIntervalMs?: number;
   /** Reduce by symmetry between the interchangeable actors the system declares. */
   readonly symmetry?: boolean;
+  /** Keep 64-bit fingerprints instead of state vectors (hash compaction); progress is then not checked. */
+  readonly fingerprint?: boolean;
   /** Replace the in-memory store (a disk-backed one, say). */
   readonly store?: StateStore;
 }
@@ -56,6 +59,8 @@ export interface ExploreResult {
   readonly findings: readonly Finding[];
   /** The reduction used, when symmetry was on: traces are rebuilt through it. */
   readonly symmetry?: Symmetry;
+  /** In fingerprint mode: a bound on the chance that a state was missed. */
+  readonly collisionProbability?: number;
   /** Why progress was not checked, when it was not. */
   readonly progressSkipped?: string;
 }
@@ -73,10 +78,12 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
   const maxStates = options.maxStates ?? Infinity;
   const maxDepth = options.maxDepth ?? Infinity;
   const w = system.width;
-  const store = options.store ?? new PackedStateStore(w);
+  const fingerprints = options.fingerprint ? new FingerprintStateStore(w) : undefined;
+  const store = options.store ?? fingerprints ?? new PackedStateStore(w);
   const findings = new Map<string, Finding>();
   const waiting = system.actors.some((a) => hasTag(a.machine.root, 'waiting'));
-  const edges = system.checkProgress && waiting ? new EdgeList() : undefined;
+  const wantProgress = system.checkProgress && waiting;
+  const edges = wantProgress && !options.fingerprint ? new EdgeList() : undefined;
   const tables = system.actors;
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
@@ -184,8 +191,9 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
   }
 
   let progressSkipped: string | undefined;
-  if (edges) {
+  if (wantProgress) {
     if (bound) progressSkipped = 'progress needs the whole graph; the run was bounded';
+    else if (!edges) progressSkipped = 'progress needs every state; fingerprint mode keeps none';
     else for (const f of findLostProgress(system, store, edges)) note(f);
   }
 
@@ -200,6 +208,7 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
     seconds: (performance.now() - started) / 1000,
     findings: [...findings.values()],
     symmetry: sym,
+    collisionProbability: fingerprints?.collisionProbability(),
     progressSkipped,
   };
 }

@@ -70,8 +70,14 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
   };
   const labelsOf = (vec: Int32Array): number[] =>
     system.actors.flatMap((t, a) => t.offers(vec[a]).map((_d, o) => a * LABEL_SPAN + o));
+  // The stored (canonical) path is rebuilt from labels, so no stored vector is needed.
+  let canon: Int32Array = system.initial.slice();
+  symmetry.canonicalize(canon);
   for (const s of path.slice(1)) {
-    store.load(s, want);
+    const [c] = stepFrom(canon, store.label(s));
+    symmetry.canonicalize(c);
+    canon = c;
+    want.set(canon);
     const hit = labelsOf(cur).find((l) => {
       const [next, code] = stepFrom(cur, l);
       if (code === STEP_BLOCKED) return false;
@@ -83,9 +89,7 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
     cur = stepFrom(cur, hit)[0];
   }
   if (finding.step !== undefined) {
-    const canonical = new Int32Array(system.width);
-    store.load(finding.state, canonical);
-    const code = stepFrom(canonical, finding.step)[1];
+    const code = stepFrom(canon, finding.step)[1];
     const hit = labelsOf(cur).find((l) => stepFrom(cur, l)[1] === code);
     if (hit === undefined) throw new Error('internal: the failing step of a symmetric trace cannot be rebuilt');
     real.push(hit);

@@ -16,6 +16,7 @@ export interface CheckArgs {
   itf?: string;
   quiet?: boolean;
   symmetry?: boolean;
+  fingerprint?: boolean;
   [size: string]: unknown;
 }
 
@@ -38,6 +39,7 @@ export function runCheck(args: CheckArgs): number {
       maxStates: args.maxStates,
       maxDepth: args.maxDepth,
       symmetry: args.symmetry,
+      fingerprint: args.fingerprint,
       onProgress: args.quiet || args.json ? undefined : progressPrinter(label),
     });
     clearProgress();
@@ -60,9 +62,16 @@ function formatReport(label: string, r: CheckReport): string {
   if (!r.complete) {
     lines.push(`BOUNDED: stopped at the ${r.bound} bound; states beyond it were not explored, so this run proves nothing about them`);
   } else if (!r.findings.length) {
-    lines.push(`HOLDS: every reachable state explored; all properties hold`);
+    lines.push(
+      r.collisionProbability === undefined
+        ? `HOLDS: every reachable state explored; all properties hold`
+        : `HOLDS: every state with a distinct fingerprint explored; all properties hold there`,
+    );
   }
   if (r.progressSkipped) lines.push(`(progress not checked: ${r.progressSkipped})`);
+  if (r.collisionProbability !== undefined) {
+    lines.push(`(fingerprint mode: the chance that two states shared a fingerprint and one was missed is at most ${r.collisionProbability.toExponential(1)})`);
+  }
   return lines.join('\n');
 }
 
