@@ -33,6 +33,8 @@ function program(): Command {
     .option('-a, --all', 'the bug matrix: every scenario in every revision at default sizes')
     .option('--max-states <n>', 'stop after this many distinct states (the run is then bounded, exit 3)', count('max-states', 1))
     .option('--max-depth <n>', 'do not explore past this many steps (bounded, exit 3)', count('max-depth', 0))
+    .option('--symmetry', 'reduce by symmetry between interchangeable actors (pages, readers, users); counts are then orbits')
+    .option('--fingerprint', 'keep 64-bit fingerprints instead of states (hash compaction, for very large models); reports the chance of a missed state')
     .option('--json', 'print the report as JSON on stdout')
     .option('--itf <file>', 'write each counterexample as an ITF trace (.itf.json, the trace format of Apalache and Quint)')
     .option('-q, --quiet', 'no progress on stderr')
