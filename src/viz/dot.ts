@@ -110,7 +110,7 @@ export function chartToDot(chart: Chart, options: DotOptions = {}): string {
   if (root.initial.length) put(1, `i0 [shape=point, width=0.12, class="initial", style=filled, color="#2c3e50", label=""];`);
   for (const c of root.children) emit(states[c], 1);
   if (transitions.some((t) => t.source === 0)) {
-    put(1, `s0 [shape=plain, label=<<TABLE BORDER="1" STYLE="rounded,dashed" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="#9aa5b1"><TR><TD><I>(any state)</I></TD></TR>${rows(root)}</TABLE>>, class="state s0 root", tooltip="transitions declared on the machine itself: taken in any state"];`);
+    put(1, `s0 [shape=plain, label=<<TABLE BORDER="1" STYLE="rounded,dashed" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="#ffffff" COLOR="#9aa5b1"><TR><TD><I>(any state)</I></TD></TR>${rows(root)}</TABLE>>, class="state s0 root", tooltip="transitions declared on the machine itself: taken in any state"];`);
   }
 
   // Initial arrows: not transitions of the machine, so they carry the class `initial`, never `transition`.

@@ -36,7 +36,7 @@ export function chartToMermaid(chart: Chart): string {
     const from = t.source === 0 ? undefined : name(states[t.source]);
     const label = mermaidText(transitionLabel(t).replace(/\n/g, ' '));
     // Mermaid has no "any state"; a machine-level transition is drawn from each top-level state.
-    const sources = from ? [from] : root.children.map((c) => name(states[c]));
+    const sources = from ? [from] : root.children.filter((c) => states[c].type !== 'final').map((c) => name(states[c]));
     const targets = t.targets.length ? t.targets.map((i) => name(states[i])) : undefined;
     for (const src of sources) for (const dst of targets ?? [src]) out.push(`  ${src} --> ${dst} : ${label}`);
   }

@@ -34,6 +34,8 @@ export function exploreSends(system: System, maxStates = 100_000): SendGraph {
         // A blocked step did not happen: the calls it tried are not sends of the system.
         if (r === STEP_BLOCKED) continue;
         for (const d of record) {
+          // A call on NULL reaches no actor: there is no edge to draw.
+          if (!d.delivery) continue;
           const type = system.events.get(d.delivery.event).type;
           if (d.from === undefined) env.get(system.names[d.actor])!.add(type);
           else {

@@ -125,7 +125,7 @@ export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
       const findings = report.findings.map((f): SiteFinding => {
         traces.push({
           system: index,
-          title: `${key}: ${f.property} (${f.length} steps)`,
+          title: `${key}: ${f.property} (${f.length} step${f.length === 1 ? '' : 's'})`,
           itf: f.itf(),
           calls: f.trace.steps.map((s) => s.calls),
         });

@@ -27,6 +27,19 @@ function navSystems(data: SiteData): HTMLElement[] {
   });
 }
 
+/**
+ * What tells apart machines with one id: most DAX machines differ between revisions, so a variant is
+ * named by the revisions that use it (`filesystem v8 v9`); a machine with one variant needs no name.
+ */
+function variantOf(data: SiteData, i: number): string {
+  const m = data.machines[i];
+  if (data.machines.filter((x) => x.id === m.id).length === 1) return m.usedBy.length > 1 ? `×${m.usedBy.length}` : '';
+  const revs = [...new Set(m.usedBy.map((u) => /@([^:]+):/.exec(u)?.[1]).filter((r): r is string => !!r))];
+  const order = data.revisions;
+  revs.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  return revs.length ? revs.join(' ') : [...new Set(m.usedBy.map((u) => u.split(':')[0]))].join(' ');
+}
+
 function start(): void {
   const data = window.DAXSPEC_DATA;
   const main = document.getElementById('main')!;
@@ -43,7 +56,7 @@ function start(): void {
     h('div', { class: 'nav-head' }, 'Systems'),
     navSystems(data),
     h('div', { class: 'nav-head' }, 'Machines'),
-    data.machines.map((m, i) => h('a', { href: `#/machine/${i}` }, m.id, h('span', { class: 'muted' }, ` ${m.usedBy.length > 1 ? `×${m.usedBy.length}` : ''}`)))));
+    data.machines.map((m, i) => h('a', { href: `#/machine/${i}`, title: m.usedBy.join(', ') }, m.id, h('span', { class: 'muted' }, ` ${variantOf(data, i)}`)))));
 
   const route = (): void => {
     player.stop();

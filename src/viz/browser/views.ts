@@ -15,7 +15,7 @@ function verdictText(s: SiteSystem): string {
 
 /** A link to a finding's counterexample in the player. */
 const traceLink = (f: SiteSystem['check']['findings'][number]) =>
-  h('a', { href: `#/trace/${f.trace}`, class: 'cex', title: f.text }, `${f.property} (${f.length} steps)`);
+  h('a', { href: `#/trace/${f.trace}`, class: 'cex', title: f.text }, `${f.property} (${f.length} step${f.length === 1 ? '' : 's'})`);
 
 /**
  * The bug matrix: a row per scenario, a column per revision. A violated cell links to the shortest
