@@ -128,7 +128,11 @@ export class ActorTable {
       throw new ModelError(`actor ${this.name}: its initial state sends ${this.events.get(initialSends[0].event).type}; start actors quiet and let an event begin the work`);
     }
     this.initial = this.intern(first);
+    this.envEvents = Object.entries(decl.env ?? {}).flatMap(([type, variants]) => variants.map((p) => this.events.intern({ ...p, type })));
   }
+
+  /** The interned environment events, in declaration order (the order offers are listed in). */
+  private readonly envEvents: number[];
 
   get size(): number {
     return this.snapshots.length;
@@ -184,34 +188,37 @@ export class ActorTable {
     let o = this.offerMemo[id];
     if (!o) {
       const list: Delivery[] = [];
-      for (const [type, variants] of Object.entries(this.decl.env ?? {})) {
-        for (const payload of variants) {
-          const d = this.deliver(id, this.events.intern({ ...payload, type }));
-          if (d.fate === 'taken') list.push(d);
-        }
+      for (const event of this.envEvents) {
+        const d = this.deliver(id, event, true);
+        if (d.fate === 'taken') list.push(d);
       }
       o = this.offerMemo[id] = list;
     }
     return o;
   }
 
-  /** The memoized fate of event `event` in state `id`. */
-  deliver(id: number, event: number): Delivery {
+  /**
+   * The memoized fate of event `event` in state `id`. For an environment event
+   * (`env`), blocked and unaccepted both just mean "not offered", so the costlier
+   * distinction between them is skipped.
+   */
+  deliver(id: number, event: number, env = false): Delivery {
     let m = this.deliverMemo[id];
     if (m === undefined) m = this.deliverMemo[id] = [];
     let d = m[event];
     if (d === undefined) {
-      d = this.compute(id, event);
+      d = this.compute(id, event, env);
       m[event] = d;
     }
     return d;
   }
 
-  private compute(id: number, eventId: number): Delivery {
+  private compute(id: number, eventId: number, env: boolean): Delivery {
     const snapshot = this.snapshots[id];
     const event = this.events.get(eventId);
     const selected = this.machine.getTransitionData(snapshot as any, event as any);
     if (selected.length === 0) {
+      if (env) return this.stay(id, eventId, 'blocked');
       const exists = getNextTransitions(snapshot).some((t) => t.eventType === event.type || t.eventType === '*');
       return exists
         ? this.stay(id, eventId, 'blocked')
