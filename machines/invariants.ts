@@ -143,6 +143,7 @@ export const pageInvariants: readonly InvariantRule[] = [
   {
     id: 'I7',
     text: 'static key matches its counter: key=On iff count>0 in every reachable state, including intermediate ones',
+    why: "put_page() is a hot path, so the 2->1 hook for ZONE_DEVICE pages is patched in only while devmap_managed_key is on; the counter says how many users need it. If the key is off while a user still counts, that user's pages go idle without ->page_free(), and a truncate waiting for them is never woken. The counter and the branch are two words changed in two steps (4.18), so every intermediate state matters.",
     holds: (view, actors) =>
       names(actors, 'devmap_managed_key').every((k) => {
         const c = view(k).context;
@@ -152,6 +153,7 @@ export const pageInvariants: readonly InvariantRule[] = [
   {
     id: 'I8',
     text: 'every drop to idle wakes: every transition to idle (2->1 in old kernels, ->0 from 6.15) wakes waiters, multi-reference drops included, with the key the waiter sleeps on',
+    why: 'Break-layouts sleeps in ___wait_var_event() until the page it found busy is idle and relies entirely on the wake-up that the drop to idle sends (->page_free() on 2->1 until 6.14, free_zone_device_folio() at 0 from 6.15). A drop that skips the hook (key off, a multi-reference put that bypasses it) or wakes another key leaves truncate asleep for ever with its I/O lock held.',
     // A wake-up moves the sleeper out of its sleeping state in the same step as the
     // drop; a sleeper still asleep on a page that is idle was not woken.
     holds: (view, actors) =>
@@ -165,6 +167,7 @@ export const pageInvariants: readonly InvariantRule[] = [
   {
     id: 'I9',
     text: 'blocks not freed while pinned: a block is freed or reallocated only while its page is idle, including pages already unmapped from user space and pages of evicted inodes',
+    why: "Under FS-DAX a page is the storage of a block: a device that holds a pin DMAs straight into the block. If the filesystem frees the block while the pin is held, the allocator can give it to another file and the device's writes land in that file's data (silent corruption, a use after free of storage). munmap() and eviction do not end a pin, so unmapped pages and evicted inodes count too.",
     // Ground truth is the pin a device holds, not the page's count: a count can lie
     // (a pfn without struct page counts nothing), the device's pin cannot.
     holds: (view, actors) =>
@@ -176,6 +179,7 @@ export const pageInvariants: readonly InvariantRule[] = [
   {
     id: 'I10',
     text: 'no new references during the scan: while break-layouts holds the exclusive mmap lock, any new reference is either visible to the scan or fails',
+    why: 'Break-layouts unmaps the file and then reads page reference counts; it is sound only if no reference can appear that the scan did not see. The slow GUP path cannot (it must fault under the mmap lock truncate holds); GUP-fast takes references locklessly and must re-read the PTE and give them back when it changed.',
     // After a scan that looked and found every page idle, and while the locks are still
     // held, no pin on one of the scanned pages may exist: it would be one the scan missed.
     holds: (view, actors) =>
@@ -194,6 +198,7 @@ export const pageInvariants: readonly InvariantRule[] = [
   {
     id: 'I11',
     text: 'page-backed: every FS-DAX pfn has a struct page with a reference count; without one, the wait protocol is vacuous',
+    why: 'The page-idle wait is built on struct page reference counts. FS_DAX_LIMITED pfns (s390 dcssblk) have no struct page, so there is nothing to count and nothing to wait for: such pfns are safe only as long as nobody can pin them (GUP refuses special PTEs).',
     // The pfns that matter are the ones handed to a device: a pin on a pfn with no
     // struct page is a reference nobody can count or wait for.
     holds: (view, actors) =>
@@ -205,6 +210,7 @@ export const pageInvariants: readonly InvariantRule[] = [
   {
     id: 'I12',
     text: 'truncate progresses: given transient pins, truncate eventually runs; the I/O lock held across retries blocks new direct I/O',
+    why: 'Truncate retries the scan after every wake-up and drops only the mmap lock while it sleeps. Holding the I/O lock across the retries keeps new I/O on the file out, so that pins are transient and the loop ends; a truncate that can be starved or never woken hangs the task with its locks held.',
     // The "eventually" is the checker's progress property (a sleeper that can never be
     // woken); the state half is that every retry keeps the I/O lock.
     holds: (view, actors) =>
