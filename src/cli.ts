@@ -53,7 +53,8 @@ function program(): Command {
 
   p.command('replay')
     .description('replay an ITF trace against the machines and say where it diverges')
-    .argument('<file>', 'an .itf.json trace written by daxspec check --itf (or another tool, with the same variables)')
+    .argument('<file>', 'an .itf.json trace written by daxspec check --itf (or another tool, with the same variables), or a daxspec check --json report')
+    .option('--finding <n>', 'which counterexample of a --json report (default 1)', count('finding', 1))
     .option('-s, --scenario <name>', 'the scenario, when the trace does not name it')
     .option('-r, --revision <rev>', 'the revision, when the trace does not name it')
     .option('--json', 'print the result as JSON')

@@ -61,6 +61,22 @@ test('bad input: one line naming the option or file, exit 2, no stack trace', ()
   }
 });
 
+test('a violation exits 1; its ITF trace and its JSON report both replay exactly into the same violation', () => {
+  const itf = join(dir, 'root.itf.json');
+  const r = daxspec('check', '--scenario', 'root-nondax', '--revision', 'v8', '--itf', itf, '-q');
+  assert.is(r.code, 1);
+  assert.match(r.out, /VIOLATED/);
+  const back = daxspec('replay', itf);
+  assert.is(back.code, 1, back.err);
+  assert.match(back.out, /replays exactly .* NULL/);
+  const json = daxspec('check', '--scenario', 'root-nondax', '--revision', 'v8', '--json');
+  const report = join(dir, 'root.json');
+  writeFileSync(report, json.out);
+  const again = daxspec('replay', report);
+  assert.is(again.code, 1, again.err);
+  assert.match(again.out, /replays exactly/);
+});
+
 test('replay: a trace that is not the machines\' diverges and says where', () => {
   const f = join(dir, 'odd.itf.json');
   writeFileSync(f, JSON.stringify({ '#meta': { format: 'ITF', daxspec: { scenario: 'percpu-ref', sizes: { users: 1, rounds: 1 } } }, vars: ['ref'], states: [{ '#meta': { index: 0 }, ref: { state: 'counting', context: { refcnt: { '#bigint': '7' }, dying: false, live: { '#bigint': '0' } } } }] }));
