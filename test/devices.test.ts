@@ -85,6 +85,17 @@ test('bugs 3 and 4: dm with two targets on one pmem puts the member once per tar
   }
 });
 
+test('v8: one dm target is enough: the claim takes no member reference, the release puts one per target', () => {
+  const r = check('dm-targets-one-pmem', 'v8', { targets: 1 });
+  for (const id of ['I2', 'I3']) assert.ok(props(r).includes(id), `${id}: ${props(r)}`);
+});
+
+test('v8: targets over two pmems lose a member reference each', () => {
+  const r = check('dm-targets-one-pmem', 'v8', { targets: 2, pmems: 2 });
+  for (const id of ['I2', 'I3']) assert.ok(props(r).includes(id), `${id}: ${props(r)}`);
+  assert.is(check('dm-targets-one-pmem', 'v4.18', { targets: 2, pmems: 2 }).verdict, 'holds');
+});
+
 test('bugs 3 and 4 are gone from v4.18 on, and absent before the claim (v4.17)', () => {
   for (const rev of ['v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
     const r = check('dm-targets-one-pmem', rev);

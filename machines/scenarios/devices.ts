@@ -106,31 +106,35 @@ const partitions: Scenario<Revision> = {
   },
 };
 
-/** A dm device with T linear targets on one pmem, mounted, then torn down. */
+/** A dm device with T linear targets over P pmem devices (round robin), mounted, then torn down. */
 const dmTargets: Scenario<Revision> = {
   name: 'dm-targets-one-pmem',
-  description: 'a dm device whose table has several targets on the same pmem; a filesystem mounts it and unmounts; then dm remove and pmem remove',
+  description: 'a dm device whose table has several targets on the same pmem (or spread over several); a filesystem mounts it and unmounts; then dm remove and pmem remove',
   revisions: REVISIONS,
   sizes: [
-    { name: 'targets', description: 'dm targets, all on pmem0', default: 2, min: 1, max: 3 },
+    { name: 'targets', description: 'dm targets', default: 2, min: 1, max: 3 },
+    { name: 'pmems', description: 'pmem devices the targets are spread over (target i on pmem i mod pmems)', default: 1, min: 1, max: 2 },
     FSTYPE_SIZE,
     DAXOPT_SIZE,
   ],
   build(rev, sizes) {
     const r = need(rev);
     const t = sizes.targets ?? 2;
+    const p = Math.min(sizes.pmems ?? 1, t);
+    const pmems = Array.from({ length: p }, (_, i) => `pmem${i}`);
     const dm: DmTableInput = {
       name: 'dm0',
       dax: 'dm0.dax',
       srcu: SRCU,
-      members: ['pmem0.dax'],
-      memberPgmaps: ['pmem0.pgmap'],
-      targets: Array.from({ length: t }, () => 0),
+      members: pmems.map((n) => `${n}.dax`),
+      memberPgmaps: pmems.map((n) => `${n}.pgmap`),
+      targets: Array.from({ length: t }, (_, i) => i % p),
     };
     const actors: ActorDecl[] = [
       srcu(r),
-      ...pmemDevice(r, 'pmem0', { probed: true, removable: true }),
+      ...pmems.flatMap((n) => pmemDevice(r, n, { probed: true, removable: true })),
       { name: 'dm0', machine: dmTableMachine(r), input: dm, kind: 'path', env: DM_TABLE_ENV },
+      // dax_direct_access through dm returns the first member's pfns: that is the pgmap -o dax asks about.
       daxDevice(r, 'dm0.dax', { ops: 'dm', table: 'dm0', pgmap: null, pfnPgmap: 'pmem0.pgmap' }),
       filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dm0.dax', unit: 'dm0', bdev: 'dm0', daxOption: sizes.dax_option === 1 }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
     ];
