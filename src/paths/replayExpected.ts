@@ -1,6 +1,6 @@
 import { canonicalJson, formatEvent } from '../compose/events.ts';
 import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
-import { actorState, failingInvariants, type ExpectedEnd, type ExpectedStep } from './expectedSteps.ts';
+import { actorState, failingInvariants, type ActorState, type ExpectedEnd, type ExpectedStep } from './expectedSteps.ts';
 
 /** Where a replayed path parts from what was recorded: the step (1-based) and why. */
 export interface Divergence {
@@ -51,7 +51,7 @@ export function replayExpected(system: System, steps: readonly ExpectedStep[], e
       }
       const have = actorState(system, x, next[x]);
       if (!want) return at(`${name} changed to ${short(have)}; recorded unchanged`);
-      if (canonicalJson(have) !== canonicalJson(want)) return at(`${name} is ${short(have)}; recorded ${short(want)}`);
+      if (canonicalJson(have) !== canonicalJson(want)) return at(`${name}: ${stateDiff(have, want)}`);
     }
     const crashed = code !== STEP_OK && !system.violation(code).continues;
     if (!crashed) {
@@ -65,6 +65,18 @@ export function replayExpected(system: System, steps: readonly ExpectedStep[], e
     if (why) return { step: steps.length, message: `after step ${steps.length}: ${why}` };
   }
   return undefined;
+}
+
+/** The fields in which two actor states differ, as `value: a, recorded b; context.k: x, recorded y`. */
+function stateDiff(have: ActorState, want: ActorState): string {
+  const parts: string[] = [];
+  if (canonicalJson(have.value) !== canonicalJson(want.value)) parts.push(`state ${short(have.value)}, recorded ${short(want.value)}`);
+  const h = (have.context ?? {}) as Record<string, unknown>;
+  const w = (want.context ?? {}) as Record<string, unknown>;
+  for (const k of [...new Set([...Object.keys(h), ...Object.keys(w)])].sort()) {
+    if (canonicalJson(h[k]) !== canonicalJson(w[k])) parts.push(`context.${k} ${k in h ? short(h[k]) : '(absent)'}, recorded ${k in w ? short(w[k]) : '(absent)'}`);
+  }
+  return parts.join('; ');
 }
 
 function deadlockAt(system: System, state: Int32Array, actor: string): string | undefined {

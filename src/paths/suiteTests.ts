@@ -4,7 +4,16 @@ import * as assert from 'uvu/assert';
 import { System } from '../compose/system.ts';
 import { findScenario } from '../registry.ts';
 import type { GeneratedSuite } from './generate.ts';
+import { runAgainstImplementation, type ImplementationAdapter } from './adapter.ts';
+import { kernelAdapter } from './kernelAdapter.ts';
 import { replayExpected } from './replayExpected.ts';
+
+/** The implementation the paths of a suite also drive: src/kernel at the revisions it follows. */
+export function implementationFor(suite: Pick<GeneratedSuite, 'revision'>, system: System): ImplementationAdapter | undefined {
+  if (suite.revision !== 'v8' && suite.revision !== 'v4.18') return undefined;
+  const adapter = kernelAdapter(suite.revision);
+  return adapter.unsupported(system) ? undefined : adapter;
+}
 
 export function readSuite(file: URL | string): GeneratedSuite {
   return JSON.parse(readFileSync(file, 'utf8')) as GeneratedSuite;
@@ -19,7 +28,8 @@ export function suiteSystem(suite: Pick<GeneratedSuite, 'scenario' | 'revision' 
  * Registers the uvu tests of one generated suite: every coverage path and every counterexample,
  * each replayed through the composed system step by step against what the spec said when the
  * suite was generated. A machine change that alters a step, loses a counterexample or moves it
- * fails the test and names the first step that differs.
+ * fails the test and names the first step that differs. Where src/kernel implements every actor of
+ * the suite, each path and counterexample also runs against it (model-based testing).
  */
 export function suiteTests(file: URL): void {
   const suite = readSuite(file);
@@ -37,6 +47,16 @@ export function suiteTests(file: URL): void {
       const d = replayExpected(sys(), r.steps, r.end);
       assert.ok(!d, d?.message);
     });
+  }
+  // Model-based tests: the same paths drive src/kernel; a divergence names its first step.
+  const impl = implementationFor(suite, sys());
+  if (impl) {
+    for (const p of [...suite.paths, ...suite.regressions]) {
+      test(`${where}: ${impl.name} agrees with the spec on ${p.name}`, () => {
+        const d = runAgainstImplementation(sys(), p.steps, impl);
+        assert.ok(!d, d?.message);
+      });
+    }
   }
   test.run();
 }

@@ -1,0 +1,113 @@
+/**
+ * A small imperative model of the kernel state the DAX lifecycle functions touch, written from
+ * what the seed threads show the code does (seeds 001, 002, 004). It is an implementation, not a
+ * spec: nothing here reads the machines. Functions that the kernel can be preempted in are
+ * generators (see codePath.ts); plain functions run atomically, as one step.
+ *
+ * Pointers are `T | null`, and the code dereferences them where the kernel does, without a check:
+ * a NULL dereference then throws a TypeError, which the caller reports as the oops it is.
+ */
+
+/** The kernel revisions this implementation follows. */
+export type KernelRevision = 'v8' | 'v4.18';
+
+/** A BUG/oops: the kernel cannot go on. */
+export class Oops extends Error {}
+
+/** A code path that must sleep here (the kernel would schedule away): the step cannot happen now. */
+export class WouldSleep extends Error {}
+
+export interface DaxOperations {
+  readonly name: 'pmem' | 'dcssblk';
+  fs_claim?: (k: Kernel, dax_dev: DaxDevice, owner: string) => DaxDevice | null;
+  fs_release?: (k: Kernel, dax_dev: DaxDevice, owner: string) => void;
+  direct_access: (k: Kernel, dax_dev: DaxDevice) => number;
+}
+
+/** struct dax_device: an inode of the dax pseudo-fs (i_count is its reference count). */
+export interface DaxDevice {
+  readonly host: string;
+  i_count: number;
+  alive: boolean;
+  /** The driver's private data (struct pmem_device), NULL after kill_dax. */
+  private: PmemDevice | null;
+  ops: DaxOperations;
+  /** v8: alloc_dax_devmap's pgmap. */
+  pgmap: DevPagemap | null;
+  /** On the host hash list (dax_get_by_host finds it). */
+  hashed: boolean;
+  /** dax_destroy_inode ran: any further use is a use after free. */
+  freed: boolean;
+}
+
+export type MemoryType = 'MEMORY_DEVICE_HOST' | 'MEMORY_DEVICE_FS_DAX';
+
+/** struct dev_pagemap with its percpu_ref. */
+export interface DevPagemap {
+  type: MemoryType;
+  page_free: ((k: Kernel, page: Page, data: unknown) => void) | null;
+  /** v8: the claiming owner. */
+  data: string | null;
+  /** percpu_ref: references from get_dev_pagemap (the pages' own base references are not counted here). */
+  ref: number;
+  dead: boolean;
+  /** devm_memremap_pages has run and memunmap_pages has not. */
+  mapped: boolean;
+  /** Embedded in struct pmem_device, which devm frees when the driver unbinds. */
+  freed: boolean;
+}
+
+export interface PmemDevice {
+  readonly name: string;
+  dax_dev: DaxDevice | null;
+  readonly pgmap: DevPagemap | null;
+  readonly phys_addr: number;
+  /** The gendisk is added (device_add_disk) and not yet deleted: the block device can be opened. */
+  disk_present: boolean;
+}
+
+export interface Page {
+  _refcount: number;
+  pgmap: DevPagemap;
+}
+
+export interface Kernel {
+  readonly rev: KernelRevision;
+  /** The task running now: SRCU readers and grace periods are per task. */
+  current: string;
+  /** dax_srcu: the tasks inside a read-side section, and each grace period's snapshot of them. */
+  readonly dax_srcu: { inside: Set<string>; gp: Map<string, Set<string>> };
+  /** The dax host hash (dax_host_list). */
+  readonly hosts: Map<string, DaxDevice>;
+  /** v4.18: atomic_t devmap_enable and the static key it gates. */
+  devmap_enable: number;
+  devmap_managed_key: boolean;
+  /** Tasks sleeping in wait_var_event, by the address they wait on. */
+  readonly waiters: Map<Page, Set<string>>;
+  /** WARN_ON / WARN_ONCE messages of the current step. */
+  readonly warnings: string[];
+}
+
+export function newKernel(rev: KernelRevision): Kernel {
+  return {
+    rev,
+    current: 'swapper',
+    dax_srcu: { inside: new Set(), gp: new Map() },
+    hosts: new Map(),
+    devmap_enable: 0,
+    devmap_managed_key: false,
+    waiters: new Map(),
+    warnings: [],
+  };
+}
+
+/** What KASAN reports on an access to freed memory; the implementation checks where the kernel reads. */
+export function kasan_check<T extends { freed: boolean }>(obj: T, what: string): T {
+  if (obj.freed) throw new Oops(`KASAN: use-after-free in ${what}`);
+  return obj;
+}
+
+export function WARN_ON(k: Kernel, cond: boolean, what: string): boolean {
+  if (cond) k.warnings.push(what);
+  return cond;
+}

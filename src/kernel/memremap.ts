@@ -1,0 +1,89 @@
+/**
+ * kernel/memremap.c and the put_page() hook of include/linux/mm.h as v4.18 has them (seed 001):
+ * dev_pagemap_get_ops / put_ops (a counter step, then a separate static key step), the page-idle
+ * callback, and the dev_pagemap reference (percpu_ref) with its kill and drain.
+ */
+import type { Step } from './codePath.ts';
+import { WouldSleep, kasan_check, type DevPagemap, type Kernel, type Page } from './kernel.ts';
+
+/** dev_pagemap_get_ops(): atomic_inc_return(&devmap_enable) == 1 enables the key, as a second step. */
+export function* dev_pagemap_get_ops(k: Kernel): Step {
+  if (++k.devmap_enable === 1) {
+    yield 'static_branch_enable';
+    k.devmap_managed_key = true;
+  }
+}
+
+/** dev_pagemap_put_ops(): atomic_dec_and_test(&devmap_enable) disables the key, as a second step. */
+export function* dev_pagemap_put_ops(k: Kernel): Step {
+  yield 'dev_pagemap_put_ops';
+  if (--k.devmap_enable === 0) {
+    yield 'static_branch_disable';
+    k.devmap_managed_key = false;
+  }
+}
+
+/** v4.18 page_free: wake whoever waits for this page to go idle. */
+export function generic_dax_pagefree(k: Kernel, page: Page, _data: unknown): void {
+  wake_up_var(k, page);
+}
+
+export function wake_up_var(k: Kernel, page: Page): void {
+  k.waiters.delete(page);
+}
+
+/** __put_devmap_managed_page(): the 2 -> 1 drop is the page going idle. */
+export function __put_devmap_managed_page(k: Kernel, page: Page): void {
+  const count = --page._refcount;
+  if (count === 1) {
+    page.pgmap.page_free?.(k, page, page.pgmap.data);
+  } else if (count === 0) {
+    // __put_page(): a devmap page never reaches 0 while its pgmap is mapped
+  }
+}
+
+/** put_devmap_managed_page(): only when the static key is on does put_page() look at device pages. */
+export function put_devmap_managed_page(k: Kernel, page: Page): boolean {
+  if (!k.devmap_managed_key) return false;
+  if (page.pgmap.type === 'MEMORY_DEVICE_FS_DAX') {
+    __put_devmap_managed_page(k, page);
+    return true;
+  }
+  return false;
+}
+
+/** put_page(): with the key off, the count drops and nobody is told the page went idle. */
+export function put_page(k: Kernel, page: Page): void {
+  if (put_devmap_managed_page(k, page)) return;
+  --page._refcount;
+}
+
+export function get_page(page: Page): void {
+  page._refcount++;
+}
+
+/** get_dev_pagemap(): percpu_ref_tryget_live on a mapped pgmap. */
+export function get_dev_pagemap(_k: Kernel, pgmap: DevPagemap | null): DevPagemap | null {
+  if (!pgmap || !pgmap.mapped || pgmap.dead) return null;
+  kasan_check(pgmap, 'get_dev_pagemap');
+  pgmap.ref++;
+  return pgmap;
+}
+
+export function put_dev_pagemap(_k: Kernel, pgmap: DevPagemap | null): void {
+  if (pgmap) pgmap.ref--;
+}
+
+export function devm_memremap_pages(_k: Kernel, pgmap: DevPagemap): void {
+  pgmap.mapped = true;
+}
+
+/** devm_memremap_pages_release(): kill the ref, wait for it to drain, unmap. */
+export function* devm_memremap_pages_release(_k: Kernel, pgmap: DevPagemap): Step {
+  yield 'percpu_ref_kill';
+  pgmap.dead = true;
+  yield 'wait_for_completion';
+  if (pgmap.ref > 0) throw new WouldSleep('wait_for_completion: dev_pagemap references are still held');
+  yield 'memunmap_pages';
+  pgmap.mapped = false;
+}

@@ -1,0 +1,90 @@
+import type { EventObject } from 'xstate';
+import { canonicalJson, formatEvent } from '../compose/events.ts';
+import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
+import type { ExpectedStep } from './expectedSteps.ts';
+import type { Divergence } from './replayExpected.ts';
+import { offerOf } from './replayExpected.ts';
+
+/** How a step ended, in terms both the spec and an implementation can say. */
+export type Outcome = 'ok' | 'warn' | 'oops' | 'sleeps';
+
+export interface ImplStep {
+  readonly outcome: Outcome;
+  /** What the implementation said: the oops, the WARN, why it sleeps, or why it cannot take the step. */
+  readonly detail?: string;
+  /** The implementation is not at this step: it expected one of these next. */
+  readonly expected?: readonly string[];
+}
+
+/** What an implementation reports of its state, actor by actor, in the adapter's own terms. */
+export type Observation = Readonly<Record<string, unknown>>;
+
+/**
+ * Model-based testing: drives an implementation with the steps of generated paths. For each step
+ * the runner calls the implementation, then compares what it reports with the spec's state put in
+ * the same terms by `abstract`.
+ */
+export interface ImplementationAdapter {
+  readonly name: string;
+  /** Undefined when the adapter can drive this system, else why not (an actor it does not implement). */
+  unsupported(system: System): string | undefined;
+  /** A fresh implementation set up as the system's initial state. */
+  reset(system: System): void;
+  /** Runs one environment event of one actor in the implementation. */
+  step(actor: string, event: EventObject): ImplStep;
+  /** The implementation's state, by actor name. */
+  observe(): Observation;
+  /** The spec's state in the same terms, by actor name (only the actors the adapter compares). */
+  abstract(system: System, state: Int32Array): Observation;
+}
+
+function specOutcome(system: System, code: number): Outcome {
+  if (code === STEP_OK) return 'ok';
+  return system.violation(code).continues ? 'warn' : 'oops';
+}
+
+const show = (v: unknown): string => {
+  const s = canonicalJson(v);
+  return s.length > 200 ? `${s.slice(0, 197)}...` : s;
+};
+
+/**
+ * Runs a generated path against an implementation; returns the first step where spec and code
+ * disagree (the outcome of the step, or an actor's observed state after it), or undefined.
+ */
+export function runAgainstImplementation(system: System, steps: readonly ExpectedStep[], adapter: ImplementationAdapter): Divergence | undefined {
+  adapter.reset(system);
+  let cur = system.initial.slice();
+  const first = compare(adapter.abstract(system, cur), adapter.observe());
+  if (first) return { step: 0, message: `initial state: ${first}` };
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    const at = (m: string): Divergence => ({ step: i + 1, message: `step ${i + 1} (${s.actor}: ${formatEvent(s.event)}): ${m}` });
+    const a = system.index.get(s.actor)!;
+    const offer = offerOf(system, cur, a, s.event);
+    if (offer < 0) return at('the spec does not offer this step (regenerate the paths)');
+    const next = cur.slice();
+    const code = system.step(next, a, offer);
+    if (code === STEP_BLOCKED) return at('the spec blocks here (regenerate the paths)');
+    const want = specOutcome(system, code);
+    const got = adapter.step(s.actor, s.event);
+    if (got.expected) return at(`the implementation's ${s.actor} is not at this step: its next step is ${got.expected.join(' or ') || 'none (it has finished)'}`);
+    if (got.outcome !== want) {
+      const spec = want === 'ok' ? 'completes' : `${want === 'oops' ? 'crashes' : 'warns'}: ${system.violation(code).text}`;
+      return at(`the spec ${spec}; the implementation ${got.outcome === 'ok' ? 'completes' : `${got.outcome === 'oops' ? 'oopses' : got.outcome === 'warn' ? 'warns' : 'sleeps'}${got.detail ? `: ${got.detail}` : ''}`}`);
+    }
+    if (want === 'oops') return undefined; // both crashed: nothing after an oops is compared
+    cur = next;
+    const diff = compare(adapter.abstract(system, cur), adapter.observe());
+    if (diff) return at(diff);
+  }
+  return undefined;
+}
+
+function compare(spec: Observation, impl: Observation): string | undefined {
+  for (const [name, want] of Object.entries(spec)) {
+    const have = impl[name];
+    if (canonicalJson(have) !== canonicalJson(want)) return `${name} is ${show(want)} in the spec but ${show(have)} in the implementation`;
+  }
+  return undefined;
+}

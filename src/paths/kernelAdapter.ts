@@ -1,0 +1,187 @@
+import type { EventObject } from 'xstate';
+import type { System } from '../compose/system.ts';
+import type { Step } from '../kernel/codePath.ts';
+import { dax_reader, dcssblk_dax_ops, mount_bdev, pmem_attach_disk, pmem_dax_ops, pmem_remove, type Superblock } from '../kernel/drivers.ts';
+import { Oops, WouldSleep, newKernel, type DaxDevice, type DevPagemap, type Kernel, type KernelRevision, type PmemDevice } from '../kernel/kernel.ts';
+import { generic_dax_pagefree } from '../kernel/memremap.ts';
+import type { ImplStep, ImplementationAdapter, Observation } from './adapter.ts';
+
+/** The machines (by id) this adapter can stand an implementation in for. */
+const SUPPORTED = new Set(['dax_device', 'dev_pagemap', 'pmem', 'filesystem', 'dax_srcu', 'srcu_reader', 'devmap_managed_key']);
+
+/** A code path of the implementation: how each actor starts, and where it stands. */
+interface PathRun {
+  readonly start: Readonly<Record<string, () => Step>>;
+  gen?: Step;
+  next: readonly string[];
+}
+
+type Input = Record<string, any>;
+
+/** The kernel functions this adapter drives; a test swaps one to seed a fault. */
+export interface KernelCode {
+  readonly mount_bdev: typeof mount_bdev;
+  readonly pmem_attach_disk: typeof pmem_attach_disk;
+  readonly pmem_remove: typeof pmem_remove;
+  readonly dax_reader: typeof dax_reader;
+}
+
+export const KERNEL_CODE: KernelCode = { mount_bdev, pmem_attach_disk, pmem_remove, dax_reader };
+
+/**
+ * The adapter between the spec's actors and src/kernel: builds a kernel whose objects stand for
+ * the scenario's object actors, runs each code-path actor's events as resumptions of the matching
+ * kernel code path, and reports dax_device liveness and references, the dev_pagemap's state, type,
+ * owner and references, the static key and its counter, and who is inside dax_srcu.
+ */
+export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_CODE): ImplementationAdapter {
+  let k: Kernel = newKernel(rev);
+  let runs = new Map<string, PathRun>();
+  /** Spec actor name -> the implementation object (or the way to find it). */
+  let daxOf = new Map<string, () => DaxDevice | null>();
+  let pgmaps = new Map<string, DevPagemap>();
+  let keyActor: string | null = null;
+  let srcuActor: string | null = null;
+
+  const build = (system: System): void => {
+    k = newKernel(rev);
+    runs = new Map();
+    daxOf = new Map();
+    pgmaps = new Map();
+    keyActor = null;
+    srcuActor = null;
+    const actors = system.decl.actors;
+    const input = (name: string): Input => (actors.find((a) => a.name === name)?.input ?? {}) as Input;
+    for (const a of actors) {
+      if (a.machine.id !== 'dev_pagemap') continue;
+      const live = !!(a.input as Input)?.live;
+      const fsdax = live && rev === 'v4.18';
+      pgmaps.set(a.name, { type: fsdax ? 'MEMORY_DEVICE_FS_DAX' : 'MEMORY_DEVICE_HOST', page_free: fsdax ? generic_dax_pagefree : null, data: null, ref: 0, dead: false, mapped: live, freed: false });
+    }
+    const pmems = new Map<string, PmemDevice>();
+    for (const a of actors) {
+      if (a.machine.id !== 'pmem') continue;
+      const i = a.input as Input;
+      const pmem: PmemDevice = { name: a.name, dax_dev: null, pgmap: i.pgmap ? pgmaps.get(i.pgmap) ?? null : null, phys_addr: 0x1000, disk_present: !!i.probed };
+      pmems.set(a.name, pmem);
+      daxOf.set(i.dax, () => pmem.dax_dev);
+      const ops = input(i.dax).ops === 'dcssblk' ? dcssblk_dax_ops : pmem_dax_ops;
+      const withOps = i.key !== null && i.key !== undefined;
+      runs.set(a.name, { start: { probe: () => code.pmem_attach_disk(k, pmem, ops, withOps), remove: () => code.pmem_remove(k, pmem, withOps) }, next: [] });
+    }
+    for (const a of actors) {
+      const i = (a.input ?? {}) as Input;
+      switch (a.machine.id) {
+        case 'dax_device': {
+          if (!i.allocatedBy) break;
+          const pmem = pmems.get(i.allocatedBy)!;
+          const extra = Object.values((i.extraRefs ?? {}) as Record<string, number>).reduce((n, x) => n + x, 0);
+          const dax: DaxDevice = {
+            host: pmem.name,
+            i_count: 1 + extra,
+            alive: true,
+            private: pmem,
+            ops: i.ops === 'dcssblk' ? dcssblk_dax_ops : pmem_dax_ops,
+            pgmap: rev === 'v8' ? pmem.pgmap : null,
+            hashed: true,
+            freed: false,
+          };
+          pmem.dax_dev = dax;
+          k.hosts.set(dax.host, dax);
+          break;
+        }
+        case 'devmap_managed_key':
+          keyActor = a.name;
+          k.devmap_enable = i.count ?? 0;
+          k.devmap_managed_key = !!i.on;
+          break;
+        case 'dax_srcu':
+          srcuActor = a.name;
+          break;
+        case 'filesystem': {
+          const host = i.dax ? input(i.dax).allocatedBy ?? [...pmems.values()].find((p) => input(p.name).dax === i.dax)?.name ?? null : null;
+          const sb: Superblock = { name: a.name, bdev: { queue_dax: i.dax !== null && i.dax !== undefined, disk_name: host ?? i.unit }, fstype: i.fstype, daxOption: !!i.daxOption, s_daxdev: null };
+          const disk = i.bdev ? pmems.get(i.bdev) ?? null : null;
+          runs.set(a.name, { start: { mount: () => code.mount_bdev(k, sb, disk) }, next: [] });
+          break;
+        }
+        case 'srcu_reader': {
+          const dax = i.dax as string;
+          runs.set(a.name, { start: { dax_read_lock: () => code.dax_reader(k, daxOf.get(dax)?.() ?? null, i.sections ?? 1) }, next: [] });
+          break;
+        }
+      }
+    }
+  };
+
+  return {
+    name: `src/kernel @ ${rev}`,
+    unsupported(system) {
+      for (const a of system.decl.actors) {
+        if (!SUPPORTED.has(a.machine.id)) return `actor ${a.name} (${a.machine.id}) has no implementation`;
+        if (a.machine.id === 'srcu_reader' && (a.input as Input)?.pgmap) return `actor ${a.name}: memory_failure readers are not implemented`;
+      }
+      return undefined;
+    },
+    reset: build,
+    step(actor: string, event: EventObject): ImplStep {
+      const run = runs.get(actor);
+      if (!run) return { outcome: 'ok', expected: [] };
+      let resume: () => IteratorResult<string | readonly string[], void>;
+      if (!run.gen) {
+        const start = run.start[event.type];
+        if (!start) return { outcome: 'ok', expected: Object.keys(run.start) };
+        const gen = start();
+        run.gen = gen;
+        resume = () => gen.next(event);
+      } else {
+        if (!run.next.includes(event.type)) return { outcome: 'ok', expected: run.next };
+        const gen = run.gen;
+        resume = () => gen.next(event);
+      }
+      k.current = actor;
+      k.warnings.length = 0;
+      try {
+        const r = resume();
+        run.next = r.done ? [] : typeof r.value === 'string' ? [r.value] : r.value;
+      } catch (e) {
+        run.next = [];
+        if (e instanceof WouldSleep) return { outcome: 'sleeps', detail: e.message };
+        if (e instanceof Oops || e instanceof TypeError) return { outcome: 'oops', detail: e.message };
+        throw e;
+      }
+      return k.warnings.length ? { outcome: 'warn', detail: k.warnings.join('; ') } : { outcome: 'ok' };
+    },
+    observe(): Observation {
+      const out: Record<string, unknown> = {};
+      for (const [name, get] of daxOf) {
+        const d = get();
+        out[name] = !d ? { state: 'unallocated', count: 0 } : { state: d.freed ? 'freed' : d.alive ? 'alive' : d.private ? 'dying' : 'dead', count: d.i_count };
+      }
+      for (const [name, p] of pgmaps) {
+        out[name] = { state: p.mapped ? (p.dead ? 'dead' : 'live') : p.dead ? 'removed' : 'embedded', type: p.type, owner: p.data, refs: p.ref };
+      }
+      if (keyActor) out[keyActor] = { count: k.devmap_enable, on: k.devmap_managed_key };
+      if (srcuActor) out[srcuActor] = { inside: [...k.dax_srcu.inside].sort() };
+      return out;
+    },
+    abstract(system: System, state: Int32Array): Observation {
+      const out: Record<string, unknown> = {};
+      const view = system.view(state);
+      for (const name of daxOf.keys()) {
+        const v = view(name);
+        const value = String(v.value);
+        out[name] = { state: value === 'freedWhileAlive' ? 'freed' : value, count: v.context.count };
+      }
+      for (const name of pgmaps.keys()) {
+        const v = view(name);
+        const value = String(v.value);
+        const s = value === 'liveWarned' ? 'live' : value === 'killed' || value === 'drained' ? 'dead' : value;
+        out[name] = { state: s, type: `MEMORY_DEVICE_${v.context.type}`, owner: v.context.owner, refs: v.context.refs };
+      }
+      if (keyActor) out[keyActor] = { count: view(keyActor).context.count, on: view(keyActor).context.on };
+      if (srcuActor) out[srcuActor] = { inside: [...(view(srcuActor).context.inside as string[])].sort() };
+      return out;
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Model-based testing: the generated paths drive src/kernel through the adapter, and catch a fault
+ * seeded into a copy of it. The suites are the committed test/generated data files.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Step } from '../src/kernel/codePath.ts';
+import type { Superblock } from '../src/kernel/drivers.ts';
+import type { DaxDevice, Kernel, PmemDevice } from '../src/kernel/kernel.ts';
+import { fs_dax_claim_bdev, fs_dax_release, fs_put_dax, put_dax, type BlockDevice } from '../src/kernel/super.ts';
+import { runAgainstImplementation } from '../src/paths/adapter.ts';
+import { KERNEL_CODE, kernelAdapter } from '../src/paths/kernelAdapter.ts';
+import { readSuite, suiteSystem } from '../src/paths/suiteTests.ts';
+
+const load = (stem: string) => {
+  const suite = readSuite(new URL(`./generated/${stem}.paths.json`, import.meta.url));
+  return { suite, system: suiteSystem(suite), all: [...suite.paths, ...suite.regressions] };
+};
+
+/** A mount whose dax_device lookup forgets to take a reference (igrab): a leak-in-reverse. */
+function lookupWithoutReference(k: Kernel, bdev: BlockDevice): DaxDevice | null {
+  if (!bdev.queue_dax) return null;
+  const dax_dev = k.hosts.get(bdev.disk_name);
+  return dax_dev && dax_dev.alive ? dax_dev : null;
+}
+
+function* faultyMount(k: Kernel, sb: Superblock, disk: PmemDevice | null): Step {
+  if (disk && !disk.disk_present) return;
+  const dax_dev = k.rev === 'v8' ? fs_dax_claim_bdev(k, sb.bdev, sb.name) : lookupWithoutReference(k, sb.bdev);
+  const done = yield 'fill_super';
+  if ((done as { ok?: boolean }).ok !== true) return fs_put_dax(k, dax_dev);
+  yield ['umount'];
+  fs_put_dax(k, dax_dev);
+}
+
+/** The v9 fix back-ported into v8 code: fs_dax_release checks for NULL, so v8 no longer oopses. */
+function* mountWithNullCheck(k: Kernel, sb: Superblock, disk: PmemDevice | null): Step {
+  if (disk && !disk.disk_present) return;
+  const dax_dev = fs_dax_claim_bdev(k, sb.bdev, sb.name);
+  const release = (d: DaxDevice | null) => (d ? fs_dax_release(k, d, sb.name) : put_dax(k, d));
+  const done = yield 'fill_super';
+  if ((done as { ok?: boolean }).ok !== true) return release(dax_dev);
+  yield ['umount'];
+  release(dax_dev);
+}
+
+test('src/kernel agrees with the spec on every generated path it implements (v8 and v4.18)', () => {
+  for (const stem of ['root-nondax.v8', 'nondax-mount-umount.v8', 'pmem-partitions.v8', 'pmem-partitions.v4.18', 'kill-dax-readers.v8', 'pmem-remove-mounted.v4.18']) {
+    const { suite, system, all } = load(stem);
+    const adapter = kernelAdapter(suite.revision as 'v8' | 'v4.18');
+    assert.is(adapter.unsupported(system), undefined, stem);
+    for (const p of all) {
+      const d = runAgainstImplementation(system, p.steps, adapter);
+      assert.ok(!d, `${stem} ${p.name}: ${d?.message}`);
+    }
+  }
+});
+
+test('v8: the code oopses where the spec does: fs_dax_release(NULL) on the error path of a non-DAX root mount', () => {
+  const { suite, system } = load('root-nondax.v8');
+  const oops = suite.regressions.find((r) => r.kind === 'null-call');
+  assert.ok(oops, 'the spec finds the NULL dereference');
+  assert.is(runAgainstImplementation(system, oops!.steps, kernelAdapter('v8')), undefined);
+});
+
+test('a seeded fault (a lookup that takes no reference) is caught by the generated paths, at the mount', () => {
+  const { system, all } = load('pmem-partitions.v4.18');
+  const faulty = kernelAdapter('v4.18', { ...KERNEL_CODE, mount_bdev: faultyMount });
+  const found = all.map((p) => runAgainstImplementation(system, p.steps, faulty)).filter((d) => d !== undefined);
+  assert.ok(found.length > 0, 'some path diverges');
+  const first = found[0]!;
+  assert.is(first.step, 1);
+  assert.match(first.message, /step 1 \(fs\d: mount\): pmem0\.dax is \{"count":2,"state":"alive"\} in the spec but \{"count":1,"state":"alive"\} in the implementation/);
+});
+
+test('a seeded fault (v8 with the v9 NULL check) is caught: the spec crashes where the code completes', () => {
+  const { suite, system } = load('root-nondax.v8');
+  const fixed = kernelAdapter('v8', { ...KERNEL_CODE, mount_bdev: mountWithNullCheck });
+  const oops = suite.regressions.find((r) => r.kind === 'null-call')!;
+  const d = runAgainstImplementation(system, oops.steps, fixed);
+  assert.ok(d, 'the divergence is found');
+  assert.is(d!.step, oops.steps.length);
+  assert.match(d!.message, /the spec crashes: fs_dax_release on a NULL dax_device .*; the implementation completes/);
+});
+
+test.run();
