@@ -30,6 +30,11 @@ import {
  *    4.17: there is no such step.
  * 3. Delete the DAX entries (truncate_inode_pages / dax_delete_mapping_range), free
  *    the blocks (xfs_itruncate_extents), unlock.
+ *
+ * Not modelled: the wait is TASK_INTERRUPTIBLE, so a fatal signal ends it with
+ * -ERESTARTSYS (truncate fails, nothing freed). With signals in the model every sleeper
+ * could always leave, and a lost wake-up would show only as I8, not as a truncate that
+ * hangs until someone kills it, which is how users meet it.
  */
 export interface TruncateContext extends ScanContext {
   file: string;
