@@ -87,6 +87,26 @@ export interface SiteOptions {
   readonly onSystem?: (key: string, report: CheckReport) => void;
 }
 
+/** Width over height of a Graphviz SVG, from its `width="Npt" height="Npt"`. */
+function aspect(svg: string): number {
+  const w = /width="([\d.]+)pt"/.exec(svg);
+  const h = /height="([\d.]+)pt"/.exec(svg);
+  return w && h ? Number(w[1]) / Math.max(1, Number(h[1])) : 1;
+}
+
+/**
+ * Left to right reads like a protocol, but a long chain of states (pmem's probe and remove) comes out
+ * as a strip too thin to read on a screen: then top to bottom is laid out too and the one closer to
+ * a screen's shape wins.
+ */
+async function layoutChart(chart: Chart, lr: string): Promise<string> {
+  const wide = await renderSvg(lr);
+  if (aspect(wide) < 3) return wide;
+  const tall = await renderSvg(chartToDot(chart, { rankdir: 'TB' }));
+  const fit = (a: number) => Math.abs(Math.log(a / 1.6));
+  return fit(aspect(tall)) < fit(aspect(wide)) ? tall : wide;
+}
+
 const systemKey = (scenario: string, revision?: string): string => (revision ? `${scenario}@${revision}` : scenario);
 
 export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
@@ -113,7 +133,7 @@ export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
         let m = machineByDot.get(dot);
         if (m === undefined) {
           m = machines.length;
-          machines.push({ id: table.machine.id, chart, svg: await renderSvg(dot), usedBy: [] });
+          machines.push({ id: table.machine.id, chart, svg: await layoutChart(chart, dot), usedBy: [] });
           machineByDot.set(dot, m);
         }
         (machines[m].usedBy as string[]).push(`${key}:${table.name}`);

@@ -13,8 +13,10 @@ export interface Diagram {
 /** One machine's statechart, hoverable, with the states and transitions findable by index. */
 export function diagram(machine: SiteMachine): Diagram {
   const svg = parseSvg(machine.svg);
-  const el = h('div', { class: 'diagram' });
+  const el = h('div', { class: 'diagram', title: 'double-click: actual size / fit' });
   el.appendChild(svg);
+  // A big machine is scaled to fit its card; a double click shows it at its real size (scrollable).
+  el.addEventListener('dblclick', () => el.classList.toggle('zoomed'));
   attachTooltips(el, machine.chart);
   const states = new Map<number, Element>();
   for (const g of Array.from(svg.querySelectorAll('g.state'))) {

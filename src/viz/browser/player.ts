@@ -142,8 +142,11 @@ export class Player {
       h('b', {}, step.actor ?? '?'), ' takes ',
       h('code', { class: 'event' }, step.event ? formatEvent(step.event) : '?'),
       step.fn ? h('span', { class: 'fn' }, ` → ${step.fn}()`) : null));
+    // Calls and changes side by side: the diagrams below should stay in view.
+    const body = h('div', { class: 'step-body' });
+    this.info.appendChild(body);
     if (step.calls.length) {
-      this.info.appendChild(h('ol', { class: 'calls' }, step.calls.map((c) =>
+      body.appendChild(h('ol', { class: 'calls' }, step.calls.map((c) =>
         h('li', { class: `call ${c.fate}` },
           c.from ? `${c.from} → ` : 'env → ', h('b', {}, c.actor), ': ', h('code', {}, formatEvent(c.event as Record<string, unknown>)),
           c.fn ? h('span', { class: 'fn' }, ` ${c.fn}()`) : null,
@@ -157,7 +160,7 @@ export class Player {
       for (const [k, x, y] of contextChanges(b.context, s.context)) rows.push(h('tr', {}, h('td', {}, actor), h('td', {}, k || 'context'), h('td', {}, show(x)), h('td', {}, show(y))));
     }
     if (rows.length) {
-      this.info.appendChild(h('table', { class: 'changes' }, h('thead', {}, h('tr', {}, h('th', {}, 'actor'), h('th', {}, 'changed'), h('th', {}, 'before'), h('th', {}, 'after'))), h('tbody', {}, rows)));
+      body.appendChild(h('table', { class: 'changes' }, h('thead', {}, h('tr', {}, h('th', {}, 'actor'), h('th', {}, 'changed'), h('th', {}, 'before'), h('th', {}, 'after'))), h('tbody', {}, rows)));
     }
     if (step.violation) this.info.appendChild(h('div', { class: 'violation' }, `violation: ${step.violation}`));
     else if (this.pos === t.steps.length && t.conclusion) this.info.appendChild(h('div', { class: 'violation' }, t.conclusion));
