@@ -244,7 +244,7 @@ export function daxDeviceMachine(rev: Revision) {
             ? {
                 target: 'oopsPrivate',
                 description: 'pmem_dax_direct_access(): dax_get_private() returns NULL once ALIVE is clear, and the driver dereferences it',
-                meta: m('dax_get_private', 'drivers/dax/super.c, drivers/nvdimm/pmem.c (infer)'),
+                meta: m('dax_get_private', 'drivers/dax/super.c (current; ~v5.3 per AnghaBench), drivers/nvdimm/pmem.c (infer)'),
               }
             : {
                 actions: 'replyDirectAccess',

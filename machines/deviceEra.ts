@@ -18,7 +18,10 @@ export interface DeviceEra {
   readonly keyTwoStep: boolean;
   /** v5.10: memremap_pages/memunmap_pages take static_branch_inc/dec, one atomic step each. */
   readonly keyAtomic: boolean;
-  /** v6.15: dax_get_private() returns NULL once ALIVE is clear (drivers/dax/super.c). */
+  /**
+   * dax_get_private() returns NULL once ALIVE is clear: in current drivers/dax/super.c and
+   * already in a ~v5.3 snapshot (AnghaBench's extract of super.c); not known for v4.18.
+   */
   readonly privateChecksAlive: boolean;
   /** v4.18+: mount -o dax asks get_dev_pagemap for MEMORY_DEVICE_FS_DAX [seed 001]; before, pfn_t_devmap sufficed. */
   readonly daxSupportedChecksType: boolean;
@@ -33,7 +36,7 @@ export function deviceEra(rev: Revision): DeviceEra {
     fsdaxTypeAtAttach: rev === 'v4.18' || rev === 'v5.10' || rev === 'v6.15',
     keyTwoStep: rev === 'v4.18',
     keyAtomic: rev === 'v5.10',
-    privateChecksAlive: rev === 'v6.15',
+    privateChecksAlive: rev === 'v5.10' || rev === 'v6.15',
     daxSupportedChecksType: rev === 'v4.18' || rev === 'v5.10' || rev === 'v6.15',
   };
 }
