@@ -11,7 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { percpuRefScenario } from '../machines/bench/percpuRef.ts';
-import { checkScenario, type CheckReport } from '../src/check/check.ts';
+import { scenarios as daxScenarios } from '../machines/scenarios.ts';
+import { checkScenario, resolveSizes, type CheckReport } from '../src/check/check.ts';
 import type { Scenario, SystemDecl } from '../src/compose/types.ts';
 import { activePaths, chartOf } from '../src/viz/chart.ts';
 import { chartToScxml } from '../src/viz/scxml.ts';
@@ -37,6 +38,21 @@ const SCENARIOS: Scenario[] = [
   scenario('hostile', hostileSystem),
   percpuRefScenario,
 ];
+
+/**
+ * One real DAX scenario too: the first (in the spec's order) whose v8 check finds a counterexample of
+ * at least two steps. Found, not named, so that the test follows the spec as it grows.
+ */
+const dax = (() => {
+  for (const s of daxScenarios as unknown as Scenario[]) {
+    if (!s.revisions.includes('v8')) continue;
+    const r = checkScenario(s, 'v8', resolveSizes(s, {}), { maxStates: 50_000 });
+    const f = r.findings.find((x) => x.length >= 2);
+    if (f) return { scenario: s, report: r, property: f.property };
+  }
+  return undefined;
+})();
+if (dax) SCENARIOS.push(dax.scenario);
 
 const dir = mkdtempSync(join(tmpdir(), 'daxspec-viz-'));
 mkdirSync(join(import.meta.dirname, 'screenshots'), { recursive: true });
@@ -118,14 +134,14 @@ function expected(report: CheckReport, property: string): { steps: number; activ
   };
 }
 
-async function highlighted(): Promise<Record<string, string[]>> {
+async function highlighted(systemKey = 'lost-update'): Promise<Record<string, string[]>> {
   const raw = await browser.page.evaluate(() =>
     Object.fromEntries([...document.querySelectorAll('.actor-card')].map((c) => [
       (c as HTMLElement).dataset.actor!,
       [...c.querySelectorAll('g.state.active')].map((g) => Number([...g.classList].find((x) => /^s\d+$/.test(x))!.slice(1))),
     ])),
   );
-  const sys = data.systems[systemIndex('lost-update')];
+  const sys = data.systems[systemIndex(systemKey)];
   return Object.fromEntries(Object.entries(raw).map(([actor, idx]) => {
     const chart = data.machines[sys.actors.find((a) => a.name === actor)!.machine].chart;
     return [actor, idx.map((i) => chart.states[i].path).sort()];
@@ -160,6 +176,20 @@ test('player: stepping a counterexample with the arrow keys highlights every act
   await page.click('button.play');
   await page.waitForFunction((n) => document.querySelector('.player')?.getAttribute('data-step') === String(n), want.steps, { timeout: 10_000 });
   assert.equal(await highlighted(), want.active[want.steps], 'play runs to the end');
+});
+
+test('player: a DAX counterexample plays with every actor highlighted as the checker says', async () => {
+  assert.ok(dax, 'some DAX scenario has a counterexample at v8');
+  const { scenario, report, property } = dax!;
+  const want = expected(report, property);
+  const key = `${scenario.name}@v8`;
+  const f = data.systems[systemIndex(key)].check.findings.find((x) => x.property === property && x.length === want.steps)!;
+  await go(`#/trace/${f.trace}`);
+  for (let p = 0; p <= want.steps; p++) {
+    if (p > 0) await browser.page.keyboard.press('ArrowRight');
+    assert.equal(await highlighted(key), want.active[p], `${key} ${property} step ${p}`);
+  }
+  await screenshot(browser.page, `player-${scenario.name}-v8-${property}`);
 });
 
 test('player: an .itf.json written by the checker opens from disk and plays the same', async () => {
@@ -243,6 +273,17 @@ test('scxml: every machine exports to well-formed XML in the SCXML namespace (pa
     assert.is(r.root, 'http://www.w3.org/2005/07/scxml');
     assert.is(r.transitions, m.chart.transitions.length + m.chart.states.filter((s) => s.type === 'history').length, m.id);
   }
+});
+
+test('the site is self-contained: local files only, no network API in the app', async () => {
+  const { readFileSync } = await import('node:fs');
+  const html = readFileSync(join(dir, 'index.html'), 'utf8');
+  assert.not.match(html, /https?:\/\//, 'index.html loads nothing from the network');
+  assert.equal([...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).sort(), ['app.js', 'data.js', 'style.css']);
+  const app = readFileSync(join(dir, 'app.js'), 'utf8');
+  assert.not.match(app, /https?:\/\/|fetch\(|XMLHttpRequest|WebSocket|importScripts/);
+  assert.not.match(readFileSync(join(dir, 'style.css'), 'utf8'), /url\(|@import|https?:/);
+  assert.match(html, /Content-Security-Policy" content="default-src 'none'; script-src 'self'/);
 });
 
 test('no console errors: the CSP let every local file load and nothing was refused', () => {
