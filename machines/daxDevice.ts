@@ -254,7 +254,8 @@ export function daxDeviceMachine(rev: Revision) {
           dax_remove_host: { actions: 'unhash', description: 'dax_remove_host()', meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c') },
           kill_dax_teardown: {
             target: 'dead',
-            actions: era.holder ? ['dropHolderOps', 'dropHolderData', 'unhash'] : ['unhash'],
+            // v6.15 kill_dax leaves the host table alone: the driver erased it first (dax_remove_host).
+            actions: era.holder ? ['dropHolderOps', 'dropHolderData'] : ['unhash'],
             description: era.holder
               ? 'kill_dax() after synchronize_srcu: holder_ops = NULL, holder_data = NULL'
               : 'kill_dax() after synchronize_srcu: unhash from the host list, private = NULL',
