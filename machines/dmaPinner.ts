@@ -77,7 +77,8 @@ export function dmaPinnerMachine(rev: Revision) {
     guards: {
       roundsLeft: ({ context }) => context.rounds > 0,
       munmapWhilePinned: ({ context }) => context.munmapWhilePinned,
-      noRecheck: ({ context }) => !context.recheck,
+      /** Counterfactual: the grab succeeded and GUP-fast keeps it without re-reading the PTE. */
+      grabbedNoRecheck: ({ context, event }) => !context.recheck && (event as { ok: boolean }).ok,
       offersLongterm: ({ context }) => context.longterm && context.rounds > 0,
       mapped: ({ event }) => (event as { mapped: boolean }).mapped,
       present: ({ event }) => (event as { present: boolean }).present,
@@ -201,7 +202,7 @@ export function dmaPinnerMachine(rev: Revision) {
         on: {
           grabbed: [
             {
-              guard: ({ context, event }) => !context.recheck && (event as { ok: boolean }).ok,
+              guard: 'grabbedNoRecheck',
               target: 'pinned',
               actions: 'useRound',
               description: 'counterfactual: references taken and kept without re-reading the PTE',

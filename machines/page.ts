@@ -88,9 +88,10 @@ export function pageMachine(rev: Revision) {
       never: () => false,
       limited: ({ context }) => context.limited,
       ptePresent: ({ context }) => context.mapcount > 0,
-      /** The drop this put makes leaves the page idle: the moment the kernel must wake waiters. */
-      singlePutReachesIdle: ({ context }) => context.refs - 1 === base,
-      singlePutReachesZero: ({ context }) => context.refs - 1 <= 0,
+      /** Key on and this drop leaves the page idle (2->1): the moment the hook must wake waiters. */
+      keyOnReachesIdle: ({ context, event }) => (event as { on: boolean }).on && context.refs - 1 === base,
+      /** This single drop goes below the idle count: the base reference itself is being put. */
+      singlePutBelowIdle: ({ context }) => context.refs - 1 < base,
       putReachesIdle: ({ context, event }) => context.refs - (event as { refs: number }).refs === base,
       putGoesBelowIdle: ({ context, event }) => context.refs - (event as { refs: number }).refs < base,
       keyOn: ({ event }) => (event as { on: boolean }).on,
@@ -312,14 +313,14 @@ export function pageMachine(rev: Revision) {
                 on: {
                   devmap_key: [
                     {
-                      guard: ({ context, event }) => event.on && context.refs - 1 === base,
+                      guard: 'keyOnReachesIdle',
                       target: 'ready',
                       actions: ['dropOne', 'wakeUpVar'],
                       description: '__put_devmap_managed_page(): page_ref_dec_return() == 1 -> pgmap->page_free() = generic_dax_pagefree() -> wake_up_var(&page->_refcount)',
                       meta: { fn: 'generic_dax_pagefree', src: SEED },
                     },
                     {
-                      guard: ({ context }) => context.refs - 1 < base,
+                      guard: 'singlePutBelowIdle',
                       target: 'underflow',
                       actions: 'dropOne',
                       description: 'the count reaches 0: __put_page() on a ZONE_DEVICE page that was never onlined',
