@@ -1,5 +1,6 @@
 import { assign, setup } from 'xstate';
 import { reply } from '../src/compose/messages.ts';
+import type { Revision } from './revision.ts';
 
 /**
  * The DAX file's address_space as far as break-layouts cares: how many VMAs map
@@ -24,7 +25,8 @@ export type AddressSpaceEvent =
   | { type: 'mapping_mapped'; from?: string }
   | { type: 'iput_final'; from?: string };
 
-export function addressSpaceMachine() {
+/** The same in every revision; the parameter keeps the factory shape of the other machines. */
+export function addressSpaceMachine(_rev?: Revision) {
   return setup({
     types: {} as { context: AddressSpaceContext; events: AddressSpaceEvent; input: { file: string; opens?: number } },
     guards: {

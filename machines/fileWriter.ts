@@ -1,12 +1,14 @@
 import { setup } from 'xstate';
 import { call } from '../src/compose/messages.ts';
+import type { Revision } from './revision.ts';
 
 /**
  * Another file on the same filesystem that grows (a write, fallocate): its
  * allocation may be handed the block truncate just freed. Without it a freed
  * block stays free space and the damage of a DMA into it is invisible.
  */
-export function fileWriterMachine() {
+/** The same in every revision; the parameter keeps the factory shape of the other machines. */
+export function fileWriterMachine(_rev?: Revision) {
   return setup({
     types: {} as {
       context: { file: string; block: string };

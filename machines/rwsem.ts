@@ -1,4 +1,5 @@
 import { assign, setup } from 'xstate';
+import type { Revision } from './revision.ts';
 
 /**
  * A filesystem inode lock as truncate and the fault path use it: XFS_IOLOCK /
@@ -23,7 +24,8 @@ export type RwsemEvent =
 
 const SRC = 'infer: fs/xfs/xfs_inode.c xfs_ilock/xfs_iunlock (rw_semaphore)';
 
-export function rwsemMachine() {
+/** The same in every revision; the parameter keeps the factory shape of the other machines. */
+export function rwsemMachine(_rev?: Revision) {
   return setup({
     types: {} as { context: RwsemContext; events: RwsemEvent; input: { what: string } },
     guards: {
