@@ -62,7 +62,8 @@ export function buildCatalog(scenarios: readonly Scenario[], revisions: readonly
   }
   const order = [...revisions, ANY_REVISION];
   const machines = [...entries]
-    .sort(([a], [b]) => a.localeCompare(b))
+    // Code-point order: the same on every machine, whatever its locale.
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([id, e]): MachineEntry => ({
       id,
       builds: new Map([...e.builds].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))),

@@ -68,5 +68,5 @@ export function generateDocs(input: DocsInput, options: CheckOptions = {}, onRun
   for (const m of model.catalog.machines) pages.set(machinePath(m.id), machinePage(m));
   for (const p of properties) pages.set(propertyPath(p), propertyPage(p, runs, input.revisions.map((r) => r.name)));
   // One trailing newline per file, as editors and git expect.
-  return new Map([...pages].sort(([a], [b]) => (a === 'index.md' ? -1 : b === 'index.md' ? 1 : a.localeCompare(b))).map(([k, v]) => [k, v.trimEnd() + '\n']));
+  return new Map([...pages].sort(([a], [b]) => (a === 'index.md' ? -1 : b === 'index.md' ? 1 : a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, v.trimEnd() + '\n']));
 }

@@ -87,7 +87,8 @@ export function indexPage(input: IndexInput): string {
       invariants.map((p) => {
         const rel = runsFor(p, runs);
         const bad = rel.filter((r) => r.findings.some((f) => f.property === p.id));
-        return [link('index.md', propertyPath(p), p.id), cell(p.text), String(rel.length), bad.length ? bad.map((r) => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`)).join(', ') : 'none'];
+        const scenarios = new Set(rel.map((r) => r.scenario)).size;
+        return [link('index.md', propertyPath(p), p.id), cell(p.text), `${scenarios} scenario${scenarios === 1 ? '' : 's'}`, bad.length ? bad.map((r) => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`)).join(', ') : 'none'];
       }),
     ),
     '',
@@ -100,7 +101,7 @@ export function indexPage(input: IndexInput): string {
   out.push(
     'Every scenario in every revision it has, checked exhaustively at its default sizes (`daxspec check --all`). A cell names each violated',
     'property with the length of its shortest counterexample (follow the link for the kernel call sequence), or says that every property',
-    'holds, with the number of states explored.',
+    'holds, with the number of states explored; n/a where the scenario does not exist in that revision.',
     '',
   );
   const revScenarios = scenarios.filter((s) => s.revisions.length);
