@@ -286,6 +286,28 @@ test('the site is self-contained: local files only, no network API in the app', 
   assert.match(html, /Content-Security-Policy" content="default-src 'none'; script-src 'self'/);
 });
 
+test('daxspec viz: writes the site for one scenario; bad input exits 2 with one line', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const bin = join(import.meta.dirname, '..', 'bin', 'daxspec.js');
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  const out = join(dir, 'cli-site');
+  const ok = run('viz', '--scenario', 'percpu-ref', '--users', '1', '--rounds', '1', '--out', out, '-q');
+  assert.is(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /wrote .*index\.html: 3 machines, 1 systems, 0 counterexamples/);
+  for (const f of ['index.html', 'app.js', 'data.js', 'style.css']) assert.ok(existsSync(join(out, f)), f);
+  for (const [args, msg] of [
+    [['viz'], /--out/],
+    [['viz', '--out', out, '--revision', 'v99'], /unknown revision 'v99'/],
+    [['viz', '--out', out, '--scenario', 'nope'], /unknown scenario 'nope'/],
+  ] as const) {
+    const r = run(...args);
+    assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, msg);
+    assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
+
 test('no console errors: the CSP let every local file load and nothing was refused', () => {
   assert.equal(browser.errors, []);
 });

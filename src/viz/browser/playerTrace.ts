@@ -95,5 +95,30 @@ export function takenTransitions(chart: Chart, before: unknown, after: unknown, 
     }
     out.push(...cands.map((t) => t.index));
   }
+  // Eventless transitions run in the same step, after the event: mark those on a way from where the
+  // event led to a state active now (`filling` -> `releasing` -> `closing` -> `done`). Two closures,
+  // forward from the event's targets and backward from the active states, so cycles cost nothing.
+  const always = chart.transitions.filter((t) => t.event === '' && t.targets.length > 0);
+  const forward = new Set(out.flatMap((i) => chart.transitions[i].targets));
+  const backward = new Set(chart.states.filter((st) => now.has(st.path)).map((st) => st.index));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const t of always) {
+      if ([...forward].some((r) => isInside(chart, t.source, r))) {
+        for (const x of t.targets) if (!forward.has(x)) (forward.add(x), (changed = true));
+      }
+      if (t.targets.some((x) => backward.has(x)) && !backward.has(t.source)) (backward.add(t.source), (changed = true));
+    }
+  }
+  for (const t of always) {
+    if (out.includes(t.index)) continue;
+    if ([...forward].some((r) => isInside(chart, t.source, r)) && t.targets.some((x) => backward.has(x))) out.push(t.index);
+  }
   return out;
+}
+
+/** Whether state `s` is `ancestor` or inside it. */
+function isInside(chart: Chart, s: number, ancestor: number): boolean {
+  for (let x: number | undefined = s; x !== undefined; x = chart.states[x].parent) if (x === ancestor) return true;
+  return false;
 }
