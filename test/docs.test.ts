@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -155,6 +155,22 @@ test('daxspec docs --lint: exit status says whether something is missing, and ea
   const issues = lintCatalog(catalog, invariants);
   assert.is(r.status, issues.length ? 1 : 0, r.stderr);
   assert.is(r.stdout.trim().split('\n').filter(Boolean).length, issues.length);
+});
+
+test('daxspec docs --check: exit 1 naming each stale, missing and no-longer-generated page', () => {
+  // Start from the committed pages, so only one generation runs: the check's own.
+  const dir = mkdtempSync(join(tmpdir(), 'daxspec-docs-check-'));
+  cpSync(join(import.meta.dirname, '..', 'docs', 'spec'), dir, { recursive: true });
+  writeFileSync(join(dir, 'index.md'), 'edited by hand\n');
+  rmSync(join(dir, 'invariants', 'I1.md'));
+  writeFileSync(join(dir, 'machines', 'renamed_away.md'), 'old\n');
+  const bin = join(import.meta.dirname, '..', 'bin', 'daxspec.js');
+  const r = spawnSync(process.execPath, [bin, 'docs', '--check', '--out', dir], { encoding: 'utf8' });
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stdout, /^stale: index\.md$/m);
+  assert.match(r.stdout, /^missing: invariants\/I1\.md$/m);
+  assert.match(r.stdout, /^no longer generated: machines\/renamed_away\.md$/m);
+  assert.match(r.stderr, /regenerate with: npx tsx src\/cli\.ts docs --out docs\/spec/);
 });
 
 test.run();
