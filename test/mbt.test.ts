@@ -45,7 +45,8 @@ function* mountWithNullCheck(k: Kernel, sb: Superblock, disk: PmemDevice | null)
 }
 
 test('src/kernel agrees with the spec on every generated path it implements (v8 and v4.18)', () => {
-  for (const stem of ['root-nondax.v8', 'nondax-mount-umount.v8', 'pmem-partitions.v8', 'pmem-partitions.v4.18', 'kill-dax-readers.v8', 'pmem-remove-mounted.v4.18']) {
+  const stems = ['root-nondax.v8', 'nondax-mount-umount.v8', 'pmem-partitions.v8', 'pmem-partitions.v4.18', 'kill-dax-readers.v8', 'pmem-remove-mounted.v4.18'];
+  for (const stem of [...stems, 'static-key-race.v4.18', 'dma-truncate.v4.18', 'munmap-pinned-truncate.v4.18']) {
     const { suite, system, all } = load(stem);
     const adapter = kernelAdapter(suite.revision as 'v8' | 'v4.18');
     assert.is(adapter.unsupported(system), undefined, stem);
@@ -61,6 +62,18 @@ test('v8: the code oopses where the spec does: fs_dax_release(NULL) on the error
   const oops = suite.regressions.find((r) => r.kind === 'null-call');
   assert.ok(oops, 'the spec finds the NULL dereference');
   assert.is(runAgainstImplementation(system, oops!.steps, kernelAdapter('v8')), undefined);
+});
+
+test('v4.18: the static-key race strands truncate in the code as in the spec (the lost wake-up)', () => {
+  const { suite, system } = load('static-key-race.v4.18');
+  const lost = suite.regressions.find((r) => r.kind === 'progress');
+  assert.ok(lost, 'the spec finds the lost wake-up');
+  const adapter = kernelAdapter('v4.18');
+  assert.is(runAgainstImplementation(system, lost!.steps, adapter), undefined);
+  // after the path the implementation's truncate sleeps, the key is off and its counter is 1
+  const seen = adapter.observe();
+  assert.equal(seen.truncate, { asleep: true });
+  assert.equal(seen.devmap_key, { count: 1, on: false });
 });
 
 test('a seeded fault (a lookup that takes no reference) is caught by the generated paths, at the mount', () => {

@@ -53,6 +53,8 @@ export function* pmem_attach_disk(k: Kernel, pmem: PmemDevice, ops: DaxOperation
     }
     yield 'devm_memremap_pages';
     devm_memremap_pages(k, pmem.pgmap);
+    // memmap_init_zone_device(): the struct pages exist, each at its idle refcount
+    for (const page of pmem.pages) page.online = true;
   }
   yield 'alloc_dax';
   pmem.dax_dev = k.rev === 'v8' ? alloc_dax_devmap(k, pmem, pmem.name, ops) : alloc_dax(k, pmem, pmem.name, ops);

@@ -64,11 +64,35 @@ export interface PmemDevice {
   readonly phys_addr: number;
   /** The gendisk is added (device_add_disk) and not yet deleted: the block device can be opened. */
   disk_present: boolean;
+  /** The struct pages of the device's pfns, created by devm_memremap_pages. */
+  readonly pages: Page[];
 }
 
+/** struct page of an FS-DAX pfn (idle at refcount 1 in these revisions). */
 export interface Page {
+  readonly name: string;
   _refcount: number;
   pgmap: DevPagemap;
+  /** The struct page exists (memmap_init_zone_device ran). */
+  online: boolean;
+  /** A PTE of the one process in these scenarios maps the pfn. */
+  pte: boolean;
+  /** page->mapping: the file the pfn is associated with (dax_associate_entry). */
+  mapping: string | null;
+}
+
+/** A filesystem block the page's pfn stands for: whose it is, and whether DMA overwrote another file's data. */
+export interface Block {
+  owner: string | null;
+  corrupted: boolean;
+}
+
+/** struct address_space of a DAX file: its VMAs, its pages and blocks. */
+export interface AddressSpace {
+  readonly file: string;
+  vmas: number;
+  readonly pages: Page[];
+  readonly blocks: Block[];
 }
 
 export interface Kernel {

@@ -4,7 +4,7 @@
  * callback, and the dev_pagemap reference (percpu_ref) with its kill and drain.
  */
 import type { Step } from './codePath.ts';
-import { WouldSleep, kasan_check, type DevPagemap, type Kernel, type Page } from './kernel.ts';
+import { Oops, WouldSleep, kasan_check, type DevPagemap, type Kernel, type Page } from './kernel.ts';
 
 /** dev_pagemap_get_ops(): atomic_inc_return(&devmap_enable) == 1 enables the key, as a second step. */
 export function* dev_pagemap_get_ops(k: Kernel): Step {
@@ -38,7 +38,7 @@ export function __put_devmap_managed_page(k: Kernel, page: Page): void {
   if (count === 1) {
     page.pgmap.page_free?.(k, page, page.pgmap.data);
   } else if (count === 0) {
-    // __put_page(): a devmap page never reaches 0 while its pgmap is mapped
+    __put_page(page);
   }
 }
 
@@ -55,7 +55,12 @@ export function put_devmap_managed_page(k: Kernel, page: Page): boolean {
 /** put_page(): with the key off, the count drops and nobody is told the page went idle. */
 export function put_page(k: Kernel, page: Page): void {
   if (put_devmap_managed_page(k, page)) return;
-  --page._refcount;
+  if (--page._refcount === 0) __put_page(page);
+}
+
+/** __put_page() on a ZONE_DEVICE page, which is never onlined: it frees what was never allocated. */
+function __put_page(page: Page): never {
+  throw new Oops(`BUG: ${page.name}: __put_page() on a ZONE_DEVICE page (refcount below its idle value)`);
 }
 
 export function get_page(page: Page): void {

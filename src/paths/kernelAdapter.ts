@@ -2,12 +2,15 @@ import type { EventObject } from 'xstate';
 import type { System } from '../compose/system.ts';
 import type { Step } from '../kernel/codePath.ts';
 import { dax_reader, dcssblk_dax_ops, mount_bdev, pmem_attach_disk, pmem_dax_ops, pmem_remove, type Superblock } from '../kernel/drivers.ts';
-import { Oops, WouldSleep, newKernel, type DaxDevice, type DevPagemap, type Kernel, type KernelRevision, type PmemDevice } from '../kernel/kernel.ts';
+import { xfs_bmapi_write, xfs_setattr_size } from '../kernel/fsdax.ts';
+import { dma_process, type DmaProcess } from '../kernel/gup.ts';
+import { Oops, WouldSleep, newKernel, type AddressSpace, type Block, type DaxDevice, type DevPagemap, type Kernel, type KernelRevision, type Page, type PmemDevice } from '../kernel/kernel.ts';
 import { generic_dax_pagefree } from '../kernel/memremap.ts';
 import type { ImplStep, ImplementationAdapter, Observation } from './adapter.ts';
 
 /** The machines (by id) this adapter can stand an implementation in for. */
-const SUPPORTED = new Set(['dax_device', 'dev_pagemap', 'pmem', 'filesystem', 'dax_srcu', 'srcu_reader', 'devmap_managed_key']);
+const DEVICE_SIDE = ['dax_device', 'dev_pagemap', 'pmem', 'filesystem', 'dax_srcu', 'srcu_reader', 'devmap_managed_key'];
+const PAGE_SIDE = ['page', 'block', 'address_space', 'rwsem', 'dma_pinner', 'truncate', 'file_writer'];
 
 /** A code path of the implementation: how each actor starts, and where it stands. */
 interface PathRun {
@@ -24,9 +27,11 @@ export interface KernelCode {
   readonly pmem_attach_disk: typeof pmem_attach_disk;
   readonly pmem_remove: typeof pmem_remove;
   readonly dax_reader: typeof dax_reader;
+  readonly dma_process: typeof dma_process;
+  readonly xfs_setattr_size: typeof xfs_setattr_size;
 }
 
-export const KERNEL_CODE: KernelCode = { mount_bdev, pmem_attach_disk, pmem_remove, dax_reader };
+export const KERNEL_CODE: KernelCode = { mount_bdev, pmem_attach_disk, pmem_remove, dax_reader, dma_process, xfs_setattr_size };
 
 /**
  * The adapter between the spec's actors and src/kernel: builds a kernel whose objects stand for
@@ -42,6 +47,10 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
   let pgmaps = new Map<string, DevPagemap>();
   let keyActor: string | null = null;
   let srcuActor: string | null = null;
+  let pages = new Map<string, Page>();
+  let blocks = new Map<string, Block>();
+  let spaces = new Map<string, AddressSpace>();
+  let sleepers: string[] = [];
 
   const build = (system: System): void => {
     k = newKernel(rev);
@@ -50,6 +59,10 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
     pgmaps = new Map();
     keyActor = null;
     srcuActor = null;
+    pages = new Map();
+    blocks = new Map();
+    spaces = new Map();
+    sleepers = [];
     const actors = system.decl.actors;
     const input = (name: string): Input => (actors.find((a) => a.name === name)?.input ?? {}) as Input;
     for (const a of actors) {
@@ -58,11 +71,32 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const fsdax = live && rev === 'v4.18';
       pgmaps.set(a.name, { type: fsdax ? 'MEMORY_DEVICE_FS_DAX' : 'MEMORY_DEVICE_HOST', page_free: fsdax ? generic_dax_pagefree : null, data: null, ref: 0, dead: false, mapped: live, freed: false });
     }
+    // A page belongs to the pgmap of the pmem that lists it; a page of a device probed before the
+    // scenario (no pmem actor) gets a pgmap of its own, set up as pmem would have.
+    for (const a of actors) {
+      if (a.machine.id !== 'page') continue;
+      const i = a.input as Input;
+      const owner = actors.find((x) => x.machine.id === 'pmem' && ((x.input as Input).pages ?? []).includes(a.name));
+      const pgmap = owner ? pgmaps.get((owner.input as Input).pgmap)! : { type: 'MEMORY_DEVICE_FS_DAX' as const, page_free: generic_dax_pagefree, data: null, ref: 0, dead: false, mapped: true, freed: false };
+      pages.set(a.name, { name: a.name, _refcount: 1, pgmap, online: i.online ?? true, pte: false, mapping: null });
+    }
+    for (const a of actors) {
+      const i = a.input as Input;
+      if (a.machine.id === 'block') blocks.set(a.name, { owner: i.owner ?? null, corrupted: false });
+      if (a.machine.id === 'address_space') spaces.set(a.name, { file: i.file, vmas: 0, pages: [], blocks: [] });
+    }
     const pmems = new Map<string, PmemDevice>();
     for (const a of actors) {
       if (a.machine.id !== 'pmem') continue;
       const i = a.input as Input;
-      const pmem: PmemDevice = { name: a.name, dax_dev: null, pgmap: i.pgmap ? pgmaps.get(i.pgmap) ?? null : null, phys_addr: 0x1000, disk_present: !!i.probed };
+      const pmem: PmemDevice = {
+        name: a.name,
+        dax_dev: null,
+        pgmap: i.pgmap ? pgmaps.get(i.pgmap) ?? null : null,
+        phys_addr: 0x1000,
+        disk_present: !!i.probed,
+        pages: ((i.pages ?? []) as string[]).map((p) => pages.get(p)!),
+      };
       pmems.set(a.name, pmem);
       daxOf.set(i.dax, () => pmem.dax_dev);
       const ops = input(i.dax).ops === 'dcssblk' ? dcssblk_dax_ops : pmem_dax_ops;
@@ -105,6 +139,31 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
           runs.set(a.name, { start: { mount: () => code.mount_bdev(k, sb, disk) }, next: [] });
           break;
         }
+        case 'dma_pinner': {
+          const p: DmaProcess = { as: spaces.get(i.aspace)!, page: pages.get(i.page)!, block: blocks.get(i.block)!, refs: 1, rounds: i.rounds ?? 1, munmapWhilePinned: !!i.munmapWhilePinned };
+          runs.set(a.name, { start: { mmap: () => code.dma_process(k, p) }, next: [] });
+          break;
+        }
+        case 'truncate': {
+          const as = spaces.get(i.aspace)!;
+          as.pages.push(...(i.pages as string[]).map((p) => pages.get(p)!));
+          as.blocks.push(...(i.blocks as string[]).map((b) => blocks.get(b)!));
+          sleepers.push(a.name);
+          runs.set(a.name, { start: { truncate: () => code.xfs_setattr_size(k, as) }, next: [] });
+          break;
+        }
+        case 'file_writer': {
+          const block = blocks.get(i.block)!;
+          runs.set(a.name, {
+            start: {
+              allocate: function* (): Step {
+                xfs_bmapi_write(block, i.file);
+              },
+            },
+            next: [],
+          });
+          break;
+        }
         case 'srcu_reader': {
           const dax = i.dax as string;
           runs.set(a.name, { start: { dax_read_lock: () => code.dax_reader(k, daxOf.get(dax)?.() ?? null, i.sections ?? 1) }, next: [] });
@@ -117,8 +176,13 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
   return {
     name: `src/kernel @ ${rev}`,
     unsupported(system) {
+      const pageSide = rev === 'v4.18' ? PAGE_SIDE : [];
       for (const a of system.decl.actors) {
-        if (!SUPPORTED.has(a.machine.id)) return `actor ${a.name} (${a.machine.id}) has no implementation`;
+        const i = (a.input ?? {}) as Input;
+        if (!DEVICE_SIDE.includes(a.machine.id) && !pageSide.includes(a.machine.id)) return `actor ${a.name} (${a.machine.id}) has no implementation${PAGE_SIDE.includes(a.machine.id) ? ` at ${rev}` : ''}`;
+        if (a.machine.id === 'page' && i.limited) return `actor ${a.name}: FS_DAX_LIMITED pages are not implemented`;
+        if (a.machine.id === 'dma_pinner' && (i.longterm || i.follPin || i.recheck === false)) return `actor ${a.name}: long-term, FOLL_PIN and no-recheck pins are not implemented`;
+        if (a.machine.id === 'truncate' && i.limited) return `actor ${a.name}: FS_DAX_LIMITED truncate is not implemented`;
         if (a.machine.id === 'srcu_reader' && (a.input as Input)?.pgmap) return `actor ${a.name}: memory_failure readers are not implemented`;
       }
       return undefined;
@@ -159,10 +223,16 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
         out[name] = !d ? { state: 'unallocated', count: 0 } : { state: d.freed ? 'freed' : d.alive ? 'alive' : d.private ? 'dying' : 'dead', count: d.i_count };
       }
       for (const [name, p] of pgmaps) {
-        out[name] = { state: p.mapped ? (p.dead ? 'dead' : 'live') : p.dead ? 'removed' : 'embedded', type: p.type, owner: p.data, refs: p.ref };
+        const state = p.mapped ? (p.dead ? 'dead' : 'live') : p.dead ? 'removed' : 'embedded';
+        out[name] = { state, ...(state === 'embedded' ? {} : { type: p.type }), owner: p.data, refs: p.ref };
       }
       if (keyActor) out[keyActor] = { count: k.devmap_enable, on: k.devmap_managed_key };
       if (srcuActor) out[srcuActor] = { inside: [...k.dax_srcu.inside].sort() };
+      for (const [name, p] of pages) out[name] = { online: p.online, refs: p._refcount, pte: p.pte, mapping: p.mapping };
+      for (const [name, b] of blocks) out[name] = { owner: b.owner, corrupted: b.corrupted };
+      for (const [name, as] of spaces) out[name] = { vmas: as.vmas };
+      const asleep = new Set([...k.waiters.values()].flatMap((w) => [...w]));
+      for (const name of sleepers) out[name] = { asleep: asleep.has(name) };
       return out;
     },
     abstract(system: System, state: Int32Array): Observation {
@@ -177,10 +247,19 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
         const v = view(name);
         const value = String(v.value);
         const s = value === 'liveWarned' ? 'live' : value === 'killed' || value === 'drained' ? 'dead' : value;
-        out[name] = { state: s, type: `MEMORY_DEVICE_${v.context.type}`, owner: v.context.owner, refs: v.context.refs };
+        // An unpublished pgmap's type is seen by nobody: pmem sets it before devm_memremap_pages in
+        // one step or another, and only the published value is compared.
+        out[name] = { state: s, ...(s === 'embedded' ? {} : { type: `MEMORY_DEVICE_${v.context.type}` }), owner: v.context.owner, refs: v.context.refs };
       }
       if (keyActor) out[keyActor] = { count: view(keyActor).context.count, on: view(keyActor).context.on };
       if (srcuActor) out[srcuActor] = { inside: [...(view(srcuActor).context.inside as string[])].sort() };
+      for (const name of pages.keys()) {
+        const v = view(name);
+        out[name] = { online: typeof (v.value as Record<string, unknown>).mem === 'object', refs: v.context.refs, pte: v.context.mapcount > 0, mapping: v.context.mapping };
+      }
+      for (const name of blocks.keys()) out[name] = { owner: view(name).context.owner, corrupted: view(name).value === 'corrupted' };
+      for (const name of spaces.keys()) out[name] = { vmas: view(name).context.vmas };
+      for (const name of sleepers) out[name] = { asleep: view(name).matches('sleeping') };
       return out;
     },
   };
