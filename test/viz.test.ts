@@ -167,6 +167,11 @@ test('player: stepping a counterexample with the arrow keys highlights every act
   // The last write loses the other thread's update: the counter stays at 1, and the panel says so.
   assert.match((await page.locator('.changes').textContent()) ?? '', /counter\s*value\s*1\s*1|t\d\s*state\s*loaded\s*done/);
   assert.match((await page.locator('.violation').textContent()) ?? '', /bothCounted/);
+  // The last step is one thread's write to the counter: with the focus on, only those two are shown.
+  await page.check('.focus-toggle');
+  assert.is(await page.locator('.actor-card:visible').count(), 2);
+  await page.uncheck('.focus-toggle');
+  assert.is(await page.locator('.actor-card:visible').count(), 3);
   await page.keyboard.press('ArrowRight');
   assert.is(await page.locator('.player').getAttribute('data-step'), String(want.steps), 'no step past the end');
   await page.keyboard.press('ArrowLeft');

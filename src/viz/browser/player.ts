@@ -57,10 +57,21 @@ export class Player {
           btn('▶', 'forward (→)', () => this.go(this.pos + 1)),
           btn('▶|', 'last (End)', () => this.go(Infinity))),
         this.slider,
-        this.count),
+        this.count,
+        this.focusToggle()),
       this.error,
       this.info,
       this.grid);
+  }
+
+  /** With many actors, show only those the step touched (called, or changed), so the step fits the screen. */
+  private focusToggle(): HTMLElement {
+    const box = h('input', { type: 'checkbox', class: 'focus-toggle' });
+    box.addEventListener('change', () => {
+      this.grid.classList.toggle('focus', box.checked);
+      box.blur();
+    });
+    return h('label', { class: 'focus', title: 'hide the actors this step does not touch' }, box, ' only actors in this step');
   }
 
   showSiteTrace(index: number, step = 0): void {
