@@ -5,6 +5,12 @@ import { parseSvg } from './svg.ts';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
+/** Fitted to the page; a double click shows the actual size (scrollable) and back. */
+function zoomable(el: HTMLElement): HTMLElement {
+  el.addEventListener('dblclick', () => el.classList.toggle('zoomed'));
+  return el;
+}
+
 function verdictText(s: SiteSystem): string {
   const c = s.check;
   if (c.verdict === 'holds') return `holds (${n(c.states)} states)`;
@@ -67,7 +73,7 @@ export function systemView(data: SiteData, index: number): HTMLElement {
       s.check.findings.length ? h('ul', {}, s.check.findings.map((f) => h('li', {}, traceLink(f), ' ', h('span', { class: 'muted' }, f.text)))) : null),
     h('h2', {}, 'Actors and the calls between them'),
     h('p', { class: 'muted' }, `Edges: the events each actor delivered to another in some reachable state${s.sends.complete ? '' : ` (only the first ${n(s.sends.states)} states were walked)`}; env: the events the environment offers it.`),
-    h('div', { class: 'diagram system-diagram' }, svg),
+    zoomable(h('div', { class: 'diagram system-diagram', title: 'double-click: actual size / fit' }, svg)),
     h('h2', {}, 'Machines'),
     h('ul', { class: 'actor-list' }, s.actors.map((a) =>
       h('li', {}, h('a', { href: `#/machine/${a.machine}` }, a.name), h('span', { class: 'muted' }, ` ${data.machines[a.machine].id} (${a.kind === 'path' ? 'code path' : 'object'})`)))));
