@@ -8,8 +8,9 @@ import { REVISIONS, SCENARIOS } from '../registry.ts';
 import { buildCatalog, type Catalog } from './catalog.ts';
 import { indexPage } from './indexPage.ts';
 import { collectInvariants, type DocInvariant } from './invariants.ts';
-import { machinePage, machinePath } from './machinePage.ts';
-import { propertyPage, propertyPath, type DocProperty } from './propertyPage.ts';
+import { machinePage } from './machinePage.ts';
+import { machinePath, propertyPath } from './pagePaths.ts';
+import { propertyPage, type DocProperty } from './propertyPage.ts';
 import { runAll, type Run } from './results.ts';
 
 /** The command that regenerates the committed docs; the index prints it. */
@@ -66,7 +67,7 @@ export function generateDocs(input: DocsInput, options: CheckOptions = {}, onRun
     indexPage({ summary: input.summary, catalog: model.catalog, scenarios: input.scenarios, revisions: input.revisions, properties, runs, regenerate: REGENERATE }),
   );
   for (const m of model.catalog.machines) pages.set(machinePath(m.id), machinePage(m));
-  for (const p of properties) pages.set(propertyPath(p), propertyPage(p, runs, input.revisions.map((r) => r.name)));
+  for (const p of properties) pages.set(propertyPath(p), propertyPage(p, runs, input.revisions.map((r) => r.name), model.catalog));
   // One trailing newline per file, as editors and git expect.
   return new Map([...pages].sort(([a], [b]) => (a === 'index.md' ? -1 : b === 'index.md' ? 1 : a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, v.trimEnd() + '\n']));
 }

@@ -1,8 +1,8 @@
 import type { Scenario } from '../compose/types.ts';
 import { ANY_REVISION, type Catalog } from './catalog.ts';
-import { machinePath } from './machinePage.ts';
+import { machinePath, propertyPath } from './pagePaths.ts';
 import { cell, code, link, table, text } from './markdown.ts';
-import { propertyPath, runsFor, type DocProperty } from './propertyPage.ts';
+import { runsFor, type DocProperty } from './propertyPage.ts';
 import type { Run } from './results.ts';
 
 export interface IndexInput {

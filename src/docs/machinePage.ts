@@ -1,25 +1,24 @@
 import { ANY_REVISION, type MachineEntry } from './catalog.ts';
 import { cell, code, link, table, text } from './markdown.ts';
 import { mermaidDiagram } from './mermaid.ts';
+import { machinePath, propertyPath } from './pagePaths.ts';
 import { everywhere, machineUnion, revisionChanges } from './revisionDiff.ts';
 import type { StateRow, TransitionRow } from './machineModel.ts';
-
-export const machinePath = (id: string): string => `machines/${id.replace(/[^A-Za-z0-9._-]/g, '-')}.md`;
 
 const revs = (r: readonly string[]): string => r.filter((x) => x !== ANY_REVISION).join(', ');
 const blank = (s: string | undefined): string => (s ? cell(s) : '');
 const fnCell = (fn: string | undefined): string => (fn ? code(fn) : '');
 
-function stateRowCells(s: StateRow, unaccepted: boolean): string[] {
+function stateRowCells(s: StateRow, unaccepted: boolean, page: string): string[] {
   const tags = s.tags.length ? s.tags.join(', ') : '';
-  const violates = s.violates ? `violates ${s.violates}` : '';
+  const violates = s.violates ? `violates ${link(page, propertyPath({ id: s.violates, invariant: true }), s.violates)}` : '';
   return [
     code(s.path) + (s.type === 'final' ? ' (final)' : s.type === 'parallel' ? ' (parallel)' : ''),
     blank(s.description),
     s.condition ? code(s.condition) : '',
     fnCell(s.fn),
     blank(s.src),
-    cell([tags, violates].filter(Boolean).join('; ')),
+    [cell(tags), violates].filter(Boolean).join('; '),
     ...(unaccepted ? [blank(s.unaccepted)] : []),
   ];
 }
@@ -76,7 +75,7 @@ export function machinePage(m: MachineEntry): string {
   out.push(
     table(
       ['state', 'meaning', 'kernel condition', 'kernel function', 'source', 'tags', ...(unacceptedCol ? ['a call it has no handler for'] : []), ...revCol],
-      u.states.map((s) => withRevs(stateRowCells(s.row, unacceptedCol), s.revisions, everywhere(s, u))),
+      u.states.map((s) => withRevs(stateRowCells(s.row, unacceptedCol, path), s.revisions, everywhere(s, u))),
     ),
     '',
   );

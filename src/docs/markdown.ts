@@ -30,8 +30,3 @@ export function link(from: string, to: string, label: string): string {
   const up = from.split('/').length - 1;
   return `[${label}](${'../'.repeat(up)}${to})`;
 }
-
-/** A file name for an id: kernel names are safe, anything else becomes '-'. */
-export function slug(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]/g, '-');
-}

@@ -1,9 +1,26 @@
 import { ANY_REVISION } from './catalog.ts';
 import { counterexample } from './counterexample.ts';
 import type { DocInvariant } from './invariants.ts';
-import { link, text } from './markdown.ts';
+import type { Catalog } from './catalog.ts';
+import { machinePath, propertyPath } from './pagePaths.ts';
+import { code, link, text } from './markdown.ts';
 import type { DocFinding, Run } from './results.ts';
 import { runTable } from './runTable.ts';
+
+/**
+ * The actors of a counterexample, each linked to its machine's page: `pmem0.dax`
+ * means nothing to a reader until it says it is a dax_device.
+ */
+function actorsLine(from: string, scenario: string, f: DocFinding, catalog: Catalog): string {
+  const names: string[] = [];
+  for (const s of f.steps) for (const c of s.calls) if (!names.includes(c.actor) && !c.actor.startsWith('NULL ')) names.push(c.actor);
+  const machineOf = (actor: string) => catalog.machines.find((m) => m.instances.some((i) => i.scenario === scenario && i.actor === actor))?.id;
+  const parts = names.map((a) => {
+    const id = machineOf(a);
+    return id ? `${code(a)} (${link(from, machinePath(id), id)})` : code(a);
+  });
+  return `Actors: ${parts.join(', ')}.`;
+}
 
 /** A property with a page: an invariant, or a kind of failure the checker always looks for. */
 export interface DocProperty {
@@ -15,8 +32,6 @@ export interface DocProperty {
   readonly checkedIn?: DocInvariant['checkedIn'];
 }
 
-const slug = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, '-');
-export const propertyPath = (p: { id: string; invariant: boolean }): string => `${p.invariant ? 'invariants' : 'properties'}/${slug(p.id)}.md`;
 
 /** How a counterexample ends, for its heading: one property can be broken by a state and by a step. */
 const KIND_TEXT: Readonly<Record<DocFinding['kind'], string>> = {
@@ -55,7 +70,7 @@ export function verdictFor(p: DocProperty, r: Run): string {
  * and with what outcome, and every counterexample. Revisions of one scenario whose
  * counterexamples read the same are shown once.
  */
-export function propertyPage(p: DocProperty, runs: readonly Run[], revisions: readonly string[]): string {
+export function propertyPage(p: DocProperty, runs: readonly Run[], revisions: readonly string[], catalog?: Catalog): string {
   const path = propertyPath(p);
   const out: string[] = [`# ${p.id}`, '', text(p.text), ''];
   out.push(`Back to the ${link(path, 'index.md', 'index')}.`, '');
@@ -93,6 +108,7 @@ export function propertyPage(p: DocProperty, runs: readonly Run[], revisions: re
   for (const g of groups.values()) {
     const where = g.revisions.filter((r) => r !== ANY_REVISION);
     out.push(`### ${g.scenario}${where.length ? ` @ ${where.join(', ')}` : ''}: ${KIND_TEXT[g.f.kind]}`, '');
+    if (catalog) out.push(actorsLine(path, g.scenario, g.f, catalog), '');
     out.push(g.body, '');
   }
   return out.join('\n');
