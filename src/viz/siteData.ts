@@ -4,6 +4,7 @@ import type { CallRecord } from '../check/trace.ts';
 import type { Scenario } from '../compose/types.ts';
 import { chartOf, type Chart } from './chart.ts';
 import { chartToDot } from './dot.ts';
+import { layoutChart } from './layout.ts';
 import { renderSvg } from './render.ts';
 import { exploreSends, type SendGraph } from './sends.ts';
 import { systemToDot } from './systemDot.ts';
@@ -85,26 +86,6 @@ export interface SiteOptions {
   readonly sizes?: Readonly<Record<string, number | undefined>>;
   readonly maxStates?: number;
   readonly onSystem?: (key: string, report: CheckReport) => void;
-}
-
-/** Width over height of a Graphviz SVG, from its `width="Npt" height="Npt"`. */
-function aspect(svg: string): number {
-  const w = /width="([\d.]+)pt"/.exec(svg);
-  const h = /height="([\d.]+)pt"/.exec(svg);
-  return w && h ? Number(w[1]) / Math.max(1, Number(h[1])) : 1;
-}
-
-/**
- * Left to right reads like a protocol, but a long chain of states (pmem's probe and remove) comes out
- * as a strip too thin to read on a screen: then top to bottom is laid out too and the one closer to
- * a screen's shape wins.
- */
-async function layoutChart(chart: Chart, lr: string): Promise<string> {
-  const wide = await renderSvg(lr);
-  if (aspect(wide) < 3) return wide;
-  const tall = await renderSvg(chartToDot(chart, { rankdir: 'TB' }));
-  const fit = (a: number) => Math.abs(Math.log(a / 1.6));
-  return fit(aspect(tall)) < fit(aspect(wide)) ? tall : wide;
 }
 
 const systemKey = (scenario: string, revision?: string): string => (revision ? `${scenario}@${revision}` : scenario);

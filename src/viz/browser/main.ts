@@ -1,7 +1,9 @@
 import type { SiteData } from '../siteData.ts';
 import { clear, h } from './dom.ts';
 import { Player } from './player.ts';
-import { machineView, matrixView, systemView } from './views.ts';
+import { machineView } from './machineView.ts';
+import { matrixView } from './matrixView.ts';
+import { systemView } from './systemView.ts';
 
 declare global {
   interface Window {
