@@ -9,6 +9,7 @@
  */
 import { setup, assign } from 'xstate';
 import type { Invariant, Scenario, SystemDecl } from '../../src/compose/types.ts';
+import { safe } from './percpuRef.ts';
 
 const SRC = 'bench PERCPU_REF.md';
 
@@ -142,9 +143,11 @@ export function pgRefMachine(users: number, rounds: number) {
   });
 }
 
+/** The same property as the composed encoding's, read from one context. */
 export const pgRefSafe: Invariant = {
-  id: 'safe',
-  text: '(o = 3 implies live = 0) and (refcnt = 0 implies dying)',
+  id: safe.id,
+  text: safe.text,
+  why: safe.why,
   holds: (view) => {
     const c = view('pgref').context as PgRefContext;
     return (c.o !== 3 || c.live === 0) && (c.refcnt !== 0 || c.dying);

@@ -151,6 +151,10 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
           const v = system.violation(r);
           if (!v.continues) {
             note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: s, step: label, length: depth + 1 });
+            if (system.alsoViolated) {
+              const w = system.violation(system.alsoViolated);
+              note({ key: w.key, property: w.property, kind: w.kind, text: w.text, actor: w.actor, state: s, step: label, length: depth + 1 });
+            }
             continue;
           }
           sym?.canonicalize(out);

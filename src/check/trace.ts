@@ -1,4 +1,5 @@
 import type { EventObject, StateValue } from 'xstate';
+import { ModelError } from '../compose/errors.ts';
 import { canonicalJson } from '../compose/events.ts';
 import { STEP_BLOCKED, type DeliveryRecord, type System } from '../compose/system.ts';
 import { LABEL_SPAN, type Finding } from './explore.ts';
@@ -84,17 +85,25 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
       symmetry.canonicalize(next);
       return next.every((v, i) => v === want[i]);
     });
-    if (hit === undefined) throw new Error('internal: a symmetric trace cannot be rebuilt');
+    if (hit === undefined) throw unsoundSymmetry();
     real.push(hit);
     cur = stepFrom(cur, hit)[0];
   }
   if (finding.step !== undefined) {
     const code = stepFrom(canon, finding.step)[1];
     const hit = labelsOf(cur).find((l) => stepFrom(cur, l)[1] === code);
-    if (hit === undefined) throw new Error('internal: the failing step of a symmetric trace cannot be rebuilt');
+    if (hit === undefined) throw unsoundSymmetry();
     real.push(hit);
   }
   return replayLabels(system, real);
+}
+
+/**
+ * A representative path with no real counterpart: the actors declared symmetric are not
+ * interchangeable (typically another actor records their names in its context).
+ */
+function unsoundSymmetry(): ModelError {
+  return new ModelError('the actors declared symmetric are not interchangeable in this system (does another actor record their names?); run without --symmetry');
 }
 
 /** Replays step labels (actor * LABEL_SPAN + offer) from the initial state, recording every delivery. */

@@ -119,7 +119,14 @@ export class System {
   /** Set to -1 by a cascade that touches an actor other than the stepping one and `pairTarget`. */
   private touched = 0;
 
+  /**
+   * A violation the last step committed before a fatal call ended it (a WARN, then the
+   * oops): the step returns the fatal one, and this one is not lost. 0 when none.
+   */
+  alsoViolated = 0;
+
   private cascade(out: Int32Array, actor: number, d: Delivery, record?: DeliveryRecord[], pairTarget = -1): number {
+    this.alsoViolated = 0;
     record?.push({ actor, delivery: d, before: out[actor] });
     out[actor] = d.next;
     let found = d.violation ? this.stateViolation(actor, d) : STEP_OK;
@@ -134,12 +141,16 @@ export class System {
       if (to !== actor && to !== pairTarget) this.touched = -1;
       if (to === NULL_TARGET) {
         record?.push({ actor: NULL_TARGET, from, nullEvent: event, role: this.actors[from].sendsTo(event), before: -1 });
+        this.alsoViolated = found;
         return this.nullCall(from, event);
       }
       const r = this.actors[to].deliver(out[to], event);
       if (r.fate === 'blocked') return STEP_BLOCKED;
       record?.push({ actor: to, from, delivery: r, before: out[to] });
-      if (r.fate === 'unaccepted') return this.unaccepted(to, out[to], r);
+      if (r.fate === 'unaccepted') {
+        this.alsoViolated = found;
+        return this.unaccepted(to, out[to], r);
+      }
       out[to] = r.next;
       if (r.violation && found === STEP_OK) found = this.stateViolation(to, r);
       if (r.sendVector.length) tail = this.enqueue(tail, to, r.sendVector);

@@ -44,6 +44,8 @@ export interface Invariant {
   readonly id: string;
   /** The property in words, as the report prints it. */
   readonly text: string;
+  /** Why the kernel relies on it: the docs print this beside the text. */
+  readonly why?: string;
   readonly holds: (view: SystemView) => boolean;
 }
 
