@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { percpuRefSystem } from '../machines/bench/percpuRef.ts';
+import { runPaths } from '../src/cli/paths.ts';
 import { System } from '../src/compose/system.ts';
 import type { Scenario, SystemDecl } from '../src/compose/types.ts';
 import { definedItems } from '../src/paths/coverageItems.ts';
@@ -79,6 +83,27 @@ test('a lost wake-up is kept as a regression that checks the waiter can never st
   // cut the path before the waiter sleeps: the end check must fail
   const d = replayExpected(new System(lostWakeup()), r!.steps.slice(0, -1), r!.end);
   assert.ok(d, 'a shorter path does not leave the waiter stranded');
+});
+
+test('paths --check: 0 when the written files are current, 1 naming the file when one is stale', () => {
+  const out = mkdtempSync(join(tmpdir(), 'daxspec-paths-'));
+  const err = process.stderr.write;
+  const said: string[] = [];
+  process.stderr.write = ((s: string) => said.push(String(s)) > 0) as typeof process.stderr.write;
+  try {
+    assert.is(runPaths({ scenario: 'percpu-ref', out, quiet: true }), 0);
+    assert.equal(readdirSync(out).sort(), ['percpu-ref.paths.json', 'percpu-ref.test.ts']);
+    assert.is(runPaths({ scenario: 'percpu-ref', out, check: true, quiet: true }), 0);
+    writeFileSync(join(out, 'percpu-ref.paths.json'), readFileSync(join(out, 'percpu-ref.paths.json'), 'utf8').replace('"refcnt":2', '"refcnt":3'));
+    assert.is(runPaths({ scenario: 'percpu-ref', out, check: true, quiet: true }), 1);
+  } finally {
+    process.stderr.write = err;
+    rmSync(out, { recursive: true, force: true });
+  }
+  const text = said.join('');
+  assert.match(text, /stale/);
+  assert.match(text, /changed: .*percpu-ref\.paths\.json/);
+  assert.match(text, /npx tsx src\/cli\.ts paths --out test\/generated/);
 });
 
 test('@xstate/graph sees the same reachable states and needs more paths for the same coverage', () => {

@@ -176,7 +176,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
   return {
     name: `src/kernel @ ${rev}`,
     unsupported(system) {
-      const pageSide = rev === 'v4.18' ? PAGE_SIDE : [];
+      const pageSide = PAGE_SIDE;
       for (const a of system.decl.actors) {
         const i = (a.input ?? {}) as Input;
         if (!DEVICE_SIDE.includes(a.machine.id) && !pageSide.includes(a.machine.id)) return `actor ${a.name} (${a.machine.id}) has no implementation${PAGE_SIDE.includes(a.machine.id) ? ` at ${rev}` : ''}`;
