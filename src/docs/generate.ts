@@ -3,7 +3,7 @@ import { deviceInvariants, pageInvariants } from '../../machines/invariants.ts';
 import { REVISION_TEXT, type Revision } from '../../machines/revision.ts';
 import type { CheckOptions } from '../check/check.ts';
 import type { Scenario } from '../compose/types.ts';
-import { BUILTIN_PROPERTIES } from '../cli/list.ts';
+import { BUILTIN_PROPERTIES } from '../check/properties.ts';
 import { REVISIONS, SCENARIOS } from '../registry.ts';
 import { buildCatalog, type Catalog } from './catalog.ts';
 import { indexPage } from './indexPage.ts';
