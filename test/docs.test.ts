@@ -30,7 +30,7 @@ test('readMachine: states with their meta, transitions with guard, target, order
   assert.equal(m.states[2].tags, ['violation']);
   assert.is(m.states[2].violates, 'X1');
   const unlock = m.transitions.find((t) => t.source === 'free' && t.event === 'unlock')!;
-  assert.is(unlock.guard, 'not(held)');
+  assert.is(unlock.guard, '!held');
   assert.equal(unlock.targets, []);
   assert.is(unlock.src, 'commit def');
   const lock = m.transitions.find((t) => t.event === 'lock')!;
@@ -106,7 +106,7 @@ test('generate: the violation appears in the matrix, on its invariant page as a 
   assert.match(lock, /## What differs per revision/);
   assert.match(lock, /^- `free: unlock`$/m);
   assert.match(lock, /^  - target: old: `broken`; new: `\(none\)`$/m);
-  assert.match(lock, /^  - guard: old: `\(none\)`; new: `not\(held\)`$/m);
+  assert.match(lock, /^  - guard: old: `\(none\)`; new: `!held`$/m);
   assert.match(lock, /```mermaid\nstateDiagram-v2/);
 });
 

@@ -1,4 +1,5 @@
-import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
+import { chartOf, type ChartState } from '../viz/chart.ts';
 
 /**
  * A machine read as plain data: its states and transitions with what they say
@@ -53,10 +54,8 @@ export interface MachineModel {
   readonly transitions: readonly TransitionRow[];
 }
 
-const pathOf = (node: AnyStateNode): string => node.path.join('.');
-
-function str(meta: unknown, key: string): string | undefined {
-  const v = (meta as Record<string, unknown> | undefined)?.[key];
+function str(meta: Record<string, unknown> | undefined, key: string): string | undefined {
+  const v = meta?.[key];
   return typeof v === 'string' ? v : undefined;
 }
 
@@ -69,90 +68,59 @@ function eventName(descriptor: string): string {
   return descriptor;
 }
 
-/** A guard as its name, a parameterised reference, or a combinator of those; inline lambdas as their code. */
-export function guardText(guard: unknown): string | undefined {
-  if (guard === undefined || guard === null) return undefined;
-  if (typeof guard === 'string') return guard;
-  if (typeof guard === 'function') {
-    const g = guard as { check?: unknown; guards?: unknown[]; stateValue?: unknown; name?: string };
-    if (g.check && Array.isArray(g.guards)) {
-      const inner = g.guards.map((x) => guardText(x) ?? '?');
-      if (g.name === 'not') return `not(${inner[0]})`;
-      return `${g.name}(${inner.join(', ')})`;
-    }
-    if (g.check && g.stateValue !== undefined) return `stateIn(${JSON.stringify(g.stateValue)})`;
-    // An inline lambda has no name worth showing; its code is the guard.
-    return `inline: ${String(guard).replace(/\s+/g, ' ').trim()}`;
-  }
-  if (typeof guard === 'object') {
-    const { type, params } = guard as { type?: string; params?: unknown };
-    if (type) return params === undefined || typeof params === 'function' ? type : `${type}(${JSON.stringify(params)})`;
-  }
-  return 'inline';
-}
-
-function actionText(action: unknown): string {
-  if (typeof action === 'string') return action;
-  if (typeof action === 'function') {
-    const t = (action as { type?: string }).type;
-    return t ? t.replace(/^xstate\./, '') : 'inline';
-  }
-  if (action && typeof action === 'object' && 'type' in action) return String((action as { type: unknown }).type);
-  return 'inline';
-}
-
-function stateType(node: AnyStateNode): StateRow['type'] {
-  return node.type as StateRow['type'];
-}
-
-/** Reads every state node and transition of `machine`, depth-first in definition order. */
+/**
+ * Reads a machine through the visualizer's reader (src/viz/chart.ts), so that the
+ * docs and the pictures walk XState's state nodes in one place and cannot disagree
+ * about what a machine is; this only turns its indices into paths and rows.
+ */
 export function readMachine(machine: AnyStateMachine): MachineModel {
-  const states: StateRow[] = [];
-  const transitions: TransitionRow[] = [];
-  const visit = (node: AnyStateNode): void => {
-    const path = pathOf(node);
-    if (path !== '') {
-      states.push({
-        path,
-        type: stateType(node),
-        description: node.description,
-        condition: str(node.meta, 'condition'),
-        fn: str(node.meta, 'fn'),
-        src: str(node.meta, 'src'),
-        tags: [...node.tags],
-        unaccepted: str(node.meta, 'unaccepted'),
-        violates: str(node.meta, 'violates'),
-        initial: typeof node.config.initial === 'string' ? node.config.initial : undefined,
-      });
-    }
-    const groups: [string, readonly any[]][] = [];
-    if (node.always?.length) groups.push(['', node.always]);
-    for (const [descriptor, list] of node.transitions) groups.push([descriptor, list]);
-    for (const [descriptor, list] of groups) {
-      list.forEach((t, order) => {
-        transitions.push({
-          source: path,
-          event: eventName(descriptor),
-          order,
-          guard: guardText(t.guard),
-          targets: (t.target ?? []).map((x: AnyStateNode) => pathOf(x)),
-          actions: (t.actions ?? []).map(actionText),
-          description: t.description,
-          fn: str(t.meta, 'fn'),
-          src: str(t.meta, 'src'),
-        });
-      });
-    }
-    for (const child of Object.values(node.states) as AnyStateNode[]) visit(child);
-  };
-  visit(machine.root);
+  const chart = chartOf(machine);
+  const root = chart.states[0];
+  const pathOf = (i: number): string => chart.states[i].path;
+  const initialKey = (st: ChartState): string | undefined => (st.initial.length === 1 ? chart.states[st.initial[0]].key : undefined);
+  const states: StateRow[] = chart.states.slice(1).map((st) => ({
+    path: st.path,
+    type: st.type,
+    description: st.description,
+    condition: st.condition,
+    fn: st.fn,
+    src: st.src,
+    tags: st.tags,
+    unaccepted: str(st.meta, 'unaccepted'),
+    violates: str(st.meta, 'violates'),
+    initial: initialKey(st),
+  }));
+  // Guards of one event in one state are tried in order: number them within their (state, event) group.
+  const seen = new Map<string, number>();
+  const rows = chart.transitions.map((t): TransitionRow => {
+    const key = `${t.source}\u0000${t.event}`;
+    const order = seen.get(key) ?? 0;
+    seen.set(key, order + 1);
+    return {
+      source: pathOf(t.source),
+      event: eventName(t.event),
+      order,
+      guard: t.guard,
+      targets: t.targets.map(pathOf),
+      actions: t.actions.map((a) => a.replace(/^xstate\./, '')),
+      description: t.description,
+      fn: t.fn,
+      src: t.src,
+    };
+  });
+  // Rows by state in document order, eventless transitions first, as the state's config reads.
+  const stateOrder = new Map(['', ...states.map((x) => x.path)].map((p, i) => [p, i]));
+  const transitions = rows
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => stateOrder.get(a.r.source)! - stateOrder.get(b.r.source)! || Number(b.r.event === '(always)') - Number(a.r.event === '(always)') || a.i - b.i)
+    .map(({ r }) => r);
   return {
-    id: machine.id,
-    type: stateType(machine.root),
-    initial: typeof machine.root.config.initial === 'string' ? machine.root.config.initial : undefined,
-    description: machine.root.description,
-    fn: str(machine.root.meta, 'fn'),
-    src: str(machine.root.meta, 'src'),
+    id: chart.id,
+    type: root.type,
+    initial: initialKey(root),
+    description: chart.description,
+    fn: root.fn,
+    src: root.src,
     states,
     transitions,
   };
