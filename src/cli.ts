@@ -99,9 +99,9 @@ function program(): Command {
   return p;
 }
 
-export function main(argv: string[]): void {
+export async function main(argv: string[]): Promise<void> {
   try {
-    program().parse(argv);
+    await program().parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version are not errors; everything else commander rejects is bad input.
@@ -119,4 +119,4 @@ export function main(argv: string[]): void {
   }
 }
 
-main(process.argv);
+await main(process.argv);

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import { EXIT } from '../check/check.ts';
 import { ModelError } from '../compose/errors.ts';
 import { REVISIONS, SCENARIOS, findScenario, sizeNames } from '../registry.ts';
 import { count } from './options.ts';
@@ -45,25 +44,6 @@ export async function runViz(args: VizArgs): Promise<number> {
   return 0;
 }
 
-/**
- * `viz` lays diagrams out with Graphviz compiled to wasm, which loads asynchronously, so its action is a
- * promise that `program().parse()` does not await: it reports its own errors the way main() does.
- */
-async function reported(run: () => Promise<number>): Promise<void> {
-  try {
-    process.exitCode = await run();
-  } catch (e) {
-    if (e instanceof ModelError) {
-      process.stderr.write(`daxspec: ${e.message}\n`);
-      process.exitCode = EXIT.badInput;
-      return;
-    }
-    process.stderr.write(`daxspec: internal error: ${(e as Error).message}\n`);
-    if (process.env.DAXSPEC_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
-    process.exitCode = 4;
-  }
-}
-
 export function registerViz(p: Command): void {
   const viz = p
     .command('viz')
@@ -75,6 +55,9 @@ export function registerViz(p: Command): void {
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText('after', '\nExamples:\n  daxspec viz --out site && xdg-open site/index.html\n  daxspec viz --scenario percpu-ref --users 2 --out /tmp/site\n\nExit status: 0 written, 2 bad input.');
   for (const name of sizeNames()) viz.addOption(new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it)`).argParser(count(name)));
-  viz.action((opts) => reported(() => runViz(opts)));
+  // Graphviz (wasm) loads asynchronously: main() awaits the action through parseAsync.
+  viz.action(async (opts) => {
+    process.exitCode = await runViz(opts);
+  });
 }
 
