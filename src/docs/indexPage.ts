@@ -1,5 +1,5 @@
 import type { Scenario } from '../compose/types.ts';
-import { ANY_REVISION, type Catalog } from './catalog.ts';
+import { ANY_REVISION, type Catalog, type MachineEntry } from './catalog.ts';
 import { machinePath, propertyPath } from './pagePaths.ts';
 import { cell, code, link, table, text } from './markdown.ts';
 import { runsFor, type DocProperty } from './propertyPage.ts';
@@ -49,18 +49,19 @@ export function indexPage(input: IndexInput): string {
 
   out.push('## Entities', '');
   out.push('Each kernel object or code path is one machine; a kernel function call is an event.', '');
-  out.push(
-    table(
-      ['machine', 'kind', 'what it is', 'revisions', 'states', 'transitions'],
-      catalog.machines.map((m) => {
-        const kinds = [...new Set(m.instances.map((i) => (i.kind === 'path' ? 'code path' : 'kernel object')))].join(', ');
-        const first = [...m.builds.values()][0];
-        const revs = [...m.builds.keys()].filter((r) => r !== ANY_REVISION);
-        return [link('index.md', machinePath(m.id), code(m.id)), kinds, cell(first.description), revs.length ? revs.join(', ') : '(any)', String(first.states.length), String(first.transitions.length)];
-      }),
-    ),
-    '',
-  );
+  const entityRow = (m: MachineEntry): string[] => {
+    const kinds = [...new Set(m.instances.map((i) => (i.kind === 'path' ? 'code path' : 'kernel object')))].join(', ');
+    const first = [...m.builds.values()][0];
+    const revs = [...m.builds.keys()].filter((r) => r !== ANY_REVISION);
+    return [link('index.md', machinePath(m.id), code(m.id)), kinds, cell(first.description), revs.length ? revs.join(', ') : '(any)', String(first.states.length), String(first.transitions.length)];
+  };
+  const header = ['machine', 'kind', 'what it is', 'revisions', 'states', 'transitions'];
+  // Machines only revision-independent scenarios use are the benchmark models, not the DAX spec.
+  const bench = (m: MachineEntry) => [...m.builds.keys()].every((r) => r === ANY_REVISION);
+  const dax = catalog.machines.filter((m) => !bench(m));
+  const others = catalog.machines.filter(bench);
+  if (dax.length) out.push(table(header, dax.map(entityRow)), '');
+  if (others.length) out.push('Benchmark models (revision-independent):', '', table(header, others.map(entityRow)), '');
 
   out.push('## Revisions', '');
   out.push(table(['revision', 'what it is'], revisions.map((r) => [code(r.name), cell(r.text)])), '');
