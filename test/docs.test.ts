@@ -175,4 +175,16 @@ test('daxspec docs --check: exit 1 naming each stale, missing and no-longer-gene
   assert.match(r.stderr, /regenerate with: npx tsx src\/cli\.ts docs --out docs\/spec/);
 });
 
+test('README: its counterexample is what daxspec check prints today (timing aside)', () => {
+  // The README is written by hand; this keeps the one counterexample it shows a real one.
+  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const shown = /```text\n(root-nondax @ v8[\s\S]*?)```/.exec(readme);
+  assert.ok(shown, 'the README shows the root-nondax @ v8 counterexample in a text block');
+  const bin = join(import.meta.dirname, '..', 'bin', 'daxspec.js');
+  const r = spawnSync(process.execPath, [bin, 'check', '--scenario', 'root-nondax', '--revision', 'v8', '-q'], { encoding: 'utf8' });
+  assert.is(r.status, 1, r.stderr);
+  const untimed = (s: string) => s.replace(/, [\d.]+ s$/m, '').trim();
+  assert.is(untimed(shown![1]), untimed(r.stdout));
+});
+
 test.run();
