@@ -11,7 +11,7 @@ import { formatLint, lintCatalog } from '../src/docs/lint.ts';
 import { readMachine } from '../src/docs/machineModel.ts';
 import { cell, code, table } from '../src/docs/markdown.ts';
 import { mermaidDiagram } from '../src/docs/mermaid.ts';
-import { revisionChanges } from '../src/docs/revisionDiff.ts';
+import { revisionChanges } from '../src/docs/revisionChanges.ts';
 import { FIXTURE_REVISIONS, fixtureInvariant, fixtureScenario, lockMachine } from './fixtures/docsFixture.ts';
 
 const input = (opts: { describe?: boolean } = {}): DocsInput => ({

@@ -1,6 +1,6 @@
 import { ANY_REVISION, type Catalog } from './catalog.ts';
 import type { DocInvariant } from './invariants.ts';
-import { transitionLabel } from './revisionDiff.ts';
+import { transitionLabel } from './machineModel.ts';
 
 /** Something the docs would have to leave blank, because the machine does not say it. */
 export interface LintIssue {

@@ -125,3 +125,8 @@ export function readMachine(machine: AnyStateMachine): MachineModel {
     transitions,
   };
 }
+
+/** `alive: put_dax #2`: a transition named by where it starts, its event, and its place among that event's guards. */
+export function transitionLabel(t: TransitionRow): string {
+  return `${t.source || '(machine)'}: ${t.event}${t.order > 0 ? ` #${t.order + 1}` : ''}`;
+}

@@ -2,7 +2,8 @@ import { ANY_REVISION, type MachineEntry } from './catalog.ts';
 import { cell, code, link, table, text } from './markdown.ts';
 import { mermaidDiagram } from './mermaid.ts';
 import { machinePath, propertyPath } from './pagePaths.ts';
-import { everywhere, machineUnion, revisionChanges } from './revisionDiff.ts';
+import { everywhere, machineUnion } from './machineUnion.ts';
+import { revisionChanges } from './revisionChanges.ts';
 import type { StateRow, TransitionRow } from './machineModel.ts';
 
 const revs = (r: readonly string[]): string => r.filter((x) => x !== ANY_REVISION).join(', ');
