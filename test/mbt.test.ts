@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Step } from '../src/kernel/codePath.ts';
 import type { Superblock } from '../src/kernel/drivers.ts';
-import type { DaxDevice, Kernel, PmemDevice } from '../src/kernel/kernel.ts';
+import type { DaxDevice, GenDisk, Kernel } from '../src/kernel/kernel.ts';
 import { fs_dax_claim_bdev, fs_dax_release, fs_put_dax, put_dax, type BlockDevice } from '../src/kernel/super.ts';
 import { runAgainstImplementation } from '../src/paths/adapter.ts';
 import { KERNEL_CODE, kernelAdapter } from '../src/paths/kernelAdapter.ts';
@@ -25,7 +25,7 @@ function lookupWithoutReference(k: Kernel, bdev: BlockDevice): DaxDevice | null 
   return dax_dev && dax_dev.alive ? dax_dev : null;
 }
 
-function* faultyMount(k: Kernel, sb: Superblock, disk: PmemDevice | null): Step {
+function* faultyMount(k: Kernel, sb: Superblock, disk: GenDisk | null): Step {
   if (disk && !disk.disk_present) return;
   const dax_dev = k.rev === 'v8' ? fs_dax_claim_bdev(k, sb.bdev, sb.name) : lookupWithoutReference(k, sb.bdev);
   const done = yield 'fill_super';
@@ -35,7 +35,7 @@ function* faultyMount(k: Kernel, sb: Superblock, disk: PmemDevice | null): Step 
 }
 
 /** The v9 fix back-ported into v8 code: fs_dax_release checks for NULL, so v8 no longer oopses. */
-function* mountWithNullCheck(k: Kernel, sb: Superblock, disk: PmemDevice | null): Step {
+function* mountWithNullCheck(k: Kernel, sb: Superblock, disk: GenDisk | null): Step {
   if (disk && !disk.disk_present) return;
   const dax_dev = fs_dax_claim_bdev(k, sb.bdev, sb.name);
   const release = (d: DaxDevice | null) => (d ? fs_dax_release(k, d, sb.name) : put_dax(k, d));
@@ -46,7 +46,7 @@ function* mountWithNullCheck(k: Kernel, sb: Superblock, disk: PmemDevice | null)
 }
 
 test('src/kernel agrees with the spec on these generated suites, every path and counterexample (v8 and v4.18)', () => {
-  const stems = ['root-nondax.v8', 'nondax-mount-umount.v8', 'pmem-partitions.v8', 'pmem-partitions.v4.18', 'kill-dax-readers.v8', 'pmem-remove-mounted.v4.18'];
+  const stems = ['root-nondax.v8', 'nondax-mount-umount.v8', 'pmem-partitions.v8', 'pmem-partitions.v4.18', 'kill-dax-readers.v8', 'pmem-remove-mounted.v4.18', 'dm-targets-one-pmem.v8', 'dm-targets-one-pmem.v4.18'];
   for (const stem of [...stems, 'static-key-race.v4.18', 'dma-truncate.v4.18', 'munmap-pinned-truncate.v4.18']) {
     const { suite, system, all } = load(stem);
     const adapter = kernelAdapter(suite.revision as 'v8' | 'v4.18');
@@ -85,6 +85,14 @@ test('v8: where the seeds\' code and the spec part ways, the paths show the firs
     assert.match(d!.message, /\(dma0: unpin\): truncate is \{"asleep":false\} in the spec but \{"asleep":true\} in the implementation$/);
     assert.ok(knownDivergence('v8', d!), 'and it is the known one');
   }
+});
+
+test('v8: dm claims its one member once per target and releases it once per target: the code WARNs and then uses the freed inode, as the spec says', () => {
+  const { suite, system } = load('dm-targets-one-pmem.v8');
+  const warn = suite.regressions.find((r) => r.kind === 'violation-state' && /kill_dax\(\) must be called before final iput/.test(r.text));
+  const uaf = suite.regressions.find((r) => r.kind === 'unaccepted' && /put_dax on pmem0\.dax in state "freedWhileAlive"/.test(r.text));
+  assert.ok(warn && uaf, 'the spec finds the WARN and the use after free');
+  for (const r of [warn!, uaf!]) assert.is(runAgainstImplementation(system, r.steps, kernelAdapter('v8')), undefined, r.name);
 });
 
 test('a seeded fault (a lookup that takes no reference) is caught by the generated paths, at the mount', () => {

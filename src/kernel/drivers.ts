@@ -5,14 +5,17 @@
  * code path (codePath.ts) that yields before every action another CPU can interleave with.
  */
 import type { Step } from './codePath.ts';
-import type { DaxDevice, DaxOperations, DevPagemap, Kernel, PmemDevice } from './kernel.ts';
+import { WARN_ON, WouldSleep, type DaxDevice, type DaxOperations, type DevPagemap, type GenDisk, type Kernel, type MappedDevice, type PmemDevice } from './kernel.ts';
 import { dev_pagemap_get_ops, dev_pagemap_put_ops, devm_memremap_pages, devm_memremap_pages_release, generic_dax_pagefree } from './memremap.ts';
 import {
   __bdev_dax_supported,
   alloc_dax,
   alloc_dax_devmap,
   dax_alive,
+  __fs_dax_release,
+  dax_get_by_host,
   dax_get_private,
+  fs_dax_claim,
   dax_read_lock,
   dax_read_unlock,
   fs_dax_claim_bdev,
@@ -27,13 +30,13 @@ import {
 /** pmem_dax_direct_access(): the driver reads its private data. */
 export const pmem_dax_ops: DaxOperations = {
   name: 'pmem',
-  direct_access: (_k, dax_dev) => dax_get_private(dax_dev)!.phys_addr,
+  direct_access: (_k, dax_dev) => (dax_get_private(dax_dev) as PmemDevice | null)!.phys_addr,
 };
 
 /** dcssblk: FS_DAX_LIMITED, no struct pages, no pgmap. */
 export const dcssblk_dax_ops: DaxOperations = {
   name: 'dcssblk',
-  direct_access: (_k, dax_dev) => dax_get_private(dax_dev)!.phys_addr,
+  direct_access: (_k, dax_dev) => (dax_get_private(dax_dev) as PmemDevice | null)!.phys_addr,
 };
 
 /** v4.18 setup_pagemap_fsdax(): take the page-idle ops, then mark the pgmap FS_DAX. */
@@ -112,14 +115,98 @@ export function* fill_super(k: Kernel, sb: Superblock): Step {
 }
 
 /** blkdev_get(): the open fails with -ENXIO once the disk is deleted (or before it is added). */
-function blkdev_get(disk: PmemDevice): boolean {
-  return disk.disk_present;
+function blkdev_get(disk: GenDisk): boolean {
+  if (!disk.disk_present) return false;
+  disk.open_count++;
+  return true;
+}
+
+function blkdev_put(disk: GenDisk): void {
+  disk.open_count--;
 }
 
 /** mount_bdev(): open the block device, then fill_super; a failed open fails the mount before it. */
-export function* mount_bdev(k: Kernel, sb: Superblock, disk: PmemDevice | null): Step {
+export function* mount_bdev(k: Kernel, sb: Superblock, disk: GenDisk | null): Step {
   if (disk && !blkdev_get(disk)) return;
   yield* fill_super(k, sb);
+  if (disk) blkdev_put(disk);
+}
+
+// ---------------------------------------------------------------------------------------------
+// device-mapper (drivers/md/dm.c) with the v8 ->fs_claim / ->fs_release of seed 004
+
+/** v8 dm_dax_dev_claim(): claim one target's member; a failure is a kernel bug worth a WARN. */
+function dm_dax_dev_claim(k: Kernel, dev: DaxDevice | null, owner: string): number {
+  if (fs_dax_claim(k, dev!, owner)) return 0;
+  WARN_ON(k, true, 'WARN_ON_ONCE(1) in dm_dax_dev_claim: a member refused the claim');
+  return -6; // -ENXIO
+}
+
+function dm_dax_dev_release(k: Kernel, dev: DaxDevice | null, owner: string): number {
+  __fs_dax_release(k, dev, owner);
+  return 0;
+}
+
+/** dm_dax_iterate(): call `fn` on every target's member device of the live table. */
+function dm_dax_iterate(k: Kernel, dax_dev: DaxDevice, fn: (k: Kernel, dev: DaxDevice | null, owner: string) => number, owner: string): DaxDevice {
+  const md = dax_get_private(dax_dev) as MappedDevice;
+  for (const t of md.targets) fn(k, md.table_devices![t], owner);
+  return dax_dev;
+}
+
+export const dm_dax_ops: DaxOperations = {
+  name: 'dm',
+  fs_claim: (k, dax_dev, owner) => dm_dax_iterate(k, dax_dev, dm_dax_dev_claim, owner),
+  fs_release: (k, dax_dev, owner) => void dm_dax_iterate(k, dax_dev, dm_dax_dev_release, owner),
+  direct_access: () => 0,
+};
+
+/** v4.18 has no ->fs_claim / ->fs_release. */
+export const dm_dax_ops_v418: DaxOperations = { name: 'dm', direct_access: () => 0 };
+
+/**
+ * A mapped device's life: dm create (alloc_dev -> alloc_dax), table load (open_table_device looks
+ * every member up by host, one reference per table device), dm remove (__dm_destroy: close the
+ * table devices, then kill_dax and put_dax of the device's own dax_device).
+ */
+export function* dm_device(k: Kernel, md: MappedDevice, memberHosts: readonly (string | null)[]): Step {
+  md.dax_dev = alloc_dax(k, md, md.name, k.rev === 'v8' ? dm_dax_ops : dm_dax_ops_v418);
+  for (;;) {
+    const ev = yield md.table_devices ? ['dm_remove'] : ['table_load', 'dm_remove'];
+    if (ev.type === 'dm_remove') {
+      if (md.open_count > 0) throw new WouldSleep('dm remove: the mapped device is open (-EBUSY)');
+      break;
+    }
+    // table load: dm_get_device() for every target opens each distinct member once
+    const opened: (DaxDevice | null)[] = [];
+    let failed = false;
+    for (const host of memberHosts) {
+      if (host === null) {
+        opened.push(null);
+        continue;
+      }
+      const dax_dev = dax_get_by_host(k, host);
+      if (!dax_dev) {
+        failed = true;
+        break;
+      }
+      opened.push(dax_dev);
+    }
+    if (failed) {
+      for (const d of opened) put_dax(k, d);
+      continue;
+    }
+    md.table_devices = opened;
+    md.disk_present = true;
+  }
+  // __dm_destroy(): dm_table_destroy() -> close_table_device() -> put_dax(td->dm_dev.dax_dev)
+  md.disk_present = false;
+  for (const d of md.table_devices ?? []) put_dax(k, d);
+  md.table_devices = null;
+  yield* kill_dax(k, md.dax_dev);
+  yield 'put_dax';
+  put_dax(k, md.dax_dev);
+  md.dax_dev = null;
 }
 
 /** A reader of a dax_device holding its own reference: `sections` read-side sections. */

@@ -18,7 +18,7 @@ export class Oops extends Error {}
 export class WouldSleep extends Error {}
 
 export interface DaxOperations {
-  readonly name: 'pmem' | 'dcssblk';
+  readonly name: 'pmem' | 'dcssblk' | 'dm';
   fs_claim?: (k: Kernel, dax_dev: DaxDevice, owner: string) => DaxDevice | null;
   fs_release?: (k: Kernel, dax_dev: DaxDevice, owner: string) => void;
   direct_access: (k: Kernel, dax_dev: DaxDevice) => number;
@@ -29,8 +29,8 @@ export interface DaxDevice {
   readonly host: string;
   i_count: number;
   alive: boolean;
-  /** The driver's private data (struct pmem_device), NULL after kill_dax. */
-  private: PmemDevice | null;
+  /** The driver's private data (struct pmem_device, struct mapped_device), NULL after kill_dax. */
+  private: PmemDevice | MappedDevice | null;
   ops: DaxOperations;
   /** v8: alloc_dax_devmap's pgmap. */
   pgmap: DevPagemap | null;
@@ -57,13 +57,28 @@ export interface DevPagemap {
   freed: boolean;
 }
 
-export interface PmemDevice {
+/** A gendisk as block device opens see it. */
+export interface GenDisk {
+  /** Added and not yet deleted (dm: a live table): the block device can be opened. */
+  disk_present: boolean;
+  open_count: number;
+}
+
+/** struct mapped_device with its live table: one table device per distinct member, targets over them. */
+export interface MappedDevice extends GenDisk {
+  readonly name: string;
+  dax_dev: DaxDevice | null;
+  /** td->dm_dev.dax_dev of each table device, once the table is loaded. */
+  table_devices: (DaxDevice | null)[] | null;
+  /** Target i maps onto table device targets[i]. */
+  readonly targets: readonly number[];
+}
+
+export interface PmemDevice extends GenDisk {
   readonly name: string;
   dax_dev: DaxDevice | null;
   readonly pgmap: DevPagemap | null;
   readonly phys_addr: number;
-  /** The gendisk is added (device_add_disk) and not yet deleted: the block device can be opened. */
-  disk_present: boolean;
   /** The struct pages of the device's pfns, created by devm_memremap_pages. */
   readonly pages: Page[];
 }

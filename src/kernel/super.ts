@@ -3,7 +3,7 @@
  * release of the dev_pagemap (seed 004, v8 10/18), and the lookup by block device (seed 000 before
  * v8 11/18, which v4.18 keeps). One function per kernel function, same names, same control flow.
  */
-import { Oops, WARN_ON, WouldSleep, kasan_check, type DaxDevice, type DaxOperations, type Kernel, type PmemDevice } from './kernel.ts';
+import { Oops, WARN_ON, WouldSleep, kasan_check, type DaxDevice, type DaxOperations, type DevPagemap, type Kernel, type MappedDevice, type PmemDevice } from './kernel.ts';
 import type { Step } from './codePath.ts';
 import { get_dev_pagemap, put_dev_pagemap } from './memremap.ts';
 
@@ -41,17 +41,17 @@ export function* synchronize_srcu(k: Kernel): Step {
 export function* kill_dax(k: Kernel, dax_dev: DaxDevice | null): Step {
   if (!dax_dev) return;
   yield 'clear_bit_alive';
-  dax_dev.alive = false;
+  kasan_check(dax_dev, 'kill_dax').alive = false;
   yield* synchronize_srcu(k);
   yield 'kill_dax_teardown';
   // hlist_del_init(&dax_dev->list): later lookups by host do not find it
-  dax_dev.hashed = false;
+  kasan_check(dax_dev, 'kill_dax').hashed = false;
   k.hosts.delete(dax_dev.host);
   dax_dev.private = null;
 }
 
 /** alloc_dax(): a new inode with ALIVE set; the driver holds its one reference. */
-export function alloc_dax(k: Kernel, priv: PmemDevice, host: string, ops: DaxOperations): DaxDevice {
+export function alloc_dax(k: Kernel, priv: PmemDevice | MappedDevice, host: string, ops: DaxOperations): DaxDevice {
   const dax_dev: DaxDevice = { host, i_count: 1, alive: true, private: priv, ops, pgmap: null, hashed: true, freed: false };
   k.hosts.set(host, dax_dev);
   return dax_dev;
@@ -86,7 +86,7 @@ export function put_dax(k: Kernel, dax_dev: DaxDevice | null): void {
   iput(k, dax_dev);
 }
 
-export function dax_get_private(dax_dev: DaxDevice): PmemDevice | null {
+export function dax_get_private(dax_dev: DaxDevice): PmemDevice | MappedDevice | null {
   return dax_dev.private;
 }
 
@@ -117,6 +117,15 @@ export function fs_dax_get_by_bdev(k: Kernel, bdev: BlockDevice): DaxDevice | nu
 
 export function fs_put_dax(k: Kernel, dax_dev: DaxDevice | null): void {
   put_dax(k, dax_dev);
+}
+
+/** The pgmap behind the pfns dax_direct_access() returns: pmem's own, a dm device's member's. */
+function pfn_pgmap(dax_dev: DaxDevice): DevPagemap | null {
+  const priv = dax_get_private(dax_dev);
+  if (!priv) return null;
+  if ('pgmap' in priv) return priv.pgmap;
+  const member = priv.table_devices?.[priv.targets[0]] ?? null;
+  return member ? pfn_pgmap(member) : null;
 }
 
 /** v8: the pgmap's page_free callback installed by the claim ("TODO: wakeup page-idle waiters"). */
@@ -173,10 +182,10 @@ export function fs_dax_release(k: Kernel, dax_dev: DaxDevice | null, owner: stri
  */
 export function __bdev_dax_supported(k: Kernel, dax_dev: DaxDevice | null): boolean {
   if (!dax_dev) return false;
-  const pmem = dax_get_private(dax_dev);
   if (dax_dev.ops.name === 'dcssblk') return true; // pfn_t_special(pfn) under FS_DAX_LIMITED
-  if (k.rev === 'v8') return !!pmem?.pgmap;
-  const pgmap = get_dev_pagemap(k, pmem!.pgmap);
+  const pfnPgmap = pfn_pgmap(dax_dev);
+  if (k.rev === 'v8') return !!pfnPgmap;
+  const pgmap = get_dev_pagemap(k, pfnPgmap);
   if (pgmap && pgmap.type === 'MEMORY_DEVICE_FS_DAX') {
     put_dev_pagemap(k, pgmap);
     return true;

@@ -1,15 +1,15 @@
 import type { EventObject } from 'xstate';
 import type { System } from '../compose/system.ts';
 import type { Step } from '../kernel/codePath.ts';
-import { dax_reader, dcssblk_dax_ops, mount_bdev, pmem_attach_disk, pmem_dax_ops, pmem_remove, type Superblock } from '../kernel/drivers.ts';
+import { dax_reader, dcssblk_dax_ops, dm_device, mount_bdev, pmem_attach_disk, pmem_dax_ops, pmem_remove, type Superblock } from '../kernel/drivers.ts';
 import { xfs_bmapi_write, xfs_setattr_size } from '../kernel/fsdax.ts';
 import { dma_process, type DmaProcess } from '../kernel/gup.ts';
-import { Oops, WouldSleep, newKernel, type AddressSpace, type Block, type DaxDevice, type DevPagemap, type Kernel, type KernelRevision, type Page, type PmemDevice } from '../kernel/kernel.ts';
+import { Oops, WouldSleep, newKernel, type AddressSpace, type Block, type DaxDevice, type DevPagemap, type Kernel, type GenDisk, type KernelRevision, type MappedDevice, type Page, type PmemDevice } from '../kernel/kernel.ts';
 import { generic_dax_pagefree } from '../kernel/memremap.ts';
 import type { ImplStep, ImplementationAdapter, Observation } from './adapter.ts';
 
 /** The machines (by id) this adapter can stand an implementation in for. */
-const DEVICE_SIDE = ['dax_device', 'dev_pagemap', 'pmem', 'filesystem', 'dax_srcu', 'srcu_reader', 'devmap_managed_key'];
+const DEVICE_SIDE = ['dax_device', 'dev_pagemap', 'pmem', 'filesystem', 'dax_srcu', 'srcu_reader', 'devmap_managed_key', 'dm_table'];
 const PAGE_SIDE = ['page', 'block', 'address_space', 'rwsem', 'dma_pinner', 'truncate', 'file_writer'];
 
 /** A code path of the implementation: how each actor starts, and where it stands. */
@@ -28,10 +28,11 @@ export interface KernelCode {
   readonly pmem_remove: typeof pmem_remove;
   readonly dax_reader: typeof dax_reader;
   readonly dma_process: typeof dma_process;
+  readonly dm_device: typeof dm_device;
   readonly xfs_setattr_size: typeof xfs_setattr_size;
 }
 
-export const KERNEL_CODE: KernelCode = { mount_bdev, pmem_attach_disk, pmem_remove, dax_reader, dma_process, xfs_setattr_size };
+export const KERNEL_CODE: KernelCode = { mount_bdev, pmem_attach_disk, pmem_remove, dax_reader, dma_process, xfs_setattr_size, dm_device };
 
 /**
  * The adapter between the spec's actors and src/kernel: builds a kernel whose objects stand for
@@ -95,6 +96,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
         pgmap: i.pgmap ? pgmaps.get(i.pgmap) ?? null : null,
         phys_addr: 0x1000,
         disk_present: !!i.probed,
+        open_count: 0,
         pages: ((i.pages ?? []) as string[]).map((p) => pages.get(p)!),
       };
       pmems.set(a.name, pmem);
@@ -102,6 +104,19 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const ops = input(i.dax).ops === 'dcssblk' ? dcssblk_dax_ops : pmem_dax_ops;
       const withOps = i.key !== null && i.key !== undefined;
       runs.set(a.name, { start: { probe: () => code.pmem_attach_disk(k, pmem, ops, withOps), remove: () => code.pmem_remove(k, pmem, withOps) }, next: [] });
+    }
+    const disks = new Map<string, GenDisk>(pmems);
+    for (const a of actors) {
+      if (a.machine.id !== 'dm_table') continue;
+      const i = a.input as Input;
+      const md: MappedDevice = { name: a.name, dax_dev: null, table_devices: null, targets: i.targets, disk_present: false, open_count: 0 };
+      disks.set(a.name, md);
+      // cleanup_mapped_device() sets md->dax_dev = NULL after the put: keep observing the object
+      let last: DaxDevice | null = null;
+      daxOf.set(i.dax, () => (last = md.dax_dev ?? last));
+      // a member is looked up by its disk's name: the pmem that allocates that dax_device
+      const hosts = (i.members as (string | null)[]).map((d) => (d === null ? null : [...pmems.values()].find((p) => input(p.name).dax === d)?.name ?? d));
+      runs.set(a.name, { start: { dm_create: () => code.dm_device(k, md, hosts) }, next: [] });
     }
     for (const a of actors) {
       const i = (a.input ?? {}) as Input;
@@ -133,9 +148,9 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
           srcuActor = a.name;
           break;
         case 'filesystem': {
-          const host = i.dax ? input(i.dax).allocatedBy ?? [...pmems.values()].find((p) => input(p.name).dax === i.dax)?.name ?? null : null;
+          const host = i.dax ? input(i.dax).allocatedBy ?? [...pmems.values()].find((p) => input(p.name).dax === i.dax)?.name ?? (i.bdev as string | undefined) ?? null : null;
           const sb: Superblock = { name: a.name, bdev: { queue_dax: i.dax !== null && i.dax !== undefined, disk_name: host ?? i.unit }, fstype: i.fstype, daxOption: !!i.daxOption, s_daxdev: null };
-          const disk = i.bdev ? pmems.get(i.bdev) ?? null : null;
+          const disk = i.bdev ? disks.get(i.bdev) ?? null : null;
           runs.set(a.name, { start: { mount: () => code.mount_bdev(k, sb, disk) }, next: [] });
           break;
         }
@@ -181,6 +196,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
         const i = (a.input ?? {}) as Input;
         if (!DEVICE_SIDE.includes(a.machine.id) && !pageSide.includes(a.machine.id)) return `actor ${a.name} (${a.machine.id}) has no implementation${PAGE_SIDE.includes(a.machine.id) ? ` at ${rev}` : ''}`;
         if (a.machine.id === 'page' && i.limited) return `actor ${a.name}: FS_DAX_LIMITED pages are not implemented`;
+        if (a.machine.id === 'page' && i.pgmap) return `actor ${a.name}: pmem removal of live pages (base-reference puts, arch_remove_memory under a pin) is not implemented`;
         if (a.machine.id === 'dma_pinner' && (i.longterm || i.follPin || i.recheck === false)) return `actor ${a.name}: long-term, FOLL_PIN and no-recheck pins are not implemented`;
         if (a.machine.id === 'truncate' && i.limited) return `actor ${a.name}: FS_DAX_LIMITED truncate is not implemented`;
         if (a.machine.id === 'srcu_reader' && (a.input as Input)?.pgmap) return `actor ${a.name}: memory_failure readers are not implemented`;
