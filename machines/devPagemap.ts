@@ -13,7 +13,32 @@ import { deviceEra, m } from './deviceEra.ts';
 export interface DevPagemapInput {
   /** Mapped before the scenario starts (a pre-probed pmem). */
   readonly live?: boolean;
+  /** Struct pages of the range the scenario models (each holds a pgmap reference where the era has one); 0 when none. */
+  readonly pages?: number;
 }
+
+/**
+ * How memunmap_pages() (devm_memremap_pages_release() before 5.0) takes the pages down:
+ * - 'removeThenDrain' (4.12..4.20): put_page() on every pfn (its base reference), a
+ *   percpu_ref_tryget_live() check, then arch_remove_memory() at once; the wait for the
+ *   references (pmem's q_usage_counter) comes last, in blk_cleanup_queue() [infer:
+ *   4.18 kernel/memremap.c devm_memremap_pages_release, drivers/nvdimm/pmem.c devm order];
+ * - 'putWaitRemove' (5.0..5.16, commit a95c90f1e2c2 and 50f44ee7248a "fix final page put race"):
+ *   kill, put_page() on every pfn, wait_for_completion() until every page reference on the
+ *   pgmap is gone, then arch_remove_memory() [infer: 5.10 mm/memremap.c memunmap_pages];
+ * - 'refOnly' (5.17+, "remove the extra ZONE_DEVICE struct page refcount"): kill, then
+ *   percpu_ref_put_many() of the base references the pgmap took for its pfns; no page's
+ *   refcount is touched and no page holds the pgmap; wait, then pageunmap_range()
+ *   [infer: 6.15 mm/memremap.c memunmap_pages].
+ */
+export type MemunmapOrder = 'removeThenDrain' | 'putWaitRemove' | 'refOnly';
+
+export function memunmapOrder(rev: Revision): MemunmapOrder {
+  return rev === 'v6.15' ? 'refOnly' : rev === 'v5.10' ? 'putWaitRemove' : 'removeThenDrain';
+}
+
+/** Whether each struct page holds a pgmap reference from devm_memremap_pages() until its refcount reaches 0. */
+export const pagesHoldPgmap = (rev: Revision): boolean => memunmapOrder(rev) !== 'refOnly';
 
 export interface DevPagemapContext {
   type: 'HOST' | 'FS_DAX';
@@ -22,11 +47,13 @@ export interface DevPagemapContext {
   owner: string | null;
   /** References taken by get_dev_pagemap() and not yet dropped. */
   refs: number;
+  /** References the struct pages hold (one each from devm_memremap_pages() until the page's refcount reaches 0; 4.x..5.16). */
+  pageRefs: number;
   /** Ghost: the first caller of put_dev_pagemap() without a reference. */
   misput: string | null;
 }
 
-type Ev = { type: string; from?: string; owner?: string };
+type Ev = { type: string; from?: string; owner?: string; pages?: number; pageRef?: boolean };
 
 const SRC_CLAIM = 'seed 004';
 const SRC_MAP = 'seed 001';
@@ -34,6 +61,8 @@ const UAF = 'use after free: the dev_pagemap is embedded in struct pmem_device, 
 
 export function devPagemapMachine(rev: Revision) {
   const era = deviceEra(rev);
+  const order = memunmapOrder(rev);
+  const perPage = pagesHoldPgmap(rev);
   // Shared by several states; typed loosely because xstate infers string literals per state.
   const claimable: any = {
     fs_dax_claim: [
@@ -84,15 +113,23 @@ export function devPagemapMachine(rev: Revision) {
       taken: ({ context }) => context.pageFree || context.type !== 'HOST',
       unowned: ({ context }) => context.owner === null,
       ownerMatches: ({ context, event }) => context.owner === event.owner,
-      drained: ({ context }) => context.refs === 0,
+      drained: ({ context }) => context.refs === 0 && context.pageRefs === 0,
     },
     actions: {
       setupFsdax: assign({ type: 'FS_DAX', pageFree: true }),
       claim: assign(({ event }) => ({ type: 'FS_DAX' as const, pageFree: true, owner: event.owner ?? null })),
       unclaim: assign({ type: 'HOST', pageFree: false, owner: null }),
       get: assign(({ context }) => ({ refs: context.refs + 1 })),
+      /** memmap_init: one pgmap reference per struct page (percpu_ref_get per pfn in 4.18, percpu_ref_get_many in 5.x). */
+      pageRefs: assign(({ context, event }) => ({ pageRefs: context.pageRefs + (perPage ? (event.pages ?? 0) : 0) })),
       put: assign(({ context, event }) =>
-        context.refs === 0 ? { misput: context.misput ?? event.from ?? 'env' } : { refs: context.refs - 1 },
+        event.pageRef
+          ? context.pageRefs === 0
+            ? { misput: context.misput ?? event.from ?? 'env' }
+            : { pageRefs: context.pageRefs - 1 }
+          : context.refs === 0
+            ? { misput: context.misput ?? event.from ?? 'env' }
+            : { refs: context.refs - 1 },
       ),
       replyFound: reply(({ context }) => ({ type: 'get_dev_pagemap', ok: true, pgmapType: context.type })),
       replyNotFound: reply({ type: 'get_dev_pagemap', ok: false }),
@@ -108,6 +145,7 @@ export function devPagemapMachine(rev: Revision) {
       owner: null,
       // A negative count marks "mapped at boot" for the boot state only; it is reset on entry.
       refs: input.live ? -1 : 0,
+      pageRefs: input.live && perPage ? (input.pages ?? 0) : 0,
       misput: null,
     }),
     initial: 'boot',
@@ -116,7 +154,13 @@ export function devPagemapMachine(rev: Revision) {
         description: 'scenario set-up: the pages are mapped already, or the driver has not probed yet',
         meta: m('devm_memremap_pages', 'infer'),
         always: [
-          { guard: ({ context }) => context.refs < 0, target: 'live', actions: assign({ refs: 0 }), description: 'mapped before the scenario starts', meta: m('devm_memremap_pages', SRC_MAP) },
+          {
+            guard: ({ context }) => context.refs < 0,
+            target: 'live',
+            actions: assign({ refs: 0 }),
+            description: 'mapped before the scenario starts (each struct page holding its pgmap reference where the era has one)',
+            meta: m('devm_memremap_pages', SRC_MAP),
+          },
           { target: 'embedded', description: 'not mapped yet', meta: m('devm_memremap_pages', 'infer') },
         ],
       },
@@ -129,7 +173,14 @@ export function devPagemapMachine(rev: Revision) {
             description: 'setup_pagemap_fsdax(): type = MEMORY_DEVICE_FS_DAX, page_free = generic_dax_pagefree',
             meta: m('setup_pagemap_fsdax', SRC_MAP),
           },
-          devm_memremap_pages: { target: 'live', description: 'devm_memremap_pages(): struct pages created, pgmap published by pfn', meta: m('devm_memremap_pages', SRC_MAP) },
+          devm_memremap_pages: {
+            target: 'live',
+            actions: 'pageRefs',
+            description: perPage
+              ? 'devm_memremap_pages(): struct pages created, each takes a pgmap reference; pgmap published by pfn'
+              : 'devm_memremap_pages(): struct pages created (the pgmap takes its base references itself), pgmap published by pfn',
+            meta: m('devm_memremap_pages', perPage ? 'infer: 4.18 kernel/memremap.c devm_memremap_pages, 5.10 mm/memremap.c memremap_pages' : SRC_MAP),
+          },
           get_dev_pagemap: { actions: 'replyNotFound', description: 'get_dev_pagemap(pfn): no pgmap covers the pfn yet', meta: m('get_dev_pagemap', SRC_MAP) },
         },
       },
@@ -150,11 +201,36 @@ export function devPagemapMachine(rev: Revision) {
         on: {
           ...claimable,
           get_dev_pagemap: { actions: 'replyNotFound', description: 'percpu_ref_tryget_live fails: NULL', meta: m('get_dev_pagemap', SRC_MAP) },
+          ...(order === 'removeThenDrain'
+            ? {
+                memunmap_pages: {
+                  target: 'unmapped',
+                  description: 'devm_memremap_pages_release(): arch_remove_memory() right after the put_page() loop, whether or not references remain',
+                  meta: m('devm_memremap_pages_release', 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release'),
+                },
+              }
+            : {
+                pgmap_wait_drained: {
+                  guard: 'drained',
+                  target: 'drained',
+                  description: 'wait_for_completion(&pgmap->done): every reference dropped (sleeps until then)',
+                  meta: m('memunmap_pages', SRC_MAP),
+                },
+              }),
+        },
+      },
+      unmapped: {
+        description: 'struct pages removed while the ref may still count page references; pmem waits for them only afterwards, in blk_cleanup_queue()',
+        meta: { fn: 'devm_memremap_pages_release', src: 'infer: 4.18 kernel/memremap.c', unaccepted: 'call the unmapped pgmap does not implement' },
+        on: {
+          ...claimable,
+          put_dev_pagemap: { actions: 'put', description: 'put_dev_pagemap(): percpu_ref_put() on pmem\'s queue counter (it outlives the pages)', meta: m('put_dev_pagemap', SRC_MAP) },
+          get_dev_pagemap: { actions: 'replyNotFound', description: 'no pgmap covers the pfn any more: NULL', meta: m('get_dev_pagemap', SRC_MAP) },
           pgmap_wait_drained: {
             guard: 'drained',
-            target: 'drained',
-            description: 'wait_for_completion(&pgmap->done): every reference dropped (sleeps until then)',
-            meta: m('memunmap_pages', SRC_MAP),
+            target: 'removed',
+            description: 'pmem_release_queue() -> blk_cleanup_queue(): wait until q_usage_counter (the pgmap ref) is zero (sleeps until then)',
+            meta: m('blk_cleanup_queue', 'infer: 4.18 drivers/nvdimm/pmem.c pmem_release_queue'),
           },
         },
       },

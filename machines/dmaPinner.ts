@@ -65,7 +65,7 @@ export type PinnerEvent =
   | { type: 'iomap'; mapped: boolean; from?: string }
   | { type: 'pte'; present: boolean; from?: string }
   | { type: 'grabbed'; ok: boolean; from?: string }
-  | { type: 'follow'; ok: boolean; special: boolean; from?: string };
+  | { type: 'follow'; ok: boolean; special: boolean; efault?: boolean; from?: string };
 
 const GUP = 'infer: mm/gup.c';
 const FAULT = 'infer: fs/dax.c dax_iomap_pte_fault, fs/xfs/xfs_file.c __xfs_filemap_fault';
@@ -84,6 +84,7 @@ export function dmaPinnerMachine(rev: Revision) {
       present: ({ event }) => (event as { present: boolean }).present,
       ok: ({ event }) => (event as { ok: boolean }).ok,
       special: ({ event }) => (event as { special: boolean }).special,
+      efault: ({ event }) => !!(event as { efault?: boolean }).efault,
     },
     actions: {
       mmapVma: call('address_space', ({ context }) => context.aspace, { type: 'mmap' }),
@@ -244,6 +245,13 @@ export function dmaPinnerMachine(rev: Revision) {
         on: {
           follow: [
             { guard: 'ok', target: 'pinned', actions: 'useRound', description: 'follow_page_pte() took the references: the page is pinned', meta: { fn: 'follow_page_pte', src: GUP } },
+            {
+              guard: 'efault',
+              target: 'vma',
+              actions: 'useRound',
+              description: 'the device is going away (pgmap killed or removed): GUP fails with -EFAULT, the DMA is not started',
+              meta: { fn: '__get_user_pages', src: 'infer: mm/gup.c follow_page_pte get_dev_pagemap, faultin_page VM_FAULT_SIGBUS' },
+            },
             {
               guard: 'special',
               target: 'vma',

@@ -41,6 +41,12 @@ export interface PageContext {
   probed: boolean;
   /** The refcount of an idle page in this era (1 until 6.14, 0 from 6.15); constant. */
   idleRefs: number;
+  /** The dev_pagemap actor whose reference this page holds (4.18..5.16), or null where the scenario leaves it out. */
+  pgmap: string | null;
+  /** Ghost: the driver's memunmap_pages() has put this page's base reference (the one devm_memremap_pages() gave it). */
+  basePut: boolean;
+  /** Ghost: the pgmap's percpu_ref is killed, so get_dev_pagemap() for this pfn fails (what GUP of a devmap PTE asks). */
+  pgmapDead: boolean;
 }
 
 export interface PageInput {
@@ -51,6 +57,8 @@ export interface PageInput {
   gupAllowsSpecial?: boolean;
   /** false: the struct page does not exist until the driver's devm_memremap_pages() sends memmap_init. */
   online?: boolean;
+  /** The dev_pagemap this page's base reference pins (put_dev_pagemap when the page reaches refcount 0). */
+  pgmap?: string | null;
 }
 
 export type PageEvent =
@@ -61,7 +69,9 @@ export type PageEvent =
   | { type: 'gup_fast_grab'; refs: number; from?: string }
   | { type: 'gup_fast_recheck'; from?: string }
   | { type: 'follow_page'; refs: number; from?: string }
-  | { type: 'put_page'; refs: number; from?: string }
+  | { type: 'put_page'; refs: number; base?: boolean; from?: string }
+  | { type: 'pgmap_dead'; from?: string }
+  | { type: 'arch_remove_memory'; from?: string }
   | { type: 'devmap_key'; on: boolean; from?: string }
   | { type: 'dax_busy_page'; from?: string }
   | { type: 'page_idle'; from?: string }
@@ -74,6 +84,9 @@ const SEED = 'seed 001';
 const ASSOC = 'infer: fs/dax.c dax_associate_entry / dax_disassociate_entry (dma vs truncate series, 4.18)';
 const GUP = 'infer: mm/gup.c gup_pte_range / follow_page_pte';
 const CURRENT = 'infer: 6.15 fs/dax.c dax_busy_page, mm/memremap.c free_zone_device_folio';
+const UNMAP = 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release, 5.10 mm/memremap.c memunmap_pages, mm/swap.c __put_page';
+const GUP_PGMAP = 'infer: 4.18/5.10 mm/gup.c gup_pte_range, follow_page_pte: pte_devmap -> get_dev_pagemap()';
+const REMOVED_UAF = 'use after free: the struct page was removed by arch_remove_memory() / pageunmap_range()';
 
 export function pageMachine(rev: Revision) {
   const era = pageEra(rev);
@@ -104,6 +117,16 @@ export function pageMachine(rev: Revision) {
       tryGetFails: ({ context }) => era.gupTryGetFailsAtZero && context.refs === 0,
       gupRefusesSpecial: ({ context }) => context.limited && !context.gupAllowsSpecial,
       zapDropsLastRef: ({ context }) => mappingAddsRef && context.mapcount > 0 && context.refs === 1,
+      /** The base reference is gone (put by memunmap_pages) and this single drop takes the count to 0. */
+      lastRefAfterBase: ({ context }) => context.basePut && context.refs - 1 === 0,
+      /** The same for a put without the hook (4.17): the whole put reaches 0 once the base reference is (being) put. */
+      putReachesZeroAfterBase: ({ context, event }) =>
+        (context.basePut || !!(event as { base?: boolean }).base) && context.refs - (event as { refs: number }).refs === 0,
+      /** GUP of a devmap PTE (4.18..6.14) asks get_dev_pagemap(), which fails once the pgmap is killed. */
+      gupSeesDeadPgmap: ({ context }) => !mappingAddsRef && context.pgmapDead,
+      /** A fault after pmem removal began: kill_dax() ran first, so dax_direct_access() fails. */
+      daxDead: ({ context }) => context.pgmapDead,
+      faultFails: ({ context }) => context.pgmapDead && context.mapcount === 0 && !context.limited,
     },
     actions: {
       mapPte: assign(({ context, event }) => ({
@@ -121,8 +144,12 @@ export function pageMachine(rev: Revision) {
       /** page_ref_sub(refs - 1): a multi-reference put drops all but the last reference without the hook. */
       startPut: assign(({ context, event }) => {
         const n = (event as { refs: number }).refs;
-        return { refs: context.refs - (n - 1) };
+        return { refs: context.refs - (n - 1), basePut: context.basePut || !!(event as { base?: boolean }).base };
       }),
+      markBase: assign(({ context, event }) => ({ basePut: context.basePut || !!(event as { base?: boolean }).base })),
+      markPgmapDead: assign({ pgmapDead: true }),
+      putPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap', pageRef: true }),
+      replyEfault: reply({ type: 'follow', ok: false, special: false, efault: true }),
       dropOne: assign(({ context }) => ({ refs: context.refs - 1 })),
       dropAll: assign({ refs: ({ context, event }) => context.refs - (event as { refs: number }).refs }),
       askKey: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_unlikely' }),
@@ -161,6 +188,9 @@ export function pageMachine(rev: Revision) {
       mapping: null,
       probed: input.online ?? true,
       idleRefs: base,
+      pgmap: input.pgmap ?? null,
+      basePut: false,
+      pgmapDead: false,
     }),
     type: 'parallel',
     states: {
@@ -196,6 +226,11 @@ export function pageMachine(rev: Revision) {
                 meta: { condition: base === 1 ? 'page_ref_count(page) >= 1' : 'folio_ref_count(folio) >= 0' },
                 on: {
                   dax_insert_mapping: [
+                    {
+                      guard: 'daxDead',
+                      description: 'a DAX fault after pmem removal began: kill_dax() ran first, dax_direct_access() fails: VM_FAULT_SIGBUS, nothing mapped',
+                      meta: { fn: 'dax_iomap_pte_fault', src: 'infer: fs/dax.c dax_iomap_pfn -> dax_direct_access, drivers/dax/super.c dax_alive' },
+                    },
                     ...only(era.associates, {
                       guard: 'stillAssociatedElsewhere',
                       target: ['ready', '#page.warn.stillAssociated'],
@@ -230,12 +265,30 @@ export function pageMachine(rev: Revision) {
                   ],
                   gup_fast_pte: { actions: 'replyPte', description: 'GUP-fast reads the PTE locklessly (interrupts off)', meta: { fn: 'gup_pte_range', src: GUP } },
                   gup_fast_grab: [
+                    ...only(!mappingAddsRef, {
+                      guard: 'gupSeesDeadPgmap',
+                      actions: 'replyGrabFailed',
+                      description: 'GUP-fast: pte_devmap(): get_dev_pagemap() fails on the killed pgmap: undo, bail to the slow path',
+                      meta: { fn: 'gup_pte_range', src: GUP_PGMAP },
+                    }),
                     { guard: 'gupRefusesSpecial', actions: 'replyGrabFailed', description: 'GUP-fast: pte_special(): no struct page, bail to the slow path', meta: { fn: 'gup_pte_range', src: GUP } },
                     ...only(era.gupTryGetFailsAtZero, { guard: 'tryGetFails', actions: 'replyGrabFailed', description: 'GUP-fast: folio_try_get() fails on a free folio (refcount 0)', meta: { fn: 'try_grab_folio_fast', src: CURRENT } }),
                     { actions: ['grab', 'replyGrabbed'], description: 'GUP-fast takes its references before re-checking the PTE', meta: { fn: 'try_grab_page', src: GUP } },
                   ],
                   gup_fast_recheck: { actions: 'replyPte', description: 'GUP-fast re-reads the PTE: if it changed the references must go back', meta: { fn: 'gup_pte_range', src: GUP } },
                   follow_page: [
+                    {
+                      guard: 'faultFails',
+                      actions: 'replyEfault',
+                      description: 'follow_page_pte(): no PTE; the fault finds the dax_device dead (kill_dax ran first): VM_FAULT_SIGBUS, GUP returns -EFAULT',
+                      meta: { fn: 'faultin_page', src: 'infer: mm/gup.c faultin_page, fs/dax.c dax_iomap_pfn -> dax_direct_access' },
+                    },
+                    ...only(!mappingAddsRef, {
+                      guard: 'gupSeesDeadPgmap',
+                      actions: 'replyEfault',
+                      description: 'follow_page_pte(): pte_devmap() but get_dev_pagemap() fails on the killed pgmap: no page; the refault finds the dax_device dead: -EFAULT',
+                      meta: { fn: 'follow_page_pte', src: GUP_PGMAP },
+                    }),
                     { guard: 'gupRefusesSpecial', actions: 'replySpecial', description: 'follow_page_pte(): vm_normal_page() is NULL for a special PTE: -EFAULT (FS_DAX_LIMITED cannot be pinned)', meta: { fn: 'follow_page_pte', src: 'seed 001' } },
                     {
                       guard: 'limited',
@@ -274,9 +327,16 @@ export function pageMachine(rev: Revision) {
                         ]
                       : [
                           { guard: 'limited', description: 'counterfactual put of a pfn without struct page', meta: { fn: 'put_page', src: 'counterfactual' } },
+                          {
+                            guard: 'putReachesZeroAfterBase',
+                            target: 'released',
+                            actions: ['markBase', 'dropAll', 'putPgmap'],
+                            description: 'put_page() reaches 0 after memunmap_pages() put the base reference: __put_page() -> put_dev_pagemap(); nobody is told',
+                            meta: { fn: '__put_page', src: UNMAP },
+                          },
                           { guard: 'putGoesBelowIdle', target: 'underflow', actions: 'dropAll', description: 'put_page_testzero() reaches 0 on a page that was never onlined', meta: { fn: 'put_page', src: 'infer' } },
                           {
-                            actions: 'dropAll',
+                            actions: ['markBase', 'dropAll'],
                             description: 'put_page(): MEMORY_DEVICE_HOST pages have no idle hook: the drop to 1 tells nobody',
                             meta: { fn: 'put_page', src: 'infer: 4.17 include/linux/mm.h put_page' },
                           },
@@ -290,6 +350,18 @@ export function pageMachine(rev: Revision) {
                     actions: 'replyIdle',
                     description: mappingAddsRef ? 'dax_page_is_idle(): refcount == 0?' : 'wait condition: atomic_read(&page->_refcount) == 1?',
                     meta: { fn: '___wait_var_event', src: mappingAddsRef ? CURRENT : 'infer: 4.18 fs/xfs/xfs_file.c xfs_break_dax_layouts' },
+                  },
+                  pgmap_dead: {
+                    actions: 'markPgmapDead',
+                    description: 'percpu_ref_kill(pgmap->ref): from now on get_dev_pagemap() for this pfn fails',
+                    meta: { fn: 'percpu_ref_kill', src: UNMAP },
+                  },
+                  arch_remove_memory: {
+                    target: 'removed',
+                    description: base === 1
+                      ? 'arch_remove_memory() while the page still has references: its struct page is gone under them'
+                      : 'pageunmap_range() while the folio still has references (memunmap_pages() never looks at folio refcounts): its struct page is gone under them',
+                    meta: { fn: base === 1 ? 'arch_remove_memory' : 'pageunmap_range', src: base === 1 ? UNMAP : 'infer: 6.15 mm/memremap.c memunmap_pages' },
                   },
                   dax_disassociate_entry: [
                     ...only(era.disassociateWarnsBusy, {
@@ -312,6 +384,13 @@ export function pageMachine(rev: Revision) {
                 meta: { fn: 'put_devmap_managed_page', src: SEED, unaccepted: 'a second call into the page while its put is half done' },
                 on: {
                   devmap_key: [
+                    {
+                      guard: 'lastRefAfterBase',
+                      target: 'released',
+                      actions: ['dropOne', 'putPgmap'],
+                      description: 'the count reaches 0 after memunmap_pages() put the base reference: __put_page() -> put_dev_pagemap(), no ->page_free(), nobody is woken',
+                      meta: { fn: '__put_page', src: UNMAP },
+                    },
                     {
                       guard: 'keyOnReachesIdle',
                       target: 'ready',
@@ -341,6 +420,64 @@ export function pageMachine(rev: Revision) {
                     },
                   ],
                 },
+              },
+              released: {
+                description: 'refcount 0: memunmap_pages() put the base reference and the last user let go; the pgmap reference is dropped, the struct page still exists',
+                meta: { fn: '__put_page', src: UNMAP, condition: 'page_ref_count(page) == 0', unaccepted: 'use of a ZONE_DEVICE page at refcount 0' },
+                on: {
+                  dax_busy_page: { actions: 'replyBusy', description: 'dax_busy_page(): page_ref_count(page) > 1? (0: not busy)', meta: { fn: 'dax_busy_page', src: 'infer: 4.18 fs/dax.c dax_layout_busy_page' } },
+                  page_idle: { actions: 'replyIdle', description: 'wait condition: atomic_read(&page->_refcount) == 1? (0: never true again)', meta: { fn: '___wait_var_event', src: 'infer: 4.18 fs/xfs/xfs_file.c xfs_break_dax_layouts' } },
+                  zap_pte: { actions: 'zapPte', description: 'zap_pte_range(): a devmap PTE goes; vm_normal_page() is NULL for it, the struct page is not touched', meta: { fn: 'zap_pte_range', src: 'infer: mm/memory.c vm_normal_page pte_devmap' } },
+                  dax_disassociate_entry: { actions: 'disassociate', description: 'dax_disassociate_entry(): page->mapping = NULL', meta: { fn: 'dax_disassociate_entry', src: ASSOC } },
+                  dax_insert_mapping: { description: 'a DAX fault after kill_dax(): dax_direct_access() fails, VM_FAULT_SIGBUS', meta: { fn: 'dax_iomap_pte_fault', src: 'infer: fs/dax.c dax_iomap_pfn' } },
+                  gup_fast_pte: { actions: 'replyPte', description: 'GUP-fast reads the PTE', meta: { fn: 'gup_pte_range', src: GUP } },
+                  gup_fast_grab: { actions: 'replyGrabFailed', description: 'GUP-fast: get_dev_pagemap() fails on the killed pgmap: bail', meta: { fn: 'gup_pte_range', src: GUP_PGMAP } },
+                  follow_page: { actions: 'replyEfault', description: 'follow_page_pte(): get_dev_pagemap() fails on the killed pgmap: -EFAULT', meta: { fn: 'follow_page_pte', src: GUP_PGMAP } },
+                  arch_remove_memory: { target: 'removed', description: 'arch_remove_memory(): the struct page goes', meta: { fn: 'arch_remove_memory', src: UNMAP } },
+                },
+              },
+              removed: {
+                description: 'the struct page is gone (arch_remove_memory / pageunmap_range): only paths that never dereference it may still name the pfn',
+                meta: { fn: 'memunmap_pages', src: UNMAP, unaccepted: REMOVED_UAF },
+                on: {
+                  dax_insert_mapping: { description: 'a DAX fault after kill_dax(): dax_direct_access() fails, VM_FAULT_SIGBUS', meta: { fn: 'dax_iomap_pte_fault', src: 'infer: fs/dax.c dax_iomap_pfn' } },
+                  gup_fast_pte: { actions: 'replyPte', description: 'GUP-fast reads the PTE (page tables, not the struct page)', meta: { fn: 'gup_pte_range', src: GUP } },
+                  ...(mappingAddsRef
+                    ? {
+                        zap_pte: [
+                          {
+                            guard: 'ptePresent',
+                            target: 'removedTouched',
+                            description: 'zap_pte_range(): the PTE maps a folio whose struct page is gone: the rmap and refcount updates write freed memory',
+                            meta: { fn: 'zap_pte_range', src: CURRENT },
+                          },
+                          { description: 'unmap_mapping_pages(): no PTE maps the pfn, nothing touches the folio', meta: { fn: 'unmap_mapping_pages', src: CURRENT } },
+                        ],
+                        follow_page: [
+                          {
+                            guard: 'ptePresent',
+                            target: 'removedTouched',
+                            description: 'follow_page_pte(): the PTE still maps a folio whose struct page is gone: try_grab_folio() writes freed memory',
+                            meta: { fn: 'follow_page_pte', src: GUP },
+                          },
+                          {
+                            actions: 'replyEfault',
+                            description: 'follow_page_pte(): no PTE; the fault finds the dax_device dead: VM_FAULT_SIGBUS, -EFAULT',
+                            meta: { fn: 'faultin_page', src: 'infer: mm/gup.c faultin_page, fs/dax.c dax_iomap_pfn' },
+                          },
+                        ],
+                      }
+                    : {
+                        zap_pte: { actions: 'zapPte', description: 'zap_pte_range(): a devmap PTE goes without touching the struct page', meta: { fn: 'zap_pte_range', src: 'infer: mm/memory.c vm_normal_page pte_devmap' } },
+                        gup_fast_grab: { actions: 'replyGrabFailed', description: 'GUP-fast: get_dev_pagemap() finds no pgmap for the pfn: bail before touching the page', meta: { fn: 'gup_pte_range', src: GUP_PGMAP } },
+                        follow_page: { actions: 'replyEfault', description: 'follow_page_pte(): get_dev_pagemap() finds no pgmap: -EFAULT', meta: { fn: 'follow_page_pte', src: GUP_PGMAP } },
+                      }),
+                },
+              },
+              removedTouched: {
+                tags: ['violation'],
+                description: 'BUG: use after free: a folio whose struct page was removed by pageunmap_range() is still mapped and its PTE is zapped',
+                meta: { fn: 'zap_pte_range', src: CURRENT, unaccepted: REMOVED_UAF },
               },
               underflow: {
                 tags: ['violation'],

@@ -3,6 +3,7 @@ import { call, reply } from '../src/compose/messages.ts';
 import type { Revision } from './revision.ts';
 import { deviceEra, m, withStateMeta } from './deviceEra.ts';
 import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
+import { memunmapOrder } from './devPagemap.ts';
 
 /**
  * The pmem driver's probe and remove (drivers/nvdimm/pmem.c: pmem_attach_disk and
@@ -12,9 +13,15 @@ import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
  * Probe: [v4.18 dev_pagemap_get_ops: counter step, enable step] -> devm_memremap_pages
  *        (v4.18+: type FS_DAX + page_free first; v5.10: static_branch_inc inside) -> alloc_dax + add_disk.
  * Remove (pmem_release_disk, then devm_memremap_pages_release, then pmem_release_pgmap_ops):
- *        [v6.15 dax_remove_host] -> kill_dax steps -> put_dax + del_gendisk -> percpu_ref_kill ->
- *        wait for the pgmap references -> memunmap_pages (v5.10: static_branch_dec) ->
- *        [v4.18 dev_pagemap_put_ops: counter step, disable step].
+ *        [v6.15 dax_remove_host] -> kill_dax steps -> put_dax + del_gendisk -> then, by era
+ *        (devPagemap.ts memunmapOrder):
+ *        4.17..4.18: percpu_ref_kill (pmem_freeze_queue) -> put_page() on every pfn ->
+ *                    arch_remove_memory -> [v4.18 dev_pagemap_put_ops: counter step, disable step] ->
+ *                    blk_cleanup_queue() waits for the references;
+ *        5.10: memunmap_pages: percpu_ref_kill + put_page() on every pfn -> wait for the pgmap
+ *              references -> arch_remove_memory + static_branch_dec;
+ *        6.15: memunmap_pages: percpu_ref_kill + percpu_ref_put_many (pages untouched) -> wait ->
+ *              pageunmap_range.
  */
 export interface PmemInput {
   readonly dax: string;
@@ -46,6 +53,7 @@ export const PMEM_ENV = {
   memunmap_pages: [{}],
   dev_pagemap_put_ops: [{}],
   static_branch_disable: [{}],
+  put_page_base: [{}],
 } as const;
 
 interface Ctx {
@@ -77,6 +85,9 @@ export function pmemMachine(rev: Revision) {
   const atomicKey = (c: Ctx) => era.keyAtomic && c.key !== null;
 
   const afterTeardown = 'putDax';
+  const order = memunmapOrder(rev);
+  // Before 5.0 the wait for the references comes last (blk_cleanup_queue), after the pages are gone.
+  const afterUnmap = order === 'removeThenDrain' ? 'queueDrain' : 'done';
   return withStateMeta(setup({
     types: {} as { context: Ctx; events: Ev; input: PmemInput },
     guards: {
@@ -86,6 +97,7 @@ export function pmemMachine(rev: Revision) {
       countIsOne: ({ event }) => event.value === 1,
       countIsZero: ({ event }) => event.value === 0,
       hasPgmap: ({ context }) => context.pgmap !== null,
+      hasPages: ({ context }) => context.pages.length > 0,
     },
     actions: {
       keyInc: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_inc' }),
@@ -93,7 +105,7 @@ export function pmemMachine(rev: Revision) {
       keyDec: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_dec' }),
       keyDisable: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_key_slow_dec' }),
       setupFsdax: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'setup_pagemap_fsdax' }),
-      memremap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'devm_memremap_pages' }),
+      memremap: call('dev_pagemap', ({ context }) => context.pgmap, ({ context }) => ({ type: 'devm_memremap_pages', pages: context.pages.length })),
       branchInc: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_inc' }),
       branchDec: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_dec' }),
       allocDax: call('dax_device', ({ context }) => context.dax, { type: 'alloc_dax' }),
@@ -108,6 +120,18 @@ export function pmemMachine(rev: Revision) {
       // Page-half edit: memmap_init_zone_device() creates the struct pages of the range.
       initPages: enqueueActions(({ context, enqueue }) => {
         for (const p of context.pages) enqueue(call('page', p, { type: 'memmap_init' }));
+      }),
+      /** The pgmap's ref is killed: get_dev_pagemap() for these pfns fails from now on (what GUP of a devmap PTE asks). */
+      pagesDead: enqueueActions(({ context, enqueue }) => {
+        for (const p of context.pages) enqueue(call('page', p, { type: 'pgmap_dead' }));
+      }),
+      /** for_each_device_pfn(): put_page(pfn_to_page(pfn)), the base reference devm_memremap_pages() gave each page. */
+      putBasePages: enqueueActions(({ context, enqueue }) => {
+        for (const p of context.pages) enqueue(call('page', p, { type: 'put_page', refs: 1, base: true }));
+      }),
+      /** arch_remove_memory() / pageunmap_range(): the struct pages of the range go. */
+      removePages: enqueueActions(({ context, enqueue }) => {
+        for (const p of context.pages) enqueue(call('page', p, { type: 'arch_remove_memory' }));
       }),
     },
   }).createMachine({
@@ -247,7 +271,47 @@ export function pmemMachine(rev: Revision) {
       pgmapKill: {
         description: 'the disk is gone; the pages are still live',
         on: {
-          percpu_ref_kill: { target: 'pgmapDrain', actions: 'refKill', description: 'devm_memremap_pages_release(): percpu_ref_kill(pgmap->ref)', meta: m('devm_memremap_pages_release', 'seed 001') },
+          percpu_ref_kill:
+            order === 'removeThenDrain'
+              ? [
+                  {
+                    guard: 'hasPages',
+                    target: 'putBase',
+                    actions: ['refKill', 'pagesDead'],
+                    description: 'pmem_freeze_queue(): blk_freeze_queue_start() kills q_usage_counter, which is pgmap->ref',
+                    meta: m('pmem_freeze_queue', 'infer: 4.18 drivers/nvdimm/pmem.c'),
+                  },
+                  {
+                    target: 'unmap',
+                    actions: 'refKill',
+                    description: 'pmem_freeze_queue(): percpu_ref_kill(pgmap->ref); the scenario models none of its pages',
+                    meta: m('pmem_freeze_queue', 'infer: 4.18 drivers/nvdimm/pmem.c'),
+                  },
+                ]
+              : order === 'putWaitRemove'
+                ? {
+                    target: 'pgmapDrain',
+                    actions: ['refKill', 'pagesDead', 'putBasePages'],
+                    description: 'memunmap_pages(): dev_pagemap_kill() (percpu_ref_kill), then put_page() on every pfn: each page gives back the base reference memremap_pages() gave it',
+                    meta: m('memunmap_pages', 'infer: 5.10 mm/memremap.c memunmap_pages'),
+                  }
+                : {
+                    target: 'pgmapDrain',
+                    actions: ['refKill', 'pagesDead'],
+                    description: 'memunmap_pages(): percpu_ref_kill(), then percpu_ref_put_many() of the base references the pgmap took for its pfns; no page is touched',
+                    meta: m('memunmap_pages', 'infer: 6.15 mm/memremap.c memunmap_pages'),
+                  },
+        },
+      },
+      putBase: {
+        description: 'devm_memremap_pages_release(): the ref is killed, the pages still hold their base references',
+        on: {
+          put_page_base: {
+            target: 'unmap',
+            actions: 'putBasePages',
+            description: 'devm_memremap_pages_release(): put_page() on every pfn, the base reference each page got at devm_memremap_pages()',
+            meta: m('devm_memremap_pages_release', 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release'),
+          },
         },
       },
       pgmapDrain: {
@@ -264,18 +328,23 @@ export function pmemMachine(rev: Revision) {
             {
               guard: 'twoStepKey',
               target: 'putOps',
-              actions: 'memunmap',
-              description: 'arch_remove_memory(): the struct pages are gone',
-              meta: m('devm_memremap_pages_release', 'seed 001'),
+              actions: ['memunmap', 'removePages'],
+              description: 'percpu_ref_tryget_live() fails (the ref is killed); arch_remove_memory(): the struct pages are gone, whether or not references remain',
+              meta: m('devm_memremap_pages_release', 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release'),
             },
             {
               guard: 'atomicKey',
               target: 'done',
-              actions: ['memunmap', 'branchDec'],
-              description: 'memunmap_pages(): pages removed, static_branch_dec(&devmap_managed_key)',
+              actions: ['memunmap', 'removePages', 'branchDec'],
+              description: 'memunmap_pages(): arch_remove_memory(): pages removed, then static_branch_dec(&devmap_managed_key)',
               meta: m('memunmap_pages', 'infer: v5.10 mm/memremap.c'),
             },
-            { target: 'done', actions: 'memunmap', description: 'memunmap_pages(): pages removed', meta: m('memunmap_pages', 'seed 001') },
+            {
+              target: afterUnmap,
+              actions: ['memunmap', 'removePages'],
+              description: order === 'removeThenDrain' ? 'arch_remove_memory(): the struct pages are gone, whether or not references remain' : 'memunmap_pages(): pages removed',
+              meta: m('memunmap_pages', order === 'removeThenDrain' ? 'infer: 4.17 kernel/memremap.c devm_memremap_pages_release' : 'seed 001'),
+            },
           ],
         },
       },
@@ -290,14 +359,26 @@ export function pmemMachine(rev: Revision) {
         on: {
           devmap_count: [
             { guard: 'countIsZero', target: 'disableKey', description: 'the counter reached 0: this remove must disable the key', meta: m('dev_pagemap_put_ops', 'seed 001') },
-            { target: 'done', description: 'other users remain', meta: m('dev_pagemap_put_ops', 'seed 001') },
+            { target: afterUnmap, description: 'other users remain', meta: m('dev_pagemap_put_ops', 'seed 001') },
           ],
         },
       },
       disableKey: {
         description: 'dev_pagemap_put_ops(): between the counter decrement and static_branch_disable()',
         on: {
-          static_branch_disable: { target: 'done', actions: 'keyDisable', description: 'static_branch_disable(&devmap_managed_key)', meta: m('dev_pagemap_put_ops', 'seed 001') },
+          static_branch_disable: { target: afterUnmap, actions: 'keyDisable', description: 'static_branch_disable(&devmap_managed_key)', meta: m('dev_pagemap_put_ops', 'seed 001') },
+        },
+      },
+      queueDrain: {
+        tags: ['waiting'],
+        description: 'the pages are gone; pmem_release_queue() waits for every reference on q_usage_counter (the pgmap ref) to drop',
+        on: {
+          wait_for_completion: {
+            target: 'done',
+            actions: 'waitDrained',
+            description: 'pmem_release_queue() -> blk_cleanup_queue(): q_usage_counter reached zero',
+            meta: m('pmem_release_queue', 'infer: 4.18 drivers/nvdimm/pmem.c'),
+          },
         },
       },
       done: { type: 'final', description: 'unbound: the driver released everything it set up' },

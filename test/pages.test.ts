@@ -107,4 +107,39 @@ test('dcssblk: safe only because GUP refuses pfns without struct page (I11); the
   }
 });
 
+// pmem removal while a page is pinned: memunmap_pages() as each era has it.
+const stepsOf = (r: CheckReport, property: string) =>
+  r.findings.find((f) => f.property === property)!.trace.steps.map((s) => `${s.actor}:${s.event.type}`);
+const uafOn = (r: CheckReport, call: string) =>
+  r.findings.some((f) => f.kind === 'unaccepted' && new RegExp(`^${call} on page0 .*removed`).test(f.text));
+
+test('pmem-remove-pinned: 4.18 and 5.10 put the base reference of a pinned page, so truncate frees its block under the pin (I9, I10)', () => {
+  for (const rev of ['v4.18', 'v5.10']) {
+    // Without the removal the same file, pin and truncate are safe in these revisions.
+    assert.is(check('dma-truncate', rev, { gup_fast: 0 }).findings.length, 0, rev);
+    const r = check('pmem-remove-pinned', rev);
+    const p = properties(r);
+    assert.ok(p.has('I9') && p.has('I10'), `${rev}: ${[...p].join(', ')}`);
+    const steps = stepsOf(r, 'I9');
+    // The put of the base reference comes before the blocks are freed, and the DMA pin is never dropped.
+    const put = steps.indexOf(rev === 'v4.18' ? 'pmem0:put_page_base' : 'pmem0:percpu_ref_kill');
+    const free = steps.indexOf('truncate:itruncate_extents');
+    assert.ok(put >= 0 && put < free, `${rev}: ${steps.join(' ')}`);
+    assert.not.ok(steps.includes('dma0:unpin'), `${rev}: ${steps.join(' ')}`);
+  }
+});
+
+test('pmem-remove-pinned: before 5.0 the struct pages go before the wait, so the unpin is a use after free; 5.10 waits for it', () => {
+  for (const rev of ['v4.17', 'v8', 'v9', 'v4.18']) assert.ok(uafOn(check('pmem-remove-pinned', rev), 'put_page'), rev);
+  const r = check('pmem-remove-pinned', 'v5.10');
+  assert.not.ok(uafOn(r, 'put_page'), texts(r));
+});
+
+test('pmem-remove-pinned: 6.15 leaves page refcounts alone (no I9) but removes the struct page of a pinned folio (unpin after pageunmap_range)', () => {
+  const r = check('pmem-remove-pinned', 'v6.15');
+  const p = properties(r);
+  assert.not.ok(p.has('I9') || p.has('I10'), [...p].join(', '));
+  assert.ok(uafOn(r, 'put_page'), texts(r));
+});
+
 test.run();

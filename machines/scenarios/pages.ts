@@ -67,6 +67,8 @@ interface FileOptions {
   key?: DevmapKeyInput;
   /** The pages do not exist until a driver probe sends memmap_init. */
   online?: boolean;
+  /** The dev_pagemap actor the pages belong to (their base reference pins it), where the scenario has one. */
+  pgmap?: string;
 }
 
 /** Pages, blocks, the address_space and the two locks of file A (and the static key, where the era has one). */
@@ -83,6 +85,7 @@ function fileActors(o: FileOptions): ActorDecl[] {
       limited: o.limited ?? false,
       gupAllowsSpecial: o.gupAllowsSpecial ?? false,
       online: o.online ?? true,
+      ...(o.pgmap ? { pgmap: o.pgmap } : {}),
     };
     actors.push({ name: pageName(i), kind: 'object', machine: pageMachine(o.rev), input });
     actors.push({ name: blockName(i), kind: 'object', machine: blockMachine(), input: { owner: FILE_A } });
@@ -347,7 +350,7 @@ function pmemActors(rev: Revision, i: number, o: { probed: boolean; stays: boole
       env: (o.probed ? removeEnv : { ...probeEnv, ...removeEnv }) as EnvEvents,
     },
     { name: `dax${i}`, kind: 'object', machine: daxDeviceMachine(rev), input: { allocatedBy: o.probed ? `pmem${i}` : null, ops: 'pmem', pgmap: `pgmap${i}` } },
-    { name: `pgmap${i}`, kind: 'object', machine: devPagemapMachine(rev), input: { live: o.probed } },
+    { name: `pgmap${i}`, kind: 'object', machine: devPagemapMachine(rev), input: { live: o.probed, pages: o.probed ? o.pages.length : 0 } },
   ];
 }
 
@@ -386,4 +389,51 @@ export const staticKeyRaceScenario: Scenario<Revision> = {
   },
 };
 
-export const pageScenarios: Scenario<Revision>[] = [dmaTruncateScenario, staticKeyRaceScenario, munmapPinnedTruncateScenario, evictPinnedScenario, dcssblkScenario];
+/**
+ * pmem removal (unbind) while a page of a mounted DAX file is pinned for DMA and a truncate
+ * of the file is breaking layouts. What memunmap_pages() does to the pages differs by era
+ * (devPagemap.ts memunmapOrder): it puts every page's base reference (4.17..5.16) or leaves
+ * the page refcounts alone (5.17+), and it removes the struct pages before (4.x) or after
+ * (5.x+) waiting for the pgmap references. The filesystem stays mounted (no holder is
+ * registered, so 6.15's kill_dax has nobody to send MF_MEM_PRE_REMOVE to).
+ */
+export const pmemRemovePinnedScenario: Scenario<Revision> = {
+  name: 'pmem-remove-pinned',
+  description:
+    'file A on pmem0 is mapped and a page pinned for DMA while truncate breaks layouts; pmem0 is removed (unbind) meanwhile: memunmap_pages() as each era has it; file B may reuse a freed block',
+  revisions: REVISIONS,
+  sizes: [SIZES.pages, SIZES.pinners, SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }, SIZES.reuse, SIZES.fs],
+  build(revision, s) {
+    const rev = revOf(revision);
+    const era = pageEra(rev);
+    const key = era.putHook === 'devmapKey';
+    const pages = Array.from({ length: s.pages }, (_, i) => pageName(i));
+    const actors = [
+      ...fileActors({ rev, pages: s.pages, opens: s.pinners ?? 1, waiters: ['truncate'], key: key ? KEY_ENABLED : undefined, pgmap: 'pgmap0' }),
+      { name: 'dax_srcu', kind: 'object' as const, machine: srcuMachine(rev) },
+      ...pmemActors(rev, 0, { probed: true, stays: false, key, pages }),
+      ...pinnerActors({
+        rev,
+        pinners: s.pinners,
+        pages: s.pages,
+        rounds: s.rounds,
+        follPin: s.foll_pin === 1,
+        gupFast: s.gup_fast === 1,
+        longterm: false,
+        munmapWhilePinned: false,
+      }),
+      truncateActor(rev, s.pages, false, s.fstype),
+      ...(s.reuse ? [writerActor()] : []),
+    ];
+    return system(actors);
+  },
+};
+
+export const pageScenarios: Scenario<Revision>[] = [
+  dmaTruncateScenario,
+  staticKeyRaceScenario,
+  munmapPinnedTruncateScenario,
+  evictPinnedScenario,
+  dcssblkScenario,
+  pmemRemovePinnedScenario,
+];

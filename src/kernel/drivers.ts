@@ -6,7 +6,7 @@
  */
 import type { Step } from './codePath.ts';
 import { WARN_ON, WouldSleep, type DaxDevice, type DaxOperations, type DevPagemap, type GenDisk, type Kernel, type MappedDevice, type PmemDevice } from './kernel.ts';
-import { dev_pagemap_get_ops, dev_pagemap_put_ops, devm_memremap_pages, devm_memremap_pages_release, generic_dax_pagefree } from './memremap.ts';
+import { blk_cleanup_queue, dev_pagemap_get_ops, dev_pagemap_put_ops, devm_memremap_pages, devm_memremap_pages_release, generic_dax_pagefree } from './memremap.ts';
 import {
   __bdev_dax_supported,
   alloc_dax,
@@ -76,6 +76,8 @@ export function* pmem_remove(k: Kernel, pmem: PmemDevice, withOps: boolean): Ste
   yield* devm_memremap_pages_release(k, pmem.pgmap);
   // pmem_release_pgmap_ops() was registered before devm_memremap_pages, so it runs last
   if (k.rev === 'v4.18' && withOps) yield* dev_pagemap_put_ops(k);
+  // pmem_release_queue() was registered first, so it runs after everything else
+  yield* blk_cleanup_queue(k, pmem.pgmap);
   // devm frees struct pmem_device, and with it the dev_pagemap it embeds
   pmem.pgmap.freed = true;
 }

@@ -87,12 +87,20 @@ export function devm_memremap_pages(_k: Kernel, pgmap: DevPagemap): void {
   pgmap.mapped = true;
 }
 
-/** devm_memremap_pages_release(): kill the ref, wait for it to drain, unmap. */
+/**
+ * pmem_freeze_queue() kills the ref (q_usage_counter), then devm_memremap_pages_release() puts
+ * every page and removes the memory at once: the wait for the references is not here but in
+ * blk_cleanup_queue(), which pmem runs last (4.18 kernel/memremap.c, devm_memremap_pages note 3).
+ */
 export function* devm_memremap_pages_release(_k: Kernel, pgmap: DevPagemap): Step {
   yield 'percpu_ref_kill';
   pgmap.dead = true;
-  yield 'wait_for_completion';
-  if (pgmap.ref > 0) throw new WouldSleep('wait_for_completion: dev_pagemap references are still held');
   yield 'memunmap_pages';
   pgmap.mapped = false;
+}
+
+/** pmem_release_queue() -> blk_cleanup_queue(): sleep until q_usage_counter, the pgmap ref, drains. */
+export function* blk_cleanup_queue(_k: Kernel, pgmap: DevPagemap): Step {
+  yield 'wait_for_completion';
+  if (pgmap.ref > 0) throw new WouldSleep('blk_cleanup_queue: dev_pagemap references are still held');
 }

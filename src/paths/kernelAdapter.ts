@@ -2,7 +2,7 @@ import type { EventObject } from 'xstate';
 import type { System } from '../compose/system.ts';
 import type { Step } from '../kernel/codePath.ts';
 import { dax_reader, dcssblk_dax_ops, dm_device, mount_bdev, pmem_attach_disk, pmem_dax_ops, pmem_remove, type Superblock } from '../kernel/drivers.ts';
-import { xfs_bmapi_write, xfs_setattr_size } from '../kernel/fsdax.ts';
+import { evict, xfs_bmapi_write, xfs_setattr_size } from '../kernel/fsdax.ts';
 import { dma_process, type DmaProcess } from '../kernel/gup.ts';
 import { Oops, WouldSleep, newKernel, type AddressSpace, type Block, type DaxDevice, type DevPagemap, type Kernel, type GenDisk, type KernelRevision, type MappedDevice, type Page, type PmemDevice } from '../kernel/kernel.ts';
 import { generic_dax_pagefree } from '../kernel/memremap.ts';
@@ -10,7 +10,7 @@ import type { ImplStep, ImplementationAdapter, Observation } from './adapter.ts'
 
 /** The machines (by id) this adapter can stand an implementation in for. */
 const DEVICE_SIDE = ['dax_device', 'dev_pagemap', 'pmem', 'filesystem', 'dax_srcu', 'srcu_reader', 'devmap_managed_key', 'dm_table'];
-const PAGE_SIDE = ['page', 'block', 'address_space', 'rwsem', 'dma_pinner', 'truncate', 'file_writer'];
+const PAGE_SIDE = ['page', 'block', 'address_space', 'rwsem', 'dma_pinner', 'truncate', 'file_writer', 'eviction'];
 
 /** A code path of the implementation: how each actor starts, and where it stands. */
 interface PathRun {
@@ -30,9 +30,10 @@ export interface KernelCode {
   readonly dma_process: typeof dma_process;
   readonly dm_device: typeof dm_device;
   readonly xfs_setattr_size: typeof xfs_setattr_size;
+  readonly evict: typeof evict;
 }
 
-export const KERNEL_CODE: KernelCode = { mount_bdev, pmem_attach_disk, pmem_remove, dax_reader, dma_process, xfs_setattr_size, dm_device };
+export const KERNEL_CODE: KernelCode = { mount_bdev, pmem_attach_disk, pmem_remove, dax_reader, dma_process, xfs_setattr_size, dm_device, evict };
 
 /**
  * The adapter between the spec's actors and src/kernel: builds a kernel whose objects stand for
@@ -84,7 +85,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
     for (const a of actors) {
       const i = a.input as Input;
       if (a.machine.id === 'block') blocks.set(a.name, { owner: i.owner ?? null, corrupted: false });
-      if (a.machine.id === 'address_space') spaces.set(a.name, { file: i.file, vmas: 0, pages: [], blocks: [] });
+      if (a.machine.id === 'address_space') spaces.set(a.name, { file: i.file, vmas: 0, opens: i.opens ?? 0, pages: [], blocks: [] });
     }
     const pmems = new Map<string, PmemDevice>();
     for (const a of actors) {
@@ -167,6 +168,13 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
           runs.set(a.name, { start: { truncate: () => code.xfs_setattr_size(k, as) }, next: [] });
           break;
         }
+        case 'eviction': {
+          const as = spaces.get(i.aspace)!;
+          as.pages.push(...(i.pages as string[]).map((p) => pages.get(p)!));
+          as.blocks.push(...(i.blocks as string[]).map((b) => blocks.get(b)!));
+          runs.set(a.name, { start: { evict: () => code.evict(k, as) }, next: [] });
+          break;
+        }
         case 'file_writer': {
           const block = blocks.get(i.block)!;
           runs.set(a.name, {
@@ -198,6 +206,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
         if (a.machine.id === 'page' && i.limited) return `actor ${a.name}: FS_DAX_LIMITED pages are not implemented`;
         if (a.machine.id === 'page' && i.pgmap) return `actor ${a.name}: pmem removal of live pages (base-reference puts, arch_remove_memory under a pin) is not implemented`;
         if (a.machine.id === 'dma_pinner' && (i.longterm || i.follPin || i.recheck === false)) return `actor ${a.name}: long-term, FOLL_PIN and no-recheck pins are not implemented`;
+        if (a.machine.id === 'eviction' && rev !== 'v8' && rev !== 'v4.18') return `actor ${a.name}: eviction breaks layouts only from 6.15`;
         if (a.machine.id === 'truncate' && i.limited) return `actor ${a.name}: FS_DAX_LIMITED truncate is not implemented`;
         if (a.machine.id === 'srcu_reader' && (a.input as Input)?.pgmap) return `actor ${a.name}: memory_failure readers are not implemented`;
       }
@@ -262,7 +271,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       for (const name of pgmaps.keys()) {
         const v = view(name);
         const value = String(v.value);
-        const s = value === 'liveWarned' ? 'live' : value === 'killed' || value === 'drained' ? 'dead' : value;
+        const s = value === 'liveWarned' ? 'live' : value === 'killed' || value === 'drained' ? 'dead' : value === 'unmapped' ? 'removed' : value;
         // An unpublished pgmap's type is seen by nobody: pmem sets it before devm_memremap_pages in
         // one step or another, and only the published value is compared.
         out[name] = { state: s, ...(s === 'embedded' ? {} : { type: `MEMORY_DEVICE_${v.context.type}` }), owner: v.context.owner, refs: v.context.refs };

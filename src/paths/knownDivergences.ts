@@ -20,14 +20,6 @@ export const KNOWN_DIVERGENCES: readonly KnownDivergence[] = [
       'v8 code never wakes truncate: seed 004 (v8 10/18) installs generic_dax_pagefree() as "TODO: wakeup page-idle waiters", ' +
       'and put_page() calls back only for HMM pages until v10 (seed 001); the spec gives v8 the v4.18 wake-up (DOMAIN.md: "page_free wakes waiters")',
   },
-  ...(['v8', 'v4.18'] as const).map((revision) => ({
-    revision,
-    message: /: the implementation's pmem\d is not at this step: its next step is wait_for_completion$/,
-    why:
-      'before 5.0 pmem removal waits for the page references last: devm_memremap_pages_release() puts every page and calls ' +
-      'arch_remove_memory() at once, and the wait comes after it, in pmem_release_queue() -> blk_cleanup_queue() (4.18 kernel/memremap.c, ' +
-      'devm_memremap_pages() note 3: the wait "must occur after devm_memremap_pages_release()"); src/kernel pmem_remove still waits before memunmap_pages',
-  })),
 ];
 
 export function knownDivergence(revision: string | null, d: Divergence): KnownDivergence | undefined {
