@@ -73,6 +73,18 @@ export function* xfs_setattr_size(k: Kernel, as: AddressSpace): Step {
   for (const block of as.blocks) xfs_free_block(block, as.file);
 }
 
+/**
+ * evict() of the unlinked inode once nobody maps or opens it (iput_final): before 6.15 nothing looks
+ * for pinned pages here; truncate_inode_pages_final() drops the DAX entries, then the extents go.
+ */
+export function* evict(k: Kernel, as: AddressSpace): Step {
+  if (as.vmas > 0 || as.opens > 0) throw new WouldSleep('iput_final: the inode is still mapped or open');
+  yield 'truncate_inode_pages_final';
+  for (const page of as.pages) dax_disassociate_entry(k, page, true);
+  yield 'free_blocks';
+  for (const block of as.blocks) xfs_free_block(block, as.file);
+}
+
 function xfs_free_block(block: Block, file: string): void {
   if (block.owner === file) block.owner = null;
 }

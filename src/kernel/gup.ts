@@ -46,8 +46,7 @@ export function* dma_process(k: Kernel, p: DmaProcess): Step {
   for (;;) {
     const choice = yield p.rounds > 0 ? ['fault', 'gup_fast', 'gup_slow', 'munmap'] : ['fault', 'munmap'];
     if (choice.type === 'munmap') {
-      p.page.pte = false;
-      p.as.vmas--;
+      munmap(p);
       return;
     }
     if (choice.type === 'fault') {
@@ -75,14 +74,20 @@ export function* dma_process(k: Kernel, p: DmaProcess): Step {
       const ev = yield mapped && p.munmapWhilePinned ? ['dma_write', 'unpin', 'munmap'] : ['dma_write', 'unpin'];
       if (ev.type === 'dma_write') dma_write(p.block, p.as.file);
       else if (ev.type === 'munmap') {
-        p.page.pte = false;
-        p.as.vmas--;
+        munmap(p);
         mapped = false;
       } else break;
     }
     put_page_refs(k, p.page, p.refs);
     if (!mapped) return;
   }
+}
+
+/** munmap() and close(): the PTE and the VMA go, and with them the process's open of the file. */
+function munmap(p: DmaProcess): void {
+  p.page.pte = false;
+  p.as.vmas = Math.max(0, p.as.vmas - 1);
+  p.as.opens = Math.max(0, p.as.opens - 1);
 }
 
 /** __get_user_pages(): follow the PTE; fault it in once if missing; a hole fails with -EFAULT. */

@@ -106,6 +106,8 @@ export interface Block {
 export interface AddressSpace {
   readonly file: string;
   vmas: number;
+  /** Open file descriptions; munmap() here also closes the process's one. */
+  opens: number;
   readonly pages: Page[];
   readonly blocks: Block[];
 }
