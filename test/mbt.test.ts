@@ -46,7 +46,7 @@ function* mountWithNullCheck(k: Kernel, sb: Superblock, disk: GenDisk | null): S
 }
 
 test('src/kernel agrees with the spec on these generated suites, every path and counterexample (v8 and v4.18)', () => {
-  const stems = ['root-nondax.v8', 'nondax-mount-umount.v8', 'pmem-partitions.v8', 'pmem-partitions.v4.18', 'kill-dax-readers.v8', 'pmem-remove-mounted.v4.18', 'dm-targets-one-pmem.v8', 'dm-targets-one-pmem.v4.18'];
+  const stems = ['root-nondax.v8', 'nondax-mount-umount.v8', 'pmem-partitions.v8', 'pmem-partitions.v4.18', 'kill-dax-readers.v8', 'pmem-remove-mounted.v4.18', 'dm-targets-one-pmem.v8', 'dm-targets-one-pmem.v4.18', 'evict-pinned.v8', 'evict-pinned.v4.18'];
   for (const stem of [...stems, 'static-key-race.v4.18', 'dma-truncate.v4.18', 'munmap-pinned-truncate.v4.18']) {
     const { suite, system, all } = load(stem);
     const adapter = kernelAdapter(suite.revision as 'v8' | 'v4.18');
