@@ -114,14 +114,19 @@ export class MemoryStateStore implements StateStore {
     this.vectors = widen(this.vectors, capacity * this.width);
     this.parents = widen(this.parents, capacity);
     this.labels = widen(this.labels, capacity);
-    this.slots = new Int32Array(capacity * 4).fill(EMPTY);
-    this.mask = capacity * 2 - 1;
-    for (let i = 0; i < this.count; i++) {
-      const h = hashVector(this.vectors, i * this.width, this.width);
-      let slot = h & this.mask;
-      while (this.slots[2 * slot + 1] !== EMPTY) slot = (slot + 1) & this.mask;
-      this.slots[2 * slot] = h;
-      this.slots[2 * slot + 1] = i;
+    // Slots keep each state's hash, so the table is rebuilt from the old one alone: a
+    // sequential read, where rehashing would read every vector again at random.
+    const old = this.slots;
+    const slots = (this.slots = new Int32Array(capacity * 4).fill(EMPTY));
+    const mask = (this.mask = capacity * 2 - 1);
+    for (let p = 0; p < old.length; p += 2) {
+      const at = old[p + 1];
+      if (at === EMPTY) continue;
+      const h = old[p];
+      let slot = h & mask;
+      while (slots[2 * slot + 1] !== EMPTY) slot = (slot + 1) & mask;
+      slots[2 * slot] = h;
+      slots[2 * slot + 1] = at;
     }
   }
 }
