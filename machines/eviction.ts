@@ -11,6 +11,7 @@ import {
   scanFinishedBusy,
   scanFinishedIdle,
   scanPages,
+  scanningState,
   type ScanContext,
 } from './layoutScan.ts';
 
@@ -115,16 +116,7 @@ export function evictionMachine(rev: Revision) {
               },
             },
       },
-      scanning: {
-        description: 'scanning the DAX entries for a busy page',
-        always: [
-          { guard: 'scanFinishedBusy', target: 'busy', description: 'a page is still referenced', meta: { fn: 'dax_layout_busy_page_range', src: FINAL } },
-          { guard: 'scanFinishedIdle', target: 'layoutBroken', description: 'no page is busy', meta: { fn: 'dax_layout_busy_page_range', src: FINAL } },
-        ],
-        on: {
-          busy: { actions: 'noteBusy', description: 'dax_busy_page() answered for one entry', meta: { fn: 'dax_busy_page', src: FINAL } },
-        },
-      },
+      scanning: scanningState('dax_layout_busy_page_range', FINAL, 'a page is still referenced', 'no page is busy'),
       busy: {
         description: 'a page is busy: wait for it',
         on: {

@@ -63,3 +63,21 @@ export const freeBlocks: Shared = enqueueActions(({ context, enqueue }: { contex
 export const askIdle: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext; enqueue: any }) => {
   enqueue(call('page', context.busyPage, { type: 'page_idle' }));
 });
+
+/**
+ * The state a path is in while its scan's replies come in: each page answers `busy`,
+ * and once every page has answered the path goes on to `busyTarget` or `idleTarget`.
+ * `fn` and `src` name the scanning function of the path's era.
+ */
+export function scanningState(fn: string, src: string, busyText: string, idleText: string, busyTarget = 'busy', idleTarget = 'layoutBroken') {
+  return {
+    description: 'scanning the DAX entries for a busy page',
+    always: [
+      { guard: 'scanFinishedBusy' as const, target: busyTarget, description: busyText, meta: { fn, src } },
+      { guard: 'scanFinishedIdle' as const, target: idleTarget, description: idleText, meta: { fn, src } },
+    ],
+    on: {
+      busy: { actions: 'noteBusy' as const, description: 'dax_busy_page() answered for one entry', meta: { fn: 'dax_busy_page', src } },
+    },
+  };
+}

@@ -11,6 +11,7 @@ import {
   scanFinishedBusy,
   scanFinishedIdle,
   scanPages,
+  scanningState,
   zapAll,
   type ScanContext,
 } from './layoutScan.ts';
@@ -219,16 +220,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
           ],
         },
       },
-      scanning: {
-        description: 'scanning the DAX entries for a busy page',
-        always: [
-          { guard: 'scanFinishedBusy', target: 'busy', description: 'the scan returns the first busy page', meta: { fn: 'dax_layout_busy_page', src: scanSrc } },
-          { guard: 'scanFinishedIdle', target: 'layoutBroken', description: 'the scan returns NULL: no page is busy', meta: { fn: 'dax_layout_busy_page', src: scanSrc } },
-        ],
-        on: {
-          busy: { actions: 'noteBusy', description: 'dax_busy_page() answered for one entry', meta: { fn: 'dax_busy_page', src: scanSrc } },
-        },
-      },
+      scanning: scanningState('dax_layout_busy_page', scanSrc, 'the scan returns the first busy page', 'the scan returns NULL: no page is busy'),
       busy: {
         description: 'a page is busy: about to wait for it (prepare_to_wait, check, sleep)',
         on: {

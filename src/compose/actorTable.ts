@@ -2,6 +2,7 @@ import {
   createActor,
   getNextTransitions,
   matchesState,
+  type AnyActorRef,
   type AnyMachineSnapshot,
   type AnyStateMachine,
   type AnyStateNode,
@@ -77,6 +78,25 @@ export interface ActorTableOptions {
 }
 
 /**
+ * The scope XState's `machine.transition(snapshot, event, scope)` runs actions in,
+ * with nothing live behind it: actions are handed to `execute` (to be recorded, not run).
+ * `system` is the actor system inspection events go to.
+ */
+export function inertScope(self: AnyActorRef, system: unknown, execute: (action: { type: string; params?: unknown }) => void) {
+  return {
+    self,
+    defer: () => {},
+    id: '',
+    logger: () => {},
+    sessionId: '',
+    stopChild: () => {},
+    system,
+    emit: () => {},
+    actionExecutor: execute,
+  };
+}
+
+/**
  * One actor of a system: its distinct snapshots interned to small integers and
  * its transitions memoized, so XState runs once per distinct (snapshot, event).
  */
@@ -109,18 +129,8 @@ export class ActorTable {
     // One inert scope for all transitions: xstate's own `transition()` builds an
     // actor per call, which costs more than the transition itself.
     const self = createActor(this.machine, { input: decl.input as any });
-    this.scope = {
-      self,
-      defer: () => {},
-      id: '',
-      logger: () => {},
-      sessionId: '',
-      stopChild: () => {},
-      system: self.system,
-      emit: () => {},
-      actionExecutor: (a: { type: string; params?: unknown }) => this.actions.push(a),
-    };
-    this.actions.length = 0;
+    this.scope = inertScope(self, self.system, (a) => this.actions.push(a));
+
     const first = this.machine.getInitialSnapshot(this.scope, decl.input);
     this.assertHealthy(first, 'its initial state');
     const initialSends = this.collectSends();

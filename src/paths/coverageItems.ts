@@ -1,5 +1,5 @@
 import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type EventObject } from 'xstate';
-import type { ActorTable } from '../compose/actorTable.ts';
+import { inertScope, type ActorTable } from '../compose/actorTable.ts';
 import type { System } from '../compose/system.ts';
 
 /**
@@ -162,17 +162,7 @@ export class CoverageIndex {
       system._sendInspectionEvent = (e: { type: string; _transitions?: TransitionLike[] }) => {
         if (e.type === '@xstate.microstep' && e._transitions) taken.push(e._transitions);
       };
-      const scope = {
-        self,
-        defer: () => {},
-        id: '',
-        logger: () => {},
-        sessionId: '',
-        stopChild: () => {},
-        system,
-        emit: () => {},
-        actionExecutor: () => {},
-      };
+      const scope = inertScope(self, system, () => {});
       entry = { scope, taken };
       this.scopes.set(t.machine, entry);
     }
