@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { bugMatrix, cellText } from '../src/check/matrix.ts';
+import { findScenario, REVISIONS } from '../src/registry.ts';
 import { buildCatalog } from '../src/docs/catalog.ts';
 import { comparePages, isStale, writePages } from '../src/docs/files.ts';
 import { docsModel, generateDocs, projectInput, type DocsInput } from '../src/docs/generate.ts';
@@ -185,6 +187,19 @@ test('README: its counterexample is what daxspec check prints today (timing asid
   assert.is(r.status, 1, r.stderr);
   const untimed = (s: string) => s.replace(/, [\d.]+ s$/m, '').trim();
   assert.is(untimed(shown![1]), untimed(r.stdout));
+});
+
+test('README: each row of its bug matrix excerpt is what the checker finds today', () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const shown = /```text\n(scenario {2,}v4\.17[\s\S]*?)```/.exec(readme);
+  assert.ok(shown, 'the README shows an excerpt of the bug matrix in a text block');
+  const [header, ...rows] = shown![1].trim().split('\n').map((l) => l.trim().split(/ {2,}/));
+  assert.equal(header, ['scenario', ...REVISIONS]);
+  assert.ok(rows.length > 0);
+  for (const [name, ...cells] of rows) {
+    const m = bugMatrix([findScenario(name)], REVISIONS);
+    assert.equal(cells, REVISIONS.map((r) => cellText(m.cells.find((c) => c.revision === r))), name);
+  }
 });
 
 test.run();
