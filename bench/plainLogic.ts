@@ -2,9 +2,11 @@
  * The baseline a straightforward tool would be: the composed system as an ActorLogic that
  * calls XState's own `transition` for every delivery of every step, with no interning and no
  * memo, as @xstate/graph would drive it. Same step semantics as src/compose/system.ts (calls
- * delivered FIFO within the step; a call whose guards all fail blocks the step; a crash ends it).
+ * delivered FIFO within the step; a call whose guards all fail blocks the step; a crash, a call on NULL
+ * or entering a failure state other than a WARN, ends it).
  */
 import { getNextTransitions, initialTransition, transition, type ActorLogic, type AnyMachineSnapshot, type EventObject, type Snapshot } from 'xstate';
+import { canonicalJson } from '../src/compose/events.ts';
 import { addressOf } from '../src/compose/messages.ts';
 import type { SystemDecl } from '../src/compose/types.ts';
 
@@ -32,6 +34,8 @@ export function plainLogic(decl: SystemDecl): ActorLogic<PlainSnapshot, PlainEve
       }
       first = false;
       const [next, actions] = transition(machine, actors[to], e as any);
+      // A kernel failure state that is not a WARN (an oops, a use after free) ends the run: no successor.
+      if (next.hasTag('violation') && !next.hasTag('warn')) return undefined;
       actors[to] = next;
       for (const a of actions) {
         if (a.type !== 'xstate.sendTo') continue;
@@ -66,9 +70,12 @@ export function plainLogic(decl: SystemDecl): ActorLogic<PlainSnapshot, PlainEve
   };
 }
 
-/** Value, context and history of every actor: the identity DESIGN.md asks for. */
+/**
+ * Value, context and history of every actor: the identity DESIGN.md asks for, in canonical
+ * JSON (keys sorted) as our interning has it: a map filled in another order is the same state.
+ */
 export function serializePlain(s: PlainSnapshot): string {
-  return JSON.stringify(
+  return canonicalJson(
     s.actors.map((a) => [a.value, a.context, Object.fromEntries(Object.entries((a as any).historyValue as Record<string, { id: string }[]>).map(([k, v]) => [k, v.map((n) => n.id)]))]),
   );
 }
