@@ -18,6 +18,7 @@ const scenario = findScenario(name);
 const revision = resolveRevision(scenario, rev && rev !== '-' ? rev : undefined) ?? (scenario.revisions.length ? scenario.revisions[scenario.revisions.length - 1] : undefined);
 const flags = Object.fromEntries(rest.filter((a) => !a.startsWith('--')).map((a) => a.split('=')).map(([k, v]) => [k, Number(v)]));
 const symmetry = rest.includes('--symmetry');
+const fingerprint = rest.includes('--fingerprint');
 const sizes = resolveSizes(scenario, flags);
 const decl = scenario.build(revision, sizes);
 
@@ -27,7 +28,7 @@ let states = 0;
 let edges = 0;
 let storeBytes = 0;
 if (engine === 'daxspec') {
-  const r = explore(new System(decl), { symmetry } as Parameters<typeof explore>[1]);
+  const r = explore(new System(decl), { symmetry, fingerprint });
   states = r.states;
   edges = r.edges;
   storeBytes = r.store.bytes();
@@ -50,6 +51,7 @@ process.stdout.write(
     revision: revision ?? null,
     sizes,
     symmetry,
+    fingerprint,
     states,
     edges,
     seconds,

@@ -29,15 +29,17 @@ const quick = args.includes('--quick');
 const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(import.meta.dirname, 'results.md');
 const here = import.meta.dirname;
 
-function measure(engine: string, scenario: string, revision: string | undefined, sizes: Record<string, number>, capSeconds: number, symmetry = false): Outcome {
-  const argv = ['--import', 'tsx', join(here, 'measure.ts'), engine, scenario, revision ?? '-', ...Object.entries(sizes).map(([k, v]) => `${k}=${v}`), ...(symmetry ? ['--symmetry'] : [])];
+/** `reduction`: explore with --symmetry or keep --fingerprint(s) instead of vectors. */
+function measure(engine: string, scenario: string, revision: string | undefined, sizes: Record<string, number>, capSeconds: number, reduction?: 'symmetry' | 'fingerprint'): Outcome {
+  const symmetry = reduction === 'symmetry';
+  const argv = ['--import', 'tsx', join(here, 'measure.ts'), engine, scenario, revision ?? '-', ...Object.entries(sizes).map(([k, v]) => `${k}=${v}`), ...(reduction ? [`--${reduction}`] : [])];
   const r = spawnSync(process.execPath, ['--max-old-space-size=16384', ...argv], { encoding: 'utf8', timeout: capSeconds * 1000 });
   if (r.error || r.status !== 0) {
     if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' || r.signal) return { timeout: true, engine, scenario, sizes, symmetry, cap: capSeconds };
     throw new Error(`${engine} ${scenario}: ${r.stderr.trim().split('\n').pop()}`);
   }
   const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure;
-  process.stderr.write(`  ${engine.padEnd(12)} ${scenario} ${JSON.stringify(sizes)}${symmetry ? ' sym' : ''}: ${m.states} states, ${m.seconds.toFixed(2)} s\n`);
+  process.stderr.write(`  ${engine.padEnd(12)} ${scenario} ${JSON.stringify(sizes)}${reduction ? ` ${reduction}` : ''}: ${m.states} states, ${m.seconds.toFixed(2)} s\n`);
   return m;
 }
 
@@ -53,7 +55,10 @@ for (const users of quick ? [3, 4] : [3, 4, 5, 6]) {
   rows.push({ model: 'percpu-ref (composed actors)', ours, graph, memo });
 }
 for (const users of quick ? [3, 4] : [3, 4, 5, 6]) {
-  rows.push({ model: 'percpu-ref (composed, symmetry)', ours: measure('daxspec', 'percpu-ref', undefined, { users, rounds: 3 }, 600, true) });
+  rows.push({ model: 'percpu-ref (composed, symmetry)', ours: measure('daxspec', 'percpu-ref', undefined, { users, rounds: 3 }, 600, 'symmetry') });
+}
+for (const users of quick ? [4] : [5, 6]) {
+  rows.push({ model: 'percpu-ref (composed, fingerprints)', ours: measure('daxspec', 'percpu-ref', undefined, { users, rounds: 3 }, 600, 'fingerprint') });
 }
 for (const users of quick ? [3] : [3, 4]) {
   const ours = measure('daxspec', 'percpu-ref-machine', undefined, { users, rounds: 3 }, 600);
