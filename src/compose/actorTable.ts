@@ -130,7 +130,6 @@ export class ActorTable {
     // actor per call, which costs more than the transition itself.
     const self = createActor(this.machine, { input: decl.input as any });
     this.scope = inertScope(self, self.system, (a) => this.actions.push(a));
-
     const first = this.machine.getInitialSnapshot(this.scope, decl.input);
     this.assertHealthy(first, 'its initial state');
     const initialSends = this.collectSends();
