@@ -99,6 +99,26 @@ function program(): Command {
   return p;
 }
 
+/** Errors of a path the user gave (an output directory under a file, a missing input): bad input, not a bug. */
+const PATH_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EEXIST: 'already exists and is not a directory',
+  ENAMETOOLONG: 'name too long',
+};
+
+function fileError(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException;
+  const why = err && typeof err.code === 'string' ? PATH_ERRORS[err.code] : undefined;
+  if (!why || typeof err.path !== 'string') return undefined;
+  const verb: Record<string, string> = { open: 'open', mkdir: 'create directory', write: 'write', rmdir: 'remove', unlink: 'remove' };
+  return `cannot ${verb[err.syscall ?? ''] ?? 'use'} ${err.path}: ${why}`;
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
     await program().parseAsync(argv);
@@ -110,6 +130,12 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (e instanceof ModelError) {
       process.stderr.write(`daxspec: ${e.message}\n`);
+      process.exitCode = EXIT.badInput;
+      return;
+    }
+    const io = fileError(e);
+    if (io) {
+      process.stderr.write(`daxspec: ${io}\n`);
       process.exitCode = EXIT.badInput;
       return;
     }

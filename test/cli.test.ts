@@ -33,6 +33,21 @@ test('check: a bounded run exits 3 and says so', () => {
   assert.not.match(r.out, /HOLDS/);
 });
 
+test('an output path that cannot be written is bad input: exit 2, one line naming it', () => {
+  const file = join(dir, 'a-file');
+  writeFileSync(file, '');
+  for (const args of [
+    ['check', '--scenario', 'root-nondax', '--revision', 'v8', '-q', '--itf', join(file, 'cex.itf.json')],
+    ['paths', '--scenario', 'root-nondax', '-q', '--out', join(file, 'generated')],
+  ]) {
+    const r = daxspec(...args);
+    assert.is(r.code, 2, args.join(' '));
+    const lines = r.err.trim().split('\n');
+    assert.match(lines[lines.length - 1], new RegExp(`^daxspec: cannot (open|create directory) ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`));
+    assert.not.match(r.err, /internal error|at .*\.ts:\d+/);
+  }
+});
+
 test('check --json: a program can read the report', () => {
   const r = daxspec('check', '--scenario', 'percpu-ref', '--users', '2', '--json');
   assert.is(r.code, 0);
