@@ -148,7 +148,7 @@ const killDaxReaders: Scenario<Revision> = {
   description: 'pmem remove runs kill_dax while readers (fault handlers, dax_direct_access) use the dax_device under dax_read_lock',
   revisions: REVISIONS,
   sizes: [
-    { name: 'readers', description: 'SRCU readers of pmem0.dax', default: 2, min: 1, max: 4 },
+    { name: 'readers', description: 'SRCU readers of pmem0.dax', default: 2, min: 1, max: 6 },
     { name: 'sections', description: 'read-side sections per reader', default: 1, min: 1, max: 3 },
   ],
   build(rev, sizes) {

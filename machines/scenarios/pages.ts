@@ -35,8 +35,8 @@ const size = (name: string, description: string, def: number, min: number, max: 
 
 const SIZES = {
   pages: size('pages', 'DAX pages (and blocks) of file A', 1, 1, 3),
-  pinners: size('pinners', 'processes that pin pages of A for DMA (process i pins page i mod pages)', 1, 1, 3),
-  rounds: size('rounds', 'pins each process takes, one after another', 1, 1, 3),
+  pinners: size('pinners', 'processes that pin pages of A for DMA (process i pins page i mod pages)', 1, 1, 4),
+  rounds: size('rounds', 'pins each process takes, one after another', 1, 1, 4),
   follPin: size('foll_pin', '1: pins are pin_user_pages() (FOLL_PIN, 1024 references) where the revision has it', 0, 0, 1),
   gupFast: size('gup_fast', '1: processes may use GUP-fast (lockless, re-checks the PTE) besides the slow path', 1, 0, 1),
   longterm: size('longterm', '1: processes also try a long-term pin (refused for FS-DAX)', 0, 0, 1),
