@@ -62,7 +62,8 @@ export class PackedStateStore implements StateStore {
   }
 
   private widen(): void {
-    const wide = new MemoryStateStore(this.width, Math.max(1 << 12, this.inner.count * 2));
+    // Room for every state held and as many again.
+    const wide = new MemoryStateStore(this.width, Math.max(1 << 13, this.inner.count * 2));
     const vec = new Int32Array(this.width);
     for (let i = 0; i < this.inner.count; i++) {
       this.load(i, vec);

@@ -45,15 +45,19 @@ export class MemoryStateStore implements StateStore {
   private vectors: Int32Array;
   private parents: Int32Array;
   private labels: Int32Array;
+  /** [hash, index] per slot; a power of two of them, at most 3/4 full. */
   private slots: Int32Array;
   private mask: number;
 
-  constructor(readonly width: number, capacity = 1 << 12) {
+  /** `slots`: the table's initial size, rounded up to a power of two; the arrays hold 3/4 of it. */
+  constructor(readonly width: number, slots = 1 << 13) {
+    slots = 1 << Math.max(3, 32 - Math.clz32(slots - 1));
+    const capacity = maxLoad(slots);
     this.vectors = new Int32Array(capacity * width);
     this.parents = new Int32Array(capacity);
     this.labels = new Int32Array(capacity);
-    this.slots = new Int32Array(capacity * 4).fill(EMPTY);
-    this.mask = capacity * 2 - 1;
+    this.slots = new Int32Array(2 * slots).fill(EMPTY);
+    this.mask = slots - 1;
   }
 
   add(vec: Int32Array, parent: number, label: number): number {
@@ -104,21 +108,23 @@ export class MemoryStateStore implements StateStore {
     return this.vectors.byteLength + this.parents.byteLength + this.labels.byteLength + this.slots.byteLength;
   }
 
+  /** Doubles the table and extends the arrays to its new 3/4. */
   private grow(): void {
-    const capacity = this.parents.length * 2;
-    const widen = (a: Int32Array, size: number): Int32Array => {
-      const b = new Int32Array(size);
+    const size = 2 * (this.mask + 1);
+    const capacity = maxLoad(size);
+    const extend = (a: Int32Array, n: number) => {
+      const b = new Int32Array(n);
       b.set(a);
       return b;
     };
-    this.vectors = widen(this.vectors, capacity * this.width);
-    this.parents = widen(this.parents, capacity);
-    this.labels = widen(this.labels, capacity);
+    this.vectors = extend(this.vectors, capacity * this.width);
+    this.parents = extend(this.parents, capacity);
+    this.labels = extend(this.labels, capacity);
     // Slots keep each state's hash, so the table is rebuilt from the old one alone: a
     // sequential read, where rehashing would read every vector again at random.
     const old = this.slots;
-    const slots = (this.slots = new Int32Array(capacity * 4).fill(EMPTY));
-    const mask = (this.mask = capacity * 2 - 1);
+    const slots = (this.slots = new Int32Array(2 * size).fill(EMPTY));
+    const mask = (this.mask = size - 1);
     for (let p = 0; p < old.length; p += 2) {
       const at = old[p + 1];
       if (at === EMPTY) continue;
@@ -129,4 +135,14 @@ export class MemoryStateStore implements StateStore {
       slots[2 * slot + 1] = at;
     }
   }
+}
+
+/**
+ * States a table of `slots` slots holds before it doubles. 3/4: at percpu_ref N=6 a table
+ * kept at most half full took 7-14% longer and 350 MB more (side by side runs), as a
+ * smaller table misses the cache and the TLB less, while linear probing at 3/4 full still
+ * finds most keys in the first cache line.
+ */
+function maxLoad(slots: number): number {
+  return (slots * 3) >> 2;
 }
