@@ -53,11 +53,14 @@ test('MemoryStateStore: indices, loads, parents and labels survive many doubling
   agreesWithMap(new MemoryStateStore(3, 1000), vectors(5_000, 3, false));
 });
 
-test('PackedStateStore: two ids a word, then widened in place when an id passes 16 bits', () => {
+test('PackedStateStore: each id in the bits it needs, a field widened in place when an id outgrows it', () => {
   const store = new PackedStateStore(5);
   const vecs = vectors(30_000, 5, true);
   assert.ok(vecs.some((v) => v[0] >= 65_536), 'the stream has ids past 16 bits');
   agreesWithMap(store, vecs);
+  const bits = store.fieldBits();
+  assert.ok(bits[0] >= 17, `the widened field holds 70,000 (${bits[0]} bits)`);
+  assert.ok(bits.slice(1).every((b) => b <= 8), `ids below 40 keep small fields (${bits.join(' ')})`);
 });
 
 test.run();

@@ -1,21 +1,69 @@
 import { MemoryStateStore, type StateStore } from './stateStore.ts';
 
+/** Headroom a field gets when it widens: room for four times the id that did not fit. */
+const EXTRA_BITS = 2;
+
+/** Where each actor's id sits in a packed vector: fields never straddle a 32-bit word. */
+class Layout {
+  readonly word: Int32Array;
+  readonly shift: Int32Array;
+  readonly mask: Int32Array;
+  readonly words: number;
+
+  constructor(readonly bits: readonly number[]) {
+    const n = bits.length;
+    this.word = new Int32Array(n);
+    this.shift = new Int32Array(n);
+    this.mask = new Int32Array(n);
+    let word = 0;
+    let used = 0;
+    for (let a = 0; a < n; a++) {
+      if (used + bits[a] > 32) {
+        word++;
+        used = 0;
+      }
+      this.word[a] = word;
+      this.shift[a] = used;
+      this.mask[a] = bits[a] >= 32 ? -1 : (1 << bits[a]) - 1;
+      used += bits[a];
+    }
+    this.words = word + 1;
+  }
+
+  /** Packs `vec` into `out`; returns the first actor whose id does not fit, or -1. */
+  pack(vec: Int32Array, out: Int32Array): number {
+    const { word, shift, mask } = this;
+    for (let i = 0; i < out.length; i++) out[i] = 0;
+    for (let a = 0; a < vec.length; a++) {
+      const v = vec[a];
+      if ((v & ~mask[a]) !== 0) return a;
+      out[word[a]] |= v << shift[a];
+    }
+    return -1;
+  }
+
+  unpack(packed: Int32Array, out: Int32Array): void {
+    const { word, shift, mask } = this;
+    for (let a = 0; a < out.length; a++) out[a] = (packed[word[a]] >>> shift[a]) & mask[a];
+  }
+}
+
 /**
- * Two actor states per 32-bit word while every actor has fewer than 65,536
- * distinct snapshots (the common case), so a stored state takes half the bytes
- * and a probe touches half the cache lines. The first larger id widens the
- * store once, re-adding every state in order so indices, parents and labels stay.
+ * The default visited set: each actor's snapshot id takes the bits its actor needs so
+ * far (percpu_ref's users 5, its ref 6, so N=6 packs 8 actors into two words), so a
+ * stored state takes few bytes and the table and vectors the lookups read at random
+ * stay small. An id that outgrows its field widens that field, with headroom, and
+ * re-adds every state in order so indices, parents and labels stay.
  */
 export class PackedStateStore implements StateStore {
   private inner: MemoryStateStore;
-  private narrow = true;
-  private readonly words: number;
-  private readonly buf: Int32Array;
+  private layout: Layout;
+  private buf: Int32Array;
 
   constructor(readonly width: number) {
-    this.words = (width + 1) >> 1;
-    this.inner = new MemoryStateStore(this.words);
-    this.buf = new Int32Array(this.words);
+    this.layout = new Layout(new Array<number>(width).fill(1));
+    this.inner = new MemoryStateStore(this.layout.words);
+    this.buf = new Int32Array(this.layout.words);
   }
 
   get count(): number {
@@ -23,30 +71,16 @@ export class PackedStateStore implements StateStore {
   }
 
   add(vec: Int32Array, parent: number, label: number): number {
-    if (!this.narrow) return this.inner.add(vec, parent, label);
-    const w = this.width;
-    const buf = this.buf;
-    for (let i = 0, j = 0; i < w; i += 2, j++) {
-      const lo = vec[i];
-      const hi = i + 1 < w ? vec[i + 1] : 0;
-      if ((lo | hi) >>> 16 !== 0) {
-        this.widen();
-        return this.inner.add(vec, parent, label);
-      }
-      buf[j] = lo | (hi << 16);
+    for (;;) {
+      const a = this.layout.pack(vec, this.buf);
+      if (a < 0) return this.inner.add(this.buf, parent, label);
+      this.widen(a, vec[a]);
     }
-    return this.inner.add(buf, parent, label);
   }
 
   load(index: number, out: Int32Array): void {
-    if (!this.narrow) return this.inner.load(index, out);
-    const buf = this.buf;
-    this.inner.load(index, buf);
-    const w = this.width;
-    for (let i = 0, j = 0; i < w; i += 2, j++) {
-      out[i] = buf[j] & 0xffff;
-      if (i + 1 < w) out[i + 1] = buf[j] >>> 16;
-    }
+    this.inner.load(index, this.buf);
+    this.layout.unpack(this.buf, out);
   }
 
   parent(index: number): number {
@@ -61,15 +95,25 @@ export class PackedStateStore implements StateStore {
     return this.inner.bytes();
   }
 
-  private widen(): void {
-    // Room for every state held and as many again.
-    const wide = new MemoryStateStore(this.width, Math.max(1 << 13, this.inner.count * 2));
+  /** Bits each actor's field has now. */
+  fieldBits(): readonly number[] {
+    return this.layout.bits;
+  }
+
+  private widen(actor: number, id: number): void {
+    const bits = [...this.layout.bits];
+    bits[actor] = Math.min(32, 32 - Math.clz32(id) + EXTRA_BITS);
+    const next = new Layout(bits);
+    const wide = new MemoryStateStore(next.words, Math.max(1 << 13, this.inner.count * 2));
     const vec = new Int32Array(this.width);
+    const packed = new Int32Array(next.words);
     for (let i = 0; i < this.inner.count; i++) {
       this.load(i, vec);
-      wide.add(vec, this.inner.parent(i), this.inner.label(i));
+      next.pack(vec, packed);
+      wide.add(packed, this.inner.parent(i), this.inner.label(i));
     }
     this.inner = wide;
-    this.narrow = false;
+    this.layout = next;
+    this.buf = packed;
   }
 }
