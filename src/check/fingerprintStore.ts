@@ -1,4 +1,4 @@
-import type { StateStore } from './stateStore.ts';
+import { maxLoad, type StateStore } from './stateStore.ts';
 
 const EMPTY = -1;
 /** States per frontier chunk; a chunk is freed once every state in it has been expanded. */
@@ -25,8 +25,8 @@ function mix(v: Int32Array, width: number, seed: number): number {
  */
 export class FingerprintStateStore implements StateStore {
   count = 0;
-  private parents = new Int32Array(1 << 12);
-  private labels = new Int32Array(1 << 12);
+  private parents = new Int32Array(maxLoad(1 << 13));
+  private labels = new Int32Array(maxLoad(1 << 13));
   /** [hi, lo, index] per slot. */
   private slots = new Int32Array(3 * (1 << 13)).fill(EMPTY);
   private mask = (1 << 13) - 1;
@@ -96,8 +96,10 @@ export class FingerprintStateStore implements StateStore {
     return Math.min(1, (this.count * (this.count - 1)) / 2 / 2 ** 64);
   }
 
+  /** Doubles the table (at most 3/4 full, as MemoryStateStore's) and extends the arrays to its new 3/4. */
   private grow(): void {
-    const capacity = this.parents.length * 2;
+    const size = 2 * (this.mask + 1);
+    const capacity = maxLoad(size);
     const parents = new Int32Array(capacity);
     parents.set(this.parents);
     this.parents = parents;
@@ -105,8 +107,8 @@ export class FingerprintStateStore implements StateStore {
     labels.set(this.labels);
     this.labels = labels;
     const old = this.slots;
-    this.slots = new Int32Array(3 * capacity * 2).fill(EMPTY);
-    this.mask = capacity * 2 - 1;
+    this.slots = new Int32Array(3 * size).fill(EMPTY);
+    this.mask = size - 1;
     for (let s = 0; s < old.length; s += 3) {
       if (old[s + 2] === EMPTY) continue;
       let slot = old[s + 1] & this.mask;

@@ -143,6 +143,6 @@ export class MemoryStateStore implements StateStore {
  * smaller table misses the cache and the TLB less, while linear probing at 3/4 full still
  * finds most keys in the first cache line.
  */
-function maxLoad(slots: number): number {
+export function maxLoad(slots: number): number {
   return (slots * 3) >> 2;
 }
