@@ -87,7 +87,10 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
   const tables = system.actors;
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
-  const hasInvariants = system.invariants.length > 0;
+  const invariants = system.invariants;
+  const hasInvariants = invariants.length > 0;
+  // Each invariant is reported once, at its first (shallowest) failing state; after that it is not evaluated.
+  const invariantFailed = new Uint8Array(invariants.length);
   // Reads `cur` at call time, so one view serves every state.
   const view = system.view(cur);
 
@@ -118,8 +121,10 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
     // A state that fails an invariant is still explored: the kernel goes on after a bad state
     // (a key off with its count at 1), and what follows (the lost wake-up) is a finding of its own.
     if (hasInvariants) {
-      for (const inv of system.invariants) {
-        if (!findings.has(`invariant:${inv.id}`) && !inv.holds(view)) {
+      for (let k = 0; k < invariants.length; k++) {
+        if (invariantFailed[k] === 0 && !invariants[k].holds(view)) {
+          const inv = invariants[k];
+          invariantFailed[k] = 1;
           note({ key: `invariant:${inv.id}`, property: inv.id, kind: 'invariant', text: inv.text, state: s, length: depth });
         }
       }

@@ -33,12 +33,20 @@ class Layout {
   /** Packs `vec` into `out`; returns the first actor whose id does not fit, or -1. */
   pack(vec: Int32Array, out: Int32Array): number {
     const { word, shift, mask } = this;
-    for (let i = 0; i < out.length; i++) out[i] = 0;
+    // Fields are laid out word by word: each word is built in a register and stored once.
+    let at = 0;
+    let acc = 0;
     for (let a = 0; a < vec.length; a++) {
       const v = vec[a];
       if ((v & ~mask[a]) !== 0) return a;
-      out[word[a]] |= v << shift[a];
+      if (word[a] !== at) {
+        out[at] = acc;
+        acc = 0;
+        at = word[a];
+      }
+      acc |= v << shift[a];
     }
+    out[at] = acc;
     return -1;
   }
 
