@@ -110,13 +110,14 @@ const PATH_ERRORS: Record<string, string> = {
   EEXIST: 'already exists and is not a directory',
   ENAMETOOLONG: 'name too long',
 };
+/** What the failed system call was doing, as the error line says it. */
+const SYSCALL_VERBS: Record<string, string> = { open: 'open', mkdir: 'create directory', write: 'write', rmdir: 'remove', unlink: 'remove' };
 
 function fileError(e: unknown): string | undefined {
   const err = e as NodeJS.ErrnoException;
   const why = err && typeof err.code === 'string' ? PATH_ERRORS[err.code] : undefined;
   if (!why || typeof err.path !== 'string') return undefined;
-  const verb: Record<string, string> = { open: 'open', mkdir: 'create directory', write: 'write', rmdir: 'remove', unlink: 'remove' };
-  return `cannot ${verb[err.syscall ?? ''] ?? 'use'} ${err.path}: ${why}`;
+  return `cannot ${SYSCALL_VERBS[err.syscall ?? ''] ?? 'use'} ${err.path}: ${why}`;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,6 +1,8 @@
 import { maxLoad, type StateStore } from './stateStore.ts';
 
 const EMPTY = -1;
+/** Slots the table starts with (a power of two). */
+const INITIAL_SLOTS = 1 << 13;
 /** States per frontier chunk; a chunk is freed once every state in it has been expanded. */
 const CHUNK = 1 << 16;
 
@@ -25,11 +27,11 @@ function mix(v: Int32Array, width: number, seed: number): number {
  */
 export class FingerprintStateStore implements StateStore {
   count = 0;
-  private parents = new Int32Array(maxLoad(1 << 13));
-  private labels = new Int32Array(maxLoad(1 << 13));
+  private parents = new Int32Array(maxLoad(INITIAL_SLOTS));
+  private labels = new Int32Array(maxLoad(INITIAL_SLOTS));
   /** [hi, lo, index] per slot. */
-  private slots = new Int32Array(3 * (1 << 13)).fill(EMPTY);
-  private mask = (1 << 13) - 1;
+  private slots = new Int32Array(3 * INITIAL_SLOTS).fill(EMPTY);
+  private mask = INITIAL_SLOTS - 1;
   private readonly chunks: (Int32Array | undefined)[] = [];
   private freedBelow = 0;
 
