@@ -40,6 +40,26 @@ test('a nondeterministic machine is refused', () => {
   refuses(() => explore(new System(single({ machine: m, env: { go: [{}] } }))), /deterministic/);
 });
 
+test('a nondeterministic transition first taken deep in the run is still refused', () => {
+  // Thousands of deterministic transitions come first: the check samples each transition of the
+  // machine the first times it is taken, not only the first transitions of the run.
+  const m = setup({}).createMachine({
+    context: { n: 0, r: 0 },
+    initial: 'x',
+    states: {
+      x: {
+        on: {
+          go: [
+            { guard: ({ context }) => context.n < 3000, actions: assign({ n: ({ context }) => context.n + 1 }), meta },
+            { actions: assign({ r: () => Math.floor(Math.random() * 1e9) }), meta },
+          ],
+        },
+      },
+    },
+  });
+  refuses(() => explore(new System(single({ machine: m, env: { go: [{}] } }))), /deterministic/);
+});
+
 test('a context that grows without bound is refused, naming the field', () => {
   const m = setup({}).createMachine({
     context: { n: 0 },

@@ -73,7 +73,11 @@ export interface PairMemo {
 export interface ActorTableOptions {
   /** Refuse an actor with more distinct snapshots than this: its context grows without bound. */
   readonly maxSnapshots: number;
-  /** Re-run this many transitions per actor and compare, to catch nondeterministic machines. */
+  /**
+   * Re-run each transition of a machine (each entry of an `on`) the first this many times it is
+   * taken and compare, to catch nondeterministic machines: every transition the exploration
+   * reaches is sampled, at a cost that does not grow with the state space.
+   */
   readonly determinismSamples: number;
 }
 
@@ -113,7 +117,8 @@ export class ActorTable {
   private readonly deliverMemo: (Delivery | undefined)[][] = [];
   private readonly scope: any;
   private readonly actions: { type: string; params?: any }[] = [];
-  private checked = 0;
+  /** How often each transition definition has been re-run for the determinism check. */
+  private readonly sampled = new Map<object, number>();
   private readonly nullRoles = new Map<number, string>();
 
   constructor(
@@ -234,8 +239,7 @@ export class ActorTable {
         : this.stay(id, eventId, 'unaccepted', this.stateMeta(snapshot, 'unaccepted'));
     }
     const [next, sends] = this.run(snapshot, event);
-    if (this.checked < this.options.determinismSamples) {
-      this.checked++;
+    if (this.unsampled(selected)) {
       const [again, sendsAgain] = this.run(snapshot, event);
       if (this.key(again) !== this.key(next) || canonicalJson(sendsAgain) !== canonicalJson(sends)) {
         throw new ModelError(`actor ${this.name}: event ${event.type} in state ${JSON.stringify(snapshot.value)} gives different results on two runs; machines must be deterministic`);
@@ -260,6 +264,19 @@ export class ActorTable {
       unaccepted: undefined,
       pair: undefined,
     };
+  }
+
+  /** Whether one of these transitions is still owed determinism samples (and counts them). */
+  private unsampled(selected: readonly object[]): boolean {
+    let owed = false;
+    for (const t of selected) {
+      const n = this.sampled.get(t) ?? 0;
+      if (n < this.options.determinismSamples) {
+        this.sampled.set(t, n + 1);
+        owed = true;
+      }
+    }
+    return owed;
   }
 
   // Every Delivery has the same fields in the same order: one hidden class keeps the product loop monomorphic.

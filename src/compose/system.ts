@@ -34,7 +34,7 @@ export const STEP_BLOCKED = -1;
 /** Longest chain of calls one step may make before it is judged not to terminate. */
 const MAX_CASCADE = 10_000;
 
-export const DEFAULT_TABLE_OPTIONS: ActorTableOptions = { maxSnapshots: 2_000_000, determinismSamples: 2_000 };
+export const DEFAULT_TABLE_OPTIONS: ActorTableOptions = { maxSnapshots: 2_000_000, determinismSamples: 4 };
 
 /**
  * A composed system: actor tables, the initial state vector, and the step
