@@ -2,6 +2,7 @@ import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
 import { FingerprintStateStore } from './fingerprintStore.ts';
 import { PackedStateStore } from './packedStore.ts';
 import type { StateStore } from './stateStore.ts';
+import { InvariantCheck } from './invariantCheck.ts';
 import { findLostProgress, EdgeList } from './progress.ts';
 import { Symmetry } from './symmetry.ts';
 
@@ -87,18 +88,24 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
   const tables = system.actors;
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
+  // Invariants are checked as each state is first stored, in index order, so the first failing
+  // state is the shallowest. A state that fails one is still explored: the kernel goes on after a
+  // bad state (a key off with its count at 1), and what follows (the lost wake-up) is a finding of its own.
   const invariants = system.invariants;
-  const hasInvariants = invariants.length > 0;
-  // Each invariant is reported once, at its first (shallowest) failing state; after that it is not evaluated.
-  const invariantFailed = new Uint8Array(invariants.length);
-  // Reads `cur` at call time, so one view serves every state.
-  const view = system.view(cur);
+  const check = invariants.length > 0 ? new InvariantCheck(system) : undefined;
+  let checking = 0;
+  let checkingDepth = 0;
+  const failed = (k: number): void => {
+    const inv = invariants[k];
+    note({ key: `invariant:${inv.id}`, property: inv.id, kind: 'invariant', text: inv.text, state: checking, length: checkingDepth });
+  };
 
   const symmetry = options.symmetry ? new Symmetry(system) : undefined;
   const sym = symmetry?.active ? symmetry : undefined;
   const first = system.initial.slice();
   sym?.canonicalize(first);
   store.add(first, -1, -1);
+  check?.checkAll(first, failed);
   let head = 0;
   let depth = 0;
   let levelEnd = 1;
@@ -118,17 +125,6 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
     const s = head++;
     store.load(s, cur);
 
-    // A state that fails an invariant is still explored: the kernel goes on after a bad state
-    // (a key off with its count at 1), and what follows (the lost wake-up) is a finding of its own.
-    if (hasInvariants) {
-      for (let k = 0; k < invariants.length; k++) {
-        if (invariantFailed[k] === 0 && !invariants[k].holds(view)) {
-          const inv = invariants[k];
-          invariantFailed[k] = 1;
-          note({ key: `invariant:${inv.id}`, property: inv.id, kind: 'invariant', text: inv.text, state: s, length: depth });
-        }
-      }
-    }
     if (depth >= maxDepth) {
       bound ??= 'depth';
       continue;
@@ -166,11 +162,21 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
           const at = store.add(out, s, label);
           const index = at >= 0 ? at : -1 - at;
           note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: index, length: depth + 1 });
+          if (at >= 0 && check) {
+            checking = at;
+            checkingDepth = depth + 1;
+            check.checkChild(cur, out, failed);
+          }
           edges?.add(s, index);
           continue;
         }
         sym?.canonicalize(out);
         const at = store.add(out, s, label);
+        if (at >= 0 && check) {
+          checking = at;
+          checkingDepth = depth + 1;
+          check.checkChild(cur, out, failed);
+        }
         edges?.add(s, at >= 0 ? at : -1 - at);
       }
     }
