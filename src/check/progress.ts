@@ -48,21 +48,29 @@ export function depthOf(store: StateStore, index: number): number {
  */
 export function findLostProgress(system: System, store: StateStore, edges: EdgeList): Finding[] {
   const n = store.count;
-  const { start, src } = edges.reverse(n);
   const vec = new Int32Array(system.width);
-  const findings: Finding[] = [];
-  const queue = new Int32Array(n);
-  system.actors.forEach((actor, a) => {
-    const waits = new Uint8Array(n);
-    let any = false;
-    for (let s = 0; s < n; s++) {
-      store.load(s, vec);
-      if (actor.view(vec[a]).tags.has('waiting')) {
-        waits[s] = 1;
-        any = true;
+  // Which snapshots of each actor wait, by id; actors that never wait are left out.
+  const waiters = system.actors.flatMap((actor, a) => {
+    const flags = new Uint8Array(actor.size);
+    for (let id = 0; id < actor.size; id++) flags[id] = actor.view(id).tags.has('waiting') ? 1 : 0;
+    return flags.includes(1) ? [{ actor, a, flags, waits: new Uint8Array(n), any: false }] : [];
+  });
+  if (waiters.length === 0) return [];
+  // One pass over the stored states for every waiter: loading a state is the costly part.
+  for (let s = 0; s < n; s++) {
+    store.load(s, vec);
+    for (const w of waiters) {
+      if (w.flags[vec[w.a]] !== 0) {
+        w.waits[s] = 1;
+        w.any = true;
       }
     }
-    if (!any) return;
+  }
+  const { start, src } = edges.reverse(n);
+  const findings: Finding[] = [];
+  const queue = new Int32Array(n);
+  for (const { actor, a, waits, any } of waiters) {
+    if (!any) continue;
     const canFinish = new Uint8Array(n);
     let head = 0;
     let tail = 0;
@@ -95,9 +103,9 @@ export function findLostProgress(system: System, store: StateStore, edges: EdgeL
           state: s,
           length: depthOf(store, s),
         });
-        return;
+        break;
       }
     }
-  });
+  }
   return findings;
 }
