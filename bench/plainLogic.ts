@@ -17,7 +17,8 @@ export interface PlainEvent extends EventObject {
   event: EventObject;
 }
 
-export function plainLogic(decl: SystemDecl): ActorLogic<PlainSnapshot, PlainEvent> & { nextEvents(s: PlainSnapshot): PlainEvent[] } {
+export function plainLogic(decl: SystemDecl): ActorLogic<PlainSnapshot, PlainEvent> & { nextEvents(s: PlainSnapshot): PlainEvent[]; xstateCalls(): number } {
+  let calls = 0;
   const index = new Map(decl.actors.map((a, i) => [a.name, i]));
   /** The successor, or undefined when the step blocks or crashes. */
   const step = (s: PlainSnapshot, actor: number, event: EventObject): AnyMachineSnapshot[] | undefined => {
@@ -27,12 +28,15 @@ export function plainLogic(decl: SystemDecl): ActorLogic<PlainSnapshot, PlainEve
     while (queue.length) {
       const [to, e] = queue.shift()!;
       const machine = decl.actors[to].machine;
+      calls++;
       if (machine.getTransitionData(actors[to] as any, e as any).length === 0) {
         if (first) return undefined;
+        calls++;
         const exists = getNextTransitions(actors[to]).some((t) => t.eventType === e.type);
         return exists ? undefined : undefined; // blocked or unaccepted: no successor either way
       }
       first = false;
+      calls++;
       const [next, actions] = transition(machine, actors[to], e as any);
       // A kernel failure state that is not a WARN (an oops, a use after free) ends the run: no successor.
       if (next.hasTag('violation') && !next.hasTag('warn')) return undefined;
@@ -60,6 +64,7 @@ export function plainLogic(decl: SystemDecl): ActorLogic<PlainSnapshot, PlainEve
   };
   return {
     nextEvents,
+    xstateCalls: () => calls,
     transition: (s, e) => {
       const next = step(s, e.actor, e.event);
       return next ? { ...s, actors: next } : s;

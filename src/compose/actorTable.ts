@@ -117,6 +117,8 @@ export class ActorTable {
   private readonly deliverMemo: (Delivery | undefined)[][] = [];
   private readonly scope: any;
   private readonly actions: { type: string; params?: any }[] = [];
+  /** Calls into XState's transition functions so far: what memoization saves is counted in these. */
+  xstateCalls = 0;
   /** How often each transition definition has been re-run for the determinism check. */
   private readonly sampled = new Map<object, number>();
   private readonly nullRoles = new Map<number, string>();
@@ -231,8 +233,10 @@ export class ActorTable {
     const snapshot = this.snapshots[id];
     const event = this.events.get(eventId);
     const selected = this.machine.getTransitionData(snapshot as any, event as any);
+    this.xstateCalls++;
     if (selected.length === 0) {
       if (env) return this.stay(id, eventId, 'blocked');
+      this.xstateCalls++;
       const exists = getNextTransitions(snapshot).some((t) => t.eventType === event.type || t.eventType === '*');
       return exists
         ? this.stay(id, eventId, 'blocked')
@@ -286,6 +290,7 @@ export class ActorTable {
 
   private run(snapshot: AnyMachineSnapshot, event: EventObject): [AnyMachineSnapshot, Send[]] {
     this.actions.length = 0;
+    this.xstateCalls++;
     const next = this.machine.transition(snapshot as any, event as any, this.scope) as AnyMachineSnapshot;
     this.assertHealthy(next, `event ${event.type}`);
     return [next, this.collectSends()];
