@@ -99,6 +99,13 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
     const inv = invariants[k];
     note({ key: `invariant:${inv.id}`, property: inv.id, kind: 'invariant', text: inv.text, state: checking, length: checkingDepth });
   };
+  /** Checks `out`, just stored as state `at`, a child of `cur` one level deeper. */
+  const checkNew = (at: number): void => {
+    if (!check) return;
+    checking = at;
+    checkingDepth = depth + 1;
+    check.checkChild(cur, out, failed);
+  };
 
   const symmetry = options.symmetry ? new Symmetry(system) : undefined;
   const sym = symmetry?.active ? symmetry : undefined;
@@ -162,21 +169,13 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
           const at = store.add(out, s, label);
           const index = at >= 0 ? at : -1 - at;
           note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: index, length: depth + 1 });
-          if (at >= 0 && check) {
-            checking = at;
-            checkingDepth = depth + 1;
-            check.checkChild(cur, out, failed);
-          }
+          if (at >= 0) checkNew(at);
           edges?.add(s, index);
           continue;
         }
         sym?.canonicalize(out);
         const at = store.add(out, s, label);
-        if (at >= 0 && check) {
-          checking = at;
-          checkingDepth = depth + 1;
-          check.checkChild(cur, out, failed);
-        }
+        if (at >= 0) checkNew(at);
         edges?.add(s, at >= 0 ? at : -1 - at);
       }
     }
