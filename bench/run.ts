@@ -70,7 +70,7 @@ for (const users of quick ? [3] : [3, 4]) {
 // 2. The DAX scenarios at growing sizes (at their newest revision), until a run passes a minute.
 // The plain baseline runs beside each size until it first passes its cap: a ratio on a model of a
 // few hundred states is mostly both tools' warm-up, so the sweep shows how it grows with the model.
-const GRAPH_CAP = quick ? 30 : 60;
+const GRAPH_CAP = quick ? 30 : 120;
 for (const s of SCENARIOS.filter((x) => x.revisions.length > 0 && x.sizes.length > 0)) {
   const rev = s.revisions[s.revisions.length - 1];
   const sizes = Object.fromEntries(s.sizes.map((p) => [p.name, p.default]));

@@ -17,7 +17,8 @@ export interface StateStore {
   bytes(): number;
 }
 
-const EMPTY = -1;
+/** A slot holding no state: stored slots hold index + 1, so never 0. */
+const EMPTY = 0;
 
 function hashVector(v: Int32Array, from: number, width: number): number {
   let h = 0x9e3779b9 | 0;
@@ -36,18 +37,26 @@ function hashVector(v: Int32Array, from: number, width: number): number {
 }
 
 /**
- * In-memory store: the embedded default. Each slot of the open-addressing table
- * holds [hash, index], so a probe that meets another state's slot is rejected
- * without touching that state's vector (a cache miss saved).
+ * In-memory store: the embedded default. Each slot of the open-addressing table is one
+ * 32-bit word: the state's index + 1 in the high bits and, in the bits the index does not
+ * need yet, a tag from the top of its hash, so a probe that meets another state's slot is
+ * almost always rejected without touching that state's vector (a cache miss saved). One word
+ * instead of [hash, index] halves the table the lookups read at random. Full hashes are
+ * kept per state, in order, for rebuilding the table when it grows.
  */
 export class MemoryStateStore implements StateStore {
   count = 0;
   private vectors: Int32Array;
   private parents: Int32Array;
   private labels: Int32Array;
-  /** [hash, index] per slot; a power of two of them, at most 3/4 full. */
+  private hashes: Int32Array;
+  /** (index + 1) << tagBits | tag per slot; a power of two of them, at most 3/4 full. */
   private slots: Int32Array;
   private mask: number;
+  /** Bits an index + 1 needs at this capacity; the rest of the word is the tag. */
+  private indexBits = 0;
+  private tagBits = 0;
+  private tagMask = 0;
 
   /** `slots`: the table's initial size, rounded up to a power of two; the arrays hold 3/4 of it. */
   constructor(readonly width: number, slots = 1 << 13) {
@@ -56,8 +65,10 @@ export class MemoryStateStore implements StateStore {
     this.vectors = new Int32Array(capacity * width);
     this.parents = new Int32Array(capacity);
     this.labels = new Int32Array(capacity);
-    this.slots = new Int32Array(2 * slots).fill(EMPTY);
+    this.hashes = new Int32Array(capacity);
+    this.slots = new Int32Array(slots);
     this.mask = slots - 1;
+    this.encodeFor(capacity);
   }
 
   add(vec: Int32Array, parent: number, label: number): number {
@@ -65,11 +76,15 @@ export class MemoryStateStore implements StateStore {
     const h = hashVector(vec, 0, w);
     const slots = this.slots;
     const vectors = this.vectors;
+    const tagBits = this.tagBits;
+    const tagMask = this.tagMask;
+    const tag = (h >>> this.indexBits) & tagMask;
     let slot = h & this.mask;
     for (;;) {
-      const at = slots[2 * slot + 1];
-      if (at === EMPTY) break;
-      if (slots[2 * slot] === h) {
+      const v = slots[slot];
+      if (v === EMPTY) break;
+      if ((v & tagMask) === tag) {
+        const at = (v >>> tagBits) - 1;
         const base = at * w;
         let i = 0;
         while (i < w && vectors[base + i] === vec[i]) i++;
@@ -85,8 +100,8 @@ export class MemoryStateStore implements StateStore {
     vectors.set(vec, index * w);
     this.parents[index] = parent;
     this.labels[index] = label;
-    slots[2 * slot] = h;
-    slots[2 * slot + 1] = index;
+    this.hashes[index] = h;
+    slots[slot] = ((index + 1) << tagBits) | tag;
     this.count = index + 1;
     return index;
   }
@@ -105,7 +120,14 @@ export class MemoryStateStore implements StateStore {
   }
 
   bytes(): number {
-    return this.vectors.byteLength + this.parents.byteLength + this.labels.byteLength + this.slots.byteLength;
+    return this.vectors.byteLength + this.parents.byteLength + this.labels.byteLength + this.hashes.byteLength + this.slots.byteLength;
+  }
+
+  /** Splits the slot word for a table that holds up to `capacity` states. */
+  private encodeFor(capacity: number): void {
+    this.indexBits = 32 - Math.clz32(capacity);
+    this.tagBits = 32 - this.indexBits;
+    this.tagMask = this.tagBits === 0 ? 0 : (1 << this.tagBits) - 1;
   }
 
   /** Doubles the table and extends the arrays to its new 3/4. */
@@ -120,19 +142,18 @@ export class MemoryStateStore implements StateStore {
     this.vectors = extend(this.vectors, capacity * this.width);
     this.parents = extend(this.parents, capacity);
     this.labels = extend(this.labels, capacity);
-    // Slots keep each state's hash, so the table is rebuilt from the old one alone: a
-    // sequential read, where rehashing would read every vector again at random.
-    const old = this.slots;
-    const slots = (this.slots = new Int32Array(2 * size).fill(EMPTY));
+    this.hashes = extend(this.hashes, capacity);
+    this.encodeFor(capacity);
+    // Rebuilt from the kept hashes, in index order: a sequential read, where rehashing
+    // would read every vector again.
+    const slots = (this.slots = new Int32Array(size));
     const mask = (this.mask = size - 1);
-    for (let p = 0; p < old.length; p += 2) {
-      const at = old[p + 1];
-      if (at === EMPTY) continue;
-      const h = old[p];
+    const { indexBits, tagBits, tagMask, hashes } = this;
+    for (let i = 0; i < this.count; i++) {
+      const h = hashes[i];
       let slot = h & mask;
-      while (slots[2 * slot + 1] !== EMPTY) slot = (slot + 1) & mask;
-      slots[2 * slot] = h;
-      slots[2 * slot + 1] = at;
+      while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
+      slots[slot] = ((i + 1) << tagBits) | ((h >>> indexBits) & tagMask);
     }
   }
 }
