@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PackedStateStore } from '../src/check/packedStore.ts';
-import { MemoryStateStore, type StateStore } from '../src/check/stateStore.ts';
+import { MemoryStateStore, NOT_ADDED, type StateStore } from '../src/check/stateStore.ts';
 
 /** A deterministic stream of vectors with repeats, some ids past 16 bits when `wide`. */
 function vectors(count: number, width: number, wide: boolean): Int32Array[] {
@@ -61,6 +61,55 @@ test('PackedStateStore: each id in the bits it needs, a field widened in place w
   const bits = store.fieldBits();
   assert.ok(bits[0] >= 17, `the widened field holds 70,000 (${bits[0]} bits)`);
   assert.ok(bits.slice(1).every((b) => b <= 8), `ids below 40 keep small fields (${bits.join(' ')})`);
+});
+
+test('PackedStateStore.addDelta: one or two fields of the base rewritten give what add gives for the whole vector', () => {
+  const width = 6;
+  const store = new PackedStateStore(width);
+  const known = new Map<string, number>();
+  const addFull = (v: Int32Array, parent: number, label: number): number => {
+    const at = store.add(v, parent, label);
+    if (at >= 0) known.set(v.join(','), at);
+    return at;
+  };
+  addFull(new Int32Array(width), -1, -1);
+  let x = 99;
+  const rand = (n: number): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) % n;
+  let refused = 0;
+  const base = new Int32Array(width);
+  let from = 0;
+  for (let step = 0; step < 20_000; step++) {
+    // A base serves several successors, as a state serves all its steps, across widenings too.
+    if (step % 4 === 0) {
+      from = rand(store.count);
+      store.loadBase(from, base);
+    }
+    const a = rand(width);
+    const t = rand(3) === 0 ? -1 : (a + 1 + rand(width - 1)) % width;
+    // Now and then an id past what its field holds yet: the store must refuse, not truncate.
+    const id = (): number => (rand(50) === 0 ? 300 + rand(5_000) : rand(12));
+    const va = id();
+    const vt = id();
+    const v = base.slice();
+    v[a] = va;
+    if (t >= 0) v[t] = vt;
+    const expected = known.get(v.join(','));
+    let at = store.addDelta(a, va, t, vt, from, step);
+    if (at === NOT_ADDED) {
+      refused++;
+      at = addFull(v, from, step);
+    } else if (at >= 0) {
+      known.set(v.join(','), at);
+    }
+    assert.is(at, expected === undefined ? known.get(v.join(','))! : -1 - expected, `step ${step}`);
+    if (expected === undefined) assert.is(at, known.size - 1, `step ${step}: a new state gets the next index`);
+  }
+  assert.ok(refused > 0, 'some ids did not fit their fields');
+  const out = new Int32Array(width);
+  for (const [key, index] of known) {
+    store.load(index, out);
+    assert.is(out.join(','), key);
+  }
 });
 
 test.run();

@@ -1,7 +1,7 @@
-import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
+import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
 import { FingerprintStateStore } from './fingerprintStore.ts';
 import { PackedStateStore } from './packedStore.ts';
-import type { StateStore } from './stateStore.ts';
+import { NOT_ADDED, type StateStore } from './stateStore.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { findLostProgress, EdgeList } from './progress.ts';
 import { Symmetry } from './symmetry.ts';
@@ -80,7 +80,7 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
   const maxDepth = options.maxDepth ?? Infinity;
   const w = system.width;
   const fingerprints = options.fingerprint ? new FingerprintStateStore(w) : undefined;
-  const store = options.store ?? fingerprints ?? new PackedStateStore(w);
+  const store: StateStore = options.store ?? fingerprints ?? new PackedStateStore(w);
   const findings = new Map<string, Finding>();
   const waiting = system.actors.some((a) => hasTag(a.machine.root, 'waiting'));
   const wantProgress = system.checkProgress && waiting;
@@ -109,6 +109,8 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
 
   const symmetry = options.symmetry ? new Symmetry(system) : undefined;
   const sym = symmetry?.active ? symmetry : undefined;
+  // Symmetry canonicalizes whole vectors, so it takes every successor the long way.
+  const delta = !sym && store.addDelta !== undefined && store.loadBase !== undefined;
   const first = system.initial.slice();
   sym?.canonicalize(first);
   store.add(first, -1, -1);
@@ -130,7 +132,8 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
       levelEnd = store.count;
     }
     const s = head++;
-    store.load(s, cur);
+    if (delta) store.loadBase!(s, cur);
+    else store.load(s, cur);
 
     if (depth >= maxDepth) {
       bound ??= 'depth';
@@ -145,16 +148,39 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
     for (let a = 0; a < w; a++) {
       const offers = tables[a].offers(cur[a]);
       for (let o = 0; o < offers.length; o++) {
-        for (let i = 0; i < w; i++) out[i] = cur[i];
         const d = offers[o];
-        // A step that calls nobody and fails nothing is just the actor's own move.
+        const label = a * LABEL_SPAN + o;
+        // Most steps move the actor alone or with the one it called, and are in the memo: the
+        // store rewrites those one or two fields of the packed state (`delta`), and the whole
+        // vector is built only when the state is new or the store cannot take it that way.
         let r = STEP_OK;
-        if (d.sendVector.length === 0 && d.violation === undefined) out[a] = d.next;
-        else r = system.step(out, a, o);
-        if (r === STEP_BLOCKED) continue;
+        let at = NOT_ADDED;
+        let next = d.next;
+        let t = -1;
+        let tNext = 0;
+        let built = false;
+        if (d.sendVector.length === 0 && d.violation === undefined) {
+          // A step that calls nobody and fails nothing is just the actor's own move.
+          if (delta) at = store.addDelta!(a, next, -1, 0, s, label);
+        } else if (delta && (r = system.memoizedStep(cur, a, d)) !== NOT_MEMOIZED) {
+          if (r === STEP_BLOCKED) continue;
+          next = system.memoSelf;
+          t = system.memoTarget;
+          tNext = system.memoTargetNext;
+          if (r === STEP_OK) at = store.addDelta!(a, next, t, tNext, s, label);
+        } else {
+          for (let i = 0; i < w; i++) out[i] = cur[i];
+          r = system.step(out, a, o);
+          if (r === STEP_BLOCKED) continue;
+          built = true;
+        }
         moved = true;
         edgeCount++;
-        const label = a * LABEL_SPAN + o;
+        if (!built && (at === NOT_ADDED || (at >= 0 && check))) {
+          for (let i = 0; i < w; i++) out[i] = cur[i];
+          out[a] = next;
+          if (t >= 0) out[t] = tNext;
+        }
         if (r !== STEP_OK) {
           const v = system.violation(r);
           if (!v.continues) {
@@ -166,15 +192,17 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
             continue;
           }
           sym?.canonicalize(out);
-          const at = store.add(out, s, label);
-          const index = at >= 0 ? at : -1 - at;
+          const added = store.add(out, s, label);
+          const index = added >= 0 ? added : -1 - added;
           note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: index, length: depth + 1 });
-          if (at >= 0) checkNew(at);
+          if (added >= 0) checkNew(added);
           edges?.add(s, index);
           continue;
         }
-        sym?.canonicalize(out);
-        const at = store.add(out, s, label);
+        if (at === NOT_ADDED) {
+          sym?.canonicalize(out);
+          at = store.add(out, s, label);
+        }
         if (at >= 0) checkNew(at);
         edges?.add(s, at >= 0 ? at : -1 - at);
       }

@@ -15,7 +15,18 @@ export interface StateStore {
   label(index: number): number;
   /** Bytes held, for the report. */
   bytes(): number;
+  /**
+   * Optional fast path for a step that moves one or two actors: `loadBase` loads state `index`
+   * and makes it the base; `addDelta` adds the base with actor `a` set to `va` and, when `t` is
+   * not -1, actor `t` set to `vt`, without the caller copying the whole vector. It returns what
+   * `add` would, or NOT_ADDED when the store cannot take this one that way (then call `add`).
+   */
+  loadBase?(index: number, out: Int32Array): void;
+  addDelta?(a: number, va: number, t: number, vt: number, parent: number, label: number): number;
 }
+
+/** What `addDelta` returns when the caller must build the vector and call `add`. */
+export const NOT_ADDED = -0x80000000;
 
 /** A slot holding no state: stored slots hold index + 1, so never 0. */
 const EMPTY = 0;

@@ -30,6 +30,8 @@ export interface DeliveryRecord {
 
 export const STEP_OK = 0;
 export const STEP_BLOCKED = -1;
+/** `memoizedStep`: the step is not in the memo yet (or cannot be); take it with `step`. */
+export const NOT_MEMOIZED = -2;
 
 /** Longest chain of calls one step may make before it is judged not to terminate. */
 const MAX_CASCADE = 10_000;
@@ -115,6 +117,29 @@ export class System {
     }
     return code;
   }
+
+  /**
+   * The memo's answer for delivery `d` of `actor` from `state`, without touching `state`:
+   * the step's code, with the two actors' next ids in memoSelf and memoTargetNext (the
+   * callee is memoTarget). NOT_MEMOIZED when `step` must take it.
+   */
+  memoizedStep(state: Int32Array, actor: number, d: Delivery): number {
+    const pair = d.pair;
+    if (pair === undefined || pair.target < 0) return NOT_MEMOIZED;
+    const t = pair.target;
+    const res = pair.results;
+    const at = 3 * state[t];
+    const hit = res[at];
+    if (hit === undefined) return NOT_MEMOIZED;
+    this.memoSelf = hit;
+    this.memoTarget = t;
+    this.memoTargetNext = res[at + 1];
+    return res[at + 2];
+  }
+
+  memoSelf = 0;
+  memoTarget = 0;
+  memoTargetNext = 0;
 
   /** Set to -1 by a cascade that touches an actor other than the stepping one and `pairTarget`. */
   private touched = 0;
