@@ -162,7 +162,7 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
         if (d.sendVector.length === 0 && d.violation === undefined) {
           // A step that calls nobody and fails nothing is just the actor's own move.
           if (delta) at = store.addDelta!(a, next, -1, 0, s, label);
-        } else if (delta && (r = system.memoizedStep(cur, a, d)) !== NOT_MEMOIZED) {
+        } else if (delta && (r = system.memoizedStep(cur, d)) !== NOT_MEMOIZED) {
           if (r === STEP_BLOCKED) continue;
           next = system.memoSelf;
           t = system.memoTarget;

@@ -22,7 +22,7 @@ import type { ActorView, SystemView } from '../compose/types.ts';
  */
 export class InvariantCheck {
   /** 1 once an invariant has failed: it is reported at its first failing state only. */
-  readonly failed: Uint8Array;
+  private readonly failed: Uint8Array;
   private readonly count: number;
   private readonly width: number;
   /** reads[k * width + a] = 1 when invariant k has read actor a. */

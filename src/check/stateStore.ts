@@ -31,10 +31,10 @@ export const NOT_ADDED = -0x80000000;
 /** A slot holding no state: stored slots hold index + 1, so never 0. */
 const EMPTY = 0;
 
-function hashVector(v: Int32Array, from: number, width: number): number {
+function hashVector(v: Int32Array, width: number): number {
   let h = 0x9e3779b9 | 0;
   for (let i = 0; i < width; i++) {
-    let k = Math.imul(v[from + i], 0xcc9e2d51);
+    let k = Math.imul(v[i], 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
     h ^= Math.imul(k, 0x1b873593);
     h = (h << 13) | (h >>> 19);
@@ -84,7 +84,7 @@ export class MemoryStateStore implements StateStore {
 
   add(vec: Int32Array, parent: number, label: number): number {
     const w = this.width;
-    const h = hashVector(vec, 0, w);
+    const h = hashVector(vec, w);
     const slots = this.slots;
     const vectors = this.vectors;
     const tagBits = this.tagBits;

@@ -91,21 +91,18 @@ export class System {
     const d = this.actors[actor].offers(out[actor])[offer];
     if (record !== undefined || d.sendVector.length === 0 || d.sendVector[0] === NULL_TARGET) return this.cascade(out, actor, d, record);
     // Most steps are a call and its reply: memoize the whole step on the callee's state.
+    const known = this.memoizedStep(out, d);
+    if (known !== NOT_MEMOIZED) {
+      if (known !== STEP_BLOCKED) {
+        out[actor] = this.memoSelf;
+        out[this.memoTarget] = this.memoTargetNext;
+      }
+      return known;
+    }
+    if (d.pair !== undefined && d.pair.target < 0) return this.cascade(out, actor, d, record);
     const t = d.sendVector[0];
     const st = out[t];
-    let pair = d.pair;
-    if (pair === undefined) pair = d.pair = { target: t, results: [] };
-    else if (pair.target < 0) return this.cascade(out, actor, d, record);
-    const res = pair.results;
-    const hit = res[3 * st];
-    if (hit !== undefined) {
-      const code = res[3 * st + 2];
-      if (code !== STEP_BLOCKED) {
-        out[actor] = hit;
-        out[t] = res[3 * st + 1];
-      }
-      return code;
-    }
+    const res = (d.pair ??= { target: t, results: [] }).results;
     this.touched = 0;
     const code = this.cascade(out, actor, d, record, t);
     if (this.touched < 0) {
@@ -119,11 +116,11 @@ export class System {
   }
 
   /**
-   * The memo's answer for delivery `d` of `actor` from `state`, without touching `state`:
-   * the step's code, with the two actors' next ids in memoSelf and memoTargetNext (the
-   * callee is memoTarget). NOT_MEMOIZED when `step` must take it.
+   * The memo's answer for delivery `d` (an offer of some actor) from `state`, without touching
+   * `state`: the step's code, with the two actors' next ids in memoSelf and memoTargetNext
+   * (the callee is memoTarget). NOT_MEMOIZED when `step` must take it.
    */
-  memoizedStep(state: Int32Array, actor: number, d: Delivery): number {
+  memoizedStep(state: Int32Array, d: Delivery): number {
     const pair = d.pair;
     if (pair === undefined || pair.target < 0) return NOT_MEMOIZED;
     const t = pair.target;
