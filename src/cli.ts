@@ -1,16 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT } from './check/check.ts';
+import { EXIT } from './check/exit.ts';
 import { ModelError } from './compose/errors.ts';
-import { runCheck } from './cli/check.ts';
-import { runDocs } from './cli/docs.ts';
-import { runList } from './cli/list.ts';
-import { runPaths } from './cli/paths.ts';
+import { emptyRegistry, loadRegistry, modelArgument, topLevelHelp } from './cli/model.ts';
 import { count } from './cli/options.ts';
-import { runReplay } from './cli/replay.ts';
 import { registerExport } from './cli/export.ts';
 import { registerViz } from './cli/viz.ts';
-import { sizeNames } from './registry.ts';
+import type { Registry } from './scenarioRegistry.ts';
 
 const EXIT_HELP = `
 Exit status:
@@ -19,7 +15,10 @@ Exit status:
   2  bad input: an unknown scenario, option or size, an unreadable file, a machine that is not pure
   3  stopped at a bound (--max-states, --max-depth) without a violation: the run is not complete`;
 
-function program(): Command {
+/** --model on every command that reads scenarios: main() loads it before the commands are built. */
+const MODEL = ['-m, --model <file>', 'your own scenarios: an ES module (.ts or .js) exporting `scenarios` (docs/authoring.md); default: the built-in DAX scenarios'] as const;
+
+function program(reg: Registry): Command {
   const p = new Command('daxspec')
     .description('Model-check the Linux DAX lifecycle protocols, specified as composed XState machines, in every kernel revision.')
     .showHelpAfterError('(run with --help for usage)')
@@ -38,17 +37,20 @@ function program(): Command {
     .option('--json', 'print the report as JSON on stdout')
     .option('--itf <file>', 'write each counterexample as an ITF trace (.itf.json, the trace format of Apalache and Quint)')
     .option('-q, --quiet', 'no progress on stderr')
-    .addHelpText('after', '\nExamples:\n  daxspec check --scenario percpu-ref --users 4\n  daxspec check --all --json\n' + EXIT_HELP);
-  for (const name of sizeNames()) check.addOption(new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it)`).argParser(count(name)));
-  check.action((opts) => {
-    process.exitCode = runCheck(opts);
+    .option(...MODEL)
+    .addHelpText('after', '\nExamples:\n  daxspec check --scenario percpu-ref --users 4\n  daxspec check --all --json\n  daxspec check --model ./my-model.ts --scenario my-system\n' + EXIT_HELP);
+  for (const name of reg.sizeNames()) check.addOption(new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it)`).argParser(count(name)));
+  // Each command's module is loaded when it runs: help and start-up do not load the checker.
+  check.action(async (opts) => {
+    process.exitCode = (await import('./cli/check.ts')).runCheck(opts, reg);
   });
 
   p.command('list')
     .description('the scenarios, revisions and properties there are')
     .option('--json', 'as JSON')
-    .action((opts) => {
-      process.exitCode = runList(opts);
+    .option(...MODEL)
+    .action(async (opts) => {
+      process.exitCode = (await import('./cli/list.ts')).runList(opts, reg);
     });
 
   p.command('replay')
@@ -58,9 +60,10 @@ function program(): Command {
     .option('-s, --scenario <name>', 'the scenario, when the trace does not name it')
     .option('-r, --revision <rev>', 'the revision, when the trace does not name it')
     .option('--json', 'print the result as JSON')
+    .option(...MODEL)
     .addHelpText('after', '\nExit status: 0 replays without a violation, 1 replays into a violation, 2 diverges or cannot be read.')
-    .action((file, opts) => {
-      process.exitCode = runReplay(file, opts);
+    .action(async (file, opts) => {
+      process.exitCode = (await import('./cli/replay.ts')).runReplay(file, opts, reg);
     });
 
   p.command('docs')
@@ -69,9 +72,10 @@ function program(): Command {
     .option('--check', 'write nothing; exit 1 naming each page that differs from what the machines generate')
     .option('--lint', 'write nothing; exit 1 listing each state, transition or invariant that does not say what it is')
     .option('-q, --quiet', 'no progress on stderr')
+    .option(...MODEL)
     .addHelpText('after', '\nExit status: 0 written, up to date or nothing missing; 1 stale pages (--check) or missing descriptions (--lint).')
-    .action((opts) => {
-      process.exitCode = runDocs(opts);
+    .action(async (opts) => {
+      process.exitCode = (await import('./cli/docs.ts')).runDocs(opts, reg);
     });
 
   p.command('paths')
@@ -86,13 +90,14 @@ function program(): Command {
     .option('--max-states <n>', 'leave states past this many unexpanded (the report says BOUNDED)', count('max-states', 1))
     .option('--max-length <n>', 'longest path, in steps (default 1000)', count('max-length', 1))
     .option('-q, --quiet', 'no progress on stderr')
+    .option(...MODEL)
     .addHelpText('after', '\nExit status: 0 written, up to date or reported; 1 stale (--check); 2 bad input.')
-    .action((opts) => {
-      process.exitCode = runPaths(opts);
+    .action(async (opts) => {
+      process.exitCode = (await import('./cli/paths.ts')).runPaths(opts, reg);
     });
 
-  registerViz(p);
-  registerExport(p);
+  registerViz(p, reg, MODEL);
+  registerExport(p, reg, MODEL);
 
   p.exitOverride();
   p.commands.forEach((c) => c.exitOverride());
@@ -122,7 +127,10 @@ function fileError(e: unknown): string | undefined {
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await program().parseAsync(argv);
+    const args = argv.slice(2);
+    // Help without a command shows no scenario or size: it starts without loading any model.
+    const reg = topLevelHelp(args) ? emptyRegistry() : await loadRegistry(modelArgument(args));
+    await program(reg).parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version are not errors; everything else commander rejects is bad input.

@@ -1,22 +1,63 @@
+/**
+ * The built-in registry: the DAX scenarios of machines/ and the benchmark models, the kernel revisions
+ * in order, and the invariant rules of machines/invariants.ts. Every command runs on it unless --model
+ * names a user's module (src/cli/model.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { percpuRefScenario } from '../machines/bench/percpuRef.ts';
 import { percpuRefMachineScenario } from '../machines/bench/percpuRefMachine.ts';
-import { REVISIONS } from '../machines/revision.ts';
+import { deviceInvariants, pageInvariants } from '../machines/invariants.ts';
+import { REVISIONS, REVISION_TEXT } from '../machines/revision.ts';
 import { scenarios as daxScenarios } from '../machines/scenarios.ts';
-import { ModelError } from './compose/errors.ts';
 import type { Scenario } from './compose/types.ts';
+import { registryInput, type DocsInput } from './docs/generate.ts';
+import { packageFile } from './files.ts';
+import { makeRegistry, type Registry, type ScenarioSource } from './scenarioRegistry.ts';
 
 /** Every system a user can check: the DAX scenarios, then the benchmark models. */
 export const SCENARIOS: readonly Scenario[] = [...(daxScenarios as readonly Scenario[]), percpuRefScenario, percpuRefMachineScenario];
 
 export { REVISIONS };
 
+const importPath = (from: string, file: string): string => {
+  const r = relative(from, file).split('\\').join('/');
+  return r.startsWith('.') ? r : `./${r}`;
+};
+
+let builtin: Registry | undefined;
+
+/** The built-in registry (built on first use: reading package.json is not free at start-up). */
+export function builtinRegistry(): Registry {
+  if (builtin) return builtin;
+  const sources = new Map<Scenario, ScenarioSource>();
+  for (const s of daxScenarios) sources.set(s, { module: packageFile('machines/scenarios.ts'), exportName: 'scenarios' });
+  sources.set(percpuRefScenario, { module: packageFile('machines/bench/percpuRef.ts'), exportName: 'percpuRefScenario' });
+  sources.set(percpuRefMachineScenario, { module: packageFile('machines/bench/percpuRefMachine.ts'), exportName: 'percpuRefMachineScenario' });
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { description: string };
+  builtin = makeRegistry({
+    scenarios: SCENARIOS,
+    revisions: REVISIONS.map((r) => ({ name: r, text: REVISION_TEXT[r] })),
+    sources,
+    summary: pkg.description,
+    rules: [...deviceInvariants, ...pageInvariants],
+    // The committed generated files name the commands of this repository, whatever folder they are run from.
+    regenerate: (command) => (command === 'paths' ? 'npx tsx src/cli.ts paths --out test/generated' : 'npx tsx src/cli.ts docs --out docs/spec'),
+    runnerModule: (outDir) => importPath(outDir, packageFile('src/paths/suiteTests.ts')),
+  });
+  return builtin;
+}
+
 export function findScenario(name: string): Scenario {
-  const s = SCENARIOS.find((x) => x.name === name);
-  if (!s) throw new ModelError(`unknown scenario '${name}' (run 'daxspec list' to see them)`);
-  return s;
+  return builtinRegistry().find(name);
 }
 
 /** Every size name some scenario takes: the CLI offers each as --NAME. */
 export function sizeNames(): string[] {
-  return [...new Set(SCENARIOS.flatMap((s) => s.sizes.map((p) => p.name)))].sort();
+  return builtinRegistry().sizeNames();
+}
+
+/** The docs' input of this repository: every built-in scenario and revision, and the invariants of machines/invariants.ts. */
+export function projectInput(): DocsInput {
+  return registryInput(builtinRegistry(), 'docs/spec');
 }

@@ -12,10 +12,11 @@ import { runAgainstImplementation } from '../src/paths/adapter.ts';
 import { KERNEL_CODE, kernelAdapter } from '../src/paths/kernelAdapter.ts';
 import { knownDivergence } from '../src/paths/knownDivergences.ts';
 import { readSuite, suiteSystem } from '../src/paths/suiteTests.ts';
+import { SCENARIOS } from '../src/registry.ts';
 
 const load = (stem: string) => {
   const suite = readSuite(new URL(`./generated/${stem}.paths.json`, import.meta.url));
-  return { suite, system: suiteSystem(suite), all: [...suite.paths, ...suite.regressions] };
+  return { suite, system: suiteSystem(suite, SCENARIOS), all: [...suite.paths, ...suite.regressions] };
 };
 
 /** A mount whose dax_device lookup forgets to take a reference (igrab): a leak-in-reverse. */

@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { percpuRefSystem } from '../machines/bench/percpuRef.ts';
 import { runPaths } from '../src/cli/paths.ts';
+import { builtinRegistry } from '../src/registry.ts';
 import { System } from '../src/compose/system.ts';
 import type { Scenario, SystemDecl } from '../src/compose/types.ts';
 import { definedItems } from '../src/paths/coverageItems.ts';
@@ -69,8 +70,9 @@ test('the generated suite replays; a changed step, state or violation is reporte
 });
 
 test('generation is deterministic: the same machines give the same bytes', () => {
-  const a = dataFile(generateSuite(scenarioOf('die-hard', dieHard), undefined));
-  const b = dataFile(generateSuite(scenarioOf('die-hard', dieHard), undefined));
+  const origin = { regenerate: 'regenerate', runner: 'runner', model: './model.ts', exportName: 'scenarios' };
+  const a = dataFile(generateSuite(scenarioOf('die-hard', dieHard), undefined), origin);
+  const b = dataFile(generateSuite(scenarioOf('die-hard', dieHard), undefined), origin);
   assert.is(a, b);
 });
 
@@ -91,11 +93,11 @@ test('paths --check: 0 when the written files are current, 1 naming the file whe
   const said: string[] = [];
   process.stderr.write = ((s: string) => said.push(String(s)) > 0) as typeof process.stderr.write;
   try {
-    assert.is(runPaths({ scenario: 'percpu-ref', out, quiet: true }), 0);
+    assert.is(runPaths({ scenario: 'percpu-ref', out, quiet: true }, builtinRegistry()), 0);
     assert.equal(readdirSync(out).sort(), ['percpu-ref.paths.json', 'percpu-ref.test.ts']);
-    assert.is(runPaths({ scenario: 'percpu-ref', out, check: true, quiet: true }), 0);
+    assert.is(runPaths({ scenario: 'percpu-ref', out, check: true, quiet: true }, builtinRegistry()), 0);
     writeFileSync(join(out, 'percpu-ref.paths.json'), readFileSync(join(out, 'percpu-ref.paths.json'), 'utf8').replace('"refcnt":2', '"refcnt":3'));
-    assert.is(runPaths({ scenario: 'percpu-ref', out, check: true, quiet: true }), 1);
+    assert.is(runPaths({ scenario: 'percpu-ref', out, check: true, quiet: true }, builtinRegistry()), 1);
   } finally {
     process.stderr.write = err;
     rmSync(out, { recursive: true, force: true });

@@ -8,8 +8,7 @@ import { traceOf, type Trace } from './trace.ts';
 
 export type Verdict = 'holds' | 'violated' | 'bounded';
 
-/** Exit codes of `daxspec check`: all hold, a violation, bad input, stopped at a bound. */
-export const EXIT = { holds: 0, violated: 1, badInput: 2, bounded: 3 } as const;
+export { EXIT } from './exit.ts';
 
 export interface CheckOptions {
   readonly maxStates?: number;

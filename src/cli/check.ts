@@ -3,7 +3,7 @@ import { EXIT, checkScenario, reportJson, resolveRevision, resolveSizes, type Ch
 import { formatFinding } from '../check/formatTrace.ts';
 import { bugMatrix, cellText, formatMatrix } from '../check/matrix.ts';
 import { ModelError } from '../compose/errors.ts';
-import { REVISIONS, SCENARIOS, findScenario, sizeNames } from '../registry.ts';
+import type { Registry } from '../scenarioRegistry.ts';
 import { clearProgress, progressPrinter } from './progressLine.ts';
 
 export interface CheckArgs {
@@ -23,12 +23,12 @@ export interface CheckArgs {
 const n = (x: number): string => x.toLocaleString('en-US');
 
 /** `daxspec check`: one scenario in one or every revision, or the whole bug matrix. */
-export function runCheck(args: CheckArgs): number {
-  if (args.all) return runMatrix(args);
+export function runCheck(args: CheckArgs, reg: Registry): number {
+  if (args.all) return runMatrix(args, reg);
   if (!args.scenario) throw new ModelError('check needs --scenario NAME or --all (run daxspec list to see the scenarios)');
-  const scenario = findScenario(args.scenario);
+  const scenario = reg.find(args.scenario);
   const rev = resolveRevision(scenario, args.revision);
-  const given = Object.fromEntries(sizeNames().map((k) => [k, args[k] as number | undefined]));
+  const given = Object.fromEntries(reg.sizeNames().map((k) => [k, args[k] as number | undefined]));
   const sizes = resolveSizes(scenario, given);
   const revisions: (string | undefined)[] = scenario.revisions.length === 0 ? [undefined] : rev ? [rev] : [...scenario.revisions];
   if (args.itf && revisions.length > 1) throw new ModelError('--itf writes one scenario at one revision: add --revision');
@@ -87,10 +87,10 @@ function writeItf(path: string, r: CheckReport, quiet: boolean): void {
   });
 }
 
-function runMatrix(args: CheckArgs): number {
+function runMatrix(args: CheckArgs, reg: Registry): number {
   if (args.scenario || args.revision) throw new ModelError('--all checks every scenario in every revision; drop --scenario/--revision');
-  const scenarios = SCENARIOS.filter((s) => s.revisions.length > 0);
-  const matrix = bugMatrix(scenarios, REVISIONS, { maxStates: args.maxStates, maxDepth: args.maxDepth }, (c) => {
+  const scenarios = reg.scenarios.filter((s) => s.revisions.length > 0);
+  const matrix = bugMatrix(scenarios, reg.revisions, { maxStates: args.maxStates, maxDepth: args.maxDepth }, (c) => {
     if (!args.quiet && !args.json) process.stderr.write(`  ${c.scenario} @ ${c.revision}: ${cellText(c)} (${c.seconds.toFixed(2)} s)\n`);
   });
   if (args.json) process.stdout.write(JSON.stringify(matrix, null, 2) + '\n');

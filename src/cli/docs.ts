@@ -1,29 +1,35 @@
-import { fileURLToPath } from 'node:url';
 import { EXIT } from '../check/check.ts';
 import { ModelError } from '../compose/errors.ts';
 import { comparePages, isStale, writePages } from '../docs/files.ts';
-import { docsModel, generateDocs, projectInput, REGENERATE } from '../docs/generate.ts';
+import { docsModel, generateDocs, registryInput } from '../docs/generate.ts';
 import { formatLint, lintCatalog } from '../docs/lint.ts';
 import { runName } from '../docs/propertyPage.ts';
+import { FROM_SOURCES, packageFile } from '../files.ts';
+import type { Registry } from '../scenarioRegistry.ts';
 
 export interface DocsArgs {
   out?: string;
   check?: boolean;
   lint?: boolean;
   quiet?: boolean;
+  model?: string;
 }
 
-/** The committed docs, wherever the command is run from. */
-export const DEFAULT_OUT = fileURLToPath(new URL('../../docs/spec', import.meta.url));
+/**
+ * The committed docs of this repository, wherever the command is run from; docs/spec under the current
+ * folder for a user's model, or when run from the installed package (which has no docs of its own).
+ */
+export const defaultOut = (args: DocsArgs): string => (args.model || !FROM_SOURCES ? 'docs/spec' : packageFile('docs/spec'));
 
 /**
  * `daxspec docs`: writes the spec as Markdown (--out), says which committed pages
  * are stale (--check), or lists every state and transition that does not say
  * what it is (--lint). --check and --lint exit 1 when they find something.
  */
-export function runDocs(args: DocsArgs): number {
+export function runDocs(args: DocsArgs, reg: Registry): number {
   if (args.check && args.lint) throw new ModelError('docs: --check and --lint are separate runs; give one');
-  const input = projectInput();
+  const out = args.out ?? defaultOut(args);
+  const input = registryInput(reg, args.out ?? 'docs/spec');
   if (args.lint) {
     const model = docsModel(input);
     const issues = lintCatalog(model.catalog, model.invariants);
@@ -35,7 +41,6 @@ export function runDocs(args: DocsArgs): number {
     if (!args.quiet) process.stderr.write('daxspec docs --lint: every machine, state, transition and invariant says what it is\n');
     return EXIT.holds;
   }
-  const out = args.out ?? DEFAULT_OUT;
   // --check runs inside npm test: one line of verdict there, not a line per scenario.
   const pages = generateDocs(input, {}, (r) => {
     if (!args.quiet && !args.check) process.stderr.write(`  ${runName(r)}: ${r.verdict}, ${r.states.toLocaleString('en-US')} states\n`);
@@ -52,7 +57,7 @@ export function runDocs(args: DocsArgs): number {
       ...s.extra.map((p) => `no longer generated: ${p}`),
     ];
     process.stdout.write(lines.join('\n') + '\n');
-    process.stderr.write(`daxspec docs --check: the docs in ${out} differ from the machines; regenerate with: ${REGENERATE}\n`);
+    process.stderr.write(`daxspec docs --check: the docs in ${out} differ from the machines; regenerate with: ${input.regenerate}\n`);
     return EXIT.violated;
   }
   const changed = writePages(out, pages);

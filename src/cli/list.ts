@@ -1,10 +1,10 @@
-import { REVISION_TEXT, type Revision } from '../../machines/revision.ts';
 import { BUILTIN_PROPERTIES } from '../check/properties.ts';
-import { REVISIONS, SCENARIOS } from '../registry.ts';
+import type { Registry } from '../scenarioRegistry.ts';
 
 
 /** `daxspec list`: the scenarios, revisions and properties there are. */
-export function runList(args: { json?: boolean }): number {
+export function runList(args: { json?: boolean }, reg: Registry): number {
+  const SCENARIOS = reg.scenarios;
   const invariants = new Map<string, string>();
   for (const s of SCENARIOS) {
     for (const rev of s.revisions.length ? s.revisions : [undefined]) {
@@ -16,7 +16,7 @@ export function runList(args: { json?: boolean }): number {
   if (args.json) {
     const out = {
       scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description, revisions: s.revisions, sizes: s.sizes })),
-      revisions: REVISIONS.map((r) => ({ name: r, text: REVISION_TEXT[r as Revision] })),
+      revisions: reg.revisions.map((r) => ({ name: r, text: reg.revisionText(r) ?? '' })),
       properties,
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
@@ -29,7 +29,7 @@ export function runList(args: { json?: boolean }): number {
     if (s.sizes.length) lines.push(`      sizes: ${s.sizes.map((p) => `--${p.name} ${p.min}..${p.max} (default ${p.default}): ${p.description}`).join('; ')}`);
   }
   lines.push('', 'Revisions:');
-  for (const r of REVISIONS) lines.push(`  ${r.padEnd(6)} ${REVISION_TEXT[r as Revision]}`);
+  for (const r of reg.revisions) lines.push(`  ${r.padEnd(6)} ${reg.revisionText(r) ?? ''}`.trimEnd());
   lines.push('', 'Properties:');
   for (const p of properties) lines.push(`  ${p.id.padEnd(15)} ${p.text}`);
   process.stdout.write(lines.join('\n') + '\n');

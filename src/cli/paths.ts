@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { resolveRevision } from '../check/check.ts';
 import { ModelError } from '../compose/errors.ts';
 import type { Scenario } from '../compose/types.ts';
 import { formatCoverage } from '../paths/coverageReport.ts';
-import { REGENERATE, suiteFiles } from '../paths/emitFiles.ts';
+import { suiteFiles, type SuiteOrigin } from '../paths/emitFiles.ts';
 import { generateSuite, type GeneratedSuite } from '../paths/generate.ts';
-import { SCENARIOS, findScenario } from '../registry.ts';
+import type { Registry } from '../scenarioRegistry.ts';
 
 export interface PathsArgs {
   scenario?: string;
@@ -24,8 +24,8 @@ export interface PathsArgs {
 const GENERATED = /\.(test\.ts|paths\.json)$/;
 
 /** Scenario and revision pairs the command covers: every one, or those the options select. */
-function selection(args: PathsArgs): [Scenario, string | undefined][] {
-  const scenarios = args.scenario ? [findScenario(args.scenario)] : SCENARIOS;
+function selection(args: PathsArgs, reg: Registry): [Scenario, string | undefined][] {
+  const scenarios = args.scenario ? [reg.find(args.scenario)] : reg.scenarios;
   const out: [Scenario, string | undefined][] = [];
   for (const s of scenarios) {
     if (args.revision !== undefined && args.scenario) resolveRevision(s, args.revision);
@@ -41,9 +41,9 @@ function selection(args: PathsArgs): [Scenario, string | undefined][] {
  * Writes them (default), checks that the committed ones are current (--check, exit 1 if stale),
  * or prints the coverage report (--report, --json).
  */
-export function runPaths(args: PathsArgs): number {
+export function runPaths(args: PathsArgs, reg: Registry): number {
   const out = args.out ?? 'test/generated';
-  const pairs = selection(args);
+  const pairs = selection(args, reg);
   const suites: GeneratedSuite[] = [];
   for (const [s, r] of pairs) {
     const started = performance.now();
@@ -59,7 +59,7 @@ export function runPaths(args: PathsArgs): number {
     process.stdout.write(args.json ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n' : formatCoverage(reports, args.verbose));
     return 0;
   }
-  const files: Record<string, string> = Object.assign({}, ...suites.map(suiteFiles));
+  const files: Record<string, string> = Object.assign({}, ...suites.map((s, i) => suiteFiles(s, suiteOrigin(reg, pairs[i][0], out))));
   // Only a run over everything may call a file it did not write stale.
   const whole = !args.scenario && !args.revision;
   const existing = existsSync(out) ? readdirSync(out).filter((f) => GENERATED.test(f)) : [];
@@ -75,7 +75,7 @@ export function runPaths(args: PathsArgs): number {
     for (const f of changed) lines.push(`  changed: ${join(out, f)}`);
     for (const f of missing) lines.push(`  missing: ${join(out, f)}`);
     for (const f of extra) lines.push(`  no longer generated: ${join(out, f)}`);
-    lines.push(`Regenerate and commit them: ${REGENERATE}`);
+    lines.push(`Regenerate and commit them: ${reg.regenerate('paths', out)}`);
     process.stderr.write(lines.join('\n') + '\n');
     return 1;
   }
@@ -87,4 +87,12 @@ export function runPaths(args: PathsArgs): number {
   }
   if (!args.quiet) process.stderr.write(`wrote ${Object.keys(files).length} files to ${out}${extra.length ? `, removed ${extra.length}` : ''}\n`);
   return 0;
+}
+
+/** Where the generated files of a scenario take their runner and scenario from, relative to `out`. */
+function suiteOrigin(reg: Registry, s: Scenario, out: string): SuiteOrigin {
+  const dir = resolve(out);
+  const src = reg.source(s);
+  const rel = relative(dir, src.module).split('\\').join('/');
+  return { regenerate: reg.regenerate('paths', out), runner: reg.runnerModule(dir), model: rel.startsWith('.') ? rel : `./${rel}`, exportName: src.exportName };
 }

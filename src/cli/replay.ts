@@ -4,14 +4,14 @@ import { toItfValue, type ItfTrace } from '../check/itf.ts';
 import { replayItf } from '../check/replay.ts';
 import { ModelError } from '../compose/errors.ts';
 import { System } from '../compose/system.ts';
-import { findScenario } from '../registry.ts';
+import type { Registry } from '../scenarioRegistry.ts';
 
 /**
  * `daxspec replay FILE`: replays an ITF trace (ours, or another tool's with the same
  * variables) against the machines. Exit 1 when it reaches a violation, 0 when it
  * replays without one, 2 when it diverges or cannot be read.
  */
-export function runReplay(file: string, args: { scenario?: string; revision?: string; json?: boolean; finding?: number }): number {
+export function runReplay(file: string, args: { scenario?: string; revision?: string; json?: boolean; finding?: number }, reg: Registry): number {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -23,7 +23,7 @@ export function runReplay(file: string, args: { scenario?: string; revision?: st
   const origin = itf['#meta']?.daxspec;
   const name = args.scenario ?? origin?.scenario;
   if (!name) throw new ModelError(`${file}: the trace does not say its scenario; pass --scenario`);
-  const scenario = findScenario(name);
+  const scenario = reg.find(name);
   const revision = resolveRevision(scenario, args.revision ?? origin?.revision ?? undefined);
   const sizes = resolveSizes(scenario, origin?.sizes ?? {});
   const system = new System(scenario.build(revision, sizes));

@@ -1,10 +1,8 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { ModelError } from '../compose/errors.ts';
-import { REVISIONS, SCENARIOS, findScenario, sizeNames } from '../registry.ts';
+import type { Registry } from '../scenarioRegistry.ts';
 import { count } from './options.ts';
-import { buildSiteData } from '../viz/siteData.ts';
-import { writeSite } from '../viz/site.ts';
 
 export interface VizArgs {
   scenario?: string;
@@ -19,18 +17,21 @@ export interface VizArgs {
  * `daxspec viz --out DIR`: checks the scenarios (all, or one) in every revision (or one) and writes the
  * static site: statecharts, system views, the bug matrix and the trace player.
  */
-export async function runViz(args: VizArgs): Promise<number> {
-  if (args.revision && !(REVISIONS as readonly string[]).includes(args.revision)) {
-    throw new ModelError(`unknown revision '${args.revision}' (revisions: ${REVISIONS.join(', ')})`);
+export async function runViz(args: VizArgs, reg: Registry): Promise<number> {
+  if (args.revision && !reg.revisions.includes(args.revision)) {
+    throw new ModelError(`unknown revision '${args.revision}' (revisions: ${reg.revisions.join(', ') || 'none'})`);
   }
-  const scenarios = args.scenario ? [findScenario(args.scenario)] : [...SCENARIOS];
+  const scenarios = args.scenario ? [reg.find(args.scenario)] : [...reg.scenarios];
   const chosen = args.revision ? scenarios.filter((s) => s.revisions.length === 0 || s.revisions.includes(args.revision!)) : scenarios;
   if (chosen.length === 0) throw new ModelError(`scenario ${args.scenario} has no revision ${args.revision}`);
-  const sizes = Object.fromEntries(sizeNames().map((k) => [k, args[k] as number | undefined]));
+  const sizes = Object.fromEntries(reg.sizeNames().map((k) => [k, args[k] as number | undefined]));
   const started = performance.now();
+  // Loaded here, not above: the CLI starts without the checker until a command needs it.
+  const { buildSiteData } = await import('../viz/siteData.ts');
+  const { writeSite } = await import('../viz/site.ts');
   const data = await buildSiteData({
     scenarios: chosen,
-    revisions: REVISIONS,
+    revisions: reg.revisions,
     revision: args.revision,
     sizes,
     maxStates: args.maxStates,
@@ -44,7 +45,7 @@ export async function runViz(args: VizArgs): Promise<number> {
   return 0;
 }
 
-export function registerViz(p: Command): void {
+export function registerViz(p: Command, reg: Registry, model: readonly [string, string]): void {
   const viz = p
     .command('viz')
     .description('write a static site: every machine as a statechart, the system views, the bug matrix and a trace player')
@@ -53,11 +54,12 @@ export function registerViz(p: Command): void {
     .option('-r, --revision <rev>', 'only this revision (default: every revision)')
     .option('--max-states <n>', 'bound each check (its cell then says bounded)', count('max-states', 1))
     .option('-q, --quiet', 'no progress on stderr')
+    .option(...model)
     .addHelpText('after', '\nExamples:\n  daxspec viz --out site && xdg-open site/index.html\n  daxspec viz --scenario percpu-ref --users 2 --out /tmp/site\n\nExit status: 0 written, 2 bad input.');
-  for (const name of sizeNames()) viz.addOption(new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it)`).argParser(count(name)));
+  for (const name of reg.sizeNames()) viz.addOption(new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it)`).argParser(count(name)));
   // Graphviz (wasm) loads asynchronously: main() awaits the action through parseAsync.
   viz.action(async (opts) => {
-    process.exitCode = await runViz(opts);
+    process.exitCode = await runViz(opts, reg);
   });
 }
 

@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { deviceInvariants, pageInvariants } from '../../machines/invariants.ts';
-import { REVISION_TEXT, type Revision } from '../../machines/revision.ts';
 import type { CheckOptions } from '../check/check.ts';
 import type { Scenario } from '../compose/types.ts';
 import { BUILTIN_PROPERTIES } from '../check/properties.ts';
-import { REVISIONS, SCENARIOS } from '../registry.ts';
+import type { Registry } from '../scenarioRegistry.ts';
 import { buildCatalog, type Catalog } from './catalog.ts';
 import { indexPage } from './indexPage.ts';
 import { collectInvariants, type DocInvariant } from './invariants.ts';
@@ -13,7 +10,7 @@ import { machinePath, propertyPath } from './pagePaths.ts';
 import { propertyPage, type DocProperty } from './propertyPage.ts';
 import { runAll, type Run } from './results.ts';
 
-/** The command that regenerates the committed docs; the index prints it. */
+/** The command that regenerates the committed docs of this repository; the index prints it. */
 export const REGENERATE = 'npx tsx src/cli.ts docs --out docs/spec';
 
 export interface DocsInput {
@@ -22,16 +19,18 @@ export interface DocsInput {
   readonly revisions: readonly { name: string; text: string }[];
   /** Invariant rules declared whether or not a scenario checks them yet. */
   readonly rules: readonly { id: string; text: string; why?: unknown }[];
+  /** The command the index names to regenerate the pages (default: this repository's, REGENERATE). */
+  readonly regenerate?: string;
 }
 
-/** The project's own input: every registered scenario and revision, and the invariants of machines/invariants.ts. */
-export function projectInput(): DocsInput {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { description: string };
+/** A registry's scenarios, revisions and rules as the docs' input, regenerated into `out`. */
+export function registryInput(reg: Registry, out: string): DocsInput {
   return {
-    summary: pkg.description,
-    scenarios: SCENARIOS,
-    revisions: REVISIONS.map((r) => ({ name: r, text: REVISION_TEXT[r as Revision] })),
-    rules: [...deviceInvariants, ...pageInvariants],
+    summary: reg.summary,
+    scenarios: reg.scenarios,
+    revisions: reg.revisions.map((r) => ({ name: r, text: reg.revisionText(r) ?? '' })),
+    rules: reg.rules,
+    regenerate: reg.regenerate('docs', out),
   };
 }
 
@@ -64,7 +63,7 @@ export function generateDocs(input: DocsInput, options: CheckOptions = {}, onRun
   const pages = new Map<string, string>();
   pages.set(
     'index.md',
-    indexPage({ summary: input.summary, catalog: model.catalog, scenarios: input.scenarios, revisions: input.revisions, properties, runs, regenerate: REGENERATE }),
+    indexPage({ summary: input.summary, catalog: model.catalog, scenarios: input.scenarios, revisions: input.revisions, properties, runs, regenerate: input.regenerate ?? REGENERATE }),
   );
   for (const m of model.catalog.machines) pages.set(machinePath(m.id), machinePage(m));
   for (const p of properties) pages.set(propertyPath(p), propertyPage(p, runs, input.revisions.map((r) => r.name), model.catalog));

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ModelError } from '../compose/errors.ts';
 import { System } from '../compose/system.ts';
-import { findScenario } from '../registry.ts';
+import type { Scenario } from '../compose/types.ts';
 import type { GeneratedSuite } from './generate.ts';
 import { runAgainstImplementation, type ImplementationAdapter } from './adapter.ts';
 import { kernelAdapter } from './kernelAdapter.ts';
@@ -20,9 +21,15 @@ export function readSuite(file: URL | string): GeneratedSuite {
   return JSON.parse(readFileSync(file, 'utf8')) as GeneratedSuite;
 }
 
-/** The system a suite was generated from, rebuilt from the registry's scenario, revision and sizes. */
-export function suiteSystem(suite: Pick<GeneratedSuite, 'scenario' | 'revision' | 'sizes'>): System {
-  return new System(findScenario(suite.scenario).build(suite.revision ?? undefined, suite.sizes));
+/** What a generated test imports: the scenario it was generated from, or the list its module exports. */
+export type ScenarioExport = Scenario | readonly Scenario[];
+
+/** The system a suite was generated from, rebuilt from its scenario's factory at the suite's revision and sizes. */
+export function suiteSystem(suite: Pick<GeneratedSuite, 'scenario' | 'revision' | 'sizes'>, from: ScenarioExport): System {
+  const list: readonly Scenario[] = Array.isArray(from) ? from : [from as Scenario];
+  const scenario = list.find((s) => s.name === suite.scenario);
+  if (!scenario) throw new ModelError(`the suite of scenario '${suite.scenario}' was generated from a scenario its module no longer exports (it exports: ${list.map((s) => s.name).join(', ')}); regenerate it`);
+  return new System(scenario.build(suite.revision ?? undefined, suite.sizes));
 }
 
 /**
@@ -32,11 +39,11 @@ export function suiteSystem(suite: Pick<GeneratedSuite, 'scenario' | 'revision' 
  * fails the test and names the first step that differs. Where src/kernel implements every actor of
  * the suite, each path and counterexample also runs against it (model-based testing).
  */
-export function suiteTests(file: URL): void {
+export function suiteTests(file: URL, from: ScenarioExport): void {
   const suite = readSuite(file);
   const where = `${suite.scenario}${suite.revision ? ` @ ${suite.revision}` : ''}`;
   let system: System | undefined;
-  const sys = (): System => (system ??= suiteSystem(suite));
+  const sys = (): System => (system ??= suiteSystem(suite, from));
   for (const p of suite.paths) {
     test(`${where}: ${p.name}`, () => {
       const d = replayExpected(sys(), p.steps);

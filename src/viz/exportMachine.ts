@@ -5,8 +5,9 @@ import { chartToDot } from './dot.ts';
 import { chartToMermaid } from './mermaid.ts';
 import { chartToScxml } from './scxml.ts';
 
-export const FORMATS = ['dot', 'mermaid', 'scxml', 'json'] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from './formats.ts';
+
+export { FORMATS, type Format } from './formats.ts';
 
 /** One machine in one of the export formats; `input` gives the context its actor starts with. */
 export function exportMachine(machine: AnyStateMachine, format: Format, input?: unknown): string {
