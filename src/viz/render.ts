@@ -1,8 +1,10 @@
-import { instance } from '@viz-js/viz';
+import type { instance } from '@viz-js/viz';
 import { ModelError } from '../compose/errors.ts';
 
 type Viz = Awaited<ReturnType<typeof instance>>;
 let viz: Promise<Viz> | undefined;
+// Loaded on first use: the wasm module is large, and every command but viz starts without it.
+const loadViz = async (): Promise<Viz> => (await import('@viz-js/viz')).instance();
 
 /**
  * Lays a DOT graph out with Graphviz (compiled to wasm: no binary to install, nothing downloaded) and
@@ -10,7 +12,7 @@ let viz: Promise<Viz> | undefined;
  * every graph of a run.
  */
 export async function renderSvg(dot: string): Promise<string> {
-  viz ??= instance();
+  viz ??= loadViz();
   const r = (await viz).render(dot, { format: 'svg', engine: 'dot' });
   if (r.status !== 'success' || r.output === undefined) {
     throw new ModelError(`Graphviz could not lay out a diagram: ${r.errors.map((e) => e.message).join('; ')}`);
