@@ -1,6 +1,6 @@
 /**
  * The package as a user gets it: `npm pack` (which builds it through `prepare`), the tarball installed
- * into an empty project from the local npm cache (offline: nothing is fetched), and there: `npx daxspec
+ * into an empty project from the local npm cache (--prefer-offline), and there: `npx daxspec
  * list`, `check --model` of a small model of the user's own, `paths --model` with the generated suite run
  * in the user's project, an import of the API from an ES module, and the same from TypeScript checked
  * by tsc against the installed declarations.
@@ -21,6 +21,8 @@ const project = join(work, 'project');
 // else is reached.
 const env = { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', CI: 'true' };
 const npm = (cwd: string, ...args: string[]) => execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** The installed bin, as `npx daxspec` finds it (npx itself is run once, for list: it costs a second a call). */
+const daxspec = (...args: string[]) => run(join(project, 'node_modules/.bin/daxspec'), ...args);
 const run = (cmd: string, ...args: string[]) => {
   const r = spawnSync(cmd, args, { cwd: project, env, encoding: 'utf8' });
   // Colours off: uvu's runner forces them on, and console.log would colour numbers.
@@ -102,8 +104,15 @@ test('npm pack ships only the built package, and it installs offline into an emp
   npm(project, 'install', '--prefer-offline', join(work, tarball!), 'tsx');
   const installed = JSON.parse(readFileSync(join(project, 'node_modules/daxspec/package.json'), 'utf8')) as { name: string };
   assert.is(installed.name, 'daxspec');
-  // Development tools stay out of a user's install (commander is bundled into the CLI).
+  // Development tools stay out of a user's install (commander is bundled into the CLI), and nothing built imports them.
   for (const devOnly of ['playwright-core', '@xstate/graph', 'typescript', 'commander']) assert.not.ok(existsSync(join(project, 'node_modules', devOnly)), `${devOnly} is installed with daxspec`);
+  const dist = join(project, 'node_modules/daxspec/dist');
+  for (const f of readdirSync(dist).filter((x) => x.endsWith('.js'))) {
+    const text = readFileSync(join(dist, f), 'utf8');
+    const imports = [...text.matchAll(/^import\s[^;]*?["']([^"']+)["'];/gm), ...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]).filter((m) => !m.startsWith('.'));
+    const foreign = imports.filter((m) => !m.startsWith('node:') && !['xstate', 'esbuild', '@viz-js/viz', 'uvu', 'uvu/assert'].includes(m));
+    assert.equal(foreign, [], `${f} imports only node built-ins and dependencies`);
+  }
 });
 
 test('npx daxspec list: the built-in scenarios', () => {
@@ -115,21 +124,21 @@ test('npx daxspec list: the built-in scenarios', () => {
 
 test('check --model of the user\'s TypeScript model: the racy counter loses an update (exit 1), the atomic one holds (exit 0)', () => {
   writeFileSync(join(project, 'model.ts'), MODEL);
-  const racy = run('npx', '--no-install', 'daxspec', 'check', '--model', './model.ts', '--scenario', 'counter', '--revision', 'racy', '-q');
+  const racy = daxspec('check', '--model', './model.ts', '--scenario', 'counter', '--revision', 'racy', '-q');
   assert.is(racy.code, 1, racy.err);
   assert.match(racy.out, /^counter @ racy: 13 states/);
   assert.match(racy.out, /both-counted: when both threads are done the counter is 2/);
   assert.match(racy.out, /shortest counterexample: 4 steps/);
-  const atomic = run('npx', '--no-install', 'daxspec', 'check', '--model', './model.ts', '--scenario', 'counter', '--revision', 'atomic', '-q');
+  const atomic = daxspec('check', '--model', './model.ts', '--scenario', 'counter', '--revision', 'atomic', '-q');
   assert.is(atomic.code, 0, atomic.err);
   assert.match(atomic.out, /HOLDS: every reachable state explored/);
-  const list = run('npx', '--no-install', 'daxspec', 'list', '--model', './model.ts');
+  const list = daxspec('list', '--model', './model.ts');
   assert.is(list.code, 0, list.err);
   assert.match(list.out, /^Scenarios:\n  counter  two threads add one to a counter\n      revisions: racy, atomic\n/);
 });
 
 test('paths --model writes a suite that imports the model and runs in the user\'s project', () => {
-  const r = run('npx', '--no-install', 'daxspec', 'paths', '--model', './model.ts', '--out', 'test/generated', '-q');
+  const r = daxspec('paths', '--model', './model.ts', '--out', 'test/generated', '-q');
   assert.is(r.code, 0, r.err);
   const file = readFileSync(join(project, 'test/generated/counter.racy.test.ts'), 'utf8');
   assert.match(file, /import \{ suiteTests \} from 'daxspec\/testing';\nimport \{ scenarios \} from '..\/..\/model.ts';/);
@@ -140,6 +149,13 @@ test('paths --model writes a suite that imports the model and runs in the user\'
   assert.equal(data.regressions.map((x) => x.property), ['both-counted']);
   const total = data.paths.length + data.regressions.length;
   assert.match(t.out, new RegExp(`Total:\\s+${total}\\s+Passed:\\s+${total}\\s`));
+});
+
+test('viz --model writes the site with the installed package alone (no browser, no bundler run)', () => {
+  const r = daxspec('viz', '--model', './model.ts', '--out', 'site', '-q');
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /wrote .*site\/index\.html: \d+ machines, 2 systems, 1 counterexamples/);
+  assert.equal(readdirSync(join(project, 'site')).sort(), ['app.js', 'data.js', 'index.html', 'style.css']);
 });
 
 test('the API from an ES module', () => {

@@ -21,6 +21,9 @@ import type { Scenario } from '../compose/types.ts';
 import { FROM_SOURCES, packageFile } from '../files.ts';
 import { makeRegistry, type Registry, type ScenarioSource } from '../scenarioRegistry.ts';
 
+/** Options of the commands that take sizes: a size cannot be named like one of them. */
+const RESERVED = new Set(['scenario', 'revision', 'all', 'max-states', 'max-depth', 'max-length', 'symmetry', 'fingerprint', 'json', 'itf', 'quiet', 'model', 'out', 'help', 'check', 'report', 'verbose']);
+
 /** The value of --model in argv (`--model F`, `--model=F`, `-m F`), read before commander parses. */
 export function modelArgument(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -134,6 +137,7 @@ function checkScenarios(file: string, value: unknown): Scenario[] {
     for (const p of s.sizes) {
       const ok = p && typeof p.name === 'string' && /^[a-z][a-z0-9-]*$/.test(p.name) && [p.default, p.min, p.max].every(Number.isInteger) && p.min <= p.default && p.default <= p.max;
       if (!ok) throw new ModelError(`${what}: size ${JSON.stringify(p?.name)} needs a lower-case name and whole numbers min <= default <= max`);
+      if (RESERVED.has(p.name)) throw new ModelError(`${what}: a size cannot be named '${p.name}', the name of a command-line option`);
     }
   });
   return value as Scenario[];
