@@ -1,6 +1,6 @@
 import { assign, setup } from 'xstate';
-import { call } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
+import { call } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
 import { GUP_PIN_COUNTING_BIAS, pageEra } from './pageEra.ts';
 
 /**

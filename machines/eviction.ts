@@ -1,6 +1,6 @@
 import { assign, setup } from 'xstate';
-import { call } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
+import { call } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
 import { idleKey, pageEra } from './pageEra.ts';
 import {
   askIdle,

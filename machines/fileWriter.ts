@@ -1,6 +1,6 @@
 import { setup } from 'xstate';
-import { call } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
+import { call } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
 
 /**
  * Another file on the same filesystem that grows (a write, fallocate): its

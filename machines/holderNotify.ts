@@ -1,4 +1,4 @@
-import { call } from '../src/compose/messages.ts';
+import { call } from './kit/messages.ts';
 import { m } from './deviceEra.ts';
 
 /**

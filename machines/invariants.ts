@@ -1,4 +1,4 @@
-import type { ActorDecl, Invariant, SystemView } from '../src/compose/types.ts';
+import type { ActorDecl, Invariant, SystemView } from './kit/types.ts';
 
 /**
  * The invariants of DOMAIN.md (b) as predicates over the system view.

@@ -1,6 +1,6 @@
-import type { Revision } from './revision.ts';
+import type { Revision } from './kit/revision.ts';
 import { deviceEra, m } from './deviceEra.ts';
-import { call } from '../src/compose/messages.ts';
+import { call } from './kit/messages.ts';
 import { HOLDER_NOTIFY_ENV, holderNotifyStates } from './holderNotify.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Revision } from './revision.ts';
+import type { Revision } from './kit/revision.ts';
 
 /**
  * What each revision does on the page / DMA / truncate side (DOMAIN.md,

@@ -1,6 +1,6 @@
 import { assign, enqueueActions, setup } from 'xstate';
-import { call, reply } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
+import { call, reply } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
 import { deviceEra, m, withStateMeta } from './deviceEra.ts';
 import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
 import { memunmapOrder } from './devPagemap.ts';

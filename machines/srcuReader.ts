@@ -1,6 +1,6 @@
 import { assign, setup } from 'xstate';
-import { call, reply } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
+import { call, reply } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
 import { m, withStateMeta } from './deviceEra.ts';
 import { HOLDER_NOTIFY_ENV, holderNotifyStates } from './holderNotify.ts';
 

@@ -5,7 +5,7 @@ import { resolveSizes } from '../src/check/check.ts';
 import { explore } from '../src/check/explore.ts';
 import { InvariantCheck } from '../src/check/invariantCheck.ts';
 import { System } from '../src/compose/system.ts';
-import type { SystemDecl } from '../src/compose/types.ts';
+import type { SystemDecl } from '../machines/kit/types.ts';
 import { findScenario } from '../src/registry.ts';
 
 const meta = { fn: 'f', src: 'test' };

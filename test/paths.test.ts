@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { percpuRefSystem } from '../machines/bench/percpuRef.ts';
 import { runPaths } from '../src/cli/paths.ts';
 import { System } from '../src/compose/system.ts';
-import type { Scenario, SystemDecl } from '../src/compose/types.ts';
+import type { Scenario, SystemDecl } from '../machines/kit/types.ts';
 import { definedItems } from '../src/paths/coverageItems.ts';
 import { dataFile } from '../src/paths/emitFiles.ts';
 import { generateSuite } from '../src/paths/generate.ts';

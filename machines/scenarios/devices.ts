@@ -1,5 +1,5 @@
-import type { ActorDecl, EnvEvents, Scenario, SystemDecl } from '../../src/compose/types.ts';
-import { REVISIONS, type Revision } from '../revision.ts';
+import type { ActorDecl, EnvEvents, Scenario, SystemDecl } from '../kit/types.ts';
+import { REVISIONS, type Revision } from '../kit/revision.ts';
 import { daxDeviceMachine, type DaxDeviceInput } from '../daxDevice.ts';
 import { devPagemapMachine, type DevPagemapInput } from '../devPagemap.ts';
 import { dmTableMachine, DM_TABLE_ENV, type DmTableInput } from '../dmTable.ts';

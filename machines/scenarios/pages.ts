@@ -1,4 +1,4 @@
-import type { ActorDecl, EnvEvents, Scenario, SizeParam, SystemDecl } from '../../src/compose/types.ts';
+import type { ActorDecl, EnvEvents, Scenario, SizeParam, SystemDecl } from '../kit/types.ts';
 import { addressSpaceMachine } from '../addressSpace.ts';
 import { blockMachine } from '../block.ts';
 import { devmapManagedKeyMachine, type DevmapKeyInput } from '../devmapManagedKey.ts';
@@ -11,8 +11,8 @@ import { pageEra, type Filesystem } from '../pageEra.ts';
 
 /** --fstype numbering shared with the device scenarios. */
 const FSTYPES: readonly Filesystem[] = ['ext4', 'ext2', 'xfs'];
-import type { Revision } from '../revision.ts';
-import { REVISIONS } from '../revision.ts';
+import type { Revision } from '../kit/revision.ts';
+import { REVISIONS } from '../kit/revision.ts';
 import { rwsemMachine } from '../rwsem.ts';
 import { daxDeviceMachine } from '../daxDevice.ts';
 import { devPagemapMachine } from '../devPagemap.ts';

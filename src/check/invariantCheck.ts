@@ -1,6 +1,6 @@
 import { ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
-import type { ActorView, SystemView } from '../compose/types.ts';
+import type { ActorView, SystemView } from '../../machines/kit/types.ts';
 
 /**
  * Checks every invariant on every new state, but evaluates one only when the state

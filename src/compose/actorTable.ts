@@ -10,9 +10,9 @@ import {
 } from 'xstate';
 import { canonicalJson, type EventTable } from './events.ts';
 import { ModelError } from './errors.ts';
-import { addressOf } from './messages.ts';
+import { addressOf } from '../../machines/kit/messages.ts';
 import { assertPlainData, assertPureAction, assertStaticallyPure } from './purity.ts';
-import type { ActorDecl, ActorView } from './types.ts';
+import type { ActorDecl, ActorView } from '../../machines/kit/types.ts';
 
 /** Target index of a call on a NULL pointer. */
 export const NULL_TARGET = -1;

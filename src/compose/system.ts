@@ -1,7 +1,7 @@
 import { ActorTable, NULL_TARGET, type ActorTableOptions, type Delivery } from './actorTable.ts';
 import { ModelError } from './errors.ts';
 import { EventTable } from './events.ts';
-import type { ActorView, Invariant, SystemDecl, SystemView } from './types.ts';
+import type { ActorView, Invariant, SystemDecl, SystemView } from '../../machines/kit/types.ts';
 
 /** Something the kernel must never do, found on a step (as opposed to an invariant over a state). */
 export interface StepViolation {
