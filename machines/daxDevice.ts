@@ -1,7 +1,8 @@
 import { assign, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
-import { deviceEra, m } from './deviceEra.ts';
+import { ERAS } from './eras.ts';
+import { m } from './kit/meta.ts';
 
 /**
  * struct dax_device (drivers/dax/super.c): an inode of the "dax" pseudo-fs whose
@@ -59,7 +60,7 @@ const who = (e: Ev): string => e.from ?? 'env';
 const FAMFS = 'famfs fs_dax_get() postings, 2025 (drivers/dax/super.c)';
 
 export function daxDeviceMachine(rev: Revision) {
-  const era = deviceEra(rev);
+  const era = ERAS[rev].device;
   const lookupSrc = era.holder ? 'drivers/dax/super.c (fs_dax_get_by_bdev, v5.19+)' : 'seed 004 (dax_get_by_host)';
 
   /** What a lookup tells its caller: the kernel reads these from dax_dev (ops, pgmap) or the pfn. */

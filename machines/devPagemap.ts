@@ -1,7 +1,8 @@
 import { assign, setup } from 'xstate';
 import { reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
-import { deviceEra, m } from './deviceEra.ts';
+import { ERAS } from './eras.ts';
+import { m } from './kit/meta.ts';
 
 /**
  * struct dev_pagemap of a pmem device (kernel/memremap.c, later mm/memremap.c),
@@ -17,28 +18,8 @@ export interface DevPagemapInput {
   readonly pages?: number;
 }
 
-/**
- * How memunmap_pages() (devm_memremap_pages_release() before 5.0) takes the pages down:
- * - 'removeThenDrain' (4.12..4.20): put_page() on every pfn (its base reference), a
- *   percpu_ref_tryget_live() check, then arch_remove_memory() at once; the wait for the
- *   references (pmem's q_usage_counter) comes last, in blk_cleanup_queue() [infer:
- *   4.18 kernel/memremap.c devm_memremap_pages_release, drivers/nvdimm/pmem.c devm order];
- * - 'putWaitRemove' (5.0..5.16, commit a95c90f1e2c2 and 50f44ee7248a "fix final page put race"):
- *   kill, put_page() on every pfn, wait_for_completion() until every page reference on the
- *   pgmap is gone, then arch_remove_memory() [infer: 5.10 mm/memremap.c memunmap_pages];
- * - 'refOnly' (5.17+, "remove the extra ZONE_DEVICE struct page refcount"): kill, then
- *   percpu_ref_put_many() of the base references the pgmap took for its pfns; no page's
- *   refcount is touched and no page holds the pgmap; wait, then pageunmap_range()
- *   [infer: 6.15 mm/memremap.c memunmap_pages].
- */
-export type MemunmapOrder = 'removeThenDrain' | 'putWaitRemove' | 'refOnly';
-
-export function memunmapOrder(rev: Revision): MemunmapOrder {
-  return rev === 'v6.15' ? 'refOnly' : rev === 'v5.10' ? 'putWaitRemove' : 'removeThenDrain';
-}
-
 /** Whether each struct page holds a pgmap reference from devm_memremap_pages() until its refcount reaches 0. */
-export const pagesHoldPgmap = (rev: Revision): boolean => memunmapOrder(rev) !== 'refOnly';
+export const pagesHoldPgmap = (rev: Revision): boolean => ERAS[rev].page.memunmap !== 'refOnly';
 
 export interface DevPagemapContext {
   type: 'HOST' | 'FS_DAX';
@@ -60,8 +41,8 @@ const SRC_MAP = 'seed 001';
 const UAF = 'use after free: the dev_pagemap is embedded in struct pmem_device, freed when the driver unbound';
 
 export function devPagemapMachine(rev: Revision) {
-  const era = deviceEra(rev);
-  const order = memunmapOrder(rev);
+  const era = ERAS[rev].device;
+  const order = ERAS[rev].page.memunmap;
   const perPage = pagesHoldPgmap(rev);
   // Shared by several states; typed loosely because xstate infers string literals per state.
   const claimable: any = {

@@ -1,7 +1,8 @@
 import { assign, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
-import { deviceEra, m, withStateMeta } from './deviceEra.ts';
+import { ERAS } from './eras.ts';
+import { m, withStateMeta } from './kit/meta.ts';
 import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
 
 /**
@@ -61,7 +62,7 @@ export const DM_TABLE_ENV = {
 const SRC_DM = 'drivers/md/dm.c';
 
 export function dmTableMachine(rev: Revision) {
-  const era = deviceEra(rev);
+  const era = ERAS[rev].device;
   const target = (c: DmTableContext) => c.targets[c.iter];
   const targetDax = (c: DmTableContext) => c.memberDax[target(c)] ?? null;
   const targetPgmap = (c: DmTableContext) => c.memberPgmaps[target(c)] ?? null;

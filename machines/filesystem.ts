@@ -1,7 +1,8 @@
 import { assign, setup } from 'xstate';
 import { call } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
-import { deviceEra, m, withStateMeta } from './deviceEra.ts';
+import { ERAS } from './eras.ts';
+import { m, withStateMeta } from './kit/meta.ts';
 
 /**
  * Mount and unmount of ext2/ext4/xfs on a block device: the dax_device side of
@@ -71,7 +72,7 @@ const FILL: Record<FilesystemInput['fstype'], string> = { ext2: 'ext2_fill_super
 const PUT: Record<FilesystemInput['fstype'], string> = { ext2: 'ext2_put_super', ext4: 'ext4_put_super', xfs: 'xfs_close_devices' };
 
 export function filesystemMachine(rev: Revision) {
-  const era = deviceEra(rev);
+  const era = ERAS[rev].device;
   const getSrc = era.holder ? 'drivers/dax/super.c' : era.claimsPgmap ? 'seed 000' : 'seed 000 (the lines v8 replaced)';
 
   return withStateMeta(setup({

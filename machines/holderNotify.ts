@@ -1,5 +1,5 @@
 import { call } from './kit/messages.ts';
-import { m } from './deviceEra.ts';
+import { m } from './kit/meta.ts';
 
 /**
  * dax_holder_notify_failure() and the holder's ->notify_failure (v5.19+), as the reads

@@ -1,5 +1,6 @@
 import type { Revision } from './kit/revision.ts';
-import { deviceEra, m } from './deviceEra.ts';
+import { ERAS } from './eras.ts';
+import { m } from './kit/meta.ts';
 import { call } from './kit/messages.ts';
 import { HOLDER_NOTIFY_ENV, holderNotifyStates } from './holderNotify.ts';
 
@@ -24,7 +25,7 @@ export const KILL_DAX_ENV = {
 } as const;
 
 export function killDaxStates(rev: Revision, prefix: string, daxKey: string, next: string): Record<string, any> {
-  const era = deviceEra(rev);
+  const era = ERAS[rev].device;
   const dax = ({ context }: { context: any }) => context[daxKey] as string | null;
   const srcu = ({ context }: { context: any }) => context.srcu as string;
   const s = (n: string) => `${prefix}_${n}`;
@@ -90,5 +91,5 @@ export function killDaxStates(rev: Revision, prefix: string, daxKey: string, nex
 
 /** The first state of a kill built by killDaxStates. */
 export function killDaxEntry(rev: Revision, prefix: string): string {
-  return deviceEra(rev).holder ? `${prefix}_notify` : `${prefix}_clear`;
+  return ERAS[rev].device.holder ? `${prefix}_notify` : `${prefix}_clear`;
 }

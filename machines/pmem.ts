@@ -1,9 +1,9 @@
 import { assign, enqueueActions, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
-import { deviceEra, m, withStateMeta } from './deviceEra.ts';
+import { ERAS } from './eras.ts';
+import { m, withStateMeta } from './kit/meta.ts';
 import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
-import { memunmapOrder } from './devPagemap.ts';
 
 /**
  * The pmem driver's probe and remove (drivers/nvdimm/pmem.c: pmem_attach_disk and
@@ -14,7 +14,7 @@ import { memunmapOrder } from './devPagemap.ts';
  *        (v4.18+: type FS_DAX + page_free first; v5.10: static_branch_inc inside) -> alloc_dax + add_disk.
  * Remove (pmem_release_disk, then devm_memremap_pages_release, then pmem_release_pgmap_ops):
  *        [v6.15 dax_remove_host] -> kill_dax steps -> put_dax + del_gendisk -> then, by era
- *        (devPagemap.ts memunmapOrder):
+ *        (eras.ts PageEra.memunmap):
  *        4.17..4.18: percpu_ref_kill (pmem_freeze_queue) -> put_page() on every pfn ->
  *                    arch_remove_memory -> [v4.18 dev_pagemap_put_ops: counter step, disable step] ->
  *                    blk_cleanup_queue() waits for the references;
@@ -80,12 +80,12 @@ function withDisk(states: Record<string, any>): Record<string, any> {
 }
 
 export function pmemMachine(rev: Revision) {
-  const era = deviceEra(rev);
+  const era = ERAS[rev].device;
   const twoStepKey = (c: Ctx) => era.keyTwoStep && c.key !== null;
   const atomicKey = (c: Ctx) => era.keyAtomic && c.key !== null;
 
   const afterTeardown = 'putDax';
-  const order = memunmapOrder(rev);
+  const order = ERAS[rev].page.memunmap;
   // Before 5.0 the wait for the references comes last (blk_cleanup_queue), after the pages are gone.
   const afterUnmap = order === 'removeThenDrain' ? 'queueDrain' : 'done';
   return withStateMeta(setup({

@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
-import { m, withStateMeta } from './deviceEra.ts';
+import { m, withStateMeta } from './kit/meta.ts';
 import { HOLDER_NOTIFY_ENV, holderNotifyStates } from './holderNotify.ts';
 
 /**

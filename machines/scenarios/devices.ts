@@ -1,5 +1,6 @@
 import type { ActorDecl, EnvEvents, Scenario, SystemDecl } from '../kit/types.ts';
 import { REVISIONS, type Revision } from '../kit/revision.ts';
+import { ERAS } from '../eras.ts';
 import { daxDeviceMachine, type DaxDeviceInput } from '../daxDevice.ts';
 import { devPagemapMachine, type DevPagemapInput } from '../devPagemap.ts';
 import { dmTableMachine, DM_TABLE_ENV, type DmTableInput } from '../dmTable.ts';
@@ -193,7 +194,7 @@ const probeRemoveMounted: Scenario<Revision> = {
 const holderNotifyUmount: Scenario<Revision> = {
   name: 'holder-notify-umount',
   description: 'a media error on pmem0: memory_failure -> dax_holder_notify_failure reaches the xfs holder while it unmounts (and, optionally, while pmem0 is removed)',
-  revisions: ['v6.15'],
+  revisions: REVISIONS.filter((r) => ERAS[r].device.holder),
   sizes: [
     { name: 'remove', description: '1: pmem0 is also removed (kill_dax notifies MF_MEM_PRE_REMOVE)', default: 0, min: 0, max: 1 },
     { name: 'notifiers', description: 'concurrent memory_failure() notifications', default: 1, min: 1, max: 2 },
@@ -223,7 +224,7 @@ const dcssblk: Scenario<Revision> = {
   name: 'dcssblk-mount',
   description: 's390 dcssblk (FS_DAX_LIMITED, no struct pages, no pgmap): mount -o dax and unmount, then remove',
   // FS_DAX_LIMITED went away with pfn_t (2025); the page half's dcssblk scenario stops at v5.10 too.
-  revisions: REVISIONS.filter((r) => r !== 'v6.15'),
+  revisions: REVISIONS.filter((r) => ERAS[r].device.fsDaxLimited),
   sizes: [FSTYPE_SIZE],
   build(rev, sizes) {
     const r = need(rev);

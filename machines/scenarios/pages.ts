@@ -7,7 +7,7 @@ import { evictionMachine } from '../eviction.ts';
 import { fileWriterMachine } from '../fileWriter.ts';
 import { invariantsFor } from '../invariants.ts';
 import { pageMachine, type PageInput } from '../page.ts';
-import { pageEra, type Filesystem } from '../pageEra.ts';
+import { ERAS, type Filesystem } from '../eras.ts';
 
 /** --fstype numbering shared with the device scenarios. */
 const FSTYPES: readonly Filesystem[] = ['ext4', 'ext2', 'xfs'];
@@ -73,7 +73,7 @@ interface FileOptions {
 
 /** Pages, blocks, the address_space and the two locks of file A (and the static key, where the era has one). */
 function fileActors(o: FileOptions): ActorDecl[] {
-  const era = pageEra(o.rev);
+  const era = ERAS[o.rev].page;
   const withKey = era.putHook === 'devmapKey' && o.key !== undefined && !o.limited;
   const actors: ActorDecl[] = [];
   if (withKey) actors.push({ name: KEY, kind: 'object', machine: devmapManagedKeyMachine(o.rev), input: o.key });
@@ -303,7 +303,7 @@ export const evictPinnedScenario: Scenario<Revision> = {
 };
 
 /** FS_DAX_LIMITED exists from 4.15 until 6.15 marked dcssblk DAX broken and removed it. */
-const LIMITED_REVISIONS: readonly Revision[] = REVISIONS.filter((r) => r !== 'v6.15');
+const LIMITED_REVISIONS: readonly Revision[] = REVISIONS.filter((r) => ERAS[r].device.fsDaxLimited);
 
 export const dcssblkScenario: Scenario<Revision> = {
   name: 'dcssblk-limited',
@@ -359,13 +359,13 @@ export const staticKeyRaceScenario: Scenario<Revision> = {
   description:
     'two pmem devices: pmem0 (probed) is removed while pmem1 is probed; file A lives on pmem1, a process pins one of its pages for DMA and truncate waits for it',
   // v8/v9 enable the key from the filesystem claim (not modelled on this side), so they are left out.
-  revisions: ['v4.17', 'v4.18', 'v5.10', 'v6.15'],
+  revisions: REVISIONS.filter((r) => !ERAS[r].device.claimsPgmap),
   // GUP-fast is off by default here: its speculative-reference WARN is dma-truncate's subject,
   // and this scenario is about the key. --gup_fast 1 adds it.
   sizes: [SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }],
   build(revision, s) {
     const rev = revOf(revision);
-    const era = pageEra(rev);
+    const era = ERAS[rev].page;
     const key = era.putHook === 'devmapKey';
     const pages = [pageName(0)];
     const actors = [
@@ -392,7 +392,7 @@ export const staticKeyRaceScenario: Scenario<Revision> = {
 /**
  * pmem removal (unbind) while a page of a mounted DAX file is pinned for DMA and a truncate
  * of the file is breaking layouts. What memunmap_pages() does to the pages differs by era
- * (devPagemap.ts memunmapOrder): it puts every page's base reference (4.17..5.16) or leaves
+ * (eras.ts PageEra.memunmap): it puts every page's base reference (4.17..5.16) or leaves
  * the page refcounts alone (5.17+), and it removes the struct pages before (4.x) or after
  * (5.x+) waiting for the pgmap references. The filesystem stays mounted (no holder is
  * registered, so 6.15's kill_dax has nobody to send MF_MEM_PRE_REMOVE to).
@@ -405,7 +405,7 @@ export const pmemRemovePinnedScenario: Scenario<Revision> = {
   sizes: [SIZES.pages, SIZES.pinners, SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }, SIZES.reuse, SIZES.fs],
   build(revision, s) {
     const rev = revOf(revision);
-    const era = pageEra(rev);
+    const era = ERAS[rev].page;
     const key = era.putHook === 'devmapKey';
     const pages = Array.from({ length: s.pages }, (_, i) => pageName(i));
     const actors = [

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { deviceInvariants, pageInvariants } from '../../machines/invariants.ts';
-import { REVISION_TEXT, type Revision } from '../../machines/kit/revision.ts';
+import type { Revision } from '../../machines/kit/revision.ts';
+import { REVISION_TEXT } from '../../machines/eras.ts';
 import type { CheckOptions } from '../check/check.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { BUILTIN_PROPERTIES } from '../check/properties.ts';
