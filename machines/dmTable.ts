@@ -3,7 +3,7 @@ import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
 import { m, withStateMeta } from './kit/meta.ts';
-import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
+import { KILL_DAX_ACTIONS, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxEntry, killDaxStates } from './killDax.ts';
 
 /**
  * A device-mapper device (drivers/md/dm.c, dm-table.c) with a table of targets over
@@ -70,6 +70,7 @@ export function dmTableMachine(rev: Revision) {
   return withStateMeta(setup({
     types: {} as { context: DmTableContext; events: Ev; input: DmTableInput },
     guards: {
+      ...KILL_DAX_GUARDS,
       membersLeft: ({ context }) => context.iter < context.members.length,
       memberHasDax: ({ context }) => context.members[context.iter] !== null,
       targetsLeft: ({ context }) => context.iter < context.targets.length,
@@ -82,6 +83,7 @@ export function dmTableMachine(rev: Revision) {
       openedDax: ({ context }) => context.memberDax[context.iter] !== null,
     },
     actions: {
+      ...KILL_DAX_ACTIONS,
       allocDax: call('dax_device', ({ context }) => context.dax, { type: 'alloc_dax' }),
       openMember: call('dax_device', ({ context }) => context.members[context.iter], () =>
         era.holder ? { type: 'fs_dax_get_by_bdev', holder: null } : { type: 'dax_get_by_host' },
@@ -257,7 +259,7 @@ export function dmTableMachine(rev: Revision) {
         always: [
           {
             guard: ({ context }) => context.iter >= context.memberDax.length,
-            target: era.holder ? 'removeHost' : killDaxEntry(rev, 'kill'),
+            target: era.holder ? 'removeHost' : killDaxEntry(rev),
             description: 'table destroyed; cleanup_mapped_device() next',
             meta: m('cleanup_mapped_device', SRC_DM),
           },
@@ -267,9 +269,9 @@ export function dmTableMachine(rev: Revision) {
       },
       removeHost: {
         description: 'cleanup_mapped_device(): the host entry goes first (within the same step)',
-        always: { target: killDaxEntry(rev, 'kill'), actions: 'removeHost', description: 'dax_remove_host(md->disk)', meta: m('cleanup_mapped_device', SRC_DM) },
+        always: { target: killDaxEntry(rev), actions: 'removeHost', description: 'dax_remove_host(md->disk)', meta: m('cleanup_mapped_device', SRC_DM) },
       },
-      ...killDaxStates(rev, 'kill', 'dax', 'putOwn'),
+      ...killDaxStates(rev, 'putOwn'),
       putOwn: {
         description: 'kill_dax(md->dax_dev) returned',
         on: { put_dax: { target: 'done', actions: 'putOwnDax', description: 'put_dax(md->dax_dev); md->dax_dev = NULL', meta: m('cleanup_mapped_device', SRC_DM) } },

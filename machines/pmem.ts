@@ -3,7 +3,7 @@ import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
 import { m, withStateMeta } from './kit/meta.ts';
-import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
+import { KILL_DAX_ACTIONS, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxEntry, killDaxStates } from './killDax.ts';
 
 /**
  * The pmem driver's probe and remove (drivers/nvdimm/pmem.c: pmem_attach_disk and
@@ -75,8 +75,9 @@ function diskOpen() {
 }
 
 /** kill_dax runs before del_gendisk: the disk stays openable throughout. */
-function withDisk(states: Record<string, any>): Record<string, any> {
-  return Object.fromEntries(Object.entries(states).map(([k, v]) => [k, { ...v, on: { ...v.on, blkdev_get: diskOpen() } }]));
+type WithDisk<S> = { [K in keyof S]: S[K] & { readonly on: { readonly blkdev_get: ReturnType<typeof diskOpen> } } };
+function withDisk<S extends Record<string, { readonly on: object }>>(states: S): WithDisk<S> {
+  return Object.fromEntries(Object.entries(states).map(([k, v]) => [k, { ...v, on: { ...v.on, blkdev_get: diskOpen() } }])) as WithDisk<S>;
 }
 
 export function pmemMachine(rev: Revision) {
@@ -91,6 +92,7 @@ export function pmemMachine(rev: Revision) {
   return withStateMeta(setup({
     types: {} as { context: Ctx; events: Ev; input: PmemInput },
     guards: {
+      ...KILL_DAX_GUARDS,
       probed: ({ context }) => context.probed,
       twoStepKey: ({ context }) => twoStepKey(context),
       atomicKey: ({ context }) => atomicKey(context),
@@ -100,6 +102,7 @@ export function pmemMachine(rev: Revision) {
       hasPages: ({ context }) => context.pages.length > 0,
     },
     actions: {
+      ...KILL_DAX_ACTIONS,
       keyInc: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_inc' }),
       keyEnable: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_key_slow_inc' }),
       keyDec: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_dec' }),
@@ -243,15 +246,15 @@ export function pmemMachine(rev: Revision) {
           blkdev_get: diskOpen(),
           remove: era.holder
             ? {
-                target: killDaxEntry(rev, 'kill'),
+                target: killDaxEntry(rev),
                 actions: 'removeHost',
                 description: 'pmem_release_disk(): dax_remove_host(disk), then kill_dax',
                 meta: m('pmem_release_disk', SRC),
               }
-            : { target: killDaxEntry(rev, 'kill'), actions: 'noop', description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)', meta: m('pmem_release_disk', SRC) },
+            : { target: killDaxEntry(rev), actions: 'noop', description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)', meta: m('pmem_release_disk', SRC) },
         },
       },
-      ...withDisk(killDaxStates(rev, 'kill', 'dax', afterTeardown)),
+      ...withDisk(killDaxStates(rev, afterTeardown)),
       putDax: {
         description: 'kill_dax() returned; the driver still holds its reference',
         on: {

@@ -2,7 +2,7 @@ import { assign, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { m, withStateMeta } from './kit/meta.ts';
-import { HOLDER_NOTIFY_ENV, holderNotifyStates } from './holderNotify.ts';
+import { HOLDER_NOTIFY_ENV, HOLDER_NOTIFY_GUARDS, holderNotifyActions, holderNotifyStates } from './holderNotify.ts';
 
 /**
  * The one global dax_srcu (DEFINE_STATIC_SRCU in drivers/dax/super.c) and the
@@ -112,10 +112,12 @@ export function srcuReaderMachine(_rev?: Revision) {
       input: SrcuReaderInput;
     },
     guards: {
+      ...HOLDER_NOTIFY_GUARDS,
       aliveTrue: ({ event }) => event.value === true,
       moreSections: ({ context }) => context.left > 1,
     },
     actions: {
+      ...holderNotifyActions('MF_ACTION_REQUIRED'),
       lock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_lock' }),
       unlock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_unlock' }),
       askAlive: call('dax_device', ({ context }) => context.dax, { type: 'dax_alive' }),
@@ -213,7 +215,7 @@ export function srcuReaderMachine(_rev?: Revision) {
         description: 'used ops/private, still inside the section',
         on: { dax_read_unlock: leave() },
       },
-      ...tagged(holderNotifyStates('mf', 'dax', { mf: 'MF_ACTION_REQUIRED', next: 'used', checkHolderData: false, src: 'mm/memory-failure.c, drivers/nvdimm/pmem.c' })),
+      ...tagged(holderNotifyStates('mf', { mf: 'MF_ACTION_REQUIRED', next: 'used', checkHolderData: false, src: 'mm/memory-failure.c, drivers/nvdimm/pmem.c' })),
       sawDead: {
         description: 'saw the device dead: leaves without using it',
         on: { dax_read_unlock: leave() },
@@ -223,8 +225,10 @@ export function srcuReaderMachine(_rev?: Revision) {
   }), 'seed 002');
 
   /** The notification runs inside the section, having seen ALIVE. */
-  function tagged(states: Record<string, any>): Record<string, any> {
-    return Object.fromEntries(Object.entries(states).map(([k, v]) => [k, { ...v, tags: ['saw-alive'] }]));
+  function tagged<S extends Record<string, object>>(states: S): { [K in keyof S]: S[K] & { readonly tags: readonly ['saw-alive'] } } {
+    return Object.fromEntries(Object.entries(states).map(([k, v]) => [k, { ...v, tags: ['saw-alive'] }])) as {
+      [K in keyof S]: S[K] & { readonly tags: readonly ['saw-alive'] };
+    };
   }
 
   function leave() {
