@@ -44,23 +44,23 @@ export function devPagemapMachine(rev: Revision) {
   const era = ERAS[rev].device;
   const order = ERAS[rev].page.memunmap;
   const perPage = pagesHoldPgmap(rev);
-  // Shared by several states; typed loosely because xstate infers string literals per state.
-  const claimable: any = {
+  // Shared by several states.
+  const claimable = {
     fs_dax_claim: [
       {
         guard: 'sameOwner',
-        actions: reply({ type: 'fs_dax_claim', result: 'same' }),
+        actions: 'replyClaimSame',
         description: 'fs_dax_claim(): pgmap->data == owner: "dm might try to claim the same device more than once", return without taking anything',
         meta: m('fs_dax_claim', SRC_CLAIM),
       },
       {
         guard: 'taken',
-        actions: reply({ type: 'fs_dax_claim', result: 'busy' }),
+        actions: 'replyClaimBusy',
         description: 'fs_dax_claim(): page_free set or type != MEMORY_DEVICE_HOST: someone else owns it; the caller puts its dax reference and gets NULL',
         meta: m('fs_dax_claim', SRC_CLAIM),
       },
       {
-        actions: ['claim', reply({ type: 'fs_dax_claim', result: 'claimed' })],
+        actions: ['claim', 'replyClaimed'],
         description: 'fs_dax_claim(): type = MEMORY_DEVICE_FS_DAX, page_free = generic_dax_pagefree, data = owner',
         meta: m('fs_dax_claim', SRC_CLAIM),
       },
@@ -76,8 +76,8 @@ export function devPagemapMachine(rev: Revision) {
       },
     ],
     put_dev_pagemap: { actions: 'put', description: 'put_dev_pagemap(): percpu_ref_put(pgmap->ref)', meta: m('put_dev_pagemap', SRC_MAP) },
-  };
-  const liveOn: any = {
+  } as const;
+  const liveOn = {
     ...claimable,
     get_dev_pagemap: {
       actions: ['get', 'replyFound'],
@@ -85,11 +85,13 @@ export function devPagemapMachine(rev: Revision) {
       meta: m('get_dev_pagemap', SRC_MAP),
     },
     percpu_ref_kill: { target: 'killed', description: 'percpu_ref_kill(pgmap->ref): no new references', meta: m('devm_memremap_pages_release', SRC_MAP) },
-  };
+  } as const;
 
   return setup({
     types: {} as { context: DevPagemapContext; events: Ev; input: DevPagemapInput },
     guards: {
+      /** The scenario starts with the pages mapped (the context's refs say so until boot resolves it). */
+      mappedAtStart: ({ context }) => context.refs < 0,
       sameOwner: ({ context, event }) => context.owner !== null && context.owner === event.owner,
       taken: ({ context }) => context.pageFree || context.type !== 'HOST',
       unowned: ({ context }) => context.owner === null,
@@ -97,6 +99,10 @@ export function devPagemapMachine(rev: Revision) {
       drained: ({ context }) => context.refs === 0 && context.pageRefs === 0,
     },
     actions: {
+      replyClaimSame: reply({ type: 'fs_dax_claim', result: 'same' }),
+      replyClaimBusy: reply({ type: 'fs_dax_claim', result: 'busy' }),
+      replyClaimed: reply({ type: 'fs_dax_claim', result: 'claimed' }),
+      startMapped: assign({ refs: 0 }),
       setupFsdax: assign({ type: 'FS_DAX', pageFree: true }),
       claim: assign(({ event }) => ({ type: 'FS_DAX' as const, pageFree: true, owner: event.owner ?? null })),
       unclaim: assign({ type: 'HOST', pageFree: false, owner: null }),
@@ -136,9 +142,9 @@ export function devPagemapMachine(rev: Revision) {
         meta: m('devm_memremap_pages', 'infer'),
         always: [
           {
-            guard: ({ context }) => context.refs < 0,
+            guard: 'mappedAtStart',
             target: 'live',
-            actions: assign({ refs: 0 }),
+            actions: 'startMapped',
             description: 'mapped before the scenario starts (each struct page holding its pgmap reference where the era has one)',
             meta: m('devm_memremap_pages', SRC_MAP),
           },

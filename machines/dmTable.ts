@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assign, not, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
@@ -169,8 +169,8 @@ export function dmTableMachine(rev: Revision) {
       opening: {
         description: 'open_table_device() for each distinct member (within the same step)',
         always: [
-          { guard: ({ context }) => context.iter >= context.members.length, target: 'live', actions: 'resetIter', description: 'every member opened: the table is live', meta: m('dm_swap_table', SRC_DM) },
-          { guard: ({ context }) => context.members[context.iter] === null, actions: 'skipMember', target: 'opening', description: 'member without DAX: td->dm_dev.dax_dev = NULL', meta: m('open_table_device', SRC_DM) },
+          { guard: not('membersLeft'), target: 'live', actions: 'resetIter', description: 'every member opened: the table is live', meta: m('dm_swap_table', SRC_DM) },
+          { guard: not('memberHasDax'), actions: 'skipMember', target: 'opening', description: 'member without DAX: td->dm_dev.dax_dev = NULL', meta: m('open_table_device', SRC_DM) },
           { target: 'openWait', actions: 'openMember', description: 'open_table_device(): td->dm_dev.dax_dev = dax_get_by_host(disk_name) (one reference per table device)', meta: m('open_table_device', SRC_DM) },
         ],
       },
@@ -191,7 +191,7 @@ export function dmTableMachine(rev: Revision) {
       loadFailed: {
         description: 'table load failed: close the members opened so far (within the same step)',
         always: [
-          { guard: ({ context }) => context.iter >= context.memberDax.length, target: 'empty', actions: 'forgetMembers', description: 'back to no table', meta: m('dm_table_destroy', 'drivers/md/dm-table.c') },
+          { guard: not('openedDaxLeft'), target: 'empty', actions: 'forgetMembers', description: 'back to no table', meta: m('dm_table_destroy', 'drivers/md/dm-table.c') },
           { guard: 'openedDax', actions: ['closeMember', 'next'], target: 'loadFailed', description: 'close_table_device(): put_dax(td->dm_dev.dax_dev)', meta: m('close_table_device', SRC_DM) },
           { actions: 'next', target: 'loadFailed', description: 'not opened', meta: m('close_table_device', SRC_DM) },
         ],
@@ -219,7 +219,7 @@ export function dmTableMachine(rev: Revision) {
       claimIter: {
         description: 'dm_dax_iterate(): the next target (within the same step)',
         always: [
-          { guard: ({ context }) => context.iter >= context.targets.length, target: 'live', actions: ['replyClaimed', 'endCall'], description: 'dm_dax_iterate() returns dax_dev', meta: m('dm_dax_iterate', 'seed 004') },
+          { guard: not('targetsLeft'), target: 'live', actions: ['replyClaimed', 'endCall'], description: 'dm_dax_iterate() returns dax_dev', meta: m('dm_dax_iterate', 'seed 004') },
           { guard: 'targetDaxNull', actions: 'claimOnNull', target: 'live', description: 'fs_dax_claim(dev->dax_dev = NULL): reads dax_dev->pgmap', meta: m('fs_dax_claim', 'seed 004') },
           { guard: 'targetNoPgmap', actions: 'next', target: 'claimIter', description: 'fs_dax_claim(): member has no pgmap: nothing to claim', meta: m('fs_dax_claim', 'seed 004') },
           { target: 'claimWait', actions: 'claimMember', description: 'iterate_devices -> dm_dax_dev_claim(): fs_dax_claim(dev->dax_dev, owner) on this target\'s member', meta: m('dm_dax_dev_claim', 'seed 004') },
@@ -243,7 +243,7 @@ export function dmTableMachine(rev: Revision) {
       releaseIter: {
         description: 'dm_dax_iterate(dm_dax_dev_release): the next target (within the same step)',
         always: [
-          { guard: ({ context }) => context.iter >= context.targets.length, target: 'live', actions: 'endCall', description: 'every target released', meta: m('dm_dax_iterate', 'seed 004') },
+          { guard: not('targetsLeft'), target: 'live', actions: 'endCall', description: 'every target released', meta: m('dm_dax_iterate', 'seed 004') },
           { guard: 'targetDaxNull', actions: 'next', target: 'releaseIter', description: '__fs_dax_release(NULL): put_dax(NULL) and no pgmap: nothing', meta: m('__fs_dax_release', 'seed 004') },
           { guard: 'targetNoPgmap', actions: ['putTargetDax', 'next'], target: 'releaseIter', description: '__fs_dax_release(): put_dax(member), no pgmap', meta: m('__fs_dax_release', 'seed 004') },
           {
@@ -258,7 +258,7 @@ export function dmTableMachine(rev: Revision) {
         description: 'close_table_device() for each member (within the same step)',
         always: [
           {
-            guard: ({ context }) => context.iter >= context.memberDax.length,
+            guard: not('openedDaxLeft'),
             target: era.holder ? 'removeHost' : killDaxEntry(rev),
             description: 'table destroyed; cleanup_mapped_device() next',
             meta: m('cleanup_mapped_device', SRC_DM),

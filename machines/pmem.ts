@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup } from 'xstate';
+import { assign, enqueueActions, not, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
@@ -163,7 +163,7 @@ export function pmemMachine(rev: Revision) {
         on: {
           probe: [
             {
-              guard: ({ context }) => context.pgmap === null,
+              guard: not('hasPgmap'),
               target: 'allocDax',
               description: 'dcssblk_add_store(): FS_DAX_LIMITED, no struct pages to map',
               meta: m('dcssblk_add_store', 'seed 001'),

@@ -115,6 +115,11 @@ export function srcuReaderMachine(_rev?: Revision) {
       ...HOLDER_NOTIFY_GUARDS,
       aliveTrue: ({ event }) => event.value === true,
       moreSections: ({ context }) => context.left > 1,
+      /** A memory_failure() notifier: it came in through the pfn's pgmap. */
+      hasPgmap: ({ context }) => context.pgmap !== null,
+      pgmapFound: ({ event }) => event.ok === true,
+      /** Alive, and this reader is dax_holder_notify_failure(): it goes on to the holder. */
+      aliveForHolder: ({ context, event }) => event.value === true && context.use === 'holder',
     },
     actions: {
       ...holderNotifyActions('MF_ACTION_REQUIRED'),
@@ -123,6 +128,8 @@ export function srcuReaderMachine(_rev?: Revision) {
       askAlive: call('dax_device', ({ context }) => context.dax, { type: 'dax_alive' }),
       useOps: call('dax_device', ({ context }) => context.dax, { type: 'dax_direct_access' }),
       nextSection: assign(({ context }) => ({ left: context.left - 1 })),
+      getPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'get_dev_pagemap' }),
+      putPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap' }),
     },
   }).createMachine({
     id: 'srcu_reader',
@@ -134,7 +141,7 @@ export function srcuReaderMachine(_rev?: Revision) {
       start: {
         description: 'which reader this is (within the initial state)',
         always: [
-          { guard: ({ context }) => context.pgmap !== null, target: 'pgmapLookup', description: 'memory_failure() starts from the pfn', meta: m('memory_failure', 'mm/memory-failure.c') },
+          { guard: 'hasPgmap', target: 'pgmapLookup', description: 'memory_failure() starts from the pfn', meta: m('memory_failure', 'mm/memory-failure.c') },
           { target: 'outside', description: 'a reader holding its own reference on the device', meta: m('dax_read_lock', 'seed 002') },
         ],
       },
@@ -143,7 +150,7 @@ export function srcuReaderMachine(_rev?: Revision) {
         on: {
           get_dev_pagemap: {
             target: 'pgmapWait',
-            actions: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'get_dev_pagemap' }),
+            actions: 'getPgmap',
             description: 'memory_failure_dev_pagemap(): pgmap = get_dev_pagemap(pfn)',
             meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
           },
@@ -153,7 +160,7 @@ export function srcuReaderMachine(_rev?: Revision) {
         description: 'waiting for get_dev_pagemap() (within the same step)',
         on: {
           get_dev_pagemap: [
-            { guard: ({ event }) => event.ok === true, target: 'outside', description: 'got a pgmap reference: pgmap->ops->memory_failure() -> pmem_pagemap_memory_failure()', meta: m('pmem_pagemap_memory_failure', 'drivers/nvdimm/pmem.c') },
+            { guard: 'pgmapFound', target: 'outside', description: 'got a pgmap reference: pgmap->ops->memory_failure() -> pmem_pagemap_memory_failure()', meta: m('pmem_pagemap_memory_failure', 'drivers/nvdimm/pmem.c') },
             { target: 'done', description: 'no live pgmap: not a device page any more', meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c') },
           ],
         },
@@ -163,7 +170,7 @@ export function srcuReaderMachine(_rev?: Revision) {
         on: {
           put_dev_pagemap: {
             target: 'done',
-            actions: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap' }),
+            actions: 'putPgmap',
             description: 'put_dev_pagemap(pgmap)',
             meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
           },
@@ -186,7 +193,7 @@ export function srcuReaderMachine(_rev?: Revision) {
         on: {
           dax_alive: [
             {
-              guard: ({ context, event }) => event.value === true && context.use === 'holder',
+              guard: 'aliveForHolder',
               target: 'mf_notify',
               description: 'alive: dax_holder_notify_failure() goes on to the holder',
               meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
@@ -234,7 +241,7 @@ export function srcuReaderMachine(_rev?: Revision) {
   function leave() {
     return [
       { guard: 'moreSections', target: 'outside', actions: ['unlock', 'nextSection'], description: 'dax_read_unlock(id); another section follows, which must re-check dax_alive', meta: m('dax_read_unlock', 'seed 002') },
-      { guard: ({ context }: { context: { pgmap: string | null } }) => context.pgmap !== null, target: 'pgmapPut', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
+      { guard: 'hasPgmap', target: 'pgmapPut', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
       { target: 'done', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
     ] as const;
   }
