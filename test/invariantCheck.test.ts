@@ -28,7 +28,7 @@ function switchAndCounter(): SystemDecl {
       { name: 'sw', kind: 'object', machine: sw, env: { flip: [{}] } },
       { name: 'ctr', kind: 'object', machine: ctr, env: { inc: [{}] } },
     ],
-    invariants: [{ id: 'guarded', text: 'while on, the counter stays below 2', holds: (view) => view('sw').matches('off') || view('ctr').context.n < 2 }],
+    invariants: [{ id: 'guarded', text: 'while on, the counter stays below 2', holds: (view) => view('sw').matches('off') || (view('ctr').context as { n: number }).n < 2 }],
     deadlock: false,
   };
 }

@@ -25,14 +25,29 @@ export interface ActorDecl {
   readonly env?: EnvEvents;
 }
 
-/** The view of one actor that invariants read. */
-export interface ActorView {
+/**
+ * The dotted paths of a machine's state value type (XState's StateValueFrom):
+ * `'alive' | 'mem' | 'mem.online' | 'mem.online.released'`. Views typed with it reject a
+ * state the machine does not have at compile time.
+ */
+export type StatePath<V> = V extends string
+  ? V
+  : V extends object
+    ? { [K in keyof V & string]: K | `${K}.${StatePath<NonNullable<V[K]>>}` }[keyof V & string]
+    : never;
+
+/**
+ * The view of one actor that invariants read. `P` narrows the state paths `matches` takes
+ * and `C` the context, where the reader knows the actor's machine; the composer also
+ * refuses, when an invariant asks, a path the actor's machine does not have.
+ */
+export interface ActorView<P extends string = string, C = unknown> {
   readonly value: StateValue;
-  readonly context: any;
+  readonly context: C;
   readonly tags: ReadonlySet<string>;
   readonly done: boolean;
   /** True when the actor is in the state at this dotted path (`'mounted'`, `'alive.locked'`). */
-  matches(path: string): boolean;
+  matches(path: P): boolean;
 }
 
 /** The whole system state, actor by actor, as invariants see it. */
