@@ -80,8 +80,8 @@ export interface SystemDecl {
 }
 
 /** A size a scenario can be checked at (pages, filesystems, readers, users). */
-export interface SizeParam {
-  readonly name: string;
+export interface SizeParam<N extends string = string> {
+  readonly name: N;
   readonly description: string;
   readonly default: number;
   readonly min: number;
@@ -96,6 +96,18 @@ export interface Scenario<R extends string = string> {
   readonly revisions: readonly R[];
   readonly sizes: readonly SizeParam[];
   build(revision: R | undefined, sizes: Readonly<Record<string, number>>): SystemDecl;
+}
+
+/** The sizes a scenario declared, each with its value: what its build reads. */
+export type Sizes<S extends string> = Readonly<Record<S, number>>;
+
+/** A scenario as written in machines/scenarios: its build sees exactly the sizes it declares (machines/kit/scenario.ts). */
+export interface ScenarioSpec<R extends string, S extends string> {
+  readonly name: string;
+  readonly description: string;
+  readonly revisions: readonly R[];
+  readonly sizes: readonly SizeParam<S>[];
+  build(revision: R | undefined, sizes: Sizes<S>): SystemDecl;
 }
 
 /** An event as the environment delivers it to one actor: one step of the system. */
