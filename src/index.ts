@@ -4,7 +4,8 @@
  *
  * - Defining systems: the message helpers {@link call} and {@link reply} that machines use to talk to
  *   each other, and the declaration types ({@link ActorDecl}, {@link SystemDecl}, {@link Invariant},
- *   {@link Scenario}, {@link SizeParam}). Machines themselves are plain XState v5 machines.
+ *   {@link Scenario}, {@link SizeParam}), and {@link defineScenario}, which types a scenario's sizes by the
+  names it declares. Machines themselves are plain XState v5 machines.
  * - Using them: {@link check} (exhaustive exploration and its findings), {@link paths} (path suites),
  *   {@link exportMachine} (one machine as DOT, Mermaid, SCXML or JSON), {@link renderSite} (the
  *   visualizer) and {@link generateDocs} (the Markdown spec).
@@ -13,9 +14,9 @@
  *
  * @packageDocumentation
  */
-import type { Scenario } from './compose/types.ts';
+import type { Scenario } from '../machines/kit/types.ts';
 
-export { call, reply, type Delivered } from './compose/messages.ts';
+export { call, reply, type Delivered } from '../machines/kit/messages.ts';
 export type {
   ActorDecl,
   ActorKind,
@@ -23,11 +24,15 @@ export type {
   EnvEvents,
   Invariant,
   Scenario,
+  ScenarioSpec,
   SizeParam,
+  Sizes,
+  StatePath,
   StepLabel,
   SystemDecl,
   SystemView,
-} from './compose/types.ts';
+} from '../machines/kit/types.ts';
+export { defineScenario } from '../machines/kit/scenario.ts';
 export { ModelError } from './compose/errors.ts';
 
 export { check, type CallRecord, type Change, type CheckOptions, type CheckReport, type Finding, type ItfTrace, type Progress, type TraceStep, type ViolationKind } from './api/check.ts';

@@ -6,7 +6,7 @@
  * (src/cli/model.ts) are both one of these, so every command takes a registry and never asks which.
  */
 import { ModelError } from './compose/errors.ts';
-import type { Scenario } from './compose/types.ts';
+import type { Scenario } from '../machines/kit/types.ts';
 
 /** Where a scenario is defined: a module (absolute path) and the name of its export there. */
 export interface ScenarioSource {

@@ -79,7 +79,7 @@ export function counterSystem(revision: string | undefined): SystemDecl {
       { name: 't2', machine: thread, kind: 'path', env },
     ],
     invariants: [{ id: 'both-counted', text: 'when both threads are done the counter is 2',
-      holds: (v) => !(v('t1').done && v('t2').done) || v('counter').context.value === 2 }],
+      holds: (v) => !(v('t1').done && v('t2').done) || (v('counter').context as { value: number }).value === 2 }],
   };
 }
 

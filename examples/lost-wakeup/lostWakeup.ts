@@ -11,9 +11,15 @@
 import { setup, assign } from 'xstate';
 import { call, reply, type Invariant, type SystemDecl } from 'daxspec';
 
+/** The wait queue's context: invariants read it through this type (a view's context is `unknown`). */
+export interface WaitQueueContext {
+  flag: boolean;
+  sleeper: string | null;
+}
+
 export function waitQueueMachine() {
   return setup({
-    types: { context: {} as { flag: boolean; sleeper: string | null } },
+    types: { context: {} as WaitQueueContext },
     guards: {
       flagSet: ({ context }) => context.flag,
       hasSleeper: ({ context }) => context.sleeper !== null,
@@ -226,7 +232,7 @@ export const queuedIsAsleep: Invariant = {
   id: 'queued-is-asleep',
   text: 'a task on the wait queue is asleep',
   why: 'wake_up() wakes the tasks on the queue; a task on it that is not asleep would miss being woken, or be woken twice',
-  holds: (view) => view('wq').context.sleeper === null || view('waiter').matches('sleeping'),
+  holds: (view) => (view('wq').context as WaitQueueContext).sleeper === null || view('waiter').matches('sleeping'),
 };
 
 function system(waiter: ReturnType<typeof racyWaiter> | ReturnType<typeof atomicWaiter>, env: Record<string, {}[]>): SystemDecl {

@@ -10,7 +10,7 @@ import { formatFinding } from '../check/formatTrace.ts';
 import type { ItfTrace } from '../check/itf.ts';
 import type { TraceStep } from '../check/trace.ts';
 import { ModelError } from '../compose/errors.ts';
-import type { Scenario, SystemDecl } from '../compose/types.ts';
+import type { Scenario, SystemDecl } from '../../machines/kit/types.ts';
 
 export type { ItfTrace, Progress, TraceStep, ViolationKind };
 export type { CallRecord, Change } from '../check/trace.ts';

@@ -2,7 +2,7 @@
  * The public `generateDocs`: the Markdown spec (an index, a page per machine and per property, every
  * counterexample as a numbered sequence of calls) for any scenarios, as pages in memory.
  */
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import { generateDocs as generatePages } from '../docs/generate.ts';
 
 /** What {@link generateDocs} documents. */

@@ -3,7 +3,7 @@
  * paths from the initial state that together cover every reachable state and transition of every machine,
  * each with the states it passes through, and every counterexample kept as a regression.
  */
-import type { Scenario, SystemDecl } from '../compose/types.ts';
+import type { Scenario, SystemDecl } from '../../machines/kit/types.ts';
 import { generateSuite, type GeneratedSuite } from '../paths/generate.ts';
 import { asScenario, pickRevision } from './check.ts';
 

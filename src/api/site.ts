@@ -2,7 +2,7 @@
  * The public `renderSite`: the visualizer's static site (statecharts, system views, the bug matrix and
  * the trace player) for any scenarios, written to a folder that opens from file:// with no server.
  */
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import { writeSite } from '../viz/site.ts';
 import { buildSiteData } from '../viz/siteData.ts';
 

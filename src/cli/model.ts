@@ -17,7 +17,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModelError } from '../compose/errors.ts';
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import { FROM_SOURCES, packageFile } from '../files.ts';
 import { makeRegistry, type Registry, type ScenarioSource } from '../scenarioRegistry.ts';
 

@@ -1,5 +1,5 @@
 import type { CheckOptions } from '../check/check.ts';
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import { BUILTIN_PROPERTIES } from '../check/properties.ts';
 import type { Registry } from '../scenarioRegistry.ts';
 import { buildCatalog, type Catalog } from './catalog.ts';

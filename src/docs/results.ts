@@ -1,7 +1,7 @@
 import { checkScenario, resolveSizes, type CheckOptions, type Verdict } from '../check/check.ts';
 import type { ViolationKind } from '../check/explore.ts';
 import type { TraceStep } from '../check/trace.ts';
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import { ANY_REVISION } from './catalog.ts';
 
 /** A finding as the docs keep it: no state store, no timings, just what a page shows. */

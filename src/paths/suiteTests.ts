@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ModelError } from '../compose/errors.ts';
 import { System } from '../compose/system.ts';
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import type { GeneratedSuite } from './generate.ts';
 import { runAgainstImplementation, type ImplementationAdapter } from './adapter.ts';
 import { kernelAdapter } from './kernelAdapter.ts';
