@@ -21,6 +21,8 @@ const commands = [
   { name: 'node -e 0', argv: ['-e', '0'] },
   { name: 'daxspec --help', argv: [cli, '--help'] },
   { name: 'daxspec list', argv: [cli, 'list'] },
+  // The same help from the sources through tsx (bin/daxspec.js, what the repository's tests run): what the build saves.
+  { name: 'bin/daxspec.js --help (sources, tsx)', argv: [join(root, 'bin/daxspec.js'), '--help'] },
   { name: 'daxspec check --scenario root-nondax --revision v8', argv: [cli, 'check', '--scenario', 'root-nondax', '--revision', 'v8', '-q'] },
 ];
 const times = commands.map(() => []);
