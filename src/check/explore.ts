@@ -2,6 +2,7 @@ import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, type System } from '../compose/sys
 import { FingerprintStateStore } from './fingerprintStore.ts';
 import { PackedStateStore } from './packedStore.ts';
 import { NOT_ADDED, type StateStore } from './stateStore.ts';
+import { MemoryBudget, isAllocationFailure } from './memoryBudget.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { findLostProgress, EdgeList } from './progress.ts';
 import { Symmetry } from './symmetry.ts';
@@ -45,14 +46,33 @@ export interface ExploreOptions {
   readonly fingerprint?: boolean;
   /** Replace the in-memory store (a disk-backed one, say). */
   readonly store?: StateStore;
+  /** Start from this state instead of the system's initial one (replay checks what follows a trace's end). */
+  readonly from?: Int32Array;
+  /**
+   * Bytes the run may hold: the state store and edge list (typed arrays, outside the V8 heap) plus the
+   * V8 heap in use. The run stops cleanly (bound 'memory') before a growth would pass it.
+   */
+  readonly maxMemory?: number;
+  /**
+   * Asked between slices of states (at a state boundary): a reason to stop now (say, the signal that
+   * asked for it), or undefined to go on. The run then ends with bound 'interrupted'.
+   */
+  readonly shouldStop?: () => string | undefined;
 }
+
+/** Why a run ended before exploring everything. */
+export type Bound = 'states' | 'depth' | 'memory' | 'interrupted';
 
 export interface ExploreResult {
   readonly system: System;
   readonly store: StateStore;
   /** False when a bound stopped the run: then "no finding" is not "holds". */
   readonly complete: boolean;
-  readonly bound?: 'states' | 'depth';
+  readonly bound?: Bound;
+  /** With bound 'interrupted': the reason shouldStop gave. */
+  readonly interrupted?: string;
+  /** Bytes held by the store and the edge list at the end, and the budget when there was one. */
+  readonly memory: { readonly bytes: number; readonly budget?: number };
   readonly states: number;
   readonly edges: number;
   readonly depth: number;
@@ -75,16 +95,52 @@ export const LABEL_SPAN = 1 << 16;
  * kept with its first (hence shortest) counterexample.
  */
 export function explore(system: System, options: ExploreOptions = {}): ExploreResult {
+  const run = startExploration(system, options);
+  run.advance(Infinity);
+  return run.result();
+}
+
+/** States expanded between two looks at `shouldStop` (and two turns of the event loop, async). */
+const SLICE = 4096;
+
+/**
+ * The same exploration, run in slices with a turn of the event loop between them, so that a signal
+ * handler (or anything else the caller waits for) can run and make `shouldStop` answer at the next
+ * state boundary. Slices cost nothing measurable: one call per 4096 states.
+ */
+export async function exploreAsync(system: System, options: ExploreOptions = {}): Promise<ExploreResult> {
+  const run = startExploration(system, options);
+  while (!run.advance(SLICE)) await new Promise<void>((resolve) => setImmediate(resolve));
+  return run.result();
+}
+
+/** An exploration that can be advanced a slice at a time. */
+export interface Exploration {
+  /** Expands up to `states` more states; true when the run is over (done, bounded or stopped). */
+  advance(states: number): boolean;
+  /** The result; call once the run is over. */
+  result(): ExploreResult;
+}
+
+export function startExploration(system: System, options: ExploreOptions = {}): Exploration {
   const started = performance.now();
   const maxStates = options.maxStates ?? Infinity;
   const maxDepth = options.maxDepth ?? Infinity;
   const w = system.width;
-  const fingerprints = options.fingerprint ? new FingerprintStateStore(w) : undefined;
-  const store: StateStore = options.store ?? fingerprints ?? new PackedStateStore(w);
+  // The budget sees every byte the run holds; the stores ask it before each growth.
+  let held = (): number => 0;
+  const budget = options.maxMemory !== undefined ? new MemoryBudget(options.maxMemory, () => held()) : undefined;
+  const reserve = budget ? (bytes: number): void => budget.reserve(bytes) : undefined;
+  const fingerprints = options.fingerprint ? new FingerprintStateStore(w, reserve) : undefined;
+  const store: StateStore = options.store ?? fingerprints ?? new PackedStateStore(w, reserve);
   const findings = new Map<string, Finding>();
+  const note = (f: Finding): void => {
+    if (!findings.has(f.key)) findings.set(f.key, f);
+  };
   const waiting = system.actors.some((a) => hasTag(a.machine.root, 'waiting'));
   const wantProgress = system.checkProgress && waiting;
-  const edges = wantProgress && !options.fingerprint ? new EdgeList() : undefined;
+  const edges = wantProgress && !options.fingerprint ? new EdgeList(reserve) : undefined;
+  held = () => store.bytes() + (edges?.bytes() ?? 0);
   const tables = system.actors;
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
@@ -111,27 +167,56 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
   const sym = symmetry?.active ? symmetry : undefined;
   // Symmetry canonicalizes whole vectors, so it takes every successor the long way.
   const delta = !sym && store.addDelta !== undefined && store.loadBase !== undefined;
-  const first = system.initial.slice();
+  const first = (options.from ?? system.initial).slice();
   sym?.canonicalize(first);
   store.add(first, -1, -1);
+  // The first state is checked like any other: an invariant may fail before any step.
   check?.checkAll(first, failed);
   let head = 0;
   let depth = 0;
   let levelEnd = 1;
   let edgeCount = 0;
-  let bound: 'states' | 'depth' | undefined;
+  let bound: Bound | undefined;
+  let interrupted: string | undefined;
   let nextReport = started + (options.progressIntervalMs ?? 2000);
+  let over = false;
 
-  const note = (f: Finding): void => {
-    if (!findings.has(f.key)) findings.set(f.key, f);
+  const advance = (slice: number): boolean => {
+    if (over) return true;
+    const why = options.shouldStop?.();
+    if (why !== undefined) {
+      bound = 'interrupted';
+      interrupted = why;
+      return (over = true);
+    }
+    if (budget?.exceeded()) {
+      bound = 'memory';
+      return (over = true);
+    }
+    try {
+      expand(head + slice);
+    } catch (e) {
+      // A growth the budget refused, or one the system could not give: the states stored so far
+      // and their findings stand; the run says where it stopped instead of crashing.
+      if (!(budget?.refused(e) || isAllocationFailure(e))) throw e;
+      bound = 'memory';
+      return (over = true);
+    }
+    if (head < store.count && bound !== 'states') return false;
+    return (over = true);
   };
 
-  while (head < store.count) {
-    if (head === levelEnd) {
+  // The loop keeps its counters in locals (registers), written back when a slice ends.
+  const expand = (until: number): void => {
+  let hd = head;
+  let ec = edgeCount;
+  try {
+  while (hd < store.count && hd < until) {
+    if (hd === levelEnd) {
       depth++;
       levelEnd = store.count;
     }
-    const s = head++;
+    const s = hd++;
     if (delta) store.loadBase!(s, cur);
     else store.load(s, cur);
 
@@ -175,7 +260,7 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
           built = true;
         }
         moved = true;
-        edgeCount++;
+        ec++;
         if (!built && (at === NOT_ADDED || (at >= 0 && check))) {
           for (let i = 0; i < w; i++) out[i] = cur[i];
           out[a] = next;
@@ -222,16 +307,22 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
       }
     }
 
-    if (options.onProgress && (head & 0x3fff) === 0) {
+    if (options.onProgress && (hd & 0x3fff) === 0) {
       const now = performance.now();
       if (now >= nextReport) {
         nextReport = now + (options.progressIntervalMs ?? 2000);
         const seconds = (now - started) / 1000;
-        options.onProgress({ states: store.count, edges: edgeCount, queue: store.count - head, depth, seconds, statesPerSecond: store.count / seconds });
+        options.onProgress({ states: store.count, edges: ec, queue: store.count - hd, depth, seconds, statesPerSecond: store.count / seconds });
       }
     }
   }
+  } finally {
+    head = hd;
+    edgeCount = ec;
+  }
+  };
 
+  const result = (): ExploreResult => {
   let progressSkipped: string | undefined;
   if (wantProgress) {
     if (bound) progressSkipped = 'progress needs the whole graph; the run was bounded';
@@ -244,6 +335,8 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
     store,
     complete: bound === undefined,
     bound,
+    interrupted,
+    memory: { bytes: store.bytes() + (edges?.bytes() ?? 0), budget: options.maxMemory },
     states: store.count,
     edges: edgeCount,
     depth,
@@ -253,6 +346,8 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
     collisionProbability: fingerprints?.collisionProbability(),
     progressSkipped,
   };
+  };
+  return { advance, result };
 }
 
 
