@@ -155,11 +155,11 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     const inv = invariants[k];
     note({ key: `invariant:${inv.id}`, property: inv.id, kind: 'invariant', text: inv.text, state: checking, length: checkingDepth });
   };
-  /** Checks `out`, just stored as state `at`, a child of `cur` one level deeper. */
-  const checkNew = (at: number): void => {
+  /** Checks `out`, just stored as state `at`, a child of `cur` at depth `childDepth`. */
+  const checkNew = (at: number, childDepth: number): void => {
     if (!check) return;
     checking = at;
-    checkingDepth = depth + 1;
+    checkingDepth = childDepth;
     check.checkChild(cur, out, failed);
   };
 
@@ -208,143 +208,155 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
 
   // The loop keeps its counters in locals (registers), written back when a slice ends.
   const expand = (until: number): void => {
-  let hd = head;
-  let ec = edgeCount;
-  try {
-  while (hd < store.count && hd < until) {
-    if (hd === levelEnd) {
-      depth++;
-      levelEnd = store.count;
-    }
-    const s = hd++;
-    if (delta) store.loadBase!(s, cur);
-    else store.load(s, cur);
-
-    if (depth >= maxDepth) {
-      bound ??= 'depth';
-      continue;
-    }
-    if (store.count >= maxStates) {
-      bound = 'states';
-      break;
-    }
-
-    let moved = false;
-    for (let a = 0; a < w; a++) {
-      const offers = tables[a].offers(cur[a]);
-      for (let o = 0; o < offers.length; o++) {
-        const d = offers[o];
-        const label = a * LABEL_SPAN + o;
-        // Most steps move the actor alone or with the one it called, and are in the memo: the
-        // store rewrites those one or two fields of the packed state (`delta`), and the whole
-        // vector is built only when the state is new or the store cannot take it that way.
-        let r = STEP_OK;
-        let at = NOT_ADDED;
-        let next = d.next;
-        let t = -1;
-        let tNext = 0;
-        let built = false;
-        if (d.sendVector.length === 0 && d.violation === undefined) {
-          // A step that calls nobody and fails nothing is just the actor's own move.
-          if (delta) at = store.addDelta!(a, next, -1, 0, s, label);
-        } else if (delta && (r = system.memoizedStep(cur, d)) !== NOT_MEMOIZED) {
-          if (r === STEP_BLOCKED) continue;
-          next = system.memoSelf;
-          t = system.memoTarget;
-          tNext = system.memoTargetNext;
-          if (r === STEP_OK) at = store.addDelta!(a, next, t, tNext, s, label);
-        } else {
-          for (let i = 0; i < w; i++) out[i] = cur[i];
-          r = system.step(out, a, o);
-          if (r === STEP_BLOCKED) continue;
-          built = true;
+    let hd = head;
+    let ec = edgeCount;
+    let dp = depth;
+    let le = levelEnd;
+    const st = store;
+    const tb = tables;
+    const wd = w;
+    const mD = maxDepth;
+    const mS = maxStates;
+    const dl = delta;
+    const sy = sym;
+    const eg = edges;
+    try {
+      while (hd < st.count && hd < until) {
+        if (hd === le) {
+          dp++;
+          le = st.count;
         }
-        moved = true;
-        ec++;
-        if (!built && (at === NOT_ADDED || (at >= 0 && check))) {
-          for (let i = 0; i < w; i++) out[i] = cur[i];
-          out[a] = next;
-          if (t >= 0) out[t] = tNext;
-        }
-        if (r !== STEP_OK) {
-          const v = system.violation(r);
-          if (!v.continues) {
-            note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: s, step: label, length: depth + 1 });
-            if (system.alsoViolated) {
-              const w = system.violation(system.alsoViolated);
-              note({ key: w.key, property: w.property, kind: w.kind, text: w.text, actor: w.actor, state: s, step: label, length: depth + 1 });
-            }
-            continue;
-          }
-          sym?.canonicalize(out);
-          const added = store.add(out, s, label);
-          const index = added >= 0 ? added : -1 - added;
-          note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: index, length: depth + 1 });
-          if (added >= 0) checkNew(added);
-          edges?.add(s, index);
+        const s = hd++;
+        if (dl) st.loadBase!(s, cur);
+        else st.load(s, cur);
+
+        if (dp >= mD) {
+          bound ??= 'depth';
           continue;
         }
-        if (at === NOT_ADDED) {
-          sym?.canonicalize(out);
-          at = store.add(out, s, label);
+        if (st.count >= mS) {
+          bound = 'states';
+          break;
         }
-        if (at >= 0) checkNew(at);
-        edges?.add(s, at >= 0 ? at : -1 - at);
-      }
-    }
-    if (!moved && system.checkDeadlock) {
-      const stuck = system.unfinished(cur);
-      if (stuck >= 0) {
-        note({
-          key: 'deadlock',
-          property: 'deadlock',
-          kind: 'deadlock',
-          text: `no step is possible and ${system.names[stuck]} has not finished`,
-          actor: system.names[stuck],
-          state: s,
-          length: depth,
-        });
-      }
-    }
 
-    if (options.onProgress && (hd & 0x3fff) === 0) {
-      const now = performance.now();
-      if (now >= nextReport) {
-        nextReport = now + (options.progressIntervalMs ?? 2000);
-        const seconds = (now - started) / 1000;
-        options.onProgress({ states: store.count, edges: ec, queue: store.count - hd, depth, seconds, statesPerSecond: store.count / seconds });
+        let moved = false;
+        for (let a = 0; a < wd; a++) {
+          const offers = tb[a].offers(cur[a]);
+          for (let o = 0; o < offers.length; o++) {
+            const d = offers[o];
+            const label = a * LABEL_SPAN + o;
+            // Most steps move the actor alone or with the one it called, and are in the memo: the
+            // store rewrites those one or two fields of the packed state (`dl`), and the whole
+            // vector is built only when the state is new or the store cannot take it that way.
+            let r = STEP_OK;
+            let at = NOT_ADDED;
+            let next = d.next;
+            let t = -1;
+            let tNext = 0;
+            let built = false;
+            if (d.sendVector.length === 0 && d.violation === undefined) {
+              // A step that calls nobody and fails nothing is just the actor's own move.
+              if (dl) at = st.addDelta!(a, next, -1, 0, s, label);
+            } else if (dl && (r = system.memoizedStep(cur, d)) !== NOT_MEMOIZED) {
+              if (r === STEP_BLOCKED) continue;
+              next = system.memoSelf;
+              t = system.memoTarget;
+              tNext = system.memoTargetNext;
+              if (r === STEP_OK) at = st.addDelta!(a, next, t, tNext, s, label);
+            } else {
+              for (let i = 0; i < wd; i++) out[i] = cur[i];
+              r = system.step(out, a, o);
+              if (r === STEP_BLOCKED) continue;
+              built = true;
+            }
+            moved = true;
+            ec++;
+            if (!built && (at === NOT_ADDED || (at >= 0 && check))) {
+              for (let i = 0; i < wd; i++) out[i] = cur[i];
+              out[a] = next;
+              if (t >= 0) out[t] = tNext;
+            }
+            if (r !== STEP_OK) {
+              const v = system.violation(r);
+              if (!v.continues) {
+                note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: s, step: label, length: dp + 1 });
+                if (system.alsoViolated) {
+                  const w = system.violation(system.alsoViolated);
+                  note({ key: w.key, property: w.property, kind: w.kind, text: w.text, actor: w.actor, state: s, step: label, length: dp + 1 });
+                }
+                continue;
+              }
+              sy?.canonicalize(out);
+              const added = st.add(out, s, label);
+              const index = added >= 0 ? added : -1 - added;
+              note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: index, length: dp + 1 });
+              if (added >= 0) checkNew(added, dp + 1);
+              eg?.add(s, index);
+              continue;
+            }
+            if (at === NOT_ADDED) {
+              sy?.canonicalize(out);
+              at = st.add(out, s, label);
+            }
+            if (at >= 0) checkNew(at, dp + 1);
+            eg?.add(s, at >= 0 ? at : -1 - at);
+          }
+        }
+        if (!moved && system.checkDeadlock) {
+          const stuck = system.unfinished(cur);
+          if (stuck >= 0) {
+            note({
+              key: 'deadlock',
+              property: 'deadlock',
+              kind: 'deadlock',
+              text: `no step is possible and ${system.names[stuck]} has not finished`,
+              actor: system.names[stuck],
+              state: s,
+              length: dp,
+            });
+          }
+        }
+
+        if (options.onProgress && (hd & 0x3fff) === 0) {
+          const now = performance.now();
+          if (now >= nextReport) {
+            nextReport = now + (options.progressIntervalMs ?? 2000);
+            const seconds = (now - started) / 1000;
+            options.onProgress({ states: st.count, edges: ec, queue: st.count - hd, depth: dp, seconds, statesPerSecond: st.count / seconds });
+          }
+        }
       }
+    } finally {
+      head = hd;
+      edgeCount = ec;
+      depth = dp;
+      levelEnd = le;
     }
-  }
-  } finally {
-    head = hd;
-    edgeCount = ec;
-  }
   };
 
   const result = (): ExploreResult => {
-  let progressSkipped: string | undefined;
-  if (wantProgress) {
-    if (bound) progressSkipped = 'progress needs the whole graph; the run was bounded';
-    else if (!edges) progressSkipped = 'progress needs every state; fingerprint mode keeps none';
-    else for (const f of findLostProgress(system, store, edges)) note(f);
-  }
+    let progressSkipped: string | undefined;
+    if (wantProgress) {
+      if (bound) progressSkipped = 'progress needs the whole graph; the run was bounded';
+      else if (!edges) progressSkipped = 'progress needs every state; fingerprint mode keeps none';
+      else for (const f of findLostProgress(system, store, edges)) note(f);
+    }
 
-  return {
-    system,
-    store,
-    complete: bound === undefined,
-    bound,
-    interrupted,
-    memory: { bytes: store.bytes() + (edges?.bytes() ?? 0), budget: options.maxMemory },
-    states: store.count,
-    edges: edgeCount,
-    depth,
-    seconds: (performance.now() - started) / 1000,
-    findings: [...findings.values()],
-    symmetry: sym,
-    collisionProbability: fingerprints?.collisionProbability(),
-    progressSkipped,
+    return {
+      system,
+      store,
+      complete: bound === undefined,
+      bound,
+      interrupted,
+      memory: { bytes: store.bytes() + (edges?.bytes() ?? 0), budget: options.maxMemory },
+      states: store.count,
+      edges: edgeCount,
+      depth,
+      seconds: (performance.now() - started) / 1000,
+      findings: [...findings.values()],
+      symmetry: sym,
+      collisionProbability: fingerprints?.collisionProbability(),
+      progressSkipped,
   };
   };
   return { advance, result };
