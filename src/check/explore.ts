@@ -110,7 +110,10 @@ const SLICE = 4096;
  */
 export async function exploreAsync(system: System, options: ExploreOptions = {}): Promise<ExploreResult> {
   const run = startExploration(system, options);
-  while (!run.advance(SLICE)) await new Promise<void>((resolve) => setImmediate(resolve));
+  // A turn before the first slice too: a run of many small explorations (the matrix) must
+  // still let a signal in between them.
+  do await new Promise<void>((resolve) => setImmediate(resolve));
+  while (!run.advance(SLICE));
   return run.result();
 }
 

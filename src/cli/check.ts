@@ -66,7 +66,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
           symmetry: args.symmetry,
           fingerprint: args.fingerprint,
           shouldStop: stopRequested,
-          onProgress: args.quiet || args.json ? undefined : progressPrinter(label),
+          // Progress is on stderr, so --json (on stdout) keeps it: a long run shows it is alive.
+          onProgress: args.quiet ? undefined : progressPrinter(label),
         },
         systems[i],
       );
@@ -92,9 +93,8 @@ function formatReport(label: string, r: CheckReport): string {
   for (const f of r.findings) lines.push('', formatFinding(f, f.trace));
   if (r.findings.length) lines.push('', `VIOLATED: ${r.findings.length} propert${r.findings.length === 1 ? 'y' : 'ies'} (${r.findings.map((f) => f.property).join(', ')})`);
   if (r.bound === 'interrupted') {
-    lines.push(
-      `INCOMPLETE: interrupted by ${r.interrupted} at a state boundary after ${n(r.states)} states; the findings above are real, but states not yet explored may hold more`,
-    );
+    const found = r.findings.length ? 'the findings above are real, and states not yet explored may hold more' : 'no violation in the states explored so far, which proves nothing about the rest';
+    lines.push(`INCOMPLETE: interrupted by ${r.interrupted} at a state boundary after ${n(r.states)} states; ${found}`);
   } else if (r.bound === 'memory') {
     lines.push(
       `INCOMPLETE: stopped before passing the memory budget (--max-memory ${formatBytes(r.memory.budget ?? 0)}; the state store held ${formatBytes(r.memory.bytes)}) after ${n(r.states)} states; states beyond were not explored`,
