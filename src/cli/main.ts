@@ -104,8 +104,9 @@ function program(done: (code: number) => void): Command {
 function commanderLine(e: CommanderError): string {
   const m = oneLine(e.message.replace(/^error: /, ''));
   // "option '--users <n>' argument '-1' is invalid. --users must be ..." says it twice: keep ours.
-  const ours = /argument .* is invalid\. (.*)$/.exec(m);
-  return ours ? ours[1] : `${m} (see daxspec --help)`;
+  const ours = /^option '(?:-\w, )?(--[\w-]+)[^']*' argument .* is invalid\. (.*)$/.exec(m);
+  if (ours) return ours[2].startsWith(ours[1]) ? ours[2] : `${ours[1]}: ${ours[2]}`;
+  return `${m} (see daxspec --help)`;
 }
 
 /** Runs the command line; returns the exit code. Never throws: a bug of ours is exit 4. */

@@ -12,7 +12,10 @@ type Words = { [C in InputErrorCode]: (f: InputErrorFields[C]) => string };
 
 const WORDS: Words = {
   'unknown-scenario': (f) => `unknown scenario '${f.name}' (run 'daxspec list' to see them)`,
-  'unknown-revision': (f) => `--revision ${f.revision}: scenario ${f.scenario} has no such revision (its revisions: ${list(f.revisions)})`,
+  'unknown-revision': (f) =>
+    f.scenario === undefined
+      ? `--revision ${f.revision}: no such revision (revisions: ${list(f.revisions)})`
+      : `--revision ${f.revision}: scenario ${f.scenario} has no such revision (its revisions: ${list(f.revisions)})`,
   'revision-independent': (f) => `--revision: scenario ${f.scenario} does not depend on the kernel revision; drop --revision`,
   'unknown-size': (f) => `${flag(f.size)}: scenario ${f.scenario} has no such size (its sizes: ${list(f.sizes.map(flag)) || 'none'})`,
   'size-out-of-range': (f) => `${flag(f.size)} must be an integer from ${f.min} to ${f.max} for scenario ${f.scenario} (got ${f.got})`,
