@@ -122,7 +122,7 @@ function memoryAdvice(r: CheckReport): string {
   if (r.symmetryAvailable && !r.symmetry) ways.push('--symmetry (one state per orbit of interchangeable actors)');
   const shown = Object.entries(r.sizes).filter(([, v]) => v > 1).map(([k, v]) => `--${k} ${v - 1}`);
   if (shown.length) ways.push(`smaller sizes (${shown.join(', ')})`);
-  ways.push(`--max-states ${n(Math.max(1, Math.floor(r.states * 0.9)))} to bound the run`, 'or a larger --max-memory');
+  ways.push(`--max-states ${Math.max(1, Math.floor(r.states * 0.9))} to bound the run`, 'or a larger --max-memory');
   return ways.join(', ');
 }
 

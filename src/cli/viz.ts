@@ -6,7 +6,7 @@ import { REVISIONS, SCENARIOS, findScenario, sizeNames } from '../registry.ts';
 import { count, size, text } from './options.ts';
 import { buildSiteData } from '../viz/siteData.ts';
 import { openSiteFolder, writeSite } from '../viz/site.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, EXIT_HELP } from './exit.ts';
 import { UsageError } from './usage.ts';
 
 export interface VizArgs {
@@ -71,7 +71,7 @@ export function registerViz(p: Command, done: (code: number) => void): void {
     .option('--max-states <n>', 'bound each check (its cell then says bounded)', count('max-states', 1))
     .option('--force', FORCE_HELP)
     .option('-q, --quiet', 'no progress on stderr')
-    .addHelpText('after', '\nExamples:\n  daxspec viz --out site && xdg-open site/index.html\n  daxspec viz --scenario percpu-ref --users 2 --out /tmp/site\n\nExit status: 0 written, 2 bad input, 4 internal error.');
+    .addHelpText('after', '\nExamples:\n  daxspec viz --out site && xdg-open site/index.html\n  daxspec viz --scenario percpu-ref --users 2 --out /tmp/site\n' + EXIT_HELP);
   for (const name of sizeNames()) viz.addOption(new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it, within each one's range)`).argParser(size(name)));
   // Graphviz (wasm) loads asynchronously: main() awaits the action through parseAsync.
   viz.action(async (opts) => {
