@@ -98,7 +98,8 @@ test('replay: a trace that is not the machines\' diverges and says where', () =>
   writeFileSync(f, JSON.stringify({ '#meta': { format: 'ITF', daxspec: { scenario: 'percpu-ref', sizes: { users: 1, rounds: 1 } } }, vars: ['ref'], states: [{ '#meta': { index: 0 }, ref: { state: 'counting', context: { refcnt: { '#bigint': '7' }, dying: false, live: { '#bigint': '0' } } } }] }));
   const r = daxspec('replay', f);
   assert.is(r.code, 2);
-  assert.match(r.out, /diverges .* at step 0 [\s\S]*ref\.context\.refcnt is 0 in the machines but 7 in the trace/);
+  assert.match(r.out, /diverges .* at step 0 [\s\S]*ref\.context\.refcnt is 1 in the machines but 7 in the trace\n$/);
+  assert.is(r.err, `daxspec: ${f} diverges from percpu-ref at step 0 (ref.context.refcnt)\n`);
   void readFileSync;
 });
 
