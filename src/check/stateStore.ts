@@ -81,7 +81,8 @@ export class MemoryStateStore implements StateStore {
   ) {
     slots = 1 << Math.max(3, 32 - Math.clz32(slots - 1));
     const capacity = maxLoad(slots);
-    reserve?.(4 * (capacity * (width + 3) + slots));
+    // The first table of a run is small and always given; a larger one (a store rebuilt wider) asks.
+    if (slots > 1 << 13) reserve?.(4 * (capacity * (width + 3) + slots));
     this.vectors = new Int32Array(capacity * width);
     this.parents = new Int32Array(capacity);
     this.labels = new Int32Array(capacity);

@@ -104,8 +104,8 @@ function program(done: (code: number) => void): Command {
 function commanderLine(e: CommanderError): string {
   const m = oneLine(e.message.replace(/^error: /, ''));
   // "option '--users <n>' argument '-1' is invalid. --users must be ..." says it twice: keep ours.
-  const ours = /^option '(?:-\w, )?(--[\w-]+)[^']*' argument .* is invalid\. (.*)$/.exec(m);
-  if (ours) return ours[2].startsWith(ours[1]) ? ours[2] : `${ours[1]}: ${ours[2]}`;
+  const ours = /^option '(?:-\w, )?(--[\w-]+)[^']*' argument '(.*)' is invalid\. (.*)$/.exec(m);
+  if (ours) return ours[3].startsWith(ours[1]) ? ours[3] : `${ours[1]} ${ours[2]}: ${ours[3]}`;
   return `${m} (see daxspec --help)`;
 }
 
