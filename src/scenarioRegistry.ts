@@ -5,7 +5,7 @@
  * generated files. The built-in DAX registry (src/registry.ts) and a user's model loaded with --model
  * (src/cli/model.ts) are both one of these, so every command takes a registry and never asks which.
  */
-import { ModelError } from './compose/errors.ts';
+import { InputError, ModelError } from './compose/errors.ts';
 import type { Scenario } from '../machines/kit/types.ts';
 
 /** Where a scenario is defined: a module (absolute path) and the name of its export there. */
@@ -62,7 +62,7 @@ export function makeRegistry(init: RegistryInit): Registry {
     revisionText: (r) => text.get(r),
     find(name) {
       const s = init.scenarios.find((x) => x.name === name);
-      if (!s) throw new ModelError(`unknown scenario '${name}' (run 'daxspec list' to see them)`);
+      if (!s) throw new InputError('unknown-scenario', { name }, `unknown scenario '${name}'`);
       return s;
     },
     sizeNames: () => [...new Set(init.scenarios.flatMap((s) => s.sizes.map((p) => p.name)))].sort(),

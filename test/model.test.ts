@@ -53,7 +53,7 @@ test('paths --model: the generated test imports the model module and daxspec/tes
   const out = join(dir, 'generated');
   const r = daxspec('paths', '--model', MODEL, '--out', out, '-q');
   assert.is(r.code, 0, r.err);
-  assert.equal(readdirSync(out).sort(), ['wakeup.fixed.paths.json', 'wakeup.fixed.test.ts', 'wakeup.racy.paths.json', 'wakeup.racy.test.ts']);
+  assert.equal(readdirSync(out).sort(), ['.daxspec-manifest.json', 'wakeup.fixed.paths.json', 'wakeup.fixed.test.ts', 'wakeup.racy.paths.json', 'wakeup.racy.test.ts']);
   const file = readFileSync(join(out, 'wakeup.racy.test.ts'), 'utf8');
   assert.ok(file.includes(`import { suiteTests } from 'daxspec/testing';`));
   assert.ok(file.includes(`import { scenarios } from '`) && file.includes(`examples/lost-wakeup/model.ts';`), file);
@@ -66,7 +66,7 @@ test('a module that is not a model is bad input: exit 2 and one message naming i
     ['none.ts', 'export const x = 1;\n', /none\.ts: no export named scenarios; it must export 'scenarios'/],
     ['empty.ts', 'export const scenarios = [];\n', /empty\.ts: 'scenarios' is empty/],
     ['nobuild.ts', "export const scenarios = [{ name: 'a', description: '', revisions: [], sizes: [] }];\n", /nobuild\.ts: scenarios\[0\] \(a\) has no build\(revision, sizes\) function/],
-    ['syntax.ts', 'export const scenarios = [;\n', /syntax\.ts does not compile:\n  .*syntax\.ts:1:/],
+    ['syntax.ts', 'export const scenarios = [;\n', /syntax\.ts does not compile: .*syntax\.ts:1:/],
     ['throws.ts', "throw new Error('boom');\nexport const scenarios = [];\n", /throws\.ts failed while loading: boom/],
   ];
   for (const [name, text, message] of cases) {

@@ -25,6 +25,8 @@ export interface CheckOptions {
   readonly maxStates?: number;
   /** Do not explore past this many steps from the initial state (bounded, as above). */
   readonly maxDepth?: number;
+  /** Stop cleanly, with what was explored, before the run holds more than this many bytes (bound `memory`). */
+  readonly maxMemory?: number;
   /** Explore one state per orbit of the interchangeable actors the system declares (`symmetric`); counts are then orbits. */
   readonly symmetry?: boolean;
   /** Keep 64-bit fingerprints instead of states (hash compaction, for very large models); progress is then not checked. */
@@ -61,7 +63,8 @@ export interface CheckReport {
   readonly verdict: 'holds' | 'violated' | 'bounded';
   /** False when a bound stopped the run: then no finding proves nothing about the states not explored. */
   readonly complete: boolean;
-  readonly bound?: 'states' | 'depth';
+  /** What stopped an incomplete run: a bound given in the options, or the memory budget. */
+  readonly bound?: 'states' | 'depth' | 'memory' | 'interrupted';
   readonly states: number;
   readonly transitions: number;
   readonly depth: number;

@@ -1,17 +1,19 @@
-import { EXIT } from '../check/check.ts';
-import { ModelError } from '../compose/errors.ts';
-import { comparePages, isStale, writePages } from '../docs/files.ts';
+import { comparePages, isStale, openDocsFolder, writePages } from '../docs/files.ts';
 import { docsModel, generateDocs, registryInput } from '../docs/generate.ts';
 import { formatLint, lintCatalog } from '../docs/lint.ts';
 import { runName } from '../docs/propertyPage.ts';
 import { FROM_SOURCES, packageFile } from '../files.ts';
+import { MANIFEST } from '../outputs/generatedFolder.ts';
 import type { Registry } from '../scenarioRegistry.ts';
+import { EXIT } from './exit.ts';
+import { UsageError } from './usage.ts';
 
 export interface DocsArgs {
   out?: string;
   check?: boolean;
   lint?: boolean;
   quiet?: boolean;
+  force?: boolean;
   model?: string;
 }
 
@@ -27,8 +29,9 @@ export const defaultOut = (args: DocsArgs): string => (args.model || !FROM_SOURC
  * what it is (--lint). --check and --lint exit 1 when they find something.
  */
 export function runDocs(args: DocsArgs, reg: Registry): number {
-  if (args.check && args.lint) throw new ModelError('docs: --check and --lint are separate runs; give one');
-  const out = args.out ?? defaultOut(args);
+  if (args.check && args.lint) throw new UsageError('docs: --check and --lint are separate runs; give one');
+  if (args.lint && args.out) throw new UsageError('--out has no effect with --lint, which writes nothing');
+  if (args.force && (args.check || args.lint)) throw new UsageError(`--force has no effect with --${args.check ? 'check' : 'lint'}, which writes nothing`);
   const input = registryInput(reg, args.out ?? 'docs/spec');
   if (args.lint) {
     const model = docsModel(input);
@@ -41,6 +44,9 @@ export function runDocs(args: DocsArgs, reg: Registry): number {
     if (!args.quiet) process.stderr.write('daxspec docs --lint: every machine, state, transition and invariant says what it is\n');
     return EXIT.holds;
   }
+  const out = args.out ?? defaultOut(args);
+  // The folder is checked before the pages are generated: a refusal costs nothing.
+  const folder = args.check ? undefined : openDocsFolder(out, { force: args.force });
   // --check runs inside npm test: one line of verdict there, not a line per scenario.
   const pages = generateDocs(input, {}, (r) => {
     if (!args.quiet && !args.check) process.stderr.write(`  ${runName(r)}: ${r.verdict}, ${r.states.toLocaleString('en-US')} states\n`);
@@ -55,12 +61,13 @@ export function runDocs(args: DocsArgs, reg: Registry): number {
       ...s.differ.map((p) => `stale: ${p}`),
       ...s.missing.map((p) => `missing: ${p}`),
       ...s.extra.map((p) => `no longer generated: ${p}`),
+      ...(s.manifest ? [`stale: ${MANIFEST} (the list of generated pages)`] : []),
     ];
     process.stdout.write(lines.join('\n') + '\n');
     process.stderr.write(`daxspec docs --check: the docs in ${out} differ from the machines; regenerate with: ${input.regenerate}\n`);
     return EXIT.violated;
   }
-  const changed = writePages(out, pages);
+  const changed = writePages(folder!, pages);
   if (!args.quiet) process.stderr.write(`daxspec docs: ${pages.size} pages in ${out}, ${changed.length} changed\n`);
   const model = docsModel(input);
   const issues = lintCatalog(model.catalog, model.invariants);
