@@ -155,7 +155,7 @@ test('viz --model writes the site with the installed package alone (no browser, 
   const r = daxspec('viz', '--model', './model.ts', '--out', 'site', '-q');
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /wrote .*site\/index\.html: \d+ machines, 2 systems, 1 counterexamples/);
-  assert.equal(readdirSync(join(project, 'site')).sort(), ['app.js', 'data.js', 'index.html', 'style.css']);
+  assert.equal(readdirSync(join(project, 'site')).sort(), ['.daxspec-manifest.json', 'app.js', 'data.js', 'index.html', 'style.css']);
 });
 
 test('the API from an ES module', () => {
