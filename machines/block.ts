@@ -30,8 +30,8 @@ export function blockMachine(_rev?: Revision) {
       ownedByOther: ({ context, event }) => context.owner !== null && context.owner !== event.file,
     },
     actions: {
-      replyIomap: reply(({ context, event }) => ({ type: 'iomap', mapped: context.owner === (event as { file: string }).file })),
-      take: assign({ owner: ({ event }) => (event as { file: string }).file }),
+      replyIomap: reply(({ context, event }) => ({ type: 'iomap', mapped: context.owner === event.file })),
+      take: assign({ owner: ({ event }) => event.file }),
       release: assign({ owner: null }),
       replyGot: reply({ type: 'alloc', got: true }),
       replyNone: reply({ type: 'alloc', got: false }),

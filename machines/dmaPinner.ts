@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assertEvent, assign, setup } from 'xstate';
 import { call } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS, GUP_PIN_COUNTING_BIAS } from './eras.ts';
@@ -78,13 +78,31 @@ export function dmaPinnerMachine(rev: Revision) {
       roundsLeft: ({ context }) => context.rounds > 0,
       munmapWhilePinned: ({ context }) => context.munmapWhilePinned,
       /** Counterfactual: the grab succeeded and GUP-fast keeps it without re-reading the PTE. */
-      grabbedNoRecheck: ({ context, event }) => !context.recheck && (event as { ok: boolean }).ok,
+      grabbedNoRecheck: ({ context, event }) => {
+        assertEvent(event, 'grabbed');
+        return !context.recheck && event.ok;
+      },
       offersLongterm: ({ context }) => context.longterm && context.rounds > 0,
-      mapped: ({ event }) => (event as { mapped: boolean }).mapped,
-      present: ({ event }) => (event as { present: boolean }).present,
-      ok: ({ event }) => (event as { ok: boolean }).ok,
-      special: ({ event }) => (event as { special: boolean }).special,
-      efault: ({ event }) => !!(event as { efault?: boolean }).efault,
+      mapped: ({ event }) => {
+        assertEvent(event, 'iomap');
+        return event.mapped;
+      },
+      present: ({ event }) => {
+        assertEvent(event, 'pte');
+        return event.present;
+      },
+      ok: ({ event }) => {
+        assertEvent(event, ['grabbed', 'follow']);
+        return event.ok;
+      },
+      special: ({ event }) => {
+        assertEvent(event, 'follow');
+        return event.special;
+      },
+      efault: ({ event }) => {
+        assertEvent(event, 'follow');
+        return !!event.efault;
+      },
     },
     actions: {
       mmapVma: call('address_space', ({ context }) => context.aspace, { type: 'mmap' }),

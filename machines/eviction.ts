@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assertEvent, assign, setup } from 'xstate';
 import { call } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS, idleKey } from './eras.ts';
@@ -59,8 +59,14 @@ export function evictionMachine(rev: Revision) {
     guards: {
       scanFinishedBusy,
       scanFinishedIdle,
-      idle: ({ event }) => (event as { idle: boolean }).idle,
-      myKey: ({ context, event }) => (event as { key: string }).key === context.waitKey,
+      idle: ({ event }) => {
+        assertEvent(event, 'idle');
+        return event.idle;
+      },
+      myKey: ({ context, event }) => {
+        assertEvent(event, 'wake_up_var');
+        return event.key === context.waitKey;
+      },
     },
     actions: {
       iputFinal: call('address_space', ({ context }) => context.aspace, { type: 'iput_final' }),

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup } from 'xstate';
+import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS, idleKey } from './eras.ts';
@@ -77,6 +77,31 @@ export type PageEvent =
   | { type: 'page_idle'; from?: string }
   | { type: 'dax_disassociate_entry'; file: string; trunc: boolean; from?: string };
 
+/*
+ * The payload of the events that carry one: XState's assertEvent narrows the event and
+ * throws when a guard or action meets an event it was not written for.
+ */
+const refsOf = (event: PageEvent): number => {
+  assertEvent(event, ['gup_fast_grab', 'follow_page', 'put_page']);
+  return event.refs;
+};
+const baseOf = (event: PageEvent): boolean => {
+  assertEvent(event, 'put_page');
+  return !!event.base;
+};
+const keyOnOf = (event: PageEvent): boolean => {
+  assertEvent(event, 'devmap_key');
+  return event.on;
+};
+const fileOf = (event: PageEvent): string => {
+  assertEvent(event, ['dax_insert_mapping', 'dax_disassociate_entry']);
+  return event.file;
+};
+const truncOf = (event: PageEvent): boolean => {
+  assertEvent(event, 'dax_disassociate_entry');
+  return event.trunc;
+};
+
 /** A transition that exists only in the eras where the kernel has the code: `...only(cond, {...})`. */
 const only = <const T,>(cond: boolean, t: T): T[] => (cond ? [t] : []);
 
@@ -102,18 +127,18 @@ export function pageMachine(rev: Revision) {
       limited: ({ context }) => context.limited,
       ptePresent: ({ context }) => context.mapcount > 0,
       /** Key on and this drop leaves the page idle (2->1): the moment the hook must wake waiters. */
-      keyOnReachesIdle: ({ context, event }) => (event as { on: boolean }).on && context.refs - 1 === base,
+      keyOnReachesIdle: ({ context, event }) => keyOnOf(event) && context.refs - 1 === base,
       /** This single drop goes below the idle count: the base reference itself is being put. */
       singlePutBelowIdle: ({ context }) => context.refs - 1 < base,
-      putReachesIdle: ({ context, event }) => context.refs - (event as { refs: number }).refs === base,
-      putGoesBelowIdle: ({ context, event }) => context.refs - (event as { refs: number }).refs < base,
-      keyOn: ({ event }) => (event as { on: boolean }).on,
+      putReachesIdle: ({ context, event }) => context.refs - refsOf(event) === base,
+      putGoesBelowIdle: ({ context, event }) => context.refs - refsOf(event) < base,
+      keyOn: ({ event }) => keyOnOf(event),
       /** dax_associate_entry(): WARN_ON_ONCE(page->mapping) when the pfn is still bound to another file. */
       stillAssociatedElsewhere: ({ context, event }) =>
-        era.associates && !context.limited && context.mapping !== null && context.mapping !== (event as { file: string }).file,
+        era.associates && !context.limited && context.mapping !== null && context.mapping !== fileOf(event),
       /** dax_disassociate_entry(): WARN_ON_ONCE(trunc && page_ref_count(page) > 1). */
       truncatingBusy: ({ context, event }) =>
-        era.disassociateWarnsBusy && !context.limited && (event as { trunc: boolean }).trunc && context.refs > 1,
+        era.disassociateWarnsBusy && !context.limited && truncOf(event) && context.refs > 1,
       tryGetFails: ({ context }) => era.gupTryGetFailsAtZero && context.refs === 0,
       gupRefusesSpecial: ({ context }) => context.limited && !context.gupAllowsSpecial,
       zapDropsLastRef: ({ context }) => mappingAddsRef && context.mapcount > 0 && context.refs === 1,
@@ -121,7 +146,7 @@ export function pageMachine(rev: Revision) {
       lastRefAfterBase: ({ context }) => context.basePut && context.refs - 1 === 0,
       /** The same for a put without the hook (4.17): the whole put reaches 0 once the base reference is (being) put. */
       putReachesZeroAfterBase: ({ context, event }) =>
-        (context.basePut || !!(event as { base?: boolean }).base) && context.refs - (event as { refs: number }).refs === 0,
+        (context.basePut || baseOf(event)) && context.refs - refsOf(event) === 0,
       /** GUP of a devmap PTE (4.18..6.14) asks get_dev_pagemap(), which fails once the pgmap is killed. */
       gupSeesDeadPgmap: ({ context }) => !mappingAddsRef && context.pgmapDead,
       /** A fault after pmem removal began: kill_dax() ran first, so dax_direct_access() fails. */
@@ -132,26 +157,26 @@ export function pageMachine(rev: Revision) {
       mapPte: assign(({ context, event }) => ({
         mapcount: 1,
         refs: context.limited || !mappingAddsRef || context.mapcount > 0 ? context.refs : context.refs + 1,
-        mapping: era.associates && !context.limited ? (event as { file: string }).file : context.mapping,
+        mapping: era.associates && !context.limited ? fileOf(event) : context.mapping,
       })),
       zapPte: assign(({ context }) => ({
         mapcount: 0,
         refs: mappingAddsRef && context.mapcount > 0 ? context.refs - 1 : context.refs,
       })),
       grab: assign({
-        refs: ({ context, event }) => (context.limited ? context.refs : context.refs + (event as { refs: number }).refs),
+        refs: ({ context, event }) => (context.limited ? context.refs : context.refs + refsOf(event)),
       }),
       /** page_ref_sub(refs - 1): a multi-reference put drops all but the last reference without the hook. */
       startPut: assign(({ context, event }) => {
-        const n = (event as { refs: number }).refs;
-        return { refs: context.refs - (n - 1), basePut: context.basePut || !!(event as { base?: boolean }).base };
+        const n = refsOf(event);
+        return { refs: context.refs - (n - 1), basePut: context.basePut || baseOf(event) };
       }),
-      markBase: assign(({ context, event }) => ({ basePut: context.basePut || !!(event as { base?: boolean }).base })),
+      markBase: assign(({ context, event }) => ({ basePut: context.basePut || baseOf(event) })),
       markPgmapDead: assign({ pgmapDead: true }),
       putPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap', pageRef: true }),
       replyEfault: reply({ type: 'follow', ok: false, special: false, efault: true }),
       dropOne: assign(({ context }) => ({ refs: context.refs - 1 })),
-      dropAll: assign({ refs: ({ context, event }) => context.refs - (event as { refs: number }).refs }),
+      dropAll: assign({ refs: ({ context, event }) => context.refs - refsOf(event) }),
       askKey: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_unlikely' }),
       wakeUpVar: enqueueActions(({ context, enqueue }) => {
         for (const w of context.waiters) enqueue(call('waiter', w, { type: 'wake_up_var', key: key(context.name) }));

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup } from 'xstate';
+import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import { call } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS, idleKey, type Filesystem } from './eras.ts';
@@ -103,11 +103,20 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
     types: {} as { context: TruncateContext; events: TruncateEvent; input: TruncateInput },
     guards: {
       limited: ({ context }) => context.limited,
-      mapped: ({ event }) => (event as { value: boolean }).value,
+      mapped: ({ event }) => {
+        assertEvent(event, 'mapping_mapped');
+        return event.value;
+      },
       scanFinishedBusy,
       scanFinishedIdle,
-      idle: ({ event }) => (event as { idle: boolean }).idle,
-      myKey: ({ context, event }) => (event as { key: string }).key === context.waitKey,
+      idle: ({ event }) => {
+        assertEvent(event, 'idle');
+        return event.idle;
+      },
+      myKey: ({ context, event }) => {
+        assertEvent(event, 'wake_up_var');
+        return event.key === context.waitKey;
+      },
     },
     actions: {
       lockAll: enqueueActions(({ context, enqueue }) => {
