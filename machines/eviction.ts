@@ -126,7 +126,12 @@ export function evictionMachine(rev: Revision) {
       busy: {
         description: 'a page is busy: wait for it',
         on: {
-          wait_var_event: { target: 'checkingIdle', actions: 'askIdle', description: 'wait_page_idle_uninterruptible(): queue, test the condition', meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL } },
+          wait_var_event: {
+            target: 'checkingIdle',
+            actions: 'askIdle',
+            description: 'wait_page_idle_uninterruptible(): queue, test the condition',
+            meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL },
+          },
         },
       },
       checkingIdle: {
@@ -134,7 +139,12 @@ export function evictionMachine(rev: Revision) {
         on: {
           idle: [
             { guard: 'idle', target: 'evicting', actions: 'clearWait', description: 'idle: scan again', meta: { fn: 'dax_break_layout_final', src: FINAL } },
-            { target: 'sleeping', actions: 'sleepOnPage', description: 'still busy: schedule() in TASK_UNINTERRUPTIBLE', meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL } },
+            {
+              target: 'sleeping',
+              actions: 'sleepOnPage',
+              description: 'still busy: schedule() in TASK_UNINTERRUPTIBLE',
+              meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL },
+            },
           ],
         },
       },
@@ -142,13 +152,23 @@ export function evictionMachine(rev: Revision) {
         tags: ['waiting', 'sleeping'],
         description: 'asleep (uninterruptible) until the page goes idle',
         on: {
-          wake_up_var: { guard: 'myKey', target: 'woken', actions: 'clearWait', description: 'wake_up_var() from free_zone_device_folio()', meta: { fn: 'wake_up_var', src: FINAL } },
+          wake_up_var: {
+            guard: 'myKey',
+            target: 'woken',
+            actions: 'clearWait',
+            description: 'wake_up_var() from free_zone_device_folio()',
+            meta: { fn: 'wake_up_var', src: FINAL },
+          },
         },
       },
       woken: {
         description: 'woken, not yet running',
         on: {
-          schedule_return: { target: 'busy', description: 'back from schedule(): test the condition again', meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL } },
+          schedule_return: {
+            target: 'busy',
+            description: 'back from schedule(): test the condition again',
+            meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL },
+          },
         },
       },
       layoutBroken: {

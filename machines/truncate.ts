@@ -75,7 +75,14 @@ const BREAK = 'infer: 6.15 fs/dax.c dax_break_layout';
 
 /** The kernel code each filesystem's truncate runs, for descriptions. */
 const FS_TEXT: Record<Filesystem, { setattr: string; iolock: string; mmaplock: string; wait: string; free: string; src: string }> = {
-  xfs: { setattr: 'xfs_vn_setattr', iolock: 'XFS_IOLOCK_EXCL', mmaplock: 'XFS_MMAPLOCK_EXCL', wait: 'xfs_wait_dax_page', free: 'xfs_itruncate_extents', src: XFS },
+  xfs: {
+    setattr: 'xfs_vn_setattr',
+    iolock: 'XFS_IOLOCK_EXCL',
+    mmaplock: 'XFS_MMAPLOCK_EXCL',
+    wait: 'xfs_wait_dax_page',
+    free: 'xfs_itruncate_extents',
+    src: XFS,
+  },
   ext4: {
     setattr: 'ext4_setattr',
     iolock: 'inode_lock (i_rwsem)',
@@ -197,7 +204,9 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
                     ? {
                         target: 'checkingMapped',
                         actions: 'askMapped',
-                        description: `${fs === 'ext4' ? 'ext4_break_layouts()' : 'xfs_break_dax_layouts()'} -> dax_layout_busy_page(): first, is the file mapped at all?`,
+                        description:
+                          `${fs === 'ext4' ? 'ext4_break_layouts()' : 'xfs_break_dax_layouts()'} ` +
+                          '-> dax_layout_busy_page(): first, is the file mapped at all?',
                         meta: { fn: 'dax_layout_busy_page', src: BUSY },
                       }
                     : {
