@@ -46,7 +46,7 @@ interface MachineOf {
 /** A machine id of the DAX spec: the `id` its factory gives the machine. */
 export type MachineId = keyof MachineOf;
 
-/** Every machine id, for checking a built machine's id at run time (test/views.test.ts checks each factory). */
+/** Every machine id, for checking a built machine's id at run time (test/stateSeams.test.ts checks each against its factory). */
 export const MACHINE_IDS = [
   'address_space',
   'block',

@@ -9,6 +9,7 @@ import { fileWriterMachine } from '../fileWriter.ts';
 import { invariantsFor } from '../invariants.ts';
 import { pageMachine, type PageInput } from '../page.ts';
 import { ERAS, type Filesystem } from '../eras.ts';
+import type { MachineId } from '../views.ts';
 import type { Revision } from '../kit/revision.ts';
 import { REVISIONS } from '../kit/revision.ts';
 import { rwsemMachine } from '../rwsem.ts';
@@ -52,6 +53,9 @@ const SIZES = {
   // filesystem the dma-vs-truncate series fixed first.
   fs: size('fstype', 'filesystem: 0 ext4, 1 ext2, 2 xfs (they differ in whether and since when truncate breaks layouts)', 2, 0, 2),
 } as const;
+
+/** The machine whose instances are interchangeable up to their inputs (symmetry groups). */
+const PINNER: MachineId = 'dma_pinner';
 
 /** Scenarios without a pinners size have one process with file A open: the one pinner. */
 const ONE_PINNER = 1;
@@ -209,7 +213,7 @@ function system(actors: ActorDecl[]): SystemDecl {
   // names (the locks count readers, the page and block keep no caller).
   const byInput = new Map<string, string[]>();
   for (const a of actors) {
-    if (a.machine.id !== 'dma_pinner') continue;
+    if (a.machine.id !== PINNER) continue;
     const key = JSON.stringify(a.input);
     byInput.set(key, [...(byInput.get(key) ?? []), a.name]);
   }
