@@ -13,7 +13,7 @@ import type { filesystemMachine } from './filesystem.ts';
 import type { pageMachine } from './page.ts';
 import type { pmemMachine } from './pmem.ts';
 import type { rwsemMachine } from './rwsem.ts';
-import type { srcuMachine, srcuReaderMachine } from './srcuReader.ts';
+import type { srcuMachine, srcuReaderMachine } from './daxSrcu.ts';
 import type { truncateMachine } from './truncate.ts';
 
 /**

@@ -20,7 +20,7 @@ import { filesystemMachine } from '../machines/filesystem.ts';
 import { pageMachine } from '../machines/page.ts';
 import { pmemMachine } from '../machines/pmem.ts';
 import { rwsemMachine } from '../machines/rwsem.ts';
-import { srcuMachine, srcuReaderMachine } from '../machines/srcuReader.ts';
+import { srcuMachine, srcuReaderMachine } from '../machines/daxSrcu.ts';
 import { truncateMachine } from '../machines/truncate.ts';
 
 /**

@@ -8,7 +8,7 @@ import { dmTableMachine, DM_TABLE_ENV, type DmTableInput } from '../dmTable.ts';
 import { filesystemMachine, FILESYSTEM_ENV, type FilesystemInput } from '../filesystem.ts';
 import { invariantsFor } from '../invariants.ts';
 import { pmemMachine, PMEM_ENV, type PmemInput } from '../pmem.ts';
-import { srcuMachine, srcuReaderMachine, SRCU_READER_ENV, type SrcuReaderInput } from '../srcuReader.ts';
+import { srcuMachine, srcuReaderMachine, SRCU_READER_ENV, type SrcuReaderInput } from '../daxSrcu.ts';
 
 /**
  * The device/ownership scenarios: who mounts what on which device, which drivers come

@@ -16,7 +16,7 @@ import { rwsemMachine } from '../rwsem.ts';
 import { daxDeviceMachine } from '../daxDevice.ts';
 import { devPagemapMachine } from '../devPagemap.ts';
 import { PMEM_ENV, pmemMachine } from '../pmem.ts';
-import { srcuMachine } from '../srcuReader.ts';
+import { srcuMachine } from '../daxSrcu.ts';
 import { truncateMachine } from '../truncate.ts';
 
 /**
