@@ -30,8 +30,8 @@ export function blockMachine(_rev?: Revision) {
       ownedByOther: ({ context, event }) => context.owner !== null && context.owner !== event.file,
     },
     actions: {
-      replyIomap: reply(({ context, event }) => ({ type: 'iomap', mapped: context.owner === (event as { file: string }).file })),
-      take: assign({ owner: ({ event }) => (event as { file: string }).file }),
+      replyIomap: reply(({ context, event }) => ({ type: 'iomap', mapped: context.owner === event.file })),
+      take: assign({ owner: ({ event }) => event.file }),
       release: assign({ owner: null }),
       replyGot: reply({ type: 'alloc', got: true }),
       replyNone: reply({ type: 'alloc', got: false }),
@@ -47,14 +47,29 @@ export function blockMachine(_rev?: Revision) {
         description: 'in the extent map of its owner file',
         meta: { condition: 'owner != NULL', unaccepted: 'block operation that makes no sense on an allocated block' },
         on: {
-          iomap_begin: { actions: 'replyIomap', description: 'iomap_begin(): map a file offset to this block (a fault, a GUP fault-in)', meta: { fn: 'xfs_bmapi_read', src: SRC } },
+          iomap_begin: {
+            actions: 'replyIomap',
+            description: 'iomap_begin(): map a file offset to this block (a fault, a GUP fault-in)',
+            meta: { fn: 'xfs_bmapi_read', src: SRC },
+          },
           free_blocks: [
-            { guard: 'ownedByCaller', target: 'free', actions: 'release', description: 'the owner truncates / punches / evicts: the extent is freed', meta: { fn: 'xfs_itruncate_extents', src: SRC } },
+            {
+              guard: 'ownedByCaller',
+              target: 'free',
+              actions: 'release',
+              description: 'the owner truncates / punches / evicts: the extent is freed',
+              meta: { fn: 'xfs_itruncate_extents', src: SRC },
+            },
             { description: 'another file frees a range it does not hold here: nothing to free', meta: { fn: 'xfs_itruncate_extents', src: SRC } },
           ],
           alloc: { actions: 'replyNone', description: 'the allocator finds this block in use and picks another', meta: { fn: 'xfs_bmapi_write', src: SRC } },
           dma_write: [
-            { guard: 'ownedByOther', target: 'corrupted', description: 'the device writes through a stale pin into a block another file now owns', meta: { fn: 'dma', src: 'infer' } },
+            {
+              guard: 'ownedByOther',
+              target: 'corrupted',
+              description: 'the device writes through a stale pin into a block another file now owns',
+              meta: { fn: 'dma', src: 'infer' },
+            },
             { description: 'the device writes into the block of the file it was pinned for', meta: { fn: 'dma', src: 'infer' } },
           ],
         },
@@ -63,15 +78,25 @@ export function blockMachine(_rev?: Revision) {
         description: 'free space: the allocator may hand it to any file',
         meta: { condition: 'owner == NULL', unaccepted: 'block operation that makes no sense on a free block' },
         on: {
-          iomap_begin: { actions: 'replyIomap', description: 'iomap_begin(): the offset is a hole now (beyond EOF after truncate)', meta: { fn: 'xfs_bmapi_read', src: SRC } },
+          iomap_begin: {
+            actions: 'replyIomap',
+            description: 'iomap_begin(): the offset is a hole now (beyond EOF after truncate)',
+            meta: { fn: 'xfs_bmapi_read', src: SRC },
+          },
           free_blocks: { description: 'nothing left to free', meta: { fn: 'xfs_itruncate_extents', src: SRC } },
-          alloc: { target: 'allocated', actions: ['take', 'replyGot'], description: 'another file allocates: it gets this block', meta: { fn: 'xfs_bmapi_write', src: SRC } },
+          alloc: {
+            target: 'allocated',
+            actions: ['take', 'replyGot'],
+            description: 'another file allocates: it gets this block',
+            meta: { fn: 'xfs_bmapi_write', src: SRC },
+          },
           dma_write: { description: 'the device writes into free space through a stale pin (the data is lost)', meta: { fn: 'dma', src: 'infer' } },
         },
       },
       corrupted: {
         tags: ['violation'],
-        description: 'device DMA through a pin taken for one file overwrote a block the filesystem gave to another file (silent data corruption, use after free of storage)',
+        description: 'device DMA through a pin taken for one file overwrote a block the filesystem gave to another file (silent data corruption, use after ' +
+          'free of storage)',
         meta: { condition: 'dma target owner != pinned file', unaccepted: 'the block is already corrupted', violates: 'I9' },
       },
     },

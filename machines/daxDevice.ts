@@ -226,7 +226,11 @@ export function daxDeviceMachine(rev: Revision) {
             description: 'dax_dev->ops->direct_access(): the driver reads its private data (pmem)',
             meta: m('dax_direct_access', 'seed 002'),
           },
-          dax_remove_host: { actions: 'unhash', description: 'dax_remove_host(): erase the gendisk -> dax_device entry', meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c') },
+          dax_remove_host: {
+            actions: 'unhash',
+            description: 'dax_remove_host(): erase the gendisk -> dax_device entry',
+            meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c'),
+          },
           kill_dax_clear_alive: {
             target: 'dying',
             description: 'kill_dax(): clear_bit(DAXDEV_ALIVE); readers already inside may still use ops',
@@ -326,7 +330,13 @@ export function daxDeviceMachine(rev: Revision) {
   /** put_dax after kill_dax: the final put frees the device cleanly. */
   function putAfterKill() {
     return [
-      { guard: 'lastRef', target: 'freed', actions: 'put', description: 'put_dax(): final iput after kill_dax: dax_destroy_inode, no WARN', meta: m('put_dax', 'seed 002') },
+      {
+        guard: 'lastRef',
+        target: 'freed',
+        actions: 'put',
+        description: 'put_dax(): final iput after kill_dax: dax_destroy_inode, no WARN',
+        meta: m('put_dax', 'seed 002'),
+      },
       { actions: 'put', description: 'put_dax(): iput, references remain', meta: m('put_dax', 'seed 002') },
     ] as const;
   }
@@ -341,7 +351,11 @@ export function daxDeviceMachine(rev: Revision) {
           description: 'fs_put_dax(): cmpxchg(holder_data, holder, NULL) == holder',
           meta: m('fs_put_dax', 'drivers/dax/super.c'),
         },
-        { actions: 'replyNotSwapped', description: 'fs_put_dax(): holder_data is not ours any more (kill_dax cleared it): leave holder_ops', meta: m('fs_put_dax', 'drivers/dax/super.c') },
+        {
+          actions: 'replyNotSwapped',
+          description: 'fs_put_dax(): holder_data is not ours any more (kill_dax cleared it): leave holder_ops',
+          meta: m('fs_put_dax', 'drivers/dax/super.c'),
+        },
       ],
       read_holder: {
         actions: 'replyHolderFields',

@@ -67,7 +67,12 @@ export function devPagemapMachine(rev: Revision) {
     ],
     fs_dax_release_pgmap: [
       { guard: 'unowned', description: '__fs_dax_release(): pgmap->data is NULL: nothing to revert', meta: m('__fs_dax_release', SRC_CLAIM) },
-      { guard: 'ownerMatches', actions: 'unclaim', description: '__fs_dax_release(): type = HOST, page_free = NULL, data = NULL', meta: m('__fs_dax_release', SRC_CLAIM) },
+      {
+        guard: 'ownerMatches',
+        actions: 'unclaim',
+        description: '__fs_dax_release(): type = HOST, page_free = NULL, data = NULL',
+        meta: m('__fs_dax_release', SRC_CLAIM),
+      },
       {
         target: 'liveWarned',
         actions: 'unclaim',
@@ -211,7 +216,11 @@ export function devPagemapMachine(rev: Revision) {
         meta: { fn: 'devm_memremap_pages_release', src: 'infer: 4.18 kernel/memremap.c', unaccepted: 'call the unmapped pgmap does not implement' },
         on: {
           ...claimable,
-          put_dev_pagemap: { actions: 'put', description: 'put_dev_pagemap(): percpu_ref_put() on pmem\'s queue counter (it outlives the pages)', meta: m('put_dev_pagemap', SRC_MAP) },
+          put_dev_pagemap: {
+            actions: 'put',
+            description: 'put_dev_pagemap(): percpu_ref_put() on pmem\'s queue counter (it outlives the pages)',
+            meta: m('put_dev_pagemap', SRC_MAP),
+          },
           get_dev_pagemap: { actions: 'replyNotFound', description: 'no pgmap covers the pfn any more: NULL', meta: m('get_dev_pagemap', SRC_MAP) },
           pgmap_wait_drained: {
             guard: 'drained',
@@ -227,7 +236,11 @@ export function devPagemapMachine(rev: Revision) {
         on: {
           ...claimable,
           get_dev_pagemap: { actions: 'replyNotFound', description: 'dead ref: NULL', meta: m('get_dev_pagemap', SRC_MAP) },
-          memunmap_pages: { target: 'removed', description: 'arch_remove_memory(): struct pages gone; pmem_device freed with the driver', meta: m('memunmap_pages', SRC_MAP) },
+          memunmap_pages: {
+            target: 'removed',
+            description: 'arch_remove_memory(): struct pages gone; pmem_device freed with the driver',
+            meta: m('memunmap_pages', SRC_MAP),
+          },
         },
       },
       removed: {

@@ -136,7 +136,11 @@ export function dmTableMachine(rev: Revision) {
     initial: 'absent',
     // Opening the mapped device fails unless it exists with a live table.
     on: {
-      blkdev_get: { actions: 'replyNoDevice', description: 'open of a mapped device that does not exist (yet, or any more): -ENXIO', meta: m('dm_blk_open', SRC_DM) },
+      blkdev_get: {
+        actions: 'replyNoDevice',
+        description: 'open of a mapped device that does not exist (yet, or any more): -ENXIO',
+        meta: m('dm_blk_open', SRC_DM),
+      },
     },
     states: {
       absent: {
@@ -157,7 +161,12 @@ export function dmTableMachine(rev: Revision) {
       empty: {
         description: 'mapped device without a live table',
         on: {
-          table_load: { target: 'opening', actions: 'resetIter', description: 'table load + resume: dm_get_device() for every target', meta: m('dm_table_add_target', 'drivers/md/dm-table.c') },
+          table_load: {
+            target: 'opening',
+            actions: 'resetIter',
+            description: 'table load + resume: dm_get_device() for every target',
+            meta: m('dm_table_add_target', 'drivers/md/dm-table.c'),
+          },
           dm_remove: {
             target: 'closing',
             actions: 'resetIter',
@@ -169,16 +178,39 @@ export function dmTableMachine(rev: Revision) {
       opening: {
         description: 'open_table_device() for each distinct member (within the same step)',
         always: [
-          { guard: not('membersLeft'), target: 'live', actions: 'resetIter', description: 'every member opened: the table is live', meta: m('dm_swap_table', SRC_DM) },
-          { guard: not('memberHasDax'), actions: 'skipMember', target: 'opening', description: 'member without DAX: td->dm_dev.dax_dev = NULL', meta: m('open_table_device', SRC_DM) },
-          { target: 'openWait', actions: 'openMember', description: 'open_table_device(): td->dm_dev.dax_dev = dax_get_by_host(disk_name) (one reference per table device)', meta: m('open_table_device', SRC_DM) },
+          {
+            guard: not('membersLeft'),
+            target: 'live',
+            actions: 'resetIter',
+            description: 'every member opened: the table is live',
+            meta: m('dm_swap_table', SRC_DM),
+          },
+          {
+            guard: not('memberHasDax'),
+            actions: 'skipMember',
+            target: 'opening',
+            description: 'member without DAX: td->dm_dev.dax_dev = NULL',
+            meta: m('open_table_device', SRC_DM),
+          },
+          {
+            target: 'openWait',
+            actions: 'openMember',
+            description: 'open_table_device(): td->dm_dev.dax_dev = dax_get_by_host(disk_name) (one reference per table device)',
+            meta: m('open_table_device', SRC_DM),
+          },
         ],
       },
       openWait: {
         description: 'waiting for the member lookup (within the same step)',
         on: {
           dax_ref: [
-            { guard: 'found', target: 'opening', actions: 'recordMember', description: 'td->dm_dev.dax_dev: the member reference', meta: m('open_table_device', SRC_DM) },
+            {
+              guard: 'found',
+              target: 'opening',
+              actions: 'recordMember',
+              description: 'td->dm_dev.dax_dev: the member reference',
+              meta: m('open_table_device', SRC_DM),
+            },
             {
               target: 'loadFailed',
               actions: 'resetIter',
@@ -191,8 +223,20 @@ export function dmTableMachine(rev: Revision) {
       loadFailed: {
         description: 'table load failed: close the members opened so far (within the same step)',
         always: [
-          { guard: not('openedDaxLeft'), target: 'empty', actions: 'forgetMembers', description: 'back to no table', meta: m('dm_table_destroy', 'drivers/md/dm-table.c') },
-          { guard: 'openedDax', actions: ['closeMember', 'next'], target: 'loadFailed', description: 'close_table_device(): put_dax(td->dm_dev.dax_dev)', meta: m('close_table_device', SRC_DM) },
+          {
+            guard: not('openedDaxLeft'),
+            target: 'empty',
+            actions: 'forgetMembers',
+            description: 'back to no table',
+            meta: m('dm_table_destroy', 'drivers/md/dm-table.c'),
+          },
+          {
+            guard: 'openedDax',
+            actions: ['closeMember', 'next'],
+            target: 'loadFailed',
+            description: 'close_table_device(): put_dax(td->dm_dev.dax_dev)',
+            meta: m('close_table_device', SRC_DM),
+          },
           { actions: 'next', target: 'loadFailed', description: 'not opened', meta: m('close_table_device', SRC_DM) },
         ],
       },
@@ -203,8 +247,18 @@ export function dmTableMachine(rev: Revision) {
           blkdev_put: { actions: 'close', description: 'the mapped device is closed', meta: m('dm_blk_close', SRC_DM) },
           ...(era.claimsPgmap
             ? {
-                dm_dax_fs_claim: { target: 'claimIter', actions: 'startClaim', description: 'dm_dax_fs_claim(): dm_dax_iterate(dm_dax_dev_claim) over the live table', meta: m('dm_dax_fs_claim', 'seed 004') },
-                dm_dax_fs_release: { target: 'releaseIter', actions: 'startClaim', description: 'dm_dax_fs_release(): dm_dax_iterate(dm_dax_dev_release) over the live table', meta: m('dm_dax_fs_release', 'seed 004') },
+                dm_dax_fs_claim: {
+                  target: 'claimIter',
+                  actions: 'startClaim',
+                  description: 'dm_dax_fs_claim(): dm_dax_iterate(dm_dax_dev_claim) over the live table',
+                  meta: m('dm_dax_fs_claim', 'seed 004'),
+                },
+                dm_dax_fs_release: {
+                  target: 'releaseIter',
+                  actions: 'startClaim',
+                  description: 'dm_dax_fs_release(): dm_dax_iterate(dm_dax_dev_release) over the live table',
+                  meta: m('dm_dax_fs_release', 'seed 004'),
+                },
               }
             : {}),
           dm_remove: {
@@ -219,10 +273,33 @@ export function dmTableMachine(rev: Revision) {
       claimIter: {
         description: 'dm_dax_iterate(): the next target (within the same step)',
         always: [
-          { guard: not('targetsLeft'), target: 'live', actions: ['replyClaimed', 'endCall'], description: 'dm_dax_iterate() returns dax_dev', meta: m('dm_dax_iterate', 'seed 004') },
-          { guard: 'targetDaxNull', actions: 'claimOnNull', target: 'live', description: 'fs_dax_claim(dev->dax_dev = NULL): reads dax_dev->pgmap', meta: m('fs_dax_claim', 'seed 004') },
-          { guard: 'targetNoPgmap', actions: 'next', target: 'claimIter', description: 'fs_dax_claim(): member has no pgmap: nothing to claim', meta: m('fs_dax_claim', 'seed 004') },
-          { target: 'claimWait', actions: 'claimMember', description: 'iterate_devices -> dm_dax_dev_claim(): fs_dax_claim(dev->dax_dev, owner) on this target\'s member', meta: m('dm_dax_dev_claim', 'seed 004') },
+          {
+            guard: not('targetsLeft'),
+            target: 'live',
+            actions: ['replyClaimed', 'endCall'],
+            description: 'dm_dax_iterate() returns dax_dev',
+            meta: m('dm_dax_iterate', 'seed 004'),
+          },
+          {
+            guard: 'targetDaxNull',
+            actions: 'claimOnNull',
+            target: 'live',
+            description: 'fs_dax_claim(dev->dax_dev = NULL): reads dax_dev->pgmap',
+            meta: m('fs_dax_claim', 'seed 004'),
+          },
+          {
+            guard: 'targetNoPgmap',
+            actions: 'next',
+            target: 'claimIter',
+            description: 'fs_dax_claim(): member has no pgmap: nothing to claim',
+            meta: m('fs_dax_claim', 'seed 004'),
+          },
+          {
+            target: 'claimWait',
+            actions: 'claimMember',
+            description: 'iterate_devices -> dm_dax_dev_claim(): fs_dax_claim(dev->dax_dev, owner) on this target\'s member',
+            meta: m('dm_dax_dev_claim', 'seed 004'),
+          },
         ],
       },
       claimWait: {
@@ -236,7 +313,12 @@ export function dmTableMachine(rev: Revision) {
               description: 'fs_dax_claim() failed: it put_dax()es the member; dm_dax_dev_claim WARN_ON_ONCE(1), -ENXIO, ignored by the iterator',
               meta: m('dm_dax_dev_claim', 'seed 004'),
             },
-            { target: 'claimIter', actions: 'next', description: 'claimed, or "same owner" short-circuit: no reference taken either way', meta: m('fs_dax_claim', 'seed 004') },
+            {
+              target: 'claimIter',
+              actions: 'next',
+              description: 'claimed, or "same owner" short-circuit: no reference taken either way',
+              meta: m('fs_dax_claim', 'seed 004'),
+            },
           ],
         },
       },
@@ -244,8 +326,20 @@ export function dmTableMachine(rev: Revision) {
         description: 'dm_dax_iterate(dm_dax_dev_release): the next target (within the same step)',
         always: [
           { guard: not('targetsLeft'), target: 'live', actions: 'endCall', description: 'every target released', meta: m('dm_dax_iterate', 'seed 004') },
-          { guard: 'targetDaxNull', actions: 'next', target: 'releaseIter', description: '__fs_dax_release(NULL): put_dax(NULL) and no pgmap: nothing', meta: m('__fs_dax_release', 'seed 004') },
-          { guard: 'targetNoPgmap', actions: ['putTargetDax', 'next'], target: 'releaseIter', description: '__fs_dax_release(): put_dax(member), no pgmap', meta: m('__fs_dax_release', 'seed 004') },
+          {
+            guard: 'targetDaxNull',
+            actions: 'next',
+            target: 'releaseIter',
+            description: '__fs_dax_release(NULL): put_dax(NULL) and no pgmap: nothing',
+            meta: m('__fs_dax_release', 'seed 004'),
+          },
+          {
+            guard: 'targetNoPgmap',
+            actions: ['putTargetDax', 'next'],
+            target: 'releaseIter',
+            description: '__fs_dax_release(): put_dax(member), no pgmap',
+            meta: m('__fs_dax_release', 'seed 004'),
+          },
           {
             target: 'releaseIter',
             actions: ['putTargetDax', 'releaseTargetPgmap', 'next'],
@@ -263,7 +357,13 @@ export function dmTableMachine(rev: Revision) {
             description: 'table destroyed; cleanup_mapped_device() next',
             meta: m('cleanup_mapped_device', SRC_DM),
           },
-          { guard: 'openedDax', actions: ['closeMember', 'next'], target: 'closing', description: 'close_table_device(): put_dax(td->dm_dev.dax_dev)', meta: m('close_table_device', SRC_DM) },
+          {
+            guard: 'openedDax',
+            actions: ['closeMember', 'next'],
+            target: 'closing',
+            description: 'close_table_device(): put_dax(td->dm_dev.dax_dev)',
+            meta: m('close_table_device', SRC_DM),
+          },
           { actions: 'next', target: 'closing', description: 'close_table_device(): no dax_dev', meta: m('close_table_device', SRC_DM) },
         ],
       },
@@ -274,7 +374,8 @@ export function dmTableMachine(rev: Revision) {
       ...killDaxStates(rev, 'putOwn'),
       putOwn: {
         description: 'kill_dax(md->dax_dev) returned',
-        on: { put_dax: { target: 'done', actions: 'putOwnDax', description: 'put_dax(md->dax_dev); md->dax_dev = NULL', meta: m('cleanup_mapped_device', SRC_DM) } },
+        on: { put_dax: { target: 'done', actions: 'putOwnDax', description: 'put_dax(md->dax_dev); md->dax_dev = ' +
+          'NULL', meta: m('cleanup_mapped_device', SRC_DM) } },
       },
       done: { type: 'final', description: 'mapped device destroyed' },
     },

@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assertEvent, assign, setup } from 'xstate';
 import { call } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS, GUP_PIN_COUNTING_BIAS } from './eras.ts';
@@ -78,13 +78,31 @@ export function dmaPinnerMachine(rev: Revision) {
       roundsLeft: ({ context }) => context.rounds > 0,
       munmapWhilePinned: ({ context }) => context.munmapWhilePinned,
       /** Counterfactual: the grab succeeded and GUP-fast keeps it without re-reading the PTE. */
-      grabbedNoRecheck: ({ context, event }) => !context.recheck && (event as { ok: boolean }).ok,
+      grabbedNoRecheck: ({ context, event }) => {
+        assertEvent(event, 'grabbed');
+        return !context.recheck && event.ok;
+      },
       offersLongterm: ({ context }) => context.longterm && context.rounds > 0,
-      mapped: ({ event }) => (event as { mapped: boolean }).mapped,
-      present: ({ event }) => (event as { present: boolean }).present,
-      ok: ({ event }) => (event as { ok: boolean }).ok,
-      special: ({ event }) => (event as { special: boolean }).special,
-      efault: ({ event }) => !!(event as { efault?: boolean }).efault,
+      mapped: ({ event }) => {
+        assertEvent(event, 'iomap');
+        return event.mapped;
+      },
+      present: ({ event }) => {
+        assertEvent(event, 'pte');
+        return event.present;
+      },
+      ok: ({ event }) => {
+        assertEvent(event, ['grabbed', 'follow']);
+        return event.ok;
+      },
+      special: ({ event }) => {
+        assertEvent(event, 'follow');
+        return event.special;
+      },
+      efault: ({ event }) => {
+        assertEvent(event, 'follow');
+        return !!event.efault;
+      },
     },
     actions: {
       mmapVma: call('address_space', ({ context }) => context.aspace, { type: 'mmap' }),
@@ -123,7 +141,12 @@ export function dmaPinnerMachine(rev: Revision) {
       noVma: {
         description: 'the file is open, not mapped',
         on: {
-          mmap: { target: 'vma', actions: 'mmapVma', description: 'mmap(MAP_SHARED) of the DAX file: a VMA, no PTE yet', meta: { fn: 'mmap_region', src: 'infer' } },
+          mmap: {
+            target: 'vma',
+            actions: 'mmapVma',
+            description: 'mmap(MAP_SHARED) of the DAX file: a VMA, no PTE yet',
+            meta: { fn: 'mmap_region', src: 'infer' },
+          },
         },
       },
       vma: {
@@ -188,14 +211,23 @@ export function dmaPinnerMachine(rev: Revision) {
         on: {
           pte: [
             { guard: 'present', target: 'fastSawPte', description: 'the PTE maps the page', meta: { fn: 'gup_pte_range', src: GUP } },
-            { target: 'gupSlowNeeded', description: 'no PTE: GUP-fast gives up on this page, the slow path takes over', meta: { fn: 'get_user_pages_fast', src: GUP } },
+            {
+              target: 'gupSlowNeeded',
+              description: 'no PTE: GUP-fast gives up on this page, the slow path takes over',
+              meta: { fn: 'get_user_pages_fast', src: GUP },
+            },
           ],
         },
       },
       fastSawPte: {
         description: 'GUP-fast saw the PTE and has not yet taken a reference (the page can be unmapped meanwhile)',
         on: {
-          gup_fast_grab: { target: 'fastGrabbing', actions: 'grab', description: 'try_grab_page(): take the references', meta: { fn: 'try_grab_page', src: GUP } },
+          gup_fast_grab: {
+            target: 'fastGrabbing',
+            actions: 'grab',
+            description: 'try_grab_page(): take the references',
+            meta: { fn: 'try_grab_page', src: GUP },
+          },
         },
       },
       fastGrabbing: {
@@ -217,14 +249,25 @@ export function dmaPinnerMachine(rev: Revision) {
       fastGrabbed: {
         description: 'GUP-fast holds references it has not validated yet',
         on: {
-          gup_fast_recheck: { target: 'fastRechecking', actions: 'recheck', description: 'gup_pte_range(): re-read the PTE: unchanged?', meta: { fn: 'gup_pte_range', src: GUP } },
+          gup_fast_recheck: {
+            target: 'fastRechecking',
+            actions: 'recheck',
+            description: 'gup_pte_range(): re-read the PTE: unchanged?',
+            meta: { fn: 'gup_pte_range', src: GUP },
+          },
         },
       },
       fastRechecking: {
         description: 'GUP-fast re-reading the PTE',
         on: {
           pte: [
-            { guard: 'present', target: 'pinned', actions: 'useRound', description: 'the PTE is unchanged: the pin stands', meta: { fn: 'gup_pte_range', src: GUP } },
+            {
+              guard: 'present',
+              target: 'pinned',
+              actions: 'useRound',
+              description: 'the PTE is unchanged: the pin stands',
+              meta: { fn: 'gup_pte_range', src: GUP },
+            },
             {
               target: 'gupSlowNeeded',
               actions: 'putRefs',
@@ -237,14 +280,25 @@ export function dmaPinnerMachine(rev: Revision) {
       gupSlowNeeded: {
         description: 'GUP-fast fell back; get_user_pages() slow path pending',
         on: {
-          gup_slow: { target: 'slowFollowing', actions: 'follow', description: '__get_user_pages(): follow_page_mask() under the PTE lock', meta: { fn: '__get_user_pages', src: GUP } },
+          gup_slow: {
+            target: 'slowFollowing',
+            actions: 'follow',
+            description: '__get_user_pages(): follow_page_mask() under the PTE lock',
+            meta: { fn: '__get_user_pages', src: GUP },
+          },
         },
       },
       slowFollowing: {
         description: 'GUP slow path: follow_page under the PTE lock',
         on: {
           follow: [
-            { guard: 'ok', target: 'pinned', actions: 'useRound', description: 'follow_page_pte() took the references: the page is pinned', meta: { fn: 'follow_page_pte', src: GUP } },
+            {
+              guard: 'ok',
+              target: 'pinned',
+              actions: 'useRound',
+              description: 'follow_page_pte() took the references: the page is pinned',
+              meta: { fn: 'follow_page_pte', src: GUP },
+            },
             {
               guard: 'efault',
               target: 'vma',
@@ -293,7 +347,12 @@ export function dmaPinnerMachine(rev: Revision) {
         description: 'the page is pinned and handed to a device for DMA',
         on: {
           dma_write: { actions: 'dmaWrite', description: 'the device writes into the pinned pfn', meta: { fn: 'dma', src: 'infer' } },
-          unpin: { target: 'vma', actions: 'putRefs', description: 'DMA complete: put_page() / unpin_user_page()', meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP } },
+          unpin: {
+            target: 'vma',
+            actions: 'putRefs',
+            description: 'DMA complete: put_page() / unpin_user_page()',
+            meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP },
+          },
           munmap: {
             guard: 'munmapWhilePinned',
             target: 'pinnedNoVma',
@@ -308,7 +367,12 @@ export function dmaPinnerMachine(rev: Revision) {
         description: 'the mapping is gone but the device still holds the pin',
         on: {
           dma_write: { actions: 'dmaWrite', description: 'the device writes into the pinned pfn', meta: { fn: 'dma', src: 'infer' } },
-          unpin: { target: 'done', actions: 'putRefs', description: 'DMA complete: the last reference of this process goes', meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP } },
+          unpin: {
+            target: 'done',
+            actions: 'putRefs',
+            description: 'DMA complete: the last reference of this process goes',
+            meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP },
+          },
         },
       },
       done: { type: 'final', description: 'the process is done with the file' },

@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assertEvent, assign, setup } from 'xstate';
 import { call } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS, idleKey } from './eras.ts';
@@ -59,8 +59,14 @@ export function evictionMachine(rev: Revision) {
     guards: {
       scanFinishedBusy,
       scanFinishedIdle,
-      idle: ({ event }) => (event as { idle: boolean }).idle,
-      myKey: ({ context, event }) => (event as { key: string }).key === context.waitKey,
+      idle: ({ event }) => {
+        assertEvent(event, 'idle');
+        return event.idle;
+      },
+      myKey: ({ context, event }) => {
+        assertEvent(event, 'wake_up_var');
+        return event.key === context.waitKey;
+      },
     },
     actions: {
       iputFinal: call('address_space', ({ context }) => context.aspace, { type: 'iput_final' }),
@@ -120,7 +126,12 @@ export function evictionMachine(rev: Revision) {
       busy: {
         description: 'a page is busy: wait for it',
         on: {
-          wait_var_event: { target: 'checkingIdle', actions: 'askIdle', description: 'wait_page_idle_uninterruptible(): queue, test the condition', meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL } },
+          wait_var_event: {
+            target: 'checkingIdle',
+            actions: 'askIdle',
+            description: 'wait_page_idle_uninterruptible(): queue, test the condition',
+            meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL },
+          },
         },
       },
       checkingIdle: {
@@ -128,7 +139,12 @@ export function evictionMachine(rev: Revision) {
         on: {
           idle: [
             { guard: 'idle', target: 'evicting', actions: 'clearWait', description: 'idle: scan again', meta: { fn: 'dax_break_layout_final', src: FINAL } },
-            { target: 'sleeping', actions: 'sleepOnPage', description: 'still busy: schedule() in TASK_UNINTERRUPTIBLE', meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL } },
+            {
+              target: 'sleeping',
+              actions: 'sleepOnPage',
+              description: 'still busy: schedule() in TASK_UNINTERRUPTIBLE',
+              meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL },
+            },
           ],
         },
       },
@@ -136,13 +152,23 @@ export function evictionMachine(rev: Revision) {
         tags: ['waiting', 'sleeping'],
         description: 'asleep (uninterruptible) until the page goes idle',
         on: {
-          wake_up_var: { guard: 'myKey', target: 'woken', actions: 'clearWait', description: 'wake_up_var() from free_zone_device_folio()', meta: { fn: 'wake_up_var', src: FINAL } },
+          wake_up_var: {
+            guard: 'myKey',
+            target: 'woken',
+            actions: 'clearWait',
+            description: 'wake_up_var() from free_zone_device_folio()',
+            meta: { fn: 'wake_up_var', src: FINAL },
+          },
         },
       },
       woken: {
         description: 'woken, not yet running',
         on: {
-          schedule_return: { target: 'busy', description: 'back from schedule(): test the condition again', meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL } },
+          schedule_return: {
+            target: 'busy',
+            description: 'back from schedule(): test the condition again',
+            meta: { fn: 'wait_page_idle_uninterruptible', src: FINAL },
+          },
         },
       },
       layoutBroken: {

@@ -59,7 +59,19 @@ export interface FilesystemContext {
   outcome: 'mounted' | 'failed' | 'unmounted' | null;
 }
 
-type Ev = { type: string; from?: string; ok?: boolean; ops?: string; pgmap?: string | null; table?: string | null; limited?: boolean; result?: string; swapped?: boolean; pgmapType?: string; [k: string]: unknown };
+type Ev = {
+  type: string;
+  from?: string;
+  ok?: boolean;
+  ops?: string;
+  pgmap?: string | null;
+  table?: string | null;
+  limited?: boolean;
+  result?: string;
+  swapped?: boolean;
+  pgmapType?: string;
+  [k: string]: unknown;
+};
 
 export const FILESYSTEM_ENV = {
   mount: [{}],
@@ -108,7 +120,9 @@ export function filesystemMachine(rev: Revision) {
         context.daxOption && era.daxSupportedChecksType && context.dax !== null && !context.limited && context.pfnPgmap !== null,
       /** mount -o dax without a dax_device, or with pfns that have no pgmap: ext2/ext4 fail the mount. */
       daxOptionUnsupported: ({ context }) =>
-        context.daxOption && context.fstype !== 'xfs' && (context.dax === null || (era.daxSupportedChecksType && !context.limited && context.pfnPgmap === null)),
+        context.daxOption &&
+        context.fstype !== 'xfs' &&
+        (context.dax === null || (era.daxSupportedChecksType && !context.limited && context.pfnPgmap === null)),
     },
     actions: {
       bdevGet: call('block_device', ({ context }) => context.bdev, { type: 'blkdev_get' }),
@@ -179,7 +193,13 @@ export function filesystemMachine(rev: Revision) {
         meta: { fn: 'mount_bdev', src: 'infer', unaccepted: 'call into a superblock / xfs_mount that does not exist yet' },
         on: {
           mount: [
-            { guard: 'hasBdev', target: 'opening', actions: 'bdevGet', description: 'mount(2): mount_bdev() opens the block device (blkdev_get)', meta: m('mount_bdev', 'infer') },
+            {
+              guard: 'hasBdev',
+              target: 'opening',
+              actions: 'bdevGet',
+              description: 'mount(2): mount_bdev() opens the block device (blkdev_get)',
+              meta: m('mount_bdev', 'infer'),
+            },
             { target: 'lookup', description: 'mount(2): mount_bdev() opens the block device', meta: m('mount_bdev', 'infer') },
           ],
         },
@@ -253,7 +273,13 @@ export function filesystemMachine(rev: Revision) {
               ]
             : era.holder
               ? [
-                  { guard: 'found', target: 'holderGot', actions: 'rememberDax', description: 'fs_dax_get_by_bdev() returned the device', meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c') },
+                  {
+                    guard: 'found',
+                    target: 'holderGot',
+                    actions: 'rememberDax',
+                    description: 'fs_dax_get_by_bdev() returned the device',
+                    meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
+                  },
                   {
                     guard: 'holderAsked',
                     target: 'filling',
@@ -264,7 +290,13 @@ export function filesystemMachine(rev: Revision) {
                   { target: 'filling', description: 'fs_dax_get_by_bdev(): NULL: no DAX for this mount', meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c') },
                 ]
               : [
-                  { guard: 'found', target: 'filling', actions: 'rememberDax', description: 'fs_dax_get_by_bdev(): a referenced dax_device', meta: m('fs_dax_get_by_bdev', getSrc) },
+                  {
+                    guard: 'found',
+                    target: 'filling',
+                    actions: 'rememberDax',
+                    description: 'fs_dax_get_by_bdev(): a referenced dax_device',
+                    meta: m('fs_dax_get_by_bdev', getSrc),
+                  },
                   { target: 'filling', description: 'fs_dax_get_by_bdev(): NULL (not alive or not published)', meta: m('fs_dax_get_by_bdev', getSrc) },
                 ],
         },
@@ -272,7 +304,13 @@ export function filesystemMachine(rev: Revision) {
       holderGot: {
         description: 'fs_dax_get_by_bdev() returned the device (within the same step)',
         always: [
-          { guard: 'holderAsked', target: 'filling', actions: 'slotHeldHolder', description: 'this mount is the holder of the dax_device', meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c') },
+          {
+            guard: 'holderAsked',
+            target: 'filling',
+            actions: 'slotHeldHolder',
+            description: 'this mount is the holder of the dax_device',
+            meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
+          },
           { target: 'filling', description: 'no holder asked', meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c') },
         ],
       },
@@ -371,7 +409,12 @@ export function filesystemMachine(rev: Revision) {
         description: 'mounted; holds its dax_device pointer (or NULL) in the superblock',
         on: {
           notify_failure: notified(),
-          umount: { target: 'releasing', actions: 'markUnmounted', description: 'umount: put_super / xfs_close_devices', meta: m('generic_shutdown_super', 'infer') },
+          umount: {
+            target: 'releasing',
+            actions: 'markUnmounted',
+            description: 'umount: put_super / xfs_close_devices',
+            meta: m('generic_shutdown_super', 'infer'),
+          },
         },
       },
       releasing: {
@@ -434,7 +477,13 @@ export function filesystemMachine(rev: Revision) {
     if (era.claimsPgmap) {
       return [
         ...(era.releaseChecksNull
-          ? ([{ guard: 'daxNull', target: 'closing', actions: 'released', description: 'fs_dax_release(NULL, owner): the NULL check returns', meta: m(fn, 'v9') }] as const)
+          ? ([{
+            guard: 'daxNull',
+            target: 'closing',
+            actions: 'released',
+            description: 'fs_dax_release(NULL, owner): the NULL check returns',
+            meta: m(fn, 'v9'),
+          }] as const)
           : ([
               {
                 guard: 'daxNull',
@@ -458,7 +507,12 @@ export function filesystemMachine(rev: Revision) {
           description: '__fs_dax_release(): put_dax(dax_dev); if pgmap->data, revert the claim under devmap_lock',
           meta: m('__fs_dax_release', 'seed 004'),
         },
-        { target: 'closing', actions: ['putDax', 'released'], description: '__fs_dax_release(): put_dax(dax_dev), no pgmap', meta: m('__fs_dax_release', 'seed 004') },
+        {
+          target: 'closing',
+          actions: ['putDax', 'released'],
+          description: '__fs_dax_release(): put_dax(dax_dev), no pgmap',
+          meta: m('__fs_dax_release', 'seed 004'),
+        },
       ] as const;
     }
     return [
@@ -474,7 +528,12 @@ export function filesystemMachine(rev: Revision) {
             },
           ] as const)
         : []),
-      { target: 'closing', actions: ['putDax', 'released'], description: 'fs_put_dax(dax_dev): put_dax()', meta: m(fn, era.holder ? 'drivers/dax/super.c' : 'seed 000') },
+      {
+        target: 'closing',
+        actions: ['putDax', 'released'],
+        description: 'fs_put_dax(dax_dev): put_dax()',
+        meta: m(fn, era.holder ? 'drivers/dax/super.c' : 'seed 000'),
+      },
     ] as const;
   }
 }

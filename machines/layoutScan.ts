@@ -1,10 +1,9 @@
 import { assign, enqueueActions } from 'xstate';
+import { call } from './kit/messages.ts';
 
 // The helpers are shared by machines with different context types; each is typed
 // loosely (`Shared`) and reads only the ScanContext fields it names.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Shared = any;
-import { call } from './kit/messages.ts';
 
 /**
  * The pieces truncate and eviction share: dax_layout_busy_page(_range)'s scan

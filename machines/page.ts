@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup } from 'xstate';
+import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS, idleKey } from './eras.ts';
@@ -77,6 +77,31 @@ export type PageEvent =
   | { type: 'page_idle'; from?: string }
   | { type: 'dax_disassociate_entry'; file: string; trunc: boolean; from?: string };
 
+/*
+ * The payload of the events that carry one: XState's assertEvent narrows the event and
+ * throws when a guard or action meets an event it was not written for.
+ */
+const refsOf = (event: PageEvent): number => {
+  assertEvent(event, ['gup_fast_grab', 'follow_page', 'put_page']);
+  return event.refs;
+};
+const baseOf = (event: PageEvent): boolean => {
+  assertEvent(event, 'put_page');
+  return !!event.base;
+};
+const keyOnOf = (event: PageEvent): boolean => {
+  assertEvent(event, 'devmap_key');
+  return event.on;
+};
+const fileOf = (event: PageEvent): string => {
+  assertEvent(event, ['dax_insert_mapping', 'dax_disassociate_entry']);
+  return event.file;
+};
+const truncOf = (event: PageEvent): boolean => {
+  assertEvent(event, 'dax_disassociate_entry');
+  return event.trunc;
+};
+
 /** A transition that exists only in the eras where the kernel has the code: `...only(cond, {...})`. */
 const only = <const T,>(cond: boolean, t: T): T[] => (cond ? [t] : []);
 
@@ -102,18 +127,18 @@ export function pageMachine(rev: Revision) {
       limited: ({ context }) => context.limited,
       ptePresent: ({ context }) => context.mapcount > 0,
       /** Key on and this drop leaves the page idle (2->1): the moment the hook must wake waiters. */
-      keyOnReachesIdle: ({ context, event }) => (event as { on: boolean }).on && context.refs - 1 === base,
+      keyOnReachesIdle: ({ context, event }) => keyOnOf(event) && context.refs - 1 === base,
       /** This single drop goes below the idle count: the base reference itself is being put. */
       singlePutBelowIdle: ({ context }) => context.refs - 1 < base,
-      putReachesIdle: ({ context, event }) => context.refs - (event as { refs: number }).refs === base,
-      putGoesBelowIdle: ({ context, event }) => context.refs - (event as { refs: number }).refs < base,
-      keyOn: ({ event }) => (event as { on: boolean }).on,
+      putReachesIdle: ({ context, event }) => context.refs - refsOf(event) === base,
+      putGoesBelowIdle: ({ context, event }) => context.refs - refsOf(event) < base,
+      keyOn: ({ event }) => keyOnOf(event),
       /** dax_associate_entry(): WARN_ON_ONCE(page->mapping) when the pfn is still bound to another file. */
       stillAssociatedElsewhere: ({ context, event }) =>
-        era.associates && !context.limited && context.mapping !== null && context.mapping !== (event as { file: string }).file,
+        era.associates && !context.limited && context.mapping !== null && context.mapping !== fileOf(event),
       /** dax_disassociate_entry(): WARN_ON_ONCE(trunc && page_ref_count(page) > 1). */
       truncatingBusy: ({ context, event }) =>
-        era.disassociateWarnsBusy && !context.limited && (event as { trunc: boolean }).trunc && context.refs > 1,
+        era.disassociateWarnsBusy && !context.limited && truncOf(event) && context.refs > 1,
       tryGetFails: ({ context }) => era.gupTryGetFailsAtZero && context.refs === 0,
       gupRefusesSpecial: ({ context }) => context.limited && !context.gupAllowsSpecial,
       zapDropsLastRef: ({ context }) => mappingAddsRef && context.mapcount > 0 && context.refs === 1,
@@ -121,7 +146,7 @@ export function pageMachine(rev: Revision) {
       lastRefAfterBase: ({ context }) => context.basePut && context.refs - 1 === 0,
       /** The same for a put without the hook (4.17): the whole put reaches 0 once the base reference is (being) put. */
       putReachesZeroAfterBase: ({ context, event }) =>
-        (context.basePut || !!(event as { base?: boolean }).base) && context.refs - (event as { refs: number }).refs === 0,
+        (context.basePut || baseOf(event)) && context.refs - refsOf(event) === 0,
       /** GUP of a devmap PTE (4.18..6.14) asks get_dev_pagemap(), which fails once the pgmap is killed. */
       gupSeesDeadPgmap: ({ context }) => !mappingAddsRef && context.pgmapDead,
       /** A fault after pmem removal began: kill_dax() ran first, so dax_direct_access() fails. */
@@ -132,26 +157,26 @@ export function pageMachine(rev: Revision) {
       mapPte: assign(({ context, event }) => ({
         mapcount: 1,
         refs: context.limited || !mappingAddsRef || context.mapcount > 0 ? context.refs : context.refs + 1,
-        mapping: era.associates && !context.limited ? (event as { file: string }).file : context.mapping,
+        mapping: era.associates && !context.limited ? fileOf(event) : context.mapping,
       })),
       zapPte: assign(({ context }) => ({
         mapcount: 0,
         refs: mappingAddsRef && context.mapcount > 0 ? context.refs - 1 : context.refs,
       })),
       grab: assign({
-        refs: ({ context, event }) => (context.limited ? context.refs : context.refs + (event as { refs: number }).refs),
+        refs: ({ context, event }) => (context.limited ? context.refs : context.refs + refsOf(event)),
       }),
       /** page_ref_sub(refs - 1): a multi-reference put drops all but the last reference without the hook. */
       startPut: assign(({ context, event }) => {
-        const n = (event as { refs: number }).refs;
-        return { refs: context.refs - (n - 1), basePut: context.basePut || !!(event as { base?: boolean }).base };
+        const n = refsOf(event);
+        return { refs: context.refs - (n - 1), basePut: context.basePut || baseOf(event) };
       }),
-      markBase: assign(({ context, event }) => ({ basePut: context.basePut || !!(event as { base?: boolean }).base })),
+      markBase: assign(({ context, event }) => ({ basePut: context.basePut || baseOf(event) })),
       markPgmapDead: assign({ pgmapDead: true }),
       putPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap', pageRef: true }),
       replyEfault: reply({ type: 'follow', ok: false, special: false, efault: true }),
       dropOne: assign(({ context }) => ({ refs: context.refs - 1 })),
-      dropAll: assign({ refs: ({ context, event }) => context.refs - (event as { refs: number }).refs }),
+      dropAll: assign({ refs: ({ context, event }) => context.refs - refsOf(event) }),
       askKey: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_unlikely' }),
       wakeUpVar: enqueueActions(({ context, enqueue }) => {
         for (const w of context.waiters) enqueue(call('waiter', w, { type: 'wake_up_var', key: key(context.name) }));
@@ -201,7 +226,12 @@ export function pageMachine(rev: Revision) {
           start: {
             description: 'system start: the device is probed already, or not yet',
             always: [
-              { guard: 'probed', target: 'online', description: 'the device was probed before the system starts: the struct page exists', meta: { fn: 'devm_memremap_pages', src: SEED } },
+              {
+                guard: 'probed',
+                target: 'online',
+                description: 'the device was probed before the system starts: the struct page exists',
+                meta: { fn: 'devm_memremap_pages', src: SEED },
+              },
               { target: 'offline', description: 'the device is probed during the run', meta: { fn: 'devm_memremap_pages', src: SEED } },
             ],
           },
@@ -209,7 +239,11 @@ export function pageMachine(rev: Revision) {
             description: 'no struct page yet: the device is not probed (devm_memremap_pages has not run)',
             meta: { fn: 'devm_memremap_pages', src: SEED, unaccepted: 'use of a struct page that does not exist yet' },
             on: {
-              memmap_init: { target: 'online', description: 'devm_memremap_pages() -> memmap_init_zone_device(): the struct page exists, refcount at its idle value', meta: { fn: 'memmap_init_zone_device', src: SEED } },
+              memmap_init: {
+                target: 'online',
+                description: 'devm_memremap_pages() -> memmap_init_zone_device(): the struct page exists, refcount at its idle value',
+                meta: { fn: 'memmap_init_zone_device', src: SEED },
+              },
               '*': {
                 guard: 'never',
                 description: 'nothing reaches a pfn of a device that is not probed (no filesystem on it is mounted yet): the caller waits',
@@ -263,7 +297,11 @@ export function pageMachine(rev: Revision) {
                       meta: { fn: 'unmap_mapping_pages', src: mappingAddsRef ? CURRENT : 'infer' },
                     },
                   ],
-                  gup_fast_pte: { actions: 'replyPte', description: 'GUP-fast reads the PTE locklessly (interrupts off)', meta: { fn: 'gup_pte_range', src: GUP } },
+                  gup_fast_pte: {
+                    actions: 'replyPte',
+                    description: 'GUP-fast reads the PTE locklessly (interrupts off)',
+                    meta: { fn: 'gup_pte_range', src: GUP },
+                  },
                   gup_fast_grab: [
                     ...only(!mappingAddsRef, {
                       guard: 'gupSeesDeadPgmap',
@@ -271,11 +309,29 @@ export function pageMachine(rev: Revision) {
                       description: 'GUP-fast: pte_devmap(): get_dev_pagemap() fails on the killed pgmap: undo, bail to the slow path',
                       meta: { fn: 'gup_pte_range', src: GUP_PGMAP },
                     }),
-                    { guard: 'gupRefusesSpecial', actions: 'replyGrabFailed', description: 'GUP-fast: pte_special(): no struct page, bail to the slow path', meta: { fn: 'gup_pte_range', src: GUP } },
-                    ...only(era.gupTryGetFailsAtZero, { guard: 'tryGetFails', actions: 'replyGrabFailed', description: 'GUP-fast: folio_try_get() fails on a free folio (refcount 0)', meta: { fn: 'try_grab_folio_fast', src: CURRENT } }),
-                    { actions: ['grab', 'replyGrabbed'], description: 'GUP-fast takes its references before re-checking the PTE', meta: { fn: 'try_grab_page', src: GUP } },
+                    {
+                      guard: 'gupRefusesSpecial',
+                      actions: 'replyGrabFailed',
+                      description: 'GUP-fast: pte_special(): no struct page, bail to the slow path',
+                      meta: { fn: 'gup_pte_range', src: GUP },
+                    },
+                    ...only(era.gupTryGetFailsAtZero, {
+                      guard: 'tryGetFails',
+                      actions: 'replyGrabFailed',
+                      description: 'GUP-fast: folio_try_get() fails on a free folio (refcount 0)',
+                      meta: { fn: 'try_grab_folio_fast', src: CURRENT },
+                    }),
+                    {
+                      actions: ['grab', 'replyGrabbed'],
+                      description: 'GUP-fast takes its references before re-checking the PTE',
+                      meta: { fn: 'try_grab_page', src: GUP },
+                    },
                   ],
-                  gup_fast_recheck: { actions: 'replyPte', description: 'GUP-fast re-reads the PTE: if it changed the references must go back', meta: { fn: 'gup_pte_range', src: GUP } },
+                  gup_fast_recheck: {
+                    actions: 'replyPte',
+                    description: 'GUP-fast re-reads the PTE: if it changed the references must go back',
+                    meta: { fn: 'gup_pte_range', src: GUP },
+                  },
                   follow_page: [
                     {
                       guard: 'faultFails',
@@ -286,18 +342,33 @@ export function pageMachine(rev: Revision) {
                     ...only(!mappingAddsRef, {
                       guard: 'gupSeesDeadPgmap',
                       actions: 'replyEfault',
-                      description: 'follow_page_pte(): pte_devmap() but get_dev_pagemap() fails on the killed pgmap: no page; the refault finds the dax_device dead: -EFAULT',
+                      description: 'follow_page_pte(): pte_devmap() but get_dev_pagemap() fails on the killed pgmap: no page; the refault finds the ' +
+                        'dax_device dead: -EFAULT',
                       meta: { fn: 'follow_page_pte', src: GUP_PGMAP },
                     }),
-                    { guard: 'gupRefusesSpecial', actions: 'replySpecial', description: 'follow_page_pte(): vm_normal_page() is NULL for a special PTE: -EFAULT (FS_DAX_LIMITED cannot be pinned)', meta: { fn: 'follow_page_pte', src: 'seed 001' } },
+                    {
+                      guard: 'gupRefusesSpecial',
+                      actions: 'replySpecial',
+                      description: 'follow_page_pte(): vm_normal_page() is NULL for a special PTE: -EFAULT (FS_DAX_LIMITED cannot be pinned)',
+                      meta: { fn: 'follow_page_pte', src: 'seed 001' },
+                    },
                     {
                       guard: 'limited',
                       actions: 'replyFollowed',
                       description: 'counterfactual: GUP would hand out a pfn without struct page; there is no refcount to raise',
                       meta: { fn: 'follow_page_pte', src: 'counterfactual' },
                     },
-                    { guard: 'ptePresent', actions: ['grab', 'replyFollowed'], description: 'follow_page_pte() under the PTE lock: the PTE is there, take the references', meta: { fn: 'follow_page_pte', src: GUP } },
-                    { actions: 'replyNoPte', description: 'follow_page_pte(): no PTE; the slow path must fault it in', meta: { fn: 'follow_page_pte', src: GUP } },
+                    {
+                      guard: 'ptePresent',
+                      actions: ['grab', 'replyFollowed'],
+                      description: 'follow_page_pte() under the PTE lock: the PTE is there, take the references',
+                      meta: { fn: 'follow_page_pte', src: GUP },
+                    },
+                    {
+                      actions: 'replyNoPte',
+                      description: 'follow_page_pte(): no PTE; the slow path must fault it in',
+                      meta: { fn: 'follow_page_pte', src: GUP },
+                    },
                   ],
                   put_page: era.putHook === 'devmapKey'
                     ? [
@@ -315,8 +386,18 @@ export function pageMachine(rev: Revision) {
                       ]
                     : era.putHook === 'freeFolio'
                       ? [
-                          { guard: 'limited', description: 'counterfactual put of a pfn without struct page', meta: { fn: 'folio_put_refs', src: 'counterfactual' } },
-                          { guard: 'putGoesBelowIdle', target: 'underflow', actions: 'dropAll', description: 'folio_put_refs() below zero', meta: { fn: 'folio_put_refs', src: CURRENT } },
+                          {
+                            guard: 'limited',
+                            description: 'counterfactual put of a pfn without struct page',
+                            meta: { fn: 'folio_put_refs', src: 'counterfactual' },
+                          },
+                          {
+                            guard: 'putGoesBelowIdle',
+                            target: 'underflow',
+                            actions: 'dropAll',
+                            description: 'folio_put_refs() below zero',
+                            meta: { fn: 'folio_put_refs', src: CURRENT },
+                          },
                           {
                             guard: 'putReachesIdle',
                             actions: ['dropAll', 'wakeUpVar'],
@@ -331,10 +412,17 @@ export function pageMachine(rev: Revision) {
                             guard: 'putReachesZeroAfterBase',
                             target: 'released',
                             actions: ['markBase', 'dropAll', 'putPgmap'],
-                            description: 'put_page() reaches 0 after memunmap_pages() put the base reference: __put_page() -> put_dev_pagemap(); nobody is told',
+                            description: 'put_page() reaches 0 after memunmap_pages() put the base reference: __put_page() -> put_dev_pagemap(); nobody is ' +
+                              'told',
                             meta: { fn: '__put_page', src: UNMAP },
                           },
-                          { guard: 'putGoesBelowIdle', target: 'underflow', actions: 'dropAll', description: 'put_page_testzero() reaches 0 on a page that was never onlined', meta: { fn: 'put_page', src: 'infer' } },
+                          {
+                            guard: 'putGoesBelowIdle',
+                            target: 'underflow',
+                            actions: 'dropAll',
+                            description: 'put_page_testzero() reaches 0 on a page that was never onlined',
+                            meta: { fn: 'put_page', src: 'infer' },
+                          },
                           {
                             actions: ['markBase', 'dropAll'],
                             description: 'put_page(): MEMORY_DEVICE_HOST pages have no idle hook: the drop to 1 tells nobody',
@@ -360,7 +448,8 @@ export function pageMachine(rev: Revision) {
                     target: 'removed',
                     description: base === 1
                       ? 'arch_remove_memory() while the page still has references: its struct page is gone under them'
-                      : 'pageunmap_range() while the folio still has references (memunmap_pages() never looks at folio refcounts): its struct page is gone under them',
+                      : 'pageunmap_range() while the folio still has references (memunmap_pages() never looks at folio refcounts): its struct page is gone ' +
+                        'under them',
                     meta: { fn: base === 1 ? 'arch_remove_memory' : 'pageunmap_range', src: base === 1 ? UNMAP : 'infer: 6.15 mm/memremap.c memunmap_pages' },
                   },
                   dax_disassociate_entry: [
@@ -388,14 +477,16 @@ export function pageMachine(rev: Revision) {
                       guard: 'lastRefAfterBase',
                       target: 'released',
                       actions: ['dropOne', 'putPgmap'],
-                      description: 'the count reaches 0 after memunmap_pages() put the base reference: __put_page() -> put_dev_pagemap(), no ->page_free(), nobody is woken',
+                      description: 'the count reaches 0 after memunmap_pages() put the base reference: __put_page() -> put_dev_pagemap(), no ->page_free(), ' +
+                        'nobody is woken',
                       meta: { fn: '__put_page', src: UNMAP },
                     },
                     {
                       guard: 'keyOnReachesIdle',
                       target: 'ready',
                       actions: ['dropOne', 'wakeUpVar'],
-                      description: '__put_devmap_managed_page(): page_ref_dec_return() == 1 -> pgmap->page_free() = generic_dax_pagefree() -> wake_up_var(&page->_refcount)',
+                      description: '__put_devmap_managed_page(): page_ref_dec_return() == 1 -> pgmap->page_free() = generic_dax_pagefree() -> ' +
+                        'wake_up_var(&page->_refcount)',
                       meta: { fn: 'generic_dax_pagefree', src: SEED },
                     },
                     {
@@ -422,26 +513,65 @@ export function pageMachine(rev: Revision) {
                 },
               },
               released: {
-                description: 'refcount 0: memunmap_pages() put the base reference and the last user let go; the pgmap reference is dropped, the struct page still exists',
+                description: 'refcount 0: memunmap_pages() put the base reference and the last user let go; the pgmap reference is dropped, the struct page ' +
+                  'still exists',
                 meta: { fn: '__put_page', src: UNMAP, condition: 'page_ref_count(page) == 0', unaccepted: 'use of a ZONE_DEVICE page at refcount 0' },
                 on: {
-                  dax_busy_page: { actions: 'replyBusy', description: 'dax_busy_page(): page_ref_count(page) > 1? (0: not busy)', meta: { fn: 'dax_busy_page', src: 'infer: 4.18 fs/dax.c dax_layout_busy_page' } },
-                  page_idle: { actions: 'replyIdle', description: 'wait condition: atomic_read(&page->_refcount) == 1? (0: never true again)', meta: { fn: '___wait_var_event', src: 'infer: 4.18 fs/xfs/xfs_file.c xfs_break_dax_layouts' } },
-                  zap_pte: { actions: 'zapPte', description: 'zap_pte_range(): a devmap PTE goes; vm_normal_page() is NULL for it, the struct page is not touched', meta: { fn: 'zap_pte_range', src: 'infer: mm/memory.c vm_normal_page pte_devmap' } },
-                  dax_disassociate_entry: { actions: 'disassociate', description: 'dax_disassociate_entry(): page->mapping = NULL', meta: { fn: 'dax_disassociate_entry', src: ASSOC } },
-                  dax_insert_mapping: { description: 'a DAX fault after kill_dax(): dax_direct_access() fails, VM_FAULT_SIGBUS', meta: { fn: 'dax_iomap_pte_fault', src: 'infer: fs/dax.c dax_iomap_pfn' } },
+                  dax_busy_page: {
+                    actions: 'replyBusy',
+                    description: 'dax_busy_page(): page_ref_count(page) > 1? (0: not busy)',
+                    meta: { fn: 'dax_busy_page', src: 'infer: 4.18 fs/dax.c dax_layout_busy_page' },
+                  },
+                  page_idle: {
+                    actions: 'replyIdle',
+                    description: 'wait condition: atomic_read(&page->_refcount) == 1? (0: never true again)',
+                    meta: { fn: '___wait_var_event', src: 'infer: 4.18 fs/xfs/xfs_file.c xfs_break_dax_layouts' },
+                  },
+                  zap_pte: {
+                    actions: 'zapPte',
+                    description: 'zap_pte_range(): a devmap PTE goes; vm_normal_page() is NULL for it, the struct page is not touched',
+                    meta: { fn: 'zap_pte_range', src: 'infer: mm/memory.c vm_normal_page pte_devmap' },
+                  },
+                  dax_disassociate_entry: {
+                    actions: 'disassociate',
+                    description: 'dax_disassociate_entry(): page->mapping = NULL',
+                    meta: { fn: 'dax_disassociate_entry', src: ASSOC },
+                  },
+                  dax_insert_mapping: {
+                    description: 'a DAX fault after kill_dax(): dax_direct_access() fails, VM_FAULT_SIGBUS',
+                    meta: { fn: 'dax_iomap_pte_fault', src: 'infer: fs/dax.c dax_iomap_pfn' },
+                  },
                   gup_fast_pte: { actions: 'replyPte', description: 'GUP-fast reads the PTE', meta: { fn: 'gup_pte_range', src: GUP } },
-                  gup_fast_grab: { actions: 'replyGrabFailed', description: 'GUP-fast: get_dev_pagemap() fails on the killed pgmap: bail', meta: { fn: 'gup_pte_range', src: GUP_PGMAP } },
-                  follow_page: { actions: 'replyEfault', description: 'follow_page_pte(): get_dev_pagemap() fails on the killed pgmap: -EFAULT', meta: { fn: 'follow_page_pte', src: GUP_PGMAP } },
-                  arch_remove_memory: { target: 'removed', description: 'arch_remove_memory(): the struct page goes', meta: { fn: 'arch_remove_memory', src: UNMAP } },
+                  gup_fast_grab: {
+                    actions: 'replyGrabFailed',
+                    description: 'GUP-fast: get_dev_pagemap() fails on the killed pgmap: bail',
+                    meta: { fn: 'gup_pte_range', src: GUP_PGMAP },
+                  },
+                  follow_page: {
+                    actions: 'replyEfault',
+                    description: 'follow_page_pte(): get_dev_pagemap() fails on the killed pgmap: -EFAULT',
+                    meta: { fn: 'follow_page_pte', src: GUP_PGMAP },
+                  },
+                  arch_remove_memory: {
+                    target: 'removed',
+                    description: 'arch_remove_memory(): the struct page goes',
+                    meta: { fn: 'arch_remove_memory', src: UNMAP },
+                  },
                 },
               },
               removed: {
                 description: 'the struct page is gone (arch_remove_memory / pageunmap_range): only paths that never dereference it may still name the pfn',
                 meta: { fn: 'memunmap_pages', src: UNMAP, unaccepted: REMOVED_UAF },
                 on: {
-                  dax_insert_mapping: { description: 'a DAX fault after kill_dax(): dax_direct_access() fails, VM_FAULT_SIGBUS', meta: { fn: 'dax_iomap_pte_fault', src: 'infer: fs/dax.c dax_iomap_pfn' } },
-                  gup_fast_pte: { actions: 'replyPte', description: 'GUP-fast reads the PTE (page tables, not the struct page)', meta: { fn: 'gup_pte_range', src: GUP } },
+                  dax_insert_mapping: {
+                    description: 'a DAX fault after kill_dax(): dax_direct_access() fails, VM_FAULT_SIGBUS',
+                    meta: { fn: 'dax_iomap_pte_fault', src: 'infer: fs/dax.c dax_iomap_pfn' },
+                  },
+                  gup_fast_pte: {
+                    actions: 'replyPte',
+                    description: 'GUP-fast reads the PTE (page tables, not the struct page)',
+                    meta: { fn: 'gup_pte_range', src: GUP },
+                  },
                   ...(mappingAddsRef
                     ? {
                         zap_pte: [
@@ -451,7 +581,10 @@ export function pageMachine(rev: Revision) {
                             description: 'zap_pte_range(): the PTE maps a folio whose struct page is gone: the rmap and refcount updates write freed memory',
                             meta: { fn: 'zap_pte_range', src: CURRENT },
                           },
-                          { description: 'unmap_mapping_pages(): no PTE maps the pfn, nothing touches the folio', meta: { fn: 'unmap_mapping_pages', src: CURRENT } },
+                          {
+                            description: 'unmap_mapping_pages(): no PTE maps the pfn, nothing touches the folio',
+                            meta: { fn: 'unmap_mapping_pages', src: CURRENT },
+                          },
                         ],
                         follow_page: [
                           {
@@ -468,9 +601,21 @@ export function pageMachine(rev: Revision) {
                         ],
                       }
                     : {
-                        zap_pte: { actions: 'zapPte', description: 'zap_pte_range(): a devmap PTE goes without touching the struct page', meta: { fn: 'zap_pte_range', src: 'infer: mm/memory.c vm_normal_page pte_devmap' } },
-                        gup_fast_grab: { actions: 'replyGrabFailed', description: 'GUP-fast: get_dev_pagemap() finds no pgmap for the pfn: bail before touching the page', meta: { fn: 'gup_pte_range', src: GUP_PGMAP } },
-                        follow_page: { actions: 'replyEfault', description: 'follow_page_pte(): get_dev_pagemap() finds no pgmap: -EFAULT', meta: { fn: 'follow_page_pte', src: GUP_PGMAP } },
+                        zap_pte: {
+                          actions: 'zapPte',
+                          description: 'zap_pte_range(): a devmap PTE goes without touching the struct page',
+                          meta: { fn: 'zap_pte_range', src: 'infer: mm/memory.c vm_normal_page pte_devmap' },
+                        },
+                        gup_fast_grab: {
+                          actions: 'replyGrabFailed',
+                          description: 'GUP-fast: get_dev_pagemap() finds no pgmap for the pfn: bail before touching the page',
+                          meta: { fn: 'gup_pte_range', src: GUP_PGMAP },
+                        },
+                        follow_page: {
+                          actions: 'replyEfault',
+                          description: 'follow_page_pte(): get_dev_pagemap() finds no pgmap: -EFAULT',
+                          meta: { fn: 'follow_page_pte', src: GUP_PGMAP },
+                        },
                       }),
                 },
               },
@@ -481,7 +626,8 @@ export function pageMachine(rev: Revision) {
               },
               underflow: {
                 tags: ['violation'],
-                description: 'BUG: page refcount of a ZONE_DEVICE page dropped below its idle value: __put_page() frees a page that was never onlined (use after free)',
+                description: 'BUG: page refcount of a ZONE_DEVICE page dropped below its idle value: __put_page() frees a page that was never onlined (use ' +
+                  'after free)',
                 meta: { fn: '__put_page', src: 'infer', unaccepted: 'use of a page freed by a refcount underflow', violates: 'I3' },
               },
             },

@@ -146,7 +146,11 @@ export function pmemMachine(rev: Revision) {
     // The gendisk exists from device_add_disk() (the alloc_dax step) until del_gendisk()
     // (the put_dax step): only then can a mount open it. Open counts do not hold off removal.
     on: {
-      blkdev_get: { actions: 'replyNoDisk', description: 'open of a disk that does not exist (not probed yet, or deleted): -ENXIO', meta: m('blkdev_get_by_dev', 'infer') },
+      blkdev_get: {
+        actions: 'replyNoDisk',
+        description: 'open of a disk that does not exist (not probed yet, or deleted): -ENXIO',
+        meta: m('blkdev_get_by_dev', 'infer'),
+      },
       blkdev_put: { description: 'the last close of the disk: nothing the driver waits for', meta: m('blkdev_put', 'infer') },
     },
     states: {
@@ -183,7 +187,12 @@ export function pmemMachine(rev: Revision) {
         description: 'waiting for the counter (within the same step)',
         on: {
           devmap_count: [
-            { guard: 'countIsOne', target: 'enableKey', description: 'atomic_inc_return() == 1: this probe must enable the key', meta: m('dev_pagemap_get_ops', 'seed 001') },
+            {
+              guard: 'countIsOne',
+              target: 'enableKey',
+              description: 'atomic_inc_return() == 1: this probe must enable the key',
+              meta: m('dev_pagemap_get_ops', 'seed 001'),
+            },
             { target: 'memremap', description: 'the counter was already positive: the key is (or will be) on', meta: m('dev_pagemap_get_ops', 'seed 001') },
           ],
         },
@@ -267,7 +276,12 @@ export function pmemMachine(rev: Revision) {
               description: 'pmem_release_disk(): put_dax(pmem->dax_dev); del_gendisk()',
               meta: m('pmem_release_disk', SRC),
             },
-            { target: 'done', actions: 'putDax', description: 'put_dax(); del_gendisk(): nothing else to undo for FS_DAX_LIMITED', meta: m('dcssblk_remove_store', 'infer') },
+            {
+              target: 'done',
+              actions: 'putDax',
+              description: 'put_dax(); del_gendisk(): nothing else to undo for FS_DAX_LIMITED',
+              meta: m('dcssblk_remove_store', 'infer'),
+            },
           ],
         },
       },
@@ -295,13 +309,15 @@ export function pmemMachine(rev: Revision) {
                 ? {
                     target: 'pgmapDrain',
                     actions: ['refKill', 'pagesDead', 'putBasePages'],
-                    description: 'memunmap_pages(): dev_pagemap_kill() (percpu_ref_kill), then put_page() on every pfn: each page gives back the base reference memremap_pages() gave it',
+                    description: 'memunmap_pages(): dev_pagemap_kill() (percpu_ref_kill), then put_page() on every pfn: each page gives back the base ' +
+                      'reference memremap_pages() gave it',
                     meta: m('memunmap_pages', 'infer: 5.10 mm/memremap.c memunmap_pages'),
                   }
                 : {
                     target: 'pgmapDrain',
                     actions: ['refKill', 'pagesDead'],
-                    description: 'memunmap_pages(): percpu_ref_kill(), then percpu_ref_put_many() of the base references the pgmap took for its pfns; no page is touched',
+                    description: 'memunmap_pages(): percpu_ref_kill(), then percpu_ref_put_many() of the base references the pgmap took for its pfns; no ' +
+                      'page is touched',
                     meta: m('memunmap_pages', 'infer: 6.15 mm/memremap.c memunmap_pages'),
                   },
         },
@@ -321,7 +337,12 @@ export function pmemMachine(rev: Revision) {
         tags: ['waiting'],
         description: 'waiting for every page reference on the pgmap to drop',
         on: {
-          wait_for_completion: { target: 'unmap', actions: 'waitDrained', description: 'wait_for_completion(): the pgmap references are gone', meta: m('memunmap_pages', 'seed 001') },
+          wait_for_completion: {
+            target: 'unmap',
+            actions: 'waitDrained',
+            description: 'wait_for_completion(): the pgmap references are gone',
+            meta: m('memunmap_pages', 'seed 001'),
+          },
         },
       },
       unmap: {
@@ -332,7 +353,8 @@ export function pmemMachine(rev: Revision) {
               guard: 'twoStepKey',
               target: 'putOps',
               actions: ['memunmap', 'removePages'],
-              description: 'percpu_ref_tryget_live() fails (the ref is killed); arch_remove_memory(): the struct pages are gone, whether or not references remain',
+              description: 'percpu_ref_tryget_live() fails (the ref is killed); arch_remove_memory(): the struct pages are gone, whether or not references ' +
+                'remain',
               meta: m('devm_memremap_pages_release', 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release'),
             },
             {
@@ -345,7 +367,8 @@ export function pmemMachine(rev: Revision) {
             {
               target: afterUnmap,
               actions: ['memunmap', 'removePages'],
-              description: order === 'removeThenDrain' ? 'arch_remove_memory(): the struct pages are gone, whether or not references remain' : 'memunmap_pages(): pages removed',
+              description: order === 'removeThenDrain' ? 'arch_remove_memory(): the struct pages are gone, whether or not references ' +
+                'remain' : 'memunmap_pages(): pages removed',
               meta: m('memunmap_pages', order === 'removeThenDrain' ? 'infer: 4.17 kernel/memremap.c devm_memremap_pages_release' : 'seed 001'),
             },
           ],
@@ -354,14 +377,24 @@ export function pmemMachine(rev: Revision) {
       putOps: {
         description: 'pmem_release_pgmap_ops() runs last (its devm action was registered before devm_memremap_pages)',
         on: {
-          dev_pagemap_put_ops: { target: 'putOpsCount', actions: 'keyDec', description: 'dev_pagemap_put_ops(): atomic_dec_and_test(&devmap_enable)', meta: m('dev_pagemap_put_ops', 'seed 001') },
+          dev_pagemap_put_ops: {
+            target: 'putOpsCount',
+            actions: 'keyDec',
+            description: 'dev_pagemap_put_ops(): atomic_dec_and_test(&devmap_enable)',
+            meta: m('dev_pagemap_put_ops', 'seed 001'),
+          },
         },
       },
       putOpsCount: {
         description: 'waiting for the counter (within the same step)',
         on: {
           devmap_count: [
-            { guard: 'countIsZero', target: 'disableKey', description: 'the counter reached 0: this remove must disable the key', meta: m('dev_pagemap_put_ops', 'seed 001') },
+            {
+              guard: 'countIsZero',
+              target: 'disableKey',
+              description: 'the counter reached 0: this remove must disable the key',
+              meta: m('dev_pagemap_put_ops', 'seed 001'),
+            },
             { target: afterUnmap, description: 'other users remain', meta: m('dev_pagemap_put_ops', 'seed 001') },
           ],
         },
@@ -369,7 +402,12 @@ export function pmemMachine(rev: Revision) {
       disableKey: {
         description: 'dev_pagemap_put_ops(): between the counter decrement and static_branch_disable()',
         on: {
-          static_branch_disable: { target: afterUnmap, actions: 'keyDisable', description: 'static_branch_disable(&devmap_managed_key)', meta: m('dev_pagemap_put_ops', 'seed 001') },
+          static_branch_disable: {
+            target: afterUnmap,
+            actions: 'keyDisable',
+            description: 'static_branch_disable(&devmap_managed_key)',
+            meta: m('dev_pagemap_put_ops', 'seed 001'),
+          },
         },
       },
       queueDrain: {

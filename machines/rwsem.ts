@@ -61,7 +61,13 @@ export function rwsemMachine(_rev?: Revision) {
         on: {
           down_read: { actions: 'addReader', description: 'down_read(): another shared holder', meta: { fn: 'down_read', src: SRC } },
           up_read: [
-            { guard: 'lastReader', target: 'free', actions: 'dropReader', description: 'up_read(): last shared holder leaves', meta: { fn: 'up_read', src: SRC } },
+            {
+              guard: 'lastReader',
+              target: 'free',
+              actions: 'dropReader',
+              description: 'up_read(): last shared holder leaves',
+              meta: { fn: 'up_read', src: SRC },
+            },
             { actions: 'dropReader', description: 'up_read(): one shared holder leaves', meta: { fn: 'up_read', src: SRC } },
           ],
           down_write: { guard: 'contended', description: 'down_write() sleeps while readers hold the lock', meta: { fn: 'down_write', src: SRC } },
@@ -73,7 +79,13 @@ export function rwsemMachine(_rev?: Revision) {
         on: {
           down_read: { guard: 'contended', description: 'down_read() sleeps while a writer holds the lock', meta: { fn: 'down_read', src: SRC } },
           down_write: { guard: 'contended', description: 'down_write() sleeps while another writer holds the lock', meta: { fn: 'down_write', src: SRC } },
-          up_write: { guard: 'ownWriter', target: 'free', actions: 'clearWriter', description: 'up_write(): the writer releases the lock', meta: { fn: 'up_write', src: SRC } },
+          up_write: {
+            guard: 'ownWriter',
+            target: 'free',
+            actions: 'clearWriter',
+            description: 'up_write(): the writer releases the lock',
+            meta: { fn: 'up_write', src: SRC },
+          },
         },
       },
     },

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup } from 'xstate';
+import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import { call } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS, idleKey, type Filesystem } from './eras.ts';
@@ -75,7 +75,14 @@ const BREAK = 'infer: 6.15 fs/dax.c dax_break_layout';
 
 /** The kernel code each filesystem's truncate runs, for descriptions. */
 const FS_TEXT: Record<Filesystem, { setattr: string; iolock: string; mmaplock: string; wait: string; free: string; src: string }> = {
-  xfs: { setattr: 'xfs_vn_setattr', iolock: 'XFS_IOLOCK_EXCL', mmaplock: 'XFS_MMAPLOCK_EXCL', wait: 'xfs_wait_dax_page', free: 'xfs_itruncate_extents', src: XFS },
+  xfs: {
+    setattr: 'xfs_vn_setattr',
+    iolock: 'XFS_IOLOCK_EXCL',
+    mmaplock: 'XFS_MMAPLOCK_EXCL',
+    wait: 'xfs_wait_dax_page',
+    free: 'xfs_itruncate_extents',
+    src: XFS,
+  },
   ext4: {
     setattr: 'ext4_setattr',
     iolock: 'inode_lock (i_rwsem)',
@@ -103,11 +110,20 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
     types: {} as { context: TruncateContext; events: TruncateEvent; input: TruncateInput },
     guards: {
       limited: ({ context }) => context.limited,
-      mapped: ({ event }) => (event as { value: boolean }).value,
+      mapped: ({ event }) => {
+        assertEvent(event, 'mapping_mapped');
+        return event.value;
+      },
       scanFinishedBusy,
       scanFinishedIdle,
-      idle: ({ event }) => (event as { idle: boolean }).idle,
-      myKey: ({ context, event }) => (event as { key: string }).key === context.waitKey,
+      idle: ({ event }) => {
+        assertEvent(event, 'idle');
+        return event.idle;
+      },
+      myKey: ({ context, event }) => {
+        assertEvent(event, 'wake_up_var');
+        return event.key === context.waitKey;
+      },
     },
     actions: {
       lockAll: enqueueActions(({ context, enqueue }) => {
@@ -188,7 +204,9 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
                     ? {
                         target: 'checkingMapped',
                         actions: 'askMapped',
-                        description: `${fs === 'ext4' ? 'ext4_break_layouts()' : 'xfs_break_dax_layouts()'} -> dax_layout_busy_page(): first, is the file mapped at all?`,
+                        description:
+                          `${fs === 'ext4' ? 'ext4_break_layouts()' : 'xfs_break_dax_layouts()'} ` +
+                          '-> dax_layout_busy_page(): first, is the file mapped at all?',
                         meta: { fn: 'dax_layout_busy_page', src: BUSY },
                       }
                     : {

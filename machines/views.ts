@@ -13,7 +13,7 @@ import type { filesystemMachine } from './filesystem.ts';
 import type { pageMachine } from './page.ts';
 import type { pmemMachine } from './pmem.ts';
 import type { rwsemMachine } from './rwsem.ts';
-import type { srcuMachine, srcuReaderMachine } from './srcuReader.ts';
+import type { srcuMachine, srcuReaderMachine } from './daxSrcu.ts';
 import type { truncateMachine } from './truncate.ts';
 
 /**
@@ -46,7 +46,7 @@ interface MachineOf {
 /** A machine id of the DAX spec: the `id` its factory gives the machine. */
 export type MachineId = keyof MachineOf;
 
-/** Every machine id, for checking a built machine's id at run time (test/views.test.ts checks each factory). */
+/** Every machine id, for checking a built machine's id at run time (test/stateSeams.test.ts checks each against its factory). */
 export const MACHINE_IDS = [
   'address_space',
   'block',

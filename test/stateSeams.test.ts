@@ -7,6 +7,21 @@ import type { Scenario } from '../machines/kit/types.ts';
 import { invariantsFor, type InvariantRule } from '../machines/invariants.ts';
 import { MACHINE_IDS } from '../machines/views.ts';
 import { misspeltState } from './fixtures/misspeltState.ts';
+import { addressSpaceMachine } from '../machines/addressSpace.ts';
+import { blockMachine } from '../machines/block.ts';
+import { daxDeviceMachine } from '../machines/daxDevice.ts';
+import { devPagemapMachine } from '../machines/devPagemap.ts';
+import { devmapManagedKeyMachine } from '../machines/devmapManagedKey.ts';
+import { dmTableMachine } from '../machines/dmTable.ts';
+import { dmaPinnerMachine } from '../machines/dmaPinner.ts';
+import { evictionMachine } from '../machines/eviction.ts';
+import { fileWriterMachine } from '../machines/fileWriter.ts';
+import { filesystemMachine } from '../machines/filesystem.ts';
+import { pageMachine } from '../machines/page.ts';
+import { pmemMachine } from '../machines/pmem.ts';
+import { rwsemMachine } from '../machines/rwsem.ts';
+import { srcuMachine, srcuReaderMachine } from '../machines/daxSrcu.ts';
+import { truncateMachine } from '../machines/truncate.ts';
 
 /**
  * The seams between invariants and machines: a state path an actor's machine does not
@@ -50,6 +65,29 @@ test('the same invariant spelt right holds', () => {
   });
   const r = checkScenario(s, 'v5.10', resolveSizes(s, {}));
   assert.ok(!r.findings.some((f) => f.property === 'Iright'));
+});
+
+test('each machine id of the typed views is the id its factory gives its machine', async () => {
+  const rev = 'v6.15';
+  const factories: Record<(typeof MACHINE_IDS)[number], () => { id: string }> = {
+    address_space: () => addressSpaceMachine(rev),
+    block: () => blockMachine(rev),
+    dax_device: () => daxDeviceMachine(rev),
+    dax_srcu: () => srcuMachine(rev),
+    dev_pagemap: () => devPagemapMachine(rev),
+    devmap_managed_key: () => devmapManagedKeyMachine(rev),
+    dm_table: () => dmTableMachine(rev),
+    dma_pinner: () => dmaPinnerMachine(rev),
+    eviction: () => evictionMachine(rev),
+    file_writer: () => fileWriterMachine(rev),
+    filesystem: () => filesystemMachine(rev),
+    page: () => pageMachine(rev),
+    pmem: () => pmemMachine(rev),
+    rwsem: () => rwsemMachine(rev),
+    srcu_reader: () => srcuReaderMachine(rev),
+    truncate: () => truncateMachine(rev),
+  };
+  for (const id of MACHINE_IDS) assert.is(factories[id]().id, id);
 });
 
 test('every machine id the typed views know is built by some scenario', async () => {

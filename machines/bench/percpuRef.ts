@@ -282,7 +282,8 @@ export function ownerMachine() {
 export const safe: Invariant = {
   id: 'safe',
   text: '(o = 3 implies live = 0) and (refcnt = 0 implies dying)',
-  why: 'memunmap_pages tears the pages down once the wait for the last reference returns; a user still inside its section then touches unmapped memory, and a count that reaches zero before the kill would complete the wait while trygets still succeed.',
+  why: 'memunmap_pages tears the pages down once the wait for the last reference returns; a user still inside its section then touches unmapped memory, and ' +
+    'a count that reaches zero before the kill would complete the wait while trygets still succeed.',
   holds: (view) => {
     const ref = view('ref').context as RefContext;
     return (!view('owner').matches('released') || ref.live === 0) && (ref.refcnt !== 0 || ref.dying);

@@ -1,5 +1,12 @@
 import { sendTo, type AnyActorRef, type EventObject } from 'xstate';
 
+/*
+ * How one machine calls another: `call(role, to, event)` and `reply(event)` build the
+ * XState sendTo actions a machine names in its setup(), addressed by actor name; the
+ * composer (src/compose) recognises the address (`addressOf`) and delivers the event in
+ * the same step. The spec owns the vocabulary; the composer implements the delivery.
+ */
+
 /**
  * Actors of a system address each other by instance name. XState's pure
  * `transition` can only resolve string targets to children, so a call carries

@@ -1,5 +1,12 @@
 import type { AnyStateMachine, EventObject, StateValue } from 'xstate';
 
+/*
+ * The vocabulary of the spec: what a machine module, a scenario and an invariant declare
+ * (actors, systems, sizes, scenarios, the views invariants read) and what the composer in
+ * src/compose builds from them. It is the ground floor: it imports nothing of daxspec, and
+ * src/ implements it.
+ */
+
 /**
  * Payload variants of the environment events an actor may take. The machine
  * decides which of them it offers in a given state (an event is offered only

@@ -8,7 +8,7 @@ import { dmTableMachine, DM_TABLE_ENV, type DmTableInput } from '../dmTable.ts';
 import { filesystemMachine, FILESYSTEM_ENV, type FilesystemInput } from '../filesystem.ts';
 import { invariantsFor } from '../invariants.ts';
 import { pmemMachine, PMEM_ENV, type PmemInput } from '../pmem.ts';
-import { srcuMachine, srcuReaderMachine, SRCU_READER_ENV, type SrcuReaderInput } from '../srcuReader.ts';
+import { srcuMachine, srcuReaderMachine, SRCU_READER_ENV, type SrcuReaderInput } from '../daxSrcu.ts';
 
 /**
  * The device/ownership scenarios: who mounts what on which device, which drivers come
@@ -59,7 +59,13 @@ const need = (rev: Revision | undefined): Revision => {
 const FS_TYPES = ['ext4', 'ext2', 'xfs'] as const;
 const fsType = (sizes: { readonly fstype: number }) => FS_TYPES[sizes.fstype] ?? 'ext4';
 const FSTYPE_SIZE = { name: 'fstype', description: 'filesystem: 0 ext4, 1 ext2, 2 xfs', default: 0, min: 0, max: 2 } as const;
-const DAXOPT_SIZE = { name: 'dax_option', description: '1: mount -o dax (ext2/ext4 fail the mount without DAX, xfs turns it off)', default: 0, min: 0, max: 1 } as const;
+const DAXOPT_SIZE = {
+  name: 'dax_option',
+  description: '1: mount -o dax (ext2/ext4 fail the mount without DAX, xfs turns it off)',
+  default: 0,
+  min: 0,
+  max: 1,
+} as const;
 
 /** Root mount on a disk whose queue is not DAX: the root mount tries ext4 first, and it fails (-EINVAL). */
 const rootNonDax = defineScenario({
@@ -99,7 +105,12 @@ const partitions = defineScenario({
   build(rev, sizes) {
     const r = need(rev);
     const n = sizes.partitions;
-    const env: EnvEvents = { mount: [{}], fill_super: sizes.failures ? [{ ok: true }, { ok: false }] : [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] };
+    const env: EnvEvents = {
+      mount: [{}],
+      fill_super: sizes.failures ? [{ ok: true }, { ok: false }] : [{ ok: true }],
+      umount: [{}],
+      fs_put_dax_clear_ops: [{}],
+    };
     const fss = Array.from({ length: n }, (_, i) =>
       filesystem(r, `fs${i}`, { fstype: fsType(sizes), dax: 'pmem0.dax', unit: `pmem0p${i + 1}`, daxOption: sizes.dax_option === 1, bdev: 'pmem0' }, env),
     );
@@ -111,7 +122,8 @@ const partitions = defineScenario({
 /** A dm device with T linear targets over P pmem devices (round robin), mounted, then torn down. */
 const dmTargets = defineScenario({
   name: 'dm-targets-one-pmem',
-  description: 'a dm device whose table has several targets on the same pmem (or spread over several); a filesystem mounts it and unmounts; then dm remove and pmem remove',
+  description: 'a dm device whose table has several targets on the same pmem (or spread over several); a filesystem mounts it and unmounts; then dm remove ' +
+    'and pmem remove',
   revisions: REVISIONS,
   sizes: [
     { name: 'targets', description: 'dm targets', default: 2, min: 1, max: 3 },
@@ -138,7 +150,12 @@ const dmTargets = defineScenario({
       { name: 'dm0', machine: dmTableMachine(r), input: dm, kind: 'path', env: DM_TABLE_ENV },
       // dax_direct_access through dm returns the first member's pfns: that is the pgmap -o dax asks about.
       daxDevice(r, 'dm0.dax', { ops: 'dm', table: 'dm0', pgmap: null, pfnPgmap: 'pmem0.pgmap' }),
-      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dm0.dax', unit: 'dm0', bdev: 'dm0', daxOption: sizes.dax_option === 1 }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dm0.dax', unit: 'dm0', bdev: 'dm0', daxOption: sizes.dax_option === 1 }, {
+        mount: [{}],
+        fill_super: [{ ok: true }],
+        umount: [{}],
+        fs_put_dax_clear_ops: [{}],
+      }),
     ];
     return system(actors);
   },
@@ -185,7 +202,12 @@ const probeRemoveMounted = defineScenario({
     const actors = [
       srcu(r),
       ...pmemDevice(r, 'pmem0', { probed: !sizes.probe, removable: true }),
-      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' }, {
+        mount: [{}],
+        fill_super: [{ ok: true }],
+        umount: [{}],
+        fs_put_dax_clear_ops: [{}],
+      }),
     ];
     return system(actors);
   },
@@ -194,7 +216,8 @@ const probeRemoveMounted = defineScenario({
 /** memory_failure() notifying the holder of a pmem device while the holder unmounts (v5.19+ holder protocol). */
 const holderNotifyUmount = defineScenario({
   name: 'holder-notify-umount',
-  description: 'a media error on pmem0: memory_failure -> dax_holder_notify_failure reaches the xfs holder while it unmounts (and, optionally, while pmem0 is removed)',
+  description: 'a media error on pmem0: memory_failure -> dax_holder_notify_failure reaches the xfs holder while it unmounts (and, optionally, while pmem0 ' +
+    'is removed)',
   revisions: REVISIONS.filter((r) => ERAS[r].device.holder),
   sizes: [
     { name: 'remove', description: '1: pmem0 is also removed (kill_dax notifies MF_MEM_PRE_REMOVE)', default: 0, min: 0, max: 1 },
@@ -213,7 +236,12 @@ const holderNotifyUmount = defineScenario({
     const actors = [
       srcu(r),
       ...pmemDevice(r, 'pmem0', { probed: true, removable: sizes.remove === 1 }),
-      filesystem(r, 'fs0', { fstype: 'xfs', dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
+      filesystem(r, 'fs0', { fstype: 'xfs', dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' }, {
+        mount: [{}],
+        fill_super: [{ ok: true }],
+        umount: [{}],
+        fs_put_dax_clear_ops: [{}],
+      }),
       ...notifiers,
     ];
     return system(actors);
@@ -234,10 +262,24 @@ const dcssblk = defineScenario({
       srcu(r),
       { name: 'dcss0', machine: pmemMachine(r), input, kind: 'path', env: PMEM_ENV },
       daxDevice(r, 'dcss0.dax', { ops: 'dcssblk', pgmap: null, allocatedBy: 'dcss0' }),
-      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dcss0.dax', unit: 'dcssblk0', daxOption: true, bdev: 'dcss0' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] }),
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dcss0.dax', unit: 'dcssblk0', daxOption: true, bdev: 'dcss0' }, {
+        mount: [{}],
+        fill_super: [{ ok: true }],
+        umount: [{}],
+        fs_put_dax_clear_ops: [{}],
+      }),
     ];
     return system(actors);
   },
 });
 
-export const deviceScenarios: Scenario<Revision>[] = [rootNonDax, nonDaxMountUmount, partitions, dmTargets, killDaxReaders, probeRemoveMounted, holderNotifyUmount, dcssblk];
+export const deviceScenarios: Scenario<Revision>[] = [
+  rootNonDax,
+  nonDaxMountUmount,
+  partitions,
+  dmTargets,
+  killDaxReaders,
+  probeRemoveMounted,
+  holderNotifyUmount,
+  dcssblk,
+];

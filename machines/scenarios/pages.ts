@@ -9,16 +9,14 @@ import { fileWriterMachine } from '../fileWriter.ts';
 import { invariantsFor } from '../invariants.ts';
 import { pageMachine, type PageInput } from '../page.ts';
 import { ERAS, type Filesystem } from '../eras.ts';
-
-/** --fstype numbering shared with the device scenarios. */
-const FSTYPES: readonly Filesystem[] = ['ext4', 'ext2', 'xfs'];
+import type { MachineId } from '../views.ts';
 import type { Revision } from '../kit/revision.ts';
 import { REVISIONS } from '../kit/revision.ts';
 import { rwsemMachine } from '../rwsem.ts';
 import { daxDeviceMachine } from '../daxDevice.ts';
 import { devPagemapMachine } from '../devPagemap.ts';
 import { PMEM_ENV, pmemMachine } from '../pmem.ts';
-import { srcuMachine } from '../srcuReader.ts';
+import { srcuMachine } from '../daxSrcu.ts';
 import { truncateMachine } from '../truncate.ts';
 
 /**
@@ -29,10 +27,19 @@ import { truncateMachine } from '../truncate.ts';
  * and a second file `B` whose allocation may reuse a freed block.
  */
 
+/** --fstype numbering shared with the device scenarios. */
+const FSTYPES: readonly Filesystem[] = ['ext4', 'ext2', 'xfs'];
+
 const FILE_A = 'A';
 const FILE_B = 'B';
 
-const size = <N extends string>(name: N, description: string, def: number, min: number, max: number): SizeParam<N> => ({ name, description, default: def, min, max });
+const size = <N extends string>(name: N, description: string, def: number, min: number, max: number): SizeParam<N> => ({
+  name,
+  description,
+  default: def,
+  min,
+  max,
+});
 
 const SIZES = {
   pages: size('pages', 'DAX pages (and blocks) of file A', 1, 1, 3),
@@ -46,6 +53,9 @@ const SIZES = {
   // filesystem the dma-vs-truncate series fixed first.
   fs: size('fstype', 'filesystem: 0 ext4, 1 ext2, 2 xfs (they differ in whether and since when truncate breaks layouts)', 2, 0, 2),
 } as const;
+
+/** The machine whose instances are interchangeable up to their inputs (symmetry groups). */
+const PINNER: MachineId = 'dma_pinner';
 
 /** Scenarios without a pinners size have one process with file A open: the one pinner. */
 const ONE_PINNER = 1;
@@ -203,7 +213,7 @@ function system(actors: ActorDecl[]): SystemDecl {
   // names (the locks count readers, the page and block keep no caller).
   const byInput = new Map<string, string[]>();
   for (const a of actors) {
-    if (a.machine.id !== 'dma_pinner') continue;
+    if (a.machine.id !== PINNER) continue;
     const key = JSON.stringify(a.input);
     byInput.set(key, [...(byInput.get(key) ?? []), a.name]);
   }
@@ -282,7 +292,8 @@ export const munmapPinnedTruncateScenario = defineScenario({
 
 export const evictPinnedScenario = defineScenario({
   name: 'evict-pinned',
-  description: 'pin a page for DMA, munmap and close with the pin held, unlink: the inode is evicted (or the fs unmounted) while the device still DMAs; file B may reuse the block',
+  description: 'pin a page for DMA, munmap and close with the pin held, unlink: the inode is evicted (or the fs unmounted) while the device still DMAs; file ' +
+    'B may reuse the block',
   revisions: REVISIONS,
   sizes: [SIZES.pages, SIZES.rounds, SIZES.gupFast, SIZES.reuse],
   build(revision, s) {
@@ -361,7 +372,8 @@ function pmemActors(rev: Revision, i: number, o: { probed: boolean; stays: boole
 export const staticKeyRaceScenario = defineScenario({
   name: 'static-key-race',
   description:
-    'two pmem devices: pmem0 (probed) is removed while pmem1 is probed; file A lives on pmem1, a process pins one of its pages for DMA and truncate waits for it',
+    'two pmem devices: pmem0 (probed) is removed while pmem1 is probed; file A lives on pmem1, a process pins one of its pages for DMA and truncate waits ' +
+      'for it',
   // v8/v9 enable the key from the filesystem claim (not modelled on this side), so they are left out.
   revisions: REVISIONS.filter((r) => !ERAS[r].device.claimsPgmap),
   // GUP-fast is off by default here: its speculative-reference WARN is dma-truncate's subject,
@@ -404,7 +416,8 @@ export const staticKeyRaceScenario = defineScenario({
 export const pmemRemovePinnedScenario = defineScenario({
   name: 'pmem-remove-pinned',
   description:
-    'file A on pmem0 is mapped and a page pinned for DMA while truncate breaks layouts; pmem0 is removed (unbind) meanwhile: memunmap_pages() as each era has it; file B may reuse a freed block',
+    'file A on pmem0 is mapped and a page pinned for DMA while truncate breaks layouts; pmem0 is removed (unbind) meanwhile: memunmap_pages() as each era ' +
+      'has it; file B may reuse a freed block',
   revisions: REVISIONS,
   sizes: [SIZES.pages, SIZES.pinners, SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }, SIZES.reuse, SIZES.fs],
   build(revision, s) {

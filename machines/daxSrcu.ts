@@ -160,7 +160,12 @@ export function srcuReaderMachine(_rev?: Revision) {
         description: 'waiting for get_dev_pagemap() (within the same step)',
         on: {
           get_dev_pagemap: [
-            { guard: 'pgmapFound', target: 'outside', description: 'got a pgmap reference: pgmap->ops->memory_failure() -> pmem_pagemap_memory_failure()', meta: m('pmem_pagemap_memory_failure', 'drivers/nvdimm/pmem.c') },
+            {
+              guard: 'pgmapFound',
+              target: 'outside',
+              description: 'got a pgmap reference: pgmap->ops->memory_failure() -> pmem_pagemap_memory_failure()',
+              meta: m('pmem_pagemap_memory_failure', 'drivers/nvdimm/pmem.c'),
+            },
             { target: 'done', description: 'no live pgmap: not a device page any more', meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c') },
           ],
         },
@@ -185,7 +190,12 @@ export function srcuReaderMachine(_rev?: Revision) {
       inside: {
         description: 'inside the SRCU read-side section, liveness not yet checked',
         on: {
-          dax_alive: { target: 'checking', actions: 'askAlive', description: 'dax_alive(dax_dev) (lockdep: the read lock is held)', meta: m('dax_alive', 'seed 002') },
+          dax_alive: {
+            target: 'checking',
+            actions: 'askAlive',
+            description: 'dax_alive(dax_dev) (lockdep: the read lock is held)',
+            meta: m('dax_alive', 'seed 002'),
+          },
         },
       },
       checking: {
@@ -207,7 +217,12 @@ export function srcuReaderMachine(_rev?: Revision) {
         tags: ['saw-alive'],
         description: 'saw ALIVE inside this section: kill_dax must not tear down before it leaves',
         on: {
-          dax_direct_access: { target: 'using', actions: 'useOps', description: 'dax_dev->ops->direct_access(): uses ops and private', meta: m('dax_direct_access', 'seed 002') },
+          dax_direct_access: {
+            target: 'using',
+            actions: 'useOps',
+            description: 'dax_dev->ops->direct_access(): uses ops and private',
+            meta: m('dax_direct_access', 'seed 002'),
+          },
         },
       },
       using: {
@@ -222,7 +237,12 @@ export function srcuReaderMachine(_rev?: Revision) {
         description: 'used ops/private, still inside the section',
         on: { dax_read_unlock: leave() },
       },
-      ...tagged(holderNotifyStates('mf', { mf: 'MF_ACTION_REQUIRED', next: 'used', checkHolderData: false, src: 'mm/memory-failure.c, drivers/nvdimm/pmem.c' })),
+      ...tagged(holderNotifyStates('mf', {
+        mf: 'MF_ACTION_REQUIRED',
+        next: 'used',
+        checkHolderData: false,
+        src: 'mm/memory-failure.c, drivers/nvdimm/pmem.c',
+      })),
       sawDead: {
         description: 'saw the device dead: leaves without using it',
         on: { dax_read_unlock: leave() },
@@ -240,7 +260,13 @@ export function srcuReaderMachine(_rev?: Revision) {
 
   function leave() {
     return [
-      { guard: 'moreSections', target: 'outside', actions: ['unlock', 'nextSection'], description: 'dax_read_unlock(id); another section follows, which must re-check dax_alive', meta: m('dax_read_unlock', 'seed 002') },
+      {
+        guard: 'moreSections',
+        target: 'outside',
+        actions: ['unlock', 'nextSection'],
+        description: 'dax_read_unlock(id); another section follows, which must re-check dax_alive',
+        meta: m('dax_read_unlock', 'seed 002'),
+      },
       { guard: 'hasPgmap', target: 'pgmapPut', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
       { target: 'done', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
     ] as const;
