@@ -101,7 +101,9 @@ test('npm pack ships only the built package, and it installs offline into an emp
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-protocol', private: true, type: 'module' }, null, 2));
   // tsx: the user's own choice for running TypeScript tests; the repository has it, so it is cached.
-  npm(project, 'install', '--prefer-offline', join(work, tarball!), 'tsx');
+  // The same tsx as the repository's (so it is in the cache), not whatever is newest.
+  const tsx = (JSON.parse(readFileSync(join(repo, 'node_modules/tsx/package.json'), 'utf8')) as { version: string }).version;
+  npm(project, 'install', '--prefer-offline', join(work, tarball!), `tsx@${tsx}`);
   const installed = JSON.parse(readFileSync(join(project, 'node_modules/daxspec/package.json'), 'utf8')) as { name: string };
   assert.is(installed.name, 'daxspec');
   // Development tools stay out of a user's install (commander is bundled into the CLI), and nothing built imports them.
