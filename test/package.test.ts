@@ -182,9 +182,16 @@ console.log([...generateDocs({ scenarios }).keys()][0]);
 test('the API from TypeScript, type-checked against the installed declarations', () => {
   writeFileSync(
     join(project, 'use.ts'),
-    `import { check, type CheckReport, type Finding, type Scenario } from 'daxspec';
-import { scenarios } from './model.ts';
+    `import { check, defineScenario, type CheckReport, type Finding, type Scenario } from 'daxspec';
+import { counterSystem, scenarios } from './model.ts';
 const s: Scenario = scenarios[0];
+// Typed sizes: build sees exactly the sizes declared, by name.
+const sized = defineScenario({
+  name: 'sized', description: 'the counter, racy from two rounds', revisions: [],
+  sizes: [{ name: 'rounds', description: 'rounds', default: 1, min: 1, max: 2 }],
+  build: (_revision, sizes) => counterSystem(sizes.rounds > 1 ? 'racy' : 'atomic'),
+});
+if (check(sized, { sizes: { rounds: 2 } }).verdict !== 'violated' || check(sized).verdict !== 'holds') throw new Error('sizes ignored');
 const report: CheckReport = check(s, { revision: 'racy', maxStates: 1000 });
 const first: Finding | undefined = report.findings[0];
 const steps: number = first ? first.length : 0;
@@ -194,6 +201,8 @@ export function refused(): void {
   check(s, { sizes: { users: 'two' } });
   // @ts-expect-error: the report is read-only
   report.verdict = 'holds';
+  // @ts-expect-error: a size the scenario does not declare does not compile
+  defineScenario({ name: 'x', description: '', revisions: [], sizes: [], build: (_r, sizes) => counterSystem(sizes.users > 1 ? 'racy' : undefined) });
 }
 console.log(report.verdict, steps, first?.describe().split('\\n')[0]);
 `,
