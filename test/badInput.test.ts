@@ -148,7 +148,7 @@ const cases: [string, () => string[], RegExp][] = [
   ['replay: the bug matrix', () => ['replay', put('matrix.json', matrixLike)], /matrix\.json: is the bug matrix of check --all --json/],
   ['replay: a trace that diverges', () => ['replay', variant('diverge.itf.json', (t) => (t.states[1][t.vars[0]].state = 'elsewhere'))], /diverge\.itf\.json diverges from root-nondax @ v8 at step 1 \(\S+\.state\)/],
   // export
-  ['export: unknown format', () => ['export', '--format', 'png', 'percpu-ref:ref'], /--format: Allowed choices are/],
+  ['export: unknown format', () => ['export', '--format', 'png', 'percpu-ref:ref'], /--format png: Allowed choices are/],
   ['export without a machine', () => ['export', '--format', 'dot'], /missing required argument 'machine'/],
   ['export: unknown machine', () => ['export', '--format', 'dot', 'nope'], /no machine 'nope'/],
   ['export: unknown actor', () => ['export', '--format', 'dot', 'percpu-ref:nobody'], /scenario percpu-ref has no actor 'nobody'/],

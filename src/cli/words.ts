@@ -26,7 +26,7 @@ const WORDS: Words = {
   'unknown-actor': (f) => `scenario ${f.scenario}${f.revision ? `@${f.revision}` : ''} has no actor '${f.actor}' (its actors: ${list(f.actors)})`,
   'layout-failed': (f) => `Graphviz could not lay out a diagram: ${f.errors.join('; ')}`,
   'foreign-folder': (f) =>
-    `${f.dir}: not a folder ${f.generator} wrote (it holds ${f.files.slice(0, 3).join(', ')}${f.files.length > 3 ? `, and ${f.files.length - 3} more` : ''}); choose an empty or new folder, or --force to write the generated files beside them (none of them is touched)`,
+    `${f.dir}: not a folder ${f.generator} wrote (it holds ${f.files.slice(0, 3).join(', ')}${f.files.length > 3 ? `, and ${f.files.length - 3} more` : ''}); choose an empty or new folder, or --force to add the generated files, replacing only files daxspec generated`,
   'symlink-output': (f) => `${f.path} is a symbolic link; daxspec does not write through links (give the real path)`,
   'not-ours': (f) => `${f.path} ${f.what}; daxspec will not replace it (move it, or choose another path)`,
   'unwritable-output': (f) => `cannot write ${f.path}: ${f.why}`,
