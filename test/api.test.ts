@@ -2,6 +2,9 @@
  * The public API (src/index.ts) is the package's contract: its value exports are listed here, so one
  * added or removed is a deliberate change (and a semver one), and each entry point does what its TSDoc says.
  */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as api from '../src/index.ts';
@@ -41,6 +44,19 @@ test('paths, exportMachine and generateDocs on a user model', () => {
   assert.is([...pages.keys()][0], 'index.md');
   assert.match(pages.get('index.md')!, /Lost wake-up/);
   assert.ok([...pages.keys()].some((k) => /queued-is-asleep/.test(k)), 'a page for the model\'s invariant');
+});
+
+test('renderSite writes the site of a user model', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'daxspec-api-')), 'site');
+  const seen: string[] = [];
+  try {
+    const files = await api.renderSite(dir, { scenarios, onSystem: (key, verdict) => seen.push(`${key} ${verdict}`) });
+    assert.equal(files.map((f) => basename(f)), ['index.html', 'style.css', 'app.js', 'data.js']);
+    assert.ok(readdirSync(dir).includes('data.js'));
+    assert.equal(seen, ['wakeup@racy violated', 'wakeup@fixed holds']);
+  } finally {
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  }
 });
 
 test.run();
