@@ -4,6 +4,8 @@ import { System } from '../compose/system.ts';
 import type { Scenario } from '../compose/types.ts';
 import { explore, type Finding, type Progress } from './explore.ts';
 import { traceToItf, type ItfTrace, type TraceOrigin } from './itf.ts';
+import type { FairnessMode } from './fairness.ts';
+import { livenessAfter, livenessJson, type LivenessReport } from './livenessCheck.ts';
 import { traceOf, type Trace } from './trace.ts';
 
 export type Verdict = 'holds' | 'violated' | 'bounded';
@@ -20,10 +22,14 @@ export interface CheckOptions {
   readonly symmetry?: boolean;
   /** Hash compaction: 64-bit fingerprints instead of stored states. */
   readonly fingerprint?: boolean;
+  /** Fairness liveness properties are checked under: as declared (default), none, or WF of every step. */
+  readonly fairness?: FairnessMode;
 }
 
 export interface CheckedFinding extends Finding {
   readonly trace: Trace;
+  /** Liveness: the index in trace.states where the lasso's cycle starts (== steps: it stutters there). */
+  readonly loop?: number;
   itf(): ItfTrace;
 }
 
@@ -44,6 +50,8 @@ export interface CheckReport {
   readonly seconds: number;
   readonly findings: readonly CheckedFinding[];
   readonly progressSkipped?: string;
+  /** The liveness run: its properties, fairness and cost, when the system declares any. */
+  readonly liveness?: LivenessReport;
   readonly system: System;
 }
 
@@ -86,6 +94,8 @@ export function checkScenario(scenario: Scenario, revision: string | undefined, 
     const trace = traceOf(system, result.store, f, result.symmetry);
     return { ...f, trace, itf: () => traceToItf(system, trace, origin(f), f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' ? undefined : f.text) };
   });
+  const live = livenessAfter(system, result, options);
+  for (const f of live.findings) findings.push({ ...f, itf: () => traceToItf(system, f.trace, origin(f), undefined, f.loop) });
   findings.sort((a, b) => a.length - b.length || a.key.localeCompare(b.key));
   const verdict: Verdict = findings.length ? 'violated' : result.complete ? 'holds' : 'bounded';
   return {
@@ -103,6 +113,7 @@ export function checkScenario(scenario: Scenario, revision: string | undefined, 
     seconds: result.seconds,
     findings,
     progressSkipped: result.progressSkipped,
+    liveness: live.report,
     system,
   };
 }
@@ -123,12 +134,14 @@ export function reportJson(r: CheckReport): unknown {
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
     progressSkipped: r.progressSkipped ?? null,
+    liveness: livenessJson(r.liveness),
     findings: r.findings.map((f) => ({
       property: f.property,
       kind: f.kind,
       text: f.text,
       actor: f.actor ?? null,
       length: f.length,
+      ...(f.loop !== undefined ? { loop: f.loop } : {}),
       steps: f.trace.steps.map((s) => ({
         step: s.index,
         actor: s.actor,

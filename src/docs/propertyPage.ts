@@ -41,6 +41,7 @@ const KIND_TEXT: Readonly<Record<DocFinding['kind'], string>> = {
   unaccepted: 'a call the object cannot take in its state',
   deadlock: 'deadlock',
   progress: 'a waiter that can never wake',
+  liveness: 'a fair cycle on which it never happens',
 };
 
 export const runName = (r: { scenario: string; revision: string }): string => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`);
