@@ -5,6 +5,7 @@ import type { Scenario } from '../compose/types.ts';
 import { explore, type Finding, type Progress } from './explore.ts';
 import { traceToItf, type ItfTrace, type TraceOrigin } from './itf.ts';
 import type { FairnessMode } from './fairness.ts';
+import type { Obligation } from './liveness.ts';
 import { livenessAfter, livenessJson, type LivenessReport } from './livenessCheck.ts';
 import { traceOf, type Trace } from './trace.ts';
 
@@ -30,6 +31,8 @@ export interface CheckedFinding extends Finding {
   readonly trace: Trace;
   /** Liveness: the index in trace.states where the lasso's cycle starts (== steps: it stutters there). */
   readonly loop?: number;
+  /** Liveness: how the cycle meets each fair action it passes. */
+  readonly obligations?: readonly Obligation[];
   itf(): ItfTrace;
 }
 
