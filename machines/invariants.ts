@@ -1,4 +1,4 @@
-import type { ActorDecl, Invariant, SystemView } from '../src/compose/types.ts';
+import type { ActorDecl, Invariant, Liveness, SystemView } from '../src/compose/types.ts';
 
 /**
  * The invariants of DOMAIN.md (b) as predicates over the system view.
@@ -31,6 +31,36 @@ export function invariantsFor(actors: readonly ActorDecl[]): Invariant[] {
 }
 
 const names = (actors: ActorsByMachine, machineId: string): readonly string[] => actors[machineId] ?? [];
+
+/**
+ * A liveness rule stated per actor: one property for each actor built from one of `machines`,
+ * `when` and `then` reading that actor (and, through the view, whatever it points at).
+ */
+export interface LivenessRule {
+  readonly id: string;
+  readonly text: string;
+  readonly why?: string;
+  readonly machines: readonly string[];
+  readonly when: (view: SystemView, actor: string) => boolean;
+  readonly then: (view: SystemView, actor: string) => boolean;
+}
+
+/** The liveness properties of a system: each rule, once per actor it is about. */
+export function livenessFor(actors: readonly ActorDecl[]): Liveness[] {
+  return livenessRules.flatMap((r) =>
+    actors
+      .filter((a) => r.machines.includes(a.machine.id))
+      .map((a): Liveness => ({
+        id: r.id,
+        text: r.text,
+        ...(r.why ? { why: r.why } : {}),
+        form: 'leads-to',
+        actor: a.name,
+        when: (view) => r.when(view, a.name),
+        then: (view) => r.then(view, a.name),
+      })),
+  );
+}
 
 // ===========================================================================
 // I1-I6: device and ownership (dax_device, SRCU, dev_pagemap, holders).
@@ -218,5 +248,20 @@ export const pageInvariants: readonly InvariantRule[] = [
         const v = view(t);
         return !v.tags.has('waiting') || view(v.context.iolock).context.writer === t;
       }),
+  },
+];
+
+// ===========================================================================
+// Liveness (checked under the fairness declared in the machines' meta; see docs/authoring.md).
+// ===========================================================================
+
+export const livenessRules: readonly LivenessRule[] = [
+  {
+    id: 'I12',
+    text: 'truncate progresses: once a truncate (or an eviction) waits for a busy page, it eventually finishes',
+    why: 'A truncate or eviction that sleeps in the page-idle wait holds the I/O lock (and the inode); if its wake-up can be lost, or if it can be kept waiting for ever by kernel code that is running, the task hangs in D state with its locks held. What a user process may never do (munmap, exit) is not assumed; a DMA is assumed to complete.',
+    machines: WAITERS,
+    when: (view, t) => view(t).tags.has('waiting'),
+    then: (view, t) => view(t).done,
   },
 ];
