@@ -16,6 +16,15 @@ export interface InvariantRule {
   /** Why the kernel relies on it (the docs print it on the invariant's page). */
   readonly why?: string;
   readonly holds: (view: SystemView, actors: ActorsByMachine) => boolean;
+  /**
+   * What the invariant is about, for the report of vacuous runs: attached only to systems that
+   * have an actor of one of `machines` (elsewhere the rule does not apply at all).
+   */
+  readonly premise?: {
+    readonly text: string;
+    readonly machines: readonly string[];
+    readonly holds: (view: SystemView, actors: ActorsByMachine) => boolean;
+  };
 }
 
 /** The invariants of a system: every rule of both sections, bound to the system's actors. */
@@ -27,10 +36,16 @@ export function invariantsFor(actors: readonly ActorDecl[]): Invariant[] {
     text: r.text,
     ...(r.why ? { why: r.why } : {}),
     holds: (view: SystemView) => r.holds(view, byMachine),
+    ...(r.premise && r.premise.machines.some((m) => byMachine[m])
+      ? { premise: { text: r.premise.text, holds: (view: SystemView) => r.premise!.holds(view, byMachine) } }
+      : {}),
   }));
 }
 
 const names = (actors: ActorsByMachine, machineId: string): readonly string[] => actors[machineId] ?? [];
+
+/** The code paths that wait for busy pages (WAITERS, needed before the page half's rules). */
+const WAITERS_PREMISE = ['truncate', 'eviction'];
 
 /**
  * A liveness rule stated per actor: one property for each actor built from one of `machines`,
@@ -73,6 +88,11 @@ const TORN_DOWN = ['dead', 'freed', 'freedWhileAlive'];
 export const deviceInvariants: readonly InvariantRule[] = [
   {
     id: 'I1',
+    premise: {
+      text: 'an SRCU reader saw the dax_device alive',
+      machines: ['srcu_reader'],
+      holds: (view, actors) => names(actors, 'srcu_reader').some((r) => view(r).tags.has('saw-alive')),
+    },
     why: "kill_dax() tears down what readers use (private = NULL, the host entry, holder_ops) right after synchronize_srcu(); the only thing keeping a reader that saw ALIVE safe is that the grace period waited for it. A reader that carries an alive result past its section, or a kill that skips the grace period, uses freed or NULL driver state.",
     text: 'SRCU liveness: no use of ops or private (or holder_ops) after kill_dax returns; any reader that saw alive=true has finished before synchronize_srcu returns',
     holds: (view, actors) =>
@@ -85,6 +105,11 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I2',
+    premise: {
+      text: 'a final put of a dax_device happened',
+      machines: ['dax_device'],
+      holds: (view, actors) => names(actors, 'dax_device').some((d) => view(d).matches('freed') || view(d).matches('freedWhileAlive')),
+    },
     why: "ALIVE is what keeps new lookups and new operations away; dax_destroy_inode() WARNs when the last iput() comes with ALIVE still set because something may still find the device and use it after it is freed.",
     text: 'kill before final put: the final put happens only when ALIVE is false',
     holds: (view, actors) => names(actors, 'dax_device').every((d) => !view(d).matches('freedWhileAlive')),
@@ -182,6 +207,11 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I8',
+    premise: {
+      text: 'a truncate or eviction slept on a busy page',
+      machines: WAITERS_PREMISE,
+      holds: (view, actors) => WAITERS_PREMISE.some((id) => names(actors, id).some((w) => view(w).tags.has('sleeping'))),
+    },
     text: 'every drop to idle wakes: every transition to idle (2->1 in old kernels, ->0 from 6.15) wakes waiters, multi-reference drops included, with the key the waiter sleeps on',
     why: 'Break-layouts sleeps in ___wait_var_event() until the page it found busy is idle and relies entirely on the wake-up that the drop to idle sends (->page_free() on 2->1 until 6.14, free_zone_device_folio() at 0 from 6.15). A drop that skips the hook (key off, a multi-reference put that bypasses it) or wakes another key leaves truncate asleep for ever with its I/O lock held.',
     // A wake-up moves the sleeper out of its sleeping state in the same step as the
@@ -196,6 +226,11 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I9',
+    premise: {
+      text: 'a device held a pin on a page',
+      machines: ['dma_pinner'],
+      holds: (view, actors) => names(actors, 'dma_pinner').some((p) => view(p).tags.has('pinned')),
+    },
     text: 'blocks not freed while pinned: a block is freed or reallocated only while its page is idle, including pages already unmapped from user space and pages of evicted inodes',
     why: "Under FS-DAX a page is the storage of a block: a device that holds a pin DMAs straight into the block. If the filesystem frees the block while the pin is held, the allocator can give it to another file and the device's writes land in that file's data (silent corruption, a use after free of storage). munmap() and eviction do not end a pin, so unmapped pages and evicted inodes count too.",
     // Ground truth is the pin a device holds, not the page's count: a count can lie
@@ -208,6 +243,11 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I10',
+    premise: {
+      text: 'a break-layouts scan found every page idle and still held the locks',
+      machines: WAITERS_PREMISE,
+      holds: (view, actors) => WAITERS_PREMISE.some((id) => names(actors, id).some((w) => view(w).tags.has('layout_broken') && !!view(w).context.scanned)),
+    },
     text: 'no new references during the scan: while break-layouts holds the exclusive mmap lock, any new reference is either visible to the scan or fails',
     why: 'Break-layouts unmaps the file and then reads page reference counts; it is sound only if no reference can appear that the scan did not see. The slow GUP path cannot (it must fault under the mmap lock truncate holds); GUP-fast takes references locklessly and must re-read the PTE and give them back when it changed.',
     // After a scan that looked and found every page idle, and while the locks are still
@@ -239,6 +279,11 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I12',
+    premise: {
+      text: 'a truncate waited for a busy page',
+      machines: ['truncate'],
+      holds: (view, actors) => names(actors, 'truncate').some((t) => view(t).tags.has('waiting')),
+    },
     text: 'truncate progresses: given transient pins, truncate eventually runs; the I/O lock held across retries blocks new direct I/O',
     why: 'Truncate retries the scan after every wake-up and drops only the mmap lock while it sleeps. Holding the I/O lock across the retries keeps new I/O on the file out, so that pins are transient and the loop ends; a truncate that can be starved or never woken hangs the task with its locks held.',
     // The "eventually" is the checker's progress property (a sleeper that can never be

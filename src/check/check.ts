@@ -53,6 +53,8 @@ export interface CheckReport {
   readonly seconds: number;
   readonly findings: readonly CheckedFinding[];
   readonly progressSkipped?: string;
+  /** Invariants that declare a premise: whether a state where it held was reached (if not, the invariant held vacuously). */
+  readonly premises?: readonly { id: string; premise: string; reached: boolean }[];
   /** The liveness run: its properties, fairness and cost, when the system declares any. */
   readonly liveness?: LivenessReport;
   readonly system: System;
@@ -116,6 +118,7 @@ export function checkScenario(scenario: Scenario, revision: string | undefined, 
     seconds: result.seconds,
     findings,
     progressSkipped: result.progressSkipped,
+    premises: result.premises,
     liveness: live.report,
     system,
   };
@@ -137,6 +140,8 @@ export function reportJson(r: CheckReport): unknown {
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
     progressSkipped: r.progressSkipped ?? null,
+    premises: r.premises ?? [],
+    vacuous: vacuousProperties(r),
     liveness: livenessJson(r.liveness),
     findings: r.findings.map((f) => ({
       property: f.property,
@@ -155,4 +160,12 @@ export function reportJson(r: CheckReport): unknown {
       })),
     })),
   };
+}
+
+/** Properties that held without their premise ever being reached: invariants and liveness alike. */
+export function vacuousProperties(r: CheckReport): string[] {
+  const failed = new Set(r.findings.map((f) => f.property));
+  const inv = (r.premises ?? []).filter((p) => !p.reached && !failed.has(p.id)).map((p) => p.id);
+  const live = (r.liveness?.properties ?? []).filter((p) => p.holds && !p.premiseReached).map((p) => p.id);
+  return [...new Set([...inv, ...live])];
 }

@@ -20,6 +20,7 @@ export interface LivenessFinding extends Finding {
 /** Per property, whether it held and whether its premise was ever reached. */
 export interface LivenessPropertyReport {
   readonly id: string;
+  readonly actor?: string;
   readonly form: string;
   readonly holds: boolean;
   readonly premiseReached: boolean;
@@ -54,10 +55,11 @@ export function livenessAfter(
     if (o.holds || !o.lasso) continue;
     const trace = replayLabels(system, o.lasso.labels);
     findings.push({
-      key: `liveness:${o.property.id}`,
+      key: `liveness:${o.property.id}${o.property.actor ? `:${o.property.actor}` : ''}`,
       property: o.property.id,
       kind: 'liveness',
       text: o.property.text,
+      ...(o.property.actor ? { actor: o.property.actor } : {}),
       state: -1,
       length: o.lasso.labels.length,
       trace,
@@ -69,7 +71,7 @@ export function livenessAfter(
     findings,
     report: {
       mode,
-      properties: run.outcomes.map((o) => ({ id: o.property.id, form: o.property.form, holds: o.holds, premiseReached: o.premiseReached })),
+      properties: run.outcomes.map((o) => ({ id: o.property.id, ...(o.property.actor ? { actor: o.property.actor } : {}), form: o.property.form, holds: o.holds, premiseReached: o.premiseReached })),
       fairness: run.fairness,
       seconds: run.seconds,
       bytes: run.bytes,

@@ -74,6 +74,7 @@ function formatReport(label: string, r: CheckReport): string {
   }
   if (r.progressSkipped) lines.push(`(progress not checked: ${r.progressSkipped})`);
   if (r.liveness) lines.push(formatLivenessRun(r.liveness, r.seconds));
+  for (const p of r.premises ?? []) if (!p.reached) lines.push(`(${p.id} held vacuously: no state where ${p.premise} was reached)`);
   if (r.collisionProbability !== undefined) {
     lines.push(`(fingerprint mode: the chance that two states shared a fingerprint and one was missed is at most ${r.collisionProbability.toExponential(1)})`);
   }

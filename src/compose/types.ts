@@ -51,7 +51,13 @@ export interface Invariant {
    * The antecedent the invariant is about (`a final put happened`): the run reports whether a
    * state where it held was ever reached, so that a "holds" that was never put to the test says so.
    */
-  readonly premise?: (view: SystemView) => boolean;
+  readonly premise?: Premise;
+}
+
+/** What a property is about, as a predicate and in words ("a final put of a dax_device"). */
+export interface Premise {
+  readonly text: string;
+  readonly holds: (view: SystemView) => boolean;
 }
 
 /**
@@ -65,6 +71,8 @@ export interface Liveness {
   readonly text: string;
   readonly why?: string;
   readonly form: 'leads-to' | 'eventually' | 'infinitely-often';
+  /** For a property stated per actor: the actor it is about (one property id may have one instance per actor). */
+  readonly actor?: string;
   /** P of a leads-to: its premise. A run in which it never held says so (the property held vacuously). */
   readonly when?: (view: SystemView) => boolean;
   readonly then: (view: SystemView) => boolean;
