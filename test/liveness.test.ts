@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { percpuRefScenario } from '../machines/bench/percpuRef.ts';
 import { percpuRefMachineScenario } from '../machines/bench/percpuRefMachine.ts';
-import { checkScenario, type CheckReport } from '../src/check/check.ts';
+import { checkScenario, vacuousProperties, type CheckReport } from '../src/check/check.ts';
 import type { FairnessMode } from '../src/check/fairness.ts';
 import { formatFinding } from '../src/check/formatTrace.ts';
 import { replayItf } from '../src/check/replay.ts';
@@ -113,6 +113,36 @@ test('percpu_ref Drains (dying ~> refcnt = 0), as TLC: holds under WF_vars(Next)
       assert.is(ctx.refcnt, 1, 'the initial reference is still held');
     }
   }
+});
+
+test('vacuous passes are reported: an invariant or a leads-to whose premise is never reached says so', () => {
+  const base = mutex('strong');
+  const decl = (): SystemDecl => ({
+    ...base,
+    invariants: [
+      {
+        id: 'excl',
+        text: 'at most one process in its critical section',
+        holds: (v) => !(v('p1').matches('critical') && v('p2').matches('critical')),
+        premise: { text: 'a process in its critical section', holds: (v) => v('p1').matches('critical') || v('p2').matches('critical') },
+      },
+      {
+        id: 'never',
+        text: 'nothing happens after both hold the lock',
+        holds: () => true,
+        premise: { text: 'both processes in their critical sections', holds: (v) => v('p1').matches('critical') && v('p2').matches('critical') },
+      },
+    ],
+    liveness: [...base.liveness!, { id: 'ghost', text: 'a ghost', form: 'leads-to', when: (v) => v('lock').context.holder === 'nobody', then: () => false }],
+  });
+  const r = check(decl);
+  assert.is(r.verdict, 'holds');
+  assert.equal(r.premises, [
+    { id: 'excl', premise: 'a process in its critical section', reached: true },
+    { id: 'never', premise: 'both processes in their critical sections', reached: false },
+  ]);
+  assert.equal(vacuousProperties(r), ['never', 'ghost']);
+  assert.equal(r.liveness!.properties.find((p) => p.id === 'ghost'), { id: 'ghost', form: 'leads-to', holds: true, premiseReached: false });
 });
 
 test.run();
