@@ -174,7 +174,7 @@ class Work {
       const k = succ.expand(v);
       for (let i = 0; i < k; i++) {
         const t = succ.to[i];
-        if (dist[t] < 0 && (flags[t] & Q) === 0) {
+        if (t >= 0 && dist[t] < 0 && (flags[t] & Q) === 0) {
           dist[t] = dist[v] + 1;
           pred[t] = v;
           queue[tail++] = t;
@@ -251,7 +251,7 @@ class Work {
         t.set(targets);
         targets = t;
       }
-      for (let i = 0; i < k; i++) if (inside(succ.to[i])) targets[top++] = succ.to[i];
+      for (let i = 0; i < k; i++) if (succ.to[i] >= 0 && inside(succ.to[i])) targets[top++] = succ.to[i];
       frames.push(v, start, top);
     };
     enter(root);
@@ -301,7 +301,7 @@ class Work {
           seen.add(c);
           enabled.set(c, (enabled.get(c) ?? 0) + 1);
         }
-        if (comp[succ.to[i]] === id) taken.add(c);
+        if (succ.to[i] >= 0 && comp[succ.to[i]] === id) taken.add(c);
       }
     }
     const neglected: number[] = [];

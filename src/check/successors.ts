@@ -9,9 +9,13 @@ import type { StateStore } from './stateStore.ts';
  * state and pair step is in the memo, so no XState call is made), looked up in the store. An
  * edge list of the whole graph would cost 8 bytes an edge; this costs one step a visit.
  *
- * A step that commits a fatal violation (an oops) has no successor: exploration stopped there,
- * as the task did. Blocked steps are not edges.
+ * A step that commits a fatal violation (an oops) leads to CRASH, outside the graph: exploration
+ * stopped there, as the task did. It is still an enabled step: a fair behaviour that must take it
+ * ends in that oops, which is a finding of its own, and does not stay round a cycle (so a waiter
+ * whose only way on is an oops is not reported again as a hang). Blocked steps are not edges.
  */
+export const CRASH = -1;
+
 export class Successors {
   /** The last expanded state's successors: target index, step label, fair class. */
   to = new Int32Array(64);
@@ -45,11 +49,14 @@ export class Successors {
         out.set(vec);
         const r = system.step(out, a, o);
         if (r === STEP_BLOCKED) continue;
-        if (r !== STEP_OK && !system.violation(r).continues) continue;
-        const known = this.store.add(out, -1, -1);
-        if (known >= 0) throw new Error(`internal: a successor of state ${s} was not in the explored graph`);
+        let to = CRASH;
+        if (r === STEP_OK || system.violation(r).continues) {
+          const known = this.store.add(out, -1, -1);
+          if (known >= 0) throw new Error(`internal: a successor of state ${s} was not in the explored graph`);
+          to = -1 - known;
+        }
         if (n === this.to.length) this.grow();
-        this.to[n] = -1 - known;
+        this.to[n] = to;
         this.label[n] = a * LABEL_SPAN + o;
         this.cls[n] = this.fairness.classOf(a, vec[a], o);
         n++;
