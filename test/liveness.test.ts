@@ -41,6 +41,17 @@ test('mutex: strong fairness of p1 acquiring the lock makes p1 get it', () => {
   assert.ok(lasso(check(() => mutex('weak'))));
 });
 
+test('infinitely often ([]<>): p1 holds the lock again and again only when its acquire is strongly fair', () => {
+  const often = (acquire: 'strong' | undefined) => (): SystemDecl => ({
+    ...mutex(acquire),
+    liveness: [{ id: 'p1-again', text: 'p1 holds the lock infinitely often', form: 'infinitely-often', then: (v) => v('p1').matches('critical') }],
+  });
+  assert.is(lasso(check(often('strong'))), undefined);
+  const f = lasso(check(often(undefined)))!;
+  assert.ok(f);
+  assert.ok(f.trace.steps.slice(f.loop).every((s) => s.actor === 'p2'), 'p2 goes round while p1 waits');
+});
+
 test('lost notify: no fairness wakes a waiter whose wake-up came before it slept', () => {
   // Without fairness the shortest lasso is no step at all: nothing ever runs.
   const idle = lasso(check(() => lostNotify(true), 'none'))!;
