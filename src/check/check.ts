@@ -33,6 +33,8 @@ export interface CheckedFinding extends Finding {
   readonly loop?: number;
   /** Liveness: how the cycle meets each fair action it passes. */
   readonly obligations?: readonly Obligation[];
+  /** Liveness: steps enabled on the cycle that no fairness assumes (what would end it if someone chose to). */
+  readonly unassumed?: readonly string[];
   itf(): ItfTrace;
 }
 
@@ -149,7 +151,9 @@ export function reportJson(r: CheckReport): unknown {
       text: f.text,
       actor: f.actor ?? null,
       length: f.length,
-      ...(f.loop !== undefined ? { loop: f.loop } : {}),
+      ...(f.loop !== undefined ? { loop: f.loop, severity: 'hang' } : {}),
+      ...(f.unassumed ? { notAssumed: f.unassumed } : {}),
+      ...(f.obligations ? { fairness: f.obligations.map((o) => ({ action: o.fair.name, kind: o.fair.kind, why: o.fair.why, how: o.how, cycleStep: o.at })) } : {}),
       steps: f.trace.steps.map((s) => ({
         step: s.index,
         actor: s.actor,

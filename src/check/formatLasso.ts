@@ -8,7 +8,7 @@ import { formatStep } from './formatTrace.ts';
  * stuttering it ends in), then how the cycle treats each fair action it passes (taken on it, or
  * disabled at one of its states): what makes the cycle a behaviour the kernel can really have.
  */
-export function formatLasso(head: string, trace: Trace, loop: number, obligations: readonly Obligation[]): string {
+export function formatLasso(head: string, trace: Trace, loop: number, obligations: readonly Obligation[], unassumed: readonly string[] = []): string {
   const steps = trace.steps.length;
   const lines = [head, `  shortest lasso: ${loop} step${loop === 1 ? '' : 's'} to the cycle, ${steps - loop === 0 ? 'then nothing more happens (the system stutters)' : `then a cycle of ${steps - loop} step${steps - loop === 1 ? '' : 's'} repeated for ever`}`];
   for (const step of trace.steps) {
@@ -21,6 +21,7 @@ export function formatLasso(head: string, trace: Trace, loop: number, obligation
     const where = o.how === 'taken' ? `taken at step ${loop + o.at}` : `disabled ${o.at === 0 ? 'where the cycle starts' : `after step ${loop + o.at}`}`;
     lines.push(`       ${o.fair.kind}ly fair ${o.fair.name}: ${where} (${o.fair.why})`);
   }
+  if (unassumed.length) lines.push(`       enabled on the cycle, assumed by no fairness (only a choice would end it): ${unassumed.join(', ')}`);
   return lines.join('\n');
 }
 

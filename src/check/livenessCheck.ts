@@ -1,6 +1,7 @@
 import type { System } from '../compose/system.ts';
 import type { ExploreResult, Finding } from './explore.ts';
-import type { FairClass, FairnessMode } from './fairness.ts';
+import { STEP_BLOCKED } from '../compose/system.ts';
+import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';
 import { checkLiveness, type Obligation } from './liveness.ts';
 import { replayLabels, type Trace } from './trace.ts';
 
@@ -15,6 +16,8 @@ export interface LivenessFinding extends Finding {
   /** The state index (in trace.states) where the cycle starts; == steps when the system stutters there. */
   readonly loop: number;
   readonly obligations: readonly Obligation[];
+  /** Steps enabled on the cycle that no fairness makes anyone take (`dma0.munmap`): what would end it, if someone chose to. */
+  readonly unassumed: readonly string[];
 }
 
 /** Per property, whether it held and whether its premise was ever reached. */
@@ -65,6 +68,7 @@ export function livenessAfter(
       trace,
       loop: o.lasso.loop,
       obligations: o.lasso.obligations,
+      unassumed: unassumedSteps(system, trace, o.lasso.loop, mode),
     });
   }
   return {
@@ -92,4 +96,21 @@ export function livenessJson(r: LivenessReport | undefined): unknown {
     properties: r.properties,
     fairActions: r.fairness.map((c) => ({ name: c.name, kind: c.kind, why: c.why })),
   };
+}
+
+/** The steps enabled somewhere on the cycle that belong to no fair action, as `actor.event`. */
+function unassumedSteps(system: System, trace: Trace, loop: number, mode: FairnessMode): string[] {
+  const fairness = new Fairness(system, mode);
+  const out = new Set<string>();
+  for (const state of trace.states.slice(loop)) {
+    for (let a = 0; a < system.width; a++) {
+      const offers = system.actors[a].offers(state[a]);
+      for (let o = 0; o < offers.length; o++) {
+        if (fairness.classOf(a, state[a], o) !== UNFAIR) continue;
+        if (system.step(state.slice(), a, o) === STEP_BLOCKED) continue;
+        out.add(`${system.names[a]}.${system.events.get(offers[o].event).type}`);
+      }
+    }
+  }
+  return [...out];
 }
