@@ -160,6 +160,7 @@ test('I12 liveness in 6.15: a fault while truncate is woken but has not retaken 
     const woken = steps.indexOf('dma0.unpin');
     assert.ok(woken >= 0 && steps.indexOf('dma0.fault', woken) > woken && steps.indexOf('truncate.relock', woken) > steps.indexOf('dma0.fault', woken), steps.join(' '));
     assert.is(f!.loop, f!.trace.steps.length, 'then it stutters: only the process could end it, by munmap');
+    assert.ok(f!.unassumed?.includes('dma0.munmap'), `only the process's munmap would end it: ${f!.unassumed}`);
   }
   // Before 6.15 a mapping holds no page reference: the same re-fault leaves the page idle and truncate goes on.
   for (const rev of ['v4.18', 'v5.10']) {
