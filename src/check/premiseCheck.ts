@@ -1,3 +1,4 @@
+import { ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
 import type { ActorView, SystemView } from '../compose/types.ts';
 
@@ -28,7 +29,7 @@ export class PremiseCheck {
     const { index, actors } = system;
     this.view = (name: string): ActorView => {
       const i = index.get(name);
-      if (i === undefined) throw new Error(`a premise reads actor '${name}', which is not in the system`);
+      if (i === undefined) throw new ModelError(`a premise reads actor '${name}', which is not in the system`);
       this.reads[this.reading + i] = 1;
       return actors[i].view(this.state[i]);
     };
