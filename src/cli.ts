@@ -35,6 +35,7 @@ function program(): Command {
     .option('--max-depth <n>', 'do not explore past this many steps (bounded, exit 3)', count('max-depth', 0))
     .option('--symmetry', 'reduce by symmetry between interchangeable actors (pages, readers, users); counts are then orbits')
     .option('--fingerprint', 'keep 64-bit fingerprints instead of states (hash compaction, for very large models); reports the chance of a missed state')
+    .addOption(new Option('--fairness <mode>', 'fairness for liveness properties: declared in the machines, none, or next (every step weakly fair, TLA+ WF_vars(Next))').choices(['declared', 'none', 'next']).default('declared'))
     .option('--json', 'print the report as JSON on stdout')
     .option('--itf <file>', 'write each counterexample as an ITF trace (.itf.json, the trace format of Apalache and Quint)')
     .option('-q, --quiet', 'no progress on stderr')

@@ -4,6 +4,9 @@ import { System } from '../compose/system.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { explore, type Finding, type Progress } from './explore.ts';
 import { traceToItf, type ItfTrace, type TraceOrigin } from './itf.ts';
+import type { FairnessMode } from './fairness.ts';
+import type { Obligation } from './liveness.ts';
+import { livenessAfter, livenessJson, type LivenessReport } from './livenessCheck.ts';
 import { traceOf, type Trace } from './trace.ts';
 
 export type Verdict = 'holds' | 'violated' | 'bounded';
@@ -20,10 +23,18 @@ export interface CheckOptions {
   readonly symmetry?: boolean;
   /** Hash compaction: 64-bit fingerprints instead of stored states. */
   readonly fingerprint?: boolean;
+  /** Fairness liveness properties are checked under: as declared (default), none, or WF of every step. */
+  readonly fairness?: FairnessMode;
 }
 
 export interface CheckedFinding extends Finding {
   readonly trace: Trace;
+  /** Liveness: the index in trace.states where the lasso's cycle starts (== steps: it stutters there). */
+  readonly loop?: number;
+  /** Liveness: how the cycle meets each fair action it passes. */
+  readonly obligations?: readonly Obligation[];
+  /** Liveness: steps enabled on the cycle that no fairness assumes (what would end it if someone chose to). */
+  readonly unassumed?: readonly string[];
   itf(): ItfTrace;
 }
 
@@ -44,6 +55,10 @@ export interface CheckReport {
   readonly seconds: number;
   readonly findings: readonly CheckedFinding[];
   readonly progressSkipped?: string;
+  /** Invariants that declare a premise: whether a state where it held was reached (if not, the invariant held vacuously). */
+  readonly premises?: readonly { id: string; premise: string; reached: boolean }[];
+  /** The liveness run: its properties, fairness and cost, when the system declares any. */
+  readonly liveness?: LivenessReport;
   readonly system: System;
 }
 
@@ -86,6 +101,8 @@ export function checkScenario(scenario: Scenario, revision: string | undefined, 
     const trace = traceOf(system, result.store, f, result.symmetry);
     return { ...f, trace, itf: () => traceToItf(system, trace, origin(f), f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' ? undefined : f.text) };
   });
+  const live = livenessAfter(system, result, options);
+  for (const f of live.findings) findings.push({ ...f, itf: () => traceToItf(system, f.trace, origin(f), undefined, f.loop) });
   findings.sort((a, b) => a.length - b.length || a.key.localeCompare(b.key));
   const verdict: Verdict = findings.length ? 'violated' : result.complete ? 'holds' : 'bounded';
   return {
@@ -103,6 +120,8 @@ export function checkScenario(scenario: Scenario, revision: string | undefined, 
     seconds: result.seconds,
     findings,
     progressSkipped: result.progressSkipped,
+    premises: result.premises,
+    liveness: live.report,
     system,
   };
 }
@@ -123,12 +142,18 @@ export function reportJson(r: CheckReport): unknown {
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
     progressSkipped: r.progressSkipped ?? null,
+    premises: r.premises ?? [],
+    vacuous: vacuousProperties(r),
+    liveness: livenessJson(r.liveness),
     findings: r.findings.map((f) => ({
       property: f.property,
       kind: f.kind,
       text: f.text,
       actor: f.actor ?? null,
       length: f.length,
+      ...(f.loop !== undefined ? { loop: f.loop, severity: 'hang' } : {}),
+      ...(f.unassumed ? { notAssumed: f.unassumed } : {}),
+      ...(f.obligations ? { fairness: f.obligations.map((o) => ({ action: o.fair.name, kind: o.fair.kind, why: o.fair.why, how: o.how, cycleStep: o.at })) } : {}),
       steps: f.trace.steps.map((s) => ({
         step: s.index,
         actor: s.actor,
@@ -139,4 +164,12 @@ export function reportJson(r: CheckReport): unknown {
       })),
     })),
   };
+}
+
+/** Properties that held without their premise ever being reached: invariants and liveness alike. */
+export function vacuousProperties(r: CheckReport): string[] {
+  const failed = new Set(r.findings.map((f) => f.property));
+  const inv = (r.premises ?? []).filter((p) => !p.reached && !failed.has(p.id)).map((p) => p.id);
+  const live = (r.liveness?.properties ?? []).filter((p) => p.holds && !p.premiseReached).map((p) => p.id);
+  return [...new Set([...inv, ...live])];
 }

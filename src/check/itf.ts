@@ -63,7 +63,11 @@ export function actorVar(system: System, actor: number, snapshotId: number): unk
   return toItfValue({ state: view.value, context: view.context ?? {} });
 }
 
-export function traceToItf(system: System, trace: Trace, origin: TraceOrigin, violation?: string): ItfTrace {
+/**
+ * `loop`, for a lasso: the index of the state where its cycle starts. The last state is that
+ * state again (the cycle closes); when the loop is the last index the system stutters there.
+ */
+export function traceToItf(system: System, trace: Trace, origin: TraceOrigin, violation?: string, loop?: number): ItfTrace {
   const states = trace.states.map((vec, i) => {
     const step = i > 0 ? trace.steps[i - 1] : undefined;
     const meta: ItfState['#meta'] = { index: i };
@@ -87,6 +91,7 @@ export function traceToItf(system: System, trace: Trace, origin: TraceOrigin, vi
     },
     vars: [...system.names],
     states,
+    ...(loop !== undefined ? { loop } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import type { EventObject } from 'xstate';
 import { canonicalJson } from '../compose/events.ts';
 import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
 import { actorVar, eventFromItf, type ItfTrace } from './itf.ts';
+import { closeLoop } from './lassoReplay.ts';
 
 export interface ReplayResult {
   /** Steps replayed and matched. */
@@ -11,6 +12,8 @@ export interface ReplayResult {
   readonly divergence?: { readonly step: number; readonly message: string };
   /** The violation the last step commits, if it commits one. */
   readonly violation?: string;
+  /** A lasso (ITF `loop`): the state its cycle starts at, which the last state is again. */
+  readonly loop?: number;
 }
 
 interface Candidate {
@@ -32,6 +35,7 @@ export function replayItf(system: System, itf: ItfTrace): ReplayResult {
   const first = mismatch(system, system.initial, itf.states[0]);
   if (first) return { matched: 0, total, divergence: { step: 0, message: `the initial state differs: ${first}` } };
   let cur: Int32Array = system.initial.slice();
+  const visited: Int32Array[] = [cur];
   for (let i = 1; i < itf.states.length; i++) {
     const want = itf.states[i];
     const meta = want['#meta'] ?? {};
@@ -56,7 +60,9 @@ export function replayItf(system: System, itf: ItfTrace): ReplayResult {
       if (!v.continues || i === itf.states.length - 1) return { matched: i, total, violation: `${v.text}`, ...(i < total ? { divergence: { step: i + 1, message: 'the trace goes on past a step that crashes' } } : {}) };
     }
     cur = hit.next;
+    visited.push(cur);
   }
+  if (itf.loop !== undefined) return closeLoop(itf.loop, visited);
   const view = system.view(cur);
   const failed = system.invariants.find((inv) => !inv.holds(view));
   return failed ? { matched: total, total, violation: `${failed.id}: ${failed.text}` } : { matched: total, total };

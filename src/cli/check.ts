@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { EXIT, checkScenario, reportJson, resolveRevision, resolveSizes, type CheckReport } from '../check/check.ts';
+import type { FairnessMode } from '../check/fairness.ts';
 import { formatFinding } from '../check/formatTrace.ts';
+import { formatLivenessRun } from '../check/formatLasso.ts';
 import { bugMatrix, cellText, formatMatrix } from '../check/matrix.ts';
 import { ModelError } from '../compose/errors.ts';
 import { REVISIONS, SCENARIOS, findScenario, sizeNames } from '../registry.ts';
@@ -17,6 +19,7 @@ export interface CheckArgs {
   quiet?: boolean;
   symmetry?: boolean;
   fingerprint?: boolean;
+  fairness?: FairnessMode;
   [size: string]: unknown;
 }
 
@@ -40,6 +43,7 @@ export function runCheck(args: CheckArgs): number {
       maxDepth: args.maxDepth,
       symmetry: args.symmetry,
       fingerprint: args.fingerprint,
+      fairness: args.fairness,
       onProgress: args.quiet || args.json ? undefined : progressPrinter(label),
     });
     clearProgress();
@@ -69,6 +73,8 @@ function formatReport(label: string, r: CheckReport): string {
     );
   }
   if (r.progressSkipped) lines.push(`(progress not checked: ${r.progressSkipped})`);
+  if (r.liveness) lines.push(formatLivenessRun(r.liveness, r.seconds));
+  for (const p of r.premises ?? []) if (!p.reached) lines.push(`(${p.id} held vacuously: no state where ${p.premise} was reached)`);
   if (r.collisionProbability !== undefined) {
     lines.push(`(fingerprint mode: the chance that two states shared a fingerprint and one was missed is at most ${r.collisionProbability.toExponential(1)})`);
   }
@@ -90,7 +96,7 @@ function writeItf(path: string, r: CheckReport, quiet: boolean): void {
 function runMatrix(args: CheckArgs): number {
   if (args.scenario || args.revision) throw new ModelError('--all checks every scenario in every revision; drop --scenario/--revision');
   const scenarios = SCENARIOS.filter((s) => s.revisions.length > 0);
-  const matrix = bugMatrix(scenarios, REVISIONS, { maxStates: args.maxStates, maxDepth: args.maxDepth }, (c) => {
+  const matrix = bugMatrix(scenarios, REVISIONS, { maxStates: args.maxStates, maxDepth: args.maxDepth, fairness: args.fairness }, (c) => {
     if (!args.quiet && !args.json) process.stderr.write(`  ${c.scenario} @ ${c.revision}: ${cellText(c)} (${c.seconds.toFixed(2)} s)\n`);
   });
   if (args.json) process.stdout.write(JSON.stringify(matrix, null, 2) + '\n');

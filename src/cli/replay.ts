@@ -32,10 +32,10 @@ export function runReplay(file: string, args: { scenario?: string; revision?: st
   else {
     const where = `${name}${revision ? ` @ ${revision}` : ''}`;
     if (r.divergence) process.stdout.write(`${file}: diverges from ${where} at step ${r.divergence.step} of ${r.total}: ${r.divergence.message}\n`);
-    else process.stdout.write(`${file}: replays exactly on ${where} (${r.matched} steps)${r.violation ? `, ending in: ${r.violation}` : ''}\n`);
+    else process.stdout.write(`${file}: replays exactly on ${where} (${r.matched} steps)${r.violation ? `, ending in: ${r.violation}` : ''}${r.loop !== undefined ? `, a lasso whose cycle closes at state ${r.loop}${r.loop === r.total ? ' (it stutters there)' : ''}` : ''}\n`);
   }
   if (r.divergence) return EXIT.badInput;
-  return r.violation ? EXIT.violated : EXIT.holds;
+  return r.violation || r.loop !== undefined ? EXIT.violated : EXIT.holds;
 }
 
 /** The JSON report of `daxspec check --json`: its findings carry their steps. */
@@ -43,7 +43,7 @@ interface JsonReport {
   scenario: string;
   revision: string | null;
   sizes: Record<string, number>;
-  findings: { property: string; steps: { actor: string; event: Record<string, unknown> }[] }[];
+  findings: { property: string; loop?: number; steps: { actor: string; event: Record<string, unknown> }[] }[];
 }
 
 function isReport(x: unknown): x is JsonReport {
@@ -58,5 +58,6 @@ function reportToItf(file: string, r: JsonReport, n: number): ItfTrace {
     '#meta': { format: 'ITF', 'format-description': '', source: file, description: f.property, daxspec: { scenario: r.scenario, revision: r.revision ?? undefined, sizes: r.sizes } },
     vars: [],
     states: [{ '#meta': { index: 0 } }, ...f.steps.map((s, i) => ({ '#meta': { index: i + 1, actor: s.actor, event: toItfValue(s.event) } }))],
+    ...(f.loop !== undefined ? { loop: f.loop } : {}),
   };
 }

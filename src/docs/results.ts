@@ -1,4 +1,4 @@
-import { checkScenario, resolveSizes, type CheckOptions, type Verdict } from '../check/check.ts';
+import { checkScenario, resolveSizes, vacuousProperties, type CheckOptions, type Verdict } from '../check/check.ts';
 import type { ViolationKind } from '../check/explore.ts';
 import type { TraceStep } from '../check/trace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
@@ -12,6 +12,8 @@ export interface DocFinding {
   readonly actor?: string;
   readonly length: number;
   readonly steps: readonly TraceStep[];
+  /** A liveness lasso: the step count after which its cycle starts (== steps: it stutters there). */
+  readonly loop?: number;
 }
 
 /** One scenario checked at one revision (ANY_REVISION for revision-independent ones). */
@@ -25,6 +27,8 @@ export interface Run {
   readonly edges: number;
   /** Shortest counterexample first, as the checker sorts them. */
   readonly findings: readonly DocFinding[];
+  /** Properties that held only because their premise was never reached. */
+  readonly vacuous?: readonly string[];
 }
 
 /**
@@ -47,7 +51,8 @@ export function runAll(scenarios: readonly Scenario[], revisions: readonly strin
         bound: r.bound,
         states: r.states,
         edges: r.edges,
-        findings: r.findings.map((f) => ({ property: f.property, kind: f.kind, text: f.text, actor: f.actor, length: f.length, steps: f.trace.steps })),
+        findings: r.findings.map((f) => ({ property: f.property, kind: f.kind, text: f.text, actor: f.actor, length: f.length, steps: f.trace.steps, ...(f.loop !== undefined ? { loop: f.loop } : {}) })),
+        vacuous: vacuousProperties(r),
       };
       runs.push(run);
       onRun?.(run);
