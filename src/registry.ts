@@ -2,7 +2,7 @@ import { percpuRefScenario } from '../machines/bench/percpuRef.ts';
 import { percpuRefMachineScenario } from '../machines/bench/percpuRefMachine.ts';
 import { REVISIONS } from '../machines/kit/revision.ts';
 import { scenarios as daxScenarios } from '../machines/scenarios.ts';
-import { ModelError } from './compose/errors.ts';
+import { InputError } from './compose/errors.ts';
 import type { Scenario } from '../machines/kit/types.ts';
 
 /** Every system a user can check: the DAX scenarios, then the benchmark models. */
@@ -12,7 +12,7 @@ export { REVISIONS };
 
 export function findScenario(name: string): Scenario {
   const s = SCENARIOS.find((x) => x.name === name);
-  if (!s) throw new ModelError(`unknown scenario '${name}' (run 'daxspec list' to see them)`);
+  if (!s) throw new InputError('unknown-scenario', { name }, `unknown scenario '${name}'`);
   return s;
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -125,17 +125,22 @@ test('generate: deterministic, with no dates or timings', () => {
 test('check: stale, missing and no-longer-generated pages are each named; writing makes the directory exact', () => {
   const dir = mkdtempSync(join(tmpdir(), 'daxspec-docs-'));
   const pages = generateDocs(input());
-  assert.is(writePages(dir, pages).length, pages.size);
-  assert.not.ok(isStale(comparePages(dir, pages)));
+  // A page of an earlier run (a machine since renamed) is the generator's: the manifest lists it.
+  const earlier = new Map([...pages, ['machines/gone.md', 'a machine that was renamed\n']]);
+  assert.is(writePages(dir, earlier).length, earlier.size);
+  assert.not.ok(isStale(comparePages(dir, earlier)));
   writeFileSync(join(dir, 'machines/lock.md'), 'edited by hand\n');
-  writeFileSync(join(dir, 'machines/gone.md'), 'a machine that was renamed\n');
+  // A user's own file is no page of ours: never called stale, never removed.
+  writeFileSync(join(dir, 'machines/NOTES.md'), 'my notes\n');
   const s = comparePages(dir, new Map([...pages].filter(([p]) => p !== 'machines/worker.md')));
   assert.equal(s.differ, ['machines/lock.md']);
   assert.equal(s.extra, ['machines/gone.md', 'machines/worker.md']);
   assert.equal(comparePages(dir, new Map([...pages, ['machines/new.md', 'x\n']])).missing, ['machines/new.md']);
   writePages(dir, pages);
   assert.not.ok(isStale(comparePages(dir, pages)));
-  assert.is(readFileSync(join(dir, 'machines/lock.md'), 'utf8'), pages.get('machines/lock.md'));
+  assert.ok(readFileSync(join(dir, 'machines/lock.md'), 'utf8').endsWith(pages.get('machines/lock.md')!));
+  assert.not.ok(existsSync(join(dir, 'machines/gone.md')), 'the renamed machine\'s page is removed');
+  assert.is(readFileSync(join(dir, 'machines/NOTES.md'), 'utf8'), 'my notes\n');
 });
 
 // The machines are the spec only if they say what they are: these two fail while the machine
@@ -167,7 +172,11 @@ test('daxspec docs --check: exit 1 naming each stale, missing and no-longer-gene
   cpSync(join(import.meta.dirname, '..', 'docs', 'spec'), dir, { recursive: true });
   writeFileSync(join(dir, 'index.md'), 'edited by hand\n');
   rmSync(join(dir, 'invariants', 'I1.md'));
+  // A page an earlier run generated (its manifest lists it) for a machine since renamed.
   writeFileSync(join(dir, 'machines', 'renamed_away.md'), 'old\n');
+  const manifest = JSON.parse(readFileSync(join(dir, '.daxspec-manifest.json'), 'utf8'));
+  manifest.files.push('machines/renamed_away.md');
+  writeFileSync(join(dir, '.daxspec-manifest.json'), JSON.stringify(manifest));
   const bin = join(import.meta.dirname, '..', 'bin', 'daxspec.js');
   const r = spawnSync(process.execPath, [bin, 'docs', '--check', '--out', dir], { encoding: 'utf8' });
   assert.is(r.status, 1, r.stderr);

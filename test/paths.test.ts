@@ -92,7 +92,7 @@ test('paths --check: 0 when the written files are current, 1 naming the file whe
   process.stderr.write = ((s: string) => said.push(String(s)) > 0) as typeof process.stderr.write;
   try {
     assert.is(runPaths({ scenario: 'percpu-ref', out, quiet: true }), 0);
-    assert.equal(readdirSync(out).sort(), ['percpu-ref.paths.json', 'percpu-ref.test.ts']);
+    assert.equal(readdirSync(out).sort(), ['.daxspec-manifest.json', 'percpu-ref.paths.json', 'percpu-ref.test.ts']);
     assert.is(runPaths({ scenario: 'percpu-ref', out, check: true, quiet: true }), 0);
     writeFileSync(join(out, 'percpu-ref.paths.json'), readFileSync(join(out, 'percpu-ref.paths.json'), 'utf8').replace('"refcnt":2', '"refcnt":3'));
     assert.is(runPaths({ scenario: 'percpu-ref', out, check: true, quiet: true }), 1);

@@ -303,7 +303,7 @@ test('daxspec viz: writes the site for one scenario; bad input exits 2 with one 
   for (const f of ['index.html', 'app.js', 'data.js', 'style.css']) assert.ok(existsSync(join(out, f)), f);
   for (const [args, msg] of [
     [['viz'], /--out/],
-    [['viz', '--out', out, '--revision', 'v99'], /unknown revision 'v99'/],
+    [['viz', '--out', out, '--revision', 'v99'], /--revision v99: no such revision/],
     [['viz', '--out', out, '--scenario', 'nope'], /unknown scenario 'nope'/],
   ] as const) {
     const r = run(...args);

@@ -1,8 +1,15 @@
+/**
+ * One scenario checked at one revision: the system built from its declared sizes, explored, and the
+ * report (verdict, counts, findings with their traces) that every front end reads. Requests the
+ * scenario cannot answer (an unknown revision, a size out of its range, symmetry where nothing is
+ * interchangeable) are InputErrors with their fields; how they read is src/cli's business.
+ */
 import type { ActorTableOptions } from '../compose/actorTable.ts';
-import { ModelError } from '../compose/errors.ts';
+import { InputError } from '../compose/errors.ts';
 import { System } from '../compose/system.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
-import { explore, type Finding, type Progress } from './explore.ts';
+import { explore, exploreAsync, type Bound, type ExploreResult, type Finding, type Progress } from './explore.ts';
+import { Symmetry } from './symmetry.ts';
 import { traceToItf, type ItfTrace, type TraceOrigin } from './itf.ts';
 import type { FairnessMode } from './fairness.ts';
 import type { Obligation } from './liveness.ts';
@@ -10,9 +17,6 @@ import { livenessAfter, livenessJson, type LivenessReport } from './livenessChec
 import { traceOf, type Trace } from './trace.ts';
 
 export type Verdict = 'holds' | 'violated' | 'bounded';
-
-/** Exit codes of `daxspec check`: all hold, a violation, bad input, stopped at a bound. */
-export const EXIT = { holds: 0, violated: 1, badInput: 2, bounded: 3 } as const;
 
 export interface CheckOptions {
   readonly maxStates?: number;
@@ -25,6 +29,10 @@ export interface CheckOptions {
   readonly fingerprint?: boolean;
   /** Fairness liveness properties are checked under: as declared (default), none, or WF of every step. */
   readonly fairness?: FairnessMode;
+  /** Bytes the run may hold (store, edges and V8 heap); it stops at the bound 'memory' before passing it. */
+  readonly maxMemory?: number;
+  /** Asked at state boundaries (async runs): a reason to stop now, or undefined. */
+  readonly shouldStop?: () => string | undefined;
 }
 
 export interface CheckedFinding extends Finding {
@@ -44,7 +52,13 @@ export interface CheckReport {
   readonly sizes: Readonly<Record<string, number>>;
   readonly verdict: Verdict;
   readonly complete: boolean;
-  readonly bound?: 'states' | 'depth';
+  readonly bound?: Bound;
+  /** With bound 'interrupted': why (the signal's name, as the caller gave it). */
+  readonly interrupted?: string;
+  /** Bytes the store and edge list held at the end; the budget, when there was one. */
+  readonly memory: { readonly bytes: number; readonly budget?: number };
+  /** Whether the scenario declares interchangeable actors (so --symmetry could help). */
+  readonly symmetryAvailable: boolean;
   /** Whether states were counted up to symmetry. */
   readonly symmetry: boolean;
   /** In fingerprint mode, a bound on the chance that a state was missed. */
@@ -69,11 +83,11 @@ export function resolveSizes(scenario: Scenario, given: Readonly<Record<string, 
     if (value === undefined) continue;
     const p = scenario.sizes.find((s) => s.name === name);
     if (!p) {
-      const known = scenario.sizes.map((s) => `--${s.name}`).join(', ') || 'none';
-      throw new ModelError(`scenario ${scenario.name} has no size --${name} (its sizes: ${known})`);
+      const sizes = scenario.sizes.map((s) => s.name);
+      throw new InputError('unknown-size', { scenario: scenario.name, size: name, sizes }, `scenario ${scenario.name} has no size ${name} (its sizes: ${sizes.join(', ') || 'none'})`);
     }
     if (!Number.isInteger(value) || value < p.min || value > p.max) {
-      throw new ModelError(`--${name} must be an integer from ${p.min} to ${p.max} for scenario ${scenario.name} (got ${value})`);
+      throw new InputError('size-out-of-range', { scenario: scenario.name, size: name, min: p.min, max: p.max, got: value }, `size ${name} of scenario ${scenario.name} is ${p.min}..${p.max} (got ${value})`);
     }
   }
   for (const p of scenario.sizes) sizes[p.name] = given[p.name] ?? p.default;
@@ -82,20 +96,47 @@ export function resolveSizes(scenario: Scenario, given: Readonly<Record<string, 
 
 export function resolveRevision(scenario: Scenario, revision: string | undefined): string | undefined {
   if (scenario.revisions.length === 0) {
-    if (revision !== undefined) throw new ModelError(`scenario ${scenario.name} does not depend on the kernel revision; drop --revision`);
+    if (revision !== undefined) throw new InputError('revision-independent', { scenario: scenario.name }, `scenario ${scenario.name} does not depend on the kernel revision`);
     return undefined;
   }
   if (revision === undefined) return undefined;
   if (!scenario.revisions.includes(revision)) {
-    throw new ModelError(`scenario ${scenario.name} has no revision ${revision} (its revisions: ${scenario.revisions.join(', ')})`);
+    throw new InputError('unknown-revision', { scenario: scenario.name, revision, revisions: scenario.revisions }, `scenario ${scenario.name} has no revision ${revision}`);
   }
   return revision;
 }
 
-/** Builds the scenario's system at one revision and explores it exhaustively (or up to the bounds). */
-export function checkScenario(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, options: CheckOptions = {}): CheckReport {
+/** Whether the system declares a group of two or more interchangeable actors. */
+export function hasSymmetry(system: System): boolean {
+  return new Symmetry(system).active;
+}
+
+/**
+ * Builds the scenario's system at one revision and refuses options it cannot honour (symmetry
+ * where no actors are interchangeable), so a caller can validate every run before starting one.
+ */
+export function buildSystem(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, options: CheckOptions = {}): System {
   const system = new System(scenario.build(revision, sizes), options.table);
-  const result = explore(system, options);
+  if (options.symmetry && !hasSymmetry(system)) throw new InputError('no-symmetry', { scenario: scenario.name, revision }, `scenario ${scenario.name} declares no interchangeable actors`);
+  return system;
+}
+
+/** Builds the scenario's system at one revision and explores it exhaustively (or up to the bounds). */
+export function checkScenario(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, options: CheckOptions = {}, built?: System): CheckReport {
+  const system = built ?? buildSystem(scenario, revision, sizes, options);
+  return reportOf(scenario, revision, sizes, system, explore(system, options), options);
+}
+
+/**
+ * The same check run in slices with turns of the event loop between them, so that a signal handler
+ * can run and `options.shouldStop` end the run at a state boundary with what it found so far.
+ */
+export async function checkScenarioAsync(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, options: CheckOptions = {}, built?: System): Promise<CheckReport> {
+  const system = built ?? buildSystem(scenario, revision, sizes, options);
+  return reportOf(scenario, revision, sizes, system, await exploreAsync(system, options), options);
+}
+
+function reportOf(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, system: System, result: ExploreResult, options: CheckOptions): CheckReport {
   const origin = (f?: Finding): TraceOrigin => ({ scenario: scenario.name, revision, sizes, property: f?.property, text: f?.text });
   const findings = result.findings.map((f): CheckedFinding => {
     const trace = traceOf(system, result.store, f, result.symmetry);
@@ -112,6 +153,9 @@ export function checkScenario(scenario: Scenario, revision: string | undefined, 
     verdict,
     complete: result.complete,
     bound: result.bound,
+    interrupted: result.interrupted,
+    memory: result.memory,
+    symmetryAvailable: hasSymmetry(system),
     symmetry: result.symmetry !== undefined,
     collisionProbability: result.collisionProbability,
     states: result.states,
@@ -135,6 +179,9 @@ export function reportJson(r: CheckReport): unknown {
     verdict: r.verdict,
     complete: r.complete,
     bound: r.bound ?? null,
+    interrupted: r.interrupted ?? null,
+    memoryBytes: r.memory.bytes,
+    memoryBudget: r.memory.budget ?? null,
     symmetry: r.symmetry,
     fingerprintCollisionProbability: r.collisionProbability ?? null,
     states: r.states,

@@ -2,6 +2,7 @@ import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, type System } from '../compose/sys
 import { FingerprintStateStore } from './fingerprintStore.ts';
 import { PackedStateStore } from './packedStore.ts';
 import { NOT_ADDED, type StateStore } from './stateStore.ts';
+import { MemoryBudget, isAllocationFailure } from './memoryBudget.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { findLostProgress, EdgeList } from './progress.ts';
 import { Symmetry } from './symmetry.ts';
@@ -45,14 +46,33 @@ export interface ExploreOptions {
   readonly fingerprint?: boolean;
   /** Replace the in-memory store (a disk-backed one, say). */
   readonly store?: StateStore;
+  /** Start from this state instead of the system's initial one (replay checks what follows a trace's end). */
+  readonly from?: Int32Array;
+  /**
+   * Bytes the run may hold: the state store and edge list (typed arrays, outside the V8 heap) plus the
+   * V8 heap in use. The run stops cleanly (bound 'memory') before a growth would pass it.
+   */
+  readonly maxMemory?: number;
+  /**
+   * Asked between slices of states (at a state boundary): a reason to stop now (say, the signal that
+   * asked for it), or undefined to go on. The run then ends with bound 'interrupted'.
+   */
+  readonly shouldStop?: () => string | undefined;
 }
+
+/** Why a run ended before exploring everything. */
+export type Bound = 'states' | 'depth' | 'memory' | 'interrupted';
 
 export interface ExploreResult {
   readonly system: System;
   readonly store: StateStore;
   /** False when a bound stopped the run: then "no finding" is not "holds". */
   readonly complete: boolean;
-  readonly bound?: 'states' | 'depth';
+  readonly bound?: Bound;
+  /** With bound 'interrupted': the reason shouldStop gave. */
+  readonly interrupted?: string;
+  /** Bytes held by the store and the edge list at the end, and the budget when there was one. */
+  readonly memory: { readonly bytes: number; readonly budget?: number };
   readonly states: number;
   readonly edges: number;
   readonly depth: number;
@@ -77,16 +97,55 @@ export const LABEL_SPAN = 1 << 16;
  * kept with its first (hence shortest) counterexample.
  */
 export function explore(system: System, options: ExploreOptions = {}): ExploreResult {
+  const run = startExploration(system, options);
+  run.advance(Infinity);
+  return run.result();
+}
+
+/** States expanded between two looks at `shouldStop` (and two turns of the event loop, async). */
+const SLICE = 4096;
+
+/**
+ * The same exploration, run in slices with a turn of the event loop between them, so that a signal
+ * handler (or anything else the caller waits for) can run and make `shouldStop` answer at the next
+ * state boundary. Slices cost nothing measurable: one call per 4096 states.
+ */
+export async function exploreAsync(system: System, options: ExploreOptions = {}): Promise<ExploreResult> {
+  const run = startExploration(system, options);
+  // A turn before the first slice too: a run of many small explorations (the matrix) must
+  // still let a signal in between them.
+  do await new Promise<void>((resolve) => setImmediate(resolve));
+  while (!run.advance(SLICE));
+  return run.result();
+}
+
+/** An exploration that can be advanced a slice at a time. */
+export interface Exploration {
+  /** Expands up to `states` more states; true when the run is over (done, bounded or stopped). */
+  advance(states: number): boolean;
+  /** The result; call once the run is over. */
+  result(): ExploreResult;
+}
+
+export function startExploration(system: System, options: ExploreOptions = {}): Exploration {
   const started = performance.now();
   const maxStates = options.maxStates ?? Infinity;
   const maxDepth = options.maxDepth ?? Infinity;
   const w = system.width;
-  const fingerprints = options.fingerprint ? new FingerprintStateStore(w) : undefined;
-  const store: StateStore = options.store ?? fingerprints ?? new PackedStateStore(w);
+  // The budget sees every byte the run holds; the stores ask it before each growth.
+  let held = (): number => 0;
+  const budget = options.maxMemory !== undefined ? new MemoryBudget(options.maxMemory, () => held()) : undefined;
+  const reserve = budget ? (bytes: number): void => budget.reserve(bytes) : undefined;
+  const fingerprints = options.fingerprint ? new FingerprintStateStore(w, reserve) : undefined;
+  const store: StateStore = options.store ?? fingerprints ?? new PackedStateStore(w, reserve);
   const findings = new Map<string, Finding>();
+  const note = (f: Finding): void => {
+    if (!findings.has(f.key)) findings.set(f.key, f);
+  };
   const waiting = system.actors.some((a) => hasTag(a.machine.root, 'waiting'));
   const wantProgress = system.checkProgress && waiting;
-  const edges = wantProgress && !options.fingerprint ? new EdgeList() : undefined;
+  const edges = wantProgress && !options.fingerprint ? new EdgeList(reserve) : undefined;
+  held = () => store.bytes() + (edges?.bytes() ?? 0);
   const tables = system.actors;
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
@@ -101,11 +160,11 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
     const inv = invariants[k];
     note({ key: `invariant:${inv.id}`, property: inv.id, kind: 'invariant', text: inv.text, state: checking, length: checkingDepth });
   };
-  /** Checks `out`, just stored as state `at`, a child of `cur` one level deeper. */
-  const checkNew = (at: number): void => {
+  /** Checks `out`, just stored as state `at`, a child of `cur` at depth `childDepth`. */
+  const checkNew = (at: number, childDepth: number): void => {
     if (!check) return;
     checking = at;
-    checkingDepth = depth + 1;
+    checkingDepth = childDepth;
     check.checkChild(cur, out, failed);
   };
 
@@ -113,149 +172,200 @@ export function explore(system: System, options: ExploreOptions = {}): ExploreRe
   const sym = symmetry?.active ? symmetry : undefined;
   // Symmetry canonicalizes whole vectors, so it takes every successor the long way.
   const delta = !sym && store.addDelta !== undefined && store.loadBase !== undefined;
-  const first = system.initial.slice();
+  const first = (options.from ?? system.initial).slice();
   sym?.canonicalize(first);
   store.add(first, -1, -1);
+  // The first state is checked like any other: an invariant may fail before any step.
   check?.checkAll(first, failed);
   let head = 0;
   let depth = 0;
   let levelEnd = 1;
   let edgeCount = 0;
-  let bound: 'states' | 'depth' | undefined;
+  let bound: Bound | undefined;
+  let interrupted: string | undefined;
   let nextReport = started + (options.progressIntervalMs ?? 2000);
+  let over = false;
 
-  const note = (f: Finding): void => {
-    if (!findings.has(f.key)) findings.set(f.key, f);
+  const advance = (slice: number): boolean => {
+    if (over) return true;
+    const why = options.shouldStop?.();
+    if (why !== undefined) {
+      bound = 'interrupted';
+      interrupted = why;
+      return (over = true);
+    }
+    if (budget?.exceeded()) {
+      bound = 'memory';
+      return (over = true);
+    }
+    try {
+      expand(head + slice);
+    } catch (e) {
+      // A growth the budget refused, or one the system could not give: the states stored so far
+      // and their findings stand; the run says where it stopped instead of crashing.
+      if (!(budget?.refused(e) || isAllocationFailure(e))) throw e;
+      bound = 'memory';
+      return (over = true);
+    }
+    if (head < store.count && bound !== 'states') return false;
+    return (over = true);
   };
 
-  while (head < store.count) {
-    if (head === levelEnd) {
-      depth++;
-      levelEnd = store.count;
-    }
-    const s = head++;
-    if (delta) store.loadBase!(s, cur);
-    else store.load(s, cur);
-
-    if (depth >= maxDepth) {
-      bound ??= 'depth';
-      continue;
-    }
-    if (store.count >= maxStates) {
-      bound = 'states';
-      break;
-    }
-
-    let moved = false;
-    for (let a = 0; a < w; a++) {
-      const offers = tables[a].offers(cur[a]);
-      for (let o = 0; o < offers.length; o++) {
-        const d = offers[o];
-        const label = a * LABEL_SPAN + o;
-        // Most steps move the actor alone or with the one it called, and are in the memo: the
-        // store rewrites those one or two fields of the packed state (`delta`), and the whole
-        // vector is built only when the state is new or the store cannot take it that way.
-        let r = STEP_OK;
-        let at = NOT_ADDED;
-        let next = d.next;
-        let t = -1;
-        let tNext = 0;
-        let built = false;
-        if (d.sendVector.length === 0 && d.violation === undefined) {
-          // A step that calls nobody and fails nothing is just the actor's own move.
-          if (delta) at = store.addDelta!(a, next, -1, 0, s, label);
-        } else if (delta && (r = system.memoizedStep(cur, d)) !== NOT_MEMOIZED) {
-          if (r === STEP_BLOCKED) continue;
-          next = system.memoSelf;
-          t = system.memoTarget;
-          tNext = system.memoTargetNext;
-          if (r === STEP_OK) at = store.addDelta!(a, next, t, tNext, s, label);
-        } else {
-          for (let i = 0; i < w; i++) out[i] = cur[i];
-          r = system.step(out, a, o);
-          if (r === STEP_BLOCKED) continue;
-          built = true;
+  // The loop keeps its counters in locals (registers), written back when a slice ends.
+  const expand = (until: number): void => {
+    let hd = head;
+    let ec = edgeCount;
+    let dp = depth;
+    let le = levelEnd;
+    const st = store;
+    const tb = tables;
+    const wd = w;
+    const mD = maxDepth;
+    const mS = maxStates;
+    const dl = delta;
+    const sy = sym;
+    const eg = edges;
+    try {
+      while (hd < st.count && hd < until) {
+        if (hd === le) {
+          dp++;
+          le = st.count;
         }
-        moved = true;
-        edgeCount++;
-        if (!built && (at === NOT_ADDED || (at >= 0 && check))) {
-          for (let i = 0; i < w; i++) out[i] = cur[i];
-          out[a] = next;
-          if (t >= 0) out[t] = tNext;
-        }
-        if (r !== STEP_OK) {
-          const v = system.violation(r);
-          if (!v.continues) {
-            note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: s, step: label, length: depth + 1 });
-            if (system.alsoViolated) {
-              const w = system.violation(system.alsoViolated);
-              note({ key: w.key, property: w.property, kind: w.kind, text: w.text, actor: w.actor, state: s, step: label, length: depth + 1 });
-            }
-            continue;
-          }
-          sym?.canonicalize(out);
-          const added = store.add(out, s, label);
-          const index = added >= 0 ? added : -1 - added;
-          note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: index, length: depth + 1 });
-          if (added >= 0) checkNew(added);
-          edges?.add(s, index);
+        const s = hd++;
+        if (dl) st.loadBase!(s, cur);
+        else st.load(s, cur);
+
+        if (dp >= mD) {
+          bound ??= 'depth';
           continue;
         }
-        if (at === NOT_ADDED) {
-          sym?.canonicalize(out);
-          at = store.add(out, s, label);
+        if (st.count >= mS) {
+          bound = 'states';
+          break;
         }
-        if (at >= 0) checkNew(at);
-        edges?.add(s, at >= 0 ? at : -1 - at);
-      }
-    }
-    if (!moved && system.checkDeadlock) {
-      const stuck = system.unfinished(cur);
-      if (stuck >= 0) {
-        note({
-          key: 'deadlock',
-          property: 'deadlock',
-          kind: 'deadlock',
-          text: `no step is possible and ${system.names[stuck]} has not finished`,
-          actor: system.names[stuck],
-          state: s,
-          length: depth,
-        });
-      }
-    }
 
-    if (options.onProgress && (head & 0x3fff) === 0) {
-      const now = performance.now();
-      if (now >= nextReport) {
-        nextReport = now + (options.progressIntervalMs ?? 2000);
-        const seconds = (now - started) / 1000;
-        options.onProgress({ states: store.count, edges: edgeCount, queue: store.count - head, depth, seconds, statesPerSecond: store.count / seconds });
+        let moved = false;
+        for (let a = 0; a < wd; a++) {
+          const offers = tb[a].offers(cur[a]);
+          for (let o = 0; o < offers.length; o++) {
+            const d = offers[o];
+            const label = a * LABEL_SPAN + o;
+            // Most steps move the actor alone or with the one it called, and are in the memo: the
+            // store rewrites those one or two fields of the packed state (`dl`), and the whole
+            // vector is built only when the state is new or the store cannot take it that way.
+            let r = STEP_OK;
+            let at = NOT_ADDED;
+            let next = d.next;
+            let t = -1;
+            let tNext = 0;
+            let built = false;
+            if (d.sendVector.length === 0 && d.violation === undefined) {
+              // A step that calls nobody and fails nothing is just the actor's own move.
+              if (dl) at = st.addDelta!(a, next, -1, 0, s, label);
+            } else if (dl && (r = system.memoizedStep(cur, d)) !== NOT_MEMOIZED) {
+              if (r === STEP_BLOCKED) continue;
+              next = system.memoSelf;
+              t = system.memoTarget;
+              tNext = system.memoTargetNext;
+              if (r === STEP_OK) at = st.addDelta!(a, next, t, tNext, s, label);
+            } else {
+              for (let i = 0; i < wd; i++) out[i] = cur[i];
+              r = system.step(out, a, o);
+              if (r === STEP_BLOCKED) continue;
+              built = true;
+            }
+            moved = true;
+            ec++;
+            if (!built && (at === NOT_ADDED || (at >= 0 && check))) {
+              for (let i = 0; i < wd; i++) out[i] = cur[i];
+              out[a] = next;
+              if (t >= 0) out[t] = tNext;
+            }
+            if (r !== STEP_OK) {
+              const v = system.violation(r);
+              if (!v.continues) {
+                note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: s, step: label, length: dp + 1 });
+                if (system.alsoViolated) {
+                  const w = system.violation(system.alsoViolated);
+                  note({ key: w.key, property: w.property, kind: w.kind, text: w.text, actor: w.actor, state: s, step: label, length: dp + 1 });
+                }
+                continue;
+              }
+              sy?.canonicalize(out);
+              const added = st.add(out, s, label);
+              const index = added >= 0 ? added : -1 - added;
+              note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: index, length: dp + 1 });
+              if (added >= 0) checkNew(added, dp + 1);
+              eg?.add(s, index);
+              continue;
+            }
+            if (at === NOT_ADDED) {
+              sy?.canonicalize(out);
+              at = st.add(out, s, label);
+            }
+            if (at >= 0) checkNew(at, dp + 1);
+            eg?.add(s, at >= 0 ? at : -1 - at);
+          }
+        }
+        if (!moved && system.checkDeadlock) {
+          const stuck = system.unfinished(cur);
+          if (stuck >= 0) {
+            note({
+              key: 'deadlock',
+              property: 'deadlock',
+              kind: 'deadlock',
+              text: `no step is possible and ${system.names[stuck]} has not finished`,
+              actor: system.names[stuck],
+              state: s,
+              length: dp,
+            });
+          }
+        }
+
+        if (options.onProgress && (hd & 0x3fff) === 0) {
+          const now = performance.now();
+          if (now >= nextReport) {
+            nextReport = now + (options.progressIntervalMs ?? 2000);
+            const seconds = (now - started) / 1000;
+            options.onProgress({ states: st.count, edges: ec, queue: st.count - hd, depth: dp, seconds, statesPerSecond: st.count / seconds });
+          }
+        }
       }
+    } finally {
+      head = hd;
+      edgeCount = ec;
+      depth = dp;
+      levelEnd = le;
     }
-  }
-
-  let progressSkipped: string | undefined;
-  if (wantProgress) {
-    if (bound) progressSkipped = 'progress needs the whole graph; the run was bounded';
-    else if (!edges) progressSkipped = 'progress needs every state; fingerprint mode keeps none';
-    else for (const f of findLostProgress(system, store, edges)) note(f);
-  }
-
-  return {
-    system,
-    store,
-    complete: bound === undefined,
-    bound,
-    states: store.count,
-    edges: edgeCount,
-    depth,
-    seconds: (performance.now() - started) / 1000,
-    findings: [...findings.values()],
-    symmetry: sym,
-    collisionProbability: fingerprints?.collisionProbability(),
-    progressSkipped,
-    premises: check?.premises.report(),
   };
+
+  const result = (): ExploreResult => {
+    let progressSkipped: string | undefined;
+    if (wantProgress) {
+      if (bound) progressSkipped = 'progress needs the whole graph; the run was bounded';
+      else if (!edges) progressSkipped = 'progress needs every state; fingerprint mode keeps none';
+      else for (const f of findLostProgress(system, store, edges)) note(f);
+    }
+
+    return {
+      system,
+      store,
+      complete: bound === undefined,
+      bound,
+      interrupted,
+      memory: { bytes: store.bytes() + (edges?.bytes() ?? 0), budget: options.maxMemory },
+      states: store.count,
+      edges: edgeCount,
+      depth,
+      seconds: (performance.now() - started) / 1000,
+      findings: [...findings.values()],
+      symmetry: sym,
+      collisionProbability: fingerprints?.collisionProbability(),
+      progressSkipped,
+      premises: check?.premises.report(),
+    };
+  };
+  return { advance, result };
 }
 
 

@@ -35,7 +35,11 @@ export class FingerprintStateStore implements StateStore {
   private readonly chunks: (Int32Array | undefined)[] = [];
   private freedBelow = 0;
 
-  constructor(readonly width: number) {}
+  /** `reserve` is asked before each growth with the bytes it allocates, and throws to refuse it. */
+  constructor(
+    readonly width: number,
+    private readonly reserve?: (bytes: number) => void,
+  ) {}
 
   add(vec: Int32Array, parent: number, label: number): number {
     const hi = mix(vec, this.width, 0x2545f491);
@@ -56,7 +60,10 @@ export class FingerprintStateStore implements StateStore {
     this.labels[index] = label;
     const c = index >>> 16;
     let chunk = this.chunks[c];
-    if (!chunk) chunk = this.chunks[c] = new Int32Array(CHUNK * this.width);
+    if (!chunk) {
+      this.reserve?.(4 * CHUNK * this.width);
+      chunk = this.chunks[c] = new Int32Array(CHUNK * this.width);
+    }
     chunk.set(vec, (index & (CHUNK - 1)) * this.width);
     this.slots[3 * slot] = hi;
     this.slots[3 * slot + 1] = lo;
@@ -102,6 +109,7 @@ export class FingerprintStateStore implements StateStore {
   private grow(): void {
     const size = 2 * (this.mask + 1);
     const capacity = maxLoad(size);
+    this.reserve?.(4 * (2 * capacity + 3 * size));
     const parents = new Int32Array(capacity);
     parents.set(this.parents);
     this.parents = parents;

@@ -1,5 +1,6 @@
 import type { EventObject } from 'xstate';
 import type { System } from '../compose/system.ts';
+import { InputError } from '../compose/errors.ts';
 import type { Trace } from './trace.ts';
 
 /**
@@ -98,3 +99,89 @@ export function traceToItf(system: System, trace: Trace, origin: TraceOrigin, vi
 export function eventFromItf(v: unknown): EventObject {
   return fromItfValue(v) as EventObject;
 }
+
+/** How deep an ITF value may nest: machines' contexts are shallow; a deeper value is not ours. */
+const MAX_DEPTH = 32;
+
+/**
+ * Checks that `x` has the shape of an ITF trace before anything reads it: a trace from disk is
+ * input, and a malformed one is refused naming the step (the index in `states`) and the field,
+ * never met later as a crash. Variables are checked as ITF values (bounded depth, well-formed
+ * `#bigint`, `#tup`, `#set`, `#map`); each state must name every variable `vars` lists.
+ */
+export function validateItf(x: unknown, file: string): ItfTrace {
+  const bad = (field: string, why: string, step?: number): never => {
+    throw new InputError('bad-trace', { file, step, field, why }, `${file}: ${step !== undefined ? `step ${step}: ` : ''}${field}: ${why}`);
+  };
+  if (!isRecord(x)) return bad('the file', 'is not an ITF trace (a JSON object with states)');
+  if (x['#meta'] !== undefined && !isRecord(x['#meta'])) bad('#meta', 'is not an object');
+  const vars = x.vars ?? [];
+  if (!Array.isArray(vars) || !vars.every((v) => typeof v === 'string')) return bad('vars', 'is not a list of variable names');
+  const states = x.states;
+  if (!Array.isArray(states)) return bad('states', 'is not a list of states');
+  if (states.length === 0) return bad('states', 'is empty: a trace has at least its initial state');
+  if (x.loop !== undefined && !(Number.isInteger(x.loop) && (x.loop as number) >= 0 && (x.loop as number) < states.length)) {
+    bad('loop', `is not the index of a state (0..${states.length - 1})`);
+  }
+  states.forEach((s: unknown, i: number) => {
+    if (!isRecord(s)) return bad(`states[${i}]`, 'is not an object', i);
+    const meta = s['#meta'];
+    if (meta !== undefined) {
+      if (!isRecord(meta)) return bad('#meta', 'is not an object', i);
+      if (meta.actor !== undefined && typeof meta.actor !== 'string') bad('#meta.actor', 'is not an actor name (a string)', i);
+      if (meta.event !== undefined) {
+        checkValue(meta.event, '#meta.event', i, bad);
+        const e = fromItfValue(meta.event);
+        if (!isRecord(e) || typeof e.type !== 'string') bad('#meta.event', 'is not an event (a record with a string type)', i);
+      }
+    }
+    for (const v of vars as string[]) if (!(v in s)) bad(v, 'is missing: vars lists it and every state must give it', i);
+    for (const [k, v] of Object.entries(s)) if (k !== '#meta') checkValue(v, k, i, bad);
+    if (i > 0 && !(isRecord(meta) && typeof meta.actor === 'string') && Object.keys(s).every((k) => k === '#meta')) {
+      bad(`states[${i}]`, 'names no variable and no #meta.actor: nothing to replay it against', i);
+    }
+  });
+  return x as unknown as ItfTrace;
+}
+
+function checkValue(v: unknown, field: string, step: number, bad: (field: string, why: string, step?: number) => never, depth = 0): void {
+  if (depth > MAX_DEPTH) bad(field, `nests deeper than ${MAX_DEPTH} levels`, step);
+  if (v === null) return bad(field, 'is null (ITF has no null; daxspec writes {"#unserializable": "null"})', step);
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) bad(field, `is ${v}: not an integer ITF can hold as a plain number`, step);
+    return;
+  }
+  if (typeof v === 'string' || typeof v === 'boolean') return;
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => checkValue(x, `${field}[${i}]`, step, bad, depth + 1));
+    return;
+  }
+  if (!isRecord(v)) return bad(field, 'is not an ITF value', step);
+  if ('#bigint' in v) {
+    if (typeof v['#bigint'] !== 'string' || !/^-?\d{1,15}$/.test(v['#bigint'])) bad(`${field}.#bigint`, 'is not an integer in decimal (at most 15 digits)', step);
+    return;
+  }
+  if ('#unserializable' in v) {
+    if (typeof v['#unserializable'] !== 'string') bad(`${field}.#unserializable`, 'is not a string', step);
+    return;
+  }
+  for (const tag of ['#tup', '#set'] as const) {
+    if (tag in v) {
+      if (!Array.isArray(v[tag])) bad(`${field}.${tag}`, 'is not a list', step);
+      (v[tag] as unknown[]).forEach((x, i) => checkValue(x, `${field}.${tag}[${i}]`, step, bad, depth + 1));
+      return;
+    }
+  }
+  if ('#map' in v) {
+    const m = v['#map'];
+    if (!Array.isArray(m) || !m.every((p) => Array.isArray(p) && p.length === 2)) bad(`${field}.#map`, 'is not a list of [key, value] pairs', step);
+    (m as unknown[][]).forEach(([k, x], i) => {
+      checkValue(k, `${field}.#map[${i}][0]`, step, bad, depth + 1);
+      checkValue(x, `${field}.#map[${i}][1]`, step, bad, depth + 1);
+    });
+    return;
+  }
+  for (const [k, x] of Object.entries(v)) checkValue(x, `${field}.${k}`, step, bad, depth + 1);
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);

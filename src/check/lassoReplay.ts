@@ -6,7 +6,7 @@ import type { ReplayResult } from './replay.ts';
  * cycle has no step: the system stutters there for ever). A lasso names no violating state: what
  * it shows is that the property's goal never comes on a behaviour the fairness allows.
  */
-export function closeLoop(loop: number, visited: readonly Int32Array[]): ReplayResult {
+export function closeLoop(loop: number, visited: readonly Int32Array[]): Omit<ReplayResult, 'findings'> {
   const total = visited.length - 1;
   if (!Number.isInteger(loop) || loop < 0 || loop > total) {
     return { matched: total, total, divergence: { step: total, message: `the loop index ${loop} is not a state of the trace (0 to ${total})` } };

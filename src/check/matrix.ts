@@ -1,5 +1,5 @@
 import type { Scenario } from '../../machines/kit/types.ts';
-import { checkScenario, resolveSizes, vacuousProperties, type CheckOptions, type CheckReport } from './check.ts';
+import { checkScenario, checkScenarioAsync, resolveSizes, vacuousProperties, type CheckOptions, type CheckReport } from './check.ts';
 
 /** One cell of the bug matrix: a scenario checked at one revision. */
 export interface MatrixCell {
@@ -18,6 +18,40 @@ export interface Matrix {
   readonly revisions: readonly string[];
   readonly cells: readonly MatrixCell[];
   readonly seconds: number;
+  /** Set when the run stopped before every cell was checked: why (as `shouldStop` said). */
+  readonly interrupted?: string;
+}
+
+function cellOf(r: CheckReport, revision: string): MatrixCell {
+  return {
+    scenario: r.scenario,
+    revision,
+    verdict: r.verdict,
+    states: r.states,
+    seconds: r.seconds,
+    findings: r.findings.map((f) => ({ property: f.property, kind: f.kind, text: f.text, length: f.length, ...(f.loop !== undefined ? { loop: f.loop } : {}) })),
+    vacuous: vacuousProperties(r),
+  };
+}
+
+/**
+ * The matrix run in slices (see checkScenarioAsync): `options.shouldStop` ends it at a state
+ * boundary; the cells checked so far are kept and the cell that was running is left out.
+ */
+export async function bugMatrixAsync(scenarios: readonly Scenario[], revisions: readonly string[], options: CheckOptions = {}, onCell?: (c: MatrixCell) => void): Promise<Matrix> {
+  const started = performance.now();
+  const cells: MatrixCell[] = [];
+  for (const s of scenarios) {
+    for (const rev of revisions) {
+      if (!s.revisions.includes(rev)) continue;
+      const r = await checkScenarioAsync(s, rev, resolveSizes(s, {}), options);
+      if (r.interrupted !== undefined) return { revisions, cells, seconds: (performance.now() - started) / 1000, interrupted: r.interrupted };
+      const cell = cellOf(r, rev);
+      cells.push(cell);
+      onCell?.(cell);
+    }
+  }
+  return { revisions, cells, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Checks every scenario that depends on the revision, in every revision it applies to, at default sizes. */
@@ -27,16 +61,7 @@ export function bugMatrix(scenarios: readonly Scenario[], revisions: readonly st
   for (const s of scenarios) {
     for (const rev of revisions) {
       if (!s.revisions.includes(rev)) continue;
-      const r = checkScenario(s, rev, resolveSizes(s, {}), options);
-      const cell: MatrixCell = {
-        scenario: s.name,
-        revision: rev,
-        verdict: r.verdict,
-        states: r.states,
-        seconds: r.seconds,
-        findings: r.findings.map((f) => ({ property: f.property, kind: f.kind, text: f.text, length: f.length, ...(f.loop !== undefined ? { loop: f.loop } : {}) })),
-        vacuous: vacuousProperties(r),
-      };
+      const cell = cellOf(checkScenario(s, rev, resolveSizes(s, {}), options), rev);
       cells.push(cell);
       onCell?.(cell);
     }

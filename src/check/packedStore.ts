@@ -71,9 +71,13 @@ export class PackedStateStore implements StateStore {
   private base: Int32Array;
   private baseIndex = -1;
 
-  constructor(readonly width: number) {
+  constructor(
+    readonly width: number,
+    /** Asked before each growth (see MemoryStateStore); throws to refuse. */
+    private readonly reserve?: (bytes: number) => void,
+  ) {
     this.layout = new Layout(new Array<number>(width).fill(1));
-    this.inner = new MemoryStateStore(this.layout.words);
+    this.inner = new MemoryStateStore(this.layout.words, 1 << 13, reserve);
     this.buf = new Int32Array(this.layout.words);
     this.base = new Int32Array(this.layout.words);
   }
@@ -138,7 +142,7 @@ export class PackedStateStore implements StateStore {
     const bits = [...this.layout.bits];
     bits[actor] = Math.min(32, 32 - Math.clz32(id) + EXTRA_BITS);
     const next = new Layout(bits);
-    const wide = new MemoryStateStore(next.words, Math.max(1 << 13, this.inner.count * 2));
+    const wide = new MemoryStateStore(next.words, Math.max(1 << 13, this.inner.count * 2), this.reserve);
     const vec = new Int32Array(this.width);
     const packed = new Int32Array(next.words);
     for (let i = 0; i < this.inner.count; i++) {

@@ -8,8 +8,16 @@ export class EdgeList {
   private from = new Int32Array(1 << 12);
   private to = new Int32Array(1 << 12);
 
+  /** `reserve` is asked before each growth with the bytes it allocates, and throws to refuse it. */
+  constructor(private readonly reserve?: (bytes: number) => void) {}
+
+  bytes(): number {
+    return this.from.byteLength + this.to.byteLength;
+  }
+
   add(from: number, to: number): void {
     if (this.count === this.from.length) {
+      this.reserve?.(16 * this.count);
       const f = new Int32Array(this.count * 2);
       f.set(this.from);
       this.from = f;

@@ -1,19 +1,55 @@
 import type { EventObject } from 'xstate';
 import { canonicalJson } from '../compose/events.ts';
+import { InputError } from '../compose/errors.ts';
 import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
-import { actorVar, eventFromItf, type ItfTrace } from './itf.ts';
 import { closeLoop } from './lassoReplay.ts';
+import { explore } from './explore.ts';
+import { actorVar, eventFromItf, fromItfValue, type ItfTrace } from './itf.ts';
+
+/**
+ * Replay is a checker too: it walks an ITF trace through the machines, step by step, and then
+ * re-checks every property on the state the trace ends in, including deadlock and progress, which
+ * are about what can follow that state (explored from it). Three parts, each its own function:
+ * `walk` (every state must be the one the machines reach), `endFindings` (the properties at the
+ * end), and `differences` (what a diverging state has that the machines' does not, field by field).
+ * The trace is validated first (validateItf): malformed input is refused, never replayed.
+ */
+
+export interface FieldDifference {
+  /** `actor.state`, `actor.context.refcnt`, ... */
+  readonly field: string;
+  readonly machines: unknown;
+  readonly trace: unknown;
+}
+
+export interface Divergence {
+  readonly step: number;
+  readonly message: string;
+  /** For a state that differs: only the fields that differ, each in full. */
+  readonly differences?: readonly FieldDifference[];
+}
+
+/** A property that fails where the trace ends (or a step of it that fails one). */
+export interface EndFinding {
+  readonly property: string;
+  readonly kind: string;
+  readonly text: string;
+}
 
 export interface ReplayResult {
   /** Steps replayed and matched. */
   readonly matched: number;
   readonly total: number;
   /** Where the machines and the trace part ways, if they do. */
-  readonly divergence?: { readonly step: number; readonly message: string };
-  /** The violation the last step commits, if it commits one. */
+  readonly divergence?: Divergence;
+  /** The first violation: a step that fails, or else the first property that fails at the end. */
   readonly violation?: string;
   /** A lasso (ITF `loop`): the state its cycle starts at, which the last state is again. */
   readonly loop?: number;
+  /** Every property that fails at the trace's last state (invariants, deadlock, progress), or on its last step. */
+  readonly findings: readonly EndFinding[];
+  /** Set when what follows the last state was too large to explore: deadlock and progress undecided. */
+  readonly undecided?: string;
 }
 
 interface Candidate {
@@ -24,25 +60,57 @@ interface Candidate {
   code: number;
 }
 
+/** States explored from the end of a trace to decide deadlock and progress there. */
+const END_STATES = 500_000;
+
 /**
- * Replays an ITF trace against the machines: every state must be the one the
- * machines reach. A state's `#meta` may name the step (actor and event, as daxspec
- * writes it); without it, any successor that matches is taken, so traces from
- * other tools replay too.
+ * Replays an ITF trace against the machines: every state must be the one the machines reach. A
+ * state's `#meta` may name the step (actor and event, as daxspec writes it); without it, any
+ * successor that matches is taken, so traces from other tools replay too.
  */
-export function replayItf(system: System, itf: ItfTrace): ReplayResult {
+export function replayItf(system: System, itf: ItfTrace, file = 'the trace'): ReplayResult {
+  const walked = walk(system, itf, file);
+  if ('divergence' in walked) return { matched: walked.matched, total: walked.total, divergence: walked.divergence, findings: [] };
+  if (walked.crash) {
+    const findings = [walked.crash];
+    return { matched: walked.matched, total: walked.total, violation: walked.crash.text, findings, ...(walked.rest ? { divergence: walked.rest } : {}) };
+  }
+  // A lasso shows no bad state: it shows a cycle the fairness allows, which must close.
+  if (itf.loop !== undefined && walked.visited) return { ...closeLoop(itf.loop, walked.visited), findings: walked.along };
+  const end = endFindings(system, walked.end);
+  const findings = [...walked.along, ...end.findings];
+  const first = findings[0];
+  return {
+    matched: walked.matched,
+    total: walked.total,
+    violation: first ? violationText(first) : undefined,
+    findings,
+    ...(end.undecided ? { undecided: end.undecided } : {}),
+  };
+}
+
+const violationText = (f: EndFinding): string => (f.kind === 'invariant' ? `${f.property}: ${f.text}` : f.text);
+
+type Walked =
+  | { matched: number; total: number; divergence: Divergence }
+  | { matched: number; total: number; end: Int32Array; along: EndFinding[]; visited?: Int32Array[]; crash?: EndFinding; rest?: Divergence };
+
+/** Follows the trace through the machines; stops at the first state that is not theirs. */
+function walk(system: System, itf: ItfTrace, file: string): Walked {
   const total = itf.states.length - 1;
-  const first = mismatch(system, system.initial, itf.states[0]);
-  if (first) return { matched: 0, total, divergence: { step: 0, message: `the initial state differs: ${first}` } };
+  unknownVariables(system, itf, file);
+  const first = differences(system, system.initial, itf.states[0]);
+  if (first.length) return { matched: 0, total, divergence: { step: 0, message: `the initial state differs: ${describe(first)}`, differences: first } };
   let cur: Int32Array = system.initial.slice();
   const visited: Int32Array[] = [cur];
+  const along: EndFinding[] = [];
   for (let i = 1; i < itf.states.length; i++) {
     const want = itf.states[i];
     const meta = want['#meta'] ?? {};
     let candidates = successors(system, cur);
     if (meta.actor !== undefined) {
       const actor = system.names.indexOf(meta.actor);
-      if (actor < 0) return { matched: i - 1, total, divergence: { step: i, message: `no actor named ${meta.actor} in this system` } };
+      if (actor < 0) return { matched: i - 1, total, divergence: { step: i, message: `#meta.actor: no actor named ${meta.actor} in this system` } };
       const event = meta.event === undefined ? undefined : canonicalJson(eventFromItf(meta.event));
       candidates = candidates.filter((c) => c.actor === actor && (event === undefined || canonicalJson(c.event) === event));
       if (candidates.length === 0) {
@@ -50,22 +118,49 @@ export function replayItf(system: System, itf: ItfTrace): ReplayResult {
         return { matched: i - 1, total, divergence: { step: i, message: `${meta.actor} cannot take${e} here` } };
       }
     }
-    const hit = candidates.find((c) => !mismatch(system, c.next, want));
+    const hit = candidates.find((c) => differences(system, c.next, want).length === 0);
     if (!hit) {
-      const why = candidates.length ? mismatch(system, candidates[0].next, want) : 'no step of the machines leads there';
-      return { matched: i - 1, total, divergence: { step: i, message: why! } };
+      if (!candidates.length) return { matched: i - 1, total, divergence: { step: i, message: 'no step of the machines leads there' } };
+      // The closest candidate: the one that differs in the fewest fields.
+      const diffs = candidates.map((c) => differences(system, c.next, want)).sort((a, b) => a.length - b.length)[0];
+      return { matched: i - 1, total, divergence: { step: i, message: describe(diffs), differences: diffs } };
     }
     if (hit.code !== STEP_OK) {
       const v = system.violation(hit.code);
-      if (!v.continues || i === itf.states.length - 1) return { matched: i, total, violation: `${v.text}`, ...(i < total ? { divergence: { step: i + 1, message: 'the trace goes on past a step that crashes' } } : {}) };
+      const finding = { property: v.property, kind: v.kind, text: v.text };
+      if (!v.continues) {
+        const rest = i < total ? { step: i + 1, message: 'the trace goes on past a step that crashes' } : undefined;
+        return { matched: i, total, end: cur, along, crash: finding, rest };
+      }
+      if (i === total) along.push(finding);
     }
     cur = hit.next;
     visited.push(cur);
   }
-  if (itf.loop !== undefined) return closeLoop(itf.loop, visited);
-  const view = system.view(cur);
-  const failed = system.invariants.find((inv) => !inv.holds(view));
-  return failed ? { matched: total, total, violation: `${failed.id}: ${failed.text}` } : { matched: total, total };
+  return { matched: total, total, end: cur, along };
+}
+
+/**
+ * Every property at the state the trace ends in: invariants there, and deadlock and progress
+ * decided by exploring what can follow it (a finding of that exploration at its first state is one
+ * of the end state itself).
+ */
+function endFindings(system: System, end: Int32Array): { findings: EndFinding[]; undecided?: string } {
+  const r = explore(system, { from: end, maxStates: END_STATES });
+  const findings = r.findings.filter((f) => f.state === 0 && f.step === undefined).map((f) => ({ property: f.property, kind: f.kind, text: f.text }));
+  const undecided = r.complete ? undefined : `more than ${END_STATES.toLocaleString('en-US')} states follow the last state; deadlock and progress there were not decided`;
+  return { findings, undecided };
+}
+
+/** A variable the trace gives that is no actor of this system is a trace for another system. */
+function unknownVariables(system: System, itf: ItfTrace, file: string): void {
+  itf.states.forEach((s, i) => {
+    for (const name of Object.keys(s)) {
+      if (name !== '#meta' && !system.names.includes(name)) {
+        throw new InputError('bad-trace', { file, step: i, field: name, why: `no actor of this system is named so (its actors: ${system.names.join(', ')})` });
+      }
+    }
+  });
 }
 
 function successors(system: System, cur: Int32Array): Candidate[] {
@@ -82,21 +177,35 @@ function successors(system: System, cur: Int32Array): Candidate[] {
   return list;
 }
 
-/** Why `vec` is not the ITF state `want`, or undefined when it is. Variables the trace omits are not compared. */
-function mismatch(system: System, vec: Int32Array, want: Record<string, unknown>): string | undefined {
+/** The fields in which `vec` is not the ITF state `want`. Variables the trace omits are not compared. */
+export function differences(system: System, vec: Int32Array, want: Record<string, unknown>): FieldDifference[] {
+  const out: FieldDifference[] = [];
   for (const [name, value] of Object.entries(want)) {
     if (name === '#meta') continue;
     const a = system.names.indexOf(name);
-    if (a < 0) return `the trace has a variable ${name}, which is no actor of this system`;
-    const have = actorVar(system, a, vec[a]);
-    if (canonicalJson(have) !== canonicalJson(value)) {
-      return `${name} is ${short(have)} in the machines but ${short(value)} in the trace`;
-    }
+    if (a < 0) continue;
+    diff(name, fromItfValue(actorVar(system, a, vec[a])), fromItfValue(value), out);
   }
-  return undefined;
+  return out;
 }
 
-const short = (v: unknown): string => {
-  const s = JSON.stringify(v);
-  return s.length > 160 ? `${s.slice(0, 157)}...` : s;
-};
+function diff(field: string, have: unknown, want: unknown, out: FieldDifference[]): void {
+  if (canonicalJson(have) === canonicalJson(want)) return;
+  const rec = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (rec(have) && rec(want)) {
+    for (const k of [...new Set([...Object.keys(have), ...Object.keys(want)])].sort()) diff(`${field}.${k}`, have[k], want[k], out);
+    return;
+  }
+  if (Array.isArray(have) && Array.isArray(want) && have.length === want.length) {
+    have.forEach((x, i) => diff(`${field}[${i}]`, x, want[i], out));
+    return;
+  }
+  out.push({ field, machines: have, trace: want });
+}
+
+const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
+
+/** Each differing field in full: `ref.context.refcnt is 2 in the machines but 7 in the trace`. */
+export function describe(diffs: readonly FieldDifference[]): string {
+  return diffs.map((d) => `${d.field} is ${show(d.machines)} in the machines but ${show(d.trace)} in the trace`).join('; ');
+}

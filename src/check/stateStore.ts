@@ -70,9 +70,19 @@ export class MemoryStateStore implements StateStore {
   private tagMask = 0;
 
   /** `slots`: the table's initial size, rounded up to a power of two; the arrays hold 3/4 of it. */
-  constructor(readonly width: number, slots = 1 << 13) {
+  /**
+   * `reserve`, when given, is asked before each growth with the bytes it will allocate, and throws
+   * to refuse it (a memory budget): the store is then unchanged.
+   */
+  constructor(
+    readonly width: number,
+    slots = 1 << 13,
+    private readonly reserve?: (bytes: number) => void,
+  ) {
     slots = 1 << Math.max(3, 32 - Math.clz32(slots - 1));
     const capacity = maxLoad(slots);
+    // The first table of a run is small and always given; a larger one (a store rebuilt wider) asks.
+    if (slots > 1 << 13) reserve?.(4 * (capacity * (width + 3) + slots));
     this.vectors = new Int32Array(capacity * width);
     this.parents = new Int32Array(capacity);
     this.labels = new Int32Array(capacity);
@@ -145,6 +155,7 @@ export class MemoryStateStore implements StateStore {
   private grow(): void {
     const size = 2 * (this.mask + 1);
     const capacity = maxLoad(size);
+    this.reserve?.(4 * (capacity * (this.width + 3) + size));
     const extend = (a: Int32Array, n: number) => {
       const b = new Int32Array(n);
       b.set(a);

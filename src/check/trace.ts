@@ -1,5 +1,5 @@
 import type { EventObject, StateValue } from 'xstate';
-import { ModelError } from '../compose/errors.ts';
+import { InputError, type ModelError } from '../compose/errors.ts';
 import { canonicalJson } from '../compose/events.ts';
 import { STEP_BLOCKED, type DeliveryRecord, type System } from '../compose/system.ts';
 import { LABEL_SPAN, type Finding } from './explore.ts';
@@ -103,7 +103,7 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
  * interchangeable (typically another actor records their names in its context).
  */
 function unsoundSymmetry(): ModelError {
-  return new ModelError('the actors declared symmetric are not interchangeable in this system (does another actor record their names?); run without --symmetry');
+  return new InputError('symmetry-not-interchangeable', {}, 'the actors declared symmetric are not interchangeable in this system (does another actor record their names?)');
 }
 
 /** Replays step labels (actor * LABEL_SPAN + offer) from the initial state, recording every delivery. */

@@ -1,19 +1,31 @@
-import { writeFileSync } from 'node:fs';
-import { EXIT, checkScenario, reportJson, resolveRevision, resolveSizes, type CheckReport } from '../check/check.ts';
-import type { FairnessMode } from '../check/fairness.ts';
+import { readFileSync } from 'node:fs';
+import { buildSystem, checkScenarioAsync, reportJson, resolveRevision, resolveSizes, type CheckReport } from '../check/check.ts';
 import { formatFinding } from '../check/formatTrace.ts';
+import { bugMatrixAsync, cellText, formatMatrix } from '../check/matrix.ts';
+import type { System } from '../compose/system.ts';
+import type { FairnessMode } from '../check/fairness.ts';
 import { formatLivenessRun } from '../check/formatLasso.ts';
-import { bugMatrix, cellText, formatMatrix } from '../check/matrix.ts';
-import { ModelError } from '../compose/errors.ts';
 import { REVISIONS, SCENARIOS, findScenario, sizeNames } from '../registry.ts';
+import { checkOutputFile, writeAtomic } from '../outputs/generatedFolder.ts';
+import { EXIT, exitForSignal } from './exit.ts';
+import { interruptible } from './interrupt.ts';
+import { defaultMaxMemory, formatBytes } from './options.ts';
 import { clearProgress, progressPrinter } from './progressLine.ts';
+import { UsageError } from './usage.ts';
 
+/**
+ * `daxspec check`: one scenario in one or every revision, or the whole bug matrix. Everything the
+ * options ask is checked before the first state is explored (names, sizes against the scenario's
+ * ranges, option combinations, the --itf path); a run stops at the next state boundary on SIGINT or
+ * SIGTERM, or before its memory passes --max-memory, and prints what it explored.
+ */
 export interface CheckArgs {
   scenario?: string;
   revision?: string;
   all?: boolean;
   maxStates?: number;
   maxDepth?: number;
+  maxMemory?: number;
   json?: boolean;
   itf?: string;
   quiet?: boolean;
@@ -25,33 +37,54 @@ export interface CheckArgs {
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
-/** `daxspec check`: one scenario in one or every revision, or the whole bug matrix. */
-export function runCheck(args: CheckArgs): number {
+function givenSizes(args: CheckArgs): Record<string, number | undefined> {
+  return Object.fromEntries(sizeNames().map((k) => [k, args[k] as number | undefined]));
+}
+
+export async function runCheck(args: CheckArgs): Promise<number> {
   if (args.all) return runMatrix(args);
-  if (!args.scenario) throw new ModelError('check needs --scenario NAME or --all (run daxspec list to see the scenarios)');
+  if (!args.scenario) throw new UsageError('check needs --scenario NAME or --all (run daxspec list to see the scenarios)');
   const scenario = findScenario(args.scenario);
   const rev = resolveRevision(scenario, args.revision);
-  const given = Object.fromEntries(sizeNames().map((k) => [k, args[k] as number | undefined]));
-  const sizes = resolveSizes(scenario, given);
+  const sizes = resolveSizes(scenario, givenSizes(args));
   const revisions: (string | undefined)[] = scenario.revisions.length === 0 ? [undefined] : rev ? [rev] : [...scenario.revisions];
-  if (args.itf && revisions.length > 1) throw new ModelError('--itf writes one scenario at one revision: add --revision');
+  if (args.itf && revisions.length > 1) throw new UsageError(`--itf writes the counterexamples of one revision; scenario ${scenario.name} has ${revisions.length}: add --revision`);
+  if (args.itf) checkItfPaths(args.itf);
+  const maxMemory = args.maxMemory ?? defaultMaxMemory();
+  // Every system is built (and --symmetry checked against it) before any is explored.
+  const systems: System[] = revisions.map((r) => buildSystem(scenario, r, sizes, { symmetry: args.symmetry }));
   const reports: CheckReport[] = [];
-  for (const r of revisions) {
-    const label = `${scenario.name}${r ? ` @ ${r}` : ''}`;
-    const report = checkScenario(scenario, r, sizes, {
-      maxStates: args.maxStates,
-      maxDepth: args.maxDepth,
-      symmetry: args.symmetry,
-      fingerprint: args.fingerprint,
-      fairness: args.fairness,
-      onProgress: args.quiet || args.json ? undefined : progressPrinter(label),
-    });
-    clearProgress();
-    reports.push(report);
-    if (!args.json) process.stdout.write(formatReport(label, report) + '\n');
-  }
+  await interruptible(async (stopRequested) => {
+    for (let i = 0; i < revisions.length; i++) {
+      const r = revisions[i];
+      const label = `${scenario.name}${r ? ` @ ${r}` : ''}`;
+      const report = await checkScenarioAsync(
+        scenario,
+        r,
+        sizes,
+        {
+          maxStates: args.maxStates,
+          maxDepth: args.maxDepth,
+          maxMemory,
+          symmetry: args.symmetry,
+          fingerprint: args.fingerprint,
+          fairness: args.fairness,
+          shouldStop: stopRequested,
+          // Progress is on stderr, so --json (on stdout) keeps it: a long run shows it is alive.
+          onProgress: args.quiet ? undefined : progressPrinter(label),
+        },
+        systems[i],
+      );
+      clearProgress();
+      reports.push(report);
+      if (!args.json) process.stdout.write(formatReport(label, report) + '\n');
+      if (report.interrupted !== undefined) break;
+    }
+  });
   if (args.json) process.stdout.write(JSON.stringify(reports.length === 1 ? reportJson(reports[0]) : reports.map(reportJson), null, 2) + '\n');
-  if (args.itf) writeItf(args.itf, reports[0], !!args.json);
+  if (args.itf) writeItf(args.itf, reports[reports.length - 1], !!args.json);
+  const stopped = reports.find((r) => r.interrupted !== undefined);
+  if (stopped) return exitForSignal(stopped.interrupted!);
   if (reports.some((r) => r.verdict === 'violated')) return EXIT.violated;
   if (reports.some((r) => r.verdict === 'bounded')) return EXIT.bounded;
   return EXIT.holds;
@@ -63,7 +96,15 @@ function formatReport(label: string, r: CheckReport): string {
   const lines = [`${label}${sizes ? ` (${sizes})` : ''}: ${stats}`];
   for (const f of r.findings) lines.push('', formatFinding(f, f.trace));
   if (r.findings.length) lines.push('', `VIOLATED: ${r.findings.length} propert${r.findings.length === 1 ? 'y' : 'ies'} (${r.findings.map((f) => f.property).join(', ')})`);
-  if (!r.complete) {
+  if (r.bound === 'interrupted') {
+    const found = r.findings.length ? 'the findings above are real, and states not yet explored may hold more' : 'no violation in the states explored so far, which proves nothing about the rest';
+    lines.push(`INCOMPLETE: interrupted by ${r.interrupted} at a state boundary after ${n(r.states)} states; ${found}`);
+  } else if (r.bound === 'memory') {
+    lines.push(
+      `INCOMPLETE: stopped before passing the memory budget (--max-memory ${formatBytes(r.memory.budget ?? 0)}; the state store held ${formatBytes(r.memory.bytes)}) after ${n(r.states)} states; states beyond were not explored`,
+      `  to go further: ${memoryAdvice(r)}`,
+    );
+  } else if (!r.complete) {
     lines.push(`BOUNDED: stopped at the ${r.bound} bound; states beyond it were not explored, so this run proves nothing about them`);
   } else if (!r.findings.length) {
     lines.push(
@@ -81,26 +122,75 @@ function formatReport(label: string, r: CheckReport): string {
   return lines.join('\n');
 }
 
+function memoryAdvice(r: CheckReport): string {
+  const ways: string[] = [];
+  if (r.collisionProbability === undefined) ways.push('--fingerprint (a 64-bit hash a state instead of the state)');
+  if (r.symmetryAvailable && !r.symmetry) ways.push('--symmetry (one state per orbit of interchangeable actors)');
+  const shown = Object.entries(r.sizes).filter(([, v]) => v > 1).map(([k, v]) => `--${k} ${v - 1}`);
+  if (shown.length) ways.push(`smaller sizes (${shown.join(', ')})`);
+  ways.push(`--max-states ${Math.max(1, Math.floor(r.states * 0.9))} to bound the run`, 'or a larger --max-memory');
+  return ways.join(', ');
+}
+
+/** The files --itf may write: the path and the numbered ones beside it (path.2.itf.json, ...). */
+function itfFile(path: string, i: number): string {
+  return i === 0 ? path : path.replace(/(\.itf)?\.json$/, '') + `.${i + 1}.itf.json`;
+}
+
+/** A file --itf may replace is a trace daxspec wrote there before. */
+function isOurTrace(path: string): boolean {
+  try {
+    const j = JSON.parse(readFileSync(path, 'utf8')) as { '#meta'?: { source?: unknown } };
+    return j['#meta']?.source === 'daxspec';
+  } catch {
+    return false;
+  }
+}
+
+function checkItfPaths(path: string): void {
+  checkOutputFile(path, isOurTrace);
+}
+
 function writeItf(path: string, r: CheckReport, quiet: boolean): void {
   if (r.findings.length === 0) {
     if (!quiet) process.stderr.write(`no counterexample to write to ${path}\n`);
     return;
   }
   r.findings.forEach((f, i) => {
-    const file = i === 0 ? path : path.replace(/(\.itf)?\.json$/, '') + `.${i + 1}.itf.json`;
-    writeFileSync(file, JSON.stringify(f.itf(), null, 1) + '\n');
+    const file = itfFile(path, i);
+    // The numbered files are checked as they come: a user's file of that name stays.
+    if (i > 0) checkItfPaths(file);
+    writeAtomic(file, JSON.stringify(f.itf(), null, 1) + '\n');
     if (!quiet) process.stderr.write(`wrote ${file} (${f.property}, ${f.length} steps)\n`);
   });
 }
 
-function runMatrix(args: CheckArgs): number {
-  if (args.scenario || args.revision) throw new ModelError('--all checks every scenario in every revision; drop --scenario/--revision');
+/** Options that would be silently ignored by --all, which checks every cell at its default sizes. */
+function refuseMatrixOptions(args: CheckArgs): void {
+  if (args.scenario || args.revision) throw new UsageError('--all checks every scenario in every revision; drop --scenario and --revision');
+  const sizes = sizeNames().filter((k) => args[k] !== undefined);
+  if (sizes.length) throw new UsageError(`--${sizes[0]} has no effect with --all, which checks every cell at its default sizes; check one scenario with --scenario to set sizes`);
+  if (args.symmetry) throw new UsageError('--symmetry has no effect with --all: no scenario in the matrix declares interchangeable actors at its default sizes; use it with --scenario');
+  if (args.fingerprint) throw new UsageError('--fingerprint has no effect with --all: every cell is checked exactly; use it with --scenario');
+  if (args.itf) throw new UsageError('--itf has no effect with --all: it writes the counterexamples of one scenario at one revision; use it with --scenario and --revision');
+}
+
+async function runMatrix(args: CheckArgs): Promise<number> {
+  refuseMatrixOptions(args);
   const scenarios = SCENARIOS.filter((s) => s.revisions.length > 0);
-  const matrix = bugMatrix(scenarios, REVISIONS, { maxStates: args.maxStates, maxDepth: args.maxDepth, fairness: args.fairness }, (c) => {
-    if (!args.quiet && !args.json) process.stderr.write(`  ${c.scenario} @ ${c.revision}: ${cellText(c)} (${c.seconds.toFixed(2)} s)\n`);
-  });
-  if (args.json) process.stdout.write(JSON.stringify(matrix, null, 2) + '\n');
-  else process.stdout.write(formatMatrix(matrix) + '\n');
+  const maxMemory = args.maxMemory ?? defaultMaxMemory();
+  const matrix = await interruptible((stopRequested) =>
+    bugMatrixAsync(scenarios, REVISIONS, { maxStates: args.maxStates, maxDepth: args.maxDepth, fairness: args.fairness, maxMemory, shouldStop: stopRequested }, (c) => {
+      if (!args.quiet && !args.json) process.stderr.write(`  ${c.scenario} @ ${c.revision}: ${cellText(c)} (${c.seconds.toFixed(2)} s)\n`);
+    }),
+  );
+  const total = scenarios.reduce((k, s) => k + s.revisions.filter((r) => (REVISIONS as readonly string[]).includes(r)).length, 0);
+  if (args.json) process.stdout.write(JSON.stringify({ ...matrix, complete: matrix.interrupted === undefined, interrupted: matrix.interrupted ?? null }, null, 2) + '\n');
+  else {
+    process.stdout.write(formatMatrix(matrix) + '\n');
+    if (matrix.interrupted !== undefined) process.stdout.write(`INCOMPLETE: interrupted by ${matrix.interrupted}; ${matrix.cells.length} of ${total} cells checked\n`);
+  }
+  if (matrix.interrupted !== undefined) return exitForSignal(matrix.interrupted);
   // The matrix is a report: finding the bugs of old revisions is its purpose, not a failure.
   return matrix.cells.some((c) => c.verdict === 'bounded') ? EXIT.bounded : EXIT.holds;
 }

@@ -1,16 +1,18 @@
 import { fileURLToPath } from 'node:url';
-import { EXIT } from '../check/check.ts';
-import { ModelError } from '../compose/errors.ts';
-import { comparePages, isStale, writePages } from '../docs/files.ts';
+import { comparePages, isStale, openDocsFolder, writePages } from '../docs/files.ts';
 import { docsModel, generateDocs, projectInput, REGENERATE } from '../docs/generate.ts';
 import { formatLint, lintCatalog } from '../docs/lint.ts';
 import { runName } from '../docs/propertyPage.ts';
+import { MANIFEST } from '../outputs/generatedFolder.ts';
+import { EXIT } from './exit.ts';
+import { UsageError } from './usage.ts';
 
 export interface DocsArgs {
   out?: string;
   check?: boolean;
   lint?: boolean;
   quiet?: boolean;
+  force?: boolean;
 }
 
 /** The committed docs, wherever the command is run from. */
@@ -22,7 +24,9 @@ export const DEFAULT_OUT = fileURLToPath(new URL('../../docs/spec', import.meta.
  * what it is (--lint). --check and --lint exit 1 when they find something.
  */
 export function runDocs(args: DocsArgs): number {
-  if (args.check && args.lint) throw new ModelError('docs: --check and --lint are separate runs; give one');
+  if (args.check && args.lint) throw new UsageError('docs: --check and --lint are separate runs; give one');
+  if (args.lint && args.out) throw new UsageError('--out has no effect with --lint, which writes nothing');
+  if (args.force && (args.check || args.lint)) throw new UsageError(`--force has no effect with --${args.check ? 'check' : 'lint'}, which writes nothing`);
   const input = projectInput();
   if (args.lint) {
     const model = docsModel(input);
@@ -36,6 +40,8 @@ export function runDocs(args: DocsArgs): number {
     return EXIT.holds;
   }
   const out = args.out ?? DEFAULT_OUT;
+  // The folder is checked before the pages are generated: a refusal costs nothing.
+  const folder = args.check ? undefined : openDocsFolder(out, { force: args.force });
   // --check runs inside npm test: one line of verdict there, not a line per scenario.
   const pages = generateDocs(input, {}, (r) => {
     if (!args.quiet && !args.check) process.stderr.write(`  ${runName(r)}: ${r.verdict}, ${r.states.toLocaleString('en-US')} states\n`);
@@ -50,12 +56,13 @@ export function runDocs(args: DocsArgs): number {
       ...s.differ.map((p) => `stale: ${p}`),
       ...s.missing.map((p) => `missing: ${p}`),
       ...s.extra.map((p) => `no longer generated: ${p}`),
+      ...(s.manifest ? [`stale: ${MANIFEST} (the list of generated pages)`] : []),
     ];
     process.stdout.write(lines.join('\n') + '\n');
     process.stderr.write(`daxspec docs --check: the docs in ${out} differ from the machines; regenerate with: ${REGENERATE}\n`);
     return EXIT.violated;
   }
-  const changed = writePages(out, pages);
+  const changed = writePages(folder!, pages);
   if (!args.quiet) process.stderr.write(`daxspec docs: ${pages.size} pages in ${out}, ${changed.length} changed\n`);
   const model = docsModel(input);
   const issues = lintCatalog(model.catalog, model.invariants);

@@ -1,9 +1,11 @@
 import { Option, type Command } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { ModelError } from '../compose/errors.ts';
+import { checkOutputFile, marked, writeAtomic } from '../outputs/generatedFolder.ts';
 import { SCENARIOS } from '../registry.ts';
 import { exportMachine, FORMATS, type Format } from '../viz/exportMachine.ts';
 import { findMachine } from '../viz/findMachine.ts';
+import { EXIT, EXIT_HELP } from './exit.ts';
+import { text as textOption } from './options.ts';
+import { UsageError } from './usage.ts';
 
 export interface ExportArgs {
   format: string;
@@ -13,30 +15,47 @@ export interface ExportArgs {
 
 /** `daxspec export --format F MACHINE`: one machine as Graphviz DOT, Mermaid, SCXML or XState JSON. */
 export function runExport(machine: string, args: ExportArgs): number {
-  if (!(FORMATS as readonly string[]).includes(args.format)) throw new ModelError(`--format must be one of ${FORMATS.join(', ')} (got '${args.format}')`);
+  if (!(FORMATS as readonly string[]).includes(args.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${args.format}')`);
+  const named = /^[^:@]+@([^:]+):/.exec(machine)?.[1];
+  if (named && args.revision && named !== args.revision) throw new UsageError(`--revision ${args.revision} contradicts ${machine}, which names revision ${named}; give one`);
+  // The output is checked before the work; a file there is replaced only if daxspec wrote it.
+  if (args.out) checkOutputFile(args.out, marked);
   const found = findMachine(SCENARIOS, machine, args.revision);
-  const text = exportMachine(found.actor.machine, args.format as Format, found.actor.input);
+  const text = withMark(exportMachine(found.actor.machine, args.format as Format, found.actor.input), args.format as Format, !!args.out);
   if (args.out) {
-    writeFileSync(args.out, text);
+    writeAtomic(args.out, text);
     process.stderr.write(`wrote ${args.out} (${found.where}, ${args.format})\n`);
   } else process.stdout.write(text);
-  return 0;
+  return EXIT.holds;
 }
 
-export function registerExport(p: Command): void {
+/**
+ * A file export writes says daxspec wrote it (so a later export may replace it, and nothing else),
+ * in a comment its format allows; JSON has none, so a JSON file is marked by its `$comment` key.
+ */
+function withMark(text: string, format: Format, toFile: boolean): string {
+  if (!toFile) return text;
+  const mark = 'exported by daxspec export';
+  if (format === 'dot') return `// ${mark}\n${text}`;
+  if (format === 'mermaid') return `%% ${mark}\n${text}`;
+  if (format === 'scxml') return text.replace(/^(<\?xml[^>]*\?>\n)?/, `$1<!-- ${mark} -->\n`);
+  return text.replace(/^\{/, `{\n  "$comment": "${mark}",`);
+}
+
+export function registerExport(p: Command, done: (code: number) => void): void {
   p.command('export')
     .description('print one machine as Graphviz DOT, Mermaid, SCXML (W3C) or JSON (a config XState createMachine takes back)')
     .argument('<machine>', 'SCENARIO[@REVISION]:ACTOR (kill-dax-readers@v6.15:pmem0.dax, percpu-ref:user0) or a machine id (dax_device: its first use)')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).makeOptionMandatory())
-    .option('-r, --revision <rev>', 'the revision (default: the scenario\'s newest)')
-    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .option('-r, --revision <rev>', 'the revision (default: the scenario\'s newest)', textOption('revision'))
+    .option('-o, --out <file>', 'write to a file instead of stdout (replaces only a file daxspec export wrote)', textOption('out'))
     .addHelpText(
       'after',
       '\nMachines are named SCENARIO[@REVISION]:ACTOR, as `daxspec list` and the site show them, or by machine id.\n' +
         'Guards and actions are exported by name; JSON round-trips: createMachine(json).provide(machine.implementations).\n\n' +
-        'Examples:\n  daxspec export --format scxml percpu-ref:ref\n  daxspec export --format json --revision v8 dax_device\n\nExit status: 0 written, 2 bad input.',
+        'Examples:\n  daxspec export --format scxml percpu-ref:ref\n  daxspec export --format json --revision v8 dax_device\n' + EXIT_HELP,
     )
     .action((machine, opts) => {
-      process.exitCode = runExport(machine, opts);
+      done(runExport(machine, opts));
     });
 }

@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { resolveRevision } from '../check/check.ts';
-import { ModelError } from '../compose/errors.ts';
+import { InputError } from '../compose/errors.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
+import { compare, isStale, MANIFEST, openGeneratedFolder, write } from '../outputs/generatedFolder.ts';
 import { formatCoverage } from '../paths/coverageReport.ts';
 import { REGENERATE, suiteFiles } from '../paths/emitFiles.ts';
 import { generateSuite, type GeneratedSuite } from '../paths/generate.ts';
-import { SCENARIOS, findScenario } from '../registry.ts';
+import { REVISIONS, SCENARIOS, findScenario } from '../registry.ts';
+import { EXIT } from './exit.ts';
+import { UsageError } from './usage.ts';
 
 export interface PathsArgs {
   scenario?: string;
@@ -19,31 +20,48 @@ export interface PathsArgs {
   maxStates?: number;
   maxLength?: number;
   quiet?: boolean;
+  force?: boolean;
 }
 
-const GENERATED = /\.(test\.ts|paths\.json)$/;
+/** Whose the generated test files are: the manifest in the output folder names this generator. */
+export const PATHS_GENERATOR = 'daxspec paths';
 
 /** Scenario and revision pairs the command covers: every one, or those the options select. */
 function selection(args: PathsArgs): [Scenario, string | undefined][] {
   const scenarios = args.scenario ? [findScenario(args.scenario)] : SCENARIOS;
+  if (args.revision !== undefined && !args.scenario && !(REVISIONS as readonly string[]).includes(args.revision)) {
+    throw new InputError('unknown-revision', { revision: args.revision, revisions: REVISIONS }, `no revision ${args.revision}`);
+  }
   const out: [Scenario, string | undefined][] = [];
   for (const s of scenarios) {
     if (args.revision !== undefined && args.scenario) resolveRevision(s, args.revision);
     const revs: (string | undefined)[] = s.revisions.length ? [...s.revisions] : [undefined];
     for (const r of revs) if (args.revision === undefined || r === args.revision) out.push([s, r]);
   }
-  if (out.length === 0) throw new ModelError(`no scenario has revision ${args.revision}`);
   return out;
+}
+
+/** Options that would do nothing in the mode asked for. */
+function refuseSilentOptions(args: PathsArgs): void {
+  if (args.check && args.report) throw new UsageError('--report has no effect with --check: --check compares the generated files, --report prints coverage; give one');
+  if (args.json && !args.report) throw new UsageError('--json has no effect without --report (the report is what it formats)');
+  if (args.verbose && !args.report) throw new UsageError('--verbose has no effect without --report (it lists what the report leaves out)');
+  if (args.report && args.out) throw new UsageError('--out has no effect with --report, which writes nothing');
+  if (args.force && (args.check || args.report)) throw new UsageError(`--force has no effect with --${args.check ? 'check' : 'report'}, which writes nothing`);
 }
 
 /**
  * `daxspec paths`: path-coverage and counterexample tests generated from the machines.
- * Writes them (default), checks that the committed ones are current (--check, exit 1 if stale),
- * or prints the coverage report (--report, --json).
+ * Writes them (default) into a folder it owns through a manifest, checks that the committed ones are
+ * current (--check, exit 1 if stale), or prints the coverage report (--report, --json).
  */
 export function runPaths(args: PathsArgs): number {
+  refuseSilentOptions(args);
   const out = args.out ?? 'test/generated';
   const pairs = selection(args);
+  // Only a run over everything may call a file it did not write stale, or remove one.
+  const whole = !args.scenario && !args.revision;
+  const folder = args.check || args.report ? undefined : openGeneratedFolder(out, PATHS_GENERATOR, { force: args.force, whole });
   const suites: GeneratedSuite[] = [];
   for (const [s, r] of pairs) {
     const started = performance.now();
@@ -57,34 +75,25 @@ export function runPaths(args: PathsArgs): number {
   if (args.report) {
     const reports = suites.map((s) => s.coverage);
     process.stdout.write(args.json ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n' : formatCoverage(reports, args.verbose));
-    return 0;
+    return EXIT.holds;
   }
-  const files: Record<string, string> = Object.assign({}, ...suites.map(suiteFiles));
-  // Only a run over everything may call a file it did not write stale.
-  const whole = !args.scenario && !args.revision;
-  const existing = existsSync(out) ? readdirSync(out).filter((f) => GENERATED.test(f)) : [];
-  const extra = whole ? existing.filter((f) => !(f in files)) : [];
+  const files = new Map<string, string>(suites.flatMap((s) => Object.entries(suiteFiles(s))));
   if (args.check) {
-    const missing = Object.keys(files).filter((f) => !existing.includes(f));
-    const changed = Object.keys(files).filter((f) => existing.includes(f) && readFileSync(join(out, f), 'utf8') !== files[f]);
-    if (missing.length + changed.length + extra.length === 0) {
-      if (!args.quiet) process.stderr.write(`${out}: ${Object.keys(files).length} generated files are up to date with the machines\n`);
-      return 0;
+    const s = compare(out, PATHS_GENERATOR, files, whole);
+    if (!isStale(s)) {
+      if (!args.quiet) process.stderr.write(`${out}: ${files.size} generated files are up to date with the machines\n`);
+      return EXIT.holds;
     }
     const lines = [`daxspec paths --check: the generated tests in ${out} are stale (the machines changed since they were generated):`];
-    for (const f of changed) lines.push(`  changed: ${join(out, f)}`);
-    for (const f of missing) lines.push(`  missing: ${join(out, f)}`);
-    for (const f of extra) lines.push(`  no longer generated: ${join(out, f)}`);
+    for (const f of s.differ) lines.push(`  changed: ${out}/${f}`);
+    for (const f of s.missing) lines.push(`  missing: ${out}/${f}`);
+    for (const f of s.extra) lines.push(`  no longer generated: ${out}/${f}`);
+    if (s.manifest) lines.push(`  stale: ${out}/${MANIFEST} (the list of generated files)`);
     lines.push(`Regenerate and commit them: ${REGENERATE}`);
     process.stderr.write(lines.join('\n') + '\n');
-    return 1;
+    return EXIT.violated;
   }
-  mkdirSync(out, { recursive: true });
-  for (const f of extra) rmSync(join(out, f));
-  for (const [f, text] of Object.entries(files)) {
-    const path = join(out, f);
-    if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeFileSync(path, text);
-  }
-  if (!args.quiet) process.stderr.write(`wrote ${Object.keys(files).length} files to ${out}${extra.length ? `, removed ${extra.length}` : ''}\n`);
-  return 0;
+  const changed = write(folder!, files);
+  if (!args.quiet) process.stderr.write(`wrote ${files.size} files to ${out} (${changed.length} changed)\n`);
+  return EXIT.holds;
 }

@@ -1,10 +1,13 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import { ModelError } from '../compose/errors.ts';
+import { resolveSizes } from '../check/check.ts';
+import { InputError } from '../compose/errors.ts';
 import { REVISIONS, SCENARIOS, findScenario, sizeNames } from '../registry.ts';
-import { count } from './options.ts';
+import { count, size, text } from './options.ts';
 import { buildSiteData } from '../viz/siteData.ts';
-import { writeSite } from '../viz/site.ts';
+import { openSiteFolder, writeSite } from '../viz/site.ts';
+import { EXIT, EXIT_HELP } from './exit.ts';
+import { UsageError } from './usage.ts';
 
 export interface VizArgs {
   scenario?: string;
@@ -12,6 +15,7 @@ export interface VizArgs {
   out: string;
   maxStates?: number;
   quiet?: boolean;
+  force?: boolean;
   [size: string]: unknown;
 }
 
@@ -21,12 +25,21 @@ export interface VizArgs {
  */
 export async function runViz(args: VizArgs): Promise<number> {
   if (args.revision && !(REVISIONS as readonly string[]).includes(args.revision)) {
-    throw new ModelError(`unknown revision '${args.revision}' (revisions: ${REVISIONS.join(', ')})`);
+    throw new InputError('unknown-revision', { revision: args.revision, revisions: REVISIONS }, `no revision ${args.revision}`);
   }
   const scenarios = args.scenario ? [findScenario(args.scenario)] : [...SCENARIOS];
   const chosen = args.revision ? scenarios.filter((s) => s.revisions.length === 0 || s.revisions.includes(args.revision!)) : scenarios;
-  if (chosen.length === 0) throw new ModelError(`scenario ${args.scenario} has no revision ${args.revision}`);
+  if (chosen.length === 0) throw new InputError('unknown-revision', { scenario: args.scenario, revision: args.revision!, revisions: scenarios[0].revisions });
   const sizes = Object.fromEntries(sizeNames().map((k) => [k, args[k] as number | undefined]));
+  // A size applies to every scenario that declares it, within that scenario's range; one that none
+  // of the chosen scenarios declares would do nothing.
+  for (const [k, v] of Object.entries(sizes)) {
+    if (v === undefined) continue;
+    const having = chosen.filter((s) => s.sizes.some((p) => p.name === k));
+    if (having.length === 0) throw new UsageError(`--${k} has no effect: ${args.scenario ? `scenario ${args.scenario} has no such size` : 'no scenario chosen has that size'}`);
+    for (const s of having) resolveSizes(s, { [k]: v });
+  }
+  const folder = openSiteFolder(args.out, { force: args.force });
   const started = performance.now();
   const data = await buildSiteData({
     scenarios: chosen,
@@ -36,28 +49,33 @@ export async function runViz(args: VizArgs): Promise<number> {
     maxStates: args.maxStates,
     onSystem: args.quiet ? undefined : (key, r) => process.stderr.write(`  ${key}: ${r.verdict} (${r.states.toLocaleString('en-US')} states)\n`),
   });
-  const files = writeSite(args.out, data);
+  const files = writeSite(folder, data);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(
     `wrote ${resolve(files[0])}: ${data.machines.length} machines, ${data.systems.length} systems, ${data.traces.length} counterexamples (${seconds} s); open it in a browser, no server needed\n`,
   );
-  return 0;
+  return EXIT.holds;
 }
 
-export function registerViz(p: Command): void {
+/** What --force means, the same for docs, paths and viz. */
+export const FORCE_HELP =
+  'use a non-empty folder that has no daxspec manifest: write the generated files, replacing only files at those paths that daxspec generated (marked as such), remove nothing, leave every other file as it is';
+
+export function registerViz(p: Command, done: (code: number) => void): void {
   const viz = p
     .command('viz')
     .description('write a static site: every machine as a statechart, the system views, the bug matrix and a trace player')
-    .requiredOption('-o, --out <dir>', 'where to write the site (index.html, app.js, data.js, style.css); opens from file://, needs no network')
-    .option('-s, --scenario <name>', 'only this scenario (default: every scenario)')
-    .option('-r, --revision <rev>', 'only this revision (default: every revision)')
+    .requiredOption('-o, --out <dir>', 'where to write the site (index.html, app.js, data.js, style.css); opens from file://, needs no network', text('out'))
+    .option('-s, --scenario <name>', 'only this scenario (default: every scenario)', text('scenario'))
+    .option('-r, --revision <rev>', 'only this revision (default: every revision)', text('revision'))
     .option('--max-states <n>', 'bound each check (its cell then says bounded)', count('max-states', 1))
+    .option('--force', FORCE_HELP)
     .option('-q, --quiet', 'no progress on stderr')
-    .addHelpText('after', '\nExamples:\n  daxspec viz --out site && xdg-open site/index.html\n  daxspec viz --scenario percpu-ref --users 2 --out /tmp/site\n\nExit status: 0 written, 2 bad input.');
-  for (const name of sizeNames()) viz.addOption(new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it)`).argParser(count(name)));
+    .addHelpText('after', '\nExamples:\n  daxspec viz --out site && xdg-open site/index.html\n  daxspec viz --scenario percpu-ref --users 2 --out /tmp/site\n' + EXIT_HELP);
+  for (const name of sizeNames()) viz.addOption(new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it, within each one's range)`).argParser(size(name)));
   // Graphviz (wasm) loads asynchronously: main() awaits the action through parseAsync.
   viz.action(async (opts) => {
-    process.exitCode = await runViz(opts);
+    done(await runViz(opts));
   });
 }
 

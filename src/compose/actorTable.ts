@@ -9,7 +9,7 @@ import {
   type EventObject,
 } from 'xstate';
 import { canonicalJson, type EventTable } from './events.ts';
-import { ModelError } from './errors.ts';
+import { InputError, ModelError } from './errors.ts';
 import { addressOf } from '../../machines/kit/messages.ts';
 import { assertPlainData, assertPureAction, assertStaticallyPure } from './purity.ts';
 import type { ActorDecl, ActorView } from '../../machines/kit/types.ts';
@@ -369,10 +369,13 @@ export class ActorTable {
   private refuseGrowth(s: AnyMachineSnapshot): never {
     const first = this.snapshots[0].context ?? {};
     const grown = Object.keys(s.context ?? {}).filter((k) => canonicalJson(s.context[k]) !== canonicalJson(first[k]));
-    throw new ModelError(
+    const fields = grown.map((k) => `context.${k} = ${JSON.stringify(s.context[k]).slice(0, 40)}`);
+    throw new InputError(
+      'actor-unbounded',
+      { actor: this.name, max: this.options.maxSnapshots, grown: fields },
       `actor ${this.name}: more than ${this.options.maxSnapshots} distinct states; its context grows without bound` +
-        (grown.length ? ` (${grown.map((k) => `context.${k} = ${JSON.stringify(s.context[k]).slice(0, 40)}`).join(', ')})` : '') +
-        `; bound it in the machine or raise --max-actor-states`,
+        (fields.length ? ` (${fields.join(', ')})` : '') +
+        '; bound it in the machine',
     );
   }
 

@@ -1,5 +1,5 @@
 import { checkScenario, resolveSizes, vacuousProperties, type CheckOptions, type Verdict } from '../check/check.ts';
-import type { ViolationKind } from '../check/explore.ts';
+import type { Bound, ViolationKind } from '../check/explore.ts';
 import type { TraceStep } from '../check/trace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { ANY_REVISION } from './catalog.ts';
@@ -22,7 +22,7 @@ export interface Run {
   readonly revision: string;
   readonly sizes: Readonly<Record<string, number>>;
   readonly verdict: Verdict;
-  readonly bound?: 'states' | 'depth';
+  readonly bound?: Bound;
   readonly states: number;
   readonly edges: number;
   /** Shortest counterexample first, as the checker sorts them. */

@@ -1,5 +1,5 @@
 import { resolveRevision, resolveSizes } from '../check/check.ts';
-import { ModelError } from '../compose/errors.ts';
+import { InputError } from '../compose/errors.ts';
 import type { ActorDecl, Scenario } from '../../machines/kit/types.ts';
 
 export interface FoundMachine {
@@ -23,10 +23,10 @@ export function findMachine(scenarios: readonly Scenario[], spec: string, revisi
   if (m) {
     const [, name, rev, actorName] = m;
     const s = scenarios.find((x) => x.name === name);
-    if (!s) throw new ModelError(`unknown scenario '${name}' in ${spec} (run 'daxspec list' to see them)`);
+    if (!s) throw new InputError('unknown-scenario', { name }, `unknown scenario '${name}' in ${spec}`);
     const r = pick(s, rev ?? revision);
     const actor = build(s, r).actors.find((a) => a.name === actorName);
-    if (!actor) throw new ModelError(`scenario ${s.name}${r ? `@${r}` : ''} has no actor '${actorName}' (its actors: ${build(s, r).actors.map((a) => a.name).join(', ')})`);
+    if (!actor) throw new InputError('unknown-actor', { scenario: s.name, revision: r, actor: actorName, actors: build(s, r).actors.map((a) => a.name) });
     return { where: full(s, r, actor.name), actor };
   }
   const ids = new Set<string>();
@@ -38,5 +38,5 @@ export function findMachine(scenarios: readonly Scenario[], spec: string, revisi
       ids.add(a.machine.id);
     }
   }
-  throw new ModelError(`no machine '${spec}'${revision ? ` at revision ${revision}` : ''}: name one as SCENARIO[@REVISION]:ACTOR or by machine id (${[...ids].sort().join(', ')})`);
+  throw new InputError('unknown-machine', { spec, revision, ids: [...ids].sort() });
 }

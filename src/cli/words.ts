@@ -1,0 +1,70 @@
+import { InputError, ModelError, type InputErrorCode, type InputErrorFields } from '../compose/errors.ts';
+
+/**
+ * What users read when their input is wrong: each coded error of the engine worded in the CLI's
+ * terms (options and files), as one line. The engine says what was wrong; this says it to a user.
+ */
+
+const list = (xs: readonly string[]): string => xs.join(', ');
+const flag = (size: string): string => `--${size}`;
+
+type Words = { [C in InputErrorCode]: (f: InputErrorFields[C]) => string };
+
+const WORDS: Words = {
+  'unknown-scenario': (f) => `unknown scenario '${f.name}' (run 'daxspec list' to see them)`,
+  'unknown-revision': (f) =>
+    f.scenario === undefined
+      ? `--revision ${f.revision}: no such revision (revisions: ${list(f.revisions)})`
+      : `--revision ${f.revision}: scenario ${f.scenario} has no such revision (its revisions: ${list(f.revisions)})`,
+  'revision-independent': (f) => `--revision: scenario ${f.scenario} does not depend on the kernel revision; drop --revision`,
+  'unknown-size': (f) => `${flag(f.size)}: scenario ${f.scenario} has no such size (its sizes: ${list(f.sizes.map(flag)) || 'none'})`,
+  'size-out-of-range': (f) => `${flag(f.size)} must be an integer from ${f.min} to ${f.max} for scenario ${f.scenario} (got ${f.got})`,
+  'no-symmetry': (f) => `--symmetry has no effect: scenario ${f.scenario}${f.revision ? ` @ ${f.revision}` : ''} declares no interchangeable actors`,
+  'symmetry-not-interchangeable': () => '--symmetry: the actors declared symmetric are not interchangeable in this system (does another actor record their names?); run without --symmetry',
+  'actor-unbounded': (f) => `actor ${f.actor}: more than ${f.max} distinct states; its context grows without bound${f.grown.length ? ` (${list(f.grown)})` : ''}; bound it in the machine`,
+  'unknown-machine': (f) => `no machine '${f.spec}'${f.revision ? ` at revision ${f.revision}` : ''}: name one as SCENARIO[@REVISION]:ACTOR or by machine id (${list(f.ids)})`,
+  'unknown-actor': (f) => `scenario ${f.scenario}${f.revision ? `@${f.revision}` : ''} has no actor '${f.actor}' (its actors: ${list(f.actors)})`,
+  'layout-failed': (f) => `Graphviz could not lay out a diagram: ${f.errors.join('; ')}`,
+  'foreign-folder': (f) =>
+    `${f.dir}: not a folder ${f.generator} wrote (it holds ${f.files.slice(0, 3).join(', ')}${f.files.length > 3 ? `, and ${f.files.length - 3} more` : ''}); choose an empty or new folder, or --force to add the generated files, replacing only files daxspec generated`,
+  'symlink-output': (f) => `${f.path} is a symbolic link; daxspec does not write through links (give the real path)`,
+  'not-ours': (f) => `${f.path} ${f.what}; daxspec will not replace it (move it, or choose another path)`,
+  'unwritable-output': (f) => `cannot write ${f.path}: ${f.why}`,
+  'bad-trace': (f) => `${f.file}: ${f.step !== undefined ? `step ${f.step}: ` : ''}${f.field === 'the file' ? '' : `${f.field}: `}${f.why}`,
+};
+
+/** Errors of a path the user gave (an output folder under a file, a missing input): bad input, not a bug. */
+const PATH_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EEXIST: 'already exists and is not a directory',
+  ENAMETOOLONG: 'name too long',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ELOOP: 'too many symbolic links',
+};
+/** What the failed system call was doing, as the error line says it. */
+const SYSCALL_VERBS: Record<string, string> = { open: 'open', mkdir: 'create directory', write: 'write', rmdir: 'remove', unlink: 'remove', rename: 'write' };
+
+function fileError(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException;
+  const why = err && typeof err.code === 'string' ? PATH_ERRORS[err.code] : undefined;
+  if (!why || typeof err.path !== 'string') return undefined;
+  return `cannot ${SYSCALL_VERBS[err.syscall ?? ''] ?? 'use'} ${err.path}: ${why}`;
+}
+
+/** One line for a user's error, or undefined when `e` is not one (then it is a bug of ours). */
+export function wordError(e: unknown): string | undefined {
+  if (e instanceof InputError) return oneLine((WORDS[e.code as InputErrorCode] as (f: unknown) => string)(e.fields));
+  if (e instanceof ModelError) return oneLine(e.message);
+  return fileError(e);
+}
+
+/** Any message as one line: a multi-line message from a machine would break "one line, naming it". */
+export function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}

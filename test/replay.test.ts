@@ -1,0 +1,100 @@
+/**
+ * Replay is a checker: it re-checks every property where a trace ends (deadlock and progress
+ * included, by exploring what can follow), reads every trace format daxspec writes, and shows a
+ * diverging state by the fields that differ, each in full.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkScenario } from '../src/check/check.ts';
+import { replayItf } from '../src/check/replay.ts';
+import { System } from '../src/compose/system.ts';
+import type { Scenario } from '../machines/kit/types.ts';
+import { abba } from './fixtures/deadlock.ts';
+import { lostWakeup } from './fixtures/lostWakeup.ts';
+import { badStart } from './fixtures/badStart.ts';
+import { runCli } from './runCli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'daxspec-replay-'));
+const scenario = (name: string, build: Scenario['build']): Scenario => ({ name, description: 'test', revisions: [], sizes: [], build });
+
+test('a deadlock counterexample replays into the deadlock: re-checked at its last state', () => {
+  const report = checkScenario(scenario('abba', () => abba()), undefined, {});
+  const f = report.findings.find((x) => x.property === 'deadlock')!;
+  const r = replayItf(new System(abba()), JSON.parse(JSON.stringify(f.itf())));
+  assert.is(r.divergence, undefined);
+  assert.ok(r.findings.some((x) => x.kind === 'deadlock'), JSON.stringify(r.findings));
+  assert.match(r.violation ?? '', /no step is possible/);
+});
+
+test('a lost wake-up replays into the progress violation: the waiter can never be woken from the last state', () => {
+  const report = checkScenario(scenario('lost-wakeup', () => lostWakeup()), undefined, {});
+  const f = report.findings.find((x) => x.property === 'progress')!;
+  const itf = JSON.parse(JSON.stringify(f.itf()));
+  const r = replayItf(new System(lostWakeup()), itf);
+  assert.is(r.divergence, undefined);
+  assert.ok(r.findings.some((x) => x.kind === 'progress'), JSON.stringify(r.findings));
+  // One step less, the waiter has not gone to sleep yet: nothing fails there.
+  itf.states.pop();
+  const shorter = replayItf(new System(lostWakeup()), itf);
+  assert.is(shorter.violation, undefined, JSON.stringify(shorter.findings));
+  assert.equal(shorter.findings, []);
+});
+
+test('an invariant that fails in the initial state: a trace of one state replays into it', () => {
+  const report = checkScenario(scenario('bad-start', () => badStart()), undefined, {});
+  const r = replayItf(new System(badStart()), JSON.parse(JSON.stringify(report.findings[0].itf())));
+  assert.is(r.total, 0);
+  assert.match(r.violation ?? '', /neverZero/);
+});
+
+test('a divergence names each differing field with both values in full, and only those', () => {
+  const report = checkScenario(scenario('lost-wakeup', () => lostWakeup()), undefined, {});
+  const itf = JSON.parse(JSON.stringify(report.findings[0].itf()));
+  const name = itf.vars.find((v: string) => Object.keys(itf.states[1][v].context ?? {}).length > 0);
+  const key = Object.keys(itf.states[1][name].context)[0];
+  const long = 'x'.repeat(400);
+  itf.states[1][name].context[key] = long;
+  const r = replayItf(new System(lostWakeup()), itf);
+  assert.is(r.divergence?.step, 1);
+  assert.equal(r.divergence!.differences!.map((d) => d.field), [`${name}.context.${key}`]);
+  assert.ok(r.divergence!.message.includes(long), 'the value in full, not cut');
+});
+
+test('daxspec replay reads every format check writes: ITF, a one-revision and a several-revision --json report', async () => {
+  const itf = join(dir, 'kd.itf.json');
+  const made = await runCli('check', '--scenario', 'kill-dax-readers', '--revision', 'v5.10', '-q', '--itf', itf);
+  assert.is(made.code, 1, made.err);
+  const a = await runCli('replay', itf);
+  assert.is(a.code, 1, a.err);
+  assert.match(a.out, /replays exactly on kill-dax-readers @ v5\.10 .*ending in: .*can never be woken/);
+  const one = join(dir, 'one.json');
+  writeFileSync(one, (await runCli('check', '--scenario', 'kill-dax-readers', '--revision', 'v5.10', '--json', '-q')).out);
+  const b = await runCli('replay', one);
+  assert.is(b.code, 1, b.err);
+  assert.match(b.out, /can never be woken/);
+  const several = join(dir, 'several.json');
+  writeFileSync(several, (await runCli('check', '--scenario', 'kill-dax-readers', '--json', '-q')).out);
+  assert.ok(Array.isArray(JSON.parse(readFileSync(several, 'utf8'))));
+  const c = await runCli('replay', several, '--revision', 'v5.10');
+  assert.is(c.code, 1, c.err);
+  assert.match(c.out, /kill-dax-readers @ v5\.10/);
+  const holds = await runCli('replay', several, '--revision', 'v4.17');
+  assert.is(holds.code, 2, 'v4.17 has no counterexample to replay');
+  assert.match(holds.err, /--finding 1: .* has 0 counterexamples at v4\.17/);
+});
+
+test('daxspec replay: a trace that holds to its end exits 0 and says every property holds there', async () => {
+  const itf = join(dir, 'kd2.itf.json');
+  await runCli('check', '--scenario', 'kill-dax-readers', '--revision', 'v5.10', '-q', '--itf', itf);
+  const t = JSON.parse(readFileSync(itf, 'utf8'));
+  t.states = t.states.slice(0, 2);
+  writeFileSync(itf, JSON.stringify(t));
+  const r = await runCli('replay', itf);
+  assert.is(r.code, 0, r.out + r.err);
+  assert.match(r.out, /every property holds at its last state, deadlock and progress included/);
+});
+
+test.run();
