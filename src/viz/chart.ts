@@ -1,4 +1,5 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { transitionId } from '../compose/transitionId.ts';
 
 /**
  * A machine read as data: its state tree and its transitions, in document order.
@@ -30,6 +31,8 @@ export interface ChartState {
 
 export interface ChartTransition {
   readonly index: number;
+  /** The id a trace records when this transition fires (`transitionId`): `page.busy:put:1`. */
+  readonly id: string;
   /** Index of the state that declares it. */
   readonly source: number;
   /** `''` for an eventless (`always`) transition. */
@@ -149,10 +152,11 @@ export function chartOf(machine: AnyStateMachine, context?: unknown): Chart {
     const lists: [string, readonly any[]][] = [...(node.transitions as Map<string, readonly any[]>).entries()];
     if (node.always?.length) lists.push(['', node.always]);
     for (const [event, defs] of lists) {
-      for (const t of defs) {
+      defs.forEach((t, position) => {
         const meta = metaOf(t);
         transitions.push({
           index: transitions.length,
+          id: transitionId(node.id, event, position),
           source,
           event,
           targets: ((t.target as AnyStateNode[] | undefined) ?? []).map((n) => byId.get(n.id)!),
@@ -165,7 +169,7 @@ export function chartOf(machine: AnyStateMachine, context?: unknown): Chart {
           src: text(meta?.src),
           meta,
         });
-      }
+      });
     }
   });
   return { id: machine.id, description: text(machine.root.description), states, transitions, context };
