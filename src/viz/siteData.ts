@@ -79,6 +79,8 @@ export interface SiteTrace {
 export interface Wait {
   readonly actor: string;
   readonly state: string;
+  /** What the state it waits in means (its description). */
+  readonly description?: string;
   /** Its own events that exist in its state but are blocked (their guards fail). */
   readonly on: readonly string[];
 }
@@ -136,7 +138,9 @@ function waitsAt(system: CheckReport['system'], vec: Int32Array): Wait[] {
         if (d.fate === 'blocked' && !on.includes(type)) on.push(type);
       }
     }
-    out.push({ actor: t.name, state: JSON.stringify(view.value), on });
+    const snap = t.snapshot(vec[a]) as unknown as { _nodes?: { description?: string }[] };
+    const description = [...(snap._nodes ?? [])].reverse().find((n) => n.description)?.description;
+    out.push({ actor: t.name, state: JSON.stringify(view.value), description, on });
   });
   return out;
 }

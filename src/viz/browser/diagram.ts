@@ -33,7 +33,7 @@ export function diagram(machine: SiteMachine, reached?: SiteReached): Diagram {
   stage.style.maxWidth = `${Math.round(Math.max(240, w * 1.34))}px`;
   stage.dataset.naturalWidth = String(Math.round(w * 1.34));
   stage.appendChild(svg);
-  const pz = panZoom(stage, svg);
+  const pz = panZoom(stage, svg, { width: w, height: ht, max: MAX_HEIGHT });
   const btn = (label: string, title: string, act: () => void) =>
     h('button', { type: 'button', class: 'pz', title, onclick: (e: Event) => { e.stopPropagation(); act(); } }, label);
   const el = h('div', { class: 'diagram' },

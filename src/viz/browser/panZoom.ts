@@ -10,11 +10,15 @@ export interface PanZoom {
   fit(): void;
   zoomBy(factor: number): void;
   panBy(dx: number, dy: number): void;
-  /** The current zoom relative to fitted-to-card (1 = fitted). */
-  readonly zoom: number;
+  /** Screen pixels per diagram unit (Graphviz points) now: 4/3 is the natural size. */
+  readonly scale: number;
 }
 
-export function panZoom(host: HTMLElement, svg: SVGSVGElement): PanZoom {
+/**
+ * `fitHeight`: the card's height follows its width, so that a wide diagram fitted to the width leaves
+ * no empty band below it: the diagram's natural size (in Graphviz points) and the greatest height.
+ */
+export function panZoom(host: HTMLElement, svg: SVGSVGElement, fitHeight?: { readonly width: number; readonly height: number; readonly max: number }): PanZoom {
   let pz: SvgPanZoom.Instance | undefined;
   let touched = false;
   // svg-pan-zoom writes overflow into a style attribute unless one is there; the CSP refuses style
@@ -30,21 +34,40 @@ export function panZoom(host: HTMLElement, svg: SVGSVGElement): PanZoom {
       dblClickZoomEnabled: true,
       mouseWheelZoomEnabled: false,
       controlIconsEnabled: false,
-      onZoom: () => void (touched = true),
-      onPan: () => void (touched = true),
+      onZoom: () => void (touched = !fitting),
+      onPan: () => void (touched = !fitting),
     });
     return pz;
   };
-  const refit = (): void => {
+  // Fitting never enlarges past the natural size (1pt of Graphviz = 4/3 px): a small machine is not blown up.
+  const NATURAL = 4 / 3;
+  const cap = (): void => {
     if (!pz) return;
-    pz.resize();
-    pz.fit();
+    const real = pz.getSizes().realZoom;
+    if (real > NATURAL) pz.zoom((pz.getZoom() * NATURAL) / real);
     pz.center();
   };
+  let fitting = false;
+  const refit = (): void => {
+    if (!pz) return;
+    fitting = true;
+    pz.resize();
+    pz.fit();
+    cap();
+    fitting = false;
+  };
   new ResizeObserver(() => {
+    if (fitHeight && host.clientWidth > 0) {
+      const want = Math.round(Math.min(fitHeight.max, fitHeight.height * Math.min(4 / 3, host.clientWidth / fitHeight.width)) + 8);
+      if (Math.abs(host.clientHeight - want) > 1) host.style.height = `${want}px`;
+    }
     if (host.clientWidth === 0 || host.clientHeight === 0) return;
-    if (!pz) init();
-    else if (!touched) refit();
+    if (!pz) {
+      fitting = true;
+      init();
+      cap();
+      fitting = false;
+    } else if (!touched) refit();
     else pz.resize();
   }).observe(host);
   host.addEventListener('wheel', (e) => {
@@ -67,8 +90,8 @@ export function panZoom(host: HTMLElement, svg: SVGSVGElement): PanZoom {
       touched = true;
       pz?.panBy({ x: dx, y: dy });
     },
-    get zoom() {
-      return pz ? pz.getZoom() : 1;
+    get scale() {
+      return pz ? pz.getSizes().realZoom : 1;
     },
   };
 }

@@ -246,7 +246,8 @@ export class Player {
     else if (this.pos === t.steps.length && t.conclusion) this.info.appendChild(h('div', { class: 'violation' }, t.conclusion));
     if (this.pos === t.steps.length && this.waits.length) {
       this.info.appendChild(h('ul', { class: 'waits' }, this.waits.map((w) =>
-        h('li', {}, h('b', {}, w.actor), ` waits in ${stateText(JSON.parse(w.state))}`, w.on.length ? `: its ${w.on.join(', ')} cannot be taken (guard fails)` : ': no event of its own can move it'))));
+        h('li', {}, h('b', {}, w.actor), ` waits in ${stateText(JSON.parse(w.state))}`, w.description ? h('span', { class: 'muted' }, ` (${w.description})`) : null,
+          w.on.length ? `; blocked (guard fails): ${w.on.join(', ')}` : '; no event of its own can move it'))));
     }
   }
 

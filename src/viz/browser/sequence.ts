@@ -9,7 +9,7 @@ import type { PlayerTrace } from './playerTrace.ts';
  * lasso's cycle is bracketed. Drawn with the DOM (text nodes only), like the rest of the site.
  */
 export interface SequenceView {
-  readonly el: SVGSVGElement;
+  readonly el: HTMLElement;
   /** Marks step `pos` (0: none) as the one the player shows. */
   mark(pos: number): void;
 }
@@ -17,7 +17,7 @@ export interface SequenceView {
 const NS = 'http://www.w3.org/2000/svg';
 const LANE = 132;
 const LEFT = 46;
-const HEAD = 40;
+const HEAD = 14;
 const ROW = 22;
 const STEP_GAP = 8;
 
@@ -32,13 +32,19 @@ const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n 
 
 export function sequenceView(trace: PlayerTrace, actors: readonly string[], waits: readonly Wait[], onStep: (pos: number) => void): SequenceView {
   const nulls = [...new Set(trace.steps.flatMap((s) => s.calls.filter((c) => c.fate === 'null').map((c) => c.actor)))];
-  const lanes = ['env', ...actors, ...nulls];
+  // Lanes in the order actors first take part, so that a call crosses few lanes; the rest after them.
+  const order: string[] = [];
+  for (const st of trace.steps) for (const c of st.calls) for (const a of [c.from, c.actor]) if (a && actors.includes(a) && !order.includes(a)) order.push(a);
+  for (const w of waits) if (!order.includes(w.actor)) order.push(w.actor);
+  const lanes = ['env', ...order, ...actors.filter((a) => !order.includes(a)), ...nulls];
   const x = (name: string | undefined): number => LEFT + LANE / 2 + LANE * Math.max(0, lanes.indexOf(name ?? 'env'));
   const rows = trace.steps.reduce((n, s) => n + Math.max(1, s.calls.length), 0);
   const waitRows = waits.length ? 2 : 0;
   const height = HEAD + rows * ROW + trace.steps.length * STEP_GAP + waitRows * ROW + 20;
   const width = LEFT + LANE * lanes.length + 10;
   const svg = el('svg', { class: 'sequence', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': 'sequence diagram of the trace' });
+  // The lane names stay in view while the trace scrolls: a second, sticky strip.
+  const headSvg = el('svg', { class: 'sequence-head', viewBox: `0 0 ${width} 28`, width, height: 28 });
   const defs = el('defs', {});
   const marker = el('marker', { id: 'seq-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
   marker.appendChild(el('path', { d: 'M0,0 L10,5 L0,10 z', class: 'seq-head' }));
@@ -87,20 +93,26 @@ export function sequenceView(trace: PlayerTrace, actors: readonly string[], wait
     g.appendChild(el('rect', { x: cx - LANE / 2 + 4, y: y + 4, width: LANE - 8, height: 2 * ROW - 6, rx: 4 }));
     g.appendChild(el('text', { x: cx, y: y + 18, 'text-anchor': 'middle' }, short(`waits in ${w.state.replace(/"/g, '')}`, 24)));
     g.appendChild(el('text', { x: cx, y: y + 32, 'text-anchor': 'middle', class: 'seq-wait-on' }, short(w.on.length ? `for ${w.on.join(', ')}` : 'no event can move it', 24)));
-    g.appendChild(el('title', {}, `${w.actor} waits in ${w.state}${w.on.length ? `; its ${w.on.join(', ')} ${w.on.length > 1 ? 'are' : 'is'} blocked (guard fails)` : ''}`));
+    g.appendChild(el('title', {}, `${w.actor} waits in ${w.state}${w.description ? `: ${w.description}` : ''}${w.on.length ? `; blocked (guard fails): ${w.on.join(', ')}` : ''}`));
     body.appendChild(g);
   }
 
   // Lanes under everything else, heads on top.
   lanes.forEach((name) => {
-    svg.appendChild(el('line', { x1: x(name), y1: HEAD - 8, x2: x(name), y2: height - 6, class: `seq-lane${name.startsWith('NULL ') ? ' null' : ''}` }));
+    svg.appendChild(el('line', { x1: x(name), y1: 0, x2: x(name), y2: height - 6, class: `seq-lane${name.startsWith('NULL ') ? ' null' : ''}` }));
     const head = el('text', { x: x(name), y: 18, 'text-anchor': 'middle', class: 'seq-actor' }, short(name, 18));
     head.appendChild(el('title', {}, name));
-    svg.appendChild(head);
+    headSvg.appendChild(head);
   });
   svg.appendChild(body);
+  const box = document.createElement('div');
+  box.className = 'sequence-view';
+  const sticky = document.createElement('div');
+  sticky.className = 'sequence-sticky';
+  sticky.appendChild(headSvg);
+  box.append(sticky, svg);
   return {
-    el: svg,
+    el: box,
     mark(pos) {
       bands.forEach((b, i) => b.classList.toggle('current', i + 1 === pos));
     },

@@ -16,7 +16,7 @@ export function systemView(data: SiteData, index: number): HTMLElement {
   svg.removeAttribute('height');
   const stage = h('div', { class: 'diagram system-diagram stage' }, svg);
   stage.style.height = `${Math.round(Math.min(620, Math.max(120, ht * 1.34)))}px`;
-  panZoom(stage, svg);
+  panZoom(stage, svg, { width: svg.viewBox.baseVal?.width || 300, height: ht, max: 620 });
   return h('section', { class: 'system' },
     h('h1', {}, s.key),
     h('p', {}, s.description),
