@@ -20,7 +20,7 @@ export function exportMachine(machine: AnyStateMachine, format: Format, input?: 
     case 'dot':
       return chartToDot(chart);
     case 'mermaid':
-      return chartToMermaid(chart);
+      return chartToMermaid(chart, { direction: 'LR' });
     case 'scxml':
       return chartToScxml(chart);
     case 'json':

@@ -5,6 +5,7 @@ import { chartOf, type Chart } from './chart.ts';
 import { chartToDot } from './dot.ts';
 import { layoutChart } from './layout.ts';
 import { renderSvg } from './render.ts';
+import { Reachability } from './reach.ts';
 import { exploreSends, type SendGraph } from './sends.ts';
 import { systemToDot } from './systemDot.ts';
 
@@ -152,7 +153,7 @@ export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
   const machineByDot = new Map<string, number>();
   const systems: SiteSystem[] = [];
   const traces: SiteTrace[] = [];
-  const reach = new Map<string, Map<string, { states: Set<string>; transitions: Set<string>; complete: boolean }>>();
+  const reach = new Reachability();
 
   for (const scenario of options.scenarios) {
     const revs: (string | undefined)[] =
@@ -180,13 +181,7 @@ export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
       }
       const sends = exploreSends(system, options.maxStates ?? 100_000);
       const svg = await renderSvg(systemToDot(key, actors.map((a) => ({ name: a.name, kind: a.kind, machineId: machines[a.machine].id })), sends));
-      const byRev = reach.get(revision ?? '') ?? reach.set(revision ?? '', new Map()).get(revision ?? '')!;
-      system.actors.forEach((t) => {
-        const r = byRev.get(t.machine.id) ?? byRev.set(t.machine.id, { states: new Set(), transitions: new Set(), complete: true }).get(t.machine.id)!;
-        for (const x of sends.reached[t.name].states) r.states.add(x);
-        for (const x of sends.reached[t.name].transitions) r.transitions.add(x);
-        if (!sends.complete || !report.complete) r.complete = false;
-      });
+      reach.addWalk(revision ?? '', system, sends, report.complete);
       const index = systems.length;
       const seen = new Map<string, number>();
       const findings = report.findings.map((f): SiteFinding => {
@@ -233,7 +228,7 @@ export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
     machines,
     systems,
     traces,
-    reach: Object.fromEntries([...reach].map(([rev, m]) => [rev, Object.fromEntries([...m].map(([id, r]) => [id, { states: [...r.states].sort(), transitions: [...r.transitions].sort(), complete: r.complete }]))])),
+    reach: reach.toJSON(),
     docs: options.docs,
   };
 }
