@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { ModelError } from '../compose/errors.ts';
 import { REVISIONS, SCENARIOS, findScenario, sizeNames } from '../registry.ts';
 import { count } from './options.ts';
@@ -10,6 +10,7 @@ export interface VizArgs {
   scenario?: string;
   revision?: string;
   out: string;
+  docs?: string;
   maxStates?: number;
   quiet?: boolean;
   [size: string]: unknown;
@@ -34,6 +35,8 @@ export async function runViz(args: VizArgs): Promise<number> {
     revision: args.revision,
     sizes,
     maxStates: args.maxStates,
+    // Links from the site to the docs are relative, so both can move together.
+    docs: args.docs ? relative(resolve(args.out), resolve(args.docs)).split('\\').join('/') || '.' : undefined,
     onSystem: args.quiet ? undefined : (key, r) => process.stderr.write(`  ${key}: ${r.verdict} (${r.states.toLocaleString('en-US')} states)\n`),
   });
   const files = writeSite(args.out, data);
@@ -51,6 +54,7 @@ export function registerViz(p: Command): void {
     .requiredOption('-o, --out <dir>', 'where to write the site (index.html, app.js, data.js, style.css); opens from file://, needs no network')
     .option('-s, --scenario <name>', 'only this scenario (default: every scenario)')
     .option('-r, --revision <rev>', 'only this revision (default: every revision)')
+    .option('--docs <dir>', 'the Markdown spec (docs/spec): each machine links to its page there, by a relative link')
     .option('--max-states <n>', 'bound each check (its cell then says bounded)', count('max-states', 1))
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText('after', '\nExamples:\n  daxspec viz --out site && xdg-open site/index.html\n  daxspec viz --scenario percpu-ref --users 2 --out /tmp/site\n\nExit status: 0 written, 2 bad input.');
