@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { percpuRefSystem } from '../machines/bench/percpuRef.ts';
 import { resolveSizes } from '../src/check/check.ts';
-import type { SystemDecl } from '../src/compose/types.ts';
+import type { SystemDecl } from '../machines/kit/types.ts';
 import { pathFigures, type PathFigures } from '../src/paths/xstateGraphCompare.ts';
 import { findScenario } from '../src/registry.ts';
 import { ordered } from '../test/fixtures/deadlock.ts';

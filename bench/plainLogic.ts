@@ -7,8 +7,8 @@
  */
 import { getNextTransitions, initialTransition, transition, type ActorLogic, type AnyMachineSnapshot, type EventObject, type Snapshot } from 'xstate';
 import { canonicalJson } from '../src/compose/events.ts';
-import { addressOf } from '../src/compose/messages.ts';
-import type { SystemDecl } from '../src/compose/types.ts';
+import { addressOf } from '../machines/kit/messages.ts';
+import type { SystemDecl } from '../machines/kit/types.ts';
 
 export type PlainSnapshot = Snapshot<undefined> & { status: 'active'; actors: AnyMachineSnapshot[] };
 export interface PlainEvent extends EventObject {

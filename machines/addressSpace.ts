@@ -1,6 +1,6 @@
 import { assign, setup } from 'xstate';
-import { reply } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
+import { reply } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
 
 /**
  * The DAX file's address_space as far as break-layouts cares: how many VMAs map

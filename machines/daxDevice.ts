@@ -1,7 +1,8 @@
-import { assign, setup } from 'xstate';
-import { call, reply } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
-import { deviceEra, m } from './deviceEra.ts';
+import { assign, not, setup } from 'xstate';
+import { call, reply } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
+import { ERAS } from './eras.ts';
+import { m } from './kit/meta.ts';
 
 /**
  * struct dax_device (drivers/dax/super.c): an inode of the "dax" pseudo-fs whose
@@ -59,7 +60,7 @@ const who = (e: Ev): string => e.from ?? 'env';
 const FAMFS = 'famfs fs_dax_get() postings, 2025 (drivers/dax/super.c)';
 
 export function daxDeviceMachine(rev: Revision) {
-  const era = deviceEra(rev);
+  const era = ERAS[rev].device;
   const lookupSrc = era.holder ? 'drivers/dax/super.c (fs_dax_get_by_bdev, v5.19+)' : 'seed 004 (dax_get_by_host)';
 
   /** What a lookup tells its caller: the kernel reads these from dax_dev (ops, pgmap) or the pfn. */
@@ -104,6 +105,9 @@ export function daxDeviceMachine(rev: Revision) {
       unhash: assign({ hashed: false }),
       replyFound: found(true),
       replyNotFound: found(false),
+      replyGetOk: reply({ type: 'fs_dax_get', rc: 0 }),
+      replyGetBusy: reply({ type: 'fs_dax_get', rc: -16 }),
+      replyGetNoDev: reply({ type: 'fs_dax_get', rc: -19 }),
       replyAliveTrue: reply({ type: 'dax_alive', value: true }),
       replyAliveFalse: reply({ type: 'dax_alive', value: false }),
       replyDirectAccess: reply({ type: 'dax_direct_access', rc: 0 }),
@@ -174,7 +178,7 @@ export function daxDeviceMachine(rev: Revision) {
             { actions: 'replyNotFound', description: 'lookup after dax_remove_host(): not found, NULL', meta: m('dax_get_by_host', 'drivers/dax/super.c') },
           ],
           fs_dax_get_by_bdev: [
-            { guard: ({ context }) => !context.hashed, actions: 'replyNotFound', description: 'xa_load finds no host: NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
+            { guard: not('hashed'), actions: 'replyNotFound', description: 'xa_load finds no host: NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
             {
               guard: 'noHolderAsked',
               actions: ['get', 'replyFound'],
@@ -196,12 +200,12 @@ export function daxDeviceMachine(rev: Revision) {
           fs_dax_get: [
             {
               guard: 'holderFree',
-              actions: ['get', 'takeHolder', reply({ type: 'fs_dax_get', rc: 0 })],
+              actions: ['get', 'takeHolder', 'replyGetOk'],
               description: 'fs_dax_get(dax_dev, holder, hops): alive, igrab, cmpxchg(holder_data, NULL, holder) wins, holder_ops = hops',
               meta: m('fs_dax_get', FAMFS),
             },
             {
-              actions: reply({ type: 'fs_dax_get', rc: -16 }),
+              actions: 'replyGetBusy',
               description: 'fs_dax_get(): another holder: iput, -EBUSY (the later postings drop the reference they took)',
               meta: m('fs_dax_get', FAMFS),
             },
@@ -237,7 +241,7 @@ export function daxDeviceMachine(rev: Revision) {
         on: {
           dax_get_by_host: { actions: 'replyNotFound', description: 'lookup skips a device that is not alive: NULL', meta: m('dax_get_by_host', 'seed 004') },
           fs_dax_get_by_bdev: { actions: 'replyNotFound', description: '!dax_alive(): NULL, no reference', meta: m('fs_dax_get_by_bdev', lookupSrc) },
-          fs_dax_get: { actions: reply({ type: 'fs_dax_get', rc: -19 }), description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference', meta: m('fs_dax_get', FAMFS) },
+          fs_dax_get: { actions: 'replyGetNoDev', description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference', meta: m('fs_dax_get', FAMFS) },
           put_dax: putAfterKill(),
           dax_alive: { actions: 'replyAliveFalse', description: 'dax_alive(): false', meta: m('dax_alive', 'seed 002') },
           dax_direct_access: era.privateChecksAlive
@@ -270,7 +274,7 @@ export function daxDeviceMachine(rev: Revision) {
         on: {
           dax_get_by_host: { actions: 'replyNotFound', description: 'not alive, unhashed: NULL', meta: m('dax_get_by_host', 'seed 004') },
           fs_dax_get_by_bdev: { actions: 'replyNotFound', description: 'not alive: NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
-          fs_dax_get: { actions: reply({ type: 'fs_dax_get', rc: -19 }), description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference', meta: m('fs_dax_get', FAMFS) },
+          fs_dax_get: { actions: 'replyGetNoDev', description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference', meta: m('fs_dax_get', FAMFS) },
           put_dax: putAfterKill(),
           dax_alive: { actions: 'replyAliveFalse', description: 'dax_alive(): false', meta: m('dax_alive', 'seed 002') },
           dax_direct_access: {
@@ -311,11 +315,12 @@ export function daxDeviceMachine(rev: Revision) {
    * an unhashed freed device is simply not found; one still hashed is read after free.
    */
   function lookupsAfterFree() {
-    const t = (fn: string) => [
-      { guard: 'hashed', target: 'lookupAfterFree', description: `${fn}(): the freed device is still in the host table`, meta: m(fn, 'infer') },
-      { actions: 'replyNotFound', description: `${fn}(): no such host any more: NULL`, meta: m(fn, 'infer') },
-    ];
-    return { dax_get_by_host: t('dax_get_by_host'), fs_dax_get_by_bdev: t('fs_dax_get_by_bdev') } as any;
+    const t = (fn: string) =>
+      [
+        { guard: 'hashed', target: 'lookupAfterFree', description: `${fn}(): the freed device is still in the host table`, meta: m(fn, 'infer') },
+        { actions: 'replyNotFound', description: `${fn}(): no such host any more: NULL`, meta: m(fn, 'infer') },
+      ] as const;
+    return { dax_get_by_host: t('dax_get_by_host'), fs_dax_get_by_bdev: t('fs_dax_get_by_bdev') };
   }
 
   /** put_dax after kill_dax: the final put frees the device cleanly. */

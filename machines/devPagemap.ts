@@ -1,7 +1,8 @@
 import { assign, setup } from 'xstate';
-import { reply } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
-import { deviceEra, m } from './deviceEra.ts';
+import { reply } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
+import { ERAS } from './eras.ts';
+import { m } from './kit/meta.ts';
 
 /**
  * struct dev_pagemap of a pmem device (kernel/memremap.c, later mm/memremap.c),
@@ -17,28 +18,8 @@ export interface DevPagemapInput {
   readonly pages?: number;
 }
 
-/**
- * How memunmap_pages() (devm_memremap_pages_release() before 5.0) takes the pages down:
- * - 'removeThenDrain' (4.12..4.20): put_page() on every pfn (its base reference), a
- *   percpu_ref_tryget_live() check, then arch_remove_memory() at once; the wait for the
- *   references (pmem's q_usage_counter) comes last, in blk_cleanup_queue() [infer:
- *   4.18 kernel/memremap.c devm_memremap_pages_release, drivers/nvdimm/pmem.c devm order];
- * - 'putWaitRemove' (5.0..5.16, commit a95c90f1e2c2 and 50f44ee7248a "fix final page put race"):
- *   kill, put_page() on every pfn, wait_for_completion() until every page reference on the
- *   pgmap is gone, then arch_remove_memory() [infer: 5.10 mm/memremap.c memunmap_pages];
- * - 'refOnly' (5.17+, "remove the extra ZONE_DEVICE struct page refcount"): kill, then
- *   percpu_ref_put_many() of the base references the pgmap took for its pfns; no page's
- *   refcount is touched and no page holds the pgmap; wait, then pageunmap_range()
- *   [infer: 6.15 mm/memremap.c memunmap_pages].
- */
-export type MemunmapOrder = 'removeThenDrain' | 'putWaitRemove' | 'refOnly';
-
-export function memunmapOrder(rev: Revision): MemunmapOrder {
-  return rev === 'v6.15' ? 'refOnly' : rev === 'v5.10' ? 'putWaitRemove' : 'removeThenDrain';
-}
-
 /** Whether each struct page holds a pgmap reference from devm_memremap_pages() until its refcount reaches 0. */
-export const pagesHoldPgmap = (rev: Revision): boolean => memunmapOrder(rev) !== 'refOnly';
+export const pagesHoldPgmap = (rev: Revision): boolean => ERAS[rev].page.memunmap !== 'refOnly';
 
 export interface DevPagemapContext {
   type: 'HOST' | 'FS_DAX';
@@ -60,26 +41,26 @@ const SRC_MAP = 'seed 001';
 const UAF = 'use after free: the dev_pagemap is embedded in struct pmem_device, freed when the driver unbound';
 
 export function devPagemapMachine(rev: Revision) {
-  const era = deviceEra(rev);
-  const order = memunmapOrder(rev);
+  const era = ERAS[rev].device;
+  const order = ERAS[rev].page.memunmap;
   const perPage = pagesHoldPgmap(rev);
-  // Shared by several states; typed loosely because xstate infers string literals per state.
-  const claimable: any = {
+  // Shared by several states.
+  const claimable = {
     fs_dax_claim: [
       {
         guard: 'sameOwner',
-        actions: reply({ type: 'fs_dax_claim', result: 'same' }),
+        actions: 'replyClaimSame',
         description: 'fs_dax_claim(): pgmap->data == owner: "dm might try to claim the same device more than once", return without taking anything',
         meta: m('fs_dax_claim', SRC_CLAIM),
       },
       {
         guard: 'taken',
-        actions: reply({ type: 'fs_dax_claim', result: 'busy' }),
+        actions: 'replyClaimBusy',
         description: 'fs_dax_claim(): page_free set or type != MEMORY_DEVICE_HOST: someone else owns it; the caller puts its dax reference and gets NULL',
         meta: m('fs_dax_claim', SRC_CLAIM),
       },
       {
-        actions: ['claim', reply({ type: 'fs_dax_claim', result: 'claimed' })],
+        actions: ['claim', 'replyClaimed'],
         description: 'fs_dax_claim(): type = MEMORY_DEVICE_FS_DAX, page_free = generic_dax_pagefree, data = owner',
         meta: m('fs_dax_claim', SRC_CLAIM),
       },
@@ -95,8 +76,8 @@ export function devPagemapMachine(rev: Revision) {
       },
     ],
     put_dev_pagemap: { actions: 'put', description: 'put_dev_pagemap(): percpu_ref_put(pgmap->ref)', meta: m('put_dev_pagemap', SRC_MAP) },
-  };
-  const liveOn: any = {
+  } as const;
+  const liveOn = {
     ...claimable,
     get_dev_pagemap: {
       actions: ['get', 'replyFound'],
@@ -104,11 +85,13 @@ export function devPagemapMachine(rev: Revision) {
       meta: m('get_dev_pagemap', SRC_MAP),
     },
     percpu_ref_kill: { target: 'killed', description: 'percpu_ref_kill(pgmap->ref): no new references', meta: m('devm_memremap_pages_release', SRC_MAP) },
-  };
+  } as const;
 
   return setup({
     types: {} as { context: DevPagemapContext; events: Ev; input: DevPagemapInput },
     guards: {
+      /** The scenario starts with the pages mapped (the context's refs say so until boot resolves it). */
+      mappedAtStart: ({ context }) => context.refs < 0,
       sameOwner: ({ context, event }) => context.owner !== null && context.owner === event.owner,
       taken: ({ context }) => context.pageFree || context.type !== 'HOST',
       unowned: ({ context }) => context.owner === null,
@@ -116,6 +99,10 @@ export function devPagemapMachine(rev: Revision) {
       drained: ({ context }) => context.refs === 0 && context.pageRefs === 0,
     },
     actions: {
+      replyClaimSame: reply({ type: 'fs_dax_claim', result: 'same' }),
+      replyClaimBusy: reply({ type: 'fs_dax_claim', result: 'busy' }),
+      replyClaimed: reply({ type: 'fs_dax_claim', result: 'claimed' }),
+      startMapped: assign({ refs: 0 }),
       setupFsdax: assign({ type: 'FS_DAX', pageFree: true }),
       claim: assign(({ event }) => ({ type: 'FS_DAX' as const, pageFree: true, owner: event.owner ?? null })),
       unclaim: assign({ type: 'HOST', pageFree: false, owner: null }),
@@ -155,9 +142,9 @@ export function devPagemapMachine(rev: Revision) {
         meta: m('devm_memremap_pages', 'infer'),
         always: [
           {
-            guard: ({ context }) => context.refs < 0,
+            guard: 'mappedAtStart',
             target: 'live',
-            actions: assign({ refs: 0 }),
+            actions: 'startMapped',
             description: 'mapped before the scenario starts (each struct page holding its pgmap reference where the era has one)',
             meta: m('devm_memremap_pages', SRC_MAP),
           },

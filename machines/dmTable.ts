@@ -1,8 +1,9 @@
-import { assign, setup } from 'xstate';
-import { call, reply } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
-import { deviceEra, m, withStateMeta } from './deviceEra.ts';
-import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
+import { assign, not, setup } from 'xstate';
+import { call, reply } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
+import { ERAS } from './eras.ts';
+import { m, withStateMeta } from './kit/meta.ts';
+import { KILL_DAX_ACTIONS, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxEntry, killDaxStates } from './killDax.ts';
 
 /**
  * A device-mapper device (drivers/md/dm.c, dm-table.c) with a table of targets over
@@ -61,7 +62,7 @@ export const DM_TABLE_ENV = {
 const SRC_DM = 'drivers/md/dm.c';
 
 export function dmTableMachine(rev: Revision) {
-  const era = deviceEra(rev);
+  const era = ERAS[rev].device;
   const target = (c: DmTableContext) => c.targets[c.iter];
   const targetDax = (c: DmTableContext) => c.memberDax[target(c)] ?? null;
   const targetPgmap = (c: DmTableContext) => c.memberPgmaps[target(c)] ?? null;
@@ -69,6 +70,7 @@ export function dmTableMachine(rev: Revision) {
   return withStateMeta(setup({
     types: {} as { context: DmTableContext; events: Ev; input: DmTableInput },
     guards: {
+      ...KILL_DAX_GUARDS,
       membersLeft: ({ context }) => context.iter < context.members.length,
       memberHasDax: ({ context }) => context.members[context.iter] !== null,
       targetsLeft: ({ context }) => context.iter < context.targets.length,
@@ -81,6 +83,7 @@ export function dmTableMachine(rev: Revision) {
       openedDax: ({ context }) => context.memberDax[context.iter] !== null,
     },
     actions: {
+      ...KILL_DAX_ACTIONS,
       allocDax: call('dax_device', ({ context }) => context.dax, { type: 'alloc_dax' }),
       openMember: call('dax_device', ({ context }) => context.members[context.iter], () =>
         era.holder ? { type: 'fs_dax_get_by_bdev', holder: null } : { type: 'dax_get_by_host' },
@@ -166,8 +169,8 @@ export function dmTableMachine(rev: Revision) {
       opening: {
         description: 'open_table_device() for each distinct member (within the same step)',
         always: [
-          { guard: ({ context }) => context.iter >= context.members.length, target: 'live', actions: 'resetIter', description: 'every member opened: the table is live', meta: m('dm_swap_table', SRC_DM) },
-          { guard: ({ context }) => context.members[context.iter] === null, actions: 'skipMember', target: 'opening', description: 'member without DAX: td->dm_dev.dax_dev = NULL', meta: m('open_table_device', SRC_DM) },
+          { guard: not('membersLeft'), target: 'live', actions: 'resetIter', description: 'every member opened: the table is live', meta: m('dm_swap_table', SRC_DM) },
+          { guard: not('memberHasDax'), actions: 'skipMember', target: 'opening', description: 'member without DAX: td->dm_dev.dax_dev = NULL', meta: m('open_table_device', SRC_DM) },
           { target: 'openWait', actions: 'openMember', description: 'open_table_device(): td->dm_dev.dax_dev = dax_get_by_host(disk_name) (one reference per table device)', meta: m('open_table_device', SRC_DM) },
         ],
       },
@@ -188,7 +191,7 @@ export function dmTableMachine(rev: Revision) {
       loadFailed: {
         description: 'table load failed: close the members opened so far (within the same step)',
         always: [
-          { guard: ({ context }) => context.iter >= context.memberDax.length, target: 'empty', actions: 'forgetMembers', description: 'back to no table', meta: m('dm_table_destroy', 'drivers/md/dm-table.c') },
+          { guard: not('openedDaxLeft'), target: 'empty', actions: 'forgetMembers', description: 'back to no table', meta: m('dm_table_destroy', 'drivers/md/dm-table.c') },
           { guard: 'openedDax', actions: ['closeMember', 'next'], target: 'loadFailed', description: 'close_table_device(): put_dax(td->dm_dev.dax_dev)', meta: m('close_table_device', SRC_DM) },
           { actions: 'next', target: 'loadFailed', description: 'not opened', meta: m('close_table_device', SRC_DM) },
         ],
@@ -216,7 +219,7 @@ export function dmTableMachine(rev: Revision) {
       claimIter: {
         description: 'dm_dax_iterate(): the next target (within the same step)',
         always: [
-          { guard: ({ context }) => context.iter >= context.targets.length, target: 'live', actions: ['replyClaimed', 'endCall'], description: 'dm_dax_iterate() returns dax_dev', meta: m('dm_dax_iterate', 'seed 004') },
+          { guard: not('targetsLeft'), target: 'live', actions: ['replyClaimed', 'endCall'], description: 'dm_dax_iterate() returns dax_dev', meta: m('dm_dax_iterate', 'seed 004') },
           { guard: 'targetDaxNull', actions: 'claimOnNull', target: 'live', description: 'fs_dax_claim(dev->dax_dev = NULL): reads dax_dev->pgmap', meta: m('fs_dax_claim', 'seed 004') },
           { guard: 'targetNoPgmap', actions: 'next', target: 'claimIter', description: 'fs_dax_claim(): member has no pgmap: nothing to claim', meta: m('fs_dax_claim', 'seed 004') },
           { target: 'claimWait', actions: 'claimMember', description: 'iterate_devices -> dm_dax_dev_claim(): fs_dax_claim(dev->dax_dev, owner) on this target\'s member', meta: m('dm_dax_dev_claim', 'seed 004') },
@@ -240,7 +243,7 @@ export function dmTableMachine(rev: Revision) {
       releaseIter: {
         description: 'dm_dax_iterate(dm_dax_dev_release): the next target (within the same step)',
         always: [
-          { guard: ({ context }) => context.iter >= context.targets.length, target: 'live', actions: 'endCall', description: 'every target released', meta: m('dm_dax_iterate', 'seed 004') },
+          { guard: not('targetsLeft'), target: 'live', actions: 'endCall', description: 'every target released', meta: m('dm_dax_iterate', 'seed 004') },
           { guard: 'targetDaxNull', actions: 'next', target: 'releaseIter', description: '__fs_dax_release(NULL): put_dax(NULL) and no pgmap: nothing', meta: m('__fs_dax_release', 'seed 004') },
           { guard: 'targetNoPgmap', actions: ['putTargetDax', 'next'], target: 'releaseIter', description: '__fs_dax_release(): put_dax(member), no pgmap', meta: m('__fs_dax_release', 'seed 004') },
           {
@@ -255,8 +258,8 @@ export function dmTableMachine(rev: Revision) {
         description: 'close_table_device() for each member (within the same step)',
         always: [
           {
-            guard: ({ context }) => context.iter >= context.memberDax.length,
-            target: era.holder ? 'removeHost' : killDaxEntry(rev, 'kill'),
+            guard: not('openedDaxLeft'),
+            target: era.holder ? 'removeHost' : killDaxEntry(rev),
             description: 'table destroyed; cleanup_mapped_device() next',
             meta: m('cleanup_mapped_device', SRC_DM),
           },
@@ -266,9 +269,9 @@ export function dmTableMachine(rev: Revision) {
       },
       removeHost: {
         description: 'cleanup_mapped_device(): the host entry goes first (within the same step)',
-        always: { target: killDaxEntry(rev, 'kill'), actions: 'removeHost', description: 'dax_remove_host(md->disk)', meta: m('cleanup_mapped_device', SRC_DM) },
+        always: { target: killDaxEntry(rev), actions: 'removeHost', description: 'dax_remove_host(md->disk)', meta: m('cleanup_mapped_device', SRC_DM) },
       },
-      ...killDaxStates(rev, 'kill', 'dax', 'putOwn'),
+      ...killDaxStates(rev, 'putOwn'),
       putOwn: {
         description: 'kill_dax(md->dax_dev) returned',
         on: { put_dax: { target: 'done', actions: 'putOwnDax', description: 'put_dax(md->dax_dev); md->dax_dev = NULL', meta: m('cleanup_mapped_device', SRC_DM) } },

@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
-import { call } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
-import { GUP_PIN_COUNTING_BIAS, pageEra } from './pageEra.ts';
+import { call } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
+import { ERAS, GUP_PIN_COUNTING_BIAS } from './eras.ts';
 
 /**
  * A process that mmaps a DAX file and hands the mapping to a device for DMA
@@ -71,7 +71,7 @@ const GUP = 'infer: mm/gup.c';
 const FAULT = 'infer: fs/dax.c dax_iomap_pte_fault, fs/xfs/xfs_file.c __xfs_filemap_fault';
 
 export function dmaPinnerMachine(rev: Revision) {
-  const era = pageEra(rev);
+  const era = ERAS[rev].page;
   return setup({
     types: {} as { context: PinnerContext; events: PinnerEvent; input: PinnerInput },
     guards: {

@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
-import { call } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
-import { idleKey, pageEra } from './pageEra.ts';
+import { call } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
+import { ERAS, idleKey } from './eras.ts';
 import {
   askIdle,
   deleteEntries,
@@ -53,7 +53,7 @@ const EVICT = 'infer: fs/inode.c evict, fs/xfs/xfs_super.c xfs_fs_destroy_inode 
 const FINAL = 'infer: 6.15 fs/dax.c dax_break_layout_final';
 
 export function evictionMachine(rev: Revision) {
-  const era = pageEra(rev);
+  const era = ERAS[rev].page;
   return setup({
     types: {} as { context: EvictionContext; events: EvictionEvent; input: EvictionInput },
     guards: {

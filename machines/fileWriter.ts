@@ -1,6 +1,6 @@
 import { setup } from 'xstate';
-import { call } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
+import { call } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
 
 /**
  * Another file on the same filesystem that grows (a write, fallocate): its
@@ -15,6 +15,9 @@ export function fileWriterMachine(_rev?: Revision) {
       events: { type: 'allocate' } | { type: 'alloc'; got: boolean; from?: string };
       input: { file: string; block: string };
     },
+    actions: {
+      allocBlock: call('block', ({ context }) => context.block, ({ context }) => ({ type: 'alloc', file: context.file })),
+    },
   }).createMachine({
     id: 'file_writer',
     description: 'a write that extends another file and allocates blocks for it',
@@ -27,7 +30,7 @@ export function fileWriterMachine(_rev?: Revision) {
         on: {
           allocate: {
             target: 'allocating',
-            actions: call('block', ({ context }) => context.block, ({ context }) => ({ type: 'alloc', file: context.file })),
+            actions: 'allocBlock',
             description: 'iomap_begin(IOMAP_WRITE) -> xfs_bmapi_write(): allocate a block for the new data',
             meta: { fn: 'xfs_bmapi_write', src: 'infer' },
           },

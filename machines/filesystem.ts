@@ -1,7 +1,8 @@
 import { assign, setup } from 'xstate';
-import { call } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
-import { deviceEra, m, withStateMeta } from './deviceEra.ts';
+import { call } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
+import { ERAS } from './eras.ts';
+import { m, withStateMeta } from './kit/meta.ts';
 
 /**
  * Mount and unmount of ext2/ext4/xfs on a block device: the dax_device side of
@@ -71,7 +72,7 @@ const FILL: Record<FilesystemInput['fstype'], string> = { ext2: 'ext2_fill_super
 const PUT: Record<FilesystemInput['fstype'], string> = { ext2: 'ext2_put_super', ext4: 'ext4_put_super', xfs: 'xfs_close_devices' };
 
 export function filesystemMachine(rev: Revision) {
-  const era = deviceEra(rev);
+  const era = ERAS[rev].device;
   const getSrc = era.holder ? 'drivers/dax/super.c' : era.claimsPgmap ? 'seed 000' : 'seed 000 (the lines v8 replaced)';
 
   return withStateMeta(setup({
@@ -95,12 +96,25 @@ export function filesystemMachine(rev: Revision) {
       pgmapIsFsdax: ({ event }) => event.ok === true && event.pgmapType === 'FS_DAX',
       pgmapFound: ({ event }) => event.ok === true,
       failsWithoutDax: ({ context }) => context.fstype !== 'xfs',
+      isXfs: ({ context }) => context.fstype === 'xfs',
+      /** get_dev_pagemap() found a pgmap, which is not FS_DAX, and xfs turns DAX off. */
+      xfsWithPgmap: ({ event, context }) => context.fstype === 'xfs' && event.ok === true,
+      /** The lookup returned NULL (the v8/v9 claim reads ops through it anyway). */
+      lookupReturnedNull: ({ event }) => event.ok !== true,
+      /** fill_super failed (e.g. -EINVAL: not this filesystem type). */
+      fillSuperFails: ({ event }) => event.ok !== true,
+      /** mount -o dax on a device with struct pages: __bdev_dax_supported() asks get_dev_pagemap(). */
+      daxOptionAsksPgmap: ({ context }) =>
+        context.daxOption && era.daxSupportedChecksType && context.dax !== null && !context.limited && context.pfnPgmap !== null,
+      /** mount -o dax without a dax_device, or with pfns that have no pgmap: ext2/ext4 fail the mount. */
+      daxOptionUnsupported: ({ context }) =>
+        context.daxOption && context.fstype !== 'xfs' && (context.dax === null || (era.daxSupportedChecksType && !context.limited && context.pfnPgmap === null)),
     },
     actions: {
       bdevGet: call('block_device', ({ context }) => context.bdev, { type: 'blkdev_get' }),
       bdevPut: call('block_device', ({ context }) => context.bdev, { type: 'blkdev_put' }),
       lookupByHost: call('dax_device', ({ context }) => context.disk, { type: 'dax_get_by_host' }),
-      lookupByBdev: call('dax_device', ({ context }) => context.disk, ({ context }: any) => ({
+      lookupByBdev: call('dax_device', ({ context }) => context.disk, ({ context }) => ({
         type: 'fs_dax_get_by_bdev',
         holder: era.holder && context.fstype === 'xfs' ? context.name : null,
       })),
@@ -113,8 +127,8 @@ export function filesystemMachine(rev: Revision) {
         limited: event.limited === true,
       })),
       forgetDax: assign({ dax: null }),
-      claimPgmap: call('dev_pagemap', ({ event }) => event.pgmap as string, ({ context }: any) => ({ type: 'fs_dax_claim', owner: context.name })),
-      dmClaim: call('dm_table', ({ event }) => event.table as string, ({ context }: any) => ({ type: 'dm_dax_fs_claim', owner: context.name })),
+      claimPgmap: call('dev_pagemap', ({ event }) => event.pgmap as string, ({ context }) => ({ type: 'fs_dax_claim', owner: context.name })),
+      dmClaim: call('dm_table', ({ event }) => event.table as string, ({ context }) => ({ type: 'dm_dax_fs_claim', owner: context.name })),
       opsOfNull: call('dax_device', () => null, { type: 'fs_claim' }),
       slotHeldPgmap: assign(({ context }) => ({ slot: context.pgmap, slotState: 'held' as const })),
       slotDeniedPgmap: assign(({ context }) => ({ slot: context.pgmap, slotState: 'denied' as const })),
@@ -122,9 +136,9 @@ export function filesystemMachine(rev: Revision) {
       slotDeniedHolder: assign(({ context }) => ({ slot: context.disk, slotState: 'denied' as const })),
       putDax: call('dax_device', ({ context }) => context.dax, { type: 'put_dax' }),
       releaseOnNull: call('dax_device', ({ context }) => context.dax, { type: 'fs_dax_release' }),
-      dmRelease: call('dm_table', ({ context }) => context.table, ({ context }: any) => ({ type: 'dm_dax_fs_release', owner: context.name })),
-      releasePgmap: call('dev_pagemap', ({ context }) => context.pgmap, ({ context }: any) => ({ type: 'fs_dax_release_pgmap', owner: context.name })),
-      holderCmpxchg: call('dax_device', ({ context }) => context.dax, ({ context }: any) => ({ type: 'fs_put_dax_cmpxchg', holder: context.name })),
+      dmRelease: call('dm_table', ({ context }) => context.table, ({ context }) => ({ type: 'dm_dax_fs_release', owner: context.name })),
+      releasePgmap: call('dev_pagemap', ({ context }) => context.pgmap, ({ context }) => ({ type: 'fs_dax_release_pgmap', owner: context.name })),
+      holderCmpxchg: call('dax_device', ({ context }) => context.dax, ({ context }) => ({ type: 'fs_put_dax_cmpxchg', holder: context.name })),
       holderClearOps: call('dax_device', ({ context }) => context.dax, { type: 'fs_put_dax_clear_ops' }),
       getPgmap: call('dev_pagemap', ({ context }) => context.pfnPgmap, { type: 'get_dev_pagemap' }),
       putPgmap: call('dev_pagemap', ({ context }) => context.pfnPgmap, { type: 'put_dev_pagemap' }),
@@ -211,7 +225,7 @@ export function filesystemMachine(rev: Revision) {
           dax_ref: era.claimsPgmap
             ? [
                 {
-                  guard: ({ event }) => event.ok !== true,
+                  guard: 'lookupReturnedNull',
                   actions: 'opsOfNull',
                   description: 'fs_dax_claim_bdev(): the lookup returned NULL, and dax_dev->ops->fs_claim is read anyway',
                   meta: m('fs_dax_claim_bdev', 'seed 004'),
@@ -288,22 +302,21 @@ export function filesystemMachine(rev: Revision) {
           notify_failure: notified(),
           fill_super: [
             {
-              guard: ({ event }) => event.ok !== true,
+              guard: 'fillSuperFails',
               target: 'releasing',
               actions: 'markFailed',
               description: 'fill_super fails (e.g. -EINVAL: not this filesystem type, as when the root mount tries each type): goto the error path',
               meta: m('ext4_fill_super', 'seed 000'),
             },
             {
-              guard: ({ context }) => context.daxOption && era.daxSupportedChecksType && context.dax !== null && !context.limited && context.pfnPgmap !== null,
+              guard: 'daxOptionAsksPgmap',
               target: 'daxCheck',
               actions: 'getPgmap',
               description: 'mount -o dax: __bdev_dax_supported(): pgmap = get_dev_pagemap(pfn)',
               meta: m('__bdev_dax_supported', 'seed 001'),
             },
             {
-              guard: ({ context }) =>
-                context.daxOption && context.fstype !== 'xfs' && (context.dax === null || (era.daxSupportedChecksType && !context.limited && context.pfnPgmap === null)),
+              guard: 'daxOptionUnsupported',
               target: 'releasing',
               actions: 'markFailed',
               description: 'mount -o dax without a dax_device, or with pfns that have no pgmap: "DAX unsupported by block device", goto failed_mount',
@@ -325,14 +338,14 @@ export function filesystemMachine(rev: Revision) {
               meta: m('__bdev_dax_supported', 'seed 001'),
             },
             {
-              guard: ({ event, context }) => context.fstype === 'xfs' && event.ok === true,
+              guard: 'xfsWithPgmap',
               target: 'mounted',
               actions: ['putPgmap', 'markMounted'],
               description: 'not MEMORY_DEVICE_FS_DAX: put_dev_pagemap(); -EOPNOTSUPP, xfs turns DAX off and mounts',
               meta: m('xfs_fs_fill_super', 'seed 001'),
             },
             {
-              guard: ({ context }) => context.fstype === 'xfs',
+              guard: 'isXfs',
               target: 'mounted',
               actions: 'markMounted',
               description: 'no pgmap (put_dev_pagemap(NULL) is a no-op): -EOPNOTSUPP, xfs turns DAX off and mounts',
@@ -416,13 +429,13 @@ export function filesystemMachine(rev: Revision) {
   }
 
   /** The release of the error path and of put_super, by era. */
-  function releaseTransitions(): any[] {
+  function releaseTransitions() {
     const fn = era.claimsPgmap ? 'fs_dax_release' : 'fs_put_dax';
     if (era.claimsPgmap) {
       return [
         ...(era.releaseChecksNull
-          ? [{ guard: 'daxNull', target: 'closing', actions: 'released', description: 'fs_dax_release(NULL, owner): the NULL check returns', meta: m(fn, 'v9') }]
-          : [
+          ? ([{ guard: 'daxNull', target: 'closing', actions: 'released', description: 'fs_dax_release(NULL, owner): the NULL check returns', meta: m(fn, 'v9') }] as const)
+          : ([
               {
                 guard: 'daxNull',
                 target: 'closing',
@@ -430,7 +443,7 @@ export function filesystemMachine(rev: Revision) {
                 description: 'fs_dax_release(NULL, owner) reads dax_dev->ops->fs_release',
                 meta: m(fn, 'seed 000'),
               },
-            ]),
+            ] as const)),
         {
           guard: 'ctxViaDm',
           target: 'closing',
@@ -446,12 +459,12 @@ export function filesystemMachine(rev: Revision) {
           meta: m('__fs_dax_release', 'seed 004'),
         },
         { target: 'closing', actions: ['putDax', 'released'], description: '__fs_dax_release(): put_dax(dax_dev), no pgmap', meta: m('__fs_dax_release', 'seed 004') },
-      ];
+      ] as const;
     }
     return [
       { guard: 'daxNull', target: 'closing', actions: 'released', description: 'fs_put_dax(NULL): put_dax ignores NULL', meta: m(fn, 'seed 000') },
       ...(era.holder
-        ? [
+        ? ([
             {
               guard: 'holdsHolder',
               target: 'holderCmpxchg',
@@ -459,9 +472,9 @@ export function filesystemMachine(rev: Revision) {
               description: 'fs_put_dax(dax_dev, holder): cmpxchg(&dax_dev->holder_data, holder, NULL)',
               meta: m(fn, 'drivers/dax/super.c'),
             },
-          ]
+          ] as const)
         : []),
       { target: 'closing', actions: ['putDax', 'released'], description: 'fs_put_dax(dax_dev): put_dax()', meta: m(fn, era.holder ? 'drivers/dax/super.c' : 'seed 000') },
-    ];
+    ] as const;
   }
 }

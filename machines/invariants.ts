@@ -1,4 +1,5 @@
-import type { ActorDecl, Invariant, SystemView } from '../src/compose/types.ts';
+import type { ActorDecl, Invariant, SystemView } from './kit/types.ts';
+import { actorOf, isMachineId, type ActorName, type MachineId, type StateOf, type TypedView } from './views.ts';
 
 /**
  * The invariants of DOMAIN.md (b) as predicates over the system view.
@@ -8,29 +9,32 @@ import type { ActorDecl, Invariant, SystemView } from '../src/compose/types.ts';
  * `dev_pagemap`, `filesystem`, ...): a rule over dax devices reads every actor
  * built from the dax_device machine. A rule whose actors are absent holds.
  */
-export type ActorsByMachine = Readonly<Record<string, readonly string[]>>;
+export type ActorsByMachine = { readonly [M in MachineId]?: readonly ActorName<M>[] };
 
 export interface InvariantRule {
   readonly id: string;
   readonly text: string;
   /** Why the kernel relies on it (the docs print it on the invariant's page). */
   readonly why?: string;
-  readonly holds: (view: SystemView, actors: ActorsByMachine) => boolean;
+  readonly holds: (view: TypedView, actors: ActorsByMachine) => boolean;
 }
 
 /** The invariants of a system: every rule of both sections, bound to the system's actors. */
-export function invariantsFor(actors: readonly ActorDecl[]): Invariant[] {
-  const byMachine: Record<string, string[]> = {};
-  for (const a of actors) (byMachine[a.machine.id] ??= []).push(a.name);
-  return [...deviceInvariants, ...pageInvariants].map((r) => ({
+export function invariantsFor(actors: readonly ActorDecl[], rules: readonly InvariantRule[] = [...deviceInvariants, ...pageInvariants]): Invariant[] {
+  const byMachine: { [M in MachineId]?: ActorName<M>[] } = {};
+  for (const a of actors) if (isMachineId(a.machine.id)) (byMachine[a.machine.id] ??= []).push(a.name as ActorName<MachineId> as never);
+  return rules.map((r) => ({
     id: r.id,
     text: r.text,
     ...(r.why ? { why: r.why } : {}),
-    holds: (view: SystemView) => r.holds(view, byMachine),
+    // The one cast of the seam: names are grouped by their machine's id, so the view of an
+    // ActorName<M> is a view of machine M; the composer rejects unknown state paths at run time.
+    holds: (view: SystemView) => r.holds(view as unknown as TypedView, byMachine),
   }));
 }
 
-const names = (actors: ActorsByMachine, machineId: string): readonly string[] => actors[machineId] ?? [];
+const names = <M extends MachineId>(actors: ActorsByMachine, machineId: M): readonly ActorName<M>[] =>
+  (actors[machineId] as readonly ActorName<M>[] | undefined) ?? [];
 
 // ===========================================================================
 // I1-I6: device and ownership (dax_device, SRCU, dev_pagemap, holders).
@@ -38,7 +42,7 @@ const names = (actors: ActorsByMachine, machineId: string): readonly string[] =>
 // ===========================================================================
 
 /** dax_device states in which ops/private are gone: torn down by kill_dax or freed. */
-const TORN_DOWN = ['dead', 'freed', 'freedWhileAlive'];
+const TORN_DOWN: readonly StateOf<'dax_device'>[] = ['dead', 'freed', 'freedWhileAlive'];
 
 export const deviceInvariants: readonly InvariantRule[] = [
   {
@@ -49,7 +53,7 @@ export const deviceInvariants: readonly InvariantRule[] = [
       names(actors, 'srcu_reader').every((r) => {
         const reader = view(r);
         if (!reader.tags.has('saw-alive')) return true;
-        const dax = view(reader.context.dax);
+        const dax = view(actorOf('dax_device', reader.context.dax));
         return !TORN_DOWN.some((s) => dax.matches(s));
       }),
   },
@@ -69,7 +73,7 @@ export const deviceInvariants: readonly InvariantRule[] = [
         if (dax.context.misput !== null) return false;
         if (dax.matches('freed') || dax.matches('freedWhileAlive')) return true;
         // A code path that has finished must not still own a reference: it leaked it.
-        return Object.entries(dax.context.refs as Record<string, number>).every(
+        return Object.entries(dax.context.refs).every(
           ([owner, n]) => n === 0 || !isFinishedPath(view, actors, owner),
         );
       }) && names(actors, 'dev_pagemap').every((p) => view(p).context.misput === null),
@@ -86,7 +90,7 @@ export const deviceInvariants: readonly InvariantRule[] = [
       names(actors, 'filesystem').every((f) => {
         const c = view(f).context;
         if (c.dax === null) return true;
-        const dax = view(c.dax);
+        const dax = view(actorOf('dax_device', c.dax));
         return (dax.context.refs[f] ?? 0) > 0;
       }),
   },
@@ -96,7 +100,10 @@ export const deviceInvariants: readonly InvariantRule[] = [
     text: 'single owner: a pgmap claim or a holder_data has at most one owner at a time, and the exclusive object matches the unit the owner owns: two partitions must not share one slot',
     holds: (view, actors) => {
       const slotUnit = new Map<string, string>();
-      for (const f of [...names(actors, 'filesystem'), ...names(actors, 'dm_table')]) {
+      // Only filesystems keep a slot: a dm table's claims are its members' pgmaps, which the
+      // table does not record as a slot (this loop used to read dm_table actors too, and found
+      // no slot there: the typed view showed the field does not exist on a dm_table).
+      for (const f of names(actors, 'filesystem')) {
         const c = view(f).context;
         if (!c.slot || (c.slotState !== 'held' && c.slotState !== 'denied')) continue;
         const unit = slotUnit.get(c.slot);
@@ -119,10 +126,14 @@ export const deviceInvariants: readonly InvariantRule[] = [
 ];
 
 /** Machine ids of the code paths of the device half. */
-const PATHS = ['filesystem', 'dm_table', 'pmem', 'srcu_reader'];
+const PATHS = ['filesystem', 'dm_table', 'pmem', 'srcu_reader'] as const satisfies readonly MachineId[];
 
-function isFinishedPath(view: SystemView, actors: ActorsByMachine, name: string): boolean {
-  return PATHS.some((id) => names(actors, id).includes(name)) && view(name).done;
+function isFinishedPath(view: TypedView, actors: ActorsByMachine, name: string): boolean {
+  for (const id of PATHS) {
+    const path = names(actors, id).find((n) => n === name);
+    if (path !== undefined) return view(path).done;
+  }
+  return false;
 }
 
 // ===========================================================================
@@ -131,13 +142,13 @@ function isFinishedPath(view: SystemView, actors: ActorsByMachine, name: string)
 // ===========================================================================
 
 /** A page is idle when no reference beyond its era's idle count is held (a pfn without struct page counts nothing). */
-function pageIdle(view: SystemView, page: string): boolean {
-  const c = view(page).context;
+function pageIdle(view: TypedView, page: string): boolean {
+  const c = view(actorOf('page', page)).context;
   return c.limited || c.refs === c.idleRefs;
 }
 
 /** Code paths that sleep in wait_var_event() on a page: truncate / hole punch and inode eviction. */
-const WAITERS = ['truncate', 'eviction'];
+const WAITERS = ['truncate', 'eviction'] as const satisfies readonly MachineId[];
 
 export const pageInvariants: readonly InvariantRule[] = [
   {
@@ -173,7 +184,7 @@ export const pageInvariants: readonly InvariantRule[] = [
     holds: (view, actors) =>
       names(actors, 'dma_pinner').every((p) => {
         const v = view(p);
-        return !v.tags.has('pinned') || view(v.context.block).context.owner === v.context.file;
+        return !v.tags.has('pinned') || view(actorOf('block', v.context.block)).context.owner === v.context.file;
       }),
   },
   {
@@ -204,7 +215,7 @@ export const pageInvariants: readonly InvariantRule[] = [
     holds: (view, actors) =>
       names(actors, 'dma_pinner').every((p) => {
         const v = view(p);
-        return !v.tags.has('pinned') || !view(v.context.page).context.limited;
+        return !v.tags.has('pinned') || !view(actorOf('page', v.context.page)).context.limited;
       }),
   },
   {
@@ -216,7 +227,7 @@ export const pageInvariants: readonly InvariantRule[] = [
     holds: (view, actors) =>
       names(actors, 'truncate').every((t) => {
         const v = view(t);
-        return !v.tags.has('waiting') || view(v.context.iolock).context.writer === t;
+        return !v.tags.has('waiting') || view(actorOf('rwsem', v.context.iolock)).context.writer === t;
       }),
   },
 ];

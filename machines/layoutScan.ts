@@ -4,7 +4,7 @@ import { assign, enqueueActions } from 'xstate';
 // loosely (`Shared`) and reads only the ScanContext fields it names.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Shared = any;
-import { call } from '../src/compose/messages.ts';
+import { call } from './kit/messages.ts';
 
 /**
  * The pieces truncate and eviction share: dax_layout_busy_page(_range)'s scan

@@ -1,7 +1,7 @@
 import { assign, enqueueActions, setup } from 'xstate';
-import { call, reply } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
-import { idleKey, pageEra } from './pageEra.ts';
+import { call, reply } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
+import { ERAS, idleKey } from './eras.ts';
 
 /**
  * The struct page of one FS-DAX pfn (DOMAIN.md (a) "page").
@@ -89,7 +89,7 @@ const GUP_PGMAP = 'infer: 4.18/5.10 mm/gup.c gup_pte_range, follow_page_pte: pte
 const REMOVED_UAF = 'use after free: the struct page was removed by arch_remove_memory() / pageunmap_range()';
 
 export function pageMachine(rev: Revision) {
-  const era = pageEra(rev);
+  const era = ERAS[rev].page;
   const base = era.idleRefs;
   const key = (name: string) => idleKey(rev, name);
   const mappingAddsRef = era.idleRefs === 0;

@@ -1,9 +1,9 @@
-import { assign, enqueueActions, setup } from 'xstate';
-import { call, reply } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
-import { deviceEra, m, withStateMeta } from './deviceEra.ts';
-import { KILL_DAX_ENV, killDaxEntry, killDaxStates } from './killDax.ts';
-import { memunmapOrder } from './devPagemap.ts';
+import { assign, enqueueActions, not, setup } from 'xstate';
+import { call, reply } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
+import { ERAS } from './eras.ts';
+import { m, withStateMeta } from './kit/meta.ts';
+import { KILL_DAX_ACTIONS, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxEntry, killDaxStates } from './killDax.ts';
 
 /**
  * The pmem driver's probe and remove (drivers/nvdimm/pmem.c: pmem_attach_disk and
@@ -14,7 +14,7 @@ import { memunmapOrder } from './devPagemap.ts';
  *        (v4.18+: type FS_DAX + page_free first; v5.10: static_branch_inc inside) -> alloc_dax + add_disk.
  * Remove (pmem_release_disk, then devm_memremap_pages_release, then pmem_release_pgmap_ops):
  *        [v6.15 dax_remove_host] -> kill_dax steps -> put_dax + del_gendisk -> then, by era
- *        (devPagemap.ts memunmapOrder):
+ *        (eras.ts PageEra.memunmap):
  *        4.17..4.18: percpu_ref_kill (pmem_freeze_queue) -> put_page() on every pfn ->
  *                    arch_remove_memory -> [v4.18 dev_pagemap_put_ops: counter step, disable step] ->
  *                    blk_cleanup_queue() waits for the references;
@@ -75,22 +75,24 @@ function diskOpen() {
 }
 
 /** kill_dax runs before del_gendisk: the disk stays openable throughout. */
-function withDisk(states: Record<string, any>): Record<string, any> {
-  return Object.fromEntries(Object.entries(states).map(([k, v]) => [k, { ...v, on: { ...v.on, blkdev_get: diskOpen() } }]));
+type WithDisk<S> = { [K in keyof S]: S[K] & { readonly on: { readonly blkdev_get: ReturnType<typeof diskOpen> } } };
+function withDisk<S extends Record<string, { readonly on: object }>>(states: S): WithDisk<S> {
+  return Object.fromEntries(Object.entries(states).map(([k, v]) => [k, { ...v, on: { ...v.on, blkdev_get: diskOpen() } }])) as WithDisk<S>;
 }
 
 export function pmemMachine(rev: Revision) {
-  const era = deviceEra(rev);
+  const era = ERAS[rev].device;
   const twoStepKey = (c: Ctx) => era.keyTwoStep && c.key !== null;
   const atomicKey = (c: Ctx) => era.keyAtomic && c.key !== null;
 
   const afterTeardown = 'putDax';
-  const order = memunmapOrder(rev);
+  const order = ERAS[rev].page.memunmap;
   // Before 5.0 the wait for the references comes last (blk_cleanup_queue), after the pages are gone.
   const afterUnmap = order === 'removeThenDrain' ? 'queueDrain' : 'done';
   return withStateMeta(setup({
     types: {} as { context: Ctx; events: Ev; input: PmemInput },
     guards: {
+      ...KILL_DAX_GUARDS,
       probed: ({ context }) => context.probed,
       twoStepKey: ({ context }) => twoStepKey(context),
       atomicKey: ({ context }) => atomicKey(context),
@@ -100,6 +102,7 @@ export function pmemMachine(rev: Revision) {
       hasPages: ({ context }) => context.pages.length > 0,
     },
     actions: {
+      ...KILL_DAX_ACTIONS,
       keyInc: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_inc' }),
       keyEnable: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_key_slow_inc' }),
       keyDec: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_dec' }),
@@ -160,7 +163,7 @@ export function pmemMachine(rev: Revision) {
         on: {
           probe: [
             {
-              guard: ({ context }) => context.pgmap === null,
+              guard: not('hasPgmap'),
               target: 'allocDax',
               description: 'dcssblk_add_store(): FS_DAX_LIMITED, no struct pages to map',
               meta: m('dcssblk_add_store', 'seed 001'),
@@ -243,15 +246,15 @@ export function pmemMachine(rev: Revision) {
           blkdev_get: diskOpen(),
           remove: era.holder
             ? {
-                target: killDaxEntry(rev, 'kill'),
+                target: killDaxEntry(rev),
                 actions: 'removeHost',
                 description: 'pmem_release_disk(): dax_remove_host(disk), then kill_dax',
                 meta: m('pmem_release_disk', SRC),
               }
-            : { target: killDaxEntry(rev, 'kill'), actions: 'noop', description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)', meta: m('pmem_release_disk', SRC) },
+            : { target: killDaxEntry(rev), actions: 'noop', description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)', meta: m('pmem_release_disk', SRC) },
         },
       },
-      ...withDisk(killDaxStates(rev, 'kill', 'dax', afterTeardown)),
+      ...withDisk(killDaxStates(rev, afterTeardown)),
       putDax: {
         description: 'kill_dax() returned; the driver still holds its reference',
         on: {

@@ -1,5 +1,5 @@
 import { assign, setup } from 'xstate';
-import type { Revision } from './revision.ts';
+import type { Revision } from './kit/revision.ts';
 
 /**
  * A filesystem inode lock as truncate and the fault path use it: XFS_IOLOCK /

@@ -1,5 +1,5 @@
-import type { Scenario } from '../src/compose/types.ts';
-import type { Revision } from './revision.ts';
+import type { Scenario } from './kit/types.ts';
+import type { Revision } from './kit/revision.ts';
 import { deviceScenarios } from './scenarios/devices.ts';
 import { pageScenarios } from './scenarios/pages.ts';
 

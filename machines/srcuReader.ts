@@ -1,8 +1,8 @@
 import { assign, setup } from 'xstate';
-import { call, reply } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
-import { m, withStateMeta } from './deviceEra.ts';
-import { HOLDER_NOTIFY_ENV, holderNotifyStates } from './holderNotify.ts';
+import { call, reply } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
+import { m, withStateMeta } from './kit/meta.ts';
+import { HOLDER_NOTIFY_ENV, HOLDER_NOTIFY_GUARDS, holderNotifyActions, holderNotifyStates } from './holderNotify.ts';
 
 /**
  * The one global dax_srcu (DEFINE_STATIC_SRCU in drivers/dax/super.c) and the
@@ -112,15 +112,24 @@ export function srcuReaderMachine(_rev?: Revision) {
       input: SrcuReaderInput;
     },
     guards: {
+      ...HOLDER_NOTIFY_GUARDS,
       aliveTrue: ({ event }) => event.value === true,
       moreSections: ({ context }) => context.left > 1,
+      /** A memory_failure() notifier: it came in through the pfn's pgmap. */
+      hasPgmap: ({ context }) => context.pgmap !== null,
+      pgmapFound: ({ event }) => event.ok === true,
+      /** Alive, and this reader is dax_holder_notify_failure(): it goes on to the holder. */
+      aliveForHolder: ({ context, event }) => event.value === true && context.use === 'holder',
     },
     actions: {
+      ...holderNotifyActions('MF_ACTION_REQUIRED'),
       lock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_lock' }),
       unlock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_unlock' }),
       askAlive: call('dax_device', ({ context }) => context.dax, { type: 'dax_alive' }),
       useOps: call('dax_device', ({ context }) => context.dax, { type: 'dax_direct_access' }),
       nextSection: assign(({ context }) => ({ left: context.left - 1 })),
+      getPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'get_dev_pagemap' }),
+      putPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap' }),
     },
   }).createMachine({
     id: 'srcu_reader',
@@ -132,7 +141,7 @@ export function srcuReaderMachine(_rev?: Revision) {
       start: {
         description: 'which reader this is (within the initial state)',
         always: [
-          { guard: ({ context }) => context.pgmap !== null, target: 'pgmapLookup', description: 'memory_failure() starts from the pfn', meta: m('memory_failure', 'mm/memory-failure.c') },
+          { guard: 'hasPgmap', target: 'pgmapLookup', description: 'memory_failure() starts from the pfn', meta: m('memory_failure', 'mm/memory-failure.c') },
           { target: 'outside', description: 'a reader holding its own reference on the device', meta: m('dax_read_lock', 'seed 002') },
         ],
       },
@@ -141,7 +150,7 @@ export function srcuReaderMachine(_rev?: Revision) {
         on: {
           get_dev_pagemap: {
             target: 'pgmapWait',
-            actions: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'get_dev_pagemap' }),
+            actions: 'getPgmap',
             description: 'memory_failure_dev_pagemap(): pgmap = get_dev_pagemap(pfn)',
             meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
           },
@@ -151,7 +160,7 @@ export function srcuReaderMachine(_rev?: Revision) {
         description: 'waiting for get_dev_pagemap() (within the same step)',
         on: {
           get_dev_pagemap: [
-            { guard: ({ event }) => event.ok === true, target: 'outside', description: 'got a pgmap reference: pgmap->ops->memory_failure() -> pmem_pagemap_memory_failure()', meta: m('pmem_pagemap_memory_failure', 'drivers/nvdimm/pmem.c') },
+            { guard: 'pgmapFound', target: 'outside', description: 'got a pgmap reference: pgmap->ops->memory_failure() -> pmem_pagemap_memory_failure()', meta: m('pmem_pagemap_memory_failure', 'drivers/nvdimm/pmem.c') },
             { target: 'done', description: 'no live pgmap: not a device page any more', meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c') },
           ],
         },
@@ -161,7 +170,7 @@ export function srcuReaderMachine(_rev?: Revision) {
         on: {
           put_dev_pagemap: {
             target: 'done',
-            actions: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap' }),
+            actions: 'putPgmap',
             description: 'put_dev_pagemap(pgmap)',
             meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
           },
@@ -184,7 +193,7 @@ export function srcuReaderMachine(_rev?: Revision) {
         on: {
           dax_alive: [
             {
-              guard: ({ context, event }) => event.value === true && context.use === 'holder',
+              guard: 'aliveForHolder',
               target: 'mf_notify',
               description: 'alive: dax_holder_notify_failure() goes on to the holder',
               meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
@@ -213,7 +222,7 @@ export function srcuReaderMachine(_rev?: Revision) {
         description: 'used ops/private, still inside the section',
         on: { dax_read_unlock: leave() },
       },
-      ...tagged(holderNotifyStates('mf', 'dax', { mf: 'MF_ACTION_REQUIRED', next: 'used', checkHolderData: false, src: 'mm/memory-failure.c, drivers/nvdimm/pmem.c' })),
+      ...tagged(holderNotifyStates('mf', { mf: 'MF_ACTION_REQUIRED', next: 'used', checkHolderData: false, src: 'mm/memory-failure.c, drivers/nvdimm/pmem.c' })),
       sawDead: {
         description: 'saw the device dead: leaves without using it',
         on: { dax_read_unlock: leave() },
@@ -223,14 +232,16 @@ export function srcuReaderMachine(_rev?: Revision) {
   }), 'seed 002');
 
   /** The notification runs inside the section, having seen ALIVE. */
-  function tagged(states: Record<string, any>): Record<string, any> {
-    return Object.fromEntries(Object.entries(states).map(([k, v]) => [k, { ...v, tags: ['saw-alive'] }]));
+  function tagged<S extends Record<string, object>>(states: S): { [K in keyof S]: S[K] & { readonly tags: readonly ['saw-alive'] } } {
+    return Object.fromEntries(Object.entries(states).map(([k, v]) => [k, { ...v, tags: ['saw-alive'] }])) as {
+      [K in keyof S]: S[K] & { readonly tags: readonly ['saw-alive'] };
+    };
   }
 
   function leave() {
     return [
       { guard: 'moreSections', target: 'outside', actions: ['unlock', 'nextSection'], description: 'dax_read_unlock(id); another section follows, which must re-check dax_alive', meta: m('dax_read_unlock', 'seed 002') },
-      { guard: ({ context }: { context: { pgmap: string | null } }) => context.pgmap !== null, target: 'pgmapPut', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
+      { guard: 'hasPgmap', target: 'pgmapPut', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
       { target: 'done', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
     ] as const;
   }

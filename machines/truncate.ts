@@ -1,7 +1,7 @@
 import { assign, enqueueActions, setup } from 'xstate';
-import { call } from '../src/compose/messages.ts';
-import type { Revision } from './revision.ts';
-import { idleKey, truncateBreaksLayouts, type Filesystem } from './pageEra.ts';
+import { call } from './kit/messages.ts';
+import type { Revision } from './kit/revision.ts';
+import { ERAS, idleKey, type Filesystem } from './eras.ts';
 import {
   askIdle,
   deleteEntries,
@@ -19,7 +19,7 @@ import {
 /**
  * truncate(2) / fallocate(PUNCH_HOLE) of a DAX file (xfs_setattr_size,
  * xfs_free_file_space; ext4_setattr and ext2_setsize have the same shape and
- * differ in whether, and since when, they break layouts: see truncateBreaksLayouts).
+ * differ in whether, and since when, they break layouts: see PageEra.truncateBreaksLayouts in eras.ts).
  *
  * 1. Take the I/O lock and the mmap (invalidate) lock exclusive.
  * 2. Break layouts (v8..6.14: xfs_break_dax_layouts over dax_layout_busy_page();
@@ -95,7 +95,7 @@ const FS_TEXT: Record<Filesystem, { setattr: string; iolock: string; mmaplock: s
 };
 
 export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
-  const era = { breakLayouts: truncateBreaksLayouts(rev, fs) };
+  const era = { breakLayouts: ERAS[rev].page.truncateBreaksLayouts[fs] };
   const t = FS_TEXT[fs];
   const scanSrc = era.breakLayouts === 'breakLayout' ? BREAK : BUSY;
 

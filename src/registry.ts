@@ -1,9 +1,9 @@
 import { percpuRefScenario } from '../machines/bench/percpuRef.ts';
 import { percpuRefMachineScenario } from '../machines/bench/percpuRefMachine.ts';
-import { REVISIONS } from '../machines/revision.ts';
+import { REVISIONS } from '../machines/kit/revision.ts';
 import { scenarios as daxScenarios } from '../machines/scenarios.ts';
 import { ModelError } from './compose/errors.ts';
-import type { Scenario } from './compose/types.ts';
+import type { Scenario } from '../machines/kit/types.ts';
 
 /** Every system a user can check: the DAX scenarios, then the benchmark models. */
 export const SCENARIOS: readonly Scenario[] = [...(daxScenarios as readonly Scenario[]), percpuRefScenario, percpuRefMachineScenario];

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkScenario, resolveSizes, type CheckReport } from '../src/check/check.ts';
-import type { Scenario } from '../src/compose/types.ts';
+import type { Scenario } from '../machines/kit/types.ts';
 import { deviceScenarios } from '../machines/scenarios/devices.ts';
-import type { Revision } from '../machines/revision.ts';
+import type { Revision } from '../machines/kit/revision.ts';
 
 /**
  * The device/ownership half through the checker: each bug of DOMAIN.md comes out of

@@ -1,6 +1,7 @@
 /**
  * `daxspec export --format json` for every machine type the scenarios use: either the config comes
- * back through `createMachine(json).provide(machine.implementations)` as the same machine, shown by
+ * back through `createMachine(json).provide(machine.implementations)` (and the higher-order guards
+ * `higherOrderGuards` implements) as the same machine, shown by
  * checking its scenario again with the re-created machine in place (identical state and transition
  * counts and findings), or the export refuses it, naming the machine and the guard or action that has
  * no name, and only then.
@@ -10,9 +11,10 @@ import * as assert from 'uvu/assert';
 import { createMachine, type AnyStateMachine } from 'xstate';
 import { checkScenario, resolveSizes } from '../src/check/check.ts';
 import { ModelError } from '../src/compose/errors.ts';
-import type { Scenario } from '../src/compose/types.ts';
+import type { Scenario } from '../machines/kit/types.ts';
 import { SCENARIOS } from '../src/registry.ts';
 import { chartOf } from '../src/viz/chart.ts';
+import { higherOrderGuards } from '../src/viz/config.ts';
 import { exportMachine } from '../src/viz/exportMachine.ts';
 import { unnamedParts } from '../src/viz/names.ts';
 
@@ -57,7 +59,8 @@ test('json export: every machine type round-trips to identical exploration count
       continue;
     }
     assert.is(unnamed.length, 0, `${u.id}: exported with unnamed parts`);
-    const back = createMachine(JSON.parse(json)).provide(machine.implementations as never) as AnyStateMachine;
+    const impl = machine.implementations;
+    const back = createMachine(JSON.parse(json)).provide({ ...impl, guards: { ...impl.guards, ...higherOrderGuards(impl.guards) } } as never) as AnyStateMachine;
     const swapped: Scenario = {
       ...u.scenario,
       build: (rev, sizes) => {

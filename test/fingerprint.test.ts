@@ -6,7 +6,7 @@ import { explore } from '../src/check/explore.ts';
 import type { FingerprintStateStore } from '../src/check/fingerprintStore.ts';
 import { replayItf } from '../src/check/replay.ts';
 import { System } from '../src/compose/system.ts';
-import type { Scenario } from '../src/compose/types.ts';
+import type { Scenario } from '../machines/kit/types.ts';
 import { lostUpdate } from './fixtures/lostUpdate.ts';
 import { lostWakeup } from './fixtures/lostWakeup.ts';
 

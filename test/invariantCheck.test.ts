@@ -5,7 +5,7 @@ import { resolveSizes } from '../src/check/check.ts';
 import { explore } from '../src/check/explore.ts';
 import { InvariantCheck } from '../src/check/invariantCheck.ts';
 import { System } from '../src/compose/system.ts';
-import type { SystemDecl } from '../src/compose/types.ts';
+import type { SystemDecl } from '../machines/kit/types.ts';
 import { findScenario } from '../src/registry.ts';
 
 const meta = { fn: 'f', src: 'test' };
@@ -28,7 +28,7 @@ function switchAndCounter(): SystemDecl {
       { name: 'sw', kind: 'object', machine: sw, env: { flip: [{}] } },
       { name: 'ctr', kind: 'object', machine: ctr, env: { inc: [{}] } },
     ],
-    invariants: [{ id: 'guarded', text: 'while on, the counter stays below 2', holds: (view) => view('sw').matches('off') || view('ctr').context.n < 2 }],
+    invariants: [{ id: 'guarded', text: 'while on, the counter stays below 2', holds: (view) => view('sw').matches('off') || (view('ctr').context as { n: number }).n < 2 }],
     deadlock: false,
   };
 }

@@ -6,7 +6,7 @@ import { fromItfValue, toItfValue, traceToItf, type ItfTrace } from '../src/chec
 import { replayItf } from '../src/check/replay.ts';
 import { traceOf } from '../src/check/trace.ts';
 import { System } from '../src/compose/system.ts';
-import type { Scenario } from '../src/compose/types.ts';
+import type { Scenario } from '../machines/kit/types.ts';
 import { lostUpdate } from './fixtures/lostUpdate.ts';
 
 const scenario: Scenario = { name: 'lost-update', description: 'test', revisions: [], sizes: [], build: () => lostUpdate() };

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { percpuRefSystem } from '../machines/bench/percpuRef.ts';
 import { runPaths } from '../src/cli/paths.ts';
 import { System } from '../src/compose/system.ts';
-import type { Scenario, SystemDecl } from '../src/compose/types.ts';
+import type { Scenario, SystemDecl } from '../machines/kit/types.ts';
 import { definedItems } from '../src/paths/coverageItems.ts';
 import { dataFile } from '../src/paths/emitFiles.ts';
 import { generateSuite } from '../src/paths/generate.ts';
@@ -58,7 +58,7 @@ test('the generated suite replays; a changed step, state or violation is reporte
   assert.match(lost!.message, /invariants failing: \[\]; recorded \[bothCounted\]/);
 
   // a machine change that makes a bug appear on a coverage path
-  const stricter = new System({ ...lostUpdate(), invariants: [{ id: 'never1', text: 'never 1', holds: (v) => v('counter').context.value !== 1 }] });
+  const stricter = new System({ ...lostUpdate(), invariants: [{ id: 'never1', text: 'never 1', holds: (v) => (v('counter').context as { value: number }).value !== 1 }] });
   const appears = suite.paths.map((p) => replayExpected(stricter, p.steps)).find(Boolean);
   assert.ok(appears, 'the coverage path writes the counter');
   assert.match(appears!.message, /invariants failing: \[never1\]/);

@@ -3,9 +3,9 @@ import * as assert from 'uvu/assert';
 import { assign, setup, fromPromise } from 'xstate';
 import { explore } from '../src/check/explore.ts';
 import { ModelError } from '../src/compose/errors.ts';
-import { call } from '../src/compose/messages.ts';
+import { call } from '../machines/kit/messages.ts';
 import { System } from '../src/compose/system.ts';
-import type { ActorDecl } from '../src/compose/types.ts';
+import type { ActorDecl } from '../machines/kit/types.ts';
 
 const meta = { fn: 'f', src: 'test' };
 const single = (a: Omit<ActorDecl, 'name' | 'kind'>, kind: ActorDecl['kind'] = 'path') => ({ actors: [{ name: 'a', kind, ...a }] });

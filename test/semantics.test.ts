@@ -7,7 +7,7 @@ import { explore } from '../src/check/explore.ts';
 import { depthOf } from '../src/check/progress.ts';
 import { System } from '../src/compose/system.ts';
 import { systemLogic, type SystemSnapshot } from '../src/compose/systemLogic.ts';
-import type { SystemDecl } from '../src/compose/types.ts';
+import type { SystemDecl } from '../machines/kit/types.ts';
 import { ordered } from './fixtures/deadlock.ts';
 import { dieHard } from './fixtures/dieHard.ts';
 import { historyLamp } from './fixtures/history.ts';

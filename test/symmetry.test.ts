@@ -6,7 +6,7 @@ import { explore } from '../src/check/explore.ts';
 import { replayItf } from '../src/check/replay.ts';
 import { System } from '../src/compose/system.ts';
 import { ModelError } from '../src/compose/errors.ts';
-import type { Scenario } from '../src/compose/types.ts';
+import type { Scenario } from '../machines/kit/types.ts';
 import { lostUpdate } from './fixtures/lostUpdate.ts';
 
 test('symmetry: percpu_ref users reduce to orbits (N=3: 1,715 states, 5,919 transitions; N=4: 7,210 / 31,574)', () => {

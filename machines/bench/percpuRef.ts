@@ -15,8 +15,8 @@
  *   TLA+ state.
  */
 import { setup, assign } from 'xstate';
-import { call, reply } from '../../src/compose/messages.ts';
-import type { ActorDecl, Invariant, Scenario, SystemDecl } from '../../src/compose/types.ts';
+import { call, reply } from '../kit/messages.ts';
+import type { ActorDecl, Invariant, Scenario, SystemDecl } from '../kit/types.ts';
 
 const SRC = 'bench PERCPU_REF.md';
 

@@ -8,7 +8,7 @@
  * checks the composer's step semantics against a model that has no messaging at all.
  */
 import { setup, assign } from 'xstate';
-import type { Invariant, Scenario, SystemDecl } from '../../src/compose/types.ts';
+import type { Invariant, Scenario, SystemDecl } from '../kit/types.ts';
 import { safe } from './percpuRef.ts';
 
 const SRC = 'bench PERCPU_REF.md';

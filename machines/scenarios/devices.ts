@@ -1,5 +1,7 @@
-import type { ActorDecl, EnvEvents, Scenario, SystemDecl } from '../../src/compose/types.ts';
-import { REVISIONS, type Revision } from '../revision.ts';
+import type { ActorDecl, EnvEvents, Scenario, SystemDecl } from '../kit/types.ts';
+import { defineScenario } from '../kit/scenario.ts';
+import { REVISIONS, type Revision } from '../kit/revision.ts';
+import { ERAS } from '../eras.ts';
 import { daxDeviceMachine, type DaxDeviceInput } from '../daxDevice.ts';
 import { devPagemapMachine, type DevPagemapInput } from '../devPagemap.ts';
 import { dmTableMachine, DM_TABLE_ENV, type DmTableInput } from '../dmTable.ts';
@@ -55,12 +57,12 @@ const need = (rev: Revision | undefined): Revision => {
 };
 
 const FS_TYPES = ['ext4', 'ext2', 'xfs'] as const;
-const fsType = (sizes: Readonly<Record<string, number>>) => FS_TYPES[sizes.fstype ?? 0] ?? 'ext4';
+const fsType = (sizes: { readonly fstype: number }) => FS_TYPES[sizes.fstype] ?? 'ext4';
 const FSTYPE_SIZE = { name: 'fstype', description: 'filesystem: 0 ext4, 1 ext2, 2 xfs', default: 0, min: 0, max: 2 } as const;
 const DAXOPT_SIZE = { name: 'dax_option', description: '1: mount -o dax (ext2/ext4 fail the mount without DAX, xfs turns it off)', default: 0, min: 0, max: 1 } as const;
 
 /** Root mount on a disk whose queue is not DAX: the root mount tries ext4 first, and it fails (-EINVAL). */
-const rootNonDax: Scenario<Revision> = {
+const rootNonDax = defineScenario({
   name: 'root-nondax',
   description: 'boot: mount_block_root tries ext4 on a non-DAX root disk; ext4_fill_super fails and takes its error path',
   revisions: REVISIONS,
@@ -69,10 +71,10 @@ const rootNonDax: Scenario<Revision> = {
     const r = need(rev);
     return system([filesystem(r, 'root', { fstype: fsType(sizes), dax: null, unit: 'sda' }, { mount: [{}], fill_super: [{ ok: false }] })]);
   },
-};
+});
 
 /** Mount and unmount of a filesystem on a plain, non-DAX disk. */
-const nonDaxMountUmount: Scenario<Revision> = {
+const nonDaxMountUmount = defineScenario({
   name: 'nondax-mount-umount',
   description: 'mount and unmount of ext4/ext2/xfs on a disk without DAX: the lookup returns NULL, unmount releases it',
   revisions: REVISIONS,
@@ -81,10 +83,10 @@ const nonDaxMountUmount: Scenario<Revision> = {
     const r = need(rev);
     return system([filesystem(r, 'fs0', { fstype: fsType(sizes), dax: null, unit: 'sda' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}] })]);
   },
-};
+});
 
 /** N partitions of one pmem, each mounted by its own filesystem. */
-const partitions: Scenario<Revision> = {
+const partitions = defineScenario({
   name: 'pmem-partitions',
   description: 'one pmem device split into partitions, each mounted by its own filesystem and unmounted again',
   revisions: REVISIONS,
@@ -96,7 +98,7 @@ const partitions: Scenario<Revision> = {
   ],
   build(rev, sizes) {
     const r = need(rev);
-    const n = sizes.partitions ?? 2;
+    const n = sizes.partitions;
     const env: EnvEvents = { mount: [{}], fill_super: sizes.failures ? [{ ok: true }, { ok: false }] : [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] };
     const fss = Array.from({ length: n }, (_, i) =>
       filesystem(r, `fs${i}`, { fstype: fsType(sizes), dax: 'pmem0.dax', unit: `pmem0p${i + 1}`, daxOption: sizes.dax_option === 1, bdev: 'pmem0' }, env),
@@ -104,10 +106,10 @@ const partitions: Scenario<Revision> = {
     // Not symmetric: each filesystem owns a different partition (its unit), which I5 compares.
     return system([srcu(r), ...pmemDevice(r, 'pmem0', { probed: true, removable: false }), ...fss]);
   },
-};
+});
 
 /** A dm device with T linear targets over P pmem devices (round robin), mounted, then torn down. */
-const dmTargets: Scenario<Revision> = {
+const dmTargets = defineScenario({
   name: 'dm-targets-one-pmem',
   description: 'a dm device whose table has several targets on the same pmem (or spread over several); a filesystem mounts it and unmounts; then dm remove and pmem remove',
   revisions: REVISIONS,
@@ -119,8 +121,8 @@ const dmTargets: Scenario<Revision> = {
   ],
   build(rev, sizes) {
     const r = need(rev);
-    const t = sizes.targets ?? 2;
-    const p = Math.min(sizes.pmems ?? 1, t);
+    const t = sizes.targets;
+    const p = Math.min(sizes.pmems, t);
     const pmems = Array.from({ length: p }, (_, i) => `pmem${i}`);
     const dm: DmTableInput = {
       name: 'dm0',
@@ -140,10 +142,10 @@ const dmTargets: Scenario<Revision> = {
     ];
     return system(actors);
   },
-};
+});
 
 /** kill_dax (pmem remove) against SRCU readers of the device. */
-const killDaxReaders: Scenario<Revision> = {
+const killDaxReaders = defineScenario({
   name: 'kill-dax-readers',
   description: 'pmem remove runs kill_dax while readers (fault handlers, dax_direct_access) use the dax_device under dax_read_lock',
   revisions: REVISIONS,
@@ -153,12 +155,12 @@ const killDaxReaders: Scenario<Revision> = {
   ],
   build(rev, sizes) {
     const r = need(rev);
-    const n = sizes.readers ?? 2;
+    const n = sizes.readers;
     const reader = srcuReaderMachine(r);
     const readers: ActorDecl[] = Array.from({ length: n }, (_, i) => ({
       name: `reader${i}`,
       machine: reader,
-      input: { dax: 'pmem0.dax', srcu: SRCU, sections: sizes.sections ?? 1 } satisfies SrcuReaderInput,
+      input: { dax: 'pmem0.dax', srcu: SRCU, sections: sizes.sections } satisfies SrcuReaderInput,
       kind: 'path',
       env: SRCU_READER_ENV,
     }));
@@ -170,10 +172,10 @@ const killDaxReaders: Scenario<Revision> = {
     // reader actors alone would not rename.
     return system([srcu(r), driver, dax, pg, ...readers]);
   },
-};
+});
 
 /** pmem probe and remove while a filesystem mounts and unmounts on it. */
-const probeRemoveMounted: Scenario<Revision> = {
+const probeRemoveMounted = defineScenario({
   name: 'pmem-remove-mounted',
   description: 'pmem probe, a filesystem mounts it, and pmem remove races the unmount (v6.15: kill_dax notifies the holder)',
   revisions: REVISIONS,
@@ -187,13 +189,13 @@ const probeRemoveMounted: Scenario<Revision> = {
     ];
     return system(actors);
   },
-};
+});
 
 /** memory_failure() notifying the holder of a pmem device while the holder unmounts (v5.19+ holder protocol). */
-const holderNotifyUmount: Scenario<Revision> = {
+const holderNotifyUmount = defineScenario({
   name: 'holder-notify-umount',
   description: 'a media error on pmem0: memory_failure -> dax_holder_notify_failure reaches the xfs holder while it unmounts (and, optionally, while pmem0 is removed)',
-  revisions: ['v6.15'],
+  revisions: REVISIONS.filter((r) => ERAS[r].device.holder),
   sizes: [
     { name: 'remove', description: '1: pmem0 is also removed (kill_dax notifies MF_MEM_PRE_REMOVE)', default: 0, min: 0, max: 1 },
     { name: 'notifiers', description: 'concurrent memory_failure() notifications', default: 1, min: 1, max: 2 },
@@ -201,7 +203,7 @@ const holderNotifyUmount: Scenario<Revision> = {
   build(rev, sizes) {
     const r = need(rev);
     const notifier = srcuReaderMachine(r);
-    const notifiers: ActorDecl[] = Array.from({ length: sizes.notifiers ?? 1 }, (_, i) => ({
+    const notifiers: ActorDecl[] = Array.from({ length: sizes.notifiers }, (_, i) => ({
       name: `mf${i}`,
       machine: notifier,
       input: { dax: 'pmem0.dax', srcu: SRCU, use: 'holder', pgmap: 'pmem0.pgmap' } satisfies SrcuReaderInput,
@@ -216,14 +218,14 @@ const holderNotifyUmount: Scenario<Revision> = {
     ];
     return system(actors);
   },
-};
+});
 
 /** A dcssblk device (FS_DAX_LIMITED: no struct pages) mounted with -o dax. */
-const dcssblk: Scenario<Revision> = {
+const dcssblk = defineScenario({
   name: 'dcssblk-mount',
   description: 's390 dcssblk (FS_DAX_LIMITED, no struct pages, no pgmap): mount -o dax and unmount, then remove',
   // FS_DAX_LIMITED went away with pfn_t (2025); the page half's dcssblk scenario stops at v5.10 too.
-  revisions: REVISIONS.filter((r) => r !== 'v6.15'),
+  revisions: REVISIONS.filter((r) => ERAS[r].device.fsDaxLimited),
   sizes: [FSTYPE_SIZE],
   build(rev, sizes) {
     const r = need(rev);
@@ -236,6 +238,6 @@ const dcssblk: Scenario<Revision> = {
     ];
     return system(actors);
   },
-};
+});
 
 export const deviceScenarios: Scenario<Revision>[] = [rootNonDax, nonDaxMountUmount, partitions, dmTargets, killDaxReaders, probeRemoveMounted, holderNotifyUmount, dcssblk];

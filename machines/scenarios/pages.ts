@@ -1,4 +1,5 @@
-import type { ActorDecl, EnvEvents, Scenario, SizeParam, SystemDecl } from '../../src/compose/types.ts';
+import type { ActorDecl, EnvEvents, Scenario, SizeParam, SystemDecl } from '../kit/types.ts';
+import { defineScenario } from '../kit/scenario.ts';
 import { addressSpaceMachine } from '../addressSpace.ts';
 import { blockMachine } from '../block.ts';
 import { devmapManagedKeyMachine, type DevmapKeyInput } from '../devmapManagedKey.ts';
@@ -7,12 +8,12 @@ import { evictionMachine } from '../eviction.ts';
 import { fileWriterMachine } from '../fileWriter.ts';
 import { invariantsFor } from '../invariants.ts';
 import { pageMachine, type PageInput } from '../page.ts';
-import { pageEra, type Filesystem } from '../pageEra.ts';
+import { ERAS, type Filesystem } from '../eras.ts';
 
 /** --fstype numbering shared with the device scenarios. */
 const FSTYPES: readonly Filesystem[] = ['ext4', 'ext2', 'xfs'];
-import type { Revision } from '../revision.ts';
-import { REVISIONS } from '../revision.ts';
+import type { Revision } from '../kit/revision.ts';
+import { REVISIONS } from '../kit/revision.ts';
 import { rwsemMachine } from '../rwsem.ts';
 import { daxDeviceMachine } from '../daxDevice.ts';
 import { devPagemapMachine } from '../devPagemap.ts';
@@ -31,7 +32,7 @@ import { truncateMachine } from '../truncate.ts';
 const FILE_A = 'A';
 const FILE_B = 'B';
 
-const size = (name: string, description: string, def: number, min: number, max: number): SizeParam => ({ name, description, default: def, min, max });
+const size = <N extends string>(name: N, description: string, def: number, min: number, max: number): SizeParam<N> => ({ name, description, default: def, min, max });
 
 const SIZES = {
   pages: size('pages', 'DAX pages (and blocks) of file A', 1, 1, 3),
@@ -45,6 +46,9 @@ const SIZES = {
   // filesystem the dma-vs-truncate series fixed first.
   fs: size('fstype', 'filesystem: 0 ext4, 1 ext2, 2 xfs (they differ in whether and since when truncate breaks layouts)', 2, 0, 2),
 } as const;
+
+/** Scenarios without a pinners size have one process with file A open: the one pinner. */
+const ONE_PINNER = 1;
 
 /** Names of the shared objects every scenario has. */
 const KEY = 'devmap_key';
@@ -73,7 +77,7 @@ interface FileOptions {
 
 /** Pages, blocks, the address_space and the two locks of file A (and the static key, where the era has one). */
 function fileActors(o: FileOptions): ActorDecl[] {
-  const era = pageEra(o.rev);
+  const era = ERAS[o.rev].page;
   const withKey = era.putHook === 'devmapKey' && o.key !== undefined && !o.limited;
   const actors: ActorDecl[] = [];
   if (withKey) actors.push({ name: KEY, kind: 'object', machine: devmapManagedKeyMachine(o.rev), input: o.key });
@@ -212,7 +216,7 @@ const revOf = (rev: Revision | undefined): Revision => rev ?? 'v4.18';
 /** The static key as a running pmem device left it: probed once, key enabled. */
 const KEY_ENABLED: DevmapKeyInput = { count: 1, on: true };
 
-export const dmaTruncateScenario: Scenario<Revision> = {
+export const dmaTruncateScenario = defineScenario({
   name: 'dma-truncate',
   description:
     'mmap a DAX file, pin a page for DMA (GUP slow or fast path), truncate the file while the DMA may be in flight, let file B allocate the freed block',
@@ -231,7 +235,7 @@ export const dmaTruncateScenario: Scenario<Revision> = {
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, pages: s.pages, opens: s.pinners ?? 1, waiters: ['truncate'], key: KEY_ENABLED }),
+      ...fileActors({ rev, pages: s.pages, opens: s.pinners, waiters: ['truncate'], key: KEY_ENABLED }),
       ...pinnerActors({
         rev,
         pinners: s.pinners,
@@ -248,9 +252,9 @@ export const dmaTruncateScenario: Scenario<Revision> = {
     ];
     return system(actors);
   },
-};
+});
 
-export const munmapPinnedTruncateScenario: Scenario<Revision> = {
+export const munmapPinnedTruncateScenario = defineScenario({
   name: 'munmap-pinned-truncate',
   description: 'pin a page for DMA, munmap while the DMA is in flight (the pin outlives the mapping), then truncate; file B may reuse the block',
   revisions: REVISIONS,
@@ -258,7 +262,7 @@ export const munmapPinnedTruncateScenario: Scenario<Revision> = {
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, pages: s.pages, opens: s.pinners ?? 1, waiters: ['truncate'], key: KEY_ENABLED }),
+      ...fileActors({ rev, pages: s.pages, opens: ONE_PINNER, waiters: ['truncate'], key: KEY_ENABLED }),
       ...pinnerActors({
         rev,
         pinners: 1,
@@ -274,9 +278,9 @@ export const munmapPinnedTruncateScenario: Scenario<Revision> = {
     ];
     return system(actors);
   },
-};
+});
 
-export const evictPinnedScenario: Scenario<Revision> = {
+export const evictPinnedScenario = defineScenario({
   name: 'evict-pinned',
   description: 'pin a page for DMA, munmap and close with the pin held, unlink: the inode is evicted (or the fs unmounted) while the device still DMAs; file B may reuse the block',
   revisions: REVISIONS,
@@ -284,7 +288,7 @@ export const evictPinnedScenario: Scenario<Revision> = {
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, pages: s.pages, opens: s.pinners ?? 1, waiters: ['evict'], key: KEY_ENABLED }),
+      ...fileActors({ rev, pages: s.pages, opens: ONE_PINNER, waiters: ['evict'], key: KEY_ENABLED }),
       ...pinnerActors({
         rev,
         pinners: 1,
@@ -300,12 +304,12 @@ export const evictPinnedScenario: Scenario<Revision> = {
     ];
     return system(actors);
   },
-};
+});
 
 /** FS_DAX_LIMITED exists from 4.15 until 6.15 marked dcssblk DAX broken and removed it. */
-const LIMITED_REVISIONS: readonly Revision[] = REVISIONS.filter((r) => r !== 'v6.15');
+const LIMITED_REVISIONS: readonly Revision[] = REVISIONS.filter((r) => ERAS[r].device.fsDaxLimited);
 
-export const dcssblkScenario: Scenario<Revision> = {
+export const dcssblkScenario = defineScenario({
   name: 'dcssblk-limited',
   description:
     'FS_DAX_LIMITED (s390 dcssblk): DAX pfns without struct page. A process maps the file and tries to pin it for DMA while truncate runs; ' +
@@ -315,7 +319,7 @@ export const dcssblkScenario: Scenario<Revision> = {
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, pages: s.pages, opens: s.pinners ?? 1, waiters: ['truncate'], limited: true, gupAllowsSpecial: s.gup_special === 1 }),
+      ...fileActors({ rev, pages: s.pages, opens: ONE_PINNER, waiters: ['truncate'], limited: true, gupAllowsSpecial: s.gup_special === 1 }),
       ...pinnerActors({
         rev,
         pinners: 1,
@@ -331,7 +335,7 @@ export const dcssblkScenario: Scenario<Revision> = {
     ];
     return system(actors);
   },
-};
+});
 
 /**
  * One pmem device, as the pmem driver code path (machines/pmem.ts) with the
@@ -354,18 +358,18 @@ function pmemActors(rev: Revision, i: number, o: { probed: boolean; stays: boole
   ];
 }
 
-export const staticKeyRaceScenario: Scenario<Revision> = {
+export const staticKeyRaceScenario = defineScenario({
   name: 'static-key-race',
   description:
     'two pmem devices: pmem0 (probed) is removed while pmem1 is probed; file A lives on pmem1, a process pins one of its pages for DMA and truncate waits for it',
   // v8/v9 enable the key from the filesystem claim (not modelled on this side), so they are left out.
-  revisions: ['v4.17', 'v4.18', 'v5.10', 'v6.15'],
+  revisions: REVISIONS.filter((r) => !ERAS[r].device.claimsPgmap),
   // GUP-fast is off by default here: its speculative-reference WARN is dma-truncate's subject,
   // and this scenario is about the key. --gup_fast 1 adds it.
   sizes: [SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }],
   build(revision, s) {
     const rev = revOf(revision);
-    const era = pageEra(rev);
+    const era = ERAS[rev].page;
     const key = era.putHook === 'devmapKey';
     const pages = [pageName(0)];
     const actors = [
@@ -387,17 +391,17 @@ export const staticKeyRaceScenario: Scenario<Revision> = {
     ];
     return system(actors);
   },
-};
+});
 
 /**
  * pmem removal (unbind) while a page of a mounted DAX file is pinned for DMA and a truncate
  * of the file is breaking layouts. What memunmap_pages() does to the pages differs by era
- * (devPagemap.ts memunmapOrder): it puts every page's base reference (4.17..5.16) or leaves
+ * (eras.ts PageEra.memunmap): it puts every page's base reference (4.17..5.16) or leaves
  * the page refcounts alone (5.17+), and it removes the struct pages before (4.x) or after
  * (5.x+) waiting for the pgmap references. The filesystem stays mounted (no holder is
  * registered, so 6.15's kill_dax has nobody to send MF_MEM_PRE_REMOVE to).
  */
-export const pmemRemovePinnedScenario: Scenario<Revision> = {
+export const pmemRemovePinnedScenario = defineScenario({
   name: 'pmem-remove-pinned',
   description:
     'file A on pmem0 is mapped and a page pinned for DMA while truncate breaks layouts; pmem0 is removed (unbind) meanwhile: memunmap_pages() as each era has it; file B may reuse a freed block',
@@ -405,11 +409,11 @@ export const pmemRemovePinnedScenario: Scenario<Revision> = {
   sizes: [SIZES.pages, SIZES.pinners, SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }, SIZES.reuse, SIZES.fs],
   build(revision, s) {
     const rev = revOf(revision);
-    const era = pageEra(rev);
+    const era = ERAS[rev].page;
     const key = era.putHook === 'devmapKey';
     const pages = Array.from({ length: s.pages }, (_, i) => pageName(i));
     const actors = [
-      ...fileActors({ rev, pages: s.pages, opens: s.pinners ?? 1, waiters: ['truncate'], key: key ? KEY_ENABLED : undefined, pgmap: 'pgmap0' }),
+      ...fileActors({ rev, pages: s.pages, opens: s.pinners, waiters: ['truncate'], key: key ? KEY_ENABLED : undefined, pgmap: 'pgmap0' }),
       { name: 'dax_srcu', kind: 'object' as const, machine: srcuMachine(rev) },
       ...pmemActors(rev, 0, { probed: true, stays: false, key, pages }),
       ...pinnerActors({
@@ -427,7 +431,7 @@ export const pmemRemovePinnedScenario: Scenario<Revision> = {
     ];
     return system(actors);
   },
-};
+});
 
 export const pageScenarios: Scenario<Revision>[] = [
   dmaTruncateScenario,

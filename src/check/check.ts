@@ -1,7 +1,7 @@
 import type { ActorTableOptions } from '../compose/actorTable.ts';
 import { ModelError } from '../compose/errors.ts';
 import { System } from '../compose/system.ts';
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import { explore, type Finding, type Progress } from './explore.ts';
 import { traceToItf, type ItfTrace, type TraceOrigin } from './itf.ts';
 import { traceOf, type Trace } from './trace.ts';

@@ -1,6 +1,6 @@
 import { ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
-import type { ActorView, SystemView } from '../compose/types.ts';
+import type { ActorView, SystemView } from '../../machines/kit/types.ts';
 
 /**
  * Checks every invariant on every new state, but evaluates one only when the state
@@ -76,11 +76,22 @@ export class InvariantCheck {
     }
   }
 
+  /** Invariant k on the state being read; a fault in it (an unknown actor or state) names the invariant. */
+  private holds(k: number): boolean {
+    const inv = this.system.invariants[k];
+    try {
+      return inv.holds(this.view);
+    } catch (e) {
+      if (e instanceof ModelError) throw new ModelError(`invariant ${inv.id} (${inv.text}): ${e.message}`);
+      throw e;
+    }
+  }
+
   private evaluate(k: number, state: Int32Array, fail: (k: number) => void): void {
     this.evaluations++;
     this.state = state;
     this.reading = k * this.width;
-    if (!this.system.invariants[k].holds(this.view)) {
+    if (!this.holds(k)) {
       this.failed[k] = 1;
       fail(k);
     }

@@ -1,4 +1,4 @@
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import { checkScenario, resolveSizes, type CheckOptions, type CheckReport } from './check.ts';
 
 /** One cell of the bug matrix: a scenario checked at one revision. */

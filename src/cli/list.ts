@@ -1,4 +1,5 @@
-import { REVISION_TEXT, type Revision } from '../../machines/revision.ts';
+import type { Revision } from '../../machines/kit/revision.ts';
+import { REVISION_TEXT } from '../../machines/eras.ts';
 import { BUILTIN_PROPERTIES } from '../check/properties.ts';
 import { REVISIONS, SCENARIOS } from '../registry.ts';
 

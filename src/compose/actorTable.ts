@@ -10,10 +10,10 @@ import {
 } from 'xstate';
 import { canonicalJson, type EventTable } from './events.ts';
 import { ModelError } from './errors.ts';
-import { addressOf } from './messages.ts';
+import { addressOf } from '../../machines/kit/messages.ts';
 import { assertPlainData, assertPureAction, assertStaticallyPure } from './purity.ts';
 import { idOfTransition } from './transitionId.ts';
-import type { ActorDecl, ActorView } from './types.ts';
+import type { ActorDecl, ActorView } from '../../machines/kit/types.ts';
 
 /** Target index of a call on a NULL pointer. */
 export const NULL_TARGET = -1;
@@ -197,6 +197,21 @@ export class ActorTable {
     return this.snapshots[id];
   }
 
+  private paths: ReadonlySet<string> | undefined;
+  /** Every dotted state path of the machine (`alive`, `mem.online.released`): what `matches` accepts. */
+  private statePaths(): ReadonlySet<string> {
+    if (!this.paths) {
+      const paths = new Set<string>();
+      const visit = (node: { path: readonly string[]; states: Record<string, unknown> }): void => {
+        if (node.path.length) paths.add(node.path.join('.'));
+        for (const child of Object.values(node.states)) visit(child as typeof node);
+      };
+      visit(this.machine.root);
+      this.paths = paths;
+    }
+    return this.paths;
+  }
+
   /** The view invariants read; built once per snapshot. */
   view(id: number): ActorView {
     let v = this.views[id];
@@ -211,7 +226,12 @@ export class ActorTable {
         done: s.status === 'done',
         matches: (path: string) => {
           let hit = matched.get(path);
-          if (hit === undefined) matched.set(path, (hit = matchesState(path, s.value)));
+          if (hit === undefined) {
+            if (!this.statePaths().has(path)) {
+              throw new ModelError(`actor ${this.name} (machine ${this.machine.id}) has no state '${path}'; its states: ${[...this.statePaths()].join(', ')}`);
+            }
+            matched.set(path, (hit = matchesState(path, s.value)));
+          }
           return hit;
         },
       });

@@ -1,7 +1,7 @@
 import { ActorTable, NULL_TARGET, type ActorTableOptions, type Delivery } from './actorTable.ts';
 import { ModelError } from './errors.ts';
 import { EventTable } from './events.ts';
-import type { ActorView, Invariant, SystemDecl, SystemView } from './types.ts';
+import type { ActorView, Invariant, SystemDecl, SystemView } from '../../machines/kit/types.ts';
 
 /** Something the kernel must never do, found on a step (as opposed to an invariant over a state). */
 export interface StepViolation {
@@ -204,8 +204,12 @@ export class System {
     return -1;
   }
 
-  view(state: Int32Array): SystemView {
-    return (name: string): ActorView => {
+  /**
+   * The system state as reports and path tests read it: their readers know each actor's
+   * machine from its name, so the context is left untyped here (invariants get `unknown`).
+   */
+  view(state: Int32Array): (name: string) => ActorView<string, any> {
+    return (name: string): ActorView<string, any> => {
       const i = this.index.get(name);
       if (i === undefined) throw new ModelError(`an invariant reads actor '${name}', which is not in the system`);
       return this.actors[i].view(state[i]);

@@ -1,4 +1,4 @@
-import type { ActorKind, Scenario } from '../compose/types.ts';
+import type { ActorKind, Scenario } from '../../machines/kit/types.ts';
 import { readMachine, type MachineModel } from './machineModel.ts';
 
 /** Revision key of a revision-independent scenario's build. */

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { deviceInvariants, pageInvariants } from '../../machines/invariants.ts';
-import { REVISION_TEXT, type Revision } from '../../machines/revision.ts';
+import type { Revision } from '../../machines/kit/revision.ts';
+import { REVISION_TEXT } from '../../machines/eras.ts';
 import type { CheckOptions } from '../check/check.ts';
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import { BUILTIN_PROPERTIES } from '../check/properties.ts';
 import { REVISIONS, SCENARIOS } from '../registry.ts';
 import { buildCatalog, type Catalog } from './catalog.ts';

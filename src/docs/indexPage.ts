@@ -1,4 +1,4 @@
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import { ANY_REVISION, type Catalog, type MachineEntry } from './catalog.ts';
 import { machinePath, propertyPath } from './pagePaths.ts';
 import { cell, code, link, table, text } from './markdown.ts';

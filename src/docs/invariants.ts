@@ -1,4 +1,4 @@
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import { ANY_REVISION } from './catalog.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { checkScenario, resolveSizes, type CheckOptions, type Verdict } from '../check/check.ts';
 import type { ViolationKind } from '../check/explore.ts';
 import type { TraceStep } from '../check/trace.ts';
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import type { Reachability } from '../viz/reach.ts';
 import { ANY_REVISION } from './catalog.ts';
 

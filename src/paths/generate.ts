@@ -2,7 +2,7 @@ import { resolveSizes } from '../check/check.ts';
 import { LABEL_SPAN, explore } from '../check/explore.ts';
 import { traceOf, type TraceStep } from '../check/trace.ts';
 import { System } from '../compose/system.ts';
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import { coverageReport, type CoverageReport } from './coverageReport.ts';
 import { expectedSteps, type ExpectedEnd, type ExpectedStep } from './expectedSteps.ts';
 import { greedyCover } from './greedyCover.ts';

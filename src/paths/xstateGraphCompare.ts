@@ -3,7 +3,7 @@ import { LABEL_SPAN } from '../check/explore.ts';
 import { STEP_BLOCKED, type DeliveryRecord } from '../compose/system.ts';
 import { System } from '../compose/system.ts';
 import { systemLogic, type SystemEvent, type SystemSnapshot } from '../compose/systemLogic.ts';
-import type { SystemDecl } from '../compose/types.ts';
+import type { SystemDecl } from '../../machines/kit/types.ts';
 import { greedyCover } from './greedyCover.ts';
 import { offerOf } from './replayExpected.ts';
 import { buildStateGraph } from './stateGraph.ts';

@@ -83,12 +83,23 @@ export function guardText(g: unknown): string | undefined {
   return String(g);
 }
 
-/** The guard as config: only names and `{ type, params }` survive a trip through JSON. */
+/**
+ * The guard as config. Names and `{ type, params }` survive a trip through JSON as they are; the
+ * higher-order guards `not`, `and`, `or` over such guards become `{ type: 'daxspec.not', params:
+ * { guards: [...] } }`, which `higherOrderGuards` (config.ts) implements. Inline guards have no config.
+ */
 function guardConfig(g: unknown): ChartTransition['guardConfig'] {
   if (typeof g === 'string') return g;
   if (g && typeof g === 'object' && typeof (g as { type?: unknown }).type === 'string') {
     const { type, params } = g as { type: string; params?: unknown };
     return params === undefined ? type : { type, params };
+  }
+  if (typeof g === 'function') {
+    const f = g as { name?: string; guards?: unknown[] };
+    if ((f.name === 'not' || f.name === 'and' || f.name === 'or') && f.guards) {
+      const guards = f.guards.map(guardConfig);
+      if (guards.every((x) => x !== undefined)) return { type: `daxspec.${f.name}`, params: { guards } };
+    }
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { resolveRevision, resolveSizes } from '../check/check.ts';
 import { ModelError } from '../compose/errors.ts';
-import type { ActorDecl, Scenario } from '../compose/types.ts';
+import type { ActorDecl, Scenario } from '../../machines/kit/types.ts';
 
 export interface FoundMachine {
   /** `scenario@revision:actor`, the full name of where it was found. */

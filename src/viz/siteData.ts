@@ -1,6 +1,6 @@
 import { checkScenario, resolveSizes, type CheckReport } from '../check/check.ts';
 import type { ItfTrace } from '../check/itf.ts';
-import type { Scenario } from '../compose/types.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import { chartOf, type Chart } from './chart.ts';
 import { chartToDot } from './dot.ts';
 import { layoutChart } from './layout.ts';

@@ -25,14 +25,29 @@ export interface ActorDecl {
   readonly env?: EnvEvents;
 }
 
-/** The view of one actor that invariants read. */
-export interface ActorView {
+/**
+ * The dotted paths of a machine's state value type (XState's StateValueFrom):
+ * `'alive' | 'mem' | 'mem.online' | 'mem.online.released'`. Views typed with it reject a
+ * state the machine does not have at compile time.
+ */
+export type StatePath<V> = V extends string
+  ? V
+  : V extends object
+    ? { [K in keyof V & string]: K | `${K}.${StatePath<NonNullable<V[K]>>}` }[keyof V & string]
+    : never;
+
+/**
+ * The view of one actor that invariants read. `P` narrows the state paths `matches` takes
+ * and `C` the context, where the reader knows the actor's machine; the composer also
+ * refuses, when an invariant asks, a path the actor's machine does not have.
+ */
+export interface ActorView<P extends string = string, C = unknown> {
   readonly value: StateValue;
-  readonly context: any;
+  readonly context: C;
   readonly tags: ReadonlySet<string>;
   readonly done: boolean;
   /** True when the actor is in the state at this dotted path (`'mounted'`, `'alive.locked'`). */
-  matches(path: string): boolean;
+  matches(path: P): boolean;
 }
 
 /** The whole system state, actor by actor, as invariants see it. */
@@ -65,8 +80,8 @@ export interface SystemDecl {
 }
 
 /** A size a scenario can be checked at (pages, filesystems, readers, users). */
-export interface SizeParam {
-  readonly name: string;
+export interface SizeParam<N extends string = string> {
+  readonly name: N;
   readonly description: string;
   readonly default: number;
   readonly min: number;
@@ -81,6 +96,18 @@ export interface Scenario<R extends string = string> {
   readonly revisions: readonly R[];
   readonly sizes: readonly SizeParam[];
   build(revision: R | undefined, sizes: Readonly<Record<string, number>>): SystemDecl;
+}
+
+/** The sizes a scenario declared, each with its value: what its build reads. */
+export type Sizes<S extends string> = Readonly<Record<S, number>>;
+
+/** A scenario as written in machines/scenarios: its build sees exactly the sizes it declares (machines/kit/scenario.ts). */
+export interface ScenarioSpec<R extends string, S extends string> {
+  readonly name: string;
+  readonly description: string;
+  readonly revisions: readonly R[];
+  readonly sizes: readonly SizeParam<S>[];
+  build(revision: R | undefined, sizes: Sizes<S>): SystemDecl;
 }
 
 /** An event as the environment delivers it to one actor: one step of the system. */

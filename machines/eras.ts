@@ -1,0 +1,284 @@
+import { REVISIONS, type Revision } from './kit/revision.ts';
+
+/**
+ * One row per revision: everything a machine or scenario decides by kernel revision is a
+ * field of `Era`, and `ERAS` is the only place that says which revision does what
+ * (DOMAIN.md, "Revisions to model"). Machines ask `ERAS[rev].device.holder`, never
+ * `rev === 'v6.15'`, so a reader sees the behaviour a branch stands for. Every field is
+ * required and typed as a boolean or a union, so a new row that misses a decision does not
+ * compile, and a new decision is a new field every row must fill.
+ */
+
+/** What a revision does on the device / ownership side. */
+export interface DeviceEra {
+  /** v8/v9: filesystems claim the pgmap with fs_dax_claim_bdev / release it with fs_dax_release [seed 004, seed 000]. */
+  readonly claimsPgmap: boolean;
+  /** v9: fs_dax_release checks for NULL before reading dax_dev->ops. */
+  readonly releaseChecksNull: boolean;
+  /** v6.15: fs_dax_get_by_bdev(bdev, holder, ops) cmpxchg's holder_data; kill_dax notifies the holder. */
+  readonly holder: boolean;
+  /** v4.18+: pmem sets MEMORY_DEVICE_FS_DAX and page_free at attach [seed 001]. */
+  readonly fsdaxTypeAtAttach: boolean;
+  /** v4.18: dev_pagemap_get_ops/put_ops: a counter step, then a separate enable/disable step [seed 001]. */
+  readonly keyTwoStep: boolean;
+  /** v5.10: memremap_pages/memunmap_pages take static_branch_inc/dec, one atomic step each. */
+  readonly keyAtomic: boolean;
+  /**
+   * dax_get_private() returns NULL once ALIVE is clear: in current drivers/dax/super.c and
+   * already in a ~v5.3 snapshot (AnghaBench's extract of super.c); not known for v4.18.
+   */
+  readonly privateChecksAlive: boolean;
+  /** v4.18+: mount -o dax asks get_dev_pagemap for MEMORY_DEVICE_FS_DAX [seed 001]; before, pfn_t_devmap sufficed. */
+  readonly daxSupportedChecksType: boolean;
+  /** FS_DAX_LIMITED (s390 dcssblk: DAX pfns without struct page) exists from 4.15 until 6.15 removed it. */
+  readonly fsDaxLimited: boolean;
+}
+
+/** How truncate / hole punch treats pinned pages (see PageEra.breakLayouts). */
+export type BreakLayouts = 'none' | 'busyPage' | 'breakLayout';
+
+/** What a revision does on the page / DMA / truncate side. */
+export interface PageEra {
+  /**
+   * Reference count of an unused page: 1 until 6.14 (ZONE_DEVICE pages are never
+   * onlined, so the base reference stays), 0 from 6.15 (mappings hold references).
+   */
+  readonly idleRefs: 0 | 1;
+  /**
+   * What put_page() does on the drop to idle:
+   * - 'none' (4.17): pmem pages are MEMORY_DEVICE_HOST; put_page only decrements.
+   * - 'devmapKey' (v8..6.14): put_devmap_managed_page() behind devmap_managed_key;
+   *   on 2->1 pgmap->page_free() = generic_dax_pagefree() = wake_up_var(&page->_refcount).
+   * - 'freeFolio' (6.15): reaching 0 runs free_zone_device_folio() -> wake_up_var(page).
+   */
+  readonly putHook: 'none' | 'devmapKey' | 'freeFolio';
+  /**
+   * How truncate / hole punch treats pinned pages:
+   * - 'none' (4.17): frees blocks without looking at page references.
+   * - 'busyPage' (v8..6.14): dax_layout_busy_page(), which returns nothing busy when
+   *   !mapping_mapped() (no VMA left) or under FS_DAX_LIMITED.
+   * - 'breakLayout' (6.15): dax_break_layout(), scanning whether or not the file is mapped.
+   */
+  readonly breakLayouts: BreakLayouts;
+  /**
+   * Whether each filesystem's truncate / hole punch breaks layouts in this revision:
+   * - xfs: from the dma-vs-truncate series (v8 onwards, merged in 4.18, commit 5fac7408d828);
+   * - ext4: one release later (commit 430657b6be89, v4.19), so 4.18's ext4 still frees blocks
+   *   without looking at page references;
+   * - ext2: ext2_setsize() never calls dax_layout_busy_page() / dax_break_layout() [infer:
+   *   fs/ext2/inode.c ext2_setsize: inode_dio_wait, dax_sem, truncate_setsize, __ext2_truncate_blocks].
+   */
+  readonly truncateBreaksLayouts: Readonly<Record<Filesystem, BreakLayouts>>;
+  /** v8+: dax_associate_entry / dax_disassociate_entry bind page->mapping and WARN on misuse. */
+  readonly associates: boolean;
+  /** 4.18..6.14: dax_disassociate_entry WARNs when truncating a page with page_ref_count > 1. */
+  readonly disassociateWarnsBusy: boolean;
+  /** 6.15: inode eviction runs dax_break_layout_final() before truncate_inode_pages_final(). */
+  readonly evictBreaksLayouts: boolean;
+  /** 5.6+: pin_user_pages() (FOLL_PIN) adds GUP_PIN_COUNTING_BIAS = 1024 references per pin. */
+  readonly follPin: boolean;
+  /** 6.15: a page at refcount 0 is free; GUP-fast's folio_try_get() fails on it. */
+  readonly gupTryGetFailsAtZero: boolean;
+  /**
+   * How memunmap_pages() (devm_memremap_pages_release() before 5.0) takes the pages down:
+   * - 'removeThenDrain' (4.12..4.20): put_page() on every pfn (its base reference), a
+   *   percpu_ref_tryget_live() check, then arch_remove_memory() at once; the wait for the
+   *   references (pmem's q_usage_counter) comes last, in blk_cleanup_queue() [infer:
+   *   4.18 kernel/memremap.c devm_memremap_pages_release, drivers/nvdimm/pmem.c devm order];
+   * - 'putWaitRemove' (5.0..5.16, commit a95c90f1e2c2 and 50f44ee7248a "fix final page put race"):
+   *   kill, put_page() on every pfn, wait_for_completion() until every page reference on the
+   *   pgmap is gone, then arch_remove_memory() [infer: 5.10 mm/memremap.c memunmap_pages];
+   * - 'refOnly' (5.17+, "remove the extra ZONE_DEVICE struct page refcount"): kill, then
+   *   percpu_ref_put_many() of the base references the pgmap took for its pfns; no page's
+   *   refcount is touched and no page holds the pgmap; wait, then pageunmap_range()
+   *   [infer: 6.15 mm/memremap.c memunmap_pages].
+   */
+  readonly memunmap: MemunmapOrder;
+}
+
+export type MemunmapOrder = 'removeThenDrain' | 'putWaitRemove' | 'refOnly';
+
+/** The filesystems whose truncate paths differ. */
+export const FILESYSTEMS = ['xfs', 'ext4', 'ext2'] as const;
+export type Filesystem = (typeof FILESYSTEMS)[number];
+
+/** One revision: what `daxspec list` says of it and every behaviour the machines ask about. */
+export interface Era {
+  /** One line for `daxspec list` and the docs. */
+  readonly text: string;
+  readonly device: DeviceEra;
+  readonly page: PageEra;
+}
+
+/** The table: every row is written out in full (no row borrows another's), so a new field is decided in every row. */
+export const ERAS: Readonly<Record<Revision, Era>> = {
+  'v4.17': {
+    text: 'before the dma-vs-truncate series: truncate frees blocks without looking at page references',
+    device: {
+      claimsPgmap: false,
+      releaseChecksNull: false,
+      holder: false,
+      fsdaxTypeAtAttach: false,
+      keyTwoStep: false,
+      keyAtomic: false,
+      privateChecksAlive: false,
+      daxSupportedChecksType: false,
+      fsDaxLimited: true,
+    },
+    page: {
+      idleRefs: 1,
+      putHook: 'none',
+      breakLayouts: 'none',
+      truncateBreaksLayouts: { xfs: 'none', ext4: 'none', ext2: 'none' },
+      associates: false,
+      disassociateWarnsBusy: false,
+      evictBreaksLayouts: false,
+      follPin: false,
+      gupTryGetFailsAtZero: false,
+      memunmap: 'removeThenDrain',
+    },
+  },
+  v8: {
+    text: 'seed v8 10/18 + 11/18: filesystems claim the pgmap (fs_dax_claim_bdev / fs_dax_release), dm claims its members',
+    device: {
+      claimsPgmap: true,
+      releaseChecksNull: false,
+      holder: false,
+      fsdaxTypeAtAttach: false,
+      keyTwoStep: false,
+      keyAtomic: false,
+      privateChecksAlive: false,
+      daxSupportedChecksType: false,
+      fsDaxLimited: true,
+    },
+    page: {
+      idleRefs: 1,
+      putHook: 'devmapKey',
+      breakLayouts: 'busyPage',
+      truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'none', ext2: 'none' },
+      associates: true,
+      disassociateWarnsBusy: true,
+      evictBreaksLayouts: false,
+      follPin: false,
+      gupTryGetFailsAtZero: false,
+      memunmap: 'removeThenDrain',
+    },
+  },
+  v9: {
+    text: 'v8 with a NULL check in fs_dax_release',
+    device: {
+      claimsPgmap: true,
+      releaseChecksNull: true,
+      holder: false,
+      fsdaxTypeAtAttach: false,
+      keyTwoStep: false,
+      keyAtomic: false,
+      privateChecksAlive: false,
+      daxSupportedChecksType: false,
+      fsDaxLimited: true,
+    },
+    page: {
+      idleRefs: 1,
+      putHook: 'devmapKey',
+      breakLayouts: 'busyPage',
+      truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'none', ext2: 'none' },
+      associates: true,
+      disassociateWarnsBusy: true,
+      evictBreaksLayouts: false,
+      follPin: false,
+      gupTryGetFailsAtZero: false,
+      memunmap: 'removeThenDrain',
+    },
+  },
+  'v4.18': {
+    text:
+      'seed v10 as merged: no claim, MEMORY_DEVICE_FS_DAX set by pmem, devmap_managed_key counter then enable/disable in two steps, ' +
+      'truncate waits for idle pages',
+    device: {
+      claimsPgmap: false,
+      releaseChecksNull: false,
+      holder: false,
+      fsdaxTypeAtAttach: true,
+      keyTwoStep: true,
+      keyAtomic: false,
+      privateChecksAlive: false,
+      daxSupportedChecksType: true,
+      fsDaxLimited: true,
+    },
+    page: {
+      idleRefs: 1,
+      putHook: 'devmapKey',
+      breakLayouts: 'busyPage',
+      truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'none', ext2: 'none' },
+      associates: true,
+      disassociateWarnsBusy: true,
+      evictBreaksLayouts: false,
+      follPin: false,
+      gupTryGetFailsAtZero: false,
+      memunmap: 'removeThenDrain',
+    },
+  },
+  'v5.10': {
+    text: 'v4.18 with atomic static_branch_inc/dec on devmap_managed_key',
+    device: {
+      claimsPgmap: false,
+      releaseChecksNull: false,
+      holder: false,
+      fsdaxTypeAtAttach: true,
+      keyTwoStep: false,
+      keyAtomic: true,
+      privateChecksAlive: true,
+      daxSupportedChecksType: true,
+      fsDaxLimited: true,
+    },
+    page: {
+      idleRefs: 1,
+      putHook: 'devmapKey',
+      breakLayouts: 'busyPage',
+      truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'busyPage', ext2: 'none' },
+      associates: true,
+      disassociateWarnsBusy: true,
+      evictBreaksLayouts: false,
+      follPin: true,
+      gupTryGetFailsAtZero: false,
+      memunmap: 'putWaitRemove',
+    },
+  },
+  'v6.15': {
+    text: 'current: pages idle at refcount 0, mappings hold references, dax_break_layout(_final), holder protocol',
+    device: {
+      claimsPgmap: false,
+      releaseChecksNull: false,
+      holder: true,
+      fsdaxTypeAtAttach: true,
+      keyTwoStep: false,
+      keyAtomic: false,
+      privateChecksAlive: true,
+      daxSupportedChecksType: true,
+      fsDaxLimited: false,
+    },
+    page: {
+      idleRefs: 0,
+      putHook: 'freeFolio',
+      breakLayouts: 'breakLayout',
+      truncateBreaksLayouts: { xfs: 'breakLayout', ext4: 'breakLayout', ext2: 'none' },
+      associates: true,
+      disassociateWarnsBusy: false,
+      evictBreaksLayouts: true,
+      follPin: true,
+      gupTryGetFailsAtZero: true,
+      memunmap: 'refOnly',
+    },
+  },
+};
+
+/** What `daxspec list` and the docs print for each revision. */
+export const REVISION_TEXT = Object.fromEntries(REVISIONS.map((r) => [r, ERAS[r].text])) as Readonly<Record<Revision, string>>;
+
+/** GUP_PIN_COUNTING_BIAS (include/linux/mm.h, 5.6+). */
+export const GUP_PIN_COUNTING_BIAS = 1024;
+
+/** The wait_var_event key truncate sleeps on and put_page wakes: the same address in each era. */
+export function idleKey(rev: Revision, page: string): string {
+  return ERAS[rev].page.idleRefs === 0 ? page : `${page}._refcount`;
+}
