@@ -18,14 +18,15 @@ import { buildSiteData, type SiteData } from '../src/viz/siteData.ts';
 import { launch, type Browser } from './browser.ts';
 
 const SCENARIO = findScenario('pmem-remove-pinned');
-const REVISIONS = ['v5.10', 'v6.15'];
+// One revision keeps the site small (one system): its longest trace is 17 steps, its deadlock has waiters.
+const REVISION = 'v5.10';
 const dir = mkdtempSync(join(tmpdir(), 'daxspec-view-'));
 const shots = mkdtempSync(join(tmpdir(), 'daxspec-shots-'));
 let data: SiteData;
 let browser: Browser;
 
 test.before(async () => {
-  data = await buildSiteData({ scenarios: [SCENARIO], revisions: REVISIONS });
+  data = await buildSiteData({ scenarios: [SCENARIO], revisions: [REVISION], revision: REVISION });
   writeSite(dir, data);
   browser = await launch();
   await browser.page.goto(`${pathToFileURL(join(dir, 'index.html')).href}#/`);
@@ -42,9 +43,13 @@ const go = async (hash: string) => {
   await browser.page.evaluate((h) => (location.hash = h), hash);
   await browser.page.waitForFunction((h) => decodeURIComponent(location.hash).startsWith(h) && document.body.dataset.route !== undefined, hash);
 };
-/** The drawn diagram's box and its card's, in screen pixels. */
+/**
+ * The drawn diagram's box and its card's, in screen pixels. svg-pan-zoom applies a zoom or pan in the
+ * next animation frame: two frames are waited for (frames, not time) before measuring.
+ */
 const boxes = () =>
-  browser.page.evaluate(() => {
+  browser.page.evaluate(async () => {
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     const stage = document.querySelector('main .stage')!.getBoundingClientRect();
     const drawn = document.querySelector('main .stage .svg-pan-zoom_viewport')!.getBoundingClientRect();
     return { stage: { x: stage.x, y: stage.y, w: stage.width, h: stage.height }, drawn: { x: drawn.x, y: drawn.y, w: drawn.width, h: drawn.height } };
@@ -152,6 +157,43 @@ test('#/player without a trace shows the picker, not the last trace; findings of
   assert.is(await browser.page.locator('.trace-select').inputValue(), '');
   const texts = await browser.page.locator('.trace-select option').allTextContents();
   assert.is(new Set(texts).size, texts.length, 'every counterexample has its own text');
+});
+
+test('a lasso (ITF loop) shows its cycle in the player and the sequence view', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const t = data.traces[0];
+  const loop = Math.max(1, t.itf.states.length - 3);
+  const file = join(dir, 'lasso.itf.json');
+  writeFileSync(file, JSON.stringify({ ...t.itf, loop }));
+  await go('#/player');
+  await browser.page.setInputFiles('input.file-input', file);
+  await browser.page.waitForFunction(() => document.querySelector('.player')?.getAttribute('data-step') === '0');
+  await browser.page.keyboard.press('End');
+  assert.match((await browser.page.locator('.loop-note').textContent()) ?? '', new RegExp(`steps ${loop + 1}–${t.itf.states.length - 1} repeat forever`));
+  assert.is(await browser.page.locator('svg.sequence g.seq-step.in-loop').count(), t.itf.states.length - 1 - loop);
+  assert.is(await browser.page.locator('svg.sequence .seq-loop').count(), 1);
+});
+
+test('search finds machines, states and findings; ? opens the keys; dark mode follows the system', async () => {
+  await go('#/');
+  await browser.page.keyboard.press('/');
+  await browser.page.keyboard.type('deadlock');
+  await browser.page.waitForFunction(() => document.body.dataset.route === 'search');
+  const kinds = await browser.page.locator('.hits .hit-kind').allTextContents();
+  assert.ok(kinds.includes('finding'), `a finding matches: ${kinds}`);
+  await browser.page.fill('input.search', 'sleeping');
+  await browser.page.waitForFunction(() => [...document.querySelectorAll('.hits .hit-kind')].some((k) => k.textContent === 'state'));
+  await browser.page.locator('input.search').blur();
+  await browser.page.keyboard.press('?');
+  assert.ok(await browser.page.locator('.help').isVisible(), 'the key help opens');
+  await browser.page.keyboard.press('Escape');
+  assert.not.ok(await browser.page.locator('.help').isVisible());
+  const bg = () => browser.page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  await browser.page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await bg();
+  await browser.page.emulateMedia({ colorScheme: 'light' });
+  assert.is.not(dark, await bg());
+  assert.is(dark, 'rgb(21, 27, 34)');
 });
 
 test('no console errors under the CSP', () => {
