@@ -1,6 +1,7 @@
 import type { EventObject } from 'xstate';
 import type { System } from '../compose/system.ts';
 import { InputError } from '../compose/errors.ts';
+import { callsToItf } from './itfCalls.ts';
 import type { Trace } from './trace.ts';
 
 /**
@@ -33,7 +34,7 @@ export interface TraceOrigin {
   text?: string;
 }
 
-export type ItfState = { '#meta': { index: number; actor?: string; event?: unknown; fn?: string; violation?: string } } & Record<string, unknown>;
+export type ItfState = { '#meta': { index: number; actor?: string; event?: unknown; fn?: string; violation?: string; calls?: unknown[] } } & Record<string, unknown>;
 
 export function toItfValue(v: unknown): unknown {
   if (v === null || v === undefined) return { '#unserializable': 'null' };
@@ -76,6 +77,7 @@ export function traceToItf(system: System, trace: Trace, origin: TraceOrigin, vi
       meta.actor = step.actor;
       meta.event = toItfValue(step.event);
       if (step.calls[0].fn) meta.fn = step.calls[0].fn;
+      meta.calls = callsToItf(step.calls);
     }
     if (violation && i === trace.states.length - 1) meta.violation = violation;
     const s: ItfState = { '#meta': meta };

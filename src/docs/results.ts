@@ -2,6 +2,7 @@ import { checkScenario, resolveSizes, vacuousProperties, type CheckOptions, type
 import type { Bound, ViolationKind } from '../check/explore.ts';
 import type { TraceStep } from '../check/trace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
+import type { Reachability } from '../viz/reach.ts';
 import { ANY_REVISION } from './catalog.ts';
 
 /** A finding as the docs keep it: no state store, no timings, just what a page shows. */
@@ -36,7 +37,7 @@ export interface Run {
  * as `daxspec check --all`, plus the revision-independent scenarios, keeping each
  * counterexample. Seconds are dropped so that the output depends on the machines only.
  */
-export function runAll(scenarios: readonly Scenario[], revisions: readonly string[], options: CheckOptions = {}, onRun?: (r: Run) => void): Run[] {
+export function runAll(scenarios: readonly Scenario[], revisions: readonly string[], options: CheckOptions = {}, onRun?: (r: Run) => void, reach?: Reachability): Run[] {
   const runs: Run[] = [];
   for (const s of scenarios) {
     const revs = s.revisions.length ? revisions.filter((r) => s.revisions.includes(r)) : [ANY_REVISION];
@@ -55,6 +56,8 @@ export function runAll(scenarios: readonly Scenario[], revisions: readonly strin
         vacuous: vacuousProperties(r),
       };
       runs.push(run);
+      // What the run reached, for the machine pages' "never reached" column.
+      reach?.add(rev, r.system, r.complete);
       onRun?.(run);
     }
   }
