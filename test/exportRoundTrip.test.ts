@@ -61,11 +61,12 @@ test('json export: every machine type round-trips to identical exploration count
     assert.is(unnamed.length, 0, `${u.id}: exported with unnamed parts`);
     const impl = machine.implementations;
     const back = createMachine(JSON.parse(json)).provide({ ...impl, guards: { ...impl.guards, ...higherOrderGuards(impl.guards) } } as never) as AnyStateMachine;
+    // Every actor of the type gets the re-created machine: actors declared symmetric must share one.
     const swapped: Scenario = {
       ...u.scenario,
       build: (rev, sizes) => {
         const d = u.scenario.build(rev, sizes);
-        return { ...d, actors: d.actors.map((a) => (a.name === u.actor ? { ...a, machine: back } : a)) };
+        return { ...d, actors: d.actors.map((a) => (a.machine.id === u.id ? { ...a, machine: back } : a)) };
       },
     };
     const where = `${u.id} (${u.scenario.name}${u.revision ? `@${u.revision}` : ''}:${u.actor})`;

@@ -137,7 +137,7 @@ function walk(system: System, itf: ItfTrace, file: string): Walked {
     cur = hit.next;
     visited.push(cur);
   }
-  return { matched: total, total, end: cur, along };
+  return { matched: total, total, end: cur, along, visited };
 }
 
 /**
