@@ -69,6 +69,11 @@ export type PinnerEvent =
 
 const GUP = 'infer: mm/gup.c';
 const FAULT = 'infer: fs/dax.c dax_iomap_pte_fault, fs/xfs/xfs_file.c __xfs_filemap_fault';
+/** Fairness (docs/authoring.md): what the process chooses to do is never assumed to happen. */
+const USER_CHOICE = { fairness: 'none', why: 'a user process may never mmap, touch, pin or munmap: that is its choice' } as const;
+/** How often the device writes is its own business; only the end of the transfer is assumed. */
+const DEVICE_WRITES = { fairness: 'none', why: 'a device may write any number of times, or none, while it holds the pin' } as const;
+const DMA_COMPLETES = { fairness: 'weak', why: 'a DMA in flight eventually completes and the driver unpins the page' } as const;
 
 export function dmaPinnerMachine(rev: Revision) {
   const era = ERAS[rev].page;
@@ -145,7 +150,7 @@ export function dmaPinnerMachine(rev: Revision) {
             target: 'vma',
             actions: 'mmapVma',
             description: 'mmap(MAP_SHARED) of the DAX file: a VMA, no PTE yet',
-            meta: { fn: 'mmap_region', src: 'infer' },
+            meta: { fn: 'mmap_region', src: 'infer', ...USER_CHOICE },
           },
         },
       },
@@ -156,33 +161,33 @@ export function dmaPinnerMachine(rev: Revision) {
             target: 'faulting',
             actions: ['lockShared', 'iomapBegin'],
             description: 'the process touches the page: DAX fault under the filesystem mmap lock (shared), iomap_begin() finds the block',
-            meta: { fn: 'xfs_filemap_fault', src: FAULT },
+            meta: { fn: 'xfs_filemap_fault', src: FAULT, ...USER_CHOICE },
           },
           gup_fast: {
             guard: 'roundsLeft',
             target: 'fastReading',
             actions: 'readPte',
             description: 'get_user_pages_fast(): read the PTE with interrupts off, no lock',
-            meta: { fn: 'gup_pte_range', src: GUP },
+            meta: { fn: 'gup_pte_range', src: GUP, ...USER_CHOICE },
           },
           gup_slow: {
             guard: 'roundsLeft',
             target: 'slowFollowing',
             actions: 'follow',
             description: 'get_user_pages(): walk the page tables under mmap_lock and the PTE lock',
-            meta: { fn: '__get_user_pages', src: GUP },
+            meta: { fn: '__get_user_pages', src: GUP, ...USER_CHOICE },
           },
           gup_longterm: {
             guard: 'offersLongterm',
             actions: 'useRound',
             description: 'a long-term pin (RDMA registration) of an FS-DAX VMA: -EOPNOTSUPP, nothing is pinned',
-            meta: { fn: 'get_user_pages_longterm', src: 'infer: mm/gup.c vma_is_fsdax check (4.15+), check_vma_flags FOLL_LONGTERM' },
+            meta: { fn: 'get_user_pages_longterm', src: 'infer: mm/gup.c vma_is_fsdax check (4.15+), check_vma_flags FOLL_LONGTERM', ...USER_CHOICE },
           },
           munmap: {
             target: 'done',
             actions: ['zapPte', 'munmapVma'],
             description: 'munmap(): the PTE and the VMA go; the process is done with the file',
-            meta: { fn: 'do_munmap', src: 'infer' },
+            meta: { fn: 'do_munmap', src: 'infer', ...USER_CHOICE },
           },
         },
       },
@@ -346,19 +351,19 @@ export function dmaPinnerMachine(rev: Revision) {
         tags: ['pinned'],
         description: 'the page is pinned and handed to a device for DMA',
         on: {
-          dma_write: { actions: 'dmaWrite', description: 'the device writes into the pinned pfn', meta: { fn: 'dma', src: 'infer' } },
+          dma_write: { actions: 'dmaWrite', description: 'the device writes into the pinned pfn', meta: { fn: 'dma', src: 'infer', ...DEVICE_WRITES } },
           unpin: {
             target: 'vma',
             actions: 'putRefs',
             description: 'DMA complete: put_page() / unpin_user_page()',
-            meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP },
+            meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP, ...DMA_COMPLETES },
           },
           munmap: {
             guard: 'munmapWhilePinned',
             target: 'pinnedNoVma',
             actions: ['zapPte', 'munmapVma'],
             description: 'munmap() while the DMA is in flight: the PTE and VMA go, the pin stays',
-            meta: { fn: 'do_munmap', src: 'infer' },
+            meta: { fn: 'do_munmap', src: 'infer', ...USER_CHOICE },
           },
         },
       },
@@ -366,12 +371,12 @@ export function dmaPinnerMachine(rev: Revision) {
         tags: ['pinned'],
         description: 'the mapping is gone but the device still holds the pin',
         on: {
-          dma_write: { actions: 'dmaWrite', description: 'the device writes into the pinned pfn', meta: { fn: 'dma', src: 'infer' } },
+          dma_write: { actions: 'dmaWrite', description: 'the device writes into the pinned pfn', meta: { fn: 'dma', src: 'infer', ...DEVICE_WRITES } },
           unpin: {
             target: 'done',
             actions: 'putRefs',
             description: 'DMA complete: the last reference of this process goes',
-            meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP },
+            meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP, ...DMA_COMPLETES },
           },
         },
       },

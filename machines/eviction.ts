@@ -98,7 +98,7 @@ export function evictionMachine(rev: Revision) {
             target: 'evicting',
             actions: 'iputFinal',
             description: 'unlink + last close: iput_final() -> evict() (only once no VMA holds the file)',
-            meta: { fn: 'iput_final', src: EVICT },
+            meta: { fn: 'iput_final', src: EVICT, fairness: 'none', why: 'the last close and the unlink are user choices' },
           },
         },
       },

@@ -32,7 +32,7 @@ export function fileWriterMachine(_rev?: Revision) {
             target: 'allocating',
             actions: 'allocBlock',
             description: 'iomap_begin(IOMAP_WRITE) -> xfs_bmapi_write(): allocate a block for the new data',
-            meta: { fn: 'xfs_bmapi_write', src: 'infer' },
+            meta: { fn: 'xfs_bmapi_write', src: 'infer', fairness: 'none', why: 'whether another file is written is a user choice' },
           },
         },
       },

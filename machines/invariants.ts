@@ -1,4 +1,4 @@
-import type { ActorDecl, Invariant, SystemView } from './kit/types.ts';
+import type { ActorDecl, Invariant, Liveness, SystemView } from './kit/types.ts';
 import { actorOf, isMachineId, type ActorName, type MachineId, type StateOf, type TypedView } from './views.ts';
 
 /**
@@ -17,6 +17,15 @@ export interface InvariantRule {
   /** Why the kernel relies on it (the docs print it on the invariant's page). */
   readonly why?: string;
   readonly holds: (view: TypedView, actors: ActorsByMachine) => boolean;
+  /**
+   * What the invariant is about, for the report of vacuous runs: attached only to systems that
+   * have an actor of one of `machines` (elsewhere the rule does not apply at all).
+   */
+  readonly premise?: {
+    readonly text: string;
+    readonly machines: readonly MachineId[];
+    readonly holds: (view: TypedView, actors: ActorsByMachine) => boolean;
+  };
 }
 
 /** The invariants of a system: every rule of both sections, bound to the system's actors. */
@@ -30,11 +39,47 @@ export function invariantsFor(actors: readonly ActorDecl[], rules: readonly Inva
     // The one cast of the seam: names are grouped by their machine's id, so the view of an
     // ActorName<M> is a view of machine M; the composer rejects unknown state paths at run time.
     holds: (view: SystemView) => r.holds(view as unknown as TypedView, byMachine),
+    ...(r.premise && r.premise.machines.some((m) => byMachine[m]?.length)
+      ? { premise: { text: r.premise.text, holds: (view: SystemView) => r.premise!.holds(view as unknown as TypedView, byMachine) } }
+      : {}),
   }));
 }
 
 const names = <M extends MachineId>(actors: ActorsByMachine, machineId: M): readonly ActorName<M>[] =>
   (actors[machineId] as readonly ActorName<M>[] | undefined) ?? [];
+
+/** The code paths that wait for busy pages (WAITERS, needed before the page half's rules). */
+const WAITERS_PREMISE = ['truncate', 'eviction'] as const satisfies readonly MachineId[];
+
+/**
+ * A liveness rule stated per actor: one property for each actor built from one of `machines`,
+ * `when` and `then` reading that actor (and, through the view, whatever it points at).
+ */
+export interface LivenessRule {
+  readonly id: string;
+  readonly text: string;
+  readonly why?: string;
+  readonly machines: readonly string[];
+  readonly when: (view: SystemView, actor: string) => boolean;
+  readonly then: (view: SystemView, actor: string) => boolean;
+}
+
+/** The liveness properties of a system: each rule, once per actor it is about. */
+export function livenessFor(actors: readonly ActorDecl[]): Liveness[] {
+  return livenessRules.flatMap((r) =>
+    actors
+      .filter((a) => r.machines.includes(a.machine.id))
+      .map((a): Liveness => ({
+        id: r.id,
+        text: r.text,
+        ...(r.why ? { why: r.why } : {}),
+        form: 'leads-to',
+        actor: a.name,
+        when: (view) => r.when(view, a.name),
+        then: (view) => r.then(view, a.name),
+      })),
+  );
+}
 
 // ===========================================================================
 // I1-I6: device and ownership (dax_device, SRCU, dev_pagemap, holders).
@@ -47,6 +92,11 @@ const TORN_DOWN: readonly StateOf<'dax_device'>[] = ['dead', 'freed', 'freedWhil
 export const deviceInvariants: readonly InvariantRule[] = [
   {
     id: 'I1',
+    premise: {
+      text: 'an SRCU reader saw the dax_device alive',
+      machines: ['srcu_reader'],
+      holds: (view, actors) => names(actors, 'srcu_reader').some((r) => view(r).tags.has('saw-alive')),
+    },
     why: "kill_dax() tears down what readers use (private = NULL, the host entry, holder_ops) right after synchronize_srcu(); the only thing keeping a " +
       "reader that saw ALIVE safe is that the grace period waited for it. A reader that carries an alive result past its section, or a kill that skips the " +
         "grace period, uses freed or NULL driver state.",
@@ -62,6 +112,11 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I2',
+    premise: {
+      text: 'a final put of a dax_device happened',
+      machines: ['dax_device'],
+      holds: (view, actors) => names(actors, 'dax_device').some((d) => view(d).matches('freed') || view(d).matches('freedWhileAlive')),
+    },
     why: "ALIVE is what keeps new lookups and new operations away; dax_destroy_inode() WARNs when the last iput() comes with ALIVE still set because " +
       "something may still find the device and use it after it is freed.",
     text: 'kill before final put: the final put happens only when ALIVE is false',
@@ -176,6 +231,11 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I8',
+    premise: {
+      text: 'a truncate or eviction slept on a busy page',
+      machines: WAITERS_PREMISE,
+      holds: (view, actors) => WAITERS_PREMISE.some((id) => names(actors, id).some((w) => view(w).tags.has('sleeping'))),
+    },
     text: 'every drop to idle wakes: every transition to idle (2->1 in old kernels, ->0 from 6.15) wakes waiters, multi-reference drops included, with the ' +
       'key the waiter sleeps on',
     why: 'Break-layouts sleeps in ___wait_var_event() until the page it found busy is idle and relies entirely on the wake-up that the drop to idle sends ' +
@@ -193,6 +253,11 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I9',
+    premise: {
+      text: 'a device held a pin on a page',
+      machines: ['dma_pinner'],
+      holds: (view, actors) => names(actors, 'dma_pinner').some((p) => view(p).tags.has('pinned')),
+    },
     text: 'blocks not freed while pinned: a block is freed or reallocated only while its page is idle, including pages already unmapped from user space and ' +
       'pages of evicted inodes',
     why: "Under FS-DAX a page is the storage of a block: a device that holds a pin DMAs straight into the block. If the filesystem frees the block while the " +
@@ -208,6 +273,17 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I10',
+    premise: {
+      text: 'a break-layouts scan found every page idle and still held the locks',
+      machines: WAITERS_PREMISE,
+      holds: (view, actors) =>
+        WAITERS_PREMISE.some((id) =>
+          names(actors, id).some((w) => {
+            const v = view(w);
+            return v.tags.has('layout_broken') && !!v.context.scanned;
+          }),
+        ),
+    },
     text: 'no new references during the scan: while break-layouts holds the exclusive mmap lock, any new reference is either visible to the scan or fails',
     why: 'Break-layouts unmaps the file and then reads page reference counts; it is sound only if no reference can appear that the scan did not see. The ' +
       'slow GUP path cannot (it must fault under the mmap lock truncate holds); GUP-fast takes references locklessly and must re-read the PTE and give them ' +
@@ -242,6 +318,11 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I12',
+    premise: {
+      text: 'a truncate waited for a busy page',
+      machines: ['truncate'],
+      holds: (view, actors) => names(actors, 'truncate').some((t) => view(t).tags.has('waiting')),
+    },
     text: 'truncate progresses: given transient pins, truncate eventually runs; the I/O lock held across retries blocks new direct I/O',
     why: 'Truncate retries the scan after every wake-up and drops only the mmap lock while it sleeps. Holding the I/O lock across the retries keeps new I/O ' +
       'on the file out, so that pins are transient and the loop ends; a truncate that can be starved or never woken hangs the task with its locks held.',
@@ -252,5 +333,20 @@ export const pageInvariants: readonly InvariantRule[] = [
         const v = view(t);
         return !v.tags.has('waiting') || view(actorOf('rwsem', v.context.iolock)).context.writer === t;
       }),
+  },
+];
+
+// ===========================================================================
+// Liveness (checked under the fairness declared in the machines' meta; see docs/authoring.md).
+// ===========================================================================
+
+export const livenessRules: readonly LivenessRule[] = [
+  {
+    id: 'I12',
+    text: 'truncate progresses: once a truncate (or an eviction) waits for a busy page, it eventually finishes',
+    why: 'A truncate or eviction that sleeps in the page-idle wait holds the I/O lock (and the inode); if its wake-up can be lost, or if it can be kept waiting for ever by kernel code that is running, the task hangs in D state with its locks held. What a user process may never do (munmap, exit) is not assumed; a DMA is assumed to complete.',
+    machines: WAITERS,
+    when: (view, t) => view(t).tags.has('waiting'),
+    then: (view, t) => view(t).done,
   },
 ];

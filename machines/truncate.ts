@@ -175,7 +175,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
             target: 'locked',
             actions: 'lockAll',
             description: `${t.setattr}(): take ${t.iolock} and ${t.mmaplock}: no new I/O, no new faults`,
-            meta: { fn: t.setattr, src: t.src },
+            meta: { fn: t.setattr, src: t.src, fairness: 'none', why: 'whether a process truncates the file is its choice' },
           },
         },
       },

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { createMachine, initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { ownerMachine, refMachine, userMachine } from '../machines/bench/percpuRef.ts';
 import { chartOf } from '../src/viz/chart.ts';
-import { chartToConfig } from '../src/viz/config.ts';
+import { chartToConfig, higherOrderGuards } from '../src/viz/config.ts';
 import { chartToDot } from '../src/viz/dot.ts';
 import { exportMachine } from '../src/viz/exportMachine.ts';
 import { chartToMermaid } from '../src/viz/mermaid.ts';
@@ -67,11 +67,10 @@ test('json: the exported config is a machine createMachine accepts back, with th
     const text = exportMachine(original, 'json');
     const config = JSON.parse(text);
     assert.ok(config.context !== undefined || original.config.context === undefined, `${name}: context kept`);
-    // A higher-order guard (`not('armed')`) is a function: JSON names it by its text, and whoever
-    // reads the config back must implement that name. The shapes fixture has one.
-    const extra = name === 'shapes' ? { '!armed': ({ context }: { context: { armed: boolean } }) => !context.armed } : {};
+    // A higher-order guard (`not('armed')`) is written as `daxspec.not` over its operands, which
+    // higherOrderGuards implements. The shapes fixture has one.
     const impl = original.implementations as any;
-    const back = createMachine(config).provide({ ...impl, guards: { ...impl.guards, ...extra } });
+    const back = createMachine(config).provide({ ...impl, guards: { ...impl.guards, ...higherOrderGuards(impl.guards) } });
     assert.is(exportMachine(back, 'json'), text, `${name}: exporting the re-created machine gives the same text`);
     const states = sameBehaviour(original, back);
     assert.ok(states >= 2, `${name}: the comparison reached ${states} states`);
@@ -87,8 +86,8 @@ test('json: the shapes fixture keeps parallel, history, final, always and machin
   assert.equal(config.states.running.states.right.states.y.always[0].target, ['#shapes.running.right.x']);
   assert.equal(config.on.panic[0].target, ['#shapes.broken']);
   assert.equal(config.states.stopped.on.restart[0].target, ['#shapes.running.left.b.hist', '#shapes.running.right.y']);
-  // `not(armed)` is a function: it can only be written as its text, a guard no implementation has.
-  assert.is(config.states.idle.on.start[1].guard, '!armed');
+  // `not(armed)` is a function: it is written as data, `daxspec.not` over the named guard.
+  assert.equal(config.states.idle.on.start[1].guard, { type: 'daxspec.not', params: { guards: ['armed'] } });
   assert.equal(config.context, undefined, 'no context was given to chartOf');
   assert.equal(chartToConfig(chartOf(shapesMachine(), { n: 0, armed: false })).context, { n: 0, armed: false });
 });

@@ -16,7 +16,7 @@
  */
 import { setup, assign } from 'xstate';
 import { call, reply } from '../kit/messages.ts';
-import type { ActorDecl, Invariant, Scenario, SystemDecl } from '../kit/types.ts';
+import type { ActorDecl, Invariant, Liveness, Scenario, SystemDecl } from '../kit/types.ts';
 
 const SRC = 'bench PERCPU_REF.md';
 
@@ -290,6 +290,16 @@ export const safe: Invariant = {
   },
 };
 
+/** TLC's `Drains == dying ~> (refcnt = 0)`: once killed, the count drains (bench PERCPU_REF.md). */
+export const drains: Liveness = {
+  id: 'Drains',
+  text: 'once the ref is killed (dying), its count eventually drains to zero',
+  why: 'memunmap_pages kills the percpu_ref and waits for the last put; if the count could stay above zero the wait, and the device removal behind it, would never return.',
+  form: 'leads-to',
+  when: (view) => (view('ref').context as RefContext).dying,
+  then: (view) => (view('ref').context as RefContext).refcnt === 0,
+};
+
 export const userName = (i: number) => `user${i}`;
 
 export function percpuRefSystem(users: number, rounds: number): SystemDecl {
@@ -309,7 +319,7 @@ export function percpuRefSystem(users: number, rounds: number): SystemDecl {
     ),
   ];
   // No deadlock check, as in the TLC run; progress is not part of the benchmark either.
-  return { actors, invariants: [safe], deadlock: false, progress: false, symmetric: [names] };
+  return { actors, invariants: [safe], liveness: [drains], deadlock: false, progress: false, symmetric: [names] };
 }
 
 export const percpuRefScenario: Scenario = {

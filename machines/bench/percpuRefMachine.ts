@@ -8,8 +8,8 @@
  * checks the composer's step semantics against a model that has no messaging at all.
  */
 import { setup, assign } from 'xstate';
-import type { Invariant, Scenario, SystemDecl } from '../kit/types.ts';
-import { safe } from './percpuRef.ts';
+import type { Invariant, Liveness, Scenario, SystemDecl } from '../kit/types.ts';
+import { drains, safe } from './percpuRef.ts';
 
 const SRC = 'bench PERCPU_REF.md';
 
@@ -154,6 +154,13 @@ export const pgRefSafe: Invariant = {
   },
 };
 
+/** The same Drains as the composed encoding's, read from one context. */
+export const pgRefDrains: Liveness = {
+  ...drains,
+  when: (view) => (view('pgref').context as PgRefContext).dying,
+  then: (view) => (view('pgref').context as PgRefContext).refcnt === 0,
+};
+
 export function pgRefSystem(users: number, rounds: number): SystemDecl {
   const each = Array.from({ length: users }, (_, i) => ({ i }));
   return {
@@ -167,6 +174,7 @@ export function pgRefSystem(users: number, rounds: number): SystemDecl {
       },
     ],
     invariants: [pgRefSafe],
+    liveness: [pgRefDrains],
     deadlock: false,
     progress: false,
   };

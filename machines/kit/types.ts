@@ -69,12 +69,43 @@ export interface Invariant {
   /** Why the kernel relies on it: the docs print this beside the text. */
   readonly why?: string;
   readonly holds: (view: SystemView) => boolean;
+  /**
+   * The antecedent the invariant is about (`a final put happened`): the run reports whether a
+   * state where it held was ever reached, so that a "holds" that was never put to the test says so.
+   */
+  readonly premise?: Premise;
+}
+
+/** What a property is about, as a predicate and in words ("a final put of a dax_device"). */
+export interface Premise {
+  readonly text: string;
+  readonly holds: (view: SystemView) => boolean;
+}
+
+/**
+ * A liveness property, checked under the declared fairness (src/check/fairness.ts) on the whole
+ * explored graph: `leads-to` is P ~> Q (whenever `when` holds, `then` holds then or later),
+ * `eventually` is <>Q from the initial state, `infinitely-often` is []<>Q. A violation is a lasso:
+ * a path to a cycle that fair behaviours may go round for ever with `then` false throughout.
+ */
+export interface Liveness {
+  readonly id: string;
+  readonly text: string;
+  readonly why?: string;
+  readonly form: 'leads-to' | 'eventually' | 'infinitely-often';
+  /** For a property stated per actor: the actor it is about (one property id may have one instance per actor). */
+  readonly actor?: string;
+  /** P of a leads-to: its premise. A run in which it never held says so (the property held vacuously). */
+  readonly when?: (view: SystemView) => boolean;
+  readonly then: (view: SystemView) => boolean;
 }
 
 /** A composed system: actors plus the properties that must hold over it. */
 export interface SystemDecl {
   readonly actors: readonly ActorDecl[];
   readonly invariants?: readonly Invariant[];
+  /** Temporal properties checked under fairness (see Liveness). */
+  readonly liveness?: readonly Liveness[];
   /** Report states where no step is possible and a code path has not finished (default true). */
   readonly deadlock?: boolean;
   /** Report waiting states from which the waiter can never finish waiting (default true). */

@@ -6,7 +6,7 @@ import { devmapManagedKeyMachine, type DevmapKeyInput } from '../devmapManagedKe
 import { dmaPinnerMachine, type PinnerInput } from '../dmaPinner.ts';
 import { evictionMachine } from '../eviction.ts';
 import { fileWriterMachine } from '../fileWriter.ts';
-import { invariantsFor } from '../invariants.ts';
+import { invariantsFor, livenessFor } from '../invariants.ts';
 import { pageMachine, type PageInput } from '../page.ts';
 import { ERAS, type Filesystem } from '../eras.ts';
 import type { MachineId } from '../views.ts';
@@ -218,7 +218,7 @@ function system(actors: ActorDecl[]): SystemDecl {
     byInput.set(key, [...(byInput.get(key) ?? []), a.name]);
   }
   const symmetric = [...byInput.values()].filter((g) => g.length > 1);
-  return { actors, invariants: invariantsFor(actors), ...(symmetric.length ? { symmetric } : {}) };
+  return { actors, invariants: invariantsFor(actors), liveness: livenessFor(actors), ...(symmetric.length ? { symmetric } : {}) };
 }
 
 const revOf = (rev: Revision | undefined): Revision => rev ?? 'v4.18';

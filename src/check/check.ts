@@ -11,6 +11,9 @@ import type { Scenario } from '../../machines/kit/types.ts';
 import { explore, exploreAsync, type Bound, type ExploreResult, type Finding, type Progress } from './explore.ts';
 import { Symmetry } from './symmetry.ts';
 import { traceToItf, type ItfTrace, type TraceOrigin } from './itf.ts';
+import type { FairnessMode } from './fairness.ts';
+import type { Obligation } from './liveness.ts';
+import { livenessAfter, livenessJson, type LivenessReport } from './livenessCheck.ts';
 import { traceOf, type Trace } from './trace.ts';
 
 export type Verdict = 'holds' | 'violated' | 'bounded';
@@ -24,6 +27,8 @@ export interface CheckOptions {
   readonly symmetry?: boolean;
   /** Hash compaction: 64-bit fingerprints instead of stored states. */
   readonly fingerprint?: boolean;
+  /** Fairness liveness properties are checked under: as declared (default), none, or WF of every step. */
+  readonly fairness?: FairnessMode;
   /** Bytes the run may hold (store, edges and V8 heap); it stops at the bound 'memory' before passing it. */
   readonly maxMemory?: number;
   /** Asked at state boundaries (async runs): a reason to stop now, or undefined. */
@@ -32,6 +37,12 @@ export interface CheckOptions {
 
 export interface CheckedFinding extends Finding {
   readonly trace: Trace;
+  /** Liveness: the index in trace.states where the lasso's cycle starts (== steps: it stutters there). */
+  readonly loop?: number;
+  /** Liveness: how the cycle meets each fair action it passes. */
+  readonly obligations?: readonly Obligation[];
+  /** Liveness: steps enabled on the cycle that no fairness assumes (what would end it if someone chose to). */
+  readonly unassumed?: readonly string[];
   itf(): ItfTrace;
 }
 
@@ -58,6 +69,10 @@ export interface CheckReport {
   readonly seconds: number;
   readonly findings: readonly CheckedFinding[];
   readonly progressSkipped?: string;
+  /** Invariants that declare a premise: whether a state where it held was reached (if not, the invariant held vacuously). */
+  readonly premises?: readonly { id: string; premise: string; reached: boolean }[];
+  /** The liveness run: its properties, fairness and cost, when the system declares any. */
+  readonly liveness?: LivenessReport;
   readonly system: System;
 }
 
@@ -109,7 +124,7 @@ export function buildSystem(scenario: Scenario, revision: string | undefined, si
 /** Builds the scenario's system at one revision and explores it exhaustively (or up to the bounds). */
 export function checkScenario(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, options: CheckOptions = {}, built?: System): CheckReport {
   const system = built ?? buildSystem(scenario, revision, sizes, options);
-  return reportOf(scenario, revision, sizes, system, explore(system, options));
+  return reportOf(scenario, revision, sizes, system, explore(system, options), options);
 }
 
 /**
@@ -118,15 +133,17 @@ export function checkScenario(scenario: Scenario, revision: string | undefined, 
  */
 export async function checkScenarioAsync(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, options: CheckOptions = {}, built?: System): Promise<CheckReport> {
   const system = built ?? buildSystem(scenario, revision, sizes, options);
-  return reportOf(scenario, revision, sizes, system, await exploreAsync(system, options));
+  return reportOf(scenario, revision, sizes, system, await exploreAsync(system, options), options);
 }
 
-function reportOf(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, system: System, result: ExploreResult): CheckReport {
+function reportOf(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, system: System, result: ExploreResult, options: CheckOptions): CheckReport {
   const origin = (f?: Finding): TraceOrigin => ({ scenario: scenario.name, revision, sizes, property: f?.property, text: f?.text });
   const findings = result.findings.map((f): CheckedFinding => {
     const trace = traceOf(system, result.store, f, result.symmetry);
     return { ...f, trace, itf: () => traceToItf(system, trace, origin(f), f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' ? undefined : f.text) };
   });
+  const live = livenessAfter(system, result, options);
+  for (const f of live.findings) findings.push({ ...f, itf: () => traceToItf(system, f.trace, origin(f), undefined, f.loop) });
   findings.sort((a, b) => a.length - b.length || a.key.localeCompare(b.key));
   const verdict: Verdict = findings.length ? 'violated' : result.complete ? 'holds' : 'bounded';
   return {
@@ -147,6 +164,8 @@ function reportOf(scenario: Scenario, revision: string | undefined, sizes: Recor
     seconds: result.seconds,
     findings,
     progressSkipped: result.progressSkipped,
+    premises: result.premises,
+    liveness: live.report,
     system,
   };
 }
@@ -170,12 +189,18 @@ export function reportJson(r: CheckReport): unknown {
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
     progressSkipped: r.progressSkipped ?? null,
+    premises: r.premises ?? [],
+    vacuous: vacuousProperties(r),
+    liveness: livenessJson(r.liveness),
     findings: r.findings.map((f) => ({
       property: f.property,
       kind: f.kind,
       text: f.text,
       actor: f.actor ?? null,
       length: f.length,
+      ...(f.loop !== undefined ? { loop: f.loop, severity: 'hang' } : {}),
+      ...(f.unassumed ? { notAssumed: f.unassumed } : {}),
+      ...(f.obligations ? { fairness: f.obligations.map((o) => ({ action: o.fair.name, kind: o.fair.kind, why: o.fair.why, how: o.how, cycleStep: o.at })) } : {}),
       steps: f.trace.steps.map((s) => ({
         step: s.index,
         actor: s.actor,
@@ -186,4 +211,12 @@ export function reportJson(r: CheckReport): unknown {
       })),
     })),
   };
+}
+
+/** Properties that held without their premise ever being reached: invariants and liveness alike. */
+export function vacuousProperties(r: CheckReport): string[] {
+  const failed = new Set(r.findings.map((f) => f.property));
+  const inv = (r.premises ?? []).filter((p) => !p.reached && !failed.has(p.id)).map((p) => p.id);
+  const live = (r.liveness?.properties ?? []).filter((p) => p.holds && !p.premiseReached).map((p) => p.id);
+  return [...new Set([...inv, ...live])];
 }

@@ -7,7 +7,7 @@ import { InvariantCheck } from './invariantCheck.ts';
 import { findLostProgress, EdgeList } from './progress.ts';
 import { Symmetry } from './symmetry.ts';
 
-export type ViolationKind = 'invariant' | 'violation-state' | 'null-call' | 'unaccepted' | 'deadlock' | 'progress';
+export type ViolationKind = 'invariant' | 'violation-state' | 'null-call' | 'unaccepted' | 'deadlock' | 'progress' | 'liveness';
 
 /** A property that failed, with where its shortest counterexample ends. */
 export interface Finding {
@@ -84,6 +84,8 @@ export interface ExploreResult {
   readonly collisionProbability?: number;
   /** Why progress was not checked, when it was not. */
   readonly progressSkipped?: string;
+  /** Invariants that declare a premise: whether a state where it held was reached. */
+  readonly premises?: readonly { id: string; premise: string; reached: boolean }[];
 }
 
 /** Steps are labelled actor * LABEL_SPAN + offer index within that actor's offers. */
@@ -360,7 +362,8 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       symmetry: sym,
       collisionProbability: fingerprints?.collisionProbability(),
       progressSkipped,
-  };
+      premises: check?.premises.report(),
+    };
   };
   return { advance, result };
 }

@@ -1,6 +1,8 @@
 import type { StateValue } from 'xstate';
 import { formatEvent } from '../compose/events.ts';
 import type { Finding } from './explore.ts';
+import { formatLasso } from './formatLasso.ts';
+import type { Obligation } from './liveness.ts';
 import type { Trace, TraceStep } from './trace.ts';
 
 export function formatValue(v: StateValue): string {
@@ -31,8 +33,9 @@ export function formatStep(step: TraceStep): string[] {
   return lines;
 }
 
-export function formatFinding(f: Finding, trace: Trace): string {
+export function formatFinding(f: Finding & { loop?: number; obligations?: readonly Obligation[]; unassumed?: readonly string[] }, trace: Trace): string {
   const head = `${f.property}: ${f.text}`;
+  if (f.kind === 'liveness' && f.loop !== undefined) return formatLasso(head, trace, f.loop, f.obligations ?? [], f.unassumed ?? []);
   const lines = [head, `  shortest counterexample: ${f.length} step${f.length === 1 ? '' : 's'}`];
   for (const step of trace.steps) lines.push(...formatStep(step));
   if (f.kind === 'deadlock') lines.push('       (no step is possible from here)');

@@ -1,6 +1,7 @@
 import { ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
 import type { ActorView, SystemView } from '../../machines/kit/types.ts';
+import { PremiseCheck } from './premiseCheck.ts';
 
 /**
  * Checks every invariant on every new state, but evaluates one only when the state
@@ -33,6 +34,8 @@ export class InvariantCheck {
   private reading = 0;
   private readonly view: SystemView;
   evaluations = 0;
+  /** Whether each invariant's premise was reached: checked on the same states. */
+  readonly premises: PremiseCheck;
 
   constructor(private readonly system: System) {
     this.count = system.invariants.length;
@@ -41,6 +44,7 @@ export class InvariantCheck {
     this.reads = new Uint8Array(this.count * this.width);
     this.changed = new Int32Array(this.width);
     this.state = system.initial;
+    this.premises = new PremiseCheck(system);
     const { index, actors } = system;
     // One view for every evaluation: it reads the state being checked and records
     // which actors the invariant being evaluated touched.
@@ -54,11 +58,13 @@ export class InvariantCheck {
 
   /** Evaluates every invariant on `state` (the initial one); calls `fail` with each that fails. */
   checkAll(state: Int32Array, fail: (k: number) => void): void {
+    this.premises.all(state);
     for (let k = 0; k < this.count; k++) if (this.failed[k] === 0) this.evaluate(k, state, fail);
   }
 
   /** Checks `child`, a new state reached from `parent`, whose invariants all held or were reported. */
   checkChild(parent: Int32Array, child: Int32Array, fail: (k: number) => void): void {
+    if (this.premises.active) this.premises.child(parent, child);
     const w = this.width;
     const changed = this.changed;
     let n = 0;

@@ -1,6 +1,7 @@
 import type { EventObject } from 'xstate';
 import type { System } from '../compose/system.ts';
 import { InputError } from '../compose/errors.ts';
+import { callsToItf } from './itfCalls.ts';
 import type { Trace } from './trace.ts';
 
 /**
@@ -33,7 +34,7 @@ export interface TraceOrigin {
   text?: string;
 }
 
-export type ItfState = { '#meta': { index: number; actor?: string; event?: unknown; fn?: string; violation?: string } } & Record<string, unknown>;
+export type ItfState = { '#meta': { index: number; actor?: string; event?: unknown; fn?: string; violation?: string; calls?: unknown[] } } & Record<string, unknown>;
 
 export function toItfValue(v: unknown): unknown {
   if (v === null || v === undefined) return { '#unserializable': 'null' };
@@ -64,7 +65,11 @@ export function actorVar(system: System, actor: number, snapshotId: number): unk
   return toItfValue({ state: view.value, context: view.context ?? {} });
 }
 
-export function traceToItf(system: System, trace: Trace, origin: TraceOrigin, violation?: string): ItfTrace {
+/**
+ * `loop`, for a lasso: the index of the state where its cycle starts. The last state is that
+ * state again (the cycle closes); when the loop is the last index the system stutters there.
+ */
+export function traceToItf(system: System, trace: Trace, origin: TraceOrigin, violation?: string, loop?: number): ItfTrace {
   const states = trace.states.map((vec, i) => {
     const step = i > 0 ? trace.steps[i - 1] : undefined;
     const meta: ItfState['#meta'] = { index: i };
@@ -72,6 +77,7 @@ export function traceToItf(system: System, trace: Trace, origin: TraceOrigin, vi
       meta.actor = step.actor;
       meta.event = toItfValue(step.event);
       if (step.calls[0].fn) meta.fn = step.calls[0].fn;
+      meta.calls = callsToItf(step.calls);
     }
     if (violation && i === trace.states.length - 1) meta.violation = violation;
     const s: ItfState = { '#meta': meta };
@@ -88,6 +94,7 @@ export function traceToItf(system: System, trace: Trace, origin: TraceOrigin, vi
     },
     vars: [...system.names],
     states,
+    ...(loop !== undefined ? { loop } : {}),
   };
 }
 

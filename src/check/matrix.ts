@@ -1,5 +1,5 @@
 import type { Scenario } from '../../machines/kit/types.ts';
-import { checkScenario, checkScenarioAsync, resolveSizes, type CheckOptions, type CheckReport } from './check.ts';
+import { checkScenario, checkScenarioAsync, resolveSizes, vacuousProperties, type CheckOptions, type CheckReport } from './check.ts';
 
 /** One cell of the bug matrix: a scenario checked at one revision. */
 export interface MatrixCell {
@@ -8,8 +8,10 @@ export interface MatrixCell {
   readonly verdict: CheckReport['verdict'];
   readonly states: number;
   readonly seconds: number;
-  /** Violated properties, shortest counterexample first. */
-  readonly findings: readonly { property: string; text: string; length: number }[];
+  /** Violated properties, shortest counterexample first; a liveness one has its lasso's loop index. */
+  readonly findings: readonly { property: string; kind: string; text: string; length: number; loop?: number }[];
+  /** Properties that held only because their premise was never reached. */
+  readonly vacuous: readonly string[];
 }
 
 export interface Matrix {
@@ -27,7 +29,8 @@ function cellOf(r: CheckReport, revision: string): MatrixCell {
     verdict: r.verdict,
     states: r.states,
     seconds: r.seconds,
-    findings: r.findings.map((f) => ({ property: f.property, text: f.text, length: f.length })),
+    findings: r.findings.map((f) => ({ property: f.property, kind: f.kind, text: f.text, length: f.length, ...(f.loop !== undefined ? { loop: f.loop } : {}) })),
+    vacuous: vacuousProperties(r),
   };
 }
 
@@ -68,10 +71,12 @@ export function bugMatrix(scenarios: readonly Scenario[], revisions: readonly st
 
 export function cellText(c: MatrixCell | undefined): string {
   if (!c) return '-';
-  if (c.verdict === 'holds') return `holds (${c.states.toLocaleString('en-US')})`;
+  if (c.verdict === 'holds') return `holds (${c.states.toLocaleString('en-US')})${c.vacuous.length ? ` vacuous ${c.vacuous.join(',')}` : ''}`;
   if (c.verdict === 'bounded') return `bounded (${c.states.toLocaleString('en-US')})`;
   const [first, ...rest] = c.findings;
-  return `${first.property} (${first.length})${rest.length ? ` +${rest.length}` : ''}`;
+  // A liveness failure shows its lasso: steps to the cycle + steps round it (0: it stutters).
+  const len = first.kind === 'liveness' && first.loop !== undefined ? `lasso ${first.loop}+${first.length - first.loop}` : String(first.length);
+  return `${first.property} (${len})${rest.length ? ` +${rest.length}` : ''}`;
 }
 
 /** The matrix as a text table: a row per scenario, a column per revision. */
@@ -85,7 +90,7 @@ export function formatMatrix(m: Matrix): string {
   const props = new Map<string, string>();
   for (const c of m.cells) for (const f of c.findings) if (!props.has(f.property)) props.set(f.property, f.text);
   if (props.size) {
-    out.push('', 'cells: the violated property with the length of its shortest counterexample (+N more properties), or holds with the states explored');
+    out.push('', 'cells: the violated property with the length of its shortest counterexample (a liveness property: its lasso, steps to the cycle + steps round it) (+N more properties), or holds with the states explored and the properties that held only vacuously (their premise never reached)');
   }
   out.push(`${m.cells.length} cells in ${m.seconds.toFixed(1)} s`);
   return out.join('\n');

@@ -2,6 +2,7 @@ import type { EventObject } from 'xstate';
 import { canonicalJson } from '../compose/events.ts';
 import { InputError } from '../compose/errors.ts';
 import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
+import { closeLoop } from './lassoReplay.ts';
 import { explore } from './explore.ts';
 import { actorVar, eventFromItf, fromItfValue, type ItfTrace } from './itf.ts';
 
@@ -43,6 +44,8 @@ export interface ReplayResult {
   readonly divergence?: Divergence;
   /** The first violation: a step that fails, or else the first property that fails at the end. */
   readonly violation?: string;
+  /** A lasso (ITF `loop`): the state its cycle starts at, which the last state is again. */
+  readonly loop?: number;
   /** Every property that fails at the trace's last state (invariants, deadlock, progress), or on its last step. */
   readonly findings: readonly EndFinding[];
   /** Set when what follows the last state was too large to explore: deadlock and progress undecided. */
@@ -72,6 +75,8 @@ export function replayItf(system: System, itf: ItfTrace, file = 'the trace'): Re
     const findings = [walked.crash];
     return { matched: walked.matched, total: walked.total, violation: walked.crash.text, findings, ...(walked.rest ? { divergence: walked.rest } : {}) };
   }
+  // A lasso shows no bad state: it shows a cycle the fairness allows, which must close.
+  if (itf.loop !== undefined && walked.visited) return { ...closeLoop(itf.loop, walked.visited), findings: walked.along };
   const end = endFindings(system, walked.end);
   const findings = [...walked.along, ...end.findings];
   const first = findings[0];
@@ -88,7 +93,7 @@ const violationText = (f: EndFinding): string => (f.kind === 'invariant' ? `${f.
 
 type Walked =
   | { matched: number; total: number; divergence: Divergence }
-  | { matched: number; total: number; end: Int32Array; along: EndFinding[]; crash?: EndFinding; rest?: Divergence };
+  | { matched: number; total: number; end: Int32Array; along: EndFinding[]; visited?: Int32Array[]; crash?: EndFinding; rest?: Divergence };
 
 /** Follows the trace through the machines; stops at the first state that is not theirs. */
 function walk(system: System, itf: ItfTrace, file: string): Walked {
@@ -97,6 +102,7 @@ function walk(system: System, itf: ItfTrace, file: string): Walked {
   const first = differences(system, system.initial, itf.states[0]);
   if (first.length) return { matched: 0, total, divergence: { step: 0, message: `the initial state differs: ${describe(first)}`, differences: first } };
   let cur: Int32Array = system.initial.slice();
+  const visited: Int32Array[] = [cur];
   const along: EndFinding[] = [];
   for (let i = 1; i < itf.states.length; i++) {
     const want = itf.states[i];
@@ -129,8 +135,9 @@ function walk(system: System, itf: ItfTrace, file: string): Walked {
       if (i === total) along.push(finding);
     }
     cur = hit.next;
+    visited.push(cur);
   }
-  return { matched: total, total, end: cur, along };
+  return { matched: total, total, end: cur, along, visited };
 }
 
 /**

@@ -16,6 +16,8 @@ export interface CallRecord {
   readonly description?: string;
   /** `null`: the call was made on a NULL pointer (the actor is then the role the caller named). */
   readonly fate: 'taken' | 'blocked' | 'unaccepted' | 'null';
+  /** The transitions the callee took for it, in order (eventless ones after the event's): `transitionId`s. */
+  readonly transitions?: readonly string[];
 }
 
 /** What a step changed in one actor. */
@@ -140,6 +142,7 @@ export function describeStep(system: System, index: number, before: Int32Array, 
       src: t?.src,
       description: t?.description,
       fate: r.delivery.fate,
+      transitions: r.delivery.taken.map((x) => x.id),
     };
   });
   const changes: Change[] = [];

@@ -4,6 +4,8 @@ import { formatFinding } from '../check/formatTrace.ts';
 import { bugMatrixAsync, cellText, formatMatrix } from '../check/matrix.ts';
 import type { System } from '../compose/system.ts';
 import type { Registry } from '../scenarioRegistry.ts';
+import type { FairnessMode } from '../check/fairness.ts';
+import { formatLivenessRun } from '../check/formatLasso.ts';
 import { checkOutputFile, writeAtomic } from '../outputs/generatedFolder.ts';
 import { EXIT, exitForSignal } from './exit.ts';
 import { interruptible } from './interrupt.ts';
@@ -29,6 +31,7 @@ export interface CheckArgs {
   quiet?: boolean;
   symmetry?: boolean;
   fingerprint?: boolean;
+  fairness?: FairnessMode;
   [size: string]: unknown;
 }
 
@@ -65,6 +68,7 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
           maxMemory,
           symmetry: args.symmetry,
           fingerprint: args.fingerprint,
+          fairness: args.fairness,
           shouldStop: stopRequested,
           // Progress is on stderr, so --json (on stdout) keeps it: a long run shows it is alive.
           onProgress: args.quiet ? undefined : progressPrinter(label),
@@ -110,6 +114,8 @@ function formatReport(label: string, r: CheckReport): string {
     );
   }
   if (r.progressSkipped) lines.push(`(progress not checked: ${r.progressSkipped})`);
+  if (r.liveness) lines.push(formatLivenessRun(r.liveness, r.seconds));
+  for (const p of r.premises ?? []) if (!p.reached) lines.push(`(${p.id} held vacuously: no state where ${p.premise} was reached)`);
   if (r.collisionProbability !== undefined) {
     lines.push(`(fingerprint mode: the chance that two states shared a fingerprint and one was missed is at most ${r.collisionProbability.toExponential(1)})`);
   }
@@ -174,7 +180,7 @@ async function runMatrix(args: CheckArgs, reg: Registry): Promise<number> {
   const scenarios = reg.scenarios.filter((s) => s.revisions.length > 0);
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
   const matrix = await interruptible((stopRequested) =>
-    bugMatrixAsync(scenarios, reg.revisions, { maxStates: args.maxStates, maxDepth: args.maxDepth, maxMemory, shouldStop: stopRequested }, (c) => {
+    bugMatrixAsync(scenarios, reg.revisions, { maxStates: args.maxStates, maxDepth: args.maxDepth, fairness: args.fairness, maxMemory, shouldStop: stopRequested }, (c) => {
       if (!args.quiet && !args.json) process.stderr.write(`  ${c.scenario} @ ${c.revision}: ${cellText(c)} (${c.seconds.toFixed(2)} s)\n`);
     }),
   );

@@ -6,13 +6,16 @@ import type { Registry } from '../scenarioRegistry.ts';
 export function runList(args: { json?: boolean }, reg: Registry): number {
   const SCENARIOS = reg.scenarios;
   const invariants = new Map<string, string>();
+  const liveness = new Map<string, string>();
   for (const s of SCENARIOS) {
     for (const rev of s.revisions.length ? s.revisions : [undefined]) {
       const sizes = Object.fromEntries(s.sizes.map((p) => [p.name, p.default]));
-      for (const inv of s.build(rev, sizes).invariants ?? []) if (!invariants.has(inv.id)) invariants.set(inv.id, inv.text);
+      const decl = s.build(rev, sizes);
+      for (const inv of decl.invariants ?? []) if (!invariants.has(inv.id)) invariants.set(inv.id, inv.text);
+      for (const l of decl.liveness ?? []) if (!liveness.has(l.id)) liveness.set(l.id, `(liveness, under fairness) ${l.text}`);
     }
   }
-  const properties = [...[...invariants].map(([id, text]) => ({ id, text })).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })), ...BUILTIN_PROPERTIES];
+  const properties = [...[...invariants].map(([id, text]) => ({ id, text })).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })), ...[...liveness].map(([id, text]) => ({ id: `${id} (liveness)`, text })), ...BUILTIN_PROPERTIES];
   if (args.json) {
     const out = {
       scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description, revisions: s.revisions, sizes: s.sizes })),

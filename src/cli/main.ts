@@ -39,6 +39,7 @@ function program(done: (code: number) => void, reg: Registry): Command {
     .option('--max-memory <size>', 'stop cleanly, with what was explored, before the run holds more than this (512M, 4G; default: half of this machine\'s memory); exit 3', memorySize('max-memory'))
     .option('--symmetry', 'reduce by symmetry between interchangeable actors (pages, readers, users); counts are then orbits')
     .option('--fingerprint', 'keep 64-bit fingerprints instead of states (hash compaction, for very large models); reports the chance of a missed state')
+    .addOption(new Option('--fairness <mode>', 'fairness for liveness properties: declared in the machines, none, or next (every step weakly fair, TLA+ WF_vars(Next))').choices(['declared', 'none', 'next']).default('declared'))
     .option('--json', 'print the report as JSON on stdout')
     .option('--itf <file>', 'write each counterexample as an ITF trace (.itf.json, the trace format of Apalache and Quint); replaces only a trace daxspec wrote', text('itf'))
     .option('-q, --quiet', 'no progress on stderr')

@@ -60,9 +60,10 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
     else lines.push(`  ${r.divergence.message}`);
     process.stdout.write(lines.join('\n') + '\n');
   } else {
-    const lines = [`${file}: replays exactly on ${where} (${r.matched} steps)${r.violation ? `, ending in: ${r.violation}` : ''}`];
+    const lasso = r.loop !== undefined ? `, a lasso whose cycle closes at state ${r.loop}${r.loop === r.total ? ' (it stutters there)' : ''}` : '';
+    const lines = [`${file}: replays exactly on ${where} (${r.matched} steps)${r.violation ? `, ending in: ${r.violation}` : ''}${lasso}`];
     if (r.findings.length > 1) for (const f of r.findings) lines.push(`  ${f.property}: ${f.text}`);
-    if (!r.findings.length) lines.push('  every property holds at its last state, deadlock and progress included');
+    if (!r.findings.length && r.loop === undefined) lines.push('  every property holds at its last state, deadlock and progress included');
     if (r.undecided) lines.push(`  (${r.undecided})`);
     process.stdout.write(lines.join('\n') + '\n');
   }
@@ -70,7 +71,7 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
     process.stderr.write(`daxspec: ${file} diverges from ${where} at step ${r.divergence.step}${r.divergence.differences?.length ? ` (${r.divergence.differences.map((d) => d.field).join(', ')})` : ''}\n`);
     return EXIT.badInput;
   }
-  return r.violation ? EXIT.violated : EXIT.holds;
+  return r.violation || r.loop !== undefined ? EXIT.violated : EXIT.holds;
 }
 
 function readJson(file: string): unknown {
@@ -116,7 +117,7 @@ interface JsonReport {
   scenario: string;
   revision: string | null;
   sizes: Record<string, number>;
-  findings: { property: string; steps: { actor: string; event: Record<string, unknown> }[] }[];
+  findings: { property: string; loop?: number; steps: { actor: string; event: Record<string, unknown> }[] }[];
 }
 
 function isReport(x: unknown): x is JsonReport {
@@ -159,6 +160,7 @@ function reportToItf(file: string, r: JsonReport, n: number): ItfTrace {
     '#meta': { format: 'ITF', 'format-description': '', source: file, description: f.property, daxspec: { scenario: r.scenario, revision: r.revision ?? undefined, sizes: r.sizes } },
     vars: [],
     states: [{ '#meta': { index: 0 } }, ...f.steps.map((s, i) => ({ '#meta': { index: i + 1, actor: s.actor, event: toItfValue(s.event) } }))],
+    ...(f.loop !== undefined ? { loop: f.loop } : {}),
   };
   return validateItf(itf, file);
 }

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { InputError } from '../compose/errors.ts';
 import type { Registry } from '../scenarioRegistry.ts';
 import { count, size, text } from './options.ts';
@@ -10,6 +10,7 @@ export interface VizArgs {
   scenario?: string;
   revision?: string;
   out: string;
+  docs?: string;
   maxStates?: number;
   quiet?: boolean;
   force?: boolean;
@@ -48,6 +49,8 @@ export async function runViz(args: VizArgs, reg: Registry): Promise<number> {
     revision: args.revision,
     sizes,
     maxStates: args.maxStates,
+    // Links from the site to the docs are relative, so both can move together.
+    docs: args.docs ? relative(resolve(args.out), resolve(args.docs)).split('\\').join('/') || '.' : undefined,
     onSystem: args.quiet ? undefined : (key, r) => process.stderr.write(`  ${key}: ${r.verdict} (${r.states.toLocaleString('en-US')} states)\n`),
   });
   const files = writeSite(folder, data);
@@ -69,6 +72,7 @@ export function registerViz(p: Command, done: (code: number) => void, reg: Regis
     .requiredOption('-o, --out <dir>', 'where to write the site (index.html, app.js, data.js, style.css); opens from file://, needs no network', text('out'))
     .option('-s, --scenario <name>', 'only this scenario (default: every scenario)', text('scenario'))
     .option('-r, --revision <rev>', 'only this revision (default: every revision)', text('revision'))
+    .option('--docs <dir>', 'the Markdown spec (docs/spec): each machine links to its page there, by a relative link', text('docs'))
     .option('--max-states <n>', 'bound each check (its cell then says bounded)', count('max-states', 1))
     .option('--force', FORCE_HELP)
     .option('-q, --quiet', 'no progress on stderr')

@@ -12,6 +12,7 @@ import { canonicalJson, type EventTable } from './events.ts';
 import { InputError, ModelError } from './errors.ts';
 import { addressOf } from '../../machines/kit/messages.ts';
 import { assertPlainData, assertPureAction, assertStaticallyPure } from './purity.ts';
+import { idOfTransition } from './transitionId.ts';
 import type { ActorDecl, ActorView } from '../../machines/kit/types.ts';
 
 /** Target index of a call on a NULL pointer. */
@@ -29,9 +30,19 @@ export interface Send {
 
 /** What one transition of a machine says about itself, for traces. */
 export interface TransitionInfo {
+  /** `transitionId` of the definition: what diagrams light. */
+  readonly id: string;
   readonly source: string;
   readonly fn?: string;
   readonly src?: string;
+  readonly description?: string;
+}
+
+/** A transition definition as XState's microstep inspection event hands it over. */
+interface FiredTransition {
+  readonly source: AnyStateNode;
+  readonly eventType: string;
+  readonly meta?: unknown;
   readonly description?: string;
 }
 
@@ -117,6 +128,8 @@ export class ActorTable {
   private readonly deliverMemo: (Delivery | undefined)[][] = [];
   private readonly scope: any;
   private readonly actions: { type: string; params?: any }[] = [];
+  /** The transitions of every microstep of the last `run`, in order (the event's, then eventless ones). */
+  private readonly fired: FiredTransition[] = [];
   /** Calls into XState's transition functions so far: what memoization saves is counted in these. */
   xstateCalls = 0;
   /** How often each transition definition has been re-run for the determinism check. */
@@ -136,7 +149,15 @@ export class ActorTable {
     // One inert scope for all transitions: xstate's own `transition()` builds an
     // actor per call, which costs more than the transition itself.
     const self = createActor(this.machine, { input: decl.input as any });
-    this.scope = inertScope(self, self.system, (a) => this.actions.push(a));
+    // XState reports each microstep's transitions to the actor system's inspection hook, synchronously:
+    // a system that delegates to the real one but keeps those is how a step learns every transition it
+    // took, eventless ones included, without re-deriving them.
+    const system = Object.assign(Object.create(self.system), {
+      _sendInspectionEvent: (e: { type: string; _transitions?: FiredTransition[] }) => {
+        if (e.type === '@xstate.microstep' && e._transitions) this.fired.push(...e._transitions);
+      },
+    });
+    this.scope = inertScope(self, system, (a) => this.actions.push(a));
     const first = this.machine.getInitialSnapshot(this.scope, decl.input);
     this.assertHealthy(first, 'its initial state');
     const initialSends = this.collectSends();
@@ -263,6 +284,7 @@ export class ActorTable {
         : this.stay(id, eventId, 'unaccepted', this.stateMeta(snapshot, 'unaccepted'));
     }
     const [next, sends] = this.run(snapshot, event);
+    const fired = [...this.fired];
     if (this.unsampled(selected)) {
       const [again, sendsAgain] = this.run(snapshot, event);
       if (this.key(again) !== this.key(next) || canonicalJson(sendsAgain) !== canonicalJson(sends)) {
@@ -277,7 +299,8 @@ export class ActorTable {
       next: this.intern(next),
       sends,
       sendVector: Int32Array.from(sends.flatMap((s) => [s.to, s.event])),
-      taken: selected.map((t) => ({
+      taken: fired.map((t) => ({
+        id: idOfTransition(t),
         source: t.source.id,
         fn: (t.meta as { fn?: string } | undefined)?.fn,
         src: (t.meta as { src?: string } | undefined)?.src,
@@ -310,6 +333,7 @@ export class ActorTable {
 
   private run(snapshot: AnyMachineSnapshot, event: EventObject): [AnyMachineSnapshot, Send[]] {
     this.actions.length = 0;
+    this.fired.length = 0;
     this.xstateCalls++;
     const next = this.machine.transition(snapshot as any, event as any, this.scope) as AnyMachineSnapshot;
     this.assertHealthy(next, `event ${event.type}`);

@@ -46,7 +46,8 @@ export function buildCatalog(scenarios: readonly Scenario[], revisions: readonly
         let e = entries.get(id);
         if (!e) entries.set(id, (e = { builds: new Map(), keys: new Map(), instances: [], variants: new Set() }));
         const model = readMachine(actor.machine);
-        const key = JSON.stringify(model);
+        // The rows say what the machine is; the chart they came from would only repeat them.
+        const key = JSON.stringify({ ...model, chart: undefined });
         const seen = e.keys.get(rev);
         if (seen === undefined) {
           e.builds.set(rev, model);

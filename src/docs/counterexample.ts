@@ -48,6 +48,10 @@ export function outcome(f: DocFinding): string {
       return `from here ${code(f.actor ?? '?')} can never stop waiting, whatever the others do: ${text(f.text)}`;
     case 'invariant':
       return `${f.property} fails in this state: ${text(f.text)}`;
+    case 'liveness':
+      return f.loop === f.length
+        ? `the system may stay in this state for ever (no fair step it must take is enabled), and it never happens: ${text(f.text)}`
+        : `the cycle from step ${(f.loop ?? 0) + 1} repeats for ever under the declared fairness, and it never happens: ${text(f.text)}`;
     default:
       return text(f.text);
   }
@@ -55,7 +59,8 @@ export function outcome(f: DocFinding): string {
 
 /** The counterexample as a numbered kernel call sequence, ending in what went wrong. */
 export function counterexample(f: DocFinding): string {
-  const lines = f.steps.flatMap(stepItem);
+  // A lasso: the cycle is marked where it begins.
+  const lines = f.steps.flatMap((s) => (f.loop !== undefined && s.index === f.loop + 1 ? ['', '*Cycle, repeated for ever:*', '', ...stepItem(s)] : stepItem(s)));
   lines.push('', `Result after ${f.length} step${f.length === 1 ? '' : 's'}: ${outcome(f)}`);
   return lines.join('\n');
 }

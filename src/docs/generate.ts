@@ -9,6 +9,7 @@ import { machinePage } from './machinePage.ts';
 import { machinePath, propertyPath } from './pagePaths.ts';
 import { propertyPage, type DocProperty } from './propertyPage.ts';
 import { runAll, type Run } from './results.ts';
+import { Reachability } from '../viz/reach.ts';
 
 /** The command that regenerates the committed docs of this repository; the index prints it. */
 export const REGENERATE = 'npx tsx src/cli.ts docs --out docs/spec';
@@ -55,7 +56,8 @@ export function docsModel(input: DocsInput): DocsModel {
  */
 export function generateDocs(input: DocsInput, options: CheckOptions = {}, onRun?: (r: Run) => void): Map<string, string> {
   const model = docsModel(input);
-  const runs = runAll(input.scenarios, input.revisions.map((r) => r.name), options, onRun);
+  const reach = new Reachability();
+  const runs = runAll(input.scenarios, input.revisions.map((r) => r.name), options, onRun, reach);
   const properties: DocProperty[] = [
     ...model.invariants.map((i) => ({ id: i.id, text: i.text, why: i.why, invariant: true, checkedIn: i.checkedIn })),
     ...BUILTIN_PROPERTIES.map((p) => ({ id: p.id, text: p.text, invariant: false })),
@@ -65,7 +67,7 @@ export function generateDocs(input: DocsInput, options: CheckOptions = {}, onRun
     'index.md',
     indexPage({ summary: input.summary, catalog: model.catalog, scenarios: input.scenarios, revisions: input.revisions, properties, runs, regenerate: input.regenerate ?? REGENERATE }),
   );
-  for (const m of model.catalog.machines) pages.set(machinePath(m.id), machinePage(m));
+  for (const m of model.catalog.machines) pages.set(machinePath(m.id), machinePage(m, reach));
   for (const p of properties) pages.set(propertyPath(p), propertyPage(p, runs, input.revisions.map((r) => r.name), model.catalog));
   // One trailing newline per file, as editors and git expect.
   return new Map([...pages].sort(([a], [b]) => (a === 'index.md' ? -1 : b === 'index.md' ? 1 : a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, v.trimEnd() + '\n']));

@@ -23,14 +23,16 @@ const n = (x: number): string => x.toLocaleString('en-US');
 function matrixCell(r: Run | undefined, props: ReadonlyMap<string, DocProperty>): string {
   // The scenario does not exist in this revision.
   if (!r) return 'n/a';
-  if (!r.findings.length) return r.verdict === 'bounded' ? `bounded (${n(r.states)})` : `holds (${n(r.states)})`;
+  const vacuous = r.vacuous?.length ? ` (${r.vacuous.join(', ')} only vacuously)` : '';
+  if (!r.findings.length) return r.verdict === 'bounded' ? `bounded (${n(r.states)})` : `holds (${n(r.states)})${vacuous}`;
   const seen = new Set<string>();
   const parts: string[] = [];
   for (const f of r.findings) {
     if (seen.has(f.property)) continue;
     seen.add(f.property);
     const p = props.get(f.property);
-    parts.push(`${p ? link('index.md', propertyPath(p), f.property) : f.property} (${f.length})`);
+    const len = f.kind === 'liveness' && f.loop !== undefined ? `lasso ${f.loop}+${f.length - f.loop}` : String(f.length);
+    parts.push(`${p ? link('index.md', propertyPath(p), f.property) : f.property} (${len})`);
   }
   return parts.join(', ') + (r.verdict === 'bounded' ? ', bounded' : '');
 }

@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import { chartOf, type ChartState } from '../viz/chart.ts';
+import { chartOf, type Chart, type ChartState } from '../viz/chart.ts';
 
 /**
  * A machine read as plain data: its states and transitions with what they say
@@ -32,6 +32,8 @@ export interface TransitionRow {
   readonly event: string;
   /** Position among the transitions of the same source and event: guards are tried in this order. */
   readonly order: number;
+  /** The id a trace records when it fires (`transitionId`): what reachability is told by. */
+  readonly id: string;
   readonly guard?: string;
   /** Target paths; empty when the transition stays in its state. */
   readonly targets: readonly string[];
@@ -52,6 +54,8 @@ export interface MachineModel {
   readonly src?: string;
   readonly states: readonly StateRow[];
   readonly transitions: readonly TransitionRow[];
+  /** The chart the rows were read from: the diagram is drawn from it (src/viz/mermaid.ts). */
+  readonly chart: Chart;
 }
 
 function str(meta: Record<string, unknown> | undefined, key: string): string | undefined {
@@ -100,6 +104,7 @@ export function readMachine(machine: AnyStateMachine): MachineModel {
       source: pathOf(t.source),
       event: eventName(t.event),
       order,
+      id: t.id,
       guard: t.guard,
       targets: t.targets.map(pathOf),
       actions: t.actions.map((a) => a.replace(/^xstate\./, '')),
@@ -123,6 +128,7 @@ export function readMachine(machine: AnyStateMachine): MachineModel {
     src: root.src,
     states,
     transitions,
+    chart,
   };
 }
 

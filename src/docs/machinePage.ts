@@ -1,6 +1,7 @@
 import { ANY_REVISION, type MachineEntry } from './catalog.ts';
 import { cell, code, link, table, text } from './markdown.ts';
-import { mermaidDiagram } from './mermaid.ts';
+import { chartToMermaid } from '../viz/mermaid.ts';
+import { unreachedOf, type Reachability } from '../viz/reach.ts';
 import { machinePath, propertyPath } from './pagePaths.ts';
 import { everywhere, machineUnion } from './machineUnion.ts';
 import { revisionChanges } from './revisionChanges.ts';
@@ -42,9 +43,21 @@ function transitionRowCells(t: TransitionRow): string[] {
  * in every revision (one table; a column says which revisions have a row when
  * they differ), what each revision changes, and its diagram.
  */
-export function machinePage(m: MachineEntry): string {
+export function machinePage(m: MachineEntry, reach?: Reachability): string {
   const path = machinePath(m.id);
   const u = machineUnion(m.builds);
+  // Per revision, what no scenario reaches: a column names those revisions, rather than "all".
+  const neverStates = new Map<string, string[]>();
+  const neverTransitions = new Map<string, string[]>();
+  for (const [rev, model] of m.builds) {
+    const r = reach?.of(rev, m.id);
+    if (!r?.complete) continue;
+    const never = unreachedOf(model.chart, r);
+    for (const i of never.states) (neverStates.get(model.chart.states[i].path) ?? neverStates.set(model.chart.states[i].path, []).get(model.chart.states[i].path)!).push(rev);
+    for (const i of never.transitions) (neverTransitions.get(model.chart.transitions[i].id) ?? neverTransitions.set(model.chart.transitions[i].id, []).get(model.chart.transitions[i].id)!).push(rev);
+  }
+  const neverCol = neverStates.size + neverTransitions.size > 0 ? ['never reached in'] : [];
+  const never = (list: string[] | undefined): string[] => (neverCol.length ? [list ? [...new Set(list)].map((r) => (r === ANY_REVISION ? 'any' : r)).join(', ') : ''] : []);
   const first = [...m.builds.values()][0];
   const varies = u.states.some((s) => !everywhere(s, u)) || u.transitions.some((t) => !everywhere(t, u));
   const revisionDependent = u.revisions.some((r) => r !== ANY_REVISION);
@@ -72,11 +85,12 @@ export function machinePage(m: MachineEntry): string {
   const revCol = varies ? ['revisions'] : [];
   const withRevs = (cells: string[], r: readonly string[], all: boolean): string[] => (varies ? [...cells, all ? 'all' : revs(r)] : cells);
 
+  if (neverCol.length) out.push('The column "never reached in" names the revisions in which no scenario reaches a state or takes a transition (every check there was complete).', '');
   out.push('## States', '');
   out.push(
     table(
-      ['state', 'meaning', 'kernel condition', 'kernel function', 'source', 'tags', ...(unacceptedCol ? ['a call it has no handler for'] : []), ...revCol],
-      u.states.map((s) => withRevs(stateRowCells(s.row, unacceptedCol, path), s.revisions, everywhere(s, u))),
+      ['state', 'meaning', 'kernel condition', 'kernel function', 'source', 'tags', ...(unacceptedCol ? ['a call it has no handler for'] : []), ...revCol, ...neverCol],
+      u.states.map((s) => [...withRevs(stateRowCells(s.row, unacceptedCol, path), s.revisions, everywhere(s, u)), ...never(neverStates.get(s.row.path))]),
     ),
     '',
   );
@@ -85,8 +99,8 @@ export function machinePage(m: MachineEntry): string {
   out.push('Transitions for the same event in the same state are tried in order (#2 only when the guard of #1 fails).', '');
   out.push(
     table(
-      ['from', 'event', 'guard', 'to', 'actions', 'kernel function', 'source', 'meaning', ...revCol],
-      u.transitions.map((t) => withRevs(transitionRowCells(t.row), t.revisions, everywhere(t, u))),
+      ['from', 'event', 'guard', 'to', 'actions', 'kernel function', 'source', 'meaning', ...revCol, ...neverCol],
+      u.transitions.map((t) => [...withRevs(transitionRowCells(t.row), t.revisions, everywhere(t, u)), ...never(neverTransitions.get(t.row.id))]),
     ),
     '',
   );
@@ -110,7 +124,7 @@ export function machinePage(m: MachineEntry): string {
   // One diagram per distinct structure: revisions that draw the same picture share it.
   const diagrams = new Map<string, string[]>();
   for (const [rev, model] of m.builds) {
-    const d = mermaidDiagram(model);
+    const d = chartToMermaid(model.chart, { merge: true }).trimEnd();
     (diagrams.get(d) ?? diagrams.set(d, []).get(d)!).push(rev);
   }
   for (const [d, rs] of diagrams) {

@@ -41,6 +41,7 @@ const KIND_TEXT: Readonly<Record<DocFinding['kind'], string>> = {
   unaccepted: 'a call the object cannot take in its state',
   deadlock: 'deadlock',
   progress: 'a waiter that can never wake',
+  liveness: 'a fair cycle on which it never happens',
 };
 
 export const runName = (r: { scenario: string; revision: string }): string => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`);
@@ -62,6 +63,7 @@ export function verdictFor(p: DocProperty, r: Run): string {
   if (r.verdict === 'bounded') return `not violated within the ${r.bound} bound (${r.states.toLocaleString('en-US')})`;
   // States past another violation (an oops) were not explored: the run is complete, but "holds" would claim too much.
   if (r.findings.length) return `not violated (${r.states.toLocaleString('en-US')})`;
+  if (r.vacuous?.includes(p.id)) return `holds vacuously (${r.states.toLocaleString('en-US')}): its premise was never reached`;
   return `holds (${r.states.toLocaleString('en-US')})`;
 }
 

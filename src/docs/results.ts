@@ -1,7 +1,8 @@
-import { checkScenario, resolveSizes, type CheckOptions, type Verdict } from '../check/check.ts';
+import { checkScenario, resolveSizes, vacuousProperties, type CheckOptions, type Verdict } from '../check/check.ts';
 import type { Bound, ViolationKind } from '../check/explore.ts';
 import type { TraceStep } from '../check/trace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
+import type { Reachability } from '../viz/reach.ts';
 import { ANY_REVISION } from './catalog.ts';
 
 /** A finding as the docs keep it: no state store, no timings, just what a page shows. */
@@ -12,6 +13,8 @@ export interface DocFinding {
   readonly actor?: string;
   readonly length: number;
   readonly steps: readonly TraceStep[];
+  /** A liveness lasso: the step count after which its cycle starts (== steps: it stutters there). */
+  readonly loop?: number;
 }
 
 /** One scenario checked at one revision (ANY_REVISION for revision-independent ones). */
@@ -25,6 +28,8 @@ export interface Run {
   readonly edges: number;
   /** Shortest counterexample first, as the checker sorts them. */
   readonly findings: readonly DocFinding[];
+  /** Properties that held only because their premise was never reached. */
+  readonly vacuous?: readonly string[];
 }
 
 /**
@@ -32,7 +37,7 @@ export interface Run {
  * as `daxspec check --all`, plus the revision-independent scenarios, keeping each
  * counterexample. Seconds are dropped so that the output depends on the machines only.
  */
-export function runAll(scenarios: readonly Scenario[], revisions: readonly string[], options: CheckOptions = {}, onRun?: (r: Run) => void): Run[] {
+export function runAll(scenarios: readonly Scenario[], revisions: readonly string[], options: CheckOptions = {}, onRun?: (r: Run) => void, reach?: Reachability): Run[] {
   const runs: Run[] = [];
   for (const s of scenarios) {
     const revs = s.revisions.length ? revisions.filter((r) => s.revisions.includes(r)) : [ANY_REVISION];
@@ -47,9 +52,12 @@ export function runAll(scenarios: readonly Scenario[], revisions: readonly strin
         bound: r.bound,
         states: r.states,
         edges: r.edges,
-        findings: r.findings.map((f) => ({ property: f.property, kind: f.kind, text: f.text, actor: f.actor, length: f.length, steps: f.trace.steps })),
+        findings: r.findings.map((f) => ({ property: f.property, kind: f.kind, text: f.text, actor: f.actor, length: f.length, steps: f.trace.steps, ...(f.loop !== undefined ? { loop: f.loop } : {}) })),
+        vacuous: vacuousProperties(r),
       };
       runs.push(run);
+      // What the run reached, for the machine pages' "never reached" column.
+      reach?.add(rev, r.system, r.complete);
       onRun?.(run);
     }
   }

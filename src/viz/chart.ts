@@ -1,4 +1,5 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { transitionId } from '../compose/transitionId.ts';
 
 /**
  * A machine read as data: its state tree and its transitions, in document order.
@@ -30,6 +31,8 @@ export interface ChartState {
 
 export interface ChartTransition {
   readonly index: number;
+  /** The id a trace records when this transition fires (`transitionId`): `page.busy:put:1`. */
+  readonly id: string;
   /** Index of the state that declares it. */
   readonly source: number;
   /** `''` for an eventless (`always`) transition. */
@@ -80,12 +83,23 @@ export function guardText(g: unknown): string | undefined {
   return String(g);
 }
 
-/** The guard as config: only names and `{ type, params }` survive a trip through JSON. */
+/**
+ * The guard as config. Names and `{ type, params }` survive a trip through JSON as they are; the
+ * higher-order guards `not`, `and`, `or` over such guards become `{ type: 'daxspec.not', params:
+ * { guards: [...] } }`, which `higherOrderGuards` (config.ts) implements. Inline guards have no config.
+ */
 function guardConfig(g: unknown): ChartTransition['guardConfig'] {
   if (typeof g === 'string') return g;
   if (g && typeof g === 'object' && typeof (g as { type?: unknown }).type === 'string') {
     const { type, params } = g as { type: string; params?: unknown };
     return params === undefined ? type : { type, params };
+  }
+  if (typeof g === 'function') {
+    const f = g as { name?: string; guards?: unknown[] };
+    if ((f.name === 'not' || f.name === 'and' || f.name === 'or') && f.guards) {
+      const guards = f.guards.map(guardConfig);
+      if (guards.every((x) => x !== undefined)) return { type: `daxspec.${f.name}`, params: { guards } };
+    }
   }
   return undefined;
 }
@@ -149,10 +163,11 @@ export function chartOf(machine: AnyStateMachine, context?: unknown): Chart {
     const lists: [string, readonly any[]][] = [...(node.transitions as Map<string, readonly any[]>).entries()];
     if (node.always?.length) lists.push(['', node.always]);
     for (const [event, defs] of lists) {
-      for (const t of defs) {
+      defs.forEach((t, position) => {
         const meta = metaOf(t);
         transitions.push({
           index: transitions.length,
+          id: transitionId(node.id, event, position),
           source,
           event,
           targets: ((t.target as AnyStateNode[] | undefined) ?? []).map((n) => byId.get(n.id)!),
@@ -165,7 +180,7 @@ export function chartOf(machine: AnyStateMachine, context?: unknown): Chart {
           src: text(meta?.src),
           meta,
         });
-      }
+      });
     }
   });
   return { id: machine.id, description: text(machine.root.description), states, transitions, context };

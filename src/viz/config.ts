@@ -4,10 +4,35 @@ import type { Chart, ChartState, ChartTransition } from './chart.ts';
  * A Chart as a plain machine config: JSON that XState's `createMachine` takes back. Guards and actions
  * are referred to by name, so `createMachine(config).provide(original.implementations)` behaves like
  * the original. Targets are absolute (`#id`) so that they mean the same wherever they are read.
- * Higher-order and inline guards cannot be written as JSON: they appear as their text (`!hashed`),
- * a name no implementation has.
+ * Higher-order guards (`not`, `and`, `or`) are written as `{ type: 'daxspec.not', params: { guards } }`:
+ * provide `higherOrderGuards(original.implementations.guards)` beside the original implementations.
+ * Inline guards and actions cannot be written at all: exportMachine refuses such a machine.
  */
 export type MachineConfig = Record<string, unknown>;
+
+type GuardArgs = unknown;
+type GuardImpl = (args: GuardArgs, params: unknown) => boolean;
+
+/**
+ * Implementations of the `daxspec.not|and|or` guards a config is written with, evaluating their
+ * operands through `guards` (the machine's named guards): what a reader of the JSON provides so that
+ * `createMachine(config).provide(...)` is the machine it was exported from.
+ */
+export function higherOrderGuards(guards: Readonly<Record<string, unknown>>): Record<string, GuardImpl> {
+  const run = (g: unknown, args: GuardArgs): boolean => {
+    const { type, params } = typeof g === 'string' ? { type: g, params: undefined } : (g as { type: string; params?: unknown });
+    const impl = own[type] ?? (guards[type] as GuardImpl | undefined);
+    if (typeof impl !== 'function') throw new Error(`guard '${type}' is not implemented`);
+    return impl(args, params);
+  };
+  const operands = (p: unknown): unknown[] => (p as { guards: unknown[] }).guards;
+  const own: Record<string, GuardImpl> = {
+    'daxspec.not': (args, p) => !run(operands(p)[0], args),
+    'daxspec.and': (args, p) => operands(p).every((g) => run(g, args)),
+    'daxspec.or': (args, p) => operands(p).some((g) => run(g, args)),
+  };
+  return own;
+}
 
 function transitionConfig(chart: Chart, t: ChartTransition): Record<string, unknown> {
   const c: Record<string, unknown> = {};

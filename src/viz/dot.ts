@@ -80,7 +80,9 @@ export function chartToDot(chart: Chart, options: DotOptions = {}): string {
     const tip = dotString(tooltipOf(s) || s.key);
     const [fill, border] = colours(s);
     if (isCluster(s)) {
-      const dashed = s.type === 'parallel' ? ',dashed' : '';
+      // Regions of a parallel state are split by dashed borders, as UML draws orthogonal regions.
+      const region = s.parent !== undefined && states[s.parent].type === 'parallel';
+      const dashed = s.type === 'parallel' || region ? ',dashed' : '';
       const head = `<B>${htmlText(s.key)}</B>${s.type === 'parallel' ? ' <FONT POINT-SIZE="9">(parallel)</FONT>' : ''}`;
       const label = `<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" COLOR="${border}"><TR><TD ALIGN="LEFT">${head}</TD></TR>${rows(s)}</TABLE>>`;
       put(depth, `subgraph ${cluster(s)} {`);
@@ -108,7 +110,13 @@ export function chartToDot(chart: Chart, options: DotOptions = {}): string {
 
   const root = states[0];
   if (root.initial.length) put(1, `i0 [shape=point, width=0.12, class="initial", style=filled, color="#2c3e50", label=""];`);
-  for (const c of root.children) emit(states[c], 1);
+  if (root.type === 'parallel' && root.children.length > 1) {
+    // A parallel machine: its regions all run at once, inside one dashed box that says so.
+    put(1, 'subgraph cluster_root {');
+    put(2, `graph [label=<<B>${htmlText(chart.id)}</B> <FONT POINT-SIZE="9">(parallel: every region is active at once)</FONT>>, class="parallel-root", style="rounded,dashed", color="#556270", labeljust=l, margin=10];`);
+    for (const c of root.children) emit(states[c], 2);
+    put(1, '}');
+  } else for (const c of root.children) emit(states[c], 1);
   if (transitions.some((t) => t.source === 0)) {
     put(1, `s0 [shape=plain, label=<<TABLE BORDER="1" STYLE="rounded,dashed" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="#ffffff" COLOR="#9aa5b1"><TR><TD><I>(any state)</I></TD></TR>${rows(root)}</TABLE>>, class="state s0 root", tooltip="transitions declared on the machine itself: taken in any state"];`);
   }

@@ -3,6 +3,7 @@ import { chartOf } from './chart.ts';
 import { chartToConfig } from './config.ts';
 import { chartToDot } from './dot.ts';
 import { chartToMermaid } from './mermaid.ts';
+import { assertNamed } from './names.ts';
 import { chartToScxml } from './scxml.ts';
 
 import type { Format } from './formats.ts';
@@ -14,11 +15,13 @@ export function exportMachine(machine: AnyStateMachine, format: Format, input?: 
   // The initial snapshot, not a started actor: nothing runs, the context is computed from the input.
   const context = createActor(machine, { input: input as any }).getSnapshot().context;
   const chart = chartOf(machine, context);
+  // Every format names guards and actions; a machine with unnamed ones is refused, never half-exported.
+  assertNamed(chart, format);
   switch (format) {
     case 'dot':
       return chartToDot(chart);
     case 'mermaid':
-      return chartToMermaid(chart);
+      return chartToMermaid(chart, { direction: 'LR' });
     case 'scxml':
       return chartToScxml(chart);
     case 'json':

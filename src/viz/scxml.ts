@@ -31,8 +31,8 @@ export function chartToScxml(chart: Chart): string {
     return false;
   };
   const eventName = (e: string): string => (e.startsWith('xstate.done.state.') ? `done.state.${ids.get(states.find((s) => s.id === e.slice(18))?.index ?? -1) ?? e.slice(18)}` : e === '*' ? '*' : e);
-  // A named guard is an identifier of the data model; an inline one has no name, so it gets a stand-in.
-  const condOf = (g: string): string => (g === 'inline guard' ? 'inlineGuard' : g);
+  // A named guard is an identifier of the data model (exportMachine refuses a machine with an unnamed one).
+  const condOf = (g: string): string => g;
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const transition = (t: ChartTransition, pad: string): string => {
     const attrs: string[] = [];
@@ -65,12 +65,13 @@ export function chartToScxml(chart: Chart): string {
   };
   const root = states[0];
   // <scxml> cannot hold transitions: a machine with machine-level ones gets its root as a <state>.
-  const wrap = transitions.some((x) => x.source === 0);
+  // A parallel machine keeps its root as a <parallel>: as siblings, an interpreter would enter one region only.
+  const wrap = transitions.some((x) => x.source === 0) || root.type === 'parallel';
   const top = wrap ? [0] : root.initial;
   const initial = top.length ? ` initial="${top.map((i) => ids.get(i)).join(' ')}"` : '';
   out.push(`<scxml xmlns="http://www.w3.org/2005/07/scxml" xmlns:dax="${DAX_NS}" version="1.0" name="${a(chart.id)}" datamodel="ecmascript"${initial}${daxAttrs(chart)}>`);
   if (chart.context !== undefined) out.push(`  <datamodel>`, `    <data id="context" expr="${a(JSON.stringify(chart.context))}"/>`, `  </datamodel>`);
-  if (wrap) emit({ ...root, type: 'compound' }, 1);
+  if (wrap) emit({ ...root, type: root.type === 'parallel' ? 'parallel' : 'compound' }, 1);
   else for (const c of root.children) emit(states[c], 1);
   out.push('</scxml>');
   return out.join('\n') + '\n';

@@ -1,4 +1,5 @@
 import { STEP_BLOCKED, STEP_OK, type DeliveryRecord, type System } from '../compose/system.ts';
+import { activePaths } from './chart.ts';
 
 /** Who calls whom with which events, and which events the environment offers each actor. */
 export interface SendGraph {
@@ -6,9 +7,19 @@ export interface SendGraph {
   readonly calls: readonly { readonly from: string; readonly to: string; readonly events: readonly string[] }[];
   /** Per actor, the environment events it took in some reachable state. */
   readonly env: Readonly<Record<string, readonly string[]>>;
-  /** False when `maxStates` cut the exploration short: then some sends may be missing. */
+  /**
+   * Per actor, the state paths it was in and the transitions (`transitionId`s) it took in some
+   * reachable state: what was never reached is greyed in the diagrams.
+   */
+  readonly reached: Readonly<Record<string, Reached>>;
+  /** False when `maxStates` cut the exploration short: then some sends (and reached states) may be missing. */
   readonly complete: boolean;
   readonly states: number;
+}
+
+export interface Reached {
+  readonly states: readonly string[];
+  readonly transitions: readonly string[];
 }
 
 /**
@@ -23,6 +34,9 @@ export function exploreSends(system: System, maxStates = 100_000): SendGraph {
   const queue: Int32Array[] = [system.initial.slice()];
   let complete = true;
   const record: DeliveryRecord[] = [];
+  const snapshots = system.names.map(() => new Set<number>());
+  const fired = system.names.map(() => new Set<string>());
+  system.initial.forEach((id, a) => snapshots[a].add(id));
   for (let head = 0; head < queue.length; head++) {
     const state = queue[head];
     for (let a = 0; a < system.width; a++) {
@@ -33,9 +47,12 @@ export function exploreSends(system: System, maxStates = 100_000): SendGraph {
         const r = system.step(next, a, o, record);
         // A blocked step did not happen: the calls it tried are not sends of the system.
         if (r === STEP_BLOCKED) continue;
+        // A state the step ends in is reached even when exploration stops there (an oops).
+        for (let x = 0; x < system.width; x++) snapshots[x].add(next[x]);
         for (const d of record) {
           // A call on NULL reaches no actor: there is no edge to draw.
           if (!d.delivery) continue;
+          for (const t of d.delivery.taken) fired[d.actor].add(t.id);
           const type = system.events.get(d.delivery.event).type;
           if (d.from === undefined) env.get(system.names[d.actor])!.add(type);
           else {
@@ -64,6 +81,11 @@ export function exploreSends(system: System, maxStates = 100_000): SendGraph {
       return { from, to, events: [...events].sort() };
     }),
     env: Object.fromEntries([...env].map(([k, v]) => [k, [...v].sort()])),
+    reached: Object.fromEntries(system.names.map((name, a) => {
+      const paths = new Set<string>(['']);
+      for (const id of snapshots[a]) for (const p of activePaths(system.actors[a].view(id).value)) paths.add(p);
+      return [name, { states: [...paths].sort(), transitions: [...fired[a]].sort() }];
+    })),
     complete,
     states: seen.size,
   };

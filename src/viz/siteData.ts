@@ -1,11 +1,11 @@
 import { checkScenario, resolveSizes, type CheckReport } from '../check/check.ts';
 import type { ItfTrace } from '../check/itf.ts';
-import type { CallRecord } from '../check/trace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { chartOf, type Chart } from './chart.ts';
 import { chartToDot } from './dot.ts';
 import { layoutChart } from './layout.ts';
 import { renderSvg } from './render.ts';
+import { Reachability } from './reach.ts';
 import { exploreSends, type SendGraph } from './sends.ts';
 import { systemToDot } from './systemDot.ts';
 
@@ -61,10 +61,38 @@ export interface SiteSystem {
 export interface SiteTrace {
   /** Index in `SiteData.systems`. */
   readonly system: number;
+  /** Its name in addresses, unique in its system: the property, `~2` on for a second finding of it. */
+  readonly slug: string;
+  readonly property: string;
+  readonly kind: string;
+  /** What the finding says: tells apart findings of one property. */
+  readonly text: string;
+  /** The actor the finding is about (the stuck or waiting one at a deadlock or progress ending). */
+  readonly actor?: string;
   readonly title: string;
+  /** The trace, with every step's calls and transitions in its states' `#meta.calls`. */
   readonly itf: ItfTrace;
-  /** Per step, every delivery it made (who called whom, the kernel function, the fate). */
-  readonly calls: readonly (readonly CallRecord[])[];
+  /** At a deadlock, progress or liveness ending: who waits, in which state, on which calls. */
+  readonly waits: readonly Wait[];
+}
+
+/** An actor that cannot go on at the end of a trace, and the calls it waits to be able to take. */
+export interface Wait {
+  readonly actor: string;
+  readonly state: string;
+  /** What the state it waits in means (its description). */
+  readonly description?: string;
+  /** Its own events that exist in its state but are blocked (their guards fail). */
+  readonly on: readonly string[];
+}
+
+/** Per revision ('' for revision-independent systems), per machine id: what some scenario reached. */
+export type SiteReach = Readonly<Record<string, Readonly<Record<string, SiteReached>>>>;
+export interface SiteReached {
+  readonly states: readonly string[];
+  readonly transitions: readonly string[];
+  /** False when some system's walk was bounded: then nothing is greyed. */
+  readonly complete: boolean;
 }
 
 export interface SiteData {
@@ -74,6 +102,9 @@ export interface SiteData {
   readonly machines: readonly SiteMachine[];
   readonly systems: readonly SiteSystem[];
   readonly traces: readonly SiteTrace[];
+  readonly reach: SiteReach;
+  /** Relative path from the site to the Markdown docs (links from a machine to its page), when given. */
+  readonly docs?: string;
 }
 
 export interface SiteOptions {
@@ -86,6 +117,33 @@ export interface SiteOptions {
   readonly sizes?: Readonly<Record<string, number | undefined>>;
   readonly maxStates?: number;
   readonly onSystem?: (key: string, report: CheckReport) => void;
+  /** Relative path from the site's folder to docs/spec, for links to the machine pages. */
+  readonly docs?: string;
+}
+
+const HANG_KINDS = new Set(['deadlock', 'progress', 'liveness']);
+
+/**
+ * Who waits at the end of a hang: every actor that is not done and either is a code path or is
+ * tagged waiting, with the events it has in its state whose guards fail there.
+ */
+function waitsAt(system: CheckReport['system'], vec: Int32Array): Wait[] {
+  const out: Wait[] = [];
+  system.actors.forEach((t, a) => {
+    const view = t.view(vec[a]);
+    if (view.done || (t.decl.kind !== 'path' && !view.tags.has('waiting'))) return;
+    const on: string[] = [];
+    for (const [type, variants] of Object.entries(t.decl.env ?? {})) {
+      for (const p of variants) {
+        const d = t.deliver(vec[a], system.events.intern({ ...p, type }));
+        if (d.fate === 'blocked' && !on.includes(type)) on.push(type);
+      }
+    }
+    const snap = t.snapshot(vec[a]) as unknown as { _nodes?: { description?: string }[] };
+    const description = [...(snap._nodes ?? [])].reverse().find((n) => n.description)?.description;
+    out.push({ actor: t.name, state: JSON.stringify(view.value), description, on });
+  });
+  return out;
 }
 
 const systemKey = (scenario: string, revision?: string): string => (revision ? `${scenario}@${revision}` : scenario);
@@ -95,6 +153,7 @@ export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
   const machineByDot = new Map<string, number>();
   const systems: SiteSystem[] = [];
   const traces: SiteTrace[] = [];
+  const reach = new Reachability();
 
   for (const scenario of options.scenarios) {
     const revs: (string | undefined)[] =
@@ -122,13 +181,23 @@ export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
       }
       const sends = exploreSends(system, options.maxStates ?? 100_000);
       const svg = await renderSvg(systemToDot(key, actors.map((a) => ({ name: a.name, kind: a.kind, machineId: machines[a.machine].id })), sends));
+      reach.addWalk(revision ?? '', system, sends, report.complete);
       const index = systems.length;
+      const seen = new Map<string, number>();
       const findings = report.findings.map((f): SiteFinding => {
+        const nth = (seen.get(f.property) ?? 0) + 1;
+        seen.set(f.property, nth);
+        const steps = `${f.length} step${f.length === 1 ? '' : 's'}`;
         traces.push({
           system: index,
-          title: `${key}: ${f.property} (${f.length} step${f.length === 1 ? '' : 's'})`,
+          slug: nth === 1 ? f.property : `${f.property}~${nth}`,
+          property: f.property,
+          kind: f.kind,
+          text: f.text,
+          actor: f.actor,
+          title: `${key}: ${f.property}: ${f.text.length > 90 ? `${f.text.slice(0, 89)}…` : f.text} (${steps})`,
           itf: f.itf(),
-          calls: f.trace.steps.map((s) => s.calls),
+          waits: HANG_KINDS.has(f.kind) ? waitsAt(system, f.trace.states[f.trace.states.length - 1]) : [],
         });
         return { property: f.property, kind: f.kind, text: f.text, length: f.length, trace: traces.length - 1 };
       });
@@ -159,5 +228,7 @@ export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
     machines,
     systems,
     traces,
+    reach: reach.toJSON(),
+    docs: options.docs,
   };
 }

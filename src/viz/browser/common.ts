@@ -1,14 +1,9 @@
-import type { SiteSystem } from '../siteData.ts';
+import type { SiteData, SiteSystem } from '../siteData.ts';
 import { h } from './dom.ts';
+import { traceHref } from './routes.ts';
 
 /** Shared pieces of the site's pages: numbers, verdicts, links to counterexamples, zoom. */
 export const n = (x: number): string => x.toLocaleString('en-US');
-
-/** Fitted to the page; a double click shows the actual size (scrollable) and back. */
-export function zoomable(el: HTMLElement): HTMLElement {
-  el.addEventListener('dblclick', () => el.classList.toggle('zoomed'));
-  return el;
-}
 
 export function verdictText(s: SiteSystem): string {
   const c = s.check;
@@ -19,5 +14,5 @@ export function verdictText(s: SiteSystem): string {
 }
 
 /** A link to a finding's counterexample in the player. */
-export const traceLink = (f: SiteSystem['check']['findings'][number]) =>
-  h('a', { href: `#/trace/${f.trace}`, class: 'cex', title: f.text }, `${f.property} (${f.length} step${f.length === 1 ? '' : 's'})`);
+export const traceLink = (data: SiteData, f: SiteSystem['check']['findings'][number]) =>
+  h('a', { href: traceHref(data, f.trace), class: 'cex', title: f.text }, `${f.property} (${f.length} step${f.length === 1 ? '' : 's'})`);

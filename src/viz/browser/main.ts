@@ -1,8 +1,11 @@
 import type { SiteData } from '../siteData.ts';
 import { clear, h } from './dom.ts';
+import { helpPanel } from './help.ts';
 import { Player } from './player.ts';
 import { machineView } from './machineView.ts';
 import { matrixView } from './matrixView.ts';
+import { machineVariantHref, parseRoute, systemHref } from './routes.ts';
+import { searchView } from './search.ts';
 import { systemView } from './systemView.ts';
 
 declare global {
@@ -12,8 +15,9 @@ declare global {
 }
 
 /**
- * The site's entry point. Routes are hashes, so the site works from file:// with no server:
- * `#/` the matrix, `#/system/N`, `#/machine/N`, `#/player`, `#/trace/N[/STEP]`.
+ * The site's entry point. Routes are hashes, so the site works from file:// with no server; they name
+ * what they show (routes.ts): `#/` the matrix, `#/system/KEY`, `#/machine/KEY/ACTOR`, `#/player`,
+ * `#/trace/KEY/PROPERTY[/STEP]`, `#/search/TEXT`.
  */
 /** Systems grouped by scenario: one line per scenario with a chip per revision, coloured by verdict. */
 function navSystems(data: SiteData): HTMLElement[] {
@@ -22,10 +26,10 @@ function navSystems(data: SiteData): HTMLElement[] {
     const systems = data.systems.map((s, i) => [s, i] as const).filter(([s]) => s.scenario === name);
     if (systems.length === 1 && systems[0][0].revision === undefined) {
       const [s, i] = systems[0];
-      return h('a', { href: `#/system/${i}`, class: `sys ${s.check.verdict}` }, s.key);
+      return h('a', { href: systemHref(data, i), class: `sys ${s.check.verdict}` }, s.key);
     }
     return h('div', { class: 'nav-sys' }, name,
-      h('div', { class: 'chips' }, systems.map(([s, i]) => h('a', { href: `#/system/${i}`, class: `chip ${s.check.verdict}`, title: `${s.key}: ${s.check.verdict}` }, s.revision ?? ''))));
+      h('div', { class: 'chips' }, systems.map(([s, i]) => h('a', { href: systemHref(data, i), class: `chip ${s.check.verdict}`, title: `${s.key}: ${s.check.verdict}` }, s.revision ?? ''))));
   });
 }
 
@@ -51,37 +55,77 @@ function start(): void {
     return;
   }
   const player = new Player(data);
+  const searchBox = h('input', { type: 'search', class: 'search', placeholder: 'search  (/)', 'aria-label': 'search machines, states and findings' });
+  searchBox.addEventListener('input', () => {
+    const q = searchBox.value.trim();
+    history.replaceState(null, '', q ? `#/search/${encodeURIComponent(q)}` : '#/');
+    route();
+  });
+  const help = helpPanel();
+  document.body.appendChild(help);
   nav.appendChild(h('div', {},
     h('a', { href: '#/', class: 'brand' }, 'daxspec'),
+    searchBox,
     h('a', { href: '#/', 'data-route': 'matrix' }, 'Bug matrix'),
     h('a', { href: '#/player', 'data-route': 'player' }, 'Trace player'),
+    h('a', { href: '#', class: 'help-link', onclick: (e: Event) => { e.preventDefault(); help.hidden = !help.hidden; } }, 'Keys (?)'),
     h('div', { class: 'nav-head' }, 'Systems'),
     navSystems(data),
     h('div', { class: 'nav-head' }, 'Machines'),
-    data.machines.map((m, i) => h('a', { href: `#/machine/${i}`, title: m.usedBy.join(', ') }, m.id, h('span', { class: 'muted' }, ` ${variantOf(data, i)}`)))));
+    data.machines.map((m, i) => h('a', { href: machineVariantHref(data, i), title: m.usedBy.join(', ') }, m.id, h('span', { class: 'muted' }, ` ${variantOf(data, i)}`)))));
 
-  const route = (): void => {
+  function route(): void {
     player.stop();
-    const [, kind, a, b] = location.hash.split('/');
-    clear(main);
+    const r = parseRoute(data!, location.hash);
+    const playerShown = r.kind === 'trace' && main.firstChild === player.el;
+    if (!playerShown) clear(main);
     for (const link of Array.from(nav.querySelectorAll('a'))) link.classList.toggle('current', link.getAttribute('href') === location.hash);
-    document.body.dataset.route = kind || 'matrix';
-    if (kind === 'system') main.appendChild(systemView(data, Number(a)));
-    else if (kind === 'machine') main.appendChild(machineView(data, Number(a)));
-    else if (kind === 'trace') {
+    document.body.dataset.route = r.kind;
+    if (r.kind !== 'search' && document.activeElement !== searchBox) searchBox.value = '';
+    if (r.kind === 'system') main.appendChild(systemView(data!, r.system));
+    else if (r.kind === 'machine') main.appendChild(machineView(data!, r.machine, r.system, r.actor));
+    else if (r.kind === 'trace') {
+      if (!playerShown) main.appendChild(player.el);
+      player.showSiteTrace(r.trace, r.step);
+    } else if (r.kind === 'player') {
       main.appendChild(player.el);
-      player.showSiteTrace(Number(a), Number(b ?? 0) || 0);
-    } else if (kind === 'player') main.appendChild(player.el);
-    else main.appendChild(matrixView(data));
-    main.scrollTop = 0;
-  };
+      player.reset();
+    } else if (r.kind === 'search') {
+      if (document.activeElement !== searchBox) searchBox.value = r.query;
+      main.appendChild(searchView(data!, r.query));
+    } else if (r.kind === 'missing') main.appendChild(h('p', { class: 'error' }, `This site has no ${r.what}. It may have been built for other scenarios or revisions.`));
+    else main.appendChild(matrixView(data!));
+    if (!playerShown) main.scrollTop = 0;
+  }
   window.addEventListener('hashchange', route);
   document.addEventListener('keydown', (e) => {
-    if (document.body.dataset.route !== 'trace' && document.body.dataset.route !== 'player') return;
     const t = e.target as HTMLElement;
     // Form controls keep their own keys (the slider steps itself; Space presses a focused button).
-    if (t.tagName === 'INPUT' || t.tagName === 'SELECT' || (t.tagName === 'BUTTON' && e.key === ' ')) return;
+    if (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || (t.tagName === 'BUTTON' && e.key === ' ')) {
+      if (e.key === 'Escape') t.blur();
+      return;
+    }
     if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === '?') {
+      help.hidden = !help.hidden;
+      e.preventDefault();
+      return;
+    }
+    if (e.key === 'Escape' && !help.hidden) {
+      help.hidden = true;
+      return;
+    }
+    if (e.key === '/') {
+      searchBox.focus();
+      e.preventDefault();
+      return;
+    }
+    const route = document.body.dataset.route;
+    if (route !== 'trace' && route !== 'player') return;
+    if (e.key === 'f') {
+      (document.querySelector('.focus-toggle') as HTMLInputElement | null)?.click();
+      return;
+    }
     if (player.key(e)) e.preventDefault();
   });
   route();

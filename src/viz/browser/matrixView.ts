@@ -1,6 +1,7 @@
 import type { SiteData, SiteSystem } from '../siteData.ts';
 import { n, traceLink, verdictText } from './common.ts';
 import { h } from './dom.ts';
+import { systemHref } from './routes.ts';
 
 /**
  * The bug matrix: a row per scenario, a column per revision. A violated cell links to the shortest
@@ -16,9 +17,9 @@ export function matrixView(data: SiteData): HTMLElement {
     if (!s) return h('td', { class: 'cell none' }, '–');
     const cls = `cell ${s.check.verdict}`;
     return h('td', { class: cls, 'data-system': s.key },
-      h('a', { href: `#/system/${sysIndex(s)}`, class: 'verdict' }, s.check.verdict),
+      h('a', { href: systemHref(data, sysIndex(s)), class: 'verdict' }, s.check.verdict),
       s.check.verdict !== 'violated' ? h('div', { class: 'muted small' }, `${n(s.check.states)} states`) : null,
-      s.check.findings.length ? h('ul', { class: 'cell-findings' }, s.check.findings.map((f) => h('li', {}, traceLink(f)))) : null);
+      s.check.findings.length ? h('ul', { class: 'cell-findings' }, s.check.findings.map((f) => h('li', {}, traceLink(data, f)))) : null);
   };
   return h('section', { class: 'overview' },
     h('h1', {}, 'Bug matrix'),
@@ -31,8 +32,8 @@ export function matrixView(data: SiteData): HTMLElement {
     others.length ? h('h2', {}, 'Models that do not depend on the revision') : null,
     others.length ? h('table', { class: 'models' }, h('tbody', {}, others.map(([s, i]) =>
       h('tr', { class: s.check.verdict, 'data-system': s.key },
-        h('th', { class: 'row' }, h('a', { href: `#/system/${i}` }, s.key)),
-        h('td', { class: `cell ${s.check.verdict}` }, s.check.verdict === 'violated' ? h('ul', { class: 'cell-findings' }, s.check.findings.map((f) => h('li', {}, traceLink(f)))) : verdictText(s)),
+        h('th', { class: 'row' }, h('a', { href: systemHref(data, i) }, s.key)),
+        h('td', { class: `cell ${s.check.verdict}` }, s.check.verdict === 'violated' ? h('ul', { class: 'cell-findings' }, s.check.findings.map((f) => h('li', {}, traceLink(data, f)))) : verdictText(s)),
         h('td', { class: 'muted' }, s.description))))) : null,
     h('p', { class: 'muted small' }, `generated ${data.generated} by daxspec viz`));
 }

@@ -1,15 +1,20 @@
 import type { ItfTrace } from '../../check/itf.ts';
 import { activePaths } from '../chart.ts';
-import type { SiteData } from '../siteData.ts';
+import type { SiteData, Wait } from '../siteData.ts';
+import { actorStateTable, stateText } from './actorState.ts';
 import { diagram, type Diagram } from './diagram.ts';
 import { clear, formatEvent, h, show } from './dom.ts';
+import { machineHref, traceHref } from './routes.ts';
+import { reachedIn } from './machineView.ts';
 import { contextChanges, fromItf, takenTransitions, type PlayerTrace } from './playerTrace.ts';
+import { sequenceView, type SequenceView } from './sequence.ts';
 
 interface Card {
   readonly actor: string;
   readonly machine: number;
   readonly el: HTMLElement;
   readonly state: HTMLElement;
+  readonly context: HTMLElement;
   readonly diagram: Diagram;
 }
 
@@ -22,6 +27,12 @@ interface Card {
 export class Player {
   readonly el: HTMLElement;
   private trace?: PlayerTrace;
+  /** Index in `SiteData.traces` of the trace shown, when it is one of the site's (its address follows the step). */
+  private siteTrace?: number;
+  private waits: readonly Wait[] = [];
+  private stuck = new Set<string>();
+  private sequence?: SequenceView;
+  private readonly seqBox = h('div', { class: 'sequence-box' });
   private pos = 0;
   private timer?: ReturnType<typeof setInterval>;
   private cards: Card[] = [];
@@ -38,7 +49,7 @@ export class Player {
       h('option', { value: '' }, data.traces.length ? 'choose a counterexample…' : 'no counterexamples in this site'),
       data.traces.map((t, i) => h('option', { value: i }, t.title)));
     this.select.addEventListener('change', () => {
-      if (this.select.value !== '') location.hash = `#/trace/${this.select.value}`;
+      if (this.select.value !== '') location.hash = traceHref(data, Number(this.select.value));
       this.select.blur();
     });
     const file = h('input', { type: 'file', accept: '.json,application/json', class: 'file-input' });
@@ -58,10 +69,48 @@ export class Player {
           btn('▶|', 'last (End)', () => this.go(Infinity))),
         this.slider,
         this.count,
-        this.focusToggle()),
+        this.focusToggle(),
+        this.viewToggle()),
       this.error,
       this.info,
+      this.seqBox,
       this.grid);
+  }
+
+  /** Diagrams (every actor's machine at this step) or the sequence of every call of the trace. */
+  private viewToggle(): HTMLElement {
+    const box = h('input', { type: 'checkbox', class: 'sequence-toggle' });
+    box.addEventListener('change', () => {
+      this.el.classList.toggle('show-sequence', box.checked);
+      box.blur();
+    });
+    return h('label', { class: 'focus', title: 'the whole trace as a sequence diagram (s)' }, box, ' sequence');
+  }
+
+  /** Shows the sequence diagram (true) or the diagrams; `s` toggles it. */
+  showSequence(on: boolean): void {
+    const box = this.el.querySelector<HTMLInputElement>('.sequence-toggle')!;
+    box.checked = on;
+    this.el.classList.toggle('show-sequence', on);
+  }
+
+  /** The picker with no trace: what `#/player` shows. */
+  reset(): void {
+    this.stop();
+    this.trace = undefined;
+    this.siteTrace = undefined;
+    this.select.value = '';
+    this.error.textContent = '';
+    clear(this.info);
+    clear(this.grid);
+    clear(this.seqBox);
+    this.cards = [];
+    this.slider.max = '0';
+    this.count.textContent = '';
+    delete this.el.dataset.step;
+    this.info.appendChild(h('p', { class: 'muted' }, this.data.traces.length
+      ? `Choose one of the ${this.data.traces.length} counterexamples above, or open an .itf.json written by daxspec check --itf.`
+      : 'This site has no counterexamples; open an .itf.json written by daxspec check --itf.'));
   }
 
   /** With many actors, show only those the step touched (called, or changed), so the step fits the screen. */
@@ -78,7 +127,8 @@ export class Player {
     const t = this.data.traces[index];
     if (!t) return this.fail(`no counterexample ${index} in this site`);
     this.select.value = String(index);
-    this.load(fromItf(this.data, t.itf, t.title, t.calls, t.system), step);
+    if (this.siteTrace === index && this.trace) return this.go(step);
+    this.load(fromItf(this.data, t.itf, t.title, t.system), step, index);
   }
 
   private async open(input: HTMLInputElement): Promise<void> {
@@ -87,7 +137,7 @@ export class Player {
     try {
       const itf = JSON.parse(await f.text()) as ItfTrace;
       this.select.value = '';
-      this.load(fromItf(this.data, itf, f.name), 0);
+      this.load(fromItf(this.data, itf, f.name), 0, undefined);
     } catch (e) {
       this.fail(`${f.name}: ${(e as Error).message}`);
     }
@@ -97,21 +147,31 @@ export class Player {
     this.error.textContent = message;
   }
 
-  private load(trace: PlayerTrace, step: number): void {
+  private load(trace: PlayerTrace, step: number, site: number | undefined): void {
     this.stop();
     this.error.textContent = '';
     this.trace = trace;
+    this.siteTrace = site;
+    const st = site === undefined ? undefined : this.data.traces[site];
+    this.waits = st?.waits ?? [];
+    // At a hang's end the waiters are what the reader came for: focus mode keeps them.
+    this.stuck = new Set([...this.waits.map((w) => w.actor), ...(st?.actor && st.waits.length ? [st.actor] : [])]);
     const system = this.data.systems[trace.system];
     clear(this.grid);
     this.cards = system.actors.map((a) => {
-      const d = diagram(this.data.machines[a.machine]);
+      const d = diagram(this.data.machines[a.machine], reachedIn(this.data, a.machine, trace.system));
       const state = h('code', { class: 'actor-state' });
+      const context = h('div', { class: 'actor-context' });
       const el = h('div', { class: 'actor-card', 'data-actor': a.name },
-        h('div', { class: 'actor-head' }, h('b', {}, a.name), h('span', { class: 'muted' }, ` ${this.data.machines[a.machine].id} · ${a.kind === 'path' ? 'code path' : 'object'}`), state),
+        h('div', { class: 'actor-head' }, h('a', { href: machineHref(this.data, trace.system, a.name), class: 'actor-name' }, h('b', {}, a.name)), h('span', { class: 'muted' }, ` ${this.data.machines[a.machine].id} · ${a.kind === 'path' ? 'code path' : 'object'}`), state),
+        context,
         d.el);
       this.grid.appendChild(el);
-      return { actor: a.name, machine: a.machine, el, state, diagram: d };
+      return { actor: a.name, machine: a.machine, el, state, context, diagram: d };
     });
+    clear(this.seqBox);
+    this.sequence = sequenceView(trace, system.actors.map((a) => a.name), this.waits, (pos) => this.go(pos));
+    this.seqBox.appendChild(this.sequence.el);
     this.slider.max = String(trace.steps.length);
     this.go(step);
   }
@@ -124,18 +184,25 @@ export class Player {
     const now = t.states[this.pos];
     const before = this.pos > 0 ? t.states[this.pos - 1] : undefined;
     const step = this.pos > 0 ? t.steps[this.pos - 1] : undefined;
+    const atEnd = this.pos === t.steps.length;
     for (const c of this.cards) {
       const s = now[c.actor];
       const calls = step ? step.calls.filter((x) => x.actor === c.actor) : [];
       const chart = this.data.machines[c.machine].chart;
-      const taken = step && before ? takenTransitions(chart, before[c.actor].value, s.value, calls) : [];
-      c.diagram.highlight(activePaths(s.value), taken);
-      c.state.textContent = show(s.value);
+      c.diagram.highlight(activePaths(s.value), takenTransitions(chart, calls));
+      c.state.textContent = stateText(s.value);
+      c.state.title = show(s.value);
       const changed = !!before && JSON.stringify(before[c.actor]) !== JSON.stringify(s);
+      clear(c.context);
+      c.context.appendChild(actorStateTable(s.context, before?.[c.actor]?.context));
       c.el.classList.toggle('changed', changed);
       c.el.classList.toggle('involved', calls.length > 0);
+      c.el.classList.toggle('stuck', atEnd && this.stuck.has(c.actor));
     }
+    this.sequence?.mark(this.pos);
     this.el.dataset.step = String(this.pos);
+    // The address follows the step, without a new history entry per step.
+    if (this.siteTrace !== undefined && location.hash.startsWith('#/trace/')) history.replaceState(null, '', traceHref(this.data, this.siteTrace, this.pos));
     this.count.textContent = `step ${this.pos} of ${t.steps.length}`;
     this.slider.value = String(this.pos);
     this.renderInfo(t, step, before, now);
@@ -173,8 +240,15 @@ export class Player {
     if (rows.length) {
       body.appendChild(h('table', { class: 'changes' }, h('thead', {}, h('tr', {}, h('th', {}, 'actor'), h('th', {}, 'changed'), h('th', {}, 'before'), h('th', {}, 'after'))), h('tbody', {}, rows)));
     }
+    if (!step.exact) this.info.appendChild(h('div', { class: 'muted small' }, 'This trace does not record the calls within its steps (#meta.calls): only the event is shown and no transition is lit.'));
+    if (t.loop !== undefined && this.pos > t.loop) this.info.appendChild(h('div', { class: 'loop-note' }, `In the cycle: steps ${t.loop + 1}–${t.steps.length} repeat forever (the trace is a lasso).`));
     if (step.violation) this.info.appendChild(h('div', { class: 'violation' }, `violation: ${step.violation}`));
     else if (this.pos === t.steps.length && t.conclusion) this.info.appendChild(h('div', { class: 'violation' }, t.conclusion));
+    if (this.pos === t.steps.length && this.waits.length) {
+      this.info.appendChild(h('ul', { class: 'waits' }, this.waits.map((w) =>
+        h('li', {}, h('b', {}, w.actor), ` waits in ${stateText(JSON.parse(w.state))}`, w.description ? h('span', { class: 'muted' }, ` (${w.description})`) : null,
+          w.on.length ? `; blocked (guard fails): ${w.on.join(', ')}` : '; no event of its own can move it'))));
+    }
   }
 
   /** Arrow keys step, Home/End jump, Space plays. Returns whether the key was the player's. */
@@ -186,6 +260,7 @@ export class Player {
       case 'Home': this.go(0); return true;
       case 'End': this.go(Infinity); return true;
       case ' ': this.toggle(); return true;
+      case 's': this.showSequence(!this.el.classList.contains('show-sequence')); return true;
       default: return false;
     }
   }

@@ -1,0 +1,431 @@
+import type { System } from '../compose/system.ts';
+import type { Liveness } from '../../machines/kit/types.ts';
+import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';
+import type { StateStore } from './stateStore.ts';
+import { Successors } from './successors.ts';
+
+/**
+ * Liveness under fairness on the explored graph (the Emerson-Lei check): P ~> Q fails exactly
+ * when some reachable state satisfies P and not Q and, from it, a fair behaviour can stay in
+ * not-Q states for ever. Every state may stutter (a behaviour may stop anywhere, as in TLA+),
+ * so "for ever" is a strongly connected component of the not-Q region, a single state included;
+ * the component is fair when every weakly fair action is taken inside it or disabled at one of its
+ * states, and every strongly fair action taken inside it or disabled at all of them. A component
+ * that fails only strong fairness is refined: its states where the neglected action is enabled
+ * are removed and the rest is split into components again.
+ *
+ * Cost: the region is found by one breadth-first pass, its components by Tarjan's algorithm
+ * (iterative: the graph may be millions of states deep), each component judged by one more pass.
+ * Edges are recomputed (Successors), never stored; memory is a few 32-bit words a state.
+ *
+ * The counterexample is a lasso: the shortest path from the initial state through a P-and-not-Q
+ * state into a fair component, then a cycle inside it that takes every fair action that is enabled
+ * all round it or passes a state where that action is disabled (or no cycle: the system stutters).
+ */
+export interface Obligation {
+  readonly fair: FairClass;
+  /** How the cycle meets it: the cycle step that takes it, or the cycle state where it is disabled (0 = the loop state). */
+  readonly how: 'taken' | 'disabled';
+  readonly at: number;
+}
+
+export interface Lasso {
+  /** Step labels from the initial state: the prefix, then the cycle. */
+  readonly labels: readonly number[];
+  /** Index of the state where the cycle starts (and, if it has steps, ends); == labels.length when it stutters. */
+  readonly loop: number;
+  readonly obligations: readonly Obligation[];
+}
+
+export interface LivenessOutcome {
+  readonly property: Liveness;
+  readonly holds: boolean;
+  /** Whether the premise P ever held in a reachable state (always true for the eventually forms). */
+  readonly premiseReached: boolean;
+  readonly lasso?: Lasso;
+}
+
+export interface LivenessRun {
+  readonly mode: FairnessMode;
+  readonly outcomes: readonly LivenessOutcome[];
+  readonly fairness: readonly FairClass[];
+  readonly seconds: number;
+  /** Typed arrays the check allocated, in bytes (the stored graph is the safety run's). */
+  readonly bytes: number;
+  /** States expanded again (their successors recomputed). */
+  readonly expansions: number;
+}
+
+/** Checks `properties` on a completely explored graph. */
+export function checkLiveness(system: System, store: StateStore, properties: readonly Liveness[], mode: FairnessMode = 'declared'): LivenessRun {
+  const started = performance.now();
+  const n = store.count;
+  const fairness = new Fairness(system, mode);
+  const succ = new Successors(system, store, fairness);
+  const g = new Work(n, store, succ, fairness);
+  const outcomes = properties.map((p) => g.check(p, system));
+  return {
+    mode,
+    outcomes,
+    fairness: fairness.classes.slice(),
+    seconds: (performance.now() - started) / 1000,
+    bytes: g.bytes(),
+    expansions: succ.expansions,
+  };
+}
+
+const Q = 1;
+const P = 2;
+
+/** The per-state arrays of one liveness run, shared by its properties. */
+class Work {
+  readonly depth: Int32Array;
+  readonly flags: Uint8Array;
+  /** Distance from the initial state through a seed, -1 outside the region. */
+  readonly dist: Int32Array;
+  readonly pred: Int32Array;
+  readonly index: Int32Array;
+  readonly low: Int32Array;
+  readonly comp: Int32Array;
+  readonly onStack: Uint8Array;
+  private stamp?: Int32Array;
+  private sccIds = 0;
+
+  constructor(
+    readonly n: number,
+    readonly store: StateStore,
+    readonly succ: Successors,
+    readonly fairness: Fairness,
+  ) {
+    this.depth = new Int32Array(n);
+    // Parents are stored before their children: depths in one pass.
+    for (let s = 1; s < n; s++) this.depth[s] = this.depth[store.parent(s)] + 1;
+    this.flags = new Uint8Array(n);
+    this.dist = new Int32Array(n);
+    this.pred = new Int32Array(n);
+    this.index = new Int32Array(n);
+    this.low = new Int32Array(n);
+    this.comp = new Int32Array(n);
+    this.onStack = new Uint8Array(n);
+  }
+
+  bytes(): number {
+    const arrays = [this.depth, this.flags, this.dist, this.pred, this.index, this.low, this.comp, this.onStack, this.stamp];
+    return arrays.reduce((sum, a) => sum + (a?.byteLength ?? 0), 0);
+  }
+
+  check(prop: Liveness, system: System): LivenessOutcome {
+    const { n, flags, store } = this;
+    // Q and P of every state: one load each.
+    const vec = new Int32Array(system.width);
+    const view = system.view(vec);
+    let premiseReached = prop.form !== 'leads-to';
+    for (let s = 0; s < n; s++) {
+      store.load(s, vec);
+      let f = prop.then(view) ? Q : 0;
+      if (prop.form === 'leads-to' && prop.when!(view)) {
+        f |= P;
+        premiseReached = true;
+      }
+      flags[s] = f;
+    }
+    const seeds = this.seeds(prop);
+    if (seeds.length === 0) return { property: prop, holds: true, premiseReached };
+    this.region(seeds);
+    const fair = this.fairComponents();
+    if (fair.best < 0) return { property: prop, holds: true, premiseReached };
+    return { property: prop, holds: false, premiseReached, lasso: this.lasso(fair.best, fair.members) };
+  }
+
+  /** States from which not-Q must not last for ever, in index (= depth) order. */
+  private seeds(prop: Liveness): number[] {
+    const { n, flags } = this;
+    const out: number[] = [];
+    if (prop.form === 'eventually') {
+      if (!(flags[0] & Q)) out.push(0);
+      return out;
+    }
+    const want = prop.form === 'leads-to' ? P : 0;
+    for (let s = 0; s < n; s++) if ((flags[s] & Q) === 0 && (flags[s] & want) === want) out.push(s);
+    return out;
+  }
+
+  /**
+   * The not-Q region reachable from the seeds, with each state's shortest distance from the
+   * initial state through a seed: seeds enter at their depth, in order, merged with the queue
+   * (both are sorted by distance), so this is a breadth-first search with many sources.
+   */
+  private region(seeds: number[]): void {
+    const { dist, pred, depth, flags, succ } = this;
+    dist.fill(-1);
+    const queue = this.index; // free until Tarjan runs
+    let head = 0;
+    let tail = 0;
+    let si = 0;
+    for (;;) {
+      let v: number;
+      if (si < seeds.length && (head === tail || depth[seeds[si]] <= dist[queue[head]])) {
+        v = seeds[si++];
+        if (dist[v] >= 0) continue;
+        dist[v] = depth[v];
+        pred[v] = -1;
+      } else if (head < tail) v = queue[head++];
+      else break;
+      const k = succ.expand(v);
+      for (let i = 0; i < k; i++) {
+        const t = succ.to[i];
+        if (t >= 0 && dist[t] < 0 && (flags[t] & Q) === 0) {
+          dist[t] = dist[v] + 1;
+          pred[t] = v;
+          queue[tail++] = t;
+        }
+      }
+    }
+  }
+
+  /** Fair components of the region: the one whose state is closest to the initial state, with its members. */
+  private fairComponents(): { best: number; members: number[] } {
+    const { n, dist } = this;
+    this.index.fill(0);
+    this.onStack.fill(0);
+    this.comp.fill(-1);
+    let best = -1;
+    let bestMembers: number[] = [];
+    const refine: { members: number[]; neglected: number[] }[] = [];
+    const judge = (members: number[], id: number): void => {
+      const verdict = this.judge(members, id);
+      if (verdict === 'fair') {
+        for (const m of members) {
+          if (best < 0 || dist[m] < dist[best]) {
+            best = m;
+            bestMembers = members;
+          }
+        }
+      } else if (verdict !== 'unfair') refine.push({ members, neglected: verdict });
+    };
+    const inRegion = (s: number) => dist[s] >= 0;
+    for (let s = 0; s < n; s++) if (dist[s] >= 0 && this.index[s] === 0) this.tarjan(s, inRegion, judge);
+    // Strong fairness: drop the states where a neglected action is enabled, split the rest again.
+    while (refine.length) {
+      const { members, neglected } = refine.pop()!;
+      const stamp = (this.stamp ??= new Int32Array(n).fill(-1));
+      const tag = ++this.sccIds;
+      const kept: number[] = [];
+      for (const m of members) {
+        const k = this.succ.expand(m);
+        let enabled = false;
+        for (let i = 0; i < k && !enabled; i++) enabled = neglected.includes(this.succ.cls[i]);
+        if (!enabled) {
+          kept.push(m);
+          stamp[m] = tag;
+          this.index[m] = 0;
+          this.onStack[m] = 0;
+        }
+      }
+      const inside = (s: number) => stamp[s] === tag;
+      for (const m of kept) if (this.index[m] === 0) this.tarjan(m, inside, judge);
+    }
+    return { best, members: bestMembers };
+  }
+
+  /**
+   * Tarjan's algorithm from `root` over the states `inside` accepts, with an explicit stack:
+   * each frame's successors are recomputed once, when it is entered, onto a shared stack.
+   */
+  private tarjan(root: number, inside: (s: number) => boolean, found: (members: number[], id: number) => void): void {
+    const { index, low, onStack, comp, succ } = this;
+    // Indices only need to be unique among the states on the stack: each run may start again from 1.
+    let counter = 0;
+    const frames: number[] = []; // [state, next successor, end of its successors] triples
+    let targets = new Int32Array(1024);
+    let top = 0;
+    const stack: number[] = [];
+    const enter = (v: number) => {
+      index[v] = low[v] = ++counter;
+      onStack[v] = 1;
+      stack.push(v);
+      const start = top;
+      const k = succ.expand(v);
+      if (top + k > targets.length) {
+        const t = new Int32Array(Math.max(targets.length * 2, top + k));
+        t.set(targets);
+        targets = t;
+      }
+      for (let i = 0; i < k; i++) if (succ.to[i] >= 0 && inside(succ.to[i])) targets[top++] = succ.to[i];
+      frames.push(v, start, top);
+    };
+    enter(root);
+    while (frames.length) {
+      const f = frames.length - 3;
+      const v = frames[f];
+      if (frames[f + 1] < frames[f + 2]) {
+        const w = targets[frames[f + 1]++];
+        if (index[w] === 0) enter(w);
+        else if (onStack[w] && index[w] < low[v]) low[v] = index[w];
+        continue;
+      }
+      // A frame's successors start where its parent's end: popping it frees them.
+      frames.length = f;
+      top = f === 0 ? 0 : frames[f - 1];
+      if (low[v] === index[v]) {
+        const id = ++this.sccIds;
+        const members: number[] = [];
+        let m: number;
+        do {
+          m = stack.pop()!;
+          onStack[m] = 0;
+          comp[m] = id;
+          members.push(m);
+        } while (m !== v);
+        found(members, id);
+      }
+      if (frames.length) {
+        const u = frames[frames.length - 3];
+        if (low[v] < low[u]) low[u] = low[v];
+      }
+    }
+  }
+
+  /** 'fair', 'unfair' (weak fairness fails: no sub-cycle can be fair either), or the strongly fair actions neglected. */
+  private judge(members: number[], id: number): 'fair' | 'unfair' | number[] {
+    const { succ, comp } = this;
+    const enabled = new Map<number, number>();
+    const taken = new Set<number>();
+    for (const m of members) {
+      const k = succ.expand(m);
+      const seen = new Set<number>();
+      for (let i = 0; i < k; i++) {
+        const c = succ.cls[i];
+        if (c === UNFAIR) continue;
+        if (!seen.has(c)) {
+          seen.add(c);
+          enabled.set(c, (enabled.get(c) ?? 0) + 1);
+        }
+        if (succ.to[i] >= 0 && comp[succ.to[i]] === id) taken.add(c);
+      }
+    }
+    const neglected: number[] = [];
+    for (const [c, count] of enabled) {
+      if (taken.has(c)) continue;
+      if (this.fairness.classes[c].kind === 'weak') {
+        if (count === members.length) return 'unfair';
+      } else neglected.push(c);
+    }
+    return neglected.length ? neglected : 'fair';
+  }
+
+  /** The lasso into the fair component `members` at its state `entry` closest to the initial state. */
+  private lasso(entry: number, members: number[]): Lasso {
+    const { succ, store, pred } = this;
+    // Prefix: the stored BFS path to the seed, then the region's path from the seed.
+    const regionPath: number[] = [];
+    for (let s = entry; s >= 0; s = pred[s]) regionPath.push(s);
+    regionPath.reverse();
+    const seed = regionPath[0];
+    const labels: number[] = [];
+    const treePath: number[] = [];
+    for (let s = seed; s > 0; s = store.parent(s)) treePath.push(s);
+    for (let i = treePath.length - 1; i >= 0; i--) labels.push(store.label(treePath[i]));
+    for (let i = 1; i < regionPath.length; i++) labels.push(this.labelOf(regionPath[i - 1], regionPath[i]));
+    const loop = labels.length;
+    const cycle = this.cycle(entry, new Set(members));
+    labels.push(...cycle.labels);
+    return { labels, loop, obligations: cycle.obligations };
+  }
+
+  private labelOf(from: number, to: number): number {
+    const k = this.succ.expand(from);
+    for (let i = 0; i < k; i++) if (this.succ.to[i] === to) return this.succ.label[i];
+    throw new Error(`internal: no step from state ${from} to ${to}`);
+  }
+
+  /**
+   * A cycle from `entry` inside `members` meeting every fair action enabled somewhere in it: taking
+   * it where it is taken inside the component, else reaching a state where it is disabled. Empty when
+   * nothing is owed: the system stutters at `entry`.
+   */
+  private cycle(entry: number, members: Set<number>): { labels: number[]; obligations: Obligation[] } {
+    const { succ } = this;
+    // What each fair action needs, from one look at the component.
+    const takenInside = new Set<number>();
+    const enabledSomewhere = new Set<number>();
+    for (const m of members) {
+      const k = succ.expand(m);
+      for (let i = 0; i < k; i++) {
+        const c = succ.cls[i];
+        if (c === UNFAIR) continue;
+        enabledSomewhere.add(c);
+        if (members.has(succ.to[i])) takenInside.add(c);
+      }
+    }
+    const states = [entry];
+    const labels: number[] = [];
+    const classes: number[] = [];
+    const met = (c: number): boolean => classes.includes(c) || states.some((s) => !this.enables(s, c));
+    const walk = (goal: (s: number) => number | undefined): void => {
+      // Breadth-first inside the component from the cycle's current end to a state where goal gives a step (-1: none needed).
+      const from = states[states.length - 1];
+      const back = new Map<number, [number, number, number]>([[from, [-1, -1, -1]]]);
+      const queue = [from];
+      for (let h = 0; h < queue.length; h++) {
+        const v = queue[h];
+        const g = goal(v);
+        if (g !== undefined) {
+          const path: [number, number, number][] = [];
+          for (let s = v; s !== from; s = back.get(s)![0]) path.push([s, back.get(s)![1], back.get(s)![2]]);
+          for (let i = path.length - 1; i >= 0; i--) {
+            states.push(path[i][0]);
+            labels.push(path[i][1]);
+            classes.push(path[i][2]);
+          }
+          if (g >= 0) {
+            const k = succ.expand(v);
+            states.push(succ.to[g]);
+            labels.push(succ.label[g]);
+            classes.push(succ.cls[g]);
+          }
+          return;
+        }
+        const k = succ.expand(v);
+        for (let i = 0; i < k; i++) {
+          const t = succ.to[i];
+          if (members.has(t) && !back.has(t)) {
+            back.set(t, [v, succ.label[i], succ.cls[i]]);
+            queue.push(t);
+          }
+        }
+      }
+      throw new Error('internal: a fair component is not strongly connected');
+    };
+    for (const c of [...enabledSomewhere].sort((a, b) => a - b)) {
+      if (met(c)) continue;
+      if (takenInside.has(c)) {
+        walk((v) => {
+          const k = succ.expand(v);
+          for (let i = 0; i < k; i++) if (succ.cls[i] === c && members.has(succ.to[i])) return i;
+          return undefined;
+        });
+      } else walk((v) => (this.enables(v, c) ? undefined : -1));
+    }
+    if (labels.length > 0 && states[states.length - 1] !== entry) walk((v) => (v === entry ? -1 : undefined));
+    const obligations: Obligation[] = [];
+    const onCycle = new Set<number>();
+    for (const s of states) {
+      const k = succ.expand(s);
+      for (let i = 0; i < k; i++) if (succ.cls[i] !== UNFAIR) onCycle.add(succ.cls[i]);
+    }
+    for (const c of [...onCycle].sort((a, b) => a - b)) {
+      const step = classes.indexOf(c);
+      const fair = this.fairness.classes[c];
+      if (step >= 0) obligations.push({ fair, how: 'taken', at: step + 1 });
+      else obligations.push({ fair, how: 'disabled', at: states.findIndex((s) => !this.enables(s, c)) });
+    }
+    return { labels, obligations };
+  }
+
+  private enables(s: number, c: number): boolean {
+    const k = this.succ.expand(s);
+    for (let i = 0; i < k; i++) if (this.succ.cls[i] === c) return true;
+    return false;
+  }
+}

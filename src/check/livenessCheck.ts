@@ -1,0 +1,116 @@
+import type { System } from '../compose/system.ts';
+import type { ExploreResult, Finding } from './explore.ts';
+import { STEP_BLOCKED } from '../compose/system.ts';
+import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';
+import { checkLiveness, type Obligation } from './liveness.ts';
+import { replayLabels, type Trace } from './trace.ts';
+
+/**
+ * The liveness half of a check: runs the declared liveness properties on the graph the safety
+ * run explored and turns each failure into a finding with its lasso. Kept apart from check.ts so
+ * that the safety run's code does not change: check.ts calls `livenessAfter` once.
+ */
+export interface LivenessFinding extends Finding {
+  readonly kind: 'liveness';
+  readonly trace: Trace;
+  /** The state index (in trace.states) where the cycle starts; == steps when the system stutters there. */
+  readonly loop: number;
+  readonly obligations: readonly Obligation[];
+  /** Steps enabled on the cycle that no fairness makes anyone take (`dma0.munmap`): what would end it, if someone chose to. */
+  readonly unassumed: readonly string[];
+}
+
+/** Per property, whether it held and whether its premise was ever reached. */
+export interface LivenessPropertyReport {
+  readonly id: string;
+  readonly actor?: string;
+  readonly form: string;
+  readonly holds: boolean;
+  readonly premiseReached: boolean;
+}
+
+export interface LivenessReport {
+  readonly mode: FairnessMode;
+  readonly properties: readonly LivenessPropertyReport[];
+  readonly fairness: readonly FairClass[];
+  readonly seconds: number;
+  readonly bytes: number;
+  readonly expansions: number;
+  /** Why liveness was not checked, when it was not. */
+  readonly skipped?: string;
+}
+
+export function livenessAfter(
+  system: System,
+  result: ExploreResult,
+  options: { fingerprint?: boolean; symmetry?: boolean; fairness?: FairnessMode },
+): { findings: LivenessFinding[]; report?: LivenessReport } {
+  const props = system.decl.liveness ?? [];
+  if (props.length === 0) return { findings: [] };
+  const mode = options.fairness ?? 'declared';
+  const skip = (why: string) => ({ findings: [], report: { mode, properties: [], fairness: [], seconds: 0, bytes: 0, expansions: 0, skipped: why } });
+  if (!result.complete) return skip('liveness needs the whole graph; the run was bounded');
+  if (options.fingerprint) return skip('liveness needs every state; fingerprint mode keeps none');
+  if (result.symmetry) return skip('liveness is checked on the full graph; run without --symmetry');
+  const run = checkLiveness(system, result.store, props, mode);
+  const findings: LivenessFinding[] = [];
+  for (const o of run.outcomes) {
+    if (o.holds || !o.lasso) continue;
+    const trace = replayLabels(system, o.lasso.labels);
+    findings.push({
+      key: `liveness:${o.property.id}${o.property.actor ? `:${o.property.actor}` : ''}`,
+      property: o.property.id,
+      kind: 'liveness',
+      text: o.property.text,
+      ...(o.property.actor ? { actor: o.property.actor } : {}),
+      state: -1,
+      length: o.lasso.labels.length,
+      trace,
+      loop: o.lasso.loop,
+      obligations: o.lasso.obligations,
+      unassumed: unassumedSteps(system, trace, o.lasso.loop, mode),
+    });
+  }
+  return {
+    findings,
+    report: {
+      mode,
+      properties: run.outcomes.map((o) => ({ id: o.property.id, ...(o.property.actor ? { actor: o.property.actor } : {}), form: o.property.form, holds: o.holds, premiseReached: o.premiseReached })),
+      fairness: run.fairness,
+      seconds: run.seconds,
+      bytes: run.bytes,
+      expansions: run.expansions,
+    },
+  };
+}
+
+/** The liveness run for `--json`: each property with its premise, the fairness assumed, the cost. */
+export function livenessJson(r: LivenessReport | undefined): unknown {
+  if (!r) return null;
+  return {
+    fairness: r.mode,
+    skipped: r.skipped ?? null,
+    seconds: Number(r.seconds.toFixed(3)),
+    bytes: r.bytes,
+    expansions: r.expansions,
+    properties: r.properties,
+    fairActions: r.fairness.map((c) => ({ name: c.name, kind: c.kind, why: c.why })),
+  };
+}
+
+/** The steps enabled somewhere on the cycle that belong to no fair action, as `actor.event`. */
+function unassumedSteps(system: System, trace: Trace, loop: number, mode: FairnessMode): string[] {
+  const fairness = new Fairness(system, mode);
+  const out = new Set<string>();
+  for (const state of trace.states.slice(loop)) {
+    for (let a = 0; a < system.width; a++) {
+      const offers = system.actors[a].offers(state[a]);
+      for (let o = 0; o < offers.length; o++) {
+        if (fairness.classOf(a, state[a], o) !== UNFAIR) continue;
+        if (system.step(state.slice(), a, o) === STEP_BLOCKED) continue;
+        out.add(`${system.names[a]}.${system.events.get(offers[o].event).type}`);
+      }
+    }
+  }
+  return [...out];
+}
