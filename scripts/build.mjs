@@ -31,7 +31,9 @@ await build({
   // commander is bundled: only the CLI uses it, and loading it as a CommonJS package costs start-up time.
   external: ['xstate', 'esbuild', '@viz-js/viz', 'uvu', 'uvu/assert'],
   // A bundled CommonJS package requires Node's built-ins: give the ES modules a require to do it with.
-  banner: { js: "import { createRequire as __daxspecCreateRequire } from 'node:module'; const require = __daxspecCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __daxspecCreateRequire } from 'node:module'; const require = __daxspecCreateRequire(import.meta.url);",
+  },
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -35,8 +35,28 @@ export type {
 export { defineScenario } from '../machines/kit/scenario.ts';
 export { ModelError } from './compose/errors.ts';
 
-export { check, type CallRecord, type Change, type CheckOptions, type CheckReport, type Finding, type ItfTrace, type Progress, type TraceStep, type ViolationKind } from './api/check.ts';
-export { paths, type CoverageReport, type ExpectedEnd, type ExpectedStep, type GeneratedPath, type GeneratedSuite, type PathsOptions, type Regression } from './api/paths.ts';
+export {
+  check,
+  type CallRecord,
+  type Change,
+  type CheckOptions,
+  type CheckReport,
+  type Finding,
+  type ItfTrace,
+  type Progress,
+  type TraceStep,
+  type ViolationKind,
+} from './api/check.ts';
+export {
+  paths,
+  type CoverageReport,
+  type ExpectedEnd,
+  type ExpectedStep,
+  type GeneratedPath,
+  type GeneratedSuite,
+  type PathsOptions,
+  type Regression,
+} from './api/paths.ts';
 export { exportMachine, FORMATS, type Format } from './viz/exportMachine.ts';
 export { renderSite, type SiteOptions } from './api/site.ts';
 export { generateDocs, type DocsOptions } from './api/docs.ts';

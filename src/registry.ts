@@ -34,7 +34,10 @@ export function builtinRegistry(): Registry {
   const sources = new Map<Scenario, ScenarioSource>();
   for (const s of daxScenarios) sources.set(s, { module: packageFile('machines/scenarios.ts'), exportName: 'scenarios' });
   sources.set(percpuRefScenario, { module: packageFile('machines/bench/percpuRef.ts'), exportName: 'percpuRefScenario' });
-  sources.set(percpuRefMachineScenario, { module: packageFile('machines/bench/percpuRefMachine.ts'), exportName: 'percpuRefMachineScenario' });
+  sources.set(percpuRefMachineScenario, {
+    module: packageFile('machines/bench/percpuRefMachine.ts'),
+    exportName: 'percpuRefMachineScenario',
+  });
   const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { description: string };
   builtin = makeRegistry({
     scenarios: SCENARIOS,
@@ -43,7 +46,8 @@ export function builtinRegistry(): Registry {
     summary: pkg.description,
     rules: [...deviceInvariants, ...pageInvariants],
     // The committed generated files name the commands of this repository, whatever folder they are run from.
-    regenerate: (command) => (command === 'paths' ? 'npx tsx src/cli.ts paths --out test/generated' : 'npx tsx src/cli.ts docs --out docs/spec'),
+    regenerate: (command) =>
+      command === 'paths' ? 'npx tsx src/cli.ts paths --out test/generated' : 'npx tsx src/cli.ts docs --out docs/spec',
     runnerModule: (outDir) => importPath(outDir, packageFile('src/paths/suiteTests.ts')),
   });
   return builtin;

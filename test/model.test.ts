@@ -23,7 +23,10 @@ test('examples/lost-wakeup: the racy revision loses the wake-up (exit 1), the fi
   const racy = daxspec('check', '--model', MODEL, '--scenario', 'wakeup', '--revision', 'racy', '-q');
   assert.is(racy.code, 1, racy.err);
   assert.match(racy.out, /^wakeup @ racy: 7 states, 14 transitions, depth 3/);
-  assert.match(racy.out, /progress: waiter waits in "sleeping" and can never be woken\n  shortest counterexample: 3 steps\n  1\. waiter: test /);
+  assert.match(
+    racy.out,
+    /progress: waiter waits in "sleeping" and can never be woken\n  shortest counterexample: 3 steps\n  1\. waiter: test /,
+  );
   const fixed = daxspec('check', '--model', MODEL, '--scenario', 'wakeup', '--revision', 'fixed', '-q');
   assert.is(fixed.code, 0, fixed.err);
   assert.match(fixed.out, /^wakeup @ fixed: 4 states, 8 transitions, depth 2/);
@@ -33,7 +36,10 @@ test('examples/lost-wakeup: the racy revision loses the wake-up (exit 1), the fi
 test('list, export and docs --model see only the model', () => {
   const list = daxspec('list', '--model', MODEL);
   assert.is(list.code, 0, list.err);
-  assert.match(list.out, /^Scenarios:\n  wakeup  a waiter, a waker and a spinning thread around one wait queue\n      revisions: racy, fixed\n/);
+  assert.match(
+    list.out,
+    /^Scenarios:\n  wakeup  a waiter, a waker and a spinning thread around one wait queue\n      revisions: racy, fixed\n/,
+  );
   assert.match(list.out, /  racy   the waiter tests the flag, then enqueues itself/);
   assert.match(list.out, /queued-is-asleep/);
   assert.not.match(list.out, /root-nondax/);
@@ -53,7 +59,13 @@ test('paths --model: the generated test imports the model module and daxspec/tes
   const out = join(dir, 'generated');
   const r = daxspec('paths', '--model', MODEL, '--out', out, '-q');
   assert.is(r.code, 0, r.err);
-  assert.equal(readdirSync(out).sort(), ['.daxspec-manifest.json', 'wakeup.fixed.paths.json', 'wakeup.fixed.test.ts', 'wakeup.racy.paths.json', 'wakeup.racy.test.ts']);
+  assert.equal(readdirSync(out).sort(), [
+    '.daxspec-manifest.json',
+    'wakeup.fixed.paths.json',
+    'wakeup.fixed.test.ts',
+    'wakeup.racy.paths.json',
+    'wakeup.racy.test.ts',
+  ]);
   const file = readFileSync(join(out, 'wakeup.racy.test.ts'), 'utf8');
   assert.ok(file.includes(`import { suiteTests } from 'daxspec/testing';`));
   assert.ok(file.includes(`import { scenarios } from '`) && file.includes(`examples/lost-wakeup/model.ts';`), file);
@@ -65,7 +77,11 @@ test('a module that is not a model is bad input: exit 2 and one message naming i
   const cases: [string, string, RegExp][] = [
     ['none.ts', 'export const x = 1;\n', /none\.ts: no export named scenarios; it must export 'scenarios'/],
     ['empty.ts', 'export const scenarios = [];\n', /empty\.ts: 'scenarios' is empty/],
-    ['nobuild.ts', "export const scenarios = [{ name: 'a', description: '', revisions: [], sizes: [] }];\n", /nobuild\.ts: scenarios\[0\] \(a\) has no build\(revision, sizes\) function/],
+    [
+      'nobuild.ts',
+      "export const scenarios = [{ name: 'a', description: '', revisions: [], sizes: [] }];\n",
+      /nobuild\.ts: scenarios\[0\] \(a\) has no build\(revision, sizes\) function/,
+    ],
     ['syntax.ts', 'export const scenarios = [;\n', /syntax\.ts does not compile: .*syntax\.ts:1:/],
     ['throws.ts', "throw new Error('boom');\nexport const scenarios = [];\n", /throws\.ts failed while loading: boom/],
   ];

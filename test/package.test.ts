@@ -19,8 +19,16 @@ const project = join(work, 'project');
 // From the local cache: every dependency's tarball is there since the repository's own install. npm may
 // still ask the npm registry for a package's metadata (versions) the lockfile-less install needs; nothing
 // else is reached.
-const env = { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', CI: 'true' };
-const npm = (cwd: string, ...args: string[]) => execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const env = {
+  ...process.env,
+  npm_config_prefer_offline: 'true',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+  CI: 'true',
+};
+const npm = (cwd: string, ...args: string[]) =>
+  execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 /** The installed bin, as `npx daxspec` finds it (npx itself is run once, for list: it costs a second a call). */
 const daxspec = (...args: string[]) => run(join(project, 'node_modules/.bin/daxspec'), ...args);
 const run = (cmd: string, ...args: string[]) => {
@@ -92,11 +100,16 @@ test('npm pack ships only the built package, and it installs offline into an emp
   npm(repo, 'pack', '--pack-destination', work, '--silent');
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
   assert.ok(tarball, 'npm pack wrote a tarball');
-  const listed = execFileSync('tar', ['-tzf', join(work, tarball!)], { encoding: 'utf8' }).trim().split('\n');
+  const listed = execFileSync('tar', ['-tzf', join(work, tarball!)], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
   const outside = listed.filter((f) => !/^package\/(dist\/|package\.json$|README\.md$|LICENSE)/.test(f));
   assert.equal(outside, [], 'only dist/, package.json and README in the tarball');
   assert.ok(listed.includes('package/dist/cli.js') && listed.includes('package/dist/types/src/index.d.ts'));
-  assert.not.ok(listed.some((f) => /\.test\.|\/generated\/|bench\//.test(f)), 'no tests, generated tests or bench');
+  assert.not.ok(
+    listed.some((f) => /\.test\.|\/generated\/|bench\//.test(f)),
+    'no tests, generated tests or bench',
+  );
 
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-protocol', private: true, type: 'module' }, null, 2));
@@ -107,11 +120,14 @@ test('npm pack ships only the built package, and it installs offline into an emp
   const installed = JSON.parse(readFileSync(join(project, 'node_modules/daxspec/package.json'), 'utf8')) as { name: string };
   assert.is(installed.name, 'daxspec');
   // Development tools stay out of a user's install (commander is bundled into the CLI), and nothing built imports them.
-  for (const devOnly of ['playwright-core', '@xstate/graph', 'typescript', 'commander']) assert.not.ok(existsSync(join(project, 'node_modules', devOnly)), `${devOnly} is installed with daxspec`);
+  for (const devOnly of ['playwright-core', '@xstate/graph', 'typescript', 'commander'])
+    assert.not.ok(existsSync(join(project, 'node_modules', devOnly)), `${devOnly} is installed with daxspec`);
   const dist = join(project, 'node_modules/daxspec/dist');
   for (const f of readdirSync(dist).filter((x) => x.endsWith('.js'))) {
     const text = readFileSync(join(dist, f), 'utf8');
-    const imports = [...text.matchAll(/^import\s[^;]*?["']([^"']+)["'];/gm), ...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]).filter((m) => !m.startsWith('.'));
+    const imports = [...text.matchAll(/^import\s[^;]*?["']([^"']+)["'];/gm), ...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)]
+      .map((m) => m[1])
+      .filter((m) => !m.startsWith('.'));
     const foreign = imports.filter((m) => !m.startsWith('node:') && !['xstate', 'esbuild', '@viz-js/viz', 'uvu', 'uvu/assert'].includes(m));
     assert.equal(foreign, [], `${f} imports only node built-ins and dependencies`);
   }
@@ -124,7 +140,7 @@ test('npx daxspec list: the built-in scenarios', () => {
   assert.match(r.out, /percpu-ref/);
 });
 
-test('check --model of the user\'s TypeScript model: the racy counter loses an update (exit 1), the atomic one holds (exit 0)', () => {
+test("check --model of the user's TypeScript model: the racy counter loses an update (exit 1), the atomic one holds (exit 0)", () => {
   writeFileSync(join(project, 'model.ts'), MODEL);
   const racy = daxspec('check', '--model', './model.ts', '--scenario', 'counter', '--revision', 'racy', '-q');
   assert.is(racy.code, 1, racy.err);
@@ -139,7 +155,7 @@ test('check --model of the user\'s TypeScript model: the racy counter loses an u
   assert.match(list.out, /^Scenarios:\n  counter  two threads add one to a counter\n      revisions: racy, atomic\n/);
 });
 
-test('paths --model writes a suite that imports the model and runs in the user\'s project', () => {
+test("paths --model writes a suite that imports the model and runs in the user's project", () => {
   const r = daxspec('paths', '--model', './model.ts', '--out', 'test/generated', '-q');
   assert.is(r.code, 0, r.err);
   const file = readFileSync(join(project, 'test/generated/counter.racy.test.ts'), 'utf8');
@@ -147,8 +163,14 @@ test('paths --model writes a suite that imports the model and runs in the user\'
   const t = run(process.execPath, '--import', 'tsx', 'test/generated/counter.racy.test.ts');
   assert.is(t.code, 0, t.out + t.err);
   // One test per coverage path and one per counterexample (the lost update), all passing.
-  const data = JSON.parse(readFileSync(join(project, 'test/generated/counter.racy.paths.json'), 'utf8')) as { paths: unknown[]; regressions: { property: string }[] };
-  assert.equal(data.regressions.map((x) => x.property), ['both-counted']);
+  const data = JSON.parse(readFileSync(join(project, 'test/generated/counter.racy.paths.json'), 'utf8')) as {
+    paths: unknown[];
+    regressions: { property: string }[];
+  };
+  assert.equal(
+    data.regressions.map((x) => x.property),
+    ['both-counted'],
+  );
   const total = data.paths.length + data.regressions.length;
   assert.match(t.out, new RegExp(`Total:\\s+${total}\\s+Passed:\\s+${total}\\s`));
 });
@@ -209,7 +231,19 @@ console.log(report.verdict, steps, first?.describe().split('\\n')[0]);
   );
   writeFileSync(
     join(project, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: false, types: [] }, files: ['use.ts', 'model.ts'] }),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        allowImportingTsExtensions: true,
+        skipLibCheck: false,
+        types: [],
+      },
+      files: ['use.ts', 'model.ts'],
+    }),
   );
   const tsc = run(process.execPath, join(repo, 'node_modules/typescript/bin/tsc'), '-p', '.');
   assert.is(tsc.code, 0, tsc.out + tsc.err);

@@ -200,7 +200,9 @@ export function wakerMachine() {
       start: {
         description: 'The condition is not yet true',
         meta: { fn: 'waker', src: 'test' },
-        on: { wake: { target: 'done', actions: 'wake', description: 'Set the flag and wake the queue', meta: { fn: 'wake_up', src: 'test' } } },
+        on: {
+          wake: { target: 'done', actions: 'wake', description: 'Set the flag and wake the queue', meta: { fn: 'wake_up', src: 'test' } },
+        },
       },
       done: { type: 'final', description: 'Flag set, queue woken', meta: { fn: 'wake_up', src: 'test' } },
     },

@@ -81,7 +81,9 @@ const isScenario = (x: Scenario | SystemDecl): x is Scenario => typeof (x as Sce
 
 /** A bare system as a scenario without revisions or sizes, named `system`. */
 export function asScenario(model: Scenario | SystemDecl): Scenario {
-  return isScenario(model) ? model : { name: 'system', description: 'a system checked through the API', revisions: [], sizes: [], build: () => model };
+  return isScenario(model)
+    ? model
+    : { name: 'system', description: 'a system checked through the API', revisions: [], sizes: [], build: () => model };
 }
 
 /** The revision a run builds: the one given, the only one there is, or none for a revision-independent scenario. */

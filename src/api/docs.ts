@@ -25,7 +25,9 @@ export interface DocsOptions {
  * `machines/NAME.md`, `properties/ID.md`), in a stable order. Same machines, same bytes: no dates, no timings.
  */
 export function generateDocs(options: DocsOptions): Map<string, string> {
-  const named = (options.revisions ?? [...new Set(options.scenarios.flatMap((s) => s.revisions))]).map((r) => (typeof r === 'string' ? { name: r } : r));
+  const named = (options.revisions ?? [...new Set(options.scenarios.flatMap((s) => s.revisions))]).map((r) =>
+    typeof r === 'string' ? { name: r } : r,
+  );
   return generatePages(
     {
       summary: options.summary ?? '',

@@ -31,14 +31,17 @@ export const defaultOut = (args: DocsArgs): string => (args.model || !FROM_SOURC
 export function runDocs(args: DocsArgs, reg: Registry): number {
   if (args.check && args.lint) throw new UsageError('docs: --check and --lint are separate runs; give one');
   if (args.lint && args.out) throw new UsageError('--out has no effect with --lint, which writes nothing');
-  if (args.force && (args.check || args.lint)) throw new UsageError(`--force has no effect with --${args.check ? 'check' : 'lint'}, which writes nothing`);
+  if (args.force && (args.check || args.lint))
+    throw new UsageError(`--force has no effect with --${args.check ? 'check' : 'lint'}, which writes nothing`);
   const input = registryInput(reg, args.out ?? 'docs/spec');
   if (args.lint) {
     const model = docsModel(input);
     const issues = lintCatalog(model.catalog, model.invariants);
     if (issues.length) {
       process.stdout.write(formatLint(issues) + '\n');
-      process.stderr.write(`daxspec docs --lint: ${issues.length} missing (docs/authoring.md: a description on every state and transition, meta.fn and meta.src on every transition; a why on every invariant)\n`);
+      process.stderr.write(
+        `daxspec docs --lint: ${issues.length} missing (docs/authoring.md: a description on every state and transition, meta.fn and meta.src on every transition; a why on every invariant)\n`,
+      );
       return EXIT.violated;
     }
     if (!args.quiet) process.stderr.write('daxspec docs --lint: every machine, state, transition and invariant says what it is\n');

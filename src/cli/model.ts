@@ -22,7 +22,25 @@ import { FROM_SOURCES, packageFile } from '../files.ts';
 import { makeRegistry, type Registry, type ScenarioSource } from '../scenarioRegistry.ts';
 
 /** Options of the commands that take sizes: a size cannot be named like one of them. */
-const RESERVED = new Set(['scenario', 'revision', 'all', 'max-states', 'max-depth', 'max-length', 'symmetry', 'fingerprint', 'json', 'itf', 'quiet', 'model', 'out', 'help', 'check', 'report', 'verbose']);
+const RESERVED = new Set([
+  'scenario',
+  'revision',
+  'all',
+  'max-states',
+  'max-depth',
+  'max-length',
+  'symmetry',
+  'fingerprint',
+  'json',
+  'itf',
+  'quiet',
+  'model',
+  'out',
+  'help',
+  'check',
+  'report',
+  'verbose',
+]);
 
 /** The value of --model in argv (`--model F`, `--model=F`, `-m F`), read before commander parses. */
 export function modelArgument(argv: readonly string[]): string | undefined {
@@ -113,7 +131,9 @@ async function importModel(file: string, path: string): Promise<ModelModule> {
   } catch (e) {
     const errors = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
     if (!errors) throw e;
-    const lines = errors.slice(0, 5).map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}: ${m.text}` : m.text));
+    const lines = errors
+      .slice(0, 5)
+      .map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}: ${m.text}` : m.text));
     throw new ModelError(`--model ${file} does not compile:\n  ${lines.join('\n  ')}`);
   }
   try {
@@ -125,18 +145,29 @@ async function importModel(file: string, path: string): Promise<ModelModule> {
 
 function checkScenarios(file: string, value: unknown): Scenario[] {
   const contract = `it must export 'scenarios', an array of scenarios ({ name, description, revisions, sizes, build }); see docs/authoring.md`;
-  if (!Array.isArray(value)) throw new ModelError(`--model ${file}: ${value === undefined ? 'no export named scenarios' : "'scenarios' is not an array"}; ${contract}`);
+  if (!Array.isArray(value))
+    throw new ModelError(
+      `--model ${file}: ${value === undefined ? 'no export named scenarios' : "'scenarios' is not an array"}; ${contract}`,
+    );
   if (value.length === 0) throw new ModelError(`--model ${file}: 'scenarios' is empty; ${contract}`);
   value.forEach((s: Partial<Scenario> | null, i) => {
     const what = `--model ${file}: scenarios[${i}]${s && typeof s.name === 'string' ? ` (${s.name})` : ''}`;
     if (!s || typeof s !== 'object') throw new ModelError(`${what} is not an object; ${contract}`);
     if (typeof s.name !== 'string' || !s.name) throw new ModelError(`${what} has no name; ${contract}`);
     if (typeof s.build !== 'function') throw new ModelError(`${what} has no build(revision, sizes) function; ${contract}`);
-    if (!Array.isArray(s.revisions) || s.revisions.some((r) => typeof r !== 'string')) throw new ModelError(`${what}: revisions must be an array of names ([] when it has none)`);
+    if (!Array.isArray(s.revisions) || s.revisions.some((r) => typeof r !== 'string'))
+      throw new ModelError(`${what}: revisions must be an array of names ([] when it has none)`);
     if (!Array.isArray(s.sizes)) throw new ModelError(`${what}: sizes must be an array ([] when it has none)`);
     for (const p of s.sizes) {
-      const ok = p && typeof p.name === 'string' && /^[a-z][a-z0-9-]*$/.test(p.name) && [p.default, p.min, p.max].every(Number.isInteger) && p.min <= p.default && p.default <= p.max;
-      if (!ok) throw new ModelError(`${what}: size ${JSON.stringify(p?.name)} needs a lower-case name and whole numbers min <= default <= max`);
+      const ok =
+        p &&
+        typeof p.name === 'string' &&
+        /^[a-z][a-z0-9-]*$/.test(p.name) &&
+        [p.default, p.min, p.max].every(Number.isInteger) &&
+        p.min <= p.default &&
+        p.default <= p.max;
+      if (!ok)
+        throw new ModelError(`${what}: size ${JSON.stringify(p?.name)} needs a lower-case name and whole numbers min <= default <= max`);
       if (RESERVED.has(p.name)) throw new ModelError(`${what}: a size cannot be named '${p.name}', the name of a command-line option`);
     }
   });

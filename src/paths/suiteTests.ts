@@ -28,7 +28,10 @@ export type ScenarioExport = Scenario | readonly Scenario[];
 export function suiteSystem(suite: Pick<GeneratedSuite, 'scenario' | 'revision' | 'sizes'>, from: ScenarioExport): System {
   const list: readonly Scenario[] = Array.isArray(from) ? from : [from as Scenario];
   const scenario = list.find((s) => s.name === suite.scenario);
-  if (!scenario) throw new ModelError(`the suite of scenario '${suite.scenario}' was generated from a scenario its module no longer exports (it exports: ${list.map((s) => s.name).join(', ')}); regenerate it`);
+  if (!scenario)
+    throw new ModelError(
+      `the suite of scenario '${suite.scenario}' was generated from a scenario its module no longer exports (it exports: ${list.map((s) => s.name).join(', ')}); regenerate it`,
+    );
   return new System(scenario.build(suite.revision ?? undefined, suite.sizes));
 }
 
