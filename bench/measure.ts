@@ -15,8 +15,15 @@ import { plainLogic, serializePlain, type PlainSnapshot } from './plainLogic.ts'
 
 const [engine, name, rev, ...rest] = process.argv.slice(2);
 const scenario = findScenario(name);
-const revision = resolveRevision(scenario, rev && rev !== '-' ? rev : undefined) ?? (scenario.revisions.length ? scenario.revisions[scenario.revisions.length - 1] : undefined);
-const flags = Object.fromEntries(rest.filter((a) => !a.startsWith('--')).map((a) => a.split('=')).map(([k, v]) => [k, Number(v)]));
+const revision =
+  resolveRevision(scenario, rev && rev !== '-' ? rev : undefined) ??
+  (scenario.revisions.length ? scenario.revisions[scenario.revisions.length - 1] : undefined);
+const flags = Object.fromEntries(
+  rest
+    .filter((a) => !a.startsWith('--'))
+    .map((a) => a.split('='))
+    .map(([k, v]) => [k, Number(v)]),
+);
 const symmetry = rest.includes('--symmetry');
 const fingerprint = rest.includes('--fingerprint');
 const sizes = resolveSizes(scenario, flags);
@@ -43,7 +50,10 @@ if (engine === 'daxspec') {
 } else {
   const logic = systemLogic(new System(decl));
   // The system's own identity (its interned vector) is the fairest key to give @xstate/graph.
-  const paths = getShortestPaths(logic, { events: (s) => logic.nextEvents(s), serializeState: (s) => (s as SystemSnapshot).vector.join(',') });
+  const paths = getShortestPaths(logic, {
+    events: (s) => logic.nextEvents(s),
+    serializeState: (s) => (s as SystemSnapshot).vector.join(','),
+  });
   states = paths.length;
 }
 const cpu = process.cpuUsage(cpu0);

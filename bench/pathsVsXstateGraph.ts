@@ -45,15 +45,26 @@ if (args[0] === '--one') {
   process.stdout.write(JSON.stringify(pathFigures(SYSTEMS[args[1]](), args[2] as PathFigures['tool'])) + '\n');
 } else {
   const cap = args.includes('--cap') ? Number(args[args.indexOf('--cap') + 1]) : 60;
-  const rows = ['| system | tool | states | paths | steps | states covered | transitions covered | s |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+  const rows = [
+    '| system | tool | states | paths | steps | states covered | transitions covered | s |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
   for (const name of Object.keys(SYSTEMS)) {
     for (const tool of TOOLS) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--one', name, tool], { encoding: 'utf8', timeout: cap * 1000, maxBuffer: 1 << 26 });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--one', name, tool], {
+        encoding: 'utf8',
+        timeout: cap * 1000,
+        maxBuffer: 1 << 26,
+      });
       if (r.status !== 0) {
-        rows.push(`| ${name} | ${tool} | did not finish in ${cap} s${r.signal ? '' : `: ${r.stderr.trim().split('\n').pop()}`} | | | | | |`);
+        rows.push(
+          `| ${name} | ${tool} | did not finish in ${cap} s${r.signal ? '' : `: ${r.stderr.trim().split('\n').pop()}`} | | | | | |`,
+        );
       } else {
         const f = JSON.parse(r.stdout.trim().split('\n').pop()!) as PathFigures;
-        rows.push(`| ${name} | ${tool} | ${f.states} | ${f.paths} | ${f.steps} | ${f.statesCovered}/${f.statesReachable} | ${f.transitionsCovered}/${f.transitionsReachable} | ${f.seconds.toFixed(2)} |`);
+        rows.push(
+          `| ${name} | ${tool} | ${f.states} | ${f.paths} | ${f.steps} | ${f.statesCovered}/${f.statesReachable} | ${f.transitionsCovered}/${f.transitionsReachable} | ${f.seconds.toFixed(2)} |`,
+        );
       }
       process.stderr.write(rows[rows.length - 1] + '\n');
     }

@@ -5,7 +5,15 @@
  * delivered FIFO within the step; a call whose guards all fail blocks the step; a crash, a call on NULL
  * or entering a failure state other than a WARN, ends it).
  */
-import { getNextTransitions, initialTransition, transition, type ActorLogic, type AnyMachineSnapshot, type EventObject, type Snapshot } from 'xstate';
+import {
+  getNextTransitions,
+  initialTransition,
+  transition,
+  type ActorLogic,
+  type AnyMachineSnapshot,
+  type EventObject,
+  type Snapshot,
+} from 'xstate';
 import { canonicalJson } from '../src/compose/events.ts';
 import { addressOf } from '../machines/kit/messages.ts';
 import type { SystemDecl } from '../machines/kit/types.ts';
@@ -17,7 +25,9 @@ export interface PlainEvent extends EventObject {
   event: EventObject;
 }
 
-export function plainLogic(decl: SystemDecl): ActorLogic<PlainSnapshot, PlainEvent> & { nextEvents(s: PlainSnapshot): PlainEvent[]; xstateCalls(): number } {
+export function plainLogic(
+  decl: SystemDecl,
+): ActorLogic<PlainSnapshot, PlainEvent> & { nextEvents(s: PlainSnapshot): PlainEvent[]; xstateCalls(): number } {
   let calls = 0;
   const index = new Map(decl.actors.map((a, i) => [a.name, i]));
   /** The successor, or undefined when the step blocks or crashes. */
@@ -69,7 +79,12 @@ export function plainLogic(decl: SystemDecl): ActorLogic<PlainSnapshot, PlainEve
       const next = step(s, e.actor, e.event);
       return next ? { ...s, actors: next } : s;
     },
-    getInitialSnapshot: () => ({ status: 'active', output: undefined, error: undefined, actors: decl.actors.map((a) => initialTransition(a.machine, a.input)[0]) }),
+    getInitialSnapshot: () => ({
+      status: 'active',
+      output: undefined,
+      error: undefined,
+      actors: decl.actors.map((a) => initialTransition(a.machine, a.input)[0]),
+    }),
     getPersistedSnapshot: (s) => s,
     restoreSnapshot: (s) => s as unknown as PlainSnapshot,
   };
@@ -81,6 +96,12 @@ export function plainLogic(decl: SystemDecl): ActorLogic<PlainSnapshot, PlainEve
  */
 export function serializePlain(s: PlainSnapshot): string {
   return canonicalJson(
-    s.actors.map((a) => [a.value, a.context, Object.fromEntries(Object.entries((a as any).historyValue as Record<string, { id: string }[]>).map(([k, v]) => [k, v.map((n) => n.id)]))]),
+    s.actors.map((a) => [
+      a.value,
+      a.context,
+      Object.fromEntries(
+        Object.entries((a as any).historyValue as Record<string, { id: string }[]>).map(([k, v]) => [k, v.map((n) => n.id)]),
+      ),
+    ]),
   );
 }

@@ -31,16 +31,35 @@ const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(
 const here = import.meta.dirname;
 
 /** `reduction`: explore with --symmetry or keep --fingerprint(s) instead of vectors. */
-function measure(engine: string, scenario: string, revision: string | undefined, sizes: Record<string, number>, capSeconds: number, reduction?: 'symmetry' | 'fingerprint'): Outcome {
+function measure(
+  engine: string,
+  scenario: string,
+  revision: string | undefined,
+  sizes: Record<string, number>,
+  capSeconds: number,
+  reduction?: 'symmetry' | 'fingerprint',
+): Outcome {
   const symmetry = reduction === 'symmetry';
-  const argv = ['--import', 'tsx', join(here, 'measure.ts'), engine, scenario, revision ?? '-', ...Object.entries(sizes).map(([k, v]) => `${k}=${v}`), ...(reduction ? [`--${reduction}`] : [])];
+  const argv = [
+    '--import',
+    'tsx',
+    join(here, 'measure.ts'),
+    engine,
+    scenario,
+    revision ?? '-',
+    ...Object.entries(sizes).map(([k, v]) => `${k}=${v}`),
+    ...(reduction ? [`--${reduction}`] : []),
+  ];
   const r = spawnSync(process.execPath, ['--max-old-space-size=16384', ...argv], { encoding: 'utf8', timeout: capSeconds * 1000 });
   if (r.error || r.status !== 0) {
-    if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' || r.signal) return { timeout: true, engine, scenario, sizes, symmetry, cap: capSeconds };
+    if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' || r.signal)
+      return { timeout: true, engine, scenario, sizes, symmetry, cap: capSeconds };
     throw new Error(`${engine} ${scenario}: ${r.stderr.trim().split('\n').pop()}`);
   }
   const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure;
-  process.stderr.write(`  ${engine.padEnd(12)} ${scenario} ${JSON.stringify(sizes)}${reduction ? ` ${reduction}` : ''}: ${m.states} states, ${m.seconds.toFixed(2)} s\n`);
+  process.stderr.write(
+    `  ${engine.padEnd(12)} ${scenario} ${JSON.stringify(sizes)}${reduction ? ` ${reduction}` : ''}: ${m.states} states, ${m.seconds.toFixed(2)} s\n`,
+  );
   return m;
 }
 
@@ -66,10 +85,16 @@ for (const users of quick ? [3, 4] : [3, 4, 5, 6]) {
   rows.push({ model: 'percpu-ref (composed actors)', ours, graph, memo });
 }
 for (const users of quick ? [3, 4] : [3, 4, 5, 6]) {
-  rows.push({ model: 'percpu-ref (composed, symmetry)', ours: measure('daxspec', 'percpu-ref', undefined, { users, rounds: 3 }, 600, 'symmetry') });
+  rows.push({
+    model: 'percpu-ref (composed, symmetry)',
+    ours: measure('daxspec', 'percpu-ref', undefined, { users, rounds: 3 }, 600, 'symmetry'),
+  });
 }
 for (const users of quick ? [4] : [5, 6]) {
-  rows.push({ model: 'percpu-ref (composed, fingerprints)', ours: measure('daxspec', 'percpu-ref', undefined, { users, rounds: 3 }, 600, 'fingerprint') });
+  rows.push({
+    model: 'percpu-ref (composed, fingerprints)',
+    ours: measure('daxspec', 'percpu-ref', undefined, { users, rounds: 3 }, 600, 'fingerprint'),
+  });
 }
 for (const users of quick ? [3] : [3, 4]) {
   const ours = measure('daxspec', 'percpu-ref-machine', undefined, { users, rounds: 3 }, 600);
@@ -109,7 +134,9 @@ for (const s of SCENARIOS.filter((x) => x.revisions.length > 0 && x.sizes.length
 
 // 3. The whole bug matrix at default sizes, as `npm start` runs it.
 const t0 = performance.now();
-const matrix = spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'cli.ts'), 'check', '--all', '--json', '-q'], { encoding: 'utf8' });
+const matrix = spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'src', 'cli.ts'), 'check', '--all', '--json', '-q'], {
+  encoding: 'utf8',
+});
 const matrixSeconds = (performance.now() - t0) / 1000;
 // Exit 1 is the expected answer: the matrix has violations.
 const cells = matrix.status === 0 || matrix.status === 1 ? (JSON.parse(matrix.stdout) as { cells: unknown[]; seconds: number }) : undefined;
@@ -117,14 +144,16 @@ const cells = matrix.status === 0 || matrix.status === 1 ? (JSON.parse(matrix.st
 const perSecond = (m: Outcome | undefined): number | undefined => (m && !('timeout' in m) ? m.states / m.seconds : undefined);
 const line = (r: (typeof rows)[number]): string => {
   const o = r.ours;
-  const sizes = Object.entries(o.sizes).map(([k, v]) => `${k}=${v}`).join(' ');
+  const sizes = Object.entries(o.sizes)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   if ('timeout' in o) return `| ${r.model} | ${sizes} | over ${o.cap} s | | | | | | | | |`;
   const ratio = (b: Outcome | undefined): string => {
     // Both explore the same system: a different count means one of them is wrong, and no ratio is fair.
     if (b && !('timeout' in b) && b.states !== o.states) return `counts differ: ${n(b.states)} states`;
     if (perSecond(b)) return `${(perSecond(o)! / perSecond(b)!).toFixed(1)}x`;
     // It did not finish: it reached at most all the states in the cap, so the ratio is at least this.
-    if (b && 'timeout' in b) return `over ${((o.states / o.seconds) / (o.states / b.cap)).toFixed(0)}x (it: over ${b.cap} s)`;
+    if (b && 'timeout' in b) return `over ${(o.states / o.seconds / (o.states / b.cap)).toFixed(0)}x (it: over ${b.cap} s)`;
     return '';
   };
   const g = r.graph && !('timeout' in r.graph) ? r.graph : undefined;
@@ -146,11 +175,18 @@ function ratioSummary(): string[] {
     const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
     return lo.toFixed(0) === hi.toFixed(0) ? `${lo.toFixed(0)}x` : `${lo.toFixed(0)}x to ${hi.toFixed(0)}x`;
   };
-  const bands: [string, number, number][] = [['under 1,000 states', 0, 1e3], ['1,000 to 10,000', 1e3, 1e4], ['10,000 to 100,000', 1e4, 1e5], ['100,000 and more', 1e5, Infinity]];
+  const bands: [string, number, number][] = [
+    ['under 1,000 states', 0, 1e3],
+    ['1,000 to 10,000', 1e3, 1e4],
+    ['10,000 to 100,000', 1e4, 1e5],
+    ['100,000 and more', 1e5, Infinity],
+  ];
   const lines = bands.flatMap(([name, lo, hi]) => {
     const band = both.filter((b) => b.states >= lo && b.states < hi);
     if (band.length === 0) return [];
-    return [`| ${name} | ${band.length} | ${range(band.map((b) => b.ratio))} | ${range(band.map((b) => b.calls))} | ${band.filter((b) => b.ratio >= 300).length} |`];
+    return [
+      `| ${name} | ${band.length} | ${range(band.map((b) => b.ratio))} | ${range(band.map((b) => b.calls))} | ${band.filter((b) => b.ratio >= 300).length} |`,
+    ];
   });
   return [
     `Where both finished (${both.length} models), ${met} ${met === 1 ? 'reaches' : 'reach'} 300x the plain baseline's states per second. By size:`,
@@ -165,12 +201,15 @@ function ratioSummary(): string[] {
 const md = [
   '# Benchmark results',
   '',
-  `Written by \`npm run bench\`${quick ? ' --quick' : ''}. Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${n(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (a shared machine: compare ratios measured in one run, not seconds across runs).`,
+  `Written by \`npm run bench\`${quick ? ' --quick' : ''}. Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${n(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}; load average at the end ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} (a shared machine: compare ratios measured in one run, not seconds across runs).`,
   '',
   `Each row is one process: seconds are wall time of the exploration alone (XState warm-up included), peak memory is that process's maximum resident set, bytes per state is the visited set (vectors, parents, labels, hashes, table) divided by the states.${quick ? '' : ' The percpu-ref (composed actors) rows, which the targets are read against, are the median of three runs.'}`,
-  'The last two columns divide our states per second by @xstate/graph getShortestPaths\' on the same scenario, measured in the same run: first on a composition that calls XState\'s transition on every delivery (bench/plainLogic.ts, what a tool without our interning would do), then on our own memoized system logic (src/compose/systemLogic.ts: the traversal alone).',
+  "The last two columns divide our states per second by @xstate/graph getShortestPaths' on the same scenario, measured in the same run: first on a composition that calls XState's transition on every delivery (bench/plainLogic.ts, what a tool without our interning would do), then on our own memoized system logic (src/compose/systemLogic.ts: the traversal alone).",
   '',
-  'XState calls: calls into XState\'s transition functions (getTransitionData, transition, getNextTransitions), ours, then the plain baseline\'s and the factor between them. No tool that runs the machines makes fewer than one per distinct (actor state, event); where these calls are most of both runs (small models), the speed ratio is bounded by about that factor.',
+  "XState calls: calls into XState's transition functions (getTransitionData, transition, getNextTransitions), ours, then the plain baseline's and the factor between them. No tool that runs the machines makes fewer than one per distinct (actor state, event); where these calls are most of both runs (small models), the speed ratio is bounded by about that factor.",
   '',
   '| model | size | states | transitions | seconds | states/s | peak memory | bytes/state | XState calls (ours / plain) | vs @xstate/graph (plain XState) | vs @xstate/graph (memoized logic) |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -51,7 +51,7 @@ export function addressSpaceMachine(_rev?: Revision) {
           mmap: { actions: 'addVma', description: 'mmap(): vma_link() inserts a VMA in i_mmap', meta: { fn: 'mmap_region', src: 'infer' } },
           munmap: {
             actions: 'dropVma',
-            description: 'munmap() and close(): the VMA leaves i_mmap, the VMA\'s and the descriptor\'s file references go',
+            description: "munmap() and close(): the VMA leaves i_mmap, the VMA's and the descriptor's file references go",
             meta: { fn: 'unmap_region', src: 'infer' },
           },
           mapping_mapped: {
@@ -71,7 +71,11 @@ export function addressSpaceMachine(_rev?: Revision) {
         description: 'evict(): the inode is being torn down; nobody can map it again',
         meta: { condition: 'inode->i_state & I_FREEING', unaccepted: 'use of an inode after it was freed' },
         on: {
-          mapping_mapped: { actions: 'replyMapped', description: 'mapping_mapped() on the dying inode: no VMA', meta: { fn: 'mapping_mapped', src: 'infer' } },
+          mapping_mapped: {
+            actions: 'replyMapped',
+            description: 'mapping_mapped() on the dying inode: no VMA',
+            meta: { fn: 'mapping_mapped', src: 'infer' },
+          },
         },
       },
     },

@@ -60,9 +60,16 @@ export function blockMachine(_rev?: Revision) {
               description: 'the owner truncates / punches / evicts: the extent is freed',
               meta: { fn: 'xfs_itruncate_extents', src: SRC },
             },
-            { description: 'another file frees a range it does not hold here: nothing to free', meta: { fn: 'xfs_itruncate_extents', src: SRC } },
+            {
+              description: 'another file frees a range it does not hold here: nothing to free',
+              meta: { fn: 'xfs_itruncate_extents', src: SRC },
+            },
           ],
-          alloc: { actions: 'replyNone', description: 'the allocator finds this block in use and picks another', meta: { fn: 'xfs_bmapi_write', src: SRC } },
+          alloc: {
+            actions: 'replyNone',
+            description: 'the allocator finds this block in use and picks another',
+            meta: { fn: 'xfs_bmapi_write', src: SRC },
+          },
           dma_write: [
             {
               guard: 'ownedByOther',
@@ -90,12 +97,16 @@ export function blockMachine(_rev?: Revision) {
             description: 'another file allocates: it gets this block',
             meta: { fn: 'xfs_bmapi_write', src: SRC },
           },
-          dma_write: { description: 'the device writes into free space through a stale pin (the data is lost)', meta: { fn: 'dma', src: 'infer' } },
+          dma_write: {
+            description: 'the device writes into free space through a stale pin (the data is lost)',
+            meta: { fn: 'dma', src: 'infer' },
+          },
         },
       },
       corrupted: {
         tags: ['violation'],
-        description: 'device DMA through a pin taken for one file overwrote a block the filesystem gave to another file (silent data corruption, use after ' +
+        description:
+          'device DMA through a pin taken for one file overwrote a block the filesystem gave to another file (silent data corruption, use after ' +
           'free of storage)',
         meta: { condition: 'dma target owner != pinned file', unaccepted: 'the block is already corrupted', violates: 'I9' },
       },

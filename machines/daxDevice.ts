@@ -125,17 +125,17 @@ export function daxDeviceMachine(rev: Revision) {
       const refs: Record<string, number> = { ...(input.extraRefs ?? {}) };
       if (input.allocatedBy) refs[input.allocatedBy] = (refs[input.allocatedBy] ?? 0) + 1;
       return {
-      count: Object.values(refs).reduce((a, b) => a + b, 0),
-      refs,
-      misput: null,
-      hashed: !!input.allocatedBy,
-      holder: null,
-      holderOps: null,
-      ops: input.ops,
-      pgmap: input.pgmap ?? null,
-      pfnPgmap: input.pfnPgmap !== undefined ? input.pfnPgmap : (input.pgmap ?? null),
-      table: input.table ?? null,
-      allocatedBy: input.allocatedBy ?? null,
+        count: Object.values(refs).reduce((a, b) => a + b, 0),
+        refs,
+        misput: null,
+        hashed: !!input.allocatedBy,
+        holder: null,
+        holderOps: null,
+        ops: input.ops,
+        pgmap: input.pgmap ?? null,
+        pfnPgmap: input.pfnPgmap !== undefined ? input.pfnPgmap : (input.pgmap ?? null),
+        table: input.table ?? null,
+        allocatedBy: input.allocatedBy ?? null,
       };
     },
     initial: 'boot',
@@ -146,7 +146,12 @@ export function daxDeviceMachine(rev: Revision) {
         description: 'scenario set-up: the device exists already (a driver probed before the system starts) or not yet',
         meta: m('alloc_dax', 'infer'),
         always: [
-          { guard: 'preAllocated', target: 'alive', description: 'allocated by its driver before the scenario starts', meta: m('alloc_dax', 'seed 002') },
+          {
+            guard: 'preAllocated',
+            target: 'alive',
+            description: 'allocated by its driver before the scenario starts',
+            meta: m('alloc_dax', 'seed 002'),
+          },
           { target: 'unallocated', description: 'no driver has allocated it yet', meta: m('alloc_dax', 'infer') },
         ],
       },
@@ -160,13 +165,26 @@ export function daxDeviceMachine(rev: Revision) {
             description: 'alloc_dax(): new inode with ALIVE set, the driver holds the one reference',
             meta: m('alloc_dax', 'seed 002'),
           },
-          dax_get_by_host: { actions: 'replyNotFound', description: 'lookup by host name: not published, NULL', meta: m('dax_get_by_host', 'seed 004') },
-          fs_dax_get_by_bdev: { actions: 'replyNotFound', description: 'lookup by gendisk: not published, NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
+          dax_get_by_host: {
+            actions: 'replyNotFound',
+            description: 'lookup by host name: not published, NULL',
+            meta: m('dax_get_by_host', 'seed 004'),
+          },
+          fs_dax_get_by_bdev: {
+            actions: 'replyNotFound',
+            description: 'lookup by gendisk: not published, NULL',
+            meta: m('fs_dax_get_by_bdev', lookupSrc),
+          },
         },
       },
       alive: {
         description: 'ALIVE set: operations and new references allowed',
-        meta: { fn: 'dax_alive', src: 'seed 002', condition: 'test_bit(DAXDEV_ALIVE)', unaccepted: 'call the live dax_device does not implement' },
+        meta: {
+          fn: 'dax_alive',
+          src: 'seed 002',
+          condition: 'test_bit(DAXDEV_ALIVE)',
+          unaccepted: 'call the live dax_device does not implement',
+        },
         on: {
           dax_get_by_host: [
             {
@@ -175,10 +193,19 @@ export function daxDeviceMachine(rev: Revision) {
               description: 'dax_get_by_host() / fs_dax_get_by_host(): found alive, igrab takes a reference',
               meta: m('dax_get_by_host', 'seed 004'),
             },
-            { actions: 'replyNotFound', description: 'lookup after dax_remove_host(): not found, NULL', meta: m('dax_get_by_host', 'drivers/dax/super.c') },
+            {
+              actions: 'replyNotFound',
+              description: 'lookup after dax_remove_host(): not found, NULL',
+              meta: m('dax_get_by_host', 'drivers/dax/super.c'),
+            },
           ],
           fs_dax_get_by_bdev: [
-            { guard: not('hashed'), actions: 'replyNotFound', description: 'xa_load finds no host: NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
+            {
+              guard: not('hashed'),
+              actions: 'replyNotFound',
+              description: 'xa_load finds no host: NULL',
+              meta: m('fs_dax_get_by_bdev', lookupSrc),
+            },
             {
               guard: 'noHolderAsked',
               actions: ['get', 'replyFound'],
@@ -193,7 +220,8 @@ export function daxDeviceMachine(rev: Revision) {
             },
             {
               actions: ['get', 'replyNotFound'],
-              description: 'fs_dax_get_by_bdev(bdev, holder, ops): igrab succeeded, cmpxchg lost to another holder: returns NULL without iput',
+              description:
+                'fs_dax_get_by_bdev(bdev, holder, ops): igrab succeeded, cmpxchg lost to another holder: returns NULL without iput',
               meta: m('fs_dax_get_by_bdev', lookupSrc),
             },
           ],
@@ -243,9 +271,21 @@ export function daxDeviceMachine(rev: Revision) {
         description: 'ALIVE clear, synchronize_srcu not yet returned: private and ops still set',
         meta: { fn: 'kill_dax', src: 'seed 002', condition: '!DAXDEV_ALIVE', unaccepted: 'call the dying dax_device does not implement' },
         on: {
-          dax_get_by_host: { actions: 'replyNotFound', description: 'lookup skips a device that is not alive: NULL', meta: m('dax_get_by_host', 'seed 004') },
-          fs_dax_get_by_bdev: { actions: 'replyNotFound', description: '!dax_alive(): NULL, no reference', meta: m('fs_dax_get_by_bdev', lookupSrc) },
-          fs_dax_get: { actions: 'replyGetNoDev', description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference', meta: m('fs_dax_get', FAMFS) },
+          dax_get_by_host: {
+            actions: 'replyNotFound',
+            description: 'lookup skips a device that is not alive: NULL',
+            meta: m('dax_get_by_host', 'seed 004'),
+          },
+          fs_dax_get_by_bdev: {
+            actions: 'replyNotFound',
+            description: '!dax_alive(): NULL, no reference',
+            meta: m('fs_dax_get_by_bdev', lookupSrc),
+          },
+          fs_dax_get: {
+            actions: 'replyGetNoDev',
+            description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference',
+            meta: m('fs_dax_get', FAMFS),
+          },
           put_dax: putAfterKill(),
           dax_alive: { actions: 'replyAliveFalse', description: 'dax_alive(): false', meta: m('dax_alive', 'seed 002') },
           dax_direct_access: era.privateChecksAlive
@@ -274,11 +314,20 @@ export function daxDeviceMachine(rev: Revision) {
       },
       dead: {
         description: era.holder ? 'killed: not alive, holder cleared' : 'killed: not alive, unhashed, private = NULL',
-        meta: { fn: 'kill_dax', src: 'seed 002', condition: '!DAXDEV_ALIVE && torn down', unaccepted: 'call the killed dax_device does not implement' },
+        meta: {
+          fn: 'kill_dax',
+          src: 'seed 002',
+          condition: '!DAXDEV_ALIVE && torn down',
+          unaccepted: 'call the killed dax_device does not implement',
+        },
         on: {
           dax_get_by_host: { actions: 'replyNotFound', description: 'not alive, unhashed: NULL', meta: m('dax_get_by_host', 'seed 004') },
           fs_dax_get_by_bdev: { actions: 'replyNotFound', description: 'not alive: NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
-          fs_dax_get: { actions: 'replyGetNoDev', description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference', meta: m('fs_dax_get', FAMFS) },
+          fs_dax_get: {
+            actions: 'replyGetNoDev',
+            description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference',
+            meta: m('fs_dax_get', FAMFS),
+          },
           put_dax: putAfterKill(),
           dax_alive: { actions: 'replyAliveFalse', description: 'dax_alive(): false', meta: m('dax_alive', 'seed 002') },
           dax_direct_access: {
@@ -303,12 +352,14 @@ export function daxDeviceMachine(rev: Revision) {
       },
       lookupAfterFree: {
         tags: ['violation'],
-        description: 'use after free: a lookup walks the host list and finds a dax_device that was freed without being unhashed (kill_dax never ran)',
+        description:
+          'use after free: a lookup walks the host list and finds a dax_device that was freed without being unhashed (kill_dax never ran)',
         meta: { fn: 'dax_get_by_host', src: 'seed 004 (infer)', unaccepted: UAF },
       },
       oopsPrivate: {
         tags: ['violation'],
-        description: 'BUG: unable to handle kernel NULL pointer dereference in the driver\'s direct_access: dax_dev private used after kill_dax',
+        description:
+          "BUG: unable to handle kernel NULL pointer dereference in the driver's direct_access: dax_dev private used after kill_dax",
         meta: { fn: 'dax_direct_access', src: 'seed 002', unaccepted: 'call after the NULL dereference' },
       },
     },
@@ -321,7 +372,12 @@ export function daxDeviceMachine(rev: Revision) {
   function lookupsAfterFree() {
     const t = (fn: string) =>
       [
-        { guard: 'hashed', target: 'lookupAfterFree', description: `${fn}(): the freed device is still in the host table`, meta: m(fn, 'infer') },
+        {
+          guard: 'hashed',
+          target: 'lookupAfterFree',
+          description: `${fn}(): the freed device is still in the host table`,
+          meta: m(fn, 'infer'),
+        },
         { actions: 'replyNotFound', description: `${fn}(): no such host any more: NULL`, meta: m(fn, 'infer') },
       ] as const;
     return { dax_get_by_host: t('dax_get_by_host'), fs_dax_get_by_bdev: t('fs_dax_get_by_bdev') };
@@ -364,7 +420,7 @@ export function daxDeviceMachine(rev: Revision) {
       },
       dax_holder: {
         actions: 'replyHolder',
-        description: 'dax_holder(dax_dev): reads holder_data, as the holder\'s notify_failure does to find its mount',
+        description: "dax_holder(dax_dev): reads holder_data, as the holder's notify_failure does to find its mount",
         meta: m('dax_holder', 'drivers/dax/super.c'),
       },
       fs_put_dax_clear_ops: {

@@ -55,8 +55,16 @@ export function srcuMachine(_rev?: Revision) {
         description: 'readers inside, and for each synchronize_srcu() in progress the readers it waits for',
         meta: { fn: 'synchronize_srcu', src: 'seed 002', unaccepted: 'not an SRCU operation' },
         on: {
-          dax_read_lock: { actions: 'enter', description: 'dax_read_lock() = srcu_read_lock(&dax_srcu)', meta: m('dax_read_lock', 'seed 002') },
-          dax_read_unlock: { actions: 'leave', description: 'dax_read_unlock() = srcu_read_unlock(&dax_srcu)', meta: m('dax_read_unlock', 'seed 002') },
+          dax_read_lock: {
+            actions: 'enter',
+            description: 'dax_read_lock() = srcu_read_lock(&dax_srcu)',
+            meta: m('dax_read_lock', 'seed 002'),
+          },
+          dax_read_unlock: {
+            actions: 'leave',
+            description: 'dax_read_unlock() = srcu_read_unlock(&dax_srcu)',
+            meta: m('dax_read_unlock', 'seed 002'),
+          },
           synchronize_srcu_start: {
             actions: 'startGp',
             description: 'synchronize_srcu() begins a grace period: it must wait for every reader inside now',
@@ -105,151 +113,176 @@ export const SRCU_READER_ENV = {
  * uses ops/private (dev_dax_huge_fault, dax_mmap: "re-check at fault") [seed 002].
  */
 export function srcuReaderMachine(_rev?: Revision) {
-  return withStateMeta(setup({
-    types: {} as {
-      context: { dax: string; srcu: string; left: number; use: 'ops' | 'holder'; pgmap: string | null };
-      events: { type: string; from?: string; value?: boolean; ok?: boolean };
-      input: SrcuReaderInput;
-    },
-    guards: {
-      ...HOLDER_NOTIFY_GUARDS,
-      aliveTrue: ({ event }) => event.value === true,
-      moreSections: ({ context }) => context.left > 1,
-      /** A memory_failure() notifier: it came in through the pfn's pgmap. */
-      hasPgmap: ({ context }) => context.pgmap !== null,
-      pgmapFound: ({ event }) => event.ok === true,
-      /** Alive, and this reader is dax_holder_notify_failure(): it goes on to the holder. */
-      aliveForHolder: ({ context, event }) => event.value === true && context.use === 'holder',
-    },
-    actions: {
-      ...holderNotifyActions('MF_ACTION_REQUIRED'),
-      lock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_lock' }),
-      unlock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_unlock' }),
-      askAlive: call('dax_device', ({ context }) => context.dax, { type: 'dax_alive' }),
-      useOps: call('dax_device', ({ context }) => context.dax, { type: 'dax_direct_access' }),
-      nextSection: assign(({ context }) => ({ left: context.left - 1 })),
-      getPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'get_dev_pagemap' }),
-      putPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap' }),
-    },
-  }).createMachine({
-    id: 'srcu_reader',
-    description: 'a dax_device reader: dax_read_lock, dax_alive, use ops/private, dax_read_unlock',
-    meta: m('dax_read_lock', 'seed 002'),
-    context: ({ input }) => ({ dax: input.dax, srcu: input.srcu, left: input.sections ?? 1, use: input.use ?? 'ops', pgmap: input.pgmap ?? null }),
-    initial: 'start',
-    states: {
-      start: {
-        description: 'which reader this is (within the initial state)',
-        always: [
-          { guard: 'hasPgmap', target: 'pgmapLookup', description: 'memory_failure() starts from the pfn', meta: m('memory_failure', 'mm/memory-failure.c') },
-          { target: 'outside', description: 'a reader holding its own reference on the device', meta: m('dax_read_lock', 'seed 002') },
-        ],
+  return withStateMeta(
+    setup({
+      types: {} as {
+        context: { dax: string; srcu: string; left: number; use: 'ops' | 'holder'; pgmap: string | null };
+        events: { type: string; from?: string; value?: boolean; ok?: boolean };
+        input: SrcuReaderInput;
       },
-      pgmapLookup: {
-        description: 'memory_failure(pfn) on a ZONE_DEVICE pfn: about to look up its pgmap',
-        on: {
-          get_dev_pagemap: {
-            target: 'pgmapWait',
-            actions: 'getPgmap',
-            description: 'memory_failure_dev_pagemap(): pgmap = get_dev_pagemap(pfn)',
-            meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
-          },
-        },
+      guards: {
+        ...HOLDER_NOTIFY_GUARDS,
+        aliveTrue: ({ event }) => event.value === true,
+        moreSections: ({ context }) => context.left > 1,
+        /** A memory_failure() notifier: it came in through the pfn's pgmap. */
+        hasPgmap: ({ context }) => context.pgmap !== null,
+        pgmapFound: ({ event }) => event.ok === true,
+        /** Alive, and this reader is dax_holder_notify_failure(): it goes on to the holder. */
+        aliveForHolder: ({ context, event }) => event.value === true && context.use === 'holder',
       },
-      pgmapWait: {
-        description: 'waiting for get_dev_pagemap() (within the same step)',
-        on: {
-          get_dev_pagemap: [
+      actions: {
+        ...holderNotifyActions('MF_ACTION_REQUIRED'),
+        lock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_lock' }),
+        unlock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_unlock' }),
+        askAlive: call('dax_device', ({ context }) => context.dax, { type: 'dax_alive' }),
+        useOps: call('dax_device', ({ context }) => context.dax, { type: 'dax_direct_access' }),
+        nextSection: assign(({ context }) => ({ left: context.left - 1 })),
+        getPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'get_dev_pagemap' }),
+        putPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap' }),
+      },
+    }).createMachine({
+      id: 'srcu_reader',
+      description: 'a dax_device reader: dax_read_lock, dax_alive, use ops/private, dax_read_unlock',
+      meta: m('dax_read_lock', 'seed 002'),
+      context: ({ input }) => ({
+        dax: input.dax,
+        srcu: input.srcu,
+        left: input.sections ?? 1,
+        use: input.use ?? 'ops',
+        pgmap: input.pgmap ?? null,
+      }),
+      initial: 'start',
+      states: {
+        start: {
+          description: 'which reader this is (within the initial state)',
+          always: [
             {
-              guard: 'pgmapFound',
-              target: 'outside',
-              description: 'got a pgmap reference: pgmap->ops->memory_failure() -> pmem_pagemap_memory_failure()',
-              meta: m('pmem_pagemap_memory_failure', 'drivers/nvdimm/pmem.c'),
+              guard: 'hasPgmap',
+              target: 'pgmapLookup',
+              description: 'memory_failure() starts from the pfn',
+              meta: m('memory_failure', 'mm/memory-failure.c'),
             },
-            { target: 'done', description: 'no live pgmap: not a device page any more', meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c') },
+            { target: 'outside', description: 'a reader holding its own reference on the device', meta: m('dax_read_lock', 'seed 002') },
           ],
         },
-      },
-      pgmapPut: {
-        description: 'the notification is over; the pgmap reference is still held',
-        on: {
-          put_dev_pagemap: {
-            target: 'done',
-            actions: 'putPgmap',
-            description: 'put_dev_pagemap(pgmap)',
-            meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
-          },
-        },
-      },
-      outside: {
-        description: 'outside any read-side section',
-        on: {
-          dax_read_lock: { target: 'inside', actions: 'lock', description: 'id = dax_read_lock()', meta: m('dax_read_lock', 'seed 002') },
-        },
-      },
-      inside: {
-        description: 'inside the SRCU read-side section, liveness not yet checked',
-        on: {
-          dax_alive: {
-            target: 'checking',
-            actions: 'askAlive',
-            description: 'dax_alive(dax_dev) (lockdep: the read lock is held)',
-            meta: m('dax_alive', 'seed 002'),
-          },
-        },
-      },
-      checking: {
-        description: 'waiting for dax_alive() to return (within the same step)',
-        on: {
-          dax_alive: [
-            {
-              guard: 'aliveForHolder',
-              target: 'mf_notify',
-              description: 'alive: dax_holder_notify_failure() goes on to the holder',
-              meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
+        pgmapLookup: {
+          description: 'memory_failure(pfn) on a ZONE_DEVICE pfn: about to look up its pgmap',
+          on: {
+            get_dev_pagemap: {
+              target: 'pgmapWait',
+              actions: 'getPgmap',
+              description: 'memory_failure_dev_pagemap(): pgmap = get_dev_pagemap(pfn)',
+              meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
             },
-            { guard: 'aliveTrue', target: 'sawAlive', description: 'alive: the reader may use ops/private until it unlocks', meta: m('dax_alive', 'seed 002') },
-            { target: 'sawDead', description: 'not alive: -ENXIO, no use of ops', meta: m('dax_alive', 'seed 002') },
-          ],
-        },
-      },
-      sawAlive: {
-        tags: ['saw-alive'],
-        description: 'saw ALIVE inside this section: kill_dax must not tear down before it leaves',
-        on: {
-          dax_direct_access: {
-            target: 'using',
-            actions: 'useOps',
-            description: 'dax_dev->ops->direct_access(): uses ops and private',
-            meta: m('dax_direct_access', 'seed 002'),
           },
         },
-      },
-      using: {
-        tags: ['saw-alive'],
-        description: 'waiting for the driver to return (within the same step)',
-        on: {
-          dax_direct_access: { target: 'used', description: 'the driver returned a kaddr/pfn', meta: m('dax_direct_access', 'seed 002') },
+        pgmapWait: {
+          description: 'waiting for get_dev_pagemap() (within the same step)',
+          on: {
+            get_dev_pagemap: [
+              {
+                guard: 'pgmapFound',
+                target: 'outside',
+                description: 'got a pgmap reference: pgmap->ops->memory_failure() -> pmem_pagemap_memory_failure()',
+                meta: m('pmem_pagemap_memory_failure', 'drivers/nvdimm/pmem.c'),
+              },
+              {
+                target: 'done',
+                description: 'no live pgmap: not a device page any more',
+                meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
+              },
+            ],
+          },
         },
+        pgmapPut: {
+          description: 'the notification is over; the pgmap reference is still held',
+          on: {
+            put_dev_pagemap: {
+              target: 'done',
+              actions: 'putPgmap',
+              description: 'put_dev_pagemap(pgmap)',
+              meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
+            },
+          },
+        },
+        outside: {
+          description: 'outside any read-side section',
+          on: {
+            dax_read_lock: { target: 'inside', actions: 'lock', description: 'id = dax_read_lock()', meta: m('dax_read_lock', 'seed 002') },
+          },
+        },
+        inside: {
+          description: 'inside the SRCU read-side section, liveness not yet checked',
+          on: {
+            dax_alive: {
+              target: 'checking',
+              actions: 'askAlive',
+              description: 'dax_alive(dax_dev) (lockdep: the read lock is held)',
+              meta: m('dax_alive', 'seed 002'),
+            },
+          },
+        },
+        checking: {
+          description: 'waiting for dax_alive() to return (within the same step)',
+          on: {
+            dax_alive: [
+              {
+                guard: 'aliveForHolder',
+                target: 'mf_notify',
+                description: 'alive: dax_holder_notify_failure() goes on to the holder',
+                meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
+              },
+              {
+                guard: 'aliveTrue',
+                target: 'sawAlive',
+                description: 'alive: the reader may use ops/private until it unlocks',
+                meta: m('dax_alive', 'seed 002'),
+              },
+              { target: 'sawDead', description: 'not alive: -ENXIO, no use of ops', meta: m('dax_alive', 'seed 002') },
+            ],
+          },
+        },
+        sawAlive: {
+          tags: ['saw-alive'],
+          description: 'saw ALIVE inside this section: kill_dax must not tear down before it leaves',
+          on: {
+            dax_direct_access: {
+              target: 'using',
+              actions: 'useOps',
+              description: 'dax_dev->ops->direct_access(): uses ops and private',
+              meta: m('dax_direct_access', 'seed 002'),
+            },
+          },
+        },
+        using: {
+          tags: ['saw-alive'],
+          description: 'waiting for the driver to return (within the same step)',
+          on: {
+            dax_direct_access: { target: 'used', description: 'the driver returned a kaddr/pfn', meta: m('dax_direct_access', 'seed 002') },
+          },
+        },
+        used: {
+          tags: ['saw-alive'],
+          description: 'used ops/private, still inside the section',
+          on: { dax_read_unlock: leave() },
+        },
+        ...tagged(
+          holderNotifyStates('mf', {
+            mf: 'MF_ACTION_REQUIRED',
+            next: 'used',
+            checkHolderData: false,
+            src: 'mm/memory-failure.c, drivers/nvdimm/pmem.c',
+          }),
+        ),
+        sawDead: {
+          description: 'saw the device dead: leaves without using it',
+          on: { dax_read_unlock: leave() },
+        },
+        done: { type: 'final', description: 'every section finished' },
       },
-      used: {
-        tags: ['saw-alive'],
-        description: 'used ops/private, still inside the section',
-        on: { dax_read_unlock: leave() },
-      },
-      ...tagged(holderNotifyStates('mf', {
-        mf: 'MF_ACTION_REQUIRED',
-        next: 'used',
-        checkHolderData: false,
-        src: 'mm/memory-failure.c, drivers/nvdimm/pmem.c',
-      })),
-      sawDead: {
-        description: 'saw the device dead: leaves without using it',
-        on: { dax_read_unlock: leave() },
-      },
-      done: { type: 'final', description: 'every section finished' },
-    },
-  }), 'seed 002');
+    }),
+    'seed 002',
+  );
 
   /** The notification runs inside the section, having seen ALIVE. */
   function tagged<S extends Record<string, object>>(states: S): { [K in keyof S]: S[K] & { readonly tags: readonly ['saw-alive'] } } {
@@ -267,7 +300,13 @@ export function srcuReaderMachine(_rev?: Revision) {
         description: 'dax_read_unlock(id); another section follows, which must re-check dax_alive',
         meta: m('dax_read_unlock', 'seed 002'),
       },
-      { guard: 'hasPgmap', target: 'pgmapPut', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
+      {
+        guard: 'hasPgmap',
+        target: 'pgmapPut',
+        actions: 'unlock',
+        description: 'dax_read_unlock(id)',
+        meta: m('dax_read_unlock', 'seed 002'),
+      },
       { target: 'done', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
     ] as const;
   }

@@ -50,13 +50,15 @@ export function devPagemapMachine(rev: Revision) {
       {
         guard: 'sameOwner',
         actions: 'replyClaimSame',
-        description: 'fs_dax_claim(): pgmap->data == owner: "dm might try to claim the same device more than once", return without taking anything',
+        description:
+          'fs_dax_claim(): pgmap->data == owner: "dm might try to claim the same device more than once", return without taking anything',
         meta: m('fs_dax_claim', SRC_CLAIM),
       },
       {
         guard: 'taken',
         actions: 'replyClaimBusy',
-        description: 'fs_dax_claim(): page_free set or type != MEMORY_DEVICE_HOST: someone else owns it; the caller puts its dax reference and gets NULL',
+        description:
+          'fs_dax_claim(): page_free set or type != MEMORY_DEVICE_HOST: someone else owns it; the caller puts its dax reference and gets NULL',
         meta: m('fs_dax_claim', SRC_CLAIM),
       },
       {
@@ -66,7 +68,11 @@ export function devPagemapMachine(rev: Revision) {
       },
     ],
     fs_dax_release_pgmap: [
-      { guard: 'unowned', description: '__fs_dax_release(): pgmap->data is NULL: nothing to revert', meta: m('__fs_dax_release', SRC_CLAIM) },
+      {
+        guard: 'unowned',
+        description: '__fs_dax_release(): pgmap->data is NULL: nothing to revert',
+        meta: m('__fs_dax_release', SRC_CLAIM),
+      },
       {
         guard: 'ownerMatches',
         actions: 'unclaim',
@@ -89,7 +95,11 @@ export function devPagemapMachine(rev: Revision) {
       description: 'get_dev_pagemap(pfn): found, percpu_ref_tryget_live succeeds',
       meta: m('get_dev_pagemap', SRC_MAP),
     },
-    percpu_ref_kill: { target: 'killed', description: 'percpu_ref_kill(pgmap->ref): no new references', meta: m('devm_memremap_pages_release', SRC_MAP) },
+    percpu_ref_kill: {
+      target: 'killed',
+      description: 'percpu_ref_kill(pgmap->ref): no new references',
+      meta: m('devm_memremap_pages_release', SRC_MAP),
+    },
   } as const;
 
   return setup({
@@ -171,9 +181,16 @@ export function devPagemapMachine(rev: Revision) {
             description: perPage
               ? 'devm_memremap_pages(): struct pages created, each takes a pgmap reference; pgmap published by pfn'
               : 'devm_memremap_pages(): struct pages created (the pgmap takes its base references itself), pgmap published by pfn',
-            meta: m('devm_memremap_pages', perPage ? 'infer: 4.18 kernel/memremap.c devm_memremap_pages, 5.10 mm/memremap.c memremap_pages' : SRC_MAP),
+            meta: m(
+              'devm_memremap_pages',
+              perPage ? 'infer: 4.18 kernel/memremap.c devm_memremap_pages, 5.10 mm/memremap.c memremap_pages' : SRC_MAP,
+            ),
           },
-          get_dev_pagemap: { actions: 'replyNotFound', description: 'get_dev_pagemap(pfn): no pgmap covers the pfn yet', meta: m('get_dev_pagemap', SRC_MAP) },
+          get_dev_pagemap: {
+            actions: 'replyNotFound',
+            description: 'get_dev_pagemap(pfn): no pgmap covers the pfn yet',
+            meta: m('get_dev_pagemap', SRC_MAP),
+          },
         },
       },
       live: {
@@ -192,12 +209,17 @@ export function devPagemapMachine(rev: Revision) {
         meta: { fn: 'percpu_ref_kill', src: SRC_MAP, condition: 'percpu_ref dead', unaccepted: 'call the killed pgmap does not implement' },
         on: {
           ...claimable,
-          get_dev_pagemap: { actions: 'replyNotFound', description: 'percpu_ref_tryget_live fails: NULL', meta: m('get_dev_pagemap', SRC_MAP) },
+          get_dev_pagemap: {
+            actions: 'replyNotFound',
+            description: 'percpu_ref_tryget_live fails: NULL',
+            meta: m('get_dev_pagemap', SRC_MAP),
+          },
           ...(order === 'removeThenDrain'
             ? {
                 memunmap_pages: {
                   target: 'unmapped',
-                  description: 'devm_memremap_pages_release(): arch_remove_memory() right after the put_page() loop, whether or not references remain',
+                  description:
+                    'devm_memremap_pages_release(): arch_remove_memory() right after the put_page() loop, whether or not references remain',
                   meta: m('devm_memremap_pages_release', 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release'),
                 },
               }
@@ -212,20 +234,30 @@ export function devPagemapMachine(rev: Revision) {
         },
       },
       unmapped: {
-        description: 'struct pages removed while the ref may still count page references; pmem waits for them only afterwards, in blk_cleanup_queue()',
-        meta: { fn: 'devm_memremap_pages_release', src: 'infer: 4.18 kernel/memremap.c', unaccepted: 'call the unmapped pgmap does not implement' },
+        description:
+          'struct pages removed while the ref may still count page references; pmem waits for them only afterwards, in blk_cleanup_queue()',
+        meta: {
+          fn: 'devm_memremap_pages_release',
+          src: 'infer: 4.18 kernel/memremap.c',
+          unaccepted: 'call the unmapped pgmap does not implement',
+        },
         on: {
           ...claimable,
           put_dev_pagemap: {
             actions: 'put',
-            description: 'put_dev_pagemap(): percpu_ref_put() on pmem\'s queue counter (it outlives the pages)',
+            description: "put_dev_pagemap(): percpu_ref_put() on pmem's queue counter (it outlives the pages)",
             meta: m('put_dev_pagemap', SRC_MAP),
           },
-          get_dev_pagemap: { actions: 'replyNotFound', description: 'no pgmap covers the pfn any more: NULL', meta: m('get_dev_pagemap', SRC_MAP) },
+          get_dev_pagemap: {
+            actions: 'replyNotFound',
+            description: 'no pgmap covers the pfn any more: NULL',
+            meta: m('get_dev_pagemap', SRC_MAP),
+          },
           pgmap_wait_drained: {
             guard: 'drained',
             target: 'removed',
-            description: 'pmem_release_queue() -> blk_cleanup_queue(): wait until q_usage_counter (the pgmap ref) is zero (sleeps until then)',
+            description:
+              'pmem_release_queue() -> blk_cleanup_queue(): wait until q_usage_counter (the pgmap ref) is zero (sleeps until then)',
             meta: m('blk_cleanup_queue', 'infer: 4.18 drivers/nvdimm/pmem.c pmem_release_queue'),
           },
         },
@@ -247,7 +279,11 @@ export function devPagemapMachine(rev: Revision) {
         description: 'pages removed and struct pmem_device (which embeds this pgmap) freed',
         meta: { fn: 'memunmap_pages', src: SRC_MAP, unaccepted: UAF },
         on: {
-          get_dev_pagemap: { actions: 'replyNotFound', description: 'no pgmap covers the pfn any more: NULL', meta: m('get_dev_pagemap', SRC_MAP) },
+          get_dev_pagemap: {
+            actions: 'replyNotFound',
+            description: 'no pgmap covers the pfn any more: NULL',
+            meta: m('get_dev_pagemap', SRC_MAP),
+          },
         },
       },
     },

@@ -115,14 +115,38 @@ export function dmaPinnerMachine(rev: Revision) {
       zapPte: call('page', ({ context }) => context.page, { type: 'zap_pte' }),
       lockShared: call('rwsem', ({ context }) => context.mmaplock, { type: 'down_read' }),
       unlockShared: call('rwsem', ({ context }) => context.mmaplock, { type: 'up_read' }),
-      iomapBegin: call('block', ({ context }) => context.block, ({ context }) => ({ type: 'iomap_begin', file: context.file })),
-      insertMapping: call('page', ({ context }) => context.page, ({ context }) => ({ type: 'dax_insert_mapping', file: context.file })),
+      iomapBegin: call(
+        'block',
+        ({ context }) => context.block,
+        ({ context }) => ({ type: 'iomap_begin', file: context.file }),
+      ),
+      insertMapping: call(
+        'page',
+        ({ context }) => context.page,
+        ({ context }) => ({ type: 'dax_insert_mapping', file: context.file }),
+      ),
       readPte: call('page', ({ context }) => context.page, { type: 'gup_fast_pte' }),
-      grab: call('page', ({ context }) => context.page, ({ context }) => ({ type: 'gup_fast_grab', refs: context.refs })),
+      grab: call(
+        'page',
+        ({ context }) => context.page,
+        ({ context }) => ({ type: 'gup_fast_grab', refs: context.refs }),
+      ),
       recheck: call('page', ({ context }) => context.page, { type: 'gup_fast_recheck' }),
-      follow: call('page', ({ context }) => context.page, ({ context }) => ({ type: 'follow_page', refs: context.refs })),
-      putRefs: call('page', ({ context }) => context.page, ({ context }) => ({ type: 'put_page', refs: context.refs })),
-      dmaWrite: call('block', ({ context }) => context.block, ({ context }) => ({ type: 'dma_write', file: context.file })),
+      follow: call(
+        'page',
+        ({ context }) => context.page,
+        ({ context }) => ({ type: 'follow_page', refs: context.refs }),
+      ),
+      putRefs: call(
+        'page',
+        ({ context }) => context.page,
+        ({ context }) => ({ type: 'put_page', refs: context.refs }),
+      ),
+      dmaWrite: call(
+        'block',
+        ({ context }) => context.block,
+        ({ context }) => ({ type: 'dma_write', file: context.file }),
+      ),
       useRound: assign({ rounds: ({ context }) => context.rounds - 1 }),
     },
   }).createMachine({
@@ -181,7 +205,11 @@ export function dmaPinnerMachine(rev: Revision) {
             guard: 'offersLongterm',
             actions: 'useRound',
             description: 'a long-term pin (RDMA registration) of an FS-DAX VMA: -EOPNOTSUPP, nothing is pinned',
-            meta: { fn: 'get_user_pages_longterm', src: 'infer: mm/gup.c vma_is_fsdax check (4.15+), check_vma_flags FOLL_LONGTERM', ...USER_CHOICE },
+            meta: {
+              fn: 'get_user_pages_longterm',
+              src: 'infer: mm/gup.c vma_is_fsdax check (4.15+), check_vma_flags FOLL_LONGTERM',
+              ...USER_CHOICE,
+            },
           },
           munmap: {
             target: 'done',
@@ -199,7 +227,7 @@ export function dmaPinnerMachine(rev: Revision) {
               guard: 'mapped',
               target: 'vma',
               actions: ['insertMapping', 'unlockShared'],
-              description: 'dax_iomap_pte_fault(): the block is the file\'s: install the PTE',
+              description: "dax_iomap_pte_fault(): the block is the file's: install the PTE",
               meta: { fn: 'dax_iomap_pte_fault', src: FAULT },
             },
             {
@@ -247,7 +275,11 @@ export function dmaPinnerMachine(rev: Revision) {
               meta: { fn: 'gup_pte_range', src: 'counterfactual' },
             },
             { guard: 'ok', target: 'fastGrabbed', description: 'references taken', meta: { fn: 'try_grab_page', src: GUP } },
-            { target: 'gupSlowNeeded', description: 'the page cannot be grabbed here: the slow path takes over', meta: { fn: 'try_grab_page', src: GUP } },
+            {
+              target: 'gupSlowNeeded',
+              description: 'the page cannot be grabbed here: the slow path takes over',
+              meta: { fn: 'try_grab_page', src: GUP },
+            },
           ],
         },
       },
@@ -351,7 +383,11 @@ export function dmaPinnerMachine(rev: Revision) {
         tags: ['pinned'],
         description: 'the page is pinned and handed to a device for DMA',
         on: {
-          dma_write: { actions: 'dmaWrite', description: 'the device writes into the pinned pfn', meta: { fn: 'dma', src: 'infer', ...DEVICE_WRITES } },
+          dma_write: {
+            actions: 'dmaWrite',
+            description: 'the device writes into the pinned pfn',
+            meta: { fn: 'dma', src: 'infer', ...DEVICE_WRITES },
+          },
           unpin: {
             target: 'vma',
             actions: 'putRefs',
@@ -371,7 +407,11 @@ export function dmaPinnerMachine(rev: Revision) {
         tags: ['pinned'],
         description: 'the mapping is gone but the device still holds the pin',
         on: {
-          dma_write: { actions: 'dmaWrite', description: 'the device writes into the pinned pfn', meta: { fn: 'dma', src: 'infer', ...DEVICE_WRITES } },
+          dma_write: {
+            actions: 'dmaWrite',
+            description: 'the device writes into the pinned pfn',
+            meta: { fn: 'dma', src: 'infer', ...DEVICE_WRITES },
+          },
           unpin: {
             target: 'done',
             actions: 'putRefs',

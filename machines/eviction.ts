@@ -103,7 +103,7 @@ export function evictionMachine(rev: Revision) {
         },
       },
       evicting: {
-        description: 'evict(): the filesystem\'s evict_inode is running',
+        description: "evict(): the filesystem's evict_inode is running",
         on: era.evictBreaksLayouts
           ? {
               dax_break_layout_final: {
@@ -135,10 +135,16 @@ export function evictionMachine(rev: Revision) {
         },
       },
       checkingIdle: {
-        description: 'queued on the page\'s wait key, testing for idle',
+        description: "queued on the page's wait key, testing for idle",
         on: {
           idle: [
-            { guard: 'idle', target: 'evicting', actions: 'clearWait', description: 'idle: scan again', meta: { fn: 'dax_break_layout_final', src: FINAL } },
+            {
+              guard: 'idle',
+              target: 'evicting',
+              actions: 'clearWait',
+              description: 'idle: scan again',
+              meta: { fn: 'dax_break_layout_final', src: FINAL },
+            },
             {
               target: 'sleeping',
               actions: 'sleepOnPage',
@@ -189,7 +195,7 @@ export function evictionMachine(rev: Revision) {
           free_blocks: {
             target: 'done',
             actions: 'freeBlocks',
-            description: 'the unlinked inode\'s extents are freed (xfs_inactive_truncate, ext4_truncate in ext4_evict_inode)',
+            description: "the unlinked inode's extents are freed (xfs_inactive_truncate, ext4_truncate in ext4_evict_inode)",
             meta: { fn: 'xfs_inactive', src: EVICT },
           },
         },

@@ -16,7 +16,11 @@ export function fileWriterMachine(_rev?: Revision) {
       input: { file: string; block: string };
     },
     actions: {
-      allocBlock: call('block', ({ context }) => context.block, ({ context }) => ({ type: 'alloc', file: context.file })),
+      allocBlock: call(
+        'block',
+        ({ context }) => context.block,
+        ({ context }) => ({ type: 'alloc', file: context.file }),
+      ),
     },
   }).createMachine({
     id: 'file_writer',
@@ -39,7 +43,11 @@ export function fileWriterMachine(_rev?: Revision) {
       allocating: {
         description: 'the allocator is choosing a block',
         on: {
-          alloc: { target: 'done', description: 'the block allocator answered (this block, or another one)', meta: { fn: 'xfs_bmapi_write', src: 'infer' } },
+          alloc: {
+            target: 'done',
+            description: 'the block allocator answered (this block, or another one)',
+            meta: { fn: 'xfs_bmapi_write', src: 'infer' },
+          },
         },
       },
       done: { type: 'final', description: 'the write is on stable storage in whatever block it got' },

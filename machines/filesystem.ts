@@ -87,380 +87,445 @@ export function filesystemMachine(rev: Revision) {
   const era = ERAS[rev].device;
   const getSrc = era.holder ? 'drivers/dax/super.c' : era.claimsPgmap ? 'seed 000' : 'seed 000 (the lines v8 replaced)';
 
-  return withStateMeta(setup({
-    types: {} as { context: FilesystemContext; events: Ev; input: FilesystemInput },
-    guards: {
-      noDaxQueue: ({ context }) => context.disk === null,
-      hasBdev: ({ context }) => context.bdev !== null,
-      found: ({ event }) => event.ok === true,
-      holderAsked: ({ context }) => era.holder && context.fstype === 'xfs',
-      viaDm: ({ event }) => event.ops === 'dm',
-      hasPgmap: ({ event }) => !!event.pgmap,
-      claimBusy: ({ event }) => event.result === 'busy',
-      fillOk: ({ event }) => event.ok === true,
-      daxNull: ({ context }) => context.dax === null,
-      ctxViaDm: ({ context }) => context.ops === 'dm',
-      ctxHasPgmap: ({ context }) => context.pgmap !== null,
-      holdsHolder: ({ context }) => era.holder && context.fstype === 'xfs' && context.slotState === 'held',
-      swapped: ({ event }) => event.swapped === true,
-      wantsDaxCheck: ({ context }) => context.daxOption,
-      limited: ({ context }) => context.limited,
-      pgmapIsFsdax: ({ event }) => event.ok === true && event.pgmapType === 'FS_DAX',
-      pgmapFound: ({ event }) => event.ok === true,
-      failsWithoutDax: ({ context }) => context.fstype !== 'xfs',
-      isXfs: ({ context }) => context.fstype === 'xfs',
-      /** get_dev_pagemap() found a pgmap, which is not FS_DAX, and xfs turns DAX off. */
-      xfsWithPgmap: ({ event, context }) => context.fstype === 'xfs' && event.ok === true,
-      /** The lookup returned NULL (the v8/v9 claim reads ops through it anyway). */
-      lookupReturnedNull: ({ event }) => event.ok !== true,
-      /** fill_super failed (e.g. -EINVAL: not this filesystem type). */
-      fillSuperFails: ({ event }) => event.ok !== true,
-      /** mount -o dax on a device with struct pages: __bdev_dax_supported() asks get_dev_pagemap(). */
-      daxOptionAsksPgmap: ({ context }) =>
-        context.daxOption && era.daxSupportedChecksType && context.dax !== null && !context.limited && context.pfnPgmap !== null,
-      /** mount -o dax without a dax_device, or with pfns that have no pgmap: ext2/ext4 fail the mount. */
-      daxOptionUnsupported: ({ context }) =>
-        context.daxOption &&
-        context.fstype !== 'xfs' &&
-        (context.dax === null || (era.daxSupportedChecksType && !context.limited && context.pfnPgmap === null)),
-    },
-    actions: {
-      bdevGet: call('block_device', ({ context }) => context.bdev, { type: 'blkdev_get' }),
-      bdevPut: call('block_device', ({ context }) => context.bdev, { type: 'blkdev_put' }),
-      lookupByHost: call('dax_device', ({ context }) => context.disk, { type: 'dax_get_by_host' }),
-      lookupByBdev: call('dax_device', ({ context }) => context.disk, ({ context }) => ({
-        type: 'fs_dax_get_by_bdev',
-        holder: era.holder && context.fstype === 'xfs' ? context.name : null,
-      })),
-      rememberDax: assign(({ context, event }) => ({
-        dax: context.disk,
-        ops: (event.ops as string) ?? null,
-        pgmap: (event.pgmap as string | null) ?? null,
-        pfnPgmap: (event.pfnPgmap as string | null) ?? null,
-        table: (event.table as string | null) ?? null,
-        limited: event.limited === true,
-      })),
-      forgetDax: assign({ dax: null }),
-      claimPgmap: call('dev_pagemap', ({ event }) => event.pgmap as string, ({ context }) => ({ type: 'fs_dax_claim', owner: context.name })),
-      dmClaim: call('dm_table', ({ event }) => event.table as string, ({ context }) => ({ type: 'dm_dax_fs_claim', owner: context.name })),
-      opsOfNull: call('dax_device', () => null, { type: 'fs_claim' }),
-      slotHeldPgmap: assign(({ context }) => ({ slot: context.pgmap, slotState: 'held' as const })),
-      slotDeniedPgmap: assign(({ context }) => ({ slot: context.pgmap, slotState: 'denied' as const })),
-      slotHeldHolder: assign(({ context }) => ({ slot: context.disk, slotState: 'held' as const })),
-      slotDeniedHolder: assign(({ context }) => ({ slot: context.disk, slotState: 'denied' as const })),
-      putDax: call('dax_device', ({ context }) => context.dax, { type: 'put_dax' }),
-      releaseOnNull: call('dax_device', ({ context }) => context.dax, { type: 'fs_dax_release' }),
-      dmRelease: call('dm_table', ({ context }) => context.table, ({ context }) => ({ type: 'dm_dax_fs_release', owner: context.name })),
-      releasePgmap: call('dev_pagemap', ({ context }) => context.pgmap, ({ context }) => ({ type: 'fs_dax_release_pgmap', owner: context.name })),
-      holderCmpxchg: call('dax_device', ({ context }) => context.dax, ({ context }) => ({ type: 'fs_put_dax_cmpxchg', holder: context.name })),
-      holderClearOps: call('dax_device', ({ context }) => context.dax, { type: 'fs_put_dax_clear_ops' }),
-      getPgmap: call('dev_pagemap', ({ context }) => context.pfnPgmap, { type: 'get_dev_pagemap' }),
-      putPgmap: call('dev_pagemap', ({ context }) => context.pfnPgmap, { type: 'put_dev_pagemap' }),
-      markFailed: assign({ outcome: 'failed' }),
-      markMounted: assign({ outcome: 'mounted' }),
-      markUnmounted: assign({ outcome: 'unmounted' }),
-      markSwapped: assign({ holderSwapped: true }),
-      released: assign({ dax: null, slot: null, slotState: null, holderSwapped: false }),
-      shutdown: assign({ shutdown: true }),
-    },
-  }).createMachine({
-    id: 'filesystem',
-    description: 'a DAX-capable filesystem (ext2/ext4/xfs) mounted on a block device and unmounted again',
-    meta: m('mount_bdev', 'seed 000'),
-    context: ({ input }) => ({
-      name: input.name,
-      fstype: input.fstype,
-      unit: input.unit,
-      daxOption: !!input.daxOption,
-      bdev: input.bdev ?? null,
-      disk: input.dax,
-      dax: null,
-      ops: null,
-      pgmap: null,
-      pfnPgmap: null,
-      table: null,
-      limited: false,
-      slot: null,
-      slotState: null,
-      holderSwapped: false,
-      shutdown: false,
-      outcome: null,
-    }),
-    initial: 'idle',
-    states: {
-      idle: {
-        description: 'not mounted',
-        meta: { fn: 'mount_bdev', src: 'infer', unaccepted: 'call into a superblock / xfs_mount that does not exist yet' },
-        on: {
-          mount: [
-            {
-              guard: 'hasBdev',
-              target: 'opening',
-              actions: 'bdevGet',
-              description: 'mount(2): mount_bdev() opens the block device (blkdev_get)',
-              meta: m('mount_bdev', 'infer'),
-            },
-            { target: 'lookup', description: 'mount(2): mount_bdev() opens the block device', meta: m('mount_bdev', 'infer') },
-          ],
-        },
+  return withStateMeta(
+    setup({
+      types: {} as { context: FilesystemContext; events: Ev; input: FilesystemInput },
+      guards: {
+        noDaxQueue: ({ context }) => context.disk === null,
+        hasBdev: ({ context }) => context.bdev !== null,
+        found: ({ event }) => event.ok === true,
+        holderAsked: ({ context }) => era.holder && context.fstype === 'xfs',
+        viaDm: ({ event }) => event.ops === 'dm',
+        hasPgmap: ({ event }) => !!event.pgmap,
+        claimBusy: ({ event }) => event.result === 'busy',
+        fillOk: ({ event }) => event.ok === true,
+        daxNull: ({ context }) => context.dax === null,
+        ctxViaDm: ({ context }) => context.ops === 'dm',
+        ctxHasPgmap: ({ context }) => context.pgmap !== null,
+        holdsHolder: ({ context }) => era.holder && context.fstype === 'xfs' && context.slotState === 'held',
+        swapped: ({ event }) => event.swapped === true,
+        wantsDaxCheck: ({ context }) => context.daxOption,
+        limited: ({ context }) => context.limited,
+        pgmapIsFsdax: ({ event }) => event.ok === true && event.pgmapType === 'FS_DAX',
+        pgmapFound: ({ event }) => event.ok === true,
+        failsWithoutDax: ({ context }) => context.fstype !== 'xfs',
+        isXfs: ({ context }) => context.fstype === 'xfs',
+        /** get_dev_pagemap() found a pgmap, which is not FS_DAX, and xfs turns DAX off. */
+        xfsWithPgmap: ({ event, context }) => context.fstype === 'xfs' && event.ok === true,
+        /** The lookup returned NULL (the v8/v9 claim reads ops through it anyway). */
+        lookupReturnedNull: ({ event }) => event.ok !== true,
+        /** fill_super failed (e.g. -EINVAL: not this filesystem type). */
+        fillSuperFails: ({ event }) => event.ok !== true,
+        /** mount -o dax on a device with struct pages: __bdev_dax_supported() asks get_dev_pagemap(). */
+        daxOptionAsksPgmap: ({ context }) =>
+          context.daxOption && era.daxSupportedChecksType && context.dax !== null && !context.limited && context.pfnPgmap !== null,
+        /** mount -o dax without a dax_device, or with pfns that have no pgmap: ext2/ext4 fail the mount. */
+        daxOptionUnsupported: ({ context }) =>
+          context.daxOption &&
+          context.fstype !== 'xfs' &&
+          (context.dax === null || (era.daxSupportedChecksType && !context.limited && context.pfnPgmap === null)),
       },
-      opening: {
-        description: 'waiting for the block device open (within the same step)',
-        on: {
-          blkdev: [
-            { guard: 'found', target: 'lookup', description: 'the block device is open', meta: m('blkdev_get', 'infer') },
-            { target: 'done', actions: 'markFailed', description: 'no such device: mount fails with -ENXIO before fill_super', meta: m('mount_bdev', 'infer') },
-          ],
-        },
+      actions: {
+        bdevGet: call('block_device', ({ context }) => context.bdev, { type: 'blkdev_get' }),
+        bdevPut: call('block_device', ({ context }) => context.bdev, { type: 'blkdev_put' }),
+        lookupByHost: call('dax_device', ({ context }) => context.disk, { type: 'dax_get_by_host' }),
+        lookupByBdev: call(
+          'dax_device',
+          ({ context }) => context.disk,
+          ({ context }) => ({
+            type: 'fs_dax_get_by_bdev',
+            holder: era.holder && context.fstype === 'xfs' ? context.name : null,
+          }),
+        ),
+        rememberDax: assign(({ context, event }) => ({
+          dax: context.disk,
+          ops: (event.ops as string) ?? null,
+          pgmap: (event.pgmap as string | null) ?? null,
+          pfnPgmap: (event.pfnPgmap as string | null) ?? null,
+          table: (event.table as string | null) ?? null,
+          limited: event.limited === true,
+        })),
+        forgetDax: assign({ dax: null }),
+        claimPgmap: call(
+          'dev_pagemap',
+          ({ event }) => event.pgmap as string,
+          ({ context }) => ({ type: 'fs_dax_claim', owner: context.name }),
+        ),
+        dmClaim: call(
+          'dm_table',
+          ({ event }) => event.table as string,
+          ({ context }) => ({ type: 'dm_dax_fs_claim', owner: context.name }),
+        ),
+        opsOfNull: call('dax_device', () => null, { type: 'fs_claim' }),
+        slotHeldPgmap: assign(({ context }) => ({ slot: context.pgmap, slotState: 'held' as const })),
+        slotDeniedPgmap: assign(({ context }) => ({ slot: context.pgmap, slotState: 'denied' as const })),
+        slotHeldHolder: assign(({ context }) => ({ slot: context.disk, slotState: 'held' as const })),
+        slotDeniedHolder: assign(({ context }) => ({ slot: context.disk, slotState: 'denied' as const })),
+        putDax: call('dax_device', ({ context }) => context.dax, { type: 'put_dax' }),
+        releaseOnNull: call('dax_device', ({ context }) => context.dax, { type: 'fs_dax_release' }),
+        dmRelease: call(
+          'dm_table',
+          ({ context }) => context.table,
+          ({ context }) => ({ type: 'dm_dax_fs_release', owner: context.name }),
+        ),
+        releasePgmap: call(
+          'dev_pagemap',
+          ({ context }) => context.pgmap,
+          ({ context }) => ({ type: 'fs_dax_release_pgmap', owner: context.name }),
+        ),
+        holderCmpxchg: call(
+          'dax_device',
+          ({ context }) => context.dax,
+          ({ context }) => ({ type: 'fs_put_dax_cmpxchg', holder: context.name }),
+        ),
+        holderClearOps: call('dax_device', ({ context }) => context.dax, { type: 'fs_put_dax_clear_ops' }),
+        getPgmap: call('dev_pagemap', ({ context }) => context.pfnPgmap, { type: 'get_dev_pagemap' }),
+        putPgmap: call('dev_pagemap', ({ context }) => context.pfnPgmap, { type: 'put_dev_pagemap' }),
+        markFailed: assign({ outcome: 'failed' }),
+        markMounted: assign({ outcome: 'mounted' }),
+        markUnmounted: assign({ outcome: 'unmounted' }),
+        markSwapped: assign({ holderSwapped: true }),
+        released: assign({ dax: null, slot: null, slotState: null, holderSwapped: false }),
+        shutdown: assign({ shutdown: true }),
       },
-      lookup: {
-        description: `fill_super: looking up the dax_device of the block device`,
-        always: [
-          {
-            guard: 'noDaxQueue',
-            target: 'filling',
-            description: '!blk_queue_dax(bdev->bd_queue): not a DAX disk, the lookup returns NULL',
-            meta: m(era.claimsPgmap ? 'fs_dax_claim_bdev' : 'fs_dax_get_by_bdev', era.claimsPgmap ? 'seed 004' : getSrc),
-          },
-          era.holder
-            ? {
-                target: 'looking',
-                actions: 'lookupByBdev',
-                description: 'fs_dax_get_by_bdev(bdev, &part_off, holder, ops): xfs registers itself as holder, ext2/ext4 pass NULL',
-                meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
-              }
-            : {
-                target: 'looking',
-                actions: 'lookupByHost',
-                description: era.claimsPgmap
-                  ? 'fs_dax_claim_bdev(): dax_dev = fs_dax_get_by_host(bdev->bd_disk->disk_name)'
-                  : 'fs_dax_get_by_bdev() -> fs_dax_get_by_host(bdev->bd_disk->disk_name)',
-                meta: m(era.claimsPgmap ? 'fs_dax_claim_bdev' : 'fs_dax_get_by_bdev', era.claimsPgmap ? 'seed 004' : getSrc),
+    }).createMachine({
+      id: 'filesystem',
+      description: 'a DAX-capable filesystem (ext2/ext4/xfs) mounted on a block device and unmounted again',
+      meta: m('mount_bdev', 'seed 000'),
+      context: ({ input }) => ({
+        name: input.name,
+        fstype: input.fstype,
+        unit: input.unit,
+        daxOption: !!input.daxOption,
+        bdev: input.bdev ?? null,
+        disk: input.dax,
+        dax: null,
+        ops: null,
+        pgmap: null,
+        pfnPgmap: null,
+        table: null,
+        limited: false,
+        slot: null,
+        slotState: null,
+        holderSwapped: false,
+        shutdown: false,
+        outcome: null,
+      }),
+      initial: 'idle',
+      states: {
+        idle: {
+          description: 'not mounted',
+          meta: { fn: 'mount_bdev', src: 'infer', unaccepted: 'call into a superblock / xfs_mount that does not exist yet' },
+          on: {
+            mount: [
+              {
+                guard: 'hasBdev',
+                target: 'opening',
+                actions: 'bdevGet',
+                description: 'mount(2): mount_bdev() opens the block device (blkdev_get)',
+                meta: m('mount_bdev', 'infer'),
               },
-        ],
-      },
-      looking: {
-        description: 'waiting for the lookup (within the same step)',
-        on: {
-          dax_ref: era.claimsPgmap
-            ? [
-                {
-                  guard: 'lookupReturnedNull',
-                  actions: 'opsOfNull',
-                  description: 'fs_dax_claim_bdev(): the lookup returned NULL, and dax_dev->ops->fs_claim is read anyway',
-                  meta: m('fs_dax_claim_bdev', 'seed 004'),
+              { target: 'lookup', description: 'mount(2): mount_bdev() opens the block device', meta: m('mount_bdev', 'infer') },
+            ],
+          },
+        },
+        opening: {
+          description: 'waiting for the block device open (within the same step)',
+          on: {
+            blkdev: [
+              { guard: 'found', target: 'lookup', description: 'the block device is open', meta: m('blkdev_get', 'infer') },
+              {
+                target: 'done',
+                actions: 'markFailed',
+                description: 'no such device: mount fails with -ENXIO before fill_super',
+                meta: m('mount_bdev', 'infer'),
+              },
+            ],
+          },
+        },
+        lookup: {
+          description: `fill_super: looking up the dax_device of the block device`,
+          always: [
+            {
+              guard: 'noDaxQueue',
+              target: 'filling',
+              description: '!blk_queue_dax(bdev->bd_queue): not a DAX disk, the lookup returns NULL',
+              meta: m(era.claimsPgmap ? 'fs_dax_claim_bdev' : 'fs_dax_get_by_bdev', era.claimsPgmap ? 'seed 004' : getSrc),
+            },
+            era.holder
+              ? {
+                  target: 'looking',
+                  actions: 'lookupByBdev',
+                  description: 'fs_dax_get_by_bdev(bdev, &part_off, holder, ops): xfs registers itself as holder, ext2/ext4 pass NULL',
+                  meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
+                }
+              : {
+                  target: 'looking',
+                  actions: 'lookupByHost',
+                  description: era.claimsPgmap
+                    ? 'fs_dax_claim_bdev(): dax_dev = fs_dax_get_by_host(bdev->bd_disk->disk_name)'
+                    : 'fs_dax_get_by_bdev() -> fs_dax_get_by_host(bdev->bd_disk->disk_name)',
+                  meta: m(era.claimsPgmap ? 'fs_dax_claim_bdev' : 'fs_dax_get_by_bdev', era.claimsPgmap ? 'seed 004' : getSrc),
                 },
-                {
-                  guard: 'viaDm',
-                  target: 'dmClaiming',
-                  actions: ['rememberDax', 'dmClaim'],
-                  description: 'dax_dev->ops->fs_claim: dm_dax_fs_claim() claims every member device of the live table',
-                  meta: m('fs_dax_claim_bdev', 'seed 004'),
-                },
-                {
-                  guard: 'hasPgmap',
-                  target: 'claiming',
-                  actions: ['rememberDax', 'claimPgmap'],
-                  description: 'fs_dax_claim(dax_dev, owner) under devmap_lock',
-                  meta: m('fs_dax_claim', 'seed 004'),
-                },
-                {
-                  target: 'filling',
-                  actions: 'rememberDax',
-                  description: 'fs_dax_claim(): no dax_dev->pgmap (FS_DAX_LIMITED): nothing to claim, return dax_dev',
-                  meta: m('fs_dax_claim', 'seed 004'),
-                },
-              ]
-            : era.holder
+          ],
+        },
+        looking: {
+          description: 'waiting for the lookup (within the same step)',
+          on: {
+            dax_ref: era.claimsPgmap
               ? [
                   {
-                    guard: 'found',
-                    target: 'holderGot',
-                    actions: 'rememberDax',
-                    description: 'fs_dax_get_by_bdev() returned the device',
-                    meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
+                    guard: 'lookupReturnedNull',
+                    actions: 'opsOfNull',
+                    description: 'fs_dax_claim_bdev(): the lookup returned NULL, and dax_dev->ops->fs_claim is read anyway',
+                    meta: m('fs_dax_claim_bdev', 'seed 004'),
                   },
                   {
-                    guard: 'holderAsked',
-                    target: 'filling',
-                    actions: 'slotDeniedHolder',
-                    description: 'fs_dax_get_by_bdev(): NULL: dead, or another holder owns holder_data: this mount goes on without DAX',
-                    meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
+                    guard: 'viaDm',
+                    target: 'dmClaiming',
+                    actions: ['rememberDax', 'dmClaim'],
+                    description: 'dax_dev->ops->fs_claim: dm_dax_fs_claim() claims every member device of the live table',
+                    meta: m('fs_dax_claim_bdev', 'seed 004'),
                   },
-                  { target: 'filling', description: 'fs_dax_get_by_bdev(): NULL: no DAX for this mount', meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c') },
+                  {
+                    guard: 'hasPgmap',
+                    target: 'claiming',
+                    actions: ['rememberDax', 'claimPgmap'],
+                    description: 'fs_dax_claim(dax_dev, owner) under devmap_lock',
+                    meta: m('fs_dax_claim', 'seed 004'),
+                  },
+                  {
+                    target: 'filling',
+                    actions: 'rememberDax',
+                    description: 'fs_dax_claim(): no dax_dev->pgmap (FS_DAX_LIMITED): nothing to claim, return dax_dev',
+                    meta: m('fs_dax_claim', 'seed 004'),
+                  },
                 ]
-              : [
-                  {
-                    guard: 'found',
-                    target: 'filling',
-                    actions: 'rememberDax',
-                    description: 'fs_dax_get_by_bdev(): a referenced dax_device',
-                    meta: m('fs_dax_get_by_bdev', getSrc),
-                  },
-                  { target: 'filling', description: 'fs_dax_get_by_bdev(): NULL (not alive or not published)', meta: m('fs_dax_get_by_bdev', getSrc) },
-                ],
-        },
-      },
-      holderGot: {
-        description: 'fs_dax_get_by_bdev() returned the device (within the same step)',
-        always: [
-          {
-            guard: 'holderAsked',
-            target: 'filling',
-            actions: 'slotHeldHolder',
-            description: 'this mount is the holder of the dax_device',
-            meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
+              : era.holder
+                ? [
+                    {
+                      guard: 'found',
+                      target: 'holderGot',
+                      actions: 'rememberDax',
+                      description: 'fs_dax_get_by_bdev() returned the device',
+                      meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
+                    },
+                    {
+                      guard: 'holderAsked',
+                      target: 'filling',
+                      actions: 'slotDeniedHolder',
+                      description: 'fs_dax_get_by_bdev(): NULL: dead, or another holder owns holder_data: this mount goes on without DAX',
+                      meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
+                    },
+                    {
+                      target: 'filling',
+                      description: 'fs_dax_get_by_bdev(): NULL: no DAX for this mount',
+                      meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
+                    },
+                  ]
+                : [
+                    {
+                      guard: 'found',
+                      target: 'filling',
+                      actions: 'rememberDax',
+                      description: 'fs_dax_get_by_bdev(): a referenced dax_device',
+                      meta: m('fs_dax_get_by_bdev', getSrc),
+                    },
+                    {
+                      target: 'filling',
+                      description: 'fs_dax_get_by_bdev(): NULL (not alive or not published)',
+                      meta: m('fs_dax_get_by_bdev', getSrc),
+                    },
+                  ],
           },
-          { target: 'filling', description: 'no holder asked', meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c') },
-        ],
-      },
-      claiming: {
-        description: 'waiting for fs_dax_claim() (within the same step)',
-        on: {
-          fs_dax_claim: [
+        },
+        holderGot: {
+          description: 'fs_dax_get_by_bdev() returned the device (within the same step)',
+          always: [
             {
-              guard: 'claimBusy',
+              guard: 'holderAsked',
               target: 'filling',
-              actions: ['putDax', 'forgetDax', 'slotDeniedPgmap'],
-              description: 'fs_dax_claim(): pgmap owned by someone else: put_dax(dax_dev), return NULL; the mount goes on without DAX',
-              meta: m('fs_dax_claim', 'seed 004'),
+              actions: 'slotHeldHolder',
+              description: 'this mount is the holder of the dax_device',
+              meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c'),
             },
-            { target: 'filling', actions: 'slotHeldPgmap', description: 'fs_dax_claim(): this mount owns the pgmap', meta: m('fs_dax_claim', 'seed 004') },
+            { target: 'filling', description: 'no holder asked', meta: m('fs_dax_get_by_bdev', 'drivers/dax/super.c') },
           ],
         },
-      },
-      dmClaiming: {
-        description: 'waiting for dm_dax_fs_claim() (within the same step)',
-        on: { dm_fs_claimed: { target: 'filling', description: 'dm_dax_iterate() returns dax_dev', meta: m('dm_dax_fs_claim', 'seed 004') } },
-      },
-      filling: {
-        description: `fill_super with the dax_device (or NULL) in hand: reading the superblock, mount options`,
-        meta: m('fill_super', 'seed 000'),
-        on: {
-          notify_failure: notified(),
-          fill_super: [
-            {
-              guard: 'fillSuperFails',
-              target: 'releasing',
-              actions: 'markFailed',
-              description: 'fill_super fails (e.g. -EINVAL: not this filesystem type, as when the root mount tries each type): goto the error path',
-              meta: m('ext4_fill_super', 'seed 000'),
-            },
-            {
-              guard: 'daxOptionAsksPgmap',
-              target: 'daxCheck',
-              actions: 'getPgmap',
-              description: 'mount -o dax: __bdev_dax_supported(): pgmap = get_dev_pagemap(pfn)',
-              meta: m('__bdev_dax_supported', 'seed 001'),
-            },
-            {
-              guard: 'daxOptionUnsupported',
-              target: 'releasing',
-              actions: 'markFailed',
-              description: 'mount -o dax without a dax_device, or with pfns that have no pgmap: "DAX unsupported by block device", goto failed_mount',
-              meta: m('ext4_fill_super', 'seed 001'),
-            },
-            { target: 'mounted', actions: 'markMounted', description: 'fill_super succeeds', meta: m('fill_super', 'seed 000') },
-          ],
-        },
-      },
-      daxCheck: {
-        description: 'waiting for get_dev_pagemap() (within the same step)',
-        on: {
-          get_dev_pagemap: [
-            {
-              guard: 'pgmapIsFsdax',
-              target: 'mounted',
-              actions: ['putPgmap', 'markMounted'],
-              description: 'pgmap->type == MEMORY_DEVICE_FS_DAX: supported; put_dev_pagemap(pgmap)',
-              meta: m('__bdev_dax_supported', 'seed 001'),
-            },
-            {
-              guard: 'xfsWithPgmap',
-              target: 'mounted',
-              actions: ['putPgmap', 'markMounted'],
-              description: 'not MEMORY_DEVICE_FS_DAX: put_dev_pagemap(); -EOPNOTSUPP, xfs turns DAX off and mounts',
-              meta: m('xfs_fs_fill_super', 'seed 001'),
-            },
-            {
-              guard: 'isXfs',
-              target: 'mounted',
-              actions: 'markMounted',
-              description: 'no pgmap (put_dev_pagemap(NULL) is a no-op): -EOPNOTSUPP, xfs turns DAX off and mounts',
-              meta: m('xfs_fs_fill_super', 'seed 001'),
-            },
-            {
-              guard: 'pgmapFound',
-              target: 'releasing',
-              actions: ['putPgmap', 'markFailed'],
-              description: 'not MEMORY_DEVICE_FS_DAX: put_dev_pagemap(); -EOPNOTSUPP, "DAX unsupported by block device", goto failed_mount',
-              meta: m('ext4_fill_super', 'seed 001'),
-            },
-            {
-              target: 'releasing',
-              actions: 'markFailed',
-              description: 'no pgmap: -EOPNOTSUPP, goto failed_mount',
-              meta: m('ext4_fill_super', 'seed 001'),
-            },
-          ],
-        },
-      },
-      mounted: {
-        description: 'mounted; holds its dax_device pointer (or NULL) in the superblock',
-        on: {
-          notify_failure: notified(),
-          umount: {
-            target: 'releasing',
-            actions: 'markUnmounted',
-            description: 'umount: put_super / xfs_close_devices',
-            meta: m('generic_shutdown_super', 'infer'),
+        claiming: {
+          description: 'waiting for fs_dax_claim() (within the same step)',
+          on: {
+            fs_dax_claim: [
+              {
+                guard: 'claimBusy',
+                target: 'filling',
+                actions: ['putDax', 'forgetDax', 'slotDeniedPgmap'],
+                description: 'fs_dax_claim(): pgmap owned by someone else: put_dax(dax_dev), return NULL; the mount goes on without DAX',
+                meta: m('fs_dax_claim', 'seed 004'),
+              },
+              {
+                target: 'filling',
+                actions: 'slotHeldPgmap',
+                description: 'fs_dax_claim(): this mount owns the pgmap',
+                meta: m('fs_dax_claim', 'seed 004'),
+              },
+            ],
           },
         },
-      },
-      releasing: {
-        description: 'error path or put_super: giving back the dax_device (within the same step)',
-        always: releaseTransitions(),
-      },
-      clearOps: {
-        description: 'fs_put_dax(): the cmpxchg of holder_data won, holder_ops not yet cleared',
-        on: {
-          notify_failure: notified(),
-          fs_put_dax_clear_ops: {
-            target: 'closing',
-            actions: ['holderClearOps', 'putDax', 'released'],
-            description: 'fs_put_dax(): dax_dev->holder_ops = NULL; put_dax(dax_dev)',
-            meta: m('fs_put_dax', 'drivers/dax/super.c'),
+        dmClaiming: {
+          description: 'waiting for dm_dax_fs_claim() (within the same step)',
+          on: {
+            dm_fs_claimed: { target: 'filling', description: 'dm_dax_iterate() returns dax_dev', meta: m('dm_dax_fs_claim', 'seed 004') },
           },
         },
-      },
-      holderCmpxchg: {
-        description: 'waiting for the cmpxchg (within the same step)',
-        on: {
-          holder_cmpxchg: [
-            { guard: 'swapped', target: 'clearOps', description: 'cmpxchg(holder_data, holder, NULL) == holder', meta: m('fs_put_dax', 'drivers/dax/super.c') },
-            {
+        filling: {
+          description: `fill_super with the dax_device (or NULL) in hand: reading the superblock, mount options`,
+          meta: m('fill_super', 'seed 000'),
+          on: {
+            notify_failure: notified(),
+            fill_super: [
+              {
+                guard: 'fillSuperFails',
+                target: 'releasing',
+                actions: 'markFailed',
+                description:
+                  'fill_super fails (e.g. -EINVAL: not this filesystem type, as when the root mount tries each type): goto the error path',
+                meta: m('ext4_fill_super', 'seed 000'),
+              },
+              {
+                guard: 'daxOptionAsksPgmap',
+                target: 'daxCheck',
+                actions: 'getPgmap',
+                description: 'mount -o dax: __bdev_dax_supported(): pgmap = get_dev_pagemap(pfn)',
+                meta: m('__bdev_dax_supported', 'seed 001'),
+              },
+              {
+                guard: 'daxOptionUnsupported',
+                target: 'releasing',
+                actions: 'markFailed',
+                description:
+                  'mount -o dax without a dax_device, or with pfns that have no pgmap: "DAX unsupported by block device", goto failed_mount',
+                meta: m('ext4_fill_super', 'seed 001'),
+              },
+              { target: 'mounted', actions: 'markMounted', description: 'fill_super succeeds', meta: m('fill_super', 'seed 000') },
+            ],
+          },
+        },
+        daxCheck: {
+          description: 'waiting for get_dev_pagemap() (within the same step)',
+          on: {
+            get_dev_pagemap: [
+              {
+                guard: 'pgmapIsFsdax',
+                target: 'mounted',
+                actions: ['putPgmap', 'markMounted'],
+                description: 'pgmap->type == MEMORY_DEVICE_FS_DAX: supported; put_dev_pagemap(pgmap)',
+                meta: m('__bdev_dax_supported', 'seed 001'),
+              },
+              {
+                guard: 'xfsWithPgmap',
+                target: 'mounted',
+                actions: ['putPgmap', 'markMounted'],
+                description: 'not MEMORY_DEVICE_FS_DAX: put_dev_pagemap(); -EOPNOTSUPP, xfs turns DAX off and mounts',
+                meta: m('xfs_fs_fill_super', 'seed 001'),
+              },
+              {
+                guard: 'isXfs',
+                target: 'mounted',
+                actions: 'markMounted',
+                description: 'no pgmap (put_dev_pagemap(NULL) is a no-op): -EOPNOTSUPP, xfs turns DAX off and mounts',
+                meta: m('xfs_fs_fill_super', 'seed 001'),
+              },
+              {
+                guard: 'pgmapFound',
+                target: 'releasing',
+                actions: ['putPgmap', 'markFailed'],
+                description:
+                  'not MEMORY_DEVICE_FS_DAX: put_dev_pagemap(); -EOPNOTSUPP, "DAX unsupported by block device", goto failed_mount',
+                meta: m('ext4_fill_super', 'seed 001'),
+              },
+              {
+                target: 'releasing',
+                actions: 'markFailed',
+                description: 'no pgmap: -EOPNOTSUPP, goto failed_mount',
+                meta: m('ext4_fill_super', 'seed 001'),
+              },
+            ],
+          },
+        },
+        mounted: {
+          description: 'mounted; holds its dax_device pointer (or NULL) in the superblock',
+          on: {
+            notify_failure: notified(),
+            umount: {
+              target: 'releasing',
+              actions: 'markUnmounted',
+              description: 'umount: put_super / xfs_close_devices',
+              meta: m('generic_shutdown_super', 'infer'),
+            },
+          },
+        },
+        releasing: {
+          description: 'error path or put_super: giving back the dax_device (within the same step)',
+          always: releaseTransitions(),
+        },
+        clearOps: {
+          description: 'fs_put_dax(): the cmpxchg of holder_data won, holder_ops not yet cleared',
+          on: {
+            notify_failure: notified(),
+            fs_put_dax_clear_ops: {
               target: 'closing',
-              actions: ['putDax', 'released'],
-              description: 'holder_data was not ours any more (kill_dax cleared it): put_dax(dax_dev)',
+              actions: ['holderClearOps', 'putDax', 'released'],
+              description: 'fs_put_dax(): dax_dev->holder_ops = NULL; put_dax(dax_dev)',
               meta: m('fs_put_dax', 'drivers/dax/super.c'),
             },
+          },
+        },
+        holderCmpxchg: {
+          description: 'waiting for the cmpxchg (within the same step)',
+          on: {
+            holder_cmpxchg: [
+              {
+                guard: 'swapped',
+                target: 'clearOps',
+                description: 'cmpxchg(holder_data, holder, NULL) == holder',
+                meta: m('fs_put_dax', 'drivers/dax/super.c'),
+              },
+              {
+                target: 'closing',
+                actions: ['putDax', 'released'],
+                description: 'holder_data was not ours any more (kill_dax cleared it): put_dax(dax_dev)',
+                meta: m('fs_put_dax', 'drivers/dax/super.c'),
+              },
+            ],
+          },
+        },
+        closing: {
+          description: 'dax_device given back; closing the block device (within the same step)',
+          always: [
+            {
+              guard: 'hasBdev',
+              target: 'done',
+              actions: 'bdevPut',
+              description: 'blkdev_put(): the block device is closed',
+              meta: m('blkdev_put', 'infer'),
+            },
+            { target: 'done', description: 'the block device is closed', meta: m('blkdev_put', 'infer') },
           ],
         },
+        done: {
+          type: 'final',
+          description: 'mount failed or unmounted: nothing held, the superblock / xfs_mount is freed',
+          meta: {
+            fn: 'generic_shutdown_super',
+            src: 'infer',
+            unaccepted: 'use after free: the superblock / xfs_mount was freed at unmount',
+          },
+        },
       },
-      closing: {
-        description: 'dax_device given back; closing the block device (within the same step)',
-        always: [
-          { guard: 'hasBdev', target: 'done', actions: 'bdevPut', description: 'blkdev_put(): the block device is closed', meta: m('blkdev_put', 'infer') },
-          { target: 'done', description: 'the block device is closed', meta: m('blkdev_put', 'infer') },
-        ],
-      },
-      done: {
-        type: 'final',
-        description: 'mount failed or unmounted: nothing held, the superblock / xfs_mount is freed',
-        meta: { fn: 'generic_shutdown_super', src: 'infer', unaccepted: 'use after free: the superblock / xfs_mount was freed at unmount' },
-      },
-    },
-  }), 'fs/ext4/super.c, fs/ext2/super.c, fs/xfs/xfs_super.c');
+    }),
+    'fs/ext4/super.c, fs/ext2/super.c, fs/xfs/xfs_super.c',
+  );
 
   /** holder_ops->notify_failure() reaching this mount: for MF_MEM_PRE_REMOVE the device is going away. */
   function notified() {
@@ -477,13 +542,15 @@ export function filesystemMachine(rev: Revision) {
     if (era.claimsPgmap) {
       return [
         ...(era.releaseChecksNull
-          ? ([{
-            guard: 'daxNull',
-            target: 'closing',
-            actions: 'released',
-            description: 'fs_dax_release(NULL, owner): the NULL check returns',
-            meta: m(fn, 'v9'),
-          }] as const)
+          ? ([
+              {
+                guard: 'daxNull',
+                target: 'closing',
+                actions: 'released',
+                description: 'fs_dax_release(NULL, owner): the NULL check returns',
+                meta: m(fn, 'v9'),
+              },
+            ] as const)
           : ([
               {
                 guard: 'daxNull',
@@ -516,7 +583,13 @@ export function filesystemMachine(rev: Revision) {
       ] as const;
     }
     return [
-      { guard: 'daxNull', target: 'closing', actions: 'released', description: 'fs_put_dax(NULL): put_dax ignores NULL', meta: m(fn, 'seed 000') },
+      {
+        guard: 'daxNull',
+        target: 'closing',
+        actions: 'released',
+        description: 'fs_put_dax(NULL): put_dax ignores NULL',
+        meta: m(fn, 'seed 000'),
+      },
       ...(era.holder
         ? ([
             {

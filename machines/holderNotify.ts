@@ -88,7 +88,9 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
           },
           {
             target: opts.next,
-            description: opts.checkHolderData ? 'no holder (or no holder_ops: -EOPNOTSUPP): nothing to notify' : 'no holder_ops: -EOPNOTSUPP',
+            description: opts.checkHolderData
+              ? 'no holder (or no holder_ops: -EOPNOTSUPP): nothing to notify'
+              : 'no holder_ops: -EOPNOTSUPP',
             meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
           },
         ],

@@ -29,7 +29,10 @@ export interface InvariantRule {
 }
 
 /** The invariants of a system: every rule of both sections, bound to the system's actors. */
-export function invariantsFor(actors: readonly ActorDecl[], rules: readonly InvariantRule[] = [...deviceInvariants, ...pageInvariants]): Invariant[] {
+export function invariantsFor(
+  actors: readonly ActorDecl[],
+  rules: readonly InvariantRule[] = [...deviceInvariants, ...pageInvariants],
+): Invariant[] {
   const byMachine: { [M in MachineId]?: ActorName<M>[] } = {};
   for (const a of actors) if (isMachineId(a.machine.id)) (byMachine[a.machine.id] ??= []).push(a.name as ActorName<MachineId> as never);
   return rules.map((r) => ({
@@ -97,10 +100,12 @@ export const deviceInvariants: readonly InvariantRule[] = [
       machines: ['srcu_reader'],
       holds: (view, actors) => names(actors, 'srcu_reader').some((r) => view(r).tags.has('saw-alive')),
     },
-    why: "kill_dax() tears down what readers use (private = NULL, the host entry, holder_ops) right after synchronize_srcu(); the only thing keeping a " +
-      "reader that saw ALIVE safe is that the grace period waited for it. A reader that carries an alive result past its section, or a kill that skips the " +
-        "grace period, uses freed or NULL driver state.",
-    text: 'SRCU liveness: no use of ops or private (or holder_ops) after kill_dax returns; any reader that saw alive=true has finished before ' +
+    why:
+      'kill_dax() tears down what readers use (private = NULL, the host entry, holder_ops) right after synchronize_srcu(); the only thing keeping a ' +
+      'reader that saw ALIVE safe is that the grace period waited for it. A reader that carries an alive result past its section, or a kill that skips the ' +
+      'grace period, uses freed or NULL driver state.',
+    text:
+      'SRCU liveness: no use of ops or private (or holder_ops) after kill_dax returns; any reader that saw alive=true has finished before ' +
       'synchronize_srcu returns',
     holds: (view, actors) =>
       names(actors, 'srcu_reader').every((r) => {
@@ -117,16 +122,19 @@ export const deviceInvariants: readonly InvariantRule[] = [
       machines: ['dax_device'],
       holds: (view, actors) => names(actors, 'dax_device').some((d) => view(d).matches('freed') || view(d).matches('freedWhileAlive')),
     },
-    why: "ALIVE is what keeps new lookups and new operations away; dax_destroy_inode() WARNs when the last iput() comes with ALIVE still set because " +
-      "something may still find the device and use it after it is freed.",
+    why:
+      'ALIVE is what keeps new lookups and new operations away; dax_destroy_inode() WARNs when the last iput() comes with ALIVE still set because ' +
+      'something may still find the device and use it after it is freed.',
     text: 'kill before final put: the final put happens only when ALIVE is false',
     holds: (view, actors) => names(actors, 'dax_device').every((d) => !view(d).matches('freedWhileAlive')),
   },
   {
     id: 'I3',
-    why: "The dax_device is an inode: its memory lives exactly as long as its i_count. One put too many frees it under the driver or a dm table that still " +
-      "points at it (use after free at teardown); one get too few leaks it and its host entry.",
-    text: 'reference balance: every successful get or igrab is matched by exactly one put on every path, error paths included; nobody puts a reference they ' +
+    why:
+      'The dax_device is an inode: its memory lives exactly as long as its i_count. One put too many frees it under the driver or a dm table that still ' +
+      'points at it (use after free at teardown); one get too few leaks it and its host entry.',
+    text:
+      'reference balance: every successful get or igrab is matched by exactly one put on every path, error paths included; nobody puts a reference they ' +
       'do not own',
     holds: (view, actors) =>
       names(actors, 'dax_device').every((d) => {
@@ -134,15 +142,14 @@ export const deviceInvariants: readonly InvariantRule[] = [
         if (dax.context.misput !== null) return false;
         if (dax.matches('freed') || dax.matches('freedWhileAlive')) return true;
         // A code path that has finished must not still own a reference: it leaked it.
-        return Object.entries(dax.context.refs).every(
-          ([owner, n]) => n === 0 || !isFinishedPath(view, actors, owner),
-        );
+        return Object.entries(dax.context.refs).every(([owner, n]) => n === 0 || !isFinishedPath(view, actors, owner));
       }) && names(actors, 'dev_pagemap').every((p) => view(p).context.misput === null),
   },
   {
     id: 'I4',
-    why: "Every caller represents 'this block device has no DAX' as a NULL dax_device and passes it to the same release paths as a real one (fill_super " +
-      "error paths, put_super). A release that dereferences it oopses on every non-DAX disk.",
+    why:
+      "Every caller represents 'this block device has no DAX' as a NULL dax_device and passes it to the same release paths as a real one (fill_super " +
+      'error paths, put_super). A release that dereferences it oopses on every non-DAX disk.',
     text: 'NULL-safe release: release, put and kill accept NULL, because "no DAX" is represented as NULL',
     // Two halves. A call through NULL (fs_dax_release(NULL) reading dax_dev->ops) is a step the
     // composer reports as null-deref. The state half checked here: NULL is the one representation
@@ -158,10 +165,12 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I5',
-    why: "The claim (v8/v9 pgmap->data) and holder_data make one owner exclusive so that page-idle callbacks and failure notifications reach the right " +
-      "filesystem. If the exclusive object is bigger than what an owner mounts (a whole disk shared by partitions), a second legitimate owner is refused and " +
-        "silently loses DAX.",
-    text: 'single owner: a pgmap claim or a holder_data has at most one owner at a time, and the exclusive object matches the unit the owner owns: two ' +
+    why:
+      'The claim (v8/v9 pgmap->data) and holder_data make one owner exclusive so that page-idle callbacks and failure notifications reach the right ' +
+      'filesystem. If the exclusive object is bigger than what an owner mounts (a whole disk shared by partitions), a second legitimate owner is refused and ' +
+      'silently loses DAX.',
+    text:
+      'single owner: a pgmap claim or a holder_data has at most one owner at a time, and the exclusive object matches the unit the owner owns: two ' +
       'partitions must not share one slot',
     holds: (view, actors) => {
       const slotUnit = new Map<string, string>();
@@ -180,8 +189,9 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I6',
-    why: "holder_data and holder_ops are two words written without a lock. If an old holder's release clears holder_ops after a new holder installed its " +
-      "own, the new holder stays registered but is never notified of media errors or device removal.",
+    why:
+      "holder_data and holder_ops are two words written without a lock. If an old holder's release clears holder_ops after a new holder installed its " +
+      'own, the new holder stays registered but is never notified of media errors or device removal.',
     text: "atomic holder swap: a new holder's ops can never be overwritten by an old holder's release",
     holds: (view, actors) =>
       names(actors, 'dax_device').every((d) => {
@@ -220,9 +230,10 @@ export const pageInvariants: readonly InvariantRule[] = [
   {
     id: 'I7',
     text: 'static key matches its counter: key=On iff count>0 in every reachable state, including intermediate ones',
-    why: "put_page() is a hot path, so the 2->1 hook for ZONE_DEVICE pages is patched in only while devmap_managed_key is on; the counter says how many " +
+    why:
+      'put_page() is a hot path, so the 2->1 hook for ZONE_DEVICE pages is patched in only while devmap_managed_key is on; the counter says how many ' +
       "users need it. If the key is off while a user still counts, that user's pages go idle without ->page_free(), and a truncate waiting for them is never " +
-        "woken. The counter and the branch are two words changed in two steps (4.18), so every intermediate state matters.",
+      'woken. The counter and the branch are two words changed in two steps (4.18), so every intermediate state matters.',
     holds: (view, actors) =>
       names(actors, 'devmap_managed_key').every((k) => {
         const c = view(k).context;
@@ -236,11 +247,13 @@ export const pageInvariants: readonly InvariantRule[] = [
       machines: WAITERS_PREMISE,
       holds: (view, actors) => WAITERS_PREMISE.some((id) => names(actors, id).some((w) => view(w).tags.has('sleeping'))),
     },
-    text: 'every drop to idle wakes: every transition to idle (2->1 in old kernels, ->0 from 6.15) wakes waiters, multi-reference drops included, with the ' +
+    text:
+      'every drop to idle wakes: every transition to idle (2->1 in old kernels, ->0 from 6.15) wakes waiters, multi-reference drops included, with the ' +
       'key the waiter sleeps on',
-    why: 'Break-layouts sleeps in ___wait_var_event() until the page it found busy is idle and relies entirely on the wake-up that the drop to idle sends ' +
+    why:
+      'Break-layouts sleeps in ___wait_var_event() until the page it found busy is idle and relies entirely on the wake-up that the drop to idle sends ' +
       '(->page_free() on 2->1 until 6.14, free_zone_device_folio() at 0 from 6.15). A drop that skips the hook (key off, a multi-reference put that bypasses ' +
-        'it) or wakes another key leaves truncate asleep for ever with its I/O lock held.',
+      'it) or wakes another key leaves truncate asleep for ever with its I/O lock held.',
     // A wake-up moves the sleeper out of its sleeping state in the same step as the
     // drop; a sleeper still asleep on a page that is idle was not woken.
     holds: (view, actors) =>
@@ -258,11 +271,13 @@ export const pageInvariants: readonly InvariantRule[] = [
       machines: ['dma_pinner'],
       holds: (view, actors) => names(actors, 'dma_pinner').some((p) => view(p).tags.has('pinned')),
     },
-    text: 'blocks not freed while pinned: a block is freed or reallocated only while its page is idle, including pages already unmapped from user space and ' +
+    text:
+      'blocks not freed while pinned: a block is freed or reallocated only while its page is idle, including pages already unmapped from user space and ' +
       'pages of evicted inodes',
-    why: "Under FS-DAX a page is the storage of a block: a device that holds a pin DMAs straight into the block. If the filesystem frees the block while the " +
+    why:
+      'Under FS-DAX a page is the storage of a block: a device that holds a pin DMAs straight into the block. If the filesystem frees the block while the ' +
       "pin is held, the allocator can give it to another file and the device's writes land in that file's data (silent corruption, a use after free of " +
-        "storage). munmap() and eviction do not end a pin, so unmapped pages and evicted inodes count too.",
+      'storage). munmap() and eviction do not end a pin, so unmapped pages and evicted inodes count too.',
     // Ground truth is the pin a device holds, not the page's count: a count can lie
     // (a pfn without struct page counts nothing), the device's pin cannot.
     holds: (view, actors) =>
@@ -285,9 +300,10 @@ export const pageInvariants: readonly InvariantRule[] = [
         ),
     },
     text: 'no new references during the scan: while break-layouts holds the exclusive mmap lock, any new reference is either visible to the scan or fails',
-    why: 'Break-layouts unmaps the file and then reads page reference counts; it is sound only if no reference can appear that the scan did not see. The ' +
+    why:
+      'Break-layouts unmaps the file and then reads page reference counts; it is sound only if no reference can appear that the scan did not see. The ' +
       'slow GUP path cannot (it must fault under the mmap lock truncate holds); GUP-fast takes references locklessly and must re-read the PTE and give them ' +
-        'back when it changed.',
+      'back when it changed.',
     // After a scan that looked and found every page idle, and while the locks are still
     // held, no pin on one of the scanned pages may exist: it would be one the scan missed.
     holds: (view, actors) =>
@@ -306,7 +322,8 @@ export const pageInvariants: readonly InvariantRule[] = [
   {
     id: 'I11',
     text: 'page-backed: every FS-DAX pfn has a struct page with a reference count; without one, the wait protocol is vacuous',
-    why: 'The page-idle wait is built on struct page reference counts. FS_DAX_LIMITED pfns (s390 dcssblk) have no struct page, so there is nothing to count ' +
+    why:
+      'The page-idle wait is built on struct page reference counts. FS_DAX_LIMITED pfns (s390 dcssblk) have no struct page, so there is nothing to count ' +
       'and nothing to wait for: such pfns are safe only as long as nobody can pin them (GUP refuses special PTEs).',
     // The pfns that matter are the ones handed to a device: a pin on a pfn with no
     // struct page is a reference nobody can count or wait for.
@@ -324,7 +341,8 @@ export const pageInvariants: readonly InvariantRule[] = [
       holds: (view, actors) => names(actors, 'truncate').some((t) => view(t).tags.has('waiting')),
     },
     text: 'truncate progresses: given transient pins, truncate eventually runs; the I/O lock held across retries blocks new direct I/O',
-    why: 'Truncate retries the scan after every wake-up and drops only the mmap lock while it sleeps. Holding the I/O lock across the retries keeps new I/O ' +
+    why:
+      'Truncate retries the scan after every wake-up and drops only the mmap lock while it sleeps. Holding the I/O lock across the retries keeps new I/O ' +
       'on the file out, so that pins are transient and the loop ends; a truncate that can be starved or never woken hangs the task with its locks held.',
     // The "eventually" is the checker's progress property (a sleeper that can never be
     // woken); the state half is that every retry keeps the I/O lock.

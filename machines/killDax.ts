@@ -41,7 +41,12 @@ export const KILL_DAX_ACTIONS = {
 /** The states of one kill_dax() ending in `next`; the holder notification only where the era has holders. */
 export function killDaxStates<N extends string>(rev: Revision, next: N) {
   const era = ERAS[rev].device;
-  const notify = holderNotifyStates('kill', { mf: 'MF_MEM_PRE_REMOVE', next: 'kill_clear', checkHolderData: true, src: 'drivers/dax/super.c' });
+  const notify = holderNotifyStates('kill', {
+    mf: 'MF_MEM_PRE_REMOVE',
+    next: 'kill_clear',
+    checkHolderData: true,
+    src: 'drivers/dax/super.c',
+  });
   return {
     ...(era.holder ? notify : {}),
     kill_clear: {
@@ -83,7 +88,9 @@ export function killDaxStates<N extends string>(rev: Revision, next: N) {
     },
     kill_graceOver: {
       description: 'waiting for synchronize_srcu() to return (within the same step)',
-      on: { srcu_synchronized: { target: 'kill_teardown', description: 'the grace period is over', meta: m('synchronize_srcu', 'seed 002') } },
+      on: {
+        srcu_synchronized: { target: 'kill_teardown', description: 'the grace period is over', meta: m('synchronize_srcu', 'seed 002') },
+      },
     },
     kill_teardown: {
       description: era.holder ? 'kill_dax(): about to clear holder_ops and holder_data' : 'kill_dax(): about to unhash and clear private',
@@ -92,7 +99,9 @@ export function killDaxStates<N extends string>(rev: Revision, next: N) {
         kill_dax_teardown: {
           target: next,
           actions: 'killTeardown',
-          description: era.holder ? 'dax_dev->holder_ops = NULL; dax_dev->holder_data = NULL' : 'hlist_del_init(&dax_dev->list); dax_dev->private = NULL',
+          description: era.holder
+            ? 'dax_dev->holder_ops = NULL; dax_dev->holder_data = NULL'
+            : 'hlist_del_init(&dax_dev->list); dax_dev->private = NULL',
           meta: m('kill_dax', era.holder ? 'drivers/dax/super.c' : 'seed 002'),
         },
       },

@@ -68,7 +68,14 @@ export const askIdle: Shared = enqueueActions(({ context, enqueue }: { context: 
  * and once every page has answered the path goes on to `busyTarget` or `idleTarget`.
  * `fn` and `src` name the scanning function of the path's era.
  */
-export function scanningState(fn: string, src: string, busyText: string, idleText: string, busyTarget = 'busy', idleTarget = 'layoutBroken') {
+export function scanningState(
+  fn: string,
+  src: string,
+  busyText: string,
+  idleText: string,
+  busyTarget = 'busy',
+  idleTarget = 'layoutBroken',
+) {
   return {
     description: 'scanning the DAX entries for a busy page',
     always: [

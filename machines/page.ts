@@ -103,7 +103,7 @@ const truncOf = (event: PageEvent): boolean => {
 };
 
 /** A transition that exists only in the eras where the kernel has the code: `...only(cond, {...})`. */
-const only = <const T,>(cond: boolean, t: T): T[] => (cond ? [t] : []);
+const only = <const T>(cond: boolean, t: T): T[] => (cond ? [t] : []);
 
 const SEED = 'seed 001';
 const ASSOC = 'infer: fs/dax.c dax_associate_entry / dax_disassociate_entry (dma vs truncate series, 4.18)';
@@ -137,16 +137,14 @@ export function pageMachine(rev: Revision) {
       stillAssociatedElsewhere: ({ context, event }) =>
         era.associates && !context.limited && context.mapping !== null && context.mapping !== fileOf(event),
       /** dax_disassociate_entry(): WARN_ON_ONCE(trunc && page_ref_count(page) > 1). */
-      truncatingBusy: ({ context, event }) =>
-        era.disassociateWarnsBusy && !context.limited && truncOf(event) && context.refs > 1,
+      truncatingBusy: ({ context, event }) => era.disassociateWarnsBusy && !context.limited && truncOf(event) && context.refs > 1,
       tryGetFails: ({ context }) => era.gupTryGetFailsAtZero && context.refs === 0,
       gupRefusesSpecial: ({ context }) => context.limited && !context.gupAllowsSpecial,
       zapDropsLastRef: ({ context }) => mappingAddsRef && context.mapcount > 0 && context.refs === 1,
       /** The base reference is gone (put by memunmap_pages) and this single drop takes the count to 0. */
       lastRefAfterBase: ({ context }) => context.basePut && context.refs - 1 === 0,
       /** The same for a put without the hook (4.17): the whole put reaches 0 once the base reference is (being) put. */
-      putReachesZeroAfterBase: ({ context, event }) =>
-        (context.basePut || baseOf(event)) && context.refs - refsOf(event) === 0,
+      putReachesZeroAfterBase: ({ context, event }) => (context.basePut || baseOf(event)) && context.refs - refsOf(event) === 0,
       /** GUP of a devmap PTE (4.18..6.14) asks get_dev_pagemap(), which fails once the pgmap is killed. */
       gupSeesDeadPgmap: ({ context }) => !mappingAddsRef && context.pgmapDead,
       /** A fault after pmem removal began: kill_dax() ran first, so dax_direct_access() fails. */
@@ -262,14 +260,19 @@ export function pageMachine(rev: Revision) {
                   dax_insert_mapping: [
                     {
                       guard: 'daxDead',
-                      description: 'a DAX fault after pmem removal began: kill_dax() ran first, dax_direct_access() fails: VM_FAULT_SIGBUS, nothing mapped',
-                      meta: { fn: 'dax_iomap_pte_fault', src: 'infer: fs/dax.c dax_iomap_pfn -> dax_direct_access, drivers/dax/super.c dax_alive' },
+                      description:
+                        'a DAX fault after pmem removal began: kill_dax() ran first, dax_direct_access() fails: VM_FAULT_SIGBUS, nothing mapped',
+                      meta: {
+                        fn: 'dax_iomap_pte_fault',
+                        src: 'infer: fs/dax.c dax_iomap_pfn -> dax_direct_access, drivers/dax/super.c dax_alive',
+                      },
                     },
                     ...only(era.associates, {
                       guard: 'stillAssociatedElsewhere',
                       target: ['ready', '#page.warn.stillAssociated'],
                       actions: 'mapPte',
-                      description: 'dax_insert_entry() -> dax_associate_entry(): the pfn is still bound to another file: WARN_ON_ONCE(page->mapping)',
+                      description:
+                        'dax_insert_entry() -> dax_associate_entry(): the pfn is still bound to another file: WARN_ON_ONCE(page->mapping)',
                       meta: { fn: 'dax_associate_entry', src: ASSOC },
                     }),
                     {
@@ -336,20 +339,23 @@ export function pageMachine(rev: Revision) {
                     {
                       guard: 'faultFails',
                       actions: 'replyEfault',
-                      description: 'follow_page_pte(): no PTE; the fault finds the dax_device dead (kill_dax ran first): VM_FAULT_SIGBUS, GUP returns -EFAULT',
+                      description:
+                        'follow_page_pte(): no PTE; the fault finds the dax_device dead (kill_dax ran first): VM_FAULT_SIGBUS, GUP returns -EFAULT',
                       meta: { fn: 'faultin_page', src: 'infer: mm/gup.c faultin_page, fs/dax.c dax_iomap_pfn -> dax_direct_access' },
                     },
                     ...only(!mappingAddsRef, {
                       guard: 'gupSeesDeadPgmap',
                       actions: 'replyEfault',
-                      description: 'follow_page_pte(): pte_devmap() but get_dev_pagemap() fails on the killed pgmap: no page; the refault finds the ' +
+                      description:
+                        'follow_page_pte(): pte_devmap() but get_dev_pagemap() fails on the killed pgmap: no page; the refault finds the ' +
                         'dax_device dead: -EFAULT',
                       meta: { fn: 'follow_page_pte', src: GUP_PGMAP },
                     }),
                     {
                       guard: 'gupRefusesSpecial',
                       actions: 'replySpecial',
-                      description: 'follow_page_pte(): vm_normal_page() is NULL for a special PTE: -EFAULT (FS_DAX_LIMITED cannot be pinned)',
+                      description:
+                        'follow_page_pte(): vm_normal_page() is NULL for a special PTE: -EFAULT (FS_DAX_LIMITED cannot be pinned)',
                       meta: { fn: 'follow_page_pte', src: 'seed 001' },
                     },
                     {
@@ -370,74 +376,91 @@ export function pageMachine(rev: Revision) {
                       meta: { fn: 'follow_page_pte', src: GUP },
                     },
                   ],
-                  put_page: era.putHook === 'devmapKey'
-                    ? [
-                        {
-                          guard: 'limited',
-                          description: 'counterfactual put of a pfn without struct page: nothing to count',
-                          meta: { fn: 'put_page', src: 'counterfactual' },
-                        },
-                        {
-                          target: 'putting',
-                          actions: ['startPut', 'askKey'],
-                          description: 'put_page() (after page_ref_sub(refs - 1) for a multi-reference put): is devmap_managed_key on?',
-                          meta: { fn: 'put_page', src: SEED },
-                        },
-                      ]
-                    : era.putHook === 'freeFolio'
+                  put_page:
+                    era.putHook === 'devmapKey'
                       ? [
                           {
                             guard: 'limited',
-                            description: 'counterfactual put of a pfn without struct page',
-                            meta: { fn: 'folio_put_refs', src: 'counterfactual' },
+                            description: 'counterfactual put of a pfn without struct page: nothing to count',
+                            meta: { fn: 'put_page', src: 'counterfactual' },
                           },
                           {
-                            guard: 'putGoesBelowIdle',
-                            target: 'underflow',
-                            actions: 'dropAll',
-                            description: 'folio_put_refs() below zero',
-                            meta: { fn: 'folio_put_refs', src: CURRENT },
+                            target: 'putting',
+                            actions: ['startPut', 'askKey'],
+                            description: 'put_page() (after page_ref_sub(refs - 1) for a multi-reference put): is devmap_managed_key on?',
+                            meta: { fn: 'put_page', src: SEED },
                           },
-                          {
-                            guard: 'putReachesIdle',
-                            actions: ['dropAll', 'wakeUpVar'],
-                            description: 'folio_put_refs() reaches 0: free_zone_device_folio() -> wake_up_var(page)',
-                            meta: { fn: 'free_zone_device_folio', src: CURRENT },
-                          },
-                          { actions: 'dropAll', description: 'folio_put_refs(): references remain', meta: { fn: 'folio_put_refs', src: CURRENT } },
                         ]
-                      : [
-                          { guard: 'limited', description: 'counterfactual put of a pfn without struct page', meta: { fn: 'put_page', src: 'counterfactual' } },
-                          {
-                            guard: 'putReachesZeroAfterBase',
-                            target: 'released',
-                            actions: ['markBase', 'dropAll', 'putPgmap'],
-                            description: 'put_page() reaches 0 after memunmap_pages() put the base reference: __put_page() -> put_dev_pagemap(); nobody is ' +
-                              'told',
-                            meta: { fn: '__put_page', src: UNMAP },
-                          },
-                          {
-                            guard: 'putGoesBelowIdle',
-                            target: 'underflow',
-                            actions: 'dropAll',
-                            description: 'put_page_testzero() reaches 0 on a page that was never onlined',
-                            meta: { fn: 'put_page', src: 'infer' },
-                          },
-                          {
-                            actions: ['markBase', 'dropAll'],
-                            description: 'put_page(): MEMORY_DEVICE_HOST pages have no idle hook: the drop to 1 tells nobody',
-                            meta: { fn: 'put_page', src: 'infer: 4.17 include/linux/mm.h put_page' },
-                          },
-                        ],
+                      : era.putHook === 'freeFolio'
+                        ? [
+                            {
+                              guard: 'limited',
+                              description: 'counterfactual put of a pfn without struct page',
+                              meta: { fn: 'folio_put_refs', src: 'counterfactual' },
+                            },
+                            {
+                              guard: 'putGoesBelowIdle',
+                              target: 'underflow',
+                              actions: 'dropAll',
+                              description: 'folio_put_refs() below zero',
+                              meta: { fn: 'folio_put_refs', src: CURRENT },
+                            },
+                            {
+                              guard: 'putReachesIdle',
+                              actions: ['dropAll', 'wakeUpVar'],
+                              description: 'folio_put_refs() reaches 0: free_zone_device_folio() -> wake_up_var(page)',
+                              meta: { fn: 'free_zone_device_folio', src: CURRENT },
+                            },
+                            {
+                              actions: 'dropAll',
+                              description: 'folio_put_refs(): references remain',
+                              meta: { fn: 'folio_put_refs', src: CURRENT },
+                            },
+                          ]
+                        : [
+                            {
+                              guard: 'limited',
+                              description: 'counterfactual put of a pfn without struct page',
+                              meta: { fn: 'put_page', src: 'counterfactual' },
+                            },
+                            {
+                              guard: 'putReachesZeroAfterBase',
+                              target: 'released',
+                              actions: ['markBase', 'dropAll', 'putPgmap'],
+                              description:
+                                'put_page() reaches 0 after memunmap_pages() put the base reference: __put_page() -> put_dev_pagemap(); nobody is ' +
+                                'told',
+                              meta: { fn: '__put_page', src: UNMAP },
+                            },
+                            {
+                              guard: 'putGoesBelowIdle',
+                              target: 'underflow',
+                              actions: 'dropAll',
+                              description: 'put_page_testzero() reaches 0 on a page that was never onlined',
+                              meta: { fn: 'put_page', src: 'infer' },
+                            },
+                            {
+                              actions: ['markBase', 'dropAll'],
+                              description: 'put_page(): MEMORY_DEVICE_HOST pages have no idle hook: the drop to 1 tells nobody',
+                              meta: { fn: 'put_page', src: 'infer: 4.17 include/linux/mm.h put_page' },
+                            },
+                          ],
                   dax_busy_page: {
                     actions: 'replyBusy',
-                    description: mappingAddsRef ? 'dax_busy_page(): folio_ref_count - folio_mapcount > 0?' : 'dax_busy_page(): page_ref_count(page) > 1?',
+                    description: mappingAddsRef
+                      ? 'dax_busy_page(): folio_ref_count - folio_mapcount > 0?'
+                      : 'dax_busy_page(): page_ref_count(page) > 1?',
                     meta: { fn: 'dax_busy_page', src: mappingAddsRef ? CURRENT : 'infer: 4.18 fs/dax.c dax_layout_busy_page' },
                   },
                   page_idle: {
                     actions: 'replyIdle',
-                    description: mappingAddsRef ? 'dax_page_is_idle(): refcount == 0?' : 'wait condition: atomic_read(&page->_refcount) == 1?',
-                    meta: { fn: '___wait_var_event', src: mappingAddsRef ? CURRENT : 'infer: 4.18 fs/xfs/xfs_file.c xfs_break_dax_layouts' },
+                    description: mappingAddsRef
+                      ? 'dax_page_is_idle(): refcount == 0?'
+                      : 'wait condition: atomic_read(&page->_refcount) == 1?',
+                    meta: {
+                      fn: '___wait_var_event',
+                      src: mappingAddsRef ? CURRENT : 'infer: 4.18 fs/xfs/xfs_file.c xfs_break_dax_layouts',
+                    },
                   },
                   pgmap_dead: {
                     actions: 'markPgmapDead',
@@ -446,23 +469,30 @@ export function pageMachine(rev: Revision) {
                   },
                   arch_remove_memory: {
                     target: 'removed',
-                    description: base === 1
-                      ? 'arch_remove_memory() while the page still has references: its struct page is gone under them'
-                      : 'pageunmap_range() while the folio still has references (memunmap_pages() never looks at folio refcounts): its struct page is gone ' +
-                        'under them',
-                    meta: { fn: base === 1 ? 'arch_remove_memory' : 'pageunmap_range', src: base === 1 ? UNMAP : 'infer: 6.15 mm/memremap.c memunmap_pages' },
+                    description:
+                      base === 1
+                        ? 'arch_remove_memory() while the page still has references: its struct page is gone under them'
+                        : 'pageunmap_range() while the folio still has references (memunmap_pages() never looks at folio refcounts): its struct page is gone ' +
+                          'under them',
+                    meta: {
+                      fn: base === 1 ? 'arch_remove_memory' : 'pageunmap_range',
+                      src: base === 1 ? UNMAP : 'infer: 6.15 mm/memremap.c memunmap_pages',
+                    },
                   },
                   dax_disassociate_entry: [
                     ...only(era.disassociateWarnsBusy, {
                       guard: 'truncatingBusy',
                       target: ['ready', '#page.warn.truncatedBusy'],
                       actions: 'disassociate',
-                      description: 'dax_delete_mapping_entry() -> dax_disassociate_entry(trunc): WARN_ON_ONCE(trunc && page_ref_count(page) > 1)',
+                      description:
+                        'dax_delete_mapping_entry() -> dax_disassociate_entry(trunc): WARN_ON_ONCE(trunc && page_ref_count(page) > 1)',
                       meta: { fn: 'dax_disassociate_entry', src: ASSOC },
                     }),
                     {
                       actions: 'disassociate',
-                      description: era.associates ? 'dax_disassociate_entry(): page->mapping = NULL' : 'the DAX entry goes; 4.17 keeps no page->mapping',
+                      description: era.associates
+                        ? 'dax_disassociate_entry(): page->mapping = NULL'
+                        : 'the DAX entry goes; 4.17 keeps no page->mapping',
                       meta: { fn: 'dax_disassociate_entry', src: era.associates ? ASSOC : 'infer' },
                     },
                   ],
@@ -477,7 +507,8 @@ export function pageMachine(rev: Revision) {
                       guard: 'lastRefAfterBase',
                       target: 'released',
                       actions: ['dropOne', 'putPgmap'],
-                      description: 'the count reaches 0 after memunmap_pages() put the base reference: __put_page() -> put_dev_pagemap(), no ->page_free(), ' +
+                      description:
+                        'the count reaches 0 after memunmap_pages() put the base reference: __put_page() -> put_dev_pagemap(), no ->page_free(), ' +
                         'nobody is woken',
                       meta: { fn: '__put_page', src: UNMAP },
                     },
@@ -485,7 +516,8 @@ export function pageMachine(rev: Revision) {
                       guard: 'keyOnReachesIdle',
                       target: 'ready',
                       actions: ['dropOne', 'wakeUpVar'],
-                      description: '__put_devmap_managed_page(): page_ref_dec_return() == 1 -> pgmap->page_free() = generic_dax_pagefree() -> ' +
+                      description:
+                        '__put_devmap_managed_page(): page_ref_dec_return() == 1 -> pgmap->page_free() = generic_dax_pagefree() -> ' +
                         'wake_up_var(&page->_refcount)',
                       meta: { fn: 'generic_dax_pagefree', src: SEED },
                     },
@@ -506,16 +538,23 @@ export function pageMachine(rev: Revision) {
                     {
                       target: 'ready',
                       actions: 'dropOne',
-                      description: 'key off: put_page() falls through to put_page_testzero(): the count drops and nobody is told, even on 2->1',
+                      description:
+                        'key off: put_page() falls through to put_page_testzero(): the count drops and nobody is told, even on 2->1',
                       meta: { fn: 'put_page_testzero', src: SEED },
                     },
                   ],
                 },
               },
               released: {
-                description: 'refcount 0: memunmap_pages() put the base reference and the last user let go; the pgmap reference is dropped, the struct page ' +
+                description:
+                  'refcount 0: memunmap_pages() put the base reference and the last user let go; the pgmap reference is dropped, the struct page ' +
                   'still exists',
-                meta: { fn: '__put_page', src: UNMAP, condition: 'page_ref_count(page) == 0', unaccepted: 'use of a ZONE_DEVICE page at refcount 0' },
+                meta: {
+                  fn: '__put_page',
+                  src: UNMAP,
+                  condition: 'page_ref_count(page) == 0',
+                  unaccepted: 'use of a ZONE_DEVICE page at refcount 0',
+                },
                 on: {
                   dax_busy_page: {
                     actions: 'replyBusy',
@@ -560,7 +599,8 @@ export function pageMachine(rev: Revision) {
                 },
               },
               removed: {
-                description: 'the struct page is gone (arch_remove_memory / pageunmap_range): only paths that never dereference it may still name the pfn',
+                description:
+                  'the struct page is gone (arch_remove_memory / pageunmap_range): only paths that never dereference it may still name the pfn',
                 meta: { fn: 'memunmap_pages', src: UNMAP, unaccepted: REMOVED_UAF },
                 on: {
                   dax_insert_mapping: {
@@ -578,7 +618,8 @@ export function pageMachine(rev: Revision) {
                           {
                             guard: 'ptePresent',
                             target: 'removedTouched',
-                            description: 'zap_pte_range(): the PTE maps a folio whose struct page is gone: the rmap and refcount updates write freed memory',
+                            description:
+                              'zap_pte_range(): the PTE maps a folio whose struct page is gone: the rmap and refcount updates write freed memory',
                             meta: { fn: 'zap_pte_range', src: CURRENT },
                           },
                           {
@@ -590,7 +631,8 @@ export function pageMachine(rev: Revision) {
                           {
                             guard: 'ptePresent',
                             target: 'removedTouched',
-                            description: 'follow_page_pte(): the PTE still maps a folio whose struct page is gone: try_grab_folio() writes freed memory',
+                            description:
+                              'follow_page_pte(): the PTE still maps a folio whose struct page is gone: try_grab_folio() writes freed memory',
                             meta: { fn: 'follow_page_pte', src: GUP },
                           },
                           {
@@ -621,12 +663,14 @@ export function pageMachine(rev: Revision) {
               },
               removedTouched: {
                 tags: ['violation'],
-                description: 'BUG: use after free: a folio whose struct page was removed by pageunmap_range() is still mapped and its PTE is zapped',
+                description:
+                  'BUG: use after free: a folio whose struct page was removed by pageunmap_range() is still mapped and its PTE is zapped',
                 meta: { fn: 'zap_pte_range', src: CURRENT, unaccepted: REMOVED_UAF },
               },
               underflow: {
                 tags: ['violation'],
-                description: 'BUG: page refcount of a ZONE_DEVICE page dropped below its idle value: __put_page() frees a page that was never onlined (use ' +
+                description:
+                  'BUG: page refcount of a ZONE_DEVICE page dropped below its idle value: __put_page() frees a page that was never onlined (use ' +
                   'after free)',
                 meta: { fn: '__put_page', src: 'infer', unaccepted: 'use of a page freed by a refcount underflow', violates: 'I3' },
               },
@@ -648,7 +692,8 @@ export function pageMachine(rev: Revision) {
           },
           truncatedBusy: {
             tags: ['violation', 'warn'],
-            description: 'WARNING: dax_disassociate_entry: WARN_ON_ONCE(trunc && page_ref_count(page) > 1): truncating a page that is still pinned',
+            description:
+              'WARNING: dax_disassociate_entry: WARN_ON_ONCE(trunc && page_ref_count(page) > 1): truncating a page that is still pinned',
             // No `violates`: the refcount it tests may be a speculative GUP-fast reference that the
             // PTE re-check will give back (no DMA follows), so the WARN fires where I9 still holds;
             // when the reference is a real pin, I9 fails on its own a step later.

@@ -89,340 +89,381 @@ export function pmemMachine(rev: Revision) {
   const order = ERAS[rev].page.memunmap;
   // Before 5.0 the wait for the references comes last (blk_cleanup_queue), after the pages are gone.
   const afterUnmap = order === 'removeThenDrain' ? 'queueDrain' : 'done';
-  return withStateMeta(setup({
-    types: {} as { context: Ctx; events: Ev; input: PmemInput },
-    guards: {
-      ...KILL_DAX_GUARDS,
-      probed: ({ context }) => context.probed,
-      twoStepKey: ({ context }) => twoStepKey(context),
-      atomicKey: ({ context }) => atomicKey(context),
-      countIsOne: ({ event }) => event.value === 1,
-      countIsZero: ({ event }) => event.value === 0,
-      hasPgmap: ({ context }) => context.pgmap !== null,
-      hasPages: ({ context }) => context.pages.length > 0,
-    },
-    actions: {
-      ...KILL_DAX_ACTIONS,
-      keyInc: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_inc' }),
-      keyEnable: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_key_slow_inc' }),
-      keyDec: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_dec' }),
-      keyDisable: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_key_slow_dec' }),
-      setupFsdax: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'setup_pagemap_fsdax' }),
-      memremap: call('dev_pagemap', ({ context }) => context.pgmap, ({ context }) => ({ type: 'devm_memremap_pages', pages: context.pages.length })),
-      branchInc: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_inc' }),
-      branchDec: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_dec' }),
-      allocDax: call('dax_device', ({ context }) => context.dax, { type: 'alloc_dax' }),
-      removeHost: call('dax_device', ({ context }) => context.dax, { type: 'dax_remove_host' }),
-      putDax: call('dax_device', ({ context }) => context.dax, { type: 'put_dax' }),
-      refKill: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'percpu_ref_kill' }),
-      waitDrained: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'pgmap_wait_drained' }),
-      memunmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'memunmap_pages' }),
-      noop: assign({}),
-      replyDisk: reply({ type: 'blkdev', ok: true }),
-      replyNoDisk: reply({ type: 'blkdev', ok: false }),
-      // Page-half edit: memmap_init_zone_device() creates the struct pages of the range.
-      initPages: enqueueActions(({ context, enqueue }) => {
-        for (const p of context.pages) enqueue(call('page', p, { type: 'memmap_init' }));
-      }),
-      /** The pgmap's ref is killed: get_dev_pagemap() for these pfns fails from now on (what GUP of a devmap PTE asks). */
-      pagesDead: enqueueActions(({ context, enqueue }) => {
-        for (const p of context.pages) enqueue(call('page', p, { type: 'pgmap_dead' }));
-      }),
-      /** for_each_device_pfn(): put_page(pfn_to_page(pfn)), the base reference devm_memremap_pages() gave each page. */
-      putBasePages: enqueueActions(({ context, enqueue }) => {
-        for (const p of context.pages) enqueue(call('page', p, { type: 'put_page', refs: 1, base: true }));
-      }),
-      /** arch_remove_memory() / pageunmap_range(): the struct pages of the range go. */
-      removePages: enqueueActions(({ context, enqueue }) => {
-        for (const p of context.pages) enqueue(call('page', p, { type: 'arch_remove_memory' }));
-      }),
-    },
-  }).createMachine({
-    id: 'pmem',
-    description: 'the pmem (or dcssblk) driver: probe publishes pages and a dax_device, remove tears them down',
-    meta: m('pmem_attach_disk', SRC),
-    context: ({ input }) => ({ dax: input.dax, pgmap: input.pgmap, srcu: input.srcu, key: input.key, probed: !!input.probed, pages: [...(input.pages ?? [])] }),
-    initial: 'boot',
-    // The gendisk exists from device_add_disk() (the alloc_dax step) until del_gendisk()
-    // (the put_dax step): only then can a mount open it. Open counts do not hold off removal.
-    on: {
-      blkdev_get: {
-        actions: 'replyNoDisk',
-        description: 'open of a disk that does not exist (not probed yet, or deleted): -ENXIO',
-        meta: m('blkdev_get_by_dev', 'infer'),
+  return withStateMeta(
+    setup({
+      types: {} as { context: Ctx; events: Ev; input: PmemInput },
+      guards: {
+        ...KILL_DAX_GUARDS,
+        probed: ({ context }) => context.probed,
+        twoStepKey: ({ context }) => twoStepKey(context),
+        atomicKey: ({ context }) => atomicKey(context),
+        countIsOne: ({ event }) => event.value === 1,
+        countIsZero: ({ event }) => event.value === 0,
+        hasPgmap: ({ context }) => context.pgmap !== null,
+        hasPages: ({ context }) => context.pages.length > 0,
       },
-      blkdev_put: { description: 'the last close of the disk: nothing the driver waits for', meta: m('blkdev_put', 'infer') },
-    },
-    states: {
-      boot: {
-        description: 'scenario set-up: probed already or not',
-        meta: m('pmem_attach_disk', 'infer'),
-        always: [
-          { guard: 'probed', target: 'up', description: 'the device was probed before the scenario starts', meta: m('pmem_attach_disk', SRC) },
-          { target: 'absent', description: 'not probed yet', meta: m('pmem_attach_disk', 'infer') },
-        ],
+      actions: {
+        ...KILL_DAX_ACTIONS,
+        keyInc: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_inc' }),
+        keyEnable: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_key_slow_inc' }),
+        keyDec: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_dec' }),
+        keyDisable: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_key_slow_dec' }),
+        setupFsdax: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'setup_pagemap_fsdax' }),
+        memremap: call(
+          'dev_pagemap',
+          ({ context }) => context.pgmap,
+          ({ context }) => ({ type: 'devm_memremap_pages', pages: context.pages.length }),
+        ),
+        branchInc: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_inc' }),
+        branchDec: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_branch_dec' }),
+        allocDax: call('dax_device', ({ context }) => context.dax, { type: 'alloc_dax' }),
+        removeHost: call('dax_device', ({ context }) => context.dax, { type: 'dax_remove_host' }),
+        putDax: call('dax_device', ({ context }) => context.dax, { type: 'put_dax' }),
+        refKill: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'percpu_ref_kill' }),
+        waitDrained: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'pgmap_wait_drained' }),
+        memunmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'memunmap_pages' }),
+        noop: assign({}),
+        replyDisk: reply({ type: 'blkdev', ok: true }),
+        replyNoDisk: reply({ type: 'blkdev', ok: false }),
+        // Page-half edit: memmap_init_zone_device() creates the struct pages of the range.
+        initPages: enqueueActions(({ context, enqueue }) => {
+          for (const p of context.pages) enqueue(call('page', p, { type: 'memmap_init' }));
+        }),
+        /** The pgmap's ref is killed: get_dev_pagemap() for these pfns fails from now on (what GUP of a devmap PTE asks). */
+        pagesDead: enqueueActions(({ context, enqueue }) => {
+          for (const p of context.pages) enqueue(call('page', p, { type: 'pgmap_dead' }));
+        }),
+        /** for_each_device_pfn(): put_page(pfn_to_page(pfn)), the base reference devm_memremap_pages() gave each page. */
+        putBasePages: enqueueActions(({ context, enqueue }) => {
+          for (const p of context.pages) enqueue(call('page', p, { type: 'put_page', refs: 1, base: true }));
+        }),
+        /** arch_remove_memory() / pageunmap_range(): the struct pages of the range go. */
+        removePages: enqueueActions(({ context, enqueue }) => {
+          for (const p of context.pages) enqueue(call('page', p, { type: 'arch_remove_memory' }));
+        }),
       },
-      absent: {
-        description: 'no device: the namespace is not bound to the pmem driver',
-        on: {
-          probe: [
+    }).createMachine({
+      id: 'pmem',
+      description: 'the pmem (or dcssblk) driver: probe publishes pages and a dax_device, remove tears them down',
+      meta: m('pmem_attach_disk', SRC),
+      context: ({ input }) => ({
+        dax: input.dax,
+        pgmap: input.pgmap,
+        srcu: input.srcu,
+        key: input.key,
+        probed: !!input.probed,
+        pages: [...(input.pages ?? [])],
+      }),
+      initial: 'boot',
+      // The gendisk exists from device_add_disk() (the alloc_dax step) until del_gendisk()
+      // (the put_dax step): only then can a mount open it. Open counts do not hold off removal.
+      on: {
+        blkdev_get: {
+          actions: 'replyNoDisk',
+          description: 'open of a disk that does not exist (not probed yet, or deleted): -ENXIO',
+          meta: m('blkdev_get_by_dev', 'infer'),
+        },
+        blkdev_put: { description: 'the last close of the disk: nothing the driver waits for', meta: m('blkdev_put', 'infer') },
+      },
+      states: {
+        boot: {
+          description: 'scenario set-up: probed already or not',
+          meta: m('pmem_attach_disk', 'infer'),
+          always: [
             {
-              guard: not('hasPgmap'),
-              target: 'allocDax',
-              description: 'dcssblk_add_store(): FS_DAX_LIMITED, no struct pages to map',
-              meta: m('dcssblk_add_store', 'seed 001'),
+              guard: 'probed',
+              target: 'up',
+              description: 'the device was probed before the scenario starts',
+              meta: m('pmem_attach_disk', SRC),
             },
-            {
-              guard: 'twoStepKey',
-              target: 'gotOps',
-              actions: 'keyInc',
-              description: 'setup_pagemap_fsdax() -> dev_pagemap_get_ops(): atomic_inc_return(&devmap_enable)',
-              meta: m('dev_pagemap_get_ops', 'seed 001'),
-            },
-            { target: 'memremap', description: 'pmem_attach_disk() begins', meta: m('pmem_attach_disk', SRC) },
+            { target: 'absent', description: 'not probed yet', meta: m('pmem_attach_disk', 'infer') },
           ],
         },
-      },
-      gotOps: {
-        description: 'waiting for the counter (within the same step)',
-        on: {
-          devmap_count: [
-            {
-              guard: 'countIsOne',
-              target: 'enableKey',
-              description: 'atomic_inc_return() == 1: this probe must enable the key',
-              meta: m('dev_pagemap_get_ops', 'seed 001'),
-            },
-            { target: 'memremap', description: 'the counter was already positive: the key is (or will be) on', meta: m('dev_pagemap_get_ops', 'seed 001') },
-          ],
-        },
-      },
-      enableKey: {
-        description: 'dev_pagemap_get_ops(): between the counter increment and static_branch_enable()',
-        on: {
-          static_branch_enable: {
-            target: 'memremap',
-            actions: 'keyEnable',
-            description: 'static_branch_enable(&devmap_managed_key)',
-            meta: m('dev_pagemap_get_ops', 'seed 001'),
+        absent: {
+          description: 'no device: the namespace is not bound to the pmem driver',
+          on: {
+            probe: [
+              {
+                guard: not('hasPgmap'),
+                target: 'allocDax',
+                description: 'dcssblk_add_store(): FS_DAX_LIMITED, no struct pages to map',
+                meta: m('dcssblk_add_store', 'seed 001'),
+              },
+              {
+                guard: 'twoStepKey',
+                target: 'gotOps',
+                actions: 'keyInc',
+                description: 'setup_pagemap_fsdax() -> dev_pagemap_get_ops(): atomic_inc_return(&devmap_enable)',
+                meta: m('dev_pagemap_get_ops', 'seed 001'),
+              },
+              { target: 'memremap', description: 'pmem_attach_disk() begins', meta: m('pmem_attach_disk', SRC) },
+            ],
           },
         },
-      },
-      memremap: {
-        description: era.fsdaxTypeAtAttach ? 'about to set MEMORY_DEVICE_FS_DAX and map the pages' : 'about to map the pages (type MEMORY_DEVICE_HOST)',
-        on: {
-          devm_memremap_pages: [
-            {
-              guard: 'atomicKey',
-              target: 'allocDax',
-              actions: ['setupFsdax', 'memremap', 'branchInc', 'initPages'],
-              description: 'memremap_pages(): type FS_DAX, static_branch_inc(&devmap_managed_key), struct pages created',
-              meta: m('memremap_pages', 'infer: v5.10 mm/memremap.c'),
-            },
-            {
-              target: 'allocDax',
-              actions: era.fsdaxTypeAtAttach ? ['setupFsdax', 'memremap', 'initPages'] : ['memremap', 'initPages'],
-              description: era.fsdaxTypeAtAttach
-                ? 'pgmap->type = MEMORY_DEVICE_FS_DAX, page_free = generic_dax_pagefree; devm_memremap_pages()'
-                : 'devm_memremap_pages(): struct pages of type MEMORY_DEVICE_HOST',
-              meta: m('devm_memremap_pages', era.fsdaxTypeAtAttach ? 'seed 001' : SRC),
-            },
-          ],
-        },
-      },
-      allocDax: {
-        description: 'pages mapped, no dax_device yet',
-        on: {
-          alloc_dax: {
-            target: 'allocating',
-            actions: 'allocDax',
-            description: era.holder
-              ? 'alloc_dax(pmem, &pmem_dax_ops); dax_add_host(dax_dev, disk); device_add_disk()'
-              : era.claimsPgmap
-                ? 'alloc_dax_devmap(pmem, disk_name, &pmem_dax_ops, &pmem->pgmap); device_add_disk()'
-                : 'alloc_dax(pmem, disk_name, &pmem_dax_ops); device_add_disk()',
-            meta: m('alloc_dax', era.claimsPgmap ? 'seed 000' : 'seed 002'),
+        gotOps: {
+          description: 'waiting for the counter (within the same step)',
+          on: {
+            devmap_count: [
+              {
+                guard: 'countIsOne',
+                target: 'enableKey',
+                description: 'atomic_inc_return() == 1: this probe must enable the key',
+                meta: m('dev_pagemap_get_ops', 'seed 001'),
+              },
+              {
+                target: 'memremap',
+                description: 'the counter was already positive: the key is (or will be) on',
+                meta: m('dev_pagemap_get_ops', 'seed 001'),
+              },
+            ],
           },
         },
-      },
-      allocating: {
-        description: 'waiting for alloc_dax() (within the same step)',
-        on: { dax_allocated: { target: 'up', description: 'the disk and its dax_device are published', meta: m('device_add_disk', SRC) } },
-      },
-      up: {
-        description: 'bound: the disk and its dax_device are published, pages live',
-        on: {
-          blkdev_get: diskOpen(),
-          remove: era.holder
-            ? {
-                target: killDaxEntry(rev),
-                actions: 'removeHost',
-                description: 'pmem_release_disk(): dax_remove_host(disk), then kill_dax',
+        enableKey: {
+          description: 'dev_pagemap_get_ops(): between the counter increment and static_branch_enable()',
+          on: {
+            static_branch_enable: {
+              target: 'memremap',
+              actions: 'keyEnable',
+              description: 'static_branch_enable(&devmap_managed_key)',
+              meta: m('dev_pagemap_get_ops', 'seed 001'),
+            },
+          },
+        },
+        memremap: {
+          description: era.fsdaxTypeAtAttach
+            ? 'about to set MEMORY_DEVICE_FS_DAX and map the pages'
+            : 'about to map the pages (type MEMORY_DEVICE_HOST)',
+          on: {
+            devm_memremap_pages: [
+              {
+                guard: 'atomicKey',
+                target: 'allocDax',
+                actions: ['setupFsdax', 'memremap', 'branchInc', 'initPages'],
+                description: 'memremap_pages(): type FS_DAX, static_branch_inc(&devmap_managed_key), struct pages created',
+                meta: m('memremap_pages', 'infer: v5.10 mm/memremap.c'),
+              },
+              {
+                target: 'allocDax',
+                actions: era.fsdaxTypeAtAttach ? ['setupFsdax', 'memremap', 'initPages'] : ['memremap', 'initPages'],
+                description: era.fsdaxTypeAtAttach
+                  ? 'pgmap->type = MEMORY_DEVICE_FS_DAX, page_free = generic_dax_pagefree; devm_memremap_pages()'
+                  : 'devm_memremap_pages(): struct pages of type MEMORY_DEVICE_HOST',
+                meta: m('devm_memremap_pages', era.fsdaxTypeAtAttach ? 'seed 001' : SRC),
+              },
+            ],
+          },
+        },
+        allocDax: {
+          description: 'pages mapped, no dax_device yet',
+          on: {
+            alloc_dax: {
+              target: 'allocating',
+              actions: 'allocDax',
+              description: era.holder
+                ? 'alloc_dax(pmem, &pmem_dax_ops); dax_add_host(dax_dev, disk); device_add_disk()'
+                : era.claimsPgmap
+                  ? 'alloc_dax_devmap(pmem, disk_name, &pmem_dax_ops, &pmem->pgmap); device_add_disk()'
+                  : 'alloc_dax(pmem, disk_name, &pmem_dax_ops); device_add_disk()',
+              meta: m('alloc_dax', era.claimsPgmap ? 'seed 000' : 'seed 002'),
+            },
+          },
+        },
+        allocating: {
+          description: 'waiting for alloc_dax() (within the same step)',
+          on: {
+            dax_allocated: { target: 'up', description: 'the disk and its dax_device are published', meta: m('device_add_disk', SRC) },
+          },
+        },
+        up: {
+          description: 'bound: the disk and its dax_device are published, pages live',
+          on: {
+            blkdev_get: diskOpen(),
+            remove: era.holder
+              ? {
+                  target: killDaxEntry(rev),
+                  actions: 'removeHost',
+                  description: 'pmem_release_disk(): dax_remove_host(disk), then kill_dax',
+                  meta: m('pmem_release_disk', SRC),
+                }
+              : {
+                  target: killDaxEntry(rev),
+                  actions: 'noop',
+                  description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)',
+                  meta: m('pmem_release_disk', SRC),
+                },
+          },
+        },
+        ...withDisk(killDaxStates(rev, afterTeardown)),
+        putDax: {
+          description: 'kill_dax() returned; the driver still holds its reference',
+          on: {
+            blkdev_get: diskOpen(),
+            put_dax: [
+              {
+                guard: 'hasPgmap',
+                target: 'pgmapKill',
+                actions: 'putDax',
+                description: 'pmem_release_disk(): put_dax(pmem->dax_dev); del_gendisk()',
                 meta: m('pmem_release_disk', SRC),
-              }
-            : { target: killDaxEntry(rev), actions: 'noop', description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)', meta: m('pmem_release_disk', SRC) },
-        },
-      },
-      ...withDisk(killDaxStates(rev, afterTeardown)),
-      putDax: {
-        description: 'kill_dax() returned; the driver still holds its reference',
-        on: {
-          blkdev_get: diskOpen(),
-          put_dax: [
-            {
-              guard: 'hasPgmap',
-              target: 'pgmapKill',
-              actions: 'putDax',
-              description: 'pmem_release_disk(): put_dax(pmem->dax_dev); del_gendisk()',
-              meta: m('pmem_release_disk', SRC),
-            },
-            {
-              target: 'done',
-              actions: 'putDax',
-              description: 'put_dax(); del_gendisk(): nothing else to undo for FS_DAX_LIMITED',
-              meta: m('dcssblk_remove_store', 'infer'),
-            },
-          ],
-        },
-      },
-      pgmapKill: {
-        description: 'the disk is gone; the pages are still live',
-        on: {
-          percpu_ref_kill:
-            order === 'removeThenDrain'
-              ? [
-                  {
-                    guard: 'hasPages',
-                    target: 'putBase',
-                    actions: ['refKill', 'pagesDead'],
-                    description: 'pmem_freeze_queue(): blk_freeze_queue_start() kills q_usage_counter, which is pgmap->ref',
-                    meta: m('pmem_freeze_queue', 'infer: 4.18 drivers/nvdimm/pmem.c'),
-                  },
-                  {
-                    target: 'unmap',
-                    actions: 'refKill',
-                    description: 'pmem_freeze_queue(): percpu_ref_kill(pgmap->ref); the scenario models none of its pages',
-                    meta: m('pmem_freeze_queue', 'infer: 4.18 drivers/nvdimm/pmem.c'),
-                  },
-                ]
-              : order === 'putWaitRemove'
-                ? {
-                    target: 'pgmapDrain',
-                    actions: ['refKill', 'pagesDead', 'putBasePages'],
-                    description: 'memunmap_pages(): dev_pagemap_kill() (percpu_ref_kill), then put_page() on every pfn: each page gives back the base ' +
-                      'reference memremap_pages() gave it',
-                    meta: m('memunmap_pages', 'infer: 5.10 mm/memremap.c memunmap_pages'),
-                  }
-                : {
-                    target: 'pgmapDrain',
-                    actions: ['refKill', 'pagesDead'],
-                    description: 'memunmap_pages(): percpu_ref_kill(), then percpu_ref_put_many() of the base references the pgmap took for its pfns; no ' +
-                      'page is touched',
-                    meta: m('memunmap_pages', 'infer: 6.15 mm/memremap.c memunmap_pages'),
-                  },
-        },
-      },
-      putBase: {
-        description: 'devm_memremap_pages_release(): the ref is killed, the pages still hold their base references',
-        on: {
-          put_page_base: {
-            target: 'unmap',
-            actions: 'putBasePages',
-            description: 'devm_memremap_pages_release(): put_page() on every pfn, the base reference each page got at devm_memremap_pages()',
-            meta: m('devm_memremap_pages_release', 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release'),
+              },
+              {
+                target: 'done',
+                actions: 'putDax',
+                description: 'put_dax(); del_gendisk(): nothing else to undo for FS_DAX_LIMITED',
+                meta: m('dcssblk_remove_store', 'infer'),
+              },
+            ],
           },
         },
-      },
-      pgmapDrain: {
-        tags: ['waiting'],
-        description: 'waiting for every page reference on the pgmap to drop',
-        on: {
-          wait_for_completion: {
-            target: 'unmap',
-            actions: 'waitDrained',
-            description: 'wait_for_completion(): the pgmap references are gone',
-            meta: m('memunmap_pages', 'seed 001'),
+        pgmapKill: {
+          description: 'the disk is gone; the pages are still live',
+          on: {
+            percpu_ref_kill:
+              order === 'removeThenDrain'
+                ? [
+                    {
+                      guard: 'hasPages',
+                      target: 'putBase',
+                      actions: ['refKill', 'pagesDead'],
+                      description: 'pmem_freeze_queue(): blk_freeze_queue_start() kills q_usage_counter, which is pgmap->ref',
+                      meta: m('pmem_freeze_queue', 'infer: 4.18 drivers/nvdimm/pmem.c'),
+                    },
+                    {
+                      target: 'unmap',
+                      actions: 'refKill',
+                      description: 'pmem_freeze_queue(): percpu_ref_kill(pgmap->ref); the scenario models none of its pages',
+                      meta: m('pmem_freeze_queue', 'infer: 4.18 drivers/nvdimm/pmem.c'),
+                    },
+                  ]
+                : order === 'putWaitRemove'
+                  ? {
+                      target: 'pgmapDrain',
+                      actions: ['refKill', 'pagesDead', 'putBasePages'],
+                      description:
+                        'memunmap_pages(): dev_pagemap_kill() (percpu_ref_kill), then put_page() on every pfn: each page gives back the base ' +
+                        'reference memremap_pages() gave it',
+                      meta: m('memunmap_pages', 'infer: 5.10 mm/memremap.c memunmap_pages'),
+                    }
+                  : {
+                      target: 'pgmapDrain',
+                      actions: ['refKill', 'pagesDead'],
+                      description:
+                        'memunmap_pages(): percpu_ref_kill(), then percpu_ref_put_many() of the base references the pgmap took for its pfns; no ' +
+                        'page is touched',
+                      meta: m('memunmap_pages', 'infer: 6.15 mm/memremap.c memunmap_pages'),
+                    },
           },
         },
-      },
-      unmap: {
-        description: 'references drained, pages still mapped',
-        on: {
-          memunmap_pages: [
-            {
-              guard: 'twoStepKey',
-              target: 'putOps',
-              actions: ['memunmap', 'removePages'],
-              description: 'percpu_ref_tryget_live() fails (the ref is killed); arch_remove_memory(): the struct pages are gone, whether or not references ' +
-                'remain',
+        putBase: {
+          description: 'devm_memremap_pages_release(): the ref is killed, the pages still hold their base references',
+          on: {
+            put_page_base: {
+              target: 'unmap',
+              actions: 'putBasePages',
+              description:
+                'devm_memremap_pages_release(): put_page() on every pfn, the base reference each page got at devm_memremap_pages()',
               meta: m('devm_memremap_pages_release', 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release'),
             },
-            {
-              guard: 'atomicKey',
-              target: 'done',
-              actions: ['memunmap', 'removePages', 'branchDec'],
-              description: 'memunmap_pages(): arch_remove_memory(): pages removed, then static_branch_dec(&devmap_managed_key)',
-              meta: m('memunmap_pages', 'infer: v5.10 mm/memremap.c'),
-            },
-            {
-              target: afterUnmap,
-              actions: ['memunmap', 'removePages'],
-              description: order === 'removeThenDrain' ? 'arch_remove_memory(): the struct pages are gone, whether or not references ' +
-                'remain' : 'memunmap_pages(): pages removed',
-              meta: m('memunmap_pages', order === 'removeThenDrain' ? 'infer: 4.17 kernel/memremap.c devm_memremap_pages_release' : 'seed 001'),
-            },
-          ],
-        },
-      },
-      putOps: {
-        description: 'pmem_release_pgmap_ops() runs last (its devm action was registered before devm_memremap_pages)',
-        on: {
-          dev_pagemap_put_ops: {
-            target: 'putOpsCount',
-            actions: 'keyDec',
-            description: 'dev_pagemap_put_ops(): atomic_dec_and_test(&devmap_enable)',
-            meta: m('dev_pagemap_put_ops', 'seed 001'),
           },
         },
-      },
-      putOpsCount: {
-        description: 'waiting for the counter (within the same step)',
-        on: {
-          devmap_count: [
-            {
-              guard: 'countIsZero',
-              target: 'disableKey',
-              description: 'the counter reached 0: this remove must disable the key',
+        pgmapDrain: {
+          tags: ['waiting'],
+          description: 'waiting for every page reference on the pgmap to drop',
+          on: {
+            wait_for_completion: {
+              target: 'unmap',
+              actions: 'waitDrained',
+              description: 'wait_for_completion(): the pgmap references are gone',
+              meta: m('memunmap_pages', 'seed 001'),
+            },
+          },
+        },
+        unmap: {
+          description: 'references drained, pages still mapped',
+          on: {
+            memunmap_pages: [
+              {
+                guard: 'twoStepKey',
+                target: 'putOps',
+                actions: ['memunmap', 'removePages'],
+                description:
+                  'percpu_ref_tryget_live() fails (the ref is killed); arch_remove_memory(): the struct pages are gone, whether or not references ' +
+                  'remain',
+                meta: m('devm_memremap_pages_release', 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release'),
+              },
+              {
+                guard: 'atomicKey',
+                target: 'done',
+                actions: ['memunmap', 'removePages', 'branchDec'],
+                description: 'memunmap_pages(): arch_remove_memory(): pages removed, then static_branch_dec(&devmap_managed_key)',
+                meta: m('memunmap_pages', 'infer: v5.10 mm/memremap.c'),
+              },
+              {
+                target: afterUnmap,
+                actions: ['memunmap', 'removePages'],
+                description:
+                  order === 'removeThenDrain'
+                    ? 'arch_remove_memory(): the struct pages are gone, whether or not references ' + 'remain'
+                    : 'memunmap_pages(): pages removed',
+                meta: m(
+                  'memunmap_pages',
+                  order === 'removeThenDrain' ? 'infer: 4.17 kernel/memremap.c devm_memremap_pages_release' : 'seed 001',
+                ),
+              },
+            ],
+          },
+        },
+        putOps: {
+          description: 'pmem_release_pgmap_ops() runs last (its devm action was registered before devm_memremap_pages)',
+          on: {
+            dev_pagemap_put_ops: {
+              target: 'putOpsCount',
+              actions: 'keyDec',
+              description: 'dev_pagemap_put_ops(): atomic_dec_and_test(&devmap_enable)',
               meta: m('dev_pagemap_put_ops', 'seed 001'),
             },
-            { target: afterUnmap, description: 'other users remain', meta: m('dev_pagemap_put_ops', 'seed 001') },
-          ],
-        },
-      },
-      disableKey: {
-        description: 'dev_pagemap_put_ops(): between the counter decrement and static_branch_disable()',
-        on: {
-          static_branch_disable: {
-            target: afterUnmap,
-            actions: 'keyDisable',
-            description: 'static_branch_disable(&devmap_managed_key)',
-            meta: m('dev_pagemap_put_ops', 'seed 001'),
           },
         },
-      },
-      queueDrain: {
-        tags: ['waiting'],
-        description: 'the pages are gone; pmem_release_queue() waits for every reference on q_usage_counter (the pgmap ref) to drop',
-        on: {
-          wait_for_completion: {
-            target: 'done',
-            actions: 'waitDrained',
-            description: 'pmem_release_queue() -> blk_cleanup_queue(): q_usage_counter reached zero',
-            meta: m('pmem_release_queue', 'infer: 4.18 drivers/nvdimm/pmem.c'),
+        putOpsCount: {
+          description: 'waiting for the counter (within the same step)',
+          on: {
+            devmap_count: [
+              {
+                guard: 'countIsZero',
+                target: 'disableKey',
+                description: 'the counter reached 0: this remove must disable the key',
+                meta: m('dev_pagemap_put_ops', 'seed 001'),
+              },
+              { target: afterUnmap, description: 'other users remain', meta: m('dev_pagemap_put_ops', 'seed 001') },
+            ],
           },
         },
+        disableKey: {
+          description: 'dev_pagemap_put_ops(): between the counter decrement and static_branch_disable()',
+          on: {
+            static_branch_disable: {
+              target: afterUnmap,
+              actions: 'keyDisable',
+              description: 'static_branch_disable(&devmap_managed_key)',
+              meta: m('dev_pagemap_put_ops', 'seed 001'),
+            },
+          },
+        },
+        queueDrain: {
+          tags: ['waiting'],
+          description: 'the pages are gone; pmem_release_queue() waits for every reference on q_usage_counter (the pgmap ref) to drop',
+          on: {
+            wait_for_completion: {
+              target: 'done',
+              actions: 'waitDrained',
+              description: 'pmem_release_queue() -> blk_cleanup_queue(): q_usage_counter reached zero',
+              meta: m('pmem_release_queue', 'infer: 4.18 drivers/nvdimm/pmem.c'),
+            },
+          },
+        },
+        done: { type: 'final', description: 'unbound: the driver released everything it set up' },
       },
-      done: { type: 'final', description: 'unbound: the driver released everything it set up' },
-    },
-  }), SRC);
+    }),
+    SRC,
+  );
 }

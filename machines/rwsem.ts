@@ -51,8 +51,18 @@ export function rwsemMachine(_rev?: Revision) {
         description: 'nobody holds the lock',
         meta: { condition: 'count == 0', unaccepted: 'unlock of a lock nobody holds' },
         on: {
-          down_read: { target: 'shared', actions: 'addReader', description: 'down_read(): first shared holder', meta: { fn: 'down_read', src: SRC } },
-          down_write: { target: 'exclusive', actions: 'setWriter', description: 'down_write(): exclusive holder', meta: { fn: 'down_write', src: SRC } },
+          down_read: {
+            target: 'shared',
+            actions: 'addReader',
+            description: 'down_read(): first shared holder',
+            meta: { fn: 'down_read', src: SRC },
+          },
+          down_write: {
+            target: 'exclusive',
+            actions: 'setWriter',
+            description: 'down_write(): exclusive holder',
+            meta: { fn: 'down_write', src: SRC },
+          },
         },
       },
       shared: {
@@ -70,15 +80,27 @@ export function rwsemMachine(_rev?: Revision) {
             },
             { actions: 'dropReader', description: 'up_read(): one shared holder leaves', meta: { fn: 'up_read', src: SRC } },
           ],
-          down_write: { guard: 'contended', description: 'down_write() sleeps while readers hold the lock', meta: { fn: 'down_write', src: SRC } },
+          down_write: {
+            guard: 'contended',
+            description: 'down_write() sleeps while readers hold the lock',
+            meta: { fn: 'down_write', src: SRC },
+          },
         },
       },
       exclusive: {
         description: 'held exclusive (truncate / hole punch breaking layouts)',
         meta: { condition: 'writer != NULL', unaccepted: 'unlock of a lock not held this way' },
         on: {
-          down_read: { guard: 'contended', description: 'down_read() sleeps while a writer holds the lock', meta: { fn: 'down_read', src: SRC } },
-          down_write: { guard: 'contended', description: 'down_write() sleeps while another writer holds the lock', meta: { fn: 'down_write', src: SRC } },
+          down_read: {
+            guard: 'contended',
+            description: 'down_read() sleeps while a writer holds the lock',
+            meta: { fn: 'down_read', src: SRC },
+          },
+          down_write: {
+            guard: 'contended',
+            description: 'down_write() sleeps while another writer holds the lock',
+            meta: { fn: 'down_write', src: SRC },
+          },
           up_write: {
             guard: 'ownWriter',
             target: 'free',

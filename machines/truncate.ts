@@ -197,7 +197,8 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
                     guard: 'limited',
                     target: 'layoutBroken',
                     actions: 'skipScan',
-                    description: 'FS_DAX_LIMITED: "get_user_pages() for dax is disabled": dax_layout_busy_page() returns NULL without looking',
+                    description:
+                      'FS_DAX_LIMITED: "get_user_pages() for dax is disabled": dax_layout_busy_page() returns NULL without looking',
                     meta: { fn: 'dax_layout_busy_page', src: scanSrc },
                   },
                   era.breakLayouts === 'busyPage'
@@ -212,7 +213,8 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
                     : {
                         target: 'scanning',
                         actions: 'scanPages',
-                        description: 'dax_break_layout() -> dax_layout_busy_page_range(): unmap the range and scan every entry, mapped or not',
+                        description:
+                          'dax_break_layout() -> dax_layout_busy_page_range(): unmap the range and scan every entry, mapped or not',
                         meta: { fn: 'dax_layout_busy_page_range', src: BREAK },
                       },
                 ],
@@ -238,14 +240,19 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
           ],
         },
       },
-      scanning: scanningState('dax_layout_busy_page', scanSrc, 'the scan returns the first busy page', 'the scan returns NULL: no page is busy'),
+      scanning: scanningState(
+        'dax_layout_busy_page',
+        scanSrc,
+        'the scan returns the first busy page',
+        'the scan returns NULL: no page is busy',
+      ),
       busy: {
         description: 'a page is busy: about to wait for it (prepare_to_wait, check, sleep)',
         on: {
           wait_var_event: {
             target: 'checkingIdle',
             actions: 'askIdle',
-            description: '___wait_var_event(): queue on the page\'s wait key, then test the condition',
+            description: "___wait_var_event(): queue on the page's wait key, then test the condition",
             meta: { fn: '___wait_var_event', src: XFS },
           },
         },
@@ -258,7 +265,8 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
               guard: 'idle',
               target: 'locked',
               actions: 'clearWait',
-              description: 'the page is idle: the wait returns 0 and the break-layouts loop scans again (XFS sets its retry flag before waiting)',
+              description:
+                'the page is idle: the wait returns 0 and the break-layouts loop scans again (XFS sets its retry flag before waiting)',
               meta: { fn: fs === 'ext4' ? 'ext4_break_layouts' : 'xfs_break_layouts', src: t.src },
             },
             {
@@ -272,7 +280,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       },
       sleeping: {
         tags: ['waiting', 'sleeping'],
-        description: 'asleep in ___wait_var_event() until wake_up_var() on the page\'s key',
+        description: "asleep in ___wait_var_event() until wake_up_var() on the page's key",
         on: {
           wake_up_var: {
             guard: 'myKey',
@@ -311,7 +319,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       },
       entriesGone: {
         tags: ['layout_broken'],
-        description: 'the DAX entries are gone; the blocks are still the file\'s',
+        description: "the DAX entries are gone; the blocks are still the file's",
         on: {
           itruncate_extents: {
             target: 'done',

@@ -26,7 +26,14 @@ export async function launch(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
@@ -56,5 +63,10 @@ export async function launch(): Promise<Browser> {
  * alone: hiding them makes playwright inject a style element, which the site's CSP refuses.
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(import.meta.dirname, 'screenshots', `${name}.png`), animations: 'allow', caret: 'initial', fullPage: false });
+  await page.screenshot({
+    path: join(import.meta.dirname, 'screenshots', `${name}.png`),
+    animations: 'allow',
+    caret: 'initial',
+    fullPage: false,
+  });
 }

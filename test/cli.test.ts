@@ -93,9 +93,21 @@ test('a violation exits 1; its ITF trace and its JSON report both replay exactly
   assert.match(again.out, /replays exactly/);
 });
 
-test('replay: a trace that is not the machines\' diverges and says where', () => {
+test("replay: a trace that is not the machines' diverges and says where", () => {
   const f = join(dir, 'odd.itf.json');
-  writeFileSync(f, JSON.stringify({ '#meta': { format: 'ITF', daxspec: { scenario: 'percpu-ref', sizes: { users: 1, rounds: 1 } } }, vars: ['ref'], states: [{ '#meta': { index: 0 }, ref: { state: 'counting', context: { refcnt: { '#bigint': '7' }, dying: false, live: { '#bigint': '0' } } } }] }));
+  writeFileSync(
+    f,
+    JSON.stringify({
+      '#meta': { format: 'ITF', daxspec: { scenario: 'percpu-ref', sizes: { users: 1, rounds: 1 } } },
+      vars: ['ref'],
+      states: [
+        {
+          '#meta': { index: 0 },
+          ref: { state: 'counting', context: { refcnt: { '#bigint': '7' }, dying: false, live: { '#bigint': '0' } } },
+        },
+      ],
+    }),
+  );
   const r = daxspec('replay', f);
   assert.is(r.code, 2);
   assert.match(r.out, /diverges .* at step 0 [\s\S]*ref\.context\.refcnt is 1 in the machines but 7 in the trace\n$/);

@@ -42,7 +42,10 @@ test('bug 1: v8 root on a non-DAX disk oopses in fs_dax_release(NULL) on the ext
 test('bug 1: a plain unmount of a non-DAX ext2/ext4/xfs does the same in v8', () => {
   for (const fstype of [0, 1, 2]) {
     const r = check('nondax-mount-umount', 'v8', { fstype });
-    assert.ok(has(r, (f) => f.kind === 'null-call' && /fs_dax_release/.test(f.text)), `fstype ${fstype}: ${props(r)}`);
+    assert.ok(
+      has(r, (f) => f.kind === 'null-call' && /fs_dax_release/.test(f.text)),
+      `fstype ${fstype}: ${props(r)}`,
+    );
   }
 });
 
@@ -78,8 +81,14 @@ test('bugs 3 and 4: dm with two targets on one pmem puts the member once per tar
     const p = props(r);
     assert.ok(p.includes('I2'), `${rev}: final put while ALIVE: ${p}`);
     assert.ok(p.includes('I3'), `${rev}: a put of a reference nobody took: ${p}`);
-    assert.ok(has(r, (f) => f.kind === 'violation-state' && /kill_dax\(\) must be called before final iput/.test(f.text)), `${rev}: the WARN`);
-    assert.ok(has(r, (f) => f.kind === 'unaccepted' && /pmem0\.dax/.test(f.text) && /use after free/.test(f.text)), `${rev}: use after free at teardown`);
+    assert.ok(
+      has(r, (f) => f.kind === 'violation-state' && /kill_dax\(\) must be called before final iput/.test(f.text)),
+      `${rev}: the WARN`,
+    );
+    assert.ok(
+      has(r, (f) => f.kind === 'unaccepted' && /pmem0\.dax/.test(f.text) && /use after free/.test(f.text)),
+      `${rev}: use after free at teardown`,
+    );
     // The WARN comes at the unmount itself: create, load, mount, fill_super, umount.
     assert.is(r.findings.find((f) => f.property === 'I2')!.length, 5);
   }
@@ -145,12 +154,18 @@ test('v6.15: kill_dax reads holder_ops, the xfs holder unmounts, xfs_dax_notify_
 
 test('v6.15: memory_failure notifying the holder races its unmount the same way', () => {
   const r = check('holder-notify-umount', 'v6.15');
-  assert.ok(has(r, (f) => f.kind === 'null-call' && f.actor === 'mf0'), `${props(r)}`);
+  assert.ok(
+    has(r, (f) => f.kind === 'null-call' && f.actor === 'mf0'),
+    `${props(r)}`,
+  );
 });
 
 test('v6.15: memory_failure holding only a pgmap reference reaches the dax_device pmem already put', () => {
   const r = check('holder-notify-umount', 'v6.15', { remove: 1 });
-  assert.ok(has(r, (f) => f.kind === 'unaccepted' && /dax_alive on pmem0\.dax in state "freed"/.test(f.text)), `${props(r)}`);
+  assert.ok(
+    has(r, (f) => f.kind === 'unaccepted' && /dax_alive on pmem0\.dax in state "freed"/.test(f.text)),
+    `${props(r)}`,
+  );
 });
 
 test('v6.15: two xfs on two partitions share one holder_data: I5, the leaked igrab (I3), and the holder_ops race (I6)', () => {

@@ -52,7 +52,12 @@ test.before(async () => {
   const require = createRequire(import.meta.url);
   // about:blank has no CSP: the mermaid bundle is added as a script, from node_modules (nothing downloaded).
   await browser.page.addScriptTag({ content: readFileSync(require.resolve('mermaid/dist/mermaid.min.js'), 'utf8') });
-  await browser.page.evaluate(() => (window as unknown as { mermaid: { initialize(c: unknown): void } }).mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }));
+  await browser.page.evaluate(() =>
+    (window as unknown as { mermaid: { initialize(c: unknown): void } }).mermaid.initialize({
+      startOnLoad: false,
+      securityLevel: 'strict',
+    }),
+  );
   // tsx names the helper functions of an evaluated callback with __name, which the page does not have.
   await browser.page.evaluate('window.__name = (f) => f');
 });
@@ -62,18 +67,23 @@ test.after(async () => {
 
 /** Renders one diagram with mermaid; the error message, or null. */
 const render = (text: string, n: number) =>
-  browser.page.evaluate(async ([t, i]) => {
-    const m = (window as unknown as { mermaid: { render(id: string, t: string): Promise<{ svg: string }> } }).mermaid;
-    try {
-      const { svg } = await m.render(`d${i}`, t);
-      return svg.includes('<svg') ? null : 'no svg';
-    } catch (e) {
-      return String((e as Error).message ?? e).slice(0, 300);
-    }
-  }, [text, n] as const);
+  browser.page.evaluate(
+    async ([t, i]) => {
+      const m = (window as unknown as { mermaid: { render(id: string, t: string): Promise<{ svg: string }> } }).mermaid;
+      try {
+        const { svg } = await m.render(`d${i}`, t);
+        return svg.includes('<svg') ? null : 'no svg';
+      } catch (e) {
+        return String((e as Error).message ?? e).slice(0, 300);
+      }
+    },
+    [text, n] as const,
+  );
 
 test('mermaid: every diagram in the docs renders with the mermaid package', async () => {
-  const blocks = markdownFiles(DOCS).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => ({ f, text: m[1] })));
+  const blocks = markdownFiles(DOCS).flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => ({ f, text: m[1] })),
+  );
   assert.ok(blocks.length >= 10, `${blocks.length} mermaid blocks in the docs`);
   const failed: string[] = [];
   for (const [i, b] of blocks.entries()) {
@@ -104,14 +114,20 @@ test('scxml: every machine has an initial that exists, transitions to states tha
       const ids = new Set(all.map((e) => e.getAttribute('id')).filter(Boolean));
       const missing: string[] = [];
       const check = (el: Element, attr: string) => {
-        for (const id of (el.getAttribute(attr) ?? '').split(/\s+/).filter(Boolean)) if (!ids.has(id)) missing.push(`${el.localName} ${attr}=${id}`);
+        for (const id of (el.getAttribute(attr) ?? '').split(/\s+/).filter(Boolean))
+          if (!ids.has(id)) missing.push(`${el.localName} ${attr}=${id}`);
       };
       for (const e of all) {
         if (e.localName === 'transition') check(e, 'target');
         if (e.localName === 'scxml' || e.localName === 'state') check(e, 'initial');
       }
       // A compound <state> with children needs an initial (attribute or the first child, which SCXML allows).
-      const parallel = all.filter((e) => e.localName === 'parallel').map((e) => ({ id: e.getAttribute('id'), regions: [...e.children].filter((c) => c.namespaceURI === ns && ['state', 'parallel'].includes(c.localName)).length }));
+      const parallel = all
+        .filter((e) => e.localName === 'parallel')
+        .map((e) => ({
+          id: e.getAttribute('id'),
+          regions: [...e.children].filter((c) => c.namespaceURI === ns && ['state', 'parallel'].includes(c.localName)).length,
+        }));
       const initialOf = (e: Element) => e.getAttribute('initial');
       const rootInitial = initialOf(doc.documentElement);
       const topStates = [...doc.documentElement.children].filter((c) => ['state', 'parallel', 'final'].includes(c.localName)).length;
@@ -124,7 +140,10 @@ test('scxml: every machine has an initial that exists, transitions to states tha
     assert.is(r.parallel.length, parallels.length, `${m.where}: every parallel state is a <parallel>`);
     for (const p of r.parallel) assert.ok(p.regions >= 1, `${m.where}: <parallel ${p.id}> has regions`);
   }
-  assert.ok(machines.some((m) => m.chart.states[0].type === 'parallel'), 'some machine is parallel at its top level');
+  assert.ok(
+    machines.some((m) => m.chart.states[0].type === 'parallel'),
+    'some machine is parallel at its top level',
+  );
 });
 
 test('dot: every machine lays out with @viz-js/viz', async () => {

@@ -26,7 +26,10 @@ const input = (opts: { describe?: boolean } = {}): DocsInput => ({
 
 test('readMachine: states with their meta, transitions with guard, target, order and kernel function', () => {
   const m = readMachine(lockMachine('new'));
-  assert.equal(m.states.map((s) => s.path), ['free', 'taken', 'broken']);
+  assert.equal(
+    m.states.map((s) => s.path),
+    ['free', 'taken', 'broken'],
+  );
   const free = m.states[0];
   assert.is(free.condition, 'owner == NULL');
   assert.is(free.description, 'nobody holds it');
@@ -77,7 +80,10 @@ test('revision diff: a field that changes is reported per field, with the revisi
     { revisions: ['old'], value: 'broken' },
     { revisions: ['new'], value: '(none)' },
   ]);
-  assert.not.ok(changes.some((c) => c.label === 'free: lock'), 'an identical transition is not a change');
+  assert.not.ok(
+    changes.some((c) => c.label === 'free: lock'),
+    'an identical transition is not a change',
+  );
 });
 
 test('lint: each missing description or kernel function is named with its machine and state path; an invariant without why too', () => {
@@ -144,7 +150,7 @@ test('check: stale, missing and no-longer-generated pages are each named; writin
   writePages(dir, pages);
   assert.not.ok(isStale(comparePages(dir, pages)));
   assert.ok(readFileSync(join(dir, 'machines/lock.md'), 'utf8').endsWith(pages.get('machines/lock.md')!));
-  assert.not.ok(existsSync(join(dir, 'machines/gone.md')), 'the renamed machine\'s page is removed');
+  assert.not.ok(existsSync(join(dir, 'machines/gone.md')), "the renamed machine's page is removed");
   assert.is(readFileSync(join(dir, 'machines/NOTES.md'), 'utf8'), 'my notes\n');
 });
 
@@ -207,12 +213,19 @@ test('README: each row of its bug matrix excerpt is what the checker finds today
   const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
   const shown = /```text\n(scenario {2,}v4\.17[\s\S]*?)```/.exec(readme);
   assert.ok(shown, 'the README shows an excerpt of the bug matrix in a text block');
-  const [header, ...rows] = shown![1].trim().split('\n').map((l) => l.trim().split(/ {2,}/));
+  const [header, ...rows] = shown![1]
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/ {2,}/));
   assert.equal(header, ['scenario', ...REVISIONS]);
   assert.ok(rows.length > 0);
   for (const [name, ...cells] of rows) {
     const m = bugMatrix([findScenario(name)], REVISIONS);
-    assert.equal(cells, REVISIONS.map((r) => cellText(m.cells.find((c) => c.revision === r))), name);
+    assert.equal(
+      cells,
+      REVISIONS.map((r) => cellText(m.cells.find((c) => c.revision === r))),
+      name,
+    );
   }
 });
 

@@ -28,7 +28,13 @@ const machines: [string, () => AnyStateMachine][] = [
 
 /** Every event a machine names, with the payloads the fixtures read (`n`). */
 function eventsOf(m: AnyStateMachine): { type: string; n?: number }[] {
-  const types = [...new Set(chartOf(m).transitions.map((t) => t.event).filter((e) => e && !e.startsWith('xstate.')))];
+  const types = [
+    ...new Set(
+      chartOf(m)
+        .transitions.map((t) => t.event)
+        .filter((e) => e && !e.startsWith('xstate.')),
+    ),
+  ];
   return types.flatMap((type) => [{ type }, { type, n: 1 }]);
 }
 
@@ -127,7 +133,11 @@ test('dot: the laid-out SVG has a state group per state and a transition group p
     const svg = await renderSvg(chartToDot(chart));
     const states = new Set([...svg.matchAll(/class="[^"]*\bstate s(\d+)\b/g)].map((m) => Number(m[1])));
     const expected = chart.states.filter((s) => s.index > 0 || chart.transitions.some((t) => t.source === 0)).map((s) => s.index);
-    assert.equal([...states].sort((a, b) => a - b), expected, `${name}: states`);
+    assert.equal(
+      [...states].sort((a, b) => a - b),
+      expected,
+      `${name}: states`,
+    );
     const transitions = new Set([...svg.matchAll(/class="[^"]*\btransition\b[^"]*\bt(\d+)\b/g)].map((m) => Number(m[1])));
     assert.is(transitions.size, chart.transitions.length, `${name}: transitions`);
     // Machine text is escaped, so every `<` left in the SVG opens a tag Graphviz wrote: none may be live.

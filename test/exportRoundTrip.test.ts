@@ -36,7 +36,12 @@ const uses = (() => {
 
 const counts = (s: Scenario, revision?: string) => {
   const r = checkScenario(s, revision, resolveSizes(s, {}), { maxStates: 200_000 });
-  return { states: r.states, edges: r.edges, complete: r.complete, findings: r.findings.map((f) => `${f.property}: ${f.text} (${f.length})`).sort() };
+  return {
+    states: r.states,
+    edges: r.edges,
+    complete: r.complete,
+    findings: r.findings.map((f) => `${f.property}: ${f.text} (${f.length})`).sort(),
+  };
 };
 
 test('json export: every machine type round-trips to identical exploration counts, or is refused for its unnamed parts', () => {
@@ -60,7 +65,10 @@ test('json export: every machine type round-trips to identical exploration count
     }
     assert.is(unnamed.length, 0, `${u.id}: exported with unnamed parts`);
     const impl = machine.implementations;
-    const back = createMachine(JSON.parse(json)).provide({ ...impl, guards: { ...impl.guards, ...higherOrderGuards(impl.guards) } } as never) as AnyStateMachine;
+    const back = createMachine(JSON.parse(json)).provide({
+      ...impl,
+      guards: { ...impl.guards, ...higherOrderGuards(impl.guards) },
+    } as never) as AnyStateMachine;
     // Every actor of the type gets the re-created machine: actors declared symmetric must share one.
     const swapped: Scenario = {
       ...u.scenario,

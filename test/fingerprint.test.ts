@@ -34,7 +34,10 @@ test('fingerprint mode rebuilds counterexamples without stored vectors, with and
 
 test('fingerprint mode says progress was not checked rather than claiming it holds', () => {
   const r = explore(new System(lostWakeup()), { fingerprint: true });
-  assert.equal(r.findings.filter((f) => f.kind === 'progress'), []);
+  assert.equal(
+    r.findings.filter((f) => f.kind === 'progress'),
+    [],
+  );
   assert.match(r.progressSkipped ?? '', /fingerprint/);
 });
 

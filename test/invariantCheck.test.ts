@@ -21,14 +21,22 @@ function switchAndCounter(): SystemDecl {
     id: 'counter',
     context: { n: 0 },
     initial: 'counting',
-    states: { counting: { on: { inc: { guard: ({ context }) => context.n < 3, actions: assign({ n: ({ context }) => context.n + 1 }), meta } } } },
+    states: {
+      counting: { on: { inc: { guard: ({ context }) => context.n < 3, actions: assign({ n: ({ context }) => context.n + 1 }), meta } } },
+    },
   });
   return {
     actors: [
       { name: 'sw', kind: 'object', machine: sw, env: { flip: [{}] } },
       { name: 'ctr', kind: 'object', machine: ctr, env: { inc: [{}] } },
     ],
-    invariants: [{ id: 'guarded', text: 'while on, the counter stays below 2', holds: (view) => view('sw').matches('off') || (view('ctr').context as { n: number }).n < 2 }],
+    invariants: [
+      {
+        id: 'guarded',
+        text: 'while on, the counter stays below 2',
+        holds: (view) => view('sw').matches('off') || (view('ctr').context as { n: number }).n < 2,
+      },
+    ],
     deadlock: false,
   };
 }

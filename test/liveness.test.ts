@@ -11,7 +11,8 @@ import type { Scenario, SystemDecl } from '../machines/kit/types.ts';
 import { dmaCompletes, lostNotify, mutex } from './fixtures/fairness.ts';
 
 const scenario = (name: string, build: () => SystemDecl): Scenario => ({ name, description: name, revisions: [], sizes: [], build });
-const check = (decl: () => SystemDecl, fairness: FairnessMode = 'declared'): CheckReport => checkScenario(scenario('fixture', decl), undefined, {}, { fairness });
+const check = (decl: () => SystemDecl, fairness: FairnessMode = 'declared'): CheckReport =>
+  checkScenario(scenario('fixture', decl), undefined, {}, { fairness });
 const lasso = (r: CheckReport) => r.findings.find((f) => f.kind === 'liveness');
 const stepsOf = (r: CheckReport) => lasso(r)!.trace.steps.map((s) => `${s.actor}.${s.event.type}`);
 
@@ -26,7 +27,10 @@ test('mutex: p1 starves without fairness (it stops while trying) and under weak 
   assert.ok(w, 'weak fairness lets p2 take the lock every time it is free');
   assert.ok(w.loop! < w.trace.steps.length, 'the cycle has steps: p2 going round');
   const cycle = w.trace.steps.slice(w.loop);
-  assert.ok(cycle.every((s) => s.actor === 'p2'), 'only p2 moves on the cycle');
+  assert.ok(
+    cycle.every((s) => s.actor === 'p2'),
+    'only p2 moves on the cycle',
+  );
   // p1's acquire is disabled somewhere on the cycle (p2 holds the lock there).
   const p1 = w.obligations!.find((o) => o.fair.name === 'p1');
   assert.is(p1?.how, 'disabled');
@@ -44,12 +48,17 @@ test('mutex: strong fairness of p1 acquiring the lock makes p1 get it', () => {
 test('infinitely often ([]<>): p1 holds the lock again and again only when its acquire is strongly fair', () => {
   const often = (acquire: 'strong' | undefined) => (): SystemDecl => ({
     ...mutex(acquire),
-    liveness: [{ id: 'p1-again', text: 'p1 holds the lock infinitely often', form: 'infinitely-often', then: (v) => v('p1').matches('critical') }],
+    liveness: [
+      { id: 'p1-again', text: 'p1 holds the lock infinitely often', form: 'infinitely-often', then: (v) => v('p1').matches('critical') },
+    ],
   });
   assert.is(lasso(check(often('strong'))), undefined);
   const f = lasso(check(often(undefined)))!;
   assert.ok(f);
-  assert.ok(f.trace.steps.slice(f.loop).every((s) => s.actor === 'p2'), 'p2 goes round while p1 waits');
+  assert.ok(
+    f.trace.steps.slice(f.loop).every((s) => s.actor === 'p2'),
+    'p2 goes round while p1 waits',
+  );
 });
 
 test('lost notify: no fairness wakes a waiter whose wake-up came before it slept', () => {
@@ -83,7 +92,10 @@ test('DMA: a pin is eventually dropped only when the unpin is weakly fair', () =
   assert.ok(f, 'an unpin nobody must take may never come');
   assert.equal(stepsOf(unfair), ['dma.pin', 'spinner.spin'], 'pin, then the spinner goes round for ever');
   assert.is(f.loop, 1);
-  assert.equal(f.obligations!.map((o) => [o.fair.name, o.how, o.at]), [['spinner', 'taken', 1]]);
+  assert.equal(
+    f.obligations!.map((o) => [o.fair.name, o.how, o.at]),
+    [['spinner', 'taken', 1]],
+  );
   assert.ok(lasso(check(() => dmaCompletes('weak'), 'none')), 'without fairness the system may stop with the pin held');
 });
 
@@ -103,12 +115,18 @@ test('lassos close: the ITF loop index is where the last state repeats, and repl
 });
 
 test('percpu_ref Drains (dying ~> refcnt = 0), as TLC: holds under WF_vars(Next) at N=3 and N=4, violated without fairness by Kill then stuttering', () => {
-  for (const [users, states] of [[3, 8357], [4, 115873]] as const) {
+  for (const [users, states] of [
+    [3, 8357],
+    [4, 115873],
+  ] as const) {
     for (const sc of users === 3 ? [percpuRefScenario, percpuRefMachineScenario] : [percpuRefScenario]) {
       const fair = checkScenario(sc, undefined, { users, rounds: 3 }, { fairness: 'next' });
       assert.is(fair.states, states);
       assert.is(lasso(fair), undefined, `${sc.name} N=${users}: Drains holds under WF(Next)`);
-      assert.equal(fair.liveness!.properties.map((p) => [p.id, p.holds, p.premiseReached]), [['Drains', true, true]]);
+      assert.equal(
+        fair.liveness!.properties.map((p) => [p.id, p.holds, p.premiseReached]),
+        [['Drains', true, true]],
+      );
       // The declared fairness (each code path weakly fair) is stronger than WF(Next): it holds too.
       assert.is(lasso(checkScenario(sc, undefined, { users, rounds: 3 })), undefined);
       const unfair = checkScenario(sc, undefined, { users, rounds: 3 }, { fairness: 'none' });
@@ -119,7 +137,10 @@ test('percpu_ref Drains (dying ~> refcnt = 0), as TLC: holds under WF_vars(Next)
       assert.match(f.trace.steps[0].event.type, /^kill$/);
       const after = f.trace.states[1];
       const ref = sc === percpuRefScenario ? 'ref' : 'pgref';
-      const ctx = unfair.system.actors[unfair.system.index.get(ref)!].view(after[unfair.system.index.get(ref)!]).context as { dying: boolean; refcnt: number };
+      const ctx = unfair.system.actors[unfair.system.index.get(ref)!].view(after[unfair.system.index.get(ref)!]).context as {
+        dying: boolean;
+        refcnt: number;
+      };
       assert.is(ctx.dying, true);
       assert.is(ctx.refcnt, 1, 'the initial reference is still held');
     }
@@ -141,10 +162,22 @@ test('vacuous passes are reported: an invariant or a leads-to whose premise is n
         id: 'never',
         text: 'nothing happens after both hold the lock',
         holds: () => true,
-        premise: { text: 'both processes in their critical sections', holds: (v) => v('p1').matches('critical') && v('p2').matches('critical') },
+        premise: {
+          text: 'both processes in their critical sections',
+          holds: (v) => v('p1').matches('critical') && v('p2').matches('critical'),
+        },
       },
     ],
-    liveness: [...base.liveness!, { id: 'ghost', text: 'a ghost', form: 'leads-to', when: (v) => (v('lock').context as { holder: string }).holder === 'nobody', then: () => false }],
+    liveness: [
+      ...base.liveness!,
+      {
+        id: 'ghost',
+        text: 'a ghost',
+        form: 'leads-to',
+        when: (v) => (v('lock').context as { holder: string }).holder === 'nobody',
+        then: () => false,
+      },
+    ],
   });
   const r = check(decl);
   assert.is(r.verdict, 'holds');
@@ -153,7 +186,10 @@ test('vacuous passes are reported: an invariant or a leads-to whose premise is n
     { id: 'never', premise: 'both processes in their critical sections', reached: false },
   ]);
   assert.equal(vacuousProperties(r), ['never', 'ghost']);
-  assert.equal(r.liveness!.properties.find((p) => p.id === 'ghost'), { id: 'ghost', form: 'leads-to', holds: true, premiseReached: false });
+  assert.equal(
+    r.liveness!.properties.find((p) => p.id === 'ghost'),
+    { id: 'ghost', form: 'leads-to', holds: true, premiseReached: false },
+  );
 });
 
 test.run();

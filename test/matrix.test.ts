@@ -18,7 +18,11 @@ function cell(scenario: string, revision: string, sizes: Record<string, number> 
     assert.ok(r.complete, `${key} must be explored completely`);
     // The seven bugs are safety and progress findings; liveness under fairness is asserted on its own below.
     const safety = r.findings.filter((f) => f.kind !== 'liveness');
-    c = { verdict: safety.length ? 'violated' : r.complete ? 'holds' : 'bounded', props: new Set(safety.map((f) => f.property)), live: new Set(r.findings.filter((f) => f.kind === 'liveness').map((f) => f.property)) };
+    c = {
+      verdict: safety.length ? 'violated' : r.complete ? 'holds' : 'bounded',
+      props: new Set(safety.map((f) => f.property)),
+      live: new Set(r.findings.filter((f) => f.kind === 'liveness').map((f) => f.property)),
+    };
     cache.set(key, c);
   }
   return c;
@@ -77,7 +81,8 @@ test('bug 7: FS_DAX_LIMITED pages have no struct page; safety rests on GUP refus
 
 test('I12 as liveness (under the declared fairness): truncate may wait for ever in 6.15 (a re-fault during its wait), not in 5.10', () => {
   for (const s of ['dma-truncate', 'munmap-pinned-truncate', 'static-key-race']) assert.ok(cell(s, 'v6.15').live.has('I12'), s);
-  for (const s of ['dma-truncate', 'munmap-pinned-truncate', 'static-key-race', 'evict-pinned']) assert.not.ok(cell(s, 'v5.10').live.has('I12'), s);
+  for (const s of ['dma-truncate', 'munmap-pinned-truncate', 'static-key-race', 'evict-pinned'])
+    assert.not.ok(cell(s, 'v5.10').live.has('I12'), s);
   // 4.18's static-key race loses the wake-up: the liveness half fails with the invariant I7.
   assert.ok(cell('static-key-race', 'v4.18').live.has('I12'));
 });

@@ -46,7 +46,18 @@ function* mountWithNullCheck(k: Kernel, sb: Superblock, disk: GenDisk | null): S
 }
 
 test('src/kernel agrees with the spec on these generated suites, every path and counterexample (v8 and v4.18)', () => {
-  const stems = ['root-nondax.v8', 'nondax-mount-umount.v8', 'pmem-partitions.v8', 'pmem-partitions.v4.18', 'kill-dax-readers.v8', 'pmem-remove-mounted.v4.18', 'dm-targets-one-pmem.v8', 'dm-targets-one-pmem.v4.18', 'evict-pinned.v8', 'evict-pinned.v4.18'];
+  const stems = [
+    'root-nondax.v8',
+    'nondax-mount-umount.v8',
+    'pmem-partitions.v8',
+    'pmem-partitions.v4.18',
+    'kill-dax-readers.v8',
+    'pmem-remove-mounted.v4.18',
+    'dm-targets-one-pmem.v8',
+    'dm-targets-one-pmem.v4.18',
+    'evict-pinned.v8',
+    'evict-pinned.v4.18',
+  ];
   for (const stem of [...stems, 'static-key-race.v4.18', 'dma-truncate.v4.18', 'munmap-pinned-truncate.v4.18']) {
     const { suite, system, all } = load(stem);
     const adapter = kernelAdapter(suite.revision as 'v8' | 'v4.18');
@@ -77,7 +88,7 @@ test('v4.18: the static-key race strands truncate in the code as in the spec (th
   assert.equal(seen.devmap_key, { count: 1, on: false });
 });
 
-test('v8: where the seeds\' code and the spec part ways, the paths show the first diverging step (the unpin that wakes nobody)', () => {
+test("v8: where the seeds' code and the spec part ways, the paths show the first diverging step (the unpin that wakes nobody)", () => {
   const { system, all } = load('dma-truncate.v8');
   const found = all.map((p) => runAgainstImplementation(system, p.steps, kernelAdapter('v8'))).filter((d) => d !== undefined);
   assert.ok(found.length > 0, 'some path diverges');
@@ -102,7 +113,10 @@ test('a seeded fault (a lookup that takes no reference) is caught by the generat
   assert.ok(found.length > 0, 'some path diverges');
   const first = found[0]!;
   assert.is(first.step, 1);
-  assert.match(first.message, /step 1 \(fs\d: mount\): pmem0\.dax is \{"count":2,"state":"alive"\} in the spec but \{"count":1,"state":"alive"\} in the implementation/);
+  assert.match(
+    first.message,
+    /step 1 \(fs\d: mount\): pmem0\.dax is \{"count":2,"state":"alive"\} in the spec but \{"count":1,"state":"alive"\} in the implementation/,
+  );
 });
 
 test('a seeded fault (v8 with the v9 NULL check) is caught: the spec crashes where the code completes', () => {

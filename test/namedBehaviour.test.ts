@@ -27,7 +27,11 @@ const named = (g: unknown): boolean =>
   (typeof g === 'object' && g !== null && typeof (g as { type?: unknown }).type === 'string' && typeof g !== 'function');
 /** Higher-order guards (not, and, or) are functions XState tags with a `guards` list of their operands. */
 const namedGuard = (g: unknown): boolean =>
-  g === undefined || named(g) || (typeof g === 'function' && Array.isArray((g as { guards?: unknown[] }).guards) && (g as unknown as { guards: unknown[] }).guards.every(namedGuard));
+  g === undefined ||
+  named(g) ||
+  (typeof g === 'function' &&
+    Array.isArray((g as { guards?: unknown[] }).guards) &&
+    (g as unknown as { guards: unknown[] }).guards.every(namedGuard));
 
 function inlineParts(machine: AnyStateMachine): string[] {
   const bad: string[] = [];

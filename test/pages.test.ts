@@ -66,7 +66,10 @@ test('dma-truncate on ext4: 4.18 does not wait yet (ext4 broke layouts from 4.19
 
 test('dma-truncate: the freed block goes to file B and the device writes into it (v4.17)', () => {
   const r = check('dma-truncate', 'v4.17', { gup_fast: 0 });
-  assert.ok(r.findings.some((f) => f.kind === 'violation-state' && /another file/.test(f.text)), texts(r));
+  assert.ok(
+    r.findings.some((f) => f.kind === 'violation-state' && /another file/.test(f.text)),
+    texts(r),
+  );
 });
 
 test('dma-truncate: two pinners, FOLL_PIN multi-reference puts, two rounds: no lost wake-up in v5.10 or v6.15', () => {
@@ -158,14 +161,22 @@ test('I12 liveness in 6.15: a fault while truncate is woken but has not retaken 
     assert.ok(f, `${name} @ v6.15: ${texts(r)}`);
     const steps = f!.trace.steps.map((s) => `${s.actor}.${s.event.type}`);
     const woken = steps.indexOf('dma0.unpin');
-    assert.ok(woken >= 0 && steps.indexOf('dma0.fault', woken) > woken && steps.indexOf('truncate.relock', woken) > steps.indexOf('dma0.fault', woken), steps.join(' '));
+    assert.ok(
+      woken >= 0 &&
+        steps.indexOf('dma0.fault', woken) > woken &&
+        steps.indexOf('truncate.relock', woken) > steps.indexOf('dma0.fault', woken),
+      steps.join(' '),
+    );
     assert.is(f!.loop, f!.trace.steps.length, 'then it stutters: only the process could end it, by munmap');
     assert.ok(f!.unassumed?.includes('dma0.munmap'), `only the process's munmap would end it: ${f!.unassumed}`);
   }
   // Before 6.15 a mapping holds no page reference: the same re-fault leaves the page idle and truncate goes on.
   for (const rev of ['v4.18', 'v5.10']) {
     const r = checkWithLiveness('dma-truncate', rev, { gup_fast: 0 });
-    assert.not.ok(r.findings.some((x) => x.kind === 'liveness'), `${rev}: ${texts(r)}`);
+    assert.not.ok(
+      r.findings.some((x) => x.kind === 'liveness'),
+      `${rev}: ${texts(r)}`,
+    );
   }
 });
 

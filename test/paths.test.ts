@@ -21,10 +21,15 @@ import { lostWakeup } from './fixtures/lostWakeup.ts';
 const scenarioOf = (name: string, build: () => SystemDecl): Scenario => ({ name, description: name, revisions: [], sizes: [], build });
 
 test('every reachable state node and transition is covered, by fewer paths than states', () => {
-  for (const [name, decl] of [['die hard', dieHard()], ['lost wake-up', lostWakeup()], ['percpu_ref 2x2', percpuRefSystem(2, 2)]] as const) {
+  for (const [name, decl] of [
+    ['die hard', dieHard()],
+    ['lost wake-up', lostWakeup()],
+    ['percpu_ref 2x2', percpuRefSystem(2, 2)],
+  ] as const) {
     const g = buildStateGraph(new System(decl));
     const c = greedyCover(g);
-    for (let i = 0; i < c.reachable.length; i++) assert.ok(!c.reachable[i] || c.covered[i], `${name}: ${g.coverage.items[i].key} not covered`);
+    for (let i = 0; i < c.reachable.length; i++)
+      assert.ok(!c.reachable[i] || c.covered[i], `${name}: ${g.coverage.items[i].key} not covered`);
     assert.ok(c.paths.length >= 1 && c.paths.length < g.states, `${name}: ${c.paths.length} paths for ${g.states} states`);
   }
 });
@@ -58,7 +63,10 @@ test('the generated suite replays; a changed step, state or violation is reporte
   assert.match(lost!.message, /invariants failing: \[\]; recorded \[bothCounted\]/);
 
   // a machine change that makes a bug appear on a coverage path
-  const stricter = new System({ ...lostUpdate(), invariants: [{ id: 'never1', text: 'never 1', holds: (v) => (v('counter').context as { value: number }).value !== 1 }] });
+  const stricter = new System({
+    ...lostUpdate(),
+    invariants: [{ id: 'never1', text: 'never 1', holds: (v) => (v('counter').context as { value: number }).value !== 1 }],
+  });
   const appears = suite.paths.map((p) => replayExpected(stricter, p.steps)).find(Boolean);
   assert.ok(appears, 'the coverage path writes the counter');
   assert.match(appears!.message, /invariants failing: \[never1\]/);
@@ -94,7 +102,10 @@ test('paths --check: 0 when the written files are current, 1 naming the file whe
     assert.is(runPaths({ scenario: 'percpu-ref', out, quiet: true }), 0);
     assert.equal(readdirSync(out).sort(), ['.daxspec-manifest.json', 'percpu-ref.paths.json', 'percpu-ref.test.ts']);
     assert.is(runPaths({ scenario: 'percpu-ref', out, check: true, quiet: true }), 0);
-    writeFileSync(join(out, 'percpu-ref.paths.json'), readFileSync(join(out, 'percpu-ref.paths.json'), 'utf8').replace('"refcnt":2', '"refcnt":3'));
+    writeFileSync(
+      join(out, 'percpu-ref.paths.json'),
+      readFileSync(join(out, 'percpu-ref.paths.json'), 'utf8').replace('"refcnt":2', '"refcnt":3'),
+    );
     assert.is(runPaths({ scenario: 'percpu-ref', out, check: true, quiet: true }), 1);
   } finally {
     process.stderr.write = err;

@@ -70,12 +70,18 @@ test('a context that grows without bound is refused, naming the field', () => {
 });
 
 test('a side-effecting action is refused', () => {
-  const m = setup({ actions: { fx: () => {} } }).createMachine({ initial: 'x', states: { x: { on: { go: { target: 'y', actions: 'fx', meta } } }, y: {} } });
+  const m = setup({ actions: { fx: () => {} } }).createMachine({
+    initial: 'x',
+    states: { x: { on: { go: { target: 'y', actions: 'fx', meta } } }, y: {} },
+  });
   refuses(() => explore(new System(single({ machine: m, env: { go: [{}] } }))), /side effect/);
 });
 
 test('a call to an actor that is not in the system is bad input', () => {
-  const m = setup({}).createMachine({ initial: 'x', states: { x: { on: { go: { target: 'y', actions: call('thing', 'nobody', { type: 'hello' }), meta } } }, y: {} } });
+  const m = setup({}).createMachine({
+    initial: 'x',
+    states: { x: { on: { go: { target: 'y', actions: call('thing', 'nobody', { type: 'hello' }), meta } } }, y: {} },
+  });
   refuses(() => explore(new System(single({ machine: m, env: { go: [{}] } }))), /nobody.*not in the system/);
 });
 
@@ -84,11 +90,19 @@ test('a call on NULL and a call the target cannot take are violations found by e
     context: { obj: null as string | null },
     initial: 'idle',
     states: {
-      idle: { on: { bind: { actions: assign({ obj: 'obj' }), meta }, release: { target: 'done', actions: call('widget', ({ context }) => context.obj, { type: 'put' }), meta } } },
+      idle: {
+        on: {
+          bind: { actions: assign({ obj: 'obj' }), meta },
+          release: { target: 'done', actions: call('widget', ({ context }) => context.obj, { type: 'put' }), meta },
+        },
+      },
       done: { type: 'final' },
     },
   });
-  const obj = setup({}).createMachine({ initial: 'live', states: { live: { on: { put: { target: 'freed', meta } } }, freed: { meta: { unaccepted: 'use after free' } } } });
+  const obj = setup({}).createMachine({
+    initial: 'live',
+    states: { live: { on: { put: { target: 'freed', meta } } }, freed: { meta: { unaccepted: 'use after free' } } },
+  });
   const sys = () =>
     new System({
       actors: [
@@ -110,8 +124,17 @@ test('a call whose guards all fail blocks the step instead of failing it', () =>
     initial: 'g',
     states: { g: { on: { pass: { guard: 'open', meta }, unlock: { actions: assign({ open: true }), meta } } } },
   });
-  const walker = setup({}).createMachine({ initial: 'before', states: { before: { on: { go: { target: 'after', actions: call('gate', 'gate', { type: 'pass' }), meta } } }, after: { type: 'final' } } });
-  const opener = setup({}).createMachine({ initial: 'x', states: { x: { on: { open: { target: 'y', actions: call('gate', 'gate', { type: 'unlock' }), meta } } }, y: { type: 'final' } } });
+  const walker = setup({}).createMachine({
+    initial: 'before',
+    states: {
+      before: { on: { go: { target: 'after', actions: call('gate', 'gate', { type: 'pass' }), meta } } },
+      after: { type: 'final' },
+    },
+  });
+  const opener = setup({}).createMachine({
+    initial: 'x',
+    states: { x: { on: { open: { target: 'y', actions: call('gate', 'gate', { type: 'unlock' }), meta } } }, y: { type: 'final' } },
+  });
   const r = explore(
     new System({
       actors: [

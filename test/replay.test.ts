@@ -21,21 +21,35 @@ const dir = mkdtempSync(join(tmpdir(), 'daxspec-replay-'));
 const scenario = (name: string, build: Scenario['build']): Scenario => ({ name, description: 'test', revisions: [], sizes: [], build });
 
 test('a deadlock counterexample replays into the deadlock: re-checked at its last state', () => {
-  const report = checkScenario(scenario('abba', () => abba()), undefined, {});
+  const report = checkScenario(
+    scenario('abba', () => abba()),
+    undefined,
+    {},
+  );
   const f = report.findings.find((x) => x.property === 'deadlock')!;
   const r = replayItf(new System(abba()), JSON.parse(JSON.stringify(f.itf())));
   assert.is(r.divergence, undefined);
-  assert.ok(r.findings.some((x) => x.kind === 'deadlock'), JSON.stringify(r.findings));
+  assert.ok(
+    r.findings.some((x) => x.kind === 'deadlock'),
+    JSON.stringify(r.findings),
+  );
   assert.match(r.violation ?? '', /no step is possible/);
 });
 
 test('a lost wake-up replays into the progress violation: the waiter can never be woken from the last state', () => {
-  const report = checkScenario(scenario('lost-wakeup', () => lostWakeup()), undefined, {});
+  const report = checkScenario(
+    scenario('lost-wakeup', () => lostWakeup()),
+    undefined,
+    {},
+  );
   const f = report.findings.find((x) => x.property === 'progress')!;
   const itf = JSON.parse(JSON.stringify(f.itf()));
   const r = replayItf(new System(lostWakeup()), itf);
   assert.is(r.divergence, undefined);
-  assert.ok(r.findings.some((x) => x.kind === 'progress'), JSON.stringify(r.findings));
+  assert.ok(
+    r.findings.some((x) => x.kind === 'progress'),
+    JSON.stringify(r.findings),
+  );
   // One step less, the waiter has not gone to sleep yet: nothing fails there.
   itf.states.pop();
   const shorter = replayItf(new System(lostWakeup()), itf);
@@ -44,14 +58,22 @@ test('a lost wake-up replays into the progress violation: the waiter can never b
 });
 
 test('an invariant that fails in the initial state: a trace of one state replays into it', () => {
-  const report = checkScenario(scenario('bad-start', () => badStart()), undefined, {});
+  const report = checkScenario(
+    scenario('bad-start', () => badStart()),
+    undefined,
+    {},
+  );
   const r = replayItf(new System(badStart()), JSON.parse(JSON.stringify(report.findings[0].itf())));
   assert.is(r.total, 0);
   assert.match(r.violation ?? '', /neverZero/);
 });
 
 test('a divergence names each differing field with both values in full, and only those', () => {
-  const report = checkScenario(scenario('lost-wakeup', () => lostWakeup()), undefined, {});
+  const report = checkScenario(
+    scenario('lost-wakeup', () => lostWakeup()),
+    undefined,
+    {},
+  );
   const itf = JSON.parse(JSON.stringify(report.findings[0].itf()));
   const name = itf.vars.find((v: string) => Object.keys(itf.states[1][v].context ?? {}).length > 0);
   const key = Object.keys(itf.states[1][name].context)[0];
@@ -59,7 +81,10 @@ test('a divergence names each differing field with both values in full, and only
   itf.states[1][name].context[key] = long;
   const r = replayItf(new System(lostWakeup()), itf);
   assert.is(r.divergence?.step, 1);
-  assert.equal(r.divergence!.differences!.map((d) => d.field), [`${name}.context.${key}`]);
+  assert.equal(
+    r.divergence!.differences!.map((d) => d.field),
+    [`${name}.context.${key}`],
+  );
   assert.ok(r.divergence!.message.includes(long), 'the value in full, not cut');
 });
 

@@ -16,7 +16,9 @@ import { atomicWakeup, lostWakeup } from './fixtures/lostWakeup.ts';
 
 /** Identity of one actor snapshot written independently of the explorer: value, context and history. */
 function historyAware(s: AnyMachineSnapshot): string {
-  const history = Object.fromEntries(Object.entries((s as any).historyValue as Record<string, { id: string }[]>).map(([k, v]) => [k, v.map((n) => n.id)]));
+  const history = Object.fromEntries(
+    Object.entries((s as any).historyValue as Record<string, { id: string }[]>).map(([k, v]) => [k, v.map((n) => n.id)]),
+  );
   return JSON.stringify([s.value, s.context, history]);
 }
 const serialize = (s: SystemSnapshot) => JSON.stringify(Object.values(s.actors).map(historyAware));
@@ -31,7 +33,14 @@ function ours(decl: SystemDecl): Map<string, number> {
   const vec = new Int32Array(system.width);
   for (let i = 0; i < r.states; i++) {
     r.store.load(i, vec);
-    out.set(serialize({ ...logic.getInitialSnapshot(null as any, undefined), vector: [...vec], actors: Object.fromEntries(system.names.map((n, a) => [n, system.actors[a].snapshot(vec[a])])) }), depthOf(r.store, i));
+    out.set(
+      serialize({
+        ...logic.getInitialSnapshot(null as any, undefined),
+        vector: [...vec],
+        actors: Object.fromEntries(system.names.map((n, a) => [n, system.actors[a].snapshot(vec[a])])),
+      }),
+      depthOf(r.store, i),
+    );
   }
   return out;
 }
@@ -71,13 +80,19 @@ test('history: two states that differ only in history are kept apart', () => {
   assert.is(plain.states, 8);
   // a serializer without history merges two of them (what @xstate/graph does by default)
   const logic = systemLogic(new System(noInvariants(historyLamp())));
-  const merged = getShortestPaths(logic, { events: (s) => logic.nextEvents(s), serializeState: (s) => JSON.stringify(Object.values((s as SystemSnapshot).actors).map((a) => [a.value, a.context])) });
+  const merged = getShortestPaths(logic, {
+    events: (s) => logic.nextEvents(s),
+    serializeState: (s) => JSON.stringify(Object.values((s as SystemSnapshot).actors).map((a) => [a.value, a.context])),
+  });
   assert.ok(merged.length < 8, `value+context keys lose states: ${merged.length}`);
 });
 
 test('progress: a lost wake-up is found while another actor keeps moving; the atomic variant holds', () => {
   const bad = explore(new System(lostWakeup()));
-  assert.equal(bad.findings.map((f) => f.kind), ['progress']);
+  assert.equal(
+    bad.findings.map((f) => f.kind),
+    ['progress'],
+  );
   // test the flag, the waker sets it and wakes nobody, then sleep
   assert.is(bad.findings[0].length, 3);
   const good = explore(new System(atomicWakeup()));

@@ -56,11 +56,17 @@ test('MemoryStateStore: indices, loads, parents and labels survive many doubling
 test('PackedStateStore: each id in the bits it needs, a field widened in place when an id outgrows it', () => {
   const store = new PackedStateStore(5);
   const vecs = vectors(30_000, 5, true);
-  assert.ok(vecs.some((v) => v[0] >= 65_536), 'the stream has ids past 16 bits');
+  assert.ok(
+    vecs.some((v) => v[0] >= 65_536),
+    'the stream has ids past 16 bits',
+  );
   agreesWithMap(store, vecs);
   const bits = store.fieldBits();
   assert.ok(bits[0] >= 17, `the widened field holds 70,000 (${bits[0]} bits)`);
-  assert.ok(bits.slice(1).every((b) => b <= 8), `ids below 40 keep small fields (${bits.join(' ')})`);
+  assert.ok(
+    bits.slice(1).every((b) => b <= 8),
+    `ids below 40 keep small fields (${bits.join(' ')})`,
+  );
 });
 
 test('PackedStateStore.addDelta: one or two fields of the base rewritten give what add gives for the whole vector', () => {

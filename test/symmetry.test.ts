@@ -33,7 +33,10 @@ test('symmetry keeps the shortest counterexample, and its trace is a real one th
 test('actors declared symmetric must share machine and input', () => {
   const d = percpuRefSystem(2, 3);
   const bad = { ...d, symmetric: [['ref', 'owner']] };
-  assert.throws(() => explore(new System(bad), { symmetry: true }), (e: unknown) => e instanceof ModelError && /differ in machine or input/.test((e as Error).message));
+  assert.throws(
+    () => explore(new System(bad), { symmetry: true }),
+    (e: unknown) => e instanceof ModelError && /differ in machine or input/.test((e as Error).message),
+  );
 });
 
 test.run();

@@ -75,7 +75,10 @@ test.after(async () => {
 // The player's address follows the step (`.../0`), so a trace address is reached when it is a prefix.
 const go = async (hash: string) => {
   await browser.page.evaluate((h) => (location.hash = h), hash);
-  await browser.page.waitForFunction((h) => decodeURIComponent(location.hash).startsWith(decodeURIComponent(h)) && document.body.dataset.route !== undefined, hash);
+  await browser.page.waitForFunction(
+    (h) => decodeURIComponent(location.hash).startsWith(decodeURIComponent(h)) && document.body.dataset.route !== undefined,
+    hash,
+  );
 };
 const systemIndex = (key: string) => data.systems.findIndex((s) => s.key === key);
 const machineIndex = (id: string) => data.machines.findIndex((m) => m.id === id);
@@ -98,17 +101,39 @@ test('every machine: a node per state and a transition element per transition, e
   assert.ok(data.machines.length >= 7, `${data.machines.length} machines`);
   for (const [i, m] of data.machines.entries()) {
     await go(machineHash(i));
-    const found = (await browser.page.evaluate(COLLECT)) as { states: number[]; edges: number[]; internal: number[]; clusters: number[]; text: string };
+    const found = (await browser.page.evaluate(COLLECT)) as {
+      states: number[];
+      edges: number[];
+      internal: number[];
+      clusters: number[];
+      text: string;
+    };
     const chart = m.chart;
     const rootShown = chart.transitions.some((t) => t.source === 0);
     const expectStates = chart.states.filter((s) => s.index > 0 || rootShown).map((s) => s.index);
-    assert.equal([...found.states].sort((a, b) => a - b), expectStates, `${m.id}: one node per state`);
+    assert.equal(
+      [...found.states].sort((a, b) => a - b),
+      expectStates,
+      `${m.id}: one node per state`,
+    );
     // A transition that leaves its state is an edge per target; one that stays is a row inside its state.
     const edges = chart.transitions.flatMap((t) => t.targets.map(() => t.index));
-    assert.equal([...found.edges].sort((a, b) => a - b), edges, `${m.id}: edges`);
-    assert.equal([...found.internal].sort((a, b) => a - b), chart.transitions.filter((t) => t.targets.length === 0).map((t) => t.index), `${m.id}: internal transitions`);
+    assert.equal(
+      [...found.edges].sort((a, b) => a - b),
+      edges,
+      `${m.id}: edges`,
+    );
+    assert.equal(
+      [...found.internal].sort((a, b) => a - b),
+      chart.transitions.filter((t) => t.targets.length === 0).map((t) => t.index),
+      `${m.id}: internal transitions`,
+    );
     // Compound and parallel states are boxes around their children.
-    assert.equal(found.clusters.sort((a, b) => a - b), chart.states.filter((s) => s.index > 0 && s.children.length).map((s) => s.index), `${m.id}: clusters`);
+    assert.equal(
+      found.clusters.sort((a, b) => a - b),
+      chart.states.filter((s) => s.index > 0 && s.children.length).map((s) => s.index),
+      `${m.id}: clusters`,
+    );
     for (const s of chart.states.slice(1)) if (s.type !== 'history') assert.ok(found.text.includes(s.key), `${m.id}: label ${s.key}`);
   }
   await go(machineHash(machineIndex('shapes')));
@@ -132,15 +157,23 @@ test('hover: a state and a transition show their kernel function and description
 });
 
 /** The checker's own counterexample, independent of the site: what each actor's active states must be. */
-function expected(report: CheckReport, property: string): { steps: number; active: Record<string, string[]>[]; events: string[]; taken: string[][] } {
+function expected(
+  report: CheckReport,
+  property: string,
+): { steps: number; active: Record<string, string[]>[]; events: string[]; taken: string[][] } {
   const f = report.findings.find((x) => x.property === property)!;
   const sys = report.system;
   return {
     steps: f.trace.steps.length,
-    active: f.trace.states.map((vec) => Object.fromEntries(sys.names.map((n, a) => [n, activePaths(sys.actors[a].view(vec[a]).value).sort()]))),
+    active: f.trace.states.map((vec) =>
+      Object.fromEntries(sys.names.map((n, a) => [n, activePaths(sys.actors[a].view(vec[a]).value).sort()])),
+    ),
     events: f.trace.steps.map((s) => s.event.type),
     // Per step, `actor transitionId` of every transition the checker recorded (none before step 1).
-    taken: [[], ...f.trace.steps.map((s) => [...new Set(s.calls.flatMap((c) => (c.transitions ?? []).map((id) => `${c.actor} ${id}`)))].sort())],
+    taken: [
+      [],
+      ...f.trace.steps.map((s) => [...new Set(s.calls.flatMap((c) => (c.transitions ?? []).map((id) => `${c.actor} ${id}`)))].sort()),
+    ],
   };
 }
 
@@ -148,27 +181,38 @@ function expected(report: CheckReport, property: string): { steps: number; activ
 async function litTransitions(systemKey = 'lost-update'): Promise<string[]> {
   const raw = await browser.page.evaluate(() =>
     [...document.querySelectorAll('.actor-card')].flatMap((c) =>
-      [...c.querySelectorAll('g.transition.taken')].map((g) => [(c as HTMLElement).dataset.actor!, Number([...g.classList].find((x) => /^t\d+$/.test(x))!.slice(1))] as const)),
+      [...c.querySelectorAll('g.transition.taken')].map(
+        (g) => [(c as HTMLElement).dataset.actor!, Number([...g.classList].find((x) => /^t\d+$/.test(x))!.slice(1))] as const,
+      ),
+    ),
   );
   const sys = data.systems[systemIndex(systemKey)];
-  return [...new Set(raw.map(([actor, i]) => `${actor} ${data.machines[sys.actors.find((a) => a.name === actor)!.machine].chart.transitions[i].id}`))].sort();
+  return [
+    ...new Set(
+      raw.map(([actor, i]) => `${actor} ${data.machines[sys.actors.find((a) => a.name === actor)!.machine].chart.transitions[i].id}`),
+    ),
+  ].sort();
 }
 
 async function highlighted(systemKey = 'lost-update'): Promise<Record<string, string[]>> {
   const raw = await browser.page.evaluate(() =>
-    Object.fromEntries([...document.querySelectorAll('.actor-card')].map((c) => [
-      (c as HTMLElement).dataset.actor!,
-      [...c.querySelectorAll('g.state.active')].map((g) => Number([...g.classList].find((x) => /^s\d+$/.test(x))!.slice(1))),
-    ])),
+    Object.fromEntries(
+      [...document.querySelectorAll('.actor-card')].map((c) => [
+        (c as HTMLElement).dataset.actor!,
+        [...c.querySelectorAll('g.state.active')].map((g) => Number([...g.classList].find((x) => /^s\d+$/.test(x))!.slice(1))),
+      ]),
+    ),
   );
   const sys = data.systems[systemIndex(systemKey)];
-  return Object.fromEntries(Object.entries(raw).map(([actor, idx]) => {
-    const chart = data.machines[sys.actors.find((a) => a.name === actor)!.machine].chart;
-    return [actor, idx.map((i) => chart.states[i].path).sort()];
-  }));
+  return Object.fromEntries(
+    Object.entries(raw).map(([actor, idx]) => {
+      const chart = data.machines[sys.actors.find((a) => a.name === actor)!.machine].chart;
+      return [actor, idx.map((i) => chart.states[i].path).sort()];
+    }),
+  );
 }
 
-test('player: stepping a counterexample with the arrow keys highlights every actor\'s active states, step by step', async () => {
+test("player: stepping a counterexample with the arrow keys highlights every actor's active states, step by step", async () => {
   const want = expected(checkScenario(SCENARIOS[0], undefined, {}), 'bothCounted');
   assert.is(want.steps, 4);
   const finding = data.systems[systemIndex('lost-update')].check.findings.find((f) => f.property === 'bothCounted')!;
@@ -200,7 +244,9 @@ test('player: stepping a counterexample with the arrow keys highlights every act
   await page.keyboard.press('Home');
   assert.equal(await highlighted(), want.active[0], 'Home');
   await page.click('button.play');
-  await page.waitForFunction((n) => document.querySelector('.player')?.getAttribute('data-step') === String(n), want.steps, { timeout: 10_000 });
+  await page.waitForFunction((n) => document.querySelector('.player')?.getAttribute('data-step') === String(n), want.steps, {
+    timeout: 10_000,
+  });
   assert.equal(await highlighted(), want.active[want.steps], 'play runs to the end');
 });
 
@@ -238,7 +284,10 @@ test('player: an .itf.json written by the checker opens from disk and plays the 
   writeFileSync(bad, '{"vars": ["nobody"], "states": [{"nobody": 1}]}');
   await browser.page.setInputFiles('input.file-input', bad);
   await browser.page.waitForFunction(() => (document.querySelector('.player .error')?.textContent ?? '').length > 0);
-  assert.match((await browser.page.locator('.player .error').textContent()) ?? '', /bad\.itf\.json: no system of this site has the actors nobody/);
+  assert.match(
+    (await browser.page.locator('.player .error').textContent()) ?? '',
+    /bad\.itf\.json: no system of this site has the actors nobody/,
+  );
 });
 
 test('bug matrix: a violated cell links to its counterexample, a cell that holds says so', async () => {
@@ -250,7 +299,10 @@ test('bug matrix: a violated cell links to its counterexample, a cell that holds
   assert.match((await violated.first().textContent()) ?? '', /bothCounted \(4 steps\)/);
   await violated.first().click();
   await browser.page.waitForFunction(() => document.body.dataset.route === 'trace');
-  assert.match((await browser.page.locator('.trace-select').evaluate((s: HTMLSelectElement) => s.selectedOptions[0].textContent)) ?? '', /^counter@v8: bothCounted/);
+  assert.match(
+    (await browser.page.locator('.trace-select').evaluate((s: HTMLSelectElement) => s.selectedOptions[0].textContent)) ?? '',
+    /^counter@v8: bothCounted/,
+  );
 });
 
 test('system view: the actors and the calls between them, as recorded while exploring', async () => {
@@ -258,7 +310,12 @@ test('system view: the actors and the calls between them, as recorded while expl
   await go(systemHash(i));
   await screenshot(browser.page, 'system-lost-update');
   const sends = data.systems[i].sends;
-  assert.equal(sends.calls.map((c) => `${c.from}>${c.to}:${c.events.join(',')}`).sort(), ['counter>t1:value', 'counter>t2:value', 't1>counter:read,write', 't2>counter:read,write']);
+  assert.equal(sends.calls.map((c) => `${c.from}>${c.to}:${c.events.join(',')}`).sort(), [
+    'counter>t1:value',
+    'counter>t2:value',
+    't1>counter:read,write',
+    't2>counter:read,write',
+  ]);
   assert.is(await browser.page.locator('main .system-diagram g.actor').count(), 3);
   assert.is(await browser.page.locator('main .system-diagram g.send').count(), 4);
 });
@@ -296,7 +353,11 @@ test('scxml: every machine exports to well-formed XML in the SCXML namespace (pa
       const doc = new DOMParser().parseFromString(x, 'application/xml');
       const err = doc.getElementsByTagName('parsererror')[0];
       const ns = 'http://www.w3.org/2005/07/scxml';
-      return { error: err?.textContent ?? null, root: doc.documentElement.namespaceURI, transitions: doc.getElementsByTagNameNS(ns, 'transition').length };
+      return {
+        error: err?.textContent ?? null,
+        root: doc.documentElement.namespaceURI,
+        transitions: doc.getElementsByTagNameNS(ns, 'transition').length,
+      };
     }, xml);
     assert.is(r.error, null, `${m.id}: ${r.error}`);
     assert.is(r.root, 'http://www.w3.org/2005/07/scxml');

@@ -41,7 +41,10 @@ test.after(async () => {
 const shot = (name: string) => browser.page.screenshot({ path: join(shots, `${name}.png`), animations: 'allow', caret: 'initial' });
 const go = async (hash: string) => {
   await browser.page.evaluate((h) => (location.hash = h), hash);
-  await browser.page.waitForFunction((h) => decodeURIComponent(location.hash).startsWith(h) && document.body.dataset.route !== undefined, hash);
+  await browser.page.waitForFunction(
+    (h) => decodeURIComponent(location.hash).startsWith(h) && document.body.dataset.route !== undefined,
+    hash,
+  );
 };
 /**
  * The drawn diagram's box and its card's, in screen pixels. svg-pan-zoom applies a zoom or pan in the
@@ -52,7 +55,10 @@ const boxes = () =>
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     const stage = document.querySelector('main .stage')!.getBoundingClientRect();
     const drawn = document.querySelector('main .stage .svg-pan-zoom_viewport')!.getBoundingClientRect();
-    return { stage: { x: stage.x, y: stage.y, w: stage.width, h: stage.height }, drawn: { x: drawn.x, y: drawn.y, w: drawn.width, h: drawn.height } };
+    return {
+      stage: { x: stage.x, y: stage.y, w: stage.width, h: stage.height },
+      drawn: { x: drawn.x, y: drawn.y, w: drawn.width, h: drawn.height },
+    };
   });
 
 test('a wide machine is fitted to its card, then zoomed in and panned', async () => {
@@ -63,9 +69,15 @@ test('a wide machine is fitted to its card, then zoomed in and panned', async ()
   await go(`#/machine/${key}/${actor}`);
   await browser.page.waitForFunction(() => !!document.querySelector('main .stage .svg-pan-zoom_viewport'));
   const fitted = await boxes();
-  assert.ok(width(data.machines[widest].svg) * (4 / 3) > fitted.stage.w, `the machine is wider than its card (${width(data.machines[widest].svg)}pt, card ${fitted.stage.w}px)`);
+  assert.ok(
+    width(data.machines[widest].svg) * (4 / 3) > fitted.stage.w,
+    `the machine is wider than its card (${width(data.machines[widest].svg)}pt, card ${fitted.stage.w}px)`,
+  );
   assert.ok(fitted.drawn.w <= fitted.stage.w + 1 && fitted.drawn.h <= fitted.stage.h + 1, `fitted: ${JSON.stringify(fitted)}`);
-  assert.ok(fitted.drawn.w >= 0.95 * fitted.stage.w || fitted.drawn.h >= 0.95 * fitted.stage.h, `fitted fills the card one way: ${JSON.stringify(fitted)}`);
+  assert.ok(
+    fitted.drawn.w >= 0.95 * fitted.stage.w || fitted.drawn.h >= 0.95 * fitted.stage.h,
+    `fitted fills the card one way: ${JSON.stringify(fitted)}`,
+  );
   await shot('wide-fitted');
 
   await browser.page.click('main .pz-bar button:has-text("+")');
@@ -81,12 +93,18 @@ test('a wide machine is fitted to its card, then zoomed in and panned', async ()
   await browser.page.mouse.move(stage.x + stage.w / 2 - 200, stage.y + stage.h / 2 - 60, { steps: 8 });
   await browser.page.mouse.up();
   const panned = await boxes();
-  assert.ok(Math.abs(panned.drawn.x - zoomed.drawn.x + 200) < 2 && Math.abs(panned.drawn.y - zoomed.drawn.y + 60) < 2, `panned by the drag: ${JSON.stringify([zoomed.drawn, panned.drawn])}`);
+  assert.ok(
+    Math.abs(panned.drawn.x - zoomed.drawn.x + 200) < 2 && Math.abs(panned.drawn.y - zoomed.drawn.y + 60) < 2,
+    `panned by the drag: ${JSON.stringify([zoomed.drawn, panned.drawn])}`,
+  );
   await shot('wide-panned');
 
   await browser.page.click('main .pz-bar button:has-text("fit")');
   const back = await boxes();
-  assert.ok(Math.abs(back.drawn.w - fitted.drawn.w) < 1 && Math.abs(back.drawn.x - fitted.drawn.x) < 1, `fit goes back to the fitted view: ${JSON.stringify([fitted.drawn, back.drawn])}`);
+  assert.ok(
+    Math.abs(back.drawn.w - fitted.drawn.w) < 1 && Math.abs(back.drawn.x - fitted.drawn.x) < 1,
+    `fit goes back to the fitted view: ${JSON.stringify([fitted.drawn, back.drawn])}`,
+  );
 });
 
 /** `actor transitionId` of every transition lit in the player. */
@@ -94,9 +112,20 @@ const lit = (system: number) =>
   browser.page
     .evaluate(() =>
       [...document.querySelectorAll('.actor-card')].flatMap((c) =>
-        [...c.querySelectorAll('g.transition.taken')].map((g) => [(c as HTMLElement).dataset.actor!, Number([...g.classList].find((x) => /^t\d+$/.test(x))!.slice(1))] as const)),
+        [...c.querySelectorAll('g.transition.taken')].map(
+          (g) => [(c as HTMLElement).dataset.actor!, Number([...g.classList].find((x) => /^t\d+$/.test(x))!.slice(1))] as const,
+        ),
+      ),
     )
-    .then((raw) => [...new Set(raw.map(([a, i]) => `${a} ${data.machines[data.systems[system].actors.find((x) => x.name === a)!.machine].chart.transitions[i].id}`))].sort());
+    .then((raw) =>
+      [
+        ...new Set(
+          raw.map(
+            ([a, i]) => `${a} ${data.machines[data.systems[system].actors.find((x) => x.name === a)!.machine].chart.transitions[i].id}`,
+          ),
+        ),
+      ].sort(),
+    );
 
 test('the longest counterexample plays with exactly the transitions the checker took lit at every step', async () => {
   const t = data.traces.map((x, i) => [x.itf.states.length, i] as const).sort((a, b) => b[0] - a[0])[0][1];
@@ -109,14 +138,22 @@ test('the longest counterexample plays with exactly the transitions the checker 
   await go(`#/trace/${sys.key}/${trace.slug}`);
   for (let p = 0; p <= f.length; p++) {
     if (p > 0) await browser.page.keyboard.press('ArrowRight');
-    assert.ok(decodeURIComponent(await browser.page.evaluate(() => location.hash)).endsWith(`/${trace.slug}/${p}`), `the address follows step ${p}`);
-    const want = p === 0 ? [] : [...new Set(f.trace.steps[p - 1].calls.flatMap((c) => (c.transitions ?? []).map((id) => `${c.actor} ${id}`)))].sort();
+    assert.ok(
+      decodeURIComponent(await browser.page.evaluate(() => location.hash)).endsWith(`/${trace.slug}/${p}`),
+      `the address follows step ${p}`,
+    );
+    const want =
+      p === 0 ? [] : [...new Set(f.trace.steps[p - 1].calls.flatMap((c) => (c.transitions ?? []).map((id) => `${c.actor} ${id}`)))].sort();
     assert.equal(await lit(trace.system), want, `step ${p}`);
     if (p > 0) assert.ok(want.length > 0, `step ${p} took some transition`);
     if (p === 1 || p === f.length) await shot(`long-trace-step-${p}`);
   }
   // The actors the last step changed get the full width of the row.
-  const widths = await browser.page.evaluate(() => [...document.querySelectorAll('.actor-card.changed')].map((c) => c.getBoundingClientRect().width / document.querySelector('.actors')!.getBoundingClientRect().width));
+  const widths = await browser.page.evaluate(() =>
+    [...document.querySelectorAll('.actor-card.changed')].map(
+      (c) => c.getBoundingClientRect().width / document.querySelector('.actors')!.getBoundingClientRect().width,
+    ),
+  );
   assert.ok(widths.length > 0 && widths.every((w) => w > 0.95), `changed actors take the row: ${widths}`);
 });
 
@@ -169,7 +206,10 @@ test('a lasso (ITF loop) shows its cycle in the player and the sequence view', a
   await browser.page.setInputFiles('input.file-input', file);
   await browser.page.waitForFunction(() => document.querySelector('.player')?.getAttribute('data-step') === '0');
   await browser.page.keyboard.press('End');
-  assert.match((await browser.page.locator('.loop-note').textContent()) ?? '', new RegExp(`steps ${loop + 1}–${t.itf.states.length - 1} repeat forever`));
+  assert.match(
+    (await browser.page.locator('.loop-note').textContent()) ?? '',
+    new RegExp(`steps ${loop + 1}–${t.itf.states.length - 1} repeat forever`),
+  );
   assert.is(await browser.page.locator('svg.sequence g.seq-step.in-loop').count(), t.itf.states.length - 1 - loop);
   assert.is(await browser.page.locator('svg.sequence .seq-loop').count(), 1);
 });

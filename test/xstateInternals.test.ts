@@ -62,7 +62,9 @@ function inert(record: Recorded[], system: unknown) {
 test('xstate is pinned to an exact version', () => {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
   assert.match(pkg.dependencies.xstate, /^\d+\.\d+\.\d+$/, 'package.json must pin xstate exactly: the canaries below hold for one version');
-  const installed = JSON.parse(readFileSync(new URL('../node_modules/xstate/package.json', import.meta.url), 'utf8')) as { version: string };
+  const installed = JSON.parse(readFileSync(new URL('../node_modules/xstate/package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   assert.is(installed.version, pkg.dependencies.xstate);
 });
 

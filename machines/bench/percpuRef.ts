@@ -96,8 +96,7 @@ export function refMachine() {
           },
           wait_zero: {
             guard: 'released',
-            description:
-              'wait_for_completion(&pgmap->done) returns once the count is zero; before that the call blocks (Wait)',
+            description: 'wait_for_completion(&pgmap->done) returns once the count is zero; before that the call blocks (Wait)',
             meta: { fn: 'wait_for_completion', src: SRC, tla: 'Wait' },
           },
         },
@@ -113,7 +112,6 @@ export interface UserContext {
   /** Rounds done (a failed tryget counts as a round). */
   k: number;
 }
-
 
 export function userMachine(rounds: number) {
   return setup({
@@ -282,7 +280,8 @@ export function ownerMachine() {
 export const safe: Invariant = {
   id: 'safe',
   text: '(o = 3 implies live = 0) and (refcnt = 0 implies dying)',
-  why: 'memunmap_pages tears the pages down once the wait for the last reference returns; a user still inside its section then touches unmapped memory, and ' +
+  why:
+    'memunmap_pages tears the pages down once the wait for the last reference returns; a user still inside its section then touches unmapped memory, and ' +
     'a count that reaches zero before the kill would complete the wait while trygets still succeed.',
   holds: (view) => {
     const ref = view('ref').context as RefContext;
@@ -309,14 +308,12 @@ export function percpuRefSystem(users: number, rounds: number): SystemDecl {
   const actors: ActorDecl[] = [
     { name: 'ref', machine: refMachine(), kind: 'object' },
     { name: 'owner', machine: ownerMachine(), kind: 'path', env: { kill: [{}], drop: [{}], wait: [{}] } },
-    ...names.map(
-      (name): ActorDecl => ({
-        name,
-        machine: user,
-        kind: 'path',
-        env: { tryget: [{}], quit: [{}], use: [{}], unuse: [{}], put: [{}] },
-      }),
-    ),
+    ...names.map((name): ActorDecl => ({
+      name,
+      machine: user,
+      kind: 'path',
+      env: { tryget: [{}], quit: [{}], use: [{}], unuse: [{}], put: [{}] },
+    })),
   ];
   // No deadlock check, as in the TLC run; progress is not part of the benchmark either.
   return { actors, invariants: [safe], liveness: [drains], deadlock: false, progress: false, symmetric: [names] };

@@ -54,12 +54,18 @@ const resolve = <T>(e: Expr<T>, args: Args): T => (typeof e === 'function' ? (e 
 // Typed `any` on purpose: an action built here must fit the `actions` of any `setup()`,
 // whatever its context and event types; sendTo's own inference pins them to EventObject.
 export function call(role: string, to: Expr<string | null | undefined>, event: Expr<Payload>): any {
-  return sendTo((args: Args) => address(resolve(to, args), role), (args: Args) => resolve(event, args));
+  return sendTo(
+    (args: Args) => address(resolve(to, args), role),
+    (args: Args) => resolve(event, args),
+  );
 }
 
 /** Answers the actor whose call is being handled (the event's `from`). */
 export function reply(event: Expr<Payload>): any {
-  return sendTo((args: Args) => address(args.event.from as string, 'caller'), (args: Args) => resolve(event, args));
+  return sendTo(
+    (args: Args) => address(args.event.from as string, 'caller'),
+    (args: Args) => resolve(event, args),
+  );
 }
 
 /** A delivered event always names its sender. */

@@ -28,7 +28,12 @@ const daxDevice = (rev: Revision, name: string, input: DaxDeviceInput): ActorDec
   kind: 'object',
 });
 
-const pgmap = (rev: Revision, name: string, input: DevPagemapInput): ActorDecl => ({ name, machine: devPagemapMachine(rev), input, kind: 'object' });
+const pgmap = (rev: Revision, name: string, input: DevPagemapInput): ActorDecl => ({
+  name,
+  machine: devPagemapMachine(rev),
+  input,
+  kind: 'object',
+});
 
 /**
  * A pmem device: driver, dax_device, pgmap. `probed`: bound before the scenario starts.
@@ -37,7 +42,11 @@ const pgmap = (rev: Revision, name: string, input: DevPagemapInput): ActorDecl =
  */
 function pmemDevice(rev: Revision, name: string, opts: { probed: boolean; removable: boolean; key?: string | null }): ActorDecl[] {
   const input: PmemInput = { dax: `${name}.dax`, pgmap: `${name}.pgmap`, srcu: SRCU, key: opts.key ?? null, probed: opts.probed };
-  const env: EnvEvents = opts.removable ? PMEM_ENV : opts.probed ? {} : { probe: [{}], static_branch_enable: [{}], devm_memremap_pages: [{}], alloc_dax: [{}] };
+  const env: EnvEvents = opts.removable
+    ? PMEM_ENV
+    : opts.probed
+      ? {}
+      : { probe: [{}], static_branch_enable: [{}], devm_memremap_pages: [{}], alloc_dax: [{}] };
   return [
     { name, machine: pmemMachine(rev), input, kind: opts.removable ? 'path' : 'object', env },
     daxDevice(rev, `${name}.dax`, { ops: 'pmem', pgmap: `${name}.pgmap`, allocatedBy: opts.probed ? name : null }),
@@ -49,7 +58,11 @@ function filesystem(rev: Revision, name: string, input: Omit<FilesystemInput, 'n
   return { name, machine: filesystemMachine(rev), input: { ...input, name } satisfies FilesystemInput, kind: 'path', env };
 }
 
-const system = (actors: ActorDecl[], extra: Partial<SystemDecl> = {}): SystemDecl => ({ actors, invariants: invariantsFor(actors), ...extra });
+const system = (actors: ActorDecl[], extra: Partial<SystemDecl> = {}): SystemDecl => ({
+  actors,
+  invariants: invariantsFor(actors),
+  ...extra,
+});
 
 const need = (rev: Revision | undefined): Revision => {
   if (!rev) throw new Error('this scenario needs a revision');
@@ -87,7 +100,9 @@ const nonDaxMountUmount = defineScenario({
   sizes: [FSTYPE_SIZE],
   build(rev, sizes) {
     const r = need(rev);
-    return system([filesystem(r, 'fs0', { fstype: fsType(sizes), dax: null, unit: 'sda' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}] })]);
+    return system([
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: null, unit: 'sda' }, { mount: [{}], fill_super: [{ ok: true }], umount: [{}] }),
+    ]);
   },
 });
 
@@ -112,7 +127,12 @@ const partitions = defineScenario({
       fs_put_dax_clear_ops: [{}],
     };
     const fss = Array.from({ length: n }, (_, i) =>
-      filesystem(r, `fs${i}`, { fstype: fsType(sizes), dax: 'pmem0.dax', unit: `pmem0p${i + 1}`, daxOption: sizes.dax_option === 1, bdev: 'pmem0' }, env),
+      filesystem(
+        r,
+        `fs${i}`,
+        { fstype: fsType(sizes), dax: 'pmem0.dax', unit: `pmem0p${i + 1}`, daxOption: sizes.dax_option === 1, bdev: 'pmem0' },
+        env,
+      ),
     );
     // Not symmetric: each filesystem owns a different partition (its unit), which I5 compares.
     return system([srcu(r), ...pmemDevice(r, 'pmem0', { probed: true, removable: false }), ...fss]);
@@ -122,7 +142,8 @@ const partitions = defineScenario({
 /** A dm device with T linear targets over P pmem devices (round robin), mounted, then torn down. */
 const dmTargets = defineScenario({
   name: 'dm-targets-one-pmem',
-  description: 'a dm device whose table has several targets on the same pmem (or spread over several); a filesystem mounts it and unmounts; then dm remove ' +
+  description:
+    'a dm device whose table has several targets on the same pmem (or spread over several); a filesystem mounts it and unmounts; then dm remove ' +
     'and pmem remove',
   revisions: REVISIONS,
   sizes: [
@@ -150,12 +171,17 @@ const dmTargets = defineScenario({
       { name: 'dm0', machine: dmTableMachine(r), input: dm, kind: 'path', env: DM_TABLE_ENV },
       // dax_direct_access through dm returns the first member's pfns: that is the pgmap -o dax asks about.
       daxDevice(r, 'dm0.dax', { ops: 'dm', table: 'dm0', pgmap: null, pfnPgmap: 'pmem0.pgmap' }),
-      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dm0.dax', unit: 'dm0', bdev: 'dm0', daxOption: sizes.dax_option === 1 }, {
-        mount: [{}],
-        fill_super: [{ ok: true }],
-        umount: [{}],
-        fs_put_dax_clear_ops: [{}],
-      }),
+      filesystem(
+        r,
+        'fs0',
+        { fstype: fsType(sizes), dax: 'dm0.dax', unit: 'dm0', bdev: 'dm0', daxOption: sizes.dax_option === 1 },
+        {
+          mount: [{}],
+          fill_super: [{ ok: true }],
+          umount: [{}],
+          fs_put_dax_clear_ops: [{}],
+        },
+      ),
     ];
     return system(actors);
   },
@@ -196,18 +222,26 @@ const probeRemoveMounted = defineScenario({
   name: 'pmem-remove-mounted',
   description: 'pmem probe, a filesystem mounts it, and pmem remove races the unmount (v6.15: kill_dax notifies the holder)',
   revisions: REVISIONS,
-  sizes: [{ ...FSTYPE_SIZE, default: 2 }, { name: 'probe', description: '1: the scenario starts with the probe', default: 0, min: 0, max: 1 }],
+  sizes: [
+    { ...FSTYPE_SIZE, default: 2 },
+    { name: 'probe', description: '1: the scenario starts with the probe', default: 0, min: 0, max: 1 },
+  ],
   build(rev, sizes) {
     const r = need(rev);
     const actors = [
       srcu(r),
       ...pmemDevice(r, 'pmem0', { probed: !sizes.probe, removable: true }),
-      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' }, {
-        mount: [{}],
-        fill_super: [{ ok: true }],
-        umount: [{}],
-        fs_put_dax_clear_ops: [{}],
-      }),
+      filesystem(
+        r,
+        'fs0',
+        { fstype: fsType(sizes), dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' },
+        {
+          mount: [{}],
+          fill_super: [{ ok: true }],
+          umount: [{}],
+          fs_put_dax_clear_ops: [{}],
+        },
+      ),
     ];
     return system(actors);
   },
@@ -216,7 +250,8 @@ const probeRemoveMounted = defineScenario({
 /** memory_failure() notifying the holder of a pmem device while the holder unmounts (v5.19+ holder protocol). */
 const holderNotifyUmount = defineScenario({
   name: 'holder-notify-umount',
-  description: 'a media error on pmem0: memory_failure -> dax_holder_notify_failure reaches the xfs holder while it unmounts (and, optionally, while pmem0 ' +
+  description:
+    'a media error on pmem0: memory_failure -> dax_holder_notify_failure reaches the xfs holder while it unmounts (and, optionally, while pmem0 ' +
     'is removed)',
   revisions: REVISIONS.filter((r) => ERAS[r].device.holder),
   sizes: [
@@ -236,12 +271,17 @@ const holderNotifyUmount = defineScenario({
     const actors = [
       srcu(r),
       ...pmemDevice(r, 'pmem0', { probed: true, removable: sizes.remove === 1 }),
-      filesystem(r, 'fs0', { fstype: 'xfs', dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' }, {
-        mount: [{}],
-        fill_super: [{ ok: true }],
-        umount: [{}],
-        fs_put_dax_clear_ops: [{}],
-      }),
+      filesystem(
+        r,
+        'fs0',
+        { fstype: 'xfs', dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' },
+        {
+          mount: [{}],
+          fill_super: [{ ok: true }],
+          umount: [{}],
+          fs_put_dax_clear_ops: [{}],
+        },
+      ),
       ...notifiers,
     ];
     return system(actors);
@@ -262,12 +302,17 @@ const dcssblk = defineScenario({
       srcu(r),
       { name: 'dcss0', machine: pmemMachine(r), input, kind: 'path', env: PMEM_ENV },
       daxDevice(r, 'dcss0.dax', { ops: 'dcssblk', pgmap: null, allocatedBy: 'dcss0' }),
-      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dcss0.dax', unit: 'dcssblk0', daxOption: true, bdev: 'dcss0' }, {
-        mount: [{}],
-        fill_super: [{ ok: true }],
-        umount: [{}],
-        fs_put_dax_clear_ops: [{}],
-      }),
+      filesystem(
+        r,
+        'fs0',
+        { fstype: fsType(sizes), dax: 'dcss0.dax', unit: 'dcssblk0', daxOption: true, bdev: 'dcss0' },
+        {
+          mount: [{}],
+          fill_super: [{ ok: true }],
+          umount: [{}],
+          fs_put_dax_clear_ops: [{}],
+        },
+      ),
     ];
     return system(actors);
   },

@@ -205,7 +205,13 @@ function evictionActor(rev: Revision, pages: number): ActorDecl {
 
 /** File B's write: allocates a block, and may be handed block0 once A freed it. */
 function writerActor(): ActorDecl {
-  return { name: 'writeB', kind: 'path', machine: fileWriterMachine(), input: { file: FILE_B, block: blockName(0) }, env: { allocate: [{}] } };
+  return {
+    name: 'writeB',
+    kind: 'path',
+    machine: fileWriterMachine(),
+    input: { file: FILE_B, block: blockName(0) },
+    env: { allocate: [{}] },
+  };
 }
 
 function system(actors: ActorDecl[]): SystemDecl {
@@ -266,7 +272,8 @@ export const dmaTruncateScenario = defineScenario({
 
 export const munmapPinnedTruncateScenario = defineScenario({
   name: 'munmap-pinned-truncate',
-  description: 'pin a page for DMA, munmap while the DMA is in flight (the pin outlives the mapping), then truncate; file B may reuse the block',
+  description:
+    'pin a page for DMA, munmap while the DMA is in flight (the pin outlives the mapping), then truncate; file B may reuse the block',
   revisions: REVISIONS,
   sizes: [SIZES.pages, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.reuse, SIZES.fs],
   build(revision, s) {
@@ -292,7 +299,8 @@ export const munmapPinnedTruncateScenario = defineScenario({
 
 export const evictPinnedScenario = defineScenario({
   name: 'evict-pinned',
-  description: 'pin a page for DMA, munmap and close with the pin held, unlink: the inode is evicted (or the fs unmounted) while the device still DMAs; file ' +
+  description:
+    'pin a page for DMA, munmap and close with the pin held, unlink: the inode is evicted (or the fs unmounted) while the device still DMAs; file ' +
     'B may reuse the block',
   revisions: REVISIONS,
   sizes: [SIZES.pages, SIZES.rounds, SIZES.gupFast, SIZES.reuse],
@@ -326,11 +334,24 @@ export const dcssblkScenario = defineScenario({
     'FS_DAX_LIMITED (s390 dcssblk): DAX pfns without struct page. A process maps the file and tries to pin it for DMA while truncate runs; ' +
     'gup_special=1 is the counterfactual where GUP would hand out such a pfn, to show what the refusal protects',
   revisions: LIMITED_REVISIONS,
-  sizes: [SIZES.pages, SIZES.rounds, SIZES.gupFast, SIZES.reuse, size('gup_special', '1: counterfactual: GUP pins pfns without struct page', 0, 0, 1)],
+  sizes: [
+    SIZES.pages,
+    SIZES.rounds,
+    SIZES.gupFast,
+    SIZES.reuse,
+    size('gup_special', '1: counterfactual: GUP pins pfns without struct page', 0, 0, 1),
+  ],
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, pages: s.pages, opens: ONE_PINNER, waiters: ['truncate'], limited: true, gupAllowsSpecial: s.gup_special === 1 }),
+      ...fileActors({
+        rev,
+        pages: s.pages,
+        opens: ONE_PINNER,
+        waiters: ['truncate'],
+        limited: true,
+        gupAllowsSpecial: s.gup_special === 1,
+      }),
       ...pinnerActors({
         rev,
         pinners: 1,
@@ -364,7 +385,12 @@ function pmemActors(rev: Revision, i: number, o: { probed: boolean; stays: boole
       input: { dax: `dax${i}`, pgmap: `pgmap${i}`, srcu: 'dax_srcu', key: o.key ? KEY : null, probed: o.probed, pages: o.pages },
       env: (o.probed ? removeEnv : { ...probeEnv, ...removeEnv }) as EnvEvents,
     },
-    { name: `dax${i}`, kind: 'object', machine: daxDeviceMachine(rev), input: { allocatedBy: o.probed ? `pmem${i}` : null, ops: 'pmem', pgmap: `pgmap${i}` } },
+    {
+      name: `dax${i}`,
+      kind: 'object',
+      machine: daxDeviceMachine(rev),
+      input: { allocatedBy: o.probed ? `pmem${i}` : null, ops: 'pmem', pgmap: `pgmap${i}` },
+    },
     { name: `pgmap${i}`, kind: 'object', machine: devPagemapMachine(rev), input: { live: o.probed, pages: o.probed ? o.pages.length : 0 } },
   ];
 }
@@ -373,7 +399,7 @@ export const staticKeyRaceScenario = defineScenario({
   name: 'static-key-race',
   description:
     'two pmem devices: pmem0 (probed) is removed while pmem1 is probed; file A lives on pmem1, a process pins one of its pages for DMA and truncate waits ' +
-      'for it',
+    'for it',
   // v8/v9 enable the key from the filesystem claim (not modelled on this side), so they are left out.
   revisions: REVISIONS.filter((r) => !ERAS[r].device.claimsPgmap),
   // GUP-fast is off by default here: its speculative-reference WARN is dma-truncate's subject,
@@ -417,7 +443,7 @@ export const pmemRemovePinnedScenario = defineScenario({
   name: 'pmem-remove-pinned',
   description:
     'file A on pmem0 is mapped and a page pinned for DMA while truncate breaks layouts; pmem0 is removed (unbind) meanwhile: memunmap_pages() as each era ' +
-      'has it; file B may reuse a freed block',
+    'has it; file B may reuse a freed block',
   revisions: REVISIONS,
   sizes: [SIZES.pages, SIZES.pinners, SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }, SIZES.reuse, SIZES.fs],
   build(revision, s) {

@@ -84,10 +84,18 @@ export function resolveSizes(scenario: Scenario, given: Readonly<Record<string, 
     const p = scenario.sizes.find((s) => s.name === name);
     if (!p) {
       const sizes = scenario.sizes.map((s) => s.name);
-      throw new InputError('unknown-size', { scenario: scenario.name, size: name, sizes }, `scenario ${scenario.name} has no size ${name} (its sizes: ${sizes.join(', ') || 'none'})`);
+      throw new InputError(
+        'unknown-size',
+        { scenario: scenario.name, size: name, sizes },
+        `scenario ${scenario.name} has no size ${name} (its sizes: ${sizes.join(', ') || 'none'})`,
+      );
     }
     if (!Number.isInteger(value) || value < p.min || value > p.max) {
-      throw new InputError('size-out-of-range', { scenario: scenario.name, size: name, min: p.min, max: p.max, got: value }, `size ${name} of scenario ${scenario.name} is ${p.min}..${p.max} (got ${value})`);
+      throw new InputError(
+        'size-out-of-range',
+        { scenario: scenario.name, size: name, min: p.min, max: p.max, got: value },
+        `size ${name} of scenario ${scenario.name} is ${p.min}..${p.max} (got ${value})`,
+      );
     }
   }
   for (const p of scenario.sizes) sizes[p.name] = given[p.name] ?? p.default;
@@ -96,12 +104,21 @@ export function resolveSizes(scenario: Scenario, given: Readonly<Record<string, 
 
 export function resolveRevision(scenario: Scenario, revision: string | undefined): string | undefined {
   if (scenario.revisions.length === 0) {
-    if (revision !== undefined) throw new InputError('revision-independent', { scenario: scenario.name }, `scenario ${scenario.name} does not depend on the kernel revision`);
+    if (revision !== undefined)
+      throw new InputError(
+        'revision-independent',
+        { scenario: scenario.name },
+        `scenario ${scenario.name} does not depend on the kernel revision`,
+      );
     return undefined;
   }
   if (revision === undefined) return undefined;
   if (!scenario.revisions.includes(revision)) {
-    throw new InputError('unknown-revision', { scenario: scenario.name, revision, revisions: scenario.revisions }, `scenario ${scenario.name} has no revision ${revision}`);
+    throw new InputError(
+      'unknown-revision',
+      { scenario: scenario.name, revision, revisions: scenario.revisions },
+      `scenario ${scenario.name} has no revision ${revision}`,
+    );
   }
   return revision;
 }
@@ -115,14 +132,30 @@ export function hasSymmetry(system: System): boolean {
  * Builds the scenario's system at one revision and refuses options it cannot honour (symmetry
  * where no actors are interchangeable), so a caller can validate every run before starting one.
  */
-export function buildSystem(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, options: CheckOptions = {}): System {
+export function buildSystem(
+  scenario: Scenario,
+  revision: string | undefined,
+  sizes: Record<string, number>,
+  options: CheckOptions = {},
+): System {
   const system = new System(scenario.build(revision, sizes), options.table);
-  if (options.symmetry && !hasSymmetry(system)) throw new InputError('no-symmetry', { scenario: scenario.name, revision }, `scenario ${scenario.name} declares no interchangeable actors`);
+  if (options.symmetry && !hasSymmetry(system))
+    throw new InputError(
+      'no-symmetry',
+      { scenario: scenario.name, revision },
+      `scenario ${scenario.name} declares no interchangeable actors`,
+    );
   return system;
 }
 
 /** Builds the scenario's system at one revision and explores it exhaustively (or up to the bounds). */
-export function checkScenario(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, options: CheckOptions = {}, built?: System): CheckReport {
+export function checkScenario(
+  scenario: Scenario,
+  revision: string | undefined,
+  sizes: Record<string, number>,
+  options: CheckOptions = {},
+  built?: System,
+): CheckReport {
   const system = built ?? buildSystem(scenario, revision, sizes, options);
   return reportOf(scenario, revision, sizes, system, explore(system, options), options);
 }
@@ -131,16 +164,34 @@ export function checkScenario(scenario: Scenario, revision: string | undefined, 
  * The same check run in slices with turns of the event loop between them, so that a signal handler
  * can run and `options.shouldStop` end the run at a state boundary with what it found so far.
  */
-export async function checkScenarioAsync(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, options: CheckOptions = {}, built?: System): Promise<CheckReport> {
+export async function checkScenarioAsync(
+  scenario: Scenario,
+  revision: string | undefined,
+  sizes: Record<string, number>,
+  options: CheckOptions = {},
+  built?: System,
+): Promise<CheckReport> {
   const system = built ?? buildSystem(scenario, revision, sizes, options);
   return reportOf(scenario, revision, sizes, system, await exploreAsync(system, options), options);
 }
 
-function reportOf(scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, system: System, result: ExploreResult, options: CheckOptions): CheckReport {
+function reportOf(
+  scenario: Scenario,
+  revision: string | undefined,
+  sizes: Record<string, number>,
+  system: System,
+  result: ExploreResult,
+  options: CheckOptions,
+): CheckReport {
   const origin = (f?: Finding): TraceOrigin => ({ scenario: scenario.name, revision, sizes, property: f?.property, text: f?.text });
   const findings = result.findings.map((f): CheckedFinding => {
     const trace = traceOf(system, result.store, f, result.symmetry);
-    return { ...f, trace, itf: () => traceToItf(system, trace, origin(f), f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' ? undefined : f.text) };
+    return {
+      ...f,
+      trace,
+      itf: () =>
+        traceToItf(system, trace, origin(f), f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' ? undefined : f.text),
+    };
   });
   const live = livenessAfter(system, result, options);
   for (const f of live.findings) findings.push({ ...f, itf: () => traceToItf(system, f.trace, origin(f), undefined, f.loop) });
@@ -200,7 +251,9 @@ export function reportJson(r: CheckReport): unknown {
       length: f.length,
       ...(f.loop !== undefined ? { loop: f.loop, severity: 'hang' } : {}),
       ...(f.unassumed ? { notAssumed: f.unassumed } : {}),
-      ...(f.obligations ? { fairness: f.obligations.map((o) => ({ action: o.fair.name, kind: o.fair.kind, why: o.fair.why, how: o.how, cycleStep: o.at })) } : {}),
+      ...(f.obligations
+        ? { fairness: f.obligations.map((o) => ({ action: o.fair.name, kind: o.fair.kind, why: o.fair.why, how: o.how, cycleStep: o.at })) }
+        : {}),
       steps: f.trace.steps.map((s) => ({
         step: s.index,
         actor: s.actor,

@@ -284,10 +284,28 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
             if (r !== STEP_OK) {
               const v = system.violation(r);
               if (!v.continues) {
-                note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: s, step: label, length: dp + 1 });
+                note({
+                  key: v.key,
+                  property: v.property,
+                  kind: v.kind,
+                  text: v.text,
+                  actor: v.actor,
+                  state: s,
+                  step: label,
+                  length: dp + 1,
+                });
                 if (system.alsoViolated) {
                   const w = system.violation(system.alsoViolated);
-                  note({ key: w.key, property: w.property, kind: w.kind, text: w.text, actor: w.actor, state: s, step: label, length: dp + 1 });
+                  note({
+                    key: w.key,
+                    property: w.property,
+                    kind: w.kind,
+                    text: w.text,
+                    actor: w.actor,
+                    state: s,
+                    step: label,
+                    length: dp + 1,
+                  });
                 }
                 continue;
               }
@@ -327,7 +345,14 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
           if (now >= nextReport) {
             nextReport = now + (options.progressIntervalMs ?? 2000);
             const seconds = (now - started) / 1000;
-            options.onProgress({ states: st.count, edges: ec, queue: st.count - hd, depth: dp, seconds, statesPerSecond: st.count / seconds });
+            options.onProgress({
+              states: st.count,
+              edges: ec,
+              queue: st.count - hd,
+              depth: dp,
+              seconds,
+              statesPerSecond: st.count / seconds,
+            });
           }
         }
       }
@@ -367,7 +392,6 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   };
   return { advance, result };
 }
-
 
 function hasTag(node: { tags: string[]; states: Record<string, any> }, tag: string): boolean {
   return node.tags.includes(tag) || Object.values(node.states).some((c) => hasTag(c, tag));

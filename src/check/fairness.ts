@@ -81,11 +81,16 @@ export class Fairness {
       const meta = (taken[0]?.meta ?? {}) as FairnessMeta;
       const kind = meta.fairness;
       if (kind !== undefined && kind !== 'none' && kind !== 'weak' && kind !== 'strong') {
-        throw new ModelError(`actor ${table.name}: transition ${event.type} has meta.fairness '${String(kind)}'; use 'weak', 'strong' or 'none'`);
+        throw new ModelError(
+          `actor ${table.name}: transition ${event.type} has meta.fairness '${String(kind)}'; use 'weak', 'strong' or 'none'`,
+        );
       }
       if (kind === 'none') return;
       if (kind === 'weak' || kind === 'strong') {
-        if (!meta.why) throw new ModelError(`actor ${table.name}: transition ${event.type} is declared ${kind}ly fair without meta.why (say why in kernel terms)`);
+        if (!meta.why)
+          throw new ModelError(
+            `actor ${table.name}: transition ${event.type} is declared ${kind}ly fair without meta.why (say why in kernel terms)`,
+          );
         out[o] = this.intern(`${table.name}.${event.type}`, kind, meta.why);
         return;
       }

@@ -20,20 +20,30 @@ const show = (x: unknown): string => (x === undefined ? '-' : JSON.stringify(x))
  */
 export function formatStep(step: TraceStep): string[] {
   const [first, ...rest] = step.calls;
-  const lines = [`${String(step.index).padStart(3)}. ${step.actor}: ${formatEvent(step.event)}${first.fn ? `  [${first.fn}]` : ''}${first.description ? ` ${first.description}` : ''}`];
+  const lines = [
+    `${String(step.index).padStart(3)}. ${step.actor}: ${formatEvent(step.event)}${first.fn ? `  [${first.fn}]` : ''}${first.description ? ` ${first.description}` : ''}`,
+  ];
   for (const c of rest) {
-    const fate = { taken: '', blocked: '  (blocks)', unaccepted: '  (not accepted in this state)', null: '  (NULL pointer dereference)' }[c.fate];
+    const fate = { taken: '', blocked: '  (blocks)', unaccepted: '  (not accepted in this state)', null: '  (NULL pointer dereference)' }[
+      c.fate
+    ];
     lines.push(`       ${c.from ?? '?'} -> ${c.actor}: ${formatEvent(c.event)}${c.fn ? `  [${c.fn}]` : ''}${fate}`);
   }
   for (const ch of step.changes) {
-    const state = ch.before === ch.after || JSON.stringify(ch.before) === JSON.stringify(ch.after) ? formatValue(ch.after) : `${formatValue(ch.before)} -> ${formatValue(ch.after)}`;
+    const state =
+      ch.before === ch.after || JSON.stringify(ch.before) === JSON.stringify(ch.after)
+        ? formatValue(ch.after)
+        : `${formatValue(ch.before)} -> ${formatValue(ch.after)}`;
     const ctx = ch.context.map(([k, a, b]) => `${k} ${show(a)} -> ${show(b)}`).join(', ');
     lines.push(`         ${ch.actor}: ${state}${ctx ? `; ${ctx}` : ''}`);
   }
   return lines;
 }
 
-export function formatFinding(f: Finding & { loop?: number; obligations?: readonly Obligation[]; unassumed?: readonly string[] }, trace: Trace): string {
+export function formatFinding(
+  f: Finding & { loop?: number; obligations?: readonly Obligation[]; unassumed?: readonly string[] },
+  trace: Trace,
+): string {
   const head = `${f.property}: ${f.text}`;
   if (f.kind === 'liveness' && f.loop !== undefined) return formatLasso(head, trace, f.loop, f.obligations ?? [], f.unassumed ?? []);
   const lines = [head, `  shortest counterexample: ${f.length} step${f.length === 1 ? '' : 's'}`];

@@ -34,7 +34,9 @@ export interface TraceOrigin {
   text?: string;
 }
 
-export type ItfState = { '#meta': { index: number; actor?: string; event?: unknown; fn?: string; violation?: string; calls?: unknown[] } } & Record<string, unknown>;
+export type ItfState = {
+  '#meta': { index: number; actor?: string; event?: unknown; fn?: string; violation?: string; calls?: unknown[] };
+} & Record<string, unknown>;
 
 export function toItfValue(v: unknown): unknown {
   if (v === null || v === undefined) return { '#unserializable': 'null' };
@@ -53,8 +55,13 @@ export function fromItfValue(v: unknown): unknown {
     if ('#unserializable' in o) return o['#unserializable'] === 'null' ? null : Number(o['#unserializable']);
     if ('#tup' in o) return (o['#tup'] as unknown[]).map(fromItfValue);
     if ('#set' in o) return (o['#set'] as unknown[]).map(fromItfValue);
-    if ('#map' in o) return Object.fromEntries((o['#map'] as [unknown, unknown][]).map(([k, x]) => [String(fromItfValue(k)), fromItfValue(x)]));
-    return Object.fromEntries(Object.entries(o).filter(([k]) => k !== '#meta').map(([k, x]) => [k, fromItfValue(x)]));
+    if ('#map' in o)
+      return Object.fromEntries((o['#map'] as [unknown, unknown][]).map(([k, x]) => [String(fromItfValue(k)), fromItfValue(x)]));
+    return Object.fromEntries(
+      Object.entries(o)
+        .filter(([k]) => k !== '#meta')
+        .map(([k, x]) => [k, fromItfValue(x)]),
+    );
   }
   return v;
 }
@@ -160,7 +167,8 @@ function checkValue(v: unknown, field: string, step: number, bad: (field: string
   }
   if (!isRecord(v)) return bad(field, 'is not an ITF value', step);
   if ('#bigint' in v) {
-    if (typeof v['#bigint'] !== 'string' || !/^-?\d{1,15}$/.test(v['#bigint'])) bad(`${field}.#bigint`, 'is not an integer in decimal (at most 15 digits)', step);
+    if (typeof v['#bigint'] !== 'string' || !/^-?\d{1,15}$/.test(v['#bigint']))
+      bad(`${field}.#bigint`, 'is not an integer in decimal (at most 15 digits)', step);
     return;
   }
   if ('#unserializable' in v) {
@@ -176,7 +184,8 @@ function checkValue(v: unknown, field: string, step: number, bad: (field: string
   }
   if ('#map' in v) {
     const m = v['#map'];
-    if (!Array.isArray(m) || !m.every((p) => Array.isArray(p) && p.length === 2)) bad(`${field}.#map`, 'is not a list of [key, value] pairs', step);
+    if (!Array.isArray(m) || !m.every((p) => Array.isArray(p) && p.length === 2))
+      bad(`${field}.#map`, 'is not a list of [key, value] pairs', step);
     (m as unknown[][]).forEach(([k, x], i) => {
       checkValue(k, `${field}.#map[${i}][0]`, step, bad, depth + 1);
       checkValue(x, `${field}.#map[${i}][1]`, step, bad, depth + 1);

@@ -30,10 +30,20 @@ export function callsFromItf(v: unknown): CallRecord[] | undefined {
     if (!x || typeof x !== 'object') return undefined;
     const o = x as Record<string, unknown>;
     const event = fromItfValue(o.event) as EventObject | undefined;
-    if (typeof o.actor !== 'string' || !event || typeof event.type !== 'string' || typeof o.fate !== 'string' || !FATES.has(o.fate)) return undefined;
+    if (typeof o.actor !== 'string' || !event || typeof event.type !== 'string' || typeof o.fate !== 'string' || !FATES.has(o.fate))
+      return undefined;
     const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
     const transitions = Array.isArray(o.transitions) ? o.transitions.filter((t): t is string => typeof t === 'string') : undefined;
-    out.push({ actor: o.actor, from: str('from'), event, fn: str('fn'), src: str('src'), description: str('description'), fate: o.fate as CallRecord['fate'], transitions });
+    out.push({
+      actor: o.actor,
+      from: str('from'),
+      event,
+      fn: str('fn'),
+      src: str('src'),
+      description: str('description'),
+      fate: o.fate as CallRecord['fate'],
+      transitions,
+    });
   }
   return out;
 }

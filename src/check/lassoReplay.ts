@@ -9,12 +9,20 @@ import type { ReplayResult } from './replay.ts';
 export function closeLoop(loop: number, visited: readonly Int32Array[]): Omit<ReplayResult, 'findings'> {
   const total = visited.length - 1;
   if (!Number.isInteger(loop) || loop < 0 || loop > total) {
-    return { matched: total, total, divergence: { step: total, message: `the loop index ${loop} is not a state of the trace (0 to ${total})` } };
+    return {
+      matched: total,
+      total,
+      divergence: { step: total, message: `the loop index ${loop} is not a state of the trace (0 to ${total})` },
+    };
   }
   const last = visited[total];
   const start = visited[loop];
   if (!last.every((v, i) => v === start[i])) {
-    return { matched: total, total, divergence: { step: total, message: `the cycle does not close: the last state is not the state at the loop index ${loop}` } };
+    return {
+      matched: total,
+      total,
+      divergence: { step: total, message: `the cycle does not close: the last state is not the state at the loop index ${loop}` },
+    };
   }
   return { matched: total, total, loop };
 }

@@ -57,7 +57,12 @@ export interface LivenessRun {
 }
 
 /** Checks `properties` on a completely explored graph. */
-export function checkLiveness(system: System, store: StateStore, properties: readonly Liveness[], mode: FairnessMode = 'declared'): LivenessRun {
+export function checkLiveness(
+  system: System,
+  store: StateStore,
+  properties: readonly Liveness[],
+  mode: FairnessMode = 'declared',
+): LivenessRun {
   const started = performance.now();
   const n = store.count;
   const fairness = new Fairness(system, mode);

@@ -48,7 +48,10 @@ export function livenessAfter(
   const props = system.decl.liveness ?? [];
   if (props.length === 0) return { findings: [] };
   const mode = options.fairness ?? 'declared';
-  const skip = (why: string) => ({ findings: [], report: { mode, properties: [], fairness: [], seconds: 0, bytes: 0, expansions: 0, skipped: why } });
+  const skip = (why: string) => ({
+    findings: [],
+    report: { mode, properties: [], fairness: [], seconds: 0, bytes: 0, expansions: 0, skipped: why },
+  });
   if (!result.complete) return skip('liveness needs the whole graph; the run was bounded');
   if (options.fingerprint) return skip('liveness needs every state; fingerprint mode keeps none');
   if (result.symmetry) return skip('liveness is checked on the full graph; run without --symmetry');
@@ -75,7 +78,13 @@ export function livenessAfter(
     findings,
     report: {
       mode,
-      properties: run.outcomes.map((o) => ({ id: o.property.id, ...(o.property.actor ? { actor: o.property.actor } : {}), form: o.property.form, holds: o.holds, premiseReached: o.premiseReached })),
+      properties: run.outcomes.map((o) => ({
+        id: o.property.id,
+        ...(o.property.actor ? { actor: o.property.actor } : {}),
+        form: o.property.form,
+        holds: o.holds,
+        premiseReached: o.premiseReached,
+      })),
       fairness: run.fairness,
       seconds: run.seconds,
       bytes: run.bytes,

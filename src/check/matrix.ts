@@ -29,7 +29,13 @@ function cellOf(r: CheckReport, revision: string): MatrixCell {
     verdict: r.verdict,
     states: r.states,
     seconds: r.seconds,
-    findings: r.findings.map((f) => ({ property: f.property, kind: f.kind, text: f.text, length: f.length, ...(f.loop !== undefined ? { loop: f.loop } : {}) })),
+    findings: r.findings.map((f) => ({
+      property: f.property,
+      kind: f.kind,
+      text: f.text,
+      length: f.length,
+      ...(f.loop !== undefined ? { loop: f.loop } : {}),
+    })),
     vacuous: vacuousProperties(r),
   };
 }
@@ -38,14 +44,20 @@ function cellOf(r: CheckReport, revision: string): MatrixCell {
  * The matrix run in slices (see checkScenarioAsync): `options.shouldStop` ends it at a state
  * boundary; the cells checked so far are kept and the cell that was running is left out.
  */
-export async function bugMatrixAsync(scenarios: readonly Scenario[], revisions: readonly string[], options: CheckOptions = {}, onCell?: (c: MatrixCell) => void): Promise<Matrix> {
+export async function bugMatrixAsync(
+  scenarios: readonly Scenario[],
+  revisions: readonly string[],
+  options: CheckOptions = {},
+  onCell?: (c: MatrixCell) => void,
+): Promise<Matrix> {
   const started = performance.now();
   const cells: MatrixCell[] = [];
   for (const s of scenarios) {
     for (const rev of revisions) {
       if (!s.revisions.includes(rev)) continue;
       const r = await checkScenarioAsync(s, rev, resolveSizes(s, {}), options);
-      if (r.interrupted !== undefined) return { revisions, cells, seconds: (performance.now() - started) / 1000, interrupted: r.interrupted };
+      if (r.interrupted !== undefined)
+        return { revisions, cells, seconds: (performance.now() - started) / 1000, interrupted: r.interrupted };
       const cell = cellOf(r, rev);
       cells.push(cell);
       onCell?.(cell);
@@ -55,7 +67,12 @@ export async function bugMatrixAsync(scenarios: readonly Scenario[], revisions: 
 }
 
 /** Checks every scenario that depends on the revision, in every revision it applies to, at default sizes. */
-export function bugMatrix(scenarios: readonly Scenario[], revisions: readonly string[], options: CheckOptions = {}, onCell?: (c: MatrixCell) => void): Matrix {
+export function bugMatrix(
+  scenarios: readonly Scenario[],
+  revisions: readonly string[],
+  options: CheckOptions = {},
+  onCell?: (c: MatrixCell) => void,
+): Matrix {
   const started = performance.now();
   const cells: MatrixCell[] = [];
   for (const s of scenarios) {
@@ -71,11 +88,13 @@ export function bugMatrix(scenarios: readonly Scenario[], revisions: readonly st
 
 export function cellText(c: MatrixCell | undefined): string {
   if (!c) return '-';
-  if (c.verdict === 'holds') return `holds (${c.states.toLocaleString('en-US')})${c.vacuous.length ? ` vacuous ${c.vacuous.join(',')}` : ''}`;
+  if (c.verdict === 'holds')
+    return `holds (${c.states.toLocaleString('en-US')})${c.vacuous.length ? ` vacuous ${c.vacuous.join(',')}` : ''}`;
   if (c.verdict === 'bounded') return `bounded (${c.states.toLocaleString('en-US')})`;
   const [first, ...rest] = c.findings;
   // A liveness failure shows its lasso: steps to the cycle + steps round it (0: it stutters).
-  const len = first.kind === 'liveness' && first.loop !== undefined ? `lasso ${first.loop}+${first.length - first.loop}` : String(first.length);
+  const len =
+    first.kind === 'liveness' && first.loop !== undefined ? `lasso ${first.loop}+${first.length - first.loop}` : String(first.length);
   return `${first.property} (${len})${rest.length ? ` +${rest.length}` : ''}`;
 }
 
@@ -85,12 +104,19 @@ export function formatMatrix(m: Matrix): string {
   const header = ['scenario', ...m.revisions];
   const table = rows.map((s) => [s, ...m.revisions.map((r) => cellText(m.cells.find((c) => c.scenario === s && c.revision === r)))]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cols: string[]): string => cols.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cols: string[]): string =>
+    cols
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...table.map(line)];
   const props = new Map<string, string>();
   for (const c of m.cells) for (const f of c.findings) if (!props.has(f.property)) props.set(f.property, f.text);
   if (props.size) {
-    out.push('', 'cells: the violated property with the length of its shortest counterexample (a liveness property: its lasso, steps to the cycle + steps round it) (+N more properties), or holds with the states explored and the properties that held only vacuously (their premise never reached)');
+    out.push(
+      '',
+      'cells: the violated property with the length of its shortest counterexample (a liveness property: its lasso, steps to the cycle + steps round it) (+N more properties), or holds with the states explored and the properties that held only vacuously (their premise never reached)',
+    );
   }
   out.push(`${m.cells.length} cells in ${m.seconds.toFixed(1)} s`);
   return out.join('\n');

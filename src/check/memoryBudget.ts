@@ -53,5 +53,10 @@ function nearHeapLimit(): boolean {
  * memory there is): the same bound as the budget, met without warning.
  */
 export function isAllocationFailure(e: unknown): boolean {
-  return e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|Array buffer allocation|Invalid array length/i.test(e.message);
+  return (
+    e instanceof RangeError &&
+    /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|Array buffer allocation|Invalid array length/i.test(
+      e.message,
+    )
+  );
 }

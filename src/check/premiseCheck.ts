@@ -60,7 +60,9 @@ export class PremiseCheck {
 
   /** Per invariant with a premise: whether it was reached. */
   report(): { id: string; premise: string; reached: boolean }[] {
-    return this.system.invariants.flatMap((inv, k) => (inv.premise ? [{ id: inv.id, premise: inv.premise.text, reached: this.reached[k] === 1 }] : []));
+    return this.system.invariants.flatMap((inv, k) =>
+      inv.premise ? [{ id: inv.id, premise: inv.premise.text, reached: this.reached[k] === 1 }] : [],
+    );
   }
 
   private evaluate(k: number, state: Int32Array): void {

@@ -73,7 +73,13 @@ export function replayItf(system: System, itf: ItfTrace, file = 'the trace'): Re
   if ('divergence' in walked) return { matched: walked.matched, total: walked.total, divergence: walked.divergence, findings: [] };
   if (walked.crash) {
     const findings = [walked.crash];
-    return { matched: walked.matched, total: walked.total, violation: walked.crash.text, findings, ...(walked.rest ? { divergence: walked.rest } : {}) };
+    return {
+      matched: walked.matched,
+      total: walked.total,
+      violation: walked.crash.text,
+      findings,
+      ...(walked.rest ? { divergence: walked.rest } : {}),
+    };
   }
   // A lasso shows no bad state: it shows a cycle the fairness allows, which must close.
   if (itf.loop !== undefined && walked.visited) return { ...closeLoop(itf.loop, walked.visited), findings: walked.along };
@@ -100,7 +106,8 @@ function walk(system: System, itf: ItfTrace, file: string): Walked {
   const total = itf.states.length - 1;
   unknownVariables(system, itf, file);
   const first = differences(system, system.initial, itf.states[0]);
-  if (first.length) return { matched: 0, total, divergence: { step: 0, message: `the initial state differs: ${describe(first)}`, differences: first } };
+  if (first.length)
+    return { matched: 0, total, divergence: { step: 0, message: `the initial state differs: ${describe(first)}`, differences: first } };
   let cur: Int32Array = system.initial.slice();
   const visited: Int32Array[] = [cur];
   const along: EndFinding[] = [];
@@ -110,7 +117,8 @@ function walk(system: System, itf: ItfTrace, file: string): Walked {
     let candidates = successors(system, cur);
     if (meta.actor !== undefined) {
       const actor = system.names.indexOf(meta.actor);
-      if (actor < 0) return { matched: i - 1, total, divergence: { step: i, message: `#meta.actor: no actor named ${meta.actor} in this system` } };
+      if (actor < 0)
+        return { matched: i - 1, total, divergence: { step: i, message: `#meta.actor: no actor named ${meta.actor} in this system` } };
       const event = meta.event === undefined ? undefined : canonicalJson(eventFromItf(meta.event));
       candidates = candidates.filter((c) => c.actor === actor && (event === undefined || canonicalJson(c.event) === event));
       if (candidates.length === 0) {
@@ -147,8 +155,12 @@ function walk(system: System, itf: ItfTrace, file: string): Walked {
  */
 function endFindings(system: System, end: Int32Array): { findings: EndFinding[]; undecided?: string } {
   const r = explore(system, { from: end, maxStates: END_STATES });
-  const findings = r.findings.filter((f) => f.state === 0 && f.step === undefined).map((f) => ({ property: f.property, kind: f.kind, text: f.text }));
-  const undecided = r.complete ? undefined : `more than ${END_STATES.toLocaleString('en-US')} states follow the last state; deadlock and progress there were not decided`;
+  const findings = r.findings
+    .filter((f) => f.state === 0 && f.step === undefined)
+    .map((f) => ({ property: f.property, kind: f.kind, text: f.text }));
+  const undecided = r.complete
+    ? undefined
+    : `more than ${END_STATES.toLocaleString('en-US')} states follow the last state; deadlock and progress there were not decided`;
   return { findings, undecided };
 }
 
@@ -157,7 +169,12 @@ function unknownVariables(system: System, itf: ItfTrace, file: string): void {
   itf.states.forEach((s, i) => {
     for (const name of Object.keys(s)) {
       if (name !== '#meta' && !system.names.includes(name)) {
-        throw new InputError('bad-trace', { file, step: i, field: name, why: `no actor of this system is named so (its actors: ${system.names.join(', ')})` });
+        throw new InputError('bad-trace', {
+          file,
+          step: i,
+          field: name,
+          why: `no actor of this system is named so (its actors: ${system.names.join(', ')})`,
+        });
       }
     }
   });

@@ -21,11 +21,13 @@ export class Symmetry {
   private readonly scratch: number[] = [];
 
   constructor(private readonly system: System) {
-    this.groups = (system.decl.symmetric ?? []).map((names) => names.map((n) => {
-      const i = system.index.get(n);
-      if (i === undefined) throw new ModelError(`symmetric group names actor '${n}', which is not in the system`);
-      return i;
-    }));
+    this.groups = (system.decl.symmetric ?? []).map((names) =>
+      names.map((n) => {
+        const i = system.index.get(n);
+        if (i === undefined) throw new ModelError(`symmetric group names actor '${n}', which is not in the system`);
+        return i;
+      }),
+    );
     this.groups.forEach((g, gi) => {
       const [first, ...rest] = g.map((a) => system.decl.actors[a]);
       for (const other of rest) {

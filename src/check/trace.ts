@@ -71,8 +71,7 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
     const next = from.slice();
     return [next, system.step(next, Math.floor(label / LABEL_SPAN), label % LABEL_SPAN)];
   };
-  const labelsOf = (vec: Int32Array): number[] =>
-    system.actors.flatMap((t, a) => t.offers(vec[a]).map((_d, o) => a * LABEL_SPAN + o));
+  const labelsOf = (vec: Int32Array): number[] => system.actors.flatMap((t, a) => t.offers(vec[a]).map((_d, o) => a * LABEL_SPAN + o));
   // The stored (canonical) path is rebuilt from labels, so no stored vector is needed.
   let canon: Int32Array = system.initial.slice();
   symmetry.canonicalize(canon);
@@ -105,7 +104,11 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
  * interchangeable (typically another actor records their names in its context).
  */
 function unsoundSymmetry(): ModelError {
-  return new InputError('symmetry-not-interchangeable', {}, 'the actors declared symmetric are not interchangeable in this system (does another actor record their names?)');
+  return new InputError(
+    'symmetry-not-interchangeable',
+    {},
+    'the actors declared symmetric are not interchangeable in this system (does another actor record their names?)',
+  );
 }
 
 /** Replays step labels (actor * LABEL_SPAN + offer) from the initial state, recording every delivery. */
@@ -127,7 +130,13 @@ export function replayLabels(system: System, labels: readonly number[]): Trace {
   return { states, steps };
 }
 
-export function describeStep(system: System, index: number, before: Int32Array, after: Int32Array, record: readonly DeliveryRecord[]): TraceStep {
+export function describeStep(
+  system: System,
+  index: number,
+  before: Int32Array,
+  after: Int32Array,
+  record: readonly DeliveryRecord[],
+): TraceStep {
   const calls: CallRecord[] = record.map((r): CallRecord => {
     const from = r.from === undefined ? undefined : system.names[r.from];
     if (!r.delivery) {

@@ -48,7 +48,10 @@ export async function runCheck(args: CheckArgs): Promise<number> {
   const rev = resolveRevision(scenario, args.revision);
   const sizes = resolveSizes(scenario, givenSizes(args));
   const revisions: (string | undefined)[] = scenario.revisions.length === 0 ? [undefined] : rev ? [rev] : [...scenario.revisions];
-  if (args.itf && revisions.length > 1) throw new UsageError(`--itf writes the counterexamples of one revision; scenario ${scenario.name} has ${revisions.length}: add --revision`);
+  if (args.itf && revisions.length > 1)
+    throw new UsageError(
+      `--itf writes the counterexamples of one revision; scenario ${scenario.name} has ${revisions.length}: add --revision`,
+    );
   if (args.itf) checkItfPaths(args.itf);
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
   // Every system is built (and --symmetry checked against it) before any is explored.
@@ -81,7 +84,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
       if (report.interrupted !== undefined) break;
     }
   });
-  if (args.json) process.stdout.write(JSON.stringify(reports.length === 1 ? reportJson(reports[0]) : reports.map(reportJson), null, 2) + '\n');
+  if (args.json)
+    process.stdout.write(JSON.stringify(reports.length === 1 ? reportJson(reports[0]) : reports.map(reportJson), null, 2) + '\n');
   if (args.itf) writeItf(args.itf, reports[reports.length - 1], !!args.json);
   const stopped = reports.find((r) => r.interrupted !== undefined);
   if (stopped) return exitForSignal(stopped.interrupted!);
@@ -91,13 +95,21 @@ export async function runCheck(args: CheckArgs): Promise<number> {
 }
 
 function formatReport(label: string, r: CheckReport): string {
-  const sizes = Object.entries(r.sizes).map(([k, v]) => `${k}=${v}`).join(' ');
+  const sizes = Object.entries(r.sizes)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   const stats = `${n(r.states)} ${r.symmetry ? 'states up to symmetry' : 'states'}, ${n(r.edges)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s`;
   const lines = [`${label}${sizes ? ` (${sizes})` : ''}: ${stats}`];
   for (const f of r.findings) lines.push('', formatFinding(f, f.trace));
-  if (r.findings.length) lines.push('', `VIOLATED: ${r.findings.length} propert${r.findings.length === 1 ? 'y' : 'ies'} (${r.findings.map((f) => f.property).join(', ')})`);
+  if (r.findings.length)
+    lines.push(
+      '',
+      `VIOLATED: ${r.findings.length} propert${r.findings.length === 1 ? 'y' : 'ies'} (${r.findings.map((f) => f.property).join(', ')})`,
+    );
   if (r.bound === 'interrupted') {
-    const found = r.findings.length ? 'the findings above are real, and states not yet explored may hold more' : 'no violation in the states explored so far, which proves nothing about the rest';
+    const found = r.findings.length
+      ? 'the findings above are real, and states not yet explored may hold more'
+      : 'no violation in the states explored so far, which proves nothing about the rest';
     lines.push(`INCOMPLETE: interrupted by ${r.interrupted} at a state boundary after ${n(r.states)} states; ${found}`);
   } else if (r.bound === 'memory') {
     lines.push(
@@ -117,7 +129,9 @@ function formatReport(label: string, r: CheckReport): string {
   if (r.liveness) lines.push(formatLivenessRun(r.liveness, r.seconds));
   for (const p of r.premises ?? []) if (!p.reached) lines.push(`(${p.id} held vacuously: no state where ${p.premise} was reached)`);
   if (r.collisionProbability !== undefined) {
-    lines.push(`(fingerprint mode: the chance that two states shared a fingerprint and one was missed is at most ${r.collisionProbability.toExponential(1)})`);
+    lines.push(
+      `(fingerprint mode: the chance that two states shared a fingerprint and one was missed is at most ${r.collisionProbability.toExponential(1)})`,
+    );
   }
   return lines.join('\n');
 }
@@ -126,7 +140,9 @@ function memoryAdvice(r: CheckReport): string {
   const ways: string[] = [];
   if (r.collisionProbability === undefined) ways.push('--fingerprint (a 64-bit hash a state instead of the state)');
   if (r.symmetryAvailable && !r.symmetry) ways.push('--symmetry (one state per orbit of interchangeable actors)');
-  const shown = Object.entries(r.sizes).filter(([, v]) => v > 1).map(([k, v]) => `--${k} ${v - 1}`);
+  const shown = Object.entries(r.sizes)
+    .filter(([, v]) => v > 1)
+    .map(([k, v]) => `--${k} ${v - 1}`);
   if (shown.length) ways.push(`smaller sizes (${shown.join(', ')})`);
   ways.push(`--max-states ${Math.max(1, Math.floor(r.states * 0.9))} to bound the run`, 'or a larger --max-memory');
   return ways.join(', ');
@@ -169,10 +185,20 @@ function writeItf(path: string, r: CheckReport, quiet: boolean): void {
 function refuseMatrixOptions(args: CheckArgs): void {
   if (args.scenario || args.revision) throw new UsageError('--all checks every scenario in every revision; drop --scenario and --revision');
   const sizes = sizeNames().filter((k) => args[k] !== undefined);
-  if (sizes.length) throw new UsageError(`--${sizes[0]} has no effect with --all, which checks every cell at its default sizes; check one scenario with --scenario to set sizes`);
-  if (args.symmetry) throw new UsageError('--symmetry has no effect with --all: no scenario in the matrix declares interchangeable actors at its default sizes; use it with --scenario');
-  if (args.fingerprint) throw new UsageError('--fingerprint has no effect with --all: every cell is checked exactly; use it with --scenario');
-  if (args.itf) throw new UsageError('--itf has no effect with --all: it writes the counterexamples of one scenario at one revision; use it with --scenario and --revision');
+  if (sizes.length)
+    throw new UsageError(
+      `--${sizes[0]} has no effect with --all, which checks every cell at its default sizes; check one scenario with --scenario to set sizes`,
+    );
+  if (args.symmetry)
+    throw new UsageError(
+      '--symmetry has no effect with --all: no scenario in the matrix declares interchangeable actors at its default sizes; use it with --scenario',
+    );
+  if (args.fingerprint)
+    throw new UsageError('--fingerprint has no effect with --all: every cell is checked exactly; use it with --scenario');
+  if (args.itf)
+    throw new UsageError(
+      '--itf has no effect with --all: it writes the counterexamples of one scenario at one revision; use it with --scenario and --revision',
+    );
 }
 
 async function runMatrix(args: CheckArgs): Promise<number> {
@@ -180,15 +206,25 @@ async function runMatrix(args: CheckArgs): Promise<number> {
   const scenarios = SCENARIOS.filter((s) => s.revisions.length > 0);
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
   const matrix = await interruptible((stopRequested) =>
-    bugMatrixAsync(scenarios, REVISIONS, { maxStates: args.maxStates, maxDepth: args.maxDepth, fairness: args.fairness, maxMemory, shouldStop: stopRequested }, (c) => {
-      if (!args.quiet && !args.json) process.stderr.write(`  ${c.scenario} @ ${c.revision}: ${cellText(c)} (${c.seconds.toFixed(2)} s)\n`);
-    }),
+    bugMatrixAsync(
+      scenarios,
+      REVISIONS,
+      { maxStates: args.maxStates, maxDepth: args.maxDepth, fairness: args.fairness, maxMemory, shouldStop: stopRequested },
+      (c) => {
+        if (!args.quiet && !args.json)
+          process.stderr.write(`  ${c.scenario} @ ${c.revision}: ${cellText(c)} (${c.seconds.toFixed(2)} s)\n`);
+      },
+    ),
   );
   const total = scenarios.reduce((k, s) => k + s.revisions.filter((r) => (REVISIONS as readonly string[]).includes(r)).length, 0);
-  if (args.json) process.stdout.write(JSON.stringify({ ...matrix, complete: matrix.interrupted === undefined, interrupted: matrix.interrupted ?? null }, null, 2) + '\n');
+  if (args.json)
+    process.stdout.write(
+      JSON.stringify({ ...matrix, complete: matrix.interrupted === undefined, interrupted: matrix.interrupted ?? null }, null, 2) + '\n',
+    );
   else {
     process.stdout.write(formatMatrix(matrix) + '\n');
-    if (matrix.interrupted !== undefined) process.stdout.write(`INCOMPLETE: interrupted by ${matrix.interrupted}; ${matrix.cells.length} of ${total} cells checked\n`);
+    if (matrix.interrupted !== undefined)
+      process.stdout.write(`INCOMPLETE: interrupted by ${matrix.interrupted}; ${matrix.cells.length} of ${total} cells checked\n`);
   }
   if (matrix.interrupted !== undefined) return exitForSignal(matrix.interrupted);
   // The matrix is a report: finding the bugs of old revisions is its purpose, not a failure.

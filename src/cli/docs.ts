@@ -26,14 +26,17 @@ export const DEFAULT_OUT = fileURLToPath(new URL('../../docs/spec', import.meta.
 export function runDocs(args: DocsArgs): number {
   if (args.check && args.lint) throw new UsageError('docs: --check and --lint are separate runs; give one');
   if (args.lint && args.out) throw new UsageError('--out has no effect with --lint, which writes nothing');
-  if (args.force && (args.check || args.lint)) throw new UsageError(`--force has no effect with --${args.check ? 'check' : 'lint'}, which writes nothing`);
+  if (args.force && (args.check || args.lint))
+    throw new UsageError(`--force has no effect with --${args.check ? 'check' : 'lint'}, which writes nothing`);
   const input = projectInput();
   if (args.lint) {
     const model = docsModel(input);
     const issues = lintCatalog(model.catalog, model.invariants);
     if (issues.length) {
       process.stdout.write(formatLint(issues) + '\n');
-      process.stderr.write(`daxspec docs --lint: ${issues.length} missing (docs/authoring.md: a description on every state and transition, meta.fn and meta.src on every transition; a why on every invariant)\n`);
+      process.stderr.write(
+        `daxspec docs --lint: ${issues.length} missing (docs/authoring.md: a description on every state and transition, meta.fn and meta.src on every transition; a why on every invariant)\n`,
+      );
       return EXIT.violated;
     }
     if (!args.quiet) process.stderr.write('daxspec docs --lint: every machine, state, transition and invariant says what it is\n');

@@ -15,9 +15,11 @@ export interface ExportArgs {
 
 /** `daxspec export --format F MACHINE`: one machine as Graphviz DOT, Mermaid, SCXML or XState JSON. */
 export function runExport(machine: string, args: ExportArgs): number {
-  if (!(FORMATS as readonly string[]).includes(args.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${args.format}')`);
+  if (!(FORMATS as readonly string[]).includes(args.format))
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${args.format}')`);
   const named = /^[^:@]+@([^:]+):/.exec(machine)?.[1];
-  if (named && args.revision && named !== args.revision) throw new UsageError(`--revision ${args.revision} contradicts ${machine}, which names revision ${named}; give one`);
+  if (named && args.revision && named !== args.revision)
+    throw new UsageError(`--revision ${args.revision} contradicts ${machine}, which names revision ${named}; give one`);
   // The output is checked before the work; a file there is replaced only if daxspec wrote it.
   if (args.out) checkOutputFile(args.out, marked);
   const found = findMachine(SCENARIOS, machine, args.revision);
@@ -45,15 +47,19 @@ function withMark(text: string, format: Format, toFile: boolean): string {
 export function registerExport(p: Command, done: (code: number) => void): void {
   p.command('export')
     .description('print one machine as Graphviz DOT, Mermaid, SCXML (W3C) or JSON (a config XState createMachine takes back)')
-    .argument('<machine>', 'SCENARIO[@REVISION]:ACTOR (kill-dax-readers@v6.15:pmem0.dax, percpu-ref:user0) or a machine id (dax_device: its first use)')
+    .argument(
+      '<machine>',
+      'SCENARIO[@REVISION]:ACTOR (kill-dax-readers@v6.15:pmem0.dax, percpu-ref:user0) or a machine id (dax_device: its first use)',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).makeOptionMandatory())
-    .option('-r, --revision <rev>', 'the revision (default: the scenario\'s newest)', textOption('revision'))
+    .option('-r, --revision <rev>', "the revision (default: the scenario's newest)", textOption('revision'))
     .option('-o, --out <file>', 'write to a file instead of stdout (replaces only a file daxspec export wrote)', textOption('out'))
     .addHelpText(
       'after',
       '\nMachines are named SCENARIO[@REVISION]:ACTOR, as `daxspec list` and the site show them, or by machine id.\n' +
         'Guards and actions are exported by name; JSON round-trips: createMachine(json).provide(machine.implementations).\n\n' +
-        'Examples:\n  daxspec export --format scxml percpu-ref:ref\n  daxspec export --format json --revision v8 dax_device\n' + EXIT_HELP,
+        'Examples:\n  daxspec export --format scxml percpu-ref:ref\n  daxspec export --format json --revision v8 dax_device\n' +
+        EXIT_HELP,
     )
     .action((machine, opts) => {
       done(runExport(machine, opts));

@@ -3,7 +3,6 @@ import { REVISION_TEXT } from '../../machines/eras.ts';
 import { BUILTIN_PROPERTIES } from '../check/properties.ts';
 import { REVISIONS, SCENARIOS } from '../registry.ts';
 
-
 /** `daxspec list`: the scenarios, revisions and properties there are. */
 export function runList(args: { json?: boolean }): number {
   const invariants = new Map<string, string>();
@@ -16,7 +15,11 @@ export function runList(args: { json?: boolean }): number {
       for (const l of decl.liveness ?? []) if (!liveness.has(l.id)) liveness.set(l.id, `(liveness, under fairness) ${l.text}`);
     }
   }
-  const properties = [...[...invariants].map(([id, text]) => ({ id, text })).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })), ...[...liveness].map(([id, text]) => ({ id: `${id} (liveness)`, text })), ...BUILTIN_PROPERTIES];
+  const properties = [
+    ...[...invariants].map(([id, text]) => ({ id, text })).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })),
+    ...[...liveness].map(([id, text]) => ({ id: `${id} (liveness)`, text })),
+    ...BUILTIN_PROPERTIES,
+  ];
   if (args.json) {
     const out = {
       scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description, revisions: s.revisions, sizes: s.sizes })),
@@ -30,7 +33,10 @@ export function runList(args: { json?: boolean }): number {
   for (const s of SCENARIOS) {
     lines.push(`  ${s.name}  ${s.description}`);
     lines.push(`      revisions: ${s.revisions.length ? s.revisions.join(', ') : '(any: revision-independent)'}`);
-    if (s.sizes.length) lines.push(`      sizes: ${s.sizes.map((p) => `--${p.name} ${p.min}..${p.max} (default ${p.default}): ${p.description}`).join('; ')}`);
+    if (s.sizes.length)
+      lines.push(
+        `      sizes: ${s.sizes.map((p) => `--${p.name} ${p.min}..${p.max} (default ${p.default}): ${p.description}`).join('; ')}`,
+      );
   }
   lines.push('', 'Revisions:');
   for (const r of REVISIONS) lines.push(`  ${r.padEnd(6)} ${REVISION_TEXT[r as Revision]}`);

@@ -31,24 +31,50 @@ function program(done: (code: number) => void): Command {
     .description('explore every reachable interleaving of a scenario and check every property')
     .option('-s, --scenario <name>', 'the scenario to check (see daxspec list)', text('scenario'))
     .option('-r, --revision <rev>', 'the kernel revision (default: every revision the scenario has)', text('revision'))
-    .option('-a, --all', 'the bug matrix: every scenario in every revision at default sizes (sizes, --symmetry, --fingerprint, --itf do not apply)')
+    .option(
+      '-a, --all',
+      'the bug matrix: every scenario in every revision at default sizes (sizes, --symmetry, --fingerprint, --itf do not apply)',
+    )
     .option('--max-states <n>', 'stop after this many distinct states (the run is then bounded, exit 3)', count('max-states', 1))
     .option('--max-depth <n>', 'do not explore past this many steps (bounded, exit 3)', count('max-depth', 0))
-    .option('--max-memory <size>', 'stop cleanly, with what was explored, before the run holds more than this (512M, 4G; default: half of this machine\'s memory); exit 3', memorySize('max-memory'))
+    .option(
+      '--max-memory <size>',
+      "stop cleanly, with what was explored, before the run holds more than this (512M, 4G; default: half of this machine's memory); exit 3",
+      memorySize('max-memory'),
+    )
     .option('--symmetry', 'reduce by symmetry between interchangeable actors (pages, readers, users); counts are then orbits')
-    .option('--fingerprint', 'keep 64-bit fingerprints instead of states (hash compaction, for very large models); reports the chance of a missed state')
-    .addOption(new Option('--fairness <mode>', 'fairness for liveness properties: declared in the machines, none, or next (every step weakly fair, TLA+ WF_vars(Next))').choices(['declared', 'none', 'next']).default('declared'))
+    .option(
+      '--fingerprint',
+      'keep 64-bit fingerprints instead of states (hash compaction, for very large models); reports the chance of a missed state',
+    )
+    .addOption(
+      new Option(
+        '--fairness <mode>',
+        'fairness for liveness properties: declared in the machines, none, or next (every step weakly fair, TLA+ WF_vars(Next))',
+      )
+        .choices(['declared', 'none', 'next'])
+        .default('declared'),
+    )
     .option('--json', 'print the report as JSON on stdout')
-    .option('--itf <file>', 'write each counterexample as an ITF trace (.itf.json, the trace format of Apalache and Quint); replaces only a trace daxspec wrote', text('itf'))
+    .option(
+      '--itf <file>',
+      'write each counterexample as an ITF trace (.itf.json, the trace format of Apalache and Quint); replaces only a trace daxspec wrote',
+      text('itf'),
+    )
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText(
       'after',
       '\nCtrl-C (SIGINT) or SIGTERM stops the run at the next state boundary and prints what was explored, marked INCOMPLETE.\n' +
         '\nExamples:\n  daxspec check --scenario percpu-ref --users 4\n  daxspec check --all --json\n' +
-        '\ncheck --all exits 0 when every cell was checked (violations in old revisions are the matrix\'s content, not a failure), 3 when a cell stopped at a bound.\n' +
+        "\ncheck --all exits 0 when every cell was checked (violations in old revisions are the matrix's content, not a failure), 3 when a cell stopped at a bound.\n" +
         EXIT_HELP,
     );
-  for (const name of sizeNames()) check.addOption(new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it, within their range: see daxspec list)`).argParser(size(name)));
+  for (const name of sizeNames())
+    check.addOption(
+      new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it, within their range: see daxspec list)`).argParser(
+        size(name),
+      ),
+    );
   check.action(async (opts) => done(await runCheck(opts)));
 
   p.command('list')
@@ -58,30 +84,56 @@ function program(done: (code: number) => void): Command {
     .action((opts) => done(runList(opts)));
 
   p.command('replay')
-    .description('replay a trace against the machines, say where it diverges, and re-check every property where it ends (deadlock and progress included)')
-    .argument('<file>', 'an .itf.json trace (daxspec check --itf, or another tool\'s with the same variables), or a daxspec check --json report (one revision or several)')
+    .description(
+      'replay a trace against the machines, say where it diverges, and re-check every property where it ends (deadlock and progress included)',
+    )
+    .argument(
+      '<file>',
+      "an .itf.json trace (daxspec check --itf, or another tool's with the same variables), or a daxspec check --json report (one revision or several)",
+    )
     .option('--finding <n>', 'which counterexample of a --json report (default 1)', count('finding', 1))
     .option('-s, --scenario <name>', 'the scenario, when the trace does not name it', text('scenario'))
-    .option('-r, --revision <rev>', 'the revision, when the trace does not name it (or which report of a several-revision --json report)', text('revision'))
+    .option(
+      '-r, --revision <rev>',
+      'the revision, when the trace does not name it (or which report of a several-revision --json report)',
+      text('revision'),
+    )
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nreplay exits 0 when the trace replays and every property holds where it ends, 1 when it reaches a violation, 2 when it diverges or cannot be read.\n' + EXIT_HELP)
+    .addHelpText(
+      'after',
+      '\nreplay exits 0 when the trace replays and every property holds where it ends, 1 when it reaches a violation, 2 when it diverges or cannot be read.\n' +
+        EXIT_HELP,
+    )
     .action((file, opts) => done(runReplay(file, opts)));
 
   p.command('docs')
     .description('generate the spec as Markdown from the machines and the checker (index, a page per machine and per invariant)')
-    .option('-o, --out <dir>', 'where to write the pages (default: docs/spec of this repository); a new or empty folder, or one daxspec docs wrote', text('out'))
+    .option(
+      '-o, --out <dir>',
+      'where to write the pages (default: docs/spec of this repository); a new or empty folder, or one daxspec docs wrote',
+      text('out'),
+    )
     .option('--check', 'write nothing; exit 1 naming each page that differs from what the machines generate')
     .option('--lint', 'write nothing; exit 1 listing each state, transition or invariant that does not say what it is')
     .option('--force', FORCE_HELP)
     .option('-q, --quiet', 'no progress on stderr')
-    .addHelpText('after', '\nThe folder keeps a manifest (.daxspec-manifest.json) of the pages written; only those are ever replaced or removed.\n' + EXIT_HELP)
+    .addHelpText(
+      'after',
+      '\nThe folder keeps a manifest (.daxspec-manifest.json) of the pages written; only those are ever replaced or removed.\n' + EXIT_HELP,
+    )
     .action((opts) => done(runDocs(opts)));
 
   p.command('paths')
-    .description('generate uvu tests from the machines: paths covering every reachable state and transition, and every counterexample as a regression')
+    .description(
+      'generate uvu tests from the machines: paths covering every reachable state and transition, and every counterexample as a regression',
+    )
     .option('-s, --scenario <name>', 'only this scenario (default: every scenario)', text('scenario'))
     .option('-r, --revision <rev>', 'only this revision', text('revision'))
-    .option('-o, --out <dir>', 'where the generated tests go (default: test/generated); a new or empty folder, or one daxspec paths wrote', text('out'))
+    .option(
+      '-o, --out <dir>',
+      'where the generated tests go (default: test/generated); a new or empty folder, or one daxspec paths wrote',
+      text('out'),
+    )
     .option('--check', 'write nothing; exit 1 naming each generated file that is stale')
     .option('--report', 'write nothing; print the coverage report (per machine: states and transitions reachable and covered, paths)')
     .option('--json', 'the report as JSON (with --report)')
@@ -90,7 +142,10 @@ function program(done: (code: number) => void): Command {
     .option('--max-length <n>', 'longest path, in steps (default 1000)', count('max-length', 1))
     .option('--force', FORCE_HELP)
     .option('-q, --quiet', 'no progress on stderr')
-    .addHelpText('after', '\nThe folder keeps a manifest (.daxspec-manifest.json) of the files written; only those are ever replaced or removed.\n' + EXIT_HELP)
+    .addHelpText(
+      'after',
+      '\nThe folder keeps a manifest (.daxspec-manifest.json) of the files written; only those are ever replaced or removed.\n' + EXIT_HELP,
+    )
     .action((opts) => done(runPaths(opts)));
 
   registerViz(p, done);
@@ -131,7 +186,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`daxspec: ${line}\n`);
       return EXIT.badInput;
     }
-    process.stderr.write(`daxspec: internal error (a bug of daxspec; DAXSPEC_DEBUG=1 shows where): ${oneLine(String((e as Error)?.message ?? e))}\n`);
+    process.stderr.write(
+      `daxspec: internal error (a bug of daxspec; DAXSPEC_DEBUG=1 shows where): ${oneLine(String((e as Error)?.message ?? e))}\n`,
+    );
     if (process.env.DAXSPEC_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     return EXIT.internal;
   }

@@ -64,7 +64,8 @@ export function defaultMaxMemory(): number {
 export function memorySize(name: string): Parser<number> {
   return once(name, (raw) => {
     const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(raw.trim());
-    if (!m || (m[2] === '' && !/b$/i.test(raw.trim()))) throw new InvalidArgumentError(`--${name} takes a size with a unit, as 512M or 4G (got '${raw}')`);
+    if (!m || (m[2] === '' && !/b$/i.test(raw.trim())))
+      throw new InvalidArgumentError(`--${name} takes a size with a unit, as 512M or 4G (got '${raw}')`);
     const bytes = Math.floor(Number(m[1]) * UNITS[m[2].toLowerCase()]);
     if (bytes < MIN_MEMORY) throw new InvalidArgumentError(`--${name} must be at least 64M (got ${raw})`);
     const have = availableMemory();

@@ -43,11 +43,13 @@ function selection(args: PathsArgs): [Scenario, string | undefined][] {
 
 /** Options that would do nothing in the mode asked for. */
 function refuseSilentOptions(args: PathsArgs): void {
-  if (args.check && args.report) throw new UsageError('--report has no effect with --check: --check compares the generated files, --report prints coverage; give one');
+  if (args.check && args.report)
+    throw new UsageError('--report has no effect with --check: --check compares the generated files, --report prints coverage; give one');
   if (args.json && !args.report) throw new UsageError('--json has no effect without --report (the report is what it formats)');
   if (args.verbose && !args.report) throw new UsageError('--verbose has no effect without --report (it lists what the report leaves out)');
   if (args.report && args.out) throw new UsageError('--out has no effect with --report, which writes nothing');
-  if (args.force && (args.check || args.report)) throw new UsageError(`--force has no effect with --${args.check ? 'check' : 'report'}, which writes nothing`);
+  if (args.force && (args.check || args.report))
+    throw new UsageError(`--force has no effect with --${args.check ? 'check' : 'report'}, which writes nothing`);
 }
 
 /**
@@ -69,12 +71,16 @@ export function runPaths(args: PathsArgs): number {
     suites.push(suite);
     if (!args.quiet && !args.json) {
       const c = suite.coverage;
-      process.stderr.write(`  ${s.name}${r ? ` @ ${r}` : ''}: ${c.states} states, ${c.paths} paths, ${suite.regressions.length} counterexamples (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+      process.stderr.write(
+        `  ${s.name}${r ? ` @ ${r}` : ''}: ${c.states} states, ${c.paths} paths, ${suite.regressions.length} counterexamples (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+      );
     }
   }
   if (args.report) {
     const reports = suites.map((s) => s.coverage);
-    process.stdout.write(args.json ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n' : formatCoverage(reports, args.verbose));
+    process.stdout.write(
+      args.json ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n' : formatCoverage(reports, args.verbose),
+    );
     return EXIT.holds;
   }
   const files = new Map<string, string>(suites.flatMap((s) => Object.entries(suiteFiles(s))));

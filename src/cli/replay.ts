@@ -30,9 +30,14 @@ export function runReplay(file: string, args: ReplayArgs): number {
   const bad = (field: string, why: string, step?: number): never => {
     throw new InputError('bad-trace', { file, field, why, step });
   };
-  if (isMatrix(parsed)) bad('the file', 'is the bug matrix of check --all --json, which holds no traces; check one cell with check --scenario NAME --revision REV --json');
+  if (isMatrix(parsed))
+    bad(
+      'the file',
+      'is the bug matrix of check --all --json, which holds no traces; check one cell with check --scenario NAME --revision REV --json',
+    );
   const report = Array.isArray(parsed) ? pickReport(file, parsed, args.revision) : isReport(parsed) ? parsed : undefined;
-  if (!report && args.finding !== undefined) throw new UsageError(`--finding picks a counterexample of a check --json report; ${file} is an ITF trace, which holds one`);
+  if (!report && args.finding !== undefined)
+    throw new UsageError(`--finding picks a counterexample of a check --json report; ${file} is an ITF trace, which holds one`);
   const itf = report ? reportToItf(file, report, args.finding ?? 1) : validateItf(parsed, file);
   const origin = itf['#meta']?.daxspec;
   if (origin !== undefined && (typeof origin !== 'object' || origin === null)) bad('#meta.daxspec', 'is not an object');
@@ -59,7 +64,8 @@ export function runReplay(file: string, args: ReplayArgs): number {
     else lines.push(`  ${r.divergence.message}`);
     process.stdout.write(lines.join('\n') + '\n');
   } else {
-    const lasso = r.loop !== undefined ? `, a lasso whose cycle closes at state ${r.loop}${r.loop === r.total ? ' (it stutters there)' : ''}` : '';
+    const lasso =
+      r.loop !== undefined ? `, a lasso whose cycle closes at state ${r.loop}${r.loop === r.total ? ' (it stutters there)' : ''}` : '';
     const lines = [`${file}: replays exactly on ${where} (${r.matched} steps)${r.violation ? `, ending in: ${r.violation}` : ''}${lasso}`];
     if (r.findings.length > 1) for (const f of r.findings) lines.push(`  ${f.property}: ${f.text}`);
     if (!r.findings.length && r.loop === undefined) lines.push('  every property holds at its last state, deadlock and progress included');
@@ -67,7 +73,9 @@ export function runReplay(file: string, args: ReplayArgs): number {
     process.stdout.write(lines.join('\n') + '\n');
   }
   if (r.divergence) {
-    process.stderr.write(`daxspec: ${file} diverges from ${where} at step ${r.divergence.step}${r.divergence.differences?.length ? ` (${r.divergence.differences.map((d) => d.field).join(', ')})` : ''}\n`);
+    process.stderr.write(
+      `daxspec: ${file} diverges from ${where} at step ${r.divergence.step}${r.divergence.differences?.length ? ` (${r.divergence.differences.map((d) => d.field).join(', ')})` : ''}\n`,
+    );
     return EXIT.badInput;
   }
   return r.violation || r.loop !== undefined ? EXIT.violated : EXIT.holds;
@@ -78,12 +86,18 @@ function readJson(file: string): unknown {
   try {
     const st = statSync(file);
     if (st.isDirectory()) throw new InputError('bad-trace', { file, field: 'the file', why: 'is a folder, not a trace' });
-    if (st.size > MAX_TRACE_BYTES) throw new InputError('bad-trace', { file, field: 'the file', why: `is ${st.size} bytes, larger than any trace daxspec writes` });
+    if (st.size > MAX_TRACE_BYTES)
+      throw new InputError('bad-trace', { file, field: 'the file', why: `is ${st.size} bytes, larger than any trace daxspec writes` });
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError('bad-trace', { file, field: 'the file', why: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? (e as Error).message})` });
+    throw new InputError('bad-trace', {
+      file,
+      field: 'the file',
+      why:
+        code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? (e as Error).message})`,
+    });
   }
   try {
     return JSON.parse(text);
@@ -95,7 +109,8 @@ function readJson(file: string): unknown {
 /** Sizes as the trace records them, each checked against the scenario as a size option would be. */
 function traceSizes(file: string, scenario: ReturnType<typeof findScenario>, raw: unknown): Record<string, number> {
   if (raw === undefined) return resolveSizes(scenario, {});
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('bad-trace', { file, field: '#meta.daxspec.sizes', why: 'is not a record of sizes' });
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new InputError('bad-trace', { file, field: '#meta.daxspec.sizes', why: 'is not a record of sizes' });
   for (const [k, v] of Object.entries(raw)) {
     if (!Number.isInteger(v)) throw new InputError('bad-trace', { file, field: `#meta.daxspec.sizes.${k}`, why: 'is not a whole number' });
   }
@@ -104,7 +119,10 @@ function traceSizes(file: string, scenario: ReturnType<typeof findScenario>, raw
   } catch (e) {
     if (e instanceof InputError && (e.code === 'size-out-of-range' || e.code === 'unknown-size')) {
       const f = e.fields as { size: string; min?: number; max?: number };
-      const why = e.code === 'unknown-size' ? `scenario ${scenario.name} has no such size` : `is out of scenario ${scenario.name}'s range ${f.min}..${f.max}`;
+      const why =
+        e.code === 'unknown-size'
+          ? `scenario ${scenario.name} has no such size`
+          : `is out of scenario ${scenario.name}'s range ${f.min}..${f.max}`;
       throw new InputError('bad-trace', { file, field: `#meta.daxspec.sizes.${f.size}`, why });
     }
     throw e;
@@ -124,13 +142,19 @@ function isReport(x: unknown): x is JsonReport {
 }
 
 function isMatrix(x: unknown): boolean {
-  return !!x && typeof x === 'object' && Array.isArray((x as { cells?: unknown }).cells) && Array.isArray((x as { revisions?: unknown }).revisions);
+  return (
+    !!x &&
+    typeof x === 'object' &&
+    Array.isArray((x as { cells?: unknown }).cells) &&
+    Array.isArray((x as { revisions?: unknown }).revisions)
+  );
 }
 
 /** One report of a multi-revision `check --json`: the one --revision names, or the only one with findings. */
 function pickReport(file: string, list: unknown[], revision: string | undefined): JsonReport {
   list.forEach((r, i) => {
-    if (!isReport(r)) throw new InputError('bad-trace', { file, field: `[${i}]`, why: 'is not a report of check --json (scenario and findings)' });
+    if (!isReport(r))
+      throw new InputError('bad-trace', { file, field: `[${i}]`, why: 'is not a report of check --json (scenario and findings)' });
   });
   const reports = list as JsonReport[];
   if (reports.length === 0) throw new InputError('bad-trace', { file, field: 'the file', why: 'is an empty list of reports' });
@@ -142,23 +166,45 @@ function pickReport(file: string, list: unknown[], revision: string | undefined)
   const withFindings = reports.filter((r) => r.findings.length > 0);
   if (withFindings.length === 1) return withFindings[0];
   if (reports.length === 1) return reports[0];
-  throw new UsageError(`${file} holds reports for ${reports.map((x) => x.revision).join(', ')}${withFindings.length ? `, ${withFindings.length} with counterexamples` : ''}: pick one with --revision`);
+  throw new UsageError(
+    `${file} holds reports for ${reports.map((x) => x.revision).join(', ')}${withFindings.length ? `, ${withFindings.length} with counterexamples` : ''}: pick one with --revision`,
+  );
 }
 
 /** A report's counterexample as an ITF trace that names each step but no variables: replay follows the steps. */
 function reportToItf(file: string, r: JsonReport, n: number): ItfTrace {
   const f = r.findings[n - 1];
-  if (!f) throw new UsageError(`--finding ${n}: ${file} has ${r.findings.length} counterexample${r.findings.length === 1 ? '' : 's'}${r.revision ? ` at ${r.revision}` : ''}`);
-  if (!Array.isArray(f.steps)) throw new InputError('bad-trace', { file, field: `findings[${n - 1}].steps`, why: 'is not a list of steps' });
+  if (!f)
+    throw new UsageError(
+      `--finding ${n}: ${file} has ${r.findings.length} counterexample${r.findings.length === 1 ? '' : 's'}${r.revision ? ` at ${r.revision}` : ''}`,
+    );
+  if (!Array.isArray(f.steps))
+    throw new InputError('bad-trace', { file, field: `findings[${n - 1}].steps`, why: 'is not a list of steps' });
   f.steps.forEach((s, i) => {
-    if (!s || typeof s !== 'object') throw new InputError('bad-trace', { file, step: i + 1, field: `findings[${n - 1}].steps[${i}]`, why: 'is not a step (actor and event)' });
+    if (!s || typeof s !== 'object')
+      throw new InputError('bad-trace', {
+        file,
+        step: i + 1,
+        field: `findings[${n - 1}].steps[${i}]`,
+        why: 'is not a step (actor and event)',
+      });
     if (typeof s.actor !== 'string') throw new InputError('bad-trace', { file, step: i + 1, field: 'actor', why: 'is not an actor name' });
-    if (!s.event || typeof s.event !== 'object' || typeof s.event.type !== 'string') throw new InputError('bad-trace', { file, step: i + 1, field: 'event', why: 'is not an event (a record with a string type)' });
+    if (!s.event || typeof s.event !== 'object' || typeof s.event.type !== 'string')
+      throw new InputError('bad-trace', { file, step: i + 1, field: 'event', why: 'is not an event (a record with a string type)' });
   });
   const itf: ItfTrace = {
-    '#meta': { format: 'ITF', 'format-description': '', source: file, description: f.property, daxspec: { scenario: r.scenario, revision: r.revision ?? undefined, sizes: r.sizes } },
+    '#meta': {
+      format: 'ITF',
+      'format-description': '',
+      source: file,
+      description: f.property,
+      daxspec: { scenario: r.scenario, revision: r.revision ?? undefined, sizes: r.sizes },
+    },
     vars: [],
-    states: [{ '#meta': { index: 0 } }, ...f.steps.map((s, i) => ({ '#meta': { index: i + 1, actor: s.actor, event: toItfValue(s.event) } }))],
+    states: [
+      { '#meta': { index: 0 } },
+      ...f.steps.map((s, i) => ({ '#meta': { index: i + 1, actor: s.actor, event: toItfValue(s.event) } })),
+    ],
     ...(f.loop !== undefined ? { loop: f.loop } : {}),
   };
   return validateItf(itf, file);

@@ -30,14 +30,18 @@ export async function runViz(args: VizArgs): Promise<number> {
   }
   const scenarios = args.scenario ? [findScenario(args.scenario)] : [...SCENARIOS];
   const chosen = args.revision ? scenarios.filter((s) => s.revisions.length === 0 || s.revisions.includes(args.revision!)) : scenarios;
-  if (chosen.length === 0) throw new InputError('unknown-revision', { scenario: args.scenario, revision: args.revision!, revisions: scenarios[0].revisions });
+  if (chosen.length === 0)
+    throw new InputError('unknown-revision', { scenario: args.scenario, revision: args.revision!, revisions: scenarios[0].revisions });
   const sizes = Object.fromEntries(sizeNames().map((k) => [k, args[k] as number | undefined]));
   // A size applies to every scenario that declares it, within that scenario's range; one that none
   // of the chosen scenarios declares would do nothing.
   for (const [k, v] of Object.entries(sizes)) {
     if (v === undefined) continue;
     const having = chosen.filter((s) => s.sizes.some((p) => p.name === k));
-    if (having.length === 0) throw new UsageError(`--${k} has no effect: ${args.scenario ? `scenario ${args.scenario} has no such size` : 'no scenario chosen has that size'}`);
+    if (having.length === 0)
+      throw new UsageError(
+        `--${k} has no effect: ${args.scenario ? `scenario ${args.scenario} has no such size` : 'no scenario chosen has that size'}`,
+      );
     for (const s of having) resolveSizes(s, { [k]: v });
   }
   const folder = openSiteFolder(args.out, { force: args.force });
@@ -50,7 +54,9 @@ export async function runViz(args: VizArgs): Promise<number> {
     maxStates: args.maxStates,
     // Links from the site to the docs are relative, so both can move together.
     docs: args.docs ? relative(resolve(args.out), resolve(args.docs)).split('\\').join('/') || '.' : undefined,
-    onSystem: args.quiet ? undefined : (key, r) => process.stderr.write(`  ${key}: ${r.verdict} (${r.states.toLocaleString('en-US')} states)\n`),
+    onSystem: args.quiet
+      ? undefined
+      : (key, r) => process.stderr.write(`  ${key}: ${r.verdict} (${r.states.toLocaleString('en-US')} states)\n`),
   });
   const files = writeSite(folder, data);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -68,18 +74,28 @@ export function registerViz(p: Command, done: (code: number) => void): void {
   const viz = p
     .command('viz')
     .description('write a static site: every machine as a statechart, the system views, the bug matrix and a trace player')
-    .requiredOption('-o, --out <dir>', 'where to write the site (index.html, app.js, data.js, style.css); opens from file://, needs no network', text('out'))
+    .requiredOption(
+      '-o, --out <dir>',
+      'where to write the site (index.html, app.js, data.js, style.css); opens from file://, needs no network',
+      text('out'),
+    )
     .option('-s, --scenario <name>', 'only this scenario (default: every scenario)', text('scenario'))
     .option('-r, --revision <rev>', 'only this revision (default: every revision)', text('revision'))
     .option('--docs <dir>', 'the Markdown spec (docs/spec): each machine links to its page there, by a relative link', text('docs'))
     .option('--max-states <n>', 'bound each check (its cell then says bounded)', count('max-states', 1))
     .option('--force', FORCE_HELP)
     .option('-q, --quiet', 'no progress on stderr')
-    .addHelpText('after', '\nExamples:\n  daxspec viz --out site && xdg-open site/index.html\n  daxspec viz --scenario percpu-ref --users 2 --out /tmp/site\n' + EXIT_HELP);
-  for (const name of sizeNames()) viz.addOption(new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it, within each one's range)`).argParser(size(name)));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  daxspec viz --out site && xdg-open site/index.html\n  daxspec viz --scenario percpu-ref --users 2 --out /tmp/site\n' +
+        EXIT_HELP,
+    );
+  for (const name of sizeNames())
+    viz.addOption(
+      new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it, within each one's range)`).argParser(size(name)),
+    );
   // Graphviz (wasm) loads asynchronously: main() awaits the action through parseAsync.
   viz.action(async (opts) => {
     done(await runViz(opts));
   });
 }
-

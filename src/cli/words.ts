@@ -19,11 +19,16 @@ const WORDS: Words = {
   'revision-independent': (f) => `--revision: scenario ${f.scenario} does not depend on the kernel revision; drop --revision`,
   'unknown-size': (f) => `${flag(f.size)}: scenario ${f.scenario} has no such size (its sizes: ${list(f.sizes.map(flag)) || 'none'})`,
   'size-out-of-range': (f) => `${flag(f.size)} must be an integer from ${f.min} to ${f.max} for scenario ${f.scenario} (got ${f.got})`,
-  'no-symmetry': (f) => `--symmetry has no effect: scenario ${f.scenario}${f.revision ? ` @ ${f.revision}` : ''} declares no interchangeable actors`,
-  'symmetry-not-interchangeable': () => '--symmetry: the actors declared symmetric are not interchangeable in this system (does another actor record their names?); run without --symmetry',
-  'actor-unbounded': (f) => `actor ${f.actor}: more than ${f.max} distinct states; its context grows without bound${f.grown.length ? ` (${list(f.grown)})` : ''}; bound it in the machine`,
-  'unknown-machine': (f) => `no machine '${f.spec}'${f.revision ? ` at revision ${f.revision}` : ''}: name one as SCENARIO[@REVISION]:ACTOR or by machine id (${list(f.ids)})`,
-  'unknown-actor': (f) => `scenario ${f.scenario}${f.revision ? `@${f.revision}` : ''} has no actor '${f.actor}' (its actors: ${list(f.actors)})`,
+  'no-symmetry': (f) =>
+    `--symmetry has no effect: scenario ${f.scenario}${f.revision ? ` @ ${f.revision}` : ''} declares no interchangeable actors`,
+  'symmetry-not-interchangeable': () =>
+    '--symmetry: the actors declared symmetric are not interchangeable in this system (does another actor record their names?); run without --symmetry',
+  'actor-unbounded': (f) =>
+    `actor ${f.actor}: more than ${f.max} distinct states; its context grows without bound${f.grown.length ? ` (${list(f.grown)})` : ''}; bound it in the machine`,
+  'unknown-machine': (f) =>
+    `no machine '${f.spec}'${f.revision ? ` at revision ${f.revision}` : ''}: name one as SCENARIO[@REVISION]:ACTOR or by machine id (${list(f.ids)})`,
+  'unknown-actor': (f) =>
+    `scenario ${f.scenario}${f.revision ? `@${f.revision}` : ''} has no actor '${f.actor}' (its actors: ${list(f.actors)})`,
   'layout-failed': (f) => `Graphviz could not lay out a diagram: ${f.errors.join('; ')}`,
   'foreign-folder': (f) =>
     `${f.dir}: not a folder ${f.generator} wrote (it holds ${f.files.slice(0, 3).join(', ')}${f.files.length > 3 ? `, and ${f.files.length - 3} more` : ''}); choose an empty or new folder, or --force to add the generated files, replacing only files daxspec generated`,
@@ -48,7 +53,14 @@ const PATH_ERRORS: Record<string, string> = {
   ELOOP: 'too many symbolic links',
 };
 /** What the failed system call was doing, as the error line says it. */
-const SYSCALL_VERBS: Record<string, string> = { open: 'open', mkdir: 'create directory', write: 'write', rmdir: 'remove', unlink: 'remove', rename: 'write' };
+const SYSCALL_VERBS: Record<string, string> = {
+  open: 'open',
+  mkdir: 'create directory',
+  write: 'write',
+  rmdir: 'remove',
+  unlink: 'remove',
+  rename: 'write',
+};
 
 function fileError(e: unknown): string | undefined {
   const err = e as NodeJS.ErrnoException;

@@ -162,7 +162,9 @@ export class ActorTable {
     this.assertHealthy(first, 'its initial state');
     const initialSends = this.collectSends();
     if (initialSends.length > 0) {
-      throw new ModelError(`actor ${this.name}: its initial state sends ${this.events.get(initialSends[0].event).type}; start actors quiet and let an event begin the work`);
+      throw new ModelError(
+        `actor ${this.name}: its initial state sends ${this.events.get(initialSends[0].event).type}; start actors quiet and let an event begin the work`,
+      );
     }
     this.initial = this.intern(first);
     this.envEvents = Object.entries(decl.env ?? {}).flatMap(([type, variants]) => variants.map((p) => this.events.intern({ ...p, type })));
@@ -228,7 +230,9 @@ export class ActorTable {
           let hit = matched.get(path);
           if (hit === undefined) {
             if (!this.statePaths().has(path)) {
-              throw new ModelError(`actor ${this.name} (machine ${this.machine.id}) has no state '${path}'; its states: ${[...this.statePaths()].join(', ')}`);
+              throw new ModelError(
+                `actor ${this.name} (machine ${this.machine.id}) has no state '${path}'; its states: ${[...this.statePaths()].join(', ')}`,
+              );
             }
             matched.set(path, (hit = matchesState(path, s.value)));
           }
@@ -279,16 +283,16 @@ export class ActorTable {
       if (env) return this.stay(id, eventId, 'blocked');
       this.xstateCalls++;
       const exists = getNextTransitions(snapshot).some((t) => t.eventType === event.type || t.eventType === '*');
-      return exists
-        ? this.stay(id, eventId, 'blocked')
-        : this.stay(id, eventId, 'unaccepted', this.stateMeta(snapshot, 'unaccepted'));
+      return exists ? this.stay(id, eventId, 'blocked') : this.stay(id, eventId, 'unaccepted', this.stateMeta(snapshot, 'unaccepted'));
     }
     const [next, sends] = this.run(snapshot, event);
     const fired = [...this.fired];
     if (this.unsampled(selected)) {
       const [again, sendsAgain] = this.run(snapshot, event);
       if (this.key(again) !== this.key(next) || canonicalJson(sendsAgain) !== canonicalJson(sends)) {
-        throw new ModelError(`actor ${this.name}: event ${event.type} in state ${JSON.stringify(snapshot.value)} gives different results on two runs; machines must be deterministic`);
+        throw new ModelError(
+          `actor ${this.name}: event ${event.type} in state ${JSON.stringify(snapshot.value)} gives different results on two runs; machines must be deterministic`,
+        );
       }
     }
     const violation = next.hasTag('violation') ? this.stateText(next, 'violation') : undefined;
@@ -328,7 +332,18 @@ export class ActorTable {
 
   // Every Delivery has the same fields in the same order: one hidden class keeps the product loop monomorphic.
   private stay(id: number, eventId: number, fate: Fate, unaccepted?: string): Delivery {
-    return { event: eventId, fate, next: id, sends: [], sendVector: new Int32Array(0), taken: [], violation: undefined, violates: undefined, unaccepted, pair: undefined };
+    return {
+      event: eventId,
+      fate,
+      next: id,
+      sends: [],
+      sendVector: new Int32Array(0),
+      taken: [],
+      violation: undefined,
+      violates: undefined,
+      unaccepted,
+      pair: undefined,
+    };
   }
 
   private run(snapshot: AnyMachineSnapshot, event: EventObject): [AnyMachineSnapshot, Send[]] {
@@ -408,7 +423,9 @@ export class ActorTable {
   }
 
   private stateText(s: AnyMachineSnapshot, tag: string): string {
-    const node = this.activeNodes(s).filter((n) => n.tags.includes(tag)).pop();
+    const node = this.activeNodes(s)
+      .filter((n) => n.tags.includes(tag))
+      .pop();
     return node?.description ?? node?.key ?? JSON.stringify(s.value);
   }
 

@@ -9,10 +9,14 @@ import { ModelError } from './errors.ts';
 export function assertStaticallyPure(actor: string, machine: AnyStateMachine): void {
   const visit = (node: AnyStateNode): void => {
     if (node.after.length > 0) {
-      throw new ModelError(`actor ${actor}: state '${node.id}' has a delayed transition (after); machines must be untimed, offer the timeout as an event`);
+      throw new ModelError(
+        `actor ${actor}: state '${node.id}' has a delayed transition (after); machines must be untimed, offer the timeout as an event`,
+      );
     }
     if (node.invoke.length > 0) {
-      throw new ModelError(`actor ${actor}: state '${node.id}' invokes '${node.invoke[0].src}'; machines must not invoke actors or promises, compose them as actors`);
+      throw new ModelError(
+        `actor ${actor}: state '${node.id}' invokes '${node.invoke[0].src}'; machines must not invoke actors or promises, compose them as actors`,
+      );
     }
     for (const child of Object.values(node.states)) visit(child);
   };
@@ -25,7 +29,9 @@ const ALLOWED_ACTIONS = new Set(['xstate.sendTo', 'xstate.raise', 'xstate.log', 
 /** Refuses an executed action that would be a side effect. */
 export function assertPureAction(actor: string, action: { type: string; params?: unknown }): void {
   if (!ALLOWED_ACTIONS.has(action.type)) {
-    throw new ModelError(`actor ${actor}: action '${action.type}' is a side effect; machines must be pure (use assign, raise, call or reply)`);
+    throw new ModelError(
+      `actor ${actor}: action '${action.type}' is a side effect; machines must be pure (use assign, raise, call or reply)`,
+    );
   }
   const delay = (action.params as { delay?: unknown } | undefined)?.delay;
   if (delay !== undefined) {
@@ -48,6 +54,6 @@ export function assertPlainData(actor: string, value: unknown, path = 'context')
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) assertPlainData(actor, v, `${path}.${k}`);
     return;
   }
-  const kind = typeof value === 'object' ? (value as object).constructor?.name ?? 'object' : typeof value;
+  const kind = typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
   throw new ModelError(`actor ${actor}: ${path} holds a ${kind}; context must be plain JSON data`);
 }

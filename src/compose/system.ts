@@ -60,7 +60,10 @@ export class System {
   /** FIFO of pending calls within a step, as [sender, to, event] triples; reused across steps. */
   private readonly queue = new Int32Array(MAX_CASCADE * 3);
 
-  constructor(readonly decl: SystemDecl, options: Partial<ActorTableOptions> = {}) {
+  constructor(
+    readonly decl: SystemDecl,
+    options: Partial<ActorTableOptions> = {},
+  ) {
     if (decl.actors.length === 0) throw new ModelError('the system has no actors');
     decl.actors.forEach((a, i) => {
       if (this.index.has(a.name)) throw new ModelError(`two actors are named ${a.name}`);
@@ -69,7 +72,8 @@ export class System {
     const opts = { ...DEFAULT_TABLE_OPTIONS, ...options };
     const resolve = (name: string): number => {
       const i = this.index.get(name);
-      if (i === undefined) throw new ModelError(`a machine calls actor '${name}', which is not in the system (actors: ${[...this.index.keys()].join(', ')})`);
+      if (i === undefined)
+        throw new ModelError(`a machine calls actor '${name}', which is not in the system (actors: ${[...this.index.keys()].join(', ')})`);
       return i;
     };
     this.actors = decl.actors.map((a) => new ActorTable(a, this.events, resolve, opts));

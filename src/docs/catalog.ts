@@ -36,7 +36,10 @@ const defaultSizes = (s: Scenario): Record<string, number> => Object.fromEntries
  * and a list of factories would be a second, hand-kept list of machines.
  */
 export function buildCatalog(scenarios: readonly Scenario[], revisions: readonly string[]): Catalog {
-  const entries = new Map<string, { builds: Map<string, MachineModel>; keys: Map<string, string>; instances: Instance[]; variants: Set<string> }>();
+  const entries = new Map<
+    string,
+    { builds: Map<string, MachineModel>; keys: Map<string, string>; instances: Instance[]; variants: Set<string> }
+  >();
   for (const s of scenarios) {
     const revs = s.revisions.length ? revisions.filter((r) => s.revisions.includes(r)) : [ANY_REVISION];
     for (const rev of revs) {

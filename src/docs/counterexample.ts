@@ -27,7 +27,9 @@ function stepItem(step: TraceStep): string[] {
   for (const c of rest) {
     const fate = FATE[c.fate];
     const what = c.fn ? `**${text(c.fn)}**` : code(formatEvent(c.event));
-    lines.push(`   - ${code(c.from ?? '?')} → ${code(c.actor)}: ${what}${c.fn ? ` (${code(formatEvent(c.event))})` : ''}${fate}${c.description ? ` — ${text(c.description)}` : ''}`);
+    lines.push(
+      `   - ${code(c.from ?? '?')} → ${code(c.actor)}: ${what}${c.fn ? ` (${code(formatEvent(c.event))})` : ''}${fate}${c.description ? ` — ${text(c.description)}` : ''}`,
+    );
   }
   const changes = step.changes.map((ch) => {
     const same = JSON.stringify(ch.before) === JSON.stringify(ch.after);
@@ -60,7 +62,9 @@ export function outcome(f: DocFinding): string {
 /** The counterexample as a numbered kernel call sequence, ending in what went wrong. */
 export function counterexample(f: DocFinding): string {
   // A lasso: the cycle is marked where it begins.
-  const lines = f.steps.flatMap((s) => (f.loop !== undefined && s.index === f.loop + 1 ? ['', '*Cycle, repeated for ever:*', '', ...stepItem(s)] : stepItem(s)));
+  const lines = f.steps.flatMap((s) =>
+    f.loop !== undefined && s.index === f.loop + 1 ? ['', '*Cycle, repeated for ever:*', '', ...stepItem(s)] : stepItem(s),
+  );
   lines.push('', `Result after ${f.length} step${f.length === 1 ? '' : 's'}: ${outcome(f)}`);
   return lines.join('\n');
 }

@@ -1,4 +1,11 @@
-import { compare, openGeneratedFolder, write, type FolderOptions, type GeneratedFolder, type Staleness } from '../outputs/generatedFolder.ts';
+import {
+  compare,
+  openGeneratedFolder,
+  write,
+  type FolderOptions,
+  type GeneratedFolder,
+  type Staleness,
+} from '../outputs/generatedFolder.ts';
 
 /**
  * The docs pages on disk: written into a folder the docs generator owns through its manifest (see

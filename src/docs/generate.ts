@@ -59,7 +59,13 @@ export function docsModel(input: DocsInput): DocsModel {
 export function generateDocs(input: DocsInput, options: CheckOptions = {}, onRun?: (r: Run) => void): Map<string, string> {
   const model = docsModel(input);
   const reach = new Reachability();
-  const runs = runAll(input.scenarios, input.revisions.map((r) => r.name), options, onRun, reach);
+  const runs = runAll(
+    input.scenarios,
+    input.revisions.map((r) => r.name),
+    options,
+    onRun,
+    reach,
+  );
   const properties: DocProperty[] = [
     ...model.invariants.map((i) => ({ id: i.id, text: i.text, why: i.why, invariant: true, checkedIn: i.checkedIn })),
     ...BUILTIN_PROPERTIES.map((p) => ({ id: p.id, text: p.text, invariant: false })),
@@ -67,10 +73,31 @@ export function generateDocs(input: DocsInput, options: CheckOptions = {}, onRun
   const pages = new Map<string, string>();
   pages.set(
     'index.md',
-    indexPage({ summary: input.summary, catalog: model.catalog, scenarios: input.scenarios, revisions: input.revisions, properties, runs, regenerate: REGENERATE }),
+    indexPage({
+      summary: input.summary,
+      catalog: model.catalog,
+      scenarios: input.scenarios,
+      revisions: input.revisions,
+      properties,
+      runs,
+      regenerate: REGENERATE,
+    }),
   );
   for (const m of model.catalog.machines) pages.set(machinePath(m.id), machinePage(m, reach));
-  for (const p of properties) pages.set(propertyPath(p), propertyPage(p, runs, input.revisions.map((r) => r.name), model.catalog));
+  for (const p of properties)
+    pages.set(
+      propertyPath(p),
+      propertyPage(
+        p,
+        runs,
+        input.revisions.map((r) => r.name),
+        model.catalog,
+      ),
+    );
   // One trailing newline per file, as editors and git expect.
-  return new Map([...pages].sort(([a], [b]) => (a === 'index.md' ? -1 : b === 'index.md' ? 1 : a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, v.trimEnd() + '\n']));
+  return new Map(
+    [...pages]
+      .sort(([a], [b]) => (a === 'index.md' ? -1 : b === 'index.md' ? 1 : a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [k, v.trimEnd() + '\n']),
+  );
 }

@@ -45,7 +45,9 @@ export function indexPage(input: IndexInput): string {
   out.push(text(input.summary) + '.', '');
   out.push(
     'Every page here is generated from the machines (their states, transitions, `description` and `meta`), the invariants and the',
-    "checker's results; nothing is written by hand. Regenerate with " + code(input.regenerate) + '; `daxspec docs --check` fails when these pages are stale.',
+    "checker's results; nothing is written by hand. Regenerate with " +
+      code(input.regenerate) +
+      '; `daxspec docs --check` fails when these pages are stale.',
     '',
   );
 
@@ -55,7 +57,14 @@ export function indexPage(input: IndexInput): string {
     const kinds = [...new Set(m.instances.map((i) => (i.kind === 'path' ? 'code path' : 'kernel object')))].join(', ');
     const first = [...m.builds.values()][0];
     const revs = [...m.builds.keys()].filter((r) => r !== ANY_REVISION);
-    return [link('index.md', machinePath(m.id), code(m.id)), kinds, cell(first.description), revs.length ? revs.join(', ') : '(any)', String(first.states.length), String(first.transitions.length)];
+    return [
+      link('index.md', machinePath(m.id), code(m.id)),
+      kinds,
+      cell(first.description),
+      revs.length ? revs.join(', ') : '(any)',
+      String(first.states.length),
+      String(first.transitions.length),
+    ];
   };
   const header = ['machine', 'kind', 'what it is', 'revisions', 'states', 'transitions'];
   // Machines only revision-independent scenarios use are the benchmark models, not the DAX spec.
@@ -66,7 +75,13 @@ export function indexPage(input: IndexInput): string {
   if (others.length) out.push('Benchmark models (revision-independent):', '', table(header, others.map(entityRow)), '');
 
   out.push('## Revisions', '');
-  out.push(table(['revision', 'what it is'], revisions.map((r) => [code(r.name), cell(r.text)])), '');
+  out.push(
+    table(
+      ['revision', 'what it is'],
+      revisions.map((r) => [code(r.name), cell(r.text)]),
+    ),
+    '',
+  );
 
   out.push('## Scenarios', '');
   out.push(
@@ -91,14 +106,25 @@ export function indexPage(input: IndexInput): string {
         const rel = runsFor(p, runs);
         const bad = rel.filter((r) => r.findings.some((f) => f.property === p.id));
         const scenarios = new Set(rel.map((r) => r.scenario)).size;
-        return [link('index.md', propertyPath(p), p.id), cell(p.text), `${scenarios} scenario${scenarios === 1 ? '' : 's'}`, bad.length ? bad.map((r) => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`)).join(', ') : 'none'];
+        return [
+          link('index.md', propertyPath(p), p.id),
+          cell(p.text),
+          `${scenarios} scenario${scenarios === 1 ? '' : 's'}`,
+          bad.length ? bad.map((r) => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`)).join(', ') : 'none',
+        ];
       }),
     ),
     '',
   );
   const builtin = properties.filter((p) => !p.invariant);
   out.push('The checker also reports, in every scenario:', '');
-  out.push(table(['property', 'what it means'], builtin.map((p) => [link('index.md', propertyPath(p), p.id), cell(p.text)])), '');
+  out.push(
+    table(
+      ['property', 'what it means'],
+      builtin.map((p) => [link('index.md', propertyPath(p), p.id), cell(p.text)]),
+    ),
+    '',
+  );
 
   out.push('## Bug matrix', '');
   out.push(
@@ -111,14 +137,26 @@ export function indexPage(input: IndexInput): string {
   const cols = input.revisions.map((r) => r.name);
   if (revScenarios.length) {
     const find = (s: string, r: string) => runs.find((x) => x.scenario === s && x.revision === r);
-    out.push(table(['scenario', ...cols], revScenarios.map((s) => [code(s.name), ...cols.map((r) => matrixCell(find(s.name, r), props))])), '');
+    out.push(
+      table(
+        ['scenario', ...cols],
+        revScenarios.map((s) => [code(s.name), ...cols.map((r) => matrixCell(find(s.name, r), props))]),
+      ),
+      '',
+    );
   } else {
     out.push('No revision-dependent scenario is defined yet (machines/scenarios.ts).', '');
   }
   const anyRuns = runs.filter((r) => r.revision === ANY_REVISION);
   if (anyRuns.length) {
     out.push('Revision-independent models (benchmarks):', '');
-    out.push(table(['scenario', 'result'], anyRuns.map((r) => [code(r.scenario), matrixCell(r, props)])), '');
+    out.push(
+      table(
+        ['scenario', 'result'],
+        anyRuns.map((r) => [code(r.scenario), matrixCell(r, props)]),
+      ),
+      '',
+    );
   }
   return out.join('\n');
 }

@@ -27,7 +27,11 @@ export const byId = (a: { id: string }, b: { id: string }): number => a.id.local
  * Every invariant: the declared rules (so an invariant no scenario uses yet is
  * still documented) and those the scenarios' systems check, with where each is checked.
  */
-export function collectInvariants(rules: readonly InvariantLike[], scenarios: readonly Scenario[], revisions: readonly string[]): DocInvariant[] {
+export function collectInvariants(
+  rules: readonly InvariantLike[],
+  scenarios: readonly Scenario[],
+  revisions: readonly string[],
+): DocInvariant[] {
   const map = new Map<string, { id: string; text: string; why?: string; checkedIn: { scenario: string; revision: string }[] }>();
   const note = (inv: InvariantLike): { checkedIn: { scenario: string; revision: string }[] } => {
     let e = map.get(inv.id);

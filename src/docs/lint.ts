@@ -45,7 +45,13 @@ export function lintCatalog(catalog: Catalog, invariants: readonly DocInvariant[
     revisions: revisions.length === (catalog.machines.find((m) => m.id === issue.machine)?.builds.size ?? 0) ? [] : revisions,
   }));
   for (const inv of invariants) {
-    if (!inv.why) issues.push({ machine: 'invariants', where: `invariant ${inv.id}`, missing: 'why (the reason the kernel relies on it)', revisions: [] });
+    if (!inv.why)
+      issues.push({
+        machine: 'invariants',
+        where: `invariant ${inv.id}`,
+        missing: 'why (the reason the kernel relies on it)',
+        revisions: [],
+      });
   }
   return issues;
 }

@@ -117,7 +117,12 @@ export function readMachine(machine: AnyStateMachine): MachineModel {
   const stateOrder = new Map(['', ...states.map((x) => x.path)].map((p, i) => [p, i]));
   const transitions = rows
     .map((r, i) => ({ r, i }))
-    .sort((a, b) => stateOrder.get(a.r.source)! - stateOrder.get(b.r.source)! || Number(b.r.event === '(always)') - Number(a.r.event === '(always)') || a.i - b.i)
+    .sort(
+      (a, b) =>
+        stateOrder.get(a.r.source)! - stateOrder.get(b.r.source)! ||
+        Number(b.r.event === '(always)') - Number(a.r.event === '(always)') ||
+        a.i - b.i,
+    )
     .map(({ r }) => r);
   return {
     id: chart.id,

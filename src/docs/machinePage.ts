@@ -53,11 +53,19 @@ export function machinePage(m: MachineEntry, reach?: Reachability): string {
     const r = reach?.of(rev, m.id);
     if (!r?.complete) continue;
     const never = unreachedOf(model.chart, r);
-    for (const i of never.states) (neverStates.get(model.chart.states[i].path) ?? neverStates.set(model.chart.states[i].path, []).get(model.chart.states[i].path)!).push(rev);
-    for (const i of never.transitions) (neverTransitions.get(model.chart.transitions[i].id) ?? neverTransitions.set(model.chart.transitions[i].id, []).get(model.chart.transitions[i].id)!).push(rev);
+    for (const i of never.states)
+      (
+        neverStates.get(model.chart.states[i].path) ?? neverStates.set(model.chart.states[i].path, []).get(model.chart.states[i].path)!
+      ).push(rev);
+    for (const i of never.transitions)
+      (
+        neverTransitions.get(model.chart.transitions[i].id) ??
+        neverTransitions.set(model.chart.transitions[i].id, []).get(model.chart.transitions[i].id)!
+      ).push(rev);
   }
   const neverCol = neverStates.size + neverTransitions.size > 0 ? ['never reached in'] : [];
-  const never = (list: string[] | undefined): string[] => (neverCol.length ? [list ? [...new Set(list)].map((r) => (r === ANY_REVISION ? 'any' : r)).join(', ') : ''] : []);
+  const never = (list: string[] | undefined): string[] =>
+    neverCol.length ? [list ? [...new Set(list)].map((r) => (r === ANY_REVISION ? 'any' : r)).join(', ') : ''] : [];
   const first = [...m.builds.values()][0];
   const varies = u.states.some((s) => !everywhere(s, u)) || u.transitions.some((t) => !everywhere(t, u));
   const revisionDependent = u.revisions.some((r) => r !== ANY_REVISION);
@@ -71,13 +79,21 @@ export function machinePage(m: MachineEntry, reach?: Reachability): string {
   out.push(
     table(
       ['scenario', 'actor', 'kind', 'environment events'],
-      m.instances.map((i) => [code(i.scenario), code(i.actor), i.kind === 'path' ? 'code path' : 'kernel object', i.env.length ? i.env.map(code).join(', ') : '(calls only)']),
+      m.instances.map((i) => [
+        code(i.scenario),
+        code(i.actor),
+        i.kind === 'path' ? 'code path' : 'kernel object',
+        i.env.length ? i.env.map(code).join(', ') : '(calls only)',
+      ]),
     ),
     '',
   );
   if (revisionDependent) out.push(`Built for revisions: ${revs(u.revisions)}.`, '');
   if (m.variants.length) {
-    out.push(`Scenario${m.variants.length > 1 ? 's' : ''} ${m.variants.map(code).join(', ')} build${m.variants.length > 1 ? '' : 's'} this machine with different states or transitions; this page shows the first build of each revision.`, '');
+    out.push(
+      `Scenario${m.variants.length > 1 ? 's' : ''} ${m.variants.map(code).join(', ')} build${m.variants.length > 1 ? '' : 's'} this machine with different states or transitions; this page shows the first build of each revision.`,
+      '',
+    );
   }
 
   // Only objects say what an unhandled call means; code paths would get an empty column.
@@ -85,12 +101,29 @@ export function machinePage(m: MachineEntry, reach?: Reachability): string {
   const revCol = varies ? ['revisions'] : [];
   const withRevs = (cells: string[], r: readonly string[], all: boolean): string[] => (varies ? [...cells, all ? 'all' : revs(r)] : cells);
 
-  if (neverCol.length) out.push('The column "never reached in" names the revisions in which no scenario reaches a state or takes a transition (every check there was complete).', '');
+  if (neverCol.length)
+    out.push(
+      'The column "never reached in" names the revisions in which no scenario reaches a state or takes a transition (every check there was complete).',
+      '',
+    );
   out.push('## States', '');
   out.push(
     table(
-      ['state', 'meaning', 'kernel condition', 'kernel function', 'source', 'tags', ...(unacceptedCol ? ['a call it has no handler for'] : []), ...revCol, ...neverCol],
-      u.states.map((s) => [...withRevs(stateRowCells(s.row, unacceptedCol, path), s.revisions, everywhere(s, u)), ...never(neverStates.get(s.row.path))]),
+      [
+        'state',
+        'meaning',
+        'kernel condition',
+        'kernel function',
+        'source',
+        'tags',
+        ...(unacceptedCol ? ['a call it has no handler for'] : []),
+        ...revCol,
+        ...neverCol,
+      ],
+      u.states.map((s) => [
+        ...withRevs(stateRowCells(s.row, unacceptedCol, path), s.revisions, everywhere(s, u)),
+        ...never(neverStates.get(s.row.path)),
+      ]),
     ),
     '',
   );
@@ -100,7 +133,10 @@ export function machinePage(m: MachineEntry, reach?: Reachability): string {
   out.push(
     table(
       ['from', 'event', 'guard', 'to', 'actions', 'kernel function', 'source', 'meaning', ...revCol, ...neverCol],
-      u.transitions.map((t) => [...withRevs(transitionRowCells(t.row), t.revisions, everywhere(t, u)), ...never(neverTransitions.get(t.row.id))]),
+      u.transitions.map((t) => [
+        ...withRevs(transitionRowCells(t.row), t.revisions, everywhere(t, u)),
+        ...never(neverTransitions.get(t.row.id)),
+      ]),
     ),
     '',
   );

@@ -14,7 +14,8 @@ import { runTable } from './runTable.ts';
 function actorsLine(from: string, scenario: string, f: DocFinding, catalog: Catalog): string {
   const names: string[] = [];
   for (const s of f.steps) for (const c of s.calls) if (!names.includes(c.actor) && !c.actor.startsWith('NULL ')) names.push(c.actor);
-  const machineOf = (actor: string) => catalog.machines.find((m) => m.instances.some((i) => i.scenario === scenario && i.actor === actor))?.id;
+  const machineOf = (actor: string) =>
+    catalog.machines.find((m) => m.instances.some((i) => i.scenario === scenario && i.actor === actor))?.id;
   const parts = names.map((a) => {
     const id = machineOf(a);
     return id ? `${code(a)} (${link(from, machinePath(id), id)})` : code(a);
@@ -32,7 +33,6 @@ export interface DocProperty {
   readonly checkedIn?: DocInvariant['checkedIn'];
 }
 
-
 /** How a counterexample ends, for its heading: one property can be broken by a state and by a step. */
 const KIND_TEXT: Readonly<Record<DocFinding['kind'], string>> = {
   invariant: 'the invariant fails',
@@ -44,7 +44,8 @@ const KIND_TEXT: Readonly<Record<DocFinding['kind'], string>> = {
   liveness: 'a fair cycle on which it never happens',
 };
 
-export const runName = (r: { scenario: string; revision: string }): string => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`);
+export const runName = (r: { scenario: string; revision: string }): string =>
+  r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`;
 
 /** The runs that bear on a property: those whose system checks it, and any that found it. */
 export function runsFor(p: DocProperty, runs: readonly Run[]): Run[] {

@@ -37,7 +37,13 @@ export interface Run {
  * as `daxspec check --all`, plus the revision-independent scenarios, keeping each
  * counterexample. Seconds are dropped so that the output depends on the machines only.
  */
-export function runAll(scenarios: readonly Scenario[], revisions: readonly string[], options: CheckOptions = {}, onRun?: (r: Run) => void, reach?: Reachability): Run[] {
+export function runAll(
+  scenarios: readonly Scenario[],
+  revisions: readonly string[],
+  options: CheckOptions = {},
+  onRun?: (r: Run) => void,
+  reach?: Reachability,
+): Run[] {
   const runs: Run[] = [];
   for (const s of scenarios) {
     const revs = s.revisions.length ? revisions.filter((r) => s.revisions.includes(r)) : [ANY_REVISION];
@@ -52,7 +58,15 @@ export function runAll(scenarios: readonly Scenario[], revisions: readonly strin
         bound: r.bound,
         states: r.states,
         edges: r.edges,
-        findings: r.findings.map((f) => ({ property: f.property, kind: f.kind, text: f.text, actor: f.actor, length: f.length, steps: f.trace.steps, ...(f.loop !== undefined ? { loop: f.loop } : {}) })),
+        findings: r.findings.map((f) => ({
+          property: f.property,
+          kind: f.kind,
+          text: f.text,
+          actor: f.actor,
+          length: f.length,
+          steps: f.trace.steps,
+          ...(f.loop !== undefined ? { loop: f.loop } : {}),
+        })),
         vacuous: vacuousProperties(r),
       };
       runs.push(run);

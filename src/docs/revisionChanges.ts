@@ -67,7 +67,8 @@ export function revisionChanges(builds: ReadonlyMap<string, MachineModel>): Revi
         if (found) found.revisions.push(rev);
         else variants.push({ revisions: [rev], value: fieldValue(v), key });
       }
-      if (variants.length > 1) fields.push({ field: FIELD_NAMES[f] ?? f, variants: variants.map(({ revisions, value }) => ({ revisions, value })) });
+      if (variants.length > 1)
+        fields.push({ field: FIELD_NAMES[f] ?? f, variants: variants.map(({ revisions, value }) => ({ revisions, value })) });
     }
     if (only || fields.length) changes.push({ kind: p.kind, label: p.label, only, fields, row: p.rows[0][1] });
   }

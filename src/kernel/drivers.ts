@@ -5,8 +5,25 @@
  * code path (codePath.ts) that yields before every action another CPU can interleave with.
  */
 import type { Step } from './codePath.ts';
-import { WARN_ON, WouldSleep, type DaxDevice, type DaxOperations, type DevPagemap, type GenDisk, type Kernel, type MappedDevice, type PmemDevice } from './kernel.ts';
-import { blk_cleanup_queue, dev_pagemap_get_ops, dev_pagemap_put_ops, devm_memremap_pages, devm_memremap_pages_release, generic_dax_pagefree } from './memremap.ts';
+import {
+  WARN_ON,
+  WouldSleep,
+  type DaxDevice,
+  type DaxOperations,
+  type DevPagemap,
+  type GenDisk,
+  type Kernel,
+  type MappedDevice,
+  type PmemDevice,
+} from './kernel.ts';
+import {
+  blk_cleanup_queue,
+  dev_pagemap_get_ops,
+  dev_pagemap_put_ops,
+  devm_memremap_pages,
+  devm_memremap_pages_release,
+  generic_dax_pagefree,
+} from './memremap.ts';
 import {
   __bdev_dax_supported,
   alloc_dax,
@@ -150,7 +167,12 @@ function dm_dax_dev_release(k: Kernel, dev: DaxDevice | null, owner: string): nu
 }
 
 /** dm_dax_iterate(): call `fn` on every target's member device of the live table. */
-function dm_dax_iterate(k: Kernel, dax_dev: DaxDevice, fn: (k: Kernel, dev: DaxDevice | null, owner: string) => number, owner: string): DaxDevice {
+function dm_dax_iterate(
+  k: Kernel,
+  dax_dev: DaxDevice,
+  fn: (k: Kernel, dev: DaxDevice | null, owner: string) => number,
+  owner: string,
+): DaxDevice {
   const md = dax_get_private(dax_dev) as MappedDevice;
   for (const t of md.targets) fn(k, md.table_devices![t], owner);
   return dax_dev;

@@ -3,7 +3,18 @@
  * release of the dev_pagemap (seed 004, v8 10/18), and the lookup by block device (seed 000 before
  * v8 11/18, which v4.18 keeps). One function per kernel function, same names, same control flow.
  */
-import { Oops, WARN_ON, WouldSleep, kasan_check, type DaxDevice, type DaxOperations, type DevPagemap, type Kernel, type MappedDevice, type PmemDevice } from './kernel.ts';
+import {
+  Oops,
+  WARN_ON,
+  WouldSleep,
+  kasan_check,
+  type DaxDevice,
+  type DaxOperations,
+  type DevPagemap,
+  type Kernel,
+  type MappedDevice,
+  type PmemDevice,
+} from './kernel.ts';
 import type { Step } from './codePath.ts';
 import { get_dev_pagemap, put_dev_pagemap } from './memremap.ts';
 
@@ -33,7 +44,8 @@ export function* synchronize_srcu(k: Kernel): Step {
   yield 'synchronize_srcu';
   k.dax_srcu.gp.set(k.current, new Set(k.dax_srcu.inside));
   yield 'srcu_grace_period_end';
-  if (k.dax_srcu.gp.get(k.current)!.size > 0) throw new WouldSleep('synchronize_srcu: readers that entered before the grace period are still inside');
+  if (k.dax_srcu.gp.get(k.current)!.size > 0)
+    throw new WouldSleep('synchronize_srcu: readers that entered before the grace period are still inside');
   k.dax_srcu.gp.delete(k.current);
 }
 

@@ -1,4 +1,20 @@
-import { accessSync, closeSync, constants, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { InputError } from '../compose/errors.ts';
 
@@ -258,7 +274,8 @@ function lstatOrUndefined(path: string) {
     return lstatSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') throw new InputError('unwritable-output', { path, why: 'a part of the path is not a folder' });
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR')
+      throw new InputError('unwritable-output', { path, why: 'a part of the path is not a folder' });
     throw e;
   }
 }
@@ -278,7 +295,8 @@ function writableAncestor(dir: string): void {
     const parent = dirname(at);
     const st = lstatOrUndefined(parent);
     if (st) {
-      if (!st.isDirectory() && !(st.isSymbolicLink() && statIsDir(parent))) throw new InputError('unwritable-output', { path: dir, why: `${parent} is not a folder` });
+      if (!st.isDirectory() && !(st.isSymbolicLink() && statIsDir(parent)))
+        throw new InputError('unwritable-output', { path: dir, why: `${parent} is not a folder` });
       ensureWritable(parent, dir);
       return;
     }
@@ -295,7 +313,12 @@ function statIsDir(path: string): boolean {
   }
 }
 
-const isSafeRelative = (rel: string): boolean => rel !== '' && !rel.startsWith('/') && !rel.split('/').some((p) => p === '..' || p === '.' || p === '') && !rel.includes('\\') && !rel.includes('\0');
+const isSafeRelative = (rel: string): boolean =>
+  rel !== '' &&
+  !rel.startsWith('/') &&
+  !rel.split('/').some((p) => p === '..' || p === '.' || p === '') &&
+  !rel.includes('\\') &&
+  !rel.includes('\0');
 
 function safeRelative(rel: string): void {
   if (!isSafeRelative(rel)) throw new Error(`internal: generated path ${JSON.stringify(rel)} is not a plain relative path`);

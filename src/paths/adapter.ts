@@ -60,7 +60,11 @@ const show = (v: unknown): string => {
  * Runs a generated path against an implementation; returns the first step where spec and code
  * disagree (the outcome of the step, or an actor's observed state after it), or undefined.
  */
-export function runAgainstImplementation(system: System, steps: readonly ExpectedStep[], adapter: ImplementationAdapter): Divergence | undefined {
+export function runAgainstImplementation(
+  system: System,
+  steps: readonly ExpectedStep[],
+  adapter: ImplementationAdapter,
+): Divergence | undefined {
   adapter.reset(system);
   let cur = system.initial.slice();
   const first = compare(adapter.abstract(system, cur), adapter.observe());
@@ -76,10 +80,15 @@ export function runAgainstImplementation(system: System, steps: readonly Expecte
     if (code === STEP_BLOCKED) return at('the spec blocks here (regenerate the paths)');
     const want = specOutcome(system, code, cur);
     const got = adapter.step(s.actor, s.event);
-    if (got.expected) return at(`the implementation's ${s.actor} is not at this step: its next step is ${got.expected.join(' or ') || 'none (it has finished)'}`);
+    if (got.expected)
+      return at(
+        `the implementation's ${s.actor} is not at this step: its next step is ${got.expected.join(' or ') || 'none (it has finished)'}`,
+      );
     if (got.outcome !== want) {
       const spec = want === 'ok' ? 'completes' : `${want === 'oops' ? 'crashes' : 'warns'}: ${system.violation(code).text}`;
-      return at(`the spec ${spec}; the implementation ${got.outcome === 'ok' ? 'completes' : `${got.outcome === 'oops' ? 'oopses' : got.outcome === 'warn' ? 'warns' : 'sleeps'}${got.detail ? `: ${got.detail}` : ''}`}`);
+      return at(
+        `the spec ${spec}; the implementation ${got.outcome === 'ok' ? 'completes' : `${got.outcome === 'oops' ? 'oopses' : got.outcome === 'warn' ? 'warns' : 'sleeps'}${got.detail ? `: ${got.detail}` : ''}`}`,
+      );
     }
     if (want === 'oops') return undefined; // both crashed: nothing after an oops is compared
     cur = next;

@@ -28,7 +28,13 @@ export interface CoverageReport {
   readonly machines: readonly MachineCoverage[];
 }
 
-export function coverageReport(g: StateGraph, cover: CoverResult, scenario: string, revision: string | undefined, sizes: Readonly<Record<string, number>>): CoverageReport {
+export function coverageReport(
+  g: StateGraph,
+  cover: CoverResult,
+  scenario: string,
+  revision: string | undefined,
+  sizes: Readonly<Record<string, number>>,
+): CoverageReport {
   const byMachine = new Map<string, { actors: string[]; defined: Map<string, 'state' | 'transition'>; labels: Map<string, string> }>();
   g.system.actors.forEach((t) => {
     let m = byMachine.get(t.machine.id);
@@ -45,7 +51,8 @@ export function coverageReport(g: StateGraph, cover: CoverResult, scenario: stri
   const pathsThrough = new Map<string, number>();
   for (const p of cover.paths) {
     const touched = new Set<string>();
-    for (const e of p.edges) for (let k = g.itemStart[e]; k < g.itemStart[e + 1]; k++) touched.add(g.coverage.items[g.edgeItems[k]].machine);
+    for (const e of p.edges)
+      for (let k = g.itemStart[e]; k < g.itemStart[e + 1]; k++) touched.add(g.coverage.items[g.edgeItems[k]].machine);
     for (const m of touched) pathsThrough.set(m, (pathsThrough.get(m) ?? 0) + 1);
   }
   const machines: MachineCoverage[] = [];
@@ -83,7 +90,9 @@ export function coverageReport(g: StateGraph, cover: CoverResult, scenario: stri
 export function formatCoverage(reports: readonly CoverageReport[], verbose = false): string {
   const lines: string[] = [];
   for (const r of reports) {
-    const sizes = Object.entries(r.sizes).map(([k, v]) => `${k}=${v}`).join(' ');
+    const sizes = Object.entries(r.sizes)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
     lines.push(
       `${r.scenario}${r.revision ? ` @ ${r.revision}` : ''}${sizes ? ` (${sizes})` : ''}: ${r.states.toLocaleString('en-US')} states, ${r.edges.toLocaleString('en-US')} edges${r.complete ? '' : ' (BOUNDED)'}; ${r.paths} paths, ${r.steps} steps`,
     );
@@ -97,7 +106,13 @@ export function formatCoverage(reports: readonly CoverageReport[], verbose = fal
     const header = ['  machine', 'states covered/reachable of defined', 'transitions covered/reachable of defined', 'paths', 'actors'];
     const all = [header, ...rows.map((r0) => [`  ${r0[0]}`, ...r0.slice(1)])];
     const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
-    for (const row of all) lines.push(row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+    for (const row of all)
+      lines.push(
+        row
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      );
     for (const m of r.machines) {
       for (const u of m.uncovered) lines.push(`  UNCOVERED ${m.machine}: ${u}`);
       if (verbose && m.unreachable.length) lines.push(`  unreachable in ${m.machine}: ${m.unreachable.join('; ')}`);

@@ -13,7 +13,8 @@ export const REGENERATE = 'npx tsx src/cli.ts paths --out test/generated';
  * same for the same machines.
  */
 export function dataFile(s: GeneratedSuite): string {
-  const steps = (list: readonly unknown[]): string => (list.length ? `[\n${list.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n   ]` : '[]');
+  const steps = (list: readonly unknown[]): string =>
+    list.length ? `[\n${list.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n   ]` : '[]';
   const entry = (e: { steps: readonly unknown[] } & Record<string, unknown>): string => {
     const { steps: st, ...head } = e;
     const fields = Object.entries(head).map(([k, v]) => `"${k}": ${JSON.stringify(v)}`);

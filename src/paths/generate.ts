@@ -58,7 +58,8 @@ export function generateSuite(scenario: Scenario, revision: string | undefined, 
   const findings = [...checked.findings].sort((a, b) => a.length - b.length || a.key.localeCompare(b.key));
   const regressions = findings.map((f): Regression => {
     const labels = labelsOfTrace(system, traceOf(system, checked.store, f).steps);
-    const end: ExpectedEnd | undefined = f.kind === 'deadlock' || f.kind === 'progress' ? { kind: f.kind, actor: f.actor ?? '' } : undefined;
+    const end: ExpectedEnd | undefined =
+      f.kind === 'deadlock' || f.kind === 'progress' ? { kind: f.kind, actor: f.actor ?? '' } : undefined;
     return {
       name: `${f.property} (${f.kind}) in ${f.length} step${f.length === 1 ? '' : 's'}: ${f.text}`,
       property: f.property,

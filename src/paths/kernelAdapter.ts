@@ -1,10 +1,33 @@
 import type { EventObject } from 'xstate';
 import type { System } from '../compose/system.ts';
 import type { Step } from '../kernel/codePath.ts';
-import { dax_reader, dcssblk_dax_ops, dm_device, mount_bdev, pmem_attach_disk, pmem_dax_ops, pmem_remove, type Superblock } from '../kernel/drivers.ts';
+import {
+  dax_reader,
+  dcssblk_dax_ops,
+  dm_device,
+  mount_bdev,
+  pmem_attach_disk,
+  pmem_dax_ops,
+  pmem_remove,
+  type Superblock,
+} from '../kernel/drivers.ts';
 import { evict, xfs_bmapi_write, xfs_setattr_size } from '../kernel/fsdax.ts';
 import { dma_process, type DmaProcess } from '../kernel/gup.ts';
-import { Oops, WouldSleep, newKernel, type AddressSpace, type Block, type DaxDevice, type DevPagemap, type Kernel, type GenDisk, type KernelRevision, type MappedDevice, type Page, type PmemDevice } from '../kernel/kernel.ts';
+import {
+  Oops,
+  WouldSleep,
+  newKernel,
+  type AddressSpace,
+  type Block,
+  type DaxDevice,
+  type DevPagemap,
+  type Kernel,
+  type GenDisk,
+  type KernelRevision,
+  type MappedDevice,
+  type Page,
+  type PmemDevice,
+} from '../kernel/kernel.ts';
 import { generic_dax_pagefree } from '../kernel/memremap.ts';
 import type { ImplStep, ImplementationAdapter, Observation } from './adapter.ts';
 
@@ -33,7 +56,16 @@ export interface KernelCode {
   readonly evict: typeof evict;
 }
 
-export const KERNEL_CODE: KernelCode = { mount_bdev, pmem_attach_disk, pmem_remove, dax_reader, dma_process, xfs_setattr_size, dm_device, evict };
+export const KERNEL_CODE: KernelCode = {
+  mount_bdev,
+  pmem_attach_disk,
+  pmem_remove,
+  dax_reader,
+  dma_process,
+  xfs_setattr_size,
+  dm_device,
+  evict,
+};
 
 /**
  * The adapter between the spec's actors and src/kernel: builds a kernel whose objects stand for
@@ -71,7 +103,15 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       if (a.machine.id !== 'dev_pagemap') continue;
       const live = !!(a.input as Input)?.live;
       const fsdax = live && rev === 'v4.18';
-      pgmaps.set(a.name, { type: fsdax ? 'MEMORY_DEVICE_FS_DAX' : 'MEMORY_DEVICE_HOST', page_free: fsdax ? generic_dax_pagefree : null, data: null, ref: 0, dead: false, mapped: live, freed: false });
+      pgmaps.set(a.name, {
+        type: fsdax ? 'MEMORY_DEVICE_FS_DAX' : 'MEMORY_DEVICE_HOST',
+        page_free: fsdax ? generic_dax_pagefree : null,
+        data: null,
+        ref: 0,
+        dead: false,
+        mapped: live,
+        freed: false,
+      });
     }
     // A page belongs to the pgmap of the pmem that lists it; a page of a device probed before the
     // scenario (no pmem actor) gets a pgmap of its own, set up as pmem would have.
@@ -79,7 +119,17 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       if (a.machine.id !== 'page') continue;
       const i = a.input as Input;
       const owner = actors.find((x) => x.machine.id === 'pmem' && ((x.input as Input).pages ?? []).includes(a.name));
-      const pgmap = owner ? pgmaps.get((owner.input as Input).pgmap)! : { type: 'MEMORY_DEVICE_FS_DAX' as const, page_free: generic_dax_pagefree, data: null, ref: 0, dead: false, mapped: true, freed: false };
+      const pgmap = owner
+        ? pgmaps.get((owner.input as Input).pgmap)!
+        : {
+            type: 'MEMORY_DEVICE_FS_DAX' as const,
+            page_free: generic_dax_pagefree,
+            data: null,
+            ref: 0,
+            dead: false,
+            mapped: true,
+            freed: false,
+          };
       pages.set(a.name, { name: a.name, _refcount: 1, pgmap, online: i.online ?? true, pte: false, mapping: null });
     }
     for (const a of actors) {
@@ -94,7 +144,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const pmem: PmemDevice = {
         name: a.name,
         dax_dev: null,
-        pgmap: i.pgmap ? pgmaps.get(i.pgmap) ?? null : null,
+        pgmap: i.pgmap ? (pgmaps.get(i.pgmap) ?? null) : null,
         phys_addr: 0x1000,
         disk_present: !!i.probed,
         open_count: 0,
@@ -104,7 +154,10 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       daxOf.set(i.dax, () => pmem.dax_dev);
       const ops = input(i.dax).ops === 'dcssblk' ? dcssblk_dax_ops : pmem_dax_ops;
       const withOps = i.key !== null && i.key !== undefined;
-      runs.set(a.name, { start: { probe: () => code.pmem_attach_disk(k, pmem, ops, withOps), remove: () => code.pmem_remove(k, pmem, withOps) }, next: [] });
+      runs.set(a.name, {
+        start: { probe: () => code.pmem_attach_disk(k, pmem, ops, withOps), remove: () => code.pmem_remove(k, pmem, withOps) },
+        next: [],
+      });
     }
     const disks = new Map<string, GenDisk>(pmems);
     for (const a of actors) {
@@ -116,7 +169,9 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       let last: DaxDevice | null = null;
       daxOf.set(i.dax, () => (last = md.dax_dev ?? last));
       // a member is looked up by its disk's name: the pmem that allocates that dax_device
-      const hosts = (i.members as (string | null)[]).map((d) => (d === null ? null : [...pmems.values()].find((p) => input(p.name).dax === d)?.name ?? d));
+      const hosts = (i.members as (string | null)[]).map((d) =>
+        d === null ? null : ([...pmems.values()].find((p) => input(p.name).dax === d)?.name ?? d),
+      );
       runs.set(a.name, { start: { dm_create: () => code.dm_device(k, md, hosts) }, next: [] });
     }
     for (const a of actors) {
@@ -149,14 +204,32 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
           srcuActor = a.name;
           break;
         case 'filesystem': {
-          const host = i.dax ? input(i.dax).allocatedBy ?? [...pmems.values()].find((p) => input(p.name).dax === i.dax)?.name ?? (i.bdev as string | undefined) ?? null : null;
-          const sb: Superblock = { name: a.name, bdev: { queue_dax: i.dax !== null && i.dax !== undefined, disk_name: host ?? i.unit }, fstype: i.fstype, daxOption: !!i.daxOption, s_daxdev: null };
-          const disk = i.bdev ? disks.get(i.bdev) ?? null : null;
+          const host = i.dax
+            ? (input(i.dax).allocatedBy ??
+              [...pmems.values()].find((p) => input(p.name).dax === i.dax)?.name ??
+              (i.bdev as string | undefined) ??
+              null)
+            : null;
+          const sb: Superblock = {
+            name: a.name,
+            bdev: { queue_dax: i.dax !== null && i.dax !== undefined, disk_name: host ?? i.unit },
+            fstype: i.fstype,
+            daxOption: !!i.daxOption,
+            s_daxdev: null,
+          };
+          const disk = i.bdev ? (disks.get(i.bdev) ?? null) : null;
           runs.set(a.name, { start: { mount: () => code.mount_bdev(k, sb, disk) }, next: [] });
           break;
         }
         case 'dma_pinner': {
-          const p: DmaProcess = { as: spaces.get(i.aspace)!, page: pages.get(i.page)!, block: blocks.get(i.block)!, refs: 1, rounds: i.rounds ?? 1, munmapWhilePinned: !!i.munmapWhilePinned };
+          const p: DmaProcess = {
+            as: spaces.get(i.aspace)!,
+            page: pages.get(i.page)!,
+            block: blocks.get(i.block)!,
+            refs: 1,
+            rounds: i.rounds ?? 1,
+            munmapWhilePinned: !!i.munmapWhilePinned,
+          };
           runs.set(a.name, { start: { mmap: () => code.dma_process(k, p) }, next: [] });
           break;
         }
@@ -202,13 +275,18 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const pageSide = PAGE_SIDE;
       for (const a of system.decl.actors) {
         const i = (a.input ?? {}) as Input;
-        if (!DEVICE_SIDE.includes(a.machine.id) && !pageSide.includes(a.machine.id)) return `actor ${a.name} (${a.machine.id}) has no implementation${PAGE_SIDE.includes(a.machine.id) ? ` at ${rev}` : ''}`;
+        if (!DEVICE_SIDE.includes(a.machine.id) && !pageSide.includes(a.machine.id))
+          return `actor ${a.name} (${a.machine.id}) has no implementation${PAGE_SIDE.includes(a.machine.id) ? ` at ${rev}` : ''}`;
         if (a.machine.id === 'page' && i.limited) return `actor ${a.name}: FS_DAX_LIMITED pages are not implemented`;
-        if (a.machine.id === 'page' && i.pgmap) return `actor ${a.name}: pmem removal of live pages (base-reference puts, arch_remove_memory under a pin) is not implemented`;
-        if (a.machine.id === 'dma_pinner' && (i.longterm || i.follPin || i.recheck === false)) return `actor ${a.name}: long-term, FOLL_PIN and no-recheck pins are not implemented`;
-        if (a.machine.id === 'eviction' && rev !== 'v8' && rev !== 'v4.18') return `actor ${a.name}: eviction breaks layouts only from 6.15`;
+        if (a.machine.id === 'page' && i.pgmap)
+          return `actor ${a.name}: pmem removal of live pages (base-reference puts, arch_remove_memory under a pin) is not implemented`;
+        if (a.machine.id === 'dma_pinner' && (i.longterm || i.follPin || i.recheck === false))
+          return `actor ${a.name}: long-term, FOLL_PIN and no-recheck pins are not implemented`;
+        if (a.machine.id === 'eviction' && rev !== 'v8' && rev !== 'v4.18')
+          return `actor ${a.name}: eviction breaks layouts only from 6.15`;
         if (a.machine.id === 'truncate' && i.limited) return `actor ${a.name}: FS_DAX_LIMITED truncate is not implemented`;
-        if (a.machine.id === 'srcu_reader' && (a.input as Input)?.pgmap) return `actor ${a.name}: memory_failure readers are not implemented`;
+        if (a.machine.id === 'srcu_reader' && (a.input as Input)?.pgmap)
+          return `actor ${a.name}: memory_failure readers are not implemented`;
       }
       return undefined;
     },
@@ -245,7 +323,9 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const out: Record<string, unknown> = {};
       for (const [name, get] of daxOf) {
         const d = get();
-        out[name] = !d ? { state: 'unallocated', count: 0 } : { state: d.freed ? 'freed' : d.alive ? 'alive' : d.private ? 'dying' : 'dead', count: d.i_count };
+        out[name] = !d
+          ? { state: 'unallocated', count: 0 }
+          : { state: d.freed ? 'freed' : d.alive ? 'alive' : d.private ? 'dying' : 'dead', count: d.i_count };
       }
       for (const [name, p] of pgmaps) {
         const state = p.mapped ? (p.dead ? 'dead' : 'live') : p.dead ? 'removed' : 'embedded';
@@ -271,16 +351,27 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       for (const name of pgmaps.keys()) {
         const v = view(name);
         const value = String(v.value);
-        const s = value === 'liveWarned' ? 'live' : value === 'killed' || value === 'drained' ? 'dead' : value === 'unmapped' ? 'removed' : value;
+        const s =
+          value === 'liveWarned' ? 'live' : value === 'killed' || value === 'drained' ? 'dead' : value === 'unmapped' ? 'removed' : value;
         // An unpublished pgmap's type is seen by nobody: pmem sets it before devm_memremap_pages in
         // one step or another, and only the published value is compared.
-        out[name] = { state: s, ...(s === 'embedded' ? {} : { type: `MEMORY_DEVICE_${v.context.type}` }), owner: v.context.owner, refs: v.context.refs };
+        out[name] = {
+          state: s,
+          ...(s === 'embedded' ? {} : { type: `MEMORY_DEVICE_${v.context.type}` }),
+          owner: v.context.owner,
+          refs: v.context.refs,
+        };
       }
       if (keyActor) out[keyActor] = { count: view(keyActor).context.count, on: view(keyActor).context.on };
       if (srcuActor) out[srcuActor] = { inside: [...(view(srcuActor).context.inside as string[])].sort() };
       for (const name of pages.keys()) {
         const v = view(name);
-        out[name] = { online: typeof (v.value as Record<string, unknown>).mem === 'object', refs: v.context.refs, pte: v.context.mapcount > 0, mapping: v.context.mapping };
+        out[name] = {
+          online: typeof (v.value as Record<string, unknown>).mem === 'object',
+          refs: v.context.refs,
+          pte: v.context.mapcount > 0,
+          mapping: v.context.mapping,
+        };
       }
       for (const name of blocks.keys()) out[name] = { owner: view(name).context.owner, corrupted: view(name).value === 'corrupted' };
       for (const name of spaces.keys()) out[name] = { vmas: view(name).context.vmas };

@@ -29,19 +29,27 @@ export function replayExpected(system: System, steps: readonly ExpectedStep[], e
   let cur = system.initial.slice();
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
-    const at = (message: string): Divergence => ({ step: i + 1, message: `step ${i + 1} (${s.actor}: ${formatEvent(s.event)}): ${message}` });
+    const at = (message: string): Divergence => ({
+      step: i + 1,
+      message: `step ${i + 1} (${s.actor}: ${formatEvent(s.event)}): ${message}`,
+    });
     const a = system.index.get(s.actor);
     if (a === undefined) return at(`no actor ${s.actor} in the system`);
     const offer = offerOf(system, cur, a, s.event);
     if (offer < 0) {
       const offered = system.actors[a].offers(cur[a]).map((d) => formatEvent(system.events.get(d.event)));
-      return at(`not offered any more (${s.actor} is in ${short(system.actors[a].view(cur[a]).value)} and offers ${offered.join(', ') || 'nothing'})`);
+      return at(
+        `not offered any more (${s.actor} is in ${short(system.actors[a].view(cur[a]).value)} and offers ${offered.join(', ') || 'nothing'})`,
+      );
     }
     const next = cur.slice();
     const code = system.step(next, a, offer);
     if (code === STEP_BLOCKED) return at('the step blocks now');
     const violation = code === STEP_OK ? undefined : system.violation(code).text;
-    if (violation !== s.violation) return at(`commits ${violation === undefined ? 'no violation' : `"${violation}"`}, recorded ${s.violation === undefined ? 'none' : `"${s.violation}"`}`);
+    if (violation !== s.violation)
+      return at(
+        `commits ${violation === undefined ? 'no violation' : `"${violation}"`}, recorded ${s.violation === undefined ? 'none' : `"${s.violation}"`}`,
+      );
     for (let x = 0; x < system.width; x++) {
       const name = system.names[x];
       const want = s.changed[name];
@@ -56,7 +64,8 @@ export function replayExpected(system: System, steps: readonly ExpectedStep[], e
     const crashed = code !== STEP_OK && !system.violation(code).continues;
     if (!crashed) {
       const failing = failingInvariants(system, next);
-      if (canonicalJson(failing) !== canonicalJson(s.failing ?? [])) return at(`invariants failing: [${failing.join(', ')}]; recorded [${(s.failing ?? []).join(', ')}]`);
+      if (canonicalJson(failing) !== canonicalJson(s.failing ?? []))
+        return at(`invariants failing: [${failing.join(', ')}]; recorded [${(s.failing ?? []).join(', ')}]`);
     }
     cur = next;
   }
@@ -74,7 +83,8 @@ function stateDiff(have: ActorState, want: ActorState): string {
   const h = (have.context ?? {}) as Record<string, unknown>;
   const w = (want.context ?? {}) as Record<string, unknown>;
   for (const k of [...new Set([...Object.keys(h), ...Object.keys(w)])].sort()) {
-    if (canonicalJson(h[k]) !== canonicalJson(w[k])) parts.push(`context.${k} ${k in h ? short(h[k]) : '(absent)'}, recorded ${k in w ? short(w[k]) : '(absent)'}`);
+    if (canonicalJson(h[k]) !== canonicalJson(w[k]))
+      parts.push(`context.${k} ${k in h ? short(h[k]) : '(absent)'}, recorded ${k in w ? short(w[k]) : '(absent)'}`);
   }
   return parts.join('; ');
 }
@@ -83,7 +93,8 @@ function deadlockAt(system: System, state: Int32Array, actor: string): string | 
   for (let a = 0; a < system.width; a++) {
     const offers = system.actors[a].offers(state[a]);
     for (let o = 0; o < offers.length; o++) {
-      if (system.step(state.slice(), a, o) !== STEP_BLOCKED) return `recorded a deadlock, but ${system.names[a]} can still take ${formatEvent(system.events.get(offers[o].event))}`;
+      if (system.step(state.slice(), a, o) !== STEP_BLOCKED)
+        return `recorded a deadlock, but ${system.names[a]} can still take ${formatEvent(system.events.get(offers[o].event))}`;
     }
   }
   const a = system.index.get(actor);
@@ -106,7 +117,8 @@ function lostProgressAt(system: System, state: Int32Array, actor: string): strin
         const next = cur.slice();
         const code = system.step(next, x, o);
         if (code === STEP_BLOCKED || (code !== STEP_OK && !system.violation(code).continues)) continue;
-        if (!system.actors[a].view(next[a]).tags.has('waiting')) return `recorded a lost wake-up of ${actor}, but it can still stop waiting`;
+        if (!system.actors[a].view(next[a]).tags.has('waiting'))
+          return `recorded a lost wake-up of ${actor}, but it can still stop waiting`;
         const key = next.join(',');
         if (!seen.has(key)) {
           seen.add(key);

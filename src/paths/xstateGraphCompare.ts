@@ -45,7 +45,11 @@ export function pathFigures(decl: SystemDecl, tool: PathFigures['tool']): PathFi
       p.edges.map((e) => {
         const label = graph.edgeLabel[e];
         const a = Math.floor(label / LABEL_SPAN);
-        return { type: 'step', actor: system.names[a], event: system.events.get(system.actors[a].offers(stateOfEdge(graph, e)[a])[label % LABEL_SPAN].event) } as SystemEvent;
+        return {
+          type: 'step',
+          actor: system.names[a],
+          event: system.events.get(system.actors[a].offers(stateOfEdge(graph, e)[a])[label % LABEL_SPAN].event),
+        } as SystemEvent;
       }),
     );
     states = graph.states;

@@ -158,7 +158,9 @@ export function chartOf(machine: AnyStateMachine, context?: unknown): Chart {
   // Targets can point anywhere in the tree, so transitions are read once every state has an index.
   const transitions: ChartTransition[] = [];
   nodes.forEach((node, source) => {
-    const initialTargets = ((node.initial as unknown as { target?: readonly AnyStateNode[] } | undefined)?.target ?? []).map((t) => byId.get(t.id)!);
+    const initialTargets = ((node.initial as unknown as { target?: readonly AnyStateNode[] } | undefined)?.target ?? []).map((t) =>
+      byId.get(t.id)!,
+    );
     (states[source].initial as number[]).push(...initialTargets);
     const lists: [string, readonly any[]][] = [...(node.transitions as Map<string, readonly any[]>).entries()];
     if (node.always?.length) lists.push(['', node.always]);

@@ -59,7 +59,10 @@ export function chartToDot(chart: Chart, options: DotOptions = {}): string {
   };
 
   put(0, `digraph ${dotString(chart.id)} {`);
-  put(1, `graph [rankdir=${options.rankdir ?? 'LR'}, compound=true, fontname="${FONT}", fontsize=12, nodesep=0.35, ranksep=0.45, pad=0.2, bgcolor="transparent", newrank=true];`);
+  put(
+    1,
+    `graph [rankdir=${options.rankdir ?? 'LR'}, compound=true, fontname="${FONT}", fontsize=12, nodesep=0.35, ranksep=0.45, pad=0.2, bgcolor="transparent", newrank=true];`,
+  );
   put(1, `node [fontname="${FONT}", fontsize=12, shape=box, style="rounded,filled", penwidth=1.3, margin="0.14,0.06"];`);
   put(1, `edge [fontname="${FONT}", fontsize=10, color="#7a8794", fontcolor="#2c3e50", arrowsize=0.7, penwidth=1.1];`);
 
@@ -86,7 +89,10 @@ export function chartToDot(chart: Chart, options: DotOptions = {}): string {
       const head = `<B>${htmlText(s.key)}</B>${s.type === 'parallel' ? ' <FONT POINT-SIZE="9">(parallel)</FONT>' : ''}`;
       const label = `<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" COLOR="${border}"><TR><TD ALIGN="LEFT">${head}</TD></TR>${rows(s)}</TABLE>>`;
       put(depth, `subgraph ${cluster(s)} {`);
-      put(depth + 1, `graph [label=${label}, class="state s${s.index}", tooltip=${tip}, style="rounded,filled${dashed}", fillcolor="${fill === PLAIN[0] ? '#f7f9fb' : fill}", color="${border}", labeljust=l, margin=12];`);
+      put(
+        depth + 1,
+        `graph [label=${label}, class="state s${s.index}", tooltip=${tip}, style="rounded,filled${dashed}", fillcolor="${fill === PLAIN[0] ? '#f7f9fb' : fill}", color="${border}", labeljust=l, margin=12];`,
+      );
       if (s.type === 'compound' && s.initial.length) {
         put(depth + 1, `i${s.index} [shape=point, width=0.11, class="initial", style=filled, color="#2c3e50", label=""];`);
       }
@@ -95,10 +101,15 @@ export function chartToDot(chart: Chart, options: DotOptions = {}): string {
       return;
     }
     if (s.type === 'history') {
-      put(depth, `${node(s)} [shape=circle, width=0.3, fixedsize=true, style=filled, class="state s${s.index}", label=${dotString(s.history === 'deep' ? 'H*' : 'H')}, tooltip=${tip}, fillcolor="#ffffff", color="${PLAIN[1]}"];`);
+      put(
+        depth,
+        `${node(s)} [shape=circle, width=0.3, fixedsize=true, style=filled, class="state s${s.index}", label=${dotString(s.history === 'deep' ? 'H*' : 'H')}, tooltip=${tip}, fillcolor="#ffffff", color="${PLAIN[1]}"];`,
+      );
       return;
     }
-    const cond = s.condition ? `<BR/><FONT POINT-SIZE="9" COLOR="#5d6d7e">${htmlText(wrap(s.condition, 30)).replace(/\n/g, '<BR/>')}</FONT>` : '';
+    const cond = s.condition
+      ? `<BR/><FONT POINT-SIZE="9" COLOR="#5d6d7e">${htmlText(wrap(s.condition, 30)).replace(/\n/g, '<BR/>')}</FONT>`
+      : '';
     const body = `<TR><TD CELLPADDING="4"><B>${htmlText(s.key)}</B>${cond}</TD></TR>${rows(s)}`;
     // A final state has a double border, as UML draws it: a rounded table inside another.
     const table =
@@ -113,12 +124,18 @@ export function chartToDot(chart: Chart, options: DotOptions = {}): string {
   if (root.type === 'parallel' && root.children.length > 1) {
     // A parallel machine: its regions all run at once, inside one dashed box that says so.
     put(1, 'subgraph cluster_root {');
-    put(2, `graph [label=<<B>${htmlText(chart.id)}</B> <FONT POINT-SIZE="9">(parallel: every region is active at once)</FONT>>, class="parallel-root", style="rounded,dashed", color="#556270", labeljust=l, margin=10];`);
+    put(
+      2,
+      `graph [label=<<B>${htmlText(chart.id)}</B> <FONT POINT-SIZE="9">(parallel: every region is active at once)</FONT>>, class="parallel-root", style="rounded,dashed", color="#556270", labeljust=l, margin=10];`,
+    );
     for (const c of root.children) emit(states[c], 2);
     put(1, '}');
   } else for (const c of root.children) emit(states[c], 1);
   if (transitions.some((t) => t.source === 0)) {
-    put(1, `s0 [shape=plain, label=<<TABLE BORDER="1" STYLE="rounded,dashed" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="#ffffff" COLOR="#9aa5b1"><TR><TD><I>(any state)</I></TD></TR>${rows(root)}</TABLE>>, class="state s0 root", tooltip="transitions declared on the machine itself: taken in any state"];`);
+    put(
+      1,
+      `s0 [shape=plain, label=<<TABLE BORDER="1" STYLE="rounded,dashed" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="#ffffff" COLOR="#9aa5b1"><TR><TD><I>(any state)</I></TD></TR>${rows(root)}</TABLE>>, class="state s0 root", tooltip="transitions declared on the machine itself: taken in any state"];`,
+    );
   }
 
   // Initial arrows: not transitions of the machine, so they carry the class `initial`, never `transition`.
@@ -135,7 +152,11 @@ export function chartToDot(chart: Chart, options: DotOptions = {}): string {
   for (const t of transitions) {
     const src = states[t.source];
     const tail = t.source === 0 ? 's0' : anchor(src);
-    const attrs = [`class="transition t${t.index}"`, `label=${dotString(transitionLabel(t))}`, `tooltip=${dotString(tooltipOf(t) || transitionLabel(t))}`];
+    const attrs = [
+      `class="transition t${t.index}"`,
+      `label=${dotString(transitionLabel(t))}`,
+      `tooltip=${dotString(tooltipOf(t) || transitionLabel(t))}`,
+    ];
     if (t.guard) attrs.push('style=solid');
     if (t.targets.length === 0) continue;
     for (const target of t.targets) {

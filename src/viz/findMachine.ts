@@ -26,7 +26,13 @@ export function findMachine(scenarios: readonly Scenario[], spec: string, revisi
     if (!s) throw new InputError('unknown-scenario', { name }, `unknown scenario '${name}' in ${spec}`);
     const r = pick(s, rev ?? revision);
     const actor = build(s, r).actors.find((a) => a.name === actorName);
-    if (!actor) throw new InputError('unknown-actor', { scenario: s.name, revision: r, actor: actorName, actors: build(s, r).actors.map((a) => a.name) });
+    if (!actor)
+      throw new InputError('unknown-actor', {
+        scenario: s.name,
+        revision: r,
+        actor: actorName,
+        actors: build(s, r).actors.map((a) => a.name),
+      });
     return { where: full(s, r, actor.name), actor };
   }
   const ids = new Set<string>();

@@ -44,7 +44,10 @@ export function chartToMermaid(chart: Chart, options: MermaidOptions = {}): stri
     return 0;
   };
 
-  const inRegion = (i: number): boolean => ancestors(i).slice(1).some((x) => states[x].type === 'parallel' && (x !== 0 || wrapRoot));
+  const inRegion = (i: number): boolean =>
+    ancestors(i)
+      .slice(1)
+      .some((x) => states[x].type === 'parallel' && (x !== 0 || wrapRoot));
   /** A compound target inside a region, followed down its initial states to the leaf XState enters. */
   const entered = (i: number): number => {
     let x = i;
@@ -67,7 +70,8 @@ export function chartToMermaid(chart: Chart, options: MermaidOptions = {}): stri
     const targets = t.targets.length ? t.targets : [t.source];
     if (t.source === 0 && !wrapRoot) {
       // Mermaid has no "any state": a machine-level transition is drawn from each top-level state.
-      for (const c of root.children) if (states[c].type !== 'final') for (const d of targets) edge(0, name(states[c]), name(states[d]), labelOf(t));
+      for (const c of root.children)
+        if (states[c].type !== 'final') for (const d of targets) edge(0, name(states[c]), name(states[d]), labelOf(t));
       continue;
     }
     for (const target of targets) {

@@ -33,5 +33,7 @@ export function assertNamed(chart: Chart, format: string): void {
     return `${u.what === 'guard' ? 'an inline guard' : `an inline action (${u.text})`} on ${t.event || 'always'} in ${chart.states[t.source].id}`;
   };
   const shown = parts.slice(0, 3).map(where).join('; ');
-  throw new ModelError(`machine ${chart.id} cannot be exported as ${format}: ${parts.length} guard${parts.length === 1 ? '' : 's'} or action${parts.length === 1 ? '' : 's'} ${parts.length === 1 ? 'has' : 'have'} no name (${shown}${parts.length > 3 ? '; …' : ''}); name ${parts.length === 1 ? 'it' : 'them'} in setup()`);
+  throw new ModelError(
+    `machine ${chart.id} cannot be exported as ${format}: ${parts.length} guard${parts.length === 1 ? '' : 's'} or action${parts.length === 1 ? '' : 's'} ${parts.length === 1 ? 'has' : 'have'} no name (${shown}${parts.length > 3 ? '; …' : ''}); name ${parts.length === 1 ? 'it' : 'them'} in setup()`,
+  );
 }

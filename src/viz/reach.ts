@@ -66,7 +66,8 @@ export class Reachability {
   addWalk(revision: string, system: System, sends: SendGraph, complete: boolean): void {
     const byId = this.byRevision.get(revision) ?? this.byRevision.set(revision, new Map()).get(revision)!;
     system.actors.forEach((t) => {
-      const r = byId.get(t.machine.id) ?? byId.set(t.machine.id, { states: new Set(), transitions: new Set(), complete: true }).get(t.machine.id)!;
+      const r =
+        byId.get(t.machine.id) ?? byId.set(t.machine.id, { states: new Set(), transitions: new Set(), complete: true }).get(t.machine.id)!;
       for (const x of sends.reached[t.name].states) r.states.add(x);
       for (const x of sends.reached[t.name].transitions) r.transitions.add(x);
       if (!sends.complete || !complete) r.complete = false;
@@ -80,6 +81,11 @@ export class Reachability {
 
   /** Every revision's reach, as plain data (the site's `reach`). */
   toJSON(): Record<string, Record<string, Reach>> {
-    return Object.fromEntries([...this.byRevision.keys()].map((rev) => [rev, Object.fromEntries([...this.byRevision.get(rev)!.keys()].map((id) => [id, this.of(rev, id)!]))]));
+    return Object.fromEntries(
+      [...this.byRevision.keys()].map((rev) => [
+        rev,
+        Object.fromEntries([...this.byRevision.get(rev)!.keys()].map((id) => [id, this.of(rev, id)!])),
+      ]),
+    );
   }
 }

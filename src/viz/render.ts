@@ -13,7 +13,11 @@ export async function renderSvg(dot: string): Promise<string> {
   viz ??= instance();
   const r = (await viz).render(dot, { format: 'svg', engine: 'dot' });
   if (r.status !== 'success' || r.output === undefined) {
-    throw new InputError('layout-failed', { errors: r.errors.map((e) => e.message) }, `Graphviz could not lay out a diagram: ${r.errors.map((e) => e.message).join('; ')}`);
+    throw new InputError(
+      'layout-failed',
+      { errors: r.errors.map((e) => e.message) },
+      `Graphviz could not lay out a diagram: ${r.errors.map((e) => e.message).join('; ')}`,
+    );
   }
   // Warnings (an edge Graphviz could not clip at a cluster, say) still give a usable picture.
   // Graphviz cannot class a table cell, but it names the group of a cell with an ID: `a_tr_tN`.

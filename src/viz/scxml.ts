@@ -25,12 +25,19 @@ export function chartToScxml(chart: Chart): string {
   }
   const a = (x: string): string => htmlText(x).replace(/\n/g, '&#10;');
   const daxAttrs = (x: { fn?: string; src?: string; description?: string }): string =>
-    (x.fn ? ` dax:fn="${a(x.fn)}"` : '') + (x.src ? ` dax:src="${a(x.src)}"` : '') + (x.description ? ` dax:description="${a(x.description)}"` : '');
+    (x.fn ? ` dax:fn="${a(x.fn)}"` : '') +
+    (x.src ? ` dax:src="${a(x.src)}"` : '') +
+    (x.description ? ` dax:description="${a(x.description)}"` : '');
   const inside = (s: number, ancestor: number): boolean => {
     for (let x: number | undefined = s; x !== undefined; x = states[x].parent) if (x === ancestor) return true;
     return false;
   };
-  const eventName = (e: string): string => (e.startsWith('xstate.done.state.') ? `done.state.${ids.get(states.find((s) => s.id === e.slice(18))?.index ?? -1) ?? e.slice(18)}` : e === '*' ? '*' : e);
+  const eventName = (e: string): string =>
+    e.startsWith('xstate.done.state.')
+      ? `done.state.${ids.get(states.find((s) => s.id === e.slice(18))?.index ?? -1) ?? e.slice(18)}`
+      : e === '*'
+        ? '*'
+        : e;
   // A named guard is an identifier of the data model (exportMachine refuses a machine with an unnamed one).
   const condOf = (g: string): string => g;
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
@@ -52,7 +59,8 @@ export function chartToScxml(chart: Chart): string {
     const body = own.map((t) => transition(t, `${pad}  `));
     // A <history> needs one transition naming its default: the parent's initial state(s).
     const parentInitial = s.parent === undefined ? [] : states[s.parent].initial;
-    if (s.type === 'history' && parentInitial.length) body.push(`${pad}  <transition target="${parentInitial.map((i) => ids.get(i)).join(' ')}"/>`);
+    if (s.type === 'history' && parentInitial.length)
+      body.push(`${pad}  <transition target="${parentInitial.map((i) => ids.get(i)).join(' ')}"/>`);
     const open = `${pad}<${tag} ${attrs.join(' ')}${daxAttrs(s)}`;
     if (!body.length && !s.children.length) {
       out.push(`${open}/>`);
@@ -69,8 +77,11 @@ export function chartToScxml(chart: Chart): string {
   const wrap = transitions.some((x) => x.source === 0) || root.type === 'parallel';
   const top = wrap ? [0] : root.initial;
   const initial = top.length ? ` initial="${top.map((i) => ids.get(i)).join(' ')}"` : '';
-  out.push(`<scxml xmlns="http://www.w3.org/2005/07/scxml" xmlns:dax="${DAX_NS}" version="1.0" name="${a(chart.id)}" datamodel="ecmascript"${initial}${daxAttrs(chart)}>`);
-  if (chart.context !== undefined) out.push(`  <datamodel>`, `    <data id="context" expr="${a(JSON.stringify(chart.context))}"/>`, `  </datamodel>`);
+  out.push(
+    `<scxml xmlns="http://www.w3.org/2005/07/scxml" xmlns:dax="${DAX_NS}" version="1.0" name="${a(chart.id)}" datamodel="ecmascript"${initial}${daxAttrs(chart)}>`,
+  );
+  if (chart.context !== undefined)
+    out.push(`  <datamodel>`, `    <data id="context" expr="${a(JSON.stringify(chart.context))}"/>`, `  </datamodel>`);
   if (wrap) emit({ ...root, type: root.type === 'parallel' ? 'parallel' : 'compound' }, 1);
   else for (const c of root.children) emit(states[c], 1);
   out.push('</scxml>');

@@ -81,11 +81,13 @@ export function exploreSends(system: System, maxStates = 100_000): SendGraph {
       return { from, to, events: [...events].sort() };
     }),
     env: Object.fromEntries([...env].map(([k, v]) => [k, [...v].sort()])),
-    reached: Object.fromEntries(system.names.map((name, a) => {
-      const paths = new Set<string>(['']);
-      for (const id of snapshots[a]) for (const p of activePaths(system.actors[a].view(id).value)) paths.add(p);
-      return [name, { states: [...paths].sort(), transitions: [...fired[a]].sort() }];
-    })),
+    reached: Object.fromEntries(
+      system.names.map((name, a) => {
+        const paths = new Set<string>(['']);
+        for (const id of snapshots[a]) for (const p of activePaths(system.actors[a].view(id).value)) paths.add(p);
+        return [name, { states: [...paths].sort(), transitions: [...fired[a]].sort() }];
+      }),
+    ),
     complete,
     states: seen.size,
   };

@@ -157,7 +157,9 @@ export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
 
   for (const scenario of options.scenarios) {
     const revs: (string | undefined)[] =
-      scenario.revisions.length === 0 ? [undefined] : scenario.revisions.filter((r) => options.revision === undefined || r === options.revision);
+      scenario.revisions.length === 0
+        ? [undefined]
+        : scenario.revisions.filter((r) => options.revision === undefined || r === options.revision);
     const given = Object.fromEntries(Object.entries(options.sizes ?? {}).filter(([k]) => scenario.sizes.some((p) => p.name === k)));
     const sizes = resolveSizes(scenario, given);
     for (const revision of revs) {
@@ -180,7 +182,13 @@ export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
         actors.push({ name: table.name, kind: table.decl.kind, machine: m });
       }
       const sends = exploreSends(system, options.maxStates ?? 100_000);
-      const svg = await renderSvg(systemToDot(key, actors.map((a) => ({ name: a.name, kind: a.kind, machineId: machines[a.machine].id })), sends));
+      const svg = await renderSvg(
+        systemToDot(
+          key,
+          actors.map((a) => ({ name: a.name, kind: a.kind, machineId: machines[a.machine].id })),
+          sends,
+        ),
+      );
       reach.addWalk(revision ?? '', system, sends, report.complete);
       const index = systems.length;
       const seen = new Map<string, number>();

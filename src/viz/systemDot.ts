@@ -23,14 +23,19 @@ export function systemToDot(name: string, actors: readonly SystemActor[], sends:
   ];
   actors.forEach((a, i) => {
     const env = sends.env[a.name] ?? [];
-    const envLine = env.length ? `<br/><font point-size="9" color="#5d6d7e">env: ${htmlText(wrap(env.join(', '), 36)).replace(/\n/g, '<br/>')}</font>` : '';
+    const envLine = env.length
+      ? `<br/><font point-size="9" color="#5d6d7e">env: ${htmlText(wrap(env.join(', '), 36)).replace(/\n/g, '<br/>')}</font>`
+      : '';
     const label = `<<b>${htmlText(a.name)}</b><br/><font point-size="10" color="#34495e">${htmlText(a.machineId)} (${a.kind === 'path' ? 'code path' : 'object'})</font>${envLine}>`;
-    const style = a.kind === 'path' ? 'style="rounded,filled", fillcolor="#eef5ee", color="#3c7a4a"' : 'fillcolor="#eef2f8", color="#3d5a80"';
+    const style =
+      a.kind === 'path' ? 'style="rounded,filled", fillcolor="#eef5ee", color="#3c7a4a"' : 'fillcolor="#eef2f8", color="#3d5a80"';
     out.push(`  a${i} [label=${label}, class="actor a${i}", tooltip=${dotString(`${a.name}: ${a.machineId}`)}, ${style}];`);
   });
   for (const c of sends.calls) {
     const label = wrap(c.events.join(', '), 30);
-    out.push(`  a${index.get(c.from)} -> a${index.get(c.to)} [label=${dotString(label)}, class="send", tooltip=${dotString(`${c.from} calls ${c.to}: ${c.events.join(', ')}`)}];`);
+    out.push(
+      `  a${index.get(c.from)} -> a${index.get(c.to)} [label=${dotString(label)}, class="send", tooltip=${dotString(`${c.from} calls ${c.to}: ${c.events.join(', ')}`)}];`,
+    );
   }
   out.push('}');
   return out.join('\n') + '\n';

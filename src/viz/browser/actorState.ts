@@ -19,7 +19,9 @@ function fieldText(v: unknown): string {
   if (Array.isArray(v)) return v.length ? v.map(fieldText).join(', ') : '(empty)';
   if (typeof v === 'object') {
     const e = Object.entries(v as Record<string, unknown>);
-    return e.length ? e.map(([k, x]) => `${k}: ${typeof x === 'object' && x !== null ? JSON.stringify(x) : fieldText(x)}`).join('; ') : '(empty)';
+    return e.length
+      ? e.map(([k, x]) => `${k}: ${typeof x === 'object' && x !== null ? JSON.stringify(x) : fieldText(x)}`).join('; ')
+      : '(empty)';
   }
   return String(v);
 }
@@ -27,8 +29,16 @@ function fieldText(v: unknown): string {
 export function actorStateTable(context: unknown, before?: unknown): HTMLElement {
   if (!context || typeof context !== 'object' || Object.keys(context).length === 0) return h('span', {});
   const was = before && typeof before === 'object' ? (before as Record<string, unknown>) : undefined;
-  return h('table', { class: 'ctx' }, h('tbody', {}, Object.entries(context as Record<string, unknown>).map(([k, v]) => {
-    const changed = was !== undefined && JSON.stringify(was[k]) !== JSON.stringify(v);
-    return h('tr', { class: changed ? 'changed' : '' }, h('th', {}, k), h('td', {}, fieldText(v)));
-  })));
+  return h(
+    'table',
+    { class: 'ctx' },
+    h(
+      'tbody',
+      {},
+      Object.entries(context as Record<string, unknown>).map(([k, v]) => {
+        const changed = was !== undefined && JSON.stringify(was[k]) !== JSON.stringify(v);
+        return h('tr', { class: changed ? 'changed' : '' }, h('th', {}, k), h('td', {}, fieldText(v)));
+      }),
+    ),
+  );
 }

@@ -35,10 +35,31 @@ export function diagram(machine: SiteMachine, reached?: SiteReached): Diagram {
   stage.appendChild(svg);
   const pz = panZoom(stage, svg, { width: w, height: ht, max: MAX_HEIGHT });
   const btn = (label: string, title: string, act: () => void) =>
-    h('button', { type: 'button', class: 'pz', title, onclick: (e: Event) => { e.stopPropagation(); act(); } }, label);
-  const el = h('div', { class: 'diagram' },
-    h('div', { class: 'pz-bar' }, btn('+', 'zoom in (or double click, Ctrl+wheel)', () => pz.zoomBy(1.4)), btn('−', 'zoom out', () => pz.zoomBy(1 / 1.4)), btn('fit', 'fit to the card', () => pz.fit())),
-    stage);
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'pz',
+        title,
+        onclick: (e: Event) => {
+          e.stopPropagation();
+          act();
+        },
+      },
+      label,
+    );
+  const el = h(
+    'div',
+    { class: 'diagram' },
+    h(
+      'div',
+      { class: 'pz-bar' },
+      btn('+', 'zoom in (or double click, Ctrl+wheel)', () => pz.zoomBy(1.4)),
+      btn('−', 'zoom out', () => pz.zoomBy(1 / 1.4)),
+      btn('fit', 'fit to the card', () => pz.fit()),
+    ),
+    stage,
+  );
   attachTooltips(el, machine.chart);
   const states = new Map<number, Element>();
   for (const g of Array.from(svg.querySelectorAll('g.state'))) {
@@ -63,7 +84,12 @@ export function diagram(machine: SiteMachine, reached?: SiteReached): Diagram {
   };
 }
 
-function greyUnreached(chart: Chart, reached: SiteReached, states: Map<number, Element>, edges: readonly (readonly [number | undefined, Element])[]): void {
+function greyUnreached(
+  chart: Chart,
+  reached: SiteReached,
+  states: Map<number, Element>,
+  edges: readonly (readonly [number | undefined, Element])[],
+): void {
   const never = unreachedOf(chart, reached);
   for (const [i, g] of states) if (never.states.has(i)) g.classList.add('unreached');
   for (const [i, g] of edges) if (i !== undefined && never.transitions.has(i)) g.classList.add('unreached');

@@ -14,10 +14,21 @@ const KEYS: readonly (readonly [string, string])[] = [
 ];
 
 export function helpPanel(): HTMLElement {
-  const el = h('div', { class: 'help', role: 'dialog', 'aria-label': 'keyboard help' },
+  const el = h(
+    'div',
+    { class: 'help', role: 'dialog', 'aria-label': 'keyboard help' },
     h('h2', {}, 'Keys'),
-    h('table', {}, h('tbody', {}, KEYS.map(([k, what]) => h('tr', {}, h('th', {}, h('kbd', {}, k)), h('td', {}, what))))),
-    h('p', { class: 'muted small' }, 'Addresses name what they show (#/trace/SCENARIO@REV/PROPERTY/STEP): copy one to point at a step.'));
+    h(
+      'table',
+      {},
+      h(
+        'tbody',
+        {},
+        KEYS.map(([k, what]) => h('tr', {}, h('th', {}, h('kbd', {}, k)), h('td', {}, what))),
+      ),
+    ),
+    h('p', { class: 'muted small' }, 'Addresses name what they show (#/trace/SCENARIO@REV/PROPERTY/STEP): copy one to point at a step.'),
+  );
   el.hidden = true;
   return el;
 }

@@ -26,20 +26,45 @@ export function machineView(data: SiteData, index: number, system?: number, acto
   const never = reached?.complete ? unreachedOf(m.chart, reached) : undefined;
   const greyed = never ? never.states.size + never.transitions.size : 0;
   const docs = docsHref(data, m.id);
-  return h('section', { class: 'machine', 'data-machine': index },
-    h('h1', {}, m.id, actor ? h('span', { class: 'muted' }, ` as ${actor} in `, h('a', { href: systemHref(data, system!) }, sys!.key)) : null),
+  return h(
+    'section',
+    { class: 'machine', 'data-machine': index },
+    h(
+      'h1',
+      {},
+      m.id,
+      actor ? h('span', { class: 'muted' }, ` as ${actor} in `, h('a', { href: systemHref(data, system!) }, sys!.key)) : null,
+    ),
     m.chart.description ? h('p', {}, m.chart.description) : null,
-    h('p', { class: 'muted' }, `${m.chart.states.length - 1} states, ${m.chart.transitions.length} transitions. Hover a state or transition for its kernel function and description.`,
-      docs ? h('span', {}, ' ', h('a', { href: docs, class: 'docs-link' }, 'Its page in the spec docs')) : null),
+    h(
+      'p',
+      { class: 'muted' },
+      `${m.chart.states.length - 1} states, ${m.chart.transitions.length} transitions. Hover a state or transition for its kernel function and description.`,
+      docs ? h('span', {}, ' ', h('a', { href: docs, class: 'docs-link' }, 'Its page in the spec docs')) : null,
+    ),
     reached && sys
-      ? h('p', { class: 'reach-note muted' }, !reached.complete
-        ? `Some check of ${sys.revision ?? 'this model'} was bounded: nothing is greyed.`
-        : greyed ? `Greyed: ${greyed} states and transitions no scenario reaches in ${sys.revision ?? 'this model'}.` : `Every state and transition is reached by some scenario in ${sys.revision ?? 'this model'}.`)
+      ? h(
+          'p',
+          { class: 'reach-note muted' },
+          !reached.complete
+            ? `Some check of ${sys.revision ?? 'this model'} was bounded: nothing is greyed.`
+            : greyed
+              ? `Greyed: ${greyed} states and transitions no scenario reaches in ${sys.revision ?? 'this model'}.`
+              : `Every state and transition is reached by some scenario in ${sys.revision ?? 'this model'}.`,
+        )
       : null,
-    h('div', { class: 'legend' },
-      h('span', { class: 'key plain' }, 'state'), h('span', { class: 'key waiting' }, 'waiting'), h('span', { class: 'key warn' }, 'WARN'), h('span', { class: 'key violation' }, 'violation'), h('span', { class: 'key unreached' }, 'never reached'),
-      h('span', { class: 'muted' }, ' · double border: final · dashed box: parallel · H: history · [guard]')),
+    h(
+      'div',
+      { class: 'legend' },
+      h('span', { class: 'key plain' }, 'state'),
+      h('span', { class: 'key waiting' }, 'waiting'),
+      h('span', { class: 'key warn' }, 'WARN'),
+      h('span', { class: 'key violation' }, 'violation'),
+      h('span', { class: 'key unreached' }, 'never reached'),
+      h('span', { class: 'muted' }, ' · double border: final · dashed box: parallel · H: history · [guard]'),
+    ),
     d.el,
     h('h2', {}, 'Used by'),
-    h('p', { class: 'used-by muted' }, m.usedBy.join(', ')));
+    h('p', { class: 'used-by muted' }, m.usedBy.join(', ')),
+  );
 }

@@ -28,8 +28,18 @@ function navSystems(data: SiteData): HTMLElement[] {
       const [s, i] = systems[0];
       return h('a', { href: systemHref(data, i), class: `sys ${s.check.verdict}` }, s.key);
     }
-    return h('div', { class: 'nav-sys' }, name,
-      h('div', { class: 'chips' }, systems.map(([s, i]) => h('a', { href: systemHref(data, i), class: `chip ${s.check.verdict}`, title: `${s.key}: ${s.check.verdict}` }, s.revision ?? ''))));
+    return h(
+      'div',
+      { class: 'nav-sys' },
+      name,
+      h(
+        'div',
+        { class: 'chips' },
+        systems.map(([s, i]) =>
+          h('a', { href: systemHref(data, i), class: `chip ${s.check.verdict}`, title: `${s.key}: ${s.check.verdict}` }, s.revision ?? ''),
+        ),
+      ),
+    );
   });
 }
 
@@ -51,11 +61,16 @@ function start(): void {
   const main = document.getElementById('main')!;
   const nav = document.getElementById('nav')!;
   if (!data) {
-    main.textContent = 'data.js did not load: keep the site\'s files together.';
+    main.textContent = "data.js did not load: keep the site's files together.";
     return;
   }
   const player = new Player(data);
-  const searchBox = h('input', { type: 'search', class: 'search', placeholder: 'search  (/)', 'aria-label': 'search machines, states and findings' });
+  const searchBox = h('input', {
+    type: 'search',
+    class: 'search',
+    placeholder: 'search  (/)',
+    'aria-label': 'search machines, states and findings',
+  });
   searchBox.addEventListener('input', () => {
     const q = searchBox.value.trim();
     history.replaceState(null, '', q ? `#/search/${encodeURIComponent(q)}` : '#/');
@@ -63,16 +78,39 @@ function start(): void {
   });
   const help = helpPanel();
   document.body.appendChild(help);
-  nav.appendChild(h('div', {},
-    h('a', { href: '#/', class: 'brand' }, 'daxspec'),
-    searchBox,
-    h('a', { href: '#/', 'data-route': 'matrix' }, 'Bug matrix'),
-    h('a', { href: '#/player', 'data-route': 'player' }, 'Trace player'),
-    h('a', { href: '#', class: 'help-link', onclick: (e: Event) => { e.preventDefault(); help.hidden = !help.hidden; } }, 'Keys (?)'),
-    h('div', { class: 'nav-head' }, 'Systems'),
-    navSystems(data),
-    h('div', { class: 'nav-head' }, 'Machines'),
-    data.machines.map((m, i) => h('a', { href: machineVariantHref(data, i), title: m.usedBy.join(', ') }, m.id, h('span', { class: 'muted' }, ` ${variantOf(data, i)}`)))));
+  nav.appendChild(
+    h(
+      'div',
+      {},
+      h('a', { href: '#/', class: 'brand' }, 'daxspec'),
+      searchBox,
+      h('a', { href: '#/', 'data-route': 'matrix' }, 'Bug matrix'),
+      h('a', { href: '#/player', 'data-route': 'player' }, 'Trace player'),
+      h(
+        'a',
+        {
+          href: '#',
+          class: 'help-link',
+          onclick: (e: Event) => {
+            e.preventDefault();
+            help.hidden = !help.hidden;
+          },
+        },
+        'Keys (?)',
+      ),
+      h('div', { class: 'nav-head' }, 'Systems'),
+      navSystems(data),
+      h('div', { class: 'nav-head' }, 'Machines'),
+      data.machines.map((m, i) =>
+        h(
+          'a',
+          { href: machineVariantHref(data, i), title: m.usedBy.join(', ') },
+          m.id,
+          h('span', { class: 'muted' }, ` ${variantOf(data, i)}`),
+        ),
+      ),
+    ),
+  );
 
   function route(): void {
     player.stop();
@@ -93,7 +131,8 @@ function start(): void {
     } else if (r.kind === 'search') {
       if (document.activeElement !== searchBox) searchBox.value = r.query;
       main.appendChild(searchView(data!, r.query));
-    } else if (r.kind === 'missing') main.appendChild(h('p', { class: 'error' }, `This site has no ${r.what}. It may have been built for other scenarios or revisions.`));
+    } else if (r.kind === 'missing')
+      main.appendChild(h('p', { class: 'error' }, `This site has no ${r.what}. It may have been built for other scenarios or revisions.`));
     else main.appendChild(matrixView(data!));
     if (!playerShown) main.scrollTop = 0;
   }

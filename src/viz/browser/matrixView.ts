@@ -16,24 +16,91 @@ export function matrixView(data: SiteData): HTMLElement {
     const s = withRevs.find((x) => x.scenario === scenario && x.revision === rev);
     if (!s) return h('td', { class: 'cell none' }, '–');
     const cls = `cell ${s.check.verdict}`;
-    return h('td', { class: cls, 'data-system': s.key },
+    return h(
+      'td',
+      { class: cls, 'data-system': s.key },
       h('a', { href: systemHref(data, sysIndex(s)), class: 'verdict' }, s.check.verdict),
       s.check.verdict !== 'violated' ? h('div', { class: 'muted small' }, `${n(s.check.states)} states`) : null,
-      s.check.findings.length ? h('ul', { class: 'cell-findings' }, s.check.findings.map((f) => h('li', {}, traceLink(data, f)))) : null);
+      s.check.findings.length
+        ? h(
+            'ul',
+            { class: 'cell-findings' },
+            s.check.findings.map((f) => h('li', {}, traceLink(data, f))),
+          )
+        : null,
+    );
   };
-  return h('section', { class: 'overview' },
+  return h(
+    'section',
+    { class: 'overview' },
     h('h1', {}, 'Bug matrix'),
     withRevs.length
-      ? h('div', { class: 'matrix-wrap' }, h('table', { class: 'matrix' },
-          h('thead', {}, h('tr', {}, h('th', {}, 'scenario'), data.revisions.map((r) => h('th', {}, r)))),
-          h('tbody', {}, scenarios.map((sc) => h('tr', {}, h('th', { class: 'row' }, sc), data.revisions.map((r) => cell(sc, r)))))))
+      ? h(
+          'div',
+          { class: 'matrix-wrap' },
+          h(
+            'table',
+            { class: 'matrix' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', {}, 'scenario'),
+                data.revisions.map((r) => h('th', {}, r)),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              scenarios.map((sc) =>
+                h(
+                  'tr',
+                  {},
+                  h('th', { class: 'row' }, sc),
+                  data.revisions.map((r) => cell(sc, r)),
+                ),
+              ),
+            ),
+          ),
+        )
       : h('p', { class: 'muted' }, 'No revision-dependent scenario in this site.'),
-    h('p', { class: 'muted' }, 'Each violated cell lists its violated properties; each links to its shortest counterexample in the player.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Each violated cell lists its violated properties; each links to its shortest counterexample in the player.',
+    ),
     others.length ? h('h2', {}, 'Models that do not depend on the revision') : null,
-    others.length ? h('table', { class: 'models' }, h('tbody', {}, others.map(([s, i]) =>
-      h('tr', { class: s.check.verdict, 'data-system': s.key },
-        h('th', { class: 'row' }, h('a', { href: systemHref(data, i) }, s.key)),
-        h('td', { class: `cell ${s.check.verdict}` }, s.check.verdict === 'violated' ? h('ul', { class: 'cell-findings' }, s.check.findings.map((f) => h('li', {}, traceLink(data, f)))) : verdictText(s)),
-        h('td', { class: 'muted' }, s.description))))) : null,
-    h('p', { class: 'muted small' }, `generated ${data.generated} by daxspec viz`));
+    others.length
+      ? h(
+          'table',
+          { class: 'models' },
+          h(
+            'tbody',
+            {},
+            others.map(([s, i]) =>
+              h(
+                'tr',
+                { class: s.check.verdict, 'data-system': s.key },
+                h('th', { class: 'row' }, h('a', { href: systemHref(data, i) }, s.key)),
+                h(
+                  'td',
+                  { class: `cell ${s.check.verdict}` },
+                  s.check.verdict === 'violated'
+                    ? h(
+                        'ul',
+                        { class: 'cell-findings' },
+                        s.check.findings.map((f) => h('li', {}, traceLink(data, f))),
+                      )
+                    : verdictText(s),
+                ),
+                h('td', { class: 'muted' }, s.description),
+              ),
+            ),
+          ),
+        )
+      : null,
+    h('p', { class: 'muted small' }, `generated ${data.generated} by daxspec viz`),
+  );
 }

@@ -18,7 +18,11 @@ export interface PanZoom {
  * `fitHeight`: the card's height follows its width, so that a wide diagram fitted to the width leaves
  * no empty band below it: the diagram's natural size (in Graphviz points) and the greatest height.
  */
-export function panZoom(host: HTMLElement, svg: SVGSVGElement, fitHeight?: { readonly width: number; readonly height: number; readonly max: number }): PanZoom {
+export function panZoom(
+  host: HTMLElement,
+  svg: SVGSVGElement,
+  fitHeight?: { readonly width: number; readonly height: number; readonly max: number },
+): PanZoom {
   let pz: SvgPanZoom.Instance | undefined;
   let touched = false;
   // svg-pan-zoom writes overflow into a style attribute unless one is there; the CSP refuses style
@@ -70,13 +74,17 @@ export function panZoom(host: HTMLElement, svg: SVGSVGElement, fitHeight?: { rea
     } else if (!touched) refit();
     else pz.resize();
   }).observe(host);
-  host.addEventListener('wheel', (e) => {
-    if (!pz || !(e.ctrlKey || e.metaKey)) return;
-    e.preventDefault();
-    const r = svg.getBoundingClientRect();
-    touched = true;
-    pz.zoomAtPointBy(e.deltaY < 0 ? 1.2 : 1 / 1.2, { x: e.clientX - r.left, y: e.clientY - r.top });
-  }, { passive: false });
+  host.addEventListener(
+    'wheel',
+    (e) => {
+      if (!pz || !(e.ctrlKey || e.metaKey)) return;
+      e.preventDefault();
+      const r = svg.getBoundingClientRect();
+      touched = true;
+      pz.zoomAtPointBy(e.deltaY < 0 ? 1.2 : 1 / 1.2, { x: e.clientX - r.left, y: e.clientY - r.top });
+    },
+    { passive: false },
+  );
   return {
     fit() {
       refit();

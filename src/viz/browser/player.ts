@@ -45,9 +45,12 @@ export class Player {
   private readonly error = h('div', { class: 'error' });
 
   constructor(private readonly data: SiteData) {
-    this.select = h('select', { class: 'trace-select', 'aria-label': 'counterexample' },
+    this.select = h(
+      'select',
+      { class: 'trace-select', 'aria-label': 'counterexample' },
       h('option', { value: '' }, data.traces.length ? 'choose a counterexample…' : 'no counterexamples in this site'),
-      data.traces.map((t, i) => h('option', { value: i }, t.title)));
+      data.traces.map((t, i) => h('option', { value: i }, t.title)),
+    );
     this.select.addEventListener('change', () => {
       if (this.select.value !== '') location.hash = traceHref(data, Number(this.select.value));
       this.select.blur();
@@ -57,24 +60,33 @@ export class Player {
     const btn = (label: string, title: string, act: () => void) => h('button', { type: 'button', title, onclick: act }, label);
     this.slider.addEventListener('input', () => this.go(Number(this.slider.value)));
     this.playButton.addEventListener('click', () => this.toggle());
-    this.el = h('section', { class: 'player' },
-      h('div', { class: 'player-bar' },
+    this.el = h(
+      'section',
+      { class: 'player' },
+      h(
+        'div',
+        { class: 'player-bar' },
         this.select,
         h('label', { class: 'file' }, 'open .itf.json ', file),
-        h('span', { class: 'controls' },
+        h(
+          'span',
+          { class: 'controls' },
           btn('|◀', 'first (Home)', () => this.go(0)),
           btn('◀', 'back (←)', () => this.go(this.pos - 1)),
           this.playButton,
           btn('▶', 'forward (→)', () => this.go(this.pos + 1)),
-          btn('▶|', 'last (End)', () => this.go(Infinity))),
+          btn('▶|', 'last (End)', () => this.go(Infinity)),
+        ),
         this.slider,
         this.count,
         this.focusToggle(),
-        this.viewToggle()),
+        this.viewToggle(),
+      ),
       this.error,
       this.info,
       this.seqBox,
-      this.grid);
+      this.grid,
+    );
   }
 
   /** Diagrams (every actor's machine at this step) or the sequence of every call of the trace. */
@@ -108,9 +120,15 @@ export class Player {
     this.slider.max = '0';
     this.count.textContent = '';
     delete this.el.dataset.step;
-    this.info.appendChild(h('p', { class: 'muted' }, this.data.traces.length
-      ? `Choose one of the ${this.data.traces.length} counterexamples above, or open an .itf.json written by daxspec check --itf.`
-      : 'This site has no counterexamples; open an .itf.json written by daxspec check --itf.'));
+    this.info.appendChild(
+      h(
+        'p',
+        { class: 'muted' },
+        this.data.traces.length
+          ? `Choose one of the ${this.data.traces.length} counterexamples above, or open an .itf.json written by daxspec check --itf.`
+          : 'This site has no counterexamples; open an .itf.json written by daxspec check --itf.',
+      ),
+    );
   }
 
   /** With many actors, show only those the step touched (called, or changed), so the step fits the screen. */
@@ -162,15 +180,29 @@ export class Player {
       const d = diagram(this.data.machines[a.machine], reachedIn(this.data, a.machine, trace.system));
       const state = h('code', { class: 'actor-state' });
       const context = h('div', { class: 'actor-context' });
-      const el = h('div', { class: 'actor-card', 'data-actor': a.name },
-        h('div', { class: 'actor-head' }, h('a', { href: machineHref(this.data, trace.system, a.name), class: 'actor-name' }, h('b', {}, a.name)), h('span', { class: 'muted' }, ` ${this.data.machines[a.machine].id} · ${a.kind === 'path' ? 'code path' : 'object'}`), state),
+      const el = h(
+        'div',
+        { class: 'actor-card', 'data-actor': a.name },
+        h(
+          'div',
+          { class: 'actor-head' },
+          h('a', { href: machineHref(this.data, trace.system, a.name), class: 'actor-name' }, h('b', {}, a.name)),
+          h('span', { class: 'muted' }, ` ${this.data.machines[a.machine].id} · ${a.kind === 'path' ? 'code path' : 'object'}`),
+          state,
+        ),
         context,
-        d.el);
+        d.el,
+      );
       this.grid.appendChild(el);
       return { actor: a.name, machine: a.machine, el, state, context, diagram: d };
     });
     clear(this.seqBox);
-    this.sequence = sequenceView(trace, system.actors.map((a) => a.name), this.waits, (pos) => this.go(pos));
+    this.sequence = sequenceView(
+      trace,
+      system.actors.map((a) => a.name),
+      this.waits,
+      (pos) => this.go(pos),
+    );
     this.seqBox.appendChild(this.sequence.el);
     this.slider.max = String(trace.steps.length);
     this.go(step);
@@ -202,52 +234,110 @@ export class Player {
     this.sequence?.mark(this.pos);
     this.el.dataset.step = String(this.pos);
     // The address follows the step, without a new history entry per step.
-    if (this.siteTrace !== undefined && location.hash.startsWith('#/trace/')) history.replaceState(null, '', traceHref(this.data, this.siteTrace, this.pos));
+    if (this.siteTrace !== undefined && location.hash.startsWith('#/trace/'))
+      history.replaceState(null, '', traceHref(this.data, this.siteTrace, this.pos));
     this.count.textContent = `step ${this.pos} of ${t.steps.length}`;
     this.slider.value = String(this.pos);
     this.renderInfo(t, step, before, now);
   }
 
-  private renderInfo(t: PlayerTrace, step: PlayerTrace['steps'][number] | undefined, before: PlayerTrace['states'][number] | undefined, now: PlayerTrace['states'][number]): void {
+  private renderInfo(
+    t: PlayerTrace,
+    step: PlayerTrace['steps'][number] | undefined,
+    before: PlayerTrace['states'][number] | undefined,
+    now: PlayerTrace['states'][number],
+  ): void {
     clear(this.info);
     this.info.appendChild(h('div', { class: 'trace-title' }, t.title));
     if (!step || !before) {
       this.info.appendChild(h('div', { class: 'step-head' }, 'initial state: every actor as the scenario builds it'));
       return;
     }
-    this.info.appendChild(h('div', { class: 'step-head' },
-      h('span', { class: 'step-no' }, `${this.pos}.`), ' ',
-      h('b', {}, step.actor ?? '?'), ' takes ',
-      h('code', { class: 'event' }, step.event ? formatEvent(step.event) : '?'),
-      step.fn ? h('span', { class: 'fn' }, ` → ${step.fn}()`) : null));
+    this.info.appendChild(
+      h(
+        'div',
+        { class: 'step-head' },
+        h('span', { class: 'step-no' }, `${this.pos}.`),
+        ' ',
+        h('b', {}, step.actor ?? '?'),
+        ' takes ',
+        h('code', { class: 'event' }, step.event ? formatEvent(step.event) : '?'),
+        step.fn ? h('span', { class: 'fn' }, ` → ${step.fn}()`) : null,
+      ),
+    );
     // Calls and changes side by side: the diagrams below should stay in view.
     const body = h('div', { class: 'step-body' });
     this.info.appendChild(body);
     if (step.calls.length) {
-      body.appendChild(h('ol', { class: 'calls' }, step.calls.map((c) =>
-        h('li', { class: `call ${c.fate}` },
-          c.from ? `${c.from} → ` : 'env → ', h('b', {}, c.actor), ': ', h('code', {}, formatEvent(c.event as Record<string, unknown>)),
-          c.fn ? h('span', { class: 'fn' }, ` ${c.fn}()`) : null,
-          c.fate !== 'taken' ? h('span', { class: 'fate' }, ` (${c.fate})`) : null,
-          c.description ? h('div', { class: 'desc' }, c.description) : null))));
+      body.appendChild(
+        h(
+          'ol',
+          { class: 'calls' },
+          step.calls.map((c) =>
+            h(
+              'li',
+              { class: `call ${c.fate}` },
+              c.from ? `${c.from} → ` : 'env → ',
+              h('b', {}, c.actor),
+              ': ',
+              h('code', {}, formatEvent(c.event as Record<string, unknown>)),
+              c.fn ? h('span', { class: 'fn' }, ` ${c.fn}()`) : null,
+              c.fate !== 'taken' ? h('span', { class: 'fate' }, ` (${c.fate})`) : null,
+              c.description ? h('div', { class: 'desc' }, c.description) : null,
+            ),
+          ),
+        ),
+      );
     }
     const rows: HTMLElement[] = [];
     for (const [actor, s] of Object.entries(now)) {
       const b = before[actor];
-      if (JSON.stringify(b.value) !== JSON.stringify(s.value)) rows.push(h('tr', {}, h('td', {}, actor), h('td', {}, 'state'), h('td', {}, show(b.value)), h('td', {}, show(s.value))));
-      for (const [k, x, y] of contextChanges(b.context, s.context)) rows.push(h('tr', {}, h('td', {}, actor), h('td', {}, k || 'context'), h('td', {}, show(x)), h('td', {}, show(y))));
+      if (JSON.stringify(b.value) !== JSON.stringify(s.value))
+        rows.push(h('tr', {}, h('td', {}, actor), h('td', {}, 'state'), h('td', {}, show(b.value)), h('td', {}, show(s.value))));
+      for (const [k, x, y] of contextChanges(b.context, s.context))
+        rows.push(h('tr', {}, h('td', {}, actor), h('td', {}, k || 'context'), h('td', {}, show(x)), h('td', {}, show(y))));
     }
     if (rows.length) {
-      body.appendChild(h('table', { class: 'changes' }, h('thead', {}, h('tr', {}, h('th', {}, 'actor'), h('th', {}, 'changed'), h('th', {}, 'before'), h('th', {}, 'after'))), h('tbody', {}, rows)));
+      body.appendChild(
+        h(
+          'table',
+          { class: 'changes' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'actor'), h('th', {}, 'changed'), h('th', {}, 'before'), h('th', {}, 'after'))),
+          h('tbody', {}, rows),
+        ),
+      );
     }
-    if (!step.exact) this.info.appendChild(h('div', { class: 'muted small' }, 'This trace does not record the calls within its steps (#meta.calls): only the event is shown and no transition is lit.'));
-    if (t.loop !== undefined && this.pos > t.loop) this.info.appendChild(h('div', { class: 'loop-note' }, `In the cycle: steps ${t.loop + 1}–${t.steps.length} repeat forever (the trace is a lasso).`));
+    if (!step.exact)
+      this.info.appendChild(
+        h(
+          'div',
+          { class: 'muted small' },
+          'This trace does not record the calls within its steps (#meta.calls): only the event is shown and no transition is lit.',
+        ),
+      );
+    if (t.loop !== undefined && this.pos > t.loop)
+      this.info.appendChild(
+        h('div', { class: 'loop-note' }, `In the cycle: steps ${t.loop + 1}–${t.steps.length} repeat forever (the trace is a lasso).`),
+      );
     if (step.violation) this.info.appendChild(h('div', { class: 'violation' }, `violation: ${step.violation}`));
     else if (this.pos === t.steps.length && t.conclusion) this.info.appendChild(h('div', { class: 'violation' }, t.conclusion));
     if (this.pos === t.steps.length && this.waits.length) {
-      this.info.appendChild(h('ul', { class: 'waits' }, this.waits.map((w) =>
-        h('li', {}, h('b', {}, w.actor), ` waits in ${stateText(JSON.parse(w.state))}`, w.description ? h('span', { class: 'muted' }, ` (${w.description})`) : null,
-          w.on.length ? `; blocked (guard fails): ${w.on.join(', ')}` : '; no event of its own can move it'))));
+      this.info.appendChild(
+        h(
+          'ul',
+          { class: 'waits' },
+          this.waits.map((w) =>
+            h(
+              'li',
+              {},
+              h('b', {}, w.actor),
+              ` waits in ${stateText(JSON.parse(w.state))}`,
+              w.description ? h('span', { class: 'muted' }, ` (${w.description})`) : null,
+              w.on.length ? `; blocked (guard fails): ${w.on.join(', ')}` : '; no event of its own can move it',
+            ),
+          ),
+        ),
+      );
     }
   }
 
@@ -255,13 +345,26 @@ export class Player {
   key(e: KeyboardEvent): boolean {
     if (!this.trace) return false;
     switch (e.key) {
-      case 'ArrowRight': this.go(this.pos + 1); return true;
-      case 'ArrowLeft': this.go(this.pos - 1); return true;
-      case 'Home': this.go(0); return true;
-      case 'End': this.go(Infinity); return true;
-      case ' ': this.toggle(); return true;
-      case 's': this.showSequence(!this.el.classList.contains('show-sequence')); return true;
-      default: return false;
+      case 'ArrowRight':
+        this.go(this.pos + 1);
+        return true;
+      case 'ArrowLeft':
+        this.go(this.pos - 1);
+        return true;
+      case 'Home':
+        this.go(0);
+        return true;
+      case 'End':
+        this.go(Infinity);
+        return true;
+      case ' ':
+        this.toggle();
+        return true;
+      case 's':
+        this.showSequence(!this.el.classList.contains('show-sequence'));
+        return true;
+      default:
+        return false;
     }
   }
 

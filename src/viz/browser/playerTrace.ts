@@ -38,32 +38,45 @@ export interface PlayerTrace {
  * trace's variables.
  */
 export function fromItf(data: SiteData, itf: ItfTrace, title: string, system?: number): PlayerTrace {
-  if (!itf || !Array.isArray(itf.states) || itf.states.length === 0 || !Array.isArray(itf.vars)) throw new Error('not an ITF trace: it needs vars and at least one state');
+  if (!itf || !Array.isArray(itf.states) || itf.states.length === 0 || !Array.isArray(itf.vars))
+    throw new Error('not an ITF trace: it needs vars and at least one state');
   const origin = itf['#meta']?.daxspec;
   let sys = system;
   if (sys === undefined && origin) {
     sys = data.systems.findIndex((s) => s.scenario === origin.scenario && (s.revision ?? null) === (origin.revision ?? null));
-    if (sys < 0) throw new Error(`this site has no system ${origin.scenario}${origin.revision ? `@${origin.revision}` : ''}; build it with daxspec viz --scenario ${origin.scenario}`);
+    if (sys < 0)
+      throw new Error(
+        `this site has no system ${origin.scenario}${origin.revision ? `@${origin.revision}` : ''}; build it with daxspec viz --scenario ${origin.scenario}`,
+      );
   }
   if (sys === undefined) {
     const vars = [...itf.vars].sort().join(',');
-    sys = data.systems.findIndex((s) => s.actors.map((a) => a.name).sort().join(',') === vars);
+    sys = data.systems.findIndex(
+      (s) =>
+        s.actors
+          .map((a) => a.name)
+          .sort()
+          .join(',') === vars,
+    );
     if (sys < 0) throw new Error(`no system of this site has the actors ${itf.vars.join(', ')}`);
   }
   const actors = data.systems[sys].actors.map((a) => a.name);
   const missing = actors.filter((a) => !itf.vars.includes(a));
   if (missing.length) throw new Error(`the trace has no variable for ${missing.join(', ')}`);
   const states = itf.states.map((st) =>
-    Object.fromEntries(actors.map((a) => {
-      const v = fromItfValue(st[a]) as { state?: unknown; context?: unknown } | undefined;
-      return [a, { value: v?.state, context: v?.context }];
-    })),
+    Object.fromEntries(
+      actors.map((a) => {
+        const v = fromItfValue(st[a]) as { state?: unknown; context?: unknown } | undefined;
+        return [a, { value: v?.state, context: v?.context }];
+      }),
+    ),
   );
   const steps = itf.states.slice(1).map((st, i): PlayerStep => {
     const meta = st['#meta'] ?? { index: i + 1 };
     const event = meta.event === undefined ? undefined : (fromItfValue(meta.event) as Record<string, unknown>);
     const recorded = callsFromItf(meta.calls);
-    const own: CallRecord[] = meta.actor && event ? [{ actor: meta.actor, event: event as CallRecord['event'], fn: meta.fn, fate: 'taken' }] : [];
+    const own: CallRecord[] =
+      meta.actor && event ? [{ actor: meta.actor, event: event as CallRecord['event'], fn: meta.fn, fate: 'taken' }] : [];
     return { actor: meta.actor, event, fn: meta.fn, calls: recorded ?? own, exact: recorded !== undefined, violation: meta.violation };
   });
   const description = itf['#meta']?.description;
@@ -74,7 +87,8 @@ export function fromItf(data: SiteData, itf: ItfTrace, title: string, system?: n
 /** Changed context fields of one actor between two states: [key, before, after]. */
 export function contextChanges(before: unknown, after: unknown): [string, unknown, unknown][] {
   const j = (x: unknown): string => JSON.stringify(x);
-  if (!before || !after || typeof before !== 'object' || typeof after !== 'object') return j(before) === j(after) ? [] : [['', before, after]];
+  if (!before || !after || typeof before !== 'object' || typeof after !== 'object')
+    return j(before) === j(after) ? [] : [['', before, after]];
   const a = before as Record<string, unknown>;
   const b = after as Record<string, unknown>;
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => j(a[k]) !== j(b[k])).map((k) => [k, a[k], b[k]]);

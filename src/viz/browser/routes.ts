@@ -18,7 +18,8 @@ export type Route =
 const seg = (s: string): string => s.replace(/[%/#?\s]/g, (c) => encodeURIComponent(c));
 
 export const systemHref = (data: SiteData, system: number): string => `#/system/${seg(data.systems[system].key)}`;
-export const machineHref = (data: SiteData, system: number, actor: string): string => `#/machine/${seg(data.systems[system].key)}/${seg(actor)}`;
+export const machineHref = (data: SiteData, system: number, actor: string): string =>
+  `#/machine/${seg(data.systems[system].key)}/${seg(actor)}`;
 
 /** A machine variant's address: the first actor that uses it. */
 export function machineVariantHref(data: SiteData, machine: number): string {
@@ -34,13 +35,16 @@ export function traceHref(data: SiteData, trace: number, step?: number): string 
 }
 
 export function parseRoute(data: SiteData, hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   const [kind, a, b, c] = parts;
   const system = (key: string | undefined): number => data.systems.findIndex((s) => s.key === key);
   switch (kind) {
@@ -58,13 +62,17 @@ export function parseRoute(data: SiteData, hash: string): Route {
     case 'machine': {
       const s = system(a);
       const actor = s < 0 ? undefined : data.systems[s].actors.find((x) => x.name === b);
-      return actor ? { kind: 'machine', machine: actor.machine, system: s, actor: actor.name } : { kind: 'missing', what: `machine ${a}/${b ?? ''}` };
+      return actor
+        ? { kind: 'machine', machine: actor.machine, system: s, actor: actor.name }
+        : { kind: 'missing', what: `machine ${a}/${b ?? ''}` };
     }
     case 'trace': {
       const s = system(a);
       const t = data.traces.findIndex((x) => x.system === s && x.slug === b);
       const step = Number(c ?? 0);
-      return t < 0 ? { kind: 'missing', what: `counterexample ${a}/${b ?? ''}` } : { kind: 'trace', trace: t, step: Number.isInteger(step) && step >= 0 ? step : 0 };
+      return t < 0
+        ? { kind: 'missing', what: `counterexample ${a}/${b ?? ''}` }
+        : { kind: 'trace', trace: t, step: Number.isInteger(step) && step >= 0 ? step : 0 };
     }
     default:
       return { kind: 'missing', what: hash };

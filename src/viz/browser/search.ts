@@ -26,12 +26,19 @@ export function search(data: SiteData, query: string, limit = 200): Hit[] {
     const href = machineVariantHref(data, i);
     if (hit(m.id, m.chart.description)) out.push({ kind: 'machine', name: m.id, href, detail: m.chart.description ?? '' });
     for (const s of m.chart.states.slice(1)) {
-      if (hit(m.id, s.path, s.description, s.fn)) out.push({ kind: 'state', name: `${m.id}: ${s.path}`, href, detail: [s.fn && `${s.fn}()`, s.description].filter(Boolean).join(' — ') });
+      if (hit(m.id, s.path, s.description, s.fn))
+        out.push({
+          kind: 'state',
+          name: `${m.id}: ${s.path}`,
+          href,
+          detail: [s.fn && `${s.fn}()`, s.description].filter(Boolean).join(' — '),
+        });
     }
   });
   data.traces.forEach((t, i) => {
     const key = data.systems[t.system].key;
-    if (hit(key, t.property, t.text)) out.push({ kind: 'finding', name: `${key}: ${t.property}`, href: traceHref(data, i), detail: t.text });
+    if (hit(key, t.property, t.text))
+      out.push({ kind: 'finding', name: `${key}: ${t.property}`, href: traceHref(data, i), detail: t.text });
   });
   data.systems.forEach((s, i) => {
     if (hit(s.key, s.description)) out.push({ kind: 'system', name: s.key, href: systemHref(data, i), detail: s.description });
@@ -41,8 +48,30 @@ export function search(data: SiteData, query: string, limit = 200): Hit[] {
 
 export function searchView(data: SiteData, query: string): HTMLElement {
   const hits = search(data, query);
-  return h('section', { class: 'search-results' },
+  return h(
+    'section',
+    { class: 'search-results' },
     h('h1', {}, `Search: ${query}`),
-    h('p', { class: 'muted' }, hits.length ? `${hits.length} hit${hits.length === 1 ? '' : 's'}${hits.length >= 200 ? ' (the first 200)' : ''}` : 'Nothing matches every word.'),
-    h('ul', { class: 'hits' }, hits.map((x) => h('li', { class: `hit ${x.kind}` }, h('span', { class: 'hit-kind' }, x.kind), ' ', h('a', { href: x.href }, x.name), x.detail ? h('div', { class: 'muted small' }, x.detail) : null))));
+    h(
+      'p',
+      { class: 'muted' },
+      hits.length
+        ? `${hits.length} hit${hits.length === 1 ? '' : 's'}${hits.length >= 200 ? ' (the first 200)' : ''}`
+        : 'Nothing matches every word.',
+    ),
+    h(
+      'ul',
+      { class: 'hits' },
+      hits.map((x) =>
+        h(
+          'li',
+          { class: `hit ${x.kind}` },
+          h('span', { class: 'hit-kind' }, x.kind),
+          ' ',
+          h('a', { href: x.href }, x.name),
+          x.detail ? h('div', { class: 'muted small' }, x.detail) : null,
+        ),
+      ),
+    ),
+  );
 }

@@ -30,11 +30,17 @@ function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, 
 
 const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-export function sequenceView(trace: PlayerTrace, actors: readonly string[], waits: readonly Wait[], onStep: (pos: number) => void): SequenceView {
+export function sequenceView(
+  trace: PlayerTrace,
+  actors: readonly string[],
+  waits: readonly Wait[],
+  onStep: (pos: number) => void,
+): SequenceView {
   const nulls = [...new Set(trace.steps.flatMap((s) => s.calls.filter((c) => c.fate === 'null').map((c) => c.actor)))];
   // Lanes in the order actors first take part, so that a call crosses few lanes; the rest after them.
   const order: string[] = [];
-  for (const st of trace.steps) for (const c of st.calls) for (const a of [c.from, c.actor]) if (a && actors.includes(a) && !order.includes(a)) order.push(a);
+  for (const st of trace.steps)
+    for (const c of st.calls) for (const a of [c.from, c.actor]) if (a && actors.includes(a) && !order.includes(a)) order.push(a);
   for (const w of waits) if (!order.includes(w.actor)) order.push(w.actor);
   const lanes = ['env', ...order, ...actors.filter((a) => !order.includes(a)), ...nulls];
   const x = (name: string | undefined): number => LEFT + LANE / 2 + LANE * Math.max(0, lanes.indexOf(name ?? 'env'));
@@ -42,11 +48,26 @@ export function sequenceView(trace: PlayerTrace, actors: readonly string[], wait
   const waitRows = waits.length ? 2 : 0;
   const height = HEAD + rows * ROW + trace.steps.length * STEP_GAP + waitRows * ROW + 20;
   const width = LEFT + LANE * lanes.length + 10;
-  const svg = el('svg', { class: 'sequence', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': 'sequence diagram of the trace' });
+  const svg = el('svg', {
+    class: 'sequence',
+    viewBox: `0 0 ${width} ${height}`,
+    width,
+    height,
+    role: 'img',
+    'aria-label': 'sequence diagram of the trace',
+  });
   // The lane names stay in view while the trace scrolls: a second, sticky strip.
   const headSvg = el('svg', { class: 'sequence-head', viewBox: `0 0 ${width} 28`, width, height: 28 });
   const defs = el('defs', {});
-  const marker = el('marker', { id: 'seq-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+  const marker = el('marker', {
+    id: 'seq-arrow',
+    viewBox: '0 0 10 10',
+    refX: 9,
+    refY: 5,
+    markerWidth: 7,
+    markerHeight: 7,
+    orient: 'auto-start-reverse',
+  });
   marker.appendChild(el('path', { d: 'M0,0 L10,5 L0,10 z', class: 'seq-head' }));
   defs.appendChild(marker);
   svg.appendChild(defs);
@@ -70,10 +91,16 @@ export function sequenceView(trace: PlayerTrace, actors: readonly string[], wait
         g.appendChild(el('path', { d: `M${from},${yy - 5} h22 v8 h-20`, class: 'seq-line', 'marker-end': 'url(#seq-arrow)' }));
         g.appendChild(el('text', { x: from + 26, y: yy, class: 'seq-label' }, label));
       } else {
-        g.appendChild(el('line', { x1: from, y1: yy, x2: to + (to > from ? -3 : 3), y2: yy, class: 'seq-line', 'marker-end': 'url(#seq-arrow)' }));
+        g.appendChild(
+          el('line', { x1: from, y1: yy, x2: to + (to > from ? -3 : 3), y2: yy, class: 'seq-line', 'marker-end': 'url(#seq-arrow)' }),
+        );
         g.appendChild(el('text', { x: (from + to) / 2, y: yy - 4, 'text-anchor': 'middle', class: 'seq-label' }, label));
       }
-      const title = el('title', {}, `${c.from ?? 'env'} → ${c.actor}: ${formatEvent(c.event as Record<string, unknown>)}${c.fn ? ` (${c.fn}())` : ''}${c.fate === 'taken' ? '' : ` — ${c.fate}`}`);
+      const title = el(
+        'title',
+        {},
+        `${c.from ?? 'env'} → ${c.actor}: ${formatEvent(c.event as Record<string, unknown>)}${c.fn ? ` (${c.fn}())` : ''}${c.fate === 'taken' ? '' : ` — ${c.fate}`}`,
+      );
       g.appendChild(title);
       band.appendChild(g);
     });
@@ -85,21 +112,41 @@ export function sequenceView(trace: PlayerTrace, actors: readonly string[], wait
   if (trace.loop !== undefined && trace.loop < trace.steps.length) {
     const top = Number(bands[trace.loop]?.querySelector('rect')?.getAttribute('y') ?? HEAD);
     body.appendChild(el('path', { d: `M${LEFT - 10},${top} h-6 V${y - STEP_GAP} h6`, class: 'seq-loop' }));
-    body.appendChild(el('text', { x: LEFT - 20, y: top - 4, class: 'seq-loop-label' }, `cycle: steps ${trace.loop + 1}–${trace.steps.length} repeat forever`));
+    body.appendChild(
+      el(
+        'text',
+        { x: LEFT - 20, y: top - 4, class: 'seq-loop-label' },
+        `cycle: steps ${trace.loop + 1}–${trace.steps.length} repeat forever`,
+      ),
+    );
   }
   for (const w of waits) {
     const cx = x(w.actor);
     const g = el('g', { class: 'seq-wait', 'data-actor': w.actor });
     g.appendChild(el('rect', { x: cx - LANE / 2 + 4, y: y + 4, width: LANE - 8, height: 2 * ROW - 6, rx: 4 }));
     g.appendChild(el('text', { x: cx, y: y + 18, 'text-anchor': 'middle' }, short(`waits in ${w.state.replace(/"/g, '')}`, 24)));
-    g.appendChild(el('text', { x: cx, y: y + 32, 'text-anchor': 'middle', class: 'seq-wait-on' }, short(w.on.length ? `for ${w.on.join(', ')}` : 'no event can move it', 24)));
-    g.appendChild(el('title', {}, `${w.actor} waits in ${w.state}${w.description ? `: ${w.description}` : ''}${w.on.length ? `; blocked (guard fails): ${w.on.join(', ')}` : ''}`));
+    g.appendChild(
+      el(
+        'text',
+        { x: cx, y: y + 32, 'text-anchor': 'middle', class: 'seq-wait-on' },
+        short(w.on.length ? `for ${w.on.join(', ')}` : 'no event can move it', 24),
+      ),
+    );
+    g.appendChild(
+      el(
+        'title',
+        {},
+        `${w.actor} waits in ${w.state}${w.description ? `: ${w.description}` : ''}${w.on.length ? `; blocked (guard fails): ${w.on.join(', ')}` : ''}`,
+      ),
+    );
     body.appendChild(g);
   }
 
   // Lanes under everything else, heads on top.
   lanes.forEach((name) => {
-    svg.appendChild(el('line', { x1: x(name), y1: 0, x2: x(name), y2: height - 6, class: `seq-lane${name.startsWith('NULL ') ? ' null' : ''}` }));
+    svg.appendChild(
+      el('line', { x1: x(name), y1: 0, x2: x(name), y2: height - 6, class: `seq-lane${name.startsWith('NULL ') ? ' null' : ''}` }),
+    );
     const head = el('text', { x: x(name), y: 18, 'text-anchor': 'middle', class: 'seq-actor' }, short(name, 18));
     head.appendChild(el('title', {}, name));
     headSvg.appendChild(head);

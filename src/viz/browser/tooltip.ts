@@ -18,25 +18,31 @@ export function describe(chart: Chart, el: Element): HTMLElement | undefined {
   const s = el.classList.contains('state') ? classIndex(el, 's') : undefined;
   if (s !== undefined && chart.states[s]) {
     const st = chart.states[s];
-    return h('div', {},
+    return h(
+      'div',
+      {},
       h('div', { class: 'tip-title' }, st.path || '(machine)', h('span', { class: 'tip-kind' }, ` ${st.type}`)),
       st.fn ? h('div', { class: 'tip-fn' }, `${st.fn}()`) : null,
       st.condition ? h('div', { class: 'tip-cond' }, st.condition) : null,
       st.description ? h('div', { class: 'tip-desc' }, st.description) : null,
       st.tags.length ? h('div', { class: 'tip-src' }, `tags: ${st.tags.join(', ')}`) : null,
-      st.src ? h('div', { class: 'tip-src' }, st.src) : null);
+      st.src ? h('div', { class: 'tip-src' }, st.src) : null,
+    );
   }
   const t = el.classList.contains('transition') ? classIndex(el, 't') : undefined;
   if (t !== undefined && chart.transitions[t]) {
     const tr = chart.transitions[t];
     const targets = tr.targets.map((i) => chart.states[i].path).join(', ') || '(stays)';
-    return h('div', {},
+    return h(
+      'div',
+      {},
       h('div', { class: 'tip-title' }, tr.event || 'always', tr.guard ? h('span', { class: 'tip-guard' }, ` [${tr.guard}]`) : null),
       tr.fn ? h('div', { class: 'tip-fn' }, `${tr.fn}()`) : null,
       tr.description ? h('div', { class: 'tip-desc' }, tr.description) : null,
       h('div', { class: 'tip-src' }, `${chart.states[tr.source].path || '(any state)'} → ${targets}`),
       tr.actions.length ? h('div', { class: 'tip-src' }, `actions: ${tr.actions.join(', ')}`) : null,
-      tr.src ? h('div', { class: 'tip-src' }, tr.src) : null);
+      tr.src ? h('div', { class: 'tip-src' }, tr.src) : null,
+    );
   }
   return undefined;
 }
