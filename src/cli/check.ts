@@ -183,18 +183,16 @@ function writeItf(path: string, r: CheckReport, quiet: boolean): void {
   });
 }
 
-/** Options that would be silently ignored by --all, which checks every cell at its default sizes. */
+/** Options that would be silently ignored by --all, which checks every cell over the configurations its scenario declares. */
 function refuseMatrixOptions(args: CheckArgs): void {
   if (args.scenario || args.revision) throw new UsageError('--all checks every scenario in every revision; drop --scenario and --revision');
   const sizes = sizeNames().filter((k) => args[k] !== undefined);
   if (sizes.length)
     throw new UsageError(
-      `--${sizes[0]} has no effect with --all, which checks every cell at its default sizes; check one scenario with --scenario to set sizes`,
+      `--${sizes[0]} has no effect with --all, which checks every cell over the configurations its scenario declares (--quick: its default sizes); check one scenario with --scenario to set sizes`,
     );
   if (args.symmetry)
-    throw new UsageError(
-      '--symmetry has no effect with --all: no scenario in the matrix declares interchangeable actors at its default sizes; use it with --scenario',
-    );
+    throw new UsageError('--symmetry has no effect with --all: every cell is checked without reductions; use it with --scenario');
   if (args.fingerprint)
     throw new UsageError('--fingerprint has no effect with --all: every cell is checked exactly; use it with --scenario');
   if (args.itf)
