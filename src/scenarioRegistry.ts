@@ -25,6 +25,8 @@ export interface Registry {
   find(name: string): Scenario;
   /** Every size name some scenario takes: the CLI offers each as --NAME. */
   sizeNames(): string[];
+  /** A size's names for its values (`--fstype xfs`), where a scenario gives them. */
+  sizeLabels(name: string): { min: number; labels: readonly string[] } | undefined;
   /** Where the scenario's factory is, for generated tests to import. */
   source(scenario: Scenario): ScenarioSource;
   /** The docs' summary line and the invariant rules declared beside the scenarios. */
@@ -66,6 +68,10 @@ export function makeRegistry(init: RegistryInit): Registry {
       return s;
     },
     sizeNames: () => [...new Set(init.scenarios.flatMap((s) => s.sizes.map((p) => p.name)))].sort(),
+    sizeLabels(name) {
+      for (const s of init.scenarios) for (const p of s.sizes) if (p.name === name && p.labels) return { min: p.min, labels: p.labels };
+      return undefined;
+    },
     source(s) {
       const src = init.sources.get(s);
       if (!src) throw new ModelError(`scenario ${s.name}: its module is not known, so no test can import it`);

@@ -23,6 +23,7 @@ export interface CheckArgs {
   scenario?: string;
   revision?: string;
   all?: boolean;
+  quick?: boolean;
   maxStates?: number;
   maxDepth?: number;
   maxMemory?: number;
@@ -43,6 +44,7 @@ function givenSizes(args: CheckArgs, reg: Registry): Record<string, number | und
 
 export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> {
   if (args.all) return runMatrix(args, reg);
+  if (args.quick) throw new UsageError('--quick goes with --all (the matrix at default sizes only)');
   if (!args.scenario) throw new UsageError('check needs --scenario NAME or --all (run daxspec list to see the scenarios)');
   const scenario = reg.find(args.scenario);
   const rev = resolveRevision(scenario, args.revision);
@@ -181,18 +183,16 @@ function writeItf(path: string, r: CheckReport, quiet: boolean): void {
   });
 }
 
-/** Options that would be silently ignored by --all, which checks every cell at its default sizes. */
+/** Options that would be silently ignored by --all, which checks every cell over the configurations its scenario declares. */
 function refuseMatrixOptions(args: CheckArgs, reg: Registry): void {
   if (args.scenario || args.revision) throw new UsageError('--all checks every scenario in every revision; drop --scenario and --revision');
   const sizes = reg.sizeNames().filter((k) => args[k] !== undefined);
   if (sizes.length)
     throw new UsageError(
-      `--${sizes[0]} has no effect with --all, which checks every cell at its default sizes; check one scenario with --scenario to set sizes`,
+      `--${sizes[0]} has no effect with --all, which checks every cell over the configurations its scenario declares (--quick: its default sizes); check one scenario with --scenario to set sizes`,
     );
   if (args.symmetry)
-    throw new UsageError(
-      '--symmetry has no effect with --all: no scenario in the matrix declares interchangeable actors at its default sizes; use it with --scenario',
-    );
+    throw new UsageError('--symmetry has no effect with --all: every cell is checked without reductions; use it with --scenario');
   if (args.fingerprint)
     throw new UsageError('--fingerprint has no effect with --all: every cell is checked exactly; use it with --scenario');
   if (args.itf)
@@ -209,7 +209,21 @@ async function runMatrix(args: CheckArgs, reg: Registry): Promise<number> {
     bugMatrixAsync(
       scenarios,
       reg.revisions,
-      { maxStates: args.maxStates, maxDepth: args.maxDepth, fairness: args.fairness, maxMemory, shouldStop: stopRequested },
+      {
+        maxStates: args.maxStates,
+        maxDepth: args.maxDepth,
+        fairness: args.fairness,
+        maxMemory,
+        shouldStop: stopRequested,
+        quick: !!args.quick,
+        // Progress on stderr, one line a configuration (--json keeps it too: a long run shows it is alive).
+        onConfiguration: args.quiet
+          ? undefined
+          : (s, rev, config, i, of, r) =>
+              process.stderr.write(
+                `  ${s} @ ${rev} [${i + 1}/${of}${config.departures.length ? ` ${config.departures.join(' ')}` : ' defaults'}]: ${n(r.states)} states, ${r.findings.length} findings (${r.seconds.toFixed(2)} s)\n`,
+              ),
+      },
       (c) => {
         if (!args.quiet && !args.json)
           process.stderr.write(`  ${c.scenario} @ ${c.revision}: ${cellText(c)} (${c.seconds.toFixed(2)} s)\n`);

@@ -38,8 +38,9 @@ function program(done: (code: number) => void, reg: Registry): Command {
     .option('-r, --revision <rev>', 'the kernel revision (default: every revision the scenario has)', text('revision'))
     .option(
       '-a, --all',
-      'the bug matrix: every scenario in every revision at default sizes (sizes, --symmetry, --fingerprint, --itf do not apply)',
+      'the bug matrix: every scenario in every revision over the small configurations it declares (sizes, --symmetry, --fingerprint, --itf do not apply)',
     )
+    .option('--quick', 'with --all: each cell at its default sizes only (one configuration a cell)')
     .option('--max-states <n>', 'stop after this many distinct states (the run is then bounded, exit 3)', count('max-states', 1))
     .option('--max-depth <n>', 'do not explore past this many steps (bounded, exit 3)', count('max-depth', 0))
     .option(
@@ -77,9 +78,10 @@ function program(done: (code: number) => void, reg: Registry): Command {
     );
   for (const name of reg.sizeNames())
     check.addOption(
-      new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it, within their range: see daxspec list)`).argParser(
-        size(name),
-      ),
+      new Option(
+        `--${name} <n>`,
+        `size: ${name} (for the scenarios that have it, within their range: see daxspec list)${reg.sizeLabels(name) ? `; or by name: ${reg.sizeLabels(name)!.labels.join(', ')}` : ''}`,
+      ).argParser(size(name, reg.sizeLabels(name))),
     );
   check.action(async (opts) => done(await (await import('./check.ts')).runCheck(opts, reg)));
 

@@ -3,6 +3,7 @@ import type { Bound, ViolationKind } from '../check/explore.ts';
 import type { TraceStep } from '../check/trace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import type { Reachability } from '../viz/reach.ts';
+import type { Severity } from '../check/severity.ts';
 import { ANY_REVISION } from './catalog.ts';
 
 /** A finding as the docs keep it: no state store, no timings, just what a page shows. */
@@ -12,6 +13,11 @@ export interface DocFinding {
   readonly text: string;
   readonly actor?: string;
   readonly length: number;
+  /** How bad: warn, oops, corruption or hang (src/check/severity.ts), and which way of failing its property. */
+  readonly severity: Severity;
+  readonly variant?: string;
+  /** The property of the finding this one is a consequence of (it follows an oops or a hang). */
+  readonly consequenceOf?: string;
   readonly steps: readonly TraceStep[];
   /** A liveness lasso: the step count after which its cycle starts (== steps: it stutters there). */
   readonly loop?: number;
@@ -64,6 +70,9 @@ export function runAll(
           text: f.text,
           actor: f.actor,
           length: f.length,
+          severity: f.severity,
+          ...(f.variant ? { variant: f.variant } : {}),
+          ...(f.consequenceOf ? { consequenceOf: f.consequenceOf.property } : {}),
           steps: f.trace.steps,
           ...(f.loop !== undefined ? { loop: f.loop } : {}),
         })),
