@@ -36,6 +36,11 @@ export interface ImplementationAdapter {
   observe(): Observation;
   /** The spec's state in the same terms, by actor name (only the actors the adapter compares). */
   abstract(system: System, state: Int32Array): Observation;
+  /**
+   * Brings the implementation in line with the spec's state after a known divergence, so the rest of
+   * the path is still compared; returns what it cannot align (then the comparison stops there).
+   */
+  align?(system: System, state: Int32Array): string | undefined;
 }
 
 /**
@@ -65,37 +70,68 @@ export function runAgainstImplementation(
   steps: readonly ExpectedStep[],
   adapter: ImplementationAdapter,
 ): Divergence | undefined {
+  return traceAgainstImplementation(system, steps, adapter, () => false)[0];
+}
+
+/**
+ * Runs a generated path against an implementation and returns every divergence in order. After a
+ * divergence that `goOn` accepts (a known one, pinned in data), the adapter aligns the
+ * implementation with the spec's state and the comparison continues, so a fault further down the
+ * path is still caught; after any other divergence, or one the adapter cannot align, it stops.
+ */
+export function traceAgainstImplementation(
+  system: System,
+  steps: readonly ExpectedStep[],
+  adapter: ImplementationAdapter,
+  goOn: (d: Divergence) => boolean,
+): Divergence[] {
+  const found: Divergence[] = [];
   adapter.reset(system);
   let cur = system.initial.slice();
+  /** Records a divergence; true when the comparison goes on after it. */
+  const diverged = (d: Divergence): boolean => {
+    found.push(d);
+    if (!goOn(d) || !adapter.align) return false;
+    const left = adapter.align(system, cur);
+    if (left) found.push({ step: d.step, message: `${d.message.split(':')[0]}: cannot continue past the known divergence: ${left}` });
+    return !left;
+  };
   const first = compare(adapter.abstract(system, cur), adapter.observe());
-  if (first) return { step: 0, message: `initial state: ${first}` };
+  if (first && !diverged({ step: 0, message: `initial state: ${first}` })) return found;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
     const at = (m: string): Divergence => ({ step: i + 1, message: `step ${i + 1} (${s.actor}: ${formatEvent(s.event)}): ${m}` });
     const a = system.index.get(s.actor)!;
     const offer = offerOf(system, cur, a, s.event);
-    if (offer < 0) return at('the spec does not offer this step (regenerate the paths)');
+    if (offer < 0) return [...found, at('the spec does not offer this step (regenerate the paths)')];
     const next = cur.slice();
     const code = system.step(next, a, offer);
-    if (code === STEP_BLOCKED) return at('the spec blocks here (regenerate the paths)');
+    if (code === STEP_BLOCKED) return [...found, at('the spec blocks here (regenerate the paths)')];
     const want = specOutcome(system, code, cur);
     const got = adapter.step(s.actor, s.event);
-    if (got.expected)
-      return at(
-        `the implementation's ${s.actor} is not at this step: its next step is ${got.expected.join(' or ') || 'none (it has finished)'}`,
+    if (got.expected) {
+      found.push(
+        at(
+          `the implementation's ${s.actor} is not at this step: its next step is ${got.expected.join(' or ') || 'none (it has finished)'}`,
+        ),
       );
+      return found;
+    }
     if (got.outcome !== want) {
       const spec = want === 'ok' ? 'completes' : `${want === 'oops' ? 'crashes' : 'warns'}: ${system.violation(code).text}`;
-      return at(
-        `the spec ${spec}; the implementation ${got.outcome === 'ok' ? 'completes' : `${got.outcome === 'oops' ? 'oopses' : got.outcome === 'warn' ? 'warns' : 'sleeps'}${got.detail ? `: ${got.detail}` : ''}`}`,
+      found.push(
+        at(
+          `the spec ${spec}; the implementation ${got.outcome === 'ok' ? 'completes' : `${got.outcome === 'oops' ? 'oopses' : got.outcome === 'warn' ? 'warns' : 'sleeps'}${got.detail ? `: ${got.detail}` : ''}`}`,
+        ),
       );
+      return found;
     }
-    if (want === 'oops') return undefined; // both crashed: nothing after an oops is compared
+    if (want === 'oops') return found; // both crashed: nothing after an oops is compared
     cur = next;
     const diff = compare(adapter.abstract(system, cur), adapter.observe());
-    if (diff) return at(diff);
+    if (diff && !diverged(at(diff))) return found;
   }
-  return undefined;
+  return found;
 }
 
 function compare(spec: Observation, impl: Observation): string | undefined {

@@ -1,4 +1,5 @@
 import type { EventObject } from 'xstate';
+import { canonicalJson } from '../compose/events.ts';
 import type { System } from '../compose/system.ts';
 import type { Step } from '../kernel/codePath.ts';
 import {
@@ -339,6 +340,21 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const asleep = new Set([...k.waiters.values()].flatMap((w) => [...w]));
       for (const name of sleepers) out[name] = { asleep: asleep.has(name) };
       return out;
+    },
+    align(system: System, state: Int32Array): string | undefined {
+      // Only a sleeper the spec has woken can be brought in line (the v8 wake-up nobody makes):
+      // wake_up_var() on its behalf; any other difference is not one this adapter can undo.
+      const spec = this.abstract(system, state);
+      const impl = this.observe();
+      for (const [name, want] of Object.entries(spec)) {
+        if (canonicalJson(impl[name]) === canonicalJson(want)) continue;
+        if (sleepers.includes(name) && (want as { asleep: boolean }).asleep === false) {
+          for (const w of k.waiters.values()) w.delete(name);
+          continue;
+        }
+        return `${name} cannot be set to the spec's ${JSON.stringify(want)}`;
+      }
+      return undefined;
     },
     abstract(system: System, state: Int32Array): Observation {
       const out: Record<string, unknown> = {};
