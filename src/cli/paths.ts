@@ -2,6 +2,7 @@ import { resolveRevision } from '../check/check.ts';
 import { InputError } from '../compose/errors.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { compare, isStale, MANIFEST, openGeneratedFolder, write } from '../outputs/generatedFolder.ts';
+import type { CoverageKind } from '../paths/coverageItems.ts';
 import { formatCoverage } from '../paths/coverageReport.ts';
 import { REGENERATE, suiteFiles } from '../paths/emitFiles.ts';
 import { generateSuite, type GeneratedSuite } from '../paths/generate.ts';
@@ -21,6 +22,22 @@ export interface PathsArgs {
   maxLength?: number;
   quiet?: boolean;
   force?: boolean;
+  cover?: string;
+}
+
+const COVER: Record<string, CoverageKind> = { states: 'state', transitions: 'transition', guards: 'guard' };
+
+/** `--cover states,transitions`: the kinds of item generation aims at. */
+function coverTargets(value: string | undefined): CoverageKind[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((w) => {
+    const k = COVER[w.trim()];
+    if (!k)
+      throw new UsageError(
+        `--cover ${w}: give states, transitions or guards, comma-separated (pairs are reported but not targeted: a pair depends on the path taken, not on one step)`,
+      );
+    return k;
+  });
 }
 
 /** Whose the generated test files are: the manifest in the output folder names this generator. */
@@ -61,13 +78,16 @@ export function runPaths(args: PathsArgs): number {
   refuseSilentOptions(args);
   const out = args.out ?? 'test/generated';
   const pairs = selection(args);
+  const targets = coverTargets(args.cover);
+  if (targets && !args.report && !args.out)
+    throw new UsageError('--cover changes the generated paths: give --report, or --out a folder other than the committed suites');
   // Only a run over everything may call a file it did not write stale, or remove one.
   const whole = !args.scenario && !args.revision;
   const folder = args.check || args.report ? undefined : openGeneratedFolder(out, PATHS_GENERATOR, { force: args.force, whole });
   const suites: GeneratedSuite[] = [];
   for (const [s, r] of pairs) {
     const started = performance.now();
-    const suite = generateSuite(s, r, { maxStates: args.maxStates, maxLength: args.maxLength });
+    const suite = generateSuite(s, r, { maxStates: args.maxStates, maxLength: args.maxLength, targets });
     suites.push(suite);
     if (!args.quiet && !args.json) {
       const c = suite.coverage;

@@ -5,6 +5,7 @@ import { System } from '../compose/system.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { coverageReport, type CoverageReport } from './coverageReport.ts';
 import { expectedSteps, type ExpectedEnd, type ExpectedStep } from './expectedSteps.ts';
+import type { CoverageKind } from './coverageItems.ts';
 import { greedyCover } from './greedyCover.ts';
 import { offerOf } from './replayExpected.ts';
 import { buildStateGraph } from './stateGraph.ts';
@@ -39,6 +40,8 @@ export interface GenerateOptions {
   /** Leave states past this many unexpanded (the report then says so). */
   readonly maxStates?: number;
   readonly maxLength?: number;
+  /** What the paths aim to cover (default states, transitions and guard outcomes). */
+  readonly targets?: readonly CoverageKind[];
 }
 
 /** Builds the scenario at the revision, explores it, covers it with paths and records its counterexamples. */
@@ -46,7 +49,7 @@ export function generateSuite(scenario: Scenario, revision: string | undefined, 
   const sizes = resolveSizes(scenario, {});
   const system = new System(scenario.build(revision, sizes));
   const graph = buildStateGraph(system, { maxStates: options.maxStates });
-  const cover = greedyCover(graph, { maxLength: options.maxLength });
+  const cover = greedyCover(graph, { maxLength: options.maxLength, targets: options.targets });
   const labelsOf = (edges: readonly number[]): number[] => edges.map((e) => graph.edgeLabel[e]);
   const paths = cover.paths.map((p, i): GeneratedPath => ({
     name: `path ${i + 1}: ${p.edges.length} steps, first to cover ${p.newItems} item${p.newItems === 1 ? '' : 's'}`,
