@@ -78,6 +78,17 @@ test('v8: the code oopses where the spec does: fs_dax_release(NULL) on the error
   assert.is(runAgainstImplementation(system, oops!.steps, kernelAdapter('v8')), undefined);
 });
 
+test('an oops inside the implementation names the kernel function that raised it', () => {
+  const { suite, system } = load('root-nondax.v8');
+  const oops = suite.regressions.find((r) => r.kind === 'null-call')!;
+  const adapter = kernelAdapter('v8');
+  adapter.reset(system);
+  const results = oops.steps.map((s) => adapter.step(s.actor, s.event));
+  const last = results[results.length - 1];
+  assert.is(last.outcome, 'oops');
+  assert.match(last.detail ?? '', /^TypeError: .*\(in fs_dax_release\)$/);
+});
+
 test('v4.18: the static-key race strands truncate in the code as in the spec (the lost wake-up)', () => {
   const { suite, system } = load('static-key-race.v4.18');
   const lost = suite.regressions.find((r) => r.kind === 'progress');
@@ -160,7 +171,7 @@ test('a seeded fault (a lookup that takes no reference) is caught by the generat
   assert.is(first.step, 1);
   assert.match(
     first.message,
-    /step 1 \(fs\d: mount\): pmem0\.dax is \{"count":2,"state":"alive"\} in the spec but \{"count":1,"state":"alive"\} in the implementation/,
+    /step 1 \(fs\d: mount\): pmem0\.dax is \{"count":2,"hashed":true,"state":"alive"\} in the spec but \{"count":1,"hashed":true,"state":"alive"\} in the implementation/,
   );
 });
 

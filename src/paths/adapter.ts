@@ -41,6 +41,11 @@ export interface ImplementationAdapter {
    * the path is still compared; returns what it cannot align (then the comparison stops there).
    */
   align?(system: System, state: Int32Array): string | undefined;
+  /**
+   * For each code path the adapter runs, whether the implementation's has finished, and if not its
+   * next steps: at the end of a path every code path must be finished on both sides or on neither.
+   */
+  finished?(): Readonly<Record<string, { readonly done: boolean; readonly next: readonly string[] }>>;
 }
 
 /**
@@ -131,7 +136,26 @@ export function traceAgainstImplementation(
     const diff = compare(adapter.abstract(system, cur), adapter.observe());
     if (diff && !diverged(at(diff))) return found;
   }
+  const unfinished = endDiff(system, cur, adapter);
+  if (unfinished) found.push({ step: steps.length, message: `after the last step: ${unfinished}` });
   return found;
+}
+
+/** A code path finished on one side only at the end of a path (one that never finishes, or ends early). */
+function endDiff(system: System, state: Int32Array, adapter: ImplementationAdapter): string | undefined {
+  if (!adapter.finished) return undefined;
+  const view = system.view(state);
+  const paths = new Set(system.decl.actors.filter((a) => a.kind === 'path').map((a) => a.name));
+  for (const [name, impl] of Object.entries(adapter.finished())) {
+    // an object (pmem, a dm device) takes several code paths in turn and is never "finished"
+    if (!paths.has(name)) continue;
+    const spec = view(name).done;
+    if (spec === impl.done) continue;
+    return spec
+      ? `${name} has finished in the spec but not in the implementation (its next step is ${impl.next.join(' or ') || 'none'})`
+      : `${name} has finished in the implementation but not in the spec (the spec has it in ${canonicalJson(view(name).value)})`;
+  }
+  return undefined;
 }
 
 function compare(spec: Observation, impl: Observation): string | undefined {
