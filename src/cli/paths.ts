@@ -6,6 +6,7 @@ import type { CoverageKind } from '../paths/coverageItems.ts';
 import { formatCoverage } from '../paths/coverageReport.ts';
 import { REGENERATE, suiteFiles } from '../paths/emitFiles.ts';
 import { generateSuite, type GeneratedSuite } from '../paths/generate.ts';
+import { EXTRA_SIZES } from '../paths/sizes.ts';
 import { REVISIONS, SCENARIOS, findScenario } from '../registry.ts';
 import { EXIT } from './exit.ts';
 import { UsageError } from './usage.ts';
@@ -86,14 +87,17 @@ export function runPaths(args: PathsArgs): number {
   const folder = args.check || args.report ? undefined : openGeneratedFolder(out, PATHS_GENERATOR, { force: args.force, whole });
   const suites: GeneratedSuite[] = [];
   for (const [s, r] of pairs) {
-    const started = performance.now();
-    const suite = generateSuite(s, r, { maxStates: args.maxStates, maxLength: args.maxLength, targets });
-    suites.push(suite);
-    if (!args.quiet && !args.json) {
-      const c = suite.coverage;
-      process.stderr.write(
-        `  ${s.name}${r ? ` @ ${r}` : ''}: ${c.states} states, ${c.paths} paths, ${suite.regressions.length} counterexamples (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
-      );
+    // the default sizes, then the configurations that reach error paths (src/paths/sizes.ts)
+    for (const sizes of [undefined, ...(EXTRA_SIZES[s.name] ?? [])]) {
+      const started = performance.now();
+      const suite = generateSuite(s, r, { maxStates: args.maxStates, maxLength: args.maxLength, targets, sizes });
+      suites.push(suite);
+      if (!args.quiet && !args.json) {
+        const c = suite.coverage;
+        process.stderr.write(
+          `  ${s.name}${r ? ` @ ${r}` : ''}${suite.variant ? ` (${suite.variant})` : ''}: ${c.states} states, ${c.paths} paths, ${suite.regressions.length} counterexamples (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+        );
+      }
     }
   }
   if (args.report) {

@@ -8,6 +8,7 @@ import { expectedSteps, type ExpectedEnd, type ExpectedStep } from './expectedSt
 import type { CoverageKind } from './coverageItems.ts';
 import { greedyCover } from './greedyCover.ts';
 import { offerOf } from './replayExpected.ts';
+import { variantName } from './sizes.ts';
 import { buildStateGraph } from './stateGraph.ts';
 
 /** A generated coverage path: its steps and what it covers first. */
@@ -30,6 +31,8 @@ export interface Regression {
 export interface GeneratedSuite {
   readonly scenario: string;
   readonly revision: string | null;
+  /** The sizes changed from the scenario's defaults (src/paths/sizes.ts), as a name; absent at default sizes. */
+  readonly variant?: string;
   readonly sizes: Readonly<Record<string, number>>;
   readonly paths: readonly GeneratedPath[];
   readonly regressions: readonly Regression[];
@@ -42,11 +45,14 @@ export interface GenerateOptions {
   readonly maxLength?: number;
   /** What the paths aim to cover (default states, transitions and guard outcomes). */
   readonly targets?: readonly CoverageKind[];
+  /** Sizes other than the scenario's defaults (the rest stay default). */
+  readonly sizes?: Readonly<Record<string, number>>;
 }
 
 /** Builds the scenario at the revision, explores it, covers it with paths and records its counterexamples. */
 export function generateSuite(scenario: Scenario, revision: string | undefined, options: GenerateOptions = {}): GeneratedSuite {
-  const sizes = resolveSizes(scenario, {});
+  const sizes = resolveSizes(scenario, options.sizes ?? {});
+  const variant = options.sizes && Object.keys(options.sizes).length ? variantName(options.sizes) : undefined;
   const system = new System(scenario.build(revision, sizes));
   const graph = buildStateGraph(system, { maxStates: options.maxStates });
   const cover = greedyCover(graph, { maxLength: options.maxLength, targets: options.targets });
@@ -72,7 +78,7 @@ export function generateSuite(scenario: Scenario, revision: string | undefined, 
       ...(end ? { end } : {}),
     };
   });
-  return { scenario: scenario.name, revision: revision ?? null, sizes, paths, regressions, coverage };
+  return { scenario: scenario.name, revision: revision ?? null, ...(variant ? { variant } : {}), sizes, paths, regressions, coverage };
 }
 
 /** The step labels of a checker trace, found again by actor and event. */

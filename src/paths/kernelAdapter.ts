@@ -41,8 +41,11 @@ interface PathRun {
   readonly start: Readonly<Record<string, () => Step>>;
   gen?: Step;
   next: readonly string[];
-  /** The generator returned (or crashed): the code path is over. */
+  /** The generator returned (or crashed). */
   done?: boolean;
+  /** The start after whose return the actor is over (pmem: remove; it may run probe first). */
+  readonly last?: string;
+  lastStarted?: boolean;
 }
 
 /**
@@ -70,6 +73,10 @@ export interface KernelCode {
   readonly dm_device: typeof dm_device;
   readonly xfs_setattr_size: typeof xfs_setattr_size;
   readonly evict: typeof evict;
+  readonly pmem_dax_ops: typeof pmem_dax_ops;
+  readonly dcssblk_dax_ops: typeof dcssblk_dax_ops;
+  readonly generic_dax_pagefree: typeof generic_dax_pagefree;
+  readonly xfs_bmapi_write: typeof xfs_bmapi_write;
 }
 
 export const KERNEL_CODE: KernelCode = {
@@ -81,6 +88,10 @@ export const KERNEL_CODE: KernelCode = {
   xfs_setattr_size,
   dm_device,
   evict,
+  pmem_dax_ops,
+  dcssblk_dax_ops,
+  generic_dax_pagefree,
+  xfs_bmapi_write,
 };
 
 /**
@@ -128,7 +139,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const fsdax = live && rev === 'v4.18';
       pgmaps.set(a.name, {
         type: fsdax ? 'MEMORY_DEVICE_FS_DAX' : 'MEMORY_DEVICE_HOST',
-        page_free: fsdax ? generic_dax_pagefree : null,
+        page_free: fsdax ? code.generic_dax_pagefree : null,
         data: null,
         ref: 0,
         dead: false,
@@ -146,7 +157,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
         ? pgmaps.get((owner.input as Input).pgmap)!
         : {
             type: 'MEMORY_DEVICE_FS_DAX' as const,
-            page_free: generic_dax_pagefree,
+            page_free: code.generic_dax_pagefree,
             data: null,
             ref: 0,
             dead: false,
@@ -176,11 +187,12 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       pmems.set(a.name, pmem);
       diskOf.set(a.name, pmem);
       daxOf.set(i.dax, () => pmem.dax_dev);
-      const ops = input(i.dax).ops === 'dcssblk' ? dcssblk_dax_ops : pmem_dax_ops;
+      const ops = input(i.dax).ops === 'dcssblk' ? code.dcssblk_dax_ops : code.pmem_dax_ops;
       const withOps = i.key !== null && i.key !== undefined;
       runs.set(a.name, {
         start: { probe: () => code.pmem_attach_disk(k, pmem, ops, withOps), remove: () => code.pmem_remove(k, pmem, withOps) },
         next: [],
+        last: 'remove',
       });
     }
     const disks = new Map<string, GenDisk>(pmems);
@@ -211,7 +223,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
             i_count: 1 + extra,
             alive: true,
             private: pmem,
-            ops: i.ops === 'dcssblk' ? dcssblk_dax_ops : pmem_dax_ops,
+            ops: i.ops === 'dcssblk' ? code.dcssblk_dax_ops : code.pmem_dax_ops,
             pgmap: rev === 'v8' ? pmem.pgmap : null,
             hashed: true,
             freed: false,
@@ -279,7 +291,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
           runs.set(a.name, {
             start: {
               allocate: function* (): Step {
-                xfs_bmapi_write(block, i.file);
+                code.xfs_bmapi_write(block, i.file);
               },
             },
             next: [],
@@ -321,11 +333,14 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const run = runs.get(actor);
       if (!run) return { outcome: 'ok', expected: [] };
       let resume: () => IteratorResult<string | readonly string[], void>;
-      if (!run.gen) {
+      if (!run.gen || (run.done && run.last && !run.lastStarted)) {
+        // a new code path of this actor: its first, or (pmem) the remove after the probe returned
         const start = run.start[event.type];
         if (!start) return { outcome: 'ok', expected: Object.keys(run.start) };
         const gen = start();
         run.gen = gen;
+        run.done = false;
+        if (event.type === run.last) run.lastStarted = true;
         resume = () => gen.next(event);
       } else {
         if (!run.next.includes(event.type)) return { outcome: 'ok', expected: run.next };
@@ -376,7 +391,11 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
     },
     finished() {
       const out: Record<string, { done: boolean; next: readonly string[] }> = {};
-      for (const [name, run] of runs) out[name] = { done: !!run.done, next: run.gen ? run.next : Object.keys(run.start) };
+      for (const [name, run] of runs)
+        out[name] = {
+          done: !!run.done && (!run.last || !!run.lastStarted),
+          next: run.gen && !run.done ? run.next : Object.keys(run.start),
+        };
       return out;
     },
     align(system: System, state: Int32Array): string | undefined {

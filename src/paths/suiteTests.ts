@@ -35,7 +35,7 @@ export function suiteSystem(suite: Pick<GeneratedSuite, 'scenario' | 'revision' 
  */
 export function suiteTests(file: URL): void {
   const suite = readSuite(file);
-  const where = `${suite.scenario}${suite.revision ? ` @ ${suite.revision}` : ''}`;
+  const where = `${suite.scenario}${suite.revision ? ` @ ${suite.revision}` : ''}${suite.variant ? ` (${suite.variant})` : ''}`;
   let system: System | undefined;
   const sys = (): System => (system ??= suiteSystem(suite));
   for (const p of suite.paths) {
