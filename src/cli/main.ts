@@ -6,7 +6,7 @@ import { EXIT, EXIT_HELP } from './exit.ts';
 import { registerExport } from './export.ts';
 import { runList } from './list.ts';
 import { count, memorySize, size, text } from './options.ts';
-import { runPaths } from './paths.ts';
+import { runPathsCommand } from './paths.ts';
 import { runReplay } from './replay.ts';
 import { UsageError } from './usage.ts';
 import { FORCE_HELP, registerViz } from './viz.ts';
@@ -145,13 +145,20 @@ function program(done: (code: number) => void): Command {
       'what the paths aim at: states, transitions, guards, comma-separated (default transitions,guards, which covers states too)',
       text('cover'),
     )
+    .option(
+      '--model <file>',
+      "a user's module (a scenario, a system, or one XState machine) instead of the built-in scenarios",
+      text('model'),
+    )
+    .option('--to <state>', 'print the shortest path to each state where ACTOR.STATE holds (one actor: just STATE); writes nothing')
+    .option('--simple', 'with --to: every simple path (no state twice), at most --max-length steps')
     .option('--force', FORCE_HELP)
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText(
       'after',
       '\nThe folder keeps a manifest (.daxspec-manifest.json) of the files written; only those are ever replaced or removed.\n' + EXIT_HELP,
     )
-    .action((opts) => done(runPaths(opts)));
+    .action(async (opts) => done(await runPathsCommand(opts)));
 
   registerViz(p, done);
   registerExport(p, done);

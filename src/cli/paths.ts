@@ -1,4 +1,9 @@
-import { resolveRevision } from '../check/check.ts';
+import { resolveRevision, resolveSizes } from '../check/check.ts';
+import { formatEvent } from '../compose/events.ts';
+import { System } from '../compose/system.ts';
+import { goalOf, shortestPathsTo, simplePathsTo } from '../paths/goalPaths.ts';
+import { loadModel } from '../paths/modelModule.ts';
+import { buildStateGraph } from '../paths/stateGraph.ts';
 import { InputError } from '../compose/errors.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { compare, isStale, MANIFEST, openGeneratedFolder, write } from '../outputs/generatedFolder.ts';
@@ -24,6 +29,9 @@ export interface PathsArgs {
   quiet?: boolean;
   force?: boolean;
   cover?: string;
+  model?: string;
+  to?: string;
+  simple?: boolean;
 }
 
 const COVER: Record<string, CoverageKind> = { states: 'state', transitions: 'transition', guards: 'guard' };
@@ -45,8 +53,14 @@ function coverTargets(value: string | undefined): CoverageKind[] | undefined {
 export const PATHS_GENERATOR = 'daxspec paths';
 
 /** Scenario and revision pairs the command covers: every one, or those the options select. */
-function selection(args: PathsArgs): [Scenario, string | undefined][] {
-  const scenarios = args.scenario ? [findScenario(args.scenario)] : SCENARIOS;
+function selection(args: PathsArgs, model?: readonly Scenario[]): [Scenario, string | undefined][] {
+  const pick = (name: string): Scenario => {
+    if (!model) return findScenario(name);
+    const s = model.find((x) => x.name === name);
+    if (!s) throw new UsageError(`--scenario ${name}: the model has ${model.map((x) => x.name).join(', ')}`);
+    return s;
+  };
+  const scenarios = args.scenario ? [pick(args.scenario)] : (model ?? SCENARIOS);
   if (args.revision !== undefined && !args.scenario && !(REVISIONS as readonly string[]).includes(args.revision)) {
     throw new InputError('unknown-revision', { revision: args.revision, revisions: REVISIONS }, `no revision ${args.revision}`);
   }
@@ -75,13 +89,66 @@ function refuseSilentOptions(args: PathsArgs): void {
  * Writes them (default) into a folder it owns through a manifest, checks that the committed ones are
  * current (--check, exit 1 if stale), or prints the coverage report (--report, --json).
  */
-export function runPaths(args: PathsArgs): number {
+export async function runPathsCommand(args: PathsArgs): Promise<number> {
+  if (!args.model) return runPaths(args);
+  const model = await loadModel(args.model).catch((e: Error) => {
+    throw new UsageError(`--model ${args.model}: ${e.message}`);
+  });
+  return runPaths(args, model);
+}
+
+/** `paths --to STATE`: goal-directed paths, printed (text or --json); writes nothing. */
+function runGoal(args: PathsArgs, pairs: [Scenario, string | undefined][]): number {
+  const out: unknown[] = [];
+  const lines: string[] = [];
+  for (const [s, r] of pairs) {
+    const system = new System(s.build(r, resolveSizes(s, {})));
+    const graph = buildStateGraph(system, { maxStates: args.maxStates });
+    let goal;
+    try {
+      goal = goalOf(system, args.to!);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const found = args.simple ? simplePathsTo(graph, goal, args.maxLength ?? Infinity) : shortestPathsTo(graph, goal);
+    const where = `${s.name}${r ? ` @ ${r}` : ''}`;
+    out.push({
+      scenario: s.name,
+      revision: r ?? null,
+      to: args.to,
+      kind: args.simple ? 'simple' : 'shortest',
+      paths: found.map((p) => p.steps),
+    });
+    lines.push(`${where}: ${found.length} ${args.simple ? 'simple' : 'shortest'} path${found.length === 1 ? '' : 's'} to ${args.to}`);
+    for (const p of found) lines.push(`  ${p.steps.length} steps: ${p.steps.map((x) => `${x.actor}:${formatEvent(x.event)}`).join(', ')}`);
+  }
+  process.stdout.write(args.json ? JSON.stringify(out.length === 1 ? out[0] : out, null, 2) + '\n' : lines.join('\n') + '\n');
+  return EXIT.holds;
+}
+
+export function runPaths(args: PathsArgs, model?: readonly Scenario[]): number {
+  if (args.to) {
+    if (args.check || args.report || args.out)
+      throw new UsageError('--to prints the paths to a goal; it has no --check, --report or --out');
+    return runGoal(args, selection(args, model));
+  }
+  if (args.simple) throw new UsageError('--simple has no effect without --to');
+  if (model && !args.report)
+    throw new UsageError('--model: give --report or --to (writing test files for a model needs the package loader of branch pkg)');
   refuseSilentOptions(args);
   const out = args.out ?? 'test/generated';
-  const pairs = selection(args);
+  const pairs = selection(args, model);
   const targets = coverTargets(args.cover);
   if (targets && !args.report && !args.out)
     throw new UsageError('--cover changes the generated paths: give --report, or --out a folder other than the committed suites');
+  if (model) {
+    // a model's own report: every scenario it exports, at its default sizes
+    const reports = pairs.map(([s, r]) => generateSuite(s, r, { maxStates: args.maxStates, maxLength: args.maxLength, targets }).coverage);
+    process.stdout.write(
+      args.json ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n' : formatCoverage(reports, args.verbose),
+    );
+    return EXIT.holds;
+  }
   // Only a run over everything may call a file it did not write stale, or remove one.
   const whole = !args.scenario && !args.revision;
   const folder = args.check || args.report ? undefined : openGeneratedFolder(out, PATHS_GENERATOR, { force: args.force, whole });
