@@ -8,6 +8,8 @@ import { test } from 'uvu';
 import { createActor } from 'xstate';
 import * as assert from 'uvu/assert';
 import { System } from '../src/compose/system.ts';
+import { generateSuite } from '../src/paths/generate.ts';
+import { replayExpected } from '../src/paths/replayExpected.ts';
 import { goalOf, shortestPathsTo, simplePathsTo } from '../src/paths/goalPaths.ts';
 import { loadModel, singleMachine } from '../src/paths/modelModule.ts';
 import { buildStateGraph } from '../src/paths/stateGraph.ts';
@@ -52,6 +54,21 @@ test('a user module exporting one XState machine is read as a system of one acto
   assert.is(s.name, 'dieHardMachine');
   const decl = s.build(undefined, {});
   assert.equal(Object.keys(decl.actors[0].env ?? {}), ['EMPTY_3', 'EMPTY_5', 'FILL_3', 'FILL_5', 'POUR_3_TO_5', 'POUR_5_TO_3']);
+});
+
+test('minimal paths: die hard takes 12 steps greedily, 9 at the minimum, and the 9-step cover replays and covers everything', () => {
+  const [s] = [{ name: 'die-hard', description: '', revisions: [], sizes: [], build: () => singleMachine(dieHardMachine) }];
+  const suite = generateSuite(s, undefined);
+  assert.is(suite.coverage.greedySteps, 12);
+  assert.equal(suite.coverage.lowerBound, { steps: 9, exact: true });
+  assert.is(suite.coverage.steps, 9);
+  for (const m of suite.coverage.machines) {
+    assert.is(m.states.covered, m.states.reachable);
+    assert.is(m.transitions.covered, m.transitions.reachable);
+    assert.is(m.guards.covered, m.guards.reachable);
+  }
+  const system = new System(singleMachine(dieHardMachine));
+  for (const p of suite.paths) assert.is(replayExpected(system, p.steps), undefined, p.name);
 });
 
 test.run();

@@ -40,6 +40,10 @@ export interface CoverageReport {
   readonly steps: number;
   /** Composed states (configurations of the whole system) the paths pass through, of those reachable. */
   readonly configurations: { readonly reachable: number; readonly covered: number };
+  /** Steps of the greedy cover before the post-pass (src/paths/minimizePaths.ts) made it smaller. */
+  readonly greedySteps?: number;
+  /** No cover takes fewer steps than this; `exact` when it is the minimum itself. */
+  readonly lowerBound?: { readonly steps: number; readonly exact: boolean };
   readonly machines: readonly MachineCoverage[];
 }
 
@@ -181,7 +185,7 @@ export function formatCoverage(reports: readonly CoverageReport[], verbose = fal
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     lines.push(
-      `${r.scenario}${r.revision ? ` @ ${r.revision}` : ''}${sizes ? ` (${sizes})` : ''}: ${r.states.toLocaleString('en-US')} states, ${r.edges.toLocaleString('en-US')} edges${r.complete ? '' : ' (BOUNDED)'}; ${r.paths} paths, ${r.steps} steps; configurations ${r.configurations.covered}/${r.configurations.reachable}`,
+      `${r.scenario}${r.revision ? ` @ ${r.revision}` : ''}${sizes ? ` (${sizes})` : ''}: ${r.states.toLocaleString('en-US')} states, ${r.edges.toLocaleString('en-US')} edges${r.complete ? '' : ' (BOUNDED)'}; ${r.paths} paths, ${r.steps} steps${r.lowerBound ? ` (greedy ${r.greedySteps}, ${r.lowerBound.exact ? 'minimum' : 'lower bound'} ${r.lowerBound.steps})` : ''}; configurations ${r.configurations.covered}/${r.configurations.reachable}`,
     );
     const c = (x: Count): string => `${x.covered}/${x.reachable} of ${x.defined}`;
     const rows = r.machines.map((m) => [

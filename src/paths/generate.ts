@@ -7,6 +7,7 @@ import { coverageReport, type CoverageReport } from './coverageReport.ts';
 import { expectedSteps, type ExpectedEnd, type ExpectedStep } from './expectedSteps.ts';
 import type { CoverageKind } from './coverageItems.ts';
 import { greedyCover } from './greedyCover.ts';
+import { smallestCover } from './minimizePaths.ts';
 import { offerOf } from './replayExpected.ts';
 import { variantName } from './sizes.ts';
 import { buildStateGraph } from './stateGraph.ts';
@@ -55,13 +56,17 @@ export function generateSuite(scenario: Scenario, revision: string | undefined, 
   const variant = options.sizes && Object.keys(options.sizes).length ? variantName(options.sizes) : undefined;
   const system = new System(scenario.build(revision, sizes));
   const graph = buildStateGraph(system, { maxStates: options.maxStates });
-  const cover = greedyCover(graph, { maxLength: options.maxLength, targets: options.targets });
+  const { cover, bound, greedySteps } = smallestCover(
+    graph,
+    greedyCover(graph, { maxLength: options.maxLength, targets: options.targets }),
+    options.targets,
+  );
   const labelsOf = (edges: readonly number[]): number[] => edges.map((e) => graph.edgeLabel[e]);
   const paths = cover.paths.map((p, i): GeneratedPath => ({
     name: `path ${i + 1}: ${p.edges.length} steps, first to cover ${p.newItems} item${p.newItems === 1 ? '' : 's'}`,
     steps: expectedSteps(system, labelsOf(p.edges)),
   }));
-  const coverage = coverageReport(graph, cover, scenario.name, revision, sizes);
+  const coverage = { ...coverageReport(graph, cover, scenario.name, revision, sizes), greedySteps, lowerBound: bound };
   // The checker explores the same System, whose memoized transitions the graph has warmed.
   const checked = explore(system, { maxStates: options.maxStates });
   const findings = [...checked.findings].sort((a, b) => a.length - b.length || a.key.localeCompare(b.key));
