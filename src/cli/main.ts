@@ -151,6 +151,13 @@ function program(done: (code: number) => void, reg: Registry): Command {
     .option('-v, --verbose', 'the report lists what each machine defines but never reaches (with --report)')
     .option('--max-states <n>', 'leave states past this many unexpanded (the report says BOUNDED)', count('max-states', 1))
     .option('--max-length <n>', 'longest path, in steps (default 1000)', count('max-length', 1))
+    .option(
+      '--cover <kinds>',
+      'what the paths aim at: states, transitions, guards, comma-separated (default transitions,guards, which covers states too)',
+      text('cover'),
+    )
+    .option('--to <state>', 'print the shortest path to each state where ACTOR.STATE holds (one actor: just STATE); writes nothing')
+    .option('--simple', 'with --to: every simple path (no state twice), at most --max-length steps')
     .option('--force', FORCE_HELP)
     .option('-q, --quiet', 'no progress on stderr')
     .option(...MODEL)

@@ -1,12 +1,18 @@
 import { relative, resolve } from 'node:path';
-import { resolveRevision } from '../check/check.ts';
+import { resolveRevision, resolveSizes } from '../check/check.ts';
+import { formatEvent } from '../compose/events.ts';
+import { System } from '../compose/system.ts';
+import { goalOf, shortestPathsTo, simplePathsTo } from '../paths/goalPaths.ts';
+import { buildStateGraph } from '../paths/stateGraph.ts';
 import { InputError } from '../compose/errors.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { compare, isStale, MANIFEST, openGeneratedFolder, write } from '../outputs/generatedFolder.ts';
+import type { CoverageKind } from '../paths/coverageItems.ts';
 import { formatCoverage } from '../paths/coverageReport.ts';
 import { suiteFiles, type SuiteOrigin } from '../paths/emitFiles.ts';
 import { generateSuite, type GeneratedSuite } from '../paths/generate.ts';
 import type { Registry } from '../scenarioRegistry.ts';
+import { EXTRA_SIZES } from '../paths/sizes.ts';
 import { EXIT } from './exit.ts';
 import { UsageError } from './usage.ts';
 
@@ -22,6 +28,25 @@ export interface PathsArgs {
   maxLength?: number;
   quiet?: boolean;
   force?: boolean;
+  cover?: string;
+  model?: string;
+  to?: string;
+  simple?: boolean;
+}
+
+const COVER: Record<string, CoverageKind> = { states: 'state', transitions: 'transition', guards: 'guard' };
+
+/** `--cover states,transitions`: the kinds of item generation aims at. */
+function coverTargets(value: string | undefined): CoverageKind[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((w) => {
+    const k = COVER[w.trim()];
+    if (!k)
+      throw new UsageError(
+        `--cover ${w}: give states, transitions or guards, comma-separated (pairs are reported but not targeted: a pair depends on the path taken, not on one step)`,
+      );
+    return k;
+  });
 }
 
 /** Whose the generated test files are: the manifest in the output folder names this generator. */
@@ -58,23 +83,66 @@ function refuseSilentOptions(args: PathsArgs): void {
  * Writes them (default) into a folder it owns through a manifest, checks that the committed ones are
  * current (--check, exit 1 if stale), or prints the coverage report (--report, --json).
  */
+/** `paths --to STATE`: goal-directed paths, printed (text or --json); writes nothing. */
+function runGoal(args: PathsArgs, pairs: [Scenario, string | undefined][]): number {
+  const out: unknown[] = [];
+  const lines: string[] = [];
+  for (const [s, r] of pairs) {
+    const system = new System(s.build(r, resolveSizes(s, {})));
+    const graph = buildStateGraph(system, { maxStates: args.maxStates });
+    let goal;
+    try {
+      goal = goalOf(system, args.to!);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const found = args.simple ? simplePathsTo(graph, goal, args.maxLength ?? Infinity) : shortestPathsTo(graph, goal);
+    const where = `${s.name}${r ? ` @ ${r}` : ''}`;
+    out.push({
+      scenario: s.name,
+      revision: r ?? null,
+      to: args.to,
+      kind: args.simple ? 'simple' : 'shortest',
+      paths: found.map((p) => p.steps),
+    });
+    lines.push(`${where}: ${found.length} ${args.simple ? 'simple' : 'shortest'} path${found.length === 1 ? '' : 's'} to ${args.to}`);
+    for (const p of found) lines.push(`  ${p.steps.length} steps: ${p.steps.map((x) => `${x.actor}:${formatEvent(x.event)}`).join(', ')}`);
+  }
+  process.stdout.write(args.json ? JSON.stringify(out.length === 1 ? out[0] : out, null, 2) + '\n' : lines.join('\n') + '\n');
+  return EXIT.holds;
+}
+
 export function runPaths(args: PathsArgs, reg: Registry): number {
+  if (args.to) {
+    if (args.check || args.report || args.out)
+      throw new UsageError('--to prints the paths to a goal; it has no --check, --report or --out');
+    return runGoal(args, selection(args, reg));
+  }
+  if (args.simple) throw new UsageError('--simple has no effect without --to');
   refuseSilentOptions(args);
   const out = args.out ?? 'test/generated';
   const pairs = selection(args, reg);
+  const targets = coverTargets(args.cover);
+  if (targets && !args.report && !args.out)
+    throw new UsageError('--cover changes the generated paths: give --report, or --out a folder other than the committed suites');
   // Only a run over everything may call a file it did not write stale, or remove one.
   const whole = !args.scenario && !args.revision;
   const folder = args.check || args.report ? undefined : openGeneratedFolder(out, PATHS_GENERATOR, { force: args.force, whole });
   const suites: GeneratedSuite[] = [];
+  const suiteScenarios: Scenario[] = [];
   for (const [s, r] of pairs) {
-    const started = performance.now();
-    const suite = generateSuite(s, r, { maxStates: args.maxStates, maxLength: args.maxLength });
-    suites.push(suite);
-    if (!args.quiet && !args.json) {
-      const c = suite.coverage;
-      process.stderr.write(
-        `  ${s.name}${r ? ` @ ${r}` : ''}: ${c.states} states, ${c.paths} paths, ${suite.regressions.length} counterexamples (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
-      );
+    // the default sizes, then the configurations that reach error paths (src/paths/sizes.ts)
+    for (const sizes of [undefined, ...(EXTRA_SIZES[s.name] ?? [])]) {
+      const started = performance.now();
+      const suite = generateSuite(s, r, { maxStates: args.maxStates, maxLength: args.maxLength, targets, sizes });
+      suites.push(suite);
+      suiteScenarios.push(s);
+      if (!args.quiet && !args.json) {
+        const c = suite.coverage;
+        process.stderr.write(
+          `  ${s.name}${r ? ` @ ${r}` : ''}${suite.variant ? ` (${suite.variant})` : ''}: ${c.states} states, ${c.paths} paths, ${suite.regressions.length} counterexamples (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+        );
+      }
     }
   }
   if (args.report) {
@@ -84,7 +152,7 @@ export function runPaths(args: PathsArgs, reg: Registry): number {
     );
     return EXIT.holds;
   }
-  const files = new Map<string, string>(suites.flatMap((s, i) => Object.entries(suiteFiles(s, suiteOrigin(reg, pairs[i][0], out)))));
+  const files = new Map<string, string>(suites.flatMap((s, i) => Object.entries(suiteFiles(s, suiteOrigin(reg, suiteScenarios[i], out)))));
   if (args.check) {
     const s = compare(out, PATHS_GENERATOR, files, whole);
     if (!isStale(s)) {

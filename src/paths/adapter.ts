@@ -36,6 +36,16 @@ export interface ImplementationAdapter {
   observe(): Observation;
   /** The spec's state in the same terms, by actor name (only the actors the adapter compares). */
   abstract(system: System, state: Int32Array): Observation;
+  /**
+   * Brings the implementation in line with the spec's state after a known divergence, so the rest of
+   * the path is still compared; returns what it cannot align (then the comparison stops there).
+   */
+  align?(system: System, state: Int32Array): string | undefined;
+  /**
+   * For each code path the adapter runs, whether the implementation's has finished, and if not its
+   * next steps: at the end of a path every code path must be finished on both sides or on neither.
+   */
+  finished?(): Readonly<Record<string, { readonly done: boolean; readonly next: readonly string[] }>>;
 }
 
 /**
@@ -65,35 +75,85 @@ export function runAgainstImplementation(
   steps: readonly ExpectedStep[],
   adapter: ImplementationAdapter,
 ): Divergence | undefined {
+  return traceAgainstImplementation(system, steps, adapter, () => false)[0];
+}
+
+/**
+ * Runs a generated path against an implementation and returns every divergence in order. After a
+ * divergence that `goOn` accepts (a known one, pinned in data), the adapter aligns the
+ * implementation with the spec's state and the comparison continues, so a fault further down the
+ * path is still caught; after any other divergence, or one the adapter cannot align, it stops.
+ */
+export function traceAgainstImplementation(
+  system: System,
+  steps: readonly ExpectedStep[],
+  adapter: ImplementationAdapter,
+  goOn: (d: Divergence) => boolean,
+): Divergence[] {
+  const found: Divergence[] = [];
   adapter.reset(system);
   let cur = system.initial.slice();
+  /** Records a divergence; true when the comparison goes on after it. */
+  const diverged = (d: Divergence): boolean => {
+    found.push(d);
+    if (!goOn(d) || !adapter.align) return false;
+    const left = adapter.align(system, cur);
+    if (left) found.push({ step: d.step, message: `${d.message.split(':')[0]}: cannot continue past the known divergence: ${left}` });
+    return !left;
+  };
   const first = compare(adapter.abstract(system, cur), adapter.observe());
-  if (first) return { step: 0, message: `initial state: ${first}` };
+  if (first && !diverged({ step: 0, message: `initial state: ${first}` })) return found;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
     const at = (m: string): Divergence => ({ step: i + 1, message: `step ${i + 1} (${s.actor}: ${formatEvent(s.event)}): ${m}` });
     const a = system.index.get(s.actor)!;
     const offer = offerOf(system, cur, a, s.event);
-    if (offer < 0) return at('the spec does not offer this step (regenerate the paths)');
+    if (offer < 0) return [...found, at('the spec does not offer this step (regenerate the paths)')];
     const next = cur.slice();
     const code = system.step(next, a, offer);
-    if (code === STEP_BLOCKED) return at('the spec blocks here (regenerate the paths)');
+    if (code === STEP_BLOCKED) return [...found, at('the spec blocks here (regenerate the paths)')];
     const want = specOutcome(system, code, cur);
     const got = adapter.step(s.actor, s.event);
-    if (got.expected)
-      return at(
-        `the implementation's ${s.actor} is not at this step: its next step is ${got.expected.join(' or ') || 'none (it has finished)'}`,
+    if (got.expected) {
+      found.push(
+        at(
+          `the implementation's ${s.actor} is not at this step: its next step is ${got.expected.join(' or ') || 'none (it has finished)'}`,
+        ),
       );
+      return found;
+    }
     if (got.outcome !== want) {
       const spec = want === 'ok' ? 'completes' : `${want === 'oops' ? 'crashes' : 'warns'}: ${system.violation(code).text}`;
-      return at(
-        `the spec ${spec}; the implementation ${got.outcome === 'ok' ? 'completes' : `${got.outcome === 'oops' ? 'oopses' : got.outcome === 'warn' ? 'warns' : 'sleeps'}${got.detail ? `: ${got.detail}` : ''}`}`,
+      found.push(
+        at(
+          `the spec ${spec}; the implementation ${got.outcome === 'ok' ? 'completes' : `${got.outcome === 'oops' ? 'oopses' : got.outcome === 'warn' ? 'warns' : 'sleeps'}${got.detail ? `: ${got.detail}` : ''}`}`,
+        ),
       );
+      return found;
     }
-    if (want === 'oops') return undefined; // both crashed: nothing after an oops is compared
+    if (want === 'oops') return found; // both crashed: nothing after an oops is compared
     cur = next;
     const diff = compare(adapter.abstract(system, cur), adapter.observe());
-    if (diff) return at(diff);
+    if (diff && !diverged(at(diff))) return found;
+  }
+  const unfinished = endDiff(system, cur, adapter);
+  if (unfinished) found.push({ step: steps.length, message: `after the last step: ${unfinished}` });
+  return found;
+}
+
+/** A code path finished on one side only at the end of a path (one that never finishes, or ends early). */
+function endDiff(system: System, state: Int32Array, adapter: ImplementationAdapter): string | undefined {
+  if (!adapter.finished) return undefined;
+  const view = system.view(state);
+  const paths = new Set(system.decl.actors.filter((a) => a.kind === 'path').map((a) => a.name));
+  for (const [name, impl] of Object.entries(adapter.finished())) {
+    // an object (pmem, a dm device) takes several code paths in turn and is never "finished"
+    if (!paths.has(name)) continue;
+    const spec = view(name).done;
+    if (spec === impl.done) continue;
+    return spec
+      ? `${name} has finished in the spec but not in the implementation (its next step is ${impl.next.join(' or ') || 'none'})`
+      : `${name} has finished in the implementation but not in the spec (the spec has it in ${canonicalJson(view(name).value)})`;
   }
   return undefined;
 }

@@ -9,13 +9,16 @@ import type { System } from '../compose/system.ts';
  * tryget that succeeds and one that is refused: covering one says nothing about the other.
  */
 export interface CoverageItem {
-  readonly kind: 'state' | 'transition';
+  readonly kind: CoverageKind;
   readonly machine: string;
   /** Stable key: `state dax_device.alive`, `transition dax_device.alive put_dax#1 -> dax_device.freed`. */
   readonly key: string;
   /** As a reader sees it: `alive`, `alive --put_dax[1]--> freed`. */
   readonly label: string;
 }
+
+/** What a coverage item counts: a state node, a transition, or one outcome of a guarded transition's guard. */
+export type CoverageKind = 'state' | 'transition' | 'guard';
 
 const ALWAYS = 'always';
 
@@ -27,6 +30,37 @@ interface TransitionLike {
   readonly source: AnyStateNode;
   readonly target?: readonly AnyStateNode[];
   readonly eventType: string;
+  readonly guard?: unknown;
+}
+
+function siblingsOf(t: TransitionLike): readonly TransitionLike[] {
+  return ((t.eventType ? t.source.transitions.get(t.eventType) : t.source.always) ?? []) as TransitionLike[];
+}
+
+function guardName(g: unknown): string {
+  if (typeof g === 'string') return g;
+  if (typeof g === 'function') return g.name || 'inline';
+  if (g && typeof g === 'object' && 'type' in g) return String((g as { type: unknown }).type);
+  return 'guard';
+}
+
+/**
+ * One outcome of the guard of a guarded transition: true when the transition is taken, false when a
+ * later-listed alternative from the same source for the same event is taken (XState tries the
+ * candidates in order and stops at the first whose guard holds, so the earlier guards were false).
+ * When every guard fails the step blocks (the kernel sleeps): that is a wait, not a step of a path,
+ * so a guard's false outcome counts only where an alternative runs.
+ */
+export function guardItem(machine: string, t: TransitionLike, outcome: boolean): CoverageItem {
+  const event = t.eventType || ALWAYS;
+  const branch = branchOf(t);
+  const name = guardName(t.guard);
+  return {
+    kind: 'guard',
+    machine,
+    key: `guard ${t.source.id} ${event}#${branch} ${name} ${outcome}`,
+    label: `${nodeLabel(machine, t.source.id)} --${event}${branch ? `[${branch}]` : ''}--> [${name}] ${outcome}`,
+  };
 }
 
 function branchOf(t: TransitionLike): number {
@@ -59,8 +93,9 @@ export function definedItems(machine: AnyStateMachine): CoverageItem[] {
   const visit = (node: AnyStateNode): void => {
     if (node.type === 'history') return;
     if (node !== machine.root) out.push(stateItem(machine.id, node));
-    for (const list of node.transitions.values()) for (const t of list) out.push(transitionItem(machine.id, t as TransitionLike));
-    for (const t of node.always ?? []) out.push(transitionItem(machine.id, t as TransitionLike));
+    const all = [...[...node.transitions.values()].flat(), ...(node.always ?? [])] as TransitionLike[];
+    for (const t of all) out.push(transitionItem(machine.id, t));
+    for (const t of all) if (t.guard) out.push(guardItem(machine.id, t, true), guardItem(machine.id, t, false));
     for (const child of Object.values(node.states)) visit(child as AnyStateNode);
   };
   visit(machine.root);
@@ -79,11 +114,13 @@ export class CoverageIndex {
   private readonly ids = new Map<string, number>();
   private readonly scopes = new Map<AnyStateMachine, { scope: any; taken: TransitionLike[][] }>();
   private readonly transitionMemo: Map<number, readonly number[]>[] = [];
+  private readonly sequenceMemo: Map<number, readonly number[]>[] = [];
   private readonly nodeMemo: (readonly number[] | undefined)[][] = [];
 
   constructor(private readonly system: System) {
     system.actors.forEach((_, a) => {
       this.transitionMemo[a] = new Map();
+      this.sequenceMemo[a] = new Map();
       this.nodeMemo[a] = [];
     });
   }
@@ -127,17 +164,33 @@ export class CoverageIndex {
       taken.length = 0;
       t.machine.transition(t.snapshot(before) as any, this.system.events.get(event) as any, scope);
       const set = new Set<number>();
+      const sequence: number[] = [];
       for (const list of taken) {
         for (const tr of list) {
-          set.add(this.intern(transitionItem(t.machine.id, tr)));
+          const id = this.intern(transitionItem(t.machine.id, tr));
+          set.add(id);
+          sequence.push(id);
+          if (tr.guard) set.add(this.intern(guardItem(t.machine.id, tr, true)));
+          // the guarded candidates listed before the taken one were evaluated false
+          for (const sib of siblingsOf(tr)) {
+            if (sib === tr) break;
+            if (sib.guard) set.add(this.intern(guardItem(t.machine.id, sib, false)));
+          }
           // a transient state (left at once by an eventless transition) is reached though never at rest
           if (tr.source !== t.machine.root) set.add(this.intern(stateItem(t.machine.id, tr.source)));
         }
       }
       ids = [...set];
       memo.set(key, ids);
+      this.sequenceMemo[a].set(key, sequence);
     }
     return ids;
+  }
+
+  /** The transitions of that delivery in the order XState took them (microstep by microstep). */
+  sequence(a: number, before: number, event: number): readonly number[] {
+    this.transitions(a, before, event);
+    return this.sequenceMemo[a].get(before * 1_048_576 + event)!;
   }
 
   /** State nodes actor `a` is in at snapshot `id` (all active nodes, not only leaves). */

@@ -1,13 +1,26 @@
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { LABEL_SPAN } from '../check/explore.ts';
+import type { DeliveryRecord } from '../compose/system.ts';
 import { definedItems } from './coverageItems.ts';
 import type { CoverResult } from './greedyCover.ts';
-import type { StateGraph } from './stateGraph.ts';
+import { CRASH, type StateGraph } from './stateGraph.ts';
+
+export interface Count {
+  readonly defined: number;
+  readonly reachable: number;
+  readonly covered: number;
+}
 
 /** Coverage of one machine (all instances of it in the system together). */
 export interface MachineCoverage {
   readonly machine: string;
   readonly actors: readonly string[];
-  readonly states: { readonly defined: number; readonly reachable: number; readonly covered: number };
-  readonly transitions: { readonly defined: number; readonly reachable: number; readonly covered: number };
+  readonly states: Count;
+  readonly transitions: Count;
+  /** Outcomes of guards (true and false for each guarded transition). */
+  readonly guards: Count;
+  /** Two transitions one actor of this machine takes one after the other (see StateGraph.pairs). */
+  readonly pairs: Count;
   /** Paths that take at least one transition of this machine. */
   readonly paths: number;
   /** Defined but never reached in this system: dead spec, or a scenario too small to reach them. */
@@ -25,7 +38,68 @@ export interface CoverageReport {
   readonly complete: boolean;
   readonly paths: number;
   readonly steps: number;
+  /** Composed states (configurations of the whole system) the paths pass through, of those reachable. */
+  readonly configurations: { readonly reachable: number; readonly covered: number };
+  /** Steps of the greedy cover before the post-pass (src/paths/minimizePaths.ts) made it smaller. */
+  readonly greedySteps?: number;
+  /** No cover takes fewer steps than this; `exact` when it is the minimum itself. */
+  readonly lowerBound?: { readonly steps: number; readonly exact: boolean };
   readonly machines: readonly MachineCoverage[];
+}
+
+type Kind = 'states' | 'transitions' | 'guards';
+const KIND: Record<string, Kind> = { state: 'states', transition: 'transitions', guard: 'guards' };
+
+/** Pairs a machine defines: t1 then t2 where t2 leaves a node t1 ends in (or one of its ancestors). */
+function definedPairs(machine: AnyStateMachine): number {
+  type T = { source: AnyStateNode; target?: readonly AnyStateNode[] };
+  const all: T[] = [];
+  const visit = (node: AnyStateNode): void => {
+    all.push(...([...node.transitions.values()].flat() as T[]), ...((node.always ?? []) as T[]));
+    for (const c of Object.values(node.states)) visit(c as AnyStateNode);
+  };
+  visit(machine.root);
+  const within = (n: AnyStateNode, anc: AnyStateNode): boolean => {
+    for (let x: AnyStateNode | undefined = n; x; x = x.parent) if (x === anc) return true;
+    return false;
+  };
+  let n = 0;
+  for (const t1 of all) {
+    const ends = t1.target?.length ? t1.target : [t1.source];
+    for (const t2 of all) if (ends.some((e) => within(e, t2.source) || within(t2.source, e))) n++;
+  }
+  return n;
+}
+
+/** The pairs each path takes, actor by actor, replayed through the composed system. */
+function coveredPairs(g: StateGraph, cover: CoverResult): Set<string> {
+  const out = new Set<string>();
+  const sys = g.system;
+  const record: DeliveryRecord[] = [];
+  for (const p of cover.paths) {
+    let cur = sys.initial.slice();
+    const last = new Map<number, number>();
+    for (const e of p.edges) {
+      const label = g.edgeLabel[e];
+      const next = cur.slice();
+      record.length = 0;
+      sys.step(next, Math.floor(label / LABEL_SPAN), label % LABEL_SPAN, record);
+      for (const d of record) {
+        if (d.delivery?.fate !== 'taken') continue;
+        const seq = g.coverage.sequence(d.actor, d.before, d.delivery.event);
+        const m = sys.actors[d.actor].machine.id;
+        let prev = last.get(d.actor);
+        for (const t of seq) {
+          if (prev !== undefined) out.add(`${m}|${prev}|${t}`);
+          prev = t;
+        }
+        if (prev !== undefined) last.set(d.actor, prev);
+      }
+      if (g.edgeTo[e] === CRASH) break;
+      cur = next;
+    }
+  }
+  return out;
 }
 
 export function coverageReport(
@@ -35,11 +109,14 @@ export function coverageReport(
   revision: string | undefined,
   sizes: Readonly<Record<string, number>>,
 ): CoverageReport {
-  const byMachine = new Map<string, { actors: string[]; defined: Map<string, 'state' | 'transition'>; labels: Map<string, string> }>();
+  const byMachine = new Map<
+    string,
+    { actors: string[]; defined: Map<string, 'state' | 'transition' | 'guard'>; labels: Map<string, string>; pairsDefined: number }
+  >();
   g.system.actors.forEach((t) => {
     let m = byMachine.get(t.machine.id);
     if (!m) {
-      m = { actors: [], defined: new Map(), labels: new Map() };
+      m = { actors: [], defined: new Map(), labels: new Map(), pairsDefined: definedPairs(t.machine) };
       byMachine.set(t.machine.id, m);
     }
     m.actors.push(t.name);
@@ -55,24 +132,33 @@ export function coverageReport(
       for (let k = g.itemStart[e]; k < g.itemStart[e + 1]; k++) touched.add(g.coverage.items[g.edgeItems[k]].machine);
     for (const m of touched) pathsThrough.set(m, (pathsThrough.get(m) ?? 0) + 1);
   }
+  const pairsCovered = coveredPairs(g, cover);
   const machines: MachineCoverage[] = [];
   for (const [machine, m] of byMachine) {
-    const count = { states: { defined: 0, reachable: 0, covered: 0 }, transitions: { defined: 0, reachable: 0, covered: 0 } };
+    const count = {
+      states: { defined: 0, reachable: 0, covered: 0 },
+      transitions: { defined: 0, reachable: 0, covered: 0 },
+      guards: { defined: 0, reachable: 0, covered: 0 },
+    };
     const reached = new Set<string>();
     const uncovered: string[] = [];
     g.coverage.items.forEach((item, i) => {
       if (item.machine !== machine || !cover.reachable[i]) return;
       reached.add(item.key);
-      const c = item.kind === 'state' ? count.states : count.transitions;
+      const c = count[KIND[item.kind]];
       c.reachable++;
       if (cover.covered[i]) c.covered++;
       else uncovered.push(`${item.kind} ${item.label}`);
       if (!m.defined.has(item.key)) c.defined++;
     });
-    for (const kind of m.defined.values()) (kind === 'state' ? count.states : count.transitions).defined++;
+    for (const kind of m.defined.values()) count[KIND[kind]].defined++;
     const unreachable = [...m.defined].filter(([k]) => !reached.has(k)).map(([k, kind]) => `${kind} ${m.labels.get(k)}`);
-    machines.push({ machine, actors: m.actors, ...count, paths: pathsThrough.get(machine) ?? 0, unreachable, uncovered });
+    const mine = (set: ReadonlySet<string>): number => [...set].filter((k) => k.startsWith(`${machine}|`)).length;
+    const pairs = { defined: m.pairsDefined, reachable: mine(g.pairs), covered: mine(pairsCovered) };
+    machines.push({ machine, actors: m.actors, ...count, pairs, paths: pathsThrough.get(machine) ?? 0, unreachable, uncovered });
   }
+  const visited = new Set<number>([0]);
+  for (const p of cover.paths) for (const e of p.edges) if (g.edgeTo[e] !== CRASH) visited.add(g.edgeTo[e]);
   return {
     scenario,
     revision: revision ?? null,
@@ -82,11 +168,16 @@ export function coverageReport(
     complete: g.complete,
     paths: cover.paths.length,
     steps: cover.paths.reduce((n, p) => n + p.edges.length, 0),
+    configurations: { reachable: g.states, covered: visited.size },
     machines,
   };
 }
 
-/** The report as text: one line per machine; with `verbose`, what each machine defines but never reaches. */
+/**
+ * The report as text: per system its configurations covered/reachable, and one line per machine with
+ * states, transitions, guard outcomes and transition pairs as covered/reachable of defined; with
+ * `verbose`, what each machine defines but never reaches.
+ */
 export function formatCoverage(reports: readonly CoverageReport[], verbose = false): string {
   const lines: string[] = [];
   for (const r of reports) {
@@ -94,16 +185,19 @@ export function formatCoverage(reports: readonly CoverageReport[], verbose = fal
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     lines.push(
-      `${r.scenario}${r.revision ? ` @ ${r.revision}` : ''}${sizes ? ` (${sizes})` : ''}: ${r.states.toLocaleString('en-US')} states, ${r.edges.toLocaleString('en-US')} edges${r.complete ? '' : ' (BOUNDED)'}; ${r.paths} paths, ${r.steps} steps`,
+      `${r.scenario}${r.revision ? ` @ ${r.revision}` : ''}${sizes ? ` (${sizes})` : ''}: ${r.states.toLocaleString('en-US')} states, ${r.edges.toLocaleString('en-US')} edges${r.complete ? '' : ' (BOUNDED)'}; ${r.paths} paths, ${r.steps} steps${r.lowerBound ? ` (greedy ${r.greedySteps}, ${r.lowerBound.exact ? 'minimum' : 'lower bound'} ${r.lowerBound.steps})` : ''}; configurations ${r.configurations.covered}/${r.configurations.reachable}`,
     );
+    const c = (x: Count): string => `${x.covered}/${x.reachable} of ${x.defined}`;
     const rows = r.machines.map((m) => [
       m.machine,
-      `${m.states.covered}/${m.states.reachable} of ${m.states.defined}`,
-      `${m.transitions.covered}/${m.transitions.reachable} of ${m.transitions.defined}`,
+      c(m.states),
+      c(m.transitions),
+      c(m.guards),
+      c(m.pairs),
       String(m.paths),
       m.actors.join(' '),
     ]);
-    const header = ['  machine', 'states covered/reachable of defined', 'transitions covered/reachable of defined', 'paths', 'actors'];
+    const header = ['  machine', 'states', 'transitions', 'guard outcomes', 'pairs', 'paths', 'actors'];
     const all = [header, ...rows.map((r0) => [`  ${r0[0]}`, ...r0.slice(1)])];
     const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
     for (const row of all)

@@ -5,8 +5,11 @@ import { System } from '../compose/system.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { coverageReport, type CoverageReport } from './coverageReport.ts';
 import { expectedSteps, type ExpectedEnd, type ExpectedStep } from './expectedSteps.ts';
+import type { CoverageKind } from './coverageItems.ts';
 import { greedyCover } from './greedyCover.ts';
+import { smallestCover } from './minimizePaths.ts';
 import { offerOf } from './replayExpected.ts';
+import { variantName } from './sizes.ts';
 import { buildStateGraph } from './stateGraph.ts';
 
 /** A generated coverage path: its steps and what it covers first. */
@@ -29,6 +32,8 @@ export interface Regression {
 export interface GeneratedSuite {
   readonly scenario: string;
   readonly revision: string | null;
+  /** The sizes changed from the scenario's defaults (src/paths/sizes.ts), as a name; absent at default sizes. */
+  readonly variant?: string;
   readonly sizes: Readonly<Record<string, number>>;
   readonly paths: readonly GeneratedPath[];
   readonly regressions: readonly Regression[];
@@ -39,20 +44,29 @@ export interface GenerateOptions {
   /** Leave states past this many unexpanded (the report then says so). */
   readonly maxStates?: number;
   readonly maxLength?: number;
+  /** What the paths aim to cover (default states, transitions and guard outcomes). */
+  readonly targets?: readonly CoverageKind[];
+  /** Sizes other than the scenario's defaults (the rest stay default). */
+  readonly sizes?: Readonly<Record<string, number>>;
 }
 
 /** Builds the scenario at the revision, explores it, covers it with paths and records its counterexamples. */
 export function generateSuite(scenario: Scenario, revision: string | undefined, options: GenerateOptions = {}): GeneratedSuite {
-  const sizes = resolveSizes(scenario, {});
+  const sizes = resolveSizes(scenario, options.sizes ?? {});
+  const variant = options.sizes && Object.keys(options.sizes).length ? variantName(options.sizes) : undefined;
   const system = new System(scenario.build(revision, sizes));
   const graph = buildStateGraph(system, { maxStates: options.maxStates });
-  const cover = greedyCover(graph, { maxLength: options.maxLength });
+  const { cover, bound, greedySteps } = smallestCover(
+    graph,
+    greedyCover(graph, { maxLength: options.maxLength, targets: options.targets }),
+    options.targets,
+  );
   const labelsOf = (edges: readonly number[]): number[] => edges.map((e) => graph.edgeLabel[e]);
   const paths = cover.paths.map((p, i): GeneratedPath => ({
     name: `path ${i + 1}: ${p.edges.length} steps, first to cover ${p.newItems} item${p.newItems === 1 ? '' : 's'}`,
     steps: expectedSteps(system, labelsOf(p.edges)),
   }));
-  const coverage = coverageReport(graph, cover, scenario.name, revision, sizes);
+  const coverage = { ...coverageReport(graph, cover, scenario.name, revision, sizes), greedySteps, lowerBound: bound };
   // The checker explores the same System, whose memoized transitions the graph has warmed.
   const checked = explore(system, { maxStates: options.maxStates });
   const findings = [...checked.findings].sort((a, b) => a.length - b.length || a.key.localeCompare(b.key));
@@ -69,7 +83,7 @@ export function generateSuite(scenario: Scenario, revision: string | undefined, 
       ...(end ? { end } : {}),
     };
   });
-  return { scenario: scenario.name, revision: revision ?? null, sizes, paths, regressions, coverage };
+  return { scenario: scenario.name, revision: revision ?? null, ...(variant ? { variant } : {}), sizes, paths, regressions, coverage };
 }
 
 /** The step labels of a checker trace, found again by actor and event. */

@@ -1,3 +1,4 @@
+import type { CoverageKind } from './coverageItems.ts';
 import { CRASH, type StateGraph } from './stateGraph.ts';
 
 /** A covering path: edges of the state graph from the initial state, in order. */
@@ -17,7 +18,11 @@ export interface CoverResult {
 export interface CoverOptions {
   /** A path stops growing at this many steps and the next one starts from the initial state. */
   readonly maxLength?: number;
+  /** The kinds of item the paths aim at (default: states, transitions and guard outcomes). */
+  readonly targets?: readonly CoverageKind[];
 }
+
+export const DEFAULT_TARGETS: readonly CoverageKind[] = ['state', 'transition', 'guard'];
 
 /**
  * Greedy path cover of every reachable state node and transition. A path starts at the initial
@@ -31,19 +36,22 @@ export interface CoverOptions {
 export function greedyCover(g: StateGraph, options: CoverOptions = {}): CoverResult {
   const maxLength = options.maxLength ?? 1000;
   const nItems = g.coverage.items.length;
+  const kinds = new Set(options.targets ?? DEFAULT_TARGETS);
+  const aimed = Uint8Array.from(g.coverage.items, (item) => (kinds.has(item.kind) ? 1 : 0));
   const reachable = new Uint8Array(nItems);
   const covered = new Uint8Array(nItems);
   for (const i of g.initialItems) reachable[i] = 1;
   for (let k = 0; k < g.edgeItems.length; k++) reachable[g.edgeItems[k]] = 1;
   let remaining = 0;
-  for (let i = 0; i < nItems; i++) remaining += reachable[i];
+  for (let i = 0; i < nItems; i++) remaining += reachable[i] & aimed[i];
+  /** Marks what edge e covers; returns how many aimed-at items were new. */
   const cover = (e: number): number => {
     let fresh = 0;
     for (let k = g.itemStart[e]; k < g.itemStart[e + 1]; k++) {
       const i = g.edgeItems[k];
       if (!covered[i]) {
         covered[i] = 1;
-        fresh++;
+        fresh += aimed[i];
       }
     }
     remaining -= fresh;
@@ -52,12 +60,15 @@ export function greedyCover(g: StateGraph, options: CoverOptions = {}): CoverRes
   for (const i of g.initialItems) {
     if (!covered[i]) {
       covered[i] = 1;
-      remaining--;
+      remaining -= aimed[i];
     }
   }
   const gain = (e: number): number => {
     let n = 0;
-    for (let k = g.itemStart[e]; k < g.itemStart[e + 1]; k++) if (!covered[g.edgeItems[k]]) n++;
+    for (let k = g.itemStart[e]; k < g.itemStart[e + 1]; k++) {
+      const i = g.edgeItems[k];
+      if (!covered[i]) n += aimed[i];
+    }
     return n;
   };
 

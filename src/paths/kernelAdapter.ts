@@ -1,4 +1,5 @@
 import type { EventObject } from 'xstate';
+import { canonicalJson } from '../compose/events.ts';
 import type { System } from '../compose/system.ts';
 import type { Step } from '../kernel/codePath.ts';
 import {
@@ -40,6 +41,24 @@ interface PathRun {
   readonly start: Readonly<Record<string, () => Step>>;
   gen?: Step;
   next: readonly string[];
+  /** The generator returned (or crashed). */
+  done?: boolean;
+  /** The start after whose return the actor is over (pmem: remove; it may run probe first). */
+  readonly last?: string;
+  lastStarted?: boolean;
+}
+
+/**
+ * The kernel function an exception came from: the innermost frame of the stack in src/kernel (or in
+ * a copy of it), so an oops reads `in fs_dax_release` rather than as a bare TypeError.
+ */
+export function raisedIn(e: unknown): string | undefined {
+  const stack = e instanceof Error ? (e.stack ?? '') : '';
+  for (const line of stack.split('\n').slice(1)) {
+    const m = /at (?:Generator\.)?(?:Object\.)?([\w$.<>]+) \((?:file:\/\/)?[^)]*\/kernel\/\w+\.ts:/.exec(line);
+    if (m && m[1] !== 'next' && m[1] !== '<anonymous>') return m[1].replace(/^.*\./, '');
+  }
+  return undefined;
 }
 
 type Input = Record<string, any>;
@@ -54,6 +73,10 @@ export interface KernelCode {
   readonly dm_device: typeof dm_device;
   readonly xfs_setattr_size: typeof xfs_setattr_size;
   readonly evict: typeof evict;
+  readonly pmem_dax_ops: typeof pmem_dax_ops;
+  readonly dcssblk_dax_ops: typeof dcssblk_dax_ops;
+  readonly generic_dax_pagefree: typeof generic_dax_pagefree;
+  readonly xfs_bmapi_write: typeof xfs_bmapi_write;
 }
 
 export const KERNEL_CODE: KernelCode = {
@@ -65,6 +88,10 @@ export const KERNEL_CODE: KernelCode = {
   xfs_setattr_size,
   dm_device,
   evict,
+  pmem_dax_ops,
+  dcssblk_dax_ops,
+  generic_dax_pagefree,
+  xfs_bmapi_write,
 };
 
 /**
@@ -85,6 +112,10 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
   let blocks = new Map<string, Block>();
   let spaces = new Map<string, AddressSpace>();
   let sleepers: string[] = [];
+  /** Disks (pmem, dm) and mounts, by spec actor name. */
+  let diskOf = new Map<string, GenDisk>();
+  let dmDisks = new Map<string, MappedDevice>();
+  let mounts: string[] = [];
 
   const build = (system: System): void => {
     k = newKernel(rev);
@@ -97,6 +128,9 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
     blocks = new Map();
     spaces = new Map();
     sleepers = [];
+    diskOf = new Map();
+    dmDisks = new Map();
+    mounts = [];
     const actors = system.decl.actors;
     const input = (name: string): Input => (actors.find((a) => a.name === name)?.input ?? {}) as Input;
     for (const a of actors) {
@@ -105,7 +139,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const fsdax = live && rev === 'v4.18';
       pgmaps.set(a.name, {
         type: fsdax ? 'MEMORY_DEVICE_FS_DAX' : 'MEMORY_DEVICE_HOST',
-        page_free: fsdax ? generic_dax_pagefree : null,
+        page_free: fsdax ? code.generic_dax_pagefree : null,
         data: null,
         ref: 0,
         dead: false,
@@ -123,7 +157,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
         ? pgmaps.get((owner.input as Input).pgmap)!
         : {
             type: 'MEMORY_DEVICE_FS_DAX' as const,
-            page_free: generic_dax_pagefree,
+            page_free: code.generic_dax_pagefree,
             data: null,
             ref: 0,
             dead: false,
@@ -151,12 +185,14 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
         pages: ((i.pages ?? []) as string[]).map((p) => pages.get(p)!),
       };
       pmems.set(a.name, pmem);
+      diskOf.set(a.name, pmem);
       daxOf.set(i.dax, () => pmem.dax_dev);
-      const ops = input(i.dax).ops === 'dcssblk' ? dcssblk_dax_ops : pmem_dax_ops;
+      const ops = input(i.dax).ops === 'dcssblk' ? code.dcssblk_dax_ops : code.pmem_dax_ops;
       const withOps = i.key !== null && i.key !== undefined;
       runs.set(a.name, {
         start: { probe: () => code.pmem_attach_disk(k, pmem, ops, withOps), remove: () => code.pmem_remove(k, pmem, withOps) },
         next: [],
+        last: 'remove',
       });
     }
     const disks = new Map<string, GenDisk>(pmems);
@@ -165,6 +201,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const i = a.input as Input;
       const md: MappedDevice = { name: a.name, dax_dev: null, table_devices: null, targets: i.targets, disk_present: false, open_count: 0 };
       disks.set(a.name, md);
+      dmDisks.set(a.name, md);
       // cleanup_mapped_device() sets md->dax_dev = NULL after the put: keep observing the object
       let last: DaxDevice | null = null;
       daxOf.set(i.dax, () => (last = md.dax_dev ?? last));
@@ -186,7 +223,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
             i_count: 1 + extra,
             alive: true,
             private: pmem,
-            ops: i.ops === 'dcssblk' ? dcssblk_dax_ops : pmem_dax_ops,
+            ops: i.ops === 'dcssblk' ? code.dcssblk_dax_ops : code.pmem_dax_ops,
             pgmap: rev === 'v8' ? pmem.pgmap : null,
             hashed: true,
             freed: false,
@@ -219,6 +256,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
           };
           const disk = i.bdev ? (disks.get(i.bdev) ?? null) : null;
           runs.set(a.name, { start: { mount: () => code.mount_bdev(k, sb, disk) }, next: [] });
+          mounts.push(a.name);
           break;
         }
         case 'dma_pinner': {
@@ -253,7 +291,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
           runs.set(a.name, {
             start: {
               allocate: function* (): Step {
-                xfs_bmapi_write(block, i.file);
+                code.xfs_bmapi_write(block, i.file);
               },
             },
             next: [],
@@ -295,11 +333,14 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const run = runs.get(actor);
       if (!run) return { outcome: 'ok', expected: [] };
       let resume: () => IteratorResult<string | readonly string[], void>;
-      if (!run.gen) {
+      if (!run.gen || (run.done && run.last && !run.lastStarted)) {
+        // a new code path of this actor: its first, or (pmem) the remove after the probe returned
         const start = run.start[event.type];
         if (!start) return { outcome: 'ok', expected: Object.keys(run.start) };
         const gen = start();
         run.gen = gen;
+        run.done = false;
+        if (event.type === run.last) run.lastStarted = true;
         resume = () => gen.next(event);
       } else {
         if (!run.next.includes(event.type)) return { outcome: 'ok', expected: run.next };
@@ -311,11 +352,16 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       try {
         const r = resume();
         run.next = r.done ? [] : typeof r.value === 'string' ? [r.value] : r.value;
+        run.done = !!r.done;
       } catch (e) {
         run.next = [];
-        if (e instanceof WouldSleep) return { outcome: 'sleeps', detail: e.message };
-        if (e instanceof Oops || e instanceof TypeError) return { outcome: 'oops', detail: e.message };
-        throw e;
+        run.done = true;
+        // by name, so a copy of src/kernel (fault injection) with its own classes is read the same way
+        const kind = e instanceof Error ? e.constructor.name : '';
+        if (kind === WouldSleep.name) return { outcome: 'sleeps', detail: (e as Error).message };
+        const fn = raisedIn(e);
+        const what = kind === Oops.name ? '' : `${kind || 'exception'}: `;
+        return { outcome: 'oops', detail: `${what}${(e as Error)?.message ?? String(e)}${fn ? ` (in ${fn})` : ''}` };
       }
       return k.warnings.length ? { outcome: 'warn', detail: k.warnings.join('; ') } : { outcome: 'ok' };
     },
@@ -324,8 +370,8 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       for (const [name, get] of daxOf) {
         const d = get();
         out[name] = !d
-          ? { state: 'unallocated', count: 0 }
-          : { state: d.freed ? 'freed' : d.alive ? 'alive' : d.private ? 'dying' : 'dead', count: d.i_count };
+          ? { state: 'unallocated', count: 0, hashed: false }
+          : { state: d.freed ? 'freed' : d.alive ? 'alive' : d.private ? 'dying' : 'dead', count: d.i_count, hashed: d.hashed };
       }
       for (const [name, p] of pgmaps) {
         const state = p.mapped ? (p.dead ? 'dead' : 'live') : p.dead ? 'removed' : 'embedded';
@@ -338,7 +384,34 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       for (const [name, as] of spaces) out[name] = { vmas: as.vmas };
       const asleep = new Set([...k.waiters.values()].flatMap((w) => [...w]));
       for (const name of sleepers) out[name] = { asleep: asleep.has(name) };
+      for (const [name, disk] of diskOf) out[name] = { ...(out[name] as object), diskPresent: disk.disk_present };
+      for (const [name, md] of dmDisks) out[name] = { diskPresent: md.disk_present, openers: md.open_count };
+      for (const name of mounts) out[name] = { mounted: runs.get(name)!.next.includes('umount') };
       return out;
+    },
+    finished() {
+      const out: Record<string, { done: boolean; next: readonly string[] }> = {};
+      for (const [name, run] of runs)
+        out[name] = {
+          done: !!run.done && (!run.last || !!run.lastStarted),
+          next: run.gen && !run.done ? run.next : Object.keys(run.start),
+        };
+      return out;
+    },
+    align(system: System, state: Int32Array): string | undefined {
+      // Only a sleeper the spec has woken can be brought in line (the v8 wake-up nobody makes):
+      // wake_up_var() on its behalf; any other difference is not one this adapter can undo.
+      const spec = this.abstract(system, state);
+      const impl = this.observe();
+      for (const [name, want] of Object.entries(spec)) {
+        if (canonicalJson(impl[name]) === canonicalJson(want)) continue;
+        if (sleepers.includes(name) && (want as { asleep: boolean }).asleep === false) {
+          for (const w of k.waiters.values()) w.delete(name);
+          continue;
+        }
+        return `${name} cannot be set to the spec's ${JSON.stringify(want)}`;
+      }
+      return undefined;
     },
     abstract(system: System, state: Int32Array): Observation {
       const out: Record<string, unknown> = {};
@@ -346,7 +419,11 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       for (const name of daxOf.keys()) {
         const v = view(name);
         const value = String(v.value);
-        out[name] = { state: value === 'freedWhileAlive' ? 'freed' : value, count: v.context.count };
+        out[name] = {
+          state: value === 'freedWhileAlive' ? 'freed' : value,
+          count: v.context.count,
+          hashed: value !== 'unallocated' && !!v.context.hashed,
+        };
       }
       for (const name of pgmaps.keys()) {
         const v = view(name);
@@ -376,6 +453,17 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       for (const name of blocks.keys()) out[name] = { owner: view(name).context.owner, corrupted: view(name).value === 'corrupted' };
       for (const name of spaces.keys()) out[name] = { vmas: view(name).context.vmas };
       for (const name of sleepers) out[name] = { asleep: view(name).matches('sleeping') };
+      // the gendisk exists from device_add_disk() (pmem's alloc_dax step) until del_gendisk() (its put_dax step)
+      const top = (v: unknown): string => (typeof v === 'string' ? v : Object.keys(v as object)[0]);
+      for (const name of diskOf.keys()) {
+        const s = top(view(name).value);
+        out[name] = { diskPresent: s === 'up' || s === 'putDax' || s.startsWith('kill_') };
+      }
+      for (const name of dmDisks.keys()) {
+        const v = view(name);
+        out[name] = { diskPresent: top(v.value) === 'live', openers: v.context.openers };
+      }
+      for (const name of mounts) out[name] = { mounted: top(view(name).value) === 'mounted' };
       return out;
     },
   };

@@ -31,6 +31,46 @@ export interface StateGraph {
   readonly initialItems: readonly number[];
   /** False when states past maxStates were left unexpanded. */
   readonly complete: boolean;
+  /**
+   * Transition pairs each machine can take one after the other in one actor: within a delivery
+   * (microsteps), and across deliveries joined at the actor's snapshot (the last transition into it,
+   * the first out of it). Keys `machine|t1|t2` of interned transition items.
+   */
+  readonly pairs: ReadonlySet<string>;
+}
+
+/** Per actor and snapshot: the transitions that end in it and those that start from it. */
+class PairCollector {
+  readonly within = new Set<string>();
+  private readonly into: Map<number, Set<number>>[] = [];
+  private readonly outOf: Map<number, Set<number>>[] = [];
+  constructor(private readonly machines: readonly string[]) {
+    machines.forEach((_, a) => {
+      this.into[a] = new Map();
+      this.outOf[a] = new Map();
+    });
+  }
+  add(a: number, before: number, next: number, seq: readonly number[]): void {
+    if (!seq.length) return;
+    for (let i = 1; i < seq.length; i++) this.within.add(`${this.machines[a]}|${seq[i - 1]}|${seq[i]}`);
+    const put = (m: Map<number, Set<number>>, k: number, v: number): void => {
+      let set = m.get(k);
+      if (!set) m.set(k, (set = new Set()));
+      set.add(v);
+    };
+    put(this.outOf[a], before, seq[0]);
+    put(this.into[a], next, seq[seq.length - 1]);
+  }
+  done(): Set<string> {
+    const out = new Set(this.within);
+    this.machines.forEach((m, a) => {
+      for (const [x, ins] of this.into[a]) {
+        const outs = this.outOf[a].get(x);
+        if (outs) for (const i of ins) for (const o of outs) out.add(`${m}|${i}|${o}`);
+      }
+    });
+    return out;
+  }
 }
 
 class IntList {
@@ -66,6 +106,7 @@ export function buildStateGraph(system: System, options: { maxStates?: number } 
   const out = new Int32Array(w);
   const record: DeliveryRecord[] = [];
   const items = new Set<number>();
+  const pairs = new PairCollector(system.actors.map((t) => t.machine.id));
   let complete = true;
 
   for (let s = 0; s < store.count; s++) {
@@ -87,6 +128,7 @@ export function buildStateGraph(system: System, options: { maxStates?: number } 
         for (const d of record) {
           if (d.delivery?.fate !== 'taken') continue;
           for (const i of coverage.transitions(d.actor, d.before, d.delivery.event)) items.add(i);
+          pairs.add(d.actor, d.before, d.delivery.next, coverage.sequence(d.actor, d.before, d.delivery.event));
           for (const i of coverage.nodes(d.actor, d.delivery.next)) items.add(i);
         }
         itemStart.push(edgeItems.length);
@@ -118,5 +160,6 @@ export function buildStateGraph(system: System, options: { maxStates?: number } 
     edgeItems: edgeItems.done(),
     initialItems,
     complete,
+    pairs: pairs.done(),
   };
 }

@@ -5,9 +5,10 @@ import { ModelError } from '../compose/errors.ts';
 import { System } from '../compose/system.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import type { GeneratedSuite } from './generate.ts';
-import { runAgainstImplementation, type ImplementationAdapter } from './adapter.ts';
+import { traceAgainstImplementation, type ImplementationAdapter } from './adapter.ts';
+import { suiteStem } from './emitFiles.ts';
 import { kernelAdapter } from './kernelAdapter.ts';
-import { knownDivergence } from './knownDivergences.ts';
+import { pinLine, readPinned, samePlace } from './knownDivergences.ts';
 import { replayExpected } from './replayExpected.ts';
 
 /** The implementation the paths of a suite also drive: src/kernel at the revisions it follows. */
@@ -44,7 +45,7 @@ export function suiteSystem(suite: Pick<GeneratedSuite, 'scenario' | 'revision' 
  */
 export function suiteTests(file: URL, from: ScenarioExport): void {
   const suite = readSuite(file);
-  const where = `${suite.scenario}${suite.revision ? ` @ ${suite.revision}` : ''}`;
+  const where = `${suite.scenario}${suite.revision ? ` @ ${suite.revision}` : ''}${suite.variant ? ` (${suite.variant})` : ''}`;
   let system: System | undefined;
   const sys = (): System => (system ??= suiteSystem(suite, from));
   for (const p of suite.paths) {
@@ -59,18 +60,38 @@ export function suiteTests(file: URL, from: ScenarioExport): void {
       assert.ok(!d, d?.message);
     });
   }
-  // Model-based tests: the same paths drive src/kernel; a divergence names its first step.
+  // Model-based tests: the same paths drive src/kernel. Known divergences are pinned in data beside
+  // the suites; each path must diverge exactly as pinned, and is compared past a pinned divergence.
+  const stem = suiteStem(suite);
+  const pinned = readPinned(file).divergences.filter((d) => d.suite === stem);
   const impl = implementationFor(suite, sys());
+  const runs = [...suite.paths, ...suite.regressions];
+  for (const gone of pinned.filter((d) => !impl || !runs.some((p) => p.name === d.path))) {
+    test(`${where}: pinned divergence at step ${gone.step} of ${gone.path}`, () => {
+      assert.unreachable(
+        impl
+          ? `the suite has no path "${gone.path}" any more: re-pin the divergences (test/generated/known-divergences.json)`
+          : 'no implementation runs this suite',
+      );
+    });
+  }
   if (impl) {
-    for (const p of [...suite.paths, ...suite.regressions]) {
-      // A known, explained divergence is named in the test and must stay exactly where it is.
-      const seen = runAgainstImplementation(sys(), p.steps, impl);
-      const known = seen && knownDivergence(suite.revision, seen);
-      const title = known ? `diverges as known (${known.why.split(':')[0]}) at ${seen!.message}` : 'agrees with the spec';
+    for (const p of runs) {
+      const mine = pinned.filter((d) => d.path === p.name);
+      const title = mine.length
+        ? `diverges as pinned (${mine.map((d) => `step ${d.step}, ${d.reason}`).join('; ')})`
+        : 'agrees with the spec';
       test(`${where}: ${impl.name} ${title} on ${p.name}`, () => {
-        const d = runAgainstImplementation(sys(), p.steps, impl);
-        if (known) assert.is(d?.message, seen!.message, 'the known divergence moved or went away');
-        else assert.ok(!d, d?.message);
+        const seen = traceAgainstImplementation(sys(), p.steps, impl, (d) => mine.some((m) => samePlace(m, d)));
+        const unpinned = seen.filter((d) => !mine.some((m) => samePlace(m, d)));
+        const missing = mine.filter((m) => !seen.some((d) => samePlace(m, d)));
+        const lines = [
+          ...unpinned.map(
+            (d) => `diverges where nothing is pinned: ${d.message}\n  (if understood, pin it: ${pinLine(stem, suite.revision, p.name, d)})`,
+          ),
+          ...missing.map((m) => `the pinned divergence at step ${m.step} moved or went away: ${m.message}`),
+        ];
+        assert.ok(lines.length === 0, lines.join('\n'));
       });
     }
   }
