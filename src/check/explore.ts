@@ -1,4 +1,5 @@
-import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
+import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
+import type { System } from '../compose/system.ts';
 import { FingerprintStateStore } from './fingerprintStore.ts';
 import { PackedStateStore } from './packedStore.ts';
 import { NOT_ADDED, type StateStore } from './stateStore.ts';
@@ -87,9 +88,6 @@ export interface ExploreResult {
   /** Invariants that declare a premise: whether a state where it held was reached. */
   readonly premises?: readonly { id: string; premise: string; reached: boolean }[];
 }
-
-/** Steps are labelled actor * LABEL_SPAN + offer index within that actor's offers. */
-export const LABEL_SPAN = 1 << 16;
 
 /**
  * Exhaustive breadth-first exploration of a composed system. Every reachable
@@ -249,7 +247,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
           const offers = tb[a].offers(cur[a]);
           for (let o = 0; o < offers.length; o++) {
             const d = offers[o];
-            const label = a * LABEL_SPAN + o;
+            const label = stepLabel(a, o);
             // Most steps move the actor alone or with the one it called, and are in the memo: the
             // store rewrites those one or two fields of the packed state (`dl`), and the whole
             // vector is built only when the state is new or the store cannot take it that way.

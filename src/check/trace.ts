@@ -1,8 +1,9 @@
 import type { EventObject, StateValue } from 'xstate';
 import { InputError, type ModelError } from '../compose/errors.ts';
 import { canonicalJson } from '../compose/events.ts';
-import { STEP_BLOCKED, type DeliveryRecord, type System } from '../compose/system.ts';
-import { LABEL_SPAN, type Finding } from './explore.ts';
+import { STEP_BLOCKED, decodeStep, stepActor, stepLabel, stepOffer } from '../compose/stepLabel.ts';
+import type { DeliveryRecord, System } from '../compose/system.ts';
+import type { Finding } from './explore.ts';
 import type { StateStore } from './stateStore.ts';
 import type { Symmetry } from './symmetry.ts';
 
@@ -69,9 +70,9 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
   const want = new Int32Array(system.width);
   const stepFrom = (from: Int32Array, label: number): [Int32Array, number] => {
     const next = from.slice();
-    return [next, system.step(next, Math.floor(label / LABEL_SPAN), label % LABEL_SPAN)];
+    return [next, system.step(next, stepActor(label), stepOffer(label))];
   };
-  const labelsOf = (vec: Int32Array): number[] => system.actors.flatMap((t, a) => t.offers(vec[a]).map((_d, o) => a * LABEL_SPAN + o));
+  const labelsOf = (vec: Int32Array): number[] => system.actors.flatMap((t, a) => t.offers(vec[a]).map((_d, o) => stepLabel(a, o)));
   // The stored (canonical) path is rebuilt from labels, so no stored vector is needed.
   let canon: Int32Array = system.initial.slice();
   symmetry.canonicalize(canon);
@@ -111,14 +112,13 @@ function unsoundSymmetry(): ModelError {
   );
 }
 
-/** Replays step labels (actor * LABEL_SPAN + offer) from the initial state, recording every delivery. */
+/** Replays step labels (compose/stepLabel.ts) from the initial state, recording every delivery. */
 export function replayLabels(system: System, labels: readonly number[]): Trace {
   const states: Int32Array[] = [system.initial.slice()];
   const steps: TraceStep[] = [];
   let cur: Int32Array = system.initial.slice();
   labels.forEach((label, i) => {
-    const actor = Math.floor(label / LABEL_SPAN);
-    const offer = label % LABEL_SPAN;
+    const { actor, offer } = decodeStep(label);
     const next = cur.slice();
     const record: DeliveryRecord[] = [];
     const r = system.step(next, actor, offer, record);

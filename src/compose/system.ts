@@ -1,6 +1,7 @@
 import { ActorTable, NULL_TARGET, type ActorTableOptions, type Delivery } from './actorTable.ts';
 import { ModelError } from './errors.ts';
 import { EventTable } from './events.ts';
+import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK } from './stepLabel.ts';
 import type { ActorView, Invariant, SystemDecl, SystemView } from '../../machines/kit/types.ts';
 
 /** Something the kernel must never do, found on a step (as opposed to an invariant over a state). */
@@ -27,11 +28,6 @@ export interface DeliveryRecord {
   readonly role?: string;
   readonly before: number;
 }
-
-export const STEP_OK = 0;
-export const STEP_BLOCKED = -1;
-/** `memoizedStep`: the step is not in the memo yet (or cannot be); take it with `step`. */
-export const NOT_MEMOIZED = -2;
 
 /** Longest chain of calls one step may make before it is judged not to terminate. */
 const MAX_CASCADE = 10_000;
