@@ -43,7 +43,7 @@ module.exports = {
       severity: 'error',
       comment: 'no import loop',
       from: { path: '^(src|machines)/' },
-      to: { circular: true, dependencyTypesNot: ['type-only'] },
+      to: { circular: true },
     },
   ],
   options: {

@@ -7,25 +7,7 @@ import { MemoryBudget, isAllocationFailure } from './memoryBudget.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { findLostProgress, EdgeList } from './progress.ts';
 import { Symmetry } from './symmetry.ts';
-
-export type ViolationKind = 'invariant' | 'violation-state' | 'null-call' | 'unaccepted' | 'deadlock' | 'progress' | 'liveness';
-
-/** A property that failed, with where its shortest counterexample ends. */
-export interface Finding {
-  /** Distinct property key: one finding per key. */
-  readonly key: string;
-  /** The property's id as reports show it: an invariant id, or the kind of kernel failure. */
-  readonly property: string;
-  readonly kind: ViolationKind;
-  readonly text: string;
-  readonly actor?: string;
-  /** The last stored state of the counterexample. */
-  readonly state: number;
-  /** For step violations: the failing step from `state` (label), not stored as a state. */
-  readonly step?: number;
-  /** Steps in the counterexample. */
-  readonly length: number;
-}
+import type { Finding } from './finding.ts';
 
 export interface Progress {
   readonly states: number;

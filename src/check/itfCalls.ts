@@ -1,5 +1,5 @@
 import type { EventObject } from 'xstate';
-import { fromItfValue, toItfValue } from './itf.ts';
+import { fromItfValue, toItfValue } from './itfValue.ts';
 import type { CallRecord } from './trace.ts';
 
 /**

@@ -1,5 +1,6 @@
 import type { System } from '../compose/system.ts';
-import type { ExploreResult, Finding } from './explore.ts';
+import type { ExploreResult } from './explore.ts';
+import type { Finding } from './finding.ts';
 import { STEP_BLOCKED } from '../compose/stepLabel.ts';
 import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';
 import { checkLiveness, type Obligation } from './liveness.ts';

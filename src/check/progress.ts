@@ -1,5 +1,5 @@
 import type { System } from '../compose/system.ts';
-import type { Finding } from './explore.ts';
+import type { Finding } from './finding.ts';
 import type { StateStore } from './stateStore.ts';
 
 /** The explored graph's edges, kept only when a progress property needs them. */

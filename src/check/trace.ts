@@ -3,7 +3,7 @@ import { InputError, type ModelError } from '../compose/errors.ts';
 import { canonicalJson } from '../compose/events.ts';
 import { STEP_BLOCKED, decodeStep, stepActor, stepLabel, stepOffer } from '../compose/stepLabel.ts';
 import type { DeliveryRecord, System } from '../compose/system.ts';
-import type { Finding } from './explore.ts';
+import type { Finding } from './finding.ts';
 import type { StateStore } from './stateStore.ts';
 import type { Symmetry } from './symmetry.ts';
 
