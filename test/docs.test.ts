@@ -12,8 +12,8 @@ import { docsModel, generateDocs, projectInput, type DocsInput } from '../src/do
 import { formatLint, lintCatalog } from '../src/docs/lint.ts';
 import { readMachine } from '../src/docs/machineModel.ts';
 import { cell, code, table } from '../src/docs/markdown.ts';
-import { chartOf } from '../src/viz/chart.ts';
-import { chartToMermaid } from '../src/viz/mermaid.ts';
+import { chartOf } from '../src/model/chart.ts';
+import { chartToMermaid } from '../src/model/mermaid.ts';
 import { revisionChanges } from '../src/docs/revisionChanges.ts';
 import { FIXTURE_REVISIONS, fixtureInvariant, fixtureScenario, lockMachine } from './fixtures/docsFixture.ts';
 

@@ -3,7 +3,7 @@ import type { Bound } from '../check/explore.ts';
 import type { ViolationKind } from '../check/finding.ts';
 import type { TraceStep } from '../check/trace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
-import type { Reachability } from '../viz/reach.ts';
+import type { Reachability } from '../model/reach.ts';
 import { ANY_REVISION } from './catalog.ts';
 
 /** A finding as the docs keep it: no state store, no timings, just what a page shows. */

@@ -1,8 +1,8 @@
 import { createActor, type AnyStateMachine } from 'xstate';
-import { chartOf } from './chart.ts';
+import { chartOf } from '../model/chart.ts';
 import { chartToConfig } from './config.ts';
 import { chartToDot } from './dot.ts';
-import { chartToMermaid } from './mermaid.ts';
+import { chartToMermaid } from '../model/mermaid.ts';
 import { assertNamed } from './names.ts';
 import { chartToScxml } from './scxml.ts';
 

@@ -1,12 +1,12 @@
 import { checkScenario, resolveSizes, type CheckReport } from '../check/check.ts';
 import type { ItfTrace } from '../check/itf.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
-import { chartOf, type Chart } from './chart.ts';
+import { chartOf, type Chart } from '../model/chart.ts';
 import { chartToDot } from './dot.ts';
 import { layoutChart } from './layout.ts';
 import { renderSvg } from './render.ts';
-import { Reachability } from './reach.ts';
-import { exploreSends, type SendGraph } from './sends.ts';
+import { Reachability } from '../model/reach.ts';
+import { exploreSends, type SendGraph } from '../model/sends.ts';
 import { systemToDot } from './systemDot.ts';
 
 /**

@@ -1,5 +1,6 @@
-import type { SendGraph } from './sends.ts';
-import { dotString, htmlText, wrap } from './escape.ts';
+import type { SendGraph } from '../model/sends.ts';
+import { dotString, htmlText } from './escape.ts';
+import { wrap } from '../model/labels.ts';
 
 export interface SystemActor {
   readonly name: string;

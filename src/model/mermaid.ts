@@ -1,5 +1,5 @@
 import type { Chart, ChartState, ChartTransition } from './chart.ts';
-import { transitionLabel } from './dot.ts';
+import { transitionLabel } from './labels.ts';
 
 /**
  * A Chart as a Mermaid `stateDiagram-v2`: the one Mermaid generator, for `daxspec export --format
