@@ -1,17 +1,16 @@
-import type { StateStore } from '../check/stateStore.ts';
-import { CRASH, exploreGraph } from '../check/exploreGraph.ts';
-import type { System } from '../compose/system.ts';
+import { MemoryStateStore, type StateStore } from '../check/stateStore.ts';
+import { STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
+import type { DeliveryRecord, System } from '../compose/system.ts';
 import { CoverageIndex } from './coverageItems.ts';
 
 /** Destination of an edge whose step crashes the kernel (an oops, a NULL call): no state follows it. */
-export { CRASH };
+export const CRASH = -1;
 
 /**
  * The explored state graph with every edge kept, and for each edge the coverage items its step
- * covers. The checker keeps only a BFS tree; covering transitions needs all edges, which the
- * explorer's graph walk (check/exploreGraph.ts) hands over. States are expanded as `systemLogic`
- * expands them (past invariant failures and WARNs, not past a crash), so the reachable set is the
- * one @xstate/graph sees; a crashing step is kept as an edge into CRASH.
+ * covers. The checker keeps only a BFS tree; covering transitions needs all edges. States are
+ * expanded as `systemLogic` expands them (past invariant failures and WARNs, not past a crash), so
+ * the reachable set is the one @xstate/graph sees; a crashing step is kept as an edge into CRASH.
  */
 export interface StateGraph {
   readonly system: System;
@@ -51,43 +50,65 @@ class IntList {
 }
 
 export function buildStateGraph(system: System, options: { maxStates?: number } = {}): StateGraph {
+  const maxStates = options.maxStates ?? Infinity;
+  const w = system.width;
   const coverage = new CoverageIndex(system);
   const initialItems = coverage.initialItems();
+  const store = new MemoryStateStore(w);
+  store.add(system.initial, -1, -1);
   const edgeStart = new IntList();
   const edgeTo = new IntList();
   const edgeLabel = new IntList();
   const edgeCode = new IntList();
   const itemStart = new IntList();
   const edgeItems = new IntList();
+  const cur = new Int32Array(w);
+  const out = new Int32Array(w);
+  const record: DeliveryRecord[] = [];
   const items = new Set<number>();
-  // The explorer's walk: states past maxStates stay in the graph as dead ends.
-  const walk = exploreGraph(
-    system,
-    {
-      onState: () => edgeStart.push(edgeTo.length),
-      onEdge: ({ label, code, to, deliveries }) => {
+  let complete = true;
+
+  for (let s = 0; s < store.count; s++) {
+    edgeStart.push(edgeTo.length);
+    // Past the bound, states already found stay in the graph as dead ends.
+    if (s >= maxStates) {
+      complete = false;
+      continue;
+    }
+    store.load(s, cur);
+    for (let a = 0; a < w; a++) {
+      const offers = system.actors[a].offers(cur[a]);
+      for (let o = 0; o < offers.length; o++) {
+        out.set(cur);
+        record.length = 0;
+        const r = system.step(out, a, o, record);
+        if (r === STEP_BLOCKED) continue;
         items.clear();
-        for (const d of deliveries) {
+        for (const d of record) {
           if (d.delivery?.fate !== 'taken') continue;
           for (const i of coverage.transitions(d.actor, d.before, d.delivery.event)) items.add(i);
           for (const i of coverage.nodes(d.actor, d.delivery.next)) items.add(i);
         }
         itemStart.push(edgeItems.length);
         for (const i of [...items].sort((x, y) => x - y)) edgeItems.push(i);
-        edgeLabel.push(label);
-        edgeCode.push(code);
-        edgeTo.push(to);
-      },
-    },
-    { maxStates: options.maxStates },
-  );
+        edgeLabel.push(stepLabel(a, o));
+        edgeCode.push(r === STEP_OK ? 0 : r);
+        if (r !== STEP_OK && !system.violation(r).continues) {
+          edgeTo.push(CRASH);
+          continue;
+        }
+        const at = store.add(out, s, stepLabel(a, o));
+        edgeTo.push(at >= 0 ? at : -1 - at);
+      }
+    }
+  }
   edgeStart.push(edgeTo.length);
   itemStart.push(edgeItems.length);
   return {
     system,
     coverage,
-    store: walk.store,
-    states: walk.states,
+    store,
+    states: store.count,
     edges: edgeTo.length,
     edgeStart: edgeStart.done(),
     edgeTo: edgeTo.done(),
@@ -96,6 +117,6 @@ export function buildStateGraph(system: System, options: { maxStates?: number } 
     itemStart: itemStart.done(),
     edgeItems: edgeItems.done(),
     initialItems,
-    complete: walk.complete,
+    complete,
   };
 }
