@@ -8,6 +8,7 @@ import { renderSvg } from './render.ts';
 import { Reachability } from '../model/reach.ts';
 import { exploreSends, type SendGraph } from '../model/sends.ts';
 import { systemToDot } from './systemDot.ts';
+import { activeNodes } from '../compose/xstateInternals.ts';
 
 /**
  * Everything the static site shows, as plain JSON: the machines with their laid-out diagrams, the
@@ -139,8 +140,7 @@ function waitsAt(system: CheckReport['system'], vec: Int32Array): Wait[] {
         if (d.fate === 'blocked' && !on.includes(type)) on.push(type);
       }
     }
-    const snap = t.snapshot(vec[a]) as unknown as { _nodes?: { description?: string }[] };
-    const description = [...(snap._nodes ?? [])].reverse().find((n) => n.description)?.description;
+    const description = [...activeNodes(t.snapshot(vec[a]))].reverse().find((n) => n.description)?.description;
     out.push({ actor: t.name, state: JSON.stringify(view.value), description, on });
   });
   return out;
