@@ -373,6 +373,12 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   return { advance, result };
 }
 
-function hasTag(node: { tags: string[]; states: Record<string, any> }, tag: string): boolean {
+/** A state node as far as tags go: its own tags and its child states. */
+interface TaggedNode {
+  readonly tags: readonly string[];
+  readonly states: Readonly<Record<string, TaggedNode>>;
+}
+
+function hasTag(node: TaggedNode, tag: string): boolean {
   return node.tags.includes(tag) || Object.values(node.states).some((c) => hasTag(c, tag));
 }

@@ -169,8 +169,10 @@ function stripSender(e: EventObject): EventObject {
   return rest as EventObject;
 }
 
-function contextDiff(a: any, b: any): [string, unknown, unknown][] {
+function contextDiff(a: unknown, b: unknown): [string, unknown, unknown][] {
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return canonicalJson(a) === canonicalJson(b) ? [] : [['', a, b]];
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-  return keys.filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k])).map((k) => [k, a[k], b[k]]);
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
+  return keys.filter((k) => canonicalJson(x[k]) !== canonicalJson(y[k])).map((k) => [k, x[k], y[k]]);
 }

@@ -1,4 +1,4 @@
-import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import { transitionId } from '../compose/transitionId.ts';
 
 /**
@@ -162,7 +162,7 @@ export function chartOf(machine: AnyStateMachine, context?: unknown): Chart {
       byId.get(t.id)!,
     );
     (states[source].initial as number[]).push(...initialTargets);
-    const lists: [string, readonly any[]][] = [...(node.transitions as Map<string, readonly any[]>).entries()];
+    const lists: [string, readonly AnyTransitionDefinition[]][] = [...node.transitions.entries()];
     if (node.always?.length) lists.push(['', node.always]);
     for (const [event, defs] of lists) {
       defs.forEach((t, position) => {

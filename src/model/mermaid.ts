@@ -24,7 +24,7 @@ export interface MermaidOptions {
 }
 
 export function mermaidText(s: string): string {
-  return s.replace(/[#;:"<>{}\[\]\\|]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\r?\n/g, ' ');
+  return s.replace(/[#;:"<>{}[\]\\|]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\r?\n/g, ' ');
 }
 
 export function chartToMermaid(chart: Chart, options: MermaidOptions = {}): string {

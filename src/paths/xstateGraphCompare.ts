@@ -55,7 +55,7 @@ export function pathFigures(decl: SystemDecl, tool: PathFigures['tool']): PathFi
   } else {
     const logic = systemLogic(new System(decl));
     const opts = { events: (s: SystemSnapshot) => logic.nextEvents(s), serializeState: (s: SystemSnapshot) => s.vector.join(',') };
-    const found = tool === 'getShortestPaths' ? getShortestPaths(logic, opts as any) : getSimplePaths(logic, opts as any);
+    const found = tool === 'getShortestPaths' ? getShortestPaths(logic, opts) : getSimplePaths(logic, opts);
     paths = found.map((p) => p.steps.map((s) => s.event as SystemEvent).filter((e) => e.type === 'step'));
     states = new Set(found.map((p) => (p.state as SystemSnapshot).vector.join(','))).size;
   }

@@ -12,7 +12,7 @@ export type Format = (typeof FORMATS)[number];
 /** One machine in one of the export formats; `input` gives the context its actor starts with. */
 export function exportMachine(machine: AnyStateMachine, format: Format, input?: unknown): string {
   // The initial snapshot, not a started actor: nothing runs, the context is computed from the input.
-  const context = createActor(machine, { input: input as any }).getSnapshot().context;
+  const context = createActor(machine, { input }).getSnapshot().context;
   const chart = chartOf(machine, context);
   // Every format names guards and actions; a machine with unnamed ones is refused, never half-exported.
   assertNamed(chart, format);
