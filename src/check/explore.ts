@@ -1,3 +1,10 @@
+/**
+ * The model checker's exhaustive breadth-first exploration: stores every reachable state (packed,
+ * fingerprinted or in a caller's store, optionally reduced by symmetry and bounded by states, depth or
+ * memory), checks invariants, step violations and deadlock on the way, progress at the end, and keeps each
+ * failed property's shortest counterexample as a Finding. Other readers that need the whole graph use
+ * exploreGraph.ts.
+ */
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
 import { FingerprintStateStore } from './fingerprintStore.ts';

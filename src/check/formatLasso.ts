@@ -1,3 +1,6 @@
+/**
+ * A liveness counterexample (a lasso: a prefix and a cycle the system can repeat forever) as text.
+ */
 import type { Obligation } from './liveness.ts';
 import type { LivenessReport } from './livenessCheck.ts';
 import type { Trace } from './trace.ts';

@@ -1,3 +1,7 @@
+/**
+ * A finding and its counterexample as the text the CLI prints: heading, shortest length, each step, and what
+ * the property says of the last state.
+ */
 import type { Finding } from './finding.ts';
 import { formatLasso } from './formatLasso.ts';
 import { formatStep, formatValue } from './formatStep.ts';

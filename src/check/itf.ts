@@ -1,3 +1,7 @@
+/**
+ * Traces in the Informal Trace Format (the JSON of Apalache and Quint): writing a trace out, reading one back
+ * for replay, and validating untrusted input before it is replayed.
+ */
 import type { EventObject } from 'xstate';
 import type { System } from '../compose/system.ts';
 import { InputError } from '../compose/errors.ts';

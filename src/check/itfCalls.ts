@@ -1,3 +1,6 @@
+/**
+ * The calls within one step as ITF state metadata (`#meta.calls`).
+ */
 import type { EventObject } from 'xstate';
 import { fromItfValue, toItfValue } from './itfValue.ts';
 import type { CallRecord } from './trace.ts';

@@ -1,3 +1,6 @@
+/**
+ * Closing the loop of a replayed lasso: the cycle's last state must be the state its `loop` index names.
+ */
 /** What closing the loop decides; replay.ts adds it to its ReplayResult (declared here, so neither module imports the other's types both ways). */
 export interface LoopClosure {
   readonly matched: number;

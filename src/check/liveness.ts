@@ -1,3 +1,7 @@
+/**
+ * Liveness under fairness on the explored graph: the search for a fair component of not-Q states after a
+ * P state (P ~> Q fails), and the lasso that shows it.
+ */
 import type { System } from '../compose/system.ts';
 import type { Liveness } from '../../machines/kit/types.ts';
 import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';

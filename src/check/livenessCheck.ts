@@ -1,3 +1,7 @@
+/**
+ * The liveness half of a check: the declared liveness properties run on the graph the safety run explored,
+ * each failure turned into a finding with its lasso, and the report's JSON.
+ */
 import type { System } from '../compose/system.ts';
 import type { ExploreResult } from './explore.ts';
 import type { Finding } from './finding.ts';

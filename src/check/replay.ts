@@ -1,3 +1,7 @@
+/**
+ * Replay as a checker: an ITF trace walked through the machines step by step, every state compared with the
+ * machines', and every property re-checked where the trace ends.
+ */
 import type { EventObject } from 'xstate';
 import { canonicalJson } from '../compose/events.ts';
 import { InputError } from '../compose/errors.ts';

@@ -1,3 +1,7 @@
+/**
+ * The successors of a stored state, as the liveness checks need them: every non-blocked step to a state that
+ * continues, with its label.
+ */
 import { STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
 import type { Fairness } from './fairness.ts';

@@ -1,3 +1,8 @@
+/**
+ * Counterexample traces: the path of stored states to a finding rebuilt from the store (through the symmetry
+ * reduction when there is one) and replayed with delivery records, so each step says who called whom, which
+ * kernel function ran and what changed.
+ */
 import type { EventObject, StateValue } from 'xstate';
 import { InputError, type ModelError } from '../compose/errors.ts';
 import { canonicalJson } from '../compose/events.ts';

@@ -1,3 +1,10 @@
+/**
+ * One actor of a composed system as a table: its machine's distinct snapshots interned to small integers, the
+ * offers (environment events) of each, and every delivery of an event to a snapshot memoized (the next
+ * snapshot, the calls it sends, the transitions it took, the violation it commits), so XState runs once per
+ * distinct (snapshot, event). It also refuses what the checker cannot explore faithfully: impure actions,
+ * spawned children, unbounded contexts, nondeterminism.
+ */
 import {
   getNextTransitions,
   matchesState,

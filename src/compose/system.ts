@@ -1,3 +1,8 @@
+/**
+ * The composed system: actor tables side by side, a system state as an Int32Array of interned snapshot ids,
+ * and the step relation over those vectors (a step is one actor's offer and every call it causes, delivered
+ * within the step), with the step violations it finds and a memo of whole call-and-reply steps.
+ */
 import { ActorTable, NULL_TARGET, type ActorTableOptions, type Delivery } from './actorTable.ts';
 import { ModelError } from './errors.ts';
 import { EventTable } from './events.ts';

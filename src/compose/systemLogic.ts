@@ -1,3 +1,7 @@
+/**
+ * The composed system wrapped as an XState ActorLogic, so @xstate/graph and other XState tooling can walk it
+ * unchanged.
+ */
 import type { ActorLogic, AnyMachineSnapshot, EventObject, Snapshot } from 'xstate';
 import { STEP_BLOCKED, STEP_OK } from './stepLabel.ts';
 import type { System } from './system.ts';

@@ -1,3 +1,7 @@
+/**
+ * A machine read as a chart: its state nodes and transition definitions flattened into indexed lists with ids,
+ * guards as text and meta, the form every drawing and page of a machine (viewer, docs, exports) is made from.
+ */
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import { transitionId } from '../compose/transitionId.ts';
 

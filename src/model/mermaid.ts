@@ -1,3 +1,6 @@
+/**
+ * The one Mermaid generator: a chart as a `stateDiagram-v2`, used by the viewer and the docs alike.
+ */
 import type { Chart, ChartState, ChartTransition } from './chart.ts';
 import { transitionLabel } from './labels.ts';
 

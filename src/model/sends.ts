@@ -1,3 +1,7 @@
+/**
+ * The send graph of a system as it runs: who calls whom with which events, which environment events each actor
+ * takes, and what each actor reached, read from the explorer's graph walk.
+ */
 import type { System } from '../compose/system.ts';
 import { exploreGraph } from '../check/exploreGraph.ts';
 import { activePaths } from './chart.ts';

@@ -1,3 +1,6 @@
+/**
+ * A chart as Graphviz DOT, with the ids the viewer uses to light states and transitions.
+ */
 import type { Chart, ChartState, ChartTransition } from '../model/chart.ts';
 import { dotString, htmlText } from './escape.ts';
 import { transitionLabel, wrap } from '../model/labels.ts';

@@ -1,3 +1,7 @@
+/**
+ * One machine in an export format (JSON config, SCXML, DOT, Mermaid), its context computed from the actor's
+ * input without running anything.
+ */
 import { createActor, type AnyStateMachine } from 'xstate';
 import { chartOf } from '../model/chart.ts';
 import { chartToConfig } from './config.ts';

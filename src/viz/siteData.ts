@@ -1,3 +1,7 @@
+/**
+ * The data the static site is built from: every machine's chart, every scenario's system (checked, with its
+ * send graph and counterexamples) and the matrix, gathered once and written as data.js.
+ */
 import { checkScenario, resolveSizes, type CheckReport } from '../check/check.ts';
 import type { ItfTrace } from '../check/itf.ts';
 import type { Scenario } from '../../machines/kit/types.ts';

@@ -1,3 +1,6 @@
+/**
+ * A system's send graph as Graphviz DOT: actors as nodes, calls as edges, environment events on each actor.
+ */
 import type { SendGraph } from '../model/sends.ts';
 import { dotString, htmlText } from './escape.ts';
 import { wrap } from '../model/labels.ts';
