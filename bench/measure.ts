@@ -31,7 +31,7 @@ const decl = scenario.build(revision, sizes);
 
 const started = performance.now();
 const cpu0 = process.cpuUsage();
-let states = 0;
+let states: number;
 let edges = 0;
 let storeBytes = 0;
 /** Calls into XState's transition functions: the work memoization saves. */

@@ -17,6 +17,7 @@ import {
 import { canonicalJson } from '../src/compose/events.ts';
 import { addressOf } from '../machines/kit/messages.ts';
 import type { SystemDecl } from '../machines/kit/types.ts';
+import { historyNodes, sendToParams } from '../src/compose/xstateInternals.ts';
 
 export type PlainSnapshot = Snapshot<undefined> & { status: 'active'; actors: AnyMachineSnapshot[] };
 export interface PlainEvent extends EventObject {
@@ -39,7 +40,7 @@ export function plainLogic(
       const [to, e] = queue.shift()!;
       const machine = decl.actors[to].machine;
       calls++;
-      if (machine.getTransitionData(actors[to] as any, e as any).length === 0) {
+      if (machine.getTransitionData(actors[to], e).length === 0) {
         if (first) return undefined;
         calls++;
         const exists = getNextTransitions(actors[to]).some((t) => t.eventType === e.type);
@@ -47,15 +48,16 @@ export function plainLogic(
       }
       first = false;
       calls++;
-      const [next, actions] = transition(machine, actors[to], e as any);
+      const [next, actions] = transition(machine, actors[to], e);
       // A kernel failure state that is not a WARN (an oops, a use after free) ends the run: no successor.
       if (next.hasTag('violation') && !next.hasTag('warn')) return undefined;
       actors[to] = next;
       for (const a of actions) {
-        if (a.type !== 'xstate.sendTo') continue;
-        const address = addressOf((a.params as any).to);
+        const send = sendToParams(a);
+        if (!send) continue;
+        const address = addressOf(send.to);
         if (!address || address.null) return undefined;
-        queue.push([index.get(address.id)!, { ...((a.params as any).event as EventObject), from: decl.actors[to].name } as EventObject]);
+        queue.push([index.get(address.id)!, { ...send.event, from: decl.actors[to].name } as EventObject]);
       }
     }
     return actors;
@@ -96,12 +98,6 @@ export function plainLogic(
  */
 export function serializePlain(s: PlainSnapshot): string {
   return canonicalJson(
-    s.actors.map((a) => [
-      a.value,
-      a.context,
-      Object.fromEntries(
-        Object.entries((a as any).historyValue as Record<string, { id: string }[]>).map(([k, v]) => [k, v.map((n) => n.id)]),
-      ),
-    ]),
+    s.actors.map((a) => [a.value, a.context, Object.fromEntries(Object.entries(historyNodes(a)).map(([k, v]) => [k, v.map((n) => n.id)]))]),
   );
 }

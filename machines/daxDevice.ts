@@ -1,5 +1,5 @@
 import { assign, not, setup } from 'xstate';
-import { call, reply } from './kit/messages.ts';
+import { reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
 import { m } from './kit/meta.ts';

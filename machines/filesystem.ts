@@ -80,9 +80,6 @@ export const FILESYSTEM_ENV = {
   fs_put_dax_clear_ops: [{}],
 } as const;
 
-const FILL: Record<FilesystemInput['fstype'], string> = { ext2: 'ext2_fill_super', ext4: 'ext4_fill_super', xfs: 'xfs_open_devices' };
-const PUT: Record<FilesystemInput['fstype'], string> = { ext2: 'ext2_put_super', ext4: 'ext4_put_super', xfs: 'xfs_close_devices' };
-
 export function filesystemMachine(rev: Revision) {
   const era = ERAS[rev].device;
   const getSrc = era.holder ? 'drivers/dax/super.c' : era.claimsPgmap ? 'seed 000' : 'seed 000 (the lines v8 replaced)';

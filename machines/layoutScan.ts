@@ -1,9 +1,11 @@
-import { assign, enqueueActions } from 'xstate';
-import { call } from './kit/messages.ts';
+import { assign, enqueueActions, type EventObject } from 'xstate';
+import { call, type AnySetupValue } from './kit/messages.ts';
 
-// The helpers are shared by machines with different context types; each is typed
-// loosely (`Shared`) and reads only the ScanContext fields it names.
-type Shared = any;
+// The helpers are shared by machines with different context types: each reads only the ScanContext
+// fields it names, and is exported as an action that fits any setup() (see AnySetupValue).
+type Shared = AnySetupValue;
+/** A reply of `dax_busy_page`: whether the page is busy, and which page it is. */
+type BusyReply = EventObject & { busy?: boolean; page?: string };
 
 /**
  * The pieces truncate and eviction share: dax_layout_busy_page(_range)'s scan
@@ -28,7 +30,7 @@ export const scanFields = (pages: string[]): ScanContext => ({ pages, pending: 0
  * unmap_mapping_pages() over the range, then, entry by entry, dax_busy_page().
  * Each page answers `busy`; the first busy one is the one the caller waits for.
  */
-export const scanPages: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext & Flushing; enqueue: any }) => {
+export const scanPages: Shared = enqueueActions<ScanContext & Flushing, EventObject, undefined>(({ context, enqueue }) => {
   enqueue(assign({ pending: context.pages.length, busyPage: null, scanned: true }));
   for (const p of context.pages) enqueue(call('page', p, { type: 'zap_pte' }));
   flushTlb(context, enqueue);
@@ -46,11 +48,11 @@ interface Flushing {
  * bare-metal x86 it is an IPI that waits for every CPU of those mms, so it cannot complete
  * while a GUP-fast walker has interrupts off (the whole step waits); elsewhere it does not wait.
  */
-function flushTlb(context: Flushing, enqueue: any): void {
+function flushTlb(context: Flushing, enqueue: (action: ReturnType<typeof call>) => void): void {
   if (context.aspace) enqueue(call('address_space', context.aspace, { type: 'flush_tlb' }));
 }
 
-export const noteBusy: Shared = assign(({ context, event }: { context: ScanContext; event: any }) => ({
+export const noteBusy: Shared = assign(({ context, event }: { context: ScanContext; event: BusyReply }) => ({
   pending: context.pending - 1,
   busyPage: context.busyPage ?? (event.busy ? (event.page as string) : null),
 }));
@@ -59,22 +61,22 @@ export const scanFinishedBusy = ({ context }: { context: ScanContext }) => conte
 export const scanFinishedIdle = ({ context }: { context: ScanContext }) => context.pending === 0 && context.busyPage === null;
 
 /** dax_delete_mapping_entry() per entry: dax_disassociate_entry(entry, mapping, trunc=true). */
-export const deleteEntries: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext & { file: string }; enqueue: any }) => {
+export const deleteEntries: Shared = enqueueActions<ScanContext & { file: string }, EventObject, undefined>(({ context, enqueue }) => {
   for (const p of context.pages) enqueue(call('page', p, { type: 'dax_disassociate_entry', file: context.file, trunc: true }));
 });
 
 /** unmap_mapping_range() over the whole file: every PTE goes. */
-export const zapAll: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext & Flushing; enqueue: any }) => {
+export const zapAll: Shared = enqueueActions<ScanContext & Flushing, EventObject, undefined>(({ context, enqueue }) => {
   for (const p of context.pages) enqueue(call('page', p, { type: 'zap_pte' }));
   flushTlb(context, enqueue);
 });
 
 /** The filesystem frees the extents of the truncated range. */
-export const freeBlocks: Shared = enqueueActions(({ context, enqueue }: { context: { blocks: string[]; file: string }; enqueue: any }) => {
+export const freeBlocks: Shared = enqueueActions<{ blocks: string[]; file: string }, EventObject, undefined>(({ context, enqueue }) => {
   for (const b of context.blocks) enqueue(call('block', b, { type: 'free_blocks', file: context.file }));
 });
 
-export const askIdle: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext; enqueue: any }) => {
+export const askIdle: Shared = enqueueActions<ScanContext, EventObject, undefined>(({ context, enqueue }) => {
   enqueue(call('page', context.busyPage, { type: 'page_idle' }));
 });
 

@@ -12,8 +12,8 @@ import { docsModel, generateDocs, type DocsInput } from '../src/docs/generate.ts
 import { formatLint, lintCatalog } from '../src/docs/lint.ts';
 import { readMachine } from '../src/docs/machineModel.ts';
 import { cell, code, table } from '../src/docs/markdown.ts';
-import { chartOf } from '../src/viz/chart.ts';
-import { chartToMermaid } from '../src/viz/mermaid.ts';
+import { chartOf } from '../src/model/chart.ts';
+import { chartToMermaid } from '../src/model/mermaid.ts';
 import { revisionChanges } from '../src/docs/revisionChanges.ts';
 import { FIXTURE_REVISIONS, fixtureInvariant, fixtureScenario, lockMachine } from './fixtures/docsFixture.ts';
 
@@ -110,7 +110,7 @@ test('generate: the violation appears in the matrix, on its invariant page as a 
   assert.match(x1, /### double-unlock @ old: a kernel failure state\n/);
   assert.match(x1, /^Actors: `w0` \(\[worker\]\(\.\.\/machines\/worker\.md\)\), `lock0` \(\[lock\]\(\.\.\/machines\/lock\.md\)\)\.$/m);
   assert.match(x1, /^1\. `w0`: \*\*do\\_work\*\* \(`go`\) — take the lock$/m);
-  assert.match(x1, /^   - `w0` → `lock0`: \*\*mutex\\_lock\*\* \(`lock`\)/m);
+  assert.match(x1, /^ {3}- `w0` → `lock0`: \*\*mutex\\_lock\*\* \(`lock`\)/m);
   assert.match(x1, /^3\. `w0`: \*\*do\\_work\*\* \(`again`\)/m);
   assert.match(x1, /Result after 3 steps: BUG: bad unlock balance detected!/);
   assert.not.match(x1, /@ new/);
@@ -118,8 +118,8 @@ test('generate: the violation appears in the matrix, on its invariant page as a 
   assert.match(lock, /\| violation; violates \[X1\]\(\.\.\/invariants\/X1\.md\) \|/);
   assert.match(lock, /## What differs per revision/);
   assert.match(lock, /^- `free: unlock`$/m);
-  assert.match(lock, /^  - target: old: `broken`; new: `\(none\)`$/m);
-  assert.match(lock, /^  - guard: old: `\(none\)`; new: `!held`$/m);
+  assert.match(lock, /^ {2}- target: old: `broken`; new: `\(none\)`$/m);
+  assert.match(lock, /^ {2}- guard: old: `\(none\)`; new: `!held`$/m);
   assert.match(lock, /```mermaid\nstateDiagram-v2/);
 });
 

@@ -13,7 +13,7 @@ import { checkScenario, resolveSizes } from '../src/check/check.ts';
 import { ModelError } from '../src/compose/errors.ts';
 import type { Scenario } from '../machines/kit/types.ts';
 import { SCENARIOS } from '../src/registry.ts';
-import { chartOf } from '../src/viz/chart.ts';
+import { chartOf } from '../src/model/chart.ts';
 import { higherOrderGuards } from '../src/viz/config.ts';
 import { exportMachine } from '../src/viz/exportMachine.ts';
 import { unnamedParts } from '../src/viz/names.ts';

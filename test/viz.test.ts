@@ -14,7 +14,7 @@ import { percpuRefScenario } from '../machines/bench/percpuRef.ts';
 import { scenarios as daxScenarios } from '../machines/scenarios.ts';
 import { checkScenario, resolveSizes, type CheckReport } from '../src/check/check.ts';
 import type { Scenario, SystemDecl } from '../machines/kit/types.ts';
-import { activePaths, chartOf } from '../src/viz/chart.ts';
+import { activePaths, chartOf } from '../src/model/chart.ts';
 import { chartToScxml } from '../src/viz/scxml.ts';
 import { writeSite } from '../src/viz/site.ts';
 import { buildSiteData, type SiteData } from '../src/viz/siteData.ts';

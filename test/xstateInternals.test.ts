@@ -1,15 +1,16 @@
 /**
- * Canaries for the XState internals daxspec relies on. package.json pins xstate to the exact version these were
- * read from; an upgrade that changes any of them fails here, in one place, naming the internal, instead of as a
- * wrong state count or a missing call somewhere in the checker.
+ * Canaries for the XState internals daxspec relies on, all of which src/ reaches only through
+ * src/compose/xstateInternals.ts. package.json pins xstate to the exact version these were read from; an upgrade
+ * that changes any of them fails here, in one place, naming the internal, instead of as a wrong state count or a
+ * missing call somewhere in the checker.
  *
- * Each test drives XState directly (no daxspec code) the way src/compose and src/paths do:
+ * Each test drives XState directly (no daxspec code) the way src/compose/xstateInternals.ts does:
  * - `machine.transition(snapshot, event, scope)` and `getInitialSnapshot(scope, input)` accept a hand-made actor
- *   scope, and hand every action to `scope.actionExecutor` instead of running it (src/compose/actorTable.ts);
+ *   scope, and hand every action to `scope.actionExecutor` instead of running it (inertScope, initialIn, transitionIn);
  * - a `sendTo` reaches that executor as `{ type: 'xstate.sendTo', params: { to, event } }`;
  * - `snapshot._nodes` lists every active state node and `snapshot.historyValue` maps history nodes to their nodes;
  * - `system._sendInspectionEvent` receives `@xstate.microstep` events carrying `_transitions`
- *   (src/paths/coverageItems.ts).
+ *   (inertScope's `microstep` hook).
  */
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';

@@ -237,7 +237,10 @@ export const queuedIsAsleep: Invariant = {
   holds: (view) => (view('wq').context as WaitQueueContext).sleeper === null || view('waiter').matches('sleeping'),
 };
 
-function system(waiter: ReturnType<typeof racyWaiter> | ReturnType<typeof atomicWaiter>, env: Record<string, {}[]>): SystemDecl {
+function system(
+  waiter: ReturnType<typeof racyWaiter> | ReturnType<typeof atomicWaiter>,
+  env: Record<string, Record<string, never>[]>,
+): SystemDecl {
   return {
     actors: [
       { name: 'wq', machine: waitQueueMachine(), kind: 'object' },

@@ -39,7 +39,19 @@ export function addressOf(target: unknown): Address | undefined {
   return target && typeof target === 'object' ? (target as { [ADDRESS]?: Address })[ADDRESS] : undefined;
 }
 
-type Args = { context: any; event: any };
+/**
+ * The one `any` of machines/: an action the spec's helpers build (call, reply, the shared scan steps of
+ * layoutScan.ts) must fit the `actions` of every machine's setup(), whatever its context and event
+ * types, and its expressions read that machine's context and event. XState's action type
+ * (ActionFunction<TContext, TExpressionEvent, TEvent, TParams, TActor, TAction, TGuard, TDelay, TEmitted>)
+ * is invariant in several of those parameters, so no single non-`any` type is assignable to every
+ * setup()'s; a generic helper would need each call site to spell its machine's types. The composer
+ * checks what these actions do at run time (purity.ts, actorTable.ts), so the looseness stays here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see the comment above: the one place machines/ needs it
+export type AnySetupValue = any;
+
+type Args = { context: AnySetupValue; event: AnySetupValue };
 /** An event with any payload: `{ type: 'put_dax', owner: 'fs0' }`. */
 type Payload = EventObject & Record<string, unknown>;
 type Expr<T> = T | ((args: Args) => T);
@@ -51,9 +63,7 @@ const resolve = <T>(e: Expr<T>, args: Args): T => (typeof e === 'function' ? (e 
  * dereference, reported with the role and event names. The event is delivered within the same step,
  * after the caller's transition, and the composer stamps it with `from`, the caller's name.
  */
-// Typed `any` on purpose: an action built here must fit the `actions` of any `setup()`,
-// whatever its context and event types; sendTo's own inference pins them to EventObject.
-export function call(role: string, to: Expr<string | null | undefined>, event: Expr<Payload>): any {
+export function call(role: string, to: Expr<string | null | undefined>, event: Expr<Payload>): AnySetupValue {
   return sendTo(
     (args: Args) => address(resolve(to, args), role),
     (args: Args) => resolve(event, args),
@@ -61,7 +71,7 @@ export function call(role: string, to: Expr<string | null | undefined>, event: E
 }
 
 /** Answers the actor whose call is being handled (the event's `from`). */
-export function reply(event: Expr<Payload>): any {
+export function reply(event: Expr<Payload>): AnySetupValue {
   return sendTo(
     (args: Args) => address(args.event.from as string, 'caller'),
     (args: Args) => resolve(event, args),

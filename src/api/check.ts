@@ -5,7 +5,8 @@
  * what users hold.
  */
 import { checkScenario, resolveRevision, resolveSizes, type CheckReport as InternalReport } from '../check/check.ts';
-import type { Progress, ViolationKind } from '../check/explore.ts';
+import type { Progress } from '../check/explore.ts';
+import type { ViolationKind } from '../check/finding.ts';
 import { formatFinding } from '../check/formatTrace.ts';
 import type { ItfTrace } from '../check/itf.ts';
 import type { TraceStep } from '../check/trace.ts';

@@ -1,5 +1,5 @@
 import type { System } from '../compose/system.ts';
-import type { Finding } from './explore.ts';
+import type { Finding } from './finding.ts';
 import {
   BAD_CALL_SEVERITY,
   DEFAULT_INVARIANT_SEVERITY,

@@ -1,4 +1,12 @@
-import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
+/**
+ * The model checker's exhaustive breadth-first exploration: stores every reachable state (packed,
+ * fingerprinted or in a caller's store, optionally reduced by symmetry and bounded by states, depth or
+ * memory), checks invariants, step violations and deadlock on the way, progress at the end, and keeps each
+ * failed property's shortest counterexample as a Finding. Other readers that need the whole graph use
+ * exploreGraph.ts.
+ */
+import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
+import type { System } from '../compose/system.ts';
 import { FingerprintStateStore } from './fingerprintStore.ts';
 import { PackedStateStore } from './packedStore.ts';
 import { NOT_ADDED, type StateStore } from './stateStore.ts';
@@ -6,31 +14,7 @@ import { MemoryBudget, isAllocationFailure } from './memoryBudget.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { findLostProgress, EdgeList } from './progress.ts';
 import { Symmetry } from './symmetry.ts';
-
-export type ViolationKind = 'invariant' | 'violation-state' | 'null-call' | 'unaccepted' | 'deadlock' | 'progress' | 'liveness';
-
-/** A property that failed, with where its shortest counterexample ends. */
-export interface Finding {
-  /** Distinct property key: one finding per key. */
-  readonly key: string;
-  /** The property's id as reports show it: an invariant id, or the kind of kernel failure. */
-  readonly property: string;
-  readonly kind: ViolationKind;
-  readonly text: string;
-  readonly actor?: string;
-  /** The last stored state of the counterexample. */
-  readonly state: number;
-  /** For step violations: the failing step from `state` (label), not stored as a state. */
-  readonly step?: number;
-  /** Steps in the counterexample. */
-  readonly length: number;
-  /**
-   * The key of the finding this one follows from, when the checker saw it directly: a waiter that
-   * can never be woken because the code path it waits on oopses next (the oops ends that path).
-   * src/check/consequences.ts finds the others from the traces.
-   */
-  readonly cause?: string;
-}
+import type { Finding } from './finding.ts';
 
 export interface Progress {
   readonly states: number;
@@ -93,9 +77,6 @@ export interface ExploreResult {
   /** Invariants that declare a premise: whether a state where it held was reached. */
   readonly premises?: readonly { id: string; premise: string; reached: boolean }[];
 }
-
-/** Steps are labelled actor * LABEL_SPAN + offer index within that actor's offers. */
-export const LABEL_SPAN = 1 << 16;
 
 /**
  * Exhaustive breadth-first exploration of a composed system. Every reachable
@@ -258,7 +239,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
           const offers = tb[a].offers(cur[a]);
           for (let o = 0; o < offers.length; o++) {
             const d = offers[o];
-            const label = a * LABEL_SPAN + o;
+            const label = stepLabel(a, o);
             // Most steps move the actor alone or with the one it called, and are in the memo: the
             // store rewrites those one or two fields of the packed state (`dl`), and the whole
             // vector is built only when the state is new or the store cannot take it that way.
@@ -403,6 +384,12 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   return { advance, result };
 }
 
-function hasTag(node: { tags: string[]; states: Record<string, any> }, tag: string): boolean {
+/** A state node as far as tags go: its own tags and its child states. */
+interface TaggedNode {
+  readonly tags: readonly string[];
+  readonly states: Readonly<Record<string, TaggedNode>>;
+}
+
+function hasTag(node: TaggedNode, tag: string): boolean {
   return node.tags.includes(tag) || Object.values(node.states).some((c) => hasTag(c, tag));
 }

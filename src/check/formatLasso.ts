@@ -1,7 +1,10 @@
+/**
+ * A liveness counterexample (a lasso: a prefix and a cycle the system can repeat forever) as text.
+ */
 import type { Obligation } from './liveness.ts';
 import type { LivenessReport } from './livenessCheck.ts';
 import type { Trace } from './trace.ts';
-import { formatStep } from './formatTrace.ts';
+import { formatStep } from './formatStep.ts';
 
 /**
  * A liveness counterexample as text: the prefix as kernel calls, then the cycle marked (or the

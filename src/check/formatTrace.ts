@@ -1,44 +1,14 @@
-import type { StateValue } from 'xstate';
-import { formatEvent } from '../compose/events.ts';
-import type { Finding } from './explore.ts';
-import { formatLasso } from './formatLasso.ts';
-import type { Obligation } from './liveness.ts';
-import type { Trace, TraceStep } from './trace.ts';
-
-export function formatValue(v: StateValue): string {
-  if (typeof v === 'string') return v;
-  const entries = Object.entries(v);
-  if (entries.length === 1) return `${entries[0][0]}.${formatValue(entries[0][1] as StateValue)}`;
-  return `{${entries.map(([k, c]) => `${k}: ${formatValue(c as StateValue)}`).join(', ')}}`;
-}
-
-const show = (x: unknown): string => (x === undefined ? '-' : JSON.stringify(x));
-
 /**
- * One step as a kernel reader expects it: the actor and the kernel function it
- * ran, every call that followed within the step, and what changed.
+ * A finding and its counterexample as the text the CLI prints: heading, shortest length, each step, and what
+ * the property says of the last state.
  */
-export function formatStep(step: TraceStep): string[] {
-  const [first, ...rest] = step.calls;
-  const lines = [
-    `${String(step.index).padStart(3)}. ${step.actor}: ${formatEvent(step.event)}${first.fn ? `  [${first.fn}]` : ''}${first.description ? ` ${first.description}` : ''}`,
-  ];
-  for (const c of rest) {
-    const fate = { taken: '', blocked: '  (blocks)', unaccepted: '  (not accepted in this state)', null: '  (NULL pointer dereference)' }[
-      c.fate
-    ];
-    lines.push(`       ${c.from ?? '?'} -> ${c.actor}: ${formatEvent(c.event)}${c.fn ? `  [${c.fn}]` : ''}${fate}`);
-  }
-  for (const ch of step.changes) {
-    const state =
-      ch.before === ch.after || JSON.stringify(ch.before) === JSON.stringify(ch.after)
-        ? formatValue(ch.after)
-        : `${formatValue(ch.before)} -> ${formatValue(ch.after)}`;
-    const ctx = ch.context.map(([k, a, b]) => `${k} ${show(a)} -> ${show(b)}`).join(', ');
-    lines.push(`         ${ch.actor}: ${state}${ctx ? `; ${ctx}` : ''}`);
-  }
-  return lines;
-}
+import type { Finding } from './finding.ts';
+import { formatLasso } from './formatLasso.ts';
+import { formatStep, formatValue } from './formatStep.ts';
+import type { Obligation } from './liveness.ts';
+import type { Trace } from './trace.ts';
+
+export { formatStep, formatValue };
 
 export function formatFinding(
   f: Finding & { loop?: number; obligations?: readonly Obligation[]; unassumed?: readonly string[] },

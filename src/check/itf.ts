@@ -1,8 +1,15 @@
+/**
+ * Traces in the Informal Trace Format (the JSON of Apalache and Quint): writing a trace out, reading one back
+ * for replay, and validating untrusted input before it is replayed.
+ */
 import type { EventObject } from 'xstate';
 import type { System } from '../compose/system.ts';
 import { InputError } from '../compose/errors.ts';
 import { callsToItf } from './itfCalls.ts';
+import { fromItfValue, toItfValue } from './itfValue.ts';
 import type { Trace } from './trace.ts';
+
+export { fromItfValue, toItfValue };
 
 /**
  * The Informal Trace Format (Apalache ADR-015), the JSON trace format of Apalache
@@ -41,34 +48,6 @@ export interface TraceOrigin {
 export type ItfState = {
   '#meta': { index: number; actor?: string; event?: unknown; fn?: string; violation?: string; calls?: unknown[] };
 } & Record<string, unknown>;
-
-export function toItfValue(v: unknown): unknown {
-  if (v === null || v === undefined) return { '#unserializable': 'null' };
-  if (typeof v === 'number') return Number.isInteger(v) ? { '#bigint': String(v) } : { '#unserializable': String(v) };
-  if (typeof v === 'boolean' || typeof v === 'string') return v;
-  if (Array.isArray(v)) return v.map(toItfValue);
-  if (typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toItfValue(x)]));
-  return { '#unserializable': String(v) };
-}
-
-export function fromItfValue(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(fromItfValue);
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if ('#bigint' in o) return Number(o['#bigint']);
-    if ('#unserializable' in o) return o['#unserializable'] === 'null' ? null : Number(o['#unserializable']);
-    if ('#tup' in o) return (o['#tup'] as unknown[]).map(fromItfValue);
-    if ('#set' in o) return (o['#set'] as unknown[]).map(fromItfValue);
-    if ('#map' in o)
-      return Object.fromEntries((o['#map'] as [unknown, unknown][]).map(([k, x]) => [String(fromItfValue(k)), fromItfValue(x)]));
-    return Object.fromEntries(
-      Object.entries(o)
-        .filter(([k]) => k !== '#meta')
-        .map(([k, x]) => [k, fromItfValue(x)]),
-    );
-  }
-  return v;
-}
 
 /** The ITF variable for one actor state: its state value and its context. */
 export function actorVar(system: System, actor: number, snapshotId: number): unknown {

@@ -1,5 +1,8 @@
+/**
+ * The calls within one step as ITF state metadata (`#meta.calls`).
+ */
 import type { EventObject } from 'xstate';
-import { fromItfValue, toItfValue } from './itf.ts';
+import { fromItfValue, toItfValue } from './itfValue.ts';
 import type { CallRecord } from './trace.ts';
 
 /**

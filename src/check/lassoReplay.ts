@@ -1,4 +1,13 @@
-import type { ReplayResult } from './replay.ts';
+/**
+ * Closing the loop of a replayed lasso: the cycle's last state must be the state its `loop` index names.
+ */
+/** What closing the loop decides; replay.ts adds it to its ReplayResult (declared here, so neither module imports the other's types both ways). */
+export interface LoopClosure {
+  readonly matched: number;
+  readonly total: number;
+  readonly divergence?: { readonly step: number; readonly message: string };
+  readonly loop?: number;
+}
 
 /**
  * The end of a lasso's replay: the trace's `loop` names the state its cycle starts at, and the
@@ -6,7 +15,7 @@ import type { ReplayResult } from './replay.ts';
  * cycle has no step: the system stutters there for ever). A lasso names no violating state: what
  * it shows is that the property's goal never comes on a behaviour the fairness allows.
  */
-export function closeLoop(loop: number, visited: readonly Int32Array[]): Omit<ReplayResult, 'findings'> {
+export function closeLoop(loop: number, visited: readonly Int32Array[]): LoopClosure {
   const total = visited.length - 1;
   if (!Number.isInteger(loop) || loop < 0 || loop > total) {
     return {

@@ -1,3 +1,7 @@
+/**
+ * Liveness under fairness on the explored graph: the search for a fair component of not-Q states after a
+ * P state (P ~> Q fails), and the lasso that shows it.
+ */
 import type { System } from '../compose/system.ts';
 import type { Liveness } from '../../machines/kit/types.ts';
 import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';
@@ -321,7 +325,7 @@ class Work {
 
   /** The lasso into the fair component `members` at its state `entry` closest to the initial state. */
   private lasso(entry: number, members: number[]): Lasso {
-    const { succ, store, pred } = this;
+    const { store, pred } = this;
     // Prefix: the stored BFS path to the seed, then the region's path from the seed.
     const regionPath: number[] = [];
     for (let s = entry; s >= 0; s = pred[s]) regionPath.push(s);
@@ -384,7 +388,7 @@ class Work {
             classes.push(path[i][2]);
           }
           if (g >= 0) {
-            const k = succ.expand(v);
+            succ.expand(v);
             states.push(succ.to[g]);
             labels.push(succ.label[g]);
             classes.push(succ.cls[g]);

@@ -1,6 +1,11 @@
+/**
+ * The liveness half of a check: the declared liveness properties run on the graph the safety run explored,
+ * each failure turned into a finding with its lasso, and the report's JSON.
+ */
 import type { System } from '../compose/system.ts';
-import type { ExploreResult, Finding } from './explore.ts';
-import { STEP_BLOCKED } from '../compose/system.ts';
+import type { ExploreResult } from './explore.ts';
+import type { Finding } from './finding.ts';
+import { STEP_BLOCKED } from '../compose/stepLabel.ts';
 import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';
 import { checkLiveness, type Obligation } from './liveness.ts';
 import { replayLabels, type Trace } from './trace.ts';

@@ -1,5 +1,9 @@
+/**
+ * The progress property: from every reachable state where an actor waits, a state where it no longer waits
+ * must stay reachable. Holds the edge list the explorer keeps for it and the backward search that decides it.
+ */
 import type { System } from '../compose/system.ts';
-import type { Finding } from './explore.ts';
+import type { Finding } from './finding.ts';
 import type { StateStore } from './stateStore.ts';
 
 /** The explored graph's edges, kept only when a progress property needs them. */

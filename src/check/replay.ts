@@ -1,7 +1,12 @@
+/**
+ * Replay as a checker: an ITF trace walked through the machines step by step, every state compared with the
+ * machines', and every property re-checked where the trace ends.
+ */
 import type { EventObject } from 'xstate';
 import { canonicalJson } from '../compose/events.ts';
 import { InputError } from '../compose/errors.ts';
-import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
+import { STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
+import type { System } from '../compose/system.ts';
 import { closeLoop } from './lassoReplay.ts';
 import { explore } from './explore.ts';
 import { actorVar, eventFromItf, fromItfValue, type ItfTrace } from './itf.ts';

@@ -1,5 +1,9 @@
-import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
-import { LABEL_SPAN } from './explore.ts';
+/**
+ * The successors of a stored state, as the liveness checks need them: every non-blocked step to a state that
+ * continues, with its label.
+ */
+import { STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
+import type { System } from '../compose/system.ts';
 import type { Fairness } from './fairness.ts';
 import type { StateStore } from './stateStore.ts';
 
@@ -57,7 +61,7 @@ export class Successors {
         }
         if (n === this.to.length) this.grow();
         this.to[n] = to;
-        this.label[n] = a * LABEL_SPAN + o;
+        this.label[n] = stepLabel(a, o);
         this.cls[n] = this.fairness.classOf(a, vec[a], o);
         n++;
       }

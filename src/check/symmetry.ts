@@ -49,7 +49,7 @@ export class Symmetry {
   }
 
   private shape(actor: number, state: number): number {
-    let s = this.shapeOfState[actor][state];
+    const s = this.shapeOfState[actor][state];
     if (s === undefined) {
       const ids = this.shapeIds[this.groupOf[actor]];
       const key = this.system.actors[actor].keyOf(state);

@@ -1,8 +1,14 @@
+/**
+ * Counterexample traces: the path of stored states to a finding rebuilt from the store (through the symmetry
+ * reduction when there is one) and replayed with delivery records, so each step says who called whom, which
+ * kernel function ran and what changed.
+ */
 import type { EventObject, StateValue } from 'xstate';
 import { InputError, type ModelError } from '../compose/errors.ts';
 import { canonicalJson } from '../compose/events.ts';
-import { STEP_BLOCKED, type DeliveryRecord, type System } from '../compose/system.ts';
-import { LABEL_SPAN, type Finding } from './explore.ts';
+import { STEP_BLOCKED, decodeStep, stepActor, stepLabel, stepOffer } from '../compose/stepLabel.ts';
+import type { DeliveryRecord, System } from '../compose/system.ts';
+import type { Finding } from './finding.ts';
 import type { StateStore } from './stateStore.ts';
 import type { Symmetry } from './symmetry.ts';
 
@@ -69,9 +75,9 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
   const want = new Int32Array(system.width);
   const stepFrom = (from: Int32Array, label: number): [Int32Array, number] => {
     const next = from.slice();
-    return [next, system.step(next, Math.floor(label / LABEL_SPAN), label % LABEL_SPAN)];
+    return [next, system.step(next, stepActor(label), stepOffer(label))];
   };
-  const labelsOf = (vec: Int32Array): number[] => system.actors.flatMap((t, a) => t.offers(vec[a]).map((_d, o) => a * LABEL_SPAN + o));
+  const labelsOf = (vec: Int32Array): number[] => system.actors.flatMap((t, a) => t.offers(vec[a]).map((_d, o) => stepLabel(a, o)));
   // The stored (canonical) path is rebuilt from labels, so no stored vector is needed.
   let canon: Int32Array = system.initial.slice();
   symmetry.canonicalize(canon);
@@ -111,14 +117,13 @@ function unsoundSymmetry(): ModelError {
   );
 }
 
-/** Replays step labels (actor * LABEL_SPAN + offer) from the initial state, recording every delivery. */
+/** Replays step labels (compose/stepLabel.ts) from the initial state, recording every delivery. */
 export function replayLabels(system: System, labels: readonly number[]): Trace {
   const states: Int32Array[] = [system.initial.slice()];
   const steps: TraceStep[] = [];
   let cur: Int32Array = system.initial.slice();
   labels.forEach((label, i) => {
-    const actor = Math.floor(label / LABEL_SPAN);
-    const offer = label % LABEL_SPAN;
+    const { actor, offer } = decodeStep(label);
     const next = cur.slice();
     const record: DeliveryRecord[] = [];
     const r = system.step(next, actor, offer, record);
@@ -169,8 +174,10 @@ function stripSender(e: EventObject): EventObject {
   return rest as EventObject;
 }
 
-function contextDiff(a: any, b: any): [string, unknown, unknown][] {
+function contextDiff(a: unknown, b: unknown): [string, unknown, unknown][] {
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return canonicalJson(a) === canonicalJson(b) ? [] : [['', a, b]];
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-  return keys.filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k])).map((k) => [k, a[k], b[k]]);
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
+  return keys.filter((k) => canonicalJson(x[k]) !== canonicalJson(y[k])).map((k) => [k, x[k], y[k]]);
 }

@@ -1,11 +1,16 @@
+/**
+ * One actor of a composed system as a table: its machine's distinct snapshots interned to small integers, the
+ * offers (environment events) of each, and every delivery of an event to a snapshot memoized (the next
+ * snapshot, the calls it sends, the transitions it took, the violation it commits), so XState runs once per
+ * distinct (snapshot, event). It also refuses what the checker cannot explore faithfully: impure actions,
+ * spawned children, unbounded contexts, nondeterminism.
+ */
 import {
-  createActor,
   getNextTransitions,
   matchesState,
-  type AnyActorRef,
+  type AnyActorScope,
   type AnyMachineSnapshot,
   type AnyStateMachine,
-  type AnyStateNode,
   type EventObject,
 } from 'xstate';
 import { canonicalJson, type EventTable } from './events.ts';
@@ -13,6 +18,16 @@ import { InputError, ModelError } from './errors.ts';
 import { addressOf } from '../../machines/kit/messages.ts';
 import { assertPlainData, assertPureAction, assertStaticallyPure } from './purity.ts';
 import { idOfTransition } from './transitionId.ts';
+import {
+  activeNodes,
+  historyNodes,
+  inertScope,
+  initialIn,
+  sendToParams,
+  transitionIn,
+  type ExecutedAction,
+  type TakenTransition,
+} from './xstateInternals.ts';
 import type { ActorDecl, ActorView } from '../../machines/kit/types.ts';
 
 /** Target index of a call on a NULL pointer. */
@@ -35,14 +50,6 @@ export interface TransitionInfo {
   readonly source: string;
   readonly fn?: string;
   readonly src?: string;
-  readonly description?: string;
-}
-
-/** A transition definition as XState's microstep inspection event hands it over. */
-interface FiredTransition {
-  readonly source: AnyStateNode;
-  readonly eventType: string;
-  readonly meta?: unknown;
   readonly description?: string;
 }
 
@@ -96,25 +103,6 @@ export interface ActorTableOptions {
 }
 
 /**
- * The scope XState's `machine.transition(snapshot, event, scope)` runs actions in,
- * with nothing live behind it: actions are handed to `execute` (to be recorded, not run).
- * `system` is the actor system inspection events go to.
- */
-export function inertScope(self: AnyActorRef, system: unknown, execute: (action: { type: string; params?: unknown }) => void) {
-  return {
-    self,
-    defer: () => {},
-    id: '',
-    logger: () => {},
-    sessionId: '',
-    stopChild: () => {},
-    system,
-    emit: () => {},
-    actionExecutor: execute,
-  };
-}
-
-/**
  * One actor of a system: its distinct snapshots interned to small integers and
  * its transitions memoized, so XState runs once per distinct (snapshot, event).
  */
@@ -129,10 +117,10 @@ export class ActorTable {
   private readonly offerMemo: (readonly Delivery[] | undefined)[] = [];
   /** deliverMemo[state][event]: events are few, so a dense array beats a Map on the hot path. */
   private readonly deliverMemo: (Delivery | undefined)[][] = [];
-  private readonly scope: any;
-  private readonly actions: { type: string; params?: any }[] = [];
+  private readonly scope: AnyActorScope;
+  private readonly actions: ExecutedAction[] = [];
   /** The transitions of every microstep of the last `run`, in order (the event's, then eventless ones). */
-  private readonly fired: FiredTransition[] = [];
+  private readonly fired: TakenTransition[] = [];
   /** Calls into XState's transition functions so far: what memoization saves is counted in these. */
   xstateCalls = 0;
   /** How often each transition definition has been re-run for the determinism check. */
@@ -149,19 +137,13 @@ export class ActorTable {
     this.machine = decl.machine;
     this.decl = decl;
     assertStaticallyPure(this.name, this.machine);
-    // One inert scope for all transitions: xstate's own `transition()` builds an
-    // actor per call, which costs more than the transition itself.
-    const self = createActor(this.machine, { input: decl.input as any });
-    // XState reports each microstep's transitions to the actor system's inspection hook, synchronously:
-    // a system that delegates to the real one but keeps those is how a step learns every transition it
-    // took, eventless ones included, without re-deriving them.
-    const system = Object.assign(Object.create(self.system), {
-      _sendInspectionEvent: (e: { type: string; _transitions?: FiredTransition[] }) => {
-        if (e.type === '@xstate.microstep' && e._transitions) this.fired.push(...e._transitions);
-      },
+    // One inert scope for all transitions; it hands over every transition each microstep took,
+    // eventless ones included, so a step learns them without re-deriving them.
+    this.scope = inertScope(this.machine, decl.input, {
+      execute: (a) => this.actions.push(a),
+      microstep: (taken) => this.fired.push(...taken),
     });
-    this.scope = inertScope(self, system, (a) => this.actions.push(a));
-    const first = this.machine.getInitialSnapshot(this.scope, decl.input);
+    const first = initialIn(this.machine, this.scope, decl.input);
     this.assertHealthy(first, 'its initial state');
     const initialSends = this.collectSends();
     if (initialSends.length > 0) {
@@ -280,7 +262,7 @@ export class ActorTable {
   private compute(id: number, eventId: number, env: boolean): Delivery {
     const snapshot = this.snapshots[id];
     const event = this.events.get(eventId);
-    const selected = this.machine.getTransitionData(snapshot as any, event as any);
+    const selected = this.machine.getTransitionData(snapshot, event);
     this.xstateCalls++;
     if (selected.length === 0) {
       if (env) return this.stay(id, eventId, 'blocked');
@@ -359,7 +341,7 @@ export class ActorTable {
     this.actions.length = 0;
     this.fired.length = 0;
     this.xstateCalls++;
-    const next = this.machine.transition(snapshot as any, event as any, this.scope) as AnyMachineSnapshot;
+    const next = transitionIn(this.machine, this.scope, snapshot, event);
     this.assertHealthy(next, `event ${event.type}`);
     return [next, this.collectSends()];
   }
@@ -368,13 +350,14 @@ export class ActorTable {
     const sends: Send[] = [];
     for (const action of this.actions) {
       assertPureAction(this.name, action);
-      if (action.type !== 'xstate.sendTo') continue;
-      const address = addressOf(action.params.to);
+      const send = sendToParams(action);
+      if (!send) continue;
+      const address = addressOf(send.to);
       if (!address) {
         throw new ModelError(`actor ${this.name}: sendTo must name its target with call() or reply(), not an actor reference`);
       }
       const to = address.null ? NULL_TARGET : this.resolve(address.id);
-      const event = this.events.intern({ ...(action.params.event as EventObject), from: this.name } as EventObject);
+      const event = this.events.intern({ ...send.event, from: this.name } as EventObject);
       if (to === NULL_TARGET) this.nullRoles.set(event, address.role);
       sends.push({ to, toName: address.id, role: address.role, event });
     }
@@ -395,7 +378,7 @@ export class ActorTable {
   /** Identity of a snapshot: value, context, history and status; two equal keys have the same futures. */
   private key(s: AnyMachineSnapshot): string {
     const history: Record<string, string[]> = {};
-    for (const [k, nodes] of Object.entries((s as any).historyValue as Record<string, AnyStateNode[]>)) {
+    for (const [k, nodes] of Object.entries(historyNodes(s))) {
       history[k] = nodes.map((n) => n.id);
     }
     return canonicalJson([s.value, s.context, history, s.status]);
@@ -427,12 +410,8 @@ export class ActorTable {
     );
   }
 
-  private activeNodes(s: AnyMachineSnapshot): AnyStateNode[] {
-    return (s as any)._nodes as AnyStateNode[];
-  }
-
   private stateText(s: AnyMachineSnapshot, tag: string): string {
-    const node = this.activeNodes(s)
+    const node = activeNodes(s)
       .filter((n) => n.tags.includes(tag))
       .pop();
     return node?.description ?? node?.key ?? JSON.stringify(s.value);
@@ -440,15 +419,13 @@ export class ActorTable {
 
   /** A meta field of the deepest active state that carries `tag` (the one stateText describes). */
   private taggedMeta(s: AnyMachineSnapshot, tag: string, key: string): string | undefined {
-    const node = this.activeNodes(s)
-      .filter((n) => n.tags.includes(tag))
-      .pop();
+    const node = [...activeNodes(s)].filter((n) => n.tags.includes(tag)).pop();
     const v = (node?.meta as Record<string, unknown> | undefined)?.[key];
     return typeof v === 'string' ? v : undefined;
   }
 
   private stateMeta(s: AnyMachineSnapshot, key: string): string | undefined {
-    for (const node of [...this.activeNodes(s)].reverse()) {
+    for (const node of [...activeNodes(s)].reverse()) {
       const v = (node.meta as Record<string, unknown> | undefined)?.[key];
       if (typeof v === 'string') return v;
     }

@@ -1,3 +1,7 @@
+/**
+ * Events of a composed system: canonical JSON (equal values serialize alike), the per-system event table that
+ * interns events to small integers for the memo tables, and the way an event is printed for a kernel reader.
+ */
 import type { EventObject } from 'xstate';
 
 /** Canonical JSON: object keys sorted, so equal values serialize alike whatever their key order. */

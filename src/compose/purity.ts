@@ -1,3 +1,7 @@
+/**
+ * The purity rules a machine must keep to be explored faithfully: no timers or invocations in its definition,
+ * no side-effect actions when it runs, plain data in its context.
+ */
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { ModelError } from './errors.ts';
 

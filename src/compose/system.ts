@@ -1,7 +1,13 @@
+/**
+ * The composed system: actor tables side by side, a system state as an Int32Array of interned snapshot ids,
+ * and the step relation over those vectors (a step is one actor's offer and every call it causes, delivered
+ * within the step), with the step violations it finds and a memo of whole call-and-reply steps.
+ */
 import { ActorTable, NULL_TARGET, type ActorTableOptions, type Delivery } from './actorTable.ts';
 import { ModelError } from './errors.ts';
 import { EventTable } from './events.ts';
-import type { ActorView, Invariant, SystemDecl, SystemView } from '../../machines/kit/types.ts';
+import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK } from './stepLabel.ts';
+import type { ActorView, Invariant, SystemDecl } from '../../machines/kit/types.ts';
 
 /** Something the kernel must never do, found on a step (as opposed to an invariant over a state). */
 export interface StepViolation {
@@ -31,10 +37,13 @@ export interface DeliveryRecord {
   readonly before: number;
 }
 
-export const STEP_OK = 0;
-export const STEP_BLOCKED = -1;
-/** `memoizedStep`: the step is not in the memo yet (or cannot be); take it with `step`. */
-export const NOT_MEMOIZED = -2;
+/**
+ * The context of an actor read by name (reports, path tests): its machine, hence its type, is known to
+ * the reader, not here. Kept `any` so those readers need not cast every field; invariants, which are
+ * typed, get `unknown` instead (SystemView).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: the context's type is the reader's
+export type LooseContext = any;
 
 /** Longest chain of calls one step may make before it is judged not to terminate. */
 const MAX_CASCADE = 10_000;
@@ -215,8 +224,8 @@ export class System {
    * The system state as reports and path tests read it: their readers know each actor's
    * machine from its name, so the context is left untyped here (invariants get `unknown`).
    */
-  view(state: Int32Array): (name: string) => ActorView<string, any> {
-    return (name: string): ActorView<string, any> => {
+  view(state: Int32Array): (name: string) => ActorView<string, LooseContext> {
+    return (name: string): ActorView<string, LooseContext> => {
       const i = this.index.get(name);
       if (i === undefined) throw new ModelError(`an invariant reads actor '${name}', which is not in the system`);
       return this.actors[i].view(state[i]);

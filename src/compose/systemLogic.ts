@@ -1,5 +1,10 @@
+/**
+ * The composed system wrapped as an XState ActorLogic, so @xstate/graph and other XState tooling can walk it
+ * unchanged.
+ */
 import type { ActorLogic, AnyMachineSnapshot, EventObject, Snapshot } from 'xstate';
-import { STEP_BLOCKED, STEP_OK, type System } from './system.ts';
+import { STEP_BLOCKED, STEP_OK } from './stepLabel.ts';
+import type { System } from './system.ts';
 
 /** The composed system's snapshot: each actor's XState snapshot, and the interned vector behind them. */
 export type SystemSnapshot = Snapshot<undefined> & {

@@ -1,3 +1,7 @@
+/**
+ * The one name every reader gives a transition definition (state id, event, position), so that what the
+ * checker records as fired is what diagrams light and exports name.
+ */
 import type { AnyStateNode } from 'xstate';
 
 /**

@@ -9,7 +9,7 @@ import { machinePage } from './machinePage.ts';
 import { machinePath, propertyPath } from './pagePaths.ts';
 import { propertyPage, type DocProperty } from './propertyPage.ts';
 import { runAll, type Run } from './results.ts';
-import { Reachability } from '../viz/reach.ts';
+import { Reachability } from '../model/reach.ts';
 
 /** The command that regenerates the committed docs of this repository; the index prints it. */
 export const REGENERATE = 'npx tsx src/cli.ts docs --out docs/spec';

@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import { chartOf, type Chart, type ChartState } from '../viz/chart.ts';
+import { chartOf, type Chart, type ChartState } from '../model/chart.ts';
 
 /**
  * A machine read as plain data: its states and transitions with what they say
@@ -54,7 +54,7 @@ export interface MachineModel {
   readonly src?: string;
   readonly states: readonly StateRow[];
   readonly transitions: readonly TransitionRow[];
-  /** The chart the rows were read from: the diagram is drawn from it (src/viz/mermaid.ts). */
+  /** The chart the rows were read from: the diagram is drawn from it (src/model/mermaid.ts). */
   readonly chart: Chart;
 }
 
@@ -73,7 +73,7 @@ function eventName(descriptor: string): string {
 }
 
 /**
- * Reads a machine through the visualizer's reader (src/viz/chart.ts), so that the
+ * Reads a machine through the visualizer's reader (src/model/chart.ts), so that the
  * docs and the pictures walk XState's state nodes in one place and cannot disagree
  * about what a machine is; this only turns its indices into paths and rows.
  */

@@ -1,7 +1,7 @@
 import { ANY_REVISION, type MachineEntry } from './catalog.ts';
 import { cell, code, link, table, text } from './markdown.ts';
-import { chartToMermaid } from '../viz/mermaid.ts';
-import { unreachedOf, type Reachability } from '../viz/reach.ts';
+import { chartToMermaid } from '../model/mermaid.ts';
+import { unreachedOf, type Reachability } from '../model/reach.ts';
 import { machinePath, propertyPath } from './pagePaths.ts';
 import { everywhere, machineUnion } from './machineUnion.ts';
 import { revisionChanges } from './revisionChanges.ts';

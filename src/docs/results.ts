@@ -1,8 +1,9 @@
 import { checkScenario, resolveSizes, vacuousProperties, type CheckOptions, type Verdict } from '../check/check.ts';
-import type { Bound, ViolationKind } from '../check/explore.ts';
+import type { Bound } from '../check/explore.ts';
+import type { ViolationKind } from '../check/finding.ts';
 import type { TraceStep } from '../check/trace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
-import type { Reachability } from '../viz/reach.ts';
+import type { Reachability } from '../model/reach.ts';
 import type { Severity } from '../check/severity.ts';
 import { ANY_REVISION } from './catalog.ts';
 

@@ -1,6 +1,7 @@
 import type { EventObject } from 'xstate';
 import { canonicalJson, formatEvent } from '../compose/events.ts';
-import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
+import { STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
+import type { System } from '../compose/system.ts';
 import type { ExpectedStep } from './expectedSteps.ts';
 import type { Divergence } from './replayExpected.ts';
 import { offerOf } from './replayExpected.ts';

@@ -1,5 +1,6 @@
-import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type EventObject } from 'xstate';
-import { inertScope, type ActorTable } from '../compose/actorTable.ts';
+import type { AnyActorScope, AnyStateMachine, AnyStateNode, EventObject } from 'xstate';
+import type { ActorTable } from '../compose/actorTable.ts';
+import { activeNodes, inertScope, initialIn, transitionIn } from '../compose/xstateInternals.ts';
 import type { System } from '../compose/system.ts';
 
 /**
@@ -112,7 +113,7 @@ export function definedItems(machine: AnyStateMachine): CoverageItem[] {
 export class CoverageIndex {
   readonly items: CoverageItem[] = [];
   private readonly ids = new Map<string, number>();
-  private readonly scopes = new Map<AnyStateMachine, { scope: any; taken: TransitionLike[][] }>();
+  private readonly scopes = new Map<AnyStateMachine, { scope: AnyActorScope; taken: (readonly TransitionLike[])[] }>();
   private readonly transitionMemo: Map<number, readonly number[]>[] = [];
   private readonly sequenceMemo: Map<number, readonly number[]>[] = [];
   private readonly nodeMemo: (readonly number[] | undefined)[][] = [];
@@ -142,7 +143,7 @@ export class CoverageIndex {
       for (const i of this.nodes(a, t.initial)) out.add(i);
       const { scope, taken } = this.scopeOf(t);
       taken.length = 0;
-      t.machine.getInitialSnapshot(scope, t.decl.input);
+      initialIn(t.machine, scope, t.decl.input);
       for (const list of taken) {
         for (const tr of list) {
           out.add(this.intern(transitionItem(t.machine.id, tr)));
@@ -162,7 +163,7 @@ export class CoverageIndex {
       const t = this.system.actors[a];
       const { scope, taken } = this.scopeOf(t);
       taken.length = 0;
-      t.machine.transition(t.snapshot(before) as any, this.system.events.get(event) as any, scope);
+      transitionIn(t.machine, scope, t.snapshot(before), this.system.events.get(event));
       const set = new Set<number>();
       const sequence: number[] = [];
       for (const list of taken) {
@@ -199,23 +200,19 @@ export class CoverageIndex {
     let ids = memo[id];
     if (!ids) {
       const t = this.system.actors[a];
-      const s = t.snapshot(id) as AnyMachineSnapshot & { _nodes: AnyStateNode[] };
-      ids = s._nodes.filter((n) => n !== t.machine.root).map((n) => this.intern(stateItem(t.machine.id, n)));
+      ids = activeNodes(t.snapshot(id))
+        .filter((n) => n !== t.machine.root)
+        .map((n) => this.intern(stateItem(t.machine.id, n)));
       memo[id] = ids;
     }
     return ids;
   }
 
-  private scopeOf(t: ActorTable): { scope: any; taken: TransitionLike[][] } {
+  private scopeOf(t: ActorTable): { scope: AnyActorScope; taken: (readonly TransitionLike[])[] } {
     let entry = this.scopes.get(t.machine);
     if (!entry) {
-      const taken: TransitionLike[][] = [];
-      const self = createActor(t.machine, { input: t.decl.input as any });
-      const system = Object.create(self.system);
-      system._sendInspectionEvent = (e: { type: string; _transitions?: TransitionLike[] }) => {
-        if (e.type === '@xstate.microstep' && e._transitions) taken.push(e._transitions);
-      };
-      const scope = inertScope(self, system, () => {});
+      const taken: (readonly TransitionLike[])[] = [];
+      const scope = inertScope(t.machine, t.decl.input, { execute: () => {}, microstep: (list) => taken.push(list) });
       entry = { scope, taken };
       this.scopes.set(t.machine, entry);
     }

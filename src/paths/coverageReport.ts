@@ -1,5 +1,5 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
-import { LABEL_SPAN } from '../check/explore.ts';
+import { stepActor, stepOffer } from '../compose/stepLabel.ts';
 import type { DeliveryRecord } from '../compose/system.ts';
 import { definedItems } from './coverageItems.ts';
 import type { CoverResult } from './greedyCover.ts';
@@ -83,7 +83,7 @@ function coveredPairs(g: StateGraph, cover: CoverResult): Set<string> {
       const label = g.edgeLabel[e];
       const next = cur.slice();
       record.length = 0;
-      sys.step(next, Math.floor(label / LABEL_SPAN), label % LABEL_SPAN, record);
+      sys.step(next, stepActor(label), stepOffer(label), record);
       for (const d of record) {
         if (d.delivery?.fate !== 'taken') continue;
         const seq = g.coverage.sequence(d.actor, d.before, d.delivery.event);

@@ -1,6 +1,6 @@
 import type { EventObject, StateValue } from 'xstate';
-import { LABEL_SPAN } from '../check/explore.ts';
-import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
+import { STEP_BLOCKED, STEP_OK, decodeStep } from '../compose/stepLabel.ts';
+import type { System } from '../compose/system.ts';
 import { plainEvent } from './coverageItems.ts';
 
 /** An actor's state as a generated test asserts it: value and context, history aside. */
@@ -38,12 +38,11 @@ export function failingInvariants(system: System, state: Int32Array): string[] {
   return system.invariants.filter((inv) => !inv.holds(view)).map((inv) => inv.id);
 }
 
-/** Replays step labels (actor * LABEL_SPAN + offer) and writes down what the spec says of each step. */
+/** Replays step labels (see compose/stepLabel.ts) and writes down what the spec says of each step. */
 export function expectedSteps(system: System, labels: readonly number[]): ExpectedStep[] {
   let cur = system.initial.slice();
   return labels.map((label, i) => {
-    const a = Math.floor(label / LABEL_SPAN);
-    const offer = label % LABEL_SPAN;
+    const { actor: a, offer } = decodeStep(label);
     const d = system.actors[a].offers(cur[a])[offer];
     const next = cur.slice();
     const code = system.step(next, a, offer);

@@ -1,5 +1,6 @@
 import { resolveSizes } from '../check/check.ts';
-import { LABEL_SPAN, explore } from '../check/explore.ts';
+import { explore } from '../check/explore.ts';
+import { stepLabel } from '../compose/stepLabel.ts';
 import { traceOf, type TraceStep } from '../check/trace.ts';
 import { System } from '../compose/system.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
@@ -95,6 +96,6 @@ function labelsOfTrace(system: System, steps: readonly TraceStep[]): number[] {
     if (offer < 0) throw new Error(`internal: step ${s.index} of a counterexample is not offered on replay`);
     cur = cur.slice();
     system.step(cur, a, offer);
-    return a * LABEL_SPAN + offer;
+    return stepLabel(a, offer);
   });
 }

@@ -1,5 +1,6 @@
 import { canonicalJson, formatEvent } from '../compose/events.ts';
-import { STEP_BLOCKED, STEP_OK, type System } from '../compose/system.ts';
+import { STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
+import type { System } from '../compose/system.ts';
 import { actorState, failingInvariants, type ActorState, type ExpectedEnd, type ExpectedStep } from './expectedSteps.ts';
 
 /** Where a replayed path parts from what was recorded: the step (1-based) and why. */

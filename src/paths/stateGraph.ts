@@ -1,6 +1,6 @@
 import { MemoryStateStore, type StateStore } from '../check/stateStore.ts';
-import { LABEL_SPAN } from '../check/explore.ts';
-import { STEP_BLOCKED, STEP_OK, type DeliveryRecord, type System } from '../compose/system.ts';
+import { STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
+import type { DeliveryRecord, System } from '../compose/system.ts';
 import { CoverageIndex } from './coverageItems.ts';
 
 /** Destination of an edge whose step crashes the kernel (an oops, a NULL call): no state follows it. */
@@ -21,7 +21,7 @@ export interface StateGraph {
   /** Edges of state s are [edgeStart[s], edgeStart[s + 1]). */
   readonly edgeStart: Int32Array;
   readonly edgeTo: Int32Array;
-  /** Step label: actor * LABEL_SPAN + offer index. */
+  /** Step label (compose/stepLabel.ts). */
   readonly edgeLabel: Int32Array;
   /** 0, or the 1-based violation the step commits. */
   readonly edgeCode: Int32Array;
@@ -133,13 +133,13 @@ export function buildStateGraph(system: System, options: { maxStates?: number } 
         }
         itemStart.push(edgeItems.length);
         for (const i of [...items].sort((x, y) => x - y)) edgeItems.push(i);
-        edgeLabel.push(a * LABEL_SPAN + o);
+        edgeLabel.push(stepLabel(a, o));
         edgeCode.push(r === STEP_OK ? 0 : r);
         if (r !== STEP_OK && !system.violation(r).continues) {
           edgeTo.push(CRASH);
           continue;
         }
-        const at = store.add(out, s, a * LABEL_SPAN + o);
+        const at = store.add(out, s, stepLabel(a, o));
         edgeTo.push(at >= 0 ? at : -1 - at);
       }
     }

@@ -1,6 +1,6 @@
 import { getShortestPaths, getSimplePaths } from '@xstate/graph';
-import { LABEL_SPAN } from '../check/explore.ts';
-import { STEP_BLOCKED, type DeliveryRecord } from '../compose/system.ts';
+import { STEP_BLOCKED, decodeStep } from '../compose/stepLabel.ts';
+import type { DeliveryRecord } from '../compose/system.ts';
 import { System } from '../compose/system.ts';
 import { systemLogic, type SystemEvent, type SystemSnapshot } from '../compose/systemLogic.ts';
 import type { SystemDecl } from '../../machines/kit/types.ts';
@@ -43,12 +43,11 @@ export function pathFigures(decl: SystemDecl, tool: PathFigures['tool']): PathFi
     const cover = greedyCover(graph);
     paths = cover.paths.map((p) =>
       p.edges.map((e) => {
-        const label = graph.edgeLabel[e];
-        const a = Math.floor(label / LABEL_SPAN);
+        const { actor: a, offer } = decodeStep(graph.edgeLabel[e]);
         return {
           type: 'step',
           actor: system.names[a],
-          event: system.events.get(system.actors[a].offers(stateOfEdge(graph, e)[a])[label % LABEL_SPAN].event),
+          event: system.events.get(system.actors[a].offers(stateOfEdge(graph, e)[a])[offer].event),
         } as SystemEvent;
       }),
     );
@@ -56,7 +55,7 @@ export function pathFigures(decl: SystemDecl, tool: PathFigures['tool']): PathFi
   } else {
     const logic = systemLogic(new System(decl));
     const opts = { events: (s: SystemSnapshot) => logic.nextEvents(s), serializeState: (s: SystemSnapshot) => s.vector.join(',') };
-    const found = tool === 'getShortestPaths' ? getShortestPaths(logic, opts as any) : getSimplePaths(logic, opts as any);
+    const found = tool === 'getShortestPaths' ? getShortestPaths(logic, opts) : getSimplePaths(logic, opts);
     paths = found.map((p) => p.steps.map((s) => s.event as SystemEvent).filter((e) => e.type === 'step'));
     states = new Set(found.map((p) => (p.state as SystemSnapshot).vector.join(','))).size;
   }

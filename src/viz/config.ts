@@ -1,4 +1,4 @@
-import type { Chart, ChartState, ChartTransition } from './chart.ts';
+import type { Chart, ChartState, ChartTransition } from '../model/chart.ts';
 
 /**
  * A Chart as a plain machine config: JSON that XState's `createMachine` takes back. Guards and actions

@@ -1,5 +1,9 @@
-import type { Chart, ChartState, ChartTransition } from './chart.ts';
-import { dotString, htmlText, wrap } from './escape.ts';
+/**
+ * A chart as Graphviz DOT, with the ids the viewer uses to light states and transitions.
+ */
+import type { Chart, ChartState, ChartTransition } from '../model/chart.ts';
+import { dotString, htmlText } from './escape.ts';
+import { transitionLabel, wrap } from '../model/labels.ts';
 
 /**
  * A Chart as a Graphviz digraph for the `dot` layout engine. Compound and parallel states are clusters
@@ -35,12 +39,6 @@ function colours(s: ChartState): [string, string] {
 /** What a hover shows on a state or transition that has no richer viewer (the native SVG tooltip). */
 export function tooltipOf(x: { fn?: string; description?: string; src?: string }): string {
   return [x.fn && `${x.fn}()`, x.description, x.src && `[${x.src}]`].filter(Boolean).join('\n');
-}
-
-/** `event [guard]`, wrapped so that long kernel names do not make one very wide edge. */
-export function transitionLabel(t: ChartTransition): string {
-  const event = t.event === '' ? 'always' : t.event.startsWith('xstate.done.state.') ? 'done' : t.event;
-  return t.guard ? `${event}\n[${wrap(t.guard, 28)}]` : event;
 }
 
 export function chartToDot(chart: Chart, options: DotOptions = {}): string {

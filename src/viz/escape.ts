@@ -30,20 +30,3 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
 }
-
-/** Breaks text at spaces or operators so that no line is much longer than `width`. */
-export function wrap(s: string, width: number): string {
-  if (s.length <= width) return s;
-  const words = s.split(/(?<=[ ,&|])/);
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line.length + w.length > width && line.trim()) {
-      lines.push(line.trimEnd());
-      line = '';
-    }
-    line += w;
-  }
-  if (line.trim()) lines.push(line.trimEnd());
-  return lines.join('\n');
-}

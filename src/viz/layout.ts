@@ -1,4 +1,4 @@
-import type { Chart } from './chart.ts';
+import type { Chart } from '../model/chart.ts';
 import { chartToDot } from './dot.ts';
 import { renderSvg } from './render.ts';
 

@@ -1,5 +1,5 @@
 import { ModelError } from '../compose/errors.ts';
-import type { Chart } from './chart.ts';
+import type { Chart } from '../model/chart.ts';
 
 /** A guard or action written inline (a function, or `sendTo(...)`/`assign(...)` in the config): it has no name. */
 export interface Unnamed {

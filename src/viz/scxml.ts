@@ -1,4 +1,4 @@
-import type { Chart, ChartState, ChartTransition } from './chart.ts';
+import type { Chart, ChartState, ChartTransition } from '../model/chart.ts';
 import { htmlText } from './escape.ts';
 
 /** The namespace of daxspec's own attributes (kernel function, source, description) in SCXML. */

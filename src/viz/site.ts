@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type * as Esbuild from 'esbuild';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { FROM_SOURCES, packageFile } from '../files.ts';
@@ -18,7 +19,7 @@ const ASSETS = packageFile(FROM_SOURCES ? 'src/viz/assets' : 'dist/viz/assets');
 export function bundleApp(): string {
   if (!FROM_SOURCES) return readFileSync(packageFile('dist/viz/app.js'), 'utf8');
   // Required here, not imported above: only a run from the sources bundles, and esbuild is slow to load.
-  const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof Esbuild;
   const r = buildSync({
     entryPoints: [packageFile('src/viz/browser/main.ts')],
     bundle: true,

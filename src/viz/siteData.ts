@@ -1,13 +1,18 @@
+/**
+ * The data the static site is built from: every machine's chart, every scenario's system (checked, with its
+ * send graph and counterexamples) and the matrix, gathered once and written as data.js.
+ */
 import { checkScenario, resolveSizes, type CheckReport } from '../check/check.ts';
 import type { ItfTrace } from '../check/itf.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
-import { chartOf, type Chart } from './chart.ts';
+import { chartOf, type Chart } from '../model/chart.ts';
 import { chartToDot } from './dot.ts';
 import { layoutChart } from './layout.ts';
 import { renderSvg } from './render.ts';
-import { Reachability } from './reach.ts';
-import { exploreSends, type SendGraph } from './sends.ts';
+import { Reachability } from '../model/reach.ts';
+import { exploreSends, type SendGraph } from '../model/sends.ts';
 import { systemToDot } from './systemDot.ts';
+import { activeNodes } from '../compose/xstateInternals.ts';
 
 /**
  * Everything the static site shows, as plain JSON: the machines with their laid-out diagrams, the
@@ -143,8 +148,7 @@ function waitsAt(system: CheckReport['system'], vec: Int32Array): Wait[] {
         if (d.fate === 'blocked' && !on.includes(type)) on.push(type);
       }
     }
-    const snap = t.snapshot(vec[a]) as unknown as { _nodes?: { description?: string }[] };
-    const description = [...(snap._nodes ?? [])].reverse().find((n) => n.description)?.description;
+    const description = [...activeNodes(t.snapshot(vec[a]))].reverse().find((n) => n.description)?.description;
     out.push({ actor: t.name, state: JSON.stringify(view.value), description, on });
   });
   return out;

@@ -1,5 +1,9 @@
-import type { SendGraph } from './sends.ts';
-import { dotString, htmlText, wrap } from './escape.ts';
+/**
+ * A system's send graph as Graphviz DOT: actors as nodes, calls as edges, environment events on each actor.
+ */
+import type { SendGraph } from '../model/sends.ts';
+import { dotString, htmlText } from './escape.ts';
+import { wrap } from '../model/labels.ts';
 
 export interface SystemActor {
   readonly name: string;

@@ -1,4 +1,4 @@
-import { activePaths } from '../chart.ts';
+import { activePaths } from '../../model/chart.ts';
 import { h } from './dom.ts';
 
 /**

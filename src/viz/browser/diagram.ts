@@ -2,8 +2,8 @@ import { h } from './dom.ts';
 import { panZoom, type PanZoom } from './panZoom.ts';
 import { classIndex, parseSvg } from './svg.ts';
 import { attachTooltips } from './tooltip.ts';
-import type { Chart } from '../chart.ts';
-import { unreachedOf } from '../reach.ts';
+import type { Chart } from '../../model/chart.ts';
+import { unreachedOf } from '../../model/reach.ts';
 import type { SiteMachine, SiteReached } from '../siteData.ts';
 
 export interface Diagram {

@@ -1,5 +1,5 @@
 import type { SiteData, SiteReached } from '../siteData.ts';
-import { unreachedOf } from '../reach.ts';
+import { unreachedOf } from '../../model/reach.ts';
 import { diagram } from './diagram.ts';
 import { h } from './dom.ts';
 import { systemHref } from './routes.ts';

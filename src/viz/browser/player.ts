@@ -1,5 +1,5 @@
 import type { ItfTrace } from '../../check/itf.ts';
-import { activePaths } from '../chart.ts';
+import { activePaths } from '../../model/chart.ts';
 import type { SiteData, Wait } from '../siteData.ts';
 import { actorStateTable, stateText } from './actorState.ts';
 import { diagram, type Diagram } from './diagram.ts';

@@ -1,7 +1,7 @@
 import { fromItfValue, type ItfTrace } from '../../check/itf.ts';
 import { callsFromItf } from '../../check/itfCalls.ts';
 import type { CallRecord } from '../../check/trace.ts';
-import type { Chart } from '../chart.ts';
+import type { Chart } from '../../model/chart.ts';
 import type { SiteData } from '../siteData.ts';
 
 export interface ActorState {

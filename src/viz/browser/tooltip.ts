@@ -1,6 +1,6 @@
 import { clear, h } from './dom.ts';
 import { classIndex } from './svg.ts';
-import type { Chart } from '../chart.ts';
+import type { Chart } from '../../model/chart.ts';
 
 let tip: HTMLElement | undefined;
 

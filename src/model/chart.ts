@@ -1,4 +1,8 @@
-import type { AnyStateMachine, AnyStateNode } from 'xstate';
+/**
+ * A machine read as a chart: its state nodes and transition definitions flattened into indexed lists with ids,
+ * guards as text and meta, the form every drawing and page of a machine (viewer, docs, exports) is made from.
+ */
+import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import { transitionId } from '../compose/transitionId.ts';
 
 /**
@@ -162,7 +166,7 @@ export function chartOf(machine: AnyStateMachine, context?: unknown): Chart {
       byId.get(t.id)!,
     );
     (states[source].initial as number[]).push(...initialTargets);
-    const lists: [string, readonly any[]][] = [...(node.transitions as Map<string, readonly any[]>).entries()];
+    const lists: [string, readonly AnyTransitionDefinition[]][] = [...node.transitions.entries()];
     if (node.always?.length) lists.push(['', node.always]);
     for (const [event, defs] of lists) {
       defs.forEach((t, position) => {

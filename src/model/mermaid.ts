@@ -1,5 +1,8 @@
+/**
+ * The one Mermaid generator: a chart as a `stateDiagram-v2`, used by the viewer and the docs alike.
+ */
 import type { Chart, ChartState, ChartTransition } from './chart.ts';
-import { transitionLabel } from './dot.ts';
+import { transitionLabel } from './labels.ts';
 
 /**
  * A Chart as a Mermaid `stateDiagram-v2`: the one Mermaid generator, for `daxspec export --format
@@ -24,7 +27,7 @@ export interface MermaidOptions {
 }
 
 export function mermaidText(s: string): string {
-  return s.replace(/[#;:"<>{}\[\]\\|]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\r?\n/g, ' ');
+  return s.replace(/[#;:"<>{}[\]\\|]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\r?\n/g, ' ');
 }
 
 export function chartToMermaid(chart: Chart, options: MermaidOptions = {}): string {

@@ -1,3 +1,7 @@
+/**
+ * What the scenarios reached of each machine (states rested in, transitions taken), gathered from their send
+ * graphs, and what was never reached: the viewer greys it and the docs mark it, from the same computation.
+ */
 import type { System } from '../compose/system.ts';
 import type { Chart } from './chart.ts';
 import { exploreSends, type SendGraph } from './sends.ts';

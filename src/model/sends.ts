@@ -1,4 +1,9 @@
-import { STEP_BLOCKED, STEP_OK, type DeliveryRecord, type System } from '../compose/system.ts';
+/**
+ * The send graph of a system as it runs: who calls whom with which events, which environment events each actor
+ * takes, and what each actor reached, read from the explorer's graph walk.
+ */
+import type { System } from '../compose/system.ts';
+import { exploreGraph } from '../check/exploreGraph.ts';
 import { activePaths } from './chart.ts';
 
 /** Who calls whom with which events, and which events the environment offers each actor. */
@@ -23,33 +28,24 @@ export interface Reached {
 }
 
 /**
- * The sends of a system as they happen, not as the machines' source suggests: a breadth-first walk
- * over the reachable states records every delivery of every step. Run it on a system the checker
+ * The sends of a system as they happen, not as the machines' source suggests: the explorer's graph
+ * walk (check/exploreGraph.ts) visits every edge, and each delivery of each step is recorded. Run it on a system the checker
  * has explored and the actor tables are warm: the walk then calls no XState code at all.
  */
 export function exploreSends(system: System, maxStates = 100_000): SendGraph {
   const calls = new Map<string, Set<string>>();
   const env = new Map<string, Set<string>>(system.names.map((n) => [n, new Set<string>()]));
-  const seen = new Set<string>([system.initial.join(',')]);
-  const queue: Int32Array[] = [system.initial.slice()];
-  let complete = true;
-  const record: DeliveryRecord[] = [];
   const snapshots = system.names.map(() => new Set<number>());
   const fired = system.names.map(() => new Set<string>());
   system.initial.forEach((id, a) => snapshots[a].add(id));
-  for (let head = 0; head < queue.length; head++) {
-    const state = queue[head];
-    for (let a = 0; a < system.width; a++) {
-      const offers = system.actors[a].offers(state[a]).length;
-      for (let o = 0; o < offers; o++) {
-        const next = state.slice();
-        record.length = 0;
-        const r = system.step(next, a, o, record);
-        // A blocked step did not happen: the calls it tried are not sends of the system.
-        if (r === STEP_BLOCKED) continue;
-        // A state the step ends in is reached even when exploration stops there (an oops).
+  // Blocked steps are no edges (the calls they tried are not sends of the system); an oops is an
+  // edge to CRASH, so its calls are shown and the state it ends in is reached, but the story ends there.
+  const walk = exploreGraph(
+    system,
+    {
+      onEdge: ({ next, deliveries }) => {
         for (let x = 0; x < system.width; x++) snapshots[x].add(next[x]);
-        for (const d of record) {
+        for (const d of deliveries) {
           // A call on NULL reaches no actor: there is no edge to draw.
           if (!d.delivery) continue;
           for (const t of d.delivery.taken) fired[d.actor].add(t.id);
@@ -62,19 +58,10 @@ export function exploreSends(system: System, maxStates = 100_000): SendGraph {
             set.add(type);
           }
         }
-        // An oops ends the story there, as in the checker (its calls are still shown); a WARN goes on.
-        if (r !== STEP_OK && !system.violation(r).continues) continue;
-        const key = next.join(',');
-        if (seen.has(key)) continue;
-        if (seen.size >= maxStates) {
-          complete = false;
-          continue;
-        }
-        seen.add(key);
-        queue.push(next);
-      }
-    }
-  }
+      },
+    },
+    { maxStates },
+  );
   return {
     calls: [...calls].map(([k, events]) => {
       const [from, to] = k.split('\u0000');
@@ -88,7 +75,7 @@ export function exploreSends(system: System, maxStates = 100_000): SendGraph {
         return [name, { states: [...paths].sort(), transitions: [...fired[a]].sort() }];
       }),
     ),
-    complete,
-    states: seen.size,
+    complete: walk.complete,
+    states: walk.expanded,
   };
 }
