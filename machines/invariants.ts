@@ -354,11 +354,87 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
 ];
 
+/** The value of an actor whose machine's top level is not parallel: its state's name. */
+const topState = (view: SystemView, actor: string): string => {
+  const v = view(actor).value;
+  return typeof v === 'string' ? v : Object.keys(v)[0];
+};
+
+/** The states of one kill_dax() (machines/killDax.ts, holderNotify.ts 'kill' path), in pmem and dm remove alike. */
+const inKillDax = (view: SystemView, actor: string): boolean => topState(view, actor).startsWith('kill_');
+
+/** A removal that began: the pmem driver past `up` (remove called), not yet unbound. */
+const PMEM_BEFORE_REMOVE = ['boot', 'absent', 'gotOps', 'enableKey', 'memremap', 'allocDax', 'allocating', 'up'];
+/** dm remove that began: __dm_destroy -> cleanup_mapped_device (-> kill_dax) -> put_dax. */
+const DM_REMOVING = ['closing', 'removeHost', 'putOwn'];
+/** A reader's states inside its read-side section (machines/daxSrcu.ts, and the 'mf' notification). */
+const READER_OUTSIDE = ['start', 'pgmapLookup', 'pgmapWait', 'pgmapPut', 'outside', 'done'];
+
+/**
+ * The device half's liveness: kernel code that began (a kill_dax, a mount, an unmount, an unbind,
+ * a dm remove, a read-side section) ends, under the fairness declared in the machines: what runs
+ * keeps running, what an administrator or a caller chooses (mount, umount, unbind, a new section)
+ * is not assumed.
+ */
+const deviceLiveness: readonly LivenessRule[] = [
+  {
+    id: 'L-kill',
+    text: 'kill_dax returns: once kill_dax() starts, it eventually returns (synchronize_srcu completes: every reader that was inside leaves)',
+    why:
+      'A driver remove calls kill_dax() and cannot finish the unbind before it returns; synchronize_srcu() waits only for the readers that were ' +
+      'inside when the grace period began. A grace period that waits for a reader that never leaves, or for readers that keep arriving, hangs the remove.',
+    machines: ['pmem', 'dm_table'],
+    when: (view, a) => inKillDax(view, a),
+    then: (view, a) => !inKillDax(view, a),
+  },
+  {
+    id: 'L-mount',
+    text: 'a mount that began eventually finishes: it is mounted or has failed',
+    why: 'mount(2) holds the block device open and s_umount while it runs; a fill_super that can wait for ever hangs the mount and whoever opens the disk next.',
+    machines: ['filesystem'],
+    when: (view, a) => topState(view, a) !== 'idle',
+    then: (view, a) => topState(view, a) === 'mounted' || view(a).done,
+  },
+  {
+    id: 'L-umount',
+    text: 'an unmount that began eventually finishes: the superblock lets go of its dax_device and block device',
+    why: 'umount(2) runs put_super / xfs_close_devices with s_umount held; a release that waits for ever (on a holder swap, on a removed device) hangs the task in D state.',
+    machines: ['filesystem'],
+    when: (view, a) => (view(a).context as { outcome: string | null }).outcome === 'unmounted',
+    then: (view, a) => view(a).done,
+  },
+  {
+    id: 'L-unbind',
+    text: 'a pmem unbind that began eventually finishes: the driver released everything it set up',
+    why: 'pmem remove runs the devm release actions and waits for the pgmap references to drain (wait_for_completion); a drain that never completes hangs the unbind.',
+    machines: ['pmem'],
+    when: (view, a) => !PMEM_BEFORE_REMOVE.includes(topState(view, a)) && !view(a).done,
+    then: (view, a) => view(a).done,
+  },
+  {
+    id: 'L-dmremove',
+    text: 'a dm remove that began eventually finishes: the mapped device is destroyed',
+    why: '__dm_destroy() closes the table devices and kill_dax()es the mapped device; if that can wait for ever, dmsetup remove hangs.',
+    machines: ['dm_table'],
+    when: (view, a) => DM_REMOVING.includes(topState(view, a)) || inKillDax(view, a),
+    then: (view, a) => view(a).done,
+  },
+  {
+    id: 'L-reader',
+    text: 'a reader that entered a read-side section eventually leaves it (dax_read_unlock)',
+    why: 'synchronize_srcu() in kill_dax() waits for every reader that is inside; a section that never ends (a holder notification that can wait for ever) blocks every remove of the device.',
+    machines: ['srcu_reader'],
+    when: (view, a) => !READER_OUTSIDE.includes(topState(view, a)),
+    then: (view, a) => READER_OUTSIDE.includes(topState(view, a)),
+  },
+];
+
 // ===========================================================================
 // Liveness (checked under the fairness declared in the machines' meta; see docs/authoring.md).
 // ===========================================================================
 
 export const livenessRules: readonly LivenessRule[] = [
+  ...deviceLiveness,
   {
     id: 'I12',
     text: 'truncate progresses: once a truncate (or an eviction) waits for a busy page, it eventually finishes',
