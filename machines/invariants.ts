@@ -130,6 +130,13 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I3',
+    premise: {
+      text: 'a code path of the device half finished, or a dax_device was freed (a reference had to be given back)',
+      machines: ['dax_device'],
+      holds: (view, actors) =>
+        PATHS.some((id) => names(actors, id).some((p) => view(p).done)) ||
+        names(actors, 'dax_device').some((d) => view(d).matches('freed') || view(d).matches('freedWhileAlive')),
+    },
     why:
       'The dax_device is an inode: its memory lives exactly as long as its i_count. One put too many frees it under the driver or a dm table that still ' +
       'points at it (use after free at teardown); one get too few leaks it and its host entry.',
@@ -147,6 +154,11 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I4',
+    premise: {
+      text: 'a filesystem held a non-NULL dax_device pointer',
+      machines: ['filesystem'],
+      holds: (view, actors) => names(actors, 'filesystem').some((f) => view(f).context.dax !== null),
+    },
     why:
       "Every caller represents 'this block device has no DAX' as a NULL dax_device and passes it to the same release paths as a real one (fill_super " +
       'error paths, put_super). A release that dereferences it oopses on every non-DAX disk.',
@@ -165,6 +177,15 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I5',
+    premise: {
+      text: 'two filesystems claimed an exclusive slot at the same time (one held it, or was refused it)',
+      machines: ['filesystem'],
+      holds: (view, actors) =>
+        names(actors, 'filesystem').filter((f) => {
+          const c = view(f).context;
+          return !!c.slot && (c.slotState === 'held' || c.slotState === 'denied');
+        }).length >= 2,
+    },
     why:
       'The claim (v8/v9 pgmap->data) and holder_data make one owner exclusive so that page-idle callbacks and failure notifications reach the right ' +
       'filesystem. If the exclusive object is bigger than what an owner mounts (a whole disk shared by partitions), a second legitimate owner is refused and ' +
@@ -189,6 +210,11 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I6',
+    premise: {
+      text: 'a holder registered itself on a dax_device',
+      machines: ['dax_device'],
+      holds: (view, actors) => names(actors, 'dax_device').some((d) => view(d).context.holder !== null),
+    },
     why:
       "holder_data and holder_ops are two words written without a lock. If an old holder's release clears holder_ops after a new holder installed its " +
       'own, the new holder stays registered but is never notified of media errors or device removal.',
@@ -229,6 +255,11 @@ const WAITERS = ['truncate', 'eviction'] as const satisfies readonly MachineId[]
 export const pageInvariants: readonly InvariantRule[] = [
   {
     id: 'I7',
+    premise: {
+      text: 'a user of devmap_managed_key counted itself (count > 0)',
+      machines: ['devmap_managed_key'],
+      holds: (view, actors) => names(actors, 'devmap_managed_key').some((k) => view(k).context.count > 0),
+    },
     text: 'static key matches its counter: key=On iff count>0 in every reachable state, including intermediate ones',
     why:
       'put_page() is a hot path, so the 2->1 hook for ZONE_DEVICE pages is patched in only while devmap_managed_key is on; the counter says how many ' +
@@ -321,6 +352,18 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I11',
+    premise: {
+      // The pin itself, or (where GUP refuses it, as it must) the chance to take one: a pfn without
+      // struct page mapped into a process, where GUP can be asked for it.
+      text: 'a device held a pin, or a pfn without struct page was mapped into a process (GUP could be asked for it)',
+      machines: ['dma_pinner'],
+      holds: (view, actors) =>
+        names(actors, 'dma_pinner').some((p) => view(p).tags.has('pinned')) ||
+        names(actors, 'page').some((p) => {
+          const c = view(p).context;
+          return c.limited && c.mapcount > 0;
+        }),
+    },
     text: 'page-backed: every FS-DAX pfn has a struct page with a reference count; without one, the wait protocol is vacuous',
     why:
       'The page-idle wait is built on struct page reference counts. FS_DAX_LIMITED pfns (s390 dcssblk) have no struct page, so there is nothing to count ' +
