@@ -97,6 +97,18 @@ export interface SrcuReaderInput {
 }
 
 /** Environment events of a reader: each a step of its code. */
+/** Fairness (docs/authoring.md): a reader starting a section is its caller's choice; inside it, kernel code runs on. */
+const READER_STARTS = {
+  fairness: 'none',
+  why: 'whether a fault, a DAX I/O or a memory_failure() enters (another) read-side section is not assumed: that is what its caller does',
+} as const;
+const READER_RUNS = {
+  fairness: 'weak',
+  why: 'a task inside an SRCU read-side section runs on and leaves it (srcu_read_lock sections never sleep for ever)',
+} as const;
+/** A media error is hardware's choice: memory_failure() is not assumed to be called. */
+const MEDIA_ERROR = { fairness: 'none', why: 'a media error (and so memory_failure()) may never happen' } as const;
+
 export const SRCU_READER_ENV = {
   get_dev_pagemap: [{}],
   dax_read_lock: [{}],
@@ -172,7 +184,7 @@ export function srcuReaderMachine(_rev?: Revision) {
               target: 'pgmapWait',
               actions: 'getPgmap',
               description: 'memory_failure_dev_pagemap(): pgmap = get_dev_pagemap(pfn)',
-              meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
+              meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c', MEDIA_ERROR),
             },
           },
         },
@@ -201,14 +213,19 @@ export function srcuReaderMachine(_rev?: Revision) {
               target: 'done',
               actions: 'putPgmap',
               description: 'put_dev_pagemap(pgmap)',
-              meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
+              meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c', READER_RUNS),
             },
           },
         },
         outside: {
           description: 'outside any read-side section',
           on: {
-            dax_read_lock: { target: 'inside', actions: 'lock', description: 'id = dax_read_lock()', meta: m('dax_read_lock', 'seed 002') },
+            dax_read_lock: {
+              target: 'inside',
+              actions: 'lock',
+              description: 'id = dax_read_lock()',
+              meta: m('dax_read_lock', 'seed 002', READER_STARTS),
+            },
           },
         },
         inside: {
@@ -218,7 +235,7 @@ export function srcuReaderMachine(_rev?: Revision) {
               target: 'checking',
               actions: 'askAlive',
               description: 'dax_alive(dax_dev) (lockdep: the read lock is held)',
-              meta: m('dax_alive', 'seed 002'),
+              meta: m('dax_alive', 'seed 002', READER_RUNS),
             },
           },
         },
@@ -250,7 +267,7 @@ export function srcuReaderMachine(_rev?: Revision) {
               target: 'using',
               actions: 'useOps',
               description: 'dax_dev->ops->direct_access(): uses ops and private',
-              meta: m('dax_direct_access', 'seed 002'),
+              meta: m('dax_direct_access', 'seed 002', READER_RUNS),
             },
           },
         },
@@ -298,16 +315,16 @@ export function srcuReaderMachine(_rev?: Revision) {
         target: 'outside',
         actions: ['unlock', 'nextSection'],
         description: 'dax_read_unlock(id); another section follows, which must re-check dax_alive',
-        meta: m('dax_read_unlock', 'seed 002'),
+        meta: m('dax_read_unlock', 'seed 002', READER_RUNS),
       },
       {
         guard: 'hasPgmap',
         target: 'pgmapPut',
         actions: 'unlock',
         description: 'dax_read_unlock(id)',
-        meta: m('dax_read_unlock', 'seed 002'),
+        meta: m('dax_read_unlock', 'seed 002', READER_RUNS),
       },
-      { target: 'done', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002') },
+      { target: 'done', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002', READER_RUNS) },
     ] as const;
   }
 }

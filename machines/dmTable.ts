@@ -51,6 +51,10 @@ export interface DmTableContext {
 
 type Ev = { type: string; from?: string; owner?: string; ok?: boolean; result?: string };
 
+/** Fairness (docs/authoring.md): dmsetup create / load / remove are an administrator's choices. */
+const ADMIN_DM = { fairness: 'none', why: "whether dmsetup creates, loads or removes a device is an administrator's choice" } as const;
+const DM_REMOVE_RUNS = { fairness: 'weak', why: 'cleanup_mapped_device(), once dm remove began, runs to its end' } as const;
+
 export const DM_TABLE_ENV = {
   dm_create: [{}],
   table_load: [{}],
@@ -163,7 +167,7 @@ export function dmTableMachine(rev: Revision) {
               description: era.holder
                 ? 'alloc_dev(): alloc_dax(md, &dm_dax_ops); dax_add_host()'
                 : 'alloc_dev(): alloc_dax(md, disk_name, &dm_dax_ops)',
-              meta: m('alloc_dev', SRC_DM),
+              meta: m('alloc_dev', SRC_DM, ADMIN_DM),
             },
           },
         },
@@ -180,13 +184,13 @@ export function dmTableMachine(rev: Revision) {
               target: 'opening',
               actions: 'resetIter',
               description: 'table load + resume: dm_get_device() for every target',
-              meta: m('dm_table_add_target', 'drivers/md/dm-table.c'),
+              meta: m('dm_table_add_target', 'drivers/md/dm-table.c', ADMIN_DM),
             },
             dm_remove: {
               target: 'closing',
               actions: 'resetIter',
               description: 'dm remove of a device without a live table: __dm_destroy',
-              meta: m('__dm_destroy', SRC_DM),
+              meta: m('__dm_destroy', SRC_DM, ADMIN_DM),
             },
           },
         },
@@ -285,7 +289,7 @@ export function dmTableMachine(rev: Revision) {
               target: 'closing',
               actions: 'resetIter',
               description: 'dm remove (not open): __dm_destroy -> dm_table_destroy -> dm_put_device for every target',
-              meta: m('__dm_destroy', SRC_DM),
+              meta: m('__dm_destroy', SRC_DM, ADMIN_DM),
             },
           },
         },
@@ -410,7 +414,7 @@ export function dmTableMachine(rev: Revision) {
               target: 'done',
               actions: 'putOwnDax',
               description: 'put_dax(md->dax_dev); md->dax_dev = ' + 'NULL',
-              meta: m('cleanup_mapped_device', SRC_DM),
+              meta: m('cleanup_mapped_device', SRC_DM, DM_REMOVE_RUNS),
             },
           },
         },

@@ -73,6 +73,17 @@ type Ev = {
   [k: string]: unknown;
 };
 
+/** Fairness (docs/authoring.md): an administrator's mount(8) / umount(8) is a choice, never assumed to happen. */
+const ADMIN_MOUNTS = {
+  fairness: 'none',
+  why: 'whether and when an administrator mounts or unmounts is a choice, not kernel code that runs',
+} as const;
+/** Once in mount(2) or umount(2), the task runs the kernel's code to its end. */
+const FS_CODE_RUNS = {
+  fairness: 'weak',
+  why: 'a task inside mount(2) or umount(2) keeps running: fill_super and put_super reach their end',
+} as const;
+
 export const FILESYSTEM_ENV = {
   mount: [{}],
   fill_super: [{ ok: true }, { ok: false }],
@@ -220,9 +231,13 @@ export function filesystemMachine(rev: Revision) {
                 target: 'opening',
                 actions: 'bdevGet',
                 description: 'mount(2): mount_bdev() opens the block device (blkdev_get)',
-                meta: m('mount_bdev', 'infer'),
+                meta: m('mount_bdev', 'infer', ADMIN_MOUNTS),
               },
-              { target: 'lookup', description: 'mount(2): mount_bdev() opens the block device', meta: m('mount_bdev', 'infer') },
+              {
+                target: 'lookup',
+                description: 'mount(2): mount_bdev() opens the block device',
+                meta: m('mount_bdev', 'infer', ADMIN_MOUNTS),
+              },
             ],
           },
         },
@@ -387,14 +402,14 @@ export function filesystemMachine(rev: Revision) {
                 actions: 'markFailed',
                 description:
                   'fill_super fails (e.g. -EINVAL: not this filesystem type, as when the root mount tries each type): goto the error path',
-                meta: m('ext4_fill_super', 'seed 000'),
+                meta: m('ext4_fill_super', 'seed 000', FS_CODE_RUNS),
               },
               {
                 guard: 'daxOptionAsksPgmap',
                 target: 'daxCheck',
                 actions: 'getPgmap',
                 description: 'mount -o dax: __bdev_dax_supported(): pgmap = get_dev_pagemap(pfn)',
-                meta: m('__bdev_dax_supported', 'seed 001'),
+                meta: m('__bdev_dax_supported', 'seed 001', FS_CODE_RUNS),
               },
               {
                 guard: 'daxOptionUnsupported',
@@ -402,9 +417,14 @@ export function filesystemMachine(rev: Revision) {
                 actions: 'markFailed',
                 description:
                   'mount -o dax without a dax_device, or with pfns that have no pgmap: "DAX unsupported by block device", goto failed_mount',
-                meta: m('ext4_fill_super', 'seed 001'),
+                meta: m('ext4_fill_super', 'seed 001', FS_CODE_RUNS),
               },
-              { target: 'mounted', actions: 'markMounted', description: 'fill_super succeeds', meta: m('fill_super', 'seed 000') },
+              {
+                target: 'mounted',
+                actions: 'markMounted',
+                description: 'fill_super succeeds',
+                meta: m('fill_super', 'seed 000', FS_CODE_RUNS),
+              },
             ],
           },
         },
@@ -458,7 +478,7 @@ export function filesystemMachine(rev: Revision) {
               target: 'releasing',
               actions: 'markUnmounted',
               description: 'umount: put_super / xfs_close_devices',
-              meta: m('generic_shutdown_super', 'infer'),
+              meta: m('generic_shutdown_super', 'infer', ADMIN_MOUNTS),
             },
           },
         },
@@ -474,7 +494,7 @@ export function filesystemMachine(rev: Revision) {
               target: 'closing',
               actions: ['holderClearOps', 'putDax', 'released'],
               description: 'fs_put_dax(): dax_dev->holder_ops = NULL; put_dax(dax_dev)',
-              meta: m('fs_put_dax', 'drivers/dax/super.c'),
+              meta: m('fs_put_dax', 'drivers/dax/super.c', FS_CODE_RUNS),
             },
           },
         },

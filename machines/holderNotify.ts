@@ -15,6 +15,9 @@ import { m } from './kit/meta.ts';
  * there is nobody to notify). The host machine spreads HOLDER_NOTIFY_GUARDS and
  * `holderNotifyActions(mf)` into its setup() and HOLDER_NOTIFY_ENV into its env.
  */
+/** Fairness (docs/authoring.md): a notification that began (from kill_dax or memory_failure) is kernel code that runs on. */
+const NOTIFY_RUNS = { fairness: 'weak', why: 'dax_holder_notify_failure(), once entered, calls the holder and returns' } as const;
+
 export const HOLDER_NOTIFY_ENV = { dax_holder_notify_failure: [{}], notify_failure: [{}] } as const;
 
 /** The state names of one notification, per code path that runs one (written out so grep finds each). */
@@ -72,7 +75,7 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
           description: opts.checkHolderData
             ? 'if (dax_dev->holder_data) dax_holder_notify_failure(): reads holder_ops'
             : 'dax_holder_notify_failure(): reads holder_ops',
-          meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
+          meta: m('dax_holder_notify_failure', 'drivers/dax/super.c', NOTIFY_RUNS),
         },
       },
     },
@@ -104,7 +107,7 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
           target: s.callWait,
           actions: 'readHolderData',
           description: 'holder_ops->notify_failure(dax_dev, ...): xfs_dax_notify_failure() begins with mp = dax_holder(dax_dev)',
-          meta: m('xfs_dax_notify_failure', 'fs/xfs/xfs_notify_failure.c (infer)'),
+          meta: m('xfs_dax_notify_failure', 'fs/xfs/xfs_notify_failure.c (infer)', NOTIFY_RUNS),
         },
       },
     },

@@ -139,6 +139,13 @@ export const deviceInvariants: readonly InvariantRule[] = [
   {
     id: 'I3',
     severity: 'corruption',
+    premise: {
+      text: 'a code path of the device half finished, or a dax_device was freed (a reference had to be given back)',
+      machines: ['dax_device'],
+      holds: (view, actors) =>
+        PATHS.some((id) => names(actors, id).some((p) => view(p).done)) ||
+        names(actors, 'dax_device').some((d) => view(d).matches('freed') || view(d).matches('freedWhileAlive')),
+    },
     why:
       'The dax_device is an inode: its memory lives exactly as long as its i_count. One put too many frees it under the driver or a dm table that still ' +
       'points at it (use after free at teardown); one get too few leaks it and its host entry.',
@@ -157,6 +164,11 @@ export const deviceInvariants: readonly InvariantRule[] = [
   {
     id: 'I4',
     severity: 'oops',
+    premise: {
+      text: 'a filesystem held a non-NULL dax_device pointer',
+      machines: ['filesystem'],
+      holds: (view, actors) => names(actors, 'filesystem').some((f) => view(f).context.dax !== null),
+    },
     why:
       "Every caller represents 'this block device has no DAX' as a NULL dax_device and passes it to the same release paths as a real one (fill_super " +
       'error paths, put_super). A release that dereferences it oopses on every non-DAX disk.',
@@ -176,6 +188,15 @@ export const deviceInvariants: readonly InvariantRule[] = [
   {
     id: 'I5',
     severity: 'corruption',
+    premise: {
+      text: 'two filesystems claimed an exclusive slot at the same time (one held it, or was refused it)',
+      machines: ['filesystem'],
+      holds: (view, actors) =>
+        names(actors, 'filesystem').filter((f) => {
+          const c = view(f).context;
+          return !!c.slot && (c.slotState === 'held' || c.slotState === 'denied');
+        }).length >= 2,
+    },
     why:
       'The claim (v8/v9 pgmap->data) and holder_data make one owner exclusive so that page-idle callbacks and failure notifications reach the right ' +
       'filesystem. If the exclusive object is bigger than what an owner mounts (a whole disk shared by partitions), a second legitimate owner is refused and ' +
@@ -201,6 +222,11 @@ export const deviceInvariants: readonly InvariantRule[] = [
   {
     id: 'I6',
     severity: 'corruption',
+    premise: {
+      text: 'a holder registered itself on a dax_device',
+      machines: ['dax_device'],
+      holds: (view, actors) => names(actors, 'dax_device').some((d) => view(d).context.holder !== null),
+    },
     why:
       "holder_data and holder_ops are two words written without a lock. If an old holder's release clears holder_ops after a new holder installed its " +
       'own, the new holder stays registered but is never notified of media errors or device removal.',
@@ -242,6 +268,11 @@ export const pageInvariants: readonly InvariantRule[] = [
   {
     id: 'I7',
     severity: 'hang',
+    premise: {
+      text: 'a user of devmap_managed_key counted itself (count > 0)',
+      machines: ['devmap_managed_key'],
+      holds: (view, actors) => names(actors, 'devmap_managed_key').some((k) => view(k).context.count > 0),
+    },
     text: 'static key matches its counter: key=On iff count>0 in every reachable state, including intermediate ones',
     why:
       'put_page() is a hot path, so the 2->1 hook for ZONE_DEVICE pages is patched in only while devmap_managed_key is on; the counter says how many ' +
@@ -339,6 +370,18 @@ export const pageInvariants: readonly InvariantRule[] = [
   {
     id: 'I11',
     severity: 'corruption',
+    premise: {
+      // The pin itself, or (where GUP refuses it, as it must) the chance to take one: a pfn without
+      // struct page mapped into a process, where GUP can be asked for it.
+      text: 'a device held a pin, or a pfn without struct page was mapped into a process (GUP could be asked for it)',
+      machines: ['dma_pinner'],
+      holds: (view, actors) =>
+        names(actors, 'dma_pinner').some((p) => view(p).tags.has('pinned')) ||
+        names(actors, 'page').some((p) => {
+          const c = view(p).context;
+          return c.limited && c.mapcount > 0;
+        }),
+    },
     text: 'page-backed: every FS-DAX pfn has a struct page with a reference count; without one, the wait protocol is vacuous',
     why:
       'The page-idle wait is built on struct page reference counts. FS_DAX_LIMITED pfns (s390 dcssblk) have no struct page, so there is nothing to count ' +
@@ -373,11 +416,87 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
 ];
 
+/** The value of an actor whose machine's top level is not parallel: its state's name. */
+const topState = (view: SystemView, actor: string): string => {
+  const v = view(actor).value;
+  return typeof v === 'string' ? v : Object.keys(v)[0];
+};
+
+/** The states of one kill_dax() (machines/killDax.ts, holderNotify.ts 'kill' path), in pmem and dm remove alike. */
+const inKillDax = (view: SystemView, actor: string): boolean => topState(view, actor).startsWith('kill_');
+
+/** A removal that began: the pmem driver past `up` (remove called), not yet unbound. */
+const PMEM_BEFORE_REMOVE = ['boot', 'absent', 'gotOps', 'enableKey', 'memremap', 'allocDax', 'allocating', 'up'];
+/** dm remove that began: __dm_destroy -> cleanup_mapped_device (-> kill_dax) -> put_dax. */
+const DM_REMOVING = ['closing', 'removeHost', 'putOwn'];
+/** A reader's states inside its read-side section (machines/daxSrcu.ts, and the 'mf' notification). */
+const READER_OUTSIDE = ['start', 'pgmapLookup', 'pgmapWait', 'pgmapPut', 'outside', 'done'];
+
+/**
+ * The device half's liveness: kernel code that began (a kill_dax, a mount, an unmount, an unbind,
+ * a dm remove, a read-side section) ends, under the fairness declared in the machines: what runs
+ * keeps running, what an administrator or a caller chooses (mount, umount, unbind, a new section)
+ * is not assumed.
+ */
+const deviceLiveness: readonly LivenessRule[] = [
+  {
+    id: 'L-kill',
+    text: 'kill_dax returns: once kill_dax() starts, it eventually returns (synchronize_srcu completes: every reader that was inside leaves)',
+    why:
+      'A driver remove calls kill_dax() and cannot finish the unbind before it returns; synchronize_srcu() waits only for the readers that were ' +
+      'inside when the grace period began. A grace period that waits for a reader that never leaves, or for readers that keep arriving, hangs the remove.',
+    machines: ['pmem', 'dm_table'],
+    when: (view, a) => inKillDax(view, a),
+    then: (view, a) => !inKillDax(view, a),
+  },
+  {
+    id: 'L-mount',
+    text: 'a mount that began eventually finishes: it is mounted or has failed',
+    why: 'mount(2) holds the block device open and s_umount while it runs; a fill_super that can wait for ever hangs the mount and whoever opens the disk next.',
+    machines: ['filesystem'],
+    when: (view, a) => topState(view, a) !== 'idle',
+    then: (view, a) => topState(view, a) === 'mounted' || view(a).done,
+  },
+  {
+    id: 'L-umount',
+    text: 'an unmount that began eventually finishes: the superblock lets go of its dax_device and block device',
+    why: 'umount(2) runs put_super / xfs_close_devices with s_umount held; a release that waits for ever (on a holder swap, on a removed device) hangs the task in D state.',
+    machines: ['filesystem'],
+    when: (view, a) => (view(a).context as { outcome: string | null }).outcome === 'unmounted',
+    then: (view, a) => view(a).done,
+  },
+  {
+    id: 'L-unbind',
+    text: 'a pmem unbind that began eventually finishes: the driver released everything it set up',
+    why: 'pmem remove runs the devm release actions and waits for the pgmap references to drain (wait_for_completion); a drain that never completes hangs the unbind.',
+    machines: ['pmem'],
+    when: (view, a) => !PMEM_BEFORE_REMOVE.includes(topState(view, a)) && !view(a).done,
+    then: (view, a) => view(a).done,
+  },
+  {
+    id: 'L-dmremove',
+    text: 'a dm remove that began eventually finishes: the mapped device is destroyed',
+    why: '__dm_destroy() closes the table devices and kill_dax()es the mapped device; if that can wait for ever, dmsetup remove hangs.',
+    machines: ['dm_table'],
+    when: (view, a) => DM_REMOVING.includes(topState(view, a)) || inKillDax(view, a),
+    then: (view, a) => view(a).done,
+  },
+  {
+    id: 'L-reader',
+    text: 'a reader that entered a read-side section eventually leaves it (dax_read_unlock)',
+    why: 'synchronize_srcu() in kill_dax() waits for every reader that is inside; a section that never ends (a holder notification that can wait for ever) blocks every remove of the device.',
+    machines: ['srcu_reader'],
+    when: (view, a) => !READER_OUTSIDE.includes(topState(view, a)),
+    then: (view, a) => READER_OUTSIDE.includes(topState(view, a)),
+  },
+];
+
 // ===========================================================================
 // Liveness (checked under the fairness declared in the machines' meta; see docs/authoring.md).
 // ===========================================================================
 
 export const livenessRules: readonly LivenessRule[] = [
+  ...deviceLiveness,
   {
     id: 'I12',
     text: 'truncate progresses: once a truncate (or an eviction) waits for a busy page, it eventually finishes',

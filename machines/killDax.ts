@@ -17,6 +17,17 @@ import { HOLDER_NOTIFY_ENV, HOLDER_NOTIFY_GUARDS, holderNotifyActions, holderNot
  * actor's name in `srcu`. Each state is left by an environment event named after the kernel
  * step; the caller's env must list KILL_DAX_ENV, its setup() KILL_DAX_GUARDS and KILL_DAX_ACTIONS.
  */
+/** Fairness (docs/authoring.md): kill_dax() is running kernel code (a remove that began); it keeps running. */
+const KILL_RUNS = {
+  fairness: 'weak',
+  why: "kill_dax(), once called from a driver's remove, runs on: clear ALIVE, synchronize_srcu(), tear down",
+} as const;
+/** The grace period ends once every reader that was inside has left; the sleeper is then woken. */
+const GRACE_ENDS = {
+  fairness: 'weak',
+  why: 'once every pre-existing reader left its section the SRCU grace period completes and synchronize_srcu() returns (readers that enter later do not hold it)',
+} as const;
+
 export const KILL_DAX_ENV = {
   ...HOLDER_NOTIFY_ENV,
   clear_bit_alive: [{}],
@@ -57,7 +68,7 @@ export function killDaxStates<N extends string>(rev: Revision, next: N) {
           target: 'kill_sync',
           actions: 'killClearAlive',
           description: 'clear_bit(DAXDEV_ALIVE, &dax_dev->flags)',
-          meta: m('kill_dax', 'seed 002'),
+          meta: m('kill_dax', 'seed 002', KILL_RUNS),
         },
       },
     },
@@ -69,7 +80,7 @@ export function killDaxStates<N extends string>(rev: Revision, next: N) {
           target: 'kill_grace',
           actions: 'killSyncStart',
           description: 'synchronize_srcu(&dax_srcu): a grace period begins',
-          meta: m('synchronize_srcu', 'seed 002'),
+          meta: m('synchronize_srcu', 'seed 002', KILL_RUNS),
         },
       },
     },
@@ -82,7 +93,7 @@ export function killDaxStates<N extends string>(rev: Revision, next: N) {
           target: 'kill_graceOver',
           actions: 'killSyncWait',
           description: 'synchronize_srcu() returns (blocks while pre-existing readers are inside)',
-          meta: m('synchronize_srcu', 'seed 002'),
+          meta: m('synchronize_srcu', 'seed 002', GRACE_ENDS),
         },
       },
     },
@@ -102,7 +113,7 @@ export function killDaxStates<N extends string>(rev: Revision, next: N) {
           description: era.holder
             ? 'dax_dev->holder_ops = NULL; dax_dev->holder_data = NULL'
             : 'hlist_del_init(&dax_dev->list); dax_dev->private = NULL',
-          meta: m('kill_dax', era.holder ? 'drivers/dax/super.c' : 'seed 002'),
+          meta: m('kill_dax', era.holder ? 'drivers/dax/super.c' : 'seed 002', KILL_RUNS),
         },
       },
     },

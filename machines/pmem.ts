@@ -40,6 +40,20 @@ export interface PmemInput {
   readonly pages?: readonly string[];
 }
 
+/** Fairness (docs/authoring.md): binding and unbinding a device is an administrator's (or udev's) choice. */
+const ADMIN_BINDS = {
+  fairness: 'none',
+  why: "whether a namespace is bound (probe) or unbound (remove) is an administrator's choice",
+} as const;
+/** Once the driver core called probe or remove, the driver's code runs to its end. */
+const PROBE_RUNS = { fairness: 'weak', why: 'pmem_attach_disk(), once called by the driver core, keeps running to its end' } as const;
+const REMOVE_RUNS = { fairness: 'weak', why: 'the devm release actions of an unbind run one after the other to their end' } as const;
+/** A sleeper whose condition became true is woken by the put that made it true and runs. */
+const WOKEN = {
+  fairness: 'weak',
+  why: 'once the last reference is dropped, complete() wakes wait_for_completion() and the woken task runs (it cannot be re-armed: the ref is killed)',
+} as const;
+
 export const PMEM_ENV = {
   probe: [{}],
   static_branch_enable: [{}],
@@ -187,16 +201,16 @@ export function pmemMachine(rev: Revision) {
                 guard: not('hasPgmap'),
                 target: 'allocDax',
                 description: 'dcssblk_add_store(): FS_DAX_LIMITED, no struct pages to map',
-                meta: m('dcssblk_add_store', 'seed 001'),
+                meta: m('dcssblk_add_store', 'seed 001', ADMIN_BINDS),
               },
               {
                 guard: 'twoStepKey',
                 target: 'gotOps',
                 actions: 'keyInc',
                 description: 'setup_pagemap_fsdax() -> dev_pagemap_get_ops(): atomic_inc_return(&devmap_enable)',
-                meta: m('dev_pagemap_get_ops', 'seed 001'),
+                meta: m('dev_pagemap_get_ops', 'seed 001', ADMIN_BINDS),
               },
-              { target: 'memremap', description: 'pmem_attach_disk() begins', meta: m('pmem_attach_disk', SRC) },
+              { target: 'memremap', description: 'pmem_attach_disk() begins', meta: m('pmem_attach_disk', SRC, ADMIN_BINDS) },
             ],
           },
         },
@@ -225,7 +239,7 @@ export function pmemMachine(rev: Revision) {
               target: 'memremap',
               actions: 'keyEnable',
               description: 'static_branch_enable(&devmap_managed_key)',
-              meta: m('dev_pagemap_get_ops', 'seed 001'),
+              meta: m('dev_pagemap_get_ops', 'seed 001', PROBE_RUNS),
             },
           },
         },
@@ -240,7 +254,7 @@ export function pmemMachine(rev: Revision) {
                 target: 'allocDax',
                 actions: ['setupFsdax', 'memremap', 'branchInc', 'initPages'],
                 description: 'memremap_pages(): type FS_DAX, static_branch_inc(&devmap_managed_key), struct pages created',
-                meta: m('memremap_pages', 'infer: v5.10 mm/memremap.c'),
+                meta: m('memremap_pages', 'infer: v5.10 mm/memremap.c', PROBE_RUNS),
               },
               {
                 target: 'allocDax',
@@ -248,7 +262,7 @@ export function pmemMachine(rev: Revision) {
                 description: era.fsdaxTypeAtAttach
                   ? 'pgmap->type = MEMORY_DEVICE_FS_DAX, page_free = generic_dax_pagefree; devm_memremap_pages()'
                   : 'devm_memremap_pages(): struct pages of type MEMORY_DEVICE_HOST',
-                meta: m('devm_memremap_pages', era.fsdaxTypeAtAttach ? 'seed 001' : SRC),
+                meta: m('devm_memremap_pages', era.fsdaxTypeAtAttach ? 'seed 001' : SRC, PROBE_RUNS),
               },
             ],
           },
@@ -264,7 +278,7 @@ export function pmemMachine(rev: Revision) {
                 : era.claimsPgmap
                   ? 'alloc_dax_devmap(pmem, disk_name, &pmem_dax_ops, &pmem->pgmap); device_add_disk()'
                   : 'alloc_dax(pmem, disk_name, &pmem_dax_ops); device_add_disk()',
-              meta: m('alloc_dax', era.claimsPgmap ? 'seed 000' : 'seed 002'),
+              meta: m('alloc_dax', era.claimsPgmap ? 'seed 000' : 'seed 002', PROBE_RUNS),
             },
           },
         },
@@ -283,13 +297,13 @@ export function pmemMachine(rev: Revision) {
                   target: killDaxEntry(rev),
                   actions: 'removeHost',
                   description: 'pmem_release_disk(): dax_remove_host(disk), then kill_dax',
-                  meta: m('pmem_release_disk', SRC),
+                  meta: m('pmem_release_disk', SRC, ADMIN_BINDS),
                 }
               : {
                   target: killDaxEntry(rev),
                   actions: 'noop',
                   description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)',
-                  meta: m('pmem_release_disk', SRC),
+                  meta: m('pmem_release_disk', SRC, ADMIN_BINDS),
                 },
           },
         },
@@ -304,13 +318,13 @@ export function pmemMachine(rev: Revision) {
                 target: 'pgmapKill',
                 actions: 'putDax',
                 description: 'pmem_release_disk(): put_dax(pmem->dax_dev); del_gendisk()',
-                meta: m('pmem_release_disk', SRC),
+                meta: m('pmem_release_disk', SRC, REMOVE_RUNS),
               },
               {
                 target: 'done',
                 actions: 'putDax',
                 description: 'put_dax(); del_gendisk(): nothing else to undo for FS_DAX_LIMITED',
-                meta: m('dcssblk_remove_store', 'infer'),
+                meta: m('dcssblk_remove_store', 'infer', REMOVE_RUNS),
               },
             ],
           },
@@ -326,13 +340,13 @@ export function pmemMachine(rev: Revision) {
                       target: 'putBase',
                       actions: ['refKill', 'pagesDead'],
                       description: 'pmem_freeze_queue(): blk_freeze_queue_start() kills q_usage_counter, which is pgmap->ref',
-                      meta: m('pmem_freeze_queue', 'infer: 4.18 drivers/nvdimm/pmem.c'),
+                      meta: m('pmem_freeze_queue', 'infer: 4.18 drivers/nvdimm/pmem.c', REMOVE_RUNS),
                     },
                     {
                       target: 'unmap',
                       actions: 'refKill',
                       description: 'pmem_freeze_queue(): percpu_ref_kill(pgmap->ref); the scenario models none of its pages',
-                      meta: m('pmem_freeze_queue', 'infer: 4.18 drivers/nvdimm/pmem.c'),
+                      meta: m('pmem_freeze_queue', 'infer: 4.18 drivers/nvdimm/pmem.c', REMOVE_RUNS),
                     },
                   ]
                 : order === 'putWaitRemove'
@@ -342,7 +356,7 @@ export function pmemMachine(rev: Revision) {
                       description:
                         'memunmap_pages(): dev_pagemap_kill() (percpu_ref_kill), then put_page() on every pfn: each page gives back the base ' +
                         'reference memremap_pages() gave it',
-                      meta: m('memunmap_pages', 'infer: 5.10 mm/memremap.c memunmap_pages'),
+                      meta: m('memunmap_pages', 'infer: 5.10 mm/memremap.c memunmap_pages', REMOVE_RUNS),
                     }
                   : {
                       target: 'pgmapDrain',
@@ -350,7 +364,7 @@ export function pmemMachine(rev: Revision) {
                       description:
                         'memunmap_pages(): percpu_ref_kill(), then percpu_ref_put_many() of the base references the pgmap took for its pfns; no ' +
                         'page is touched',
-                      meta: m('memunmap_pages', 'infer: 6.15 mm/memremap.c memunmap_pages'),
+                      meta: m('memunmap_pages', 'infer: 6.15 mm/memremap.c memunmap_pages', REMOVE_RUNS),
                     },
           },
         },
@@ -362,7 +376,7 @@ export function pmemMachine(rev: Revision) {
               actions: 'putBasePages',
               description:
                 'devm_memremap_pages_release(): put_page() on every pfn, the base reference each page got at devm_memremap_pages()',
-              meta: m('devm_memremap_pages_release', 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release'),
+              meta: m('devm_memremap_pages_release', 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release', REMOVE_RUNS),
             },
           },
         },
@@ -374,7 +388,7 @@ export function pmemMachine(rev: Revision) {
               target: 'unmap',
               actions: 'waitDrained',
               description: 'wait_for_completion(): the pgmap references are gone',
-              meta: m('memunmap_pages', 'seed 001'),
+              meta: m('memunmap_pages', 'seed 001', WOKEN),
             },
           },
         },
@@ -389,14 +403,14 @@ export function pmemMachine(rev: Revision) {
                 description:
                   'percpu_ref_tryget_live() fails (the ref is killed); arch_remove_memory(): the struct pages are gone, whether or not references ' +
                   'remain',
-                meta: m('devm_memremap_pages_release', 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release'),
+                meta: m('devm_memremap_pages_release', 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release', REMOVE_RUNS),
               },
               {
                 guard: 'atomicKey',
                 target: 'done',
                 actions: ['memunmap', 'removePages', 'branchDec'],
                 description: 'memunmap_pages(): arch_remove_memory(): pages removed, then static_branch_dec(&devmap_managed_key)',
-                meta: m('memunmap_pages', 'infer: v5.10 mm/memremap.c'),
+                meta: m('memunmap_pages', 'infer: v5.10 mm/memremap.c', REMOVE_RUNS),
               },
               {
                 target: afterUnmap,
@@ -408,6 +422,7 @@ export function pmemMachine(rev: Revision) {
                 meta: m(
                   'memunmap_pages',
                   order === 'removeThenDrain' ? 'infer: 4.17 kernel/memremap.c devm_memremap_pages_release' : 'seed 001',
+                  REMOVE_RUNS,
                 ),
               },
             ],
@@ -420,7 +435,7 @@ export function pmemMachine(rev: Revision) {
               target: 'putOpsCount',
               actions: 'keyDec',
               description: 'dev_pagemap_put_ops(): atomic_dec_and_test(&devmap_enable)',
-              meta: m('dev_pagemap_put_ops', 'seed 001'),
+              meta: m('dev_pagemap_put_ops', 'seed 001', REMOVE_RUNS),
             },
           },
         },
@@ -445,7 +460,7 @@ export function pmemMachine(rev: Revision) {
               target: afterUnmap,
               actions: 'keyDisable',
               description: 'static_branch_disable(&devmap_managed_key)',
-              meta: m('dev_pagemap_put_ops', 'seed 001'),
+              meta: m('dev_pagemap_put_ops', 'seed 001', REMOVE_RUNS),
             },
           },
         },
@@ -457,7 +472,7 @@ export function pmemMachine(rev: Revision) {
               target: 'done',
               actions: 'waitDrained',
               description: 'pmem_release_queue() -> blk_cleanup_queue(): q_usage_counter reached zero',
-              meta: m('pmem_release_queue', 'infer: 4.18 drivers/nvdimm/pmem.c'),
+              meta: m('pmem_release_queue', 'infer: 4.18 drivers/nvdimm/pmem.c', WOKEN),
             },
           },
         },

@@ -157,6 +157,38 @@ test('the longest counterexample plays with exactly the transitions the checker 
   assert.ok(widths.length > 0 && widths.every((w) => w > 0.95), `changed actors take the row: ${widths}`);
 });
 
+test('every card keeps a readable scale: a big machine the step did not touch is panned at the floor, not shrunk', async () => {
+  const t = data.traces.map((x, i) => [x.itf.states.length, i] as const).sort((a, b) => b[0] - a[0])[0][1];
+  const trace = data.traces[t];
+  await go(`#/trace/${data.systems[trace.system].key}/${trace.slug}/1`);
+  await browser.page.waitForFunction(() => document.querySelectorAll('.actor-card .svg-pan-zoom_viewport').length > 0);
+  // Per visible card: the drawn height of its state names (12pt text) in screen pixels, and whether the step changed it.
+  const cards = await browser.page.evaluate(async () => {
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return [...document.querySelectorAll('.actor-card')]
+      .filter((c) => (c as HTMLElement).offsetParent !== null)
+      .map((c) => {
+        const texts = [...c.querySelectorAll('g.state text')].map((x) => x.getBoundingClientRect().height).filter((hgt) => hgt > 0);
+        const card = c.getBoundingClientRect().width;
+        return { actor: (c as HTMLElement).dataset.actor!, changed: c.classList.contains('changed'), card, text: Math.min(...texts) };
+      });
+  });
+  const untouched = cards.filter((c) => !c.changed);
+  assert.ok(untouched.length > 0, 'some actors were not touched by step 1');
+  // The widest machine among the untouched cards would be about 4 px fitted to its narrow card.
+  const widthOf = (actor: string) => {
+    const m = data.machines[data.systems[trace.system].actors.find((a) => a.name === actor)!.machine];
+    return Number(/viewBox="[\d.-]+ [\d.-]+ ([\d.]+)/.exec(m.svg)?.[1] ?? 0);
+  };
+  const big = untouched.sort((a, b) => widthOf(b.actor) - widthOf(a.actor))[0];
+  assert.ok(
+    widthOf(big.actor) * 0.8 > big.card,
+    `${big.actor} is wider at the floor than its card (${widthOf(big.actor)}pt, ${big.card}px)`,
+  );
+  for (const c of cards) assert.ok(c.text >= 8, `${c.actor}: state names ${c.text.toFixed(1)} px high (at least 8)`);
+  await shot('readable-untouched-cards');
+});
+
 test('the sequence view of a deadlock: every call an arrow, a click jumps to its step, the end says who waits', async () => {
   const t = data.traces.findIndex((x) => x.kind === 'deadlock');
   assert.ok(t >= 0, 'a deadlock in this scenario');
@@ -212,6 +244,29 @@ test('a lasso (ITF loop) shows its cycle in the player and the sequence view', a
   );
   assert.is(await browser.page.locator('svg.sequence g.seq-step.in-loop').count(), t.itf.states.length - 1 - loop);
   assert.is(await browser.page.locator('svg.sequence .seq-loop').count(), 1);
+});
+
+test('a real lasso from the checker (I12: truncate never finishes) plays with its cycle shown: the system stutters in its last state', async () => {
+  const t = data.traces.findIndex((x) => x.kind === 'liveness');
+  assert.ok(t >= 0, 'the site holds a liveness counterexample');
+  const trace = data.traces[t];
+  const sys = data.systems[trace.system];
+  const report = checkScenario(SCENARIO, sys.revision, resolveSizes(SCENARIO, {}));
+  const f = report.findings.find((x) => x.kind === 'liveness' && x.property === trace.property)!;
+  assert.is(trace.itf.loop, f.loop, 'the loop index the checker found');
+  assert.is(f.loop, f.length, 'this lasso stutters: its cycle has no step');
+  await go(`#/trace/${sys.key}/${trace.slug}`);
+  await browser.page.keyboard.press('End');
+  assert.is(await browser.page.locator('.player').getAttribute('data-step'), String(f.length));
+  assert.match((await browser.page.locator('.loop-note').textContent()) ?? '', 'stays in this state for ever');
+  await browser.page.keyboard.press('s');
+  await browser.page.waitForSelector('.sequence-box svg.sequence', { state: 'visible' });
+  assert.is(await browser.page.locator('svg.sequence .seq-stutter').count(), 1);
+  assert.match((await browser.page.locator('svg.sequence .seq-loop-label').textContent()) ?? '', `after step ${f.length} for ever`);
+  await shot('lasso-stutter');
+  await browser.page.keyboard.press('s');
+  await browser.page.keyboard.press('Home');
+  assert.is(await browser.page.locator('.loop-note').count(), 0, 'before the cycle, no cycle note');
 });
 
 test('search finds machines, states and findings; ? opens the keys; dark mode follows the system', async () => {

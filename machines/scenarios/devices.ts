@@ -6,7 +6,7 @@ import { daxDeviceMachine, type DaxDeviceInput } from '../daxDevice.ts';
 import { devPagemapMachine, type DevPagemapInput } from '../devPagemap.ts';
 import { dmTableMachine, DM_TABLE_ENV, type DmTableInput } from '../dmTable.ts';
 import { filesystemMachine, FILESYSTEM_ENV, type FilesystemInput } from '../filesystem.ts';
-import { invariantsFor } from '../invariants.ts';
+import { invariantsFor, livenessFor } from '../invariants.ts';
 import { pmemMachine, PMEM_ENV, type PmemInput } from '../pmem.ts';
 import { srcuMachine, srcuReaderMachine, SRCU_READER_ENV, type SrcuReaderInput } from '../daxSrcu.ts';
 
@@ -61,6 +61,7 @@ function filesystem(rev: Revision, name: string, input: Omit<FilesystemInput, 'n
 const system = (actors: ActorDecl[], extra: Partial<SystemDecl> = {}): SystemDecl => ({
   actors,
   invariants: invariantsFor(actors),
+  liveness: livenessFor(actors),
   ...extra,
 });
 

@@ -8,7 +8,7 @@ import type { ActorTableOptions } from '../compose/actorTable.ts';
 import { InputError } from '../compose/errors.ts';
 import { System } from '../compose/system.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
-import { explore, exploreAsync, type Bound, type ExploreResult, type Progress } from './explore.ts';
+import { explore, exploreAsync, type Bound, type ExploreResult, type Phase, type Progress } from './explore.ts';
 import type { Finding } from './finding.ts';
 import { Symmetry } from './symmetry.ts';
 import { traceToItf, type ItfTrace, type TraceOrigin } from './itf.ts';
@@ -35,7 +35,12 @@ export interface CheckOptions {
   readonly maxMemory?: number;
   /** Asked at state boundaries (async runs): a reason to stop now, or undefined. */
   readonly shouldStop?: () => string | undefined;
+  /** Told when the work after the exploration begins (async runs): the progress check, the traces. */
+  readonly onPhase?: (phase: Phase) => void;
 }
+
+/** A finding with its trace, before it is classified (severity, variant, consequence). */
+type TracedFinding = Finding & { readonly trace: Trace; itf(): ItfTrace };
 
 export interface CheckedFinding extends Finding, Classified {
   readonly trace: Trace;
@@ -57,6 +62,10 @@ export interface CheckReport {
   readonly bound?: Bound;
   /** With bound 'interrupted': why (the signal's name, as the caller gave it). */
   readonly interrupted?: string;
+  /** With bound 'interrupted' after every state was explored: the phase it came in (progress check, traces). */
+  readonly interruptedIn?: Phase;
+  /** Findings left out because the run was interrupted before their counterexample was built. */
+  readonly untraced?: number;
   /** Bytes the store and edge list held at the end; the budget, when there was one. */
   readonly memory: { readonly bytes: number; readonly budget?: number };
   /** Whether the scenario declares interchangeable actors (so --symmetry could help). */
@@ -174,7 +183,53 @@ export async function checkScenarioAsync(
   built?: System,
 ): Promise<CheckReport> {
   const system = built ?? buildSystem(scenario, revision, sizes, options);
-  return reportOf(scenario, revision, sizes, system, await exploreAsync(system, options), options);
+  const result = await exploreAsync(system, options);
+  if (result.bound === 'interrupted' || result.findings.length === 0) return reportOf(scenario, revision, sizes, system, result, options);
+  // Building the counterexamples replays each one (through the symmetry, re-searching every step):
+  // one at a time, with a turn of the event loop before each, so that a signal can stop it too.
+  options.onPhase?.('traces');
+  const traced: TracedFinding[] = [];
+  for (const f of result.findings) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const why = options.shouldStop?.();
+    if (why !== undefined) {
+      const stopped: ExploreResult = { ...result, complete: false, bound: 'interrupted', interrupted: why, interruptedIn: 'traces' };
+      return { ...reportOf(scenario, revision, sizes, system, stopped, options, traced), untraced: result.findings.length - traced.length };
+    }
+    traced.push(checkedFinding(scenario, revision, sizes, system, result, f));
+  }
+  return reportOf(scenario, revision, sizes, system, result, options, traced);
+}
+
+const originOf = (scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, f?: Finding): TraceOrigin => ({
+  scenario: scenario.name,
+  revision,
+  sizes,
+  property: f?.property,
+  text: f?.text,
+});
+
+/** A finding with its counterexample replayed from the stored graph. */
+function checkedFinding(
+  scenario: Scenario,
+  revision: string | undefined,
+  sizes: Record<string, number>,
+  system: System,
+  result: ExploreResult,
+  f: Finding,
+): TracedFinding {
+  const trace = traceOf(system, result.store, f, result.symmetry);
+  return {
+    ...f,
+    trace,
+    itf: () =>
+      traceToItf(
+        system,
+        trace,
+        originOf(scenario, revision, sizes, f),
+        f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' ? undefined : f.text,
+      ),
+  };
 }
 
 function reportOf(
@@ -184,6 +239,7 @@ function reportOf(
   system: System,
   result: ExploreResult,
   options: CheckOptions,
+  traced?: TracedFinding[],
 ): CheckReport {
   const origin = (f?: Finding & Partial<Classified>): TraceOrigin => ({
     scenario: scenario.name,
@@ -195,9 +251,9 @@ function reportOf(
     ...(f?.variant ? { variant: f.variant } : {}),
     ...(f?.consequenceOf ? { consequenceOf: f.consequenceOf.property } : {}),
   });
-  const traced = result.findings.map((f) => ({ ...f, trace: traceOf(system, result.store, f, result.symmetry) }));
+  const withTraces = traced ?? result.findings.map((f) => ({ ...f, trace: traceOf(system, result.store, f, result.symmetry) }));
   const live = livenessAfter(system, result, options);
-  const all = [...traced, ...live.findings];
+  const all = [...withTraces, ...live.findings];
   const classes = classify(system, all);
   const findings = all.map((f, i): CheckedFinding => {
     const c: CheckedFinding = {
@@ -225,6 +281,7 @@ function reportOf(
     complete: result.complete,
     bound: result.bound,
     interrupted: result.interrupted,
+    ...(result.interruptedIn ? { interruptedIn: result.interruptedIn } : {}),
     memory: result.memory,
     symmetryAvailable: hasSymmetry(system),
     symmetry: result.symmetry !== undefined,
@@ -251,6 +308,8 @@ export function reportJson(r: CheckReport): unknown {
     complete: r.complete,
     bound: r.bound ?? null,
     interrupted: r.interrupted ?? null,
+    interruptedIn: r.interruptedIn ?? null,
+    untraced: r.untraced ?? 0,
     memoryBytes: r.memory.bytes,
     memoryBudget: r.memory.budget ?? null,
     symmetry: r.symmetry,

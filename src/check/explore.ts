@@ -12,7 +12,7 @@ import { PackedStateStore } from './packedStore.ts';
 import { NOT_ADDED, type StateStore } from './stateStore.ts';
 import { MemoryBudget, isAllocationFailure } from './memoryBudget.ts';
 import { InvariantCheck } from './invariantCheck.ts';
-import { findLostProgress, EdgeList } from './progress.ts';
+import { findLostProgress, EdgeList, lostProgressWork } from './progress.ts';
 import { Symmetry } from './symmetry.ts';
 import type { Finding } from './finding.ts';
 
@@ -48,7 +48,12 @@ export interface ExploreOptions {
    * asked for it), or undefined to go on. The run then ends with bound 'interrupted'.
    */
   readonly shouldStop?: () => string | undefined;
+  /** Told when the work after the exploration begins (async runs): the progress check of the whole graph. */
+  readonly onPhase?: (phase: Phase) => void;
 }
+
+/** The work after the exploration that a stop may interrupt: the progress check, the counterexamples' traces. */
+export type Phase = 'progress' | 'traces';
 
 /** Why a run ended before exploring everything. */
 export type Bound = 'states' | 'depth' | 'memory' | 'interrupted';
@@ -61,6 +66,8 @@ export interface ExploreResult {
   readonly bound?: Bound;
   /** With bound 'interrupted': the reason shouldStop gave. */
   readonly interrupted?: string;
+  /** With bound 'interrupted': the phase after the exploration it came in (every state was explored then). */
+  readonly interruptedIn?: Phase;
   /** Bytes held by the store and the edge list at the end, and the budget when there was one. */
   readonly memory: { readonly bytes: number; readonly budget?: number };
   readonly states: number;
@@ -103,7 +110,7 @@ export async function exploreAsync(system: System, options: ExploreOptions = {})
   // still let a signal in between them.
   do await new Promise<void>((resolve) => setImmediate(resolve));
   while (!run.advance(SLICE));
-  return run.result();
+  return run.resultAsync();
 }
 
 /** An exploration that can be advanced a slice at a time. */
@@ -112,6 +119,11 @@ export interface Exploration {
   advance(states: number): boolean;
   /** The result; call once the run is over. */
   result(): ExploreResult;
+  /**
+   * The same, with the progress check run a slice at a time and a turn of the event loop before
+   * each slice: a stop requested meanwhile ends the run interrupted, without the progress check.
+   */
+  resultAsync(): Promise<ExploreResult>;
 }
 
 export function startExploration(system: System, options: ExploreOptions = {}): Exploration {
@@ -355,20 +367,47 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     }
   };
 
+  let interruptedIn: Phase | undefined;
+  const progressSkippedNow = (): string | undefined => {
+    if (!wantProgress) return undefined;
+    if (bound) return 'progress needs the whole graph; the run was bounded';
+    if (!edges) return 'progress needs every state; fingerprint mode keeps none';
+    return undefined;
+  };
   const result = (): ExploreResult => {
-    let progressSkipped: string | undefined;
-    if (wantProgress) {
-      if (bound) progressSkipped = 'progress needs the whole graph; the run was bounded';
-      else if (!edges) progressSkipped = 'progress needs every state; fingerprint mode keeps none';
-      else for (const f of findLostProgress(system, store, edges, crashes)) note(f);
+    const progressSkipped = progressSkippedNow();
+    if (wantProgress && progressSkipped === undefined) for (const f of findLostProgress(system, store, edges!, crashes)) note(f);
+    return assemble(progressSkipped);
+  };
+  const resultAsync = async (): Promise<ExploreResult> => {
+    const skipped = progressSkippedNow();
+    if (!wantProgress || skipped !== undefined) return assemble(skipped);
+    options.onPhase?.('progress');
+    const work = lostProgressWork(system, store, edges!, crashes);
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const why = options.shouldStop?.();
+      if (why !== undefined) {
+        bound = 'interrupted';
+        interrupted = why;
+        interruptedIn = 'progress';
+        return assemble('the run was interrupted during the progress check');
+      }
+      const step = work.next();
+      if (step.done) {
+        for (const f of step.value) note(f);
+        return assemble(undefined);
+      }
     }
-
+  };
+  const assemble = (progressSkipped: string | undefined): ExploreResult => {
     return {
       system,
       store,
       complete: bound === undefined,
       bound,
       interrupted,
+      ...(interruptedIn ? { interruptedIn } : {}),
       memory: { bytes: store.bytes() + (edges?.bytes() ?? 0), budget: options.maxMemory },
       states: store.count,
       edges: edgeCount,
@@ -381,7 +420,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       premises: check?.premises.report(),
     };
   };
-  return { advance, result };
+  return { advance, result, resultAsync };
 }
 
 /** A state node as far as tags go: its own tags and its child states. */

@@ -64,6 +64,28 @@ export function findLostProgress(
   edges: EdgeList,
   crashes: ReadonlyMap<number, string> = new Map(),
 ): Finding[] {
+  const work = lostProgressWork(system, store, edges, crashes);
+  for (;;) {
+    const r = work.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Units of work (states loaded, predecessors visited) between two pauses of lostProgressWork. */
+export const PROGRESS_SLICE = 1 << 16;
+
+/**
+ * The same check as a generator that pauses (yields) every PROGRESS_SLICE units of work, so that
+ * an asynchronous caller can give the event loop a turn and stop it when a signal came; on a
+ * graph of millions of states it is seconds of work after the exploration.
+ */
+export function* lostProgressWork(
+  system: System,
+  store: StateStore,
+  edges: EdgeList,
+  crashes: ReadonlyMap<number, string> = new Map(),
+): Generator<void, Finding[]> {
+  let budget = PROGRESS_SLICE;
   const n = store.count;
   const vec = new Int32Array(system.width);
   // Which snapshots of each actor wait, by id; actors that never wait are left out.
@@ -75,6 +97,10 @@ export function findLostProgress(
   if (waiters.length === 0) return [];
   // One pass over the stored states for every waiter: loading a state is the costly part.
   for (let s = 0; s < n; s++) {
+    if (--budget === 0) {
+      budget = PROGRESS_SLICE;
+      yield;
+    }
     store.load(s, vec);
     for (const w of waiters) {
       if (w.flags[vec[w.a]] !== 0) {
@@ -98,6 +124,10 @@ export function findLostProgress(
       }
     }
     while (head < tail) {
+      if (--budget === 0) {
+        budget = PROGRESS_SLICE;
+        yield;
+      }
       const v = queue[head++];
       for (let i = start[v]; i < start[v + 1]; i++) {
         const u = src[i];

@@ -10,7 +10,7 @@ import { checkOutputFile, writeAtomic } from '../outputs/generatedFolder.ts';
 import { EXIT, exitForSignal } from './exit.ts';
 import { interruptible } from './interrupt.ts';
 import { defaultMaxMemory, formatBytes } from './options.ts';
-import { clearProgress, progressPrinter } from './progressLine.ts';
+import { clearProgress, progressPrinter, phasePrinter } from './progressLine.ts';
 import { UsageError } from './usage.ts';
 
 /**
@@ -77,6 +77,7 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
           shouldStop: stopRequested,
           // Progress is on stderr, so --json (on stdout) keeps it: a long run shows it is alive.
           onProgress: args.quiet ? undefined : progressPrinter(label),
+          onPhase: args.quiet ? undefined : phasePrinter(label),
         },
         systems[i],
       );
@@ -112,7 +113,15 @@ function formatReport(label: string, r: CheckReport): string {
     const found = r.findings.length
       ? 'the findings above are real, and states not yet explored may hold more'
       : 'no violation in the states explored so far, which proves nothing about the rest';
-    lines.push(`INCOMPLETE: interrupted by ${r.interrupted} at a state boundary after ${n(r.states)} states; ${found}`);
+    if (r.interruptedIn === 'progress')
+      lines.push(
+        `INCOMPLETE: interrupted by ${r.interrupted} during the progress check, after all ${n(r.states)} states were explored; progress (a waiter that can never be woken) and liveness were not checked; ${r.findings.length ? 'the findings above are real' : 'no other property failed'}`,
+      );
+    else if (r.interruptedIn === 'traces')
+      lines.push(
+        `INCOMPLETE: interrupted by ${r.interrupted} while building counterexamples, after all ${n(r.states)} states were explored; ${r.untraced ?? 0} finding${r.untraced === 1 ? '' : 's'} without a built counterexample ${r.untraced === 1 ? 'is' : 'are'} not shown, and liveness was not checked`,
+      );
+    else lines.push(`INCOMPLETE: interrupted by ${r.interrupted} at a state boundary after ${n(r.states)} states; ${found}`);
   } else if (r.bound === 'memory') {
     lines.push(
       `INCOMPLETE: stopped before passing the memory budget (--max-memory ${formatBytes(r.memory.budget ?? 0)}; the state store held ${formatBytes(r.memory.bytes)}) after ${n(r.states)} states; states beyond were not explored`,

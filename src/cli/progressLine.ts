@@ -1,4 +1,4 @@
-import type { Progress } from '../check/explore.ts';
+import type { Phase, Progress } from '../check/explore.ts';
 
 const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 
@@ -13,4 +13,17 @@ export function progressPrinter(label: string): (p: Progress) => void {
 
 export function clearProgress(): void {
   if (process.stderr.isTTY) process.stderr.write('\r\u001b[K');
+}
+
+/** The work after the exploration, on the same line: a long progress check or replay shows it is alive. */
+export function phasePrinter(label: string): (phase: Phase) => void {
+  const tty = process.stderr.isTTY;
+  const words: Record<Phase, string> = {
+    progress: 'every state explored; checking progress (can every waiter still be woken?)',
+    traces: 'building the counterexamples',
+  };
+  return (phase) => {
+    const line = `${label}: ${words[phase]}`;
+    process.stderr.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
+  };
 }

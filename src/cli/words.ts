@@ -1,4 +1,12 @@
-import { InputError, ModelError, type InputErrorCode, type InputErrorFields } from '../compose/errors.ts';
+import {
+  InputError,
+  ModelError,
+  isCodedModelError,
+  type InputErrorCode,
+  type InputErrorFields,
+  type ModelErrorCode,
+  type ModelErrorFields,
+} from '../compose/errors.ts';
 
 /**
  * What users read when their input is wrong: each coded error of the engine worded in the CLI's
@@ -38,6 +46,36 @@ const WORDS: Words = {
   'bad-trace': (f) => `${f.file}: ${f.step !== undefined ? `step ${f.step}: ` : ''}${f.field === 'the file' ? '' : `${f.field}: `}${f.why}`,
 };
 
+/**
+ * The model's own faults, worded for someone running the CLI: which actor's machine (in machines/)
+ * breaks which rule of docs/authoring.md, and what to do about it. Exit 2 like any bad input.
+ */
+type ModelWords = { [C in ModelErrorCode]: (f: ModelErrorFields[C]) => string };
+const MODEL_WORDS: ModelWords = {
+  'not-untimed': (f) =>
+    f.uses === 'after'
+      ? `model error: actor ${f.actor}, state '${f.state}', has a delayed transition (after); machines are untimed: offer the timeout as an event`
+      : `model error: actor ${f.actor}, state '${f.state}', invokes '${f.src}'; machines must not invoke actors or promises: compose them as actors in the scenario`,
+  'side-effect': (f) =>
+    `model error: actor ${f.actor} runs action '${f.action}', a side effect; machines are pure (assign, raise, call, reply)`,
+  'delayed-action': (f) => `model error: actor ${f.actor} delays action '${f.action}'; machines are untimed`,
+  'impure-context': (f) => `model error: actor ${f.actor}: ${f.path} ${f.holds}; a machine's context must be plain finite JSON data`,
+  'initial-sends': (f) =>
+    `model error: actor ${f.actor} sends ${f.event} from its initial state; start actors quiet and let an event begin the work`,
+  'unknown-state': (f) =>
+    `model error: actor ${f.actor} (machine ${f.machine}) has no state '${f.path}' (its states: ${list(f.states)}); fix the invariant or premise that names it`,
+  nondeterministic: (f) =>
+    `model error: actor ${f.actor}: event ${f.event} in state ${f.state} gives different results on two runs; machines must be deterministic`,
+  'send-by-reference': (f) => `model error: actor ${f.actor} sends to an actor reference; name the target with call() or reply()`,
+  'machine-threw': (f) => `model error: actor ${f.actor}'s machine threw during ${f.during}: ${f.error}`,
+  'spawned-child': (f) => `model error: actor ${f.actor}'s machine spawned a child actor; compose actors in the scenario instead`,
+  'no-actors': () => 'model error: the scenario builds a system with no actors',
+  'duplicate-actor': (f) => `model error: the scenario names two actors ${f.actor}`,
+  'actor-not-in-system': (f) =>
+    `model error: ${f.by} ${f.by === 'a machine' ? 'calls' : 'reads'} actor '${f.actor}', which the scenario does not have (its actors: ${list(f.actors)})`,
+  'endless-step': (f) => `model error: a step does not end: actors keep calling each other (more than ${f.max} calls in one step)`,
+};
+
 /** Errors of a path the user gave (an output folder under a file, a missing input): bad input, not a bug. */
 const PATH_ERRORS: Record<string, string> = {
   ENOENT: 'no such file or directory',
@@ -72,6 +110,7 @@ function fileError(e: unknown): string | undefined {
 /** One line for a user's error, or undefined when `e` is not one (then it is a bug of ours). */
 export function wordError(e: unknown): string | undefined {
   if (e instanceof InputError) return oneLine((WORDS[e.code as InputErrorCode] as (f: unknown) => string)(e.fields));
+  if (isCodedModelError(e)) return oneLine((MODEL_WORDS[e.code] as (f: unknown) => string)(e.fields));
   if (e instanceof ModelError) return oneLine(e.message);
   return fileError(e);
 }

@@ -147,9 +147,7 @@ export class ActorTable {
     this.assertHealthy(first, 'its initial state');
     const initialSends = this.collectSends();
     if (initialSends.length > 0) {
-      throw new ModelError(
-        `actor ${this.name}: its initial state sends ${this.events.get(initialSends[0].event).type}; start actors quiet and let an event begin the work`,
-      );
+      throw new ModelError('initial-sends', { actor: this.name, event: this.events.get(initialSends[0].event).type });
     }
     this.initial = this.intern(first);
     this.envEvents = Object.entries(decl.env ?? {}).flatMap(([type, variants]) => variants.map((p) => this.events.intern({ ...p, type })));
@@ -215,9 +213,7 @@ export class ActorTable {
           let hit = matched.get(path);
           if (hit === undefined) {
             if (!this.statePaths().has(path)) {
-              throw new ModelError(
-                `actor ${this.name} (machine ${this.machine.id}) has no state '${path}'; its states: ${[...this.statePaths()].join(', ')}`,
-              );
+              throw new ModelError('unknown-state', { actor: this.name, machine: this.machine.id, path, states: [...this.statePaths()] });
             }
             matched.set(path, (hit = matchesState(path, s.value)));
           }
@@ -275,9 +271,7 @@ export class ActorTable {
     if (this.unsampled(selected)) {
       const [again, sendsAgain] = this.run(snapshot, event);
       if (this.key(again) !== this.key(next) || canonicalJson(sendsAgain) !== canonicalJson(sends)) {
-        throw new ModelError(
-          `actor ${this.name}: event ${event.type} in state ${JSON.stringify(snapshot.value)} gives different results on two runs; machines must be deterministic`,
-        );
+        throw new ModelError('nondeterministic', { actor: this.name, event: event.type, state: JSON.stringify(snapshot.value) });
       }
     }
     const violation = next.hasTag('violation') ? this.stateText(next, 'violation') : undefined;
@@ -354,7 +348,7 @@ export class ActorTable {
       if (!send) continue;
       const address = addressOf(send.to);
       if (!address) {
-        throw new ModelError(`actor ${this.name}: sendTo must name its target with call() or reply(), not an actor reference`);
+        throw new ModelError('send-by-reference', { actor: this.name });
       }
       const to = address.null ? NULL_TARGET : this.resolve(address.id);
       const event = this.events.intern({ ...send.event, from: this.name } as EventObject);
@@ -368,10 +362,10 @@ export class ActorTable {
   private assertHealthy(s: AnyMachineSnapshot, during: string): void {
     if (s.status === 'error') {
       const err = s.error instanceof Error ? s.error.message : String(s.error);
-      throw new ModelError(`actor ${this.name}: machine threw during ${during}: ${err}`);
+      throw new ModelError('machine-threw', { actor: this.name, during, error: err });
     }
     if (Object.keys(s.children).length > 0) {
-      throw new ModelError(`actor ${this.name}: machine spawned a child actor; compose actors in the scenario instead`);
+      throw new ModelError('spawned-child', { actor: this.name });
     }
   }
 

@@ -4,15 +4,90 @@
  * (src/cli) can word it in that place's own terms (an option, a file); the message is a plain
  * fallback for programs that use the package without the CLI.
  *
- * - ModelError (code 'model'): a machine or scenario that breaks the rules (not pure, unknown actor);
- *   its message is about the model and is shown as it is.
+ * - ModelError: a machine or scenario that breaks the rules (not pure, not deterministic, an
+ *   unknown actor, a step that never ends). The composer's carry a ModelErrorCode and its fields
+ *   (`new ModelError('side-effect', { actor, action })`); a plain `new ModelError(message)` is code
+ *   'model' and its message is shown as it is.
  * - InputError: a request the model cannot answer (an unknown scenario, a size out of its range, a
  *   trace that is not one). The CLI words each code; see src/cli/words.ts.
  */
-export class ModelError extends Error {
+
+/** What a ModelError of the composer can be about, with the fields each carries. */
+export interface ModelErrorFields {
+  /** A state with a delayed transition (`after`) or an invoked actor: machines are untimed and compose their actors in the scenario. */
+  'not-untimed': { actor: string; state: string; uses: 'after' | 'invoke'; src?: string };
+  /** An action that is neither assign, raise, call nor reply. */
+  'side-effect': { actor: string; action: string };
+  /** An action with a delay. */
+  'delayed-action': { actor: string; action: string };
+  /** Context that is not plain finite JSON data (a class instance, a function, NaN). */
+  'impure-context': { actor: string; path: string; holds: string };
+  /** An initial state that already sends. */
+  'initial-sends': { actor: string; event: string };
+  /** A state path (from an invariant or a premise) that the actor's machine does not have. */
+  'unknown-state': { actor: string; machine: string; path: string; states: readonly string[] };
+  /** The same event in the same state gave two different results. */
+  nondeterministic: { actor: string; event: string; state: string };
+  /** sendTo given an actor reference instead of call() / reply(). */
+  'send-by-reference': { actor: string };
+  /** The machine itself threw (a guard or action raised an exception). */
+  'machine-threw': { actor: string; during: string; error: string };
+  /** The machine spawned a child actor. */
+  'spawned-child': { actor: string };
+  /** A system without actors. */
+  'no-actors': Record<string, never>;
+  /** Two actors of one system with the same name. */
+  'duplicate-actor': { actor: string };
+  /** A call to, or a view of, an actor that is not in the system. */
+  'actor-not-in-system': { actor: string; by: 'a machine' | 'an invariant'; actors: readonly string[] };
+  /** Actors that keep calling each other within one step. */
+  'endless-step': { max: number };
+}
+export type ModelErrorCode = keyof ModelErrorFields;
+
+/** The fallback messages: the model's fault in the model's terms. */
+const MODEL_MESSAGES: { [C in ModelErrorCode]: (f: ModelErrorFields[C]) => string } = {
+  'not-untimed': (f) =>
+    f.uses === 'after'
+      ? `actor ${f.actor}: state '${f.state}' has a delayed transition (after); machines must be untimed, offer the timeout as an event`
+      : `actor ${f.actor}: state '${f.state}' invokes '${f.src}'; machines must not invoke actors or promises, compose them as actors`,
+  'side-effect': (f) => `actor ${f.actor}: action '${f.action}' is a side effect; machines must be pure (use assign, raise, call or reply)`,
+  'delayed-action': (f) => `actor ${f.actor}: action '${f.action}' is delayed; machines must be untimed`,
+  'impure-context': (f) => `actor ${f.actor}: ${f.path} ${f.holds}; context must be plain finite JSON data`,
+  'initial-sends': (f) => `actor ${f.actor}: its initial state sends ${f.event}; start actors quiet and let an event begin the work`,
+  'unknown-state': (f) => `actor ${f.actor} (machine ${f.machine}) has no state '${f.path}'; its states: ${f.states.join(', ')}`,
+  nondeterministic: (f) =>
+    `actor ${f.actor}: event ${f.event} in state ${f.state} gives different results on two runs; machines must be deterministic`,
+  'send-by-reference': (f) => `actor ${f.actor}: sendTo must name its target with call() or reply(), not an actor reference`,
+  'machine-threw': (f) => `actor ${f.actor}: machine threw during ${f.during}: ${f.error}`,
+  'spawned-child': (f) => `actor ${f.actor}: machine spawned a child actor; compose actors in the scenario instead`,
+  'no-actors': () => 'the system has no actors',
+  'duplicate-actor': (f) => `two actors are named ${f.actor}`,
+  'actor-not-in-system': (f) =>
+    f.by === 'a machine'
+      ? `a machine calls actor '${f.actor}', which is not in the system (actors: ${f.actors.join(', ')})`
+      : `an invariant reads actor '${f.actor}', which is not in the system`,
+  'endless-step': (f) => `a step does not terminate: actors keep calling each other (more than ${f.max} calls)`,
+};
+
+export class ModelError<C extends ModelErrorCode = ModelErrorCode> extends Error {
   override readonly name: string = 'ModelError';
-  readonly code: string = 'model';
-  readonly fields: Readonly<Record<string, unknown>> = {};
+  readonly code: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** A coded model error of the composer. */
+  constructor(code: C, fields: ModelErrorFields[C]);
+  /** Any other rule of the model broken: code 'model', the message as it is. */
+  constructor(message: string);
+  constructor(codeOrMessage: string, fields?: ModelErrorFields[C]) {
+    super(fields === undefined ? codeOrMessage : MODEL_MESSAGES[codeOrMessage as C](fields));
+    this.code = fields === undefined ? 'model' : codeOrMessage;
+    this.fields = fields ?? {};
+  }
+}
+
+/** Whether `e` is a ModelError with one of the composer's codes (then its fields are typed by it). */
+export function isCodedModelError(e: unknown): e is ModelError & { code: ModelErrorCode; fields: ModelErrorFields[ModelErrorCode] } {
+  return e instanceof ModelError && !(e instanceof InputError) && Object.hasOwn(MODEL_MESSAGES, e.code);
 }
 
 /** What an InputError can be about, with the fields each carries. */

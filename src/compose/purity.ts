@@ -13,14 +13,10 @@ import { ModelError } from './errors.ts';
 export function assertStaticallyPure(actor: string, machine: AnyStateMachine): void {
   const visit = (node: AnyStateNode): void => {
     if (node.after.length > 0) {
-      throw new ModelError(
-        `actor ${actor}: state '${node.id}' has a delayed transition (after); machines must be untimed, offer the timeout as an event`,
-      );
+      throw new ModelError('not-untimed', { actor, state: node.id, uses: 'after' });
     }
     if (node.invoke.length > 0) {
-      throw new ModelError(
-        `actor ${actor}: state '${node.id}' invokes '${node.invoke[0].src}'; machines must not invoke actors or promises, compose them as actors`,
-      );
+      throw new ModelError('not-untimed', { actor, state: node.id, uses: 'invoke', src: String(node.invoke[0].src) });
     }
     for (const child of Object.values(node.states)) visit(child);
   };
@@ -33,13 +29,11 @@ const ALLOWED_ACTIONS = new Set(['xstate.sendTo', 'xstate.raise', 'xstate.log', 
 /** Refuses an executed action that would be a side effect. */
 export function assertPureAction(actor: string, action: { type: string; params?: unknown }): void {
   if (!ALLOWED_ACTIONS.has(action.type)) {
-    throw new ModelError(
-      `actor ${actor}: action '${action.type}' is a side effect; machines must be pure (use assign, raise, call or reply)`,
-    );
+    throw new ModelError('side-effect', { actor, action: action.type });
   }
   const delay = (action.params as { delay?: unknown } | undefined)?.delay;
   if (delay !== undefined) {
-    throw new ModelError(`actor ${actor}: action '${action.type}' is delayed; machines must be untimed`);
+    throw new ModelError('delayed-action', { actor, action: action.type });
   }
 }
 
@@ -47,7 +41,7 @@ export function assertPureAction(actor: string, action: { type: string; params?:
 export function assertPlainData(actor: string, value: unknown, path = 'context'): void {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new ModelError(`actor ${actor}: ${path} is ${value}; context must be plain finite data`);
+    if (!Number.isFinite(value)) throw new ModelError('impure-context', { actor, path, holds: `is ${value}` });
     return;
   }
   if (Array.isArray(value)) {
@@ -59,5 +53,5 @@ export function assertPlainData(actor: string, value: unknown, path = 'context')
     return;
   }
   const kind = typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
-  throw new ModelError(`actor ${actor}: ${path} holds a ${kind}; context must be plain JSON data`);
+  throw new ModelError('impure-context', { actor, path, holds: `holds a ${kind}` });
 }

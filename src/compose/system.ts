@@ -76,16 +76,15 @@ export class System {
     readonly decl: SystemDecl,
     options: Partial<ActorTableOptions> = {},
   ) {
-    if (decl.actors.length === 0) throw new ModelError('the system has no actors');
+    if (decl.actors.length === 0) throw new ModelError('no-actors', {});
     decl.actors.forEach((a, i) => {
-      if (this.index.has(a.name)) throw new ModelError(`two actors are named ${a.name}`);
+      if (this.index.has(a.name)) throw new ModelError('duplicate-actor', { actor: a.name });
       this.index.set(a.name, i);
     });
     const opts = { ...DEFAULT_TABLE_OPTIONS, ...options };
     const resolve = (name: string): number => {
       const i = this.index.get(name);
-      if (i === undefined)
-        throw new ModelError(`a machine calls actor '${name}', which is not in the system (actors: ${[...this.index.keys()].join(', ')})`);
+      if (i === undefined) throw new ModelError('actor-not-in-system', { actor: name, by: 'a machine', actors: [...this.index.keys()] });
       return i;
     };
     this.actors = decl.actors.map((a) => new ActorTable(a, this.events, resolve, opts));
@@ -200,7 +199,7 @@ export class System {
   private enqueue(tail: number, from: number, sends: Int32Array): number {
     const q = this.queue;
     if (tail + (sends.length / 2) * 3 > q.length) {
-      throw new ModelError(`a step does not terminate: actors keep calling each other (more than ${MAX_CASCADE} calls)`);
+      throw new ModelError('endless-step', { max: MAX_CASCADE });
     }
     for (let i = 0; i < sends.length; i += 2) {
       q[tail++] = from;
@@ -227,7 +226,7 @@ export class System {
   view(state: Int32Array): (name: string) => ActorView<string, LooseContext> {
     return (name: string): ActorView<string, LooseContext> => {
       const i = this.index.get(name);
-      if (i === undefined) throw new ModelError(`an invariant reads actor '${name}', which is not in the system`);
+      if (i === undefined) throw new ModelError('actor-not-in-system', { actor: name, by: 'an invariant', actors: [...this.index.keys()] });
       return this.actors[i].view(state[i]);
     };
   }

@@ -1,5 +1,5 @@
 import { h } from './dom.ts';
-import { panZoom, type PanZoom } from './panZoom.ts';
+import { panZoom, READABLE_SCALE, type PanZoom } from './panZoom.ts';
 import { classIndex, parseSvg } from './svg.ts';
 import { attachTooltips } from './tooltip.ts';
 import type { Chart } from '../../model/chart.ts';
@@ -21,7 +21,7 @@ const MAX_HEIGHT = 560;
  * click, Ctrl+wheel or a drag), with the states and transitions findable by index. With `reached`,
  * what no scenario reached in that revision is greyed.
  */
-export function diagram(machine: SiteMachine, reached?: SiteReached): Diagram {
+export function diagram(machine: SiteMachine, reached?: SiteReached, options: { readonly readable?: boolean } = {}): Diagram {
   const svg = parseSvg(machine.svg);
   // The natural size sets the card's height (never more than MAX_HEIGHT); the library then fits it.
   const w = svg.viewBox.baseVal?.width || 300;
@@ -33,7 +33,7 @@ export function diagram(machine: SiteMachine, reached?: SiteReached): Diagram {
   stage.style.maxWidth = `${Math.round(Math.max(240, w * 1.34))}px`;
   stage.dataset.naturalWidth = String(Math.round(w * 1.34));
   stage.appendChild(svg);
-  const pz = panZoom(stage, svg, { width: w, height: ht, max: MAX_HEIGHT });
+  const pz = panZoom(stage, svg, { width: w, height: ht, max: MAX_HEIGHT }, options.readable ? READABLE_SCALE : undefined);
   const btn = (label: string, title: string, act: () => void) =>
     h(
       'button',
@@ -80,6 +80,9 @@ export function diagram(machine: SiteMachine, reached?: SiteReached): Diagram {
       }
       const t = new Set(taken);
       for (const [i, g] of edges) g.classList.toggle('taken', i !== undefined && t.has(i));
+      // At the readable floor only part of a big machine shows: the part where the actor is.
+      const first = [...on][0];
+      pz.focusOn(first === undefined ? undefined : states.get(first));
     },
   };
 }

@@ -12,7 +12,16 @@ export interface PanZoom {
   panBy(dx: number, dy: number): void;
   /** Screen pixels per diagram unit (Graphviz points) now: 4/3 is the natural size. */
   readonly scale: number;
+  /** With a readable floor: after a refit below it, show this part of the diagram (the active state). */
+  focusOn(target: Element | undefined): void;
 }
+
+/**
+ * The least scale a fitted diagram is shown at when a floor is asked for: 0.8 px per point, so the
+ * 12pt state names are 9.6 px high and the 10pt transition labels 8 px. A diagram that would be
+ * smaller than that fitted is shown at the floor instead, around its active state; the reader pans.
+ */
+export const READABLE_SCALE = 0.8;
 
 /**
  * `fitHeight`: the card's height follows its width, so that a wide diagram fitted to the width leaves
@@ -22,7 +31,9 @@ export function panZoom(
   host: HTMLElement,
   svg: SVGSVGElement,
   fitHeight?: { readonly width: number; readonly height: number; readonly max: number },
+  floor?: number,
 ): PanZoom {
+  let focus: Element | undefined;
   let pz: SvgPanZoom.Instance | undefined;
   let touched = false;
   // svg-pan-zoom writes overflow into a style attribute unless one is there; the CSP refuses style
@@ -50,6 +61,20 @@ export function panZoom(
     const real = pz.getSizes().realZoom;
     if (real > NATURAL) pz.zoom((pz.getZoom() * NATURAL) / real);
     pz.center();
+    if (floor !== undefined && real < floor) {
+      pz.zoom((pz.getZoom() * floor) / real);
+      showFocus();
+    }
+  };
+  /** Pans so that the focused element (or the diagram's top left corner) is in view, at the floor. */
+  const showFocus = (): void => {
+    if (!pz) return;
+    const stage = host.getBoundingClientRect();
+    const drawn = (svg.querySelector('.svg-pan-zoom_viewport') ?? svg).getBoundingClientRect();
+    if (focus && focus.isConnected) {
+      const r = focus.getBoundingClientRect();
+      pz.panBy({ x: stage.left + stage.width / 2 - (r.left + r.width / 2), y: stage.top + stage.height / 2 - (r.top + r.height / 2) });
+    } else pz.panBy({ x: stage.left - drawn.left, y: stage.top - drawn.top });
   };
   let fitting = false;
   const refit = (): void => {
@@ -62,7 +87,8 @@ export function panZoom(
   };
   new ResizeObserver(() => {
     if (fitHeight && host.clientWidth > 0) {
-      const want = Math.round(Math.min(fitHeight.max, fitHeight.height * Math.min(4 / 3, host.clientWidth / fitHeight.width)) + 8);
+      const scale = Math.max(floor ?? 0, Math.min(4 / 3, host.clientWidth / fitHeight.width));
+      const want = Math.round(Math.min(fitHeight.max, fitHeight.height * scale) + 8);
       if (Math.abs(host.clientHeight - want) > 1) host.style.height = `${want}px`;
     }
     if (host.clientWidth === 0 || host.clientHeight === 0) return;
@@ -100,6 +126,14 @@ export function panZoom(
     },
     get scale() {
       return pz ? pz.getSizes().realZoom : 1;
+    },
+    focusOn(target) {
+      focus = target;
+      if (pz && !touched && floor !== undefined && pz.getSizes().realZoom <= floor + 1e-6) {
+        fitting = true;
+        showFocus();
+        fitting = false;
+      }
     },
   };
 }

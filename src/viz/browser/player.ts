@@ -177,7 +177,8 @@ export class Player {
     const system = this.data.systems[trace.system];
     clear(this.grid);
     this.cards = system.actors.map((a) => {
-      const d = diagram(this.data.machines[a.machine], reachedIn(this.data, a.machine, trace.system));
+      // Every card, changed or not, keeps a readable scale: a big machine in a narrow card is panned, not shrunk to dots.
+      const d = diagram(this.data.machines[a.machine], reachedIn(this.data, a.machine, trace.system), { readable: true });
       const state = h('code', { class: 'actor-state' });
       const context = h('div', { class: 'actor-context' });
       const el = h(
@@ -318,6 +319,14 @@ export class Player {
     if (t.loop !== undefined && this.pos > t.loop)
       this.info.appendChild(
         h('div', { class: 'loop-note' }, `In the cycle: steps ${t.loop + 1}–${t.steps.length} repeat forever (the trace is a lasso).`),
+      );
+    else if (t.loop !== undefined && t.loop === t.steps.length && this.pos === t.steps.length)
+      this.info.appendChild(
+        h(
+          'div',
+          { class: 'loop-note' },
+          'The cycle: the system stays in this state for ever (the trace is a lasso that stutters: no step it must take is enabled, so what the property waits for never happens).',
+        ),
       );
     if (step.violation) this.info.appendChild(h('div', { class: 'violation' }, `violation: ${step.violation}`));
     else if (this.pos === t.steps.length && t.conclusion) this.info.appendChild(h('div', { class: 'violation' }, t.conclusion));

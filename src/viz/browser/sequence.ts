@@ -119,6 +119,16 @@ export function sequenceView(
         `cycle: steps ${trace.loop + 1}–${trace.steps.length} repeat forever`,
       ),
     );
+  } else if (trace.loop !== undefined && trace.loop === trace.steps.length) {
+    // A lasso whose cycle has no step: the system stays in its last state for ever (it stutters).
+    body.appendChild(el('path', { d: `M${LEFT - 10},${y - STEP_GAP} h-6 v10 h6`, class: 'seq-loop seq-stutter' }));
+    body.appendChild(
+      el(
+        'text',
+        { x: LEFT - 20, y: y - STEP_GAP - 4, class: 'seq-loop-label' },
+        `cycle: the system stays in the state after step ${trace.steps.length} for ever (no fair step is enabled)`,
+      ),
+    );
   }
   for (const w of waits) {
     const cx = x(w.actor);

@@ -1,0 +1,80 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkScenario, checkScenarioAsync, reportJson, resolveSizes } from '../src/check/check.ts';
+import type { Phase } from '../src/check/explore.ts';
+import { findScenario } from '../src/registry.ts';
+
+/*
+ * A stop asked for after the exploration, during the progress check or while the counterexamples
+ * are built, ends the run INCOMPLETE like one during the exploration. The stop comes the way a
+ * signal does: from a callback of the event loop (setImmediate), so it is seen only if the phase
+ * gives the event loop a turn; a phase that ran to its end in one go would never see it.
+ */
+const scenario = findScenario('kill-dax-readers');
+const sizes = resolveSizes(scenario, {});
+
+/** Runs the check and asks it to stop, from the event loop, as soon as `phase` begins. */
+async function stopIn(phase: Phase) {
+  let stop: string | undefined;
+  const seen: Phase[] = [];
+  const report = await checkScenarioAsync(scenario, 'v5.10', sizes, {
+    shouldStop: () => stop,
+    onPhase: (p) => {
+      seen.push(p);
+      if (p === phase) setImmediate(() => (stop = 'SIGINT'));
+    },
+  });
+  return { report, seen };
+}
+
+test('SIGINT during the progress check: every state explored, progress not checked, the exploration findings kept with their traces', async () => {
+  const full = checkScenario(scenario, 'v5.10', sizes);
+  assert.ok(
+    full.findings.some((f) => f.kind === 'progress'),
+    'the whole run finds a lost wake-up (kill_dax in synchronize_srcu)',
+  );
+  const { report, seen } = await stopIn('progress');
+  assert.equal(seen, ['progress']);
+  assert.is(report.bound, 'interrupted');
+  assert.is(report.interrupted, 'SIGINT');
+  assert.is(report.interruptedIn, 'progress');
+  assert.is(report.complete, false);
+  assert.is(report.states, full.states, 'the exploration itself had finished');
+  assert.is(
+    report.findings.some((f) => f.kind === 'progress'),
+    false,
+  );
+  const failure = report.findings.find((f) => f.kind === 'violation-state' || f.property === 'kernel-failure');
+  assert.ok(failure, 'the oops found while exploring is reported');
+  assert.ok(failure!.trace.steps.length > 0);
+  assert.match(String(report.progressSkipped), 'interrupted during the progress check');
+  assert.is(report.liveness?.skipped !== undefined, true, 'liveness is not claimed on an interrupted run');
+  const json = reportJson(report) as { interruptedIn: string; complete: boolean };
+  assert.is(json.interruptedIn, 'progress');
+  assert.is(json.complete, false);
+});
+
+test('SIGINT while building counterexamples: the findings not yet built are counted, not shown', async () => {
+  const full = checkScenario(scenario, 'v5.10', sizes);
+  const { report, seen } = await stopIn('traces');
+  assert.equal(seen, ['progress', 'traces']);
+  assert.is(report.interruptedIn, 'traces');
+  assert.is(report.bound, 'interrupted');
+  assert.is(report.findings.length + report.untraced!, full.findings.length - full.findings.filter((f) => f.kind === 'liveness').length);
+  assert.is(report.untraced, full.findings.length, 'stopped before the first trace');
+});
+
+test('without a stop the async run equals the synchronous one', async () => {
+  const full = checkScenario(scenario, 'v5.10', sizes);
+  const seen: Phase[] = [];
+  const r = await checkScenarioAsync(scenario, 'v5.10', sizes, { onPhase: (p) => seen.push(p) });
+  assert.equal(seen, ['progress', 'traces']);
+  assert.is(r.verdict, full.verdict);
+  assert.equal(
+    r.findings.map((f) => [f.key, f.trace.steps.length]),
+    full.findings.map((f) => [f.key, f.trace.steps.length]),
+  );
+  assert.is(r.interruptedIn, undefined);
+});
+
+test.run();
