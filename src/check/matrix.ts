@@ -95,7 +95,9 @@ export function cellText(c: MatrixCell | undefined): string {
   // A liveness failure shows its lasso: steps to the cycle + steps round it (0: it stutters).
   const len =
     first.kind === 'liveness' && first.loop !== undefined ? `lasso ${first.loop}+${first.length - first.loop}` : String(first.length);
-  return `${first.property} (${len})${rest.length ? ` +${rest.length}` : ''}`;
+  // +N counts the other properties violated, not the other counterexamples (one property may fail two ways).
+  const others = new Set(rest.map((f) => f.property).filter((p) => p !== first.property)).size;
+  return `${first.property} (${len})${others ? ` +${others}` : ''}`;
 }
 
 /** The matrix as a text table: a row per scenario, a column per revision. */

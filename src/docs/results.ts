@@ -4,6 +4,7 @@ import type { TraceStep } from '../check/trace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import type { Reachability } from '../viz/reach.ts';
 import { ANY_REVISION } from './catalog.ts';
+import { traceSlug } from './siteLinks.ts';
 
 /** A finding as the docs keep it: no state store, no timings, just what a page shows. */
 export interface DocFinding {
@@ -15,6 +16,37 @@ export interface DocFinding {
   readonly steps: readonly TraceStep[];
   /** A liveness lasso: the step count after which its cycle starts (== steps: it stutters there). */
   readonly loop?: number;
+  /** The viewer's name for this counterexample within its system (`I9`, `I9~2`): src/docs/siteLinks.ts. */
+  readonly slug: string;
+  /** What the kernel does there: warn, oops, corruption, hang (when the checker reports it). */
+  readonly severity?: string;
+  /** The smallest configuration that shows it (issue 13's configurations), when the checker reports one. */
+  readonly configuration?: Readonly<Record<string, unknown>>;
+  /** The earlier failure this one follows from (a consequence, not a new finding), when the checker says so. */
+  readonly consequenceOf?: string;
+  /** Steps enabled on a lasso's cycle that no fairness assumes: only a choice would end it. */
+  readonly unassumed?: readonly string[];
+}
+
+/**
+ * The fields the round-2 checker (issue 13, branch cfg) adds to a finding. They are read when a
+ * finding has them, so the pages show them as soon as the checker reports them, and nothing when not.
+ */
+interface RoundTwoFinding {
+  readonly severity?: unknown;
+  readonly configuration?: unknown;
+  readonly consequenceOf?: unknown;
+}
+
+/** Hangs are hangs whatever the kernel code: the checker's own kinds that say so (DESIGN.md, severities). */
+const HANG_KINDS: ReadonlySet<ViolationKind> = new Set<ViolationKind>(['deadlock', 'progress', 'liveness']);
+
+function roundTwo(f: RoundTwoFinding, kind: ViolationKind): Pick<DocFinding, 'severity' | 'configuration' | 'consequenceOf'> {
+  const severity = typeof f.severity === 'string' ? f.severity : HANG_KINDS.has(kind) ? 'hang' : undefined;
+  const configuration =
+    f.configuration && typeof f.configuration === 'object' ? (f.configuration as Readonly<Record<string, unknown>>) : undefined;
+  const consequenceOf = typeof f.consequenceOf === 'string' ? f.consequenceOf : undefined;
+  return { ...(severity ? { severity } : {}), ...(configuration ? { configuration } : {}), ...(consequenceOf ? { consequenceOf } : {}) };
 }
 
 /** One scenario checked at one revision (ANY_REVISION for revision-independent ones). */
@@ -58,7 +90,7 @@ export function runAll(
         bound: r.bound,
         states: r.states,
         edges: r.edges,
-        findings: r.findings.map((f) => ({
+        findings: r.findings.map((f, i) => ({
           property: f.property,
           kind: f.kind,
           text: f.text,
@@ -66,6 +98,10 @@ export function runAll(
           length: f.length,
           steps: f.trace.steps,
           ...(f.loop !== undefined ? { loop: f.loop } : {}),
+          // The viewer numbers a property's findings in the order the checker reports them.
+          slug: traceSlug(f.property, r.findings.slice(0, i + 1).filter((x) => x.property === f.property).length),
+          ...roundTwo(f as RoundTwoFinding, f.kind),
+          ...(f.unassumed?.length ? { unassumed: f.unassumed } : {}),
         })),
         vacuous: vacuousProperties(r),
       };
