@@ -108,7 +108,13 @@ export function blockMachine(_rev?: Revision) {
         description:
           'device DMA through a pin taken for one file overwrote a block the filesystem gave to another file (silent data corruption, use after ' +
           'free of storage)',
-        meta: { condition: 'dma target owner != pinned file', unaccepted: 'the block is already corrupted', violates: 'I9' },
+        meta: {
+          condition: 'dma target owner != pinned file',
+          unaccepted: 'the block is already corrupted',
+          violates: 'I9',
+          variant: 'device DMAs into a block reused by another file',
+          severity: 'corruption',
+        },
       },
     },
   });

@@ -347,20 +347,20 @@ export function daxDeviceMachine(rev: Revision) {
       freedWhileAlive: {
         tags: ['violation', 'warn'],
         description: WARN_ALIVE,
-        meta: { fn: 'dax_destroy_inode', src: 'seed 002', unaccepted: UAF, violates: 'I2' },
+        meta: { fn: 'dax_destroy_inode', src: 'seed 002', unaccepted: UAF, violates: 'I2', severity: 'warn' },
         on: lookupsAfterFree(),
       },
       lookupAfterFree: {
         tags: ['violation'],
         description:
           'use after free: a lookup walks the host list and finds a dax_device that was freed without being unhashed (kill_dax never ran)',
-        meta: { fn: 'dax_get_by_host', src: 'seed 004 (infer)', unaccepted: UAF },
+        meta: { fn: 'dax_get_by_host', src: 'seed 004 (infer)', unaccepted: UAF, severity: 'corruption' },
       },
       oopsPrivate: {
         tags: ['violation'],
         description:
           "BUG: unable to handle kernel NULL pointer dereference in the driver's direct_access: dax_dev private used after kill_dax",
-        meta: { fn: 'dax_direct_access', src: 'seed 002', unaccepted: 'call after the NULL dereference' },
+        meta: { fn: 'dax_direct_access', src: 'seed 002', unaccepted: 'call after the NULL dereference', severity: 'oops' },
       },
     },
   });

@@ -201,7 +201,13 @@ export function devPagemapMachine(rev: Revision) {
       liveWarned: {
         tags: ['violation', 'warn'],
         description: 'WARN_ON(pgmap->data != owner) in __fs_dax_release: released by someone who did not claim it',
-        meta: { fn: '__fs_dax_release', src: SRC_CLAIM, unaccepted: 'call the live pgmap does not implement', violates: 'I5' },
+        meta: {
+          fn: '__fs_dax_release',
+          src: SRC_CLAIM,
+          unaccepted: 'call the live pgmap does not implement',
+          violates: 'I5',
+          severity: 'warn',
+        },
         on: liveOn,
       },
       killed: {

@@ -1,4 +1,4 @@
-import type { ActorDecl, Invariant, Liveness, SystemView } from './kit/types.ts';
+import type { ActorDecl, Invariant, Liveness, Severity, SystemView } from './kit/types.ts';
 import { actorOf, isMachineId, type ActorName, type MachineId, type StateOf, type TypedView } from './views.ts';
 
 /**
@@ -16,6 +16,10 @@ export interface InvariantRule {
   readonly text: string;
   /** Why the kernel relies on it (the docs print it on the invariant's page). */
   readonly why?: string;
+  /** What the kernel does in a state that fails it (fidelity brief section 11). */
+  readonly severity: Severity;
+  /** The short name of this way of failing, where the property has more than one (see Invariant.variant). */
+  readonly variant?: string;
   readonly holds: (view: TypedView, actors: ActorsByMachine) => boolean;
   /**
    * What the invariant is about, for the report of vacuous runs: attached only to systems that
@@ -39,6 +43,8 @@ export function invariantsFor(
     id: r.id,
     text: r.text,
     ...(r.why ? { why: r.why } : {}),
+    severity: r.severity,
+    ...(r.variant ? { variant: r.variant } : {}),
     // The one cast of the seam: names are grouped by their machine's id, so the view of an
     // ActorName<M> is a view of machine M; the composer rejects unknown state paths at run time.
     holds: (view: SystemView) => r.holds(view as unknown as TypedView, byMachine),
@@ -95,6 +101,7 @@ const TORN_DOWN: readonly StateOf<'dax_device'>[] = ['dead', 'freed', 'freedWhil
 export const deviceInvariants: readonly InvariantRule[] = [
   {
     id: 'I1',
+    severity: 'oops',
     premise: {
       text: 'an SRCU reader saw the dax_device alive',
       machines: ['srcu_reader'],
@@ -117,6 +124,7 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I2',
+    severity: 'warn',
     premise: {
       text: 'a final put of a dax_device happened',
       machines: ['dax_device'],
@@ -130,6 +138,7 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I3',
+    severity: 'corruption',
     why:
       'The dax_device is an inode: its memory lives exactly as long as its i_count. One put too many frees it under the driver or a dm table that still ' +
       'points at it (use after free at teardown); one get too few leaks it and its host entry.',
@@ -147,6 +156,7 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I4',
+    severity: 'oops',
     why:
       "Every caller represents 'this block device has no DAX' as a NULL dax_device and passes it to the same release paths as a real one (fill_super " +
       'error paths, put_super). A release that dereferences it oopses on every non-DAX disk.',
@@ -165,6 +175,7 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I5',
+    severity: 'corruption',
     why:
       'The claim (v8/v9 pgmap->data) and holder_data make one owner exclusive so that page-idle callbacks and failure notifications reach the right ' +
       'filesystem. If the exclusive object is bigger than what an owner mounts (a whole disk shared by partitions), a second legitimate owner is refused and ' +
@@ -189,6 +200,7 @@ export const deviceInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I6',
+    severity: 'corruption',
     why:
       "holder_data and holder_ops are two words written without a lock. If an old holder's release clears holder_ops after a new holder installed its " +
       'own, the new holder stays registered but is never notified of media errors or device removal.',
@@ -229,6 +241,7 @@ const WAITERS = ['truncate', 'eviction'] as const satisfies readonly MachineId[]
 export const pageInvariants: readonly InvariantRule[] = [
   {
     id: 'I7',
+    severity: 'hang',
     text: 'static key matches its counter: key=On iff count>0 in every reachable state, including intermediate ones',
     why:
       'put_page() is a hot path, so the 2->1 hook for ZONE_DEVICE pages is patched in only while devmap_managed_key is on; the counter says how many ' +
@@ -242,6 +255,7 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I8',
+    severity: 'hang',
     premise: {
       text: 'a truncate or eviction slept on a busy page',
       machines: WAITERS_PREMISE,
@@ -266,6 +280,8 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I9',
+    severity: 'corruption',
+    variant: 'block freed while pinned',
     premise: {
       text: 'a device held a pin on a page',
       machines: ['dma_pinner'],
@@ -288,6 +304,7 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I10',
+    severity: 'corruption',
     premise: {
       text: 'a break-layouts scan found every page idle and still held the locks',
       machines: WAITERS_PREMISE,
@@ -321,6 +338,7 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I11',
+    severity: 'corruption',
     text: 'page-backed: every FS-DAX pfn has a struct page with a reference count; without one, the wait protocol is vacuous',
     why:
       'The page-idle wait is built on struct page reference counts. FS_DAX_LIMITED pfns (s390 dcssblk) have no struct page, so there is nothing to count ' +
@@ -335,6 +353,7 @@ export const pageInvariants: readonly InvariantRule[] = [
   },
   {
     id: 'I12',
+    severity: 'hang',
     premise: {
       text: 'a truncate waited for a busy page',
       machines: ['truncate'],

@@ -665,14 +665,20 @@ export function pageMachine(rev: Revision) {
                 tags: ['violation'],
                 description:
                   'BUG: use after free: a folio whose struct page was removed by pageunmap_range() is still mapped and its PTE is zapped',
-                meta: { fn: 'zap_pte_range', src: CURRENT, unaccepted: REMOVED_UAF },
+                meta: { fn: 'zap_pte_range', src: CURRENT, unaccepted: REMOVED_UAF, severity: 'oops' },
               },
               underflow: {
                 tags: ['violation'],
                 description:
                   'BUG: page refcount of a ZONE_DEVICE page dropped below its idle value: __put_page() frees a page that was never onlined (use ' +
                   'after free)',
-                meta: { fn: '__put_page', src: 'infer', unaccepted: 'use of a page freed by a refcount underflow', violates: 'I3' },
+                meta: {
+                  fn: '__put_page',
+                  src: 'infer',
+                  unaccepted: 'use of a page freed by a refcount underflow',
+                  violates: 'I3',
+                  severity: 'corruption',
+                },
               },
             },
           },
@@ -688,7 +694,7 @@ export function pageMachine(rev: Revision) {
             description: 'WARNING: dax_associate_entry: WARN_ON_ONCE(page->mapping): a pfn still bound to one file is mapped into another',
             // No `violates`: the WARN is the kernel's own heuristic, not an invariant; it can fire
             // on a speculative GUP-fast reference that is given back (see truncatedBusy).
-            meta: { fn: 'dax_associate_entry', src: ASSOC },
+            meta: { fn: 'dax_associate_entry', src: ASSOC, severity: 'warn' },
           },
           truncatedBusy: {
             tags: ['violation', 'warn'],
@@ -697,7 +703,7 @@ export function pageMachine(rev: Revision) {
             // No `violates`: the refcount it tests may be a speculative GUP-fast reference that the
             // PTE re-check will give back (no DMA follows), so the WARN fires where I9 still holds;
             // when the reference is a real pin, I9 fails on its own a step later.
-            meta: { fn: 'dax_disassociate_entry', src: ASSOC },
+            meta: { fn: 'dax_disassociate_entry', src: ASSOC, severity: 'warn' },
           },
         },
       },

@@ -61,6 +61,7 @@ test('the same invariant spelt right holds', () => {
   const s = withInvariant('kill-dax-readers', {
     id: 'Iright',
     text: 'a dax_device is never freed while alive',
+    severity: 'warn',
     holds: (view, actors) => (actors.dax_device ?? []).every((d) => !view(d).matches('freedWhileAlive')),
   });
   const r = checkScenario(s, 'v5.10', resolveSizes(s, {}));

@@ -60,12 +60,29 @@ export interface ActorView<P extends string = string, C = unknown> {
 /** The whole system state, actor by actor, as invariants see it. */
 export type SystemView = (name: string) => ActorView;
 
+/**
+ * How bad a finding is, from what the kernel does at that point: `warn` (WARN/WARN_ON_ONCE, the
+ * kernel goes on), `oops` (NULL or bad pointer dereference, BUG: the code path dies), `corruption`
+ * (use after free, a block reused under DMA, a wrong owner: silent), `hang` (deadlock, lost
+ * wake-up, no progress). Machines declare it where the failure is: `meta.severity` on a
+ * violation state (default: `warn` when tagged warn, else `oops`), `severity` on an invariant.
+ */
+export type Severity = 'warn' | 'oops' | 'corruption' | 'hang';
+
 /** A state invariant: a predicate every reachable system state must satisfy. */
 export interface Invariant {
   /** Stable id: `I7`, `safe`. */
   readonly id: string;
   /** The property in words, as the report prints it. */
   readonly text: string;
+  /** What the kernel does in a state that fails it (see Severity); a model without it reads `corruption`. */
+  readonly severity?: Severity;
+  /**
+   * The short name of this way of failing the property, where one property fails in more than one way
+   * (I9: "block freed while pinned" here, "device DMAs into a block reused by another file" on the
+   * block's violation state, meta.variant): reports name each finding by it.
+   */
+  readonly variant?: string;
   /** Why the kernel relies on it: the docs print this beside the text. */
   readonly why?: string;
   readonly holds: (view: SystemView) => boolean;
@@ -124,7 +141,16 @@ export interface SizeParam<N extends string = string> {
   readonly default: number;
   readonly min: number;
   readonly max: number;
+  /** Names of the values min..max, for a size that is a choice (arch: x86, nonipi): the CLI takes either. */
+  readonly labels?: readonly string[];
 }
+
+/**
+ * The small configurations a scenario's matrix cell covers: for some of its sizes, the values to
+ * try (the default first). `check --all` explores every combination; a size not named stays at its
+ * default. Typed by the scenario's own size names.
+ */
+export type ConfigSpace<S extends string = string> = Readonly<Partial<Record<S, readonly number[]>>>;
 
 /** A named system a user checks: `daxspec check --scenario NAME`. */
 export interface Scenario<R extends string = string> {
@@ -133,6 +159,8 @@ export interface Scenario<R extends string = string> {
   /** Revisions this scenario applies to; empty for revision-independent models. */
   readonly revisions: readonly R[];
   readonly sizes: readonly SizeParam[];
+  /** The configurations its matrix cell covers (see ConfigSpace); none: the defaults only. */
+  readonly space?: ConfigSpace;
   build(revision: R | undefined, sizes: Readonly<Record<string, number>>): SystemDecl;
 }
 
@@ -145,6 +173,7 @@ export interface ScenarioSpec<R extends string, S extends string> {
   readonly description: string;
   readonly revisions: readonly R[];
   readonly sizes: readonly SizeParam<S>[];
+  readonly space?: ConfigSpace<S>;
   build(revision: R | undefined, sizes: Sizes<S>): SystemDecl;
 }
 

@@ -15,6 +15,7 @@ import type { FairnessMode } from './fairness.ts';
 import type { Obligation } from './liveness.ts';
 import { livenessAfter, livenessJson, type LivenessReport } from './livenessCheck.ts';
 import { traceOf, type Trace } from './trace.ts';
+import { classify, type Classified } from './consequences.ts';
 
 export type Verdict = 'holds' | 'violated' | 'bounded';
 
@@ -35,7 +36,7 @@ export interface CheckOptions {
   readonly shouldStop?: () => string | undefined;
 }
 
-export interface CheckedFinding extends Finding {
+export interface CheckedFinding extends Finding, Classified {
   readonly trace: Trace;
   /** Liveness: the index in trace.states where the lasso's cycle starts (== steps: it stutters there). */
   readonly loop?: number;
@@ -183,18 +184,36 @@ function reportOf(
   result: ExploreResult,
   options: CheckOptions,
 ): CheckReport {
-  const origin = (f?: Finding): TraceOrigin => ({ scenario: scenario.name, revision, sizes, property: f?.property, text: f?.text });
-  const findings = result.findings.map((f): CheckedFinding => {
-    const trace = traceOf(system, result.store, f, result.symmetry);
-    return {
-      ...f,
-      trace,
-      itf: () =>
-        traceToItf(system, trace, origin(f), f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' ? undefined : f.text),
-    };
+  const origin = (f?: Finding & Partial<Classified>): TraceOrigin => ({
+    scenario: scenario.name,
+    revision,
+    sizes,
+    property: f?.property,
+    text: f?.text,
+    ...(f?.severity ? { severity: f.severity } : {}),
+    ...(f?.variant ? { variant: f.variant } : {}),
+    ...(f?.consequenceOf ? { consequenceOf: f.consequenceOf.property } : {}),
   });
+  const traced = result.findings.map((f) => ({ ...f, trace: traceOf(system, result.store, f, result.symmetry) }));
   const live = livenessAfter(system, result, options);
-  for (const f of live.findings) findings.push({ ...f, itf: () => traceToItf(system, f.trace, origin(f), undefined, f.loop) });
+  const all = [...traced, ...live.findings];
+  const classes = classify(system, all);
+  const findings = all.map((f, i): CheckedFinding => {
+    const c: CheckedFinding = {
+      ...f,
+      ...classes[i],
+      itf: () =>
+        f.kind === 'liveness'
+          ? traceToItf(system, f.trace, origin(c), undefined, c.loop)
+          : traceToItf(
+              system,
+              f.trace,
+              origin(c),
+              f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' ? undefined : f.text,
+            ),
+    };
+    return c;
+  });
   findings.sort((a, b) => a.length - b.length || a.key.localeCompare(b.key));
   const verdict: Verdict = findings.length ? 'violated' : result.complete ? 'holds' : 'bounded';
   return {
@@ -248,8 +267,11 @@ export function reportJson(r: CheckReport): unknown {
       kind: f.kind,
       text: f.text,
       actor: f.actor ?? null,
+      severity: f.severity,
+      variant: f.variant ?? null,
+      consequenceOf: f.consequenceOf ? { property: f.consequenceOf.property, variant: f.consequenceOf.variant ?? null } : null,
       length: f.length,
-      ...(f.loop !== undefined ? { loop: f.loop, severity: 'hang' } : {}),
+      ...(f.loop !== undefined ? { loop: f.loop } : {}),
       ...(f.unassumed ? { notAssumed: f.unassumed } : {}),
       ...(f.obligations
         ? { fairness: f.obligations.map((o) => ({ action: o.fair.name, kind: o.fair.kind, why: o.fair.why, how: o.how, cycleStep: o.at })) }

@@ -24,6 +24,12 @@ export interface Finding {
   readonly step?: number;
   /** Steps in the counterexample. */
   readonly length: number;
+  /**
+   * The key of the finding this one follows from, when the checker saw it directly: a waiter that
+   * can never be woken because the code path it waits on oopses next (the oops ends that path).
+   * src/check/consequences.ts finds the others from the traces.
+   */
+  readonly cause?: string;
 }
 
 export interface Progress {
@@ -139,6 +145,9 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const fingerprints = options.fingerprint ? new FingerprintStateStore(w, reserve) : undefined;
   const store: StateStore = options.store ?? fingerprints ?? new PackedStateStore(w, reserve);
   const findings = new Map<string, Finding>();
+  // States with a step that oopses (a fatal violation), and the violation's key: the step leaves
+  // the graph (the path dies there, as in successors.ts), so a waiter stuck behind it is its consequence.
+  const crashes = new Map<number, string>();
   const note = (f: Finding): void => {
     if (!findings.has(f.key)) findings.set(f.key, f);
   };
@@ -284,6 +293,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
             if (r !== STEP_OK) {
               const v = system.violation(r);
               if (!v.continues) {
+                if (!crashes.has(s)) crashes.set(s, v.key);
                 note({
                   key: v.key,
                   property: v.property,
@@ -369,7 +379,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     if (wantProgress) {
       if (bound) progressSkipped = 'progress needs the whole graph; the run was bounded';
       else if (!edges) progressSkipped = 'progress needs every state; fingerprint mode keeps none';
-      else for (const f of findLostProgress(system, store, edges)) note(f);
+      else for (const f of findLostProgress(system, store, edges, crashes)) note(f);
     }
 
     return {

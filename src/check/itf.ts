@@ -32,6 +32,10 @@ export interface TraceOrigin {
   sizes: Record<string, number>;
   property?: string;
   text?: string;
+  /** How bad the finding is (src/check/severity.ts), which way of failing its property, and what it follows from. */
+  severity?: string;
+  variant?: string;
+  consequenceOf?: string;
 }
 
 export type ItfState = {

@@ -54,7 +54,12 @@ export function depthOf(store: StateStore, index: number): number {
  * even while other actors keep moving (so no deadlock shows). Backward search from
  * the states where the actor does not wait marks every state that can still get there.
  */
-export function findLostProgress(system: System, store: StateStore, edges: EdgeList): Finding[] {
+export function findLostProgress(
+  system: System,
+  store: StateStore,
+  edges: EdgeList,
+  crashes: ReadonlyMap<number, string> = new Map(),
+): Finding[] {
   const n = store.count;
   const vec = new Int32Array(system.width);
   // Which snapshots of each actor wait, by id; actors that never wait are left out.
@@ -98,21 +103,31 @@ export function findLostProgress(system: System, store: StateStore, edges: EdgeL
         }
       }
     }
-    for (let s = 0; s < n; s++) {
-      if (waits[s] && !canFinish[s]) {
-        store.load(s, vec);
-        const where = JSON.stringify(actor.view(vec[a]).value);
-        findings.push({
-          key: `progress:${actor.machine.id}`,
-          property: 'progress',
-          kind: 'progress',
-          text: `${actor.name} waits in ${where} and can never be woken`,
-          actor: actor.name,
-          state: s,
-          length: depthOf(store, s),
-        });
-        break;
-      }
+    // The first stuck state where no step oopses is the finding; a stuck state where one does is
+    // stuck because a path dies there (it holds what the waiter waits for): its consequence, kept
+    // only when the waiter gets stuck in no other way.
+    let consequence: number | undefined;
+    let found: number | undefined;
+    for (let s = 0; s < n && found === undefined; s++) {
+      if (!waits[s] || canFinish[s]) continue;
+      if (crashes.has(s)) consequence ??= s;
+      else found = s;
+    }
+    const s = found ?? consequence;
+    if (s !== undefined) {
+      store.load(s, vec);
+      const where = JSON.stringify(actor.view(vec[a]).value);
+      const cause = found === undefined ? crashes.get(s) : undefined;
+      findings.push({
+        key: `progress:${actor.machine.id}`,
+        property: 'progress',
+        kind: 'progress',
+        text: `${actor.name} waits in ${where} and can never be woken`,
+        actor: actor.name,
+        state: s,
+        length: depthOf(store, s),
+        ...(cause !== undefined ? { cause } : {}),
+      });
     }
   }
   return findings;

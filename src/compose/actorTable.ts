@@ -65,6 +65,9 @@ export interface Delivery {
   readonly violation?: string;
   /** The invariant that state breaks, when its `meta.violates` names one (`I2`). */
   readonly violates?: string;
+  /** The violation state's `meta.severity` and `meta.variant` (src/check/severity.ts reads them). */
+  readonly severity?: string;
+  readonly variant?: string;
   /** What the state that could not take the event says such a call means. */
   readonly unaccepted?: string;
   /**
@@ -297,6 +300,8 @@ export class ActorTable {
     }
     const violation = next.hasTag('violation') ? this.stateText(next, 'violation') : undefined;
     const violates = violation ? this.stateMeta(next, 'violates') : undefined;
+    const severity = violation ? this.taggedMeta(next, 'violation', 'severity') : undefined;
+    const variant = violation ? this.taggedMeta(next, 'violation', 'variant') : undefined;
     return {
       event: eventId,
       fate: 'taken',
@@ -312,6 +317,8 @@ export class ActorTable {
       })),
       violation,
       violates,
+      severity,
+      variant,
       unaccepted: undefined,
       pair: undefined,
     };
@@ -341,6 +348,8 @@ export class ActorTable {
       taken: [],
       violation: undefined,
       violates: undefined,
+      severity: undefined,
+      variant: undefined,
       unaccepted,
       pair: undefined,
     };
@@ -427,6 +436,15 @@ export class ActorTable {
       .filter((n) => n.tags.includes(tag))
       .pop();
     return node?.description ?? node?.key ?? JSON.stringify(s.value);
+  }
+
+  /** A meta field of the deepest active state that carries `tag` (the one stateText describes). */
+  private taggedMeta(s: AnyMachineSnapshot, tag: string, key: string): string | undefined {
+    const node = this.activeNodes(s)
+      .filter((n) => n.tags.includes(tag))
+      .pop();
+    const v = (node?.meta as Record<string, unknown> | undefined)?.[key];
+    return typeof v === 'string' ? v : undefined;
   }
 
   private stateMeta(s: AnyMachineSnapshot, key: string): string | undefined {

@@ -14,6 +14,9 @@ export interface StepViolation {
   readonly text: string;
   /** Whether exploration goes on from the resulting state (a WARN does; an oops does not). */
   readonly continues: boolean;
+  /** A violation state's declared `meta.severity` and `meta.variant` (src/check/severity.ts reads them). */
+  readonly severity?: string;
+  readonly variant?: string;
 }
 
 /** What one delivery within a step did, for traces. */
@@ -241,6 +244,8 @@ export class System {
       actor: t.name,
       text: d.violation!,
       continues: warn,
+      ...(d.severity !== undefined ? { severity: d.severity } : {}),
+      ...(d.variant !== undefined ? { variant: d.variant } : {}),
     });
   }
 
