@@ -31,17 +31,19 @@ const findingOf = (r: Run, f: DocFinding): DocFinding =>
 /**
  * Severity, configuration, consequence and, for a lasso, where its cycle starts: what the checker
  * reports of a finding besides its trace. A field the checker does not report yet is named as such
- * (the round-2 checker, issue 13, adds severity for every kind, configurations and consequences).
+ * (configurations: issue 13; until they land, the run's sizes are shown and marked as such).
  */
 function findingFacts(f: DocFinding, r: Run): string {
   const parts: string[] = [];
-  parts.push(`Severity: ${f.severity ? `**${f.severity}**` : 'not reported by the checker for this kind'}`);
+  parts.push(`Severity: **${f.severity}**${f.variant ? ` (variant: ${text(f.variant)})` : ''}`);
   const config = f.configuration ?? r.sizes;
   const entries = Object.entries(config);
   parts.push(
     `configuration${f.configuration ? '' : ' (the default sizes checked)'}: ${entries.length ? entries.map(([k, v]) => `${k} = ${String(v)}`).join(', ') : 'none'}`,
   );
-  parts.push(f.consequenceOf ? `a consequence of ${code(f.consequenceOf)}` : 'not reported as a consequence of an earlier failure');
+  parts.push(
+    f.consequenceOf ? `**a consequence of ${code(f.consequenceOf)}**, not a new finding` : 'not a consequence of an earlier failure',
+  );
   if (f.kind === 'liveness' && f.loop !== undefined)
     parts.push(
       f.loop === f.length

@@ -18,8 +18,10 @@ export interface DocFinding {
   readonly loop?: number;
   /** The viewer's name for this counterexample within its system (`I9`, `I9~2`): src/docs/siteLinks.ts. */
   readonly slug: string;
-  /** What the kernel does there: warn, oops, corruption, hang (when the checker reports it). */
-  readonly severity?: string;
+  /** What the kernel does there: warn, oops, corruption, hang. */
+  readonly severity: string;
+  /** Which way the property fails, when it fails in several (I9's variants). */
+  readonly variant?: string;
   /** The smallest configuration that shows it (issue 13's configurations), when the checker reports one. */
   readonly configuration?: Readonly<Record<string, unknown>>;
   /** The earlier failure this one follows from (a consequence, not a new finding), when the checker says so. */
@@ -29,24 +31,13 @@ export interface DocFinding {
 }
 
 /**
- * The fields the round-2 checker (issue 13, branch cfg) adds to a finding. They are read when a
- * finding has them, so the pages show them as soon as the checker reports them, and nothing when not.
+ * A finding's configuration, when the checker reports one: issue 13's configuration spaces (branch cfg)
+ * add it to findings; until then the page shows the run's sizes, and says so. Read by shape, so the
+ * pages show it as soon as the checker reports it.
  */
-interface RoundTwoFinding {
-  readonly severity?: unknown;
-  readonly configuration?: unknown;
-  readonly consequenceOf?: unknown;
-}
-
-/** Hangs are hangs whatever the kernel code: the checker's own kinds that say so (DESIGN.md, severities). */
-const HANG_KINDS: ReadonlySet<ViolationKind> = new Set<ViolationKind>(['deadlock', 'progress', 'liveness']);
-
-function roundTwo(f: RoundTwoFinding, kind: ViolationKind): Pick<DocFinding, 'severity' | 'configuration' | 'consequenceOf'> {
-  const severity = typeof f.severity === 'string' ? f.severity : HANG_KINDS.has(kind) ? 'hang' : undefined;
-  const configuration =
-    f.configuration && typeof f.configuration === 'object' ? (f.configuration as Readonly<Record<string, unknown>>) : undefined;
-  const consequenceOf = typeof f.consequenceOf === 'string' ? f.consequenceOf : undefined;
-  return { ...(severity ? { severity } : {}), ...(configuration ? { configuration } : {}), ...(consequenceOf ? { consequenceOf } : {}) };
+function configurationOf(f: object): Readonly<Record<string, unknown>> | undefined {
+  const c = (f as { configuration?: unknown }).configuration;
+  return c && typeof c === 'object' ? (c as Readonly<Record<string, unknown>>) : undefined;
 }
 
 /** One scenario checked at one revision (ANY_REVISION for revision-independent ones). */
@@ -100,7 +91,16 @@ export function runAll(
           ...(f.loop !== undefined ? { loop: f.loop } : {}),
           // The viewer numbers a property's findings in the order the checker reports them.
           slug: traceSlug(f.property, r.findings.slice(0, i + 1).filter((x) => x.property === f.property).length),
-          ...roundTwo(f as RoundTwoFinding, f.kind),
+          severity: f.severity,
+          ...(f.variant ? { variant: f.variant } : {}),
+          ...(f.consequenceOf
+            ? {
+                consequenceOf: f.consequenceOf.variant
+                  ? `${f.consequenceOf.property} (${f.consequenceOf.variant})`
+                  : f.consequenceOf.property,
+              }
+            : {}),
+          ...(configurationOf(f) ? { configuration: configurationOf(f) } : {}),
           ...(f.unassumed?.length ? { unassumed: f.unassumed } : {}),
         })),
         vacuous: vacuousProperties(r),
