@@ -126,6 +126,10 @@ export function dmaPinnerMachine(rev: Revision) {
         ({ context }) => ({ type: 'dax_insert_mapping', file: context.file }),
       ),
       readPte: call('page', ({ context }) => context.page, { type: 'gup_fast_pte' }),
+      // local_irq_save()/local_irq_restore() around the lockless walk: the CPU the walker runs on
+      // answers no TLB-flush IPI meanwhile (the address space decides whether a flush waits for it).
+      irqOff: call('address_space', ({ context }) => context.aspace, { type: 'gup_fast_irq_off' }),
+      irqOn: call('address_space', ({ context }) => context.aspace, { type: 'gup_fast_irq_on' }),
       grab: call(
         'page',
         ({ context }) => context.page,
@@ -190,8 +194,8 @@ export function dmaPinnerMachine(rev: Revision) {
           gup_fast: {
             guard: 'roundsLeft',
             target: 'fastReading',
-            actions: 'readPte',
-            description: 'get_user_pages_fast(): read the PTE with interrupts off, no lock',
+            actions: ['irqOff', 'readPte'],
+            description: 'get_user_pages_fast(): local_irq_save(), then read the PTE, no lock',
             meta: { fn: 'gup_pte_range', src: GUP, ...USER_CHOICE },
           },
           gup_slow: {
@@ -246,7 +250,8 @@ export function dmaPinnerMachine(rev: Revision) {
             { guard: 'present', target: 'fastSawPte', description: 'the PTE maps the page', meta: { fn: 'gup_pte_range', src: GUP } },
             {
               target: 'gupSlowNeeded',
-              description: 'no PTE: GUP-fast gives up on this page, the slow path takes over',
+              actions: 'irqOn',
+              description: 'no PTE: GUP-fast gives up on this page (local_irq_restore()), the slow path takes over',
               meta: { fn: 'get_user_pages_fast', src: GUP },
             },
           ],
@@ -270,14 +275,15 @@ export function dmaPinnerMachine(rev: Revision) {
             {
               guard: 'grabbedNoRecheck',
               target: 'pinned',
-              actions: 'useRound',
+              actions: ['useRound', 'irqOn'],
               description: 'counterfactual: references taken and kept without re-reading the PTE',
               meta: { fn: 'gup_pte_range', src: 'counterfactual' },
             },
             { guard: 'ok', target: 'fastGrabbed', description: 'references taken', meta: { fn: 'try_grab_page', src: GUP } },
             {
               target: 'gupSlowNeeded',
-              description: 'the page cannot be grabbed here: the slow path takes over',
+              actions: 'irqOn',
+              description: 'the page cannot be grabbed here: local_irq_restore(), the slow path takes over',
               meta: { fn: 'try_grab_page', src: GUP },
             },
           ],
@@ -301,14 +307,15 @@ export function dmaPinnerMachine(rev: Revision) {
             {
               guard: 'present',
               target: 'pinned',
-              actions: 'useRound',
-              description: 'the PTE is unchanged: the pin stands',
+              actions: ['useRound', 'irqOn'],
+              description: 'the PTE is unchanged: the pin stands (local_irq_restore())',
               meta: { fn: 'gup_pte_range', src: GUP },
             },
             {
               target: 'gupSlowNeeded',
-              actions: 'putRefs',
-              description: 'the PTE changed under us (zapped by truncate): put the references back, fall back to the slow path',
+              actions: ['putRefs', 'irqOn'],
+              description:
+                'the PTE changed under us (zapped by truncate): put the references back, local_irq_restore(), fall back to the slow path',
               meta: { fn: 'gup_put_folio', src: GUP },
             },
           ],

@@ -28,13 +28,27 @@ export const scanFields = (pages: string[]): ScanContext => ({ pages, pending: 0
  * unmap_mapping_pages() over the range, then, entry by entry, dax_busy_page().
  * Each page answers `busy`; the first busy one is the one the caller waits for.
  */
-export const scanPages: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext; enqueue: any }) => {
+export const scanPages: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext & Flushing; enqueue: any }) => {
   enqueue(assign({ pending: context.pages.length, busyPage: null, scanned: true }));
-  for (const p of context.pages) {
-    enqueue(call('page', p, { type: 'zap_pte' }));
-    enqueue(call('page', p, { type: 'dax_busy_page' }));
-  }
+  for (const p of context.pages) enqueue(call('page', p, { type: 'zap_pte' }));
+  flushTlb(context, enqueue);
+  for (const p of context.pages) enqueue(call('page', p, { type: 'dax_busy_page' }));
 });
+
+/** A path whose zaps reach the mms that map the file: through its address_space. */
+interface Flushing {
+  aspace?: string;
+}
+
+/**
+ * The TLB flush that ends unmap_mapping_range() (zap_page_range_single -> tlb_finish_mmu ->
+ * flush_tlb_mm_range): asked of the address space, which stands for the mms in its i_mmap. On
+ * bare-metal x86 it is an IPI that waits for every CPU of those mms, so it cannot complete
+ * while a GUP-fast walker has interrupts off (the whole step waits); elsewhere it does not wait.
+ */
+function flushTlb(context: Flushing, enqueue: any): void {
+  if (context.aspace) enqueue(call('address_space', context.aspace, { type: 'flush_tlb' }));
+}
 
 export const noteBusy: Shared = assign(({ context, event }: { context: ScanContext; event: any }) => ({
   pending: context.pending - 1,
@@ -50,8 +64,9 @@ export const deleteEntries: Shared = enqueueActions(({ context, enqueue }: { con
 });
 
 /** unmap_mapping_range() over the whole file: every PTE goes. */
-export const zapAll: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext; enqueue: any }) => {
+export const zapAll: Shared = enqueueActions(({ context, enqueue }: { context: ScanContext & Flushing; enqueue: any }) => {
   for (const p of context.pages) enqueue(call('page', p, { type: 'zap_pte' }));
+  flushTlb(context, enqueue);
 });
 
 /** The filesystem frees the extents of the truncated range. */

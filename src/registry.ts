@@ -16,6 +16,12 @@ export function findScenario(name: string): Scenario {
   return s;
 }
 
+/** Labels some scenario gives a size's values (arch: x86, nonipi), by position from the size's min, with that min. */
+export function sizeLabels(name: string): { min: number; labels: readonly string[] } | undefined {
+  for (const s of SCENARIOS) for (const p of s.sizes) if (p.name === name && p.labels) return { min: p.min, labels: p.labels };
+  return undefined;
+}
+
 /** Every size name some scenario takes: the CLI offers each as --NAME. */
 export function sizeNames(): string[] {
   return [...new Set(SCENARIOS.flatMap((s) => s.sizes.map((p) => p.name)))].sort();

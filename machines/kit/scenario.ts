@@ -13,6 +13,7 @@ export function defineScenario<R extends string, S extends string = never>(spec:
     revisions: spec.revisions,
     sizes: spec.sizes,
     ...(spec.space ? { space: spec.space } : {}),
+    ...(spec.spaceRequires ? { spaceRequires: spec.spaceRequires } : {}),
     build(revision, given) {
       const sizes = Object.fromEntries(spec.sizes.map((p) => [p.name, given[p.name] ?? p.default])) as Sizes<S>;
       return spec.build(revision, sizes);

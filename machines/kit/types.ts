@@ -152,6 +152,13 @@ export interface SizeParam<N extends string = string> {
  */
 export type ConfigSpace<S extends string = string> = Readonly<Partial<Record<S, readonly number[]>>>;
 
+/**
+ * Sizes that matter only when others have some value (arch only with GUP-fast on): a size named
+ * here departs from its default only in configurations where these sizes have these values, so
+ * the matrix does not explore the same system twice.
+ */
+export type SpaceRequires<S extends string = string> = Readonly<Partial<Record<S, Readonly<Partial<Record<S, number>>>>>>;
+
 /** A named system a user checks: `daxspec check --scenario NAME`. */
 export interface Scenario<R extends string = string> {
   readonly name: string;
@@ -161,6 +168,7 @@ export interface Scenario<R extends string = string> {
   readonly sizes: readonly SizeParam[];
   /** The configurations its matrix cell covers (see ConfigSpace); none: the defaults only. */
   readonly space?: ConfigSpace;
+  readonly spaceRequires?: SpaceRequires;
   build(revision: R | undefined, sizes: Readonly<Record<string, number>>): SystemDecl;
 }
 
@@ -174,6 +182,7 @@ export interface ScenarioSpec<R extends string, S extends string> {
   readonly revisions: readonly R[];
   readonly sizes: readonly SizeParam<S>[];
   readonly space?: ConfigSpace<S>;
+  readonly spaceRequires?: SpaceRequires<S>;
   build(revision: R | undefined, sizes: Sizes<S>): SystemDecl;
 }
 

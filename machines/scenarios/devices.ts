@@ -71,7 +71,16 @@ const need = (rev: Revision | undefined): Revision => {
 
 const FS_TYPES = ['ext4', 'ext2', 'xfs'] as const;
 const fsType = (sizes: { readonly fstype: number }) => FS_TYPES[sizes.fstype] ?? 'ext4';
-const FSTYPE_SIZE = { name: 'fstype', description: 'filesystem: 0 ext4, 1 ext2, 2 xfs', default: 0, min: 0, max: 2 } as const;
+const FSTYPE_SIZE = {
+  name: 'fstype',
+  description: 'filesystem: 0 ext4, 1 ext2, 2 xfs',
+  default: 0,
+  min: 0,
+  max: 2,
+  labels: FS_TYPES,
+} as const;
+/** Every filesystem, the default (ext4) first: they differ in claims, holders and error paths. */
+const ALL_FS = [0, 1, 2] as const;
 const DAXOPT_SIZE = {
   name: 'dax_option',
   description: '1: mount -o dax (ext2/ext4 fail the mount without DAX, xfs turns it off)',
@@ -86,6 +95,7 @@ const rootNonDax = defineScenario({
   description: 'boot: mount_block_root tries ext4 on a non-DAX root disk; ext4_fill_super fails and takes its error path',
   revisions: REVISIONS,
   sizes: [FSTYPE_SIZE],
+  space: { fstype: ALL_FS },
   build(rev, sizes) {
     const r = need(rev);
     return system([filesystem(r, 'root', { fstype: fsType(sizes), dax: null, unit: 'sda' }, { mount: [{}], fill_super: [{ ok: false }] })]);
@@ -98,6 +108,7 @@ const nonDaxMountUmount = defineScenario({
   description: 'mount and unmount of ext4/ext2/xfs on a disk without DAX: the lookup returns NULL, unmount releases it',
   revisions: REVISIONS,
   sizes: [FSTYPE_SIZE],
+  space: { fstype: ALL_FS },
   build(rev, sizes) {
     const r = need(rev);
     return system([
@@ -117,6 +128,7 @@ const partitions = defineScenario({
     { name: 'failures', description: '1: fill_super may also fail after the lookup (error paths)', default: 0, min: 0, max: 1 },
     DAXOPT_SIZE,
   ],
+  space: { partitions: [2, 1], fstype: ALL_FS, failures: [0, 1], dax_option: [0, 1] },
   build(rev, sizes) {
     const r = need(rev);
     const n = sizes.partitions;
@@ -152,6 +164,7 @@ const dmTargets = defineScenario({
     FSTYPE_SIZE,
     DAXOPT_SIZE,
   ],
+  space: { targets: [2, 1], pmems: [1, 2], fstype: ALL_FS },
   build(rev, sizes) {
     const r = need(rev);
     const t = sizes.targets;
@@ -196,6 +209,7 @@ const killDaxReaders = defineScenario({
     { name: 'readers', description: 'SRCU readers of pmem0.dax', default: 2, min: 1, max: 6 },
     { name: 'sections', description: 'read-side sections per reader', default: 1, min: 1, max: 3 },
   ],
+  space: { readers: [2, 1], sections: [1, 2] },
   build(rev, sizes) {
     const r = need(rev);
     const n = sizes.readers;
@@ -226,6 +240,7 @@ const probeRemoveMounted = defineScenario({
     { ...FSTYPE_SIZE, default: 2 },
     { name: 'probe', description: '1: the scenario starts with the probe', default: 0, min: 0, max: 1 },
   ],
+  space: { fstype: ALL_FS, probe: [0, 1] },
   build(rev, sizes) {
     const r = need(rev);
     const actors = [
@@ -258,6 +273,7 @@ const holderNotifyUmount = defineScenario({
     { name: 'remove', description: '1: pmem0 is also removed (kill_dax notifies MF_MEM_PRE_REMOVE)', default: 0, min: 0, max: 1 },
     { name: 'notifiers', description: 'concurrent memory_failure() notifications', default: 1, min: 1, max: 2 },
   ],
+  space: { remove: [0, 1], notifiers: [1, 2] },
   build(rev, sizes) {
     const r = need(rev);
     const notifier = srcuReaderMachine(r);
@@ -295,6 +311,7 @@ const dcssblk = defineScenario({
   // FS_DAX_LIMITED went away with pfn_t (2025); the page half's dcssblk scenario stops at v5.10 too.
   revisions: REVISIONS.filter((r) => ERAS[r].device.fsDaxLimited),
   sizes: [FSTYPE_SIZE],
+  space: { fstype: ALL_FS },
   build(rev, sizes) {
     const r = need(rev);
     const input: PmemInput = { dax: 'dcss0.dax', pgmap: null, srcu: SRCU, key: null, probed: true };

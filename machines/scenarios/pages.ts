@@ -1,6 +1,6 @@
 import type { ActorDecl, EnvEvents, Scenario, SizeParam, SystemDecl } from '../kit/types.ts';
 import { defineScenario } from '../kit/scenario.ts';
-import { addressSpaceMachine } from '../addressSpace.ts';
+import { addressSpaceMachine, type TlbFlush } from '../addressSpace.ts';
 import { blockMachine } from '../block.ts';
 import { devmapManagedKeyMachine, type DevmapKeyInput } from '../devmapManagedKey.ts';
 import { dmaPinnerMachine, type PinnerInput } from '../dmaPinner.ts';
@@ -51,8 +51,25 @@ const SIZES = {
   reuse: size('reuse', '1: file B allocates after the truncate and may get a freed block', 1, 0, 1),
   // Same name and numbering as the device scenarios' --fstype; XFS by default here, the
   // filesystem the dma-vs-truncate series fixed first.
-  fs: size('fstype', 'filesystem: 0 ext4, 1 ext2, 2 xfs (they differ in whether and since when truncate breaks layouts)', 2, 0, 2),
+  fs: {
+    ...size('fstype', 'filesystem: 0 ext4, 1 ext2, 2 xfs (they differ in whether and since when truncate breaks layouts)', 2, 0, 2),
+    labels: FSTYPES,
+  },
+  // How the zap's TLB flush meets a GUP-fast walker (machines/addressSpace.ts): x86 bare metal by
+  // default, the platform most run; nonipi is ppc64 (tlbie), arm64 (TLBI broadcast), PV x86 guests.
+  arch: {
+    ...size(
+      'arch',
+      'TLB flush: 0 x86 (an IPI that waits for GUP-fast walkers), 1 nonipi (ppc64 tlbie, arm64 TLBI broadcast, paravirtual guests)',
+      0,
+      0,
+      1,
+    ),
+    labels: ['x86', 'nonipi'],
+  },
 } as const;
+
+const TLB_FLUSH: readonly TlbFlush[] = ['ipi', 'nonipi'];
 
 /** The machine whose instances are interchangeable up to their inputs (symmetry groups). */
 const PINNER: MachineId = 'dma_pinner';
@@ -83,6 +100,8 @@ interface FileOptions {
   online?: boolean;
   /** The dev_pagemap actor the pages belong to (their base reference pins it), where the scenario has one. */
   pgmap?: string;
+  /** The `arch` size: how a TLB flush meets GUP-fast (0 x86, 1 nonipi). */
+  arch: number;
 }
 
 /** Pages, blocks, the address_space and the two locks of file A (and the static key, where the era has one). */
@@ -104,7 +123,12 @@ function fileActors(o: FileOptions): ActorDecl[] {
     actors.push({ name: pageName(i), kind: 'object', machine: pageMachine(o.rev), input });
     actors.push({ name: blockName(i), kind: 'object', machine: blockMachine(), input: { owner: FILE_A } });
   }
-  actors.push({ name: ASPACE, kind: 'object', machine: addressSpaceMachine(), input: { file: FILE_A, opens: o.opens } });
+  actors.push({
+    name: ASPACE,
+    kind: 'object',
+    machine: addressSpaceMachine(),
+    input: { file: FILE_A, opens: o.opens, tlbFlush: TLB_FLUSH[o.arch] },
+  });
   actors.push({ name: IOLOCK, kind: 'object', machine: rwsemMachine(), input: { what: 'XFS_IOLOCK' } });
   actors.push({ name: MMAPLOCK, kind: 'object', machine: rwsemMachine(), input: { what: 'XFS_MMAPLOCK' } });
   return actors;
@@ -247,11 +271,15 @@ export const dmaTruncateScenario = defineScenario({
     SIZES.reuse,
     SIZES.fs,
     size('gup_recheck', '0: counterfactual: GUP-fast keeps its references without re-reading the PTE (what protects I10)', 1, 0, 1),
+    SIZES.arch,
   ],
+  // Two pages and two pinners: truncate must rescan after each waited page goes idle.
+  space: { pages: [1, 2], pinners: [1, 2], rounds: [1, 2], gup_fast: [1, 0], arch: [0, 1], fstype: [2, 0, 1] },
+  spaceRequires: { arch: { gup_fast: 1 } },
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, pages: s.pages, opens: s.pinners, waiters: ['truncate'], key: KEY_ENABLED }),
+      ...fileActors({ rev, arch: s.arch, pages: s.pages, opens: s.pinners, waiters: ['truncate'], key: KEY_ENABLED }),
       ...pinnerActors({
         rev,
         pinners: s.pinners,
@@ -275,11 +303,13 @@ export const munmapPinnedTruncateScenario = defineScenario({
   description:
     'pin a page for DMA, munmap while the DMA is in flight (the pin outlives the mapping), then truncate; file B may reuse the block',
   revisions: REVISIONS,
-  sizes: [SIZES.pages, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.reuse, SIZES.fs],
+  sizes: [SIZES.pages, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.reuse, SIZES.fs, SIZES.arch],
+  space: { pages: [1, 2], rounds: [1, 2], gup_fast: [1, 0], arch: [0, 1], fstype: [2, 0, 1] },
+  spaceRequires: { arch: { gup_fast: 1 } },
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, pages: s.pages, opens: ONE_PINNER, waiters: ['truncate'], key: KEY_ENABLED }),
+      ...fileActors({ rev, arch: s.arch, pages: s.pages, opens: ONE_PINNER, waiters: ['truncate'], key: KEY_ENABLED }),
       ...pinnerActors({
         rev,
         pinners: 1,
@@ -303,11 +333,13 @@ export const evictPinnedScenario = defineScenario({
     'pin a page for DMA, munmap and close with the pin held, unlink: the inode is evicted (or the fs unmounted) while the device still DMAs; file ' +
     'B may reuse the block',
   revisions: REVISIONS,
-  sizes: [SIZES.pages, SIZES.rounds, SIZES.gupFast, SIZES.reuse],
+  sizes: [SIZES.pages, SIZES.rounds, SIZES.gupFast, SIZES.reuse, SIZES.arch],
+  space: { pages: [1, 2], rounds: [1, 2], gup_fast: [1, 0], arch: [0, 1] },
+  spaceRequires: { arch: { gup_fast: 1 } },
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, pages: s.pages, opens: ONE_PINNER, waiters: ['evict'], key: KEY_ENABLED }),
+      ...fileActors({ rev, arch: s.arch, pages: s.pages, opens: ONE_PINNER, waiters: ['evict'], key: KEY_ENABLED }),
       ...pinnerActors({
         rev,
         pinners: 1,
@@ -340,12 +372,16 @@ export const dcssblkScenario = defineScenario({
     SIZES.gupFast,
     SIZES.reuse,
     size('gup_special', '1: counterfactual: GUP pins pfns without struct page', 0, 0, 1),
+    SIZES.arch,
   ],
+  space: { pages: [1, 2], rounds: [1, 2], gup_fast: [1, 0], arch: [0, 1] },
+  spaceRequires: { arch: { gup_fast: 1 } },
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
       ...fileActors({
         rev,
+        arch: s.arch,
         pages: s.pages,
         opens: ONE_PINNER,
         waiters: ['truncate'],
@@ -404,14 +440,16 @@ export const staticKeyRaceScenario = defineScenario({
   revisions: REVISIONS.filter((r) => !ERAS[r].device.claimsPgmap),
   // GUP-fast is off by default here: its speculative-reference WARN is dma-truncate's subject,
   // and this scenario is about the key. --gup_fast 1 adds it.
-  sizes: [SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }],
+  sizes: [SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }, SIZES.arch],
+  space: { rounds: [1, 2], foll_pin: [0, 1], gup_fast: [0, 1], arch: [0, 1] },
+  spaceRequires: { arch: { gup_fast: 1 } },
   build(revision, s) {
     const rev = revOf(revision);
     const era = ERAS[rev].page;
     const key = era.putHook === 'devmapKey';
     const pages = [pageName(0)];
     const actors = [
-      ...fileActors({ rev, pages: 1, opens: 1, waiters: ['truncate'], key: key ? KEY_ENABLED : undefined, online: false }),
+      ...fileActors({ rev, arch: s.arch, pages: 1, opens: 1, waiters: ['truncate'], key: key ? KEY_ENABLED : undefined, online: false }),
       { name: 'dax_srcu', kind: 'object' as const, machine: srcuMachine(rev) },
       ...pmemActors(rev, 0, { probed: true, stays: false, key, pages: [] }),
       ...pmemActors(rev, 1, { probed: false, stays: true, key, pages }),
@@ -445,14 +483,24 @@ export const pmemRemovePinnedScenario = defineScenario({
     'file A on pmem0 is mapped and a page pinned for DMA while truncate breaks layouts; pmem0 is removed (unbind) meanwhile: memunmap_pages() as each era ' +
     'has it; file B may reuse a freed block',
   revisions: REVISIONS,
-  sizes: [SIZES.pages, SIZES.pinners, SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }, SIZES.reuse, SIZES.fs],
+  sizes: [SIZES.pages, SIZES.pinners, SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }, SIZES.reuse, SIZES.fs, SIZES.arch],
+  space: { pages: [1, 2], pinners: [1, 2], gup_fast: [0, 1], arch: [0, 1], fstype: [2, 0, 1] },
+  spaceRequires: { arch: { gup_fast: 1 } },
   build(revision, s) {
     const rev = revOf(revision);
     const era = ERAS[rev].page;
     const key = era.putHook === 'devmapKey';
     const pages = Array.from({ length: s.pages }, (_, i) => pageName(i));
     const actors = [
-      ...fileActors({ rev, pages: s.pages, opens: s.pinners, waiters: ['truncate'], key: key ? KEY_ENABLED : undefined, pgmap: 'pgmap0' }),
+      ...fileActors({
+        rev,
+        arch: s.arch,
+        pages: s.pages,
+        opens: s.pinners,
+        waiters: ['truncate'],
+        key: key ? KEY_ENABLED : undefined,
+        pgmap: 'pgmap0',
+      }),
       { name: 'dax_srcu', kind: 'object' as const, machine: srcuMachine(rev) },
       ...pmemActors(rev, 0, { probed: true, stays: false, key, pages }),
       ...pinnerActors({

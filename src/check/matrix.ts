@@ -1,16 +1,39 @@
 import type { Scenario } from '../../machines/kit/types.ts';
-import { checkScenario, checkScenarioAsync, resolveSizes, vacuousProperties, type CheckOptions, type CheckReport } from './check.ts';
+import { checkScenario, checkScenarioAsync, vacuousProperties, type CheckedFinding, type CheckOptions, type CheckReport } from './check.ts';
+import { configurations, type Configuration } from './configSpace.ts';
+import { severityRank, worstSeverity, type Severity } from './severity.ts';
 
-/** One cell of the bug matrix: a scenario checked at one revision. */
+/** One finding of a cell: the smallest configuration that shows it, and its shortest trace there. */
+export interface MatrixFinding {
+  readonly property: string;
+  /** Which way of failing the property, where it has more than one (I9: "block freed while pinned"). */
+  readonly variant: string | null;
+  readonly kind: string;
+  readonly text: string;
+  readonly severity: Severity;
+  readonly length: number;
+  readonly loop?: number;
+  /** The configuration's sizes, and the ones that depart from the defaults (`arch=nonipi`): what the finding needs. */
+  readonly sizes: Readonly<Record<string, number>>;
+  readonly needs: readonly string[];
+  /** Set when the finding follows from another of the same run (an oops or hang its trace passes). */
+  readonly consequenceOf: { readonly property: string; readonly variant: string | null } | null;
+}
+
+/** One cell of the bug matrix: a scenario checked at one revision over its declared configurations. */
 export interface MatrixCell {
   readonly scenario: string;
   readonly revision: string;
   readonly verdict: CheckReport['verdict'];
+  /** States explored, summed over the configurations. */
   readonly states: number;
   readonly seconds: number;
-  /** Violated properties, shortest counterexample first; a liveness one has its lasso's loop index. */
-  readonly findings: readonly { property: string; kind: string; text: string; length: number; loop?: number }[];
-  /** Properties that held only because their premise was never reached. */
+  readonly configurations: number;
+  /** The worst severity of its findings that are not consequences (null: none). */
+  readonly worst: Severity | null;
+  /** Root findings worst first (then smallest configuration, then shortest), then the consequences. */
+  readonly findings: readonly MatrixFinding[];
+  /** Properties that held only vacuously in every configuration. */
   readonly vacuous: readonly string[];
 }
 
@@ -18,25 +41,64 @@ export interface Matrix {
   readonly revisions: readonly string[];
   readonly cells: readonly MatrixCell[];
   readonly seconds: number;
+  /** Whether each cell covered only its default configuration (--quick). */
+  readonly quick: boolean;
   /** Set when the run stopped before every cell was checked: why (as `shouldStop` said). */
   readonly interrupted?: string;
 }
 
-function cellOf(r: CheckReport, revision: string): MatrixCell {
+export interface MatrixOptions extends CheckOptions {
+  /** The defaults only, one configuration a cell. */
+  readonly quick?: boolean;
+  /** Called as each configuration of a cell is done. */
+  readonly onConfiguration?: (scenario: string, revision: string, c: Configuration, index: number, of: number, r: CheckReport) => void;
+}
+
+/** Merges the reports of one cell's configurations (given smallest first) into the cell. */
+export function mergeCell(scenario: string, revision: string, runs: readonly { config: Configuration; report: CheckReport }[]): MatrixCell {
+  const chosen = new Map<string, { f: CheckedFinding; config: Configuration }>();
+  for (const { config, report } of runs) {
+    for (const f of report.findings) {
+      const id = `${f.key}|${f.variant ?? ''}`;
+      const had = chosen.get(id);
+      if (!had || (had.config.rank === config.rank && f.length < had.f.length)) chosen.set(id, { f, config });
+    }
+  }
+  const findings = [...chosen.values()].map(({ f, config }): MatrixFinding & { rank: number } => ({
+    property: f.property,
+    variant: f.variant ?? null,
+    kind: f.kind,
+    text: f.text,
+    severity: f.severity,
+    length: f.length,
+    ...(f.loop !== undefined ? { loop: f.loop } : {}),
+    sizes: config.sizes,
+    needs: config.departures,
+    consequenceOf: f.consequenceOf ? { property: f.consequenceOf.property, variant: f.consequenceOf.variant ?? null } : null,
+    rank: config.rank,
+  }));
+  const order = (a: MatrixFinding & { rank: number }, b: MatrixFinding & { rank: number }): number =>
+    Number(a.consequenceOf !== null) - Number(b.consequenceOf !== null) ||
+    severityRank(a.severity) - severityRank(b.severity) ||
+    a.rank - b.rank ||
+    a.length - b.length ||
+    a.property.localeCompare(b.property);
+  findings.sort(order);
+  const reports = runs.map((r) => r.report);
+  const vacuousEverywhere = reports.map((r) => new Set(vacuousProperties(r)));
+  const failed = new Set(findings.map((f) => f.property));
+  const vacuous = [...(vacuousEverywhere[0] ?? [])].filter((p) => !failed.has(p) && vacuousEverywhere.every((v) => v.has(p)));
+  const roots = findings.filter((f) => f.consequenceOf === null);
   return {
-    scenario: r.scenario,
+    scenario,
     revision,
-    verdict: r.verdict,
-    states: r.states,
-    seconds: r.seconds,
-    findings: r.findings.map((f) => ({
-      property: f.property,
-      kind: f.kind,
-      text: f.text,
-      length: f.length,
-      ...(f.loop !== undefined ? { loop: f.loop } : {}),
-    })),
-    vacuous: vacuousProperties(r),
+    verdict: findings.length ? 'violated' : reports.some((r) => r.verdict === 'bounded') ? 'bounded' : 'holds',
+    states: reports.reduce((k, r) => k + r.states, 0),
+    seconds: reports.reduce((k, r) => k + r.seconds, 0),
+    configurations: runs.length,
+    worst: worstSeverity(roots.map((f) => f.severity)) ?? null,
+    findings: findings.map(({ rank: _rank, ...f }) => f),
+    vacuous,
   };
 }
 
@@ -47,57 +109,74 @@ function cellOf(r: CheckReport, revision: string): MatrixCell {
 export async function bugMatrixAsync(
   scenarios: readonly Scenario[],
   revisions: readonly string[],
-  options: CheckOptions = {},
+  options: MatrixOptions = {},
   onCell?: (c: MatrixCell) => void,
 ): Promise<Matrix> {
   const started = performance.now();
   const cells: MatrixCell[] = [];
+  const quick = options.quick ?? false;
   for (const s of scenarios) {
+    const configs = configurations(s, quick);
     for (const rev of revisions) {
       if (!s.revisions.includes(rev)) continue;
-      const r = await checkScenarioAsync(s, rev, resolveSizes(s, {}), options);
-      if (r.interrupted !== undefined)
-        return { revisions, cells, seconds: (performance.now() - started) / 1000, interrupted: r.interrupted };
-      const cell = cellOf(r, rev);
+      const runs: { config: Configuration; report: CheckReport }[] = [];
+      for (const [i, config] of configs.entries()) {
+        const r = await checkScenarioAsync(s, rev, { ...config.sizes }, options);
+        if (r.interrupted !== undefined)
+          return { revisions, cells, quick, seconds: (performance.now() - started) / 1000, interrupted: r.interrupted };
+        options.onConfiguration?.(s.name, rev, config, i, configs.length, r);
+        runs.push({ config, report: r });
+      }
+      const cell = mergeCell(s.name, rev, runs);
       cells.push(cell);
       onCell?.(cell);
     }
   }
-  return { revisions, cells, seconds: (performance.now() - started) / 1000 };
+  return { revisions, cells, quick, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Checks every scenario that depends on the revision, in every revision it applies to, at default sizes. */
+/** Checks every scenario that depends on the revision, in every revision it applies to, over its configurations. */
 export function bugMatrix(
   scenarios: readonly Scenario[],
   revisions: readonly string[],
-  options: CheckOptions = {},
+  options: MatrixOptions = {},
   onCell?: (c: MatrixCell) => void,
 ): Matrix {
   const started = performance.now();
   const cells: MatrixCell[] = [];
+  const quick = options.quick ?? false;
   for (const s of scenarios) {
+    const configs = configurations(s, quick);
     for (const rev of revisions) {
       if (!s.revisions.includes(rev)) continue;
-      const cell = cellOf(checkScenario(s, rev, resolveSizes(s, {}), options), rev);
+      const runs = configs.map((config, i) => {
+        const report = checkScenario(s, rev, { ...config.sizes }, options);
+        options.onConfiguration?.(s.name, rev, config, i, configs.length, report);
+        return { config, report };
+      });
+      const cell = mergeCell(s.name, rev, runs);
       cells.push(cell);
       onCell?.(cell);
     }
   }
-  return { revisions, cells, seconds: (performance.now() - started) / 1000 };
+  return { revisions, cells, quick, seconds: (performance.now() - started) / 1000 };
 }
 
 export function cellText(c: MatrixCell | undefined): string {
   if (!c) return '-';
+  const configs = c.configurations > 1 ? `${c.configurations} configs, ` : '';
   if (c.verdict === 'holds')
-    return `holds (${c.states.toLocaleString('en-US')})${c.vacuous.length ? ` vacuous ${c.vacuous.join(',')}` : ''}`;
-  if (c.verdict === 'bounded') return `bounded (${c.states.toLocaleString('en-US')})`;
-  const [first, ...rest] = c.findings;
+    return `holds (${configs}${c.states.toLocaleString('en-US')})${c.vacuous.length ? ` vacuous ${c.vacuous.join(',')}` : ''}`;
+  if (c.verdict === 'bounded') return `bounded (${configs}${c.states.toLocaleString('en-US')})`;
+  const [first] = c.findings;
   // A liveness failure shows its lasso: steps to the cycle + steps round it (0: it stutters).
   const len =
     first.kind === 'liveness' && first.loop !== undefined ? `lasso ${first.loop}+${first.length - first.loop}` : String(first.length);
-  // +N counts the other properties violated, not the other counterexamples (one property may fail two ways).
-  const others = new Set(rest.map((f) => f.property).filter((p) => p !== first.property)).size;
-  return `${first.property} (${len})${others ? ` +${others}` : ''}`;
+  const roots = new Set(c.findings.filter((f) => f.consequenceOf === null).map((f) => f.property));
+  roots.delete(first.property);
+  const consequences = c.findings.filter((f) => f.consequenceOf !== null).length;
+  const needs = first.needs.length ? ` @${first.needs.join(',')}` : '';
+  return `${first.severity} ${first.property} (${len})${needs}${roots.size ? ` +${roots.size}` : ''}${consequences ? ` ~${consequences}` : ''}`;
 }
 
 /** The matrix as a text table: a row per scenario, a column per revision. */
@@ -117,7 +196,7 @@ export function formatMatrix(m: Matrix): string {
   if (props.size) {
     out.push(
       '',
-      'cells: the violated property with the length of its shortest counterexample (a liveness property: its lasso, steps to the cycle + steps round it) (+N more properties), or holds with the states explored and the properties that held only vacuously (their premise never reached)',
+      'cells: the worst severity (corruption, oops, hang, warn) and its property with the length of its shortest counterexample (a liveness property: its lasso, steps to the cycle + steps round it), @ the sizes its smallest configuration departs from the defaults in (arch=nonipi: not on bare-metal x86), +N more properties, ~N findings that are consequences of another (after an oops or a hang); or holds with the configurations and states explored and the properties that held only vacuously (their premise never reached)',
     );
   }
   out.push(`${m.cells.length} cells in ${m.seconds.toFixed(1)} s`);

@@ -23,6 +23,7 @@ export interface CheckArgs {
   scenario?: string;
   revision?: string;
   all?: boolean;
+  quick?: boolean;
   maxStates?: number;
   maxDepth?: number;
   maxMemory?: number;
@@ -43,6 +44,7 @@ function givenSizes(args: CheckArgs): Record<string, number | undefined> {
 
 export async function runCheck(args: CheckArgs): Promise<number> {
   if (args.all) return runMatrix(args);
+  if (args.quick) throw new UsageError('--quick goes with --all (the matrix at default sizes only)');
   if (!args.scenario) throw new UsageError('check needs --scenario NAME or --all (run daxspec list to see the scenarios)');
   const scenario = findScenario(args.scenario);
   const rev = resolveRevision(scenario, args.revision);
@@ -210,7 +212,21 @@ async function runMatrix(args: CheckArgs): Promise<number> {
     bugMatrixAsync(
       scenarios,
       REVISIONS,
-      { maxStates: args.maxStates, maxDepth: args.maxDepth, fairness: args.fairness, maxMemory, shouldStop: stopRequested },
+      {
+        maxStates: args.maxStates,
+        maxDepth: args.maxDepth,
+        fairness: args.fairness,
+        maxMemory,
+        shouldStop: stopRequested,
+        quick: !!args.quick,
+        // Progress on stderr, one line a configuration (--json keeps it too: a long run shows it is alive).
+        onConfiguration: args.quiet
+          ? undefined
+          : (s, rev, config, i, of, r) =>
+              process.stderr.write(
+                `  ${s} @ ${rev} [${i + 1}/${of}${config.departures.length ? ` ${config.departures.join(' ')}` : ' defaults'}]: ${n(r.states)} states, ${r.findings.length} findings (${r.seconds.toFixed(2)} s)\n`,
+              ),
+      },
       (c) => {
         if (!args.quiet && !args.json)
           process.stderr.write(`  ${c.scenario} @ ${c.revision}: ${cellText(c)} (${c.seconds.toFixed(2)} s)\n`);

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { sizeNames } from '../registry.ts';
+import { sizeLabels, sizeNames } from '../registry.ts';
 import { runCheck } from './check.ts';
 import { runDocs } from './docs.ts';
 import { EXIT, EXIT_HELP } from './exit.ts';
@@ -33,8 +33,9 @@ function program(done: (code: number) => void): Command {
     .option('-r, --revision <rev>', 'the kernel revision (default: every revision the scenario has)', text('revision'))
     .option(
       '-a, --all',
-      'the bug matrix: every scenario in every revision at default sizes (sizes, --symmetry, --fingerprint, --itf do not apply)',
+      'the bug matrix: every scenario in every revision over the small configurations it declares (sizes, --symmetry, --fingerprint, --itf do not apply)',
     )
+    .option('--quick', 'with --all: each cell at its default sizes only (one configuration a cell)')
     .option('--max-states <n>', 'stop after this many distinct states (the run is then bounded, exit 3)', count('max-states', 1))
     .option('--max-depth <n>', 'do not explore past this many steps (bounded, exit 3)', count('max-depth', 0))
     .option(
@@ -71,9 +72,10 @@ function program(done: (code: number) => void): Command {
     );
   for (const name of sizeNames())
     check.addOption(
-      new Option(`--${name} <n>`, `size: ${name} (for the scenarios that have it, within their range: see daxspec list)`).argParser(
-        size(name),
-      ),
+      new Option(
+        `--${name} <n>`,
+        `size: ${name} (for the scenarios that have it, within their range: see daxspec list)${sizeLabels(name) ? `; or by name: ${sizeLabels(name)!.labels.join(', ')}` : ''}`,
+      ).argParser(size(name, sizeLabels(name))),
     );
   check.action(async (opts) => done(await runCheck(opts)));
 

@@ -41,8 +41,12 @@ export function count(name: string, min = 0): Parser<number> {
 }
 
 /** A size option: a whole number; its range is the scenario's and is checked against it. */
-export function size(name: string): Parser<number> {
-  return once(name, (raw) => integer(name, raw));
+/** A size: a number, or one of the labels the scenarios give its values (`--arch nonipi`). */
+export function size(name: string, labelled?: { min: number; labels: readonly string[] }): Parser<number> {
+  return once(name, (raw) => {
+    const at = labelled?.labels.indexOf(raw) ?? -1;
+    return at >= 0 ? labelled!.min + at : integer(name, raw);
+  });
 }
 
 const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };

@@ -3,6 +3,7 @@ import type { Bound, ViolationKind } from '../check/explore.ts';
 import type { TraceStep } from '../check/trace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import type { Reachability } from '../viz/reach.ts';
+import type { Severity } from '../check/severity.ts';
 import { ANY_REVISION } from './catalog.ts';
 import { traceSlug } from './siteLinks.ts';
 
@@ -13,19 +14,18 @@ export interface DocFinding {
   readonly text: string;
   readonly actor?: string;
   readonly length: number;
+  /** How bad: warn, oops, corruption or hang (src/check/severity.ts), and which way of failing its property. */
+  readonly severity: Severity;
+  readonly variant?: string;
+  /** The property of the finding this one is a consequence of (it follows an oops or a hang), with its variant. */
+  readonly consequenceOf?: string;
   readonly steps: readonly TraceStep[];
   /** A liveness lasso: the step count after which its cycle starts (== steps: it stutters there). */
   readonly loop?: number;
   /** The viewer's name for this counterexample within its system (`I9`, `I9~2`): src/docs/siteLinks.ts. */
   readonly slug: string;
-  /** What the kernel does there: warn, oops, corruption, hang. */
-  readonly severity: string;
-  /** Which way the property fails, when it fails in several (I9's variants). */
-  readonly variant?: string;
   /** The smallest configuration that shows it (issue 13's configurations), when the checker reports one. */
   readonly configuration?: Readonly<Record<string, unknown>>;
-  /** The earlier failure this one follows from (a consequence, not a new finding), when the checker says so. */
-  readonly consequenceOf?: string;
   /** Steps enabled on a lasso's cycle that no fairness assumes: only a choice would end it. */
   readonly unassumed?: readonly string[];
 }

@@ -36,6 +36,10 @@ export interface SiteFinding {
   readonly kind: string;
   readonly text: string;
   readonly length: number;
+  /** How bad (warn, oops, corruption, hang), which way of failing, and what it follows from (src/check/consequences.ts). */
+  readonly severity: string;
+  readonly variant?: string;
+  readonly consequenceOf?: string;
   /** Index in `SiteData.traces`. */
   readonly trace: number;
 }
@@ -212,7 +216,16 @@ export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
           waits: HANG_KINDS.has(f.kind) ? waitsAt(system, f.trace.states[f.trace.states.length - 1]) : [],
           docsPage: propertyPath({ id: f.property, invariant: !BUILTIN_PROPERTIES.some((p) => p.id === f.property) }),
         });
-        return { property: f.property, kind: f.kind, text: f.text, length: f.length, trace: traces.length - 1 };
+        return {
+          property: f.property,
+          kind: f.kind,
+          text: f.text,
+          length: f.length,
+          severity: f.severity,
+          ...(f.variant ? { variant: f.variant } : {}),
+          ...(f.consequenceOf ? { consequenceOf: f.consequenceOf.property } : {}),
+          trace: traces.length - 1,
+        };
       });
       systems.push({
         key,
