@@ -99,7 +99,7 @@ export function addressSpaceMachine(_rev?: Revision) {
   }).createMachine({
     id: 'address_space',
     description: 'struct address_space of the DAX file: its VMAs (i_mmap) and its inode lifetime',
-    meta: { fn: 'address_space', src: 'infer' },
+    meta: { object: 'struct address_space', src: 'infer' },
     context: ({ input }) => ({ file: input.file, vmas: 0, opens: input.opens ?? 0, ipiFlush: input.tlbFlush === 'ipi', irqsOff: 0 }),
     initial: 'live',
     states: {

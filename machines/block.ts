@@ -39,7 +39,7 @@ export function blockMachine(_rev?: Revision) {
   }).createMachine({
     id: 'block',
     description: 'a filesystem block of the DAX device, the storage a DAX page maps',
-    meta: { fn: 'xfs_bmbt_irec', src: SRC },
+    meta: { object: 'struct xfs_bmbt_irec', src: SRC },
     context: ({ input }) => ({ owner: input.owner }),
     initial: 'allocated',
     states: {

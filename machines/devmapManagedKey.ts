@@ -61,13 +61,13 @@ export function devmapManagedKeyMachine(_rev: Revision) {
     description:
       'DEFINE_STATIC_KEY_FALSE(devmap_managed_key) and its user counter: gates the put_page() hook that ' +
       'turns a ZONE_DEVICE page 2->1 drop into ->page_free() (and so the wake-up of truncate)',
-    meta: { fn: 'devmap_managed_key', src: SRC_V10 },
+    meta: { object: 'struct static_key devmap_managed_key', src: SRC_V10 },
     context: ({ input }) => ({ count: input?.count ?? 0, on: input?.on ?? false }),
     initial: 'key',
     states: {
       key: {
         description: 'the key and its counter; every call is one atomic kernel action on them',
-        meta: { fn: 'devmap_managed_key', src: SRC_V10, condition: 'static_key_enabled(&devmap_managed_key) == on' },
+        meta: { fn: 'static_key_enabled', src: SRC_V10, condition: 'static_key_enabled(&devmap_managed_key) == on' },
         on: {
           devmap_enable_inc: {
             actions: ['incCount', 'replyCount'],

@@ -93,6 +93,7 @@ export function evictionMachine(rev: Revision) {
     states: {
       start: {
         description: 'the inode is in use',
+        meta: { condition: 'inode->i_count > 0 or not unlinked', fn: 'iput', src: EVICT },
         on: {
           evict: {
             target: 'evicting',
@@ -104,6 +105,7 @@ export function evictionMachine(rev: Revision) {
       },
       evicting: {
         description: "evict(): the filesystem's evict_inode is running",
+        meta: { condition: 'inode->i_state & I_FREEING', fn: 'evict', src: EVICT },
         on: era.evictBreaksLayouts
           ? {
               dax_break_layout_final: {
@@ -125,6 +127,7 @@ export function evictionMachine(rev: Revision) {
       scanning: scanningState('dax_layout_busy_page_range', FINAL, 'a page is still referenced', 'no page is busy'),
       busy: {
         description: 'a page is busy: wait for it',
+        meta: { condition: 'dax_break_layout_final() found a page with a reference', fn: 'dax_break_layout_final', src: FINAL },
         on: {
           wait_var_event: {
             target: 'checkingIdle',
@@ -136,6 +139,7 @@ export function evictionMachine(rev: Revision) {
       },
       checkingIdle: {
         description: "queued on the page's wait key, testing for idle",
+        meta: { condition: 'prepare_to_wait_event() done; testing the page idle', fn: 'wait_page_idle_uninterruptible', src: FINAL },
         on: {
           idle: [
             {
@@ -157,6 +161,7 @@ export function evictionMachine(rev: Revision) {
       sleeping: {
         tags: ['waiting', 'sleeping'],
         description: 'asleep (uninterruptible) until the page goes idle',
+        meta: { condition: 'TASK_UNINTERRUPTIBLE on the var wait queue of the page', fn: 'schedule', src: FINAL },
         on: {
           wake_up_var: {
             guard: 'myKey',
@@ -169,6 +174,7 @@ export function evictionMachine(rev: Revision) {
       },
       woken: {
         description: 'woken, not yet running',
+        meta: { condition: 'TASK_RUNNING, off the wait queue', fn: 'wait_page_idle_uninterruptible', src: FINAL },
         on: {
           schedule_return: {
             target: 'busy',
@@ -180,6 +186,7 @@ export function evictionMachine(rev: Revision) {
       layoutBroken: {
         tags: ['layout_broken'],
         description: 'every page is idle',
+        meta: { condition: 'no DAX entry of the mapping refers to a page with a reference', fn: 'dax_break_layout_final', src: FINAL },
         on: {
           truncate_inode_pages_final: {
             target: 'entriesGone',
@@ -191,6 +198,7 @@ export function evictionMachine(rev: Revision) {
       },
       entriesGone: {
         description: 'the DAX entries are gone; the unlinked inode still owns its blocks',
+        meta: { condition: 'mapping->nrpages == 0; extents still allocated', fn: 'evict', src: EVICT },
         on: {
           free_blocks: {
             target: 'done',
@@ -200,7 +208,11 @@ export function evictionMachine(rev: Revision) {
           },
         },
       },
-      done: { type: 'final', description: 'the inode is gone' },
+      done: {
+        type: 'final',
+        description: 'the inode is gone',
+        meta: { condition: 'the inode is freed (destroy_inode)', fn: 'evict', src: EVICT },
+      },
     },
   });
 }

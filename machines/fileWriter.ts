@@ -31,6 +31,7 @@ export function fileWriterMachine(_rev?: Revision) {
     states: {
       idle: {
         description: 'the other file has not allocated yet',
+        meta: { condition: 'no block allocated for the write yet', fn: 'xfs_file_write_iter', src: 'infer' },
         on: {
           allocate: {
             target: 'allocating',
@@ -42,6 +43,7 @@ export function fileWriterMachine(_rev?: Revision) {
       },
       allocating: {
         description: 'the allocator is choosing a block',
+        meta: { condition: 'inside the block allocator (XFS_ILOCK_EXCL held)', fn: 'xfs_bmapi_write', src: 'infer' },
         on: {
           alloc: {
             target: 'done',
@@ -50,7 +52,11 @@ export function fileWriterMachine(_rev?: Revision) {
           },
         },
       },
-      done: { type: 'final', description: 'the write is on stable storage in whatever block it got' },
+      done: {
+        type: 'final',
+        description: 'the write is on stable storage in whatever block it got',
+        meta: { condition: 'the write returned; its data is in the block it got', fn: 'xfs_file_write_iter', src: 'infer' },
+      },
     },
   });
 }

@@ -95,6 +95,7 @@ export function scanningState(
 ) {
   return {
     description: 'scanning the DAX entries for a busy page',
+    meta: { condition: "walking the mapping's DAX entries under the i_pages lock", fn, src },
     always: [
       { guard: 'scanFinishedBusy' as const, target: busyTarget, description: busyText, meta: { fn, src } },
       { guard: 'scanFinishedIdle' as const, target: idleTarget, description: idleText, meta: { fn, src } },

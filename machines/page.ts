@@ -199,7 +199,7 @@ export function pageMachine(rev: Revision) {
       base === 1
         ? 'struct page of an FS-DAX pfn: idle at refcount 1, busy at >= 2; put_page() wakes waiters on 2->1 only through the devmap_managed_key hook'
         : 'struct folio of an FS-DAX pfn: free at refcount 0; each mapping holds a reference; reaching 0 wakes waiters',
-    meta: { fn: 'struct page', src: base === 1 ? SEED : CURRENT },
+    meta: { object: base === 1 ? 'struct page' : 'struct folio', src: base === 1 ? SEED : CURRENT },
     context: ({ input }) => ({
       name: input.name,
       key: input.key ?? null,

@@ -170,6 +170,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
     states: {
       start: {
         description: 'truncate not started',
+        meta: { condition: 'neither XFS_IOLOCK_EXCL nor XFS_MMAPLOCK_EXCL held by this task', fn: t.setattr, src: t.src },
         on: {
           truncate: {
             target: 'locked',
@@ -181,6 +182,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       },
       locked: {
         description: 'I/O lock and mmap lock held exclusive',
+        meta: { condition: `${t.iolock} and ${t.mmaplock} held`, fn: t.setattr, src: t.src },
         on:
           era.breakLayouts === 'none'
             ? {
@@ -222,6 +224,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       },
       checkingMapped: {
         description: 'dax_layout_busy_page() asked mapping_mapped()',
+        meta: { condition: 'mapping_mapped(mapping) being evaluated', fn: 'dax_layout_busy_page', src: BUSY },
         on: {
           mapping_mapped: [
             {
@@ -248,6 +251,11 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       ),
       busy: {
         description: 'a page is busy: about to wait for it (prepare_to_wait, check, sleep)',
+        meta: {
+          condition: 'page != NULL (dax_layout_busy_page returned a busy page)',
+          fn: fs === 'ext4' ? 'ext4_break_layouts' : 'xfs_break_dax_layouts',
+          src: t.src,
+        },
         on: {
           wait_var_event: {
             target: 'checkingIdle',
@@ -259,6 +267,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       },
       checkingIdle: {
         description: 'queued on the wait key, testing whether the page is idle',
+        meta: { condition: 'prepare_to_wait_event() done; the wait condition (page idle) being tested', fn: '___wait_var_event', src: XFS },
         on: {
           idle: [
             {
@@ -281,6 +290,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       sleeping: {
         tags: ['waiting', 'sleeping'],
         description: "asleep in ___wait_var_event() until wake_up_var() on the page's key",
+        meta: { condition: "TASK_INTERRUPTIBLE on the var wait queue of the page's key", fn: 'schedule', src: XFS },
         on: {
           wake_up_var: {
             guard: 'myKey',
@@ -293,6 +303,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       },
       woken: {
         description: 'woken, not yet running: will retake the mmap lock',
+        meta: { condition: 'TASK_RUNNING, off the wait queue, mmap lock not held', fn: t.wait, src: t.src },
         on: {
           relock: {
             target: 'busy',
@@ -305,6 +316,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       layoutBroken: {
         tags: ['layout_broken'],
         description: 'break-layouts says nothing is busy; both locks held',
+        meta: { condition: 'dax_layout_busy_page() returned NULL; both locks held', fn: t.setattr, src: scanSrc },
         on: {
           truncate_setsize: {
             target: 'entriesGone',
@@ -320,6 +332,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       entriesGone: {
         tags: ['layout_broken'],
         description: "the DAX entries are gone; the blocks are still the file's",
+        meta: { condition: 'no DAX entry left in the range; extents still allocated', fn: t.setattr, src: t.src },
         on: {
           itruncate_extents: {
             target: 'done',
@@ -329,7 +342,11 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
           },
         },
       },
-      done: { type: 'final', description: 'truncate returned' },
+      done: {
+        type: 'final',
+        description: 'truncate returned',
+        meta: { condition: 'both locks dropped; blocks freed', fn: t.setattr, src: t.src },
+      },
     },
   });
 }

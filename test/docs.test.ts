@@ -9,7 +9,7 @@ import { findScenario, projectInput, REVISIONS } from '../src/registry.ts';
 import { buildCatalog } from '../src/docs/catalog.ts';
 import { comparePages, isStale, writePages } from '../src/docs/files.ts';
 import { docsModel, generateDocs, type DocsInput } from '../src/docs/generate.ts';
-import { formatLint, lintCatalog } from '../src/docs/lint.ts';
+import { formatLint, lintCatalog, STATE_CELLS } from '../src/docs/lint.ts';
 import { readMachine } from '../src/docs/machineModel.ts';
 import { cell, code, table } from '../src/docs/markdown.ts';
 import { chartOf } from '../src/model/chart.ts';
@@ -96,7 +96,13 @@ test('lint: each missing description or kernel function is named with its machin
   assert.match(text, /^lock: transition free: unlock: no description \(in old\)$/m);
   assert.match(text, /^worker: transition start: go: no kernel function \(meta\.fn\)$/m);
   assert.match(text, /^invariants: invariant X2: no why/m);
-  assert.is(lintCatalog(buildCatalog([fixtureScenario()], [...FIXTURE_REVISIONS]), [{ ...fixtureInvariant, checkedIn: [] }]).length, 0);
+  // The fixture's states name no kernel condition, function or source: only those are left.
+  assert.is(
+    lintCatalog(buildCatalog([fixtureScenario()], [...FIXTURE_REVISIONS]), [{ ...fixtureInvariant, checkedIn: [] }]).filter(
+      (i) => !stateCell(i),
+    ).length,
+    0,
+  );
 });
 
 test('generate: the violation appears in the matrix, on its invariant page as a numbered call sequence, only in the revision that has it', () => {
@@ -104,7 +110,7 @@ test('generate: the violation appears in the matrix, on its invariant page as a 
   assert.equal([...pages.keys()].slice(0, 1), ['index.md']);
   assert.ok(pages.has('machines/lock.md') && pages.has('machines/worker.md') && pages.has('invariants/X1.md'));
   const index = pages.get('index.md')!;
-  assert.match(index, /\| `double-unlock` \| \[X1\]\(invariants\/X1\.md\) \(3\) \| holds \(\d+\) \|/);
+  assert.match(index, /\| `double-unlock` \| \[X1\]\(invariants\/X1\.md\) \(3\) \(\[viewer\]\([^)]*\)\) \| holds \(\d+\) ?\(?/);
   const x1 = pages.get('invariants/X1.md')!;
   assert.match(x1, /the mutex owner field is trusted by the unlock path/);
   assert.match(x1, /### double-unlock @ old: a kernel failure state\n/);
@@ -156,10 +162,42 @@ test('check: stale, missing and no-longer-generated pages are each named; writin
 
 // The machines are the spec only if they say what they are: these two fail while the machine
 // authors are still filling in descriptions and reasons (see scratch/requests.md).
+const stateCell = (i: { where: string; missing: string }): boolean =>
+  i.where.startsWith('state ') && (Object.values(STATE_CELLS) as string[]).includes(i.missing);
+
 test('the DAX machines: every state and transition has a description, every transition its kernel function and source', () => {
   const { catalog } = docsModel(projectInput());
-  const issues = lintCatalog(catalog);
+  const issues = lintCatalog(catalog).filter((i) => !stateCell(i));
   assert.is(issues.length, 0, `missing descriptions (daxspec docs --lint):\n${formatLint(issues)}`);
+});
+
+// A ratchet while the machine authors fill the states' kernel columns (issue 21): the count may only
+// fall; lower it when it does. truncate's states are complete and must stay so.
+const STATE_CELLS_MISSING = 194;
+test('the DAX machines: the states missing a kernel condition, function or source do not grow in number', () => {
+  const { catalog } = docsModel(projectInput());
+  const missing = lintCatalog(catalog).filter(stateCell);
+  assert.ok(missing.length <= STATE_CELLS_MISSING, `${missing.length} > ${STATE_CELLS_MISSING}:\n${formatLint(missing)}`);
+  assert.equal(
+    missing.filter((i) => i.machine === 'truncate'),
+    [],
+  );
+});
+
+test('lint: a kernel function that is not a function name, and an empty kernel cell of a state, are reported', () => {
+  const { catalog } = docsModel(projectInput());
+  const m = catalog.machines.find((x) => x.id === 'truncate')!;
+  const [rev, model] = [...m.builds][0];
+  const bad = {
+    ...model,
+    fn: 'struct page',
+    states: model.states.map((s, i) => (i === 0 ? { ...s, condition: undefined, fn: 'put_page()' } : s)),
+  };
+  const issues = lintCatalog({ revisions: [rev], machines: [{ ...m, builds: new Map([[rev, bad]]) }] });
+  const text = formatLint(issues);
+  assert.match(text, /machine: no function name \(meta\.fn "struct page"/);
+  assert.match(text, /no function name \(meta\.fn "put_page\(\)"/);
+  assert.match(text, /no kernel condition \(meta\.condition\)/);
 });
 
 test('the invariants: each says why the kernel relies on it', () => {

@@ -107,7 +107,8 @@ function formatReport(label: string, r: CheckReport): string {
   if (r.findings.length)
     lines.push(
       '',
-      `VIOLATED: ${r.findings.length} propert${r.findings.length === 1 ? 'y' : 'ies'} (${r.findings.map((f) => f.property).join(', ')})`,
+      // Properties counted once each; a property broken two ways (an invariant and a failure state) is two counterexamples.
+      `VIOLATED: ${violatedCount(r.findings)}`,
     );
   if (r.bound === 'interrupted') {
     const found = r.findings.length
@@ -252,4 +253,11 @@ async function runMatrix(args: CheckArgs, reg: Registry): Promise<number> {
   if (matrix.interrupted !== undefined) return exitForSignal(matrix.interrupted);
   // The matrix is a report: finding the bugs of old revisions is its purpose, not a failure.
   return matrix.cells.some((c) => c.verdict === 'bounded') ? EXIT.bounded : EXIT.holds;
+}
+
+/** `2 properties (I9, kernel-failure), 3 counterexamples`: each count says what it counts. */
+function violatedCount(findings: readonly { property: string }[]): string {
+  const props = [...new Set(findings.map((f) => f.property))];
+  const props_ = `${props.length} propert${props.length === 1 ? 'y' : 'ies'} (${props.join(', ')})`;
+  return findings.length === props.length ? props_ : `${props_}, ${findings.length} counterexamples`;
 }

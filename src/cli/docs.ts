@@ -3,6 +3,7 @@ import { docsModel, generateDocs, registryInput } from '../docs/generate.ts';
 import { formatLint, lintCatalog } from '../docs/lint.ts';
 import { runName } from '../docs/propertyPage.ts';
 import { FROM_SOURCES, packageFile } from '../files.ts';
+import { DEFAULT_SITE, SiteLinks } from '../docs/siteLinks.ts';
 import { MANIFEST } from '../outputs/generatedFolder.ts';
 import type { Registry } from '../scenarioRegistry.ts';
 import { EXIT } from './exit.ts';
@@ -15,6 +16,8 @@ export interface DocsArgs {
   quiet?: boolean;
   force?: boolean;
   model?: string;
+  /** Where the viewer's site is, seen from the docs folder (default ../../site: `viz --out site` at the repository root). */
+  site?: string;
 }
 
 /**
@@ -30,6 +33,7 @@ export const defaultOut = (args: DocsArgs): string => (args.model || !FROM_SOURC
  */
 export function runDocs(args: DocsArgs, reg: Registry): number {
   if (args.check && args.lint) throw new UsageError('docs: --check and --lint are separate runs; give one');
+  if (args.lint && args.site) throw new UsageError('--site has no effect with --lint, which writes nothing');
   if (args.lint && args.out) throw new UsageError('--out has no effect with --lint, which writes nothing');
   if (args.force && (args.check || args.lint))
     throw new UsageError(`--force has no effect with --${args.check ? 'check' : 'lint'}, which writes nothing`);
@@ -40,7 +44,7 @@ export function runDocs(args: DocsArgs, reg: Registry): number {
     if (issues.length) {
       process.stdout.write(formatLint(issues) + '\n');
       process.stderr.write(
-        `daxspec docs --lint: ${issues.length} missing (docs/authoring.md: a description on every state and transition, meta.fn and meta.src on every transition; a why on every invariant)\n`,
+        `daxspec docs --lint: ${issues.length} missing (docs/authoring.md: a description, meta.condition, meta.fn and meta.src on every state, a description, meta.fn and meta.src on every transition, kernel functions named as C identifiers; a why on every invariant)\n`,
       );
       return EXIT.violated;
     }
@@ -51,9 +55,14 @@ export function runDocs(args: DocsArgs, reg: Registry): number {
   // The folder is checked before the pages are generated: a refusal costs nothing.
   const folder = args.check ? undefined : openDocsFolder(out, { force: args.force });
   // --check runs inside npm test: one line of verdict there, not a line per scenario.
-  const pages = generateDocs(input, {}, (r) => {
-    if (!args.quiet && !args.check) process.stderr.write(`  ${runName(r)}: ${r.verdict}, ${r.states.toLocaleString('en-US')} states\n`);
-  });
+  const pages = generateDocs(
+    input,
+    {},
+    (r) => {
+      if (!args.quiet && !args.check) process.stderr.write(`  ${runName(r)}: ${r.verdict}, ${r.states.toLocaleString('en-US')} states\n`);
+    },
+    new SiteLinks(args.site ?? DEFAULT_SITE),
+  );
   if (args.check) {
     const s = comparePages(out, pages);
     if (!isStale(s)) {

@@ -123,6 +123,11 @@ function program(done: (code: number) => void, reg: Registry): Command {
       'where to write the pages (default: docs/spec of this repository); a new or empty folder, or one daxspec docs wrote',
       text('out'),
     )
+    .option(
+      '--site <dir>',
+      'where the viewer (daxspec viz --out DIR --docs ...) lives, relative to the docs folder, for the links to it (default: ../../site, the site folder of this repository when the docs are docs/spec)',
+      text('site'),
+    )
     .option('--check', 'write nothing; exit 1 naming each page that differs from what the machines generate')
     .option('--lint', 'write nothing; exit 1 listing each state, transition or invariant that does not say what it is')
     .option('--force', FORCE_HELP)

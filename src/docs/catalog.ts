@@ -11,6 +11,8 @@ export interface Instance {
   readonly kind: ActorKind;
   /** Environment events the actor takes (empty for objects that only react to calls). */
   readonly env: readonly string[];
+  /** The revisions the scenario builds this actor in (ANY_REVISION for revision-independent scenarios). */
+  readonly revisions: readonly string[];
 }
 
 export interface MachineEntry {
@@ -58,9 +60,10 @@ export function buildCatalog(scenarios: readonly Scenario[], revisions: readonly
         } else if (seen !== key) {
           e.variants.add(s.name);
         }
-        if (!e.instances.some((i) => i.scenario === s.name && i.actor === actor.name)) {
-          e.instances.push({ scenario: s.name, actor: actor.name, kind: actor.kind, env: Object.keys(actor.env ?? {}) });
-        }
+        const known = e.instances.find((i) => i.scenario === s.name && i.actor === actor.name);
+        if (known) (known.revisions as string[]).push(rev);
+        else
+          e.instances.push({ scenario: s.name, actor: actor.name, kind: actor.kind, env: Object.keys(actor.env ?? {}), revisions: [rev] });
       }
     }
   }

@@ -6,7 +6,9 @@ import { buildCatalog, type Catalog } from './catalog.ts';
 import { indexPage } from './indexPage.ts';
 import { collectInvariants, type DocInvariant } from './invariants.ts';
 import { machinePage } from './machinePage.ts';
-import { machinePath, propertyPath } from './pagePaths.ts';
+import { changesPath, HISTORY_PATH, machinePath, propertyPath } from './pagePaths.ts';
+import { historyPage, machineChangelogPage } from './changelogPage.ts';
+import { SiteLinks } from './siteLinks.ts';
 import { propertyPage, type DocProperty } from './propertyPage.ts';
 import { runAll, type Run } from './results.ts';
 import { Reachability } from '../model/reach.ts';
@@ -54,7 +56,12 @@ export function docsModel(input: DocsInput): DocsModel {
  * depend on the machines and the checker's verdicts only (no dates, no timings),
  * so regenerating unchanged machines gives byte-identical files.
  */
-export function generateDocs(input: DocsInput, options: CheckOptions = {}, onRun?: (r: Run) => void): Map<string, string> {
+export function generateDocs(
+  input: DocsInput,
+  options: CheckOptions = {},
+  onRun?: (r: Run) => void,
+  site: SiteLinks = new SiteLinks(),
+): Map<string, string> {
   const model = docsModel(input);
   const reach = new Reachability();
   const runs = runAll(
@@ -79,9 +86,15 @@ export function generateDocs(input: DocsInput, options: CheckOptions = {}, onRun
       properties,
       runs,
       regenerate: input.regenerate ?? REGENERATE,
+      site,
     }),
   );
-  for (const m of model.catalog.machines) pages.set(machinePath(m.id), machinePage(m, reach));
+  const byId = new Map(properties.map((p) => [p.id, p]));
+  for (const m of model.catalog.machines) {
+    pages.set(machinePath(m.id), machinePage(m, reach, site));
+    pages.set(changesPath(m.id), machineChangelogPage(m, runs, byId, site));
+  }
+  pages.set(HISTORY_PATH, historyPage(model.catalog, input.revisions, runs, byId, site));
   for (const p of properties)
     pages.set(
       propertyPath(p),
@@ -90,6 +103,7 @@ export function generateDocs(input: DocsInput, options: CheckOptions = {}, onRun
         runs,
         input.revisions.map((r) => r.name),
         model.catalog,
+        site,
       ),
     );
   // One trailing newline per file, as editors and git expect.

@@ -1,6 +1,8 @@
 import type { Scenario } from '../../machines/kit/types.ts';
 import { ANY_REVISION, type Catalog, type MachineEntry } from './catalog.ts';
-import { machinePath, propertyPath } from './pagePaths.ts';
+import { HISTORY_PATH, machinePath, propertyPath } from './pagePaths.ts';
+import type { MachineModel } from './machineModel.ts';
+import type { SiteLinks } from './siteLinks.ts';
 import { cell, code, link, table, text } from './markdown.ts';
 import { runsFor, type DocProperty } from './propertyPage.ts';
 import type { Run } from './results.ts';
@@ -15,12 +17,23 @@ export interface IndexInput {
   readonly runs: readonly Run[];
   /** The command that regenerates these pages. */
   readonly regenerate: string;
+  readonly site: SiteLinks;
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
+/** A count per build, as one number when every revision has the same: `11`, or `12 (v4.17) / 14 (v6.15)`. */
+function sizes(m: MachineEntry, of: (b: MachineModel) => number): string {
+  const all = [...m.builds].map(([rev, b]) => [rev, of(b)] as const);
+  if (new Set(all.map(([, x]) => x)).size === 1) return String(all[0][1]);
+  return all
+    .filter(([, x], i) => i === 0 || all[i - 1][1] !== x)
+    .map(([rev, x]) => `${x} from ${rev}`)
+    .join(', ');
+}
+
 /** A matrix cell: each violated property linked to its page, with its shortest counterexample's length. */
-function matrixCell(r: Run | undefined, props: ReadonlyMap<string, DocProperty>): string {
+function matrixCell(r: Run | undefined, props: ReadonlyMap<string, DocProperty>, site: SiteLinks): string {
   // The scenario does not exist in this revision.
   if (!r) return 'n/a';
   const vacuous = r.vacuous?.length ? ` (${r.vacuous.join(', ')} only vacuously)` : '';
@@ -34,7 +47,14 @@ function matrixCell(r: Run | undefined, props: ReadonlyMap<string, DocProperty>)
     const len = f.kind === 'liveness' && f.loop !== undefined ? `lasso ${f.loop}+${f.length - f.loop}` : String(f.length);
     parts.push(`${p ? link('index.md', propertyPath(p), f.property) : f.property} (${len})`);
   }
-  return parts.join(', ') + (r.verdict === 'bounded' ? ', bounded' : '');
+  const more = r.findings.length - parts.length;
+  const viewer = ` ([viewer](${site.system('index.md', r.scenario, r.revision)}))`;
+  return (
+    parts.join(', ') +
+    (more ? ` (+${more} more counterexample${more === 1 ? '' : 's'} of these properties)` : '') +
+    (r.verdict === 'bounded' ? ', bounded' : '') +
+    viewer
+  );
 }
 
 /** The entry page: what is modelled, the entities, the revisions, the properties, the bug matrix. */
@@ -51,19 +71,33 @@ export function indexPage(input: IndexInput): string {
     '',
   );
 
+  out.push(
+    `How the protocols changed from the seeds to today, revision by revision, and which matrix cells each change flips: ${link('index.md', HISTORY_PATH, 'the history')}.`,
+    `The statecharts, matrix and trace player are in the viewer (${code('daxspec viz --out site --docs docs/spec')}; ${`[open it](${input.site.matrix('index.md')})`}): every page here links to the same machine,`,
+    'trace or cell there, and the viewer links back.',
+    '',
+  );
   out.push('## Entities', '');
   out.push('Each kernel object or code path is one machine; a kernel function call is an event.', '');
   const entityRow = (m: MachineEntry): string[] => {
     const kinds = [...new Set(m.instances.map((i) => (i.kind === 'path' ? 'code path' : 'kernel object')))].join(', ');
-    const first = [...m.builds.values()][0];
     const revs = [...m.builds.keys()].filter((r) => r !== ANY_REVISION);
+    // What it is, in each revision where that differs: the first build alone would describe old kernels as today's.
+    const whats = [...new Set([...m.builds.values()].map((b) => b.description ?? ''))];
+    const what =
+      whats.length === 1
+        ? cell(whats[0]) || 'not stated'
+        : [...m.builds]
+            .filter(([, b], i, all) => i === 0 || all[i - 1][1].description !== b.description)
+            .map(([rev, b]) => `from ${rev}: ${cell(b.description) || 'not stated'}`)
+            .join('<br>');
     return [
       link('index.md', machinePath(m.id), code(m.id)),
       kinds,
-      cell(first.description),
+      what,
       revs.length ? revs.join(', ') : '(any)',
-      String(first.states.length),
-      String(first.transitions.length),
+      sizes(m, (b) => b.states.length),
+      sizes(m, (b) => b.transitions.length),
     ];
   };
   const header = ['machine', 'kind', 'what it is', 'revisions', 'states', 'transitions'];
@@ -140,7 +174,7 @@ export function indexPage(input: IndexInput): string {
     out.push(
       table(
         ['scenario', ...cols],
-        revScenarios.map((s) => [code(s.name), ...cols.map((r) => matrixCell(find(s.name, r), props))]),
+        revScenarios.map((s) => [code(s.name), ...cols.map((r) => matrixCell(find(s.name, r), props, input.site))]),
       ),
       '',
     );
@@ -153,7 +187,7 @@ export function indexPage(input: IndexInput): string {
     out.push(
       table(
         ['scenario', 'result'],
-        anyRuns.map((r) => [code(r.scenario), matrixCell(r, props)]),
+        anyRuns.map((r) => [code(r.scenario), matrixCell(r, props, input.site)]),
       ),
       '',
     );

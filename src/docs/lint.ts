@@ -2,6 +2,20 @@ import { ANY_REVISION, type Catalog } from './catalog.ts';
 import type { DocInvariant } from './invariants.ts';
 import { transitionLabel } from './machineModel.ts';
 
+/**
+ * A kernel function by its shape: a C identifier (`dax_layout_busy_page`, `___wait_var_event`), not a
+ * structure (`struct page`), a call (`put_page()`) or prose. The machines name no list of a release's
+ * functions, so the shape is what can be checked.
+ */
+export const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** What a state lacks when a kernel column of its row would be empty. */
+export const STATE_CELLS = {
+  condition: 'kernel condition (meta.condition)',
+  fn: 'kernel function (meta.fn)',
+  src: 'source (meta.src)',
+} as const;
+
 /** Something the docs would have to leave blank, because the machine does not say it. */
 export interface LintIssue {
   readonly machine: string;
@@ -29,13 +43,24 @@ export function lintCatalog(catalog: Catalog, invariants: readonly DocInvariant[
   for (const m of catalog.machines) {
     for (const [rev, model] of m.builds) {
       if (!model.description) add(m.id, 'machine', 'description', rev);
-      for (const s of model.states) if (!s.description) add(m.id, `state ${s.path}`, 'description', rev);
+      for (const s of model.states) {
+        if (!s.description) add(m.id, `state ${s.path}`, 'description', rev);
+        // The state table's kernel columns: a reader of a kernel patch looks for these first.
+        if (!s.condition) add(m.id, `state ${s.path}`, STATE_CELLS.condition, rev);
+        if (!s.fn) add(m.id, `state ${s.path}`, STATE_CELLS.fn, rev);
+        if (!s.src) add(m.id, `state ${s.path}`, STATE_CELLS.src, rev);
+        if (s.fn && !FUNCTION_NAME.test(s.fn))
+          add(m.id, `state ${s.path}`, `function name (meta.fn ${JSON.stringify(s.fn)} is not one)`, rev);
+      }
+      if (model.fn && !FUNCTION_NAME.test(model.fn))
+        add(m.id, 'machine', `function name (meta.fn ${JSON.stringify(model.fn)} is not one; a structure is meta.object)`, rev);
       for (const t of model.transitions) {
         const where = `transition ${transitionLabel(t)}`;
         if (!t.description) add(m.id, where, 'description', rev);
         // docs/authoring.md: every transition names the kernel function it models and where that comes from.
         if (!t.fn) add(m.id, where, 'kernel function (meta.fn)', rev);
         if (!t.src) add(m.id, where, 'source (meta.src)', rev);
+        if (t.fn && !FUNCTION_NAME.test(t.fn)) add(m.id, where, `function name (meta.fn ${JSON.stringify(t.fn)} is not one)`, rev);
       }
     }
   }

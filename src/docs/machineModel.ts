@@ -41,6 +41,8 @@ export interface TransitionRow {
   readonly description?: string;
   readonly fn?: string;
   readonly src?: string;
+  /** meta.fairness: what the checker may assume of the step (src/check/fairness.ts), with meta.why. */
+  readonly fairness?: string;
 }
 
 export interface MachineModel {
@@ -51,6 +53,8 @@ export interface MachineModel {
   readonly initial?: string;
   readonly description?: string;
   readonly fn?: string;
+  /** meta.object: the kernel structure an object machine stands for (`struct page`), where it names no function. */
+  readonly object?: string;
   readonly src?: string;
   readonly states: readonly StateRow[];
   readonly transitions: readonly TransitionRow[];
@@ -61,6 +65,12 @@ export interface MachineModel {
 function str(meta: Record<string, unknown> | undefined, key: string): string | undefined {
   const v = meta?.[key];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** `none (whether a process truncates the file is its choice)`: the fairness with its reason. */
+function fairnessText(meta: Record<string, unknown> | undefined): string {
+  const why = str(meta, 'why');
+  return `${str(meta, 'fairness')}${why ? ` (${why})` : ''}`;
 }
 
 /** `done.state.x` and friends, as a reader says them. */
@@ -111,6 +121,7 @@ export function readMachine(machine: AnyStateMachine): MachineModel {
       description: t.description,
       fn: t.fn,
       src: t.src,
+      ...(str(t.meta, 'fairness') ? { fairness: fairnessText(t.meta) } : {}),
     };
   });
   // Rows by state in document order, eventless transitions first, as the state's config reads.
@@ -130,6 +141,7 @@ export function readMachine(machine: AnyStateMachine): MachineModel {
     initial: initialKey(root),
     description: chart.description,
     fn: root.fn,
+    object: str(root.meta, 'object'),
     src: root.src,
     states,
     transitions,

@@ -7,3 +7,9 @@ export const machinePath = (id: string): string => `machines/${slug(id)}.md`;
 /** Invariants and the checker's built-in failure kinds get pages in separate folders. */
 export const propertyPath = (p: { id: string; invariant: boolean }): string =>
   `${p.invariant ? 'invariants' : 'properties'}/${slug(p.id)}.md`;
+
+/** A machine's changelog: what each revision adds, removes or changes. */
+export const changesPath = (id: string): string => `changes/${slug(id)}.md`;
+
+/** The history of the protocols: every revision's changes, and the matrix cells they flip. */
+export const HISTORY_PATH = 'changes/index.md';

@@ -6,6 +6,7 @@ import { machinePath, propertyPath } from './pagePaths.ts';
 import { code, link, text } from './markdown.ts';
 import type { DocFinding, Run } from './results.ts';
 import { runTable } from './runTable.ts';
+import { SiteLinks } from './siteLinks.ts';
 
 /**
  * The actors of a counterexample, each linked to its machine's page: `pmem0.dax`
@@ -21,6 +22,36 @@ function actorsLine(from: string, scenario: string, f: DocFinding, catalog: Cata
     return id ? `${code(a)} (${link(from, machinePath(id), id)})` : code(a);
   });
   return `Actors: ${parts.join(', ')}.`;
+}
+
+/** A run's own finding that reads as `f` (a group shows one run's finding for several revisions). */
+const findingOf = (r: Run, f: DocFinding): DocFinding =>
+  r.findings.find((x) => x.property === f.property && counterexample(x) === counterexample(f)) ?? f;
+
+/**
+ * Severity, configuration, consequence and, for a lasso, where its cycle starts: what the checker
+ * reports of a finding besides its trace. A field the checker does not report yet is named as such
+ * (configurations: issue 13; until they land, the run's sizes are shown and marked as such).
+ */
+function findingFacts(f: DocFinding, r: Run): string {
+  const parts: string[] = [];
+  parts.push(`Severity: **${f.severity}**${f.variant ? ` (variant: ${text(f.variant)})` : ''}`);
+  const config = f.configuration ?? r.sizes;
+  const entries = Object.entries(config);
+  parts.push(
+    `configuration${f.configuration ? '' : ' (the default sizes checked)'}: ${entries.length ? entries.map(([k, v]) => `${k} = ${String(v)}`).join(', ') : 'none'}`,
+  );
+  parts.push(
+    f.consequenceOf ? `**a consequence of ${code(f.consequenceOf)}**, not a new finding` : 'not a consequence of an earlier failure',
+  );
+  if (f.kind === 'liveness' && f.loop !== undefined)
+    parts.push(
+      f.loop === f.length
+        ? `a lasso of ${f.length} steps that then stays put for ever (cycle of 0 steps)`
+        : `a lasso: ${f.loop} steps to the cycle, ${f.length - f.loop} steps round it (marked below)`,
+    );
+  if (f.unassumed?.length) parts.push(`steps enabled on the cycle that no fairness assumes: ${f.unassumed.map((x) => code(x)).join(', ')}`);
+  return parts.join('; ') + '.';
 }
 
 /** A property with a page: an invariant, or a kind of failure the checker always looks for. */
@@ -73,7 +104,13 @@ export function verdictFor(p: DocProperty, r: Run): string {
  * and with what outcome, and every counterexample. Revisions of one scenario whose
  * counterexamples read the same are shown once.
  */
-export function propertyPage(p: DocProperty, runs: readonly Run[], revisions: readonly string[], catalog?: Catalog): string {
+export function propertyPage(
+  p: DocProperty,
+  runs: readonly Run[],
+  revisions: readonly string[],
+  catalog?: Catalog,
+  site: SiteLinks = new SiteLinks(),
+): string {
   const path = propertyPath(p);
   const out: string[] = [`# ${p.id}`, '', text(p.text), ''];
   out.push(`Back to the ${link(path, 'index.md', 'index')}.`, '');
@@ -94,24 +131,45 @@ export function propertyPage(p: DocProperty, runs: readonly Run[], revisions: re
     );
   }
 
+  const vacuous = relevant.filter((r) => !r.findings.length && r.vacuous?.includes(p.id));
+  if (vacuous.length) {
+    out.push('## Where it holds only vacuously', '');
+    out.push(
+      `Its premise was never reached in ${vacuous.length} run${vacuous.length === 1 ? '' : 's'}, so "holds" there says nothing: ${vacuous.map((r) => code(runName(r))).join(', ')}.`,
+      '',
+    );
+  }
+
   const violating = relevant.flatMap((r) => r.findings.filter((f) => f.property === p.id).map((f) => ({ run: r, f })));
   out.push('## Counterexamples', '');
+  if (violating.length)
+    out.push(
+      `${violating.length} counterexample${violating.length === 1 ? '' : 's'} in ${new Set(violating.map((v) => v.run)).size} run${new Set(violating.map((v) => v.run)).size === 1 ? '' : 's'}; runs of one scenario whose counterexamples read the same are shown once.`,
+      '',
+    );
   if (!violating.length) {
     out.push(relevant.length ? 'None: no scenario violates it in any revision it is checked in.' : 'None.', '');
     return out.join('\n');
   }
-  const groups = new Map<string, { scenario: string; revisions: string[]; f: DocFinding; body: string }>();
+  const groups = new Map<string, { scenario: string; revisions: string[]; runs: Run[]; f: DocFinding; body: string }>();
   for (const { run, f } of violating) {
     const body = counterexample(f);
     const key = `${run.scenario}\u0000${body}`;
     const g = groups.get(key);
-    if (g) g.revisions.push(run.revision);
-    else groups.set(key, { scenario: run.scenario, revisions: [run.revision], f, body });
+    if (g) {
+      g.revisions.push(run.revision);
+      g.runs.push(run);
+    } else groups.set(key, { scenario: run.scenario, revisions: [run.revision], runs: [run], f, body });
   }
   for (const g of groups.values()) {
     const where = g.revisions.filter((r) => r !== ANY_REVISION);
     out.push(`### ${g.scenario}${where.length ? ` @ ${where.join(', ')}` : ''}: ${KIND_TEXT[g.f.kind]}`, '');
     if (catalog) out.push(actorsLine(path, g.scenario, g.f, catalog), '');
+    out.push(findingFacts(g.f, g.runs[0]), '');
+    out.push(
+      `In the viewer: ${g.runs.map((r) => `[${r.revision === ANY_REVISION ? 'the trace' : r.revision}](${site.trace(path, r.scenario, r.revision, findingOf(r, g.f).slug, 0)})`).join(' ')}.`,
+      '',
+    );
     out.push(g.body, '');
   }
   return out.join('\n');

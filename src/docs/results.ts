@@ -6,6 +6,7 @@ import type { Scenario } from '../../machines/kit/types.ts';
 import type { Reachability } from '../model/reach.ts';
 import type { Severity } from '../check/severity.ts';
 import { ANY_REVISION } from './catalog.ts';
+import { traceSlug } from './siteLinks.ts';
 
 /** A finding as the docs keep it: no state store, no timings, just what a page shows. */
 export interface DocFinding {
@@ -17,11 +18,27 @@ export interface DocFinding {
   /** How bad: warn, oops, corruption or hang (src/check/severity.ts), and which way of failing its property. */
   readonly severity: Severity;
   readonly variant?: string;
-  /** The property of the finding this one is a consequence of (it follows an oops or a hang). */
+  /** The property of the finding this one is a consequence of (it follows an oops or a hang), with its variant. */
   readonly consequenceOf?: string;
   readonly steps: readonly TraceStep[];
   /** A liveness lasso: the step count after which its cycle starts (== steps: it stutters there). */
   readonly loop?: number;
+  /** The viewer's name for this counterexample within its system (`I9`, `I9~2`): src/docs/siteLinks.ts. */
+  readonly slug: string;
+  /** The smallest configuration that shows it (issue 13's configurations), when the checker reports one. */
+  readonly configuration?: Readonly<Record<string, unknown>>;
+  /** Steps enabled on a lasso's cycle that no fairness assumes: only a choice would end it. */
+  readonly unassumed?: readonly string[];
+}
+
+/**
+ * A finding's configuration, when the checker reports one: issue 13's configuration spaces (branch cfg)
+ * add it to findings; until then the page shows the run's sizes, and says so. Read by shape, so the
+ * pages show it as soon as the checker reports it.
+ */
+function configurationOf(f: object): Readonly<Record<string, unknown>> | undefined {
+  const c = (f as { configuration?: unknown }).configuration;
+  return c && typeof c === 'object' ? (c as Readonly<Record<string, unknown>>) : undefined;
 }
 
 /** One scenario checked at one revision (ANY_REVISION for revision-independent ones). */
@@ -65,17 +82,27 @@ export function runAll(
         bound: r.bound,
         states: r.states,
         edges: r.edges,
-        findings: r.findings.map((f) => ({
+        findings: r.findings.map((f, i) => ({
           property: f.property,
           kind: f.kind,
           text: f.text,
           actor: f.actor,
           length: f.length,
-          severity: f.severity,
-          ...(f.variant ? { variant: f.variant } : {}),
-          ...(f.consequenceOf ? { consequenceOf: f.consequenceOf.property } : {}),
           steps: f.trace.steps,
           ...(f.loop !== undefined ? { loop: f.loop } : {}),
+          // The viewer numbers a property's findings in the order the checker reports them.
+          slug: traceSlug(f.property, r.findings.slice(0, i + 1).filter((x) => x.property === f.property).length),
+          severity: f.severity,
+          ...(f.variant ? { variant: f.variant } : {}),
+          ...(f.consequenceOf
+            ? {
+                consequenceOf: f.consequenceOf.variant
+                  ? `${f.consequenceOf.property} (${f.consequenceOf.variant})`
+                  : f.consequenceOf.property,
+              }
+            : {}),
+          ...(configurationOf(f) ? { configuration: configurationOf(f) } : {}),
+          ...(f.unassumed?.length ? { unassumed: f.unassumed } : {}),
         })),
         vacuous: vacuousProperties(r),
       };

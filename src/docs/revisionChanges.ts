@@ -26,6 +26,7 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   src: 'source',
   targets: 'target',
   unaccepted: 'a call it has no handler for',
+  fairness: 'fairness',
 };
 
 function fieldValue(v: unknown): string {

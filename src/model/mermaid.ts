@@ -24,6 +24,12 @@ export interface MermaidOptions {
    * beside the diagram), instead of one edge per transition with its guard.
    */
   readonly merge?: boolean;
+  /**
+   * States and transitions (chart indices) no scenario reaches in the revision drawn (src/viz/reach.ts):
+   * such a state is labelled "(unreached)" and greyed, such a transition's label says "(never taken)", so a
+   * diagram never draws as live what the checker never saw.
+   */
+  readonly unreached?: { readonly states: ReadonlySet<number>; readonly transitions: ReadonlySet<number> };
 }
 
 export function mermaidText(s: string): string {
@@ -67,8 +73,9 @@ export function chartToMermaid(chart: Chart, options: MermaidOptions = {}): stri
     const labels = m.get(key) ?? m.set(key, []).get(key)!;
     if (!options.merge || !labels.includes(label)) labels.push(label);
   };
+  const never = (t: ChartTransition): string => (options.unreached?.transitions.has(t.index) ? ' (never taken)' : '');
   const labelOf = (t: ChartTransition): string =>
-    mermaidText(options.merge ? transitionLabel({ ...t, guard: undefined }) : transitionLabel(t).replace(/\n/g, ' '));
+    mermaidText((options.merge ? transitionLabel({ ...t, guard: undefined }) : transitionLabel(t).replace(/\n/g, ' ')) + never(t));
   for (const t of transitions) {
     const targets = t.targets.length ? t.targets : [t.source];
     if (t.source === 0 && !wrapRoot) {
@@ -96,7 +103,8 @@ export function chartToMermaid(chart: Chart, options: MermaidOptions = {}): stri
   if (options.direction) out.push(`  direction ${options.direction}`);
   const emit = (s: ChartState, depth: number): void => {
     const pad = '  '.repeat(depth);
-    out.push(`${pad}state "${mermaidText(s.index === 0 ? chart.id : s.key)}" as ${name(s)}`);
+    const unreached = options.unreached?.states.has(s.index) ? ' (unreached)' : '';
+    out.push(`${pad}state "${mermaidText((s.index === 0 ? chart.id : s.key) + unreached)}" as ${name(s)}`);
     if (s.condition) out.push(`${pad}${name(s)} : ${mermaidText(s.condition)}`);
     for (const n of notes.get(s.index) ?? []) out.push(`${pad}${name(s)} : ${n}`);
     if (!s.children.length) return;
@@ -121,6 +129,11 @@ export function chartToMermaid(chart: Chart, options: MermaidOptions = {}): stri
   if (violations.length) {
     out.push('  classDef violation fill:#f8d7da,stroke:#b02a37,color:#58151c');
     out.push(`  class ${violations.map(name).join(',')} violation`);
+  }
+  const grey = states.filter((s) => options.unreached?.states.has(s.index) && !s.children.length);
+  if (grey.length) {
+    out.push('  classDef unreached fill:#eeeeee,stroke:#999999,stroke-dasharray:4 3,color:#777777');
+    out.push(`  class ${grey.map(name).join(',')} unreached`);
   }
   return out.join('\n') + '\n';
 }

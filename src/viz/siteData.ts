@@ -4,6 +4,8 @@
  */
 import { checkScenario, resolveSizes, type CheckReport } from '../check/check.ts';
 import type { ItfTrace } from '../check/itf.ts';
+import { BUILTIN_PROPERTIES } from '../check/properties.ts';
+import { propertyPath } from '../docs/pagePaths.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { chartOf, type Chart } from '../model/chart.ts';
 import { chartToDot } from './dot.ts';
@@ -83,6 +85,8 @@ export interface SiteTrace {
   readonly itf: ItfTrace;
   /** At a deadlock, progress or liveness ending: who waits, in which state, on which calls. */
   readonly waits: readonly Wait[];
+  /** The property's page under the Markdown docs root (`invariants/I9.md`), where this counterexample is written out. */
+  readonly docsPage: string;
 }
 
 /** An actor that cannot go on at the end of a trace, and the calls it waits to be able to take. */
@@ -214,6 +218,7 @@ export async function buildSiteData(options: SiteOptions): Promise<SiteData> {
           title: `${key}: ${f.property}: ${f.text.length > 90 ? `${f.text.slice(0, 89)}…` : f.text} (${steps})`,
           itf: f.itf(),
           waits: HANG_KINDS.has(f.kind) ? waitsAt(system, f.trace.states[f.trace.states.length - 1]) : [],
+          docsPage: propertyPath({ id: f.property, invariant: !BUILTIN_PROPERTIES.some((p) => p.id === f.property) }),
         });
         return {
           property: f.property,

@@ -14,5 +14,16 @@ export function verdictText(s: SiteSystem): string {
 }
 
 /** A link to a finding's counterexample in the player. */
-export const traceLink = (data: SiteData, f: SiteSystem['check']['findings'][number]) =>
-  h('a', { href: traceHref(data, f.trace), class: 'cex', title: f.text }, `${f.property} (${f.length} step${f.length === 1 ? '' : 's'})`);
+export const traceLink = (data: SiteData, f: SiteSystem['check']['findings'][number]) => {
+  const link = h(
+    'a',
+    { href: traceHref(data, f.trace), class: 'cex', title: f.text },
+    `${f.property} (${f.length} step${f.length === 1 ? '' : 's'})`,
+  );
+  const docs = traceDocsHref(data, f.trace);
+  return docs ? h('span', {}, link, ' ', h('a', { href: docs, class: 'docs-link', title: 'its page in the spec docs' }, 'docs')) : link;
+};
+
+/** The relative link to a counterexample's property page in the Markdown docs, when the site was built with them. */
+export const traceDocsHref = (data: SiteData, trace: number): string | undefined =>
+  data.docs === undefined ? undefined : `${data.docs.replace(/\/$/, '')}/${data.traces[trace].docsPage}`;

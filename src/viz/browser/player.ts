@@ -4,6 +4,7 @@ import type { SiteData, Wait } from '../siteData.ts';
 import { actorStateTable, stateText } from './actorState.ts';
 import { diagram, type Diagram } from './diagram.ts';
 import { clear, formatEvent, h, show } from './dom.ts';
+import { traceDocsHref } from './common.ts';
 import { machineHref, traceHref } from './routes.ts';
 import { reachedIn } from './machineView.ts';
 import { contextChanges, fromItf, takenTransitions, type PlayerTrace } from './playerTrace.ts';
@@ -250,6 +251,8 @@ export class Player {
   ): void {
     clear(this.info);
     this.info.appendChild(h('div', { class: 'trace-title' }, t.title));
+    const docs = this.siteTrace === undefined ? undefined : traceDocsHref(this.data, this.siteTrace);
+    if (docs) this.info.appendChild(h('div', {}, h('a', { href: docs, class: 'docs-link' }, 'This counterexample in the spec docs')));
     if (!step || !before) {
       this.info.appendChild(h('div', { class: 'step-head' }, 'initial state: every actor as the scenario builds it'));
       return;
