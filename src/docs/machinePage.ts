@@ -90,7 +90,6 @@ export function machinePage(m: MachineEntry, reach?: Reachability, site = new Si
     const where = [...new Set(list ?? [])].filter((r) => inRevs.includes(r));
     return [where.length ? where.map((r) => (r === ANY_REVISION ? 'any' : r)).join(', ') : 'none (reached wherever it exists)'];
   };
-  const builds = [...m.builds.values()];
   const varies = u.states.some((s) => !everywhere(s, u)) || u.transitions.some((t) => !everywhere(t, u));
   const revisionDependent = u.revisions.some((r) => r !== ANY_REVISION);
   const out: string[] = [`# ${code(m.id)}`, ''];
