@@ -46,7 +46,8 @@ export interface PageEra {
   readonly idleRefs: 0 | 1;
   /**
    * What put_page() does on the drop to idle:
-   * - 'none' (4.17): pmem pages are MEMORY_DEVICE_HOST; put_page only decrements.
+   * - 'none' (4.16, 4.17): pmem pages are MEMORY_DEVICE_HOST; put_page only decrements
+   *   (4.17 include/linux/mm.h put_page: only device private/public pages have a hook).
    * - 'devmapKey' (v8..6.14): put_devmap_managed_page() behind devmap_managed_key;
    *   on 2->1 pgmap->page_free() = generic_dax_pagefree() = wake_up_var(&page->_refcount).
    * - 'freeFolio' (6.15): reaching 0 runs free_zone_device_folio() -> wake_up_var(page).
@@ -54,7 +55,8 @@ export interface PageEra {
   readonly putHook: 'none' | 'devmapKey' | 'freeFolio';
   /**
    * How truncate / hole punch treats pinned pages:
-   * - 'none' (4.17): frees blocks without looking at page references.
+   * - 'none' (4.16, 4.17): frees blocks without looking at page references (4.17 fs/dax.c has no
+   *   dax_layout_busy_page; xfs_break_layouts only breaks pNFS leases).
    * - 'busyPage' (v8..6.14): dax_layout_busy_page(), which returns nothing busy when
    *   !mapping_mapped() (no VMA left) or under FS_DAX_LIMITED.
    * - 'breakLayout' (6.15): dax_break_layout(), scanning whether or not the file is mapped.
@@ -69,9 +71,15 @@ export interface PageEra {
    *   fs/ext2/inode.c ext2_setsize: inode_dio_wait, dax_sem, truncate_setsize, __ext2_truncate_blocks].
    */
   readonly truncateBreaksLayouts: Readonly<Record<Filesystem, BreakLayouts>>;
-  /** v8+: dax_associate_entry / dax_disassociate_entry bind page->mapping and WARN on misuse. */
+  /**
+   * 4.17+ (d2c997c0f145, 4.17-rc1): dax_associate_entry / dax_disassociate_entry bind page->mapping
+   * and WARN on misuse; both return at once under CONFIG_FS_DAX_LIMITED (4.17 fs/dax.c).
+   */
   readonly associates: boolean;
-  /** 4.18..6.14: dax_disassociate_entry WARNs when truncating a page with page_ref_count > 1. */
+  /**
+   * 4.17..6.14: dax_disassociate_entry WARNs when truncating a page with page_ref_count > 1
+   * (4.17 fs/dax.c: WARN_ON_ONCE(trunc && page_ref_count(page) > 1)); 4.17 warns and frees anyway.
+   */
   readonly disassociateWarnsBusy: boolean;
   /** 6.15: inode eviction runs dax_break_layout_final() before truncate_inode_pages_final(). */
   readonly evictBreaksLayouts: boolean;
@@ -104,6 +112,13 @@ export type Filesystem = (typeof FILESYSTEMS)[number];
 
 /** One revision: what `daxspec list` says of it and every behaviour the machines ask about. */
 export interface Era {
+  /**
+   * 'release': a mainline kernel release (its code is in that release's tree);
+   * 'series': a version of a patch series as posted to the list, never released as such.
+   */
+  readonly kind: 'release' | 'series';
+  /** What every output shows for the revision: the release's name, or "v8 series" for a posting. */
+  readonly label: string;
   /** One line for `daxspec list` and the docs. */
   readonly text: string;
   readonly device: DeviceEra;
@@ -112,8 +127,10 @@ export interface Era {
 
 /** The table: every row is written out in full (no row borrows another's), so a new field is decided in every row. */
 export const ERAS: Readonly<Record<Revision, Era>> = {
-  'v4.17': {
-    text: 'before the dma-vs-truncate series: truncate frees blocks without looking at page references',
+  'v4.16': {
+    kind: 'release',
+    label: 'v4.16',
+    text: 'before the dma-vs-truncate series (before d2c997c0f145): no page->mapping for DAX, truncate frees blocks without looking at page references',
     device: {
       claimsPgmap: false,
       releaseChecksNull: false,
@@ -138,7 +155,39 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       memunmap: 'removeThenDrain',
     },
   },
+  'v4.17': {
+    kind: 'release',
+    label: 'v4.17',
+    text:
+      'v4.16 with dax_associate_entry / dax_disassociate_entry (d2c997c0f145): page->mapping set, WARN when truncate meets a busy page, ' +
+      'but no wait: truncate still frees the blocks',
+    device: {
+      claimsPgmap: false,
+      releaseChecksNull: false,
+      holder: false,
+      fsdaxTypeAtAttach: false,
+      keyTwoStep: false,
+      keyAtomic: false,
+      privateChecksAlive: false,
+      daxSupportedChecksType: false,
+      fsDaxLimited: true,
+    },
+    page: {
+      idleRefs: 1,
+      putHook: 'none',
+      breakLayouts: 'none',
+      truncateBreaksLayouts: { xfs: 'none', ext4: 'none', ext2: 'none' },
+      associates: true,
+      disassociateWarnsBusy: true,
+      evictBreaksLayouts: false,
+      follPin: false,
+      gupTryGetFailsAtZero: false,
+      memunmap: 'removeThenDrain',
+    },
+  },
   v8: {
+    kind: 'series',
+    label: 'v8 series',
     text: 'seed v8 10/18 + 11/18: filesystems claim the pgmap (fs_dax_claim_bdev / fs_dax_release), dm claims its members',
     device: {
       claimsPgmap: true,
@@ -165,6 +214,8 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
     },
   },
   v9: {
+    kind: 'series',
+    label: 'v9 series',
     text: 'v8 with a NULL check in fs_dax_release',
     device: {
       claimsPgmap: true,
@@ -191,6 +242,8 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
     },
   },
   'v4.18': {
+    kind: 'release',
+    label: 'v4.18',
     text:
       'seed v10 as merged: no claim, MEMORY_DEVICE_FS_DAX set by pmem, devmap_managed_key counter then enable/disable in two steps, ' +
       'truncate waits for idle pages',
@@ -219,6 +272,8 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
     },
   },
   'v5.10': {
+    kind: 'release',
+    label: 'v5.10',
     text: 'v4.18 with atomic static_branch_inc/dec on devmap_managed_key',
     device: {
       claimsPgmap: false,
@@ -245,6 +300,8 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
     },
   },
   'v6.15': {
+    kind: 'release',
+    label: 'v6.15',
     text: 'current: pages idle at refcount 0, mappings hold references, dax_break_layout(_final), holder protocol',
     device: {
       claimsPgmap: false,
@@ -274,6 +331,9 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
 
 /** What `daxspec list` and the docs print for each revision. */
 export const REVISION_TEXT = Object.fromEntries(REVISIONS.map((r) => [r, ERAS[r].text])) as Readonly<Record<Revision, string>>;
+
+/** The name every output shows for a revision: "v8 series" for a patch-series posting, the release name otherwise. */
+export const REVISION_LABEL = Object.fromEntries(REVISIONS.map((r) => [r, ERAS[r].label])) as Readonly<Record<Revision, string>>;
 
 /** GUP_PIN_COUNTING_BIAS (include/linux/mm.h, 5.6+). */
 export const GUP_PIN_COUNTING_BIAS = 1024;

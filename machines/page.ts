@@ -106,7 +106,7 @@ const truncOf = (event: PageEvent): boolean => {
 const only = <const T>(cond: boolean, t: T): T[] => (cond ? [t] : []);
 
 const SEED = 'seed 001';
-const ASSOC = 'infer: fs/dax.c dax_associate_entry / dax_disassociate_entry (dma vs truncate series, 4.18)';
+const ASSOC = 'infer: 4.17 fs/dax.c dax_associate_entry / dax_disassociate_entry (d2c997c0f145, kept through 6.14)';
 const GUP = 'infer: mm/gup.c gup_pte_range / follow_page_pte';
 const CURRENT = 'infer: 6.15 fs/dax.c dax_busy_page, mm/memremap.c free_zone_device_folio';
 const UNMAP = 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release, 5.10 mm/memremap.c memunmap_pages, mm/swap.c __put_page';
@@ -143,7 +143,7 @@ export function pageMachine(rev: Revision) {
       zapDropsLastRef: ({ context }) => mappingAddsRef && context.mapcount > 0 && context.refs === 1,
       /** The base reference is gone (put by memunmap_pages) and this single drop takes the count to 0. */
       lastRefAfterBase: ({ context }) => context.basePut && context.refs - 1 === 0,
-      /** The same for a put without the hook (4.17): the whole put reaches 0 once the base reference is (being) put. */
+      /** The same for a put without the hook (4.16, 4.17): the whole put reaches 0 once the base reference is (being) put. */
       putReachesZeroAfterBase: ({ context, event }) => (context.basePut || baseOf(event)) && context.refs - refsOf(event) === 0,
       /** GUP of a devmap PTE (4.18..6.14) asks get_dev_pagemap(), which fails once the pgmap is killed. */
       gupSeesDeadPgmap: ({ context }) => !mappingAddsRef && context.pgmapDead,
@@ -492,7 +492,7 @@ export function pageMachine(rev: Revision) {
                       actions: 'disassociate',
                       description: era.associates
                         ? 'dax_disassociate_entry(): page->mapping = NULL'
-                        : 'the DAX entry goes; 4.17 keeps no page->mapping',
+                        : 'the DAX entry goes; 4.16 keeps no page->mapping',
                       meta: { fn: 'dax_disassociate_entry', src: era.associates ? ASSOC : 'infer' },
                     },
                   ],

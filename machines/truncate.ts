@@ -28,7 +28,7 @@ import {
  *    schedules, and retakes it; then scan again.
  *    4.18..6.14: dax_layout_busy_page() returns "nothing busy" at once when no VMA
  *    maps the file (mapping_mapped() false) or under FS_DAX_LIMITED.
- *    4.17: there is no such step.
+ *    4.16, 4.17: there is no such step (4.17 fs/dax.c has no dax_layout_busy_page).
  * 3. Delete the DAX entries (truncate_inode_pages / dax_delete_mapping_range), free
  *    the blocks (xfs_itruncate_extents), unlock.
  *

@@ -49,9 +49,19 @@ test('static-key race: absent with atomic static_branch_inc/dec (v5.10) and with
 });
 
 // Bug 6: truncate vs DMA.
-test('dma-truncate: v4.17 frees a pinned block (I9); every later revision waits', () => {
-  const old = check('dma-truncate', 'v4.17', { gup_fast: 0 });
-  assert.ok(properties(old).has('I9'), texts(old));
+test('dma-truncate: v4.16 frees a pinned block (I9) silently; v4.17 WARNs in dax_disassociate_entry and frees it anyway', () => {
+  const silent = check('dma-truncate', 'v4.16', { gup_fast: 0 });
+  assert.ok(properties(silent).has('I9'), texts(silent));
+  assert.not.ok(properties(silent).has('kernel-failure'), texts(silent));
+  const warned = check('dma-truncate', 'v4.17', { gup_fast: 0 });
+  assert.ok(properties(warned).has('I9'), texts(warned));
+  assert.ok(
+    warned.findings.some((f) => f.property === 'kernel-failure' && /WARN_ON_ONCE\(trunc && page_ref_count\(page\) > 1\)/.test(f.text)),
+    texts(warned),
+  );
+});
+
+test('dma-truncate: every revision from the v8 series on waits', () => {
   for (const rev of ['v8', 'v9', 'v4.18', 'v5.10', 'v6.15']) {
     const r = check('dma-truncate', rev, { gup_fast: 0 });
     assert.is(r.findings.length, 0, `${rev}: ${texts(r)}`);
@@ -64,12 +74,14 @@ test('dma-truncate on ext4: 4.18 does not wait yet (ext4 broke layouts from 4.19
   for (const rev of ['v4.18', 'v5.10']) assert.ok(properties(check('dma-truncate', rev, { gup_fast: 0, fstype: 1 })).has('I9'), rev);
 });
 
-test('dma-truncate: the freed block goes to file B and the device writes into it (v4.17)', () => {
-  const r = check('dma-truncate', 'v4.17', { gup_fast: 0 });
-  assert.ok(
-    r.findings.some((f) => f.kind === 'violation-state' && /another file/.test(f.text)),
-    texts(r),
-  );
+test('dma-truncate: the freed block goes to file B and the device writes into it (v4.16, v4.17)', () => {
+  for (const rev of ['v4.16', 'v4.17']) {
+    const r = check('dma-truncate', rev, { gup_fast: 0 });
+    assert.ok(
+      r.findings.some((f) => f.kind === 'violation-state' && /another file/.test(f.text)),
+      `${rev}: ${texts(r)}`,
+    );
+  }
 });
 
 test('dma-truncate: two pinners, FOLL_PIN multi-reference puts, two rounds: no lost wake-up in v5.10 or v6.15', () => {
@@ -103,7 +115,7 @@ test('munmap with the pin held, then truncate: 4.18..5.10 skip the wait (!mappin
 });
 
 test('eviction with the pin held: 4.18..5.10 free the pinned block; 6.15 dax_break_layout_final waits', () => {
-  for (const rev of ['v4.17', 'v4.18', 'v5.10']) {
+  for (const rev of ['v4.16', 'v4.17', 'v4.18', 'v5.10']) {
     assert.ok(properties(check('evict-pinned', rev, { gup_fast: 0 })).has('I9'), rev);
   }
   assert.is(check('evict-pinned', 'v6.15', { gup_fast: 0 }).findings.length, 0);
@@ -111,7 +123,7 @@ test('eviction with the pin held: 4.18..5.10 free the pinned block; 6.15 dax_bre
 
 // Bug 7: FS_DAX_LIMITED.
 test('dcssblk: safe only because GUP refuses pfns without struct page (I11); the counterfactual breaks I9', () => {
-  for (const rev of ['v4.17', 'v4.18', 'v5.10']) {
+  for (const rev of ['v4.16', 'v4.17', 'v4.18', 'v5.10']) {
     const safe = check('dcssblk-limited', rev);
     assert.is(safe.findings.length, 0, `${rev}: ${texts(safe)}`);
     const p = properties(check('dcssblk-limited', rev, { gup_special: 1 }));
@@ -142,7 +154,7 @@ test('pmem-remove-pinned: 4.18 and 5.10 put the base reference of a pinned page,
 });
 
 test('pmem-remove-pinned: before 5.0 the struct pages go before the wait, so the unpin is a use after free; 5.10 waits for it', () => {
-  for (const rev of ['v4.17', 'v8', 'v9', 'v4.18']) assert.ok(uafOn(check('pmem-remove-pinned', rev), 'put_page'), rev);
+  for (const rev of ['v4.16', 'v4.17', 'v8', 'v9', 'v4.18']) assert.ok(uafOn(check('pmem-remove-pinned', rev), 'put_page'), rev);
   const r = check('pmem-remove-pinned', 'v5.10');
   assert.not.ok(uafOn(r, 'put_page'), texts(r));
 });

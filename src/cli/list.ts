@@ -1,5 +1,5 @@
 import type { Revision } from '../../machines/kit/revision.ts';
-import { REVISION_TEXT } from '../../machines/eras.ts';
+import { REVISION_LABEL, REVISION_TEXT } from '../../machines/eras.ts';
 import { BUILTIN_PROPERTIES } from '../check/properties.ts';
 import { REVISIONS, SCENARIOS } from '../registry.ts';
 
@@ -23,7 +23,7 @@ export function runList(args: { json?: boolean }): number {
   if (args.json) {
     const out = {
       scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description, revisions: s.revisions, sizes: s.sizes })),
-      revisions: REVISIONS.map((r) => ({ name: r, text: REVISION_TEXT[r as Revision] })),
+      revisions: REVISIONS.map((r) => ({ name: r, label: REVISION_LABEL[r as Revision], text: REVISION_TEXT[r as Revision] })),
       properties,
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
@@ -32,14 +32,19 @@ export function runList(args: { json?: boolean }): number {
   const lines = ['Scenarios:'];
   for (const s of SCENARIOS) {
     lines.push(`  ${s.name}  ${s.description}`);
-    lines.push(`      revisions: ${s.revisions.length ? s.revisions.join(', ') : '(any: revision-independent)'}`);
+    lines.push(
+      `      revisions: ${s.revisions.length ? s.revisions.map((r) => REVISION_LABEL[r as Revision]).join(', ') : '(any: revision-independent)'}`,
+    );
     if (s.sizes.length)
       lines.push(
         `      sizes: ${s.sizes.map((p) => `--${p.name} ${p.min}..${p.max} (default ${p.default}): ${p.description}`).join('; ')}`,
       );
   }
   lines.push('', 'Revisions:');
-  for (const r of REVISIONS) lines.push(`  ${r.padEnd(6)} ${REVISION_TEXT[r as Revision]}`);
+  // A patch-series version is shown as such ("v8 series"), with the name --revision takes.
+  const named = (r: Revision) => (REVISION_LABEL[r] === r ? r : `${REVISION_LABEL[r]} (--revision ${r})`);
+  const width = Math.max(...REVISIONS.map((r) => named(r as Revision).length));
+  for (const r of REVISIONS) lines.push(`  ${named(r as Revision).padEnd(width)}  ${REVISION_TEXT[r as Revision]}`);
   lines.push('', 'Properties:');
   for (const p of properties) lines.push(`  ${p.id.padEnd(15)} ${p.text}`);
   process.stdout.write(lines.join('\n') + '\n');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { deviceInvariants, pageInvariants } from '../../machines/invariants.ts';
 import type { Revision } from '../../machines/kit/revision.ts';
-import { REVISION_TEXT } from '../../machines/eras.ts';
+import { REVISION_LABEL, REVISION_TEXT } from '../../machines/eras.ts';
 import type { CheckOptions } from '../check/check.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { BUILTIN_PROPERTIES } from '../check/properties.ts';
@@ -21,7 +21,8 @@ export const REGENERATE = 'npx tsx src/cli.ts docs --out docs/spec';
 export interface DocsInput {
   readonly summary: string;
   readonly scenarios: readonly Scenario[];
-  readonly revisions: readonly { name: string; text: string }[];
+  /** label: what the pages call it where it differs from the name ("v8 series" for a patch-series posting). */
+  readonly revisions: readonly { name: string; text: string; label?: string }[];
   /** Invariant rules declared whether or not a scenario checks them yet. */
   readonly rules: readonly { id: string; text: string; why?: unknown }[];
 }
@@ -32,7 +33,7 @@ export function projectInput(): DocsInput {
   return {
     summary: pkg.description,
     scenarios: SCENARIOS,
-    revisions: REVISIONS.map((r) => ({ name: r, text: REVISION_TEXT[r as Revision] })),
+    revisions: REVISIONS.map((r) => ({ name: r, text: REVISION_TEXT[r as Revision], label: REVISION_LABEL[r as Revision] })),
     rules: [...deviceInvariants, ...pageInvariants],
   };
 }
@@ -92,6 +93,7 @@ export function generateDocs(input: DocsInput, options: CheckOptions = {}, onRun
         runs,
         input.revisions.map((r) => r.name),
         model.catalog,
+        (name) => input.revisions.find((r) => r.name === name)?.label ?? name,
       ),
     );
   // One trailing newline per file, as editors and git expect.

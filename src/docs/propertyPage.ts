@@ -73,7 +73,13 @@ export function verdictFor(p: DocProperty, r: Run): string {
  * and with what outcome, and every counterexample. Revisions of one scenario whose
  * counterexamples read the same are shown once.
  */
-export function propertyPage(p: DocProperty, runs: readonly Run[], revisions: readonly string[], catalog?: Catalog): string {
+export function propertyPage(
+  p: DocProperty,
+  runs: readonly Run[],
+  revisions: readonly string[],
+  catalog?: Catalog,
+  label: (revision: string) => string = (r) => r,
+): string {
   const path = propertyPath(p);
   const out: string[] = [`# ${p.id}`, '', text(p.text), ''];
   out.push(`Back to the ${link(path, 'index.md', 'index')}.`, '');
@@ -89,7 +95,7 @@ export function propertyPage(p: DocProperty, runs: readonly Run[], revisions: re
       'A cell says whether the scenario violates it in that revision (with the length of the shortest counterexample), or the number of',
       'states explored without a violation ("not violated" when the run found other violations, past which it does not explore).',
       '',
-      runTable(relevant, revisions, (r) => verdictFor(p, r)),
+      runTable(relevant, revisions, (r) => verdictFor(p, r), label),
       '',
     );
   }
