@@ -147,9 +147,6 @@ export function pageMachine(rev: Revision) {
       putReachesZeroAfterBase: ({ context, event }) => (context.basePut || baseOf(event)) && context.refs - refsOf(event) === 0,
       /** GUP of a devmap PTE (4.18..6.14) asks get_dev_pagemap(), which fails once the pgmap is killed. */
       gupSeesDeadPgmap: ({ context }) => !mappingAddsRef && context.pgmapDead,
-      /** A fault after pmem removal began: kill_dax() ran first, so dax_direct_access() fails. */
-      daxDead: ({ context }) => context.pgmapDead,
-      faultFails: ({ context }) => context.pgmapDead && context.mapcount === 0 && !context.limited,
     },
     actions: {
       mapPte: assign(({ context, event }) => ({
@@ -258,15 +255,6 @@ export function pageMachine(rev: Revision) {
                 meta: { condition: base === 1 ? 'page_ref_count(page) >= 1' : 'folio_ref_count(folio) >= 0' },
                 on: {
                   dax_insert_mapping: [
-                    {
-                      guard: 'daxDead',
-                      description:
-                        'a DAX fault after pmem removal began: kill_dax() ran first, dax_direct_access() fails: VM_FAULT_SIGBUS, nothing mapped',
-                      meta: {
-                        fn: 'dax_iomap_pte_fault',
-                        src: 'infer: fs/dax.c dax_iomap_pfn -> dax_direct_access, drivers/dax/super.c dax_alive',
-                      },
-                    },
                     ...only(era.associates, {
                       guard: 'stillAssociatedElsewhere',
                       target: ['ready', '#page.warn.stillAssociated'],
@@ -336,13 +324,6 @@ export function pageMachine(rev: Revision) {
                     meta: { fn: 'gup_pte_range', src: GUP },
                   },
                   follow_page: [
-                    {
-                      guard: 'faultFails',
-                      actions: 'replyEfault',
-                      description:
-                        'follow_page_pte(): no PTE; the fault finds the dax_device dead (kill_dax ran first): VM_FAULT_SIGBUS, GUP returns -EFAULT',
-                      meta: { fn: 'faultin_page', src: 'infer: mm/gup.c faultin_page, fs/dax.c dax_iomap_pfn -> dax_direct_access' },
-                    },
                     ...only(!mappingAddsRef, {
                       guard: 'gupSeesDeadPgmap',
                       actions: 'replyEfault',

@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkScenario, resolveSizes, type CheckReport } from '../src/check/check.ts';
 import { pageScenarios } from '../machines/scenarios/pages.ts';
+import { explore } from '../src/check/explore.ts';
+import { System } from '../src/compose/system.ts';
 
 /**
  * Checks one page scenario at one revision, exhaustively, for safety and progress: these tests
@@ -128,6 +130,30 @@ test('dcssblk: safe only because GUP refuses pfns without struct page (I11); the
     assert.is(safe.findings.length, 0, `${rev}: ${texts(safe)}`);
     const p = properties(check('dcssblk-limited', rev, { gup_special: 1 }));
     assert.ok(p.has('I11') && p.has('I9'), `${rev}: ${[...p].join(', ')}`);
+  }
+});
+
+// Faults go through the dax_device: dax_read_lock, dax_direct_access (-ENXIO once ALIVE is clear), unlock, insert.
+test('pmem-remove-pinned: a fault asks the dax_device; none is inside dax_direct_access once kill_dax is done, one may still insert after', () => {
+  const sc = pageScenarios.find((s) => s.name === 'pmem-remove-pinned')!;
+  for (const rev of ['v4.16', 'v4.18', 'v5.10', 'v6.15'] as const) {
+    const system = new System(sc.build(rev, resolveSizes(sc, {})));
+    const r = explore(system);
+    const vec = new Int32Array(system.width);
+    const view = system.view(vec);
+    const seen = new Set<string>();
+    for (let i = 0; i < r.store.count; i++) {
+      r.store.load(i, vec);
+      const dax = view('dax0');
+      const killed = dax.matches('dead') || dax.matches('freed');
+      for (const st of ['faultGotPfn', 'faultInserting', 'slowFaultGotPfn', 'slowFaultInserting'])
+        if (view('dma0').matches(st)) seen.add(`${st}${killed ? '@killed' : ''}`);
+      // A fault that saw ALIVE holds dax_read_lock until it has the pfn: synchronize_srcu waits for it.
+      assert.not.ok(killed && (view('dma0').matches('faultGotPfn') || view('dma0').matches('slowFaultGotPfn')), `${rev}: state ${i}`);
+    }
+    assert.ok(seen.has('faultGotPfn') && seen.has('faultInserting'), `${rev}: ${[...seen].join(', ')}`);
+    // The window the kernel has: the SRCU section ends before the PTE is installed.
+    assert.ok(seen.has('faultInserting@killed'), `${rev}: a fault that passed dax_direct_access may insert after kill_dax returned`);
   }
 });
 
