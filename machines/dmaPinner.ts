@@ -46,6 +46,8 @@ export interface PinnerContext {
   recheck: boolean;
   /** The dax_device the fault goes through (dax_direct_access), or null: alive throughout. */
   dax: string | null;
+  /** Ghost: the references of the pin held now were taken after a busy scan had found the page idle (I10). */
+  pinAfterScan: boolean;
   srcu: string | null;
 }
 
@@ -88,8 +90,8 @@ export type PinnerEvent =
   | { type: 'dax_alive'; value: boolean; from?: string }
   | { type: 'iomap'; mapped: boolean; from?: string }
   | { type: 'pte'; present: boolean; from?: string }
-  | { type: 'grabbed'; ok: boolean; from?: string }
-  | { type: 'follow'; ok: boolean; special: boolean; efault?: boolean; from?: string };
+  | { type: 'grabbed'; ok: boolean; afterIdleScan?: boolean; from?: string }
+  | { type: 'follow'; ok: boolean; special: boolean; efault?: boolean; afterIdleScan?: boolean; from?: string };
 
 const GUP = 'infer: mm/gup.c';
 const FAULT = 'infer: fs/dax.c dax_iomap_pte_fault, fs/xfs/xfs_file.c __xfs_filemap_fault';
@@ -250,6 +252,13 @@ export function dmaPinnerMachine(rev: Revision) {
         ({ context }) => ({ type: 'dma_write', file: context.file }),
       ),
       useRound: assign({ rounds: ({ context }) => context.rounds - 1 }),
+      notePinTime: assign({
+        pinAfterScan: ({ event }) => {
+          assertEvent(event, ['grabbed', 'follow']);
+          return !!event.afterIdleScan;
+        },
+      }),
+      forgetPinTime: assign({ pinAfterScan: false }),
     },
   }).createMachine({
     id: 'dma_pinner',
@@ -268,6 +277,7 @@ export function dmaPinnerMachine(rev: Revision) {
       recheck: input.recheck ?? true,
       dax: input.dax ?? null,
       srcu: input.dax ? (input.srcu ?? null) : null,
+      pinAfterScan: false,
     }),
     initial: 'noVma',
     states: {
@@ -382,11 +392,17 @@ export function dmaPinnerMachine(rev: Revision) {
             {
               guard: 'grabbedNoRecheck',
               target: 'pinned',
-              actions: 'useRound',
+              actions: ['useRound', 'notePinTime'],
               description: 'counterfactual: references taken and kept without re-reading the PTE',
               meta: { fn: 'gup_pte_range', src: 'counterfactual' },
             },
-            { guard: 'ok', target: 'fastGrabbed', description: 'references taken', meta: { fn: 'try_grab_page', src: GUP } },
+            {
+              guard: 'ok',
+              target: 'fastGrabbed',
+              actions: 'notePinTime',
+              description: 'references taken',
+              meta: { fn: 'try_grab_page', src: GUP },
+            },
             {
               target: 'gupSlowNeeded',
               description: 'the page cannot be grabbed here: the slow path takes over',
@@ -419,7 +435,7 @@ export function dmaPinnerMachine(rev: Revision) {
             },
             {
               target: 'gupSlowNeeded',
-              actions: 'putRefs',
+              actions: ['putRefs', 'forgetPinTime'],
               description: 'the PTE changed under us (zapped by truncate): put the references back, fall back to the slow path',
               meta: { fn: 'gup_put_folio', src: GUP },
             },
@@ -444,7 +460,7 @@ export function dmaPinnerMachine(rev: Revision) {
             {
               guard: 'ok',
               target: 'pinned',
-              actions: 'useRound',
+              actions: ['useRound', 'notePinTime'],
               description: 'follow_page_pte() took the references: the page is pinned',
               meta: { fn: 'follow_page_pte', src: GUP },
             },
@@ -516,7 +532,7 @@ export function dmaPinnerMachine(rev: Revision) {
           },
           unpin: {
             target: 'vma',
-            actions: 'putRefs',
+            actions: ['putRefs', 'forgetPinTime'],
             description: 'DMA complete: put_page() / unpin_user_page()',
             meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP, ...DMA_COMPLETES },
           },
@@ -540,7 +556,7 @@ export function dmaPinnerMachine(rev: Revision) {
           },
           unpin: {
             target: 'done',
-            actions: 'putRefs',
+            actions: ['putRefs', 'forgetPinTime'],
             description: 'DMA complete: the last reference of this process goes',
             meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP, ...DMA_COMPLETES },
           },

@@ -93,10 +93,11 @@ export interface PageEra {
    *   percpu_ref_tryget_live() check, then arch_remove_memory() at once; the wait for the
    *   references (pmem's q_usage_counter) comes last, in blk_cleanup_queue() [infer:
    *   4.18 kernel/memremap.c devm_memremap_pages_release, drivers/nvdimm/pmem.c devm order];
-   * - 'putWaitRemove' (5.0..5.16, commit a95c90f1e2c2 and 50f44ee7248a "fix final page put race"):
+   * - 'putWaitRemove' (5.0..5.17, commit a95c90f1e2c2 and 50f44ee7248a "fix final page put race"):
    *   kill, put_page() on every pfn, wait_for_completion() until every page reference on the
    *   pgmap is gone, then arch_remove_memory() [infer: 5.10 mm/memremap.c memunmap_pages];
-   * - 'refOnly' (5.17+, "remove the extra ZONE_DEVICE struct page refcount"): kill, then
+   * - 'refOnly' (5.18+, 27674ef6c73f "mm: remove the extra ZONE_DEVICE struct page refcount", based on
+   *   v5.17-rc4, merged for 5.18): kill, then
    *   percpu_ref_put_many() of the base references the pgmap took for its pfns; no page's
    *   refcount is touched and no page holds the pgmap; wait, then pageunmap_range()
    *   [infer: 6.15 mm/memremap.c memunmap_pages].

@@ -41,12 +41,18 @@ export interface PageContext {
   probed: boolean;
   /** The refcount of an idle page in this era (1 until 6.14, 0 from 6.15); constant. */
   idleRefs: number;
-  /** The dev_pagemap actor whose reference this page holds (4.18..5.16), or null where the scenario leaves it out. */
+  /** The dev_pagemap actor whose reference this page holds (4.18..5.17), or null where the scenario leaves it out. */
   pgmap: string | null;
   /** Ghost: the driver's memunmap_pages() has put this page's base reference (the one devm_memremap_pages() gave it). */
   basePut: boolean;
   /** Ghost: the pgmap's percpu_ref is killed, so get_dev_pagemap() for this pfn fails (what GUP of a devmap PTE asks). */
   pgmapDead: boolean;
+  /**
+   * Ghost: the last dax_busy_page() scan of this page found it idle. A reference taken while
+   * this holds is one the scan could not have seen (I10); a pin that existed before the scan
+   * and was hidden from it (memunmap_pages() put the base reference) is not.
+   */
+  idleScanned: boolean;
 }
 
 export interface PageInput {
@@ -118,6 +124,9 @@ export function pageMachine(rev: Revision) {
   const base = era.idleRefs;
   const key = (name: string) => idleKey(rev, name);
   const mappingAddsRef = era.idleRefs === 0;
+  /** dax_busy_page(): 6.15 folio_ref_count - folio_mapcount > 0; before, page_ref_count > 1. */
+  const scanBusy = (context: PageContext): boolean =>
+    !context.limited && (mappingAddsRef ? context.refs - context.mapcount > 0 : context.refs > 1);
 
   return setup({
     types: {} as { context: PageContext; events: PageEvent; input: PageInput },
@@ -178,16 +187,13 @@ export function pageMachine(rev: Revision) {
       }),
       disassociate: assign({ mapping: null }),
       replyPte: reply(({ context }) => ({ type: 'pte', present: context.mapcount > 0 })),
-      replyGrabbed: reply({ type: 'grabbed', ok: true }),
+      replyGrabbed: reply(({ context }) => ({ type: 'grabbed', ok: true, afterIdleScan: context.idleScanned })),
       replyGrabFailed: reply({ type: 'grabbed', ok: false }),
-      replyFollowed: reply({ type: 'follow', ok: true, special: false }),
+      replyFollowed: reply(({ context }) => ({ type: 'follow', ok: true, special: false, afterIdleScan: context.idleScanned })),
       replyNoPte: reply({ type: 'follow', ok: false, special: false }),
       replySpecial: reply({ type: 'follow', ok: false, special: true }),
-      replyBusy: reply(({ context }) => ({
-        type: 'busy',
-        page: context.name,
-        busy: !context.limited && (mappingAddsRef ? context.refs - context.mapcount > 0 : context.refs > 1),
-      })),
+      replyBusy: reply(({ context }) => ({ type: 'busy', page: context.name, busy: scanBusy(context) })),
+      noteScan: assign(({ context }) => ({ idleScanned: !scanBusy(context) })),
       replyIdle: reply(({ context }) => ({ type: 'idle', page: context.name, idle: context.limited || context.refs === base })),
     },
   }).createMachine({
@@ -211,6 +217,7 @@ export function pageMachine(rev: Revision) {
       pgmap: input.pgmap ?? null,
       basePut: false,
       pgmapDead: false,
+      idleScanned: false,
     }),
     type: 'parallel',
     states: {
@@ -427,7 +434,7 @@ export function pageMachine(rev: Revision) {
                             },
                           ],
                   dax_busy_page: {
-                    actions: 'replyBusy',
+                    actions: ['noteScan', 'replyBusy'],
                     description: mappingAddsRef
                       ? 'dax_busy_page(): folio_ref_count - folio_mapcount > 0?'
                       : 'dax_busy_page(): page_ref_count(page) > 1?',

@@ -453,8 +453,8 @@ export const staticKeyRaceScenario = defineScenario({
 /**
  * pmem removal (unbind) while a page of a mounted DAX file is pinned for DMA and a truncate
  * of the file is breaking layouts. What memunmap_pages() does to the pages differs by era
- * (eras.ts PageEra.memunmap): it puts every page's base reference (4.16..5.16) or leaves
- * the page refcounts alone (5.17+), and it removes the struct pages before (4.x) or after
+ * (eras.ts PageEra.memunmap): it puts every page's base reference (4.16..5.17) or leaves
+ * the page refcounts alone (5.18+), and it removes the struct pages before (4.x) or after
  * (5.x+) waiting for the pgmap references. The filesystem stays mounted (no holder is
  * registered, so 6.15's kill_dax has nobody to send MF_MEM_PRE_REMOVE to).
  */
