@@ -81,6 +81,15 @@ export interface PageEra {
    * (4.17 fs/dax.c: WARN_ON_ONCE(trunc && page_ref_count(page) > 1)); 4.17 warns and frees anyway.
    */
   readonly disassociateWarnsBusy: boolean;
+  /**
+   * xfs_break_layouts() scans again only if the wait slept: the v9 series ([PATCH v9 9/9], and
+   * still [PATCH v11 7/7]) passes did_unlock to xfs_wait_dax_page(), which alone sets it, so a
+   * busy page that is idle at ___wait_var_event()'s first test ends the loop without a rescan.
+   * The merged code (4.19.91 fs/xfs/xfs_file.c xfs_break_dax_layouts: `*retry = true` before the
+   * wait) always scans again, as 5.10, 6.8 do; 6.15 loops inside dax_break_layout(). v8: the
+   * same as v9 [infer: the v8 posting of xfs_break_dax_layouts not read].
+   */
+  readonly breakRescanNeedsSleep: boolean;
   /** 6.15: inode eviction runs dax_break_layout_final() before truncate_inode_pages_final(). */
   readonly evictBreaksLayouts: boolean;
   /** 5.6+: pin_user_pages() (FOLL_PIN) adds GUP_PIN_COUNTING_BIAS = 1024 references per pin. */
@@ -148,6 +157,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'none',
       breakLayouts: 'none',
       truncateBreaksLayouts: { xfs: 'none', ext4: 'none', ext2: 'none' },
+      breakRescanNeedsSleep: false,
       associates: false,
       disassociateWarnsBusy: false,
       evictBreaksLayouts: false,
@@ -178,6 +188,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'none',
       breakLayouts: 'none',
       truncateBreaksLayouts: { xfs: 'none', ext4: 'none', ext2: 'none' },
+      breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: true,
       evictBreaksLayouts: false,
@@ -206,6 +217,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'devmapKey',
       breakLayouts: 'busyPage',
       truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'none', ext2: 'none' },
+      breakRescanNeedsSleep: true,
       associates: true,
       disassociateWarnsBusy: true,
       evictBreaksLayouts: false,
@@ -234,6 +246,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'devmapKey',
       breakLayouts: 'busyPage',
       truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'none', ext2: 'none' },
+      breakRescanNeedsSleep: true,
       associates: true,
       disassociateWarnsBusy: true,
       evictBreaksLayouts: false,
@@ -264,6 +277,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'devmapKey',
       breakLayouts: 'busyPage',
       truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'none', ext2: 'none' },
+      breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: true,
       evictBreaksLayouts: false,
@@ -292,6 +306,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'devmapKey',
       breakLayouts: 'busyPage',
       truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'busyPage', ext2: 'none' },
+      breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: true,
       evictBreaksLayouts: false,
@@ -320,6 +335,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'freeFolio',
       breakLayouts: 'breakLayout',
       truncateBreaksLayouts: { xfs: 'breakLayout', ext4: 'breakLayout', ext2: 'none' },
+      breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: false,
       evictBreaksLayouts: true,

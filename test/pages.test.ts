@@ -70,6 +70,16 @@ test('dma-truncate: every revision from the v8 series on waits', () => {
   }
 });
 
+test('dma-truncate, two pages and two pinners: the v9 series stops scanning after a page idle at the first test (no sleep, no rescan)', () => {
+  const sizes = { pages: 2, pinners: 2, gup_fast: 0 };
+  const r = check('dma-truncate', 'v9', sizes);
+  assert.ok(properties(r).has('I9'), texts(r));
+  const steps = stepsOf(r, 'I9');
+  // One scan: the break-layouts pass that found page0 idle without sleeping does not scan again.
+  assert.is(steps.filter((s) => s === 'truncate:break_layouts').length, 1, steps.join(' '));
+  for (const rev of ['v4.18', 'v5.10', 'v6.15']) assert.is(check('dma-truncate', rev, sizes).findings.length, 0, rev);
+});
+
 test('dma-truncate on ext4: 4.18 does not wait yet (ext4 broke layouts from 4.19); 5.10 waits. ext2 never waits', () => {
   assert.ok(properties(check('dma-truncate', 'v4.18', { gup_fast: 0, fstype: 0 })).has('I9'));
   assert.is(check('dma-truncate', 'v5.10', { gup_fast: 0, fstype: 0 }).findings.length, 0);
