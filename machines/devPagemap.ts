@@ -28,7 +28,7 @@ export interface DevPagemapContext {
   owner: string | null;
   /** References taken by get_dev_pagemap() and not yet dropped. */
   refs: number;
-  /** References the struct pages hold (one each from devm_memremap_pages() until the page's refcount reaches 0; 4.x..5.16). */
+  /** References the struct pages hold (one each from devm_memremap_pages() until the page's refcount reaches 0; 4.x..5.17). */
   pageRefs: number;
   /** Ghost: the first caller of put_dev_pagemap() without a reference. */
   misput: string | null;

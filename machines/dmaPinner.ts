@@ -15,6 +15,21 @@ import { ERAS, GUP_PIN_COUNTING_BIAS } from './eras.ts';
  * refused (get_user_pages_longterm since 4.15; FOLL_LONGTERM later), so the pins
  * modelled are transient. A pfn without struct page (FS_DAX_LIMITED) cannot be
  * pinned: the page answers -EFAULT.
+ *
+ * A DAX fault reaches the pfn through the dax_device, in every era: dax_iomap_pte_fault()
+ * -> dax_iomap_pfn() (4.17..5.x) / dax_fault_iter() -> dax_iomap_direct_access() (6.x)
+ * take dax_read_lock(), call dax_direct_access(), which returns -ENXIO once ALIVE is
+ * clear (drivers/dax/super.c dax_direct_access: `if (!dax_alive(dax_dev)) return -ENXIO`;
+ * read in 4.17 and 6.15), then dax_read_unlock(); -ENXIO becomes VM_FAULT_SIGBUS
+ * (dax_fault_return -> vmf_error), and for GUP's faultin_page -EFAULT. Only then is the entry
+ * inserted (dax_insert_mapping_entry / dax_insert_entry, then vmf_insert_mixed /
+ * vmf_insert_page_mkwrite), outside the SRCU section: so a fault that passed
+ * dax_direct_access() before kill_dax() cleared ALIVE may install its PTE after kill_dax()
+ * returned. The model has the three steps: (1) dax_read_lock + dax_direct_access, (2)
+ * dax_read_unlock, (3) the insert. dax_direct_access()'s own ALIVE test and the driver's
+ * dax_get_private() test are one step here: the race between them is kill-dax-readers'.
+ * A scenario without a dax_device actor (`dax` null) has a device that stays alive
+ * throughout, and the fault is one step as before.
  */
 export interface PinnerContext {
   file: string;
@@ -29,6 +44,11 @@ export interface PinnerContext {
   longterm: boolean;
   munmapWhilePinned: boolean;
   recheck: boolean;
+  /** The dax_device the fault goes through (dax_direct_access), or null: alive throughout. */
+  dax: string | null;
+  /** Ghost: the references of the pin held now were taken after a busy scan had found the page idle (I10). */
+  pinAfterScan: boolean;
+  srcu: string | null;
 }
 
 export interface PinnerInput {
@@ -49,6 +69,9 @@ export interface PinnerInput {
    * PTE, to show what the re-check protects (I10). The kernel always re-checks.
    */
   recheck?: boolean;
+  /** The dax_device the file's blocks are on and the dax_srcu domain; absent: the device stays alive throughout. */
+  dax?: string | null;
+  srcu?: string | null;
 }
 
 export type PinnerEvent =
@@ -62,18 +85,87 @@ export type PinnerEvent =
   | { type: 'dma_write' }
   | { type: 'unpin' }
   | { type: 'munmap' }
+  | { type: 'dax_read_unlock' }
+  | { type: 'dax_insert_mapping' }
+  | { type: 'dax_alive'; value: boolean; from?: string }
   | { type: 'iomap'; mapped: boolean; from?: string }
   | { type: 'pte'; present: boolean; from?: string }
-  | { type: 'grabbed'; ok: boolean; from?: string }
-  | { type: 'follow'; ok: boolean; special: boolean; efault?: boolean; from?: string };
+  | { type: 'grabbed'; ok: boolean; afterIdleScan?: boolean; from?: string }
+  | { type: 'follow'; ok: boolean; special: boolean; efault?: boolean; afterIdleScan?: boolean; from?: string };
 
 const GUP = 'infer: mm/gup.c';
 const FAULT = 'infer: fs/dax.c dax_iomap_pte_fault, fs/xfs/xfs_file.c __xfs_filemap_fault';
+const DIRECT =
+  'infer: 4.17 fs/dax.c dax_iomap_pfn, 6.15 fs/dax.c dax_iomap_direct_access; drivers/dax/super.c dax_direct_access (-ENXIO when !dax_alive)';
 /** Fairness (docs/authoring.md): what the process chooses to do is never assumed to happen. */
 const USER_CHOICE = { fairness: 'none', why: 'a user process may never mmap, touch, pin or munmap: that is its choice' } as const;
 /** How often the device writes is its own business; only the end of the transfer is assumed. */
 const DEVICE_WRITES = { fairness: 'none', why: 'a device may write any number of times, or none, while it holds the pin' } as const;
 const DMA_COMPLETES = { fairness: 'weak', why: 'a DMA in flight eventually completes and the driver unpins the page' } as const;
+
+type PinnerAction = 'insertMapping' | 'unlockShared' | 'follow' | 'useRound';
+
+/**
+ * The three steps of a DAX fault after iomap_begin() found the block, as `<prefix>Accessing`
+ * (dax_direct_access() answered within the step), `<prefix>GotPfn` (still inside the SRCU
+ * section) and `<prefix>Inserting` (section left, entry not yet inserted). `done` is where an
+ * inserted fault goes with `inserted`; a dead device sends it back to `vma` with `failed`.
+ */
+function faultThroughDax(
+  prefix: 'fault' | 'slowFault',
+  done: 'vma' | 'slowFollowing',
+  inserted: readonly PinnerAction[],
+  failed: readonly PinnerAction[],
+  sigbus: string,
+) {
+  const fn = prefix === 'fault' ? 'dax_iomap_pte_fault' : 'faultin_page';
+  return {
+    [`${prefix}Accessing`]: {
+      description: 'inside dax_read_lock(): dax_direct_access() tests ALIVE (within the same step)',
+      on: {
+        dax_alive: [
+          {
+            guard: 'alive',
+            target: `${prefix}GotPfn`,
+            description: 'ALIVE: ops->direct_access() returns the pfn',
+            meta: { fn: 'dax_direct_access', src: DIRECT },
+          },
+          {
+            target: 'vma',
+            actions: ['daxReadUnlock', ...failed],
+            description: `!dax_alive(): dax_direct_access() returns -ENXIO; dax_read_unlock(); ${sigbus}`,
+            meta: { fn: 'dax_direct_access', src: DIRECT },
+          },
+        ],
+      },
+    },
+    [`${prefix}GotPfn`]: {
+      description: 'dax_direct_access() returned the pfn; still inside the SRCU read-side section',
+      on: {
+        dax_read_unlock: {
+          target: `${prefix}Inserting`,
+          actions: 'daxReadUnlock',
+          description: 'dax_read_unlock(): the section ends before the entry and the PTE are inserted',
+          meta: { fn: 'dax_read_unlock', src: DIRECT },
+        },
+      },
+    },
+    [`${prefix}Inserting`]: {
+      description: 'holds the pfn, outside the SRCU section: kill_dax() no longer waits for this fault',
+      on: {
+        dax_insert_mapping: {
+          target: done,
+          actions: inserted,
+          description:
+            prefix === 'fault'
+              ? 'dax_insert_mapping_entry() / dax_insert_entry(), then the PTE: vmf_insert_mixed() (6.15: vmf_insert_page_mkwrite())'
+              : 'the fault installs the entry and the PTE; the GUP loop retries follow_page',
+          meta: { fn, src: prefix === 'fault' ? FAULT : GUP },
+        },
+      },
+    },
+  } as const;
+}
 
 export function dmaPinnerMachine(rev: Revision) {
   const era = ERAS[rev].page;
@@ -91,6 +183,15 @@ export function dmaPinnerMachine(rev: Revision) {
       mapped: ({ event }) => {
         assertEvent(event, 'iomap');
         return event.mapped;
+      },
+      /** The block is the file's and the fault must ask the dax_device for the pfn. */
+      mappedViaDax: ({ context, event }) => {
+        assertEvent(event, 'iomap');
+        return event.mapped && context.dax !== null;
+      },
+      alive: ({ event }) => {
+        assertEvent(event, 'dax_alive');
+        return event.value;
       },
       present: ({ event }) => {
         assertEvent(event, 'pte');
@@ -113,6 +214,9 @@ export function dmaPinnerMachine(rev: Revision) {
       mmapVma: call('address_space', ({ context }) => context.aspace, { type: 'mmap' }),
       munmapVma: call('address_space', ({ context }) => context.aspace, { type: 'munmap' }),
       zapPte: call('page', ({ context }) => context.page, { type: 'zap_pte' }),
+      daxReadLock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_lock' }),
+      daxReadUnlock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_unlock' }),
+      askAlive: call('dax_device', ({ context }) => context.dax, { type: 'dax_alive' }),
       lockShared: call('rwsem', ({ context }) => context.mmaplock, { type: 'down_read' }),
       unlockShared: call('rwsem', ({ context }) => context.mmaplock, { type: 'up_read' }),
       iomapBegin: call(
@@ -152,6 +256,13 @@ export function dmaPinnerMachine(rev: Revision) {
         ({ context }) => ({ type: 'dma_write', file: context.file }),
       ),
       useRound: assign({ rounds: ({ context }) => context.rounds - 1 }),
+      notePinTime: assign({
+        pinAfterScan: ({ event }) => {
+          assertEvent(event, ['grabbed', 'follow']);
+          return !!event.afterIdleScan;
+        },
+      }),
+      forgetPinTime: assign({ pinAfterScan: false }),
     },
   }).createMachine({
     id: 'dma_pinner',
@@ -168,6 +279,9 @@ export function dmaPinnerMachine(rev: Revision) {
       longterm: input.longterm ?? false,
       munmapWhilePinned: input.munmapWhilePinned ?? false,
       recheck: input.recheck ?? true,
+      dax: input.dax ?? null,
+      srcu: input.dax ? (input.srcu ?? null) : null,
+      pinAfterScan: false,
     }),
     initial: 'noVma',
     states: {
@@ -228,6 +342,13 @@ export function dmaPinnerMachine(rev: Revision) {
         on: {
           iomap: [
             {
+              guard: 'mappedViaDax',
+              target: 'faultAccessing',
+              actions: ['daxReadLock', 'askAlive'],
+              description: "the block is the file's: dax_read_lock(), dax_direct_access() on the dax_device for the pfn",
+              meta: { fn: 'dax_direct_access', src: DIRECT },
+            },
+            {
               guard: 'mapped',
               target: 'vma',
               actions: ['insertMapping', 'unlockShared'],
@@ -243,6 +364,7 @@ export function dmaPinnerMachine(rev: Revision) {
           ],
         },
       },
+      ...faultThroughDax('fault', 'vma', ['insertMapping', 'unlockShared'], ['unlockShared'], 'VM_FAULT_SIGBUS, nothing mapped'),
       fastReading: {
         description: 'GUP-fast has read the PTE',
         on: {
@@ -275,11 +397,17 @@ export function dmaPinnerMachine(rev: Revision) {
             {
               guard: 'grabbedNoRecheck',
               target: 'pinned',
-              actions: ['useRound', 'irqOn'],
+              actions: ['useRound', 'notePinTime', 'irqOn'],
               description: 'counterfactual: references taken and kept without re-reading the PTE',
               meta: { fn: 'gup_pte_range', src: 'counterfactual' },
             },
-            { guard: 'ok', target: 'fastGrabbed', description: 'references taken', meta: { fn: 'try_grab_page', src: GUP } },
+            {
+              guard: 'ok',
+              target: 'fastGrabbed',
+              actions: 'notePinTime',
+              description: 'references taken',
+              meta: { fn: 'try_grab_page', src: GUP },
+            },
             {
               target: 'gupSlowNeeded',
               actions: 'irqOn',
@@ -313,7 +441,7 @@ export function dmaPinnerMachine(rev: Revision) {
             },
             {
               target: 'gupSlowNeeded',
-              actions: ['putRefs', 'irqOn'],
+              actions: ['putRefs', 'forgetPinTime', 'irqOn'],
               description:
                 'the PTE changed under us (zapped by truncate): put the references back, local_irq_restore(), fall back to the slow path',
               meta: { fn: 'gup_put_folio', src: GUP },
@@ -339,7 +467,7 @@ export function dmaPinnerMachine(rev: Revision) {
             {
               guard: 'ok',
               target: 'pinned',
-              actions: 'useRound',
+              actions: ['useRound', 'notePinTime'],
               description: 'follow_page_pte() took the references: the page is pinned',
               meta: { fn: 'follow_page_pte', src: GUP },
             },
@@ -371,6 +499,13 @@ export function dmaPinnerMachine(rev: Revision) {
         on: {
           iomap: [
             {
+              guard: 'mappedViaDax',
+              target: 'slowFaultAccessing',
+              actions: ['daxReadLock', 'askAlive'],
+              description: "faultin_page(): the block is the file's: dax_read_lock(), dax_direct_access() on the dax_device for the pfn",
+              meta: { fn: 'dax_direct_access', src: DIRECT },
+            },
+            {
               guard: 'mapped',
               target: 'slowFollowing',
               actions: ['insertMapping', 'unlockShared', 'follow'],
@@ -386,6 +521,13 @@ export function dmaPinnerMachine(rev: Revision) {
           ],
         },
       },
+      ...faultThroughDax(
+        'slowFault',
+        'slowFollowing',
+        ['insertMapping', 'unlockShared', 'follow'],
+        ['unlockShared', 'useRound'],
+        'VM_FAULT_SIGBUS: faultin_page() fails, GUP returns -EFAULT, the DMA is not started',
+      ),
       pinned: {
         tags: ['pinned'],
         description: 'the page is pinned and handed to a device for DMA',
@@ -397,7 +539,7 @@ export function dmaPinnerMachine(rev: Revision) {
           },
           unpin: {
             target: 'vma',
-            actions: 'putRefs',
+            actions: ['putRefs', 'forgetPinTime'],
             description: 'DMA complete: put_page() / unpin_user_page()',
             meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP, ...DMA_COMPLETES },
           },
@@ -421,7 +563,7 @@ export function dmaPinnerMachine(rev: Revision) {
           },
           unpin: {
             target: 'done',
-            actions: 'putRefs',
+            actions: ['putRefs', 'forgetPinTime'],
             description: 'DMA complete: the last reference of this process goes',
             meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP, ...DMA_COMPLETES },
           },

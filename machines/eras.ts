@@ -46,7 +46,8 @@ export interface PageEra {
   readonly idleRefs: 0 | 1;
   /**
    * What put_page() does on the drop to idle:
-   * - 'none' (4.17): pmem pages are MEMORY_DEVICE_HOST; put_page only decrements.
+   * - 'none' (4.16, 4.17): pmem pages are MEMORY_DEVICE_HOST; put_page only decrements
+   *   (4.17 include/linux/mm.h put_page: only device private/public pages have a hook).
    * - 'devmapKey' (v8..6.14): put_devmap_managed_page() behind devmap_managed_key;
    *   on 2->1 pgmap->page_free() = generic_dax_pagefree() = wake_up_var(&page->_refcount).
    * - 'freeFolio' (6.15): reaching 0 runs free_zone_device_folio() -> wake_up_var(page).
@@ -54,7 +55,8 @@ export interface PageEra {
   readonly putHook: 'none' | 'devmapKey' | 'freeFolio';
   /**
    * How truncate / hole punch treats pinned pages:
-   * - 'none' (4.17): frees blocks without looking at page references.
+   * - 'none' (4.16, 4.17): frees blocks without looking at page references (4.17 fs/dax.c has no
+   *   dax_layout_busy_page; xfs_break_layouts only breaks pNFS leases).
    * - 'busyPage' (v8..6.14): dax_layout_busy_page(), which returns nothing busy when
    *   !mapping_mapped() (no VMA left) or under FS_DAX_LIMITED.
    * - 'breakLayout' (6.15): dax_break_layout(), scanning whether or not the file is mapped.
@@ -69,10 +71,25 @@ export interface PageEra {
    *   fs/ext2/inode.c ext2_setsize: inode_dio_wait, dax_sem, truncate_setsize, __ext2_truncate_blocks].
    */
   readonly truncateBreaksLayouts: Readonly<Record<Filesystem, BreakLayouts>>;
-  /** v8+: dax_associate_entry / dax_disassociate_entry bind page->mapping and WARN on misuse. */
+  /**
+   * 4.17+ (d2c997c0f145, 4.17-rc1): dax_associate_entry / dax_disassociate_entry bind page->mapping
+   * and WARN on misuse; both return at once under CONFIG_FS_DAX_LIMITED (4.17 fs/dax.c).
+   */
   readonly associates: boolean;
-  /** 4.18..6.14: dax_disassociate_entry WARNs when truncating a page with page_ref_count > 1. */
+  /**
+   * 4.17..6.14: dax_disassociate_entry WARNs when truncating a page with page_ref_count > 1
+   * (4.17 fs/dax.c: WARN_ON_ONCE(trunc && page_ref_count(page) > 1)); 4.17 warns and frees anyway.
+   */
   readonly disassociateWarnsBusy: boolean;
+  /**
+   * xfs_break_layouts() scans again only if the wait slept: the v9 series ([PATCH v9 9/9], and
+   * still [PATCH v11 7/7]) passes did_unlock to xfs_wait_dax_page(), which alone sets it, so a
+   * busy page that is idle at ___wait_var_event()'s first test ends the loop without a rescan.
+   * The merged code (4.19.91 fs/xfs/xfs_file.c xfs_break_dax_layouts: `*retry = true` before the
+   * wait) always scans again, as 5.10, 6.8 do; 6.15 loops inside dax_break_layout(). v8: the
+   * same as v9 [infer: the v8 posting of xfs_break_dax_layouts not read].
+   */
+  readonly breakRescanNeedsSleep: boolean;
   /** 6.15: inode eviction runs dax_break_layout_final() before truncate_inode_pages_final(). */
   readonly evictBreaksLayouts: boolean;
   /** 5.6+: pin_user_pages() (FOLL_PIN) adds GUP_PIN_COUNTING_BIAS = 1024 references per pin. */
@@ -85,10 +102,11 @@ export interface PageEra {
    *   percpu_ref_tryget_live() check, then arch_remove_memory() at once; the wait for the
    *   references (pmem's q_usage_counter) comes last, in blk_cleanup_queue() [infer:
    *   4.18 kernel/memremap.c devm_memremap_pages_release, drivers/nvdimm/pmem.c devm order];
-   * - 'putWaitRemove' (5.0..5.16, commit a95c90f1e2c2 and 50f44ee7248a "fix final page put race"):
+   * - 'putWaitRemove' (5.0..5.17, commit a95c90f1e2c2 and 50f44ee7248a "fix final page put race"):
    *   kill, put_page() on every pfn, wait_for_completion() until every page reference on the
    *   pgmap is gone, then arch_remove_memory() [infer: 5.10 mm/memremap.c memunmap_pages];
-   * - 'refOnly' (5.17+, "remove the extra ZONE_DEVICE struct page refcount"): kill, then
+   * - 'refOnly' (5.18+, 27674ef6c73f "mm: remove the extra ZONE_DEVICE struct page refcount", based on
+   *   v5.17-rc4, merged for 5.18): kill, then
    *   percpu_ref_put_many() of the base references the pgmap took for its pfns; no page's
    *   refcount is touched and no page holds the pgmap; wait, then pageunmap_range()
    *   [infer: 6.15 mm/memremap.c memunmap_pages].
@@ -104,6 +122,13 @@ export type Filesystem = (typeof FILESYSTEMS)[number];
 
 /** One revision: what `daxspec list` says of it and every behaviour the machines ask about. */
 export interface Era {
+  /**
+   * 'release': a mainline kernel release (its code is in that release's tree);
+   * 'series': a version of a patch series as posted to the list, never released as such.
+   */
+  readonly kind: 'release' | 'series';
+  /** What every output shows for the revision: the release's name, or "v8 series" for a posting. */
+  readonly label: string;
   /** One line for `daxspec list` and the docs. */
   readonly text: string;
   readonly device: DeviceEra;
@@ -112,8 +137,10 @@ export interface Era {
 
 /** The table: every row is written out in full (no row borrows another's), so a new field is decided in every row. */
 export const ERAS: Readonly<Record<Revision, Era>> = {
-  'v4.17': {
-    text: 'before the dma-vs-truncate series: truncate frees blocks without looking at page references',
+  'v4.16': {
+    kind: 'release',
+    label: 'v4.16',
+    text: 'before the dma-vs-truncate series (before d2c997c0f145): no page->mapping for DAX, truncate frees blocks without looking at page references',
     device: {
       claimsPgmap: false,
       releaseChecksNull: false,
@@ -130,6 +157,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'none',
       breakLayouts: 'none',
       truncateBreaksLayouts: { xfs: 'none', ext4: 'none', ext2: 'none' },
+      breakRescanNeedsSleep: false,
       associates: false,
       disassociateWarnsBusy: false,
       evictBreaksLayouts: false,
@@ -138,7 +166,40 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       memunmap: 'removeThenDrain',
     },
   },
+  'v4.17': {
+    kind: 'release',
+    label: 'v4.17',
+    text:
+      'v4.16 with dax_associate_entry / dax_disassociate_entry (d2c997c0f145): page->mapping set, WARN when truncate meets a busy page, ' +
+      'but no wait: truncate still frees the blocks',
+    device: {
+      claimsPgmap: false,
+      releaseChecksNull: false,
+      holder: false,
+      fsdaxTypeAtAttach: false,
+      keyTwoStep: false,
+      keyAtomic: false,
+      privateChecksAlive: false,
+      daxSupportedChecksType: false,
+      fsDaxLimited: true,
+    },
+    page: {
+      idleRefs: 1,
+      putHook: 'none',
+      breakLayouts: 'none',
+      truncateBreaksLayouts: { xfs: 'none', ext4: 'none', ext2: 'none' },
+      breakRescanNeedsSleep: false,
+      associates: true,
+      disassociateWarnsBusy: true,
+      evictBreaksLayouts: false,
+      follPin: false,
+      gupTryGetFailsAtZero: false,
+      memunmap: 'removeThenDrain',
+    },
+  },
   v8: {
+    kind: 'series',
+    label: 'v8 series',
     text: 'seed v8 10/18 + 11/18: filesystems claim the pgmap (fs_dax_claim_bdev / fs_dax_release), dm claims its members',
     device: {
       claimsPgmap: true,
@@ -156,6 +217,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'devmapKey',
       breakLayouts: 'busyPage',
       truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'none', ext2: 'none' },
+      breakRescanNeedsSleep: true,
       associates: true,
       disassociateWarnsBusy: true,
       evictBreaksLayouts: false,
@@ -165,6 +227,8 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
     },
   },
   v9: {
+    kind: 'series',
+    label: 'v9 series',
     text: 'v8 with a NULL check in fs_dax_release',
     device: {
       claimsPgmap: true,
@@ -182,6 +246,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'devmapKey',
       breakLayouts: 'busyPage',
       truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'none', ext2: 'none' },
+      breakRescanNeedsSleep: true,
       associates: true,
       disassociateWarnsBusy: true,
       evictBreaksLayouts: false,
@@ -191,6 +256,8 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
     },
   },
   'v4.18': {
+    kind: 'release',
+    label: 'v4.18',
     text:
       'seed v10 as merged: no claim, MEMORY_DEVICE_FS_DAX set by pmem, devmap_managed_key counter then enable/disable in two steps, ' +
       'truncate waits for idle pages',
@@ -210,6 +277,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'devmapKey',
       breakLayouts: 'busyPage',
       truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'none', ext2: 'none' },
+      breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: true,
       evictBreaksLayouts: false,
@@ -219,6 +287,8 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
     },
   },
   'v5.10': {
+    kind: 'release',
+    label: 'v5.10',
     text: 'v4.18 with atomic static_branch_inc/dec on devmap_managed_key',
     device: {
       claimsPgmap: false,
@@ -236,6 +306,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'devmapKey',
       breakLayouts: 'busyPage',
       truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'busyPage', ext2: 'none' },
+      breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: true,
       evictBreaksLayouts: false,
@@ -245,6 +316,8 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
     },
   },
   'v6.15': {
+    kind: 'release',
+    label: 'v6.15',
     text: 'current: pages idle at refcount 0, mappings hold references, dax_break_layout(_final), holder protocol',
     device: {
       claimsPgmap: false,
@@ -262,6 +335,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       putHook: 'freeFolio',
       breakLayouts: 'breakLayout',
       truncateBreaksLayouts: { xfs: 'breakLayout', ext4: 'breakLayout', ext2: 'none' },
+      breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: false,
       evictBreaksLayouts: true,
@@ -274,6 +348,9 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
 
 /** What `daxspec list` and the docs print for each revision. */
 export const REVISION_TEXT = Object.fromEntries(REVISIONS.map((r) => [r, ERAS[r].text])) as Readonly<Record<Revision, string>>;
+
+/** The name every output shows for a revision: "v8 series" for a patch-series posting, the release name otherwise. */
+export const REVISION_LABEL = Object.fromEntries(REVISIONS.map((r) => [r, ERAS[r].label])) as Readonly<Record<Revision, string>>;
 
 /** GUP_PIN_COUNTING_BIAS (include/linux/mm.h, 5.6+). */
 export const GUP_PIN_COUNTING_BIAS = 1024;

@@ -10,7 +10,7 @@ import { m, withStateMeta } from './kit/meta.ts';
  * xfs_close_devices, error paths included.
  *
  *   v8/v9:  dax = fs_dax_claim_bdev(bdev, sb)      ... fs_dax_release(dax, sb)     [seed 000, seed 004]
- *   v4.17, v4.18, v5.10: dax = fs_dax_get_by_bdev(bdev) ... fs_put_dax(dax)         [seed 000 context lines]
+ *   v4.16..v5.10: dax = fs_dax_get_by_bdev(bdev) ... fs_put_dax(dax)         [seed 000 context lines]
  *   v6.15:  dax = fs_dax_get_by_bdev(bdev, &off, holder, ops) ... fs_put_dax(dax, holder)
  *           (xfs passes itself as holder; ext2/ext4 pass NULL)                      [drivers/dax/super.c]
  *

@@ -347,13 +347,18 @@ export const pageInvariants: readonly InvariantRule[] = [
           }),
         ),
     },
-    text: 'no new references during the scan: while break-layouts holds the exclusive mmap lock, any new reference is either visible to the scan or fails',
+    text:
+      'no new references during the scan: while break-layouts holds the exclusive mmap lock, any reference taken after the scan found the page idle ' +
+      'either was visible to it or fails',
     why:
       'Break-layouts unmaps the file and then reads page reference counts; it is sound only if no reference can appear that the scan did not see. The ' +
       'slow GUP path cannot (it must fault under the mmap lock truncate holds); GUP-fast takes references locklessly and must re-read the PTE and give them ' +
       'back when it changed.',
     // After a scan that looked and found every page idle, and while the locks are still
-    // held, no pin on one of the scanned pages may exist: it would be one the scan missed.
+    // held, no pin on one of the scanned pages may have been taken after that scan: it would
+    // be a new reference the scan missed. A pin that existed before the scan and was hidden
+    // from it (memunmap_pages() put the page's base reference, so page_ref_count == 1 with
+    // the pin held) is not a new reference: freeing its block is I9's finding, not I10's.
     holds: (view, actors) =>
       WAITERS.every((id) =>
         names(actors, id).every((w) => {
@@ -362,7 +367,7 @@ export const pageInvariants: readonly InvariantRule[] = [
           const pages = v.context.pages as string[];
           return names(actors, 'dma_pinner').every((p) => {
             const pv = view(p);
-            return !pv.tags.has('pinned') || !pages.includes(pv.context.page);
+            return !pv.tags.has('pinned') || !pages.includes(pv.context.page) || !pv.context.pinAfterScan;
           });
         }),
       ),

@@ -41,12 +41,18 @@ export interface PageContext {
   probed: boolean;
   /** The refcount of an idle page in this era (1 until 6.14, 0 from 6.15); constant. */
   idleRefs: number;
-  /** The dev_pagemap actor whose reference this page holds (4.18..5.16), or null where the scenario leaves it out. */
+  /** The dev_pagemap actor whose reference this page holds (4.18..5.17), or null where the scenario leaves it out. */
   pgmap: string | null;
   /** Ghost: the driver's memunmap_pages() has put this page's base reference (the one devm_memremap_pages() gave it). */
   basePut: boolean;
   /** Ghost: the pgmap's percpu_ref is killed, so get_dev_pagemap() for this pfn fails (what GUP of a devmap PTE asks). */
   pgmapDead: boolean;
+  /**
+   * Ghost: the last dax_busy_page() scan of this page found it idle. A reference taken while
+   * this holds is one the scan could not have seen (I10); a pin that existed before the scan
+   * and was hidden from it (memunmap_pages() put the base reference) is not.
+   */
+  idleScanned: boolean;
 }
 
 export interface PageInput {
@@ -106,7 +112,7 @@ const truncOf = (event: PageEvent): boolean => {
 const only = <const T>(cond: boolean, t: T): T[] => (cond ? [t] : []);
 
 const SEED = 'seed 001';
-const ASSOC = 'infer: fs/dax.c dax_associate_entry / dax_disassociate_entry (dma vs truncate series, 4.18)';
+const ASSOC = 'infer: 4.17 fs/dax.c dax_associate_entry / dax_disassociate_entry (d2c997c0f145, kept through 6.14)';
 const GUP = 'infer: mm/gup.c gup_pte_range / follow_page_pte';
 const CURRENT = 'infer: 6.15 fs/dax.c dax_busy_page, mm/memremap.c free_zone_device_folio';
 const UNMAP = 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release, 5.10 mm/memremap.c memunmap_pages, mm/swap.c __put_page';
@@ -118,6 +124,9 @@ export function pageMachine(rev: Revision) {
   const base = era.idleRefs;
   const key = (name: string) => idleKey(rev, name);
   const mappingAddsRef = era.idleRefs === 0;
+  /** dax_busy_page(): 6.15 folio_ref_count - folio_mapcount > 0; before, page_ref_count > 1. */
+  const scanBusy = (context: PageContext): boolean =>
+    !context.limited && (mappingAddsRef ? context.refs - context.mapcount > 0 : context.refs > 1);
 
   return setup({
     types: {} as { context: PageContext; events: PageEvent; input: PageInput },
@@ -143,13 +152,10 @@ export function pageMachine(rev: Revision) {
       zapDropsLastRef: ({ context }) => mappingAddsRef && context.mapcount > 0 && context.refs === 1,
       /** The base reference is gone (put by memunmap_pages) and this single drop takes the count to 0. */
       lastRefAfterBase: ({ context }) => context.basePut && context.refs - 1 === 0,
-      /** The same for a put without the hook (4.17): the whole put reaches 0 once the base reference is (being) put. */
+      /** The same for a put without the hook (4.16, 4.17): the whole put reaches 0 once the base reference is (being) put. */
       putReachesZeroAfterBase: ({ context, event }) => (context.basePut || baseOf(event)) && context.refs - refsOf(event) === 0,
       /** GUP of a devmap PTE (4.18..6.14) asks get_dev_pagemap(), which fails once the pgmap is killed. */
       gupSeesDeadPgmap: ({ context }) => !mappingAddsRef && context.pgmapDead,
-      /** A fault after pmem removal began: kill_dax() ran first, so dax_direct_access() fails. */
-      daxDead: ({ context }) => context.pgmapDead,
-      faultFails: ({ context }) => context.pgmapDead && context.mapcount === 0 && !context.limited,
     },
     actions: {
       mapPte: assign(({ context, event }) => ({
@@ -181,16 +187,13 @@ export function pageMachine(rev: Revision) {
       }),
       disassociate: assign({ mapping: null }),
       replyPte: reply(({ context }) => ({ type: 'pte', present: context.mapcount > 0 })),
-      replyGrabbed: reply({ type: 'grabbed', ok: true }),
+      replyGrabbed: reply(({ context }) => ({ type: 'grabbed', ok: true, afterIdleScan: context.idleScanned })),
       replyGrabFailed: reply({ type: 'grabbed', ok: false }),
-      replyFollowed: reply({ type: 'follow', ok: true, special: false }),
+      replyFollowed: reply(({ context }) => ({ type: 'follow', ok: true, special: false, afterIdleScan: context.idleScanned })),
       replyNoPte: reply({ type: 'follow', ok: false, special: false }),
       replySpecial: reply({ type: 'follow', ok: false, special: true }),
-      replyBusy: reply(({ context }) => ({
-        type: 'busy',
-        page: context.name,
-        busy: !context.limited && (mappingAddsRef ? context.refs - context.mapcount > 0 : context.refs > 1),
-      })),
+      replyBusy: reply(({ context }) => ({ type: 'busy', page: context.name, busy: scanBusy(context) })),
+      noteScan: assign(({ context }) => ({ idleScanned: !scanBusy(context) })),
       replyIdle: reply(({ context }) => ({ type: 'idle', page: context.name, idle: context.limited || context.refs === base })),
     },
   }).createMachine({
@@ -214,6 +217,7 @@ export function pageMachine(rev: Revision) {
       pgmap: input.pgmap ?? null,
       basePut: false,
       pgmapDead: false,
+      idleScanned: false,
     }),
     type: 'parallel',
     states: {
@@ -258,15 +262,6 @@ export function pageMachine(rev: Revision) {
                 meta: { condition: base === 1 ? 'page_ref_count(page) >= 1' : 'folio_ref_count(folio) >= 0' },
                 on: {
                   dax_insert_mapping: [
-                    {
-                      guard: 'daxDead',
-                      description:
-                        'a DAX fault after pmem removal began: kill_dax() ran first, dax_direct_access() fails: VM_FAULT_SIGBUS, nothing mapped',
-                      meta: {
-                        fn: 'dax_iomap_pte_fault',
-                        src: 'infer: fs/dax.c dax_iomap_pfn -> dax_direct_access, drivers/dax/super.c dax_alive',
-                      },
-                    },
                     ...only(era.associates, {
                       guard: 'stillAssociatedElsewhere',
                       target: ['ready', '#page.warn.stillAssociated'],
@@ -336,13 +331,6 @@ export function pageMachine(rev: Revision) {
                     meta: { fn: 'gup_pte_range', src: GUP },
                   },
                   follow_page: [
-                    {
-                      guard: 'faultFails',
-                      actions: 'replyEfault',
-                      description:
-                        'follow_page_pte(): no PTE; the fault finds the dax_device dead (kill_dax ran first): VM_FAULT_SIGBUS, GUP returns -EFAULT',
-                      meta: { fn: 'faultin_page', src: 'infer: mm/gup.c faultin_page, fs/dax.c dax_iomap_pfn -> dax_direct_access' },
-                    },
                     ...only(!mappingAddsRef, {
                       guard: 'gupSeesDeadPgmap',
                       actions: 'replyEfault',
@@ -446,7 +434,7 @@ export function pageMachine(rev: Revision) {
                             },
                           ],
                   dax_busy_page: {
-                    actions: 'replyBusy',
+                    actions: ['noteScan', 'replyBusy'],
                     description: mappingAddsRef
                       ? 'dax_busy_page(): folio_ref_count - folio_mapcount > 0?'
                       : 'dax_busy_page(): page_ref_count(page) > 1?',
@@ -492,7 +480,7 @@ export function pageMachine(rev: Revision) {
                       actions: 'disassociate',
                       description: era.associates
                         ? 'dax_disassociate_entry(): page->mapping = NULL'
-                        : 'the DAX entry goes; 4.17 keeps no page->mapping',
+                        : 'the DAX entry goes; 4.16 keeps no page->mapping',
                       meta: { fn: 'dax_disassociate_entry', src: era.associates ? ASSOC : 'infer' },
                     },
                   ],

@@ -15,7 +15,7 @@ import { KILL_DAX_ACTIONS, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxEntry, killDaxS
  * Remove (pmem_release_disk, then devm_memremap_pages_release, then pmem_release_pgmap_ops):
  *        [v6.15 dax_remove_host] -> kill_dax steps -> put_dax + del_gendisk -> then, by era
  *        (eras.ts PageEra.memunmap):
- *        4.17..4.18: percpu_ref_kill (pmem_freeze_queue) -> put_page() on every pfn ->
+ *        4.16..4.18: percpu_ref_kill (pmem_freeze_queue) -> put_page() on every pfn ->
  *                    arch_remove_memory -> [v4.18 dev_pagemap_put_ops: counter step, disable step] ->
  *                    blk_cleanup_queue() waits for the references;
  *        5.10: memunmap_pages: percpu_ref_kill + put_page() on every pfn -> wait for the pgmap

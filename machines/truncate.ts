@@ -25,10 +25,12 @@ import {
  * 2. Break layouts (v8..6.14: xfs_break_dax_layouts over dax_layout_busy_page();
  *    6.15: dax_break_layout()): unmap, find the first busy page, and if there is
  *    one, ___wait_var_event() on it, whose callback drops only the mmap lock,
- *    schedules, and retakes it; then scan again.
+ *    schedules, and retakes it; then scan again. The v8/v9 series scan again only if the
+ *    wait slept (did_unlock, set in xfs_wait_dax_page): a page already idle at the first
+ *    test ends the loop, and the pages after it are never examined (eras.ts breakRescanNeedsSleep).
  *    4.18..6.14: dax_layout_busy_page() returns "nothing busy" at once when no VMA
  *    maps the file (mapping_mapped() false) or under FS_DAX_LIMITED.
- *    4.17: there is no such step.
+ *    4.16, 4.17: there is no such step (4.17 fs/dax.c has no dax_layout_busy_page).
  * 3. Delete the DAX entries (truncate_inode_pages / dax_delete_mapping_range), free
  *    the blocks (xfs_itruncate_extents), unlock.
  *
@@ -45,6 +47,11 @@ export interface TruncateContext extends ScanContext {
   mmaplock: string;
   /** The kernel is built with FS_DAX_LIMITED (s390 dcssblk): dax_layout_busy_page returns NULL. */
   limited: boolean;
+  /**
+   * The v9/v11 series' did_unlock: set only by xfs_wait_dax_page(), i.e. only when this pass
+   * slept; cleared when the pass starts. Always false in the other eras (they do not read it).
+   */
+  slept: boolean;
 }
 
 export interface TruncateInput {
@@ -72,6 +79,8 @@ export type TruncateEvent =
 const XFS = 'infer: fs/xfs/xfs_iops.c xfs_vn_setattr_size, fs/xfs/xfs_file.c xfs_break_layouts';
 const BUSY = 'infer: 4.18 fs/dax.c dax_layout_busy_page';
 const BREAK = 'infer: 6.15 fs/dax.c dax_break_layout';
+const RESCAN_SRC =
+  'posting: [PATCH v9 9/9] and [PATCH v11 7/7] xfs, dax: introduce xfs_break_dax_layouts() (did_unlock set in xfs_wait_dax_page)';
 
 /** The kernel code each filesystem's truncate runs, for descriptions. */
 const FS_TEXT: Record<Filesystem, { setattr: string; iolock: string; mmaplock: string; wait: string; free: string; src: string }> = {
@@ -102,7 +111,11 @@ const FS_TEXT: Record<Filesystem, { setattr: string; iolock: string; mmaplock: s
 };
 
 export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
-  const era = { breakLayouts: ERAS[rev].page.truncateBreaksLayouts[fs] };
+  const era = {
+    breakLayouts: ERAS[rev].page.truncateBreaksLayouts[fs],
+    // Only xfs's loop has the flag; ext4_break_layouts() always rescans.
+    rescanNeedsSleep: ERAS[rev].page.breakRescanNeedsSleep && fs === 'xfs',
+  };
   const t = FS_TEXT[fs];
   const scanSrc = era.breakLayouts === 'breakLayout' ? BREAK : BUSY;
 
@@ -116,6 +129,11 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       },
       scanFinishedBusy,
       scanFinishedIdle,
+      /** v9/v11 series: the page was idle at the first test, before any sleep: did_unlock stays false. */
+      idleBeforeSleep: ({ context, event }) => {
+        assertEvent(event, 'idle');
+        return era.rescanNeedsSleep && event.idle && !context.slept;
+      },
       idle: ({ event }) => {
         assertEvent(event, 'idle');
         return event.idle;
@@ -141,8 +159,12 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       scanPages,
       noteBusy,
       askIdle,
-      sleepOnPage: assign({ waitKey: ({ context }) => (context.busyPage ? idleKey(rev, context.busyPage) : null) }),
+      sleepOnPage: assign({
+        waitKey: ({ context }) => (context.busyPage ? idleKey(rev, context.busyPage) : null),
+        slept: era.rescanNeedsSleep,
+      }),
       clearWait: assign({ waitKey: null }),
+      clearSlept: assign({ slept: false }),
       deleteEntries,
       zapAll,
       freeBlocks,
@@ -158,6 +180,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       iolock: input.iolock,
       mmaplock: input.mmaplock,
       limited: input.limited ?? false,
+      slept: false,
       ...scanFields(input.pages),
     }),
     initial: 'start',
@@ -270,10 +293,23 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
         meta: { condition: 'prepare_to_wait_event() done; the wait condition (page idle) being tested', fn: '___wait_var_event', src: XFS },
         on: {
           idle: [
+            ...(era.rescanNeedsSleep
+              ? [
+                  {
+                    guard: 'idleBeforeSleep',
+                    target: 'layoutBroken',
+                    actions: 'clearWait',
+                    description:
+                      'the page is idle at the first test: ___wait_var_event() returns 0 without calling xfs_wait_dax_page(), so did_unlock ' +
+                      'stays false and xfs_break_layouts() does not scan again: the pages after this one are never examined',
+                    meta: { fn: 'xfs_break_layouts', src: RESCAN_SRC },
+                  } as const,
+                ]
+              : []),
             {
               guard: 'idle',
               target: 'locked',
-              actions: 'clearWait',
+              actions: ['clearWait', 'clearSlept'],
               description:
                 'the page is idle: the wait returns 0 and the break-layouts loop scans again (XFS sets its retry flag before waiting)',
               meta: { fn: fs === 'ext4' ? 'ext4_break_layouts' : 'xfs_break_layouts', src: t.src },

@@ -50,7 +50,7 @@ test('bug 1: a plain unmount of a non-DAX ext2/ext4/xfs does the same in v8', ()
 });
 
 test('bug 1 is gone with the NULL check (v9) and without the claim (v4.18+)', () => {
-  for (const rev of ['v9', 'v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
+  for (const rev of ['v9', 'v4.16', 'v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
     for (const name of ['root-nondax', 'nondax-mount-umount']) {
       const r = check(name, rev);
       assert.is(r.verdict, 'holds', `${name}@${rev}: ${props(r)}`);
@@ -69,7 +69,7 @@ test('bug 2: partitions of one pmem collide on the pgmap claim in v8 and v9 (I5)
 });
 
 test('bug 2 is gone from v4.18 on (ext4 on partitions)', () => {
-  for (const rev of ['v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
+  for (const rev of ['v4.16', 'v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
     const r = check('pmem-partitions', rev, { failures: 1 });
     assert.is(r.verdict, 'holds', `${rev}: ${props(r)}`);
   }
@@ -105,20 +105,20 @@ test('v8: targets over two pmems lose a member reference each', () => {
   assert.is(check('dm-targets-one-pmem', 'v4.18', { targets: 2, pmems: 2 }).verdict, 'holds');
 });
 
-test('bugs 3 and 4 are gone from v4.18 on, and absent before the claim (v4.17)', () => {
-  for (const rev of ['v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
+test('bugs 3 and 4 are gone from v4.18 on, and absent before the claim (v4.16, v4.17)', () => {
+  for (const rev of ['v4.16', 'v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
     const r = check('dm-targets-one-pmem', rev);
     assert.is(r.verdict, 'holds', `${rev}: ${props(r)}`);
   }
 });
 
 test('kill_dax against SRCU readers: I1 holds in every revision', () => {
-  for (const rev of ['v4.17', 'v8', 'v9', 'v4.18', 'v5.10', 'v6.15'] as const) {
+  for (const rev of ['v4.16', 'v4.17', 'v8', 'v9', 'v4.18', 'v5.10', 'v6.15'] as const) {
     const r = check('kill-dax-readers', rev);
     assert.ok(r.complete);
     assert.not.ok(props(r).includes('I1'), `${rev}: ${props(r)}`);
   }
-  for (const rev of ['v4.17', 'v8', 'v9', 'v4.18'] as const) {
+  for (const rev of ['v4.16', 'v4.17', 'v8', 'v9', 'v4.18'] as const) {
     assert.is(check('kill-dax-readers', rev).verdict, 'holds', rev);
   }
 });
@@ -174,7 +174,7 @@ test('v6.15: two xfs on two partitions share one holder_data: I5, the leaked igr
 });
 
 test('dcssblk (no pgmap) mounts with -o dax from v4.18 on', () => {
-  for (const rev of ['v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
+  for (const rev of ['v4.16', 'v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
     assert.is(check('dcssblk-mount', rev).verdict, 'holds', rev);
   }
 });

@@ -145,6 +145,8 @@ interface PinnerOptions {
   munmapWhilePinned: boolean;
   /** false: the counterfactual GUP-fast that does not re-check the PTE. */
   recheck?: boolean;
+  /** The dax_device a fault asks for the pfn (and the dax_srcu domain); absent: the device stays alive throughout. */
+  dax?: { device: string; srcu: string };
 }
 
 function pinnerActors(o: PinnerOptions): ActorDecl[] {
@@ -158,6 +160,8 @@ function pinnerActors(o: PinnerOptions): ActorDecl[] {
   };
   if (o.gupFast) Object.assign(env, { gup_fast: [{}], gup_fast_grab: [{}], gup_fast_recheck: [{}] });
   if (o.longterm) env.gup_longterm = [{}];
+  // A fault through a device that may go away is three steps (dmaPinner.ts faultThroughDax).
+  if (o.dax) Object.assign(env, { dax_read_unlock: [{}], dax_insert_mapping: [{}] });
   // One machine for all: pinners of the same page are then interchangeable (symmetry).
   const machine = dmaPinnerMachine(o.rev);
   return Array.from({ length: o.pinners }, (_, i): ActorDecl => {
@@ -173,6 +177,7 @@ function pinnerActors(o: PinnerOptions): ActorDecl[] {
       longterm: o.longterm,
       munmapWhilePinned: o.munmapWhilePinned,
       recheck: o.recheck ?? true,
+      ...(o.dax ? { dax: o.dax.device, srcu: o.dax.srcu } : {}),
     };
     return { name: `dma${i}`, kind: 'path', machine, input, env: env as EnvEvents };
   });
@@ -410,7 +415,16 @@ export const dcssblkScenario = defineScenario({
  * objects it drives. `stays`: the device is not removed in this scenario, so its
  * driver is declared an object (a bound device need not finish).
  */
-function pmemActors(rev: Revision, i: number, o: { probed: boolean; stays: boolean; key: boolean; pages: string[] }): ActorDecl[] {
+/**
+ * A pmem device, its dax_device and its pgmap. `mounted`: the filesystem of file A is mounted on
+ * it and holds the dax_device reference it took at mount (fs_dax_get_by_bdev in xfs_open_devices /
+ * ext4_fill_super, put at unmount), so removal leaves the dax_device dead but not freed.
+ */
+function pmemActors(
+  rev: Revision,
+  i: number,
+  o: { probed: boolean; stays: boolean; key: boolean; pages: string[]; mounted?: boolean },
+): ActorDecl[] {
   const removeEnv = o.stays ? {} : PMEM_ENV;
   const probeEnv = { probe: [{}], static_branch_enable: [{}], devm_memremap_pages: [{}], alloc_dax: [{}] };
   return [
@@ -425,7 +439,12 @@ function pmemActors(rev: Revision, i: number, o: { probed: boolean; stays: boole
       name: `dax${i}`,
       kind: 'object',
       machine: daxDeviceMachine(rev),
-      input: { allocatedBy: o.probed ? `pmem${i}` : null, ops: 'pmem', pgmap: `pgmap${i}` },
+      input: {
+        allocatedBy: o.probed ? `pmem${i}` : null,
+        ops: 'pmem',
+        pgmap: `pgmap${i}`,
+        ...(o.mounted ? { extraRefs: { mnt: 1 } } : {}),
+      },
     },
     { name: `pgmap${i}`, kind: 'object', machine: devPagemapMachine(rev), input: { live: o.probed, pages: o.probed ? o.pages.length : 0 } },
   ];
@@ -472,8 +491,8 @@ export const staticKeyRaceScenario = defineScenario({
 /**
  * pmem removal (unbind) while a page of a mounted DAX file is pinned for DMA and a truncate
  * of the file is breaking layouts. What memunmap_pages() does to the pages differs by era
- * (eras.ts PageEra.memunmap): it puts every page's base reference (4.17..5.16) or leaves
- * the page refcounts alone (5.17+), and it removes the struct pages before (4.x) or after
+ * (eras.ts PageEra.memunmap): it puts every page's base reference (4.16..5.17) or leaves
+ * the page refcounts alone (5.18+), and it removes the struct pages before (4.x) or after
  * (5.x+) waiting for the pgmap references. The filesystem stays mounted (no holder is
  * registered, so 6.15's kill_dax has nobody to send MF_MEM_PRE_REMOVE to).
  */
@@ -502,7 +521,7 @@ export const pmemRemovePinnedScenario = defineScenario({
         pgmap: 'pgmap0',
       }),
       { name: 'dax_srcu', kind: 'object' as const, machine: srcuMachine(rev) },
-      ...pmemActors(rev, 0, { probed: true, stays: false, key, pages }),
+      ...pmemActors(rev, 0, { probed: true, stays: false, key, pages, mounted: true }),
       ...pinnerActors({
         rev,
         pinners: s.pinners,
@@ -512,6 +531,7 @@ export const pmemRemovePinnedScenario = defineScenario({
         gupFast: s.gup_fast === 1,
         longterm: false,
         munmapWhilePinned: false,
+        dax: { device: 'dax0', srcu: 'dax_srcu' },
       }),
       truncateActor(rev, s.pages, false, s.fstype),
       ...(s.reuse ? [writerActor()] : []),

@@ -179,10 +179,13 @@ export function cellText(c: MatrixCell | undefined): string {
   return `${first.severity} ${first.property} (${len})${needs}${roots.size ? ` +${roots.size}` : ''}${consequences ? ` ~${consequences}` : ''}`;
 }
 
-/** The matrix as a text table: a row per scenario, a column per revision. */
-export function formatMatrix(m: Matrix): string {
+/**
+ * The matrix as a text table: a row per scenario, a column per revision, headed by what
+ * `label` calls the revision (a patch-series version is not a release: "v8 series").
+ */
+export function formatMatrix(m: Matrix, label: (revision: string) => string = (r) => r): string {
   const rows = [...new Set(m.cells.map((c) => c.scenario))];
-  const header = ['scenario', ...m.revisions];
+  const header = ['scenario', ...m.revisions.map(label)];
   const table = rows.map((s) => [s, ...m.revisions.map((r) => cellText(m.cells.find((c) => c.scenario === s && c.revision === r)))]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
   const line = (cols: string[]): string =>

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSystem, checkScenarioAsync, reportJson, resolveRevision, resolveSizes, type CheckReport } from '../check/check.ts';
 import { formatFinding } from '../check/formatTrace.ts';
 import { bugMatrixAsync, cellText, formatMatrix } from '../check/matrix.ts';
+import { revisionLabel } from './revisionLabel.ts';
 import type { System } from '../compose/system.ts';
 import type { Registry } from '../scenarioRegistry.ts';
 import type { FairnessMode } from '../check/fairness.ts';
@@ -236,7 +237,7 @@ async function runMatrix(args: CheckArgs, reg: Registry): Promise<number> {
       },
       (c) => {
         if (!args.quiet && !args.json)
-          process.stderr.write(`  ${c.scenario} @ ${c.revision}: ${cellText(c)} (${c.seconds.toFixed(2)} s)\n`);
+          process.stderr.write(`  ${c.scenario} @ ${revisionLabel(c.revision)}: ${cellText(c)} (${c.seconds.toFixed(2)} s)\n`);
       },
     ),
   );
@@ -246,7 +247,7 @@ async function runMatrix(args: CheckArgs, reg: Registry): Promise<number> {
       JSON.stringify({ ...matrix, complete: matrix.interrupted === undefined, interrupted: matrix.interrupted ?? null }, null, 2) + '\n',
     );
   else {
-    process.stdout.write(formatMatrix(matrix) + '\n');
+    process.stdout.write(formatMatrix(matrix, revisionLabel) + '\n');
     if (matrix.interrupted !== undefined)
       process.stdout.write(`INCOMPLETE: interrupted by ${matrix.interrupted}; ${matrix.cells.length} of ${total} cells checked\n`);
   }

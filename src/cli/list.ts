@@ -1,3 +1,7 @@
+import { REVISION_LABEL } from '../../machines/eras.ts';
+
+/** What the tool calls a revision where it differs from its name ("v8 series"); a user's model names its own. */
+const labelOf = (r: string): string => (REVISION_LABEL as Record<string, string>)[r] ?? r;
 import { BUILTIN_PROPERTIES } from '../check/properties.ts';
 import type { Registry } from '../scenarioRegistry.ts';
 
@@ -22,7 +26,7 @@ export function runList(args: { json?: boolean }, reg: Registry): number {
   if (args.json) {
     const out = {
       scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description, revisions: s.revisions, sizes: s.sizes })),
-      revisions: reg.revisions.map((r) => ({ name: r, text: reg.revisionText(r) ?? '' })),
+      revisions: reg.revisions.map((r) => ({ name: r, label: labelOf(r), text: reg.revisionText(r) ?? '' })),
       properties,
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
@@ -31,14 +35,17 @@ export function runList(args: { json?: boolean }, reg: Registry): number {
   const lines = ['Scenarios:'];
   for (const s of SCENARIOS) {
     lines.push(`  ${s.name}  ${s.description}`);
-    lines.push(`      revisions: ${s.revisions.length ? s.revisions.join(', ') : '(any: revision-independent)'}`);
+    lines.push(`      revisions: ${s.revisions.length ? s.revisions.map(labelOf).join(', ') : '(any: revision-independent)'}`);
     if (s.sizes.length)
       lines.push(
         `      sizes: ${s.sizes.map((p) => `--${p.name} ${p.min}..${p.max} (default ${p.default}): ${p.description}`).join('; ')}`,
       );
   }
   lines.push('', 'Revisions:');
-  for (const r of reg.revisions) lines.push(`  ${r.padEnd(6)} ${reg.revisionText(r) ?? ''}`.trimEnd());
+  // A patch-series version is shown as such ("v8 series"), with the name --revision takes.
+  const named = (r: string) => (labelOf(r) === r ? r : `${labelOf(r)} (--revision ${r})`);
+  const width = Math.max(0, ...reg.revisions.map((r) => named(r).length));
+  for (const r of reg.revisions) lines.push(`  ${named(r).padEnd(width)}  ${reg.revisionText(r) ?? ''}`.trimEnd());
   lines.push('', 'Properties:');
   for (const p of properties) lines.push(`  ${p.id.padEnd(15)} ${p.text}`);
   process.stdout.write(lines.join('\n') + '\n');

@@ -1,3 +1,4 @@
+import { REVISION_LABEL } from '../../machines/eras.ts';
 import type { CheckOptions } from '../check/check.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { BUILTIN_PROPERTIES } from '../check/properties.ts';
@@ -19,7 +20,8 @@ export const REGENERATE = 'npx tsx src/cli.ts docs --out docs/spec';
 export interface DocsInput {
   readonly summary: string;
   readonly scenarios: readonly Scenario[];
-  readonly revisions: readonly { name: string; text: string }[];
+  /** label: what the pages call it where it differs from the name ("v8 series" for a patch-series posting). */
+  readonly revisions: readonly { name: string; text: string; label?: string }[];
   /** Invariant rules declared whether or not a scenario checks them yet. */
   readonly rules: readonly { id: string; text: string; why?: unknown }[];
   /** The command the index names to regenerate the pages (default: this repository's, REGENERATE). */
@@ -31,7 +33,11 @@ export function registryInput(reg: Registry, out: string): DocsInput {
   return {
     summary: reg.summary,
     scenarios: reg.scenarios,
-    revisions: reg.revisions.map((r) => ({ name: r, text: reg.revisionText(r) ?? '' })),
+    revisions: reg.revisions.map((r) => ({
+      name: r,
+      text: reg.revisionText(r) ?? '',
+      label: (REVISION_LABEL as Record<string, string>)[r] ?? r,
+    })),
     rules: reg.rules,
     regenerate: reg.regenerate('docs', out),
   };
@@ -104,6 +110,7 @@ export function generateDocs(
         input.revisions.map((r) => r.name),
         model.catalog,
         site,
+        (name) => input.revisions.find((r) => r.name === name)?.label ?? name,
       ),
     );
   // One trailing newline per file, as editors and git expect.

@@ -12,7 +12,7 @@ export interface IndexInput {
   readonly summary: string;
   readonly catalog: Catalog;
   readonly scenarios: readonly Scenario[];
-  readonly revisions: readonly { name: string; text: string }[];
+  readonly revisions: readonly { name: string; text: string; label?: string }[];
   readonly properties: readonly DocProperty[];
   readonly runs: readonly Run[];
   /** The command that regenerates these pages. */
@@ -60,6 +60,8 @@ function matrixCell(r: Run | undefined, props: ReadonlyMap<string, DocProperty>,
 /** The entry page: what is modelled, the entities, the revisions, the properties, the bug matrix. */
 export function indexPage(input: IndexInput): string {
   const { catalog, scenarios, revisions, properties, runs } = input;
+  // A patch-series version is named as such ("v8 series"): it was posted, never released.
+  const labelOf = (name: string): string => revisions.find((r) => r.name === name)?.label ?? name;
   const props = new Map(properties.map((p) => [p.id, p]));
   const out: string[] = ['# daxspec: the specification', ''];
   out.push(text(input.summary) + '.', '');
@@ -112,7 +114,7 @@ export function indexPage(input: IndexInput): string {
   out.push(
     table(
       ['revision', 'what it is'],
-      revisions.map((r) => [code(r.name), cell(r.text)]),
+      revisions.map((r) => [r.label && r.label !== r.name ? `${r.label} (${code(r.name)})` : code(r.name), cell(r.text)]),
     ),
     '',
   );
@@ -124,7 +126,7 @@ export function indexPage(input: IndexInput): string {
       scenarios.map((s) => [
         code(s.name),
         cell(s.description),
-        s.revisions.length ? s.revisions.join(', ') : '(any)',
+        s.revisions.length ? s.revisions.map(labelOf).join(', ') : '(any)',
         s.sizes.map((p) => `${p.name} = ${p.default}`).join(', '),
       ]),
     ),
@@ -173,7 +175,7 @@ export function indexPage(input: IndexInput): string {
     const find = (s: string, r: string) => runs.find((x) => x.scenario === s && x.revision === r);
     out.push(
       table(
-        ['scenario', ...cols],
+        ['scenario', ...cols.map(labelOf)],
         revScenarios.map((s) => [code(s.name), ...cols.map((r) => matrixCell(find(s.name, r), props, input.site))]),
       ),
       '',

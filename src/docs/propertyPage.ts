@@ -110,6 +110,7 @@ export function propertyPage(
   revisions: readonly string[],
   catalog?: Catalog,
   site: SiteLinks = new SiteLinks(),
+  label: (revision: string) => string = (r) => r,
 ): string {
   const path = propertyPath(p);
   const out: string[] = [`# ${p.id}`, '', text(p.text), ''];
@@ -126,7 +127,7 @@ export function propertyPage(
       'A cell says whether the scenario violates it in that revision (with the length of the shortest counterexample), or the number of',
       'states explored without a violation ("not violated" when the run found other violations, past which it does not explore).',
       '',
-      runTable(relevant, revisions, (r) => verdictFor(p, r)),
+      runTable(relevant, revisions, (r) => verdictFor(p, r), label),
       '',
     );
   }

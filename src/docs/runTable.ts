@@ -7,7 +7,12 @@ import type { Run } from './results.ts';
  * the bug matrix; revision-independent scenarios get one `(any)` column of their
  * own. A scenario that does not exist in a revision shows `n/a`.
  */
-export function runTable(runs: readonly Run[], revisions: readonly string[], cellOf: (r: Run) => string): string {
+export function runTable(
+  runs: readonly Run[],
+  revisions: readonly string[],
+  cellOf: (r: Run) => string,
+  label: (revision: string) => string = (r) => r,
+): string {
   const scenarios = [...new Set(runs.map((r) => r.scenario))];
   const anyCol = runs.some((r) => r.revision === ANY_REVISION);
   const cols = [...revisions.filter((rev) => runs.some((r) => r.revision === rev)), ...(anyCol ? [ANY_REVISION] : [])];
@@ -18,5 +23,5 @@ export function runTable(runs: readonly Run[], revisions: readonly string[], cel
       return r ? cellOf(r) : 'n/a';
     }),
   ]);
-  return table(['scenario', ...cols.map((c) => (c === ANY_REVISION ? '(any)' : c))], rows);
+  return table(['scenario', ...cols.map((c) => (c === ANY_REVISION ? '(any)' : label(c)))], rows);
 }
