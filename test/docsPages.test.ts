@@ -132,8 +132,9 @@ test('every machine page: a state its table says no scenario reaches in a revisi
 
 test('a state no scenario reaches in a revision is drawn unreached in that revision, never as live', () => {
   const page = readFileSync(join(DOCS, 'machines', 'truncate.md'), 'utf8');
-  const v417 = /### v4\.17\n\n```mermaid\n([\s\S]*?)```/.exec(page);
-  assert.ok(v417, 'a diagram of v4.17 of its own');
+  // v4.16 and v4.17 free blocks without waiting: truncate never scans there, and they share one diagram.
+  const v417 = /### v4\.16, v4\.17\n\n```mermaid\n([\s\S]*?)```/.exec(page);
+  assert.ok(v417, 'a diagram of the revisions without the wait (v4.16, v4.17) of their own');
   assert.match(v417![1], /"checkingMapped \(unreached\)"/);
   assert.match(v417![1], /class .* unreached/);
 });

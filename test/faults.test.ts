@@ -112,6 +112,10 @@ export const FAULTS: readonly Fault[] = [
 const NOT_CAUGHT: Readonly<Record<string, string>> = {
   'synchronize_srcu does not wait for readers': 'a wait the spec blocks on is never a step of a path',
   'blk_cleanup_queue does not wait for the pgmap': 'a wait the spec blocks on is never a step of a path',
+  // The suites are generated at the default architecture, x86, where the zap's TLB-flush IPI waits for a
+  // GUP-fast walker with interrupts off: no path has a zap between the walker's PTE read and its re-check,
+  // so the re-check has nothing to catch there (it matters with --arch nonipi, which no suite uses yet).
+  'GUP-fast skips the PTE re-check': 'the suites run on x86, where the flush IPI makes the re-check redundant',
 };
 const NEVER_RUN: Readonly<Record<string, string>> = {
   'v8 fs_dax_claim takes an already claimed pgmap': 'no v8 suite src/kernel runs has two owners claim one pgmap',

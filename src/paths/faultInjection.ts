@@ -1,9 +1,9 @@
-import { scenarios } from '../../machines/scenarios.ts';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { KernelRevision } from '../kernel/kernel.ts';
+import { SCENARIOS } from '../registry.ts';
 import { traceAgainstImplementation } from './adapter.ts';
 import { suiteStem } from './emitFiles.ts';
 import type { GeneratedSuite } from './generate.ts';
@@ -48,7 +48,7 @@ export function implementedSuites(generated: URL): { suite: GeneratedSuite; pinn
     .filter((f) => f.endsWith('.paths.json'))
     .sort()
     .map((f) => readSuite(new URL(f, generated)))
-    .filter((s) => implementationFor(s, suiteSystem(s, scenarios)))
+    .filter((s) => implementationFor(s, suiteSystem(s, SCENARIOS)))
     .map((suite) => ({ suite, pinned: pinned.filter((p) => p.suite === suiteStem(suite)) }));
 }
 
@@ -91,7 +91,7 @@ export async function injectFault(fault: Fault, suites: ReturnType<typeof implem
     const how: Partial<Record<KernelRevision, string>> = {};
     for (const { suite, pinned } of suites) {
       const rev = suite.revision as KernelRevision;
-      const system = suiteSystem(suite, scenarios);
+      const system = suiteSystem(suite, SCENARIOS);
       const adapter = kernelAdapter(rev, code);
       for (const p of [...suite.paths, ...suite.regressions]) {
         const mine = pinned.filter((d) => d.path === p.name);
