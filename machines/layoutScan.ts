@@ -1,3 +1,8 @@
+/**
+ * The layout-break scan truncate and eviction share: dax_layout_busy_page(_range) unmapping the range,
+ * asking each page whether it is busy, the TLB flush that ends the unmap, and the reply bookkeeping a
+ * scanning code path keeps in its context.
+ */
 import { assign, enqueueActions, type EventObject } from 'xstate';
 import { call, type AnySetupValue } from './kit/messages.ts';
 

@@ -1,3 +1,7 @@
+/**
+ * The list of built-in scenarios, in the order `daxspec list` shows them: the device scenarios of
+ * machines/scenarios/devices.ts, then the page scenarios of machines/scenarios/pages.ts.
+ */
 import type { Scenario } from './kit/types.ts';
 import type { Revision } from './kit/revision.ts';
 import { deviceScenarios } from './scenarios/devices.ts';

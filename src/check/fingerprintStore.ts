@@ -1,3 +1,8 @@
+/**
+ * The hash-compaction visited set (`check --fingerprint`): 64-bit fingerprints in an open-addressing
+ * table, state vectors only while they wait in the frontier, and the bound on the chance that two
+ * states were taken for one.
+ */
 import { maxLoad, type StateStore } from './stateStore.ts';
 
 const EMPTY = -1;

@@ -1,3 +1,8 @@
+/**
+ * The bug matrix: every scenario checked in every revision it applies to, over its configurations,
+ * and one cell per (scenario, revision) holding each property's smallest failing configuration and
+ * shortest trace there. Also the sliced, interruptible run the CLI drives.
+ */
 import type { Scenario } from '../../machines/kit/types.ts';
 import { checkScenario, checkScenarioAsync, vacuousProperties, type CheckedFinding, type CheckOptions, type CheckReport } from './check.ts';
 import { configurations, type Configuration } from './configSpace.ts';

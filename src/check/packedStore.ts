@@ -1,3 +1,8 @@
+/**
+ * The default visited set: states packed into as few 32-bit words as their actors' snapshot ids need,
+ * in an open-addressing table with parent and label per state, so traces are rebuilt from the store
+ * and fields widen (re-adding every state in order) when an id outgrows its bits.
+ */
 import { MemoryStateStore, NOT_ADDED, type StateStore } from './stateStore.ts';
 
 /** Headroom a field gets when it widens: room for four times the id that did not fit. */

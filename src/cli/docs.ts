@@ -1,3 +1,7 @@
+/**
+ * `daxspec docs`: where the Markdown spec is written by default, and the write, `--check` (stale pages)
+ * and `--lint` (what the machines leave unsaid) modes, worded for the terminal.
+ */
 import { comparePages, isStale, openDocsFolder, writePages } from '../docs/files.ts';
 import { docsModel, generateDocs, registryInput } from '../docs/generate.ts';
 import { formatLint, lintCatalog } from '../docs/lint.ts';

@@ -1,3 +1,7 @@
+/**
+ * `daxspec export`: one machine as Graphviz DOT, Mermaid, SCXML or XState JSON, on stdout or into a
+ * file the export marks as its own so that a later export may replace it and nothing else.
+ */
 import { Option, type Command } from 'commander';
 import { checkOutputFile, marked, writeAtomic } from '../outputs/generatedFolder.ts';
 import type { Registry } from '../scenarioRegistry.ts';

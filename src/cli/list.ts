@@ -1,3 +1,7 @@
+/**
+ * `daxspec list`: the scenarios, revisions (with the names the tool shows for patch series) and
+ * properties a registry holds, as text or `--json`.
+ */
 import { REVISION_LABEL } from '../../machines/eras.ts';
 
 /** What the tool calls a revision where it differs from its name ("v8 series"); a user's model names its own. */

@@ -1,3 +1,7 @@
+/**
+ * `daxspec paths`: the options of path generation (coverage targets, sizes, goals), which scenario and
+ * revision pairs a run covers, and the write, `--check`, `--report` and `--to` modes, worded for users.
+ */
 import { relative, resolve } from 'node:path';
 import { resolveRevision, resolveSizes } from '../check/check.ts';
 import { formatEvent } from '../compose/events.ts';

@@ -1,3 +1,7 @@
+/**
+ * `daxspec viz`: checks the chosen scenarios and revisions and writes the static viewer site into a
+ * folder it owns; the one `--force` wording shared by the generators.
+ */
 import { Option, type Command } from 'commander';
 import { relative, resolve } from 'node:path';
 import { InputError } from '../compose/errors.ts';

@@ -1,3 +1,7 @@
+/**
+ * The catalog of machines the docs describe: every machine some scenario composes, found by building
+ * each scenario in each of its revisions, with the actors and scenarios that use it.
+ */
 import type { ActorKind, Scenario } from '../../machines/kit/types.ts';
 import { readMachine, type MachineModel } from './machineModel.ts';
 

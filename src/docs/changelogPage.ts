@@ -1,3 +1,7 @@
+/**
+ * The protocol changelog: per machine, a page of what each revision adds, removes or changes and which
+ * matrix cells flip; and the history page that reads the revisions in order from the seeds to today.
+ */
 import { ANY_REVISION, type Catalog, type MachineEntry } from './catalog.ts';
 import { cellFlips, history, machineSteps, type CellFlip, type MachineStep, type RowDiff } from './changelog.ts';
 import { cell, code, link, text } from './markdown.ts';

@@ -1,3 +1,7 @@
+/**
+ * A counterexample written as the kernel would tell it: numbered steps, each the actor and the kernel
+ * function it ran, the calls made within the step and what changed, ending in what went wrong.
+ */
 import { formatValue } from '../check/formatTrace.ts';
 import type { CallRecord, TraceStep } from '../check/trace.ts';
 import { formatEvent } from '../compose/events.ts';

@@ -1,3 +1,7 @@
+/**
+ * The docs generator: from a registry's scenarios, revisions and checker verdicts to every page of the
+ * Markdown spec, keyed by path and deterministic, so `docs --check` can compare them byte for byte.
+ */
 import { REVISION_LABEL } from '../../machines/eras.ts';
 import type { CheckOptions } from '../check/check.ts';
 import type { Scenario } from '../../machines/kit/types.ts';

@@ -1,3 +1,7 @@
+/**
+ * The spec's entry page: what is modelled, the entities, the revisions, the properties and the bug
+ * matrix with each violated property linked to its page.
+ */
 import type { Scenario } from '../../machines/kit/types.ts';
 import { ANY_REVISION, type Catalog, type MachineEntry } from './catalog.ts';
 import { HISTORY_PATH, machinePath, propertyPath } from './pagePaths.ts';

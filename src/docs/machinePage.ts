@@ -1,3 +1,7 @@
+/**
+ * One machine's page: what the kernel object or code path is per revision, its states and transitions
+ * with kernel condition, function and source, what no scenario reaches, and a diagram per revision.
+ */
 import { ANY_REVISION, type MachineEntry } from './catalog.ts';
 import { cell, code, link, table, text } from './markdown.ts';
 import { chartToMermaid } from '../model/mermaid.ts';

@@ -1,3 +1,7 @@
+/**
+ * The union of a machine's builds across revisions: each distinct state and transition row once, with
+ * the revisions that have it, ordered so a revision's own row sits beside the rows it replaces.
+ */
 import type { MachineModel, StateRow, TransitionRow } from './machineModel.ts';
 
 /** A row of a machine's table with the revisions whose build has exactly that row. */

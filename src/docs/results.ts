@@ -1,3 +1,7 @@
+/**
+ * The checker's verdicts as the docs keep them: every scenario checked in every revision at default
+ * sizes, each finding reduced to what a page shows (no timings, no store), so pages stay deterministic.
+ */
 import { checkScenario, resolveSizes, vacuousProperties, type CheckOptions, type Verdict } from '../check/check.ts';
 import type { Bound } from '../check/explore.ts';
 import type { ViolationKind } from '../check/finding.ts';

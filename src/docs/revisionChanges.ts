@@ -1,3 +1,7 @@
+/**
+ * What differs between the revisions of one machine, place by place and field by field: the input of
+ * the machine pages' revision columns and of the protocol changelog.
+ */
 import { transitionLabel, type MachineModel, type StateRow, type TransitionRow } from './machineModel.ts';
 
 /** One field of a state or transition that is not the same in every revision that has the row. */

@@ -1,3 +1,7 @@
+/**
+ * The seam between generated paths and an implementation: what a step's outcome is in terms both sides
+ * can say, what an implementation reports of its state, and the spec's side of each comparison.
+ */
 import type { EventObject } from 'xstate';
 import { canonicalJson, formatEvent } from '../compose/events.ts';
 import { STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';

@@ -1,3 +1,7 @@
+/**
+ * `paths --report`: per system and machine, how many states, transitions, guard outcomes, transition
+ * pairs and configurations the generated paths cover, of those reachable and of those defined.
+ */
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { stepActor, stepOffer } from '../compose/stepLabel.ts';
 import type { DeliveryRecord } from '../compose/system.ts';

@@ -1,3 +1,7 @@
+/**
+ * The files a generated suite is written as: a JSON data file (one step per line, so diffs show steps)
+ * and a test file that imports the scenario's own factory and the runner, both relative to the output.
+ */
 import type { GeneratedSuite } from './generate.ts';
 
 /** File name stem of a suite: `percpu-ref`, `fs-claim.v8`. */

@@ -1,3 +1,7 @@
+/**
+ * What the spec says follows from each step of a generated path: the actors it changes and to which
+ * states, the violation it commits, the invariants failing after it, and how a regression path ends.
+ */
 import type { EventObject, StateValue } from 'xstate';
 import { STEP_BLOCKED, STEP_OK, decodeStep } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';

@@ -1,3 +1,7 @@
+/**
+ * Generation of one suite: build a scenario at a revision and sizes, explore it, cover it with paths
+ * and keep the checker's counterexamples as regression paths.
+ */
 import { resolveSizes } from '../check/check.ts';
 import { explore } from '../check/explore.ts';
 import { stepLabel } from '../compose/stepLabel.ts';

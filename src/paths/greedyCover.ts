@@ -1,3 +1,7 @@
+/**
+ * The path cover: paths from the initial state that together take every reachable coverage item of the
+ * chosen kinds, each extended greedily to the nearest uncovered item rather than restarted.
+ */
 import type { CoverageKind } from './coverageItems.ts';
 import { CRASH, type StateGraph } from './stateGraph.ts';
 

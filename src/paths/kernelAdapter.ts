@@ -1,3 +1,8 @@
+/**
+ * The adapter from the spec's actors to src/kernel, the executable model of the kernel code: it builds
+ * the kernel objects a scenario's actors stand for, runs code paths step by step and reports their
+ * state in the spec's terms, naming the kernel function an exception came from.
+ */
 import type { EventObject } from 'xstate';
 import { canonicalJson } from '../compose/events.ts';
 import type { System } from '../compose/system.ts';
@@ -61,9 +66,52 @@ export function raisedIn(e: unknown): string | undefined {
   return undefined;
 }
 
-// An actor's input as the scenario declared it: each kind reads its own fields (dax, pages, pgmap, ...).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped until each machine's input type is exported for this adapter (issue 17's area)
-type Input = Record<string, any>;
+/**
+ * An actor's input as the scenarios declare it, every field any actor kind reads here: each kind reads
+ * its own (a pmem its dax, pages and pgmap; a mount its bdev and fstype; ...). The machines type their
+ * own inputs; this adapter reads them all through one shape, so a field it reads must be named here.
+ */
+interface Input {
+  readonly live?: boolean;
+  readonly online?: boolean;
+  readonly limited?: boolean;
+  readonly pages?: readonly string[];
+  readonly pgmap?: string;
+  readonly owner?: string | null;
+  readonly file?: string;
+  readonly opens?: number;
+  readonly dax?: string | null;
+  readonly ops?: string;
+  readonly key?: string | null;
+  readonly probed?: boolean;
+  readonly targets?: readonly number[];
+  readonly members?: readonly (string | null)[];
+  readonly allocatedBy?: string;
+  readonly extraRefs?: Readonly<Record<string, number>>;
+  readonly count?: number;
+  readonly on?: boolean;
+  readonly bdev?: string;
+  readonly unit?: string;
+  readonly fstype?: 'ext2' | 'ext4' | 'xfs';
+  readonly daxOption?: boolean;
+  readonly aspace?: string;
+  readonly page?: string;
+  readonly block?: string;
+  readonly blocks?: readonly string[];
+  readonly rounds?: number;
+  readonly munmapWhilePinned?: boolean;
+  readonly sections?: number;
+  readonly longterm?: boolean;
+  readonly follPin?: boolean;
+  readonly recheck?: boolean;
+}
+
+/** A field the adapter cannot do without: a scenario that leaves it out is a bug of the scenario, named here. */
+function need<K extends keyof Input>(actor: string, i: Input, key: K): NonNullable<Input[K]> {
+  const v = i[key];
+  if (v === undefined || v === null) throw new Error(`kernel adapter: actor ${actor} declares no input.${key}`);
+  return v as NonNullable<Input[K]>;
+}
 
 /** The kernel functions this adapter drives; a test swaps one to seed a fault. */
 export interface KernelCode {
@@ -156,7 +204,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const i = a.input as Input;
       const owner = actors.find((x) => x.machine.id === 'pmem' && ((x.input as Input).pages ?? []).includes(a.name));
       const pgmap = owner
-        ? pgmaps.get((owner.input as Input).pgmap)!
+        ? pgmaps.get(need(owner.name, owner.input as Input, 'pgmap'))!
         : {
             type: 'MEMORY_DEVICE_FS_DAX' as const,
             page_free: code.generic_dax_pagefree,
@@ -171,7 +219,8 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
     for (const a of actors) {
       const i = a.input as Input;
       if (a.machine.id === 'block') blocks.set(a.name, { owner: i.owner ?? null, corrupted: false });
-      if (a.machine.id === 'address_space') spaces.set(a.name, { file: i.file, vmas: 0, opens: i.opens ?? 0, pages: [], blocks: [] });
+      if (a.machine.id === 'address_space')
+        spaces.set(a.name, { file: need(a.name, i, 'file'), vmas: 0, opens: i.opens ?? 0, pages: [], blocks: [] });
     }
     const pmems = new Map<string, PmemDevice>();
     for (const a of actors) {
@@ -184,12 +233,13 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
         phys_addr: 0x1000,
         disk_present: !!i.probed,
         open_count: 0,
-        pages: ((i.pages ?? []) as string[]).map((p) => pages.get(p)!),
+        pages: (i.pages ?? []).map((p) => pages.get(p)!),
       };
       pmems.set(a.name, pmem);
       diskOf.set(a.name, pmem);
-      daxOf.set(i.dax, () => pmem.dax_dev);
-      const ops = input(i.dax).ops === 'dcssblk' ? code.dcssblk_dax_ops : code.pmem_dax_ops;
+      const dax = need(a.name, i, 'dax');
+      daxOf.set(dax, () => pmem.dax_dev);
+      const ops = input(dax).ops === 'dcssblk' ? code.dcssblk_dax_ops : code.pmem_dax_ops;
       const withOps = i.key !== null && i.key !== undefined;
       runs.set(a.name, {
         start: { probe: () => code.pmem_attach_disk(k, pmem, ops, withOps), remove: () => code.pmem_remove(k, pmem, withOps) },
@@ -201,14 +251,21 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
     for (const a of actors) {
       if (a.machine.id !== 'dm_table') continue;
       const i = a.input as Input;
-      const md: MappedDevice = { name: a.name, dax_dev: null, table_devices: null, targets: i.targets, disk_present: false, open_count: 0 };
+      const md: MappedDevice = {
+        name: a.name,
+        dax_dev: null,
+        table_devices: null,
+        targets: need(a.name, i, 'targets'),
+        disk_present: false,
+        open_count: 0,
+      };
       disks.set(a.name, md);
       dmDisks.set(a.name, md);
       // cleanup_mapped_device() sets md->dax_dev = NULL after the put: keep observing the object
       let last: DaxDevice | null = null;
-      daxOf.set(i.dax, () => (last = md.dax_dev ?? last));
+      daxOf.set(need(a.name, i, 'dax'), () => (last = md.dax_dev ?? last));
       // a member is looked up by its disk's name: the pmem that allocates that dax_device
-      const hosts = (i.members as (string | null)[]).map((d) =>
+      const hosts = need(a.name, i, 'members').map((d) =>
         d === null ? null : ([...pmems.values()].find((p) => input(p.name).dax === d)?.name ?? d),
       );
       runs.set(a.name, { start: { dm_create: () => code.dm_device(k, md, hosts) }, next: [] });
@@ -219,7 +276,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
         case 'dax_device': {
           if (!i.allocatedBy) break;
           const pmem = pmems.get(i.allocatedBy)!;
-          const extra = Object.values((i.extraRefs ?? {}) as Record<string, number>).reduce((n, x) => n + x, 0);
+          const extra = Object.values(i.extraRefs ?? {}).reduce((n, x) => n + x, 0);
           const dax: DaxDevice = {
             host: pmem.name,
             i_count: 1 + extra,
@@ -244,15 +301,12 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
           break;
         case 'filesystem': {
           const host = i.dax
-            ? (input(i.dax).allocatedBy ??
-              [...pmems.values()].find((p) => input(p.name).dax === i.dax)?.name ??
-              (i.bdev as string | undefined) ??
-              null)
+            ? (input(i.dax).allocatedBy ?? [...pmems.values()].find((p) => input(p.name).dax === i.dax)?.name ?? i.bdev ?? null)
             : null;
           const sb: Superblock = {
             name: a.name,
-            bdev: { queue_dax: i.dax !== null && i.dax !== undefined, disk_name: host ?? i.unit },
-            fstype: i.fstype,
+            bdev: { queue_dax: i.dax !== null && i.dax !== undefined, disk_name: host ?? need(a.name, i, 'unit') },
+            fstype: need(a.name, i, 'fstype'),
             daxOption: !!i.daxOption,
             s_daxdev: null,
           };
@@ -263,9 +317,9 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
         }
         case 'dma_pinner': {
           const p: DmaProcess = {
-            as: spaces.get(i.aspace)!,
-            page: pages.get(i.page)!,
-            block: blocks.get(i.block)!,
+            as: spaces.get(need(a.name, i, 'aspace'))!,
+            page: pages.get(need(a.name, i, 'page'))!,
+            block: blocks.get(need(a.name, i, 'block'))!,
             refs: 1,
             rounds: i.rounds ?? 1,
             munmapWhilePinned: !!i.munmapWhilePinned,
@@ -274,27 +328,27 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
           break;
         }
         case 'truncate': {
-          const as = spaces.get(i.aspace)!;
-          as.pages.push(...(i.pages as string[]).map((p) => pages.get(p)!));
-          as.blocks.push(...(i.blocks as string[]).map((b) => blocks.get(b)!));
+          const as = spaces.get(need(a.name, i, 'aspace'))!;
+          as.pages.push(...need(a.name, i, 'pages').map((p) => pages.get(p)!));
+          as.blocks.push(...need(a.name, i, 'blocks').map((b) => blocks.get(b)!));
           sleepers.push(a.name);
           runs.set(a.name, { start: { truncate: () => code.xfs_setattr_size(k, as) }, next: [] });
           break;
         }
         case 'eviction': {
-          const as = spaces.get(i.aspace)!;
-          as.pages.push(...(i.pages as string[]).map((p) => pages.get(p)!));
-          as.blocks.push(...(i.blocks as string[]).map((b) => blocks.get(b)!));
+          const as = spaces.get(need(a.name, i, 'aspace'))!;
+          as.pages.push(...need(a.name, i, 'pages').map((p) => pages.get(p)!));
+          as.blocks.push(...need(a.name, i, 'blocks').map((b) => blocks.get(b)!));
           runs.set(a.name, { start: { evict: () => code.evict(k, as) }, next: [] });
           break;
         }
         case 'file_writer': {
-          const block = blocks.get(i.block)!;
+          const block = blocks.get(need(a.name, i, 'block'))!;
           runs.set(a.name, {
             start: {
               // eslint-disable-next-line require-yield -- this step has no sleep point: it runs to the end at once
               allocate: function* (): Step {
-                code.xfs_bmapi_write(block, i.file);
+                code.xfs_bmapi_write(block, need(a.name, i, 'file'));
               },
             },
             next: [],
@@ -302,8 +356,9 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
           break;
         }
         case 'srcu_reader': {
-          const dax = i.dax as string;
-          runs.set(a.name, { start: { dax_read_lock: () => code.dax_reader(k, daxOf.get(dax)?.() ?? null, i.sections ?? 1) }, next: [] });
+          const dax = i.dax;
+          const device = () => (dax ? (daxOf.get(dax)?.() ?? null) : null);
+          runs.set(a.name, { start: { dax_read_lock: () => code.dax_reader(k, device(), i.sections ?? 1) }, next: [] });
           break;
         }
       }

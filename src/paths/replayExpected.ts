@@ -1,3 +1,7 @@
+/**
+ * The replay of a recorded path through the composed system, step by step against what was recorded:
+ * the first divergence, with the step and the fields that differ, or none.
+ */
 import { canonicalJson, formatEvent } from '../compose/events.ts';
 import { STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';

@@ -1,3 +1,7 @@
+/**
+ * The state graph path generation works on: every reachable state with every edge kept (the checker
+ * keeps only a BFS tree), each edge with the coverage items its step takes, crashes as edges to CRASH.
+ */
 import { MemoryStateStore, type StateStore } from '../check/stateStore.ts';
 import { STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
 import type { DeliveryRecord, System } from '../compose/system.ts';

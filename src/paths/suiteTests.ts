@@ -1,3 +1,8 @@
+/**
+ * The runner of generated suites: rebuilds a suite's system from its scenario, and registers one uvu
+ * test per path and counterexample, replayed against the spec and, where src/kernel implements the
+ * actors, against the implementation, with known divergences checked against their pinned data.
+ */
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

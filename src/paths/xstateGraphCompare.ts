@@ -1,3 +1,7 @@
+/**
+ * The side-by-side with @xstate/graph: runs its path generators and ours on one composed system and
+ * measures paths, steps and coverage with the same items (bench and the paths test read it).
+ */
 import { getShortestPaths, getSimplePaths } from '@xstate/graph';
 import { STEP_BLOCKED, decodeStep } from '../compose/stepLabel.ts';
 import type { DeliveryRecord } from '../compose/system.ts';

@@ -1,3 +1,7 @@
+/**
+ * Finding the machine a user names on the command line (`SCENARIO[@REVISION]:ACTOR` or a bare machine
+ * id) among the scenarios, built at default sizes.
+ */
 import { resolveRevision, resolveSizes } from '../check/check.ts';
 import { InputError } from '../compose/errors.ts';
 import type { ActorDecl, Scenario } from '../../machines/kit/types.ts';

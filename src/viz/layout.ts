@@ -1,3 +1,7 @@
+/**
+ * Layout of one statechart with Graphviz: left to right, or top to bottom when that is closer to a
+ * screen's shape.
+ */
 import type { Chart } from '../model/chart.ts';
 import { chartToDot } from './dot.ts';
 import { renderSvg } from './render.ts';

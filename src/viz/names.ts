@@ -1,3 +1,7 @@
+/**
+ * The check that a machine names all its guards and actions before it is exported: an inline one would
+ * export as a name no reader can run, so the exported machine would not be the same machine.
+ */
 import { ModelError } from '../compose/errors.ts';
 import type { Chart } from '../model/chart.ts';
 

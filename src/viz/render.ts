@@ -1,3 +1,7 @@
+/**
+ * Graphviz in wasm (@viz-js/viz): DOT to SVG with no binary installed and nothing downloaded, one
+ * instance for every graph of a run.
+ */
 import type { instance } from '@viz-js/viz';
 import { InputError } from '../compose/errors.ts';
 

@@ -1,3 +1,7 @@
+/**
+ * Export of a chart as W3C SCXML, with guards as named `cond` expressions and daxspec's kernel function,
+ * source and description in attributes of its own namespace.
+ */
 import type { Chart, ChartState, ChartTransition } from '../model/chart.ts';
 import { htmlText } from './escape.ts';
 

@@ -1,3 +1,7 @@
+/**
+ * The viewer site's assets: the browser code bundled into one classic script (file:// refuses modules),
+ * the page and style, and the check that the output folder may receive the site.
+ */
 import { readFileSync } from 'node:fs';
 import type * as Esbuild from 'esbuild';
 import { createRequire } from 'node:module';

@@ -1,8 +1,11 @@
+/**
+ * Pieces every page of the viewer shares: number formatting, verdict words, links to a finding's
+ * counterexample in the player and to its page in the Markdown docs.
+ */
 import type { SiteData, SiteSystem } from '../siteData.ts';
 import { h } from './dom.ts';
 import { traceHref } from './routes.ts';
 
-/** Shared pieces of the site's pages: numbers, verdicts, links to counterexamples, zoom. */
 export const n = (x: number): string => x.toLocaleString('en-US');
 
 export function verdictText(s: SiteSystem): string {

@@ -1,3 +1,7 @@
+/**
+ * One statechart diagram in the viewer: the SVG fitted to its card, hoverable, with zoom and pan, and
+ * its states and transitions findable by index for the player's highlighting.
+ */
 import { h } from './dom.ts';
 import { panZoom, READABLE_SCALE, type PanZoom } from './panZoom.ts';
 import { classIndex, parseSvg } from './svg.ts';

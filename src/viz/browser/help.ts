@@ -1,3 +1,6 @@
+/**
+ * The keyboard help panel (`?`): every key the viewer answers to.
+ */
 import { h } from './dom.ts';
 
 /** The keyboard help `?` opens: every key the site answers to. */

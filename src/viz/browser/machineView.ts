@@ -1,3 +1,7 @@
+/**
+ * The viewer's machine page: one machine's statechart, description, where it is used, what no scenario
+ * reaches in its revision, and the link to its page in the docs.
+ */
 import type { SiteData, SiteReached } from '../siteData.ts';
 import { unreachedOf } from '../../model/reach.ts';
 import { diagram } from './diagram.ts';

@@ -1,3 +1,7 @@
+/**
+ * The viewer's entry point: reads the embedded site data, routes hashes to pages (so the site works from
+ * file:// with no server), and renders the matrix page.
+ */
 import type { SiteData } from '../siteData.ts';
 import { clear, h } from './dom.ts';
 import { helpPanel } from './help.ts';

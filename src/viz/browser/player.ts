@@ -1,3 +1,7 @@
+/**
+ * The trace player: steps through a counterexample (built in, or an .itf.json file opened), showing each
+ * actor's active states, the transitions taken, the kernel calls of the step and the context changed.
+ */
 import type { ItfTrace } from '../../check/itf.ts';
 import { activePaths } from '../../model/chart.ts';
 import type { SiteData, Wait } from '../siteData.ts';

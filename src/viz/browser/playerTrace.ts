@@ -1,3 +1,7 @@
+/**
+ * A counterexample made ready to play: an ITF trace or a site trace read against the site's systems into
+ * per-step actor states and the calls of each step.
+ */
 import { fromItfValue, type ItfTrace } from '../../check/itf.ts';
 import { callsFromItf } from '../../check/itfCalls.ts';
 import type { CallRecord } from '../../check/trace.ts';

@@ -1,3 +1,7 @@
+/**
+ * Search in the viewer: machines, states (path, description, kernel function), findings and systems,
+ * every word of the query required; and the page that lists the hits.
+ */
 import type { SiteData } from '../siteData.ts';
 import { h } from './dom.ts';
 import { machineVariantHref, systemHref, traceHref } from './routes.ts';

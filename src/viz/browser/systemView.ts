@@ -1,3 +1,7 @@
+/**
+ * The viewer's system page: one scenario at one revision, its actors and who calls whom, its check
+ * result and links to its machines.
+ */
 import type { SiteData } from '../siteData.ts';
 import { n, traceLink } from './common.ts';
 import { panZoom } from './panZoom.ts';

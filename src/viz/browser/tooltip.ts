@@ -1,3 +1,7 @@
+/**
+ * Hover tooltips on diagrams: the kernel function, description and source of the state or transition
+ * under the mouse.
+ */
 import { clear, h } from './dom.ts';
 import { classIndex } from './svg.ts';
 import type { Chart } from '../../model/chart.ts';
