@@ -216,6 +216,9 @@ test('daxspec simulate: --json, exit 0 when nothing is found, 3 when --time ends
   const bad = await runCli('simulate', '--scenario', 'kill-dax-readers', '--readers', '9');
   assert.is(bad.code, 2);
   assert.match(bad.err, /--readers must be an integer from 1 to 6/);
+  const seed = await runCli('simulate', '--scenario', 'percpu-ref', '--seed', '4294967296');
+  assert.is(seed.code, 2);
+  assert.match(seed.err, /--seed is at most 4294967295/);
   const none = await runCli('simulate');
   assert.is(none.code, 2);
   assert.match(none.err, /simulate needs --scenario/);

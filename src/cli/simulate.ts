@@ -35,6 +35,7 @@ export interface SimulateArgs {
 /** Walks when neither --runs nor --time is given: seconds at the sizes the matrix uses, a minute or so at large ones. */
 export const DEFAULT_RUNS = 1000;
 export const DEFAULT_MAX_DEPTH = 1000;
+const MAX_SEED = 0xffffffff;
 
 const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 
@@ -50,6 +51,8 @@ export async function runSimulate(args: SimulateArgs, reg: Registry): Promise<nu
       `--itf writes the counterexamples of one revision; scenario ${scenario.name} has ${revisions.length}: add --revision`,
     );
   if (args.itf) checkItfPaths(args.itf);
+  // The generator takes 32 bits: a larger seed would silently repeat a smaller one's walks.
+  if (args.seed !== undefined && args.seed > MAX_SEED) throw new UsageError(`--seed is at most ${MAX_SEED} (got ${args.seed})`);
   const seed = args.seed ?? freshSeed();
   const runs = args.runs ?? (args.time === undefined ? DEFAULT_RUNS : undefined);
   const systems: System[] = revisions.map((r) => buildSystem(scenario, r, sizes));
