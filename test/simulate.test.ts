@@ -6,6 +6,7 @@
  * Also: the same seed gives the same walks whatever ran before, a shrunk counterexample is 1-minimal, and the
  * ITF it writes replays into the same violation.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -222,6 +223,31 @@ test('daxspec simulate: --json, exit 0 when nothing is found, 3 when --time ends
   const none = await runCli('simulate');
   assert.is(none.code, 2);
   assert.match(none.err, /simulate needs --scenario/);
+});
+
+test('daxspec simulate: progress on stderr, and SIGINT stops it between walks with what it walked, exit 130', async () => {
+  const bin = join(import.meta.dirname, '..', 'bin', 'daxspec.js');
+  const args = ['simulate', '--scenario', 'percpu-ref', '--users', '8', '--seed', '9', '--time', '600'];
+  const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let sent = false;
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => {
+      err += d;
+      // Once: a second signal ends the process at once, without the report.
+      if (!sent && /percpu-ref: [\d,]+ runs, [\d,]+ steps/.test(err)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+  assert.is(r.code, 130, r.err);
+  assert.match(r.out, /INCOMPLETE: interrupted by SIGINT after [\d,]+ runs/);
+  assert.match(r.out, /to repeat: daxspec simulate --scenario percpu-ref --users 8 --rounds 3 --seed 9 --runs \d+/);
 });
 
 test.run();
