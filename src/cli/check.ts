@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { buildSystem, checkScenarioAsync, reportJson, resolveRevision, resolveSizes, type CheckReport } from '../check/check.ts';
 import { formatFinding } from '../check/formatTrace.ts';
 import { bugMatrixAsync, cellText, formatMatrix } from '../check/matrix.ts';
@@ -7,7 +6,8 @@ import type { System } from '../compose/system.ts';
 import type { Registry } from '../scenarioRegistry.ts';
 import type { FairnessMode } from '../check/fairness.ts';
 import { formatLivenessRun } from '../check/formatLasso.ts';
-import { checkOutputFile, writeAtomic } from '../outputs/generatedFolder.ts';
+import { writeAtomic } from '../outputs/generatedFolder.ts';
+import { checkItfPaths, itfFile } from './itfFiles.ts';
 import { EXIT, exitForSignal } from './exit.ts';
 import { interruptible } from './interrupt.ts';
 import { defaultMaxMemory, formatBytes } from './options.ts';
@@ -159,25 +159,6 @@ function memoryAdvice(r: CheckReport): string {
   if (shown.length) ways.push(`smaller sizes (${shown.join(', ')})`);
   ways.push(`--max-states ${Math.max(1, Math.floor(r.states * 0.9))} to bound the run`, 'or a larger --max-memory');
   return ways.join(', ');
-}
-
-/** The files --itf may write: the path and the numbered ones beside it (path.2.itf.json, ...). */
-function itfFile(path: string, i: number): string {
-  return i === 0 ? path : path.replace(/(\.itf)?\.json$/, '') + `.${i + 1}.itf.json`;
-}
-
-/** A file --itf may replace is a trace daxspec wrote there before. */
-function isOurTrace(path: string): boolean {
-  try {
-    const j = JSON.parse(readFileSync(path, 'utf8')) as { '#meta'?: { source?: unknown } };
-    return j['#meta']?.source === 'daxspec';
-  } catch {
-    return false;
-  }
-}
-
-function checkItfPaths(path: string): void {
-  checkOutputFile(path, isOurTrace);
 }
 
 function writeItf(path: string, r: CheckReport, quiet: boolean): void {
