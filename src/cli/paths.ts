@@ -34,7 +34,13 @@ export interface PathsArgs {
   simple?: boolean;
 }
 
-const COVER: Record<string, CoverageKind> = { states: 'state', transitions: 'transition', guards: 'guard' };
+const COVER: Record<string, CoverageKind> = {
+  states: 'state',
+  transitions: 'transition',
+  guards: 'guard',
+  pairs: 'pair',
+  partitions: 'partition',
+};
 
 /** `--cover states,transitions`: the kinds of item generation aims at. */
 function coverTargets(value: string | undefined): CoverageKind[] | undefined {
@@ -43,7 +49,7 @@ function coverTargets(value: string | undefined): CoverageKind[] | undefined {
     const k = COVER[w.trim()];
     if (!k)
       throw new UsageError(
-        `--cover ${w}: give states, transitions or guards, comma-separated (pairs are reported but not targeted: a pair depends on the path taken, not on one step)`,
+        `--cover ${w}: give states, transitions, guards, pairs or partitions, comma-separated (default: states,transitions,guards)`,
       );
     return k;
   });
