@@ -26,19 +26,20 @@ const CASES: [Scenario, string | undefined][] = [
   [scenarioOf('percpu-2x2', () => percpuRefSystem(2, 2)), undefined],
   [dm, 'v5.10'],
 ];
-const COUNT: Record<CoverageKind, 'states' | 'transitions' | 'guards' | 'pairs' | 'partitions'> = {
+const COUNT: Record<CoverageKind, 'states' | 'transitions' | 'guards' | 'pairs' | 'partitions' | 'waits'> = {
   state: 'states',
   transition: 'transitions',
   guard: 'guards',
   pair: 'pairs',
   partition: 'partitions',
+  wait: 'waits',
 };
 const total = (r: CoverageReport, k: CoverageKind, f: 'covered' | 'reachable'): number =>
   r.machines.reduce((n, m: MachineCoverage) => n + m[COUNT[k]][f], 0);
 
 test('each --cover dimension alone is covered in full, and the report says what was aimed at', () => {
   for (const [s, rev] of CASES)
-    for (const k of ['state', 'transition', 'guard', 'pair', 'partition'] as const) {
+    for (const k of ['state', 'transition', 'guard', 'pair', 'partition', 'wait'] as const) {
       const r = generateSuite(s, rev, { targets: [k] }).coverage;
       assert.equal(r.aimed, [k]);
       for (const m of r.machines) assert.is(m[COUNT[k]].covered, m[COUNT[k]].reachable, `${s.name} --cover ${k}: ${m.machine}`);
@@ -154,10 +155,10 @@ test('paths --report --cover pairs,partitions: text and JSON say covered/reachab
   }
   const text = await runCli(...args);
   assert.match(text.out, /aimed at pairs, partitions/);
-  assert.match(text.out, /pairs\s+partitions\s+paths/);
+  assert.match(text.out, /pairs\s+partitions\s+waits\s+paths/);
   const bad = await runCli('paths', '--report', '--scenario', 'dm-targets-one-pmem', '--cover', 'configurations');
   assert.is(bad.code, 2);
-  assert.match(bad.err, /--cover configurations: give states, transitions, guards, pairs or partitions/);
+  assert.match(bad.err, /--cover configurations: give states, transitions, guards, pairs, partitions or waits/);
 });
 
 test.run();

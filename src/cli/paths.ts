@@ -40,6 +40,7 @@ const COVER: Record<string, CoverageKind> = {
   guards: 'guard',
   pairs: 'pair',
   partitions: 'partition',
+  waits: 'wait',
 };
 
 /** `--cover states,transitions`: the kinds of item generation aims at. */
@@ -49,7 +50,7 @@ function coverTargets(value: string | undefined): CoverageKind[] | undefined {
     const k = COVER[w.trim()];
     if (!k)
       throw new UsageError(
-        `--cover ${w}: give states, transitions, guards, pairs or partitions, comma-separated (default: states,transitions,guards)`,
+        `--cover ${w}: give states, transitions, guards, pairs, partitions or waits, comma-separated (default: states,transitions,guards,waits)`,
       );
     return k;
   });

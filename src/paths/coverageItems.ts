@@ -21,10 +21,11 @@ export interface CoverageItem {
 
 /**
  * What a coverage item counts: a state node, a transition, one outcome of a guarded transition's
- * guard, one block of a context partition the machine declares (machines/kit/partitions.ts), or a
- * transition pair (two transitions one actor takes one after the other: src/paths/transitionPairs.ts).
+ * guard, one block of a context partition the machine declares (machines/kit/partitions.ts), a
+ * transition pair (two transitions one actor takes one after the other: src/paths/transitionPairs.ts),
+ * or a wait: an actor in a state where the spec blocks one of its steps (the kernel sleeps there).
  */
-export type CoverageKind = 'state' | 'transition' | 'guard' | 'partition' | 'pair';
+export type CoverageKind = 'state' | 'transition' | 'guard' | 'partition' | 'pair' | 'wait';
 
 const ALWAYS = 'always';
 
@@ -96,6 +97,15 @@ export function stateItem(machine: string, node: AnyStateNode): CoverageItem {
 /** One block of one of a machine's context partitions: `partition page refs=many`. */
 export function partitionItem(machine: string, partition: string, block: string): CoverageItem {
   return { kind: 'partition', machine, key: `partition ${machine} ${partition}=${block}`, label: `${partition}=${block}` };
+}
+
+/**
+ * A wait: an actor of `machine` in the state `value` (its state value, as JSON) whose step `event`
+ * the spec blocks there (a grace period with readers inside, a lock another holds). A path that
+ * reaches it lets the implementation be asked whether it sleeps there too (src/paths/adapter.ts).
+ */
+export function waitItem(machine: string, value: string, event: string): CoverageItem {
+  return { kind: 'wait', machine, key: `wait ${machine} ${value} ${event}`, label: `${value} waits at ${event}` };
 }
 
 /** A transition pair: `t1` then `t2`, both transitions (interned items) of one actor of `machine`. */

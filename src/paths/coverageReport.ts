@@ -22,6 +22,11 @@ export interface MachineCoverage {
   readonly pairs: Count;
   /** Blocks of the context partitions the machine declares (machines/kit/partitions.ts). */
   readonly partitions: Count;
+  /**
+   * Steps of this machine's actors the spec blocks in a reachable state (the kernel sleeps there).
+   * A machine does not list its waits (a call blocks on what its callee does), so defined = reachable.
+   */
+  readonly waits: Count;
   /** Paths that take at least one transition of this machine. */
   readonly paths: number;
   /** Defined but never reached in this system: dead spec, or a scenario too small to reach them. */
@@ -50,13 +55,14 @@ export interface CoverageReport {
   readonly machines: readonly MachineCoverage[];
 }
 
-type Kind = 'states' | 'transitions' | 'guards' | 'partitions' | 'pairs';
+type Kind = 'states' | 'transitions' | 'guards' | 'partitions' | 'pairs' | 'waits';
 const KIND: Record<CoverageKind, Kind> = {
   state: 'states',
   transition: 'transitions',
   guard: 'guards',
   partition: 'partitions',
   pair: 'pairs',
+  wait: 'waits',
 };
 
 /** Pairs a machine defines: t1 then t2 where t2 leaves a node t1 ends in (or one of its ancestors). */
@@ -120,6 +126,7 @@ export function coverageReport(
       transitions: { defined: 0, reachable: 0, covered: 0 },
       guards: { defined: 0, reachable: 0, covered: 0 },
       partitions: { defined: 0, reachable: 0, covered: 0 },
+      waits: { defined: 0, reachable: 0, covered: 0 },
       pairs: { defined: m.pairsDefined, reachable: 0, covered: 0 },
     };
     const reached = new Set<string>();
@@ -156,7 +163,7 @@ export function coverageReport(
 
 /**
  * The report as text: per system its configurations covered/reachable, and one line per machine with
- * states, transitions, guard outcomes, transition pairs and partition blocks as covered/reachable of
+ * states, transitions, guard outcomes, transition pairs, partition blocks and waits as covered/reachable of
  * defined, and the lower bound on the steps beside the steps the paths take; with
  * `verbose`, what each machine defines but never reaches.
  */
@@ -177,10 +184,11 @@ export function formatCoverage(reports: readonly CoverageReport[], verbose = fal
       c(m.guards),
       c(m.pairs),
       c(m.partitions),
+      c(m.waits),
       String(m.paths),
       m.actors.join(' '),
     ]);
-    const header = ['  machine', 'states', 'transitions', 'guard outcomes', 'pairs', 'partitions', 'paths', 'actors'];
+    const header = ['  machine', 'states', 'transitions', 'guard outcomes', 'pairs', 'partitions', 'waits', 'paths', 'actors'];
     const all = [header, ...rows.map((r0) => [`  ${r0[0]}`, ...r0.slice(1)])];
     const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
     for (const row of all)

@@ -30,7 +30,7 @@ export interface CoverOptions {
   readonly onePath?: boolean;
 }
 
-export const DEFAULT_TARGETS: readonly CoverageKind[] = ['state', 'transition', 'guard'];
+export const DEFAULT_TARGETS: readonly CoverageKind[] = ['state', 'transition', 'guard', 'wait'];
 
 /**
  * Greedy path cover of every reachable item of the kinds aimed at. A path starts at the initial

@@ -4,14 +4,18 @@
  * and the transitions each actor took in it, in order (what transition pairs are made of). The walk
  * itself is src/check/exploreGraph.ts: states are expanded as `systemLogic` expands them (past
  * invariant failures and WARNs, not past a crash), so the reachable set is the one @xstate/graph
- * sees; a crashing step is kept as an edge into CRASH. After the walk, the transition pairs each
+ * sees; a crashing step is kept as an edge into CRASH. After the walk, each edge also gets the waits
+ * of the state it ends in (an actor's step the spec blocks there: coverageItems.ts's waitItem), and
+ * the transition pairs each
  * actor can take are found exactly (src/paths/transitionPairs.ts) and interned as coverage items, so
  * every item a path can cover has an id before any cover is computed.
  */
 import { CRASH, exploreGraph } from '../check/exploreGraph.ts';
 import type { StateStore } from '../check/stateStore.ts';
 import type { System } from '../compose/system.ts';
-import { CoverageIndex } from './coverageItems.ts';
+import { canonicalJson, formatEvent } from '../compose/events.ts';
+import { stepLabel } from '../compose/stepLabel.ts';
+import { CoverageIndex, waitItem } from './coverageItems.ts';
 import { reachablePairs, type PairIndex } from './transitionPairs.ts';
 
 export { CRASH };
@@ -111,24 +115,80 @@ export function buildStateGraph(system: System, options: { maxStates?: number } 
   itemStart.push(edgeItems.length);
   runStart.push(runActor.length);
   transitionStart.push(runTransitions.length);
+  const starts = edgeStart.done();
+  const labels = edgeLabel.done();
+  const targets = edgeTo.done();
+  const waits = waitsOf(system, coverage, walk.store, walk.expanded, starts, labels);
+  // the waits of the state an edge ends in are covered by that edge
+  const oldStart = itemStart.done();
+  const oldItems = edgeItems.done();
+  const mergedStart = new IntList();
+  const merged = new IntList();
+  for (let e = 0; e < targets.length; e++) {
+    mergedStart.push(merged.length);
+    const own = oldItems.subarray(oldStart[e], oldStart[e + 1]);
+    const more = targets[e] === CRASH ? undefined : waits[targets[e]];
+    for (const i of more ? [...new Set([...own, ...more])].sort((x, y) => x - y) : own) merged.push(i);
+  }
+  mergedStart.push(merged.length);
   const graph = {
     system,
     coverage,
     store: walk.store,
     states: walk.states,
     edges: edgeTo.length,
-    edgeStart: edgeStart.done(),
-    edgeTo: edgeTo.done(),
-    edgeLabel: edgeLabel.done(),
+    edgeStart: starts,
+    edgeTo: targets,
+    edgeLabel: labels,
     edgeCode: edgeCode.done(),
-    itemStart: itemStart.done(),
-    edgeItems: edgeItems.done(),
+    itemStart: mergedStart.done(),
+    edgeItems: merged.done(),
     runStart: runStart.done(),
     runActor: runActor.done(),
     transitionStart: transitionStart.done(),
     runTransitions: runTransitions.done(),
-    initialItems,
+    initialItems: [...new Set([...initialItems, ...(waits[0] ?? [])])].sort((x, y) => x - y),
     complete: walk.complete,
   };
   return { ...graph, pairs: reachablePairs(graph) };
+}
+
+/**
+ * The waits of each expanded state: for every actor, each step it is offered there that is no edge
+ * (the spec blocks it). States past the bound were not expanded: their blocked steps are unknown.
+ */
+function waitsOf(
+  system: System,
+  coverage: CoverageIndex,
+  store: StateStore,
+  expanded: number,
+  edgeStart: Int32Array,
+  edgeLabel: Int32Array,
+): (readonly number[] | undefined)[] {
+  const out: (readonly number[] | undefined)[] = [];
+  const memo = system.actors.map(() => new Map<string, readonly number[]>());
+  const cur = new Int32Array(system.width);
+  const taken = new Set<number>();
+  for (let s = 0; s < expanded; s++) {
+    store.load(s, cur);
+    taken.clear();
+    for (let e = edgeStart[s]; e < edgeStart[s + 1]; e++) taken.add(edgeLabel[e]);
+    let list: number[] | undefined;
+    for (let a = 0; a < system.width; a++) {
+      const offers = system.actors[a].offers(cur[a]);
+      const blocked = offers.flatMap((_, o) => (taken.has(stepLabel(a, o)) ? [] : [o]));
+      if (!blocked.length) continue;
+      const key = `${cur[a]} ${blocked.join(',')}`;
+      let ids = memo[a].get(key);
+      if (!ids) {
+        const t = system.actors[a];
+        const value = canonicalJson(t.view(cur[a]).value);
+        ids = blocked.map((o) => coverage.intern(waitItem(t.machine.id, value, formatEvent(system.events.get(offers[o].event)))));
+        memo[a].set(key, ids);
+      }
+      (list ??= []).push(...ids);
+    }
+    out[s] = list;
+  }
+  return out;
 }
