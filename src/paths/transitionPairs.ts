@@ -9,12 +9,19 @@
  * the shortest path to each pair, which is how generation reaches the pairs its greedy walk missed.
  * A path starts with no last transition for any actor (the initial eventless transitions start no pair).
  */
-import { pairItem } from './coverageItems.ts';
+import { pairItem, type CoverageIndex } from './coverageItems.ts';
 import { CRASH } from '../check/exploreGraph.ts';
-import type { StateGraph } from './stateGraph.ts';
 
-/** The parts of a StateGraph the pairs are computed from (everything but the pairs themselves). */
-export type PairGraph = Omit<StateGraph, 'pairs'>;
+/** The parts of a StateGraph (src/paths/stateGraph.ts) the pairs are computed from. */
+export interface PairGraph {
+  readonly coverage: CoverageIndex;
+  readonly edgeStart: Int32Array;
+  readonly edgeTo: Int32Array;
+  readonly runStart: Int32Array;
+  readonly runActor: Int32Array;
+  readonly transitionStart: Int32Array;
+  readonly runTransitions: Int32Array;
+}
 
 export interface PairIndex {
   /** The coverage item of the pair (t1, t2) of transition items, or -1 when no path takes it. */
@@ -153,7 +160,7 @@ export function reachablePairs(g: PairGraph): PairIndex {
  * A shortest path (edges from the initial state) that takes each of `wanted` (pair items), by the
  * actors that reach them; pairs no path takes are left out.
  */
-export function shortestPathsToPairs(g: StateGraph, wanted: ReadonlySet<number>): Map<number, number[]> {
+export function shortestPathsToPairs(g: PairGraph & { readonly pairs: PairIndex }, wanted: ReadonlySet<number>): Map<number, number[]> {
   const out = new Map<number, number[]>();
   const byActor = new Map<number, number[]>();
   for (const p of wanted) {
