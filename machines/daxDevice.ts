@@ -3,6 +3,7 @@ import { reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
 import { m } from './kit/meta.ts';
+import { countPartition, withPartitions } from './kit/partitions.ts';
 
 /**
  * struct dax_device (drivers/dax/super.c): an inode of the "dax" pseudo-fs whose
@@ -75,7 +76,7 @@ export function daxDeviceMachine(rev: Revision) {
       limited: context.ops === 'dcssblk',
     }));
 
-  return setup({
+  const machine = setup({
     types: {} as { context: DaxDeviceContext; events: Ev; input: DaxDeviceInput },
     guards: {
       preAllocated: ({ context }) => context.allocatedBy !== null,
@@ -364,6 +365,7 @@ export function daxDeviceMachine(rev: Revision) {
       },
     },
   });
+  return withPartitions(machine, [countPartition('count', (c: DaxDeviceContext) => c.count)]);
 
   /**
    * A lookup goes through the host table, not through a pointer the caller holds:

@@ -3,6 +3,7 @@ import { reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
 import { m } from './kit/meta.ts';
+import { countPartition, withPartitions } from './kit/partitions.ts';
 
 /**
  * struct dev_pagemap of a pmem device (kernel/memremap.c, later mm/memremap.c),
@@ -102,7 +103,7 @@ export function devPagemapMachine(rev: Revision) {
     },
   } as const;
 
-  return setup({
+  const machine = setup({
     types: {} as { context: DevPagemapContext; events: Ev; input: DevPagemapInput },
     guards: {
       /** The scenario starts with the pages mapped (the context's refs say so until boot resolves it). */
@@ -294,4 +295,5 @@ export function devPagemapMachine(rev: Revision) {
       },
     },
   });
+  return withPartitions(machine, [countPartition('refs', (c: DevPagemapContext) => c.refs)]);
 }

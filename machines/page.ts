@@ -2,6 +2,7 @@ import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS, idleKey } from './eras.ts';
+import { countPartition, withPartitions } from './kit/partitions.ts';
 
 /**
  * The struct page of one FS-DAX pfn (DOMAIN.md (a) "page").
@@ -128,7 +129,7 @@ export function pageMachine(rev: Revision) {
   const scanBusy = (context: PageContext): boolean =>
     !context.limited && (mappingAddsRef ? context.refs - context.mapcount > 0 : context.refs > 1);
 
-  return setup({
+  const machine = setup({
     types: {} as { context: PageContext; events: PageEvent; input: PageInput },
     guards: {
       probed: ({ context }) => context.probed,
@@ -697,4 +698,5 @@ export function pageMachine(rev: Revision) {
       },
     },
   });
+  return withPartitions(machine, [countPartition('refs', (c: PageContext) => c.refs)]);
 }

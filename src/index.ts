@@ -33,6 +33,7 @@ export type {
   SystemView,
 } from '../machines/kit/types.ts';
 export { defineScenario } from '../machines/kit/scenario.ts';
+export { countPartition, withPartitions, type ContextPartition } from '../machines/kit/partitions.ts';
 export { ModelError } from './compose/errors.ts';
 
 export {

@@ -17,12 +17,14 @@ test('the exported values are exactly the contract', () => {
     'ModelError',
     'call',
     'check',
+    'countPartition',
     'defineScenario',
     'exportMachine',
     'generateDocs',
     'paths',
     'renderSite',
     'reply',
+    'withPartitions',
   ]);
 });
 

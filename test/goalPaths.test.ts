@@ -1,8 +1,12 @@
 /**
  * Goal-directed paths (`paths --to`) against @xstate/graph's own results on its die-hard machine:
  * 2 shortest paths and 14 simple paths to `success` (big jug holds 4), found through daxspec's
- * composed state graph of the same machine given as a user's model.
+ * composed state graph of the same machine given as a user's model, in the library and through
+ * the command line (`paths --model FILE --to STATE` on a module that exports one machine).
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getShortestPaths, getSimplePaths } from '@xstate/graph';
 import { test } from 'uvu';
 import { createActor } from 'xstate';
@@ -11,9 +15,12 @@ import { System } from '../src/compose/system.ts';
 import { generateSuite } from '../src/paths/generate.ts';
 import { replayExpected } from '../src/paths/replayExpected.ts';
 import { goalOf, shortestPathsTo, simplePathsTo } from '../src/paths/goalPaths.ts';
-import { loadModel, singleMachine } from '../src/paths/modelModule.ts';
+import { singleMachine } from '../src/compose/singleMachine.ts';
 import { buildStateGraph } from '../src/paths/stateGraph.ts';
 import { dieHardMachine } from './fixtures/dieHardMachine.ts';
+import { runCli } from './runCli.ts';
+
+const MODEL = 'test/fixtures/dieHardMachine.ts';
 
 const graph = () => buildStateGraph(new System(singleMachine(dieHardMachine)));
 const events = (steps: readonly { event: { type: string } }[]) => steps.map((s) => s.event.type).join(' ');
@@ -49,11 +56,64 @@ test('die hard: the simple paths to success are the 14 @xstate/graph finds; a bo
   assert.ok(bounded.every((p) => p.steps.length <= 8));
 });
 
-test('a user module exporting one XState machine is read as a system of one actor', async () => {
-  const [s] = await loadModel('test/fixtures/dieHardMachine.ts');
-  assert.is(s.name, 'dieHardMachine');
-  const decl = s.build(undefined, {});
-  assert.equal(Object.keys(decl.actors[0].env ?? {}), ['EMPTY_3', 'EMPTY_5', 'FILL_3', 'FILL_5', 'POUR_3_TO_5', 'POUR_5_TO_3']);
+test('paths --model on a module exporting one machine: --to gives the 2 shortest and, with --simple, the 14 simple paths', async () => {
+  const theirs = (simple: boolean) =>
+    (simple ? getSimplePaths : getShortestPaths)(dieHardMachine, { toState: (s) => s.matches('success') })
+      .map((p) => p.steps.length - 1)
+      .sort((a, b) => a - b);
+  for (const simple of [false, true]) {
+    const r = await runCli('paths', '--model', MODEL, '--to', 'success', '--json', ...(simple ? ['--simple'] : []));
+    assert.is(r.code, 0, r.err);
+    const out = JSON.parse(r.out) as { scenario: string; kind: string; paths: { actor: string; event: { type: string } }[][] };
+    assert.is(out.scenario, 'dieHardMachine');
+    assert.is(out.kind, simple ? 'simple' : 'shortest');
+    assert.is(out.paths.length, simple ? 14 : 2);
+    assert.equal(
+      out.paths.map((p) => p.length).sort((a, b) => a - b),
+      theirs(simple),
+    );
+    // each path, replayed on the machine itself, ends in the goal
+    for (const p of out.paths) {
+      const actor = createActor(dieHardMachine).start();
+      for (const st of p) actor.send(st.event as never);
+      assert.ok(actor.getSnapshot().matches('success'), p.map((x) => x.event.type).join(' '));
+    }
+  }
+  const text = await runCli('paths', '--model', MODEL, '--to', 'success');
+  assert.match(text.out, /dieHardMachine: 2 shortest paths to success/);
+});
+
+test('paths --model on one machine: a state it does not have, and a module with no machine, are exit 2 with a message', async () => {
+  const bad = await runCli('paths', '--model', MODEL, '--to', 'dieHard.nowhere');
+  assert.is(bad.code, 2);
+  const dir = mkdtempSync(join(tmpdir(), 'daxspec-goal-'));
+  try {
+    writeFileSync(join(dir, 'plain.ts'), 'export const answer = 42;\n');
+    const none = await runCli('paths', '--model', join(dir, 'plain.ts'), '--to', 'success');
+    assert.is(none.code, 2, none.err);
+    assert.match(none.err, /plain\.ts: no export named scenarios and no XState machine/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('paths --model on one machine writes suites whose test file imports that machine, and --report covers it', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'daxspec-goal-'));
+  try {
+    const r = await runCli('paths', '--model', MODEL, '--out', out, '-q');
+    assert.is(r.code, 0, r.err);
+    const file = readFileSync(join(out, 'dieHardMachine.test.ts'), 'utf8');
+    assert.match(file, /import \{ dieHardMachine \} from '.*dieHardMachine\.ts';/);
+    assert.match(file, /suiteTests\(new URL\('\.\/dieHardMachine\.paths\.json', import\.meta\.url\), dieHardMachine\);/);
+    assert.is((await runCli('paths', '--model', MODEL, '--out', out, '--check', '-q')).code, 0);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  const rep = await runCli('paths', '--model', MODEL, '--report', '--json');
+  assert.is(rep.code, 0, rep.err);
+  const [m] = (JSON.parse(rep.out) as { machines: { machine: string; transitions: { covered: number; reachable: number } }[] }).machines;
+  assert.is(m.machine, 'dieHard');
+  assert.is(m.transitions.covered, m.transitions.reachable);
 });
 
 test('minimal paths: die hard takes 12 steps greedily, 9 at the minimum, and the 9-step cover replays and covers everything', () => {

@@ -75,8 +75,13 @@ test('paths --model: the generated test imports the model module and daxspec/tes
 
 test('a module that is not a model is bad input: exit 2 and one message naming it', () => {
   const cases: [string, string, RegExp][] = [
-    ['none.ts', 'export const x = 1;\n', /none\.ts: no export named scenarios; it must export 'scenarios'/],
+    ['none.ts', 'export const x = 1;\n', /none\.ts: no export named scenarios and no XState machine; it must export 'scenarios'/],
     ['empty.ts', 'export const scenarios = [];\n', /empty\.ts: 'scenarios' is empty/],
+    [
+      'twomachines.ts',
+      "import { createMachine } from 'xstate';\nexport const a = createMachine({ id: 'a' });\nexport const b = createMachine({ id: 'b' });\n",
+      /twomachines\.ts: no export named scenarios, and several XState machines \(a, b\)/,
+    ],
     [
       'nobuild.ts',
       "export const scenarios = [{ name: 'a', description: '', revisions: [], sizes: [] }];\n",

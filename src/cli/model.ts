@@ -5,7 +5,9 @@
  *
  * The module contract (docs/authoring.md, "Your own model"): an ES module, TypeScript or JavaScript,
  * exporting `scenarios`, an array of `Scenario` built with daxspec's public API; optionally `revisions`
- * (names in order, or `{ name, text }`) and `description` (the docs' summary line).
+ * (names in order, or `{ name, text }`) and `description` (the docs' summary line). A module without
+ * `scenarios` that exports exactly one XState machine (by name or as default) is read as one scenario:
+ * that machine alone, as a system of one actor (src/compose/singleMachine.ts), named by its export.
  *
  * The file is bundled on the fly by esbuild (already a dependency), not run through tsx's loader: the
  * bundler lets us resolve the model's `daxspec` and `xstate` imports to the very modules this process
@@ -14,9 +16,11 @@
  * package. Everything else the model imports is bundled from where the model is; nothing is written.
  */
 import { existsSync, statSync } from 'node:fs';
+import type { AnyStateMachine } from 'xstate';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModelError } from '../compose/errors.ts';
+import { isMachine, machineScenario } from '../compose/singleMachine.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { FROM_SOURCES, packageFile } from '../files.ts';
 import { makeRegistry, type Registry, type ScenarioSource } from '../scenarioRegistry.ts';
@@ -81,6 +85,7 @@ interface ModelModule {
   scenarios?: unknown;
   revisions?: unknown;
   description?: unknown;
+  [name: string]: unknown;
 }
 
 export async function loadModel(file: string): Promise<Registry> {
@@ -88,11 +93,13 @@ export async function loadModel(file: string): Promise<Registry> {
   if (!existsSync(path)) throw new ModelError(`--model ${file}: no such file`);
   if (!statSync(path).isFile()) throw new ModelError(`--model ${file}: not a file`);
   const mod = await importModel(file, path);
-  const scenarios = checkScenarios(file, mod.scenarios);
+  const machine = mod.scenarios === undefined ? onlyMachine(file, mod) : undefined;
+  const scenarios = machine ? [machineScenario(machine.name, machine.machine)] : checkScenarios(file, mod.scenarios);
   const revisions = checkRevisions(file, mod.revisions);
   const shown = relative(process.cwd(), path).split('\\').join('/');
   const arg = shown.startsWith('.') || shown.startsWith('/') ? shown : `./${shown}`;
-  const sources = new Map<Scenario, ScenarioSource>(scenarios.map((s) => [s, { module: path, exportName: 'scenarios' }]));
+  const exportName = machine ? machine.exportName : 'scenarios';
+  const sources = new Map<Scenario, ScenarioSource>(scenarios.map((s) => [s, { module: path, exportName }]));
   return makeRegistry({
     scenarios,
     revisions,
@@ -143,12 +150,36 @@ async function importModel(file: string, path: string): Promise<ModelModule> {
   }
 }
 
+/**
+ * The one XState machine a module without `scenarios` exports, or undefined when it exports none
+ * (checkScenarios then says what is missing). A machine exported both by name and as default is one
+ * machine, named by its name; two different machines are refused: which one the user means is theirs to say.
+ */
+function onlyMachine(file: string, mod: ModelModule): { name: string; exportName: string; machine: AnyStateMachine } | undefined {
+  const found = new Map<AnyStateMachine, string>();
+  // named exports first, so a machine also exported as default keeps its name
+  const names = Object.keys(mod).sort((a, b) => Number(a === 'default') - Number(b === 'default') || a.localeCompare(b));
+  for (const name of names) {
+    const v = mod[name];
+    if (isMachine(v) && !found.has(v)) found.set(v, name);
+  }
+  if (found.size > 1)
+    throw new ModelError(
+      `--model ${file}: no export named scenarios, and several XState machines (${[...found.values()].join(', ')}); export one machine, or 'scenarios' (see docs/authoring.md)`,
+    );
+  const [entry] = [...found];
+  if (!entry) return undefined;
+  const [machine, exportName] = entry;
+  return { name: exportName === 'default' ? machine.id : exportName, exportName, machine };
+}
+
 function checkScenarios(file: string, value: unknown): Scenario[] {
   const contract = `it must export 'scenarios', an array of scenarios ({ name, description, revisions, sizes, build }); see docs/authoring.md`;
-  if (!Array.isArray(value))
+  if (value === undefined)
     throw new ModelError(
-      `--model ${file}: ${value === undefined ? 'no export named scenarios' : "'scenarios' is not an array"}; ${contract}`,
+      `--model ${file}: no export named scenarios and no XState machine; it must export 'scenarios', an array of scenarios ({ name, description, revisions, sizes, build }), or a single XState machine; see docs/authoring.md`,
     );
+  if (!Array.isArray(value)) throw new ModelError(`--model ${file}: 'scenarios' is not an array; ${contract}`);
   if (value.length === 0) throw new ModelError(`--model ${file}: 'scenarios' is empty; ${contract}`);
   value.forEach((s: Partial<Scenario> | null, i) => {
     const what = `--model ${file}: scenarios[${i}]${s && typeof s.name === 'string' ? ` (${s.name})` : ''}`;

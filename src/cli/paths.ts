@@ -38,7 +38,14 @@ export interface PathsArgs {
   simple?: boolean;
 }
 
-const COVER: Record<string, CoverageKind> = { states: 'state', transitions: 'transition', guards: 'guard' };
+const COVER: Record<string, CoverageKind> = {
+  states: 'state',
+  transitions: 'transition',
+  guards: 'guard',
+  pairs: 'pair',
+  partitions: 'partition',
+  waits: 'wait',
+};
 
 /** `--cover states,transitions`: the kinds of item generation aims at. */
 function coverTargets(value: string | undefined): CoverageKind[] | undefined {
@@ -47,7 +54,7 @@ function coverTargets(value: string | undefined): CoverageKind[] | undefined {
     const k = COVER[w.trim()];
     if (!k)
       throw new UsageError(
-        `--cover ${w}: give states, transitions or guards, comma-separated (pairs are reported but not targeted: a pair depends on the path taken, not on one step)`,
+        `--cover ${w}: give states, transitions, guards, pairs, partitions or waits, comma-separated (default: states,transitions,guards,waits)`,
       );
     return k;
   });

@@ -51,6 +51,12 @@ export interface ImplementationAdapter {
    * next steps: at the end of a path every code path must be finished on both sides or on neither.
    */
   finished?(): Readonly<Record<string, { readonly done: boolean; readonly next: readonly string[] }>>;
+  /**
+   * The steps (event types) at which the implementation's code paths can sleep. Where the spec blocks
+   * one of these, the implementation, driven there, must sleep too; at a step it has no sleep for (a
+   * lock it does not model) there is nothing to compare.
+   */
+  readonly sleeps?: readonly string[];
 }
 
 /**
@@ -143,7 +149,71 @@ export function traceAgainstImplementation(
   }
   const unfinished = endDiff(system, cur, adapter);
   if (unfinished) found.push({ step: steps.length, message: `after the last step: ${unfinished}` });
+  if (found.length === 0) {
+    const sleeper = blockedSteps(system, steps, adapter);
+    if (sleeper) found.push(sleeper);
+  }
   return found;
+}
+
+/**
+ * The waits of a path: a path holds only steps the spec offers, so a code path the spec makes wait
+ * (a grace period with readers inside, a queue cleanup while the pgmap is referenced) is never
+ * driven into its wait, and an implementation that goes on instead of sleeping would pass. So, on a
+ * path that agreed step by step, each time a code path comes to a step the spec blocks and the
+ * implementation can sleep at (`sleeps`), the implementation is run again up to there and asked to
+ * take that step: it must sleep. Replays are
+ * needed because an implementation's code path cannot be copied, and the step that sleeps ends it.
+ */
+function blockedSteps(system: System, steps: readonly ExpectedStep[], adapter: ImplementationAdapter): Divergence | undefined {
+  if (!adapter.finished) return undefined;
+  const driven = new Set(Object.keys(adapter.finished()));
+  // every actor the adapter runs code paths for (pmem, a dm device: objects whose remove is a code path)
+  const paths = system.names.flatMap((n, a) => (driven.has(n) ? [a] : []));
+  // only the steps the implementation can sleep at: where it models no sleep (a lock) it goes on
+  const sleeps = new Set(adapter.sleeps ?? []);
+  if (!sleeps.size) return undefined;
+  const waits: { at: number; actor: number; event: EventObject }[] = [];
+  const waiting = new Set<string>();
+  let cur = system.initial.slice();
+  for (let i = 0; i <= steps.length; i++) {
+    for (const b of paths) {
+      const now = new Set<string>();
+      system.actors[b].offers(cur[b]).forEach((d, o) => {
+        const event = system.events.get(d.event);
+        if (!sleeps.has(event.type) || system.step(cur.slice(), b, o) !== STEP_BLOCKED) return;
+        const key = `${b} ${canonicalJson(event)}`;
+        now.add(key);
+        // a wait is asked about once, when the code path comes to it
+        if (!waiting.has(key)) waits.push({ at: i, actor: b, event });
+      });
+      for (const k of [...waiting]) if (k.startsWith(`${b} `) && !now.has(k)) waiting.delete(k);
+      for (const k of now) waiting.add(k);
+    }
+    if (i === steps.length) break;
+    const s = steps[i];
+    const a = system.index.get(s.actor)!;
+    const next = cur.slice();
+    system.step(next, a, offerOf(system, cur, a, s.event));
+    cur = next;
+  }
+  for (const w of waits) {
+    adapter.reset(system);
+    for (let i = 0; i < w.at; i++) adapter.step(steps[i].actor, steps[i].event);
+    const name = system.names[w.actor];
+    const got = adapter.step(name, w.event);
+    if (got.outcome === 'sleeps' && !got.expected) continue;
+    const did = got.expected
+      ? `is not at this step (its next step is ${got.expected.join(' or ') || 'none'})`
+      : got.outcome === 'ok'
+        ? 'goes on'
+        : `${got.outcome === 'oops' ? 'oopses' : 'warns'}${got.detail ? `: ${got.detail}` : ''}`;
+    return {
+      step: w.at,
+      message: `after step ${w.at}: the spec makes ${name} wait at ${formatEvent(w.event)}; the implementation ${did}`,
+    };
+  }
+  return undefined;
 }
 
 /** A code path finished on one side only at the end of a path (one that never finishes, or ends early). */

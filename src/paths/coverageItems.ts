@@ -2,6 +2,7 @@ import type { AnyActorScope, AnyStateMachine, AnyStateNode, EventObject } from '
 import type { ActorTable } from '../compose/actorTable.ts';
 import { activeNodes, inertScope, initialIn, transitionIn } from '../compose/xstateInternals.ts';
 import type { System } from '../compose/system.ts';
+import { partitionsOf } from '../../machines/kit/partitions.ts';
 
 /**
  * What path coverage counts, per machine: its state nodes, and its transitions, a transition being
@@ -18,8 +19,13 @@ export interface CoverageItem {
   readonly label: string;
 }
 
-/** What a coverage item counts: a state node, a transition, or one outcome of a guarded transition's guard. */
-export type CoverageKind = 'state' | 'transition' | 'guard';
+/**
+ * What a coverage item counts: a state node, a transition, one outcome of a guarded transition's
+ * guard, one block of a context partition the machine declares (machines/kit/partitions.ts), a
+ * transition pair (two transitions one actor takes one after the other: src/paths/transitionPairs.ts),
+ * or a wait: an actor in a state where the spec blocks one of its steps (the kernel sleeps there).
+ */
+export type CoverageKind = 'state' | 'transition' | 'guard' | 'partition' | 'pair' | 'wait';
 
 const ALWAYS = 'always';
 
@@ -88,7 +94,29 @@ export function stateItem(machine: string, node: AnyStateNode): CoverageItem {
   return { kind: 'state', machine, key: `state ${node.id}`, label: nodeLabel(machine, node.id) };
 }
 
-/** Every state node and transition a machine defines, reachable or not, in document order. */
+/** One block of one of a machine's context partitions: `partition page refs=many`. */
+export function partitionItem(machine: string, partition: string, block: string): CoverageItem {
+  return { kind: 'partition', machine, key: `partition ${machine} ${partition}=${block}`, label: `${partition}=${block}` };
+}
+
+/**
+ * A wait: an actor of `machine` in the state `value` (its state value, as JSON) whose step `event`
+ * the spec blocks there (a grace period with readers inside, a lock another holds). A path that
+ * reaches it lets the implementation be asked whether it sleeps there too (src/paths/adapter.ts).
+ */
+export function waitItem(machine: string, value: string, event: string): CoverageItem {
+  return { kind: 'wait', machine, key: `wait ${machine} ${value} ${event}`, label: `${value} waits at ${event}` };
+}
+
+/** A transition pair: `t1` then `t2`, both transitions (interned items) of one actor of `machine`. */
+export function pairItem(machine: string, t1: CoverageItem, t2: CoverageItem): CoverageItem {
+  return { kind: 'pair', machine, key: `pair ${t1.key} ; ${t2.key}`, label: `${t1.label} ; ${t2.label}` };
+}
+
+/**
+ * Every state node, transition, guard outcome and partition block a machine defines, reachable or
+ * not, in document order (pairs are counted apart: coverageReport's definedPairs).
+ */
 export function definedItems(machine: AnyStateMachine): CoverageItem[] {
   const out: CoverageItem[] = [];
   const visit = (node: AnyStateNode): void => {
@@ -100,6 +128,7 @@ export function definedItems(machine: AnyStateMachine): CoverageItem[] {
     for (const child of Object.values(node.states)) visit(child as AnyStateNode);
   };
   visit(machine.root);
+  for (const p of partitionsOf(machine)) for (const b of p.blocks) out.push(partitionItem(machine.id, p.name, b));
   return out;
 }
 
@@ -194,16 +223,21 @@ export class CoverageIndex {
     return this.sequenceMemo[a].get(before * 1_048_576 + event)!;
   }
 
-  /** State nodes actor `a` is in at snapshot `id` (all active nodes, not only leaves). */
+  /**
+   * State nodes actor `a` is in at snapshot `id` (all active nodes, not only leaves), and the block
+   * its context is in for each partition its machine declares.
+   */
   nodes(a: number, id: number): readonly number[] {
     const memo = this.nodeMemo[a];
     let ids = memo[id];
     if (!ids) {
       const t = this.system.actors[a];
-      ids = activeNodes(t.snapshot(id))
+      const snapshot = t.snapshot(id);
+      const list = activeNodes(snapshot)
         .filter((n) => n !== t.machine.root)
         .map((n) => this.intern(stateItem(t.machine.id, n)));
-      memo[id] = ids;
+      for (const p of partitionsOf(t.machine)) list.push(this.intern(partitionItem(t.machine.id, p.name, p.of(snapshot.context))));
+      memo[id] = ids = list;
     }
     return ids;
   }

@@ -3,10 +3,9 @@
  * pairs and configurations the generated paths cover, of those reachable and of those defined.
  */
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
-import { stepActor, stepOffer } from '../compose/stepLabel.ts';
-import type { DeliveryRecord } from '../compose/system.ts';
-import { definedItems } from './coverageItems.ts';
+import { definedItems, type CoverageKind } from './coverageItems.ts';
 import type { CoverResult } from './greedyCover.ts';
+import { coveredBy } from './pathItems.ts';
 import { CRASH, type StateGraph } from './stateGraph.ts';
 
 export interface Count {
@@ -23,13 +22,20 @@ export interface MachineCoverage {
   readonly transitions: Count;
   /** Outcomes of guards (true and false for each guarded transition). */
   readonly guards: Count;
-  /** Two transitions one actor of this machine takes one after the other (see StateGraph.pairs). */
+  /** Two transitions one actor of this machine takes one after the other (src/paths/transitionPairs.ts). */
   readonly pairs: Count;
+  /** Blocks of the context partitions the machine declares (machines/kit/partitions.ts). */
+  readonly partitions: Count;
+  /**
+   * Steps of this machine's actors the spec blocks in a reachable state (the kernel sleeps there).
+   * A machine does not list its waits (a call blocks on what its callee does), so defined = reachable.
+   */
+  readonly waits: Count;
   /** Paths that take at least one transition of this machine. */
   readonly paths: number;
   /** Defined but never reached in this system: dead spec, or a scenario too small to reach them. */
   readonly unreachable: readonly string[];
-  /** Reachable but not covered by the paths: empty unless a bound or a path length limit cut in. */
+  /** Reachable items of the kinds aimed at that the paths miss: none unless a bound or a path length limit cut in. */
   readonly uncovered: readonly string[];
 }
 
@@ -48,11 +54,20 @@ export interface CoverageReport {
   readonly greedySteps?: number;
   /** No cover takes fewer steps than this; `exact` when it is the minimum itself. */
   readonly lowerBound?: { readonly steps: number; readonly exact: boolean };
+  /** The kinds of item the paths aimed at (`--cover`). */
+  readonly aimed: readonly CoverageKind[];
   readonly machines: readonly MachineCoverage[];
 }
 
-type Kind = 'states' | 'transitions' | 'guards';
-const KIND: Record<string, Kind> = { state: 'states', transition: 'transitions', guard: 'guards' };
+type Kind = 'states' | 'transitions' | 'guards' | 'partitions' | 'pairs' | 'waits';
+const KIND: Record<CoverageKind, Kind> = {
+  state: 'states',
+  transition: 'transitions',
+  guard: 'guards',
+  partition: 'partitions',
+  pair: 'pairs',
+  wait: 'waits',
+};
 
 /** Pairs a machine defines: t1 then t2 where t2 leaves a node t1 ends in (or one of its ancestors). */
 function definedPairs(machine: AnyStateMachine): number {
@@ -75,47 +90,17 @@ function definedPairs(machine: AnyStateMachine): number {
   return n;
 }
 
-/** The pairs each path takes, actor by actor, replayed through the composed system. */
-function coveredPairs(g: StateGraph, cover: CoverResult): Set<string> {
-  const out = new Set<string>();
-  const sys = g.system;
-  const record: DeliveryRecord[] = [];
-  for (const p of cover.paths) {
-    let cur = sys.initial.slice();
-    const last = new Map<number, number>();
-    for (const e of p.edges) {
-      const label = g.edgeLabel[e];
-      const next = cur.slice();
-      record.length = 0;
-      sys.step(next, stepActor(label), stepOffer(label), record);
-      for (const d of record) {
-        if (d.delivery?.fate !== 'taken') continue;
-        const seq = g.coverage.sequence(d.actor, d.before, d.delivery.event);
-        const m = sys.actors[d.actor].machine.id;
-        let prev = last.get(d.actor);
-        for (const t of seq) {
-          if (prev !== undefined) out.add(`${m}|${prev}|${t}`);
-          prev = t;
-        }
-        if (prev !== undefined) last.set(d.actor, prev);
-      }
-      if (g.edgeTo[e] === CRASH) break;
-      cur = next;
-    }
-  }
-  return out;
-}
-
 export function coverageReport(
   g: StateGraph,
   cover: CoverResult,
   scenario: string,
   revision: string | undefined,
   sizes: Readonly<Record<string, number>>,
+  aimed: readonly CoverageKind[],
 ): CoverageReport {
   const byMachine = new Map<
     string,
-    { actors: string[]; defined: Map<string, 'state' | 'transition' | 'guard'>; labels: Map<string, string>; pairsDefined: number }
+    { actors: string[]; defined: Map<string, CoverageKind>; labels: Map<string, string>; pairsDefined: number }
   >();
   g.system.actors.forEach((t) => {
     let m = byMachine.get(t.machine.id);
@@ -136,13 +121,17 @@ export function coverageReport(
       for (let k = g.itemStart[e]; k < g.itemStart[e + 1]; k++) touched.add(g.coverage.items[g.edgeItems[k]].machine);
     for (const m of touched) pathsThrough.set(m, (pathsThrough.get(m) ?? 0) + 1);
   }
-  const pairsCovered = coveredPairs(g, cover);
+  // what the paths cover, computed again from the paths themselves: the post-pass cut and merged them
+  const covered = coveredBy(g, cover.paths);
   const machines: MachineCoverage[] = [];
   for (const [machine, m] of byMachine) {
     const count = {
       states: { defined: 0, reachable: 0, covered: 0 },
       transitions: { defined: 0, reachable: 0, covered: 0 },
       guards: { defined: 0, reachable: 0, covered: 0 },
+      partitions: { defined: 0, reachable: 0, covered: 0 },
+      waits: { defined: 0, reachable: 0, covered: 0 },
+      pairs: { defined: m.pairsDefined, reachable: 0, covered: 0 },
     };
     const reached = new Set<string>();
     const uncovered: string[] = [];
@@ -151,15 +140,13 @@ export function coverageReport(
       reached.add(item.key);
       const c = count[KIND[item.kind]];
       c.reachable++;
-      if (cover.covered[i]) c.covered++;
-      else uncovered.push(`${item.kind} ${item.label}`);
-      if (!m.defined.has(item.key)) c.defined++;
+      if (covered[i]) c.covered++;
+      else if (aimed.includes(item.kind)) uncovered.push(`${item.kind} ${item.label}`);
+      if (!m.defined.has(item.key) && item.kind !== 'pair') c.defined++;
     });
     for (const kind of m.defined.values()) count[KIND[kind]].defined++;
     const unreachable = [...m.defined].filter(([k]) => !reached.has(k)).map(([k, kind]) => `${kind} ${m.labels.get(k)}`);
-    const mine = (set: ReadonlySet<string>): number => [...set].filter((k) => k.startsWith(`${machine}|`)).length;
-    const pairs = { defined: m.pairsDefined, reachable: mine(g.pairs), covered: mine(pairsCovered) };
-    machines.push({ machine, actors: m.actors, ...count, pairs, paths: pathsThrough.get(machine) ?? 0, unreachable, uncovered });
+    machines.push({ machine, actors: m.actors, ...count, paths: pathsThrough.get(machine) ?? 0, unreachable, uncovered });
   }
   const visited = new Set<number>([0]);
   for (const p of cover.paths) for (const e of p.edges) if (g.edgeTo[e] !== CRASH) visited.add(g.edgeTo[e]);
@@ -173,13 +160,15 @@ export function coverageReport(
     paths: cover.paths.length,
     steps: cover.paths.reduce((n, p) => n + p.edges.length, 0),
     configurations: { reachable: g.states, covered: visited.size },
+    aimed,
     machines,
   };
 }
 
 /**
  * The report as text: per system its configurations covered/reachable, and one line per machine with
- * states, transitions, guard outcomes and transition pairs as covered/reachable of defined; with
+ * states, transitions, guard outcomes, transition pairs, partition blocks and waits as covered/reachable of
+ * defined, and the lower bound on the steps beside the steps the paths take; with
  * `verbose`, what each machine defines but never reaches.
  */
 export function formatCoverage(reports: readonly CoverageReport[], verbose = false): string {
@@ -189,7 +178,7 @@ export function formatCoverage(reports: readonly CoverageReport[], verbose = fal
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     lines.push(
-      `${r.scenario}${r.revision ? ` @ ${r.revision}` : ''}${sizes ? ` (${sizes})` : ''}: ${r.states.toLocaleString('en-US')} states, ${r.edges.toLocaleString('en-US')} edges${r.complete ? '' : ' (BOUNDED)'}; ${r.paths} paths, ${r.steps} steps${r.lowerBound ? ` (greedy ${r.greedySteps}, ${r.lowerBound.exact ? 'minimum' : 'lower bound'} ${r.lowerBound.steps})` : ''}; configurations ${r.configurations.covered}/${r.configurations.reachable}`,
+      `${r.scenario}${r.revision ? ` @ ${r.revision}` : ''}${sizes ? ` (${sizes})` : ''}: ${r.states.toLocaleString('en-US')} states, ${r.edges.toLocaleString('en-US')} edges${r.complete ? '' : ' (BOUNDED)'}; ${r.paths} paths, ${r.steps} steps${r.lowerBound ? ` (greedy ${r.greedySteps}, ${r.lowerBound.exact ? 'minimum' : 'lower bound'} ${r.lowerBound.steps})` : ''}; configurations ${r.configurations.covered}/${r.configurations.reachable}; aimed at ${r.aimed.map((k) => KIND[k]).join(', ')}`,
     );
     const c = (x: Count): string => `${x.covered}/${x.reachable} of ${x.defined}`;
     const rows = r.machines.map((m) => [
@@ -198,10 +187,12 @@ export function formatCoverage(reports: readonly CoverageReport[], verbose = fal
       c(m.transitions),
       c(m.guards),
       c(m.pairs),
+      c(m.partitions),
+      c(m.waits),
       String(m.paths),
       m.actors.join(' '),
     ]);
-    const header = ['  machine', 'states', 'transitions', 'guard outcomes', 'pairs', 'paths', 'actors'];
+    const header = ['  machine', 'states', 'transitions', 'guard outcomes', 'pairs', 'partitions', 'waits', 'paths', 'actors'];
     const all = [header, ...rows.map((r0) => [`  ${r0[0]}`, ...r0.slice(1)])];
     const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
     for (const row of all)

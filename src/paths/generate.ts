@@ -11,7 +11,7 @@ import type { Scenario } from '../../machines/kit/types.ts';
 import { coverageReport, type CoverageReport } from './coverageReport.ts';
 import { expectedSteps, type ExpectedEnd, type ExpectedStep } from './expectedSteps.ts';
 import type { CoverageKind } from './coverageItems.ts';
-import { greedyCover } from './greedyCover.ts';
+import { DEFAULT_TARGETS, greedyCover } from './greedyCover.ts';
 import { smallestCover } from './minimizePaths.ts';
 import { offerOf } from './replayExpected.ts';
 import { variantName } from './sizes.ts';
@@ -71,7 +71,11 @@ export function generateSuite(scenario: Scenario, revision: string | undefined, 
     name: `path ${i + 1}: ${p.edges.length} steps, first to cover ${p.newItems} item${p.newItems === 1 ? '' : 's'}`,
     steps: expectedSteps(system, labelsOf(p.edges)),
   }));
-  const coverage = { ...coverageReport(graph, cover, scenario.name, revision, sizes), greedySteps, lowerBound: bound };
+  const coverage = {
+    ...coverageReport(graph, cover, scenario.name, revision, sizes, options.targets ?? DEFAULT_TARGETS),
+    greedySteps,
+    lowerBound: bound,
+  };
   // The checker explores the same System, whose memoized transitions the graph has warmed.
   const checked = explore(system, { maxStates: options.maxStates });
   const findings = [...checked.findings].sort((a, b) => a.length - b.length || a.key.localeCompare(b.key));

@@ -1,21 +1,24 @@
 /**
- * The state graph path generation works on: every reachable state with every edge kept (the checker
- * keeps only a BFS tree), each edge with the coverage items its step takes, crashes as edges to CRASH.
+ * The explored state graph path generation works on: every edge kept (the checker keeps only a BFS
+ * tree; covering transitions needs all edges), and for each edge the coverage items its step covers
+ * and the transitions each actor took in it, in order (what transition pairs are made of). The walk
+ * itself is src/check/exploreGraph.ts: states are expanded as `systemLogic` expands them (past
+ * invariant failures and WARNs, not past a crash), so the reachable set is the one @xstate/graph
+ * sees; a crashing step is kept as an edge into CRASH. After the walk, each edge also gets the waits
+ * of the state it ends in (an actor's step the spec blocks there: coverageItems.ts's waitItem), and
+ * the transition pairs each actor can take are found exactly (src/paths/transitionPairs.ts) and interned as coverage items, so
+ * every item a path can cover has an id before any cover is computed.
  */
-import { MemoryStateStore, type StateStore } from '../check/stateStore.ts';
-import { STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
-import type { DeliveryRecord, System } from '../compose/system.ts';
-import { CoverageIndex } from './coverageItems.ts';
+import { CRASH, exploreGraph } from '../check/exploreGraph.ts';
+import type { StateStore } from '../check/stateStore.ts';
+import type { System } from '../compose/system.ts';
+import { canonicalJson, formatEvent } from '../compose/events.ts';
+import { stepLabel } from '../compose/stepLabel.ts';
+import { CoverageIndex, waitItem } from './coverageItems.ts';
+import { reachablePairs, type PairIndex } from './transitionPairs.ts';
 
-/** Destination of an edge whose step crashes the kernel (an oops, a NULL call): no state follows it. */
-export const CRASH = -1;
+export { CRASH };
 
-/**
- * The explored state graph with every edge kept, and for each edge the coverage items its step
- * covers. The checker keeps only a BFS tree; covering transitions needs all edges. States are
- * expanded as `systemLogic` expands them (past invariant failures and WARNs, not past a crash), so
- * the reachable set is the one @xstate/graph sees; a crashing step is kept as an edge into CRASH.
- */
 export interface StateGraph {
   readonly system: System;
   readonly coverage: CoverageIndex;
@@ -32,49 +35,20 @@ export interface StateGraph {
   /** Items of edge e are edgeItems[itemStart[e] .. itemStart[e + 1]). */
   readonly itemStart: Int32Array;
   readonly edgeItems: Int32Array;
+  /**
+   * What each actor took in edge e, delivery by delivery: deliveries [runStart[e], runStart[e + 1]),
+   * delivery d to actor runActor[d], its transitions (interned items, in microstep order)
+   * runTransitions[transitionStart[d] .. transitionStart[d + 1]).
+   */
+  readonly runStart: Int32Array;
+  readonly runActor: Int32Array;
+  readonly transitionStart: Int32Array;
+  readonly runTransitions: Int32Array;
   readonly initialItems: readonly number[];
   /** False when states past maxStates were left unexpanded. */
   readonly complete: boolean;
-  /**
-   * Transition pairs each machine can take one after the other in one actor: within a delivery
-   * (microsteps), and across deliveries joined at the actor's snapshot (the last transition into it,
-   * the first out of it). Keys `machine|t1|t2` of interned transition items.
-   */
-  readonly pairs: ReadonlySet<string>;
-}
-
-/** Per actor and snapshot: the transitions that end in it and those that start from it. */
-class PairCollector {
-  readonly within = new Set<string>();
-  private readonly into: Map<number, Set<number>>[] = [];
-  private readonly outOf: Map<number, Set<number>>[] = [];
-  constructor(private readonly machines: readonly string[]) {
-    machines.forEach((_, a) => {
-      this.into[a] = new Map();
-      this.outOf[a] = new Map();
-    });
-  }
-  add(a: number, before: number, next: number, seq: readonly number[]): void {
-    if (!seq.length) return;
-    for (let i = 1; i < seq.length; i++) this.within.add(`${this.machines[a]}|${seq[i - 1]}|${seq[i]}`);
-    const put = (m: Map<number, Set<number>>, k: number, v: number): void => {
-      let set = m.get(k);
-      if (!set) m.set(k, (set = new Set()));
-      set.add(v);
-    };
-    put(this.outOf[a], before, seq[0]);
-    put(this.into[a], next, seq[seq.length - 1]);
-  }
-  done(): Set<string> {
-    const out = new Set(this.within);
-    this.machines.forEach((m, a) => {
-      for (const [x, ins] of this.into[a]) {
-        const outs = this.outOf[a].get(x);
-        if (outs) for (const i of ins) for (const o of outs) out.add(`${m}|${i}|${o}`);
-      }
-    });
-    return out;
-  }
+  /** The transition pairs reachable in this graph, interned (src/paths/transitionPairs.ts). */
+  readonly pairs: PairIndex;
 }
 
 class IntList {
@@ -94,76 +68,126 @@ class IntList {
 }
 
 export function buildStateGraph(system: System, options: { maxStates?: number } = {}): StateGraph {
-  const maxStates = options.maxStates ?? Infinity;
-  const w = system.width;
   const coverage = new CoverageIndex(system);
   const initialItems = coverage.initialItems();
-  const store = new MemoryStateStore(w);
-  store.add(system.initial, -1, -1);
   const edgeStart = new IntList();
   const edgeTo = new IntList();
   const edgeLabel = new IntList();
   const edgeCode = new IntList();
   const itemStart = new IntList();
   const edgeItems = new IntList();
-  const cur = new Int32Array(w);
-  const out = new Int32Array(w);
-  const record: DeliveryRecord[] = [];
+  const runStart = new IntList();
+  const runActor = new IntList();
+  const transitionStart = new IntList();
+  const runTransitions = new IntList();
   const items = new Set<number>();
-  const pairs = new PairCollector(system.actors.map((t) => t.machine.id));
-  let complete = true;
 
-  for (let s = 0; s < store.count; s++) {
-    edgeStart.push(edgeTo.length);
-    // Past the bound, states already found stay in the graph as dead ends.
-    if (s >= maxStates) {
-      complete = false;
-      continue;
-    }
-    store.load(s, cur);
-    for (let a = 0; a < w; a++) {
-      const offers = system.actors[a].offers(cur[a]);
-      for (let o = 0; o < offers.length; o++) {
-        out.set(cur);
-        record.length = 0;
-        const r = system.step(out, a, o, record);
-        if (r === STEP_BLOCKED) continue;
+  const walk = exploreGraph(
+    system,
+    {
+      // a state past the bound stays in the graph as a dead end: its edge range is empty
+      onState: () => edgeStart.push(edgeTo.length),
+      onEdge: (edge) => {
         items.clear();
-        for (const d of record) {
+        runStart.push(runActor.length);
+        for (const d of edge.deliveries) {
           if (d.delivery?.fate !== 'taken') continue;
           for (const i of coverage.transitions(d.actor, d.before, d.delivery.event)) items.add(i);
-          pairs.add(d.actor, d.before, d.delivery.next, coverage.sequence(d.actor, d.before, d.delivery.event));
+          const seq = coverage.sequence(d.actor, d.before, d.delivery.event);
+          if (seq.length) {
+            runActor.push(d.actor);
+            transitionStart.push(runTransitions.length);
+            for (const t of seq) runTransitions.push(t);
+          }
           for (const i of coverage.nodes(d.actor, d.delivery.next)) items.add(i);
         }
         itemStart.push(edgeItems.length);
         for (const i of [...items].sort((x, y) => x - y)) edgeItems.push(i);
-        edgeLabel.push(stepLabel(a, o));
-        edgeCode.push(r === STEP_OK ? 0 : r);
-        if (r !== STEP_OK && !system.violation(r).continues) {
-          edgeTo.push(CRASH);
-          continue;
-        }
-        const at = store.add(out, s, stepLabel(a, o));
-        edgeTo.push(at >= 0 ? at : -1 - at);
-      }
-    }
-  }
+        edgeLabel.push(edge.label);
+        edgeCode.push(edge.code);
+        edgeTo.push(edge.to);
+      },
+    },
+    { maxStates: options.maxStates },
+  );
   edgeStart.push(edgeTo.length);
   itemStart.push(edgeItems.length);
-  return {
+  runStart.push(runActor.length);
+  transitionStart.push(runTransitions.length);
+  const starts = edgeStart.done();
+  const labels = edgeLabel.done();
+  const targets = edgeTo.done();
+  const waits = waitsOf(system, coverage, walk.store, walk.expanded, starts, labels);
+  // the waits of the state an edge ends in are covered by that edge
+  const oldStart = itemStart.done();
+  const oldItems = edgeItems.done();
+  const mergedStart = new IntList();
+  const merged = new IntList();
+  for (let e = 0; e < targets.length; e++) {
+    mergedStart.push(merged.length);
+    const own = oldItems.subarray(oldStart[e], oldStart[e + 1]);
+    const more = targets[e] === CRASH ? undefined : waits[targets[e]];
+    for (const i of more ? [...new Set([...own, ...more])].sort((x, y) => x - y) : own) merged.push(i);
+  }
+  mergedStart.push(merged.length);
+  const graph = {
     system,
     coverage,
-    store,
-    states: store.count,
+    store: walk.store,
+    states: walk.states,
     edges: edgeTo.length,
-    edgeStart: edgeStart.done(),
-    edgeTo: edgeTo.done(),
-    edgeLabel: edgeLabel.done(),
+    edgeStart: starts,
+    edgeTo: targets,
+    edgeLabel: labels,
     edgeCode: edgeCode.done(),
-    itemStart: itemStart.done(),
-    edgeItems: edgeItems.done(),
-    initialItems,
-    complete,
-    pairs: pairs.done(),
+    itemStart: mergedStart.done(),
+    edgeItems: merged.done(),
+    runStart: runStart.done(),
+    runActor: runActor.done(),
+    transitionStart: transitionStart.done(),
+    runTransitions: runTransitions.done(),
+    initialItems: [...new Set([...initialItems, ...(waits[0] ?? [])])].sort((x, y) => x - y),
+    complete: walk.complete,
   };
+  return { ...graph, pairs: reachablePairs(graph) };
+}
+
+/**
+ * The waits of each expanded state: for every actor, each step it is offered there that is no edge
+ * (the spec blocks it). States past the bound were not expanded: their blocked steps are unknown.
+ */
+function waitsOf(
+  system: System,
+  coverage: CoverageIndex,
+  store: StateStore,
+  expanded: number,
+  edgeStart: Int32Array,
+  edgeLabel: Int32Array,
+): (readonly number[] | undefined)[] {
+  const out: (readonly number[] | undefined)[] = [];
+  const memo = system.actors.map(() => new Map<string, readonly number[]>());
+  const cur = new Int32Array(system.width);
+  const taken = new Set<number>();
+  for (let s = 0; s < expanded; s++) {
+    store.load(s, cur);
+    taken.clear();
+    for (let e = edgeStart[s]; e < edgeStart[s + 1]; e++) taken.add(edgeLabel[e]);
+    let list: number[] | undefined;
+    for (let a = 0; a < system.width; a++) {
+      const offers = system.actors[a].offers(cur[a]);
+      const blocked = offers.flatMap((_, o) => (taken.has(stepLabel(a, o)) ? [] : [o]));
+      if (!blocked.length) continue;
+      const key = `${cur[a]} ${blocked.join(',')}`;
+      let ids = memo[a].get(key);
+      if (!ids) {
+        const t = system.actors[a];
+        const value = canonicalJson(t.view(cur[a]).value);
+        ids = blocked.map((o) => coverage.intern(waitItem(t.machine.id, value, formatEvent(system.events.get(offers[o].event)))));
+        memo[a].set(key, ids);
+      }
+      (list ??= []).push(...ids);
+    }
+    out[s] = list;
+  }
+  return out;
 }

@@ -4,9 +4,11 @@
  * actors, against the implementation, with known divergences checked against their pinned data.
  */
 import { readFileSync } from 'node:fs';
+import type { AnyStateMachine } from 'xstate';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ModelError } from '../compose/errors.ts';
+import { isMachine, machineScenario } from '../compose/singleMachine.ts';
 import { System } from '../compose/system.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import type { GeneratedSuite } from './generate.ts';
@@ -27,11 +29,15 @@ export function readSuite(file: URL | string): GeneratedSuite {
   return JSON.parse(readFileSync(file, 'utf8')) as GeneratedSuite;
 }
 
-/** What a generated test imports: the scenario it was generated from, or the list its module exports. */
-export type ScenarioExport = Scenario | readonly Scenario[];
+/**
+ * What a generated test imports: the scenario it was generated from, the list its module exports,
+ * or the single XState machine a module exports instead (src/compose/singleMachine.ts).
+ */
+export type ScenarioExport = Scenario | readonly Scenario[] | AnyStateMachine;
 
 /** The system a suite was generated from, rebuilt from its scenario's factory at the suite's revision and sizes. */
 export function suiteSystem(suite: Pick<GeneratedSuite, 'scenario' | 'revision' | 'sizes'>, from: ScenarioExport): System {
+  if (isMachine(from)) return new System(machineScenario(suite.scenario, from).build(undefined, {}));
   const list: readonly Scenario[] = Array.isArray(from) ? from : [from as Scenario];
   const scenario = list.find((s) => s.name === suite.scenario);
   if (!scenario)
