@@ -3,9 +3,6 @@ import { reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { withStateMeta, type StateDocs } from './kit/meta.ts';
 
-/** A device's DMA is no kernel function: the pin reaches it as a bio, which submit_bio() issues. */
-const DMA_SRC = 'infer: the pin is handed to a device as a bio (O_DIRECT to another disk); the device writes until the bio completes';
-
 /**
  * One filesystem block of the DAX device: the storage behind one page (under
  * FS-DAX the page *is* the block's memory, pfn for pfn). The filesystem's block
@@ -24,6 +21,8 @@ export type BlockEvent =
   | { type: 'dma_write'; file: string; from?: string };
 
 const SRC = 'infer: xfs_bmapi / xfs_bunmapi, ext4_ext_remove_space';
+/** A device's DMA is no kernel function: the pin reaches it as a bio, which submit_bio() issues. */
+const DMA_SRC = 'infer: the pin is handed to a device as a bio (O_DIRECT to another disk); the device writes until the bio completes';
 
 /** The same in every revision; the parameter keeps the factory shape of the other machines. */
 /** What each state of a block stands for in the kernel (docs/authoring.md): who put it there. */

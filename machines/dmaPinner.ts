@@ -5,9 +5,6 @@ import { ERAS, GUP_PIN_COUNTING_BIAS } from './eras.ts';
 import { fnOf } from './kernelFunctions.ts';
 import { withStateMeta, type StateDocs } from './kit/meta.ts';
 
-/** A device's DMA is no kernel function: the pin reaches it as a bio, which submit_bio() issues. */
-const DMA_SRC = 'infer: the pin is handed to a device as a bio (O_DIRECT to another disk); the device writes until the bio completes';
-
 /**
  * A process that mmaps a DAX file and hands the mapping to a device for DMA
  * (O_DIRECT to another disk, a NIC): get_user_pages() pins the page, the device
@@ -99,6 +96,8 @@ export type PinnerEvent =
   | { type: 'follow'; ok: boolean; special: boolean; efault?: boolean; afterIdleScan?: boolean; from?: string };
 
 const GUP = 'infer: mm/gup.c';
+/** A device's DMA is no kernel function: the pin reaches it as a bio, which submit_bio() issues. */
+const DMA_SRC = 'infer: the pin is handed to a device as a bio (O_DIRECT to another disk); the device writes until the bio completes';
 const FAULT = 'infer: fs/dax.c dax_iomap_pte_fault, fs/xfs/xfs_file.c __xfs_filemap_fault';
 const DIRECT =
   'infer: 4.17 fs/dax.c dax_iomap_pfn, 6.15 fs/dax.c dax_iomap_direct_access; drivers/dax/super.c dax_direct_access (-ENXIO when !dax_alive)';

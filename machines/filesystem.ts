@@ -269,7 +269,7 @@ export function filesystemMachine(rev: Revision) {
                 guard: 'found',
                 target: 'lookup',
                 description: 'the block device is open',
-                meta: m(fnOf(rev, 'blkdev_get', 'bdev_file_open_by_dev'), 'infer'),
+                meta: m(fnOf(rev, 'blkdev_get', 'bdev_open_by_dev', 'bdev_file_open_by_dev'), 'infer'),
               },
               {
                 target: 'done',
@@ -550,9 +550,13 @@ export function filesystemMachine(rev: Revision) {
               target: 'done',
               actions: 'bdevPut',
               description: 'blkdev_put(): the block device is closed',
-              meta: m(fnOf(rev, 'blkdev_put', 'bdev_fput'), 'infer'),
+              meta: m(fnOf(rev, 'blkdev_put', 'bdev_fput', 'bdev_release'), 'infer'),
             },
-            { target: 'done', description: 'the block device is closed', meta: m(fnOf(rev, 'blkdev_put', 'bdev_fput'), 'infer') },
+            {
+              target: 'done',
+              description: 'the block device is closed',
+              meta: m(fnOf(rev, 'blkdev_put', 'bdev_fput', 'bdev_release'), 'infer'),
+            },
           ],
         },
         done: {

@@ -89,7 +89,7 @@ function diskOpen(rev: Revision) {
   return {
     actions: 'replyDisk',
     description: 'blkdev_get(): the disk exists',
-    meta: m(fnOf(rev, 'blkdev_get_by_dev', 'bdev_file_open_by_dev'), 'infer'),
+    meta: m(fnOf(rev, 'blkdev_get_by_dev', 'bdev_open_by_dev', 'bdev_file_open_by_dev'), 'infer'),
   } as const;
 }
 
@@ -208,11 +208,11 @@ export function pmemMachine(rev: Revision) {
         blkdev_get: {
           actions: 'replyNoDisk',
           description: 'open of a disk that does not exist (not probed yet, or deleted): -ENXIO',
-          meta: m(fnOf(rev, 'blkdev_get_by_dev', 'bdev_file_open_by_dev'), 'infer'),
+          meta: m(fnOf(rev, 'blkdev_get_by_dev', 'bdev_open_by_dev', 'bdev_file_open_by_dev'), 'infer'),
         },
         blkdev_put: {
           description: 'the last close of the disk: nothing the driver waits for',
-          meta: m(fnOf(rev, 'blkdev_put', 'bdev_fput'), 'infer'),
+          meta: m(fnOf(rev, 'blkdev_put', 'bdev_fput', 'bdev_release'), 'infer'),
         },
       },
       states: {

@@ -167,5 +167,9 @@ export function lintDocs(input: DocsInput, options: CheckOptions = {}, onRun?: (
       unreached: (id, rev) => never.get(id)?.get(rev),
     }),
     ...lintReach(model.catalog, reach, pages),
+    // A liveness property's page says why the kernel relies on it, as an invariant's does.
+    ...model.liveness
+      .filter((l) => !l.why)
+      .map((l) => ({ machine: 'liveness', where: `property ${l.id}`, missing: 'why (the reason the kernel relies on it)', revisions: [] })),
   ];
 }
