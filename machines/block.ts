@@ -1,6 +1,7 @@
 import { assign, setup } from 'xstate';
 import { reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
+import { withStateMeta, type StateDocs } from './kit/meta.ts';
 
 /**
  * One filesystem block of the DAX device: the storage behind one page (under
@@ -20,102 +21,115 @@ export type BlockEvent =
   | { type: 'dma_write'; file: string; from?: string };
 
 const SRC = 'infer: xfs_bmapi / xfs_bunmapi, ext4_ext_remove_space';
+/** A device's DMA is no kernel function: the pin reaches it as a bio, which submit_bio() issues. */
+const DMA_SRC = 'infer: the pin is handed to a device as a bio (O_DIRECT to another disk); the device writes until the bio completes';
 
 /** The same in every revision; the parameter keeps the factory shape of the other machines. */
+/** What each state of a block stands for in the kernel (docs/authoring.md): who put it there. */
+const BLOCK_DOCS: StateDocs = {
+  allocated: { condition: 'owner != NULL', fn: 'xfs_bmapi_write', src: SRC },
+  free: { condition: 'owner == NULL', fn: 'xfs_itruncate_extents', src: SRC },
+  corrupted: { condition: 'dma target owner != pinned file', fn: 'submit_bio', src: DMA_SRC },
+};
+
 export function blockMachine(_rev?: Revision) {
-  return setup({
-    types: {} as { context: BlockContext; events: BlockEvent; input: { owner: string | null } },
-    guards: {
-      ownedByCaller: ({ context, event }) => context.owner === event.file,
-      ownedByOther: ({ context, event }) => context.owner !== null && context.owner !== event.file,
-    },
-    actions: {
-      replyIomap: reply(({ context, event }) => ({ type: 'iomap', mapped: context.owner === event.file })),
-      take: assign({ owner: ({ event }) => event.file }),
-      release: assign({ owner: null }),
-      replyGot: reply({ type: 'alloc', got: true }),
-      replyNone: reply({ type: 'alloc', got: false }),
-    },
-  }).createMachine({
-    id: 'block',
-    description: 'a filesystem block of the DAX device, the storage a DAX page maps',
-    meta: { object: 'struct xfs_bmbt_irec', src: SRC },
-    context: ({ input }) => ({ owner: input.owner }),
-    initial: 'allocated',
-    states: {
-      allocated: {
-        description: 'in the extent map of its owner file',
-        meta: { condition: 'owner != NULL', unaccepted: 'block operation that makes no sense on an allocated block' },
-        on: {
-          iomap_begin: {
-            actions: 'replyIomap',
-            description: 'iomap_begin(): map a file offset to this block (a fault, a GUP fault-in)',
-            meta: { fn: 'xfs_bmapi_read', src: SRC },
-          },
-          free_blocks: [
-            {
-              guard: 'ownedByCaller',
-              target: 'free',
-              actions: 'release',
-              description: 'the owner truncates / punches / evicts: the extent is freed',
-              meta: { fn: 'xfs_itruncate_extents', src: SRC },
-            },
-            {
-              description: 'another file frees a range it does not hold here: nothing to free',
-              meta: { fn: 'xfs_itruncate_extents', src: SRC },
-            },
-          ],
-          alloc: {
-            actions: 'replyNone',
-            description: 'the allocator finds this block in use and picks another',
-            meta: { fn: 'xfs_bmapi_write', src: SRC },
-          },
-          dma_write: [
-            {
-              guard: 'ownedByOther',
-              target: 'corrupted',
-              description: 'the device writes through a stale pin into a block another file now owns',
-              meta: { fn: 'dma', src: 'infer' },
-            },
-            { description: 'the device writes into the block of the file it was pinned for', meta: { fn: 'dma', src: 'infer' } },
-          ],
-        },
+  return withStateMeta(
+    setup({
+      types: {} as { context: BlockContext; events: BlockEvent; input: { owner: string | null } },
+      guards: {
+        ownedByCaller: ({ context, event }) => context.owner === event.file,
+        ownedByOther: ({ context, event }) => context.owner !== null && context.owner !== event.file,
       },
-      free: {
-        description: 'free space: the allocator may hand it to any file',
-        meta: { condition: 'owner == NULL', unaccepted: 'block operation that makes no sense on a free block' },
-        on: {
-          iomap_begin: {
-            actions: 'replyIomap',
-            description: 'iomap_begin(): the offset is a hole now (beyond EOF after truncate)',
-            meta: { fn: 'xfs_bmapi_read', src: SRC },
-          },
-          free_blocks: { description: 'nothing left to free', meta: { fn: 'xfs_itruncate_extents', src: SRC } },
-          alloc: {
-            target: 'allocated',
-            actions: ['take', 'replyGot'],
-            description: 'another file allocates: it gets this block',
-            meta: { fn: 'xfs_bmapi_write', src: SRC },
-          },
-          dma_write: {
-            description: 'the device writes into free space through a stale pin (the data is lost)',
-            meta: { fn: 'dma', src: 'infer' },
+      actions: {
+        replyIomap: reply(({ context, event }) => ({ type: 'iomap', mapped: context.owner === event.file })),
+        take: assign({ owner: ({ event }) => event.file }),
+        release: assign({ owner: null }),
+        replyGot: reply({ type: 'alloc', got: true }),
+        replyNone: reply({ type: 'alloc', got: false }),
+      },
+    }).createMachine({
+      id: 'block',
+      description: 'a filesystem block of the DAX device, the storage a DAX page maps',
+      meta: { object: 'struct xfs_bmbt_irec', src: SRC },
+      context: ({ input }) => ({ owner: input.owner }),
+      initial: 'allocated',
+      states: {
+        allocated: {
+          description: 'in the extent map of its owner file',
+          meta: { condition: 'owner != NULL', unaccepted: 'block operation that makes no sense on an allocated block' },
+          on: {
+            iomap_begin: {
+              actions: 'replyIomap',
+              description: 'iomap_begin(): map a file offset to this block (a fault, a GUP fault-in)',
+              meta: { fn: 'xfs_bmapi_read', src: SRC },
+            },
+            free_blocks: [
+              {
+                guard: 'ownedByCaller',
+                target: 'free',
+                actions: 'release',
+                description: 'the owner truncates / punches / evicts: the extent is freed',
+                meta: { fn: 'xfs_itruncate_extents', src: SRC },
+              },
+              {
+                description: 'another file frees a range it does not hold here: nothing to free',
+                meta: { fn: 'xfs_itruncate_extents', src: SRC },
+              },
+            ],
+            alloc: {
+              actions: 'replyNone',
+              description: 'the allocator finds this block in use and picks another',
+              meta: { fn: 'xfs_bmapi_write', src: SRC },
+            },
+            dma_write: [
+              {
+                guard: 'ownedByOther',
+                target: 'corrupted',
+                description: 'the device writes through a stale pin into a block another file now owns',
+                meta: { fn: 'submit_bio', src: DMA_SRC },
+              },
+              { description: 'the device writes into the block of the file it was pinned for', meta: { fn: 'submit_bio', src: DMA_SRC } },
+            ],
           },
         },
-      },
-      corrupted: {
-        tags: ['violation'],
-        description:
-          'device DMA through a pin taken for one file overwrote a block the filesystem gave to another file (silent data corruption, use after ' +
-          'free of storage)',
-        meta: {
-          condition: 'dma target owner != pinned file',
-          unaccepted: 'the block is already corrupted',
-          violates: 'I9',
-          variant: 'device DMAs into a block reused by another file',
-          severity: 'corruption',
+        free: {
+          description: 'free space: the allocator may hand it to any file',
+          meta: { condition: 'owner == NULL', unaccepted: 'block operation that makes no sense on a free block' },
+          on: {
+            iomap_begin: {
+              actions: 'replyIomap',
+              description: 'iomap_begin(): the offset is a hole now (beyond EOF after truncate)',
+              meta: { fn: 'xfs_bmapi_read', src: SRC },
+            },
+            free_blocks: { description: 'nothing left to free', meta: { fn: 'xfs_itruncate_extents', src: SRC } },
+            alloc: {
+              target: 'allocated',
+              actions: ['take', 'replyGot'],
+              description: 'another file allocates: it gets this block',
+              meta: { fn: 'xfs_bmapi_write', src: SRC },
+            },
+            dma_write: {
+              description: 'the device writes into free space through a stale pin (the data is lost)',
+              meta: { fn: 'submit_bio', src: DMA_SRC },
+            },
+          },
+        },
+        corrupted: {
+          tags: ['violation'],
+          description:
+            'device DMA through a pin taken for one file overwrote a block the filesystem gave to another file (silent data corruption, use after ' +
+            'free of storage)',
+          meta: {
+            condition: 'dma target owner != pinned file',
+            unaccepted: 'the block is already corrupted',
+            violates: 'I9',
+            variant: 'device DMAs into a block reused by another file',
+            severity: 'corruption',
+          },
         },
       },
-    },
-  });
+    }),
+    SRC,
+    BLOCK_DOCS,
+  );
 }

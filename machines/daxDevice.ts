@@ -2,8 +2,8 @@ import { assign, not, setup } from 'xstate';
 import { reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
-import { m } from './kit/meta.ts';
 import { countPartition, withPartitions } from './kit/partitions.ts';
+import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
 
 /**
  * struct dax_device (drivers/dax/super.c): an inode of the "dax" pseudo-fs whose
@@ -60,6 +60,16 @@ const who = (e: Ev): string => e.from ?? 'env';
 /** fs_dax_get(): the famfs series (2025 postings), not merged in the revisions modelled; for famfs-like holders. */
 const FAMFS = 'famfs fs_dax_get() postings, 2025 (drivers/dax/super.c)';
 
+/** The kernel conditions of the dax_device's states (docs/authoring.md); functions and sources are on the states. */
+const DAX_DEVICE_DOCS: StateDocs = {
+  boot: { condition: 'system start: whether the driver has already probed is not yet chosen' },
+  unallocated: { condition: 'no dax_device: alloc_dax() not yet called for this host' },
+  freed: { condition: 'final iput() with DAXDEV_ALIVE clear: the inode freed after an RCU grace period' },
+  freedWhileAlive: { condition: 'final iput() while DAXDEV_ALIVE is still set (kill_dax() never ran)' },
+  lookupAfterFree: { condition: 'a host-list lookup returned a dax_device whose inode was freed' },
+  oopsPrivate: { condition: "dax_dev->private == NULL dereferenced in the driver's direct_access" },
+};
+
 export function daxDeviceMachine(rev: Revision) {
   const era = ERAS[rev].device;
   const lookupSrc = era.holder ? 'drivers/dax/super.c (fs_dax_get_by_bdev, v5.19+)' : 'seed 004 (dax_get_by_host)';
@@ -76,295 +86,304 @@ export function daxDeviceMachine(rev: Revision) {
       limited: context.ops === 'dcssblk',
     }));
 
-  const machine = setup({
-    types: {} as { context: DaxDeviceContext; events: Ev; input: DaxDeviceInput },
-    guards: {
-      preAllocated: ({ context }) => context.allocatedBy !== null,
-      lastRef: ({ context }) => context.count === 1,
-      hashed: ({ context }) => context.hashed,
-      holderFree: ({ context }) => context.holder === null,
-      noHolderAsked: ({ event }) => !event.holder,
-      holderMatches: ({ context, event }) => !!event.holder && context.holder === event.holder,
-    },
-    actions: {
-      allocate: assign(({ event }) => ({ count: 1, refs: { [who(event)]: 1 }, hashed: true })),
-      get: assign(({ context, event }) => ({
-        count: context.count + 1,
-        refs: { ...context.refs, [who(event)]: (context.refs[who(event)] ?? 0) + 1 },
-      })),
-      put: assign(({ context, event }) => {
-        const owned = context.refs[who(event)] ?? 0;
-        if (owned === 0) return { count: context.count - 1, misput: context.misput ?? who(event) };
-        const refs = { ...context.refs };
-        if (owned === 1) delete refs[who(event)];
-        else refs[who(event)] = owned - 1;
-        return { count: context.count - 1, refs };
-      }),
-      takeHolder: assign(({ event }) => ({ holder: event.holder as string, holderOps: event.holder as string })),
-      dropHolderData: assign({ holder: null }),
-      dropHolderOps: assign({ holderOps: null }),
-      unhash: assign({ hashed: false }),
-      replyFound: found(true),
-      replyNotFound: found(false),
-      replyGetOk: reply({ type: 'fs_dax_get', rc: 0 }),
-      replyGetBusy: reply({ type: 'fs_dax_get', rc: -16 }),
-      replyGetNoDev: reply({ type: 'fs_dax_get', rc: -19 }),
-      replyAliveTrue: reply({ type: 'dax_alive', value: true }),
-      replyAliveFalse: reply({ type: 'dax_alive', value: false }),
-      replyDirectAccess: reply({ type: 'dax_direct_access', rc: 0 }),
-      replySwapped: reply({ type: 'holder_cmpxchg', swapped: true }),
-      replyNotSwapped: reply({ type: 'holder_cmpxchg', swapped: false }),
-      replyAllocated: reply({ type: 'dax_allocated' }),
-      replyHolderFields: reply(({ context }) => ({ type: 'holder_fields', holder: context.holder, ops: context.holderOps })),
-      replyHolder: reply(({ context }) => ({ type: 'dax_holder', holder: context.holder })),
-    },
-  }).createMachine({
-    id: 'dax_device',
-    description: 'struct dax_device: inode of the dax pseudo-fs, i_count is its reference count',
-    meta: m('alloc_dax', 'seed 002'),
-    context: ({ input }) => {
-      const refs: Record<string, number> = { ...(input.extraRefs ?? {}) };
-      if (input.allocatedBy) refs[input.allocatedBy] = (refs[input.allocatedBy] ?? 0) + 1;
-      return {
-        count: Object.values(refs).reduce((a, b) => a + b, 0),
-        refs,
-        misput: null,
-        hashed: !!input.allocatedBy,
-        holder: null,
-        holderOps: null,
-        ops: input.ops,
-        pgmap: input.pgmap ?? null,
-        pfnPgmap: input.pfnPgmap !== undefined ? input.pfnPgmap : (input.pgmap ?? null),
-        table: input.table ?? null,
-        allocatedBy: input.allocatedBy ?? null,
-      };
-    },
-    initial: 'boot',
-    // holder_ops is stored by the old holder's release after its cmpxchg, with no lock held:
-    // it can land in any state in which the object still exists.
-    states: {
-      boot: {
-        description: 'scenario set-up: the device exists already (a driver probed before the system starts) or not yet',
-        meta: m('alloc_dax', 'infer'),
-        always: [
-          {
-            guard: 'preAllocated',
-            target: 'alive',
-            description: 'allocated by its driver before the scenario starts',
-            meta: m('alloc_dax', 'seed 002'),
-          },
-          { target: 'unallocated', description: 'no driver has allocated it yet', meta: m('alloc_dax', 'infer') },
-        ],
+  const machine = withStateMeta(
+    setup({
+      types: {} as { context: DaxDeviceContext; events: Ev; input: DaxDeviceInput },
+      guards: {
+        preAllocated: ({ context }) => context.allocatedBy !== null,
+        lastRef: ({ context }) => context.count === 1,
+        hashed: ({ context }) => context.hashed,
+        holderFree: ({ context }) => context.holder === null,
+        noHolderAsked: ({ event }) => !event.holder,
+        holderMatches: ({ context, event }) => !!event.holder && context.holder === event.holder,
       },
-      unallocated: {
-        description: 'no dax_device yet: the driver has not probed; lookups by host find nothing',
-        meta: { fn: 'alloc_dax', src: 'seed 002', unaccepted: 'call on a dax_device that was never allocated (wild pointer)' },
-        on: {
-          alloc_dax: {
-            target: 'alive',
-            actions: ['allocate', 'replyAllocated'],
-            description: 'alloc_dax(): new inode with ALIVE set, the driver holds the one reference',
-            meta: m('alloc_dax', 'seed 002'),
-          },
-          dax_get_by_host: {
-            actions: 'replyNotFound',
-            description: 'lookup by host name: not published, NULL',
-            meta: m('dax_get_by_host', 'seed 004'),
-          },
-          fs_dax_get_by_bdev: {
-            actions: 'replyNotFound',
-            description: 'lookup by gendisk: not published, NULL',
-            meta: m('fs_dax_get_by_bdev', lookupSrc),
-          },
-        },
+      actions: {
+        allocate: assign(({ event }) => ({ count: 1, refs: { [who(event)]: 1 }, hashed: true })),
+        get: assign(({ context, event }) => ({
+          count: context.count + 1,
+          refs: { ...context.refs, [who(event)]: (context.refs[who(event)] ?? 0) + 1 },
+        })),
+        put: assign(({ context, event }) => {
+          const owned = context.refs[who(event)] ?? 0;
+          if (owned === 0) return { count: context.count - 1, misput: context.misput ?? who(event) };
+          const refs = { ...context.refs };
+          if (owned === 1) delete refs[who(event)];
+          else refs[who(event)] = owned - 1;
+          return { count: context.count - 1, refs };
+        }),
+        takeHolder: assign(({ event }) => ({ holder: event.holder as string, holderOps: event.holder as string })),
+        dropHolderData: assign({ holder: null }),
+        dropHolderOps: assign({ holderOps: null }),
+        unhash: assign({ hashed: false }),
+        replyFound: found(true),
+        replyNotFound: found(false),
+        replyGetOk: reply({ type: 'fs_dax_get', rc: 0 }),
+        replyGetBusy: reply({ type: 'fs_dax_get', rc: -16 }),
+        replyGetNoDev: reply({ type: 'fs_dax_get', rc: -19 }),
+        replyAliveTrue: reply({ type: 'dax_alive', value: true }),
+        replyAliveFalse: reply({ type: 'dax_alive', value: false }),
+        replyDirectAccess: reply({ type: 'dax_direct_access', rc: 0 }),
+        replySwapped: reply({ type: 'holder_cmpxchg', swapped: true }),
+        replyNotSwapped: reply({ type: 'holder_cmpxchg', swapped: false }),
+        replyAllocated: reply({ type: 'dax_allocated' }),
+        replyHolderFields: reply(({ context }) => ({ type: 'holder_fields', holder: context.holder, ops: context.holderOps })),
+        replyHolder: reply(({ context }) => ({ type: 'dax_holder', holder: context.holder })),
       },
-      alive: {
-        description: 'ALIVE set: operations and new references allowed',
-        meta: {
-          fn: 'dax_alive',
-          src: 'seed 002',
-          condition: 'test_bit(DAXDEV_ALIVE)',
-          unaccepted: 'call the live dax_device does not implement',
-        },
-        on: {
-          dax_get_by_host: [
+    }).createMachine({
+      id: 'dax_device',
+      description: 'struct dax_device: inode of the dax pseudo-fs, i_count is its reference count',
+      meta: m('alloc_dax', 'seed 002'),
+      context: ({ input }) => {
+        const refs: Record<string, number> = { ...(input.extraRefs ?? {}) };
+        if (input.allocatedBy) refs[input.allocatedBy] = (refs[input.allocatedBy] ?? 0) + 1;
+        return {
+          count: Object.values(refs).reduce((a, b) => a + b, 0),
+          refs,
+          misput: null,
+          hashed: !!input.allocatedBy,
+          holder: null,
+          holderOps: null,
+          ops: input.ops,
+          pgmap: input.pgmap ?? null,
+          pfnPgmap: input.pfnPgmap !== undefined ? input.pfnPgmap : (input.pgmap ?? null),
+          table: input.table ?? null,
+          allocatedBy: input.allocatedBy ?? null,
+        };
+      },
+      initial: 'boot',
+      // holder_ops is stored by the old holder's release after its cmpxchg, with no lock held:
+      // it can land in any state in which the object still exists.
+      states: {
+        boot: {
+          description: 'scenario set-up: the device exists already (a driver probed before the system starts) or not yet',
+          meta: m('alloc_dax', 'infer'),
+          always: [
             {
-              guard: 'hashed',
-              actions: ['get', 'replyFound'],
-              description: 'dax_get_by_host() / fs_dax_get_by_host(): found alive, igrab takes a reference',
+              guard: 'preAllocated',
+              target: 'alive',
+              description: 'allocated by its driver before the scenario starts',
+              meta: m('alloc_dax', 'seed 002'),
+            },
+            { target: 'unallocated', description: 'no driver has allocated it yet', meta: m('alloc_dax', 'infer') },
+          ],
+        },
+        unallocated: {
+          description: 'no dax_device yet: the driver has not probed; lookups by host find nothing',
+          meta: { fn: 'alloc_dax', src: 'seed 002', unaccepted: 'call on a dax_device that was never allocated (wild pointer)' },
+          on: {
+            alloc_dax: {
+              target: 'alive',
+              actions: ['allocate', 'replyAllocated'],
+              description: 'alloc_dax(): new inode with ALIVE set, the driver holds the one reference',
+              meta: m('alloc_dax', 'seed 002'),
+            },
+            dax_get_by_host: {
+              actions: 'replyNotFound',
+              description: 'lookup by host name: not published, NULL',
               meta: m('dax_get_by_host', 'seed 004'),
             },
-            {
+            fs_dax_get_by_bdev: {
               actions: 'replyNotFound',
-              description: 'lookup after dax_remove_host(): not found, NULL',
-              meta: m('dax_get_by_host', 'drivers/dax/super.c'),
-            },
-          ],
-          fs_dax_get_by_bdev: [
-            {
-              guard: not('hashed'),
-              actions: 'replyNotFound',
-              description: 'xa_load finds no host: NULL',
+              description: 'lookup by gendisk: not published, NULL',
               meta: m('fs_dax_get_by_bdev', lookupSrc),
             },
-            {
-              guard: 'noHolderAsked',
-              actions: ['get', 'replyFound'],
-              description: 'fs_dax_get_by_bdev(bdev, NULL): alive, igrab, no holder',
-              meta: m('fs_dax_get_by_bdev', lookupSrc),
-            },
-            {
-              guard: 'holderFree',
-              actions: ['get', 'takeHolder', 'replyFound'],
-              description: 'fs_dax_get_by_bdev(bdev, holder, ops): igrab, cmpxchg(holder_data, NULL, holder) wins, holder_ops = ops',
-              meta: m('fs_dax_get_by_bdev', lookupSrc),
-            },
-            {
-              actions: ['get', 'replyNotFound'],
-              description:
-                'fs_dax_get_by_bdev(bdev, holder, ops): igrab succeeded, cmpxchg lost to another holder: returns NULL without iput',
-              meta: m('fs_dax_get_by_bdev', lookupSrc),
-            },
-          ],
-          fs_dax_get: [
-            {
-              guard: 'holderFree',
-              actions: ['get', 'takeHolder', 'replyGetOk'],
-              description: 'fs_dax_get(dax_dev, holder, hops): alive, igrab, cmpxchg(holder_data, NULL, holder) wins, holder_ops = hops',
-              meta: m('fs_dax_get', FAMFS),
-            },
-            {
-              actions: 'replyGetBusy',
-              description: 'fs_dax_get(): another holder: iput, -EBUSY (the later postings drop the reference they took)',
-              meta: m('fs_dax_get', FAMFS),
-            },
-          ],
-          put_dax: [
-            {
-              guard: 'lastRef',
-              target: 'freedWhileAlive',
-              actions: 'put',
-              description: 'put_dax(): iput drops the last reference while ALIVE is still set: dax_destroy_inode',
-              meta: m('put_dax', 'seed 002'),
-            },
-            { actions: 'put', description: 'put_dax(): iput, references remain', meta: m('put_dax', 'seed 002') },
-          ],
-          dax_alive: { actions: 'replyAliveTrue', description: 'dax_alive() under dax_read_lock: true', meta: m('dax_alive', 'seed 002') },
-          dax_direct_access: {
-            actions: 'replyDirectAccess',
-            description: 'dax_dev->ops->direct_access(): the driver reads its private data (pmem)',
-            meta: m('dax_direct_access', 'seed 002'),
           },
-          dax_remove_host: {
-            actions: 'unhash',
-            description: 'dax_remove_host(): erase the gendisk -> dax_device entry',
-            meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c'),
-          },
-          kill_dax_clear_alive: {
-            target: 'dying',
-            description: 'kill_dax(): clear_bit(DAXDEV_ALIVE); readers already inside may still use ops',
-            meta: m('kill_dax', 'seed 002'),
-          },
-          ...holderRelease(),
         },
-      },
-      dying: {
-        description: 'ALIVE clear, synchronize_srcu not yet returned: private and ops still set',
-        meta: { fn: 'kill_dax', src: 'seed 002', condition: '!DAXDEV_ALIVE', unaccepted: 'call the dying dax_device does not implement' },
-        on: {
-          dax_get_by_host: {
-            actions: 'replyNotFound',
-            description: 'lookup skips a device that is not alive: NULL',
-            meta: m('dax_get_by_host', 'seed 004'),
+        alive: {
+          description: 'ALIVE set: operations and new references allowed',
+          meta: {
+            fn: 'dax_alive',
+            src: 'seed 002',
+            condition: 'test_bit(DAXDEV_ALIVE)',
+            unaccepted: 'call the live dax_device does not implement',
           },
-          fs_dax_get_by_bdev: {
-            actions: 'replyNotFound',
-            description: '!dax_alive(): NULL, no reference',
-            meta: m('fs_dax_get_by_bdev', lookupSrc),
-          },
-          fs_dax_get: {
-            actions: 'replyGetNoDev',
-            description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference',
-            meta: m('fs_dax_get', FAMFS),
-          },
-          put_dax: putAfterKill(),
-          dax_alive: { actions: 'replyAliveFalse', description: 'dax_alive(): false', meta: m('dax_alive', 'seed 002') },
-          dax_direct_access: era.privateChecksAlive
-            ? {
-                target: 'oopsPrivate',
-                description: 'pmem_dax_direct_access(): dax_get_private() returns NULL once ALIVE is clear, and the driver dereferences it',
-                meta: m('dax_get_private', 'drivers/dax/super.c (current; ~v5.3 per AnghaBench), drivers/nvdimm/pmem.c (infer)'),
-              }
-            : {
-                actions: 'replyDirectAccess',
-                description: 'a reader that saw ALIVE before the clear: ops and private are still there',
-                meta: m('dax_direct_access', 'seed 002'),
+          on: {
+            dax_get_by_host: [
+              {
+                guard: 'hashed',
+                actions: ['get', 'replyFound'],
+                description: 'dax_get_by_host() / fs_dax_get_by_host(): found alive, igrab takes a reference',
+                meta: m('dax_get_by_host', 'seed 004'),
               },
-          dax_remove_host: { actions: 'unhash', description: 'dax_remove_host()', meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c') },
-          kill_dax_teardown: {
-            target: 'dead',
-            // v6.15 kill_dax leaves the host table alone: the driver erased it first (dax_remove_host).
-            actions: era.holder ? ['dropHolderOps', 'dropHolderData'] : ['unhash'],
-            description: era.holder
-              ? 'kill_dax() after synchronize_srcu: holder_ops = NULL, holder_data = NULL'
-              : 'kill_dax() after synchronize_srcu: unhash from the host list, private = NULL',
-            meta: m('kill_dax', era.holder ? 'drivers/dax/super.c' : 'seed 002'),
+              {
+                actions: 'replyNotFound',
+                description: 'lookup after dax_remove_host(): not found, NULL',
+                meta: m('dax_get_by_host', 'drivers/dax/super.c'),
+              },
+            ],
+            fs_dax_get_by_bdev: [
+              {
+                guard: not('hashed'),
+                actions: 'replyNotFound',
+                description: 'xa_load finds no host: NULL',
+                meta: m('fs_dax_get_by_bdev', lookupSrc),
+              },
+              {
+                guard: 'noHolderAsked',
+                actions: ['get', 'replyFound'],
+                description: 'fs_dax_get_by_bdev(bdev, NULL): alive, igrab, no holder',
+                meta: m('fs_dax_get_by_bdev', lookupSrc),
+              },
+              {
+                guard: 'holderFree',
+                actions: ['get', 'takeHolder', 'replyFound'],
+                description: 'fs_dax_get_by_bdev(bdev, holder, ops): igrab, cmpxchg(holder_data, NULL, holder) wins, holder_ops = ops',
+                meta: m('fs_dax_get_by_bdev', lookupSrc),
+              },
+              {
+                actions: ['get', 'replyNotFound'],
+                description:
+                  'fs_dax_get_by_bdev(bdev, holder, ops): igrab succeeded, cmpxchg lost to another holder: returns NULL without iput',
+                meta: m('fs_dax_get_by_bdev', lookupSrc),
+              },
+            ],
+            fs_dax_get: [
+              {
+                guard: 'holderFree',
+                actions: ['get', 'takeHolder', 'replyGetOk'],
+                description: 'fs_dax_get(dax_dev, holder, hops): alive, igrab, cmpxchg(holder_data, NULL, holder) wins, holder_ops = hops',
+                meta: m('fs_dax_get', FAMFS),
+              },
+              {
+                actions: 'replyGetBusy',
+                description: 'fs_dax_get(): another holder: iput, -EBUSY (the later postings drop the reference they took)',
+                meta: m('fs_dax_get', FAMFS),
+              },
+            ],
+            put_dax: [
+              {
+                guard: 'lastRef',
+                target: 'freedWhileAlive',
+                actions: 'put',
+                description: 'put_dax(): iput drops the last reference while ALIVE is still set: dax_destroy_inode',
+                meta: m('put_dax', 'seed 002'),
+              },
+              { actions: 'put', description: 'put_dax(): iput, references remain', meta: m('put_dax', 'seed 002') },
+            ],
+            dax_alive: {
+              actions: 'replyAliveTrue',
+              description: 'dax_alive() under dax_read_lock: true',
+              meta: m('dax_alive', 'seed 002'),
+            },
+            dax_direct_access: {
+              actions: 'replyDirectAccess',
+              description: 'dax_dev->ops->direct_access(): the driver reads its private data (pmem)',
+              meta: m('dax_direct_access', 'seed 002'),
+            },
+            dax_remove_host: {
+              actions: 'unhash',
+              description: 'dax_remove_host(): erase the gendisk -> dax_device entry',
+              meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c'),
+            },
+            kill_dax_clear_alive: {
+              target: 'dying',
+              description: 'kill_dax(): clear_bit(DAXDEV_ALIVE); readers already inside may still use ops',
+              meta: m('kill_dax', 'seed 002'),
+            },
+            ...holderRelease(),
           },
-          ...holderRelease(),
+        },
+        dying: {
+          description: 'ALIVE clear, synchronize_srcu not yet returned: private and ops still set',
+          meta: { fn: 'kill_dax', src: 'seed 002', condition: '!DAXDEV_ALIVE', unaccepted: 'call the dying dax_device does not implement' },
+          on: {
+            dax_get_by_host: {
+              actions: 'replyNotFound',
+              description: 'lookup skips a device that is not alive: NULL',
+              meta: m('dax_get_by_host', 'seed 004'),
+            },
+            fs_dax_get_by_bdev: {
+              actions: 'replyNotFound',
+              description: '!dax_alive(): NULL, no reference',
+              meta: m('fs_dax_get_by_bdev', lookupSrc),
+            },
+            fs_dax_get: {
+              actions: 'replyGetNoDev',
+              description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference',
+              meta: m('fs_dax_get', FAMFS),
+            },
+            put_dax: putAfterKill(),
+            dax_alive: { actions: 'replyAliveFalse', description: 'dax_alive(): false', meta: m('dax_alive', 'seed 002') },
+            dax_direct_access: era.privateChecksAlive
+              ? {
+                  target: 'oopsPrivate',
+                  description:
+                    'pmem_dax_direct_access(): dax_get_private() returns NULL once ALIVE is clear, and the driver dereferences it',
+                  meta: m('dax_get_private', 'drivers/dax/super.c (current; ~v5.3 per AnghaBench), drivers/nvdimm/pmem.c (infer)'),
+                }
+              : {
+                  actions: 'replyDirectAccess',
+                  description: 'a reader that saw ALIVE before the clear: ops and private are still there',
+                  meta: m('dax_direct_access', 'seed 002'),
+                },
+            dax_remove_host: { actions: 'unhash', description: 'dax_remove_host()', meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c') },
+            kill_dax_teardown: {
+              target: 'dead',
+              // v6.15 kill_dax leaves the host table alone: the driver erased it first (dax_remove_host).
+              actions: era.holder ? ['dropHolderOps', 'dropHolderData'] : ['unhash'],
+              description: era.holder
+                ? 'kill_dax() after synchronize_srcu: holder_ops = NULL, holder_data = NULL'
+                : 'kill_dax() after synchronize_srcu: unhash from the host list, private = NULL',
+              meta: m('kill_dax', era.holder ? 'drivers/dax/super.c' : 'seed 002'),
+            },
+            ...holderRelease(),
+          },
+        },
+        dead: {
+          description: era.holder ? 'killed: not alive, holder cleared' : 'killed: not alive, unhashed, private = NULL',
+          meta: {
+            fn: 'kill_dax',
+            src: 'seed 002',
+            condition: '!DAXDEV_ALIVE && torn down',
+            unaccepted: 'call the killed dax_device does not implement',
+          },
+          on: {
+            dax_get_by_host: { actions: 'replyNotFound', description: 'not alive, unhashed: NULL', meta: m('dax_get_by_host', 'seed 004') },
+            fs_dax_get_by_bdev: { actions: 'replyNotFound', description: 'not alive: NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
+            fs_dax_get: {
+              actions: 'replyGetNoDev',
+              description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference',
+              meta: m('fs_dax_get', FAMFS),
+            },
+            put_dax: putAfterKill(),
+            dax_alive: { actions: 'replyAliveFalse', description: 'dax_alive(): false', meta: m('dax_alive', 'seed 002') },
+            dax_direct_access: {
+              target: 'oopsPrivate',
+              description: 'the driver reads private after kill_dax set it NULL (or dax_get_private() returns NULL): NULL dereference',
+              meta: m('dax_direct_access', era.privateChecksAlive ? 'drivers/dax/super.c' : 'seed 002'),
+            },
+            dax_remove_host: { actions: 'unhash', description: 'dax_remove_host()', meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c') },
+            ...holderRelease(),
+          },
+        },
+        freed: {
+          description: 'final iput with ALIVE clear: dax_destroy_inode, the inode is freed after an RCU grace period',
+          meta: { fn: 'dax_destroy_inode', src: 'seed 002', unaccepted: UAF },
+          on: lookupsAfterFree(),
+        },
+        freedWhileAlive: {
+          tags: ['violation', 'warn'],
+          description: WARN_ALIVE,
+          meta: { fn: 'dax_destroy_inode', src: 'seed 002', unaccepted: UAF, violates: 'I2', severity: 'warn' },
+          on: lookupsAfterFree(),
+        },
+        lookupAfterFree: {
+          tags: ['violation'],
+          description:
+            'use after free: a lookup walks the host list and finds a dax_device that was freed without being unhashed (kill_dax never ran)',
+          meta: { fn: 'dax_get_by_host', src: 'seed 004 (infer)', unaccepted: UAF, severity: 'corruption' },
+        },
+        oopsPrivate: {
+          tags: ['violation'],
+          description:
+            "BUG: unable to handle kernel NULL pointer dereference in the driver's direct_access: dax_dev private used after kill_dax",
+          meta: { fn: 'dax_direct_access', src: 'seed 002', unaccepted: 'call after the NULL dereference', severity: 'oops' },
         },
       },
-      dead: {
-        description: era.holder ? 'killed: not alive, holder cleared' : 'killed: not alive, unhashed, private = NULL',
-        meta: {
-          fn: 'kill_dax',
-          src: 'seed 002',
-          condition: '!DAXDEV_ALIVE && torn down',
-          unaccepted: 'call the killed dax_device does not implement',
-        },
-        on: {
-          dax_get_by_host: { actions: 'replyNotFound', description: 'not alive, unhashed: NULL', meta: m('dax_get_by_host', 'seed 004') },
-          fs_dax_get_by_bdev: { actions: 'replyNotFound', description: 'not alive: NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
-          fs_dax_get: {
-            actions: 'replyGetNoDev',
-            description: 'fs_dax_get(): !dax_alive(): -ENODEV, no reference',
-            meta: m('fs_dax_get', FAMFS),
-          },
-          put_dax: putAfterKill(),
-          dax_alive: { actions: 'replyAliveFalse', description: 'dax_alive(): false', meta: m('dax_alive', 'seed 002') },
-          dax_direct_access: {
-            target: 'oopsPrivate',
-            description: 'the driver reads private after kill_dax set it NULL (or dax_get_private() returns NULL): NULL dereference',
-            meta: m('dax_direct_access', era.privateChecksAlive ? 'drivers/dax/super.c' : 'seed 002'),
-          },
-          dax_remove_host: { actions: 'unhash', description: 'dax_remove_host()', meta: m('dax_remove_host', 'drivers/nvdimm/pmem.c') },
-          ...holderRelease(),
-        },
-      },
-      freed: {
-        description: 'final iput with ALIVE clear: dax_destroy_inode, the inode is freed after an RCU grace period',
-        meta: { fn: 'dax_destroy_inode', src: 'seed 002', unaccepted: UAF },
-        on: lookupsAfterFree(),
-      },
-      freedWhileAlive: {
-        tags: ['violation', 'warn'],
-        description: WARN_ALIVE,
-        meta: { fn: 'dax_destroy_inode', src: 'seed 002', unaccepted: UAF, violates: 'I2', severity: 'warn' },
-        on: lookupsAfterFree(),
-      },
-      lookupAfterFree: {
-        tags: ['violation'],
-        description:
-          'use after free: a lookup walks the host list and finds a dax_device that was freed without being unhashed (kill_dax never ran)',
-        meta: { fn: 'dax_get_by_host', src: 'seed 004 (infer)', unaccepted: UAF, severity: 'corruption' },
-      },
-      oopsPrivate: {
-        tags: ['violation'],
-        description:
-          "BUG: unable to handle kernel NULL pointer dereference in the driver's direct_access: dax_dev private used after kill_dax",
-        meta: { fn: 'dax_direct_access', src: 'seed 002', unaccepted: 'call after the NULL dereference', severity: 'oops' },
-      },
-    },
-  });
+    }),
+    'drivers/dax/super.c',
+    DAX_DEVICE_DOCS,
+  );
   return withPartitions(machine, [countPartition('count', (c: DaxDeviceContext) => c.count)]);
 
   /**

@@ -1,8 +1,8 @@
 import { assign, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
-import { m, withStateMeta } from './kit/meta.ts';
-import { HOLDER_NOTIFY_ENV, HOLDER_NOTIFY_GUARDS, holderNotifyActions, holderNotifyStates } from './holderNotify.ts';
+import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
+import { HOLDER_NOTIFY_ENV, HOLDER_NOTIFY_GUARDS, holderNotifyActions, holderNotifyDocs, holderNotifyStates } from './holderNotify.ts';
 
 /**
  * The one global dax_srcu (DEFINE_STATIC_SRCU in drivers/dax/super.c) and the
@@ -23,63 +23,74 @@ export interface SrcuContext {
 type Ev = { type: string; from?: string };
 const who = (e: Ev): string => e.from ?? 'env';
 
+/** The kernel condition of the SRCU domain's one state (docs/authoring.md). */
+const SRCU_DOCS: StateDocs = {
+  srcu: {
+    condition: 'dax_srcu: the readers inside their read-side sections, and the readers each synchronize_srcu() in progress waits for',
+  },
+};
+
 export function srcuMachine(_rev?: Revision) {
-  return setup({
-    types: {} as { context: SrcuContext; events: Ev },
-    guards: {
-      graceOver: ({ context, event }) => (context.gp[who(event)] ?? []).length === 0,
-    },
-    actions: {
-      enter: assign(({ context, event }) => ({ inside: [...context.inside, who(event)].sort() })),
-      leave: assign(({ context, event }) => {
-        const gp: Record<string, string[]> = {};
-        for (const [k, v] of Object.entries(context.gp)) gp[k] = v.filter((r) => r !== who(event));
-        return { inside: context.inside.filter((r) => r !== who(event)), gp };
-      }),
-      startGp: assign(({ context, event }) => ({ gp: { ...context.gp, [who(event)]: [...context.inside] } })),
-      endGp: assign(({ context, event }) => {
-        const gp = { ...context.gp };
-        delete gp[who(event)];
-        return { gp };
-      }),
-      replySynchronized: reply({ type: 'srcu_synchronized' }),
-    },
-  }).createMachine({
-    id: 'dax_srcu',
-    description: 'DEFINE_STATIC_SRCU(dax_srcu): one SRCU domain for every dax_device',
-    meta: m('dax_read_lock', 'seed 002'),
-    context: { inside: [], gp: {} },
-    initial: 'srcu',
-    states: {
-      srcu: {
-        description: 'readers inside, and for each synchronize_srcu() in progress the readers it waits for',
-        meta: { fn: 'synchronize_srcu', src: 'seed 002', unaccepted: 'not an SRCU operation' },
-        on: {
-          dax_read_lock: {
-            actions: 'enter',
-            description: 'dax_read_lock() = srcu_read_lock(&dax_srcu)',
-            meta: m('dax_read_lock', 'seed 002'),
-          },
-          dax_read_unlock: {
-            actions: 'leave',
-            description: 'dax_read_unlock() = srcu_read_unlock(&dax_srcu)',
-            meta: m('dax_read_unlock', 'seed 002'),
-          },
-          synchronize_srcu_start: {
-            actions: 'startGp',
-            description: 'synchronize_srcu() begins a grace period: it must wait for every reader inside now',
-            meta: m('synchronize_srcu', 'seed 002'),
-          },
-          synchronize_srcu_wait: {
-            guard: 'graceOver',
-            actions: ['endGp', 'replySynchronized'],
-            description: 'synchronize_srcu() returns: every reader that was inside when it began has left (sleeps until then)',
-            meta: m('synchronize_srcu', 'seed 002'),
+  return withStateMeta(
+    setup({
+      types: {} as { context: SrcuContext; events: Ev },
+      guards: {
+        graceOver: ({ context, event }) => (context.gp[who(event)] ?? []).length === 0,
+      },
+      actions: {
+        enter: assign(({ context, event }) => ({ inside: [...context.inside, who(event)].sort() })),
+        leave: assign(({ context, event }) => {
+          const gp: Record<string, string[]> = {};
+          for (const [k, v] of Object.entries(context.gp)) gp[k] = v.filter((r) => r !== who(event));
+          return { inside: context.inside.filter((r) => r !== who(event)), gp };
+        }),
+        startGp: assign(({ context, event }) => ({ gp: { ...context.gp, [who(event)]: [...context.inside] } })),
+        endGp: assign(({ context, event }) => {
+          const gp = { ...context.gp };
+          delete gp[who(event)];
+          return { gp };
+        }),
+        replySynchronized: reply({ type: 'srcu_synchronized' }),
+      },
+    }).createMachine({
+      id: 'dax_srcu',
+      description: 'DEFINE_STATIC_SRCU(dax_srcu): one SRCU domain for every dax_device',
+      meta: m('dax_read_lock', 'seed 002'),
+      context: { inside: [], gp: {} },
+      initial: 'srcu',
+      states: {
+        srcu: {
+          description: 'readers inside, and for each synchronize_srcu() in progress the readers it waits for',
+          meta: { fn: 'synchronize_srcu', src: 'seed 002', unaccepted: 'not an SRCU operation' },
+          on: {
+            dax_read_lock: {
+              actions: 'enter',
+              description: 'dax_read_lock() = srcu_read_lock(&dax_srcu)',
+              meta: m('dax_read_lock', 'seed 002'),
+            },
+            dax_read_unlock: {
+              actions: 'leave',
+              description: 'dax_read_unlock() = srcu_read_unlock(&dax_srcu)',
+              meta: m('dax_read_unlock', 'seed 002'),
+            },
+            synchronize_srcu_start: {
+              actions: 'startGp',
+              description: 'synchronize_srcu() begins a grace period: it must wait for every reader inside now',
+              meta: m('synchronize_srcu', 'seed 002'),
+            },
+            synchronize_srcu_wait: {
+              guard: 'graceOver',
+              actions: ['endGp', 'replySynchronized'],
+              description: 'synchronize_srcu() returns: every reader that was inside when it began has left (sleeps until then)',
+              meta: m('synchronize_srcu', 'seed 002'),
+            },
           },
         },
       },
-    },
-  });
+    }),
+    'seed 002',
+    SRCU_DOCS,
+  );
 }
 
 export interface SrcuReaderInput {
@@ -124,6 +135,23 @@ export const SRCU_READER_ENV = {
  * dax_holder_notify_failure(). It checks dax_alive() inside the section and only then
  * uses ops/private (dev_dax_huge_fault, dax_mmap: "re-check at fault") [seed 002].
  */
+/** What each state of a dax_device reader stands for in the kernel (docs/authoring.md). */
+const READER_DOCS: StateDocs = {
+  ...holderNotifyDocs('mf'),
+  start: { condition: 'the reader has not begun: which code path it is (a fault, a media error) not yet chosen' },
+  pgmapLookup: { condition: 'memory_failure(pfn) on a ZONE_DEVICE pfn: get_dev_pagemap() not yet called' },
+  pgmapWait: { condition: 'get_dev_pagemap(pfn) called, returning within the step' },
+  pgmapPut: { condition: 'the notification is over; the pgmap reference from get_dev_pagemap() still held' },
+  outside: { condition: 'no dax_read_lock() held by this reader' },
+  inside: { condition: 'srcu_read_lock(&dax_srcu) held; dax_alive() not yet read' },
+  checking: { condition: 'srcu_read_lock held; test_bit(DAXDEV_ALIVE) read within the step', fn: 'dax_alive' },
+  sawAlive: { condition: 'srcu_read_lock held; dax_alive() returned true' },
+  using: { condition: 'srcu_read_lock held; the driver (ops->direct_access, or the holder) called, returning within the step' },
+  used: { condition: 'srcu_read_lock held; the driver call returned' },
+  sawDead: { condition: 'srcu_read_lock held; dax_alive() returned false' },
+  done: { condition: 'every section ended: no dax_read_lock() held', fn: 'dax_read_unlock' },
+};
+
 export function srcuReaderMachine(_rev?: Revision) {
   return withStateMeta(
     setup({
@@ -299,6 +327,7 @@ export function srcuReaderMachine(_rev?: Revision) {
       },
     }),
     'seed 002',
+    READER_DOCS,
   );
 
   /** The notification runs inside the section, having seen ALIVE. */

@@ -2,8 +2,8 @@ import { assign, not, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
-import { m, withStateMeta } from './kit/meta.ts';
-import { KILL_DAX_ACTIONS, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxEntry, killDaxStates } from './killDax.ts';
+import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
+import { KILL_DAX_ACTIONS, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxDocs, killDaxEntry, killDaxStates } from './killDax.ts';
 
 /**
  * A device-mapper device (drivers/md/dm.c, dm-table.c) with a table of targets over
@@ -64,6 +64,25 @@ export const DM_TABLE_ENV = {
 } as const;
 
 const SRC_DM = 'drivers/md/dm.c';
+
+/** What each state of a mapped device's life stands for in the kernel (docs/authoring.md); kill_* states are killDax.ts's. */
+const dmDocs = (rev: Revision): StateDocs => ({
+  ...killDaxDocs(rev),
+  absent: { condition: 'no struct mapped_device for this minor' },
+  allocating: { condition: 'alloc_dev(): alloc_dax() called, returning within the step' },
+  empty: { condition: 'md allocated with md->dax_dev; no live table (md->map == NULL)' },
+  opening: { condition: 'table load: open_table_device() for the next member not yet called' },
+  openWait: { condition: "open_table_device(): the member's block device and dax_device being looked up within the step" },
+  loadFailed: { condition: 'a member failed to open: the members opened so far are still held' },
+  live: { condition: 'md->map is a live table; its members are open' },
+  claimIter: { condition: "dm_dax_iterate(): the next target's dax_device not yet claimed" },
+  claimWait: { condition: 'fs_dax_claim() on a member called, returning within the step' },
+  releaseIter: { condition: "dm_dax_iterate(dm_dax_dev_release): the next target's claim not yet released" },
+  closing: { condition: 'dm remove: close_table_device() for the next member not yet called' },
+  removeHost: { condition: "members closed; md->dax_dev's host entry not yet removed" },
+  putOwn: { condition: 'kill_dax(md->dax_dev) returned; put_dax(md->dax_dev) not yet called' },
+  done: { condition: 'md destroyed: md->dax_dev put, the table and md freed', fn: '__dm_destroy' },
+});
 
 export function dmTableMachine(rev: Revision) {
   const era = ERAS[rev].device;
@@ -422,5 +441,6 @@ export function dmTableMachine(rev: Revision) {
       },
     }),
     SRC_DM,
+    dmDocs(rev),
   );
 }

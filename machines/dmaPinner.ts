@@ -2,6 +2,8 @@ import { assertEvent, assign, setup } from 'xstate';
 import { call } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS, GUP_PIN_COUNTING_BIAS } from './eras.ts';
+import { fnOf } from './kernelFunctions.ts';
+import { withStateMeta, type StateDocs } from './kit/meta.ts';
 
 /**
  * A process that mmaps a DAX file and hands the mapping to a device for DMA
@@ -94,6 +96,8 @@ export type PinnerEvent =
   | { type: 'follow'; ok: boolean; special: boolean; efault?: boolean; afterIdleScan?: boolean; from?: string };
 
 const GUP = 'infer: mm/gup.c';
+/** A device's DMA is no kernel function: the pin reaches it as a bio, which submit_bio() issues. */
+const DMA_SRC = 'infer: the pin is handed to a device as a bio (O_DIRECT to another disk); the device writes until the bio completes';
 const FAULT = 'infer: fs/dax.c dax_iomap_pte_fault, fs/xfs/xfs_file.c __xfs_filemap_fault';
 const DIRECT =
   'infer: 4.17 fs/dax.c dax_iomap_pfn, 6.15 fs/dax.c dax_iomap_direct_access; drivers/dax/super.c dax_direct_access (-ENXIO when !dax_alive)';
@@ -167,409 +171,471 @@ function faultThroughDax(
   } as const;
 }
 
-export function dmaPinnerMachine(rev: Revision) {
-  const era = ERAS[rev].page;
-  return setup({
-    types: {} as { context: PinnerContext; events: PinnerEvent; input: PinnerInput },
-    guards: {
-      roundsLeft: ({ context }) => context.rounds > 0,
-      munmapWhilePinned: ({ context }) => context.munmapWhilePinned,
-      /** Counterfactual: the grab succeeded and GUP-fast keeps it without re-reading the PTE. */
-      grabbedNoRecheck: ({ context, event }) => {
-        assertEvent(event, 'grabbed');
-        return !context.recheck && event.ok;
-      },
-      offersLongterm: ({ context }) => context.longterm && context.rounds > 0,
-      mapped: ({ event }) => {
-        assertEvent(event, 'iomap');
-        return event.mapped;
-      },
-      /** The block is the file's and the fault must ask the dax_device for the pfn. */
-      mappedViaDax: ({ context, event }) => {
-        assertEvent(event, 'iomap');
-        return event.mapped && context.dax !== null;
-      },
-      alive: ({ event }) => {
-        assertEvent(event, 'dax_alive');
-        return event.value;
-      },
-      present: ({ event }) => {
-        assertEvent(event, 'pte');
-        return event.present;
-      },
-      ok: ({ event }) => {
-        assertEvent(event, ['grabbed', 'follow']);
-        return event.ok;
-      },
-      special: ({ event }) => {
-        assertEvent(event, 'follow');
-        return event.special;
-      },
-      efault: ({ event }) => {
-        assertEvent(event, 'follow');
-        return !!event.efault;
-      },
+/** What each state of the pinning process stands for in the kernel (docs/authoring.md), in each era's function names. */
+function pinnerDocs(rev: Revision): StateDocs {
+  const grab = fnOf(rev, 'try_grab_folio_fast', 'try_grab_page', 'gup_pte_range');
+  const fastWalk = fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range');
+  const fault = (prefix: 'fault' | 'slowFault', fn: string, src: string): StateDocs => ({
+    [`${prefix}Accessing`]: {
+      condition: 'dax_read_lock() held; dax_direct_access() tests dax_alive() within the step',
+      fn: 'dax_direct_access',
+      src: DIRECT,
     },
-    actions: {
-      mmapVma: call('address_space', ({ context }) => context.aspace, { type: 'mmap' }),
-      munmapVma: call('address_space', ({ context }) => context.aspace, { type: 'munmap' }),
-      zapPte: call('page', ({ context }) => context.page, { type: 'zap_pte' }),
-      daxReadLock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_lock' }),
-      daxReadUnlock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_unlock' }),
-      askAlive: call('dax_device', ({ context }) => context.dax, { type: 'dax_alive' }),
-      lockShared: call('rwsem', ({ context }) => context.mmaplock, { type: 'down_read' }),
-      unlockShared: call('rwsem', ({ context }) => context.mmaplock, { type: 'up_read' }),
-      iomapBegin: call(
-        'block',
-        ({ context }) => context.block,
-        ({ context }) => ({ type: 'iomap_begin', file: context.file }),
-      ),
-      insertMapping: call(
-        'page',
-        ({ context }) => context.page,
-        ({ context }) => ({ type: 'dax_insert_mapping', file: context.file }),
-      ),
-      readPte: call('page', ({ context }) => context.page, { type: 'gup_fast_pte' }),
-      // local_irq_save()/local_irq_restore() around the lockless walk: the CPU the walker runs on
-      // answers no TLB-flush IPI meanwhile (the address space decides whether a flush waits for it).
-      irqOff: call('address_space', ({ context }) => context.aspace, { type: 'gup_fast_irq_off' }),
-      irqOn: call('address_space', ({ context }) => context.aspace, { type: 'gup_fast_irq_on' }),
-      grab: call(
-        'page',
-        ({ context }) => context.page,
-        ({ context }) => ({ type: 'gup_fast_grab', refs: context.refs }),
-      ),
-      recheck: call('page', ({ context }) => context.page, { type: 'gup_fast_recheck' }),
-      follow: call(
-        'page',
-        ({ context }) => context.page,
-        ({ context }) => ({ type: 'follow_page', refs: context.refs }),
-      ),
-      putRefs: call(
-        'page',
-        ({ context }) => context.page,
-        ({ context }) => ({ type: 'put_page', refs: context.refs }),
-      ),
-      dmaWrite: call(
-        'block',
-        ({ context }) => context.block,
-        ({ context }) => ({ type: 'dma_write', file: context.file }),
-      ),
-      useRound: assign({ rounds: ({ context }) => context.rounds - 1 }),
-      notePinTime: assign({
-        pinAfterScan: ({ event }) => {
-          assertEvent(event, ['grabbed', 'follow']);
-          return !!event.afterIdleScan;
-        },
-      }),
-      forgetPinTime: assign({ pinAfterScan: false }),
-    },
-  }).createMachine({
-    id: 'dma_pinner',
-    description: 'a process that mmaps the DAX file and lets a device DMA into the mapping through get_user_pages()',
-    meta: { fn: 'get_user_pages', src: GUP },
-    context: ({ input }) => ({
-      file: input.file,
-      page: input.page,
-      block: input.block,
-      aspace: input.aspace,
-      mmaplock: input.mmaplock,
-      refs: input.follPin && era.follPin ? GUP_PIN_COUNTING_BIAS : 1,
-      rounds: input.rounds ?? 1,
-      longterm: input.longterm ?? false,
-      munmapWhilePinned: input.munmapWhilePinned ?? false,
-      recheck: input.recheck ?? true,
-      dax: input.dax ?? null,
-      srcu: input.dax ? (input.srcu ?? null) : null,
-      pinAfterScan: false,
-    }),
-    initial: 'noVma',
-    states: {
-      noVma: {
-        description: 'the file is open, not mapped',
-        on: {
-          mmap: {
-            target: 'vma',
-            actions: 'mmapVma',
-            description: 'mmap(MAP_SHARED) of the DAX file: a VMA, no PTE yet',
-            meta: { fn: 'mmap_region', src: 'infer', ...USER_CHOICE },
-          },
-        },
-      },
-      vma: {
-        description: 'the file is mapped; the PTE may or may not be present',
-        on: {
-          fault: {
-            target: 'faulting',
-            actions: ['lockShared', 'iomapBegin'],
-            description: 'the process touches the page: DAX fault under the filesystem mmap lock (shared), iomap_begin() finds the block',
-            meta: { fn: 'xfs_filemap_fault', src: FAULT, ...USER_CHOICE },
-          },
-          gup_fast: {
-            guard: 'roundsLeft',
-            target: 'fastReading',
-            actions: ['irqOff', 'readPte'],
-            description: 'get_user_pages_fast(): local_irq_save(), then read the PTE, no lock',
-            meta: { fn: 'gup_pte_range', src: GUP, ...USER_CHOICE },
-          },
-          gup_slow: {
-            guard: 'roundsLeft',
-            target: 'slowFollowing',
-            actions: 'follow',
-            description: 'get_user_pages(): walk the page tables under mmap_lock and the PTE lock',
-            meta: { fn: '__get_user_pages', src: GUP, ...USER_CHOICE },
-          },
-          gup_longterm: {
-            guard: 'offersLongterm',
-            actions: 'useRound',
-            description: 'a long-term pin (RDMA registration) of an FS-DAX VMA: -EOPNOTSUPP, nothing is pinned',
-            meta: {
-              fn: 'get_user_pages_longterm',
-              src: 'infer: mm/gup.c vma_is_fsdax check (4.15+), check_vma_flags FOLL_LONGTERM',
-              ...USER_CHOICE,
-            },
-          },
-          munmap: {
-            target: 'done',
-            actions: ['zapPte', 'munmapVma'],
-            description: 'munmap(): the PTE and the VMA go; the process is done with the file',
-            meta: { fn: 'do_munmap', src: 'infer', ...USER_CHOICE },
-          },
-        },
-      },
-      faulting: {
-        description: 'in the DAX fault handler, filesystem mmap lock held shared',
-        on: {
-          iomap: [
-            {
-              guard: 'mappedViaDax',
-              target: 'faultAccessing',
-              actions: ['daxReadLock', 'askAlive'],
-              description: "the block is the file's: dax_read_lock(), dax_direct_access() on the dax_device for the pfn",
-              meta: { fn: 'dax_direct_access', src: DIRECT },
-            },
-            {
-              guard: 'mapped',
-              target: 'vma',
-              actions: ['insertMapping', 'unlockShared'],
-              description: "dax_iomap_pte_fault(): the block is the file's: install the PTE",
-              meta: { fn: 'dax_iomap_pte_fault', src: FAULT },
-            },
-            {
-              target: 'vma',
-              actions: 'unlockShared',
-              description: 'the offset is a hole now (truncated): VM_FAULT_SIGBUS, nothing mapped',
-              meta: { fn: 'dax_iomap_pte_fault', src: FAULT },
-            },
-          ],
-        },
-      },
-      ...faultThroughDax('fault', 'vma', ['insertMapping', 'unlockShared'], ['unlockShared'], 'VM_FAULT_SIGBUS, nothing mapped'),
-      fastReading: {
-        description: 'GUP-fast has read the PTE',
-        on: {
-          pte: [
-            { guard: 'present', target: 'fastSawPte', description: 'the PTE maps the page', meta: { fn: 'gup_pte_range', src: GUP } },
-            {
-              target: 'gupSlowNeeded',
-              actions: 'irqOn',
-              description: 'no PTE: GUP-fast gives up on this page (local_irq_restore()), the slow path takes over',
-              meta: { fn: 'get_user_pages_fast', src: GUP },
-            },
-          ],
-        },
-      },
-      fastSawPte: {
-        description: 'GUP-fast saw the PTE and has not yet taken a reference (the page can be unmapped meanwhile)',
-        on: {
-          gup_fast_grab: {
-            target: 'fastGrabbing',
-            actions: 'grab',
-            description: 'try_grab_page(): take the references',
-            meta: { fn: 'try_grab_page', src: GUP },
-          },
-        },
-      },
-      fastGrabbing: {
-        description: 'GUP-fast is taking its references',
-        on: {
-          grabbed: [
-            {
-              guard: 'grabbedNoRecheck',
-              target: 'pinned',
-              actions: ['useRound', 'notePinTime', 'irqOn'],
-              description: 'counterfactual: references taken and kept without re-reading the PTE',
-              meta: { fn: 'gup_pte_range', src: 'counterfactual' },
-            },
-            {
-              guard: 'ok',
-              target: 'fastGrabbed',
-              actions: 'notePinTime',
-              description: 'references taken',
-              meta: { fn: 'try_grab_page', src: GUP },
-            },
-            {
-              target: 'gupSlowNeeded',
-              actions: 'irqOn',
-              description: 'the page cannot be grabbed here: local_irq_restore(), the slow path takes over',
-              meta: { fn: 'try_grab_page', src: GUP },
-            },
-          ],
-        },
-      },
-      fastGrabbed: {
-        description: 'GUP-fast holds references it has not validated yet',
-        on: {
-          gup_fast_recheck: {
-            target: 'fastRechecking',
-            actions: 'recheck',
-            description: 'gup_pte_range(): re-read the PTE: unchanged?',
-            meta: { fn: 'gup_pte_range', src: GUP },
-          },
-        },
-      },
-      fastRechecking: {
-        description: 'GUP-fast re-reading the PTE',
-        on: {
-          pte: [
-            {
-              guard: 'present',
-              target: 'pinned',
-              actions: ['useRound', 'irqOn'],
-              description: 'the PTE is unchanged: the pin stands (local_irq_restore())',
-              meta: { fn: 'gup_pte_range', src: GUP },
-            },
-            {
-              target: 'gupSlowNeeded',
-              actions: ['putRefs', 'forgetPinTime', 'irqOn'],
-              description:
-                'the PTE changed under us (zapped by truncate): put the references back, local_irq_restore(), fall back to the slow path',
-              meta: { fn: 'gup_put_folio', src: GUP },
-            },
-          ],
-        },
-      },
-      gupSlowNeeded: {
-        description: 'GUP-fast fell back; get_user_pages() slow path pending',
-        on: {
-          gup_slow: {
-            target: 'slowFollowing',
-            actions: 'follow',
-            description: '__get_user_pages(): follow_page_mask() under the PTE lock',
-            meta: { fn: '__get_user_pages', src: GUP },
-          },
-        },
-      },
-      slowFollowing: {
-        description: 'GUP slow path: follow_page under the PTE lock',
-        on: {
-          follow: [
-            {
-              guard: 'ok',
-              target: 'pinned',
-              actions: ['useRound', 'notePinTime'],
-              description: 'follow_page_pte() took the references: the page is pinned',
-              meta: { fn: 'follow_page_pte', src: GUP },
-            },
-            {
-              guard: 'efault',
-              target: 'vma',
-              actions: 'useRound',
-              description: 'the device is going away (pgmap killed or removed): GUP fails with -EFAULT, the DMA is not started',
-              meta: { fn: '__get_user_pages', src: 'infer: mm/gup.c follow_page_pte get_dev_pagemap, faultin_page VM_FAULT_SIGBUS' },
-            },
-            {
-              guard: 'special',
-              target: 'vma',
-              actions: 'useRound',
-              description: 'no struct page behind the PTE: GUP fails with -EFAULT, the DMA is not started',
-              meta: { fn: 'follow_page_pte', src: 'seed 001' },
-            },
-            {
-              target: 'slowFaulting',
-              actions: ['lockShared', 'iomapBegin'],
-              description: 'no PTE: faultin_page() -> handle_mm_fault(): DAX fault under the filesystem mmap lock (shared)',
-              meta: { fn: 'faultin_page', src: GUP },
-            },
-          ],
-        },
-      },
-      slowFaulting: {
-        description: 'GUP slow path faulting the page in under the filesystem mmap lock',
-        on: {
-          iomap: [
-            {
-              guard: 'mappedViaDax',
-              target: 'slowFaultAccessing',
-              actions: ['daxReadLock', 'askAlive'],
-              description: "faultin_page(): the block is the file's: dax_read_lock(), dax_direct_access() on the dax_device for the pfn",
-              meta: { fn: 'dax_direct_access', src: DIRECT },
-            },
-            {
-              guard: 'mapped',
-              target: 'slowFollowing',
-              actions: ['insertMapping', 'unlockShared', 'follow'],
-              description: 'the fault installs the PTE; the GUP loop retries follow_page',
-              meta: { fn: 'faultin_page', src: GUP },
-            },
-            {
-              target: 'vma',
-              actions: ['unlockShared', 'useRound'],
-              description: 'the offset is a hole (truncated): the fault fails, GUP returns -EFAULT',
-              meta: { fn: 'faultin_page', src: GUP },
-            },
-          ],
-        },
-      },
-      ...faultThroughDax(
-        'slowFault',
-        'slowFollowing',
-        ['insertMapping', 'unlockShared', 'follow'],
-        ['unlockShared', 'useRound'],
-        'VM_FAULT_SIGBUS: faultin_page() fails, GUP returns -EFAULT, the DMA is not started',
-      ),
-      pinned: {
-        tags: ['pinned'],
-        description: 'the page is pinned and handed to a device for DMA',
-        on: {
-          dma_write: {
-            actions: 'dmaWrite',
-            description: 'the device writes into the pinned pfn',
-            meta: { fn: 'dma', src: 'infer', ...DEVICE_WRITES },
-          },
-          unpin: {
-            target: 'vma',
-            actions: ['putRefs', 'forgetPinTime'],
-            description: 'DMA complete: put_page() / unpin_user_page()',
-            meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP, ...DMA_COMPLETES },
-          },
-          munmap: {
-            guard: 'munmapWhilePinned',
-            target: 'pinnedNoVma',
-            actions: ['zapPte', 'munmapVma'],
-            description: 'munmap() while the DMA is in flight: the PTE and VMA go, the pin stays',
-            meta: { fn: 'do_munmap', src: 'infer', ...USER_CHOICE },
-          },
-        },
-      },
-      pinnedNoVma: {
-        tags: ['pinned'],
-        description: 'the mapping is gone but the device still holds the pin',
-        on: {
-          dma_write: {
-            actions: 'dmaWrite',
-            description: 'the device writes into the pinned pfn',
-            meta: { fn: 'dma', src: 'infer', ...DEVICE_WRITES },
-          },
-          unpin: {
-            target: 'done',
-            actions: ['putRefs', 'forgetPinTime'],
-            description: 'DMA complete: the last reference of this process goes',
-            meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP, ...DMA_COMPLETES },
-          },
-        },
-      },
-      done: { type: 'final', description: 'the process is done with the file' },
+    [`${prefix}GotPfn`]: { condition: 'dax_read_lock() held; the pfn from dax_direct_access() in hand', fn, src },
+    [`${prefix}Inserting`]: {
+      condition: 'dax_read_unlock() done; the pfn in hand, neither the DAX entry nor the PTE inserted yet',
+      fn,
+      src,
     },
   });
+  return {
+    noVma: { condition: 'the file is open; no VMA of this mm maps it', fn: 'mmap_region', src: 'infer: mm/mmap.c' },
+    vma: { condition: 'a VMA maps the file (MAP_SHARED); the PTE present or not', fn: 'mmap_region', src: 'infer: mm/mmap.c' },
+    faulting: {
+      condition: 'in the DAX fault handler: mmap_lock and the filesystem mmap lock held shared',
+      fn: 'dax_iomap_pte_fault',
+      src: FAULT,
+    },
+    ...fault('fault', 'dax_iomap_pte_fault', FAULT),
+    fastReading: { condition: 'GUP-fast, interrupts off: the PTE read, not yet tested', fn: fastWalk, src: GUP },
+    fastSawPte: { condition: 'GUP-fast, interrupts off: pte_present(pte), no reference taken yet', fn: fastWalk, src: GUP },
+    fastGrabbing: { condition: 'GUP-fast, interrupts off: taking the page references within the step', fn: grab, src: GUP },
+    fastGrabbed: { condition: 'GUP-fast, interrupts off: references held, the PTE not yet read again', fn: fastWalk, src: GUP },
+    fastRechecking: { condition: 'GUP-fast, interrupts off: pte_val(pte) != pte_val(*ptep) being tested', fn: fastWalk, src: GUP },
+    gupSlowNeeded: {
+      condition: 'GUP-fast gave up (interrupts on again); the slow path not yet entered',
+      fn: 'get_user_pages_fast',
+      src: GUP,
+    },
+    slowFollowing: { condition: 'mmap_lock held for read: follow_page_mask() under the PTE lock', fn: '__get_user_pages', src: GUP },
+    slowFaulting: {
+      condition: 'mmap_lock read and the filesystem mmap lock held shared: a DAX fault for GUP',
+      fn: 'faultin_page',
+      src: GUP,
+    },
+    ...fault('slowFault', 'faultin_page', GUP),
+    pinned: {
+      condition: 'the page pinned (its refcount raised by the pin) and handed to a device, which may be writing',
+      fn: 'submit_bio',
+      src: DMA_SRC,
+    },
+    pinnedNoVma: { condition: 'the VMA unmapped (munmap done); the device still holds the pin', fn: 'submit_bio', src: DMA_SRC },
+    done: { condition: 'no VMA, no pin: the process is done with the file', fn: 'do_munmap', src: 'infer: mm/mmap.c' },
+  };
+}
+
+export function dmaPinnerMachine(rev: Revision) {
+  const era = ERAS[rev].page;
+  return withStateMeta(
+    setup({
+      types: {} as { context: PinnerContext; events: PinnerEvent; input: PinnerInput },
+      guards: {
+        roundsLeft: ({ context }) => context.rounds > 0,
+        munmapWhilePinned: ({ context }) => context.munmapWhilePinned,
+        /** Counterfactual: the grab succeeded and GUP-fast keeps it without re-reading the PTE. */
+        grabbedNoRecheck: ({ context, event }) => {
+          assertEvent(event, 'grabbed');
+          return !context.recheck && event.ok;
+        },
+        offersLongterm: ({ context }) => context.longterm && context.rounds > 0,
+        mapped: ({ event }) => {
+          assertEvent(event, 'iomap');
+          return event.mapped;
+        },
+        /** The block is the file's and the fault must ask the dax_device for the pfn. */
+        mappedViaDax: ({ context, event }) => {
+          assertEvent(event, 'iomap');
+          return event.mapped && context.dax !== null;
+        },
+        alive: ({ event }) => {
+          assertEvent(event, 'dax_alive');
+          return event.value;
+        },
+        present: ({ event }) => {
+          assertEvent(event, 'pte');
+          return event.present;
+        },
+        ok: ({ event }) => {
+          assertEvent(event, ['grabbed', 'follow']);
+          return event.ok;
+        },
+        special: ({ event }) => {
+          assertEvent(event, 'follow');
+          return event.special;
+        },
+        efault: ({ event }) => {
+          assertEvent(event, 'follow');
+          return !!event.efault;
+        },
+      },
+      actions: {
+        mmapVma: call('address_space', ({ context }) => context.aspace, { type: 'mmap' }),
+        munmapVma: call('address_space', ({ context }) => context.aspace, { type: 'munmap' }),
+        zapPte: call('page', ({ context }) => context.page, { type: 'zap_pte' }),
+        daxReadLock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_lock' }),
+        daxReadUnlock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_unlock' }),
+        askAlive: call('dax_device', ({ context }) => context.dax, { type: 'dax_alive' }),
+        lockShared: call('rwsem', ({ context }) => context.mmaplock, { type: 'down_read' }),
+        unlockShared: call('rwsem', ({ context }) => context.mmaplock, { type: 'up_read' }),
+        iomapBegin: call(
+          'block',
+          ({ context }) => context.block,
+          ({ context }) => ({ type: 'iomap_begin', file: context.file }),
+        ),
+        insertMapping: call(
+          'page',
+          ({ context }) => context.page,
+          ({ context }) => ({ type: 'dax_insert_mapping', file: context.file }),
+        ),
+        readPte: call('page', ({ context }) => context.page, { type: 'gup_fast_pte' }),
+        // local_irq_save()/local_irq_restore() around the lockless walk: the CPU the walker runs on
+        // answers no TLB-flush IPI meanwhile (the address space decides whether a flush waits for it).
+        irqOff: call('address_space', ({ context }) => context.aspace, { type: 'gup_fast_irq_off' }),
+        irqOn: call('address_space', ({ context }) => context.aspace, { type: 'gup_fast_irq_on' }),
+        grab: call(
+          'page',
+          ({ context }) => context.page,
+          ({ context }) => ({ type: 'gup_fast_grab', refs: context.refs }),
+        ),
+        recheck: call('page', ({ context }) => context.page, { type: 'gup_fast_recheck' }),
+        follow: call(
+          'page',
+          ({ context }) => context.page,
+          ({ context }) => ({ type: 'follow_page', refs: context.refs }),
+        ),
+        putRefs: call(
+          'page',
+          ({ context }) => context.page,
+          ({ context }) => ({ type: 'put_page', refs: context.refs }),
+        ),
+        dmaWrite: call(
+          'block',
+          ({ context }) => context.block,
+          ({ context }) => ({ type: 'dma_write', file: context.file }),
+        ),
+        useRound: assign({ rounds: ({ context }) => context.rounds - 1 }),
+        notePinTime: assign({
+          pinAfterScan: ({ event }) => {
+            assertEvent(event, ['grabbed', 'follow']);
+            return !!event.afterIdleScan;
+          },
+        }),
+        forgetPinTime: assign({ pinAfterScan: false }),
+      },
+    }).createMachine({
+      id: 'dma_pinner',
+      description: 'a process that mmaps the DAX file and lets a device DMA into the mapping through get_user_pages()',
+      meta: { fn: 'get_user_pages', src: GUP },
+      context: ({ input }) => ({
+        file: input.file,
+        page: input.page,
+        block: input.block,
+        aspace: input.aspace,
+        mmaplock: input.mmaplock,
+        refs: input.follPin && era.follPin ? GUP_PIN_COUNTING_BIAS : 1,
+        rounds: input.rounds ?? 1,
+        longterm: input.longterm ?? false,
+        munmapWhilePinned: input.munmapWhilePinned ?? false,
+        recheck: input.recheck ?? true,
+        dax: input.dax ?? null,
+        srcu: input.dax ? (input.srcu ?? null) : null,
+        pinAfterScan: false,
+      }),
+      initial: 'noVma',
+      states: {
+        noVma: {
+          description: 'the file is open, not mapped',
+          on: {
+            mmap: {
+              target: 'vma',
+              actions: 'mmapVma',
+              description: 'mmap(MAP_SHARED) of the DAX file: a VMA, no PTE yet',
+              meta: { fn: 'mmap_region', src: 'infer', ...USER_CHOICE },
+            },
+          },
+        },
+        vma: {
+          description: 'the file is mapped; the PTE may or may not be present',
+          on: {
+            fault: {
+              target: 'faulting',
+              actions: ['lockShared', 'iomapBegin'],
+              description: 'the process touches the page: DAX fault under the filesystem mmap lock (shared), iomap_begin() finds the block',
+              meta: { fn: 'xfs_filemap_fault', src: FAULT, ...USER_CHOICE },
+            },
+            gup_fast: {
+              guard: 'roundsLeft',
+              target: 'fastReading',
+              actions: ['irqOff', 'readPte'],
+              description: 'get_user_pages_fast(): local_irq_save(), then read the PTE, no lock',
+              meta: { fn: fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'), src: GUP, ...USER_CHOICE },
+            },
+            gup_slow: {
+              guard: 'roundsLeft',
+              target: 'slowFollowing',
+              actions: 'follow',
+              description: 'get_user_pages(): walk the page tables under mmap_lock and the PTE lock',
+              meta: { fn: '__get_user_pages', src: GUP, ...USER_CHOICE },
+            },
+            gup_longterm: {
+              guard: 'offersLongterm',
+              actions: 'useRound',
+              description: 'a long-term pin (RDMA registration) of an FS-DAX VMA: -EOPNOTSUPP, nothing is pinned',
+              meta: {
+                fn: 'get_user_pages_longterm',
+                src: 'infer: mm/gup.c vma_is_fsdax check (4.15+), check_vma_flags FOLL_LONGTERM',
+                ...USER_CHOICE,
+              },
+            },
+            munmap: {
+              target: 'done',
+              actions: ['zapPte', 'munmapVma'],
+              description: 'munmap(): the PTE and the VMA go; the process is done with the file',
+              meta: { fn: 'do_munmap', src: 'infer', ...USER_CHOICE },
+            },
+          },
+        },
+        faulting: {
+          description: 'in the DAX fault handler, filesystem mmap lock held shared',
+          on: {
+            iomap: [
+              {
+                guard: 'mappedViaDax',
+                target: 'faultAccessing',
+                actions: ['daxReadLock', 'askAlive'],
+                description: "the block is the file's: dax_read_lock(), dax_direct_access() on the dax_device for the pfn",
+                meta: { fn: 'dax_direct_access', src: DIRECT },
+              },
+              {
+                guard: 'mapped',
+                target: 'vma',
+                actions: ['insertMapping', 'unlockShared'],
+                description: "dax_iomap_pte_fault(): the block is the file's: install the PTE",
+                meta: { fn: 'dax_iomap_pte_fault', src: FAULT },
+              },
+              {
+                target: 'vma',
+                actions: 'unlockShared',
+                description: 'the offset is a hole now (truncated): VM_FAULT_SIGBUS, nothing mapped',
+                meta: { fn: 'dax_iomap_pte_fault', src: FAULT },
+              },
+            ],
+          },
+        },
+        ...faultThroughDax('fault', 'vma', ['insertMapping', 'unlockShared'], ['unlockShared'], 'VM_FAULT_SIGBUS, nothing mapped'),
+        fastReading: {
+          description: 'GUP-fast has read the PTE',
+          on: {
+            pte: [
+              {
+                guard: 'present',
+                target: 'fastSawPte',
+                description: 'the PTE maps the page',
+                meta: { fn: fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'), src: GUP },
+              },
+              {
+                target: 'gupSlowNeeded',
+                actions: 'irqOn',
+                description: 'no PTE: GUP-fast gives up on this page (local_irq_restore()), the slow path takes over',
+                meta: { fn: 'get_user_pages_fast', src: GUP },
+              },
+            ],
+          },
+        },
+        fastSawPte: {
+          description: 'GUP-fast saw the PTE and has not yet taken a reference (the page can be unmapped meanwhile)',
+          on: {
+            gup_fast_grab: {
+              target: 'fastGrabbing',
+              actions: 'grab',
+              description: 'try_grab_page(): take the references',
+              meta: { fn: fnOf(rev, 'try_grab_folio_fast', 'try_grab_page', 'gup_pte_range'), src: GUP },
+            },
+          },
+        },
+        fastGrabbing: {
+          description: 'GUP-fast is taking its references',
+          on: {
+            grabbed: [
+              {
+                guard: 'grabbedNoRecheck',
+                target: 'pinned',
+                actions: ['useRound', 'notePinTime', 'irqOn'],
+                description: 'counterfactual: references taken and kept without re-reading the PTE',
+                meta: { fn: fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'), src: 'counterfactual' },
+              },
+              {
+                guard: 'ok',
+                target: 'fastGrabbed',
+                actions: 'notePinTime',
+                description: 'references taken',
+                meta: { fn: fnOf(rev, 'try_grab_folio_fast', 'try_grab_page', 'gup_pte_range'), src: GUP },
+              },
+              {
+                target: 'gupSlowNeeded',
+                actions: 'irqOn',
+                description: 'the page cannot be grabbed here: local_irq_restore(), the slow path takes over',
+                meta: { fn: fnOf(rev, 'try_grab_folio_fast', 'try_grab_page', 'gup_pte_range'), src: GUP },
+              },
+            ],
+          },
+        },
+        fastGrabbed: {
+          description: 'GUP-fast holds references it has not validated yet',
+          on: {
+            gup_fast_recheck: {
+              target: 'fastRechecking',
+              actions: 'recheck',
+              description: 'gup_pte_range(): re-read the PTE: unchanged?',
+              meta: { fn: fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'), src: GUP },
+            },
+          },
+        },
+        fastRechecking: {
+          description: 'GUP-fast re-reading the PTE',
+          on: {
+            pte: [
+              {
+                guard: 'present',
+                target: 'pinned',
+                actions: ['useRound', 'irqOn'],
+                description: 'the PTE is unchanged: the pin stands (local_irq_restore())',
+                meta: { fn: fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'), src: GUP },
+              },
+              {
+                target: 'gupSlowNeeded',
+                actions: ['putRefs', 'forgetPinTime', 'irqOn'],
+                description:
+                  'the PTE changed under us (zapped by truncate): put the references back, local_irq_restore(), fall back to the slow path',
+                meta: { fn: 'gup_put_folio', src: GUP },
+              },
+            ],
+          },
+        },
+        gupSlowNeeded: {
+          description: 'GUP-fast fell back; get_user_pages() slow path pending',
+          on: {
+            gup_slow: {
+              target: 'slowFollowing',
+              actions: 'follow',
+              description: '__get_user_pages(): follow_page_mask() under the PTE lock',
+              meta: { fn: '__get_user_pages', src: GUP },
+            },
+          },
+        },
+        slowFollowing: {
+          description: 'GUP slow path: follow_page under the PTE lock',
+          on: {
+            follow: [
+              {
+                guard: 'ok',
+                target: 'pinned',
+                actions: ['useRound', 'notePinTime'],
+                description: 'follow_page_pte() took the references: the page is pinned',
+                meta: { fn: 'follow_page_pte', src: GUP },
+              },
+              {
+                guard: 'efault',
+                target: 'vma',
+                actions: 'useRound',
+                description: 'the device is going away (pgmap killed or removed): GUP fails with -EFAULT, the DMA is not started',
+                meta: { fn: '__get_user_pages', src: 'infer: mm/gup.c follow_page_pte get_dev_pagemap, faultin_page VM_FAULT_SIGBUS' },
+              },
+              {
+                guard: 'special',
+                target: 'vma',
+                actions: 'useRound',
+                description: 'no struct page behind the PTE: GUP fails with -EFAULT, the DMA is not started',
+                meta: { fn: 'follow_page_pte', src: 'seed 001' },
+              },
+              {
+                target: 'slowFaulting',
+                actions: ['lockShared', 'iomapBegin'],
+                description: 'no PTE: faultin_page() -> handle_mm_fault(): DAX fault under the filesystem mmap lock (shared)',
+                meta: { fn: 'faultin_page', src: GUP },
+              },
+            ],
+          },
+        },
+        slowFaulting: {
+          description: 'GUP slow path faulting the page in under the filesystem mmap lock',
+          on: {
+            iomap: [
+              {
+                guard: 'mappedViaDax',
+                target: 'slowFaultAccessing',
+                actions: ['daxReadLock', 'askAlive'],
+                description: "faultin_page(): the block is the file's: dax_read_lock(), dax_direct_access() on the dax_device for the pfn",
+                meta: { fn: 'dax_direct_access', src: DIRECT },
+              },
+              {
+                guard: 'mapped',
+                target: 'slowFollowing',
+                actions: ['insertMapping', 'unlockShared', 'follow'],
+                description: 'the fault installs the PTE; the GUP loop retries follow_page',
+                meta: { fn: 'faultin_page', src: GUP },
+              },
+              {
+                target: 'vma',
+                actions: ['unlockShared', 'useRound'],
+                description: 'the offset is a hole (truncated): the fault fails, GUP returns -EFAULT',
+                meta: { fn: 'faultin_page', src: GUP },
+              },
+            ],
+          },
+        },
+        ...faultThroughDax(
+          'slowFault',
+          'slowFollowing',
+          ['insertMapping', 'unlockShared', 'follow'],
+          ['unlockShared', 'useRound'],
+          'VM_FAULT_SIGBUS: faultin_page() fails, GUP returns -EFAULT, the DMA is not started',
+        ),
+        pinned: {
+          tags: ['pinned'],
+          description: 'the page is pinned and handed to a device for DMA',
+          on: {
+            dma_write: {
+              actions: 'dmaWrite',
+              description: 'the device writes into the pinned pfn',
+              meta: { fn: 'submit_bio', src: DMA_SRC, ...DEVICE_WRITES },
+            },
+            unpin: {
+              target: 'vma',
+              actions: ['putRefs', 'forgetPinTime'],
+              description: 'DMA complete: put_page() / unpin_user_page()',
+              meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP, ...DMA_COMPLETES },
+            },
+            munmap: {
+              guard: 'munmapWhilePinned',
+              target: 'pinnedNoVma',
+              actions: ['zapPte', 'munmapVma'],
+              description: 'munmap() while the DMA is in flight: the PTE and VMA go, the pin stays',
+              meta: { fn: 'do_munmap', src: 'infer', ...USER_CHOICE },
+            },
+          },
+        },
+        pinnedNoVma: {
+          tags: ['pinned'],
+          description: 'the mapping is gone but the device still holds the pin',
+          on: {
+            dma_write: {
+              actions: 'dmaWrite',
+              description: 'the device writes into the pinned pfn',
+              meta: { fn: 'submit_bio', src: DMA_SRC, ...DEVICE_WRITES },
+            },
+            unpin: {
+              target: 'done',
+              actions: ['putRefs', 'forgetPinTime'],
+              description: 'DMA complete: the last reference of this process goes',
+              meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP, ...DMA_COMPLETES },
+            },
+          },
+        },
+        done: { type: 'final', description: 'the process is done with the file' },
+      },
+    }),
+    GUP,
+    pinnerDocs(rev),
+  );
 }

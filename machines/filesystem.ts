@@ -2,7 +2,8 @@ import { assign, setup } from 'xstate';
 import { call } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
-import { m, withStateMeta } from './kit/meta.ts';
+import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
+import { fnOf } from './kernelFunctions.ts';
 
 /**
  * Mount and unmount of ext2/ext4/xfs on a block device: the dax_device side of
@@ -90,6 +91,25 @@ export const FILESYSTEM_ENV = {
   umount: [{}],
   fs_put_dax_clear_ops: [{}],
 } as const;
+
+/** What each state of a mount and its unmount stands for in the kernel (docs/authoring.md). */
+const FS_DOCS: StateDocs = {
+  idle: { condition: 'no superblock on this block device: not mounted' },
+  opening: { condition: 'the block device open called, returning within the step' },
+  lookup: { condition: 'block device open (sb->s_bdev set); its dax_device not yet looked up' },
+  looking: { condition: "the block device's dax_device being looked up, returning within the step" },
+  holderGot: { condition: 'fs_dax_get_by_bdev() returned the dax_device; the holder not yet checked' },
+  claiming: { condition: 'fs_dax_claim() called, returning within the step' },
+  dmClaiming: { condition: 'dm_dax_fs_claim() called, returning within the step' },
+  filling: { condition: 'fill_super running with the dax_device (or NULL) in hand' },
+  daxCheck: { condition: 'mount -o dax: get_dev_pagemap(pfn) called, returning within the step' },
+  mounted: { condition: 'SB_ACTIVE: mounted, the dax_device (or NULL) kept in the superblock / xfs_mount', fn: 'mount_bdev' },
+  releasing: { condition: 'mount error path or put_super: the dax_device not yet given back' },
+  clearOps: { condition: 'fs_put_dax(): holder_data cmpxchg to NULL won; holder_ops not yet cleared' },
+  holderCmpxchg: { condition: 'fs_put_dax(): cmpxchg(&dax_dev->holder_data, holder, NULL) evaluated within the step' },
+  closing: { condition: 'the dax_device given back; the block device not yet closed' },
+  done: { condition: 'mount failed or unmounted: nothing held, the superblock freed' },
+};
 
 export function filesystemMachine(rev: Revision) {
   const era = ERAS[rev].device;
@@ -245,7 +265,12 @@ export function filesystemMachine(rev: Revision) {
           description: 'waiting for the block device open (within the same step)',
           on: {
             blkdev: [
-              { guard: 'found', target: 'lookup', description: 'the block device is open', meta: m('blkdev_get', 'infer') },
+              {
+                guard: 'found',
+                target: 'lookup',
+                description: 'the block device is open',
+                meta: m(fnOf(rev, 'blkdev_get', 'bdev_open_by_dev', 'bdev_file_open_by_dev'), 'infer'),
+              },
               {
                 target: 'done',
                 actions: 'markFailed',
@@ -392,7 +417,7 @@ export function filesystemMachine(rev: Revision) {
         },
         filling: {
           description: `fill_super with the dax_device (or NULL) in hand: reading the superblock, mount options`,
-          meta: m('fill_super', 'seed 000'),
+          meta: m('mount_bdev', 'seed 000'),
           on: {
             notify_failure: notified(),
             fill_super: [
@@ -423,7 +448,7 @@ export function filesystemMachine(rev: Revision) {
                 target: 'mounted',
                 actions: 'markMounted',
                 description: 'fill_super succeeds',
-                meta: m('fill_super', 'seed 000', FS_CODE_RUNS),
+                meta: m('mount_bdev', 'seed 000', FS_CODE_RUNS),
               },
             ],
           },
@@ -444,14 +469,14 @@ export function filesystemMachine(rev: Revision) {
                 target: 'mounted',
                 actions: ['putPgmap', 'markMounted'],
                 description: 'not MEMORY_DEVICE_FS_DAX: put_dev_pagemap(); -EOPNOTSUPP, xfs turns DAX off and mounts',
-                meta: m('xfs_fs_fill_super', 'seed 001'),
+                meta: m(fnOf(rev, 'xfs_fs_fill_super', 'xfs_fc_fill_super'), 'seed 001'),
               },
               {
                 guard: 'isXfs',
                 target: 'mounted',
                 actions: 'markMounted',
                 description: 'no pgmap (put_dev_pagemap(NULL) is a no-op): -EOPNOTSUPP, xfs turns DAX off and mounts',
-                meta: m('xfs_fs_fill_super', 'seed 001'),
+                meta: m(fnOf(rev, 'xfs_fs_fill_super', 'xfs_fc_fill_super'), 'seed 001'),
               },
               {
                 guard: 'pgmapFound',
@@ -525,9 +550,13 @@ export function filesystemMachine(rev: Revision) {
               target: 'done',
               actions: 'bdevPut',
               description: 'blkdev_put(): the block device is closed',
-              meta: m('blkdev_put', 'infer'),
+              meta: m(fnOf(rev, 'blkdev_put', 'bdev_fput', 'bdev_release'), 'infer'),
             },
-            { target: 'done', description: 'the block device is closed', meta: m('blkdev_put', 'infer') },
+            {
+              target: 'done',
+              description: 'the block device is closed',
+              meta: m(fnOf(rev, 'blkdev_put', 'bdev_fput', 'bdev_release'), 'infer'),
+            },
           ],
         },
         done: {
@@ -542,6 +571,7 @@ export function filesystemMachine(rev: Revision) {
       },
     }),
     'fs/ext4/super.c, fs/ext2/super.c, fs/xfs/xfs_super.c',
+    FS_DOCS,
   );
 
   /** holder_ops->notify_failure() reaching this mount: for MF_MEM_PRE_REMOVE the device is going away. */

@@ -1,5 +1,5 @@
 import { call } from './kit/messages.ts';
-import { m } from './kit/meta.ts';
+import { m, type StateDocs } from './kit/meta.ts';
 
 /**
  * dax_holder_notify_failure() and the holder's ->notify_failure (v5.19+), as the reads
@@ -54,6 +54,20 @@ export function holderNotifyActions(mf: 'MF_MEM_PRE_REMOVE' | 'MF_ACTION_REQUIRE
     readHolderData: call('dax_device', dax, { type: 'dax_holder' }),
     notifyFailureThroughNull: call('xfs_mount', () => null, { type: 'notify_failure' }),
     notifyHolder: call('holder', ({ event }: { event: HolderAnswer }) => event.holder ?? null, { type: 'notify_failure', mf }),
+  };
+}
+
+/**
+ * The kernel conditions of the notification's states, for the table of the machine that runs it
+ * (withStateMeta): the same four states wherever dax_holder_notify_failure() is called from.
+ */
+export function holderNotifyDocs(path: NotifyPath): StateDocs {
+  const s = HOLDER_NOTIFY_STATES[path];
+  return {
+    [s.notify]: { condition: 'dax_holder_notify_failure() not yet entered; holder_ops and holder_data not read' },
+    [s.readWait]: { condition: 'dax_holder_notify_failure(): reading dax_dev->holder_ops (and holder_data) within the step' },
+    [s.call]: { condition: 'holder_ops != NULL was read; holder_ops->notify_failure() not yet called' },
+    [s.callWait]: { condition: 'xfs_dax_notify_failure(): mp = dax_holder(dax_dev) being read within the step' },
   };
 }
 

@@ -1,8 +1,8 @@
 import type { Revision } from './kit/revision.ts';
 import { call } from './kit/messages.ts';
-import { m } from './kit/meta.ts';
+import { m, type StateDocs } from './kit/meta.ts';
 import { ERAS } from './eras.ts';
-import { HOLDER_NOTIFY_ENV, HOLDER_NOTIFY_GUARDS, holderNotifyActions, holderNotifyStates } from './holderNotify.ts';
+import { HOLDER_NOTIFY_ENV, HOLDER_NOTIFY_GUARDS, holderNotifyActions, holderNotifyDocs, holderNotifyStates } from './holderNotify.ts';
 
 /**
  * kill_dax() as it runs: in its caller's code path, as steps [seed 002, DOMAIN.md (a)].
@@ -119,6 +119,16 @@ export function killDaxStates<N extends string>(rev: Revision, next: N) {
     },
   } as const;
 }
+
+/** The kernel conditions of the kill_* states, for the table of the machine that runs kill_dax() (withStateMeta). */
+export const killDaxDocs = (rev: Revision): StateDocs => ({
+  ...(ERAS[rev].device.holder ? holderNotifyDocs('kill') : {}),
+  kill_clear: { condition: 'kill_dax() entered; DAXDEV_ALIVE still set in dax_dev->flags' },
+  kill_sync: { condition: 'DAXDEV_ALIVE clear; synchronize_srcu(&dax_srcu) not yet called' },
+  kill_grace: { condition: 'in synchronize_srcu(&dax_srcu): readers inside when the grace period began may still be inside' },
+  kill_graceOver: { condition: 'the grace period has ended; synchronize_srcu() returns within the step' },
+  kill_teardown: { condition: 'synchronize_srcu() returned: no reader that saw DAXDEV_ALIVE is still inside its section' },
+});
 
 /** The first state of a kill built by killDaxStates. */
 export function killDaxEntry(rev: Revision): 'kill_notify' | 'kill_clear' {

@@ -2,8 +2,9 @@ import { assign, enqueueActions, not, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
-import { m, withStateMeta } from './kit/meta.ts';
-import { KILL_DAX_ACTIONS, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxEntry, killDaxStates } from './killDax.ts';
+import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
+import { KILL_DAX_ACTIONS, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxDocs, killDaxEntry, killDaxStates } from './killDax.ts';
+import { fnOf } from './kernelFunctions.ts';
 
 /**
  * The pmem driver's probe and remove (drivers/nvdimm/pmem.c: pmem_attach_disk and
@@ -84,14 +85,46 @@ type Ev = { type: string; from?: string; value?: number };
 const SRC = 'drivers/nvdimm/pmem.c';
 
 /** The disk can be opened in this state (it is added and not yet deleted). */
-function diskOpen() {
-  return { actions: 'replyDisk', description: 'blkdev_get(): the disk exists', meta: m('blkdev_get_by_dev', 'infer') } as const;
+function diskOpen(rev: Revision) {
+  return {
+    actions: 'replyDisk',
+    description: 'blkdev_get(): the disk exists',
+    meta: m(fnOf(rev, 'blkdev_get_by_dev', 'bdev_open_by_dev', 'bdev_file_open_by_dev'), 'infer'),
+  } as const;
 }
 
 /** kill_dax runs before del_gendisk: the disk stays openable throughout. */
 type WithDisk<S> = { [K in keyof S]: S[K] & { readonly on: { readonly blkdev_get: ReturnType<typeof diskOpen> } } };
-function withDisk<S extends Record<string, { readonly on: object }>>(states: S): WithDisk<S> {
-  return Object.fromEntries(Object.entries(states).map(([k, v]) => [k, { ...v, on: { ...v.on, blkdev_get: diskOpen() } }])) as WithDisk<S>;
+function withDisk<S extends Record<string, { readonly on: object }>>(rev: Revision, states: S): WithDisk<S> {
+  return Object.fromEntries(
+    Object.entries(states).map(([k, v]) => [k, { ...v, on: { ...v.on, blkdev_get: diskOpen(rev) } }]),
+  ) as WithDisk<S>;
+}
+
+/** What each state of probe and remove stands for in the kernel (docs/authoring.md); kill_* states are killDax.ts's. */
+function pmemDocs(rev: Revision): StateDocs {
+  const driver = fnOf(rev, 'device_release_driver');
+  return {
+    ...killDaxDocs(rev),
+    boot: { condition: 'system start: whether the namespace is already bound to the pmem driver is not yet chosen' },
+    absent: { condition: 'the namespace is not bound: no struct pmem_device, no disk, no dax_device', fn: 'pmem_attach_disk' },
+    gotOps: { condition: 'dev_pagemap_get_ops(): atomic_inc_return(&devmap_enable) evaluated within the step' },
+    enableKey: { condition: 'devmap_enable counted; static_branch_enable(&devmap_managed_key) not yet called' },
+    memremap: { condition: 'pmem->pgmap set up (range, ref, type); its struct pages not yet created' },
+    allocDax: { condition: 'struct pages online, pgmap ref live; pmem->dax_dev == NULL' },
+    allocating: { condition: 'alloc_dax() called, returning within the step' },
+    up: { condition: 'bound: disk added, dax_dev published with DAXDEV_ALIVE set, pages online', fn: 'pmem_attach_disk' },
+    putDax: { condition: 'kill_dax(pmem->dax_dev) returned; the driver still holds its dax_dev reference', fn: 'pmem_release_disk' },
+    pgmapKill: { condition: 'the disk is deleted; the pgmap ref is still live (not killed)' },
+    putBase: { condition: 'percpu_ref_kill(pgmap->ref) done; every page still holds its base reference' },
+    pgmapDrain: { condition: 'the pgmap ref is dead; waiting until every page reference on it is dropped' },
+    unmap: { condition: 'every page reference on the pgmap dropped; struct pages still mapped' },
+    putOps: { condition: 'struct pages gone; pmem_release_pgmap_ops() (dev_pagemap_put_ops) not yet run' },
+    putOpsCount: { condition: 'dev_pagemap_put_ops(): atomic_dec_and_test(&devmap_enable) evaluated within the step' },
+    disableKey: { condition: 'devmap_enable counted down to 0; static_branch_disable(&devmap_managed_key) not yet called' },
+    queueDrain: { condition: 'struct pages gone; blk_cleanup_queue() waits for q_usage_counter (the pgmap ref) to drain' },
+    done: { condition: 'unbound: disk, dax_device, pgmap and struct pages released', fn: driver },
+  };
 }
 
 export function pmemMachine(rev: Revision) {
@@ -175,9 +208,12 @@ export function pmemMachine(rev: Revision) {
         blkdev_get: {
           actions: 'replyNoDisk',
           description: 'open of a disk that does not exist (not probed yet, or deleted): -ENXIO',
-          meta: m('blkdev_get_by_dev', 'infer'),
+          meta: m(fnOf(rev, 'blkdev_get_by_dev', 'bdev_open_by_dev', 'bdev_file_open_by_dev'), 'infer'),
         },
-        blkdev_put: { description: 'the last close of the disk: nothing the driver waits for', meta: m('blkdev_put', 'infer') },
+        blkdev_put: {
+          description: 'the last close of the disk: nothing the driver waits for',
+          meta: m(fnOf(rev, 'blkdev_put', 'bdev_fput', 'bdev_release'), 'infer'),
+        },
       },
       states: {
         boot: {
@@ -254,7 +290,7 @@ export function pmemMachine(rev: Revision) {
                 target: 'allocDax',
                 actions: ['setupFsdax', 'memremap', 'branchInc', 'initPages'],
                 description: 'memremap_pages(): type FS_DAX, static_branch_inc(&devmap_managed_key), struct pages created',
-                meta: m('memremap_pages', 'infer: v5.10 mm/memremap.c', PROBE_RUNS),
+                meta: m(fnOf(rev, 'memremap_pages', 'devm_memremap_pages'), 'infer: v5.10 mm/memremap.c', PROBE_RUNS),
               },
               {
                 target: 'allocDax',
@@ -291,7 +327,7 @@ export function pmemMachine(rev: Revision) {
         up: {
           description: 'bound: the disk and its dax_device are published, pages live',
           on: {
-            blkdev_get: diskOpen(),
+            blkdev_get: diskOpen(rev),
             remove: era.holder
               ? {
                   target: killDaxEntry(rev),
@@ -307,11 +343,11 @@ export function pmemMachine(rev: Revision) {
                 },
           },
         },
-        ...withDisk(killDaxStates(rev, afterTeardown)),
+        ...withDisk(rev, killDaxStates(rev, afterTeardown)),
         putDax: {
           description: 'kill_dax() returned; the driver still holds its reference',
           on: {
-            blkdev_get: diskOpen(),
+            blkdev_get: diskOpen(rev),
             put_dax: [
               {
                 guard: 'hasPgmap',
@@ -410,7 +446,7 @@ export function pmemMachine(rev: Revision) {
                 target: 'done',
                 actions: ['memunmap', 'removePages', 'branchDec'],
                 description: 'memunmap_pages(): arch_remove_memory(): pages removed, then static_branch_dec(&devmap_managed_key)',
-                meta: m('memunmap_pages', 'infer: v5.10 mm/memremap.c', REMOVE_RUNS),
+                meta: m(fnOf(rev, 'memunmap_pages', 'devm_memremap_pages_release'), 'infer: v5.10 mm/memremap.c', REMOVE_RUNS),
               },
               {
                 target: afterUnmap,
@@ -420,7 +456,7 @@ export function pmemMachine(rev: Revision) {
                     ? 'arch_remove_memory(): the struct pages are gone, whether or not references ' + 'remain'
                     : 'memunmap_pages(): pages removed',
                 meta: m(
-                  'memunmap_pages',
+                  fnOf(rev, 'memunmap_pages', 'devm_memremap_pages_release'),
                   order === 'removeThenDrain' ? 'infer: 4.17 kernel/memremap.c devm_memremap_pages_release' : 'seed 001',
                   REMOVE_RUNS,
                 ),
@@ -480,5 +516,6 @@ export function pmemMachine(rev: Revision) {
       },
     }),
     SRC,
+    pmemDocs(rev),
   );
 }

@@ -9,7 +9,8 @@ import { percpuRefScenario } from '../machines/bench/percpuRef.ts';
 import { percpuRefMachineScenario } from '../machines/bench/percpuRefMachine.ts';
 import { deviceInvariants, pageInvariants } from '../machines/invariants.ts';
 import { REVISION_TEXT } from '../machines/eras.ts';
-import { REVISIONS } from '../machines/kit/revision.ts';
+import { isRevision, REVISIONS } from '../machines/kit/revision.ts';
+import { hasKernelFunction } from '../machines/kernelFunctions.ts';
 import { scenarios as daxScenarios } from '../machines/scenarios.ts';
 import type { Scenario } from '../machines/kit/types.ts';
 import { registryInput, type DocsInput } from './docs/generate.ts';
@@ -49,6 +50,7 @@ export function builtinRegistry(): Registry {
     regenerate: (command) =>
       command === 'paths' ? 'npx tsx src/cli.ts paths --out test/generated' : 'npx tsx src/cli.ts docs --out docs/spec',
     runnerModule: (outDir) => importPath(outDir, packageFile('src/paths/suiteTests.ts')),
+    kernelFunction: (revision, fn) => isRevision(revision) && hasKernelFunction(revision, fn),
   });
   return builtin;
 }

@@ -36,6 +36,8 @@ export interface Registry {
   regenerate(command: 'paths' | 'docs', out: string): string;
   /** The module generated tests import `suiteTests` from, given the folder they are written to. */
   runnerModule(outDir: string): string;
+  /** Whether a revision's kernel has a function, where the model declares its kernel's functions (`docs --lint` checks them). */
+  readonly kernelFunction?: (revision: string, fn: string) => boolean;
 }
 
 export interface RegistryInit {
@@ -46,6 +48,7 @@ export interface RegistryInit {
   readonly rules?: readonly { id: string; text: string; why?: unknown }[];
   readonly regenerate: (command: 'paths' | 'docs', out: string) => string;
   readonly runnerModule: (outDir: string) => string;
+  readonly kernelFunction?: (revision: string, fn: string) => boolean;
 }
 
 export function makeRegistry(init: RegistryInit): Registry {
@@ -81,5 +84,6 @@ export function makeRegistry(init: RegistryInit): Registry {
     rules: init.rules ?? [],
     regenerate: init.regenerate,
     runnerModule: init.runnerModule,
+    ...(init.kernelFunction ? { kernelFunction: init.kernelFunction } : {}),
   };
 }

@@ -43,6 +43,7 @@ function tableRows(md: string): string[][] {
 
 test('the pages are there: index, history, a page per machine, its changelog, a page per property', () => {
   const names = all.map((p) => relative(DOCS, p));
+  for (const l of docsModel(projectInput()).liveness) assert.ok(names.includes(`liveness/${l.id}.md`), `no page for ${l.id}`);
   assert.ok(names.includes('index.md'));
   assert.ok(names.includes('changes/index.md'));
   const machines = names.filter((n) => n.startsWith('machines/'));
@@ -71,7 +72,12 @@ test('every relative link reaches a page and the anchor it names; every viewer l
         systems.add(systemKey(i.scenario, r));
         actors.add(`${systemKey(i.scenario, r)}/${i.actor}`);
       }
-  const properties = new Set([...BUILTIN_PROPERTIES.map((p) => p.id), ...docsModel(projectInput()).invariants.map((i) => i.id)]);
+  const model = docsModel(projectInput());
+  const properties = new Set([
+    ...BUILTIN_PROPERTIES.map((p) => p.id),
+    ...model.invariants.map((i) => i.id),
+    ...model.liveness.map((l) => l.id),
+  ]);
   const bad: string[] = [];
   let viewerLinks = 0;
   for (const p of all) {
@@ -100,36 +106,8 @@ test('every relative link reaches a page and the anchor it names; every viewer l
   assert.ok(viewerLinks > 100, `only ${viewerLinks} links into the viewer`);
 });
 
-test('every machine page: a state its table says no scenario reaches in a revision is drawn unreached there, and only such a state', () => {
-  let checked = 0;
-  for (const p of all.filter((x) => relative(DOCS, x).startsWith('machines/'))) {
-    const md = readFileSync(p, 'utf8');
-    const diagrams = [...md.matchAll(/### ([^\n]+)\n\n```mermaid\n([\s\S]*?)```/g)].map(([, head, body]) => ({
-      revs: head.split(', '),
-      body,
-    }));
-    const states = md.split('## States')[1]?.split('## Transitions')[0] ?? '';
-    const rows = tableRows(states);
-    const col = rows[0]?.indexOf('never reached in') ?? -1;
-    if (col < 0 || !diagrams.length) continue;
-    const expected = new Set<string>();
-    for (const row of rows.slice(2)) {
-      const key = row[0]
-        .replace(/`/g, '')
-        .replace(/ \(.*\)$/, '')
-        .split('.')
-        .pop()!;
-      for (const rev of row[col].split(', ')) if (/^v/.test(rev)) expected.add(`${rev} ${key}`);
-    }
-    const drawn = new Set<string>();
-    for (const d of diagrams)
-      for (const [, key] of d.body.matchAll(/state "([^"]+) \(unreached\)"/g)) for (const rev of d.revs) drawn.add(`${rev} ${key}`);
-    assert.equal([...drawn].sort(), [...expected].sort(), relative(DOCS, p));
-    checked++;
-  }
-  assert.ok(checked > 5, `only ${checked} machine pages have a reach column and diagrams`);
-});
-
+// That a page's tables and diagrams mark exactly what no scenario reaches is `daxspec docs --lint`'s check now
+// (src/docs/reachLint.ts), which test/docs.test.ts runs.
 test('a state no scenario reaches in a revision is drawn unreached in that revision, never as live', () => {
   const page = readFileSync(join(DOCS, 'machines', 'truncate.md'), 'utf8');
   // v4.16 and v4.17 free blocks without waiting: truncate never scans there, and they share one diagram.

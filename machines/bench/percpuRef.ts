@@ -59,7 +59,7 @@ export function refMachine() {
     states: {
       counting: {
         description: 'The reference counts; whether it is dying is in the context, as TLA+ has it',
-        meta: { src: SRC },
+        meta: { condition: 'refcnt = the base reference + the users holding one; dying once killed', fn: 'percpu_ref_put', src: SRC },
         on: {
           tryget: [
             {
@@ -135,7 +135,7 @@ export function userMachine(rounds: number) {
     states: {
       idle: {
         description: 'Between rounds, holding no reference',
-        meta: { condition: 'pc = 0', src: SRC },
+        meta: { condition: 'pc = 0', fn: 'percpu_ref_tryget_live', src: SRC },
         on: {
           tryget: {
             guard: 'roundsLeft',
@@ -154,7 +154,7 @@ export function userMachine(rounds: number) {
       },
       trying: {
         description: 'Inside percpu_ref_tryget_live, waiting for its answer within the same step',
-        meta: { src: SRC },
+        meta: { condition: 'percpu_ref_tryget_live() called, answered within the step', fn: 'percpu_ref_tryget_live', src: SRC },
         on: {
           acquired: {
             target: 'holding',
@@ -171,7 +171,7 @@ export function userMachine(rounds: number) {
       },
       holding: {
         description: 'Holding a reference, not yet using the pages',
-        meta: { condition: 'pc = 1', src: SRC },
+        meta: { condition: 'pc = 1', fn: 'percpu_ref_tryget_live', src: SRC },
         on: {
           use: {
             target: 'inside',
@@ -183,7 +183,7 @@ export function userMachine(rounds: number) {
       },
       inside: {
         description: 'Using the pages under the reference: the owner must not have finished tearing down',
-        meta: { condition: 'pc = 2', src: SRC },
+        meta: { condition: 'pc = 2', fn: 'percpu_ref_tryget_live', src: SRC },
         on: {
           unuse: {
             target: 'leaving',
@@ -195,7 +195,7 @@ export function userMachine(rounds: number) {
       },
       leaving: {
         description: 'Done with the pages, still holding the reference',
-        meta: { condition: 'pc = 3', src: SRC },
+        meta: { condition: 'pc = 3', fn: 'percpu_ref_put', src: SRC },
         on: {
           put: {
             target: 'idle',
@@ -208,7 +208,7 @@ export function userMachine(rounds: number) {
       done: {
         type: 'final',
         description: 'The user has finished all its rounds',
-        meta: { condition: 'pc = 9', src: SRC },
+        meta: { condition: 'pc = 9', fn: 'percpu_ref_put', src: SRC },
       },
     },
   });
@@ -231,7 +231,7 @@ export function ownerMachine() {
     states: {
       live: {
         description: 'The ref is live and holds the base reference',
-        meta: { condition: 'o = 0', src: SRC },
+        meta: { condition: 'o = 0', fn: 'percpu_ref_kill', src: SRC },
         on: {
           kill: {
             target: 'killed',
@@ -243,7 +243,7 @@ export function ownerMachine() {
       },
       killed: {
         description: 'The ref is dead but the owner still holds the base reference',
-        meta: { condition: 'o = 1', src: SRC },
+        meta: { condition: 'o = 1', fn: 'percpu_ref_kill', src: SRC },
         on: {
           drop: {
             target: 'draining',
@@ -255,7 +255,7 @@ export function ownerMachine() {
       },
       draining: {
         description: 'Waiting for the users to put their references',
-        meta: { condition: 'o = 2', src: SRC },
+        meta: { condition: 'o = 2', fn: 'wait_for_completion', src: SRC },
         on: {
           wait: {
             target: 'released',
@@ -268,7 +268,7 @@ export function ownerMachine() {
       released: {
         type: 'final',
         description: 'The count drained: the owner goes on to free the pages',
-        meta: { condition: 'o = 3', src: SRC },
+        meta: { condition: 'o = 3', fn: 'wait_for_completion', src: SRC },
       },
     },
   });

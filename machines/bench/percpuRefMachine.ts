@@ -79,7 +79,7 @@ export function pgRefMachine(users: number, rounds: number) {
     states: {
       running: {
         description: 'The whole system; where each party is lies in the context (o, pc, k)',
-        meta: { src: SRC },
+        meta: { condition: 'o, pc[i], k[i] and refcnt as in PERCPU_REF.md', fn: 'percpu_ref_kill', src: SRC },
         on: {
           tryget: [
             {

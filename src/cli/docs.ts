@@ -3,7 +3,7 @@
  * and `--lint` (what the machines leave unsaid) modes, worded for the terminal.
  */
 import { comparePages, isStale, openDocsFolder, writePages } from '../docs/files.ts';
-import { docsModel, generateDocs, registryInput } from '../docs/generate.ts';
+import { docsModel, generateDocs, lintDocs, registryInput } from '../docs/generate.ts';
 import { formatLint, lintCatalog } from '../docs/lint.ts';
 import { runName } from '../docs/propertyPage.ts';
 import { FROM_SOURCES, packageFile } from '../files.ts';
@@ -43,12 +43,11 @@ export function runDocs(args: DocsArgs, reg: Registry): number {
     throw new UsageError(`--force has no effect with --${args.check ? 'check' : 'lint'}, which writes nothing`);
   const input = registryInput(reg, args.out ?? 'docs/spec');
   if (args.lint) {
-    const model = docsModel(input);
-    const issues = lintCatalog(model.catalog, model.invariants);
+    const issues = lintDocs(input);
     if (issues.length) {
       process.stdout.write(formatLint(issues) + '\n');
       process.stderr.write(
-        `daxspec docs --lint: ${issues.length} missing (docs/authoring.md: a description, meta.condition, meta.fn and meta.src on every state, a description, meta.fn and meta.src on every transition, kernel functions named as C identifiers; a why on every invariant)\n`,
+        `daxspec docs --lint: ${issues.length} missing (docs/authoring.md: a description, meta.condition, meta.fn and meta.src on every state, a description, meta.fn and meta.src on every transition, kernel functions named as C identifiers of the revision's kernel; what no scenario reaches marked so; a why on every invariant)\n`,
       );
       return EXIT.violated;
     }

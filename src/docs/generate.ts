@@ -10,6 +10,7 @@ import type { Registry } from '../scenarioRegistry.ts';
 import { buildCatalog, type Catalog } from './catalog.ts';
 import { indexPage } from './indexPage.ts';
 import { collectInvariants, type DocInvariant } from './invariants.ts';
+import { collectLiveness, type DocLiveness } from './liveness.ts';
 import { machinePage } from './machinePage.ts';
 import { changesPath, HISTORY_PATH, machinePath, propertyPath } from './pagePaths.ts';
 import { historyPage, machineChangelogPage } from './changelogPage.ts';
@@ -17,6 +18,9 @@ import { SiteLinks } from './siteLinks.ts';
 import { propertyPage, type DocProperty } from './propertyPage.ts';
 import { runAll, type Run } from './results.ts';
 import { Reachability } from '../model/reach.ts';
+import { lintCatalog, type LintIssue } from './lint.ts';
+import { lintReach } from './reachLint.ts';
+import { unreachedByRevision } from './machinePage.ts';
 
 /** The command that regenerates the committed docs of this repository; the index prints it. */
 export const REGENERATE = 'npx tsx src/cli.ts docs --out docs/spec';
@@ -30,6 +34,8 @@ export interface DocsInput {
   readonly rules: readonly { id: string; text: string; why?: unknown }[];
   /** The command the index names to regenerate the pages (default: this repository's, REGENERATE). */
   readonly regenerate?: string;
+  /** Whether a revision's kernel has a function, where the model declares its kernel's functions (the lint checks them). */
+  readonly kernelFunction?: (revision: string, fn: string) => boolean;
 }
 
 /** A registry's scenarios, revisions and rules as the docs' input, regenerated into `out`. */
@@ -44,6 +50,7 @@ export function registryInput(reg: Registry, out: string): DocsInput {
     })),
     rules: reg.rules,
     regenerate: reg.regenerate('docs', out),
+    ...(reg.kernelFunction ? { kernelFunction: reg.kernelFunction } : {}),
   };
 }
 
@@ -51,13 +58,16 @@ export function registryInput(reg: Registry, out: string): DocsInput {
 export interface DocsModel {
   readonly catalog: Catalog;
   readonly invariants: readonly DocInvariant[];
+  readonly liveness: readonly DocLiveness[];
 }
 
 export function docsModel(input: DocsInput): DocsModel {
   const revisions = input.revisions.map((r) => r.name);
+  const invariants = collectInvariants(input.rules, input.scenarios, revisions);
   return {
     catalog: buildCatalog(input.scenarios, revisions),
-    invariants: collectInvariants(input.rules, input.scenarios, revisions),
+    invariants,
+    liveness: collectLiveness(input.scenarios, revisions, new Set(invariants.map((i) => i.id))),
   };
 }
 
@@ -83,6 +93,7 @@ export function generateDocs(
   );
   const properties: DocProperty[] = [
     ...model.invariants.map((i) => ({ id: i.id, text: i.text, why: i.why, invariant: true, checkedIn: i.checkedIn })),
+    ...model.liveness.map((l) => ({ id: l.id, text: l.text, why: l.why, invariant: false, liveness: l.form, checkedIn: l.checkedIn })),
     ...BUILTIN_PROPERTIES.map((p) => ({ id: p.id, text: p.text, invariant: false })),
   ];
   const pages = new Map<string, string>();
@@ -123,4 +134,46 @@ export function generateDocs(
       .sort(([a], [b]) => (a === 'index.md' ? -1 : b === 'index.md' ? 1 : a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => [k, v.trimEnd() + '\n']),
   );
+}
+
+/**
+ * Everything `docs --lint` reports: what the machines leave unsaid (lint.ts), kernel functions a revision's
+ * kernel lacks on a row some scenario reaches there, and machine pages that show as live what no scenario
+ * reaches, or the reverse (reachLint.ts). Reach needs every scenario checked, as generating the pages does.
+ */
+export function lintDocs(input: DocsInput, options: CheckOptions = {}, onRun?: (r: Run) => void): LintIssue[] {
+  const model = docsModel(input);
+  const reach = new Reachability();
+  runAll(
+    input.scenarios,
+    input.revisions.map((r) => r.name),
+    options,
+    onRun,
+    reach,
+  );
+  const never = new Map(
+    model.catalog.machines.map((m) => {
+      const byRev = new Map<string, { states: Set<string>; transitions: Set<string> }>();
+      for (const [rev, u] of unreachedByRevision(m, reach)) {
+        const chart = m.builds.get(rev)!.chart;
+        byRev.set(rev, {
+          states: new Set([...u.states].map((i) => chart.states[i].path)),
+          transitions: new Set([...u.transitions].map((i) => chart.transitions[i].id)),
+        });
+      }
+      return [m.id, byRev];
+    }),
+  );
+  const pages = new Map(model.catalog.machines.map((m) => [m.id, machinePage(m, reach)]));
+  return [
+    ...lintCatalog(model.catalog, model.invariants, {
+      kernelFunction: input.kernelFunction,
+      unreached: (id, rev) => never.get(id)?.get(rev),
+    }),
+    ...lintReach(model.catalog, reach, pages),
+    // A liveness property's page says why the kernel relies on it, as an invariant's does.
+    ...model.liveness
+      .filter((l) => !l.why)
+      .map((l) => ({ machine: 'liveness', where: `property ${l.id}`, missing: 'why (the reason the kernel relies on it)', revisions: [] })),
+  ];
 }

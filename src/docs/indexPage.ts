@@ -156,7 +156,31 @@ export function indexPage(input: IndexInput): string {
     ),
     '',
   );
-  const builtin = properties.filter((p) => !p.invariant);
+  const liveness = properties.filter((p) => p.liveness);
+  if (liveness.length) {
+    out.push('## Liveness properties', '');
+    out.push(
+      'Checked under the fairness the machines declare (each page lists it); a violation is a lasso, a path to a cycle fair behaviours may',
+      'repeat for ever without the property coming true.',
+      '',
+      table(
+        ['property', 'what must eventually happen', 'checked in', 'violated in'],
+        liveness.map((p) => {
+          const rel = runsFor(p, runs);
+          const bad = rel.filter((r) => r.findings.some((f) => f.property === p.id));
+          const scenarios = new Set(rel.map((r) => r.scenario)).size;
+          return [
+            link('index.md', propertyPath(p), p.id),
+            cell(p.text),
+            `${scenarios} scenario${scenarios === 1 ? '' : 's'}`,
+            bad.length ? bad.map((r) => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`)).join(', ') : 'none',
+          ];
+        }),
+      ),
+      '',
+    );
+  }
+  const builtin = properties.filter((p) => !p.invariant && !p.liveness);
   out.push('The checker also reports, in every scenario:', '');
   out.push(
     table(

@@ -1,11 +1,17 @@
+/**
+ * `docs --lint` over the machines as data: every state and transition says what it is (a description),
+ * every state its kernel condition, function and source, every transition its kernel function and source;
+ * a kernel function is a C identifier and, where the model declares its kernel's functions per revision
+ * (machines/kernelFunctions.ts), one that revision's kernel has. Reach is src/docs/reachLint.ts's.
+ */
 import { ANY_REVISION, type Catalog } from './catalog.ts';
 import type { DocInvariant } from './invariants.ts';
 import { transitionLabel } from './machineModel.ts';
 
 /**
  * A kernel function by its shape: a C identifier (`dax_layout_busy_page`, `___wait_var_event`), not a
- * structure (`struct page`), a call (`put_page()`) or prose. The machines name no list of a release's
- * functions, so the shape is what can be checked.
+ * structure (`struct page`), a call (`put_page()`) or prose. What a model without a list of its kernel's
+ * functions can be checked against.
  */
 export const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -15,6 +21,18 @@ export const STATE_CELLS = {
   fn: 'kernel function (meta.fn)',
   src: 'source (meta.src)',
 } as const;
+
+/**
+ * What the lint checks beyond the machines themselves, when the model gives it: the functions each
+ * revision's kernel has, and what no scenario reaches in each revision (a row no scenario reaches there
+ * is marked so on the page, and names no function that revision must have).
+ */
+export interface LintContext {
+  /** Whether the kernel of `revision` has function `fn` (machines/kernelFunctions.ts for the DAX model). */
+  readonly kernelFunction?: (revision: string, fn: string) => boolean;
+  /** State paths and transition ids of machine `id` that no scenario reaches in `revision`. */
+  readonly unreached?: (id: string, revision: string) => { states: ReadonlySet<string>; transitions: ReadonlySet<string> } | undefined;
+}
 
 /** Something the docs would have to leave blank, because the machine does not say it. */
 export interface LintIssue {
@@ -32,7 +50,7 @@ export interface LintIssue {
  * missing one is a blank cell in the spec. Reported once per place, with the
  * revisions whose build lacks it.
  */
-export function lintCatalog(catalog: Catalog, invariants: readonly DocInvariant[] = []): LintIssue[] {
+export function lintCatalog(catalog: Catalog, invariants: readonly DocInvariant[] = [], context: LintContext = {}): LintIssue[] {
   const found = new Map<string, { issue: Omit<LintIssue, 'revisions'>; revisions: string[] }>();
   const add = (machine: string, where: string, missing: string, rev: string): void => {
     const key = `${machine}\u0000${where}\u0000${missing}`;
@@ -40,9 +58,16 @@ export function lintCatalog(catalog: Catalog, invariants: readonly DocInvariant[
     if (!f) found.set(key, (f = { issue: { machine, where, missing }, revisions: [] }));
     if (rev !== ANY_REVISION) f.revisions.push(rev);
   };
+  // A function the revision's kernel lacks; a revision-independent build has no kernel to ask.
+  const notInKernel = (rev: string, fn: string | undefined): boolean =>
+    !!fn && FUNCTION_NAME.test(fn) && rev !== ANY_REVISION && !!context.kernelFunction && !context.kernelFunction(rev, fn);
+  const notIn = (fn: string): string =>
+    `kernel function of this revision (meta.fn ${JSON.stringify(fn)} is not declared for it in the model's list)`;
   for (const m of catalog.machines) {
     for (const [rev, model] of m.builds) {
+      const never = context.unreached?.(m.id, rev);
       if (!model.description) add(m.id, 'machine', 'description', rev);
+      if (notInKernel(rev, model.fn)) add(m.id, 'machine', notIn(model.fn!), rev);
       for (const s of model.states) {
         if (!s.description) add(m.id, `state ${s.path}`, 'description', rev);
         // The state table's kernel columns: a reader of a kernel patch looks for these first.
@@ -51,6 +76,7 @@ export function lintCatalog(catalog: Catalog, invariants: readonly DocInvariant[
         if (!s.src) add(m.id, `state ${s.path}`, STATE_CELLS.src, rev);
         if (s.fn && !FUNCTION_NAME.test(s.fn))
           add(m.id, `state ${s.path}`, `function name (meta.fn ${JSON.stringify(s.fn)} is not one)`, rev);
+        if (!never?.states.has(s.path) && notInKernel(rev, s.fn)) add(m.id, `state ${s.path}`, notIn(s.fn!), rev);
       }
       if (model.fn && !FUNCTION_NAME.test(model.fn))
         add(m.id, 'machine', `function name (meta.fn ${JSON.stringify(model.fn)} is not one; a structure is meta.object)`, rev);
@@ -61,6 +87,7 @@ export function lintCatalog(catalog: Catalog, invariants: readonly DocInvariant[
         if (!t.fn) add(m.id, where, 'kernel function (meta.fn)', rev);
         if (!t.src) add(m.id, where, 'source (meta.src)', rev);
         if (t.fn && !FUNCTION_NAME.test(t.fn)) add(m.id, where, `function name (meta.fn ${JSON.stringify(t.fn)} is not one)`, rev);
+        if (!never?.transitions.has(t.id) && notInKernel(rev, t.fn)) add(m.id, where, notIn(t.fn!), rev);
       }
     }
   }

@@ -3,10 +3,12 @@ import { counterexample } from './counterexample.ts';
 import type { DocInvariant } from './invariants.ts';
 import type { Catalog } from './catalog.ts';
 import { machinePath, propertyPath } from './pagePaths.ts';
-import { code, link, text } from './markdown.ts';
+import { cell, code, link, table, text } from './markdown.ts';
 import type { DocFinding, Run } from './results.ts';
 import { runTable } from './runTable.ts';
 import { SiteLinks } from './siteLinks.ts';
+import type { Liveness } from '../../machines/kit/types.ts';
+import { FORM_TEXT } from './liveness.ts';
 
 /**
  * The actors of a counterexample, each linked to its machine's page: `pmem0.dax`
@@ -54,12 +56,14 @@ function findingFacts(f: DocFinding, r: Run): string {
   return parts.join('; ') + '.';
 }
 
-/** A property with a page: an invariant, or a kind of failure the checker always looks for. */
+/** A property with a page: an invariant, a liveness property, or a kind of failure the checker always looks for. */
 export interface DocProperty {
   readonly id: string;
   readonly text: string;
   readonly why?: string;
   readonly invariant: boolean;
+  /** A liveness property: its temporal form. */
+  readonly liveness?: Liveness['form'];
   /** Where the property is part of the system (invariants); built-in kinds are checked everywhere. */
   readonly checkedIn?: DocInvariant['checkedIn'];
 }
@@ -91,12 +95,54 @@ export function runsFor(p: DocProperty, runs: readonly Run[]): Run[] {
 /** What a run says about one property, honestly: a run that stopped at a bound proves nothing. */
 export function verdictFor(p: DocProperty, r: Run): string {
   const f = r.findings.find((x) => x.property === p.id);
+  if (f && f.kind === 'liveness' && f.loop !== undefined) return `**violated** (lasso ${f.loop}+${f.length - f.loop})`;
   if (f) return `**violated** (${f.length} steps)`;
+  if (p.liveness) return livenessVerdict(p, r);
   if (r.verdict === 'bounded') return `not violated within the ${r.bound} bound (${r.states.toLocaleString('en-US')})`;
   // States past another violation (an oops) were not explored: the run is complete, but "holds" would claim too much.
   if (r.findings.length) return `not violated (${r.states.toLocaleString('en-US')})`;
   if (r.vacuous?.includes(p.id)) return `holds vacuously (${r.states.toLocaleString('en-US')}): its premise was never reached`;
   return `holds (${r.states.toLocaleString('en-US')})`;
+}
+
+/** A liveness property's outcome in one run: it needs the whole graph, so a bounded run did not check it. */
+function livenessVerdict(p: DocProperty, r: Run): string {
+  const lv = r.liveness;
+  if (!lv) return 'not checked (the system declares no liveness)';
+  if (lv.skipped) return `not checked: ${lv.skipped}`;
+  const mine = lv.properties.filter((x) => x.id === p.id);
+  if (!mine.length) return 'not checked (no actor it is about)';
+  const states = r.states.toLocaleString('en-US');
+  const reached = mine.filter((x) => x.premiseReached).length;
+  if (!reached) return `holds vacuously (${states}): its premise never held`;
+  return `holds (${states}; its premise held for ${reached} of ${mine.length} actor${mine.length === 1 ? '' : 's'})`;
+}
+
+/**
+ * What a liveness verdict assumes: the fair actions of the runs that check the property, grouped by
+ * their kind and reason (each reason is the `why` of a machine's `meta.fairness`, or the default's).
+ */
+function fairnessSection(relevant: readonly Run[]): string[] {
+  const groups = new Map<string, { kind: string; why: string; names: Set<string> }>();
+  for (const r of relevant)
+    for (const c of r.liveness?.fairness ?? []) {
+      const key = `${c.kind}\u0000${c.why}`;
+      const g = groups.get(key) ?? groups.set(key, { kind: c.kind, why: c.why, names: new Set() }).get(key)!;
+      g.names.add(c.name);
+    }
+  if (!groups.size) return ['No fairness is assumed: no run that checks it declares a fair step.', ''];
+  return [
+    'A verdict holds only under these assumptions: each fair action, once enabled for ever (weak) or again and again (strong), is',
+    'eventually taken. Everything else (what a user process or an administrator chooses) is not assumed.',
+    '',
+    table(
+      ['fairness', 'why the kernel may assume it', 'fair actions (actor.event, or an actor: its code path)'],
+      [...groups.values()]
+        .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.why < b.why ? -1 : a.why > b.why ? 1 : 0))
+        .map((g) => [g.kind, cell(g.why), [...g.names].sort().map(code).join(', ')]),
+    ),
+    '',
+  ];
 }
 
 /**
@@ -115,11 +161,13 @@ export function propertyPage(
   const path = propertyPath(p);
   const out: string[] = [`# ${p.id}`, '', text(p.text), ''];
   out.push(`Back to the ${link(path, 'index.md', 'index')}.`, '');
-  if (p.invariant) {
+  if (p.liveness) out.push(`A liveness property: ${text(FORM_TEXT[p.liveness])}.`, '');
+  if (p.invariant || p.liveness) {
     out.push('## Why the kernel relies on it', '');
-    out.push(p.why ? text(p.why) : '_Not stated yet: the invariant in machines/invariants.ts has no `why`._', '');
+    out.push(p.why ? text(p.why) : '_Not stated yet: the property in machines/invariants.ts has no `why`._', '');
   }
   const relevant = runsFor(p, runs);
+  if (p.liveness) out.push('## Fairness assumed', '', ...fairnessSection(relevant));
   out.push('## Where it is checked', '');
   if (!relevant.length) out.push('No scenario checks it yet.', '');
   else {
@@ -132,7 +180,15 @@ export function propertyPage(
     );
   }
 
-  const vacuous = relevant.filter((r) => !r.findings.length && r.vacuous?.includes(p.id));
+  // A liveness property stated per actor is vacuous in a run only when its premise held for none of them.
+  const vacuous = relevant.filter((r) =>
+    p.liveness
+      ? !r.findings.some((f) => f.property === p.id) &&
+        !r.liveness?.skipped &&
+        (r.liveness?.properties ?? []).some((x) => x.id === p.id) &&
+        !(r.liveness?.properties ?? []).some((x) => x.id === p.id && x.premiseReached)
+      : !r.findings.length && r.vacuous?.includes(p.id),
+  );
   if (vacuous.length) {
     out.push('## Where it holds only vacuously', '');
     out.push(

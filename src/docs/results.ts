@@ -58,6 +58,16 @@ export interface Run {
   readonly findings: readonly DocFinding[];
   /** Properties that held only because their premise was never reached. */
   readonly vacuous?: readonly string[];
+  /** The liveness run: each property (per actor) and its outcome, the fairness it assumed, or why it did not run. */
+  readonly liveness?: RunLiveness;
+}
+
+/** What a run's liveness half says, as the pages show it (src/check/livenessCheck.ts's report without its costs). */
+export interface RunLiveness {
+  readonly properties: readonly { id: string; actor?: string; holds: boolean; premiseReached: boolean }[];
+  /** The fair actions the check assumed: `actor.event` or an actor's default class, weak or strong, and why. */
+  readonly fairness: readonly { name: string; kind: string; why: string }[];
+  readonly skipped?: string;
 }
 
 /**
@@ -109,6 +119,20 @@ export function runAll(
           ...(f.unassumed?.length ? { unassumed: f.unassumed } : {}),
         })),
         vacuous: vacuousProperties(r),
+        ...(r.liveness
+          ? {
+              liveness: {
+                properties: r.liveness.properties.map((p) => ({
+                  id: p.id,
+                  ...(p.actor ? { actor: p.actor } : {}),
+                  holds: p.holds,
+                  premiseReached: p.premiseReached,
+                })),
+                fairness: r.liveness.fairness.map((c) => ({ name: c.name, kind: c.kind, why: c.why })),
+                ...(r.liveness.skipped ? { skipped: r.liveness.skipped } : {}),
+              },
+            }
+          : {}),
       };
       runs.push(run);
       // What the run reached, for the machine pages' "never reached" column.

@@ -105,7 +105,8 @@ export function chartToMermaid(chart: Chart, options: MermaidOptions = {}): stri
     const pad = '  '.repeat(depth);
     const unreached = options.unreached?.states.has(s.index) ? ' (unreached)' : '';
     out.push(`${pad}state "${mermaidText((s.index === 0 ? chart.id : s.key) + unreached)}" as ${name(s)}`);
-    if (s.condition) out.push(`${pad}${name(s)} : ${mermaidText(s.condition)}`);
+    // Mermaid gives a composite state a label only: its condition would refuse to render, so only leaves carry one.
+    if (s.condition && !s.children.length) out.push(`${pad}${name(s)} : ${mermaidText(s.condition)}`);
     for (const n of notes.get(s.index) ?? []) out.push(`${pad}${name(s)} : ${n}`);
     if (!s.children.length) return;
     out.push(`${pad}state ${name(s)} {`);
