@@ -8,7 +8,17 @@ import type { ActorTableOptions } from '../compose/actorTable.ts';
 import { InputError } from '../compose/errors.ts';
 import { System } from '../compose/system.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
-import { explore, exploreAsync, type Bound, type ExploreResult, type Phase, type Progress } from './explore.ts';
+import {
+  explore,
+  exploreAsync,
+  type Bound,
+  type CheckpointSink,
+  type ExploreResult,
+  type Phase,
+  type Progress,
+  type ResumePoint,
+} from './explore.ts';
+import type { StateStore } from './stateStore.ts';
 import type { Finding } from './finding.ts';
 import { Symmetry } from './symmetry.ts';
 import { traceToItf, type ItfTrace, type TraceOrigin } from './itf.ts';
@@ -37,6 +47,12 @@ export interface CheckOptions {
   readonly shouldStop?: () => string | undefined;
   /** Told when the work after the exploration begins (async runs): the progress check, the traces. */
   readonly onPhase?: (phase: Phase) => void;
+  /** Continue from a checkpoint (checkpoint.ts); async runs. */
+  readonly resume?: ResumePoint;
+  /** Where checkpoints go (async runs). */
+  readonly checkpoint?: CheckpointSink;
+  /** The visited store to use instead of the in-memory one (a disk store). */
+  readonly store?: StateStore;
 }
 
 /** A finding with its trace, before it is classified (severity, variant, consequence). */

@@ -13,7 +13,8 @@ import { NOT_ADDED, type StateStore } from './stateStore.ts';
 import { MemoryBudget, isAllocationFailure } from './memoryBudget.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { findLostProgress, EdgeList, lostProgressWork } from './progress.ts';
-import { Symmetry } from './symmetry.ts';
+import { Symmetry, type SymmetryMemory } from './symmetry.ts';
+import type { InvariantMemory } from './invariantCheck.ts';
 import type { Finding } from './finding.ts';
 
 export interface Progress {
@@ -50,6 +51,43 @@ export interface ExploreOptions {
   readonly shouldStop?: () => string | undefined;
   /** Told when the work after the exploration begins (async runs): the progress check of the whole graph. */
   readonly onPhase?: (phase: Phase) => void;
+  /** Continue a run from what a checkpoint saved (see checkpoint.ts) instead of from the first state. */
+  readonly resume?: ResumePoint;
+  /** Told between slices (async runs) and when the exploration ends: where a checkpoint is taken. */
+  readonly checkpoint?: CheckpointSink;
+}
+
+/**
+ * The exploration's state at a state boundary, all a later run needs to go on exactly as this one
+ * would have: the stored states and edges (read through their interfaces), where the frontier begins,
+ * the counters, the findings so far and what the checks of new states remember.
+ */
+export interface ExplorationState {
+  readonly store: StateStore;
+  readonly edges?: EdgeList;
+  readonly head: number;
+  readonly depth: number;
+  readonly levelEnd: number;
+  readonly edgeCount: number;
+  /** 'depth' once a state at the depth bound was left unexpanded (the run goes on with the others). */
+  readonly bound?: 'depth';
+  /** Whether every state was expanded. */
+  readonly explored: boolean;
+  readonly findings: readonly Finding[];
+  readonly crashes: readonly (readonly [number, string])[];
+  readonly invariants?: InvariantMemory;
+  readonly symmetry?: SymmetryMemory;
+}
+
+/** A saved exploration to continue: `fill` adds the saved states (in index order) and edges to the new run's. */
+export interface ResumePoint extends Omit<ExplorationState, 'store' | 'edges' | 'explored'> {
+  fill(store: StateStore, edges: EdgeList | undefined): void;
+}
+
+/** Where checkpoints go: `due` is asked between slices, `save` takes the state when a checkpoint is due or the run ends. */
+export interface CheckpointSink {
+  due(): boolean;
+  save(state: ExplorationState): void;
 }
 
 /** The work after the exploration that a stop may interrupt: the progress check, the counterexamples' traces. */
@@ -108,8 +146,15 @@ export async function exploreAsync(system: System, options: ExploreOptions = {})
   const run = startExploration(system, options);
   // A turn before the first slice too: a run of many small explorations (the matrix) must
   // still let a signal in between them.
-  do await new Promise<void>((resolve) => setImmediate(resolve));
-  while (!run.advance(SLICE));
+  const sink = options.checkpoint;
+  do {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (sink?.due()) sink.save(run.state());
+  } while (!run.advance(SLICE));
+  // A run that stopped at a state boundary (done, interrupted, depth-bounded) is saved as it ends; one
+  // stopped mid-state by the memory or state bound keeps its last checkpoint, taken at a boundary.
+  const end = run.state();
+  if (sink && (end.explored || run.stoppedAtBoundary())) sink.save(end);
   return run.resultAsync();
 }
 
@@ -124,6 +169,10 @@ export interface Exploration {
    * each slice: a stop requested meanwhile ends the run interrupted, without the progress check.
    */
   resultAsync(): Promise<ExploreResult>;
+  /** What a checkpoint saves; taken between slices. */
+  state(): ExplorationState;
+  /** Whether the run is over at a state boundary (interrupted, or still going): `state()` may then be resumed. */
+  stoppedAtBoundary(): boolean;
 }
 
 export function startExploration(system: System, options: ExploreOptions = {}): Exploration {
@@ -176,14 +225,24 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const delta = !sym && store.addDelta !== undefined && store.loadBase !== undefined;
   const first = (options.from ?? system.initial).slice();
   sym?.canonicalize(first);
-  store.add(first, -1, -1);
-  // The first state is checked like any other: an invariant may fail before any step.
-  check?.checkAll(first, failed);
-  let head = 0;
-  let depth = 0;
-  let levelEnd = 1;
-  let edgeCount = 0;
-  let bound: Bound | undefined;
+  const resume = options.resume;
+  if (resume) {
+    // The tables, the checks' memory and the symmetry's shapes first: the states are vectors of their ids.
+    resume.fill(store, edges);
+    for (const f of resume.findings) findings.set(f.key, f);
+    for (const [s, key] of resume.crashes) crashes.set(s, key);
+    if (resume.invariants) check?.restore(resume.invariants);
+    if (resume.symmetry) sym?.restore(resume.symmetry);
+  } else {
+    store.add(first, -1, -1);
+    // The first state is checked like any other: an invariant may fail before any step.
+    check?.checkAll(first, failed);
+  }
+  let head = resume?.head ?? 0;
+  let depth = resume?.depth ?? 0;
+  let levelEnd = resume?.levelEnd ?? 1;
+  let edgeCount = resume?.edgeCount ?? 0;
+  let bound: Bound | undefined = resume?.bound;
   let interrupted: string | undefined;
   let nextReport = started + (options.progressIntervalMs ?? 2000);
   let over = false;
@@ -420,7 +479,23 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       premises: check?.premises.report(),
     };
   };
-  return { advance, result, resultAsync };
+  const state = (): ExplorationState => ({
+    store,
+    edges,
+    head,
+    depth,
+    levelEnd,
+    edgeCount,
+    ...(bound === 'depth' ? { bound } : {}),
+    explored: head >= store.count && (bound === undefined || bound === 'depth' || bound === 'interrupted'),
+    findings: [...findings.values()],
+    crashes: [...crashes],
+    invariants: check?.save(),
+    symmetry: sym?.save(),
+  });
+  const stoppedAtBoundary = (): boolean =>
+    bound === undefined || bound === 'depth' || (bound === 'interrupted' && interruptedIn === undefined);
+  return { advance, result, resultAsync, state, stoppedAtBoundary };
 }
 
 /** A state node as far as tags go: its own tags and its child states. */

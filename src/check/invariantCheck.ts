@@ -1,7 +1,14 @@
 import { ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
 import type { ActorView, SystemView } from '../../machines/kit/types.ts';
-import { PremiseCheck } from './premiseCheck.ts';
+import { PremiseCheck, type PremiseMemory } from './premiseCheck.ts';
+
+/** What the check remembers between states (a checkpoint saves it): which invariants failed and what each read. */
+export interface InvariantMemory {
+  readonly failed: readonly number[];
+  readonly reads: readonly number[];
+  readonly premises: PremiseMemory;
+}
 
 /**
  * Checks every invariant on every new state, but evaluates one only when the state
@@ -80,6 +87,17 @@ export class InvariantCheck {
         }
       }
     }
+  }
+
+  save(): InvariantMemory {
+    return { failed: [...this.failed], reads: [...this.reads], premises: this.premises.save() };
+  }
+
+  /** Takes up where a saved check was: skipping an invariant is sound only with the reads that justified it. */
+  restore(m: InvariantMemory): void {
+    this.failed.set(m.failed);
+    this.reads.set(m.reads);
+    this.premises.restore(m.premises);
   }
 
   /** Invariant k on the state being read; a fault in it (an unknown actor or state) names the invariant. */

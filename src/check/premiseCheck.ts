@@ -2,6 +2,12 @@ import { ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
 import type { ActorView, SystemView } from '../../machines/kit/types.ts';
 
+/** What the premise check remembers between states: which premises were reached and what each read. */
+export interface PremiseMemory {
+  readonly reached: readonly number[];
+  readonly reads: readonly number[];
+}
+
 /**
  * Whether each invariant's declared premise (what it is about: "a final put happened") held in
  * some reachable state: an invariant whose premise was never reached holds vacuously, and the
@@ -56,6 +62,16 @@ export class PremiseCheck {
         }
       }
     }
+  }
+
+  save(): PremiseMemory {
+    return { reached: [...this.reached], reads: [...this.reads] };
+  }
+
+  restore(m: PremiseMemory): void {
+    this.reached.set(m.reached);
+    this.reads.set(m.reads);
+    this.pending = [...this.reached].filter((r) => r === 0).length;
   }
 
   /** Per invariant with a premise: whether it was reached. */

@@ -34,6 +34,11 @@ export class EdgeList {
     this.count++;
   }
 
+  /** Edges [start, end) as two arrays (a checkpoint writes them). */
+  slice(start: number, end: number): { from: Int32Array; to: Int32Array } {
+    return { from: this.from.slice(start, end), to: this.to.slice(start, end) };
+  }
+
   /** Predecessor lists in compressed form: preds of v are src[start[v] .. start[v+1]). */
   reverse(states: number): { start: Int32Array; src: Int32Array } {
     const start = new Int32Array(states + 1);

@@ -13,6 +13,8 @@ import { interruptible } from './interrupt.ts';
 import { defaultMaxMemory, formatBytes } from './options.ts';
 import { clearProgress, progressPrinter, phasePrinter } from './progressLine.ts';
 import { UsageError } from './usage.ts';
+import { CheckpointFolder, CHECKPOINT_FORMAT } from '../check/checkpoint.ts';
+import { specFingerprint } from '../check/specFingerprint.ts';
 
 /**
  * `daxspec check`: one scenario in one or every revision, or the whole bug matrix. Everything the
@@ -34,8 +36,14 @@ export interface CheckArgs {
   symmetry?: boolean;
   fingerprint?: boolean;
   fairness?: FairnessMode;
+  checkpoint?: string;
+  checkpointEvery?: number;
+  resume?: string;
   [size: string]: unknown;
 }
+
+/** Default --checkpoint-every: a few minutes of work lost at most, and little time spent writing. */
+const CHECKPOINT_EVERY_MS = 5 * 60_000;
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
@@ -59,11 +67,20 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
   // Every system is built (and --symmetry checked against it) before any is explored.
   const systems: System[] = revisions.map((r) => buildSystem(scenario, r, sizes, { symmetry: args.symmetry }));
+  const folder = openCheckpoint(args, scenario.name, revisions, sizes, systems);
+  const saveDir = args.checkpoint ?? args.resume;
   const reports: CheckReport[] = [];
   await interruptible(async (stopRequested) => {
     for (let i = 0; i < revisions.length; i++) {
       const r = revisions[i];
       const label = `${scenario.name}${r ? ` @ ${r}` : ''}`;
+      const resume = folder && args.resume ? folder.resumePoint(i, systems[i]) : undefined;
+      if (resume && !args.quiet) {
+        const at = folder!.summary(i)!;
+        process.stderr.write(
+          `${label}: resuming from ${args.resume}: ${n(at.states)} states stored, ${at.explored ? 'all' : n(at.head)} expanded\n`,
+        );
+      }
       const report = await checkScenarioAsync(
         scenario,
         r,
@@ -76,6 +93,8 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
           fingerprint: args.fingerprint,
           fairness: args.fairness,
           shouldStop: stopRequested,
+          resume,
+          checkpoint: folder?.sink(i, label, systems[i], args.checkpointEvery ?? CHECKPOINT_EVERY_MS),
           // Progress is on stderr, so --json (on stdout) keeps it: a long run shows it is alive.
           onProgress: args.quiet ? undefined : progressPrinter(label),
           onPhase: args.quiet ? undefined : phasePrinter(label),
@@ -84,7 +103,7 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
       );
       clearProgress();
       reports.push(report);
-      if (!args.json) process.stdout.write(formatReport(label, report) + '\n');
+      if (!args.json) process.stdout.write(formatReport(label, report, saveDir) + '\n');
       if (report.interrupted !== undefined) break;
     }
   });
@@ -98,7 +117,45 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
   return EXIT.holds;
 }
 
-function formatReport(label: string, r: CheckReport): string {
+/**
+ * The checkpoint folder of a --checkpoint or --resume run, checked before anything is explored: a new
+ * or empty folder to start, or one holding a checkpoint of this very spec to go on.
+ */
+function openCheckpoint(
+  args: CheckArgs,
+  scenario: string,
+  revisions: readonly (string | undefined)[],
+  sizes: Record<string, number>,
+  systems: readonly System[],
+): CheckpointFolder | undefined {
+  if (args.checkpointEvery !== undefined && !args.checkpoint && !args.resume)
+    throw new UsageError('--checkpoint-every goes with --checkpoint DIR (or --resume DIR)');
+  if (!args.checkpoint && !args.resume) return undefined;
+  if (args.checkpoint && args.resume)
+    throw new UsageError('--resume DIR goes on saving in DIR: give --resume alone, or --checkpoint alone for a new run');
+  if (args.fingerprint)
+    throw new UsageError(
+      `${args.checkpoint ? '--checkpoint' : '--resume'} keeps the states of the run; --fingerprint keeps none past the frontier: drop one`,
+    );
+  const spec = specFingerprint(
+    {
+      scenario,
+      revisions,
+      sizes,
+      options: {
+        format: CHECKPOINT_FORMAT,
+        maxStates: args.maxStates,
+        maxDepth: args.maxDepth,
+        symmetry: !!args.symmetry,
+        fairness: args.fairness,
+      },
+    },
+    systems,
+  );
+  return args.resume ? CheckpointFolder.resume(args.resume, spec) : CheckpointFolder.create(args.checkpoint!, spec);
+}
+
+function formatReport(label: string, r: CheckReport, saveDir?: string): string {
   const sizes = Object.entries(r.sizes)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
@@ -124,6 +181,7 @@ function formatReport(label: string, r: CheckReport): string {
         `INCOMPLETE: interrupted by ${r.interrupted} while building counterexamples, after all ${n(r.states)} states were explored; ${r.untraced ?? 0} finding${r.untraced === 1 ? '' : 's'} without a built counterexample ${r.untraced === 1 ? 'is' : 'are'} not shown, and liveness was not checked`,
       );
     else lines.push(`INCOMPLETE: interrupted by ${r.interrupted} at a state boundary after ${n(r.states)} states; ${found}`);
+    if (saveDir) lines.push(`  saved in ${saveDir}: continue with --resume ${saveDir} (and the same scenario, sizes and options)`);
   } else if (r.bound === 'memory') {
     lines.push(
       `INCOMPLETE: stopped before passing the memory budget (--max-memory ${formatBytes(r.memory.budget ?? 0)}; the state store held ${formatBytes(r.memory.bytes)}) after ${n(r.states)} states; states beyond were not explored`,
@@ -206,6 +264,10 @@ function refuseMatrixOptions(args: CheckArgs, reg: Registry): void {
     throw new UsageError('--symmetry has no effect with --all: every cell is checked without reductions; use it with --scenario');
   if (args.fingerprint)
     throw new UsageError('--fingerprint has no effect with --all: every cell is checked exactly; use it with --scenario');
+  if (args.checkpoint || args.resume)
+    throw new UsageError(
+      `${args.checkpoint ? '--checkpoint' : '--resume'} saves one scenario's run; --all runs many small ones: use it with --scenario`,
+    );
   if (args.itf)
     throw new UsageError(
       '--itf has no effect with --all: it writes the counterexamples of one scenario at one revision; use it with --scenario and --revision',
