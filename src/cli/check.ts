@@ -15,6 +15,7 @@ import { clearProgress, progressPrinter, phasePrinter } from './progressLine.ts'
 import { UsageError } from './usage.ts';
 import { CheckpointFolder, CHECKPOINT_FORMAT } from '../check/checkpoint.ts';
 import { specFingerprint } from '../check/specFingerprint.ts';
+import { DiskStateStore } from '../check/diskStore.ts';
 
 /**
  * `daxspec check`: one scenario in one or every revision, or the whole bug matrix. Everything the
@@ -39,6 +40,7 @@ export interface CheckArgs {
   checkpoint?: string;
   checkpointEvery?: number;
   resume?: string;
+  store?: 'memory' | 'disk';
   [size: string]: unknown;
 }
 
@@ -67,6 +69,9 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
   // Every system is built (and --symmetry checked against it) before any is explored.
   const systems: System[] = revisions.map((r) => buildSystem(scenario, r, sizes, { symmetry: args.symmetry }));
+  if (args.store === 'disk' && args.fingerprint)
+    throw new UsageError('--store disk keeps every state on disk; --fingerprint keeps a hash a state in memory: choose one');
+  const onDisk = args.store === 'disk';
   const folder = openCheckpoint(args, scenario.name, revisions, sizes, systems);
   const saveDir = args.checkpoint ?? args.resume;
   const reports: CheckReport[] = [];
@@ -81,6 +86,7 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
           `${label}: resuming from ${args.resume}: ${n(at.states)} states stored, ${at.explored ? 'all' : n(at.head)} expanded\n`,
         );
       }
+      const store = onDisk ? new DiskStateStore(systems[i].width) : undefined;
       const report = await checkScenarioAsync(
         scenario,
         r,
@@ -94,6 +100,7 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
           fairness: args.fairness,
           shouldStop: stopRequested,
           resume,
+          store,
           checkpoint: folder?.sink(i, label, systems[i], args.checkpointEvery ?? CHECKPOINT_EVERY_MS),
           // Progress is on stderr, so --json (on stdout) keeps it: a long run shows it is alive.
           onProgress: args.quiet ? undefined : progressPrinter(label),
@@ -101,9 +108,11 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
         },
         systems[i],
       );
+      // The counterexamples are built: the store's files are no longer needed.
+      store?.close();
       clearProgress();
       reports.push(report);
-      if (!args.json) process.stdout.write(formatReport(label, report, saveDir) + '\n');
+      if (!args.json) process.stdout.write(formatReport(label, report, saveDir, onDisk) + '\n');
       if (report.interrupted !== undefined) break;
     }
   });
@@ -155,7 +164,7 @@ function openCheckpoint(
   return args.resume ? CheckpointFolder.resume(args.resume, spec) : CheckpointFolder.create(args.checkpoint!, spec);
 }
 
-function formatReport(label: string, r: CheckReport, saveDir?: string): string {
+function formatReport(label: string, r: CheckReport, saveDir?: string, onDisk = false): string {
   const sizes = Object.entries(r.sizes)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
@@ -185,7 +194,7 @@ function formatReport(label: string, r: CheckReport, saveDir?: string): string {
   } else if (r.bound === 'memory') {
     lines.push(
       `INCOMPLETE: stopped before passing the memory budget (--max-memory ${formatBytes(r.memory.budget ?? 0)}; the state store held ${formatBytes(r.memory.bytes)}) after ${n(r.states)} states; states beyond were not explored`,
-      `  to go further: ${memoryAdvice(r)}`,
+      `  to go further: ${memoryAdvice(r, onDisk)}`,
     );
   } else if (!r.complete) {
     lines.push(`BOUNDED: stopped at the ${r.bound} bound; states beyond it were not explored, so this run proves nothing about them`);
@@ -207,8 +216,11 @@ function formatReport(label: string, r: CheckReport, saveDir?: string): string {
   return lines.join('\n');
 }
 
-function memoryAdvice(r: CheckReport): string {
+function memoryAdvice(r: CheckReport, onDisk: boolean): string {
   const ways: string[] = [];
+  // Exact, and the same states: the first thing to try when the states are what fill the memory.
+  if (!onDisk && r.collisionProbability === undefined)
+    ways.push('--store disk (the states in files, memory only for their hash table; add --checkpoint DIR to survive a kill)');
   if (r.collisionProbability === undefined) ways.push('--fingerprint (a 64-bit hash a state instead of the state)');
   if (r.symmetryAvailable && !r.symmetry) ways.push('--symmetry (one state per orbit of interchangeable actors)');
   const shown = Object.entries(r.sizes)

@@ -61,6 +61,14 @@ function program(done: (code: number) => void, reg: Registry): Command {
         .choices(['declared', 'none', 'next'])
         .default('declared'),
     )
+    .addOption(
+      new Option(
+        '--store <kind>',
+        'where the visited states live: memory, or disk (files in the temporary folder, memory only for their hash table: for runs past --max-memory)',
+      )
+        .choices(['memory', 'disk'])
+        .default('memory'),
+    )
     .option(
       '--checkpoint <dir>',
       'save the run (states, frontier, findings) in this new or empty folder every --checkpoint-every and when stopped by a signal',
