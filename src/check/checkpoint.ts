@@ -20,7 +20,7 @@ import type { CheckpointSink, ExplorationState, ResumePoint } from './explore.ts
 import type { Finding } from './finding.ts';
 import type { InvariantMemory } from './invariantCheck.ts';
 import type { EdgeList } from './progress.ts';
-import type { StateStore } from './stateStore.ts';
+import type { StateStore } from './storeInterface.ts';
 import type { SymmetryMemory } from './symmetry.ts';
 
 /** Bumped when what a checkpoint holds or means changes: an older one is then another spec's. */

@@ -12,7 +12,8 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { maxLoad, type StateStore } from './stateStore.ts';
+import { maxLoad } from './stateStore.ts';
+import type { StateStore } from './storeInterface.ts';
 
 const EMPTY = 0;
 /**
