@@ -144,6 +144,15 @@ test('a checkpoint refuses another spec, a foreign folder, and being started ove
     // Resuming a finished run reports it again, as it was.
     const resumed = run([...small, '--resume', dir]);
     assert.is(resumed.code, 1, resumed.err);
+    // A segment cut short (a disk that lied about a sync) is refused, not half-read.
+    const states = join(dir, 'run0.states.1.bin');
+    writeFileSync(states, readFileSync(states).subarray(0, 100));
+    const damaged = run([...small, '--resume', dir]);
+    assert.is(damaged.code, 2);
+    assert.match(
+      damaged.err,
+      new RegExp(`^daxspec: --resume ${dir}: the checkpoint cannot be read \\(run0\\.states\\.1\\.bin has 100 bytes`),
+    );
     writeFileSync(join(dir, 'notes.txt'), 'mine\n');
     const foreign = run([...small, '--resume', dir]);
     assert.is(foreign.code, 2);

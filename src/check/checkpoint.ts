@@ -11,7 +11,20 @@
  * only files of these names: a folder with anything else is refused, and nothing is ever removed
  * but this module's own temporary files.
  */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { AnyMachineSnapshot } from 'xstate';
 import { InputError } from '../compose/errors.ts';
@@ -129,17 +142,31 @@ export class CheckpointFolder {
     if (!saved) return undefined;
     if (saved.width !== system.width) throw new InputError('checkpoint-other-spec', { dir: this.dir });
     for (const seg of saved.segments) this.restoreTables(run, seg, system);
-    const read = (name: string): Int32Array => {
-      try {
-        const b = readFileSync(join(this.dir, name));
-        // A small file may sit at an unaligned offset of Node's buffer pool: then it is copied.
-        if (b.byteOffset % 4 === 0) return new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
-        return new Int32Array(new Uint8Array(b).buffer, 0, b.byteLength >> 2);
-      } catch (e) {
-        throw new InputError('checkpoint-damaged', { dir: this.dir, why: `${name}: ${(e as Error).message}` });
-      }
-    };
     const damaged = (why: string): InputError => new InputError('checkpoint-damaged', { dir: this.dir, why });
+    /** A segment file as a reader of int ranges, checked to hold exactly `words` ints. */
+    const open = (name: string, words: number): { ints(at: number, n: number): Int32Array; close(): void } => {
+      let fd: number;
+      try {
+        fd = openSync(join(this.dir, name), 'r');
+      } catch (e) {
+        throw damaged(`${name}: ${(e as Error).message}`);
+      }
+      const size = fstatSync(fd).size;
+      if (size !== 4 * words) {
+        closeSync(fd);
+        throw damaged(`${name} has ${size} bytes, not ${4 * words}`);
+      }
+      return {
+        ints: (at, n) => {
+          const out = new Int32Array(n);
+          const bytes = new Uint8Array(out.buffer);
+          let done = 0;
+          while (done < bytes.length) done += readSync(fd, bytes, done, bytes.length - done, 4 * at + done);
+          return out;
+        },
+        close: () => closeSync(fd),
+      };
+    };
     return {
       head: saved.head,
       depth: saved.depth,
@@ -156,19 +183,37 @@ export class CheckpointFolder {
           const [from, to] = seg.states;
           const n = to - from;
           if (n > 0) {
-            const a = read(fileName(run, 'states', seg.seq));
-            if (a.length !== n * (w + 2)) throw damaged(`${fileName(run, 'states', seg.seq)} has ${a.length} words, not ${n * (w + 2)}`);
-            for (let i = 0; i < n; i++) {
-              const at = store.add(a.subarray(i * w, (i + 1) * w), a[n * w + i], a[n * w + n + i]);
-              if (at !== from + i) throw damaged(`state ${from + i} is stored twice`);
+            // Read a chunk at a time: a segment may hold more than memory spares for a copy.
+            const f = open(fileName(run, 'states', seg.seq), n * (w + 2));
+            try {
+              for (let c = 0; c < n; c += CHUNK) {
+                const m = Math.min(CHUNK, n - c);
+                const vectors = f.ints(c * w, m * w);
+                const parents = f.ints(n * w + c, m);
+                const labels = f.ints(n * w + n + c, m);
+                for (let i = 0; i < m; i++) {
+                  const at = store.add(vectors.subarray(i * w, (i + 1) * w), parents[i], labels[i]);
+                  if (at !== from + c + i) throw damaged(`state ${from + c + i} is stored twice`);
+                }
+              }
+            } finally {
+              f.close();
             }
           }
           const [ef, et] = seg.edges;
           if (edges && et > ef) {
-            const e = read(fileName(run, 'edges', seg.seq));
             const m = et - ef;
-            if (e.length !== 2 * m) throw damaged(`${fileName(run, 'edges', seg.seq)} has ${e.length} words, not ${2 * m}`);
-            for (let i = 0; i < m; i++) edges.add(e[i], e[m + i]);
+            const f = open(fileName(run, 'edges', seg.seq), 2 * m);
+            try {
+              for (let c = 0; c < m; c += CHUNK) {
+                const k = Math.min(CHUNK, m - c);
+                const src = f.ints(c, k);
+                const dst = f.ints(m + c, k);
+                for (let i = 0; i < k; i++) edges.add(src[i], dst[i]);
+              }
+            } finally {
+              f.close();
+            }
           }
         }
       },
@@ -198,9 +243,13 @@ export class CheckpointFolder {
           tables: system.actors.map((t, a) => [tables[a], t.size] as const),
         };
         this.writeStates(run, seg, s.store, system.width);
-        if (s.edges && seg.edges[1] > seg.edges[0]) {
-          const { from, to } = s.edges.slice(seg.edges[0], seg.edges[1]);
-          writeAtomic(join(this.dir, fileName(run, 'edges', seq)), [from, to]);
+        const edges = s.edges;
+        if (edges && seg.edges[1] > seg.edges[0]) {
+          const [start, end] = seg.edges;
+          const side = function* (which: 'from' | 'to'): Generator<Int32Array> {
+            for (let c = start; c < end; c += CHUNK) yield edges.slice(c, Math.min(end, c + CHUNK))[which];
+          };
+          writeAtomic(join(this.dir, fileName(run, 'edges', seq)), [side('from'), side('to')]);
         }
         this.writeTables(run, seg, system);
         const saved: SavedRun = {
@@ -219,7 +268,7 @@ export class CheckpointFolder {
           symmetry: s.symmetry,
         };
         this.manifest = { ...this.manifest, runs: { ...this.manifest.runs, [runName(run)]: saved } };
-        writeAtomic(join(this.dir, MANIFEST), [Buffer.from(JSON.stringify(this.manifest) + '\n')]);
+        writeAtomic(join(this.dir, MANIFEST), [[Buffer.from(JSON.stringify(this.manifest) + '\n')]]);
         states = seg.states[1];
         edgeCount = seg.edges[1];
         tables = seg.tables.map((t) => t[1]);
@@ -229,30 +278,30 @@ export class CheckpointFolder {
     };
   }
 
-  /** States [from, to) as their vectors, then their parents, then their labels. */
+  /** States [from, to) as their vectors, then their parents, then their labels: written a chunk at a time. */
   private writeStates(run: number, seg: Segment, store: StateStore, width: number): void {
     const [from, to] = seg.states;
-    const n = to - from;
-    if (n === 0) return;
-    const CHUNK = 1 << 16;
-    const vectors: Int32Array[] = [];
-    const vec = new Int32Array(width);
-    for (let c = from; c < to; c += CHUNK) {
-      const m = Math.min(CHUNK, to - c);
-      const chunk = new Int32Array(m * width);
-      for (let i = 0; i < m; i++) {
-        store.load(c + i, vec);
-        chunk.set(vec, i * width);
+    if (to === from) return;
+    const vectors = function* (): Generator<Int32Array> {
+      const vec = new Int32Array(width);
+      for (let c = from; c < to; c += CHUNK) {
+        const m = Math.min(CHUNK, to - c);
+        const chunk = new Int32Array(m * width);
+        for (let i = 0; i < m; i++) {
+          store.load(c + i, vec);
+          chunk.set(vec, i * width);
+        }
+        yield chunk;
       }
-      vectors.push(chunk);
-    }
-    const parents = new Int32Array(n);
-    const labels = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      parents[i] = store.parent(from + i);
-      labels[i] = store.label(from + i);
-    }
-    writeAtomic(join(this.dir, fileName(run, 'states', seg.seq)), [...vectors, parents, labels]);
+    };
+    const field = function* (of: (i: number) => number): Generator<Int32Array> {
+      for (let c = from; c < to; c += CHUNK) {
+        const chunk = new Int32Array(Math.min(CHUNK, to - c));
+        for (let i = 0; i < chunk.length; i++) chunk[i] = of(c + i);
+        yield chunk;
+      }
+    };
+    writeAtomic(join(this.dir, fileName(run, 'states', seg.seq)), [vectors(), field((i) => store.parent(i)), field((i) => store.label(i))]);
   }
 
   /** Each actor's snapshots added since the last checkpoint, as XState persists them, in id order. */
@@ -262,7 +311,7 @@ export class CheckpointFolder {
       for (let id = seg.tables[a][0]; id < seg.tables[a][1]; id++) out.push(t.machine.getPersistedSnapshot(t.snapshot(id)));
       return out;
     });
-    writeAtomic(join(this.dir, fileName(run, 'tables', seg.seq)), [Buffer.from(JSON.stringify(actors) + '\n')]);
+    writeAtomic(join(this.dir, fileName(run, 'tables', seg.seq)), [[Buffer.from(JSON.stringify(actors) + '\n')]]);
   }
 
   private restoreTables(run: number, seg: Segment, system: System): void {
@@ -314,16 +363,21 @@ function openFolder(dir: string, make = true): string[] {
   return names.filter((n) => OURS.test(n));
 }
 
-/** Writes `parts` to a temporary file beside `path`, syncs it and renames it over `path`. */
-function writeAtomic(path: string, parts: readonly ArrayBufferView[]): void {
+/** Records a checkpoint file holds per chunk written: a checkpoint never copies all it writes at once. */
+const CHUNK = 1 << 16;
+
+/** Writes `parts` (each a sequence of chunks) to a temporary file beside `path`, syncs it and renames it over `path`. */
+function writeAtomic(path: string, parts: readonly Iterable<ArrayBufferView>[]): void {
   const slash = path.lastIndexOf('/');
   const tmp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
-    for (const p of parts) {
-      const bytes = new Uint8Array(p.buffer, p.byteOffset, p.byteLength);
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off);
+    for (const part of parts) {
+      for (const p of part) {
+        const bytes = new Uint8Array(p.buffer, p.byteOffset, p.byteLength);
+        let off = 0;
+        while (off < bytes.length) off += writeSync(fd, bytes, off);
+      }
     }
     fsyncSync(fd);
   } catch (e) {
