@@ -276,6 +276,8 @@ function refuseMatrixOptions(args: CheckArgs, reg: Registry): void {
     throw new UsageError('--symmetry has no effect with --all: every cell is checked without reductions; use it with --scenario');
   if (args.fingerprint)
     throw new UsageError('--fingerprint has no effect with --all: every cell is checked exactly; use it with --scenario');
+  if (args.store === 'disk')
+    throw new UsageError('--store disk has no effect with --all: every cell is small and checked in memory; use it with --scenario');
   if (args.checkpoint || args.resume)
     throw new UsageError(
       `${args.checkpoint ? '--checkpoint' : '--resume'} saves one scenario's run; --all runs many small ones: use it with --scenario`,
