@@ -153,8 +153,10 @@ export async function exploreAsync(system: System, options: ExploreOptions = {})
   } while (!run.advance(SLICE));
   // A run that stopped at a state boundary (done, interrupted, depth-bounded) is saved as it ends; one
   // stopped mid-state by the memory or state bound keeps its last checkpoint, taken at a boundary.
-  const end = run.state();
-  if (sink && (end.explored || run.stoppedAtBoundary())) sink.save(end);
+  if (sink) {
+    const end = run.state();
+    if (end.explored || run.stoppedAtBoundary()) sink.save(end);
+  }
   return run.resultAsync();
 }
 
