@@ -166,4 +166,20 @@ test('a checkpoint refuses another spec, a foreign folder, and being started ove
   }
 });
 
+test('a scenario checked in every revision keeps one run a revision in one folder, and resumes each', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'daxspec-ckpt-'));
+  const every = ['check', '--scenario', 'nondax-mount-umount', '--json', '-q'];
+  try {
+    const first = run([...every, '--checkpoint', dir]);
+    const runs = Object.keys(manifest(dir).runs);
+    assert.is(runs.length, (JSON.parse(first.out) as unknown[]).length);
+    const resumed = run([...every, '--resume', dir]);
+    assert.is(resumed.code, first.code, resumed.err);
+    const strip = (out: string): unknown => (JSON.parse(out) as unknown[]).map((r) => comparable(JSON.stringify(r)));
+    assert.equal(strip(resumed.out), strip(first.out));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
