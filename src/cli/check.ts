@@ -10,7 +10,7 @@ import { formatLivenessRun } from '../check/formatLasso.ts';
 import { checkOutputFile, writeAtomic } from '../outputs/generatedFolder.ts';
 import { EXIT, exitForSignal } from './exit.ts';
 import { interruptible } from './interrupt.ts';
-import { defaultMaxMemory, formatBytes } from './options.ts';
+import { defaultMaxMemory, defaultWorkers, formatBytes } from './options.ts';
 import { clearProgress, progressPrinter, phasePrinter } from './progressLine.ts';
 import { UsageError } from './usage.ts';
 
@@ -34,6 +34,8 @@ export interface CheckArgs {
   symmetry?: boolean;
   fingerprint?: boolean;
   fairness?: FairnessMode;
+  workers?: number;
+  model?: string;
   [size: string]: unknown;
 }
 
@@ -75,6 +77,8 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
           symmetry: args.symmetry,
           fingerprint: args.fingerprint,
           fairness: args.fairness,
+          workers: args.workers ?? defaultWorkers(),
+          builtin: args.model === undefined,
           shouldStop: stopRequested,
           // Progress is on stderr, so --json (on stdout) keeps it: a long run shows it is alive.
           onProgress: args.quiet ? undefined : progressPrinter(label),
