@@ -12,7 +12,6 @@
  * after the parallel levels (progress.ts rebuildEdges). Liveness runs after the exploration, on one thread.
  */
 import type { System } from '../compose/system.ts';
-import type { Progress } from './explore.ts';
 import type { Finding } from './finding.ts';
 import type { InvariantCheck } from './invariantCheck.ts';
 import {
@@ -57,6 +56,16 @@ export interface Handover {
   readonly started: number;
   /** Refusals of the memory budget and failed allocations: the run stops with bound 'memory'. */
   readonly outOfMemory: (e: unknown) => boolean;
+}
+
+/** What a progress report says (explore.ts's Progress; restated here, which explore.ts imports). */
+interface Progress {
+  readonly states: number;
+  readonly edges: number;
+  readonly queue: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
 }
 
 export interface LevelsOutcome {
