@@ -44,14 +44,22 @@ export class InvariantCheck {
   /** Whether each invariant's premise was reached: checked on the same states. */
   readonly premises: PremiseCheck;
 
-  constructor(private readonly system: System) {
+  /**
+   * `reads`, when given, holds the union of actors read (InvariantCheck.readsBytes(system) bytes each) and
+   * is shared: threads that check the children of states another thread checked must see what that
+   * thread's evaluations read, or the argument above does not hold (parallelExplore.ts).
+   */
+  constructor(
+    private readonly system: System,
+    reads?: { invariants: Uint8Array; premises: Uint8Array },
+  ) {
     this.count = system.invariants.length;
     this.width = system.width;
     this.failed = new Uint8Array(this.count);
-    this.reads = new Uint8Array(this.count * this.width);
+    this.reads = reads?.invariants ?? new Uint8Array(this.count * this.width);
     this.changed = new Int32Array(this.width);
     this.state = system.initial;
-    this.premises = new PremiseCheck(system);
+    this.premises = new PremiseCheck(system, reads?.premises);
     const { index, actors } = system;
     // One view for every evaluation: it reads the state being checked and records
     // which actors the invariant being evaluated touched.
@@ -61,6 +69,11 @@ export class InvariantCheck {
       this.reads[this.reading + i] = 1;
       return actors[i].view(this.state[i]);
     };
+  }
+
+  /** Bytes of each `reads` array for `system`. */
+  static readsBytes(system: System): number {
+    return system.invariants.length * system.width;
   }
 
   /** Evaluates every invariant on `state` (the initial one); calls `fail` with each that fails. */

@@ -153,6 +153,23 @@ export class SlotTable {
     return index;
   }
 
+  /** The index of the key at `key[0..words)`, or -1 (a slot still pending in a parallel level counts as absent). */
+  find(key: Int32Array): number {
+    const w = this.words;
+    const stride = this.stride;
+    const slots = this.slots;
+    let slot = hashKey(key, 0, w) >>> this.shift;
+    for (;;) {
+      const base = slot * stride;
+      const v = slots[base];
+      if (v === 0) return -1;
+      let i = 0;
+      while (i < w && slots[base + 1 + i] === key[i]) i++;
+      if (i === w) return v > 0 ? v - 1 : -1;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
   /** Writes state `index`'s key, parent and label into the by-index arrays. */
   append(index: number, key: Int32Array, parent: number, label: number): void {
     const w = this.words;
@@ -190,6 +207,22 @@ export class SlotTable {
 
   bytes(): number {
     return this.slots.byteLength + this.keys.bytes() + this.parents.bytes() + this.labels.bytes();
+  }
+
+  /** Drops the slots a parallel level claimed but did not settle (a level given up: interrupted, out of memory). */
+  dropPending(): void {
+    const stride = this.stride;
+    const old = this.slots;
+    const slots = new Int32Array(this.alloc(old.byteLength));
+    const w = this.words;
+    for (let b = 0; b < old.length; b += stride) {
+      if (old[b] <= 0) continue;
+      let slot = hashKey(old, b + 1, w) >>> this.shift;
+      while (slots[slot * stride] !== 0) slot = (slot + 1) & this.mask;
+      const to = slot * stride;
+      for (let i = 0; i < stride; i++) slots[to + i] = old[b + i];
+    }
+    this.slots = slots;
   }
 
   /**

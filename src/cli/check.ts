@@ -10,7 +10,7 @@ import { formatLivenessRun } from '../check/formatLasso.ts';
 import { checkOutputFile, writeAtomic } from '../outputs/generatedFolder.ts';
 import { EXIT, exitForSignal } from './exit.ts';
 import { interruptible } from './interrupt.ts';
-import { defaultMaxMemory, formatBytes } from './options.ts';
+import { defaultMaxMemory, defaultWorkers, formatBytes } from './options.ts';
 import { clearProgress, progressPrinter, phasePrinter } from './progressLine.ts';
 import { UsageError } from './usage.ts';
 import { CheckpointFolder, CHECKPOINT_FORMAT } from '../check/checkpoint.ts';
@@ -41,6 +41,8 @@ export interface CheckArgs {
   checkpointEvery?: number;
   resume?: string;
   store?: 'memory' | 'disk';
+  workers?: number;
+  model?: string;
   [size: string]: unknown;
 }
 
@@ -98,6 +100,8 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
           symmetry: args.symmetry,
           fingerprint: args.fingerprint,
           fairness: args.fairness,
+          workers: args.workers ?? defaultWorkers(),
+          builtin: args.model === undefined,
           shouldStop: stopRequested,
           resume,
           store,

@@ -48,6 +48,11 @@ function program(done: (code: number) => void, reg: Registry): Command {
       "stop cleanly, with what was explored, before the run holds more than this (512M, 4G; default: half of this machine's memory); exit 3",
       memorySize('max-memory'),
     )
+    .option(
+      '--workers <n>',
+      'threads to explore on (default: one per core); findings, traces and counts are the same for any number. runs with --symmetry, --fingerprint, --max-states, --model, --store disk, --checkpoint or --resume stay on one thread, and so does every run until it passes 50,000 states',
+      count('workers', 1),
+    )
     .option('--symmetry', 'reduce by symmetry between interchangeable actors (pages, readers, users); counts are then orbits')
     .option(
       '--fingerprint',

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { totalmem } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 
 /**
  * Option parsers: each refuses what it cannot take with a message that names the option, and each
@@ -57,6 +57,11 @@ const MIN_MEMORY = 64 * 2 ** 20;
 export function availableMemory(): number {
   const c = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.() ?? 0;
   return c && c > 0 && c < totalmem() ? c : totalmem();
+}
+
+/** Default --workers: one thread per core. */
+export function defaultWorkers(): number {
+  return availableParallelism();
 }
 
 /** Default --max-memory: half of the memory there is, leaving the rest to the system and other work. */
