@@ -21,7 +21,8 @@ rmSync(dist, { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', testing: 'src/testing.ts' },
+  // exploreWorker: the entry of `check --workers` threads (src/check/workerPool.ts starts dist/exploreWorker.js).
+  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', testing: 'src/testing.ts', exploreWorker: 'src/check/exploreWorker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

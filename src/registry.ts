@@ -17,8 +17,9 @@ import { registryInput, type DocsInput } from './docs/generate.ts';
 import { packageFile } from './files.ts';
 import { makeRegistry, type Registry, type ScenarioSource } from './scenarioRegistry.ts';
 
-/** Every system a user can check: the DAX scenarios, then the benchmark models. */
-export const SCENARIOS: readonly Scenario[] = [...(daxScenarios as readonly Scenario[]), percpuRefScenario, percpuRefMachineScenario];
+import { SCENARIOS } from './builtinScenarios.ts';
+
+export { SCENARIOS };
 
 export { REVISIONS };
 

@@ -35,7 +35,10 @@ test('3: stopped at the memory budget, with the partial report and advice; never
   assert.is(r.code, 3, r.err);
   assert.match(r.out, /^percpu-ref \(users=8 rounds=3\): [\d,]+ states/);
   assert.match(r.out, /INCOMPLETE: stopped before passing the memory budget \(--max-memory 64 MiB/);
-  assert.match(r.out, /to go further: --fingerprint .*--max-states \d+ to bound the run, or a larger --max-memory/);
+  assert.match(
+    r.out,
+    /to go further: --store disk \(the states in files[^)]*\), --fingerprint .*--max-states \d+ to bound the run, or a larger --max-memory/,
+  );
   assert.match(r.out, /smaller sizes \(--users 7, --rounds 2\)/);
   const j = JSON.parse((await runCli('check', '--scenario', 'percpu-ref', '--users', '8', '--max-memory', '64M', '--json', '-q')).out);
   assert.is(j.bound, 'memory');

@@ -8,7 +8,17 @@ import type { ActorTableOptions } from '../compose/actorTable.ts';
 import { InputError } from '../compose/errors.ts';
 import { System } from '../compose/system.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
-import { explore, exploreAsync, type Bound, type ExploreResult, type Phase, type Progress } from './explore.ts';
+import {
+  explore,
+  exploreAsync,
+  type Bound,
+  type CheckpointSink,
+  type ExploreResult,
+  type Phase,
+  type Progress,
+  type ResumePoint,
+} from './explore.ts';
+import type { StateStore } from './stateStore.ts';
 import type { Finding } from './finding.ts';
 import { Symmetry } from './symmetry.ts';
 import { traceToItf, type ItfTrace, type TraceOrigin } from './itf.ts';
@@ -37,6 +47,21 @@ export interface CheckOptions {
   readonly shouldStop?: () => string | undefined;
   /** Told when the work after the exploration begins (async runs): the progress check, the traces. */
   readonly onPhase?: (phase: Phase) => void;
+  /** Continue from a checkpoint (checkpoint.ts); async runs. */
+  readonly resume?: ResumePoint;
+  /** Where checkpoints go (async runs). */
+  readonly checkpoint?: CheckpointSink;
+  /** The visited store to use instead of the in-memory one (a disk store). */
+  readonly store?: StateStore;
+  /**
+   * Threads to explore on (async runs of a built-in scenario; explore.ts's `parallel`): the findings,
+   * traces and counts are the same for any number.
+   */
+  readonly workers?: number;
+  /** Whether the scenario is built in (src/builtinScenarios.ts), so worker threads can rebuild it by name. */
+  readonly builtin?: boolean;
+  /** States to explore on one thread before the others join (explore.ts PARALLEL_FROM; tests set it low). */
+  readonly parallelFrom?: number;
 }
 
 /** A finding with its trace, before it is classified (severity, variant, consequence). */
@@ -78,6 +103,8 @@ export interface CheckReport {
   readonly edges: number;
   readonly depth: number;
   readonly seconds: number;
+  /** Threads that explored (1 unless worker threads took the run over). */
+  readonly threads: number;
   readonly findings: readonly CheckedFinding[];
   readonly progressSkipped?: string;
   /** Invariants that declare a premise: whether a state where it held was reached (if not, the invariant held vacuously). */
@@ -183,7 +210,12 @@ export async function checkScenarioAsync(
   built?: System,
 ): Promise<CheckReport> {
   const system = built ?? buildSystem(scenario, revision, sizes, options);
-  const result = await exploreAsync(system, options);
+  const workers = options.workers ?? 1;
+  const parallel =
+    workers > 1 && options.builtin
+      ? { workers, from: options.parallelFrom, recipe: { scenario: scenario.name, revision, sizes, table: options.table } }
+      : undefined;
+  const result = await exploreAsync(system, { ...options, parallel });
   if (result.bound === 'interrupted' || result.findings.length === 0) return reportOf(scenario, revision, sizes, system, result, options);
   // Building the counterexamples replays each one (through the symmetry, re-searching every step):
   // one at a time, with a turn of the event loop before each, so that a signal can stop it too.
@@ -290,6 +322,7 @@ function reportOf(
     edges: result.edges,
     depth: result.depth,
     seconds: result.seconds,
+    threads: result.threads,
     findings,
     progressSkipped: result.progressSkipped,
     premises: result.premises,

@@ -12,9 +12,13 @@ import { PackedStateStore } from './packedStore.ts';
 import { NOT_ADDED, type StateStore } from './stateStore.ts';
 import { MemoryBudget, isAllocationFailure } from './memoryBudget.ts';
 import { InvariantCheck } from './invariantCheck.ts';
-import { findLostProgress, EdgeList, lostProgressWork } from './progress.ts';
-import { Symmetry } from './symmetry.ts';
+import { findLostProgress, EdgeList, lostProgressWork, rebuildEdges } from './progress.ts';
+import { Symmetry, type SymmetryMemory } from './symmetry.ts';
+import type { InvariantMemory } from './invariantCheck.ts';
 import type { Finding } from './finding.ts';
+import { sharedAlloc } from './slotTable.ts';
+import { WorkerPool, type SystemRecipe } from './workerPool.ts';
+import { exploreLevels, type Handover, type LevelsOutcome } from './parallelExplore.ts';
 
 export interface Progress {
   readonly states: number;
@@ -50,6 +54,73 @@ export interface ExploreOptions {
   readonly shouldStop?: () => string | undefined;
   /** Told when the work after the exploration begins (async runs): the progress check of the whole graph. */
   readonly onPhase?: (phase: Phase) => void;
+  /** Continue a run from what a checkpoint saved (see checkpoint.ts) instead of from the first state. */
+  readonly resume?: ResumePoint;
+  /** Told between slices (async runs) and when the exploration ends: where a checkpoint is taken. */
+  readonly checkpoint?: CheckpointSink;
+  /**
+   * Explore on `workers` threads (async runs; parallelExplore.ts) once the run is large enough to pay for
+   * starting them, each rebuilding the system from `recipe`. The result is the same for any number.
+   * Runs it cannot help stay on one thread: see `parallelSkipped`.
+   */
+  readonly parallel?: {
+    readonly workers: number;
+    readonly recipe: SystemRecipe;
+    /** States to reach on one thread first (default PARALLEL_FROM); when given, the run waits there for its threads. */
+    readonly from?: number;
+  };
+}
+
+/**
+ * The exploration's state at a state boundary, all a later run needs to go on exactly as this one
+ * would have: the stored states and edges (read through their interfaces), where the frontier begins,
+ * the counters, the findings so far and what the checks of new states remember.
+ */
+export interface ExplorationState {
+  readonly store: StateStore;
+  readonly edges?: EdgeList;
+  readonly head: number;
+  readonly depth: number;
+  readonly levelEnd: number;
+  readonly edgeCount: number;
+  /** 'depth' once a state at the depth bound was left unexpanded (the run goes on with the others). */
+  readonly bound?: 'depth';
+  /** Whether every state was expanded. */
+  readonly explored: boolean;
+  readonly findings: readonly Finding[];
+  readonly crashes: readonly (readonly [number, string])[];
+  readonly invariants?: InvariantMemory;
+  readonly symmetry?: SymmetryMemory;
+}
+
+/** A saved exploration to continue: `fill` adds the saved states (in index order) and edges to the new run's. */
+export interface ResumePoint extends Omit<ExplorationState, 'store' | 'edges' | 'explored'> {
+  fill(store: StateStore, edges: EdgeList | undefined): void;
+}
+
+/** Where checkpoints go: `due` is asked between slices, `save` takes the state when a checkpoint is due or the run ends. */
+export interface CheckpointSink {
+  due(): boolean;
+  save(state: ExplorationState): void;
+}
+
+/** States a run reaches on one thread before it starts worker threads (starting them costs a second or so). */
+export const PARALLEL_FROM = 50_000;
+
+/**
+ * Why a run with these options stays on one thread, or undefined when worker threads can take it:
+ * symmetry reduction interns states as it canonicalizes them, fingerprints and a caller's store are other
+ * stores, a state bound stops mid-level. (The progress check's edges are rebuilt after a parallel run.)
+ */
+export function parallelSkipped(system: System, options: ExploreOptions): string | undefined {
+  if (options.fingerprint) return 'fingerprints';
+  if (options.store) return "a caller's store";
+  if (options.symmetry && new Symmetry(system).active) return 'symmetry';
+  if (options.maxStates !== undefined) return 'a state bound';
+  if (options.from) return 'a start state';
+  // A checkpoint is taken between the one thread's slices; the parallel levels run to the end.
+  if (options.checkpoint || options.resume) return 'checkpoints';
+  return undefined;
 }
 
 /** The work after the exploration that a stop may interrupt: the progress check, the counterexamples' traces. */
@@ -74,6 +145,8 @@ export interface ExploreResult {
   readonly edges: number;
   readonly depth: number;
   readonly seconds: number;
+  /** Threads that explored: 1, or the main thread and its workers when they took the run over. */
+  readonly threads: number;
   readonly findings: readonly Finding[];
   /** The reduction used, when symmetry was on: traces are rebuilt through it. */
   readonly symmetry?: Symmetry;
@@ -106,10 +179,50 @@ const SLICE = 4096;
  */
 export async function exploreAsync(system: System, options: ExploreOptions = {}): Promise<ExploreResult> {
   const run = startExploration(system, options);
-  // A turn before the first slice too: a run of many small explorations (the matrix) must
-  // still let a signal in between them.
-  do await new Promise<void>((resolve) => setImmediate(resolve));
-  while (!run.advance(SLICE));
+  const parallel = run.parallel;
+  // Checkpoints are taken between this thread's slices (a run with a sink stays on one thread: parallelSkipped).
+  const sink = options.checkpoint;
+  let pool: WorkerPool | undefined;
+  let ready = false;
+  let declined = false;
+  try {
+    // A turn before the first slice too: a run of many small explorations (the matrix) must
+    // still let a signal in between them.
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (sink?.due()) sink.save(run.state());
+      // A run told where its threads join goes there a state at a time (tests: small models).
+      if (run.advance(parallel?.from !== undefined && !pool && !declined ? 1 : SLICE)) break;
+      if (parallel && !pool && !declined && run.states() >= (parallel.from ?? PARALLEL_FROM)) {
+        pool = new WorkerPool(parallel.workers - 1, parallel.init);
+        pool.ready.then(
+          () => (ready = true),
+          () => (ready = true),
+        );
+        if (parallel.from !== undefined) await pool.ready;
+      }
+      if (pool && ready) {
+        const handover = run.handover();
+        const threads = pool;
+        pool = undefined;
+        if (handover) {
+          run.absorb(await exploreLevels(handover, threads));
+          break;
+        }
+        // Bounded or out of memory meanwhile: this thread ends the run.
+        declined = true;
+        await threads.close();
+      }
+    }
+  } finally {
+    await pool?.close();
+  }
+  // A run that stopped at a state boundary (done, interrupted, depth-bounded) is saved as it ends; one
+  // stopped mid-state by the memory or state bound keeps its last checkpoint, taken at a boundary.
+  if (sink) {
+    const end = run.state();
+    if (end.explored || run.stoppedAtBoundary()) sink.save(end);
+  }
   return run.resultAsync();
 }
 
@@ -124,6 +237,19 @@ export interface Exploration {
    * each slice: a stop requested meanwhile ends the run interrupted, without the progress check.
    */
   resultAsync(): Promise<ExploreResult>;
+  /** What a checkpoint saves; taken between slices. */
+  state(): ExplorationState;
+  /** Whether the run is over at a state boundary (interrupted, or still going): `state()` may then be resumed. */
+  stoppedAtBoundary(): boolean;
+  /** States stored so far. */
+  states(): number;
+  /** With options.parallel on a run threads can take: the workers' count and their start-up data. */
+  readonly parallel:
+    { readonly workers: number; readonly from?: number; readonly init: { type: string; [k: string]: unknown } } | undefined;
+  /** Expands to the end of the current level and hands the run over (undefined: it is already over). */
+  handover(): Handover | undefined;
+  /** Takes back a run the parallel levels finished. */
+  absorb(outcome: LevelsOutcome): void;
 }
 
 export function startExploration(system: System, options: ExploreOptions = {}): Exploration {
@@ -136,17 +262,28 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const budget = options.maxMemory !== undefined ? new MemoryBudget(options.maxMemory, () => held()) : undefined;
   const reserve = budget ? (bytes: number): void => budget.reserve(bytes) : undefined;
   const fingerprints = options.fingerprint ? new FingerprintStateStore(w, reserve) : undefined;
-  const store: StateStore = options.store ?? fingerprints ?? new PackedStateStore(w, reserve);
+  // A run worker threads may take keeps its store and the invariants' reads in shared memory from the start.
+  const threaded = options.parallel && options.parallel.workers > 1 && parallelSkipped(system, options) === undefined;
+  const packed = threaded ? new PackedStateStore(w, reserve, sharedAlloc) : undefined;
+  const store: StateStore = options.store ?? fingerprints ?? packed ?? new PackedStateStore(w, reserve);
+  const reads = threaded
+    ? {
+        invariants: new Uint8Array(new SharedArrayBuffer(Math.max(1, InvariantCheck.readsBytes(system)))),
+        premises: new Uint8Array(new SharedArrayBuffer(Math.max(1, InvariantCheck.readsBytes(system)))),
+      }
+    : undefined;
+  /** States whose expansion missed the memo (width ints each): worker threads replay them (parallelExplore.ts). */
+  const missLog: Int32Array[] | undefined = threaded ? [] : undefined;
   const findings = new Map<string, Finding>();
   // States with a step that oopses (a fatal violation), and the violation's key: the step leaves
   // the graph (the path dies there, as in successors.ts), so a waiter stuck behind it is its consequence.
-  const crashes = new Map<number, string>();
+  let crashes = new Map<number, string>();
   const note = (f: Finding): void => {
     if (!findings.has(f.key)) findings.set(f.key, f);
   };
   const waiting = system.actors.some((a) => hasTag(a.machine.root, 'waiting'));
   const wantProgress = system.checkProgress && waiting;
-  const edges = wantProgress && !options.fingerprint ? new EdgeList(reserve) : undefined;
+  let edges = wantProgress && !options.fingerprint ? new EdgeList(reserve) : undefined;
   held = () => store.bytes() + (edges?.bytes() ?? 0);
   const tables = system.actors;
   const cur = new Int32Array(w);
@@ -155,7 +292,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   // state is the shallowest. A state that fails one is still explored: the kernel goes on after a
   // bad state (a key off with its count at 1), and what follows (the lost wake-up) is a finding of its own.
   const invariants = system.invariants;
-  const check = invariants.length > 0 ? new InvariantCheck(system) : undefined;
+  const check = invariants.length > 0 ? new InvariantCheck(system, reads) : undefined;
   let checking = 0;
   let checkingDepth = 0;
   const failed = (k: number): void => {
@@ -176,14 +313,24 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const delta = !sym && store.addDelta !== undefined && store.loadBase !== undefined;
   const first = (options.from ?? system.initial).slice();
   sym?.canonicalize(first);
-  store.add(first, -1, -1);
-  // The first state is checked like any other: an invariant may fail before any step.
-  check?.checkAll(first, failed);
-  let head = 0;
-  let depth = 0;
-  let levelEnd = 1;
-  let edgeCount = 0;
-  let bound: Bound | undefined;
+  const resume = options.resume;
+  if (resume) {
+    // The tables, the checks' memory and the symmetry's shapes first: the states are vectors of their ids.
+    resume.fill(store, edges);
+    for (const f of resume.findings) findings.set(f.key, f);
+    for (const [s, key] of resume.crashes) crashes.set(s, key);
+    if (resume.invariants) check?.restore(resume.invariants);
+    if (resume.symmetry) sym?.restore(resume.symmetry);
+  } else {
+    store.add(first, -1, -1);
+    // The first state is checked like any other: an invariant may fail before any step.
+    check?.checkAll(first, failed);
+  }
+  let head = resume?.head ?? 0;
+  let depth = resume?.depth ?? 0;
+  let levelEnd = resume?.levelEnd ?? 1;
+  let edgeCount = resume?.edgeCount ?? 0;
+  let bound: Bound | undefined = resume?.bound;
   let interrupted: string | undefined;
   let nextReport = started + (options.progressIntervalMs ?? 2000);
   let over = false;
@@ -247,6 +394,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
         }
 
         let moved = false;
+        const missed = system.misses;
         for (let a = 0; a < wd; a++) {
           const offers = tb[a].offers(cur[a]);
           for (let o = 0; o < offers.length; o++) {
@@ -328,6 +476,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
             eg?.add(s, at >= 0 ? at : -1 - at);
           }
         }
+        if (missLog && system.misses !== missed) missLog.push(cur.slice());
         if (!moved && system.checkDeadlock) {
           const stuck = system.unfinished(cur);
           if (stuck >= 0) {
@@ -368,6 +517,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   };
 
   let interruptedIn: Phase | undefined;
+  let threads = 1;
   const progressSkippedNow = (): string | undefined => {
     if (!wantProgress) return undefined;
     if (bound) return 'progress needs the whole graph; the run was bounded';
@@ -413,6 +563,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       edges: edgeCount,
       depth,
       seconds: (performance.now() - started) / 1000,
+      threads,
       findings: [...findings.values()],
       symmetry: sym,
       collisionProbability: fingerprints?.collisionProbability(),
@@ -420,7 +571,66 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       premises: check?.premises.report(),
     };
   };
-  return { advance, result, resultAsync };
+  const state = (): ExplorationState => ({
+    store,
+    edges,
+    head,
+    depth,
+    levelEnd,
+    edgeCount,
+    ...(bound === 'depth' ? { bound } : {}),
+    explored: head >= store.count && (bound === undefined || bound === 'depth' || bound === 'interrupted'),
+    findings: [...findings.values()],
+    crashes: [...crashes],
+    invariants: check?.save(),
+    symmetry: sym?.save(),
+  });
+  const stoppedAtBoundary = (): boolean =>
+    bound === undefined || bound === 'depth' || (bound === 'interrupted' && interruptedIn === undefined);
+  const handover = (): Handover | undefined => {
+    if (over || !packed) return undefined;
+    // The rest of this level on this thread: the parallel levels start at a level's first state.
+    try {
+      expand(levelEnd);
+    } catch (e) {
+      if (!(budget?.refused(e) || isAllocationFailure(e))) throw e;
+      bound = 'memory';
+      over = true;
+      return undefined;
+    }
+    if (head < levelEnd || bound !== undefined) return undefined;
+    over = true;
+    return {
+      system,
+      store: packed,
+      check,
+      head,
+      depth,
+      edges: edgeCount,
+      note,
+      replay: missLog!,
+      maxDepth,
+      shouldStop: options.shouldStop,
+      onProgress: options.onProgress,
+      progressIntervalMs: options.progressIntervalMs ?? 2000,
+      started,
+      outOfMemory: (e) => !!budget?.refused(e) || isAllocationFailure(e),
+    };
+  };
+  const absorb = (outcome: LevelsOutcome): void => {
+    threads = outcome.threads;
+    depth = outcome.depth;
+    edgeCount = outcome.edges;
+    bound = outcome.bound;
+    interrupted = outcome.interrupted;
+    // The threads kept no edges: the progress check gets them again from the stored states.
+    if (edges && bound === undefined) ({ edges, crashes } = rebuildEdges(system, store, reserve));
+  };
+  const parallel =
+    threaded && options.parallel
+      ? { workers: options.parallel.workers, from: options.parallel.from, init: { type: 'init', recipe: options.parallel.recipe, reads } }
+      : undefined;
+  return { advance, result, resultAsync, states: () => store.count, parallel, handover, absorb, state, stoppedAtBoundary };
 }
 
 /** A state node as far as tags go: its own tags and its child states. */

@@ -1,7 +1,14 @@
 import { ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
 import type { ActorView, SystemView } from '../../machines/kit/types.ts';
-import { PremiseCheck } from './premiseCheck.ts';
+import { PremiseCheck, type PremiseMemory } from './premiseCheck.ts';
+
+/** What the check remembers between states (a checkpoint saves it): which invariants failed and what each read. */
+export interface InvariantMemory {
+  readonly failed: readonly number[];
+  readonly reads: readonly number[];
+  readonly premises: PremiseMemory;
+}
 
 /**
  * Checks every invariant on every new state, but evaluates one only when the state
@@ -37,14 +44,22 @@ export class InvariantCheck {
   /** Whether each invariant's premise was reached: checked on the same states. */
   readonly premises: PremiseCheck;
 
-  constructor(private readonly system: System) {
+  /**
+   * `reads`, when given, holds the union of actors read (InvariantCheck.readsBytes(system) bytes each) and
+   * is shared: threads that check the children of states another thread checked must see what that
+   * thread's evaluations read, or the argument above does not hold (parallelExplore.ts).
+   */
+  constructor(
+    private readonly system: System,
+    reads?: { invariants: Uint8Array; premises: Uint8Array },
+  ) {
     this.count = system.invariants.length;
     this.width = system.width;
     this.failed = new Uint8Array(this.count);
-    this.reads = new Uint8Array(this.count * this.width);
+    this.reads = reads?.invariants ?? new Uint8Array(this.count * this.width);
     this.changed = new Int32Array(this.width);
     this.state = system.initial;
-    this.premises = new PremiseCheck(system);
+    this.premises = new PremiseCheck(system, reads?.premises);
     const { index, actors } = system;
     // One view for every evaluation: it reads the state being checked and records
     // which actors the invariant being evaluated touched.
@@ -54,6 +69,11 @@ export class InvariantCheck {
       this.reads[this.reading + i] = 1;
       return actors[i].view(this.state[i]);
     };
+  }
+
+  /** Bytes of each `reads` array for `system`. */
+  static readsBytes(system: System): number {
+    return system.invariants.length * system.width;
   }
 
   /** Evaluates every invariant on `state` (the initial one); calls `fail` with each that fails. */
@@ -80,6 +100,17 @@ export class InvariantCheck {
         }
       }
     }
+  }
+
+  save(): InvariantMemory {
+    return { failed: [...this.failed], reads: [...this.reads], premises: this.premises.save() };
+  }
+
+  /** Takes up where a saved check was: skipping an invariant is sound only with the reads that justified it. */
+  restore(m: InvariantMemory): void {
+    this.failed.set(m.failed);
+    this.reads.set(m.reads);
+    this.premises.restore(m.premises);
   }
 
   /** Invariant k on the state being read; a fault in it (an unknown actor or state) names the invariant. */

@@ -3,13 +3,14 @@
  * in an open-addressing table with parent and label per state, so traces are rebuilt from the store
  * and fields widen (re-adding every state in order) when an id outgrows its bits.
  */
-import { MemoryStateStore, NOT_ADDED, type StateStore } from './stateStore.ts';
+import { NOT_ADDED, type StateStore } from './stateStore.ts';
+import { INITIAL_SLOTS, SlotTable, localAlloc, type Alloc } from './slotTable.ts';
 
 /** Headroom a field gets when it widens: room for four times the id that did not fit. */
 const EXTRA_BITS = 2;
 
 /** Where each actor's id sits in a packed vector: fields never straddle a 32-bit word. */
-class Layout {
+export class Layout {
   readonly word: Int32Array;
   readonly shift: Int32Array;
   readonly mask: Int32Array;
@@ -64,12 +65,12 @@ class Layout {
 /**
  * The default visited set: each actor's snapshot id takes the bits its actor needs so
  * far (percpu_ref's users 5, its ref 6, so N=6 packs 8 actors into two words), so a
- * stored state takes few bytes and the table and vectors the lookups read at random
- * stay small. An id that outgrows its field widens that field, with headroom, and
+ * stored state takes few bytes and fits in its hash slot (SlotTable): a lookup of a
+ * known state is one random read. An id that outgrows its field widens that field, with headroom, and
  * re-adds every state in order so indices, parents and labels stay.
  */
 export class PackedStateStore implements StateStore {
-  private inner: MemoryStateStore;
+  private inner: SlotTable;
   private layout: Layout;
   private buf: Int32Array;
   /** The state `addDelta` changes, packed, and its index (-1: none). */
@@ -80,9 +81,11 @@ export class PackedStateStore implements StateStore {
     readonly width: number,
     /** Asked before each growth (see MemoryStateStore); throws to refuse. */
     private readonly reserve?: (bytes: number) => void,
+    /** Where the arrays live: SharedArrayBuffers when worker threads will share them (parallelExplore.ts). */
+    private readonly alloc: Alloc = localAlloc,
   ) {
     this.layout = new Layout(new Array<number>(width).fill(1));
-    this.inner = new MemoryStateStore(this.layout.words, 1 << 13, reserve);
+    this.inner = new SlotTable(this.layout.words, INITIAL_SLOTS, reserve, alloc);
     this.buf = new Int32Array(this.layout.words);
     this.base = new Int32Array(this.layout.words);
   }
@@ -143,11 +146,24 @@ export class PackedStateStore implements StateStore {
     return this.layout.bits;
   }
 
-  private widen(actor: number, id: number): void {
+  /** The table and the layout, for the parallel explorer, which inserts into them itself. */
+  get table(): SlotTable {
+    return this.inner;
+  }
+
+  get packing(): Layout {
+    return this.layout;
+  }
+
+  /**
+   * Widens actor `actor`'s field to hold `id`, rebuilding the table from the states 0..count in order:
+   * slots a parallel level had claimed but not settled are dropped with the old table.
+   */
+  widen(actor: number, id: number): void {
     const bits = [...this.layout.bits];
     bits[actor] = Math.min(32, 32 - Math.clz32(id) + EXTRA_BITS);
     const next = new Layout(bits);
-    const wide = new MemoryStateStore(next.words, Math.max(1 << 13, this.inner.count * 2), this.reserve);
+    const wide = new SlotTable(next.words, Math.max(INITIAL_SLOTS, Math.ceil((this.inner.count * 4) / 3) + 1), this.reserve, this.alloc);
     const vec = new Int32Array(this.width);
     const packed = new Int32Array(next.words);
     for (let i = 0; i < this.inner.count; i++) {

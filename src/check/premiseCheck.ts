@@ -2,6 +2,12 @@ import { ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
 import type { ActorView, SystemView } from '../../machines/kit/types.ts';
 
+/** What the premise check remembers between states: which premises were reached and what each read. */
+export interface PremiseMemory {
+  readonly reached: readonly number[];
+  readonly reads: readonly number[];
+}
+
 /**
  * Whether each invariant's declared premise (what it is about: "a final put happened") held in
  * some reachable state: an invariant whose premise was never reached holds vacuously, and the
@@ -19,12 +25,16 @@ export class PremiseCheck {
   private readonly view: SystemView;
   private pending: number;
 
-  constructor(private readonly system: System) {
+  /** `reads`: shared with other threads' checks, as InvariantCheck's. */
+  constructor(
+    private readonly system: System,
+    reads?: Uint8Array,
+  ) {
     const invs = system.invariants;
     this.width = system.width;
     this.reached = Int8Array.from(invs.map((i) => (i.premise ? 0 : -1)));
     this.pending = invs.filter((i) => i.premise).length;
-    this.reads = new Uint8Array(invs.length * this.width);
+    this.reads = reads ?? new Uint8Array(invs.length * this.width);
     this.state = system.initial;
     const { index, actors } = system;
     this.view = (name: string): ActorView => {
@@ -54,6 +64,26 @@ export class PremiseCheck {
           this.evaluate(k, child);
           break;
         }
+      }
+    }
+  }
+
+  save(): PremiseMemory {
+    return { reached: [...this.reached], reads: [...this.reads] };
+  }
+
+  restore(m: PremiseMemory): void {
+    this.reached.set(m.reached);
+    this.reads.set(m.reads);
+    this.pending = [...this.reached].filter((r) => r === 0).length;
+  }
+
+  /** Takes in another thread's premises reached (a parallel run's check is the union of its threads'). */
+  merge(reached: Int8Array): void {
+    for (let k = 0; k < reached.length; k++) {
+      if (reached[k] === 1 && this.reached[k] === 0) {
+        this.reached[k] = 1;
+        this.pending--;
       }
     }
   }

@@ -2,6 +2,7 @@
  * The progress property: from every reachable state where an actor waits, a state where it no longer waits
  * must stay reachable. Holds the edge list the explorer keeps for it and the backward search that decides it.
  */
+import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
 import type { Finding } from './finding.ts';
 import type { StateStore } from './stateStore.ts';
@@ -34,6 +35,11 @@ export class EdgeList {
     this.count++;
   }
 
+  /** Edges [start, end) as two arrays (a checkpoint writes them). */
+  slice(start: number, end: number): { from: Int32Array; to: Int32Array } {
+    return { from: this.from.slice(start, end), to: this.to.slice(start, end) };
+  }
+
   /** Predecessor lists in compressed form: preds of v are src[start[v] .. start[v+1]). */
   reverse(states: number): { start: Int32Array; src: Int32Array } {
     const start = new Int32Array(states + 1);
@@ -44,6 +50,52 @@ export class EdgeList {
     for (let i = 0; i < this.count; i++) src[fill[this.to[i]]++] = this.from[i];
     return { start, src };
   }
+}
+
+/**
+ * The edges and crashes a one-thread exploration would have recorded, rebuilt from the stored states by
+ * expanding each again (memo hits, no XState): a parallel run records none while its threads insert.
+ * Every step that continues is an edge (the edge list is a multiset: the progress check reads it by
+ * target); a state's first step, in step order, that ends its path (an oops) is its crash.
+ */
+export function rebuildEdges(
+  system: System,
+  store: StateStore,
+  reserve?: (bytes: number) => void,
+): { edges: EdgeList; crashes: Map<number, string> } {
+  const edges = new EdgeList(reserve);
+  const crashes = new Map<number, string>();
+  const w = system.width;
+  const cur = new Int32Array(w);
+  const out = new Int32Array(w);
+  for (let s = 0; s < store.count; s++) {
+    store.load(s, cur);
+    for (let a = 0; a < w; a++) {
+      const offers = system.actors[a].offers(cur[a]);
+      for (let o = 0; o < offers.length; o++) {
+        const d = offers[o];
+        out.set(cur);
+        let r = STEP_OK;
+        if (d.sendVector.length === 0 && d.violation === undefined) out[a] = d.next;
+        else if ((r = system.memoizedStep(cur, d)) !== NOT_MEMOIZED) {
+          if (r === STEP_BLOCKED) continue;
+          out[a] = system.memoSelf;
+          out[system.memoTarget] = system.memoTargetNext;
+        } else {
+          r = system.step(out, a, o);
+          if (r === STEP_BLOCKED) continue;
+        }
+        if (r !== STEP_OK && !system.violation(r).continues) {
+          if (!crashes.has(s)) crashes.set(s, system.violation(r).key);
+          continue;
+        }
+        const known = store.add(out, -1, -1);
+        if (known >= 0) throw new Error(`internal: a successor of state ${s} was not in the explored graph`);
+        edges.add(s, -1 - known);
+      }
+    }
+  }
+  return { edges, crashes };
 }
 
 export function depthOf(store: StateStore, index: number): number {

@@ -1,32 +1,9 @@
 /**
- * The visited set and the BFS frontier in one: states are stored in discovery
- * order, so the frontier is the range [next unexpanded, count). Vectors live
- * packed in one typed array; an open-addressing table maps them to indices.
- * This is the interface a disk-backed or distributed store would implement.
+ * The in-memory visited set: state vectors in one typed array, an open-addressing table mapping them
+ * to indices. The interface every store implements is storeInterface.ts (re-exported here).
  */
-export interface StateStore {
-  readonly width: number;
-  readonly count: number;
-  /** Adds `vec` reached from `parent` by step `label`; returns its index, or -1 - index if already known. */
-  add(vec: Int32Array, parent: number, label: number): number;
-  /** Copies state `index` into `out`. */
-  load(index: number, out: Int32Array): void;
-  parent(index: number): number;
-  label(index: number): number;
-  /** Bytes held, for the report. */
-  bytes(): number;
-  /**
-   * Optional fast path for a step that moves one or two actors: `loadBase` loads state `index`
-   * and makes it the base; `addDelta` adds the base with actor `a` set to `va` and, when `t` is
-   * not -1, actor `t` set to `vt`, without the caller copying the whole vector. It returns what
-   * `add` would, or NOT_ADDED when the store cannot take this one that way (then call `add`).
-   */
-  loadBase?(index: number, out: Int32Array): void;
-  addDelta?(a: number, va: number, t: number, vt: number, parent: number, label: number): number;
-}
-
-/** What `addDelta` returns when the caller must build the vector and call `add`. */
-export const NOT_ADDED = -0x80000000;
+import { NOT_ADDED, type StateStore } from './storeInterface.ts';
+export { NOT_ADDED, type StateStore };
 
 /** A slot holding no state: stored slots hold index + 1, so never 0. */
 const EMPTY = 0;

@@ -3,6 +3,15 @@ import { ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
 
 /**
+ * The shapes met so far, in the order they were met (a state's representative sorts by shape id, so a
+ * resumed run must number shapes as the run it continues did), and each actor's state for each shape.
+ */
+export interface SymmetryMemory {
+  readonly shapes: readonly (readonly string[])[];
+  readonly stateOfShape: readonly (readonly (number | null)[])[];
+}
+
+/**
  * Symmetry reduction between interchangeable actors (pages, readers, users).
  * A state is replaced by the representative of its orbit: within each group the
  * actors' snapshots are sorted by shape. Sound only when the members are
@@ -71,6 +80,24 @@ export class Symmetry {
       this.shapeOfState[actor][id] = shape;
     }
     return id;
+  }
+
+  save(): SymmetryMemory {
+    return {
+      shapes: this.shapeIds.map((ids) => [...ids.keys()]),
+      stateOfShape: this.stateOfShape.map((a) => Array.from(a, (id) => id ?? null)),
+    };
+  }
+
+  restore(m: SymmetryMemory): void {
+    m.shapes.forEach((keys, g) => keys.forEach((k, shape) => this.shapeIds[g].set(k, shape)));
+    m.stateOfShape.forEach((ids, a) =>
+      ids.forEach((id, shape) => {
+        if (id === null) return;
+        this.stateOfShape[a][shape] = id;
+        this.shapeOfState[a][id] = shape;
+      }),
+    );
   }
 
   /** Rewrites `vec` in place to its orbit's representative. */

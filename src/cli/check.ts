@@ -10,9 +10,12 @@ import { writeAtomic } from '../outputs/generatedFolder.ts';
 import { checkItfPaths, itfFile } from './itfFiles.ts';
 import { EXIT, exitForSignal } from './exit.ts';
 import { interruptible } from './interrupt.ts';
-import { defaultMaxMemory, formatBytes } from './options.ts';
+import { defaultMaxMemory, defaultWorkers, formatBytes } from './options.ts';
 import { clearProgress, progressPrinter, phasePrinter } from './progressLine.ts';
 import { UsageError } from './usage.ts';
+import { CheckpointFolder, CHECKPOINT_FORMAT } from '../check/checkpoint.ts';
+import { specFingerprint } from '../check/specFingerprint.ts';
+import { DiskStateStore } from '../check/diskStore.ts';
 
 /**
  * `daxspec check`: one scenario in one or every revision, or the whole bug matrix. Everything the
@@ -34,8 +37,17 @@ export interface CheckArgs {
   symmetry?: boolean;
   fingerprint?: boolean;
   fairness?: FairnessMode;
+  checkpoint?: string;
+  checkpointEvery?: number;
+  resume?: string;
+  store?: 'memory' | 'disk';
+  workers?: number;
+  model?: string;
   [size: string]: unknown;
 }
+
+/** Default --checkpoint-every: a few minutes of work lost at most, and little time spent writing. */
+const CHECKPOINT_EVERY_MS = 5 * 60_000;
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
@@ -59,11 +71,24 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
   // Every system is built (and --symmetry checked against it) before any is explored.
   const systems: System[] = revisions.map((r) => buildSystem(scenario, r, sizes, { symmetry: args.symmetry }));
+  if (args.store === 'disk' && args.fingerprint)
+    throw new UsageError('--store disk keeps every state on disk; --fingerprint keeps a hash a state in memory: choose one');
+  const onDisk = args.store === 'disk';
+  const folder = openCheckpoint(args, scenario.name, revisions, sizes, systems);
+  const saveDir = args.checkpoint ?? args.resume;
   const reports: CheckReport[] = [];
   await interruptible(async (stopRequested) => {
     for (let i = 0; i < revisions.length; i++) {
       const r = revisions[i];
       const label = `${scenario.name}${r ? ` @ ${r}` : ''}`;
+      const resume = folder && args.resume ? folder.resumePoint(i, systems[i]) : undefined;
+      if (resume && !args.quiet) {
+        const at = folder!.summary(i)!;
+        process.stderr.write(
+          `${label}: resuming from ${args.resume}: ${n(at.states)} states stored, ${at.explored ? 'all' : n(at.head)} expanded\n`,
+        );
+      }
+      const store = onDisk ? new DiskStateStore(systems[i].width) : undefined;
       const report = await checkScenarioAsync(
         scenario,
         r,
@@ -75,16 +100,23 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
           symmetry: args.symmetry,
           fingerprint: args.fingerprint,
           fairness: args.fairness,
+          workers: args.workers ?? defaultWorkers(),
+          builtin: args.model === undefined,
           shouldStop: stopRequested,
+          resume,
+          store,
+          checkpoint: folder?.sink(i, label, systems[i], args.checkpointEvery ?? CHECKPOINT_EVERY_MS),
           // Progress is on stderr, so --json (on stdout) keeps it: a long run shows it is alive.
           onProgress: args.quiet ? undefined : progressPrinter(label),
           onPhase: args.quiet ? undefined : phasePrinter(label),
         },
         systems[i],
       );
+      // The counterexamples are built: the store's files are no longer needed.
+      store?.close();
       clearProgress();
       reports.push(report);
-      if (!args.json) process.stdout.write(formatReport(label, report) + '\n');
+      if (!args.json) process.stdout.write(formatReport(label, report, saveDir, onDisk) + '\n');
       if (report.interrupted !== undefined) break;
     }
   });
@@ -98,7 +130,45 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
   return EXIT.holds;
 }
 
-function formatReport(label: string, r: CheckReport): string {
+/**
+ * The checkpoint folder of a --checkpoint or --resume run, checked before anything is explored: a new
+ * or empty folder to start, or one holding a checkpoint of this very spec to go on.
+ */
+function openCheckpoint(
+  args: CheckArgs,
+  scenario: string,
+  revisions: readonly (string | undefined)[],
+  sizes: Record<string, number>,
+  systems: readonly System[],
+): CheckpointFolder | undefined {
+  if (args.checkpointEvery !== undefined && !args.checkpoint && !args.resume)
+    throw new UsageError('--checkpoint-every goes with --checkpoint DIR (or --resume DIR)');
+  if (!args.checkpoint && !args.resume) return undefined;
+  if (args.checkpoint && args.resume)
+    throw new UsageError('--resume DIR goes on saving in DIR: give --resume alone, or --checkpoint alone for a new run');
+  if (args.fingerprint)
+    throw new UsageError(
+      `${args.checkpoint ? '--checkpoint' : '--resume'} keeps the states of the run; --fingerprint keeps none past the frontier: drop one`,
+    );
+  const spec = specFingerprint(
+    {
+      scenario,
+      revisions,
+      sizes,
+      options: {
+        format: CHECKPOINT_FORMAT,
+        maxStates: args.maxStates,
+        maxDepth: args.maxDepth,
+        symmetry: !!args.symmetry,
+        fairness: args.fairness,
+      },
+    },
+    systems,
+  );
+  return args.resume ? CheckpointFolder.resume(args.resume, spec) : CheckpointFolder.create(args.checkpoint!, spec);
+}
+
+function formatReport(label: string, r: CheckReport, saveDir?: string, onDisk = false): string {
   const sizes = Object.entries(r.sizes)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
@@ -124,10 +194,11 @@ function formatReport(label: string, r: CheckReport): string {
         `INCOMPLETE: interrupted by ${r.interrupted} while building counterexamples, after all ${n(r.states)} states were explored; ${r.untraced ?? 0} finding${r.untraced === 1 ? '' : 's'} without a built counterexample ${r.untraced === 1 ? 'is' : 'are'} not shown, and liveness was not checked`,
       );
     else lines.push(`INCOMPLETE: interrupted by ${r.interrupted} at a state boundary after ${n(r.states)} states; ${found}`);
+    if (saveDir) lines.push(`  saved in ${saveDir}: continue with --resume ${saveDir} (and the same scenario, sizes and options)`);
   } else if (r.bound === 'memory') {
     lines.push(
       `INCOMPLETE: stopped before passing the memory budget (--max-memory ${formatBytes(r.memory.budget ?? 0)}; the state store held ${formatBytes(r.memory.bytes)}) after ${n(r.states)} states; states beyond were not explored`,
-      `  to go further: ${memoryAdvice(r)}`,
+      `  to go further: ${memoryAdvice(r, onDisk)}`,
     );
   } else if (!r.complete) {
     lines.push(`BOUNDED: stopped at the ${r.bound} bound; states beyond it were not explored, so this run proves nothing about them`);
@@ -149,8 +220,11 @@ function formatReport(label: string, r: CheckReport): string {
   return lines.join('\n');
 }
 
-function memoryAdvice(r: CheckReport): string {
+function memoryAdvice(r: CheckReport, onDisk: boolean): string {
   const ways: string[] = [];
+  // Exact, and the same states: the first thing to try when the states are what fill the memory.
+  if (!onDisk && r.collisionProbability === undefined)
+    ways.push('--store disk (the states in files, memory only for their hash table; add --checkpoint DIR to survive a kill)');
   if (r.collisionProbability === undefined) ways.push('--fingerprint (a 64-bit hash a state instead of the state)');
   if (r.symmetryAvailable && !r.symmetry) ways.push('--symmetry (one state per orbit of interchangeable actors)');
   const shown = Object.entries(r.sizes)
@@ -187,6 +261,12 @@ function refuseMatrixOptions(args: CheckArgs, reg: Registry): void {
     throw new UsageError('--symmetry has no effect with --all: every cell is checked without reductions; use it with --scenario');
   if (args.fingerprint)
     throw new UsageError('--fingerprint has no effect with --all: every cell is checked exactly; use it with --scenario');
+  if (args.store === 'disk')
+    throw new UsageError('--store disk has no effect with --all: every cell is small and checked in memory; use it with --scenario');
+  if (args.checkpoint || args.resume)
+    throw new UsageError(
+      `${args.checkpoint ? '--checkpoint' : '--resume'} saves one scenario's run; --all runs many small ones: use it with --scenario`,
+    );
   if (args.itf)
     throw new UsageError(
       '--itf has no effect with --all: it writes the counterexamples of one scenario at one revision; use it with --scenario and --revision',

@@ -3,7 +3,7 @@ import type { Registry } from '../scenarioRegistry.ts';
 import { EXIT, EXIT_HELP } from './exit.ts';
 import { registerExport } from './export.ts';
 import { emptyRegistry, loadRegistry, modelArgument, topLevelHelp } from './model.ts';
-import { count, memorySize, size, text } from './options.ts';
+import { count, duration, memorySize, size, text } from './options.ts';
 import { UsageError } from './usage.ts';
 import { FORCE_HELP, registerViz } from './viz.ts';
 import { oneLine, wordError } from './words.ts';
@@ -48,6 +48,11 @@ function program(done: (code: number) => void, reg: Registry): Command {
       "stop cleanly, with what was explored, before the run holds more than this (512M, 4G; default: half of this machine's memory); exit 3",
       memorySize('max-memory'),
     )
+    .option(
+      '--workers <n>',
+      'threads to explore on (default: one per core); findings, traces and counts are the same for any number. runs with --symmetry, --fingerprint, --max-states, --model, --store disk, --checkpoint or --resume stay on one thread, and so does every run until it passes 50,000 states',
+      count('workers', 1),
+    )
     .option('--symmetry', 'reduce by symmetry between interchangeable actors (pages, readers, users); counts are then orbits')
     .option(
       '--fingerprint',
@@ -61,6 +66,25 @@ function program(done: (code: number) => void, reg: Registry): Command {
         .choices(['declared', 'none', 'next'])
         .default('declared'),
     )
+    .addOption(
+      new Option(
+        '--store <kind>',
+        'where the visited states live: memory, or disk (files in the temporary folder, memory only for their hash table: for runs past --max-memory)',
+      )
+        .choices(['memory', 'disk'])
+        .default('memory'),
+    )
+    .option(
+      '--checkpoint <dir>',
+      'save the run (states, frontier, findings) in this new or empty folder every --checkpoint-every and when stopped by a signal',
+      text('checkpoint'),
+    )
+    .option('--checkpoint-every <time>', 'how often --checkpoint saves: 90s, 5m, 1h (default 5m)', duration('checkpoint-every'))
+    .option(
+      '--resume <dir>',
+      'continue the run saved in this folder by --checkpoint (give the same scenario, sizes and options); it goes on saving there',
+      text('resume'),
+    )
     .option('--json', 'print the report as JSON on stdout')
     .option(
       '--itf <file>',
@@ -71,7 +95,8 @@ function program(done: (code: number) => void, reg: Registry): Command {
     .option(...MODEL)
     .addHelpText(
       'after',
-      '\nCtrl-C (SIGINT) or SIGTERM stops the run at the next state boundary and prints what was explored, marked INCOMPLETE.\n' +
+      '\nCtrl-C (SIGINT) or SIGTERM stops the run at the next state boundary and prints what was explored, marked INCOMPLETE\n' +
+        '(with --checkpoint it saves first; --resume continues with the same counts, findings and traces as a run never stopped).\n' +
         '\nExamples:\n  daxspec check --scenario percpu-ref --users 4\n  daxspec check --all --json\n  daxspec check --model ./my-model.ts --scenario my-system\n' +
         "\ncheck --all exits 0 when every cell was checked (violations in old revisions are the matrix's content, not a failure), 3 when a cell stopped at a bound.\n" +
         EXIT_HELP,

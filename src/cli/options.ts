@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { totalmem } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 
 /**
  * Option parsers: each refuses what it cannot take with a message that names the option, and each
@@ -59,6 +59,11 @@ export function availableMemory(): number {
   return c && c > 0 && c < totalmem() ? c : totalmem();
 }
 
+/** Default --workers: one thread per core. */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
 /** Default --max-memory: half of the memory there is, leaving the rest to the system and other work. */
 export function defaultMaxMemory(): number {
   return Math.floor(availableMemory() / 2);
@@ -82,4 +87,15 @@ export function formatBytes(b: number): string {
   if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
   if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(0)} MiB`;
   return `${(b / 2 ** 10).toFixed(0)} KiB`;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration: `500ms`, `90s`, `5m`, `1h` (a unit is required); returned in milliseconds. */
+export function duration(name: string): Parser<number> {
+  return once(name, (raw) => {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/i.exec(raw.trim());
+    if (!m) throw new InvalidArgumentError(`--${name} takes a duration with a unit, as 90s or 5m (got '${raw}')`);
+    return Math.round(Number(m[1]) * DURATION_UNITS[m[2].toLowerCase()]);
+  });
 }

@@ -43,6 +43,14 @@ const WORDS: Words = {
   'symlink-output': (f) => `${f.path} is a symbolic link; daxspec does not write through links (give the real path)`,
   'not-ours': (f) => `${f.path} ${f.what}; daxspec will not replace it (move it, or choose another path)`,
   'unwritable-output': (f) => `cannot write ${f.path}: ${f.why}`,
+  'checkpoint-foreign': (f) =>
+    `${f.dir}: not a checkpoint folder (it holds ${f.files.slice(0, 3).join(', ')}${f.files.length > 3 ? `, and ${f.files.length - 3} more` : ''}); give --checkpoint a new or empty folder`,
+  'checkpoint-exists': (f) =>
+    `${f.dir} holds the checkpoint of an earlier run: continue it with --resume ${f.dir}, or give a new or empty folder`,
+  'checkpoint-missing': (f) => `--resume ${f.dir}: no checkpoint there (start one with --checkpoint ${f.dir})`,
+  'checkpoint-other-spec': (f) =>
+    `--resume ${f.dir}: the checkpoint is of another spec (machines, scenario, revision, sizes or options differ); rerun the command that wrote it, or start anew with --checkpoint`,
+  'checkpoint-damaged': (f) => `--resume ${f.dir}: the checkpoint cannot be read (${f.why})`,
   'bad-trace': (f) => `${f.file}: ${f.step !== undefined ? `step ${f.step}: ` : ''}${f.field === 'the file' ? '' : `${f.field}: `}${f.why}`,
 };
 

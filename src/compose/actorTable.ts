@@ -33,6 +33,16 @@ import type { ActorDecl, ActorView } from '../../machines/kit/types.ts';
 /** Target index of a call on a NULL pointer. */
 export const NULL_TARGET = -1;
 
+/**
+ * Thrown by a frozen table (see ActorTable.frozen) instead of computing what it has not memoized:
+ * a worker thread that meets one leaves that state to the thread that owns the ids.
+ */
+export class MemoMiss extends Error {
+  constructor() {
+    super('internal: a frozen actor table was asked for something it has not memoized');
+  }
+}
+
 export interface Send {
   /** Actor index, or NULL_TARGET. */
   readonly to: number;
@@ -87,7 +97,7 @@ export interface Delivery {
 export interface PairMemo {
   /** The one other actor the step touches, or -1 when it touches more (no memo). */
   readonly target: number;
-  /** [own next state, target's next state, step code] at 3 * target state. */
+  /** [own next state, target's next state, step code, alsoViolated] at 4 * target state. */
   readonly results: number[];
 }
 
@@ -123,6 +133,14 @@ export class ActorTable {
   private readonly fired: TakenTransition[] = [];
   /** Calls into XState's transition functions so far: what memoization saves is counted in these. */
   xstateCalls = 0;
+  /**
+   * Ids are handed out in the order snapshots are first met, so two threads agree on them only if they
+   * meet them in one order: a frozen table answers from its memo alone and throws MemoMiss rather than
+   * intern anything (parallel exploration: workers freeze theirs, the main thread replays each miss).
+   */
+  frozen = false;
+  /** Told of every memo miss (a computation that may intern a snapshot or an event). */
+  onMiss: (() => void) | undefined = undefined;
   /** How often each transition definition has been re-run for the determinism check. */
   private readonly sampled = new Map<object, number>();
   private readonly nullRoles = new Map<number, string>();
@@ -229,6 +247,8 @@ export class ActorTable {
   offers(id: number): readonly Delivery[] {
     let o = this.offerMemo[id];
     if (!o) {
+      if (this.frozen) throw new MemoMiss();
+      this.onMiss?.();
       const list: Delivery[] = [];
       for (const event of this.envEvents) {
         const d = this.deliver(id, event, true);
@@ -246,9 +266,14 @@ export class ActorTable {
    */
   deliver(id: number, event: number, env = false): Delivery {
     let m = this.deliverMemo[id];
-    if (m === undefined) m = this.deliverMemo[id] = [];
+    if (m === undefined) {
+      if (this.frozen) throw new MemoMiss();
+      m = this.deliverMemo[id] = [];
+    }
     let d = m[event];
     if (d === undefined) {
+      if (this.frozen) throw new MemoMiss();
+      this.onMiss?.();
       d = this.compute(id, event, env);
       m[event] = d;
     }

@@ -124,6 +124,16 @@ export interface InputErrorFields {
   'unwritable-output': { path: string; why: string };
   /** A trace or report that cannot be replayed as it is. */
   'bad-trace': { file: string; step?: number; field: string; why: string };
+  /** A checkpoint folder that holds files a checkpoint does not write. */
+  'checkpoint-foreign': { dir: string; files: readonly string[] };
+  /** A new run asked to checkpoint into a folder that already holds a checkpoint. */
+  'checkpoint-exists': { dir: string };
+  /** A resume from a folder without a checkpoint. */
+  'checkpoint-missing': { dir: string };
+  /** A checkpoint of another spec (machines, scenario, revision, sizes or options that change results). */
+  'checkpoint-other-spec': { dir: string };
+  /** A checkpoint that cannot be read back as written. */
+  'checkpoint-damaged': { dir: string; why: string };
 }
 export type InputErrorCode = keyof InputErrorFields;
 

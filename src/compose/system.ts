@@ -3,7 +3,7 @@
  * and the step relation over those vectors (a step is one actor's offer and every call it causes, delivered
  * within the step), with the step violations it finds and a memo of whole call-and-reply steps.
  */
-import { ActorTable, NULL_TARGET, type ActorTableOptions, type Delivery } from './actorTable.ts';
+import { ActorTable, MemoMiss, NULL_TARGET, type ActorTableOptions, type Delivery } from './actorTable.ts';
 import { ModelError } from './errors.ts';
 import { EventTable } from './events.ts';
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK } from './stepLabel.ts';
@@ -95,6 +95,24 @@ export class System {
     this.checkDeadlock = decl.deadlock ?? true;
     this.checkProgress = decl.progress ?? true;
     this.paths = decl.actors.flatMap((a, i) => (a.kind === 'path' ? [i] : []));
+    for (const t of this.actors) t.onMiss = () => this.misses++;
+  }
+
+  /**
+   * Memo misses so far (actor tables' and new violations): a state whose expansion changed this may
+   * have interned ids, and a parallel run replays it on every thread in the same order.
+   */
+  misses = 0;
+  private isFrozen = false;
+
+  /** Freezes every table (ActorTable.frozen) and the violation list: a miss throws MemoMiss. */
+  set frozen(on: boolean) {
+    this.isFrozen = on;
+    for (const t of this.actors) t.frozen = on;
+  }
+
+  get frozen(): boolean {
+    return this.isFrozen;
   }
 
   /**
@@ -123,9 +141,10 @@ export class System {
     if (this.touched < 0) {
       d.pair = { target: -1, results: [] };
     } else {
-      res[3 * st] = out[actor];
-      res[3 * st + 1] = out[t];
-      res[3 * st + 2] = code;
+      res[4 * st] = out[actor];
+      res[4 * st + 1] = out[t];
+      res[4 * st + 2] = code;
+      res[4 * st + 3] = this.alsoViolated;
     }
     return code;
   }
@@ -140,12 +159,14 @@ export class System {
     if (pair === undefined || pair.target < 0) return NOT_MEMOIZED;
     const t = pair.target;
     const res = pair.results;
-    const at = 3 * state[t];
+    const at = 4 * state[t];
     const hit = res[at];
     if (hit === undefined) return NOT_MEMOIZED;
     this.memoSelf = hit;
     this.memoTarget = t;
     this.memoTargetNext = res[at + 1];
+    // A hit answers alsoViolated as the cascade it replaces would have.
+    this.alsoViolated = res[at + 3];
     return res[at + 2];
   }
 
@@ -234,6 +255,8 @@ export class System {
   private register(v: StepViolation): number {
     let id = this.violationIds.get(v.key);
     if (id === undefined) {
+      if (this.isFrozen) throw new MemoMiss();
+      this.misses++;
       this.violations.push(v);
       id = this.violations.length;
       this.violationIds.set(v.key, id);

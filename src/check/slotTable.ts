@@ -1,0 +1,254 @@
+/**
+ * The visited set of packed states with each state's key in its hash slot: an open-addressing table
+ * whose slot is [index + 1, key words...], so a lookup that meets a known state compares the key in
+ * the slot it already read, and never makes the second random read (of a vector stored elsewhere)
+ * that a table of indices needs. A state's key, parent and label are also kept by index, in
+ * segments that double in size (SegmentedArray), so that loading the frontier reads in order and
+ * growth allocates a new segment and copies nothing; only the table is rebuilt when it doubles, from
+ * the keys in its own slots (a sequential read).
+ *
+ * The memory is taken from `alloc`, so that the same table can live in SharedArrayBuffers and be
+ * read and written by worker threads (parallelTable.ts adds the atomic insertion they need).
+ */
+import { maxLoad } from './stateStore.ts';
+
+/** Gives the bytes of one array: an ArrayBuffer here, a SharedArrayBuffer for workers. */
+export type Alloc = (bytes: number) => ArrayBufferLike;
+
+export const localAlloc: Alloc = (bytes) => new ArrayBuffer(bytes);
+export const sharedAlloc: Alloc = (bytes) => new SharedArrayBuffer(bytes);
+
+/** The first segment's length in entries, as a power of two; segment s > 0 holds 2^(FIRST + s - 1). */
+const FIRST = 12;
+
+/**
+ * An array of Int32 entries (`per` words each) indexed 0.. and grown by segments that double: entry i
+ * is in segment 32 - clz32(i >>> FIRST), so a segment is never copied or moved once written.
+ */
+export class SegmentedArray {
+  readonly segments: Int32Array[] = [];
+
+  constructor(
+    readonly per: number,
+    private readonly alloc: Alloc,
+    private readonly reserve?: (bytes: number) => void,
+  ) {}
+
+  /** Makes entries [0, n) addressable. */
+  ensure(n: number): void {
+    while (this.capacity() < n) {
+      const s = this.segments.length;
+      const len = s === 0 ? 1 << FIRST : 1 << (FIRST + s - 1);
+      const bytes = 4 * len * this.per;
+      // The first segment of a run is always given: a budget refuses growth, not a start.
+      if (s > 0) this.reserve?.(bytes);
+      this.segments.push(new Int32Array(this.alloc(bytes)));
+    }
+  }
+
+  capacity(): number {
+    const s = this.segments.length;
+    return s === 0 ? 0 : 1 << (FIRST + s - 1);
+  }
+
+  bytes(): number {
+    return 4 * this.per * this.capacity();
+  }
+
+  /** Adopts segments made elsewhere (another thread's copy of the same array). */
+  adopt(segments: readonly Int32Array[]): void {
+    for (let s = this.segments.length; s < segments.length; s++) this.segments.push(segments[s]);
+  }
+}
+
+/** Segment of entry i. */
+export function segmentOf(i: number): number {
+  return 32 - Math.clz32(i >>> FIRST);
+}
+
+/** Offset of entry i within its segment. */
+export function offsetIn(i: number, segment: number): number {
+  return segment === 0 ? i : i - (1 << (FIRST + segment - 1));
+}
+
+/** A 32-bit hash of `words` key words read from `a` at `at` (murmur3's mix per word, then its finalizer). */
+export function hashKey(a: Int32Array, at: number, words: number): number {
+  let h = 0x9e3779b9 | 0;
+  for (let i = 0; i < words; i++) {
+    let k = Math.imul(a[at + i], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Slots a new table starts with. */
+export const INITIAL_SLOTS = 1 << 13;
+
+/**
+ * The table and the by-index arrays, used by one thread (PackedStateStore). `add` returns the new
+ * state's index, or -1 - index when the key is known, as StateStore.add does.
+ */
+export class SlotTable {
+  count = 0;
+  /** (words + 1) Int32 per slot: index + 1 (0: empty), then the key. */
+  slots: Int32Array;
+  mask: number;
+  /** A key's home slot is its hash's top bits (hash >>> shift): see `grow`. */
+  shift: number;
+  readonly stride: number;
+  readonly keys: SegmentedArray;
+  readonly parents: SegmentedArray;
+  readonly labels: SegmentedArray;
+
+  constructor(
+    readonly words: number,
+    slots = INITIAL_SLOTS,
+    private readonly reserve?: (bytes: number) => void,
+    readonly alloc: Alloc = localAlloc,
+  ) {
+    slots = 1 << Math.max(3, 32 - Math.clz32(slots - 1));
+    this.stride = words + 1;
+    if (slots > INITIAL_SLOTS) reserve?.(4 * this.stride * slots);
+    this.slots = new Int32Array(alloc(4 * this.stride * slots));
+    this.mask = slots - 1;
+    this.shift = Math.clz32(slots) + 1;
+    this.keys = new SegmentedArray(words, alloc, reserve);
+    this.parents = new SegmentedArray(1, alloc, reserve);
+    this.labels = new SegmentedArray(1, alloc, reserve);
+  }
+
+  /** Adds the key at `key[0..words)` reached from `parent` by step `label`. */
+  add(key: Int32Array, parent: number, label: number): number {
+    const w = this.words;
+    const stride = this.stride;
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = hashKey(key, 0, w) >>> this.shift;
+    for (;;) {
+      const base = slot * stride;
+      const v = slots[base];
+      if (v === 0) break;
+      let i = 0;
+      while (i < w && slots[base + 1 + i] === key[i]) i++;
+      if (i === w) return -v;
+      slot = (slot + 1) & mask;
+    }
+    const index = this.count;
+    if (index >= maxLoad(mask + 1)) {
+      this.grow();
+      return this.add(key, parent, label);
+    }
+    this.append(index, key, parent, label);
+    const base = slot * stride;
+    for (let i = 0; i < w; i++) slots[base + 1 + i] = key[i];
+    slots[base] = index + 1;
+    this.count = index + 1;
+    return index;
+  }
+
+  /** The index of the key at `key[0..words)`, or -1 (a slot still pending in a parallel level counts as absent). */
+  find(key: Int32Array): number {
+    const w = this.words;
+    const stride = this.stride;
+    const slots = this.slots;
+    let slot = hashKey(key, 0, w) >>> this.shift;
+    for (;;) {
+      const base = slot * stride;
+      const v = slots[base];
+      if (v === 0) return -1;
+      let i = 0;
+      while (i < w && slots[base + 1 + i] === key[i]) i++;
+      if (i === w) return v > 0 ? v - 1 : -1;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Writes state `index`'s key, parent and label into the by-index arrays. */
+  append(index: number, key: Int32Array, parent: number, label: number): void {
+    const w = this.words;
+    if (index >= this.parents.capacity()) {
+      this.keys.ensure(index + 1);
+      this.parents.ensure(index + 1);
+      this.labels.ensure(index + 1);
+    }
+    const s = segmentOf(index);
+    const o = offsetIn(index, s);
+    const k = this.keys.segments[s];
+    for (let i = 0; i < w; i++) k[o * w + i] = key[i];
+    this.parents.segments[s][o] = parent;
+    this.labels.segments[s][o] = label;
+  }
+
+  /** Copies state `index`'s key into `out`. */
+  load(index: number, out: Int32Array): void {
+    const w = this.words;
+    const s = segmentOf(index);
+    const o = offsetIn(index, s) * w;
+    const k = this.keys.segments[s];
+    for (let i = 0; i < w; i++) out[i] = k[o + i];
+  }
+
+  parent(index: number): number {
+    const s = segmentOf(index);
+    return this.parents.segments[s][offsetIn(index, s)];
+  }
+
+  label(index: number): number {
+    const s = segmentOf(index);
+    return this.labels.segments[s][offsetIn(index, s)];
+  }
+
+  bytes(): number {
+    return this.slots.byteLength + this.keys.bytes() + this.parents.bytes() + this.labels.bytes();
+  }
+
+  /** Drops the slots a parallel level claimed but did not settle (a level given up: interrupted, out of memory). */
+  dropPending(): void {
+    const stride = this.stride;
+    const old = this.slots;
+    const slots = new Int32Array(this.alloc(old.byteLength));
+    const w = this.words;
+    for (let b = 0; b < old.length; b += stride) {
+      if (old[b] <= 0) continue;
+      let slot = hashKey(old, b + 1, w) >>> this.shift;
+      while (slots[slot * stride] !== 0) slot = (slot + 1) & this.mask;
+      const to = slot * stride;
+      for (let i = 0; i < stride; i++) slots[to + i] = old[b + i];
+    }
+    this.slots = slots;
+  }
+
+  /**
+   * Doubles the table, rebuilt from the keys in its own slots. A key's home is the top bits of its
+   * hash, so the keys lie in the old table in (nearly) the order of their homes and a home in the
+   * new table is 2h or 2h + 1: reading the old table in order writes the new one in order too, a
+   * stream instead of a random write per state (growth was 12% of percpu_ref N=5 with low bits).
+   */
+  grow(): void {
+    const size = 2 * (this.mask + 1);
+    const stride = this.stride;
+    this.reserve?.(4 * stride * size);
+    const old = this.slots;
+    const slots = new Int32Array(this.alloc(4 * stride * size));
+    const mask = size - 1;
+    const shift = Math.clz32(size) + 1;
+    const w = this.words;
+    for (let b = 0; b < old.length; b += stride) {
+      if (old[b] === 0) continue;
+      let slot = hashKey(old, b + 1, w) >>> shift;
+      while (slots[slot * stride] !== 0) slot = (slot + 1) & mask;
+      const to = slot * stride;
+      for (let i = 0; i < stride; i++) slots[to + i] = old[b + i];
+    }
+    this.slots = slots;
+    this.mask = mask;
+    this.shift = shift;
+  }
+}

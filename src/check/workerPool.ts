@@ -1,0 +1,94 @@
+/**
+ * The worker threads of a parallel exploration: starting them (from the TypeScript sources through tsx's
+ * loader in development, from dist/exploreWorker.js in the built package), and one request, one reply
+ * per worker at a time. Each worker rebuilds the system from its recipe (a built-in scenario's name,
+ * revision and sizes): XState machines cannot cross a thread boundary, and a machine is deterministic,
+ * so the rebuilt system is the same system. A user's model is bundled when it is loaded
+ * (src/cli/model.ts) and its runs stay on one thread.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ActorTableOptions } from '../compose/actorTable.ts';
+
+/** How a worker rebuilds the system: a built-in scenario (src/builtinScenarios.ts) by name, at a revision and sizes. */
+export interface SystemRecipe {
+  readonly scenario: string;
+  readonly revision: string | undefined;
+  readonly sizes: Readonly<Record<string, number>>;
+  readonly table?: Partial<ActorTableOptions>;
+}
+
+/** A message to a worker; its reply comes back as the resolved value. */
+export interface Request {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly waiting: { resolve: (v: unknown) => void; reject: (e: unknown) => void }[][] = [];
+  private failed: unknown;
+  /** Resolves once every worker has built its system. */
+  readonly ready: Promise<unknown[]>;
+
+  constructor(count: number, init: Request) {
+    const fromSources = import.meta.url.endsWith('.ts');
+    const file = new URL(fromSources ? './exploreWorker.ts' : './exploreWorker.js', import.meta.url);
+    const ready: Promise<unknown>[] = [];
+    for (let i = 0; i < count; i++) {
+      const w = fromSources ? tsxWorker(file, init) : new Worker(file, { workerData: init });
+      const queue: { resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+      // The first message a worker sends says it is ready.
+      ready.push(new Promise((resolve, reject) => queue.push({ resolve, reject })));
+      w.on('message', (m: unknown) => queue.shift()?.resolve(m));
+      w.on('error', (e) => this.fail(e));
+      w.on('exit', (code) => {
+        if (queue.length) this.fail(new Error(`internal: exploration worker ${i} exited (code ${code}) with requests pending`));
+      });
+      this.workers.push(w);
+      this.waiting.push(queue);
+    }
+    this.ready = Promise.all(ready);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Sends `msg(i)` to every worker i; resolves with their replies in worker order. */
+  all<T>(msg: (i: number) => Request): Promise<T[]> {
+    return Promise.all(this.workers.map((_, i) => this.send<T>(i, msg(i))));
+  }
+
+  send<T>(i: number, msg: Request): Promise<T> {
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise<T>((resolve, reject) => {
+      this.waiting[i].push({ resolve: resolve as (v: unknown) => void, reject });
+      this.workers[i].postMessage(msg);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private fail(e: unknown): void {
+    this.failed ??= e;
+    for (const q of this.waiting) for (const p of q.splice(0)) p.reject(e);
+  }
+}
+
+/**
+ * A worker running a .ts module: tsx's loader, registered inside the worker, since Node 20 does not pass
+ * a parent's module hooks on to its workers (and a test runner may have loaded tsx without them).
+ */
+function tsxWorker(file: URL, init: Request): Worker {
+  const api = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: init });
+}
