@@ -1,4 +1,4 @@
-import { NOT_ADDED, type StateStore } from './stateStore.ts';
+import { MemoryStateStore, NOT_ADDED, type StateStore } from './stateStore.ts';
 import { INITIAL_SLOTS, SlotTable, localAlloc, type Alloc } from './slotTable.ts';
 
 /** Headroom a field gets when it widens: room for four times the id that did not fit. */
@@ -60,12 +60,18 @@ export class Layout {
 /**
  * The default visited set: each actor's snapshot id takes the bits its actor needs so
  * far (percpu_ref's users 5, its ref 6, so N=6 packs 8 actors into two words), so a
- * stored state takes few bytes and fits in its hash slot (SlotTable): a lookup of a
- * known state is one random read. An id that outgrows its field widens that field, with headroom, and
+ * stored state takes few bytes and the table and vectors the lookups read at random
+ * stay small. An id that outgrows its field widens that field, with headroom, and
  * re-adds every state in order so indices, parents and labels stay.
+ *
+ * Two tables: on one thread a MemoryStateStore (a 4-byte slot of index and hash tag, the vector
+ * beside); for worker threads a SlotTable in SharedArrayBuffers, whose slot holds the key itself, as
+ * their atomic insertion needs (claim the slot, write the key, publish). Side by side on percpu_ref
+ * (bench/README.md), the key in the slot took 16-31% more CPU and 31% more memory at N=6 on one thread,
+ * so one thread keeps the tag table.
  */
 export class PackedStateStore implements StateStore {
-  private inner: SlotTable;
+  private inner: SlotTable | MemoryStateStore;
   private layout: Layout;
   private buf: Int32Array;
   /** The state `addDelta` changes, packed, and its index (-1: none). */
@@ -80,7 +86,7 @@ export class PackedStateStore implements StateStore {
     private readonly alloc: Alloc = localAlloc,
   ) {
     this.layout = new Layout(new Array<number>(width).fill(1));
-    this.inner = new SlotTable(this.layout.words, INITIAL_SLOTS, reserve, alloc);
+    this.inner = this.newTable(this.layout.words, INITIAL_SLOTS);
     this.buf = new Int32Array(this.layout.words);
     this.base = new Int32Array(this.layout.words);
   }
@@ -141,9 +147,16 @@ export class PackedStateStore implements StateStore {
     return this.layout.bits;
   }
 
-  /** The table and the layout, for the parallel explorer, which inserts into them itself. */
+  /** The shared table and the layout, for the parallel explorer, which inserts into them itself. */
   get table(): SlotTable {
+    if (!(this.inner instanceof SlotTable)) throw new Error('internal: a store on one thread has no shared table');
     return this.inner;
+  }
+
+  private newTable(words: number, slots: number): SlotTable | MemoryStateStore {
+    return this.alloc === localAlloc
+      ? new MemoryStateStore(words, slots, this.reserve)
+      : new SlotTable(words, slots, this.reserve, this.alloc);
   }
 
   get packing(): Layout {
@@ -158,7 +171,7 @@ export class PackedStateStore implements StateStore {
     const bits = [...this.layout.bits];
     bits[actor] = Math.min(32, 32 - Math.clz32(id) + EXTRA_BITS);
     const next = new Layout(bits);
-    const wide = new SlotTable(next.words, Math.max(INITIAL_SLOTS, Math.ceil((this.inner.count * 4) / 3) + 1), this.reserve, this.alloc);
+    const wide = this.newTable(next.words, Math.max(INITIAL_SLOTS, Math.ceil((this.inner.count * 4) / 3) + 1));
     const vec = new Int32Array(this.width);
     const packed = new Int32Array(next.words);
     for (let i = 0; i < this.inner.count; i++) {
