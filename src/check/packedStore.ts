@@ -83,7 +83,7 @@ export class PackedStateStore implements StateStore {
     /** Asked before each growth (see MemoryStateStore); throws to refuse. */
     private readonly reserve?: (bytes: number) => void,
     /** Where the arrays live: SharedArrayBuffers when worker threads will share them (parallelExplore.ts). */
-    private readonly alloc: Alloc = localAlloc,
+    private alloc: Alloc = localAlloc,
   ) {
     this.layout = new Layout(new Array<number>(width).fill(1));
     this.inner = this.newTable(this.layout.words, INITIAL_SLOTS);
@@ -164,13 +164,26 @@ export class PackedStateStore implements StateStore {
   }
 
   /**
+   * Moves the states into a SlotTable in SharedArrayBuffers (`alloc`), in order, so that worker threads
+   * can take the run over: a run starts on the one-thread table and moves when its threads join.
+   */
+  share(alloc: Alloc): void {
+    this.alloc = alloc;
+    this.rebuild(this.layout);
+  }
+
+  /**
    * Widens actor `actor`'s field to hold `id`, rebuilding the table from the states 0..count in order:
    * slots a parallel level had claimed but not settled are dropped with the old table.
    */
   widen(actor: number, id: number): void {
     const bits = [...this.layout.bits];
     bits[actor] = Math.min(32, 32 - Math.clz32(id) + EXTRA_BITS);
-    const next = new Layout(bits);
+    this.rebuild(new Layout(bits));
+  }
+
+  /** Re-adds every state, in order, into a new table of layout `next`. */
+  private rebuild(next: Layout): void {
     const wide = this.newTable(next.words, Math.max(INITIAL_SLOTS, Math.ceil((this.inner.count * 4) / 3) + 1));
     const vec = new Int32Array(this.width);
     const packed = new Int32Array(next.words);
