@@ -262,9 +262,9 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const budget = options.maxMemory !== undefined ? new MemoryBudget(options.maxMemory, () => held()) : undefined;
   const reserve = budget ? (bytes: number): void => budget.reserve(bytes) : undefined;
   const fingerprints = options.fingerprint ? new FingerprintStateStore(w, reserve) : undefined;
-  // A run worker threads may take keeps its store and the invariants' reads in shared memory from the start.
+  // A run worker threads may take keeps the invariants' reads in shared memory from the start; its store moves there when they join.
   const threaded = options.parallel && options.parallel.workers > 1 && parallelSkipped(system, options) === undefined;
-  const packed = threaded ? new PackedStateStore(w, reserve, sharedAlloc) : undefined;
+  const packed = threaded ? new PackedStateStore(w, reserve) : undefined;
   const store: StateStore = options.store ?? fingerprints ?? packed ?? new PackedStateStore(w, reserve);
   const reads = threaded
     ? {
@@ -599,6 +599,15 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       return undefined;
     }
     if (head < levelEnd || bound !== undefined) return undefined;
+    // The threads share the table: the states move into one in shared memory (a few ms at 50,000 states).
+    try {
+      packed.share(sharedAlloc);
+    } catch (e) {
+      if (!(budget?.refused(e) || isAllocationFailure(e))) throw e;
+      bound = 'memory';
+      over = true;
+      return undefined;
+    }
     over = true;
     return {
       system,

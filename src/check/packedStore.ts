@@ -3,7 +3,7 @@
  * in an open-addressing table with parent and label per state, so traces are rebuilt from the store
  * and fields widen (re-adding every state in order) when an id outgrows its bits.
  */
-import { NOT_ADDED, type StateStore } from './stateStore.ts';
+import { MemoryStateStore, NOT_ADDED, type StateStore } from './stateStore.ts';
 import { INITIAL_SLOTS, SlotTable, localAlloc, type Alloc } from './slotTable.ts';
 
 /** Headroom a field gets when it widens: room for four times the id that did not fit. */
@@ -65,12 +65,18 @@ export class Layout {
 /**
  * The default visited set: each actor's snapshot id takes the bits its actor needs so
  * far (percpu_ref's users 5, its ref 6, so N=6 packs 8 actors into two words), so a
- * stored state takes few bytes and fits in its hash slot (SlotTable): a lookup of a
- * known state is one random read. An id that outgrows its field widens that field, with headroom, and
+ * stored state takes few bytes and the table and vectors the lookups read at random
+ * stay small. An id that outgrows its field widens that field, with headroom, and
  * re-adds every state in order so indices, parents and labels stay.
+ *
+ * Two tables: on one thread a MemoryStateStore (a 4-byte slot of index and hash tag, the vector
+ * beside); for worker threads a SlotTable in SharedArrayBuffers, whose slot holds the key itself, as
+ * their atomic insertion needs (claim the slot, write the key, publish). Side by side on percpu_ref
+ * (bench/README.md), the key in the slot took 16-31% more CPU and 31% more memory at N=6 on one thread,
+ * so one thread keeps the tag table.
  */
 export class PackedStateStore implements StateStore {
-  private inner: SlotTable;
+  private inner: SlotTable | MemoryStateStore;
   private layout: Layout;
   private buf: Int32Array;
   /** The state `addDelta` changes, packed, and its index (-1: none). */
@@ -82,10 +88,10 @@ export class PackedStateStore implements StateStore {
     /** Asked before each growth (see MemoryStateStore); throws to refuse. */
     private readonly reserve?: (bytes: number) => void,
     /** Where the arrays live: SharedArrayBuffers when worker threads will share them (parallelExplore.ts). */
-    private readonly alloc: Alloc = localAlloc,
+    private alloc: Alloc = localAlloc,
   ) {
     this.layout = new Layout(new Array<number>(width).fill(1));
-    this.inner = new SlotTable(this.layout.words, INITIAL_SLOTS, reserve, alloc);
+    this.inner = this.newTable(this.layout.words, INITIAL_SLOTS);
     this.buf = new Int32Array(this.layout.words);
     this.base = new Int32Array(this.layout.words);
   }
@@ -146,13 +152,29 @@ export class PackedStateStore implements StateStore {
     return this.layout.bits;
   }
 
-  /** The table and the layout, for the parallel explorer, which inserts into them itself. */
+  /** The shared table and the layout, for the parallel explorer, which inserts into them itself. */
   get table(): SlotTable {
+    if (!(this.inner instanceof SlotTable)) throw new Error('internal: a store on one thread has no shared table');
     return this.inner;
+  }
+
+  private newTable(words: number, slots: number): SlotTable | MemoryStateStore {
+    return this.alloc === localAlloc
+      ? new MemoryStateStore(words, slots, this.reserve)
+      : new SlotTable(words, slots, this.reserve, this.alloc);
   }
 
   get packing(): Layout {
     return this.layout;
+  }
+
+  /**
+   * Moves the states into a SlotTable in SharedArrayBuffers (`alloc`), in order, so that worker threads
+   * can take the run over: a run starts on the one-thread table and moves when its threads join.
+   */
+  share(alloc: Alloc): void {
+    this.alloc = alloc;
+    this.rebuild(this.layout);
   }
 
   /**
@@ -162,8 +184,12 @@ export class PackedStateStore implements StateStore {
   widen(actor: number, id: number): void {
     const bits = [...this.layout.bits];
     bits[actor] = Math.min(32, 32 - Math.clz32(id) + EXTRA_BITS);
-    const next = new Layout(bits);
-    const wide = new SlotTable(next.words, Math.max(INITIAL_SLOTS, Math.ceil((this.inner.count * 4) / 3) + 1), this.reserve, this.alloc);
+    this.rebuild(new Layout(bits));
+  }
+
+  /** Re-adds every state, in order, into a new table of layout `next`. */
+  private rebuild(next: Layout): void {
+    const wide = this.newTable(next.words, Math.max(INITIAL_SLOTS, Math.ceil((this.inner.count * 4) / 3) + 1));
     const vec = new Int32Array(this.width);
     const packed = new Int32Array(next.words);
     for (let i = 0; i < this.inner.count; i++) {

@@ -8,7 +8,8 @@
  * the keys in its own slots (a sequential read).
  *
  * The memory is taken from `alloc`, so that the same table can live in SharedArrayBuffers and be
- * read and written by worker threads (parallelTable.ts adds the atomic insertion they need).
+ * read and written by worker threads (levelExpander.ts inserts with Atomics). One thread uses
+ * MemoryStateStore instead (packedStore.ts says why).
  */
 import { maxLoad } from './stateStore.ts';
 
@@ -229,7 +230,8 @@ export class SlotTable {
    * Doubles the table, rebuilt from the keys in its own slots. A key's home is the top bits of its
    * hash, so the keys lie in the old table in (nearly) the order of their homes and a home in the
    * new table is 2h or 2h + 1: reading the old table in order writes the new one in order too, a
-   * stream instead of a random write per state (growth was 12% of percpu_ref N=5 with low bits).
+   * stream instead of a random write per state. (At percpu_ref N=5, where the table fits in the caches,
+   * growth was 12-13% of the profile with low bits and with top bits alike: bench/README.md.)
    */
   grow(): void {
     const size = 2 * (this.mask + 1);
