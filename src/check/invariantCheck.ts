@@ -1,3 +1,7 @@
+/**
+ * The invariant check of the explorer: every invariant on every new state, re-evaluated only where an
+ * actor it has read changed, with its premises tracked for vacuity; and what it remembers, for checkpoints.
+ */
 import { ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
 import type { ActorView, SystemView } from '../../machines/kit/types.ts';

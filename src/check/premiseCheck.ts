@@ -1,3 +1,8 @@
+/**
+ * The premise check: whether each invariant's declared premise held in some explored state, so an
+ * invariant that holds only because its premise was never reached is reported as vacuous; and what it
+ * remembers, for checkpoints.
+ */
 import { ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
 import type { ActorView, SystemView } from '../../machines/kit/types.ts';
