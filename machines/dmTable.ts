@@ -47,6 +47,8 @@ export interface DmTableContext {
   owner: string | null;
   /** Openers of the mapped device (a mounted filesystem). */
   openers: number;
+  /** The holder whose notify_failure handler kill_dax() is running (holderNotify.ts), or null. */
+  notified: string | null;
 }
 
 type Ev = { type: string; from?: string; owner?: string; ok?: boolean; result?: string };
@@ -147,6 +149,7 @@ export function dmTableMachine(rev: Revision) {
         caller: null,
         owner: null,
         openers: 0,
+        notified: null,
       }),
       initial: 'absent',
       // Opening the mapped device fails unless it exists with a live table.
