@@ -3,7 +3,7 @@ import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
 import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
-import { KILL_DAX_ACTIONS, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxDocs, killDaxEntry, killDaxStates } from './killDax.ts';
+import { killDaxActions, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxDocs, killDaxEntry, killDaxStates } from './killDax.ts';
 
 /**
  * A device-mapper device (drivers/md/dm.c, dm-table.c) with a table of targets over
@@ -47,6 +47,8 @@ export interface DmTableContext {
   owner: string | null;
   /** Openers of the mapped device (a mounted filesystem). */
   openers: number;
+  /** The holder whose notify_failure handler kill_dax() is running (holderNotify.ts), or null. */
+  notified: string | null;
 }
 
 type Ev = { type: string; from?: string; owner?: string; ok?: boolean; result?: string };
@@ -107,7 +109,7 @@ export function dmTableMachine(rev: Revision) {
         openedDax: ({ context }) => context.memberDax[context.iter] !== null,
       },
       actions: {
-        ...KILL_DAX_ACTIONS,
+        ...killDaxActions(rev),
         allocDax: call('dax_device', ({ context }) => context.dax, { type: 'alloc_dax' }),
         openMember: call(
           'dax_device',
@@ -166,6 +168,7 @@ export function dmTableMachine(rev: Revision) {
         caller: null,
         owner: null,
         openers: 0,
+        notified: null,
       }),
       initial: 'absent',
       // Opening the mapped device fails unless it exists with a live table.

@@ -3,7 +3,7 @@ import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
 import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
-import { KILL_DAX_ACTIONS, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxDocs, killDaxEntry, killDaxStates } from './killDax.ts';
+import { killDaxActions, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxDocs, killDaxEntry, killDaxStates } from './killDax.ts';
 import { fnOf } from './kernelFunctions.ts';
 
 /**
@@ -78,6 +78,8 @@ interface Ctx {
   key: string | null;
   probed: boolean;
   pages: string[];
+  /** The holder whose notify_failure handler kill_dax() is running (holderNotify.ts), or null. */
+  notified: string | null;
 }
 
 type Ev = { type: string; from?: string; value?: number };
@@ -150,7 +152,7 @@ export function pmemMachine(rev: Revision) {
         hasPages: ({ context }) => context.pages.length > 0,
       },
       actions: {
-        ...KILL_DAX_ACTIONS,
+        ...killDaxActions(rev),
         keyInc: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_inc' }),
         keyEnable: call('devmap_managed_key', ({ context }) => context.key, { type: 'static_key_slow_inc' }),
         keyDec: call('devmap_managed_key', ({ context }) => context.key, { type: 'devmap_enable_dec' }),
@@ -200,6 +202,7 @@ export function pmemMachine(rev: Revision) {
         key: input.key,
         probed: !!input.probed,
         pages: [...(input.pages ?? [])],
+        notified: null,
       }),
       initial: 'boot',
       // The gendisk exists from device_add_disk() (the alloc_dax step) until del_gendisk()
