@@ -1,7 +1,7 @@
 import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
-import { ERAS, idleKey } from './eras.ts';
+import { ERAS, idleKey, type PutRoute } from './eras.ts';
 
 /**
  * The struct page of one FS-DAX pfn (DOMAIN.md (a) "page").
@@ -53,6 +53,13 @@ export interface PageContext {
    * and was hidden from it (memunmap_pages() put the base reference) is not.
    */
   idleScanned: boolean;
+  /**
+   * Ghost: GUP took a reference while the refcount was 0 (a free page: 4.17 get_page() only has
+   * VM_BUG_ON_PAGE(page_ref_count(page) <= 0), under CONFIG_DEBUG_VM). The kernel's own checks
+   * keep every modelled path away from it (get_dev_pagemap() on the killed pgmap, get-unless-zero
+   * in GUP-fast, try_grab_page()'s WARN); I13 states it.
+   */
+  refFromZero: boolean;
 }
 
 export interface PageInput {
@@ -72,10 +79,10 @@ export type PageEvent =
   | { type: 'dax_insert_mapping'; file: string; from?: string }
   | { type: 'zap_pte'; from?: string }
   | { type: 'gup_fast_pte'; from?: string }
-  | { type: 'gup_fast_grab'; refs: number; from?: string }
+  | { type: 'gup_fast_grab'; refs: number; pmd?: boolean; from?: string }
   | { type: 'gup_fast_recheck'; from?: string }
   | { type: 'follow_page'; refs: number; from?: string }
-  | { type: 'put_page'; refs: number; base?: boolean; from?: string }
+  | { type: 'put_page'; refs: number; base?: boolean; route?: PutRoute; from?: string }
   | { type: 'pgmap_dead'; from?: string }
   | { type: 'arch_remove_memory'; from?: string }
   | { type: 'devmap_key'; on: boolean; from?: string }
@@ -94,6 +101,10 @@ const refsOf = (event: PageEvent): number => {
 const baseOf = (event: PageEvent): boolean => {
   assertEvent(event, 'put_page');
   return !!event.base;
+};
+const routeOf = (event: PageEvent): PutRoute => {
+  assertEvent(event, 'put_page');
+  return event.route ?? 'put_page';
 };
 const keyOnOf = (event: PageEvent): boolean => {
   assertEvent(event, 'devmap_key');
@@ -117,6 +128,8 @@ const GUP = 'infer: mm/gup.c gup_pte_range / follow_page_pte';
 const CURRENT = 'infer: 6.15 fs/dax.c dax_busy_page, mm/memremap.c free_zone_device_folio';
 const UNMAP = 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release, 5.10 mm/memremap.c memunmap_pages, mm/swap.c __put_page';
 const GUP_PGMAP = 'infer: 4.18/5.10 mm/gup.c gup_pte_range, follow_page_pte: pte_devmap -> get_dev_pagemap()';
+const RELEASE_PAGES =
+  'infer: 4.17 mm/swap.c release_pages (is_device_public_page only, then put_page_testzero); fixed by c5d6c45e90c4 (5.3): 5.10 mm/swap.c release_pages';
 const REMOVED_UAF = 'use after free: the struct page was removed by arch_remove_memory() / pageunmap_range()';
 
 export function pageMachine(rev: Revision) {
@@ -156,6 +169,10 @@ export function pageMachine(rev: Revision) {
       putReachesZeroAfterBase: ({ context, event }) => (context.basePut || baseOf(event)) && context.refs - refsOf(event) === 0,
       /** GUP of a devmap PTE (4.18..6.14) asks get_dev_pagemap(), which fails once the pgmap is killed. */
       gupSeesDeadPgmap: ({ context }) => !mappingAddsRef && context.pgmapDead,
+      /** This put's route (eras.ts putRoutes) only decrements: release_pages() in 4.17..5.2 (put_page_testzero()). */
+      routeSkipsHook: ({ event }) => era.putRoutes[routeOf(event)] === 'skipsHook',
+      /** The same route reaching 0 (the base reference already put): the page goes to the page allocator. */
+      skipRouteGoesBelowIdle: ({ context, event }) => era.putRoutes[routeOf(event)] === 'skipsHook' && context.refs - refsOf(event) < base,
     },
     actions: {
       mapPte: assign(({ context, event }) => ({
@@ -167,9 +184,10 @@ export function pageMachine(rev: Revision) {
         mapcount: 0,
         refs: mappingAddsRef && context.mapcount > 0 ? context.refs - 1 : context.refs,
       })),
-      grab: assign({
-        refs: ({ context, event }) => (context.limited ? context.refs : context.refs + refsOf(event)),
-      }),
+      grab: assign(({ context, event }) => ({
+        refs: context.limited ? context.refs : context.refs + refsOf(event),
+        refFromZero: context.refFromZero || (!context.limited && context.refs === 0),
+      })),
       /** page_ref_sub(refs - 1): a multi-reference put drops all but the last reference without the hook. */
       startPut: assign(({ context, event }) => {
         const n = refsOf(event);
@@ -218,6 +236,7 @@ export function pageMachine(rev: Revision) {
       basePut: false,
       pgmapDead: false,
       idleScanned: false,
+      refFromZero: false,
     }),
     type: 'parallel',
     states: {
@@ -372,6 +391,23 @@ export function pageMachine(rev: Revision) {
                             description: 'counterfactual put of a pfn without struct page: nothing to count',
                             meta: { fn: 'put_page', src: 'counterfactual' },
                           },
+                          ...only(Object.values(era.putRoutes).includes('skipsHook'), {
+                            guard: 'skipRouteGoesBelowIdle',
+                            target: 'underflow',
+                            actions: 'dropAll',
+                            description:
+                              'release_pages(): put_page_testzero() reaches 0 on a ZONE_DEVICE page: it is queued for free_unref_page_list(), the page ' +
+                              'allocator gets a page it never owned',
+                            meta: { fn: 'release_pages', src: RELEASE_PAGES },
+                          }),
+                          ...only(Object.values(era.putRoutes).includes('skipsHook'), {
+                            guard: 'routeSkipsHook',
+                            actions: ['markBase', 'dropAll'],
+                            description:
+                              'release_pages(): only device-public pages are special-cased; an FS-DAX page gets put_page_testzero(): the drop to 1 ' +
+                              'reaches no ->page_free(), nobody is woken',
+                            meta: { fn: 'release_pages', src: RELEASE_PAGES },
+                          }),
                           {
                             target: 'putting',
                             actions: ['startPut', 'askKey'],
