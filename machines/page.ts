@@ -128,6 +128,8 @@ const GUP = 'infer: mm/gup.c gup_pte_range / follow_page_pte';
 const CURRENT = 'infer: 6.15 fs/dax.c dax_busy_page, mm/memremap.c free_zone_device_folio';
 const UNMAP = 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release, 5.10 mm/memremap.c memunmap_pages, mm/swap.c __put_page';
 const GUP_PGMAP = 'infer: 4.18/5.10 mm/gup.c gup_pte_range, follow_page_pte: pte_devmap -> get_dev_pagemap()';
+const GET_AT_ZERO =
+  'infer: 5.10 include/linux/mm.h try_get_page, mm/gup.c try_grab_page; 6.8 mm/gup.c try_grab_page; 6.15 try_grab_folio (4.17 get_page: VM_BUG_ON_PAGE only)';
 const RELEASE_PAGES =
   'infer: 4.17 mm/swap.c release_pages (is_device_public_page only, then put_page_testzero); fixed by c5d6c45e90c4 (5.3): 5.10 mm/swap.c release_pages';
 const REMOVED_UAF = 'use after free: the struct page was removed by arch_remove_memory() / pageunmap_range()';
@@ -170,6 +172,13 @@ export function pageMachine(rev: Revision) {
       /** GUP of a devmap PTE (4.18..6.14) asks get_dev_pagemap(), which fails once the pgmap is killed. */
       gupSeesDeadPgmap: ({ context }) => !mappingAddsRef && context.pgmapDead,
       /** This put's route (eras.ts putRoutes) only decrements: release_pages() in 4.17..5.2 (put_page_testzero()). */
+      /** The GUP-fast PMD path's get (get_page / try_grab_page, not get-unless-zero) on a free page. */
+      pmdGetAtZero: ({ context, event }) => {
+        assertEvent(event, 'gup_fast_grab');
+        return !!event.pmd && !context.limited && context.refs === 0 && !context.pgmapDead;
+      },
+      /** follow_page_pte()'s get on a free page that a PTE still maps. */
+      followGetAtZero: ({ context }) => !context.limited && context.refs === 0 && context.mapcount > 0 && !context.pgmapDead,
       routeSkipsHook: ({ event }) => era.putRoutes[routeOf(event)] === 'skipsHook',
       /** The same route reaching 0 (the base reference already put): the page goes to the page allocator. */
       skipRouteGoesBelowIdle: ({ context, event }) => era.putRoutes[routeOf(event)] === 'skipsHook' && context.refs - refsOf(event) < base,
@@ -320,6 +329,15 @@ export function pageMachine(rev: Revision) {
                     meta: { fn: 'gup_pte_range', src: GUP },
                   },
                   gup_fast_grab: [
+                    // 6.15's PMD leaf takes the folio with try_grab_folio_fast() (get-unless-zero): it fails silently, below.
+                    ...only(era.getAtZero === 'warnFails' && era.pmdUnit === 'subpages', {
+                      guard: 'pmdGetAtZero',
+                      target: ['ready', '#page.warn.refAtZero'],
+                      actions: 'replyGrabFailed',
+                      description:
+                        'GUP-fast PMD path on a page at refcount 0: try_grab_page() / try_grab_folio(): WARN_ON_ONCE(refcount <= 0), no reference',
+                      meta: { fn: 'try_grab_page', src: GET_AT_ZERO },
+                    }),
                     ...only(!mappingAddsRef, {
                       guard: 'gupSeesDeadPgmap',
                       actions: 'replyGrabFailed',
@@ -350,6 +368,13 @@ export function pageMachine(rev: Revision) {
                     meta: { fn: 'gup_pte_range', src: GUP },
                   },
                   follow_page: [
+                    ...only(era.getAtZero === 'warnFails', {
+                      guard: 'followGetAtZero',
+                      target: ['ready', '#page.warn.refAtZero'],
+                      actions: 'replyEfault',
+                      description: 'follow_page_pte() on a page at refcount 0: try_grab_page(): WARN_ON_ONCE(refcount <= 0), -ENOMEM',
+                      meta: { fn: 'try_grab_page', src: GET_AT_ZERO },
+                    }),
                     ...only(!mappingAddsRef, {
                       guard: 'gupSeesDeadPgmap',
                       actions: 'replyEfault',
@@ -719,6 +744,13 @@ export function pageMachine(rev: Revision) {
             // No `violates`: the WARN is the kernel's own heuristic, not an invariant; it can fire
             // on a speculative GUP-fast reference that is given back (see truncatedBusy).
             meta: { fn: 'dax_associate_entry', src: ASSOC, severity: 'warn' },
+          },
+          refAtZero: {
+            tags: ['violation', 'warn'],
+            description:
+              'WARNING: try_grab_page: WARN_ON_ONCE(page_ref_count(page) <= 0): GUP asked for a reference on a free page, and is refused',
+            // No `violates`: the kernel refuses the reference, so I13 holds; the WARN says a caller asked.
+            meta: { fn: 'try_grab_page', src: GET_AT_ZERO, severity: 'warn' },
           },
           truncatedBusy: {
             tags: ['violation', 'warn'],
