@@ -3,7 +3,7 @@ import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
 import { m, withStateMeta } from './kit/meta.ts';
-import { KILL_DAX_ACTIONS, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxEntry, killDaxStates } from './killDax.ts';
+import { killDaxActions, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxEntry, killDaxStates } from './killDax.ts';
 
 /**
  * A device-mapper device (drivers/md/dm.c, dm-table.c) with a table of targets over
@@ -100,7 +100,7 @@ export function dmTableMachine(rev: Revision) {
         openedDax: ({ context }) => context.memberDax[context.iter] !== null,
       },
       actions: {
-        ...KILL_DAX_ACTIONS,
+        ...killDaxActions(rev),
         allocDax: call('dax_device', ({ context }) => context.dax, { type: 'alloc_dax' }),
         openMember: call(
           'dax_device',

@@ -15,8 +15,21 @@ export interface DeviceEra {
   readonly claimsPgmap: boolean;
   /** v9: fs_dax_release checks for NULL before reading dax_dev->ops. */
   readonly releaseChecksNull: boolean;
-  /** v6.15: fs_dax_get_by_bdev(bdev, holder, ops) cmpxchg's holder_data; kill_dax notifies the holder. */
+  /**
+   * 6.0+ (8012b8660779 "dax: introduce holder for dax_device"): fs_dax_get_by_bdev(bdev, &off, holder, ops)
+   * cmpxchg's holder_data, fs_put_dax(dax_dev, holder) gives it back, kill_dax notifies the holder. 5.19 has
+   * none of it (5.19.9 include/linux/dax.h: fs_dax_get_by_bdev(bdev, start_off), fs_put_dax(dax_dev) = put_dax).
+   */
   readonly holder: boolean;
+  /**
+   * The flag kill_dax() passes when it notifies a registered holder (drivers/dax/super.c kill_dax:
+   * `if (dax_dev->holder_data != NULL) dax_holder_notify_failure(dax_dev, 0, U64_MAX, flags)`):
+   * - 'none': no holder in this era, nothing to notify;
+   * - 'flags0' (6.0..6.7): flags 0, an ordinary whole-device failure to the holder;
+   * - 'preRemove' (6.8+, fa422b353d21 "mm, pmem, xfs: Introduce MF_MEM_PRE_REMOVE for unbind"; 6.8 and 6.15
+   *   drivers/dax/super.c): MF_MEM_PRE_REMOVE.
+   */
+  readonly killNotifies: KillNotifies;
   /** v4.18+: pmem sets MEMORY_DEVICE_FS_DAX and page_free at attach [seed 001]. */
   readonly fsdaxTypeAtAttach: boolean;
   /** v4.18: dev_pagemap_get_ops/put_ops: a counter step, then a separate enable/disable step [seed 001]. */
@@ -160,6 +173,8 @@ export interface PageEra {
 export const PUT_ROUTES = ['put_page', 'unpin_user_page', 'release_pages'] as const;
 export type PutRoute = (typeof PUT_ROUTES)[number];
 
+export type KillNotifies = 'none' | 'flags0' | 'preRemove';
+
 export type MemunmapOrder = 'removeThenDrain' | 'putWaitRemove' | 'refOnly';
 
 /** The filesystems whose truncate paths differ. */
@@ -191,6 +206,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       claimsPgmap: false,
       releaseChecksNull: false,
       holder: false,
+      killNotifies: 'none',
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -226,6 +242,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       claimsPgmap: false,
       releaseChecksNull: false,
       holder: false,
+      killNotifies: 'none',
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -259,6 +276,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       claimsPgmap: true,
       releaseChecksNull: false,
       holder: false,
+      killNotifies: 'none',
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -292,6 +310,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       claimsPgmap: true,
       releaseChecksNull: true,
       holder: false,
+      killNotifies: 'none',
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -327,6 +346,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       claimsPgmap: false,
       releaseChecksNull: false,
       holder: false,
+      killNotifies: 'none',
       fsdaxTypeAtAttach: true,
       keyTwoStep: true,
       keyAtomic: false,
@@ -360,6 +380,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       claimsPgmap: false,
       releaseChecksNull: false,
       holder: false,
+      killNotifies: 'none',
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: true,
@@ -385,6 +406,122 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       getAtZero: 'warnFails',
     },
   },
+  'v5.19': {
+    kind: 'release',
+    label: 'v5.19',
+    text:
+      'v5.10 with pages that no longer hold the pgmap (memunmap_pages puts only the pgmap base references, 27674ef6c73f, 5.18) ' +
+      'and folio GUP puts (gup_put_folio -> put_devmap_managed_page_refs); still no dax holder',
+    device: {
+      claimsPgmap: false,
+      releaseChecksNull: false,
+      // 5.19.9 include/linux/dax.h: fs_dax_get_by_bdev(bdev, start_off) and fs_put_dax(dax_dev) = put_dax():
+      // no holder_data / holder_ops; the holder arrives in 6.0 (8012b8660779, the fsdax-rmap series).
+      holder: false,
+      killNotifies: 'none',
+      fsdaxTypeAtAttach: true,
+      keyTwoStep: false,
+      keyAtomic: true,
+      privateChecksAlive: true,
+      daxSupportedChecksType: true,
+      fsDaxLimited: true,
+    },
+    page: {
+      idleRefs: 1,
+      putHook: 'devmapKey',
+      breakLayouts: 'busyPage',
+      truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'busyPage', ext2: 'none' },
+      breakRescanNeedsSleep: false,
+      associates: true,
+      disassociateWarnsBusy: true,
+      evictBreaksLayouts: false,
+      follPin: true,
+      // GUP-fast try_get_folio() -> folio_ref_try_add_rcu() fails at 0; with refOnly no page reaches 0 by removal.
+      gupTryGetFailsAtZero: true,
+      memunmap: 'refOnly',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
+      gupFastPmdRecheck: true,
+      pmdUnit: 'subpages',
+      getAtZero: 'warnFails',
+    },
+  },
+  'v6.0': {
+    kind: 'release',
+    label: 'v6.0',
+    text:
+      'v5.19 with the dax holder (fs_dax_get_by_bdev(bdev, &off, holder, ops), fs_put_dax(dax, holder), 8012b8660779): ' +
+      'kill_dax notifies a registered holder with flags 0; xfs_dax_notify_failure needs rmapbt',
+    device: {
+      claimsPgmap: false,
+      releaseChecksNull: false,
+      holder: true,
+      killNotifies: 'flags0',
+      fsdaxTypeAtAttach: true,
+      keyTwoStep: false,
+      keyAtomic: true,
+      privateChecksAlive: true,
+      daxSupportedChecksType: true,
+      fsDaxLimited: true,
+    },
+    page: {
+      idleRefs: 1,
+      putHook: 'devmapKey',
+      breakLayouts: 'busyPage',
+      truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'busyPage', ext2: 'none' },
+      breakRescanNeedsSleep: false,
+      associates: true,
+      disassociateWarnsBusy: true,
+      evictBreaksLayouts: false,
+      follPin: true,
+      gupTryGetFailsAtZero: true,
+      memunmap: 'refOnly',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
+      gupFastPmdRecheck: true,
+      pmdUnit: 'subpages',
+      getAtZero: 'warnFails',
+    },
+  },
+  'v6.8': {
+    kind: 'release',
+    label: 'v6.8',
+    text: 'v6.0 with MF_MEM_PRE_REMOVE (fa422b353d21): at unbind the xfs holder freezes, invalidates the mappings, kills the users, shuts down',
+    device: {
+      claimsPgmap: false,
+      releaseChecksNull: false,
+      // 6.8 drivers/dax/super.c kill_dax: if (holder_data) dax_holder_notify_failure(dax_dev, 0, U64_MAX, MF_MEM_PRE_REMOVE).
+      holder: true,
+      killNotifies: 'preRemove',
+      fsdaxTypeAtAttach: true,
+      // 6.8 mm/memremap.c devmap_managed_enable_get/put: static_branch_inc/dec.
+      keyTwoStep: false,
+      keyAtomic: true,
+      privateChecksAlive: true,
+      daxSupportedChecksType: true,
+      fsDaxLimited: true,
+    },
+    page: {
+      idleRefs: 1,
+      // 6.8 mm/memremap.c __put_devmap_managed_page_refs: page_ref_sub_return(page, refs) == 1 -> wake_up_var(&page->_refcount).
+      putHook: 'devmapKey',
+      breakLayouts: 'busyPage',
+      // 6.8 fs/ext4/inode.c ext4_break_layouts: dax_layout_busy_page(); fs/xfs/xfs_file.c xfs_break_dax_layouts likewise.
+      truncateBreaksLayouts: { xfs: 'busyPage', ext4: 'busyPage', ext2: 'none' },
+      breakRescanNeedsSleep: false,
+      associates: true,
+      // 6.8 fs/dax.c dax_disassociate_entry: WARN_ON_ONCE(trunc && page_ref_count(page) > 1).
+      disassociateWarnsBusy: true,
+      evictBreaksLayouts: false,
+      follPin: true,
+      // 6.8 mm/gup.c try_get_folio: folio_ref_try_add_rcu() fails at 0.
+      gupTryGetFailsAtZero: true,
+      // 6.8 mm/memremap.c memunmap_pages: percpu_ref_kill, percpu_ref_put_many, wait_for_completion, pageunmap_range.
+      memunmap: 'refOnly',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
+      gupFastPmdRecheck: true,
+      pmdUnit: 'subpages',
+      getAtZero: 'warnFails',
+    },
+  },
   'v6.15': {
     kind: 'release',
     label: 'v6.15',
@@ -393,6 +530,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       claimsPgmap: false,
       releaseChecksNull: false,
       holder: true,
+      killNotifies: 'preRemove',
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: false,

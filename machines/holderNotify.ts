@@ -22,7 +22,7 @@ export const HOLDER_NOTIFY_ENV = { dax_holder_notify_failure: [{}], notify_failu
 
 /** The state names of one notification, per code path that runs one (written out so grep finds each). */
 export const HOLDER_NOTIFY_STATES = {
-  /** kill_dax() (v6.15): MF_MEM_PRE_REMOVE. */
+  /** kill_dax() (6.0+): flags 0, MF_MEM_PRE_REMOVE from 6.8. */
   kill: { notify: 'kill_notify', readWait: 'kill_readWait', call: 'kill_call', callWait: 'kill_callWait' },
   /** memory_failure() on a pmem pfn: MF_ACTION_REQUIRED. */
   mf: { notify: 'mf_notify', readWait: 'mf_readWait', call: 'mf_call', callWait: 'mf_callWait' },
@@ -46,8 +46,11 @@ export const HOLDER_NOTIFY_GUARDS = {
   holderGone: ({ event }: { event: HolderAnswer }) => event.holder === null,
 };
 
+/** The mf_flags a notification carries: kill_dax's (0 before 6.8, MF_MEM_PRE_REMOVE after), memory_failure's. */
+export type NotifyFlag = 'MF_MEM_PRE_REMOVE' | 'MF_ACTION_REQUIRED' | '0';
+
 /** Actions of the notification, `mf` being the flag the host's path notifies with. */
-export function holderNotifyActions(mf: 'MF_MEM_PRE_REMOVE' | 'MF_ACTION_REQUIRED') {
+export function holderNotifyActions(mf: NotifyFlag) {
   const dax = ({ context }: { context: { dax: string | null } }) => context.dax;
   return {
     readHolderOps: call('dax_device', dax, { type: 'read_holder' }),
@@ -65,7 +68,7 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
   const states = {
     [s.notify]: {
       description: opts.checkHolderData
-        ? 'kill_dax(): about to notify the holder, if one is registered (MF_MEM_PRE_REMOVE)'
+        ? `kill_dax(): about to notify the holder, if one is registered (${opts.mf === '0' ? 'flags 0' : opts.mf})`
         : 'about to call dax_holder_notify_failure()',
       meta: m('dax_holder_notify_failure', opts.src),
       on: {

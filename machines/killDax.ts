@@ -6,16 +6,17 @@ import { HOLDER_NOTIFY_ENV, HOLDER_NOTIFY_GUARDS, holderNotifyActions, holderNot
 
 /**
  * kill_dax() as it runs: in its caller's code path, as steps [seed 002, DOMAIN.md (a)].
- *   1. v6.15: holder registered -> dax_holder_notify_failure(MF_MEM_PRE_REMOVE)
+ *   1. 6.0+: holder registered -> dax_holder_notify_failure(dax_dev, 0, U64_MAX, flags): flags 0 (6.0..6.7),
+ *      MF_MEM_PRE_REMOVE (6.8+)
  *   2. clear_bit(DAXDEV_ALIVE)
  *   3. synchronize_srcu(&dax_srcu): begin (snapshot of readers inside), then return (blocks until they left)
- *   4. tear down: private = NULL / unhash (2017-v6.14), holder_ops = holder_data = NULL (v6.15)
+ *   4. tear down: private = NULL / unhash (before the holder), holder_ops = holder_data = NULL (6.0+)
  *
  * This module owns those states (named kill_*), their guards and actions, and the events
  * that drive them. `killDaxStates` returns the states of one kill of the device the caller
  * keeps in `context.dax`, ending in `next`; the caller's context must hold the dax_srcu
  * actor's name in `srcu`. Each state is left by an environment event named after the kernel
- * step; the caller's env must list KILL_DAX_ENV, its setup() KILL_DAX_GUARDS and KILL_DAX_ACTIONS.
+ * step; the caller's env must list KILL_DAX_ENV, its setup() KILL_DAX_GUARDS and killDaxActions(rev).
  */
 /** Fairness (docs/authoring.md): kill_dax() is running kernel code (a remove that began); it keeps running. */
 const KILL_RUNS = {
@@ -41,19 +42,25 @@ const srcu = ({ context }: { context: { srcu: string } }) => context.srcu;
 
 export const KILL_DAX_GUARDS = HOLDER_NOTIFY_GUARDS;
 
-export const KILL_DAX_ACTIONS = {
-  ...holderNotifyActions('MF_MEM_PRE_REMOVE'),
+/** The flag kill_dax() notifies a holder with, by era (eras.ts DeviceEra.killNotifies). */
+export function killNotifyFlag(rev: Revision): 'MF_MEM_PRE_REMOVE' | '0' {
+  return ERAS[rev].device.killNotifies === 'preRemove' ? 'MF_MEM_PRE_REMOVE' : '0';
+}
+
+/** The actions of kill_dax() in one era: the holder is notified with that era's flag. */
+export const killDaxActions = (rev: Revision) => ({
+  ...holderNotifyActions(killNotifyFlag(rev)),
   killClearAlive: call('dax_device', dax, { type: 'kill_dax_clear_alive' }),
   killSyncStart: call('dax_srcu', srcu, { type: 'synchronize_srcu_start' }),
   killSyncWait: call('dax_srcu', srcu, { type: 'synchronize_srcu_wait' }),
   killTeardown: call('dax_device', dax, { type: 'kill_dax_teardown' }),
-};
+});
 
 /** The states of one kill_dax() ending in `next`; the holder notification only where the era has holders. */
 export function killDaxStates<N extends string>(rev: Revision, next: N) {
   const era = ERAS[rev].device;
   const notify = holderNotifyStates('kill', {
-    mf: 'MF_MEM_PRE_REMOVE',
+    mf: killNotifyFlag(rev),
     next: 'kill_clear',
     checkHolderData: true,
     src: 'drivers/dax/super.c',
