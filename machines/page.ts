@@ -750,7 +750,7 @@ export function pageMachine(rev: Revision) {
             description:
               'WARNING: try_grab_page: WARN_ON_ONCE(page_ref_count(page) <= 0): GUP asked for a reference on a free page, and is refused',
             // No `violates`: the kernel refuses the reference, so I13 holds; the WARN says a caller asked.
-            meta: { fn: 'try_grab_page', src: GET_AT_ZERO, severity: 'warn' },
+            meta: { fn: 'try_grab_page', src: GET_AT_ZERO, severity: 'warn', condition: 'page_ref_count(page) <= 0 when GUP asked' },
           },
           truncatedBusy: {
             tags: ['violation', 'warn'],
