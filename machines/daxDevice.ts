@@ -28,6 +28,8 @@ export interface DaxDeviceInput {
    * for pmem its own, for dm the member's. Defaults to `pgmap`.
    */
   readonly pfnPgmap?: string | null;
+  /** A holder registered before the system starts (an xfs mounted with fs_dax_get_by_bdev(bdev, &off, mp, ops), 6.0+). */
+  readonly holder?: string | null;
 }
 
 export interface DaxDeviceContext {
@@ -43,6 +45,11 @@ export interface DaxDeviceContext {
   holder: string | null;
   /** holder_ops (v6.15): whose ops they are. */
   holderOps: string | null;
+  /**
+   * Ghost: the holder_data that kill_dax()'s teardown cleared (the holder still registered when the device was torn
+   * down), or null. The kernel forgets it; I15 asks whether that holder was told and stopped using the device.
+   */
+  tornDownHolder: string | null;
   readonly ops: DaxDeviceInput['ops'];
   readonly pgmap: string | null;
   readonly pfnPgmap: string | null;
@@ -61,7 +68,7 @@ const FAMFS = 'famfs fs_dax_get() postings, 2025 (drivers/dax/super.c)';
 
 export function daxDeviceMachine(rev: Revision) {
   const era = ERAS[rev].device;
-  const lookupSrc = era.holder ? 'drivers/dax/super.c (fs_dax_get_by_bdev, v5.19+)' : 'seed 004 (dax_get_by_host)';
+  const lookupSrc = era.holder ? 'drivers/dax/super.c (fs_dax_get_by_bdev, 6.0+)' : 'seed 004 (dax_get_by_host)';
 
   /** What a lookup tells its caller: the kernel reads these from dax_dev (ops, pgmap) or the pfn. */
   const found = (ok: boolean) =>
@@ -101,6 +108,7 @@ export function daxDeviceMachine(rev: Revision) {
       }),
       takeHolder: assign(({ event }) => ({ holder: event.holder as string, holderOps: event.holder as string })),
       dropHolderData: assign({ holder: null }),
+      noteTornDownHolder: assign(({ context }) => ({ tornDownHolder: context.holder })),
       dropHolderOps: assign({ holderOps: null }),
       unhash: assign({ hashed: false }),
       replyFound: found(true),
@@ -116,6 +124,7 @@ export function daxDeviceMachine(rev: Revision) {
       replyAllocated: reply({ type: 'dax_allocated' }),
       replyHolderFields: reply(({ context }) => ({ type: 'holder_fields', holder: context.holder, ops: context.holderOps })),
       replyHolder: reply(({ context }) => ({ type: 'dax_holder', holder: context.holder })),
+      replyHolderOps: reply(({ context }) => ({ type: 'holder_ops', ops: context.holderOps })),
     },
   }).createMachine({
     id: 'dax_device',
@@ -129,8 +138,9 @@ export function daxDeviceMachine(rev: Revision) {
         refs,
         misput: null,
         hashed: !!input.allocatedBy,
-        holder: null,
-        holderOps: null,
+        holder: input.holder ?? null,
+        holderOps: input.holder ?? null,
+        tornDownHolder: null,
         ops: input.ops,
         pgmap: input.pgmap ?? null,
         pfnPgmap: input.pfnPgmap !== undefined ? input.pfnPgmap : (input.pgmap ?? null),
@@ -292,7 +302,10 @@ export function daxDeviceMachine(rev: Revision) {
             ? {
                 target: 'oopsPrivate',
                 description: 'pmem_dax_direct_access(): dax_get_private() returns NULL once ALIVE is clear, and the driver dereferences it',
-                meta: m('dax_get_private', 'drivers/dax/super.c (current; ~v5.3 per AnghaBench), drivers/nvdimm/pmem.c (infer)'),
+                meta: m(
+                  'dax_get_private',
+                  '6.8 drivers/dax/super.c dax_get_private (test_bit(DAXDEV_ALIVE) else NULL; the 5.x form is the same), drivers/nvdimm/pmem.c pmem_dax_direct_access -> __pmem_direct_access (pmem->data_offset)',
+                ),
               }
             : {
                 actions: 'replyDirectAccess',
@@ -303,7 +316,7 @@ export function daxDeviceMachine(rev: Revision) {
           kill_dax_teardown: {
             target: 'dead',
             // v6.15 kill_dax leaves the host table alone: the driver erased it first (dax_remove_host).
-            actions: era.holder ? ['dropHolderOps', 'dropHolderData'] : ['unhash'],
+            actions: era.holder ? ['noteTornDownHolder', 'dropHolderOps', 'dropHolderData'] : ['unhash'],
             description: era.holder
               ? 'kill_dax() after synchronize_srcu: holder_ops = NULL, holder_data = NULL'
               : 'kill_dax() after synchronize_srcu: unhash from the host list, private = NULL',
@@ -397,7 +410,7 @@ export function daxDeviceMachine(rev: Revision) {
     ] as const;
   }
 
-  /** fs_put_dax(dax_dev, holder) (v5.19+), which runs as two stores: the cmpxchg, then holder_ops = NULL. */
+  /** fs_put_dax(dax_dev, holder) (6.0+), which runs as two stores: the cmpxchg, then holder_ops = NULL. */
   function holderRelease() {
     return {
       fs_put_dax_cmpxchg: [
@@ -416,6 +429,13 @@ export function daxDeviceMachine(rev: Revision) {
       read_holder: {
         actions: 'replyHolderFields',
         description: 'kill_dax() reads holder_data; dax_holder_notify_failure() reads holder_ops (under dax_read_lock)',
+        meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
+      },
+      read_holder_ops: {
+        actions: 'replyHolderOps',
+        description:
+          'dax_holder_notify_failure(): dax_dev->holder_ops->notify_failure(...) loads holder_ops again (a plain load, no READ_ONCE: the compiler ' +
+          'may reload it after the NULL check)',
         meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
       },
       dax_holder: {

@@ -289,6 +289,7 @@ export function srcuReaderMachine(_rev?: Revision) {
             next: 'used',
             checkHolderData: false,
             src: 'mm/memory-failure.c, drivers/nvdimm/pmem.c',
+            steps: false,
           }),
         ),
         sawDead: {

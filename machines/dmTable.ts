@@ -47,6 +47,8 @@ export interface DmTableContext {
   owner: string | null;
   /** Openers of the mapped device (a mounted filesystem). */
   openers: number;
+  /** The holder whose notify_failure handler kill_dax() is running (holderNotify.ts), or null. */
+  notified: string | null;
   /**
    * v8/v9: the member pgmap claims dm_dax_fs_claim() made for the filesystem mounted on this
    * device, one per target, and what fs_dax_claim() said (I5, I14): 'held' (claimed, or the
@@ -167,6 +169,7 @@ export function dmTableMachine(rev: Revision) {
         owner: null,
         openers: 0,
         claims: [],
+        notified: null,
       }),
       initial: 'absent',
       // Opening the mapped device fails unless it exists with a live table.

@@ -37,8 +37,11 @@ export interface DeviceEra {
   /** v5.10: memremap_pages/memunmap_pages take static_branch_inc/dec, one atomic step each. */
   readonly keyAtomic: boolean;
   /**
-   * dax_get_private() returns NULL once ALIVE is clear: in current drivers/dax/super.c and
-   * already in a ~v5.3 snapshot (AnghaBench's extract of super.c); not known for v4.18.
+   * dax_get_private() returns NULL once ALIVE is clear (6.8 drivers/dax/super.c dax_get_private:
+   * `if (!test_bit(DAXDEV_ALIVE, &dax_dev->flags)) return NULL;`; the same in a stored 5.6..5.16 super.c,
+   * whose kill_dax only unhashes after synchronize_srcu()); 4.17 returns private unconditionally. So
+   * a reader between dax_direct_access()'s alive test and pmem_dax_direct_access() gets NULL as soon as
+   * kill_dax() clears ALIVE, not only after its teardown.
    */
   readonly privateChecksAlive: boolean;
   /** v4.18+: mount -o dax asks get_dev_pagemap for MEMORY_DEVICE_FS_DAX [seed 001]; before, pfn_t_devmap sufficed. */

@@ -1,5 +1,5 @@
-import { assign, setup } from 'xstate';
-import { call } from './kit/messages.ts';
+import { assign, enqueueActions, setup } from 'xstate';
+import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
 import { m, withStateMeta } from './kit/meta.ts';
@@ -11,8 +11,19 @@ import { m, withStateMeta } from './kit/meta.ts';
  *
  *   v8/v9:  dax = fs_dax_claim_bdev(bdev, sb)      ... fs_dax_release(dax, sb)     [seed 000, seed 004]
  *   v4.16..v5.10: dax = fs_dax_get_by_bdev(bdev) ... fs_put_dax(dax)         [seed 000 context lines]
- *   v6.15:  dax = fs_dax_get_by_bdev(bdev, &off, holder, ops) ... fs_put_dax(dax, holder)
+ *   6.0+:   dax = fs_dax_get_by_bdev(bdev, &off, holder, ops) ... fs_put_dax(dax, holder)
  *           (xfs passes itself as holder; ext2/ext4 pass NULL)                      [drivers/dax/super.c]
+ *
+ * As a holder, xfs answers holder_ops->notify_failure (6.8 fs/xfs/xfs_notify_failure.c
+ * xfs_dax_notify_failure): without rmapbt it returns -EOPNOTSUPP and does nothing; with it, a
+ * whole-device notification walks the reverse map: every DAX file's range is unmapped and its
+ * users signalled (mf_dax_kill_procs); flags 0 (kill_dax 6.0..6.7) also meets the metadata
+ * owners and shuts the filesystem down (SHUTDOWN_CORRUPT_ONDISK); MF_MEM_PRE_REMOVE (6.8+)
+ * freezes first, invalidates each file's DAX entries after the kill, skips the metadata and
+ * shuts down with SHUTDOWN_FORCE_UMOUNT, then thaws. Each of those is one step here, taken on
+ * the notifier's thread (holderNotify.ts `notify_step`). The SIGBUS itself is not modelled: a
+ * signalled process's in-flight pin outlives it, and a process may map and fault again until
+ * the shutdown (freeze blocks only write faults, which the model does not single out).
  *
  * A disk whose queue is not DAX has no dax_device: `dax: null` in the input, and
  * the lookup returns NULL without calling anything.
@@ -29,7 +40,26 @@ export interface FilesystemInput {
   readonly daxOption?: boolean;
   /** The actor owning the disk this mount opens (blkdev_get / blkdev_put): a pmem driver, a dm table; null: always there. */
   readonly bdev?: string | null;
+  /** xfs: mkfs -m rmapbt=1 (xfs_has_rmapbt): what xfs_dax_notify_failure() needs. Default: true. */
+  readonly rmapbt?: boolean;
+  /** The DAX files in use on this mount, whose mappings a failure notification unmaps and invalidates. */
+  readonly files?: readonly DaxFile[];
+  /** Mounted before the system starts (fill_super done; an xfs holder is registered on `dax`). */
+  readonly mounted?: boolean;
+  /** The superblock's sb_writers as an rwsem actor: freeze_super() takes it exclusive, waiting for truncates in progress. */
+  readonly sbWriters?: string | null;
 }
+
+/** A DAX file of a mount: its pages (and their entries in i_pages), its blocks, its address_space. */
+export interface DaxFile {
+  readonly file: string;
+  readonly pages: readonly string[];
+  readonly blocks: readonly string[];
+  readonly aspace: string;
+}
+
+/** One step of xfs_dax_notify_failure() on a whole-device notification. */
+export type NotifyStep = 'freeze' | 'kill' | 'invalidate' | 'shutdown' | 'thaw';
 
 export interface FilesystemContext {
   readonly name: string;
@@ -53,8 +83,17 @@ export interface FilesystemContext {
   slotState: 'held' | 'denied' | null;
   /** fs_put_dax's cmpxchg won: holder_ops still to be cleared. */
   holderSwapped: boolean;
-  /** The holder was told the device is going away (MF_MEM_PRE_REMOVE). */
+  /** xfs_force_shutdown() ran: iomap_begin and truncate fail with -EIO. */
   shutdown: boolean;
+  /** Ghost: a whole-device notification (kill_dax's, flags 0 or MF_MEM_PRE_REMOVE) reached this holder's notify_failure. */
+  killTold: boolean;
+  /** freeze_super(FREEZE_HOLDER_KERNEL) held by the notification. */
+  frozen: boolean;
+  /** The steps of the running notify_failure still to take. */
+  notifySteps: NotifyStep[];
+  readonly rmapbt: boolean;
+  readonly files: readonly DaxFile[];
+  readonly sbWriters: string | null;
   /** How the mount ended. */
   outcome: 'mounted' | 'failed' | 'unmounted' | null;
 }
@@ -91,6 +130,30 @@ export const FILESYSTEM_ENV = {
   fs_put_dax_clear_ops: [{}],
 } as const;
 
+const SRC_NOTIFY = 'fs/xfs/xfs_notify_failure.c (6.8; 6.0..6.7 from the context lines of fa422b353d21)';
+
+/**
+ * What xfs_dax_notify_failure() does, step by step, for a notification with these flags (6.8
+ * fs/xfs/xfs_notify_failure.c: xfs_dax_notify_failure, xfs_dax_notify_ddev_failure, xfs_dax_failure_fn).
+ * memory_failure()'s own notification (MF_ACTION_REQUIRED, one pfn) is not run step by step here.
+ */
+function notifyPlan(context: { fstype: FilesystemInput['fstype']; rmapbt: boolean }, mf: string): NotifyStep[] {
+  if (context.fstype !== 'xfs' || !context.rmapbt) return [];
+  if (mf === 'MF_MEM_PRE_REMOVE') return ['freeze', 'kill', 'invalidate', 'shutdown', 'thaw'];
+  if (mf === '0') return ['kill', 'shutdown'];
+  return [];
+}
+
+/** The context of a filesystem mounted before the system starts: it holds its dax_device and, if xfs, the holder slot. */
+function premounted(input: FilesystemInput, holder: boolean): Partial<FilesystemContext> {
+  return {
+    dax: input.dax,
+    ops: 'pmem',
+    ...(holder && input.fstype === 'xfs' ? { slot: input.dax, slotState: 'held' as const } : {}),
+    outcome: 'mounted',
+  };
+}
+
 export function filesystemMachine(rev: Revision) {
   const era = ERAS[rev].device;
   const getSrc = era.holder ? 'drivers/dax/super.c' : era.claimsPgmap ? 'seed 000' : 'seed 000 (the lines v8 replaced)';
@@ -100,6 +163,7 @@ export function filesystemMachine(rev: Revision) {
       types: {} as { context: FilesystemContext; events: Ev; input: FilesystemInput },
       guards: {
         noDaxQueue: ({ context }) => context.disk === null,
+        premounted: ({ context }) => context.outcome === 'mounted',
         hasBdev: ({ context }) => context.bdev !== null,
         found: ({ event }) => event.ok === true,
         holderAsked: ({ context }) => era.holder && context.fstype === 'xfs',
@@ -194,7 +258,35 @@ export function filesystemMachine(rev: Revision) {
         markUnmounted: assign({ outcome: 'unmounted' }),
         markSwapped: assign({ holderSwapped: true }),
         released: assign({ dax: null, slot: null, slotState: null, holderSwapped: false }),
-        shutdown: assign({ shutdown: true }),
+        /** holder_ops->notify_failure(dax_dev, off, len, mf_flags): what xfs_dax_notify_failure() will do. */
+        startNotify: assign(({ context, event }) => ({
+          killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE',
+          notifySteps: notifyPlan(context, event.mf as string),
+        })),
+        /** The next step of the running handler, and its return to the notifier. */
+        notifyStep: enqueueActions(({ context, enqueue }) => {
+          const [step, ...rest] = context.notifySteps;
+          // freeze_super(): sb_wait_write() waits for every sb_start_write() holder (a truncate in progress); thaw_super() lets them in.
+          if (step === 'freeze' && context.sbWriters) enqueue(call('rwsem', context.sbWriters, { type: 'down_write' }));
+          if (step === 'thaw' && context.sbWriters) enqueue(call('rwsem', context.sbWriters, { type: 'up_write' }));
+          for (const f of context.files) {
+            if (step === 'kill' || step === 'invalidate') {
+              if (step === 'invalidate')
+                for (const p of f.pages) enqueue(call('page', p, { type: 'dax_disassociate_entry', file: f.file, trunc: false }));
+              for (const p of f.pages) enqueue(call('page', p, { type: 'zap_pte' }));
+              enqueue(call('address_space', f.aspace, { type: 'flush_tlb' }));
+            }
+            if (step === 'shutdown') for (const b of f.blocks) enqueue(call('block', b, { type: 'fs_shutdown' }));
+          }
+          enqueue(
+            assign({
+              notifySteps: rest,
+              shutdown: context.shutdown || step === 'shutdown',
+              frozen: step === 'freeze' ? true : step === 'thaw' ? false : context.frozen,
+            }),
+          );
+          enqueue(reply({ type: 'notify_ret', more: rest.length > 0 }));
+        }),
       },
     }).createMachine({
       id: 'filesystem',
@@ -217,13 +309,26 @@ export function filesystemMachine(rev: Revision) {
         slotState: null,
         holderSwapped: false,
         shutdown: false,
+        killTold: false,
+        frozen: false,
+        notifySteps: [],
+        rmapbt: input.rmapbt ?? true,
+        files: input.files ?? [],
+        sbWriters: input.sbWriters ?? null,
         outcome: null,
+        ...(input.mounted ? premounted(input, era.holder) : {}),
       }),
       initial: 'idle',
       states: {
         idle: {
           description: 'not mounted',
           meta: { fn: 'mount_bdev', src: 'infer', unaccepted: 'call into a superblock / xfs_mount that does not exist yet' },
+          always: {
+            guard: 'premounted',
+            target: 'mounted',
+            description: 'the filesystem was mounted before the system starts',
+            meta: m('mount_bdev', 'infer'),
+          },
           on: {
             mount: [
               {
@@ -394,7 +499,7 @@ export function filesystemMachine(rev: Revision) {
           description: `fill_super with the dax_device (or NULL) in hand: reading the superblock, mount options`,
           meta: m('fill_super', 'seed 000'),
           on: {
-            notify_failure: notified(),
+            ...notified(),
             fill_super: [
               {
                 guard: 'fillSuperFails',
@@ -473,7 +578,7 @@ export function filesystemMachine(rev: Revision) {
         mounted: {
           description: 'mounted; holds its dax_device pointer (or NULL) in the superblock',
           on: {
-            notify_failure: notified(),
+            ...notified(),
             umount: {
               target: 'releasing',
               actions: 'markUnmounted',
@@ -489,7 +594,7 @@ export function filesystemMachine(rev: Revision) {
         clearOps: {
           description: 'fs_put_dax(): the cmpxchg of holder_data won, holder_ops not yet cleared',
           on: {
-            notify_failure: notified(),
+            ...notified(),
             fs_put_dax_clear_ops: {
               target: 'closing',
               actions: ['holderClearOps', 'putDax', 'released'],
@@ -544,12 +649,25 @@ export function filesystemMachine(rev: Revision) {
     'fs/ext4/super.c, fs/ext2/super.c, fs/xfs/xfs_super.c',
   );
 
-  /** holder_ops->notify_failure() reaching this mount: for MF_MEM_PRE_REMOVE the device is going away. */
+  /**
+   * holder_ops->notify_failure() reaching this mount (`notify_failure`), then its handler's steps
+   * (`notify_step`), each answered with `notify_ret` to the notifier that runs it.
+   */
   function notified() {
     return {
-      actions: 'shutdown',
-      description: 'xfs_dax_notify_failure(): mp = dax_holder(dax_dev); on MF_MEM_PRE_REMOVE invalidate the DAX mappings and shut down',
-      meta: m('xfs_dax_notify_failure', 'fs/xfs/xfs_notify_failure.c (infer)'),
+      notify_failure: {
+        actions: 'startNotify',
+        description:
+          'xfs_dax_notify_failure(): mp = dax_holder(dax_dev); needs rmapbt (else -EOPNOTSUPP); a whole-device notification walks the reverse map',
+        meta: m('xfs_dax_notify_failure', SRC_NOTIFY),
+      },
+      notify_step: {
+        actions: 'notifyStep',
+        description:
+          'the next step of xfs_dax_notify_failure(): freeze_super, mf_dax_kill_procs (unmap, SIGBUS), invalidate_inode_pages2_range, ' +
+          'xfs_force_shutdown, thaw_super, as the flags and rmapbt decide; or its return',
+        meta: m('xfs_dax_notify_ddev_failure', SRC_NOTIFY),
+      },
     } as const;
   }
 

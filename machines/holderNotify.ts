@@ -1,13 +1,22 @@
-import { call } from './kit/messages.ts';
+import { assign } from 'xstate';
+import { call, type AnySetupValue } from './kit/messages.ts';
 import { m } from './kit/meta.ts';
 
 /**
- * dax_holder_notify_failure() and the holder's ->notify_failure (v5.19+), as the reads
- * they are (drivers/dax/super.c, fs/xfs/xfs_notify_failure.c):
- *   1. read holder_ops (kill_dax first checks holder_data != NULL), under dax_read_lock;
- *   2. call holder_ops->notify_failure(), whose first act is mp = dax_holder(dax_dev):
- *      a second read, of holder_data, which nothing keeps equal to the first.
- * Between the two, the holder may run fs_put_dax() (holder_data = NULL) and go away.
+ * dax_holder_notify_failure() and the holder's ->notify_failure (6.0+), as the reads
+ * they are (6.8 drivers/dax/super.c dax_holder_notify_failure, fs/xfs/xfs_notify_failure.c):
+ *   1. `if (!dax_dev->holder_ops) return -EOPNOTSUPP;` (kill_dax first checks holder_data != NULL),
+ *      under dax_read_lock;
+ *   2. `dax_dev->holder_ops->notify_failure(...)`: holder_ops is loaded again, a plain load with
+ *      no READ_ONCE, so the compiler may reload it after the check (it usually reuses the
+ *      register: this path needs the reload); NULL here is a NULL dereference;
+ *   3. the holder's notify_failure begins with mp = dax_holder(dax_dev): a read of holder_data,
+ *      which nothing keeps equal to the first.
+ * Between them the holder may run fs_put_dax() (cmpxchg holder_data to NULL, then
+ * holder_ops = NULL, no SRCU wait) and go away.
+ * On the kill_dax path the holder's handler then runs on the remover's thread, one step at a
+ * time (`notify_step` to the holder, which answers `notify_ret`): xfs freezes, unmaps and kills,
+ * invalidates, shuts down, as its era and its rmapbt decide (machines/filesystem.ts).
  *
  * This module owns those states, their named guards and actions, and the environment
  * events that drive them. `holderNotifyStates` returns the states of one notification by
@@ -15,17 +24,35 @@ import { m } from './kit/meta.ts';
  * there is nobody to notify). The host machine spreads HOLDER_NOTIFY_GUARDS and
  * `holderNotifyActions(mf)` into its setup() and HOLDER_NOTIFY_ENV into its env.
  */
+const SRC_XFS = 'fs/xfs/xfs_notify_failure.c';
+
 /** Fairness (docs/authoring.md): a notification that began (from kill_dax or memory_failure) is kernel code that runs on. */
 const NOTIFY_RUNS = { fairness: 'weak', why: 'dax_holder_notify_failure(), once entered, calls the holder and returns' } as const;
 
-export const HOLDER_NOTIFY_ENV = { dax_holder_notify_failure: [{}], notify_failure: [{}] } as const;
+export const HOLDER_NOTIFY_ENV = { dax_holder_notify_failure: [{}], notify_failure: [{}], notify_failure_step: [{}] } as const;
 
 /** The state names of one notification, per code path that runs one (written out so grep finds each). */
 export const HOLDER_NOTIFY_STATES = {
   /** kill_dax() (6.0+): flags 0, MF_MEM_PRE_REMOVE from 6.8. */
-  kill: { notify: 'kill_notify', readWait: 'kill_readWait', call: 'kill_call', callWait: 'kill_callWait' },
+  kill: {
+    notify: 'kill_notify',
+    readWait: 'kill_readWait',
+    call: 'kill_call',
+    reloadWait: 'kill_reloadWait',
+    callWait: 'kill_callWait',
+    running: 'kill_holderRunning',
+    stepWait: 'kill_holderStepWait',
+  },
   /** memory_failure() on a pmem pfn: MF_ACTION_REQUIRED. */
-  mf: { notify: 'mf_notify', readWait: 'mf_readWait', call: 'mf_call', callWait: 'mf_callWait' },
+  mf: {
+    notify: 'mf_notify',
+    readWait: 'mf_readWait',
+    call: 'mf_call',
+    reloadWait: 'mf_reloadWait',
+    callWait: 'mf_callWait',
+    running: 'mf_holderRunning',
+    stepWait: 'mf_holderStepWait',
+  },
 } as const;
 export type NotifyPath = keyof typeof HOLDER_NOTIFY_STATES;
 
@@ -44,6 +71,10 @@ export const HOLDER_NOTIFY_GUARDS = {
   holderHasOpsAndData: ({ event }: { event: HolderAnswer }) => event.ops !== null && event.holder !== null,
   /** dax_holder() returned NULL: the holder let go after holder_ops was read. */
   holderGone: ({ event }: { event: HolderAnswer }) => event.holder === null,
+  /** The reload of holder_ops found NULL: fs_put_dax() cleared it after the check. */
+  holderOpsGone: ({ event }: { event: HolderAnswer }) => event.ops === null,
+  /** The holder's handler has more to do (notify_ret). */
+  holderNotifyMore: ({ event }: { event: { type: string; more?: boolean } }) => event.more === true,
 };
 
 /** The mf_flags a notification carries: kill_dax's (0 before 6.8, MF_MEM_PRE_REMOVE after), memory_failure's. */
@@ -54,21 +85,28 @@ export function holderNotifyActions(mf: NotifyFlag) {
   const dax = ({ context }: { context: { dax: string | null } }) => context.dax;
   return {
     readHolderOps: call('dax_device', dax, { type: 'read_holder' }),
+    reloadHolderOps: call('dax_device', dax, { type: 'read_holder_ops' }),
     readHolderData: call('dax_device', dax, { type: 'dax_holder' }),
     notifyFailureThroughNull: call('xfs_mount', () => null, { type: 'notify_failure' }),
+    callThroughNullOps: call('holder_ops', () => null, { type: 'notify_failure' }),
     notifyHolder: call('holder', ({ event }: { event: HolderAnswer }) => event.holder ?? null, { type: 'notify_failure', mf }),
+    /** The holder whose handler runs: xfs_dax_notify_failure() keeps mp in a local. */
+    rememberNotified: assign(({ event }: { event: HolderAnswer }) => ({ notified: event.holder ?? null })) as AnySetupValue,
+    notifyStep: call('holder', ({ context }: { context: { notified: string | null } }) => context.notified, { type: 'notify_step' }),
+    forgetNotified: assign({ notified: null }) as AnySetupValue,
   };
 }
 
 export function holderNotifyStates<P extends NotifyPath, N extends string>(
   path: P,
-  opts: { mf: string; next: N; checkHolderData: boolean; src: string },
+  opts: { mf: NotifyFlag; next: N; checkHolderData: boolean; src: string; steps: boolean },
 ) {
   const s = HOLDER_NOTIFY_STATES[path];
+  const flagText = (f: NotifyFlag) => (f === '0' ? 'flags 0' : f);
   const states = {
     [s.notify]: {
       description: opts.checkHolderData
-        ? `kill_dax(): about to notify the holder, if one is registered (${opts.mf === '0' ? 'flags 0' : opts.mf})`
+        ? `kill_dax(): about to notify the holder, if one is registered (${flagText(opts.mf)})`
         : 'about to call dax_holder_notify_failure()',
       meta: m('dax_holder_notify_failure', opts.src),
       on: {
@@ -103,15 +141,37 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
       },
     },
     [s.call]: {
-      description: 'holder_ops read; about to call holder_ops->notify_failure()',
+      description: 'holder_ops checked non-NULL; about to call holder_ops->notify_failure()',
       meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
       on: {
         notify_failure: {
-          target: s.callWait,
-          actions: 'readHolderData',
-          description: 'holder_ops->notify_failure(dax_dev, ...): xfs_dax_notify_failure() begins with mp = dax_holder(dax_dev)',
-          meta: m('xfs_dax_notify_failure', 'fs/xfs/xfs_notify_failure.c (infer)', NOTIFY_RUNS),
+          target: s.reloadWait,
+          actions: 'reloadHolderOps',
+          description: 'dax_dev->holder_ops->notify_failure(dax_dev, ...): holder_ops is loaded again (no READ_ONCE)',
+          meta: m('dax_holder_notify_failure', 'drivers/dax/super.c', NOTIFY_RUNS),
         },
+      },
+    },
+    [s.reloadWait]: {
+      description: 'waiting for the reload of holder_ops (within the same step)',
+      on: {
+        holder_ops: [
+          {
+            guard: 'holderOpsGone',
+            target: opts.next,
+            actions: 'callThroughNullOps',
+            description:
+              'the reload finds holder_ops NULL (fs_put_dax() cleared it after the check): ->notify_failure is read through NULL ' +
+              '(needs the compiler to reload; a KCSAN data race either way)',
+            meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
+          },
+          {
+            target: s.callWait,
+            actions: 'readHolderData',
+            description: 'holder_ops->notify_failure(dax_dev, ...): xfs_dax_notify_failure() begins with mp = dax_holder(dax_dev)',
+            meta: m('xfs_dax_notify_failure', SRC_XFS),
+          },
+        ],
       },
     },
     [s.callWait]: {
@@ -125,15 +185,56 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
             description: 'dax_holder() returned NULL (the holder released it after holder_ops was read): mp->m_super is read through NULL',
             meta: m('xfs_dax_notify_failure', 'fs/xfs/xfs_notify_failure.c (infer)'),
           },
+          opts.steps
+            ? ({
+                target: s.running,
+                actions: ['notifyHolder', 'rememberNotified'] as const,
+                description: `the holder's notify_failure runs on its mount (${flagText(opts.mf)})`,
+                meta: m('xfs_dax_notify_failure', SRC_XFS),
+              } as const)
+            : ({
+                target: opts.next,
+                actions: 'notifyHolder',
+                description: `the holder's notify_failure runs on its mount (${flagText(opts.mf)})`,
+                meta: m('xfs_dax_notify_failure', SRC_XFS),
+              } as const),
+        ],
+      },
+    },
+    [s.running]: {
+      description: "the holder's notify_failure handler runs on this thread (kill_dax waits for it to return)",
+      meta: m('xfs_dax_notify_failure', SRC_XFS),
+      on: {
+        notify_failure_step: {
+          target: s.stepWait,
+          actions: 'notifyStep',
+          description: "the holder's handler takes its next step",
+          meta: m('xfs_dax_notify_failure', SRC_XFS, NOTIFY_RUNS),
+        },
+      },
+    },
+    [s.stepWait]: {
+      description: "waiting for the holder's step (within the same step)",
+      on: {
+        notify_ret: [
+          {
+            guard: 'holderNotifyMore',
+            target: s.running,
+            description: 'the handler goes on',
+            meta: m('xfs_dax_notify_failure', SRC_XFS),
+          },
           {
             target: opts.next,
-            actions: 'notifyHolder',
-            description: `the holder's notify_failure runs on its mount (${opts.mf})`,
-            meta: m('xfs_dax_notify_failure', 'fs/xfs/xfs_notify_failure.c (infer)'),
+            actions: 'forgetNotified',
+            description:
+              'notify_failure() returned; dax_holder_notify_failure() does dax_read_unlock() and returns (kill_dax ignores its value)',
+            meta: m('dax_holder_notify_failure', 'drivers/dax/super.c'),
           },
         ],
       },
     },
   } as const;
-  return states as Record<(typeof HOLDER_NOTIFY_STATES)[P]['notify' | 'readWait' | 'call' | 'callWait'], (typeof states)[string]>;
+  const used = opts.steps ? states : Object.fromEntries(Object.entries(states).filter(([k]) => k !== s.running && k !== s.stepWait));
+  type Name = (typeof HOLDER_NOTIFY_STATES)[P][keyof (typeof HOLDER_NOTIFY_STATES)['kill']];
+  return used as Record<Name, (typeof states)[string]>;
 }

@@ -91,7 +91,7 @@ export function livenessFor(actors: readonly ActorDecl[]): Liveness[] {
 }
 
 // ===========================================================================
-// I1-I6: device and ownership (dax_device, SRCU, dev_pagemap, holders).
+// I1-I6, I15: device and ownership (dax_device, SRCU, dev_pagemap, holders).
 // Owned by the device half (machines/daxDevice.ts and friends).
 // ===========================================================================
 
@@ -253,6 +253,35 @@ export const deviceInvariants: readonly InvariantRule[] = [
         if (dax === undefined) return true;
         const d = view(dax);
         return !d.matches('alive') || d.context.holder === c.owner;
+      }),
+  },
+  {
+    id: 'I15',
+    severity: 'corruption',
+    premise: {
+      text: 'kill_dax() tore down a dax_device whose holder was still registered',
+      machines: ['dax_device'],
+      holds: (view, actors) => names(actors, 'dax_device').some((d) => view(d).context.tornDownHolder !== null),
+    },
+    why:
+      'kill_dax() notifies a registered holder (dax_holder_notify_failure(dax_dev, 0, U64_MAX, flags): flags 0 in 6.0..6.7, ' +
+      'MF_MEM_PRE_REMOVE from 6.8) so that it stops using the device before ALIVE is cleared and the driver removes the memory: ' +
+      'after kill_dax() the pmem driver runs memunmap_pages() and the struct pages go. A holder that was not told, or was told and ' +
+      'did not stop (no shutdown, DAX entries and PTEs left pointing at the pfns), keeps mappings into memory that is being removed: ' +
+      'the next fault, truncate or eviction walks entries whose struct pages are gone.',
+    text:
+      'kill_dax() tears a device down only after its registered holder was told (holder_ops->notify_failure with a whole-device range) and ' +
+      'stopped using it: the filesystem is shut down (xfs_force_shutdown) and none of its files keeps a DAX entry on the device',
+    holds: (view, actors) =>
+      names(actors, 'dax_device').every((d) => {
+        const holder = view(d).context.tornDownHolder;
+        if (holder === null) return true;
+        const fs = names(actors, 'filesystem').find((f) => f === holder);
+        // A holder that is not a filesystem actor of this system (dm, famfs) is out of this rule's reach.
+        if (fs === undefined) return true;
+        const c = view(fs).context;
+        if (view(fs).done) return true;
+        return c.killTold && c.shutdown && c.files.every((f) => f.pages.every((p) => !view(actorOf('page', p)).context.entry));
       }),
   },
 ];

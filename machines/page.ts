@@ -60,6 +60,13 @@ export interface PageContext {
    * in GUP-fast, try_grab_page()'s WARN); I13 states it.
    */
   refFromZero: boolean;
+  /**
+   * Ghost: the file's mapping has a DAX entry for this pfn (dax_insert_entry() made it; dax_delete_mapping_entry()
+   * or __dax_invalidate_entry() erased it, each with dax_disassociate_entry()). The page actor also stands for its
+   * slot in i_pages: a walk of the entries (dax_layout_busy_page, truncate, invalidate) never reaches a pfn whose
+   * entry is gone, so it does not touch its struct page.
+   */
+  entry: boolean;
 }
 
 export interface PageInput {
@@ -132,6 +139,7 @@ const GET_AT_ZERO =
   'infer: 5.10 include/linux/mm.h try_get_page, mm/gup.c try_grab_page; 6.8 mm/gup.c try_grab_page; 6.15 try_grab_folio (4.17 get_page: VM_BUG_ON_PAGE only)';
 const RELEASE_PAGES =
   'infer: 4.17 mm/swap.c release_pages (is_device_public_page only, then put_page_testzero); fixed by c5d6c45e90c4 (5.3): 5.10 mm/swap.c release_pages';
+const NO_ENTRY = 'infer: 6.8 fs/dax.c dax_layout_busy_page_range (xas_for_each over the entries), __dax_invalidate_entry';
 const REMOVED_UAF = 'use after free: the struct page was removed by arch_remove_memory() / pageunmap_range()';
 
 export function pageMachine(rev: Revision) {
@@ -162,6 +170,8 @@ export function pageMachine(rev: Revision) {
         era.associates && !context.limited && context.mapping !== null && context.mapping !== fileOf(event),
       /** dax_disassociate_entry(): WARN_ON_ONCE(trunc && page_ref_count(page) > 1). */
       truncatingBusy: ({ context, event }) => era.disassociateWarnsBusy && !context.limited && truncOf(event) && context.refs > 1,
+      /** No DAX entry for this pfn in the file's mapping: an entry walk passes it by. */
+      noEntry: ({ context }) => !context.entry,
       tryGetFails: ({ context }) => era.gupTryGetFailsAtZero && context.refs === 0,
       gupRefusesSpecial: ({ context }) => context.limited && !context.gupAllowsSpecial,
       zapDropsLastRef: ({ context }) => mappingAddsRef && context.mapcount > 0 && context.refs === 1,
@@ -188,6 +198,7 @@ export function pageMachine(rev: Revision) {
         mapcount: 1,
         refs: context.limited || !mappingAddsRef || context.mapcount > 0 ? context.refs : context.refs + 1,
         mapping: era.associates && !context.limited ? fileOf(event) : context.mapping,
+        entry: true,
       })),
       zapPte: assign(({ context }) => ({
         mapcount: 0,
@@ -212,13 +223,14 @@ export function pageMachine(rev: Revision) {
       wakeUpVar: enqueueActions(({ context, enqueue }) => {
         for (const w of context.waiters) enqueue(call('waiter', w, { type: 'wake_up_var', key: key(context.name) }));
       }),
-      disassociate: assign({ mapping: null }),
+      disassociate: assign({ mapping: null, entry: false }),
       replyPte: reply(({ context }) => ({ type: 'pte', present: context.mapcount > 0 })),
       replyGrabbed: reply(({ context }) => ({ type: 'grabbed', ok: true, afterIdleScan: context.idleScanned })),
       replyGrabFailed: reply({ type: 'grabbed', ok: false }),
       replyFollowed: reply(({ context }) => ({ type: 'follow', ok: true, special: false, afterIdleScan: context.idleScanned })),
       replyNoPte: reply({ type: 'follow', ok: false, special: false }),
       replySpecial: reply({ type: 'follow', ok: false, special: true }),
+      replyNotBusy: reply(({ context }) => ({ type: 'busy', page: context.name, busy: false })),
       replyBusy: reply(({ context }) => ({ type: 'busy', page: context.name, busy: scanBusy(context) })),
       noteScan: assign(({ context }) => ({ idleScanned: !scanBusy(context) })),
       replyIdle: reply(({ context }) => ({ type: 'idle', page: context.name, idle: context.limited || context.refs === base })),
@@ -246,6 +258,7 @@ export function pageMachine(rev: Revision) {
       pgmapDead: false,
       idleScanned: false,
       refFromZero: false,
+      entry: false,
     }),
     type: 'parallel',
     states: {
@@ -494,13 +507,22 @@ export function pageMachine(rev: Revision) {
                               meta: { fn: 'put_page', src: 'infer: 4.17 include/linux/mm.h put_page' },
                             },
                           ],
-                  dax_busy_page: {
-                    actions: ['noteScan', 'replyBusy'],
-                    description: mappingAddsRef
-                      ? 'dax_busy_page(): folio_ref_count - folio_mapcount > 0?'
-                      : 'dax_busy_page(): page_ref_count(page) > 1?',
-                    meta: { fn: 'dax_busy_page', src: mappingAddsRef ? CURRENT : 'infer: 4.18 fs/dax.c dax_layout_busy_page' },
-                  },
+                  dax_busy_page: [
+                    {
+                      guard: 'noEntry',
+                      actions: 'replyNotBusy',
+                      description:
+                        'no DAX entry at this index (never inserted, or erased): the walk of the entries does not reach the page',
+                      meta: { fn: 'dax_layout_busy_page_range', src: NO_ENTRY },
+                    },
+                    {
+                      actions: ['noteScan', 'replyBusy'],
+                      description: mappingAddsRef
+                        ? 'dax_busy_page(): folio_ref_count - folio_mapcount > 0?'
+                        : 'dax_busy_page(): page_ref_count(page) > 1?',
+                      meta: { fn: 'dax_busy_page', src: mappingAddsRef ? CURRENT : 'infer: 4.18 fs/dax.c dax_layout_busy_page' },
+                    },
+                  ],
                   page_idle: {
                     actions: 'replyIdle',
                     description: mappingAddsRef
@@ -529,6 +551,11 @@ export function pageMachine(rev: Revision) {
                     },
                   },
                   dax_disassociate_entry: [
+                    {
+                      guard: 'noEntry',
+                      description: 'no DAX entry at this index: nothing to erase, dax_disassociate_entry() is not called',
+                      meta: { fn: 'dax_delete_mapping_entry', src: NO_ENTRY },
+                    },
                     ...only(era.disassociateWarnsBusy, {
                       guard: 'truncatingBusy',
                       target: ['ready', '#page.warn.truncatedBusy'],
@@ -652,6 +679,17 @@ export function pageMachine(rev: Revision) {
                   'the struct page is gone (arch_remove_memory / pageunmap_range): only paths that never dereference it may still name the pfn',
                 meta: { fn: 'memunmap_pages', src: UNMAP, unaccepted: REMOVED_UAF },
                 on: {
+                  dax_busy_page: {
+                    guard: 'noEntry',
+                    actions: 'replyNotBusy',
+                    description: 'no DAX entry for the removed pfn (erased before the removal): the walk never reaches its struct page',
+                    meta: { fn: 'dax_layout_busy_page_range', src: NO_ENTRY },
+                  },
+                  dax_disassociate_entry: {
+                    guard: 'noEntry',
+                    description: 'no DAX entry for the removed pfn: nothing to erase, its struct page is not touched',
+                    meta: { fn: 'dax_delete_mapping_entry', src: NO_ENTRY },
+                  },
                   dax_insert_mapping: {
                     description: 'a DAX fault after kill_dax(): dax_direct_access() fails, VM_FAULT_SIGBUS',
                     meta: { fn: 'dax_iomap_pte_fault', src: 'infer: fs/dax.c dax_iomap_pfn' },

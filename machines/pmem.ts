@@ -77,6 +77,8 @@ interface Ctx {
   key: string | null;
   probed: boolean;
   pages: string[];
+  /** The holder whose notify_failure handler kill_dax() is running (holderNotify.ts), or null. */
+  notified: string | null;
 }
 
 type Ev = { type: string; from?: string; value?: number };
@@ -167,6 +169,7 @@ export function pmemMachine(rev: Revision) {
         key: input.key,
         probed: !!input.probed,
         pages: [...(input.pages ?? [])],
+        notified: null,
       }),
       initial: 'boot',
       // The gendisk exists from device_add_disk() (the alloc_dax step) until del_gendisk()

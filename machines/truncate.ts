@@ -47,6 +47,8 @@ export interface TruncateContext extends ScanContext {
   mmaplock: string;
   /** The kernel is built with FS_DAX_LIMITED (s390 dcssblk): dax_layout_busy_page returns NULL. */
   limited: boolean;
+  /** The superblock's sb_writers (SB_FREEZE_WRITE) lock, where the scenario has one: a frozen filesystem blocks a truncate. */
+  sbWriters: string | null;
   /**
    * The v9/v11 series' did_unlock: set only by xfs_wait_dax_page(), i.e. only when this pass
    * slept; cleared when the pass starts. Always false in the other eras (they do not read it).
@@ -62,6 +64,8 @@ export interface TruncateInput {
   iolock: string;
   mmaplock: string;
   limited?: boolean;
+  /** sb_writers as an rwsem actor: ftruncate's sb_start_write() takes it shared, freeze_super() exclusive. */
+  sbWriters?: string | null;
 }
 
 export type TruncateEvent =
@@ -145,12 +149,15 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
     },
     actions: {
       lockAll: enqueueActions(({ context, enqueue }) => {
+        // do_sys_ftruncate(): sb_start_write() before do_truncate() takes the inode locks.
+        if (context.sbWriters) enqueue(call('rwsem', context.sbWriters, { type: 'down_read' }));
         enqueue(call('rwsem', context.iolock, { type: 'down_write' }));
         enqueue(call('rwsem', context.mmaplock, { type: 'down_write' }));
       }),
       unlockAll: enqueueActions(({ context, enqueue }) => {
         enqueue(call('rwsem', context.mmaplock, { type: 'up_write' }));
         enqueue(call('rwsem', context.iolock, { type: 'up_write' }));
+        if (context.sbWriters) enqueue(call('rwsem', context.sbWriters, { type: 'up_read' }));
       }),
       dropMmapLock: call('rwsem', ({ context }) => context.mmaplock, { type: 'up_write' }),
       takeMmapLock: call('rwsem', ({ context }) => context.mmaplock, { type: 'down_write' }),
@@ -180,6 +187,7 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       iolock: input.iolock,
       mmaplock: input.mmaplock,
       limited: input.limited ?? false,
+      sbWriters: input.sbWriters ?? null,
       slept: false,
       ...scanFields(input.pages),
     }),

@@ -274,7 +274,7 @@ const killDaxReaders = defineScenario({
 /** pmem probe and remove while a filesystem mounts and unmounts on it. */
 const probeRemoveMounted = defineScenario({
   name: 'pmem-remove-mounted',
-  description: 'pmem probe, a filesystem mounts it, and pmem remove races the unmount (v6.15: kill_dax notifies the holder)',
+  description: 'pmem probe, a filesystem mounts it, and pmem remove races the unmount (6.0+: kill_dax notifies the holder)',
   revisions: REVISIONS,
   sizes: [
     { ...FSTYPE_SIZE, default: 2 },
@@ -302,7 +302,7 @@ const probeRemoveMounted = defineScenario({
   },
 });
 
-/** memory_failure() notifying the holder of a pmem device while the holder unmounts (v5.19+ holder protocol). */
+/** memory_failure() notifying the holder of a pmem device while the holder unmounts (6.0+ holder protocol). */
 const holderNotifyUmount = defineScenario({
   name: 'holder-notify-umount',
   description:
@@ -310,7 +310,13 @@ const holderNotifyUmount = defineScenario({
     'is removed)',
   revisions: REVISIONS.filter((r) => ERAS[r].device.holder),
   sizes: [
-    { name: 'remove', description: '1: pmem0 is also removed (kill_dax notifies MF_MEM_PRE_REMOVE)', default: 0, min: 0, max: 1 },
+    {
+      name: 'remove',
+      description: '1: pmem0 is also removed (kill_dax notifies the holder: flags 0 before 6.8, MF_MEM_PRE_REMOVE after)',
+      default: 0,
+      min: 0,
+      max: 1,
+    },
     { name: 'notifiers', description: 'concurrent memory_failure() notifications', default: 1, min: 1, max: 2 },
   ],
   space: { remove: [0, 1], notifiers: [1, 2] },

@@ -9,6 +9,7 @@ import { fileWriterMachine } from '../fileWriter.ts';
 import { invariantsFor, livenessFor } from '../invariants.ts';
 import { pageMachine, type PageInput } from '../page.ts';
 import { ERAS, type Filesystem } from '../eras.ts';
+import { filesystemMachine, type FilesystemInput } from '../filesystem.ts';
 import type { MachineId } from '../views.ts';
 import type { Revision } from '../kit/revision.ts';
 import { REVISIONS } from '../kit/revision.ts';
@@ -31,6 +32,8 @@ import { truncateMachine } from '../truncate.ts';
 const FSTYPES: readonly Filesystem[] = ['ext4', 'ext2', 'xfs'];
 
 const FILE_A = 'A';
+/** The filesystem file A lives on, where a scenario has it as an actor. */
+const FS = 'fs0';
 const FILE_B = 'B';
 
 const size = <N extends string>(name: N, description: string, def: number, min: number, max: number): SizeParam<N> => ({
@@ -49,6 +52,13 @@ const SIZES = {
   gupFast: size('gup_fast', '1: processes may use GUP-fast (lockless, re-checks the PTE) besides the slow path', 1, 0, 1),
   longterm: size('longterm', '1: processes also try a long-term pin (refused for FS-DAX)', 0, 0, 1),
   reuse: size('reuse', '1: file B allocates after the truncate and may get a freed block', 1, 0, 1),
+  rmapbt: size(
+    'rmapbt',
+    'xfs: 1 made with rmapbt (what xfs_dax_notify_failure needs), 0 without (notify_failure returns -EOPNOTSUPP)',
+    1,
+    0,
+    1,
+  ),
   // Same name and numbering as the device scenarios' --fstype; XFS by default here, the
   // filesystem the dma-vs-truncate series fixed first.
   fs: {
@@ -104,6 +114,7 @@ const KEY = 'devmap_key';
 const ASPACE = 'mappingA';
 const IOLOCK = 'iolockA';
 const MMAPLOCK = 'mmaplockA';
+const SB_WRITERS = 'sbWriters';
 const pageName = (i: number) => `page${i}`;
 const blockName = (i: number) => `block${i}`;
 
@@ -227,7 +238,7 @@ function pinnerActors(o: PinnerOptions): ActorDecl[] {
   });
 }
 
-function truncateActor(rev: Revision, pages: number, limited = false, fstype = 2, pmd = false): ActorDecl {
+function truncateActor(rev: Revision, pages: number, limited = false, fstype = 2, sbWriters: string | null = null, pmd = false): ActorDecl {
   const env: EnvEvents = {
     truncate: [{}],
     break_layouts: [{}],
@@ -248,6 +259,7 @@ function truncateActor(rev: Revision, pages: number, limited = false, fstype = 2
       iolock: IOLOCK,
       mmaplock: MMAPLOCK,
       limited,
+      sbWriters,
     },
     env,
   };
@@ -355,7 +367,7 @@ export const dmaTruncateScenario = defineScenario({
         release: s.put_route === 1 ? 'release_pages' : 'own',
         pmd: s.entry === 1,
       }),
-      truncateActor(rev, s.pages, false, s.fstype, s.entry === 1),
+      truncateActor(rev, s.pages, false, s.fstype, null, s.entry === 1),
       ...(s.reuse ? [writerActor()] : []),
     ];
     return system(actors);
@@ -386,7 +398,7 @@ export const munmapPinnedTruncateScenario = defineScenario({
         release: s.put_route === 1 ? 'release_pages' : 'own',
         pmd: s.entry === 1,
       }),
-      truncateActor(rev, s.pages, false, s.fstype, s.entry === 1),
+      truncateActor(rev, s.pages, false, s.fstype, null, s.entry === 1),
       ...(s.reuse ? [writerActor()] : []),
     ];
     return system(actors);
@@ -484,7 +496,7 @@ export const dcssblkScenario = defineScenario({
 function pmemActors(
   rev: Revision,
   i: number,
-  o: { probed: boolean; stays: boolean; key: boolean; pages: string[]; mounted?: boolean },
+  o: { probed: boolean; stays: boolean; key: boolean; pages: string[]; mounted?: { fs: string; holder: boolean } },
 ): ActorDecl[] {
   const removeEnv = o.stays ? {} : PMEM_ENV;
   const probeEnv = { probe: [{}], static_branch_enable: [{}], devm_memremap_pages: [{}], alloc_dax: [{}] };
@@ -504,7 +516,7 @@ function pmemActors(
         allocatedBy: o.probed ? `pmem${i}` : null,
         ops: 'pmem',
         pgmap: `pgmap${i}`,
-        ...(o.mounted ? { extraRefs: { mnt: 1 } } : {}),
+        ...(o.mounted ? { extraRefs: { [o.mounted.fs]: 1 }, holder: o.mounted.holder ? o.mounted.fs : null } : {}),
       },
     },
     { name: `pgmap${i}`, kind: 'object', machine: devPagemapMachine(rev), input: { live: o.probed, pages: o.probed ? o.pages.length : 0 } },
@@ -554,24 +566,52 @@ export const staticKeyRaceScenario = defineScenario({
  * of the file is breaking layouts. What memunmap_pages() does to the pages differs by era
  * (eras.ts PageEra.memunmap): it puts every page's base reference (4.16..5.17) or leaves
  * the page refcounts alone (5.18+), and it removes the struct pages before (4.x) or after
- * (5.x+) waiting for the pgmap references. The filesystem stays mounted (no holder is
- * registered, so 6.15's kill_dax has nobody to send MF_MEM_PRE_REMOVE to).
+ * (5.x+) waiting for the pgmap references. The filesystem stays mounted and holds dax0; from
+ * 6.0 an xfs is dax0's holder, and kill_dax() notifies it before clearing ALIVE (flags 0 until
+ * 6.7, MF_MEM_PRE_REMOVE from 6.8): what it does then depends on rmapbt (filesystem.ts);
+ * ext2/ext4 register no holder and are never told.
  */
 export const pmemRemovePinnedScenario = defineScenario({
   name: 'pmem-remove-pinned',
   description:
-    'file A on pmem0 is mapped and a page pinned for DMA while truncate breaks layouts; pmem0 is removed (unbind) meanwhile: memunmap_pages() as each era ' +
-    'has it; file B may reuse a freed block',
+    'file A on pmem0 is mapped and a page pinned for DMA while truncate breaks layouts; pmem0 is removed (unbind) meanwhile, under the mounted ' +
+    'filesystem that holds it (6.0+ xfs: its holder, told by kill_dax): memunmap_pages() as each era has it; file B may reuse a freed block',
   revisions: REVISIONS,
-  sizes: [SIZES.pages, SIZES.pinners, SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }, SIZES.reuse, SIZES.fs, SIZES.arch],
-  space: { pages: [1, 2], pinners: [1, 2], gup_fast: [0, 1], arch: [0, 1], fstype: [2, 0, 1] },
-  spaceRequires: { arch: { gup_fast: 1 } },
+  sizes: [
+    SIZES.pages,
+    SIZES.pinners,
+    SIZES.rounds,
+    SIZES.follPin,
+    { ...SIZES.gupFast, default: 0 },
+    SIZES.reuse,
+    SIZES.fs,
+    SIZES.rmapbt,
+    SIZES.arch,
+  ],
+  space: { pages: [1, 2], pinners: [1, 2], gup_fast: [0, 1], arch: [0, 1], fstype: [2, 0, 1], rmapbt: [1, 0] },
+  // rmapbt is an xfs format option, and only a holder era (6.0+) asks for it.
+  spaceRequires: { arch: { gup_fast: 1 }, rmapbt: { fstype: 2 } },
   build(revision, s) {
     const rev = revOf(revision);
     const era = ERAS[rev].page;
     const key = era.putHook === 'devmapKey';
     const pages = Array.from({ length: s.pages }, (_, i) => pageName(i));
+    const fstype = FSTYPES[s.fstype] ?? 'xfs';
+    const holder = ERAS[rev].device.holder && fstype === 'xfs';
+    // The mounted filesystem: it holds dax0 (and, xfs from 6.0, is its holder); its DAX file is A.
+    const fs: FilesystemInput = {
+      name: FS,
+      fstype,
+      dax: 'dax0',
+      unit: 'pmem0',
+      rmapbt: s.rmapbt === 1,
+      mounted: true,
+      // Only a holder is ever frozen by a notification: elsewhere the lock would only multiply states.
+      sbWriters: holder ? SB_WRITERS : null,
+      files: [{ file: FILE_A, pages, blocks: pages.map((_, i) => blockName(i)), aspace: ASPACE }],
+    };
     const actors = [
+      { name: FS, kind: 'object' as const, machine: filesystemMachine(rev), input: fs },
       ...fileActors({
         rev,
         arch: s.arch,
@@ -582,7 +622,7 @@ export const pmemRemovePinnedScenario = defineScenario({
         pgmap: 'pgmap0',
       }),
       { name: 'dax_srcu', kind: 'object' as const, machine: srcuMachine(rev) },
-      ...pmemActors(rev, 0, { probed: true, stays: false, key, pages, mounted: true }),
+      ...pmemActors(rev, 0, { probed: true, stays: false, key, pages, mounted: { fs: FS, holder } }),
       ...pinnerActors({
         rev,
         pinners: s.pinners,
@@ -594,8 +634,11 @@ export const pmemRemovePinnedScenario = defineScenario({
         munmapWhilePinned: false,
         dax: { device: 'dax0', srcu: 'dax_srcu' },
       }),
-      truncateActor(rev, s.pages, false, s.fstype),
+      truncateActor(rev, s.pages, false, s.fstype, holder ? SB_WRITERS : null),
       ...(s.reuse ? [writerActor()] : []),
+      ...(holder
+        ? [{ name: SB_WRITERS, kind: 'object' as const, machine: rwsemMachine(), input: { what: 'sb_writers (SB_FREEZE_WRITE)' } }]
+        : []),
     ];
     return system(actors);
   },
