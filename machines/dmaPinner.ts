@@ -344,6 +344,7 @@ export function dmaPinnerMachine(rev: Revision, shape: PinnerShape = {}) {
     states: {
       noVma: {
         description: 'the file is open, not mapped',
+        meta: { fn: 'mmap_region', src: 'infer', condition: 'no VMA of the process maps the file' },
         on: {
           mmap: {
             target: 'vma',
@@ -355,6 +356,7 @@ export function dmaPinnerMachine(rev: Revision, shape: PinnerShape = {}) {
       },
       vma: {
         description: 'the file is mapped; the PTE may or may not be present',
+        meta: { fn: 'handle_mm_fault', src: 'infer', condition: 'a VMA maps the file (VM_SHARED); no pin held by this process' },
         on: {
           fault: {
             target: 'faulting',
@@ -398,6 +400,7 @@ export function dmaPinnerMachine(rev: Revision, shape: PinnerShape = {}) {
       },
       faulting: {
         description: 'in the DAX fault handler, filesystem mmap lock held shared',
+        meta: { fn: 'dax_iomap_pte_fault', src: FAULT, condition: 'XFS_MMAPLOCK_SHARED held; iomap_begin() asked for the block' },
         on: {
           iomap: [
             {
@@ -610,6 +613,7 @@ export function dmaPinnerMachine(rev: Revision, shape: PinnerShape = {}) {
       pinned: {
         tags: ['pinned'],
         description: 'the page is pinned and handed to a device for DMA',
+        meta: { fn: 'get_user_pages', src: GUP, condition: 'the GUP references of this pin are held; the VMA is mapped' },
         on: {
           dma_write: {
             actions: 'dmaWrite',
@@ -634,6 +638,7 @@ export function dmaPinnerMachine(rev: Revision, shape: PinnerShape = {}) {
       pinnedNoVma: {
         tags: ['pinned'],
         description: 'the mapping is gone but the device still holds the pin',
+        meta: { fn: 'do_munmap', src: 'infer', condition: 'the GUP references of this pin are held; no VMA maps the file' },
         on: {
           dma_write: {
             actions: 'dmaWrite',
