@@ -263,6 +263,11 @@ export function filesystemMachine(rev: Revision) {
           killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE',
           notifySteps: notifyPlan(context, event.mf as string),
         })),
+        /** The mount is still in fill_super (SB_BORN not set): the handler returns -EIO before anything else. */
+        notifyUnborn: assign(({ context, event }) => ({
+          killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE',
+          notifySteps: [] as NotifyStep[],
+        })),
         /** The next step of the running handler, and its return to the notifier. */
         notifyStep: enqueueActions(({ context, enqueue }) => {
           const [step, ...rest] = context.notifySteps;
@@ -499,7 +504,7 @@ export function filesystemMachine(rev: Revision) {
           description: `fill_super with the dax_device (or NULL) in hand: reading the superblock, mount options`,
           meta: m('fill_super', 'seed 000'),
           on: {
-            ...notified(),
+            ...notified(false),
             fill_super: [
               {
                 guard: 'fillSuperFails',
@@ -653,14 +658,21 @@ export function filesystemMachine(rev: Revision) {
    * holder_ops->notify_failure() reaching this mount (`notify_failure`), then its handler's steps
    * (`notify_step`), each answered with `notify_ret` to the notifier that runs it.
    */
-  function notified() {
+  function notified(born = true) {
     return {
-      notify_failure: {
-        actions: 'startNotify',
-        description:
-          'xfs_dax_notify_failure(): mp = dax_holder(dax_dev); needs rmapbt (else -EOPNOTSUPP); a whole-device notification walks the reverse map',
-        meta: m('xfs_dax_notify_failure', SRC_NOTIFY),
-      },
+      notify_failure: born
+        ? ({
+            actions: 'startNotify',
+            description:
+              'xfs_dax_notify_failure(): mp = dax_holder(dax_dev); needs rmapbt (else -EOPNOTSUPP); a whole-device notification walks the reverse map',
+            meta: m('xfs_dax_notify_failure', SRC_NOTIFY),
+          } as const)
+        : ({
+            actions: 'notifyUnborn',
+            description:
+              'xfs_dax_notify_failure(): !(mp->m_super->s_flags & SB_BORN): "filesystem is not ready for notify_failure()!", -EIO',
+            meta: m('xfs_dax_notify_failure', SRC_NOTIFY),
+          } as const),
       notify_step: {
         actions: 'notifyStep',
         description:

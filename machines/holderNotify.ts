@@ -154,6 +154,11 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
     },
     [s.reloadWait]: {
       description: 'waiting for the reload of holder_ops (within the same step)',
+      meta: {
+        condition: 'holder_ops checked non-NULL, loaded again for the call',
+        fn: 'dax_holder_notify_failure',
+        src: 'drivers/dax/super.c',
+      },
       on: {
         holder_ops: [
           {
@@ -203,7 +208,7 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
     },
     [s.running]: {
       description: "the holder's notify_failure handler runs on this thread (kill_dax waits for it to return)",
-      meta: m('xfs_dax_notify_failure', SRC_XFS),
+      meta: { condition: 'inside holder_ops->notify_failure(), dax_read_lock held', fn: 'xfs_dax_notify_failure', src: SRC_XFS },
       on: {
         notify_failure_step: {
           target: s.stepWait,
@@ -215,6 +220,7 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
     },
     [s.stepWait]: {
       description: "waiting for the holder's step (within the same step)",
+      meta: { condition: 'inside holder_ops->notify_failure(), dax_read_lock held', fn: 'xfs_dax_notify_ddev_failure', src: SRC_XFS },
       on: {
         notify_ret: [
           {

@@ -1,0 +1,96 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkScenario, resolveSizes, type CheckReport } from '../src/check/check.ts';
+import type { Scenario } from '../machines/kit/types.ts';
+import { deviceScenarios } from '../machines/scenarios/devices.ts';
+import { pageScenarios } from '../machines/scenarios/pages.ts';
+import type { Revision } from '../machines/kit/revision.ts';
+import { ERAS } from '../machines/eras.ts';
+
+/**
+ * Device removal under a mounted filesystem that is the dax_device's holder (issue 14): what
+ * kill_dax() tells it in each era, what xfs does with and without rmapbt, the holder_ops double
+ * read, and I15 (a holder still registered at the teardown was told and stopped using the device).
+ */
+const scenario = (name: string): Scenario => {
+  const s = [...deviceScenarios, ...pageScenarios].find((x) => x.name === name);
+  if (!s) throw new Error(`no scenario ${name}`);
+  return s as Scenario;
+};
+const check = (name: string, rev: Revision, sizes: Record<string, number> = {}): CheckReport =>
+  checkScenario(scenario(name), rev, resolveSizes(scenario(name), sizes));
+const props = (r: CheckReport) => new Set(r.findings.map((f) => f.property));
+const steps = (f: CheckReport['findings'][number]) => f.trace.steps.map((s) => `${s.actor}.${s.event.type}`);
+
+// pmem-remove-pinned sizes: fstype 0 ext4, 2 xfs; rmapbt only for xfs.
+const XFS_RMAPBT = { fstype: 2, rmapbt: 1 };
+const XFS_NO_RMAPBT = { fstype: 2, rmapbt: 0 };
+const EXT4 = { fstype: 0 };
+
+test('eras: 5.19 has no holder (its include/linux/dax.h has fs_put_dax(dax_dev)); 6.0 notifies with flags 0, 6.8 with MF_MEM_PRE_REMOVE', () => {
+  assert.is(ERAS['v5.19'].device.holder, false);
+  assert.is(ERAS['v5.19'].device.killNotifies, 'none');
+  assert.is(ERAS['v6.0'].device.killNotifies, 'flags0');
+  assert.is(ERAS['v6.8'].device.killNotifies, 'preRemove');
+  const r = check('pmem-remove-pinned', 'v5.19', XFS_RMAPBT);
+  assert.ok(!props(r).has('I15'), 'no holder, nothing to tear down');
+  assert.ok(
+    r.premises!.some((p) => p.id === 'I15' && !p.reached),
+    'I15 is vacuous without a holder',
+  );
+});
+
+test('ext4 registers no holder: kill_dax tells nobody, I15 is never put to the test', () => {
+  for (const rev of ['v6.0', 'v6.8', 'v6.15'] as const) {
+    const r = check('pmem-remove-pinned', rev, EXT4);
+    assert.ok(!props(r).has('I15'), rev);
+    assert.ok(
+      r.premises!.some((p) => p.id === 'I15' && !p.reached),
+      rev,
+    );
+  }
+});
+
+test('xfs without rmapbt: notify_failure returns -EOPNOTSUPP, nothing is shut down: I15 at the teardown itself', () => {
+  for (const rev of ['v6.0', 'v6.8', 'v6.15'] as const) {
+    const f = check('pmem-remove-pinned', rev, XFS_NO_RMAPBT).findings.find((x) => x.property === 'I15');
+    assert.ok(f, rev);
+    assert.is(steps(f!).at(-1), 'pmem0.kill_dax_teardown', `${rev}: ${steps(f!).join(' ')}`);
+  }
+});
+
+test('6.0..6.7 xfs with rmapbt: flags 0 runs two steps (unmap and kill, shut down): no freeze, no invalidation of the entries', () => {
+  const f = check('pmem-remove-pinned', 'v6.0', XFS_RMAPBT).findings.find((x) => x.property === 'I15');
+  assert.ok(f);
+  const s = steps(f!);
+  assert.is(s.filter((x) => x === 'pmem0.notify_failure_step').length, 2, s.join(' '));
+  const byFs = f!.trace.steps.flatMap((st) => st.calls.filter((c) => c.from === 'fs0').map((c) => c.event.type));
+  assert.ok(byFs.includes('zap_pte') && byFs.includes('fs_shutdown'), byFs.join(' '));
+  assert.not.ok(byFs.includes('dax_disassociate_entry') || byFs.includes('down_write'), byFs.join(' '));
+});
+
+test('6.8+ xfs with rmapbt: freeze, kill, invalidate, shutdown leave no entry, unless a read fault that passed iomap_begin before the shutdown inserts one after the teardown', () => {
+  for (const rev of ['v6.8', 'v6.15'] as const) {
+    const f = check('pmem-remove-pinned', rev, XFS_RMAPBT).findings.find((x) => x.property === 'I15');
+    assert.ok(f, rev);
+    const s = steps(f!);
+    const teardown = s.indexOf('pmem0.kill_dax_teardown');
+    assert.ok(teardown > 0 && s.slice(teardown).includes('dma0.dax_insert_mapping'), `${rev}: ${s.join(' ')}`);
+    // the handler ran all its steps first: freeze, kill, invalidate, shutdown, thaw, return
+    assert.ok(s.filter((x) => x === 'pmem0.notify_failure_step').length >= 5, `${rev}: ${s.join(' ')}`);
+  }
+});
+
+test('dax_holder_notify_failure reads holder_ops twice: fs_put_dax clearing it between the check and the call is a NULL dereference', () => {
+  for (const rev of ['v6.0', 'v6.8', 'v6.15'] as const) {
+    const r = check('pmem-remove-mounted', rev, { fstype: 2 });
+    const f = r.findings.find((x) => x.kind === 'null-call' && /holder_ops/.test(x.text));
+    assert.ok(f, `${rev}: ${r.findings.map((x) => x.text).join(' | ')}`);
+    const s = steps(f!);
+    const check1 = s.indexOf('pmem0.dax_holder_notify_failure');
+    const clear = s.indexOf('fs0.fs_put_dax_clear_ops');
+    assert.ok(check1 >= 0 && clear > check1 && s.indexOf('pmem0.notify_failure') > clear, `${rev}: ${s.join(' ')}`);
+  }
+});
+
+test.run();
