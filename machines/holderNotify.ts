@@ -162,8 +162,10 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
       on: {
         holder_ops: [
           {
+            // The NULL dereference ends this path; it stays where it was (its own state, not the one
+            // the other outcomes reach, so each failing read keeps its own trace).
             guard: 'holderOpsGone',
-            target: opts.next,
+            target: s.call,
             actions: 'callThroughNullOps',
             description:
               'the reload finds holder_ops NULL (fs_put_dax() cleared it after the check): ->notify_failure is read through NULL ' +

@@ -606,8 +606,8 @@ export const pmemRemovePinnedScenario = defineScenario({
       unit: 'pmem0',
       rmapbt: s.rmapbt === 1,
       mounted: true,
-      // Only a holder is ever frozen by a notification: elsewhere the lock would only multiply states.
-      sbWriters: holder ? SB_WRITERS : null,
+      // ftruncate's sb_start_write(): only a holder is ever frozen (by kill_dax's notification), but the lock is there in every era.
+      sbWriters: SB_WRITERS,
       files: [{ file: FILE_A, pages, blocks: pages.map((_, i) => blockName(i)), aspace: ASPACE }],
     };
     const actors = [
@@ -634,11 +634,9 @@ export const pmemRemovePinnedScenario = defineScenario({
         munmapWhilePinned: false,
         dax: { device: 'dax0', srcu: 'dax_srcu' },
       }),
-      truncateActor(rev, s.pages, false, s.fstype, holder ? SB_WRITERS : null),
+      truncateActor(rev, s.pages, false, s.fstype, SB_WRITERS),
       ...(s.reuse ? [writerActor()] : []),
-      ...(holder
-        ? [{ name: SB_WRITERS, kind: 'object' as const, machine: rwsemMachine(), input: { what: 'sb_writers (SB_FREEZE_WRITE)' } }]
-        : []),
+      { name: SB_WRITERS, kind: 'object' as const, machine: rwsemMachine(), input: { what: 'sb_writers (SB_FREEZE_WRITE)' } },
     ];
     return system(actors);
   },
