@@ -49,6 +49,18 @@ export interface DmTableContext {
   openers: number;
   /** The holder whose notify_failure handler kill_dax() is running (holderNotify.ts), or null. */
   notified: string | null;
+  /**
+   * v8/v9: the member pgmap claims dm_dax_fs_claim() made for the filesystem mounted on this
+   * device, one per target, and what fs_dax_claim() said (I5, I14): 'held' (claimed, or the
+   * "same owner" short-circuit), 'denied' (another owner has it). Cleared by dm_dax_fs_release().
+   */
+  claims: DmClaim[];
+}
+
+export interface DmClaim {
+  readonly pgmap: string;
+  readonly owner: string;
+  readonly state: 'held' | 'denied';
 }
 
 type Ev = { type: string; from?: string; owner?: string; ok?: boolean; result?: string };
@@ -144,6 +156,13 @@ export function dmTableMachine(rev: Revision) {
         ),
         replyClaimed: call('caller', ({ context }) => context.caller, { type: 'dm_fs_claimed' }),
         endCall: assign({ caller: null, owner: null }),
+        noteClaimHeld: assign(({ context }) => ({
+          claims: [...context.claims, { pgmap: targetPgmap(context) ?? '', owner: context.owner ?? '', state: 'held' as const }],
+        })),
+        noteClaimDenied: assign(({ context }) => ({
+          claims: [...context.claims, { pgmap: targetPgmap(context) ?? '', owner: context.owner ?? '', state: 'denied' as const }],
+        })),
+        forgetClaims: assign({ claims: [] }),
         replyOpened: reply({ type: 'blkdev', ok: true }),
         replyNoDevice: reply({ type: 'blkdev', ok: false }),
         open: assign(({ context }) => ({ openers: context.openers + 1 })),
@@ -168,6 +187,7 @@ export function dmTableMachine(rev: Revision) {
         caller: null,
         owner: null,
         openers: 0,
+        claims: [],
         notified: null,
       }),
       initial: 'absent',
@@ -354,14 +374,14 @@ export function dmTableMachine(rev: Revision) {
               {
                 guard: 'claimBusy',
                 target: 'claimIter',
-                actions: ['putTargetDax', 'next'],
+                actions: ['noteClaimDenied', 'putTargetDax', 'next'],
                 description:
                   'fs_dax_claim() failed: it put_dax()es the member; dm_dax_dev_claim WARN_ON_ONCE(1), -ENXIO, ignored by the iterator',
                 meta: m('dm_dax_dev_claim', 'seed 004'),
               },
               {
                 target: 'claimIter',
-                actions: 'next',
+                actions: ['noteClaimHeld', 'next'],
                 description: 'claimed, or "same owner" short-circuit: no reference taken either way',
                 meta: m('fs_dax_claim', 'seed 004'),
               },
@@ -374,7 +394,7 @@ export function dmTableMachine(rev: Revision) {
             {
               guard: not('targetsLeft'),
               target: 'live',
-              actions: 'endCall',
+              actions: ['endCall', 'forgetClaims'],
               description: 'every target released',
               meta: m('dm_dax_iterate', 'seed 004'),
             },

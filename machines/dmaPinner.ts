@@ -1,7 +1,7 @@
-import { assertEvent, assign, setup } from 'xstate';
+import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import { call } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
-import { ERAS, GUP_PIN_COUNTING_BIAS } from './eras.ts';
+import { ERAS, GUP_PIN_COUNTING_BIAS, type PutRoute } from './eras.ts';
 import { fnOf } from './kernelFunctions.ts';
 import { withStateMeta, type StateDocs } from './kit/meta.ts';
 
@@ -32,6 +32,19 @@ import { withStateMeta, type StateDocs } from './kit/meta.ts';
  * dax_get_private() test are one step here: the race between them is kill-dax-readers'.
  * A scenario without a dax_device actor (`dax` null) has a device that stays alive
  * throughout, and the fault is one step as before.
+ *
+ * How the driver gives the pin back is its own choice (`release`, eras.ts PutRoute): the pin's
+ * own put (put_page() for get_user_pages(), unpin_user_page() for pin_user_pages()), or
+ * release_pages() over the array of get_user_pages() references, as GPU userptr code and KVM
+ * SEV's sev_unpin_memory() did; each era's mm code decides whether that route reaches the idle
+ * hook. GUP-fast giving back the references of a changed PTE always goes through the pin's own
+ * put (4.17 put_page(head), 5.10 put_compound_head(), 6.x gup_put_folio()).
+ *
+ * A PMD entry (`entryPages`: the subpages of the one 2 MiB entry, two of them standing for its
+ * 512): one fault maps them all (dax_iomap_pmd_fault), munmap zaps them all, and GUP takes
+ * references only on the subpage it is asked for (gup_huge_pmd: the pfns in [addr, end)).
+ * GUP-fast re-reads the PMD where the era does (eras.ts gupFastPmdRecheck); 4.17's
+ * __gup_device_huge_pmd() keeps its references without looking again.
  */
 export interface PinnerContext {
   file: string;
@@ -51,6 +64,10 @@ export interface PinnerContext {
   /** Ghost: the references of the pin held now were taken after a busy scan had found the page idle (I10). */
   pinAfterScan: boolean;
   srcu: string | null;
+  /** The route the driver's release takes (eras.ts PutRoute). */
+  route: PutRoute;
+  /** The pages one fault maps and one munmap zaps: the subpages of a PMD entry, or this one page. */
+  entryPages: string[];
 }
 
 export interface PinnerInput {
@@ -74,6 +91,10 @@ export interface PinnerInput {
   /** The dax_device the file's blocks are on and the dax_srcu domain; absent: the device stays alive throughout. */
   dax?: string | null;
   srcu?: string | null;
+  /** 'release_pages': the driver batch-releases get_user_pages() references (FOLL_GET: follPin has no effect). */
+  release?: 'own' | 'release_pages';
+  /** The subpages of the PMD entry `page` belongs to; absent: a PTE entry of `page` alone. */
+  entryPages?: string[];
 }
 
 export type PinnerEvent =
@@ -98,6 +119,7 @@ export type PinnerEvent =
 const GUP = 'infer: mm/gup.c';
 /** A device's DMA is no kernel function: the pin reaches it as a bio, which submit_bio() issues. */
 const DMA_SRC = 'infer: the pin is handed to a device as a bio (O_DIRECT to another disk); the device writes until the bio completes';
+const RELEASE_PAGES = 'infer: 4.17 / 5.10 / 6.8 mm/swap.c release_pages, 6.15 folios_put_refs; c5d6c45e90c4 (5.3)';
 const FAULT = 'infer: fs/dax.c dax_iomap_pte_fault, fs/xfs/xfs_file.c __xfs_filemap_fault';
 const DIRECT =
   'infer: 4.17 fs/dax.c dax_iomap_pfn, 6.15 fs/dax.c dax_iomap_direct_access; drivers/dax/super.c dax_direct_access (-ENXIO when !dax_alive)';
@@ -106,6 +128,9 @@ const USER_CHOICE = { fairness: 'none', why: 'a user process may never mmap, tou
 /** How often the device writes is its own business; only the end of the transfer is assumed. */
 const DEVICE_WRITES = { fairness: 'none', why: 'a device may write any number of times, or none, while it holds the pin' } as const;
 const DMA_COMPLETES = { fairness: 'weak', why: 'a DMA in flight eventually completes and the driver unpins the page' } as const;
+
+/** A transition that exists only in the eras where the kernel has the code. */
+const only = <const T>(cond: boolean, t: T): T[] => (cond ? [t] : []);
 
 type PinnerAction = 'insertMapping' | 'unlockShared' | 'follow' | 'useRound';
 
@@ -224,8 +249,30 @@ function pinnerDocs(rev: Revision): StateDocs {
   };
 }
 
-export function dmaPinnerMachine(rev: Revision) {
+/** How the machine is built: the driver's release route and the entry size (one machine for every pinner of a configuration). */
+export interface PinnerShape {
+  readonly release?: 'own' | 'release_pages';
+  readonly pmd?: boolean;
+}
+
+export function dmaPinnerMachine(rev: Revision, shape: PinnerShape = {}) {
   const era = ERAS[rev].page;
+  const pmd = shape.pmd ?? false;
+  const batch = shape.release === 'release_pages';
+  /** 4.17 __gup_device_huge_pmd(): the references are kept without re-reading the PMD. */
+  const keepsWithoutRecheck = pmd && !era.gupFastPmdRecheck;
+  const ownPut = era.follPin ? 'unpin_user_page' : 'put_page';
+  const unpinFn = batch ? 'release_pages' : ownPut;
+  const unpinText = batch
+    ? era.putRoutes.release_pages === 'skipsHook'
+      ? 'release_pages(): put_page_testzero() only, FS-DAX pages are not special-cased: the 2->1 drop reaches no hook'
+      : 'release_pages(): a ZONE_DEVICE page goes through the idle hook (put_devmap_managed_page / free_zone_device_folio)'
+    : 'put_page() / unpin_user_page()';
+  const fastPmdFn = pmd
+    ? era.pmdUnit === 'largeFolio'
+      ? 'gup_fast_pmd_leaf'
+      : '__gup_device_huge_pmd'
+    : fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range');
   return withStateMeta(
     setup({
       types: {} as { context: PinnerContext; events: PinnerEvent; input: PinnerInput },
@@ -238,6 +285,11 @@ export function dmaPinnerMachine(rev: Revision) {
           return !context.recheck && event.ok;
         },
         offersLongterm: ({ context }) => context.longterm && context.rounds > 0,
+        /** 4.17's PMD path: the grab succeeded and is kept without a re-check (the era's code, not a counterfactual). */
+        grabbedKeptByEra: ({ event }) => {
+          assertEvent(event, 'grabbed');
+          return keepsWithoutRecheck && event.ok;
+        },
         mapped: ({ event }) => {
           assertEvent(event, 'iomap');
           return event.mapped;
@@ -271,7 +323,9 @@ export function dmaPinnerMachine(rev: Revision) {
       actions: {
         mmapVma: call('address_space', ({ context }) => context.aspace, { type: 'mmap' }),
         munmapVma: call('address_space', ({ context }) => context.aspace, { type: 'munmap' }),
-        zapPte: call('page', ({ context }) => context.page, { type: 'zap_pte' }),
+        zapPte: enqueueActions(({ context, enqueue }) => {
+          for (const p of context.entryPages) enqueue(call('page', p, { type: 'zap_pte' }));
+        }),
         daxReadLock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_lock' }),
         daxReadUnlock: call('dax_srcu', ({ context }) => context.srcu, { type: 'dax_read_unlock' }),
         askAlive: call('dax_device', ({ context }) => context.dax, { type: 'dax_alive' }),
@@ -282,11 +336,9 @@ export function dmaPinnerMachine(rev: Revision) {
           ({ context }) => context.block,
           ({ context }) => ({ type: 'iomap_begin', file: context.file }),
         ),
-        insertMapping: call(
-          'page',
-          ({ context }) => context.page,
-          ({ context }) => ({ type: 'dax_insert_mapping', file: context.file }),
-        ),
+        insertMapping: enqueueActions(({ context, enqueue }) => {
+          for (const p of context.entryPages) enqueue(call('page', p, { type: 'dax_insert_mapping', file: context.file }));
+        }),
         readPte: call('page', ({ context }) => context.page, { type: 'gup_fast_pte' }),
         // local_irq_save()/local_irq_restore() around the lockless walk: the CPU the walker runs on
         // answers no TLB-flush IPI meanwhile (the address space decides whether a flush waits for it).
@@ -295,7 +347,7 @@ export function dmaPinnerMachine(rev: Revision) {
         grab: call(
           'page',
           ({ context }) => context.page,
-          ({ context }) => ({ type: 'gup_fast_grab', refs: context.refs }),
+          ({ context }) => ({ type: 'gup_fast_grab', refs: context.refs, pmd }),
         ),
         recheck: call('page', ({ context }) => context.page, { type: 'gup_fast_recheck' }),
         follow: call(
@@ -303,10 +355,17 @@ export function dmaPinnerMachine(rev: Revision) {
           ({ context }) => context.page,
           ({ context }) => ({ type: 'follow_page', refs: context.refs }),
         ),
+        /** GUP-fast giving back what it took: the pin's own put. */
         putRefs: call(
           'page',
           ({ context }) => context.page,
-          ({ context }) => ({ type: 'put_page', refs: context.refs }),
+          ({ context }) => ({ type: 'put_page', refs: context.refs, route: context.refs > 1 ? 'unpin_user_page' : 'put_page' }),
+        ),
+        /** The driver's release of a pin after the DMA, by the route it uses. */
+        releasePin: call(
+          'page',
+          ({ context }) => context.page,
+          ({ context }) => ({ type: 'put_page', refs: context.refs, route: context.route }),
         ),
         dmaWrite: call(
           'block',
@@ -332,7 +391,7 @@ export function dmaPinnerMachine(rev: Revision) {
         block: input.block,
         aspace: input.aspace,
         mmaplock: input.mmaplock,
-        refs: input.follPin && era.follPin ? GUP_PIN_COUNTING_BIAS : 1,
+        refs: input.follPin && era.follPin && input.release !== 'release_pages' ? GUP_PIN_COUNTING_BIAS : 1,
         rounds: input.rounds ?? 1,
         longterm: input.longterm ?? false,
         munmapWhilePinned: input.munmapWhilePinned ?? false,
@@ -340,11 +399,14 @@ export function dmaPinnerMachine(rev: Revision) {
         dax: input.dax ?? null,
         srcu: input.dax ? (input.srcu ?? null) : null,
         pinAfterScan: false,
+        route: input.release === 'release_pages' ? 'release_pages' : input.follPin && era.follPin ? 'unpin_user_page' : 'put_page',
+        entryPages: input.entryPages ?? [input.page],
       }),
       initial: 'noVma',
       states: {
         noVma: {
           description: 'the file is open, not mapped',
+          meta: { fn: 'mmap_region', src: 'infer', condition: 'no VMA of the process maps the file' },
           on: {
             mmap: {
               target: 'vma',
@@ -356,6 +418,7 @@ export function dmaPinnerMachine(rev: Revision) {
         },
         vma: {
           description: 'the file is mapped; the PTE may or may not be present',
+          meta: { fn: 'handle_mm_fault', src: 'infer', condition: 'a VMA maps the file (VM_SHARED); no pin held by this process' },
           on: {
             fault: {
               target: 'faulting',
@@ -367,8 +430,14 @@ export function dmaPinnerMachine(rev: Revision) {
               guard: 'roundsLeft',
               target: 'fastReading',
               actions: ['irqOff', 'readPte'],
-              description: 'get_user_pages_fast(): local_irq_save(), then read the PTE, no lock',
-              meta: { fn: fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'), src: GUP, ...USER_CHOICE },
+              description: pmd
+                ? 'get_user_pages_fast(): local_irq_save(), then read the PMD, no lock'
+                : 'get_user_pages_fast(): local_irq_save(), then read the PTE, no lock',
+              meta: {
+                fn: pmd ? fnOf(rev, 'gup_pmd_range', 'gup_fast_pmd_range') : fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'),
+                src: GUP,
+                ...USER_CHOICE,
+              },
             },
             gup_slow: {
               guard: 'roundsLeft',
@@ -397,6 +466,7 @@ export function dmaPinnerMachine(rev: Revision) {
         },
         faulting: {
           description: 'in the DAX fault handler, filesystem mmap lock held shared',
+          meta: { fn: 'dax_iomap_pte_fault', src: FAULT, condition: 'XFS_MMAPLOCK_SHARED held; iomap_begin() asked for the block' },
           on: {
             iomap: [
               {
@@ -430,8 +500,11 @@ export function dmaPinnerMachine(rev: Revision) {
               {
                 guard: 'present',
                 target: 'fastSawPte',
-                description: 'the PTE maps the page',
-                meta: { fn: fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'), src: GUP },
+                description: pmd ? 'the PMD maps the entry (pmd_devmap / a large folio)' : 'the PTE maps the page',
+                meta: {
+                  fn: pmd ? fnOf(rev, 'gup_pmd_range', 'gup_fast_pmd_range') : fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'),
+                  src: GUP,
+                },
               },
               {
                 target: 'gupSlowNeeded',
@@ -457,6 +530,17 @@ export function dmaPinnerMachine(rev: Revision) {
           description: 'GUP-fast is taking its references',
           on: {
             grabbed: [
+              ...only(keepsWithoutRecheck, {
+                guard: 'grabbedKeptByEra',
+                target: 'pinned',
+                actions: ['useRound', 'notePinTime', 'irqOn'],
+                description:
+                  '__gup_device_huge_pmd(): get_dev_pagemap() and get_page() on the subpage, and return: the PMD is not read again',
+                meta: {
+                  fn: '__gup_device_huge_pmd',
+                  src: 'infer: 4.17 mm/gup.c __gup_device_huge_pmd (re-check added by a9b6de77b1a3, 4.18)',
+                },
+              }),
               {
                 guard: 'grabbedNoRecheck',
                 target: 'pinned',
@@ -486,8 +570,10 @@ export function dmaPinnerMachine(rev: Revision) {
             gup_fast_recheck: {
               target: 'fastRechecking',
               actions: 'recheck',
-              description: 'gup_pte_range(): re-read the PTE: unchanged?',
-              meta: { fn: fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'), src: GUP },
+              description: pmd
+                ? `${fastPmdFn}(): re-read the PMD: pmd_val(orig) == pmd_val(*pmdp)?`
+                : 'gup_pte_range(): re-read the PTE: unchanged?',
+              meta: { fn: fastPmdFn, src: GUP },
             },
           },
         },
@@ -499,8 +585,10 @@ export function dmaPinnerMachine(rev: Revision) {
                 guard: 'present',
                 target: 'pinned',
                 actions: ['useRound', 'irqOn'],
-                description: 'the PTE is unchanged: the pin stands (local_irq_restore())',
-                meta: { fn: fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'), src: GUP },
+                description: pmd
+                  ? 'the PMD is unchanged: the pin stands (local_irq_restore())'
+                  : 'the PTE is unchanged: the pin stands (local_irq_restore())',
+                meta: { fn: fastPmdFn, src: GUP },
               },
               {
                 target: 'gupSlowNeeded',
@@ -594,6 +682,7 @@ export function dmaPinnerMachine(rev: Revision) {
         pinned: {
           tags: ['pinned'],
           description: 'the page is pinned and handed to a device for DMA',
+          meta: { fn: 'get_user_pages', src: GUP, condition: 'the GUP references of this pin are held; the VMA is mapped' },
           on: {
             dma_write: {
               actions: 'dmaWrite',
@@ -602,9 +691,9 @@ export function dmaPinnerMachine(rev: Revision) {
             },
             unpin: {
               target: 'vma',
-              actions: ['putRefs', 'forgetPinTime'],
-              description: 'DMA complete: put_page() / unpin_user_page()',
-              meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP, ...DMA_COMPLETES },
+              actions: ['releasePin', 'forgetPinTime'],
+              description: `DMA complete: ${unpinText}`,
+              meta: { fn: unpinFn, src: batch ? RELEASE_PAGES : GUP, ...DMA_COMPLETES },
             },
             munmap: {
               guard: 'munmapWhilePinned',
@@ -618,6 +707,7 @@ export function dmaPinnerMachine(rev: Revision) {
         pinnedNoVma: {
           tags: ['pinned'],
           description: 'the mapping is gone but the device still holds the pin',
+          meta: { fn: 'do_munmap', src: 'infer', condition: 'the GUP references of this pin are held; no VMA maps the file' },
           on: {
             dma_write: {
               actions: 'dmaWrite',
@@ -626,9 +716,9 @@ export function dmaPinnerMachine(rev: Revision) {
             },
             unpin: {
               target: 'done',
-              actions: ['putRefs', 'forgetPinTime'],
-              description: 'DMA complete: the last reference of this process goes',
-              meta: { fn: era.follPin ? 'unpin_user_page' : 'put_page', src: GUP, ...DMA_COMPLETES },
+              actions: ['releasePin', 'forgetPinTime'],
+              description: `DMA complete: the last reference of this process goes: ${unpinText}`,
+              meta: { fn: unpinFn, src: batch ? RELEASE_PAGES : GUP, ...DMA_COMPLETES },
             },
           },
         },

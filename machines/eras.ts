@@ -128,7 +128,53 @@ export interface PageEra {
    *   [infer: 6.15 mm/memremap.c memunmap_pages].
    */
   readonly memunmap: MemunmapOrder;
+  /**
+   * Which of the era's put paths each way a driver drops its GUP references takes (PutRoute):
+   * 'hook' goes through the era's idle hook (putHook: put_devmap_managed_page() behind the key,
+   * free_zone_device_folio() at 0), 'skipsHook' only decrements (put_page_testzero()). The one
+   * route that skips it: release_pages(), which special-cases only device-public pages until
+   * c5d6c45e90c4 "mm/swap: fix release_pages() when releasing devmap pages" (5.3): 4.17 mm/swap.c
+   * release_pages() -> put_page_testzero(); 5.10 mm/swap.c release_pages(): is_zone_device_page()
+   * && page_is_devmap_managed() -> put_devmap_managed_page(); 6.8 the same on the folio;
+   * 6.15 folios_put_refs(): folio_ref_sub_and_test() -> free_zone_device_folio().
+   * put_page() and unpin_user_page(s) (5.10 mm/gup.c put_compound_head(): page_ref_sub(refs - 1),
+   * then put_page(); 6.8 gup_put_folio(): put_devmap_managed_page_refs(); 6.15 folio_put_refs())
+   * always reach the hook. In 4.16/4.17 there is no hook for any route to skip.
+   */
+  readonly putRoutes: Readonly<Record<PutRoute, 'hook' | 'skipsHook'>>;
+  /**
+   * GUP-fast's PMD path re-reads the PMD after taking its references and gives them back if it
+   * changed: a9b6de77b1a3 "mm: fix __gup_device_huge vs unmap" (4.18; 5.10, 6.8 mm/gup.c
+   * __gup_device_huge_pmd: `if (unlikely(pmd_val(orig) != pmd_val(*pmdp))) undo_dev_pagemap()`;
+   * 6.15 gup_fast_pmd_leaf). 4.17 mm/gup.c __gup_device_huge_pmd() calls __gup_device_huge(),
+   * which takes get_dev_pagemap() + get_page() per subpage, and returns: no re-check.
+   */
+  readonly gupFastPmdRecheck: boolean;
+  /**
+   * What a PMD entry's pfns are to the page side: 'subpages' (4.16..6.14: 512 struct pages, each
+   * with its own refcount; GUP takes references on the subpages it covers, dax_busy_page() walks
+   * every pfn of the entry), 'largeFolio' (6.15: vmf_insert_folio_pmd() maps one large folio,
+   * one refcount and mapcount for the entry; gup_fast_pmd_leaf() -> try_grab_folio_fast() on it).
+   */
+  readonly pmdUnit: 'subpages' | 'largeFolio';
+  /**
+   * What a reference taken on a page whose refcount is 0 does (GUP's get): 'resurrects' (4.17
+   * include/linux/mm.h get_page(): only VM_BUG_ON_PAGE(page_ref_count(page) <= 0) under
+   * CONFIG_DEBUG_VM, then page_ref_inc), 'warnFails' (5.10 try_get_page() / try_grab_page():
+   * WARN_ON_ONCE(page_ref_count(page) <= 0), return false; 6.8 try_grab_page(), 6.15
+   * try_grab_folio(): WARN_ON_ONCE(folio_ref_count(folio) <= 0), -ENOMEM).
+   */
+  readonly getAtZero: 'resurrects' | 'warnFails';
 }
+
+/**
+ * The ways a driver gives back the references GUP took: put_page() (FOLL_GET),
+ * unpin_user_page(s) (FOLL_PIN, 5.6+; before, the same drivers used put_page(), 5.3..5.5
+ * put_user_page(s)), release_pages() (batch release of FOLL_GET references: GPU userptr,
+ * KVM SEV sev_unpin_memory() before its pin_user_pages() conversion).
+ */
+export const PUT_ROUTES = ['put_page', 'unpin_user_page', 'release_pages'] as const;
+export type PutRoute = (typeof PUT_ROUTES)[number];
 
 export type KillNotifies = 'none' | 'flags0' | 'preRemove';
 
@@ -183,6 +229,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       follPin: false,
       gupTryGetFailsAtZero: false,
       memunmap: 'removeThenDrain',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'skipsHook' },
+      gupFastPmdRecheck: false,
+      pmdUnit: 'subpages',
+      getAtZero: 'resurrects',
     },
   },
   'v4.17': {
@@ -215,6 +265,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       follPin: false,
       gupTryGetFailsAtZero: false,
       memunmap: 'removeThenDrain',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'skipsHook' },
+      gupFastPmdRecheck: false,
+      pmdUnit: 'subpages',
+      getAtZero: 'resurrects',
     },
   },
   v8: {
@@ -245,6 +299,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       follPin: false,
       gupTryGetFailsAtZero: false,
       memunmap: 'removeThenDrain',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'skipsHook' },
+      gupFastPmdRecheck: true,
+      pmdUnit: 'subpages',
+      getAtZero: 'resurrects',
     },
   },
   v9: {
@@ -275,6 +333,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       follPin: false,
       gupTryGetFailsAtZero: false,
       memunmap: 'removeThenDrain',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'skipsHook' },
+      gupFastPmdRecheck: true,
+      pmdUnit: 'subpages',
+      getAtZero: 'resurrects',
     },
   },
   'v4.18': {
@@ -307,6 +369,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       follPin: false,
       gupTryGetFailsAtZero: false,
       memunmap: 'removeThenDrain',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'skipsHook' },
+      gupFastPmdRecheck: true,
+      pmdUnit: 'subpages',
+      getAtZero: 'resurrects',
     },
   },
   'v5.10': {
@@ -337,6 +403,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       follPin: true,
       gupTryGetFailsAtZero: false,
       memunmap: 'putWaitRemove',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
+      gupFastPmdRecheck: true,
+      pmdUnit: 'subpages',
+      getAtZero: 'warnFails',
     },
   },
   'v5.19': {
@@ -372,6 +442,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       // GUP-fast try_get_folio() -> folio_ref_try_add_rcu() fails at 0; with refOnly no page reaches 0 by removal.
       gupTryGetFailsAtZero: true,
       memunmap: 'refOnly',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
+      gupFastPmdRecheck: true,
+      pmdUnit: 'subpages',
+      getAtZero: 'warnFails',
     },
   },
   'v6.0': {
@@ -404,6 +478,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       follPin: true,
       gupTryGetFailsAtZero: true,
       memunmap: 'refOnly',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
+      gupFastPmdRecheck: true,
+      pmdUnit: 'subpages',
+      getAtZero: 'warnFails',
     },
   },
   'v6.8': {
@@ -441,6 +519,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       gupTryGetFailsAtZero: true,
       // 6.8 mm/memremap.c memunmap_pages: percpu_ref_kill, percpu_ref_put_many, wait_for_completion, pageunmap_range.
       memunmap: 'refOnly',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
+      gupFastPmdRecheck: true,
+      pmdUnit: 'subpages',
+      getAtZero: 'warnFails',
     },
   },
   'v6.15': {
@@ -471,6 +553,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       follPin: true,
       gupTryGetFailsAtZero: true,
       memunmap: 'refOnly',
+      putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
+      gupFastPmdRecheck: true,
+      pmdUnit: 'largeFolio',
+      getAtZero: 'warnFails',
     },
   },
 };

@@ -189,29 +189,20 @@ export const deviceInvariants: readonly InvariantRule[] = [
     id: 'I5',
     severity: 'corruption',
     premise: {
-      text: 'two filesystems claimed an exclusive slot at the same time (one held it, or was refused it)',
-      machines: ['filesystem'],
-      holds: (view, actors) =>
-        names(actors, 'filesystem').filter((f) => {
-          const c = view(f).context;
-          return !!c.slot && (c.slotState === 'held' || c.slotState === 'denied');
-        }).length >= 2,
+      text: 'two claims of an exclusive slot existed at the same time (held or refused), by filesystems or by a dm table for its filesystem',
+      machines: ['filesystem', 'dm_table'],
+      holds: (view, actors) => slotClaims(view, actors).length >= 2,
     },
     why:
       'The claim (v8/v9 pgmap->data) and holder_data make one owner exclusive so that page-idle callbacks and failure notifications reach the right ' +
-      'filesystem. If the exclusive object is bigger than what an owner mounts (a whole disk shared by partitions), a second legitimate owner is refused and ' +
-      'silently loses DAX.',
+      'filesystem. If the exclusive object is bigger than what an owner mounts (a whole disk shared by partitions, or by a partition and a dm ' +
+      'device over another part of it), a second legitimate owner is refused and silently loses DAX.',
     text:
       'single owner: a pgmap claim or a holder_data has at most one owner at a time, and the exclusive object matches the unit the owner owns: two ' +
-      'partitions must not share one slot',
+      'partitions (or a partition and a dm device) must not share one slot',
     holds: (view, actors) => {
       const slotUnit = new Map<string, string>();
-      // Only filesystems keep a slot: a dm table's claims are its members' pgmaps, which the
-      // table does not record as a slot (this loop used to read dm_table actors too, and found
-      // no slot there: the typed view showed the field does not exist on a dm_table).
-      for (const f of names(actors, 'filesystem')) {
-        const c = view(f).context;
-        if (!c.slot || (c.slotState !== 'held' && c.slotState !== 'denied')) continue;
+      for (const c of slotClaims(view, actors)) {
         const unit = slotUnit.get(c.slot);
         if (unit !== undefined && unit !== c.unit) return false;
         slotUnit.set(c.slot, c.unit);
@@ -235,6 +226,33 @@ export const deviceInvariants: readonly InvariantRule[] = [
       names(actors, 'dax_device').every((d) => {
         const c = view(d).context;
         return c.holder === null || c.holderOps === c.holder;
+      }),
+  },
+  {
+    id: 'I14',
+    severity: 'corruption',
+    premise: {
+      text: 'a filesystem, or a dm table for its filesystem, held a pgmap claim or the holder slot of a dax_device',
+      machines: ['filesystem', 'dm_table'],
+      holds: (view, actors) => slotClaims(view, actors).some((c) => c.state === 'held'),
+    },
+    text:
+      'claim owner identity: an actor that believes it holds a pgmap claim (v8/v9 pgmap->data) or the holder slot of a live dax_device (holder_data, ' +
+      '5.19+) is its recorded owner; a release by anyone else is visible (v8/v9 __fs_dax_release(): WARN_ON(pgmap->data != owner))',
+    why:
+      'Ownership is what routes ->page_free() wake-ups (v8/v9) and notify_failure() (5.19+) to the filesystem that mounted the device. A release by ' +
+      'a non-owner that reverts the claim anyway (v8/v9 WARNs and reverts; 5.19+ fs_put_dax() only cmpxchg()s) leaves the real owner believing it ' +
+      'holds a slot nobody records: it is no longer notified, and the next claimant takes the slot from under it. kill_dax() clearing holder_data ' +
+      'after telling the holder is the device going away, not a release by another owner.',
+    holds: (view, actors) =>
+      slotClaims(view, actors).every((c) => {
+        if (c.state !== 'held' || c.releasing) return true;
+        const pgmap = names(actors, 'dev_pagemap').find((p) => p === c.slot);
+        if (pgmap !== undefined) return view(pgmap).context.owner === c.owner;
+        const dax = names(actors, 'dax_device').find((d) => d === c.slot);
+        if (dax === undefined) return true;
+        const d = view(dax);
+        return !d.matches('alive') || d.context.holder === c.owner;
       }),
   },
   {
@@ -267,6 +285,31 @@ export const deviceInvariants: readonly InvariantRule[] = [
       }),
   },
 ];
+
+/** One claim of an exclusive slot: a filesystem's own (its mount unit), or one a dm table made for its filesystem (unit: the dm device). */
+interface SlotClaim {
+  readonly slot: string;
+  readonly unit: string;
+  readonly owner: string;
+  readonly state: 'held' | 'denied';
+  /** The owner is inside its own release (fs_put_dax() won its cmpxchg and is clearing holder_ops). */
+  readonly releasing: boolean;
+}
+
+/** Every claim standing now: filesystems' slots (pgmap claim v8/v9, holder_data 5.19+) and dm tables' member claims (v8/v9). */
+function slotClaims(view: TypedView, actors: ActorsByMachine): SlotClaim[] {
+  const out: SlotClaim[] = [];
+  for (const f of names(actors, 'filesystem')) {
+    const c = view(f).context;
+    if (c.slot && (c.slotState === 'held' || c.slotState === 'denied'))
+      out.push({ slot: c.slot, unit: c.unit, owner: f, state: c.slotState, releasing: view(f).matches('clearOps') });
+  }
+  for (const t of names(actors, 'dm_table')) {
+    const c = view(t).context;
+    for (const claim of c.claims) out.push({ slot: claim.pgmap, unit: c.name, owner: claim.owner, state: claim.state, releasing: false });
+  }
+  return out;
+}
 
 /** Machine ids of the code paths of the device half. */
 const PATHS = ['filesystem', 'dm_table', 'pmem', 'srcu_reader'] as const satisfies readonly MachineId[];
@@ -447,6 +490,29 @@ export const pageInvariants: readonly InvariantRule[] = [
         const v = view(t);
         return !v.tags.has('waiting') || view(actorOf('rwsem', v.context.iolock)).context.writer === t;
       }),
+  },
+  {
+    id: 'I13',
+    severity: 'corruption',
+    premise: {
+      text: 'a struct page sat at refcount 0 (free) where GUP could still be asked for it',
+      machines: ['page'],
+      holds: (view, actors) =>
+        names(actors, 'page').some((p) => {
+          const v = view(p);
+          return !v.context.limited && v.context.refs === 0 && (v.matches('mem.online.ready') || v.matches('mem.online.released'));
+        }),
+    },
+    text:
+      'no reference on a free page: GUP never takes a reference on a page whose refcount is 0 (get_page(): VM_BUG_ON_PAGE(page_ref_count(page) <= 0); ' +
+      'try_get_page() / try_grab_page() / try_grab_folio(): WARN_ON_ONCE(refcount <= 0) and fail)',
+    why:
+      'A page at refcount 0 is free: 4.18..6.14 a ZONE_DEVICE page whose base reference memunmap_pages() put and whose last user let go (its pgmap ' +
+      'reference is already dropped), 6.15 an FS-DAX folio that no mapping or pin holds. A reference taken on it resurrects a page its owner no ' +
+      'longer counts: the pgmap can drain and the memory go away under it, or the folio be handed out again. GUP keeps away through ' +
+      'get_dev_pagemap() on the killed pgmap, get-unless-zero in GUP-fast (page_cache_get_speculative(), folio_try_get()), and from 5.x the WARN in ' +
+      'try_grab_page(); 4.17 get_page() only checks under CONFIG_DEBUG_VM.',
+    holds: (view, actors) => names(actors, 'page').every((p) => !view(p).context.refFromZero),
   },
 ];
 

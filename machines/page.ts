@@ -1,7 +1,7 @@
 import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
-import { ERAS, idleKey } from './eras.ts';
+import { ERAS, idleKey, type PutRoute } from './eras.ts';
 import { countPartition, withPartitions } from './kit/partitions.ts';
 import { fnOf } from './kernelFunctions.ts';
 import { withStateMeta, type StateDocs } from './kit/meta.ts';
@@ -57,6 +57,13 @@ export interface PageContext {
    */
   idleScanned: boolean;
   /**
+   * Ghost: GUP took a reference while the refcount was 0 (a free page: 4.17 get_page() only has
+   * VM_BUG_ON_PAGE(page_ref_count(page) <= 0), under CONFIG_DEBUG_VM). The kernel's own checks
+   * keep every modelled path away from it (get_dev_pagemap() on the killed pgmap, get-unless-zero
+   * in GUP-fast, try_grab_page()'s WARN); I13 states it.
+   */
+  refFromZero: boolean;
+  /**
    * Ghost: the file's mapping has a DAX entry for this pfn (dax_insert_entry() made it; dax_delete_mapping_entry()
    * or __dax_invalidate_entry() erased it, each with dax_disassociate_entry()). The page actor also stands for its
    * slot in i_pages: a walk of the entries (dax_layout_busy_page, truncate, invalidate) never reaches a pfn whose
@@ -82,10 +89,10 @@ export type PageEvent =
   | { type: 'dax_insert_mapping'; file: string; from?: string }
   | { type: 'zap_pte'; from?: string }
   | { type: 'gup_fast_pte'; from?: string }
-  | { type: 'gup_fast_grab'; refs: number; from?: string }
+  | { type: 'gup_fast_grab'; refs: number; pmd?: boolean; from?: string }
   | { type: 'gup_fast_recheck'; from?: string }
   | { type: 'follow_page'; refs: number; from?: string }
-  | { type: 'put_page'; refs: number; base?: boolean; from?: string }
+  | { type: 'put_page'; refs: number; base?: boolean; route?: PutRoute; from?: string }
   | { type: 'pgmap_dead'; from?: string }
   | { type: 'arch_remove_memory'; from?: string }
   | { type: 'devmap_key'; on: boolean; from?: string }
@@ -104,6 +111,10 @@ const refsOf = (event: PageEvent): number => {
 const baseOf = (event: PageEvent): boolean => {
   assertEvent(event, 'put_page');
   return !!event.base;
+};
+const routeOf = (event: PageEvent): PutRoute => {
+  assertEvent(event, 'put_page');
+  return event.route ?? 'put_page';
 };
 const keyOnOf = (event: PageEvent): boolean => {
   assertEvent(event, 'devmap_key');
@@ -127,6 +138,10 @@ const GUP = 'infer: mm/gup.c gup_pte_range / follow_page_pte';
 const CURRENT = 'infer: 6.15 fs/dax.c dax_busy_page, mm/memremap.c free_zone_device_folio';
 const UNMAP = 'infer: 4.18 kernel/memremap.c devm_memremap_pages_release, 5.10 mm/memremap.c memunmap_pages, mm/swap.c __put_page';
 const GUP_PGMAP = 'infer: 4.18/5.10 mm/gup.c gup_pte_range, follow_page_pte: pte_devmap -> get_dev_pagemap()';
+const GET_AT_ZERO =
+  'infer: 5.10 include/linux/mm.h try_get_page, mm/gup.c try_grab_page; 6.8 mm/gup.c try_grab_page; 6.15 try_grab_folio (4.17 get_page: VM_BUG_ON_PAGE only)';
+const RELEASE_PAGES =
+  'infer: 4.17 mm/swap.c release_pages (is_device_public_page only, then put_page_testzero); fixed by c5d6c45e90c4 (5.3): 5.10 mm/swap.c release_pages';
 const NO_ENTRY = 'infer: 6.8 fs/dax.c dax_layout_busy_page_range (xas_for_each over the entries), __dax_invalidate_entry';
 const REMOVED_UAF = 'use after free: the struct page was removed by arch_remove_memory() / pageunmap_range()';
 
@@ -202,6 +217,18 @@ export function pageMachine(rev: Revision) {
         putReachesZeroAfterBase: ({ context, event }) => (context.basePut || baseOf(event)) && context.refs - refsOf(event) === 0,
         /** GUP of a devmap PTE (4.18..6.14) asks get_dev_pagemap(), which fails once the pgmap is killed. */
         gupSeesDeadPgmap: ({ context }) => !mappingAddsRef && context.pgmapDead,
+        /** This put's route (eras.ts putRoutes) only decrements: release_pages() in 4.17..5.2 (put_page_testzero()). */
+        /** The GUP-fast PMD path's get (get_page / try_grab_page, not get-unless-zero) on a free page. */
+        pmdGetAtZero: ({ context, event }) => {
+          assertEvent(event, 'gup_fast_grab');
+          return !!event.pmd && !context.limited && context.refs === 0 && !context.pgmapDead;
+        },
+        /** follow_page_pte()'s get on a free page that a PTE still maps. */
+        followGetAtZero: ({ context }) => !context.limited && context.refs === 0 && context.mapcount > 0 && !context.pgmapDead,
+        routeSkipsHook: ({ event }) => era.putRoutes[routeOf(event)] === 'skipsHook',
+        /** The same route reaching 0 (the base reference already put): the page goes to the page allocator. */
+        skipRouteGoesBelowIdle: ({ context, event }) =>
+          era.putRoutes[routeOf(event)] === 'skipsHook' && context.refs - refsOf(event) < base,
       },
       actions: {
         mapPte: assign(({ context, event }) => ({
@@ -214,9 +241,10 @@ export function pageMachine(rev: Revision) {
           mapcount: 0,
           refs: mappingAddsRef && context.mapcount > 0 ? context.refs - 1 : context.refs,
         })),
-        grab: assign({
-          refs: ({ context, event }) => (context.limited ? context.refs : context.refs + refsOf(event)),
-        }),
+        grab: assign(({ context, event }) => ({
+          refs: context.limited ? context.refs : context.refs + refsOf(event),
+          refFromZero: context.refFromZero || (!context.limited && context.refs === 0),
+        })),
         /** page_ref_sub(refs - 1): a multi-reference put drops all but the last reference without the hook. */
         startPut: assign(({ context, event }) => {
           const n = refsOf(event);
@@ -266,6 +294,7 @@ export function pageMachine(rev: Revision) {
         basePut: false,
         pgmapDead: false,
         idleScanned: false,
+        refFromZero: false,
         entry: false,
       }),
       type: 'parallel',
@@ -351,6 +380,15 @@ export function pageMachine(rev: Revision) {
                       meta: { fn: fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'), src: GUP },
                     },
                     gup_fast_grab: [
+                      // 6.15's PMD leaf takes the folio with try_grab_folio_fast() (get-unless-zero): it fails silently, below.
+                      ...only(era.getAtZero === 'warnFails' && era.pmdUnit === 'subpages', {
+                        guard: 'pmdGetAtZero',
+                        target: ['ready', '#page.warn.refAtZero'],
+                        actions: 'replyGrabFailed',
+                        description:
+                          'GUP-fast PMD path on a page at refcount 0: try_grab_page() / try_grab_folio(): WARN_ON_ONCE(refcount <= 0), no reference',
+                        meta: { fn: 'try_grab_page', src: GET_AT_ZERO },
+                      }),
                       ...only(!mappingAddsRef, {
                         guard: 'gupSeesDeadPgmap',
                         actions: 'replyGrabFailed',
@@ -381,6 +419,13 @@ export function pageMachine(rev: Revision) {
                       meta: { fn: fnOf(rev, 'gup_pte_range', 'gup_fast_pte_range'), src: GUP },
                     },
                     follow_page: [
+                      ...only(era.getAtZero === 'warnFails', {
+                        guard: 'followGetAtZero',
+                        target: ['ready', '#page.warn.refAtZero'],
+                        actions: 'replyEfault',
+                        description: 'follow_page_pte() on a page at refcount 0: try_grab_page(): WARN_ON_ONCE(refcount <= 0), -ENOMEM',
+                        meta: { fn: 'try_grab_page', src: GET_AT_ZERO },
+                      }),
                       ...only(!mappingAddsRef, {
                         guard: 'gupSeesDeadPgmap',
                         actions: 'replyEfault',
@@ -422,6 +467,23 @@ export function pageMachine(rev: Revision) {
                               description: 'counterfactual put of a pfn without struct page: nothing to count',
                               meta: { fn: 'put_page', src: 'counterfactual' },
                             },
+                            ...only(Object.values(era.putRoutes).includes('skipsHook'), {
+                              guard: 'skipRouteGoesBelowIdle',
+                              target: 'underflow',
+                              actions: 'dropAll',
+                              description:
+                                'release_pages(): put_page_testzero() reaches 0 on a ZONE_DEVICE page: it is queued for free_unref_page_list(), the page ' +
+                                'allocator gets a page it never owned',
+                              meta: { fn: 'release_pages', src: RELEASE_PAGES },
+                            }),
+                            ...only(Object.values(era.putRoutes).includes('skipsHook'), {
+                              guard: 'routeSkipsHook',
+                              actions: ['markBase', 'dropAll'],
+                              description:
+                                'release_pages(): only device-public pages are special-cased; an FS-DAX page gets put_page_testzero(): the drop to 1 ' +
+                                'reaches no ->page_free(), nobody is woken',
+                              meta: { fn: 'release_pages', src: RELEASE_PAGES },
+                            }),
                             {
                               target: 'putting',
                               actions: ['startPut', 'askKey'],
@@ -763,6 +825,13 @@ export function pageMachine(rev: Revision) {
               // No `violates`: the WARN is the kernel's own heuristic, not an invariant; it can fire
               // on a speculative GUP-fast reference that is given back (see truncatedBusy).
               meta: { fn: 'dax_associate_entry', src: ASSOC, severity: 'warn' },
+            },
+            refAtZero: {
+              tags: ['violation', 'warn'],
+              description:
+                'WARNING: try_grab_page: WARN_ON_ONCE(page_ref_count(page) <= 0): GUP asked for a reference on a free page, and is refused',
+              // No `violates`: the kernel refuses the reference, so I13 holds; the WARN says a caller asked.
+              meta: { fn: 'try_grab_page', src: GET_AT_ZERO, severity: 'warn', condition: 'page_ref_count(page) <= 0 when GUP asked' },
             },
             truncatedBusy: {
               tags: ['violation', 'warn'],

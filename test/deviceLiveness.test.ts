@@ -82,7 +82,7 @@ test('every invariant has a premise: a device system reports which of I1-I15 it 
   );
   assert.equal(
     r.premises!.map((p) => p.id),
-    ['I2', 'I3', 'I4', 'I5', 'I6', 'I15'],
+    ['I2', 'I3', 'I4', 'I5', 'I6', 'I14', 'I15'],
     'a premise is attached where its machines are: no reader (I1), no key or pages (I7-I12) here',
   );
   const reached = new Map(r.premises!.map((p) => [p.id, p.reached]));
@@ -90,8 +90,9 @@ test('every invariant has a premise: a device system reports which of I1-I15 it 
   assert.is(reached.get('I4'), true, 'the filesystem held its dax_device');
   assert.is(reached.get('I5'), false, 'one filesystem: no two owners compete for a slot');
   assert.is(reached.get('I6'), false, 'no holder protocol before 6.0');
+  assert.is(reached.get('I14'), false, 'no claim and no holder slot before 6.0');
   assert.is(reached.get('I15'), false, 'no holder for kill_dax to tear down before 6.0');
-  assert.equal(vacuousProperties(run('root-nondax', 'v4.17')), ['I4', 'I5', 'L-umount']);
+  assert.equal(vacuousProperties(run('root-nondax', 'v4.17')), ['I4', 'I5', 'I14', 'L-umount']);
   const six = new Map(run('pmem-remove-mounted', 'v6.15').premises!.map((p) => [p.id, p.reached]));
   assert.is(six.get('I6'), true, 'xfs registers itself as the holder from 6.0');
 });

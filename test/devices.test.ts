@@ -173,6 +173,29 @@ test('v6.15: two xfs on two partitions share one holder_data: I5, the leaked igr
   for (const id of ['I5', 'I3', 'I6']) assert.ok(props(r).includes(id), `${id}: ${props(r)}`);
 });
 
+test('dm and a direct mount on one pmem: v8/v9 dm releases a claim fs0 owns (WARN in __fs_dax_release), and fs0 still believes it holds it (I14); the claims collide (I5)', () => {
+  for (const rev of ['v8', 'v9'] as const) {
+    const r = check('dm-and-direct-one-pmem', rev, { fstype: 2 });
+    for (const id of ['I5', 'I14']) assert.ok(props(r).includes(id), `${rev}: ${id} must fail; found ${props(r).join(', ')}`);
+    const i14 = r.findings.find((f) => f.property === 'I14')!;
+    const steps = i14.trace.steps.map((s) => `${s.actor}:${s.event.type}`);
+    assert.ok(steps.includes('fs1:umount'), `${rev}: the release is the dm filesystem's: ${steps.join(' ')}`);
+    assert.ok(
+      has(r, (f) => /WARN_ON\(pgmap->data != owner\)/.test(f.text)),
+      `${rev}: the non-owner release is visible`,
+    );
+  }
+});
+
+test('dm and a direct mount on one pmem: no claim from v4.18 on; 5.19+ holders are per dax_device (dm opens its member with a NULL holder)', () => {
+  for (const rev of ['v4.18', 'v5.10', 'v6.8', 'v6.15'] as const) {
+    const r = check('dm-and-direct-one-pmem', rev, { fstype: 2 });
+    assert.is(r.findings.length, 0, `${rev}: ${props(r).join(', ')}`);
+  }
+  const r = check('dm-and-direct-one-pmem', 'v6.15', { fstype: 2 });
+  assert.ok(r.premises?.find((p) => p.id === 'I14')?.reached, 'both xfs hold a holder slot');
+});
+
 test('dcssblk (no pgmap) mounts with -o dax from v4.18 on', () => {
   for (const rev of ['v4.16', 'v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
     assert.is(check('dcssblk-mount', rev).verdict, 'holds', rev);

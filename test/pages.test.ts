@@ -119,6 +119,43 @@ test('dma-truncate: I10 rests on GUP-fast re-checking the PTE where the TLB flus
   assert.not.ok(x86.has('I10'), [...x86].join(', '));
 });
 
+// Every way a page reference is dropped (eras.ts putRoutes).
+test('release_pages(): 4.18 and the v8/v9 series drop the pin with put_page_testzero(), no hook: truncate sleeps for ever (I8, progress)', () => {
+  for (const rev of ['v8', 'v9', 'v4.18']) {
+    const r = check('dma-truncate', rev, { put_route: 1, gup_fast: 0 });
+    const p = properties(r);
+    for (const id of ['I8', 'progress']) assert.ok(p.has(id), `${rev}: ${id} must fail; found ${[...p].join(', ')}`);
+    const lost = r.findings.find((f) => f.property === 'I8')!;
+    assert.ok(
+      lost.trace.steps.some((s) => s.actor === 'dma0' && s.event.type === 'unpin'),
+      `${rev}: the drop is the driver's release: ${lost.trace.steps.map((s) => s.event.type).join(' ')}`,
+    );
+    // The pin's own put reaches the hook in the same revision.
+    const own = properties(check('dma-truncate', rev, { put_route: 0, gup_fast: 0 }));
+    assert.not.ok(own.has('I8') || own.has('progress'), `${rev} put_page: ${[...own].join(', ')}`);
+  }
+});
+
+test('release_pages(): from 5.3 (c5d6c45e90c4) ZONE_DEVICE pages go through the hook: no lost wake-up in v5.10, v6.8, v6.15', () => {
+  for (const rev of ['v5.10', 'v6.8', 'v6.15']) {
+    const p = properties(check('dma-truncate', rev, { put_route: 1, gup_fast: 0, pinners: 2 }));
+    assert.not.ok(p.has('I8') || p.has('progress') || p.has('deadlock'), `${rev}: ${[...p].join(', ')}`);
+  }
+});
+
+test('PMD entries: one fault maps every subpage and one zap unmaps them all; with the PMD re-check I9 and I10 hold where the flush does not wait', () => {
+  for (const rev of ['v4.18', 'v5.10', 'v6.8', 'v6.15']) {
+    const p = properties(check('dma-truncate', rev, { entry: 1, pages: 2, pinners: 2, arch: 1, reuse: 0 }));
+    assert.not.ok(p.has('I9') || p.has('I10') || p.has('I13'), `${rev}: ${[...p].join(', ')}`);
+  }
+});
+
+test('I13 (no reference on a free page) holds, and not vacuously where pages sit at refcount 0 (6.15 idle folios)', () => {
+  const r = check('dma-truncate', 'v6.15', { arch: 1 });
+  assert.not.ok(properties(r).has('I13'), texts(r));
+  assert.ok(r.premises?.find((p) => p.id === 'I13')?.reached, 'a free folio was reached');
+});
+
 // What a faithful model of munmap and eviction shows (DOMAIN.md [src]/[infer]).
 test('munmap with the pin held, then truncate: 4.18..5.10 skip the wait (!mapping_mapped), WARN and free a pinned block; 6.15 waits', () => {
   for (const rev of ['v4.18', 'v5.10']) {

@@ -201,6 +201,45 @@ const dmTargets = defineScenario({
   },
 });
 
+/**
+ * One pmem shared by a direct mount and a dm device: fs0 mounts pmem0p1 itself, dm0 maps pmem0p2
+ * (a linear target over pmem0) and fs1 mounts dm0. Who owns what differs by era: v8/v9 both
+ * claim pmem0's one pgmap (fs0 directly, fs1 through dm_dax_fs_claim() with fs1 as owner), so
+ * either can release a claim it does not own; 4.16..5.18 take plain references; 5.19+ fs0 (xfs)
+ * holds pmem0's dax_device, dm's table device opens it with a NULL holder
+ * (drivers/md/dm.c open_table_device) and fs1 (xfs) holds dm0's own dax_device.
+ */
+const dmAndDirect = defineScenario({
+  name: 'dm-and-direct-one-pmem',
+  description:
+    'one pmem: a filesystem mounts partition pmem0p1 directly, a dm device maps pmem0p2 and a second filesystem mounts it; both mount and unmount, ' +
+    'then dm remove',
+  revisions: REVISIONS,
+  sizes: [FSTYPE_SIZE],
+  space: { fstype: ALL_FS },
+  build(rev, sizes) {
+    const r = need(rev);
+    const dm: DmTableInput = {
+      name: 'dm0',
+      dax: 'dm0.dax',
+      srcu: SRCU,
+      members: ['pmem0.dax'],
+      memberPgmaps: ['pmem0.pgmap'],
+      targets: [0],
+    };
+    const env: EnvEvents = { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] };
+    const actors: ActorDecl[] = [
+      srcu(r),
+      ...pmemDevice(r, 'pmem0', { probed: true, removable: false }),
+      { name: 'dm0', machine: dmTableMachine(r), input: dm, kind: 'path', env: DM_TABLE_ENV },
+      daxDevice(r, 'dm0.dax', { ops: 'dm', table: 'dm0', pgmap: null, pfnPgmap: 'pmem0.pgmap' }),
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'pmem0.dax', unit: 'pmem0p1', bdev: 'pmem0' }, env),
+      filesystem(r, 'fs1', { fstype: fsType(sizes), dax: 'dm0.dax', unit: 'dm0', bdev: 'dm0' }, env),
+    ];
+    return system(actors);
+  },
+});
+
 /** kill_dax (pmem remove) against SRCU readers of the device. */
 const killDaxReaders = defineScenario({
   name: 'kill-dax-readers',
@@ -347,6 +386,7 @@ export const deviceScenarios: Scenario<Revision>[] = [
   nonDaxMountUmount,
   partitions,
   dmTargets,
+  dmAndDirect,
   killDaxReaders,
   probeRemoveMounted,
   holderNotifyUmount,

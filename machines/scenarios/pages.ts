@@ -67,6 +67,28 @@ const SIZES = {
   },
   // How the zap's TLB flush meets a GUP-fast walker (machines/addressSpace.ts): x86 bare metal by
   // default, the platform most run; nonipi is ppc64 (tlbie), arm64 (TLBI broadcast), PV x86 guests.
+  // How the driver that pinned gives the references back (eras.ts putRoutes).
+  putRoute: {
+    ...size(
+      'put_route',
+      "release: 0 the pin's own put (put_page, or unpin_user_page with foll_pin), 1 release_pages() over get_user_pages() references (GPU userptr, KVM SEV; FOLL_GET, so foll_pin has no effect)",
+      0,
+      0,
+      1,
+    ),
+    labels: ['own', 'release_pages'],
+  },
+  // DAX maps 4 KiB (PTE) and 2 MiB (PMD) entries; a PMD entry's subpages share one PMD.
+  entry: {
+    ...size(
+      'entry',
+      'DAX entry size: 0 pte (each page its own 4 KiB entry), 1 pmd (the pages are the subpages of one 2 MiB entry, standing for its 512: one fault, one zap, one PMD that GUP-fast reads)',
+      0,
+      0,
+      1,
+    ),
+    labels: ['pte', 'pmd'],
+  },
   arch: {
     ...size(
       'arch',
@@ -113,6 +135,18 @@ interface FileOptions {
   pgmap?: string;
   /** The `arch` size: how a TLB flush meets GUP-fast (0 x86, 1 nonipi). */
   arch: number;
+  /** The pages are the subpages of one PMD entry (the `entry` size). */
+  pmd?: boolean;
+}
+
+/**
+ * The struct pages (or folio) behind `pages` blocks of file A: one page each, except for a PMD
+ * entry where the era makes it one large folio (eras.ts pmdUnit: 6.15), whose single refcount
+ * every subpage's pin raises.
+ */
+function pageActorNames(rev: Revision, pages: number, pmd: boolean): string[] {
+  const n = pmd && ERAS[rev].page.pmdUnit === 'largeFolio' ? 1 : pages;
+  return Array.from({ length: n }, (_, i) => pageName(i));
 }
 
 /** Pages, blocks, the address_space and the two locks of file A (and the static key, where the era has one). */
@@ -121,9 +155,10 @@ function fileActors(o: FileOptions): ActorDecl[] {
   const withKey = era.putHook === 'devmapKey' && o.key !== undefined && !o.limited;
   const actors: ActorDecl[] = [];
   if (withKey) actors.push({ name: KEY, kind: 'object', machine: devmapManagedKeyMachine(o.rev), input: o.key });
-  for (let i = 0; i < o.pages; i++) {
+  const pageNames = pageActorNames(o.rev, o.pages, o.pmd ?? false);
+  for (const name of pageNames) {
     const input: PageInput = {
-      name: pageName(i),
+      name,
       key: withKey ? KEY : null,
       waiters: o.waiters,
       limited: o.limited ?? false,
@@ -131,9 +166,9 @@ function fileActors(o: FileOptions): ActorDecl[] {
       online: o.online ?? true,
       ...(o.pgmap ? { pgmap: o.pgmap } : {}),
     };
-    actors.push({ name: pageName(i), kind: 'object', machine: pageMachine(o.rev), input });
-    actors.push({ name: blockName(i), kind: 'object', machine: blockMachine(), input: { owner: FILE_A } });
+    actors.push({ name, kind: 'object', machine: pageMachine(o.rev), input });
   }
+  for (let i = 0; i < o.pages; i++) actors.push({ name: blockName(i), kind: 'object', machine: blockMachine(), input: { owner: FILE_A } });
   actors.push({
     name: ASPACE,
     kind: 'object',
@@ -158,6 +193,10 @@ interface PinnerOptions {
   recheck?: boolean;
   /** The dax_device a fault asks for the pfn (and the dax_srcu domain); absent: the device stays alive throughout. */
   dax?: { device: string; srcu: string };
+  /** The driver's release: the pin's own put, or release_pages(). */
+  release?: 'own' | 'release_pages';
+  /** The pages are the subpages of one PMD entry. */
+  pmd?: boolean;
 }
 
 function pinnerActors(o: PinnerOptions): ActorDecl[] {
@@ -174,13 +213,18 @@ function pinnerActors(o: PinnerOptions): ActorDecl[] {
   // A fault through a device that may go away is three steps (dmaPinner.ts faultThroughDax).
   if (o.dax) Object.assign(env, { dax_read_unlock: [{}], dax_insert_mapping: [{}] });
   // One machine for all: pinners of the same page are then interchangeable (symmetry).
-  const machine = dmaPinnerMachine(o.rev);
+  const pmd = o.pmd ?? false;
+  const machine = dmaPinnerMachine(o.rev, { release: o.release ?? 'own', pmd });
+  const pageNames = pageActorNames(o.rev, o.pages, pmd);
   return Array.from({ length: o.pinners }, (_, i): ActorDecl => {
     const page = i % o.pages;
     const input: PinnerInput = {
       file: FILE_A,
-      page: pageName(page),
+      // A large folio (6.15 PMD): every subpage's pin raises the folio's one refcount.
+      page: pageNames[page] ?? pageNames[0],
       block: blockName(page),
+      ...(pmd ? { entryPages: pageNames } : {}),
+      ...(o.release === 'release_pages' ? { release: 'release_pages' as const } : {}),
       aspace: ASPACE,
       mmaplock: MMAPLOCK,
       follPin: o.follPin,
@@ -194,7 +238,7 @@ function pinnerActors(o: PinnerOptions): ActorDecl[] {
   });
 }
 
-function truncateActor(rev: Revision, pages: number, limited = false, fstype = 2, sbWriters: string | null = null): ActorDecl {
+function truncateActor(rev: Revision, pages: number, limited = false, fstype = 2, sbWriters: string | null = null, pmd = false): ActorDecl {
   const env: EnvEvents = {
     truncate: [{}],
     break_layouts: [{}],
@@ -210,7 +254,7 @@ function truncateActor(rev: Revision, pages: number, limited = false, fstype = 2
     input: {
       file: FILE_A,
       aspace: ASPACE,
-      pages: Array.from({ length: pages }, (_, i) => pageName(i)),
+      pages: pageActorNames(rev, pages, pmd),
       blocks: Array.from({ length: pages }, (_, i) => blockName(i)),
       iolock: IOLOCK,
       mmaplock: MMAPLOCK,
@@ -289,14 +333,27 @@ export const dmaTruncateScenario = defineScenario({
     SIZES.fs,
     size('gup_recheck', '0: counterfactual: GUP-fast keeps its references without re-reading the PTE (what protects I10)', 1, 0, 1),
     SIZES.arch,
+    SIZES.putRoute,
+    SIZES.entry,
   ],
-  // Two pages and two pinners: truncate must rescan after each waited page goes idle.
-  space: { pages: [1, 2], pinners: [1, 2], rounds: [1, 2], gup_fast: [1, 0], arch: [0, 1], fstype: [2, 0, 1] },
-  spaceRequires: { arch: { gup_fast: 1 } },
+  // Two pages and two pinners: truncate must rescan after each waited page goes idle. The release
+  // route is the driver's, whatever the TLB flush; a PMD entry differs where GUP-fast reads it
+  // (its re-check, eras.ts gupFastPmdRecheck). Both at one round: a second pin adds nothing to them.
+  space: {
+    pages: [1, 2],
+    pinners: [1, 2],
+    rounds: [1, 2],
+    gup_fast: [1, 0],
+    arch: [0, 1],
+    fstype: [2, 0, 1],
+    put_route: [0, 1],
+    entry: [0, 1],
+  },
+  spaceRequires: { arch: { gup_fast: 1 }, put_route: { arch: 0, rounds: 1 }, entry: { gup_fast: 1, rounds: 1 } },
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, arch: s.arch, pages: s.pages, opens: s.pinners, waiters: ['truncate'], key: KEY_ENABLED }),
+      ...fileActors({ rev, arch: s.arch, pages: s.pages, opens: s.pinners, waiters: ['truncate'], key: KEY_ENABLED, pmd: s.entry === 1 }),
       ...pinnerActors({
         rev,
         pinners: s.pinners,
@@ -307,8 +364,10 @@ export const dmaTruncateScenario = defineScenario({
         longterm: s.longterm === 1,
         munmapWhilePinned: false,
         recheck: s.gup_recheck !== 0,
+        release: s.put_route === 1 ? 'release_pages' : 'own',
+        pmd: s.entry === 1,
       }),
-      truncateActor(rev, s.pages, false, s.fstype),
+      truncateActor(rev, s.pages, false, s.fstype, null, s.entry === 1),
       ...(s.reuse ? [writerActor()] : []),
     ];
     return system(actors);
@@ -320,13 +379,13 @@ export const munmapPinnedTruncateScenario = defineScenario({
   description:
     'pin a page for DMA, munmap while the DMA is in flight (the pin outlives the mapping), then truncate; file B may reuse the block',
   revisions: REVISIONS,
-  sizes: [SIZES.pages, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.reuse, SIZES.fs, SIZES.arch],
-  space: { pages: [1, 2], rounds: [1, 2], gup_fast: [1, 0], arch: [0, 1], fstype: [2, 0, 1] },
-  spaceRequires: { arch: { gup_fast: 1 } },
+  sizes: [SIZES.pages, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.reuse, SIZES.fs, SIZES.arch, SIZES.putRoute, SIZES.entry],
+  space: { pages: [1, 2], rounds: [1, 2], gup_fast: [1, 0], arch: [0, 1], fstype: [2, 0, 1], put_route: [0, 1], entry: [0, 1] },
+  spaceRequires: { arch: { gup_fast: 1 }, put_route: { arch: 0, rounds: 1 }, entry: { gup_fast: 1, rounds: 1 } },
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
-      ...fileActors({ rev, arch: s.arch, pages: s.pages, opens: ONE_PINNER, waiters: ['truncate'], key: KEY_ENABLED }),
+      ...fileActors({ rev, arch: s.arch, pages: s.pages, opens: ONE_PINNER, waiters: ['truncate'], key: KEY_ENABLED, pmd: s.entry === 1 }),
       ...pinnerActors({
         rev,
         pinners: 1,
@@ -336,8 +395,10 @@ export const munmapPinnedTruncateScenario = defineScenario({
         gupFast: s.gup_fast === 1,
         longterm: false,
         munmapWhilePinned: true,
+        release: s.put_route === 1 ? 'release_pages' : 'own',
+        pmd: s.entry === 1,
       }),
-      truncateActor(rev, s.pages, false, s.fstype),
+      truncateActor(rev, s.pages, false, s.fstype, null, s.entry === 1),
       ...(s.reuse ? [writerActor()] : []),
     ];
     return system(actors);
