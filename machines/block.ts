@@ -30,7 +30,7 @@ const SRC = 'infer: xfs_bmapi / xfs_bunmapi, ext4_ext_remove_space';
 /** A device's DMA is no kernel function: the pin reaches it as a bio, which submit_bio() issues. */
 const DMA_SRC = 'infer: the pin is handed to a device as a bio (O_DIRECT to another disk); the device writes until the bio completes';
 const SHUTDOWN_SRC =
-  'infer: 6.8 fs/xfs/xfs_iomap.c xfs_iomap_begin, fs/xfs/xfs_iops.c xfs_vn_setattr / xfs_vn_change_ok (xfs_is_shutdown -> -EIO)';
+  'infer: 6.8 fs/xfs/xfs_iomap.c xfs_read_iomap_begin, fs/xfs/xfs_iops.c xfs_vn_setattr / xfs_vn_change_ok (xfs_is_shutdown -> -EIO)';
 
 /** The same in every revision; the parameter keeps the factory shape of the other machines. */
 /** What each state of a block stands for in the kernel (docs/authoring.md): who put it there. */
@@ -78,8 +78,8 @@ export function blockMachine(_rev?: Revision) {
               {
                 guard: 'shutdown',
                 actions: 'replyEio',
-                description: 'xfs_iomap_begin(): xfs_is_shutdown(mp): -EIO, the fault SIGBUSes',
-                meta: { fn: 'xfs_iomap_begin', src: SHUTDOWN_SRC },
+                description: 'xfs_read_iomap_begin(): xfs_is_shutdown(mp): -EIO, the fault SIGBUSes',
+                meta: { fn: 'xfs_read_iomap_begin', src: SHUTDOWN_SRC },
               },
               {
                 actions: 'replyIomap',

@@ -2,6 +2,7 @@ import { assign, not, setup } from 'xstate';
 import { reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
+import { fnOf } from './kernelFunctions.ts';
 import { countPartition, withPartitions } from './kit/partitions.ts';
 import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
 
@@ -190,7 +191,7 @@ export function daxDeviceMachine(rev: Revision) {
             dax_get_by_host: {
               actions: 'replyNotFound',
               description: 'lookup by host name: not published, NULL',
-              meta: m('dax_get_by_host', 'seed 004'),
+              meta: m(fnOf(rev, 'dax_get_by_host', 'fs_dax_get_by_bdev'), 'seed 004'),
             },
             fs_dax_get_by_bdev: {
               actions: 'replyNotFound',
@@ -213,12 +214,12 @@ export function daxDeviceMachine(rev: Revision) {
                 guard: 'hashed',
                 actions: ['get', 'replyFound'],
                 description: 'dax_get_by_host() / fs_dax_get_by_host(): found alive, igrab takes a reference',
-                meta: m('dax_get_by_host', 'seed 004'),
+                meta: m(fnOf(rev, 'dax_get_by_host', 'fs_dax_get_by_bdev'), 'seed 004'),
               },
               {
                 actions: 'replyNotFound',
                 description: 'lookup after dax_remove_host(): not found, NULL',
-                meta: m('dax_get_by_host', 'drivers/dax/super.c'),
+                meta: m(fnOf(rev, 'dax_get_by_host', 'fs_dax_get_by_bdev'), 'drivers/dax/super.c'),
               },
             ],
             fs_dax_get_by_bdev: [
@@ -300,7 +301,7 @@ export function daxDeviceMachine(rev: Revision) {
             dax_get_by_host: {
               actions: 'replyNotFound',
               description: 'lookup skips a device that is not alive: NULL',
-              meta: m('dax_get_by_host', 'seed 004'),
+              meta: m(fnOf(rev, 'dax_get_by_host', 'fs_dax_get_by_bdev'), 'seed 004'),
             },
             fs_dax_get_by_bdev: {
               actions: 'replyNotFound',
@@ -351,7 +352,11 @@ export function daxDeviceMachine(rev: Revision) {
             unaccepted: 'call the killed dax_device does not implement',
           },
           on: {
-            dax_get_by_host: { actions: 'replyNotFound', description: 'not alive, unhashed: NULL', meta: m('dax_get_by_host', 'seed 004') },
+            dax_get_by_host: {
+              actions: 'replyNotFound',
+              description: 'not alive, unhashed: NULL',
+              meta: m(fnOf(rev, 'dax_get_by_host', 'fs_dax_get_by_bdev'), 'seed 004'),
+            },
             fs_dax_get_by_bdev: { actions: 'replyNotFound', description: 'not alive: NULL', meta: m('fs_dax_get_by_bdev', lookupSrc) },
             fs_dax_get: {
               actions: 'replyGetNoDev',
@@ -384,7 +389,12 @@ export function daxDeviceMachine(rev: Revision) {
           tags: ['violation'],
           description:
             'use after free: a lookup walks the host list and finds a dax_device that was freed without being unhashed (kill_dax never ran)',
-          meta: { fn: 'dax_get_by_host', src: 'seed 004 (infer)', unaccepted: UAF, severity: 'corruption' },
+          meta: {
+            fn: fnOf(rev, 'dax_get_by_host', 'fs_dax_get_by_bdev'),
+            src: 'seed 004 (infer)',
+            unaccepted: UAF,
+            severity: 'corruption',
+          },
         },
         oopsPrivate: {
           tags: ['violation'],
@@ -414,7 +424,7 @@ export function daxDeviceMachine(rev: Revision) {
         },
         { actions: 'replyNotFound', description: `${fn}(): no such host any more: NULL`, meta: m(fn, 'infer') },
       ] as const;
-    return { dax_get_by_host: t('dax_get_by_host'), fs_dax_get_by_bdev: t('fs_dax_get_by_bdev') };
+    return { dax_get_by_host: t(fnOf(rev, 'dax_get_by_host', 'fs_dax_get_by_bdev')), fs_dax_get_by_bdev: t('fs_dax_get_by_bdev') };
   }
 
   /** put_dax after kill_dax: the final put frees the device cleanly. */

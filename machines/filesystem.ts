@@ -379,7 +379,7 @@ export function filesystemMachine(rev: Revision) {
                 guard: 'found',
                 target: 'lookup',
                 description: 'the block device is open',
-                meta: m(fnOf(rev, 'blkdev_get', 'bdev_open_by_dev', 'bdev_file_open_by_dev'), 'infer'),
+                meta: m(fnOf(rev, 'blkdev_get', 'blkdev_get_by_dev', 'bdev_open_by_dev', 'bdev_file_open_by_dev'), 'infer'),
               },
               {
                 target: 'done',

@@ -551,7 +551,7 @@ export function pageMachine(rev: Revision) {
                         actions: 'replyNotBusy',
                         description:
                           'no DAX entry at this index (never inserted, or erased): the walk of the entries does not reach the page',
-                        meta: { fn: 'dax_layout_busy_page_range', src: NO_ENTRY },
+                        meta: { fn: fnOf(rev, 'dax_layout_busy_page_range', 'dax_layout_busy_page'), src: NO_ENTRY },
                       },
                       {
                         actions: ['noteScan', 'replyBusy'],
@@ -633,7 +633,16 @@ export function pageMachine(rev: Revision) {
                         description:
                           '__put_devmap_managed_page(): page_ref_dec_return() == 1 -> pgmap->page_free() = generic_dax_pagefree() -> ' +
                           'wake_up_var(&page->_refcount)',
-                        meta: { fn: fnOf(rev, 'generic_dax_pagefree', 'fsdax_pagefree', 'pmem_pagemap_page_free'), src: SEED },
+                        meta: {
+                          fn: fnOf(
+                            rev,
+                            'generic_dax_pagefree',
+                            'fsdax_pagefree',
+                            '__put_devmap_managed_page_refs',
+                            'pmem_pagemap_page_free',
+                          ),
+                          src: SEED,
+                        },
                       },
                       {
                         guard: 'singlePutBelowIdle',
@@ -725,7 +734,7 @@ export function pageMachine(rev: Revision) {
                       guard: 'noEntry',
                       actions: 'replyNotBusy',
                       description: 'no DAX entry for the removed pfn (erased before the removal): the walk never reaches its struct page',
-                      meta: { fn: 'dax_layout_busy_page_range', src: NO_ENTRY },
+                      meta: { fn: fnOf(rev, 'dax_layout_busy_page_range', 'dax_layout_busy_page'), src: NO_ENTRY },
                     },
                     dax_disassociate_entry: {
                       guard: 'noEntry',
