@@ -88,7 +88,7 @@ export function holderNotifyActions(mf: NotifyFlag) {
     reloadHolderOps: call('dax_device', dax, { type: 'read_holder_ops' }),
     readHolderData: call('dax_device', dax, { type: 'dax_holder' }),
     notifyFailureThroughNull: call('xfs_mount', () => null, { type: 'notify_failure' }),
-    callThroughNullOps: call('holder_ops', () => null, { type: 'notify_failure' }),
+    callThroughNullOps: call('holder_ops', () => null, { type: 'load_notify_failure' }),
     notifyHolder: call('holder', ({ event }: { event: HolderAnswer }) => event.holder ?? null, { type: 'notify_failure', mf }),
     /** The holder whose handler runs: xfs_dax_notify_failure() keeps mp in a local. */
     rememberNotified: assign(({ event }: { event: HolderAnswer }) => ({ notified: event.holder ?? null })) as AnySetupValue,
