@@ -128,6 +128,13 @@ export const KERNEL_FUNCTIONS: Readonly<Record<string, FunctionSpan>> = {
   },
   put_page: { read: ALL },
   handle_mm_fault: { read: ALL },
+  // Batch release and huge entries (put branch, issue 14): named from the fidelity brief, not read in the trees above.
+  release_pages: { src: 'mm/swap.c release_pages (4.17 .. 6.8 as read by the put branch; 6.15 folios_put_refs)' },
+  folios_put_refs: { since: '6.9', src: 'mm/swap.c (the folio batch put that replaced release_pages inside)' },
+  gup_pmd_range: { until: '6.10', src: 'mm/gup.c, renamed gup_fast_pmd_range in 6.10' },
+  gup_fast_pmd_range: { since: '6.10', src: 'mm/gup.c' },
+  __gup_device_huge_pmd: { until: '6.15', src: 'mm/gup.c (4.17 without the PMD re-check; a9b6de77b1a3 adds it in 4.18)' },
+  gup_fast_pmd_leaf: { since: '6.10', src: 'mm/gup.c (a PMD leaf as one large folio)' },
   __put_page: { until: '6.0', read: TO_5_10 },
   put_page_testzero: { read: ALL },
   get_dev_pagemap: { read: ALL },

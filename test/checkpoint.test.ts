@@ -41,10 +41,11 @@ function run(args: string[]): Ran {
   return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
 }
 
-/** The report without what differs between two runs of one exploration: the times. */
+/** The report without what differs between two runs of one exploration: the times and the store's memory (a resumed store grows by other steps). */
 function comparable(out: string): unknown {
   const j = JSON.parse(out) as Record<string, unknown> & { liveness?: Record<string, unknown> | null };
   delete j.seconds;
+  delete j.memoryBytes;
   if (j.liveness) delete j.liveness.seconds;
   return j;
 }

@@ -107,13 +107,18 @@ test("v8: where the seeds' code and the spec part ways, the paths show the first
   const found = all.map((p) => runAgainstImplementation(system, p.steps, kernelAdapter('v8'))).filter((d) => d !== undefined);
   assert.ok(found.length > 0, 'some path diverges');
   const pinned = readPinned(new URL('./generated/', import.meta.url)).divergences.filter((p) => p.suite === 'dma-truncate.v8');
-  for (const d of found) {
-    assert.match(d!.message, /\(dma0: unpin\): truncate is \{"asleep":false\} in the spec but \{"asleep":true\} in the implementation$/);
+  const wakeUp = /\(dma0: unpin\): truncate is \{"asleep":false\} in the spec but \{"asleep":true\} in the implementation$/;
+  // every divergence is a pinned one; among them the unpin that wakes nobody (the other kind is the
+  // series' retry flag, set only in the wait callback: see the reasons in known-divergences.json)
+  for (const d of found)
     assert.ok(
       pinned.some((p) => samePlace(p, d!)),
-      'and it is the pinned one',
+      `pinned: ${d!.message}`,
     );
-  }
+  assert.ok(
+    found.some((d) => wakeUp.test(d!.message)),
+    'the unpin that wakes nobody is among them',
+  );
 });
 
 /** The idle test off by one: truncate waits for the page's count to reach 0 instead of its idle 1. */
@@ -139,7 +144,9 @@ function* truncateIdleOffByOne(k: Kernel, as: AddressSpace): Step {
 
 test('v8: a fault met only after the pinned wake-up divergence (the idle test off by one) is caught, because the comparison goes on from the spec', () => {
   const { suite, system } = load('dma-truncate.v8');
-  const pinned = readPinned(new URL('./generated/', import.meta.url)).divergences.filter((p) => p.suite === 'dma-truncate.v8');
+  const pinned = readPinned(new URL('./generated/', import.meta.url)).divergences.filter(
+    (p) => p.suite === 'dma-truncate.v8' && p.reason === 'v8-no-wakeup',
+  );
   assert.is(pinned.length, 1);
   const path = suite.paths.find((p) => p.name === pinned[0].path)!;
   const faulty = kernelAdapter('v8', { ...KERNEL_CODE, xfs_setattr_size: truncateIdleOffByOne });
