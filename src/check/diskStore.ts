@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maxLoad } from './stateStore.ts';
 import type { StateStore } from './storeInterface.ts';
+import { hashKey } from './vectorHash.ts';
 
 const EMPTY = 0;
 /**
@@ -250,22 +251,8 @@ class PageCache {
   }
 }
 
-/** A 32-bit hash of a state vector (murmur3's mixing): the table's slot and tag come from it. */
-function hashVector(v: Int32Array, width: number): number {
-  let h = 0x9e3779b9 | 0;
-  for (let i = 0; i < width; i++) {
-    let k = Math.imul(v[i], 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
+/** A 32-bit hash of a state vector: the table's slot (and tag) come from it. */
+const hashVector = (v: Int32Array, width: number): number => hashKey(v, 0, width);
 
 /** Reads `n` ints at int offset `at` of the file into `into` from `offset`. */
 function readInts(fd: number, into: Int32Array, offset: number, n: number, at: number): void {

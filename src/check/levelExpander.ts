@@ -24,7 +24,8 @@ import type { System } from '../compose/system.ts';
 import type { Finding } from './finding.ts';
 import type { InvariantCheck } from './invariantCheck.ts';
 import { Layout } from './packedStore.ts';
-import { hashKey, offsetIn, segmentOf } from './slotTable.ts';
+import { offsetIn, segmentOf } from './slotTable.ts';
+import { hashKey } from './vectorHash.ts';
 
 /** The shared table as posted to a thread: every array is a view of a SharedArrayBuffer. */
 export interface TableShape {

@@ -12,6 +12,7 @@
  * MemoryStateStore instead (packedStore.ts says why).
  */
 import { maxLoad } from './stateStore.ts';
+import { hashKey } from './vectorHash.ts';
 
 /** Gives the bytes of one array: an ArrayBuffer here, a SharedArrayBuffer for workers. */
 export type Alloc = (bytes: number) => ArrayBufferLike;
@@ -70,23 +71,6 @@ export function segmentOf(i: number): number {
 /** Offset of entry i within its segment. */
 export function offsetIn(i: number, segment: number): number {
   return segment === 0 ? i : i - (1 << (FIRST + segment - 1));
-}
-
-/** A 32-bit hash of `words` key words read from `a` at `at` (murmur3's mix per word, then its finalizer). */
-export function hashKey(a: Int32Array, at: number, words: number): number {
-  let h = 0x9e3779b9 | 0;
-  for (let i = 0; i < words; i++) {
-    let k = Math.imul(a[at + i], 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }
 
 /** Slots a new table starts with. */

@@ -3,26 +3,14 @@
  * to indices. The interface every store implements is storeInterface.ts (re-exported here).
  */
 import { NOT_ADDED, type StateStore } from './storeInterface.ts';
+import { hashKey } from './vectorHash.ts';
 export { NOT_ADDED, type StateStore };
 
 /** A slot holding no state: stored slots hold index + 1, so never 0. */
 const EMPTY = 0;
 
-function hashVector(v: Int32Array, width: number): number {
-  let h = 0x9e3779b9 | 0;
-  for (let i = 0; i < width; i++) {
-    let k = Math.imul(v[i], 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
+/** A 32-bit hash of a state vector: the table's slot (and tag) come from it. */
+const hashVector = (v: Int32Array, width: number): number => hashKey(v, 0, width);
 
 /**
  * In-memory store: the embedded default. Each slot of the open-addressing table is one
