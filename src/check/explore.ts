@@ -15,7 +15,7 @@ import { InvariantCheck } from './invariantCheck.ts';
 import { findLostProgress, EdgeList, lostProgressWork, rebuildEdges } from './progress.ts';
 import { Symmetry, type SymmetryMemory } from './symmetry.ts';
 import type { InvariantMemory } from './invariantCheck.ts';
-import type { Finding } from './finding.ts';
+import { findingAt, type Finding } from './finding.ts';
 import { sharedAlloc } from './slotTable.ts';
 import { WorkerPool, type SystemRecipe } from './workerPool.ts';
 import { exploreLevels, type Handover, type LevelsOutcome } from './parallelExplore.ts';
@@ -435,35 +435,17 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
               const v = system.violation(r);
               if (!v.continues) {
                 if (!crashes.has(s)) crashes.set(s, v.key);
-                note({
-                  key: v.key,
-                  property: v.property,
-                  kind: v.kind,
-                  text: v.text,
-                  actor: v.actor,
-                  state: s,
-                  step: label,
-                  length: dp + 1,
-                });
+                note(findingAt(v, s, dp + 1, label));
                 if (system.alsoViolated) {
                   const w = system.violation(system.alsoViolated);
-                  note({
-                    key: w.key,
-                    property: w.property,
-                    kind: w.kind,
-                    text: w.text,
-                    actor: w.actor,
-                    state: s,
-                    step: label,
-                    length: dp + 1,
-                  });
+                  note(findingAt(w, s, dp + 1, label));
                 }
                 continue;
               }
               sy?.canonicalize(out);
               const added = st.add(out, s, label);
               const index = added >= 0 ? added : -1 - added;
-              note({ key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: index, length: dp + 1 });
+              note(findingAt(v, index, dp + 1));
               if (added >= 0) checkNew(added, dp + 1);
               eg?.add(s, index);
               continue;

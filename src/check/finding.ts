@@ -29,3 +29,20 @@ export interface Finding {
    */
   readonly cause?: string;
 }
+
+/** What a failed property says of itself (a step violation of the composed system): the finding's own fields. */
+export interface Failure {
+  readonly key: string;
+  readonly property: string;
+  readonly kind: ViolationKind;
+  readonly text: string;
+  readonly actor?: string;
+}
+
+/** The finding of `f` whose counterexample ends at stored `state`, `length` steps long; a failing step from it is `step`. */
+export function findingAt(f: Failure, state: number, length: number, step?: number): Finding {
+  const { key, property, kind, text, actor } = f;
+  return step === undefined
+    ? { key, property, kind, text, actor, state, length }
+    : { key, property, kind, text, actor, state, step, length };
+}

@@ -21,7 +21,7 @@
 import { MemoMiss } from '../compose/actorTable.ts';
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
-import type { Finding } from './finding.ts';
+import { findingAt, type Finding } from './finding.ts';
 import type { InvariantCheck } from './invariantCheck.ts';
 import { Layout } from './packedStore.ts';
 import { offsetIn, segmentOf } from './slotTable.ts';
@@ -211,34 +211,16 @@ export class LevelExpander {
       }
       const v = sys.violation(code);
       if (!v.continues) {
-        this.candidate(s, label * ORDER_SPAN, {
-          key: v.key,
-          property: v.property,
-          kind: v.kind,
-          text: v.text,
-          actor: v.actor,
-          state: s,
-          step: label,
-          length: depth + 1,
-        });
+        this.candidate(s, label * ORDER_SPAN, findingAt(v, s, depth + 1, label));
         const also = succ[at + 2];
         if (also) {
           const w = sys.violation(also);
-          this.candidate(s, label * ORDER_SPAN + 1, {
-            key: w.key,
-            property: w.property,
-            kind: w.kind,
-            text: w.text,
-            actor: w.actor,
-            state: s,
-            step: label,
-            length: depth + 1,
-          });
+          this.candidate(s, label * ORDER_SPAN + 1, findingAt(w, s, depth + 1, label));
         }
         continue;
       }
       const index = this.insert(succ, at + 3, s, label, control);
-      const f: Finding = { key: v.key, property: v.property, kind: v.kind, text: v.text, actor: v.actor, state: index, length: depth + 1 };
+      const f: Finding = findingAt(v, index, depth + 1);
       if (index >= 0) this.candidate(s, label * ORDER_SPAN, f);
       else this.candidate(s, label * ORDER_SPAN, f, Array.from(succ.subarray(at + 3, at + 3 + this.words)));
     }

@@ -61,6 +61,19 @@ function matrixCell(r: Run | undefined, props: ReadonlyMap<string, DocProperty>,
   );
 }
 
+/** A property's row in the index: its page, its statement, how many scenarios check it and where it fails. */
+function propertyRow(p: DocProperty, runs: readonly Run[]): string[] {
+  const rel = runsFor(p, runs);
+  const bad = rel.filter((r) => r.findings.some((f) => f.property === p.id));
+  const scenarios = new Set(rel.map((r) => r.scenario)).size;
+  return [
+    link('index.md', propertyPath(p), p.id),
+    cell(p.text),
+    `${scenarios} scenario${scenarios === 1 ? '' : 's'}`,
+    bad.length ? bad.map((r) => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`)).join(', ') : 'none',
+  ];
+}
+
 /** The entry page: what is modelled, the entities, the revisions, the properties, the bug matrix. */
 export function indexPage(input: IndexInput): string {
   const { catalog, scenarios, revisions, properties, runs } = input;
@@ -142,17 +155,7 @@ export function indexPage(input: IndexInput): string {
   out.push(
     table(
       ['invariant', 'property', 'checked in', 'violated in'],
-      invariants.map((p) => {
-        const rel = runsFor(p, runs);
-        const bad = rel.filter((r) => r.findings.some((f) => f.property === p.id));
-        const scenarios = new Set(rel.map((r) => r.scenario)).size;
-        return [
-          link('index.md', propertyPath(p), p.id),
-          cell(p.text),
-          `${scenarios} scenario${scenarios === 1 ? '' : 's'}`,
-          bad.length ? bad.map((r) => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`)).join(', ') : 'none',
-        ];
-      }),
+      invariants.map((p) => propertyRow(p, runs)),
     ),
     '',
   );
@@ -165,17 +168,7 @@ export function indexPage(input: IndexInput): string {
       '',
       table(
         ['property', 'what must eventually happen', 'checked in', 'violated in'],
-        liveness.map((p) => {
-          const rel = runsFor(p, runs);
-          const bad = rel.filter((r) => r.findings.some((f) => f.property === p.id));
-          const scenarios = new Set(rel.map((r) => r.scenario)).size;
-          return [
-            link('index.md', propertyPath(p), p.id),
-            cell(p.text),
-            `${scenarios} scenario${scenarios === 1 ? '' : 's'}`,
-            bad.length ? bad.map((r) => (r.revision === ANY_REVISION ? r.scenario : `${r.scenario} @ ${r.revision}`)).join(', ') : 'none',
-          ];
-        }),
+        liveness.map((p) => propertyRow(p, runs)),
       ),
       '',
     );
