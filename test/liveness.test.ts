@@ -9,6 +9,7 @@ import { replayItf } from '../src/check/replay.ts';
 import { System } from '../src/compose/system.ts';
 import type { Scenario, SystemDecl } from '../machines/kit/types.ts';
 import { dmaCompletes, lostNotify, mutex } from './fixtures/fairness.ts';
+import { runCli } from './runCli.ts';
 
 const scenario = (name: string, build: () => SystemDecl): Scenario => ({ name, description: name, revisions: [], sizes: [], build });
 const check = (decl: () => SystemDecl, fairness: FairnessMode = 'declared'): CheckReport =>
@@ -193,3 +194,19 @@ test('vacuous passes are reported: an invariant or a leads-to whose premise is n
 });
 
 test.run();
+
+test('--no-liveness: a safety run only, which says so; the same run with liveness finds the unfair lasso', async () => {
+  const args = ['check', '-s', 'percpu-ref', '--users', '3', '--fairness', 'none', '-q'];
+  const full = await runCli(...args);
+  assert.is(full.code, 1, full.err);
+  assert.match(full.out, /Drains/);
+  const safety = await runCli(...args, '--no-liveness');
+  assert.is(safety.code, 0, safety.err);
+  assert.match(safety.out, /8,357 states, 28,845 transitions/);
+  assert.match(safety.out, /all safety properties hold/);
+  assert.match(safety.out, /liveness not checked: a safety run only was asked for/);
+  assert.not.match(safety.out, /Drains/);
+  const matrix = await runCli('check', '--all', '--no-liveness');
+  assert.is(matrix.code, 2);
+  assert.match(matrix.err, /--no-liveness has no effect with --all/);
+});

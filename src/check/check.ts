@@ -41,6 +41,11 @@ export interface CheckOptions {
   readonly fingerprint?: boolean;
   /** Fairness liveness properties are checked under: as declared (default), none, or WF of every step. */
   readonly fairness?: FairnessMode;
+  /**
+   * False: check the safety properties only (invariants, step violations, deadlock, progress) and leave the
+   * liveness properties unchecked, as a TLC run with INVARIANT and no PROPERTY does; the report says so.
+   */
+  readonly liveness?: boolean;
   /** Bytes the run may hold (store, edges and V8 heap); it stops at the bound 'memory' before passing it. */
   readonly maxMemory?: number;
   /** Asked at state boundaries (async runs): a reason to stop now, or undefined. */

@@ -48,7 +48,7 @@ export interface LivenessReport {
 export function livenessAfter(
   system: System,
   result: ExploreResult,
-  options: { fingerprint?: boolean; symmetry?: boolean; fairness?: FairnessMode },
+  options: { fingerprint?: boolean; symmetry?: boolean; fairness?: FairnessMode; liveness?: boolean },
 ): { findings: LivenessFinding[]; report?: LivenessReport } {
   const props = system.decl.liveness ?? [];
   if (props.length === 0) return { findings: [] };
@@ -57,6 +57,7 @@ export function livenessAfter(
     findings: [],
     report: { mode, properties: [], fairness: [], seconds: 0, bytes: 0, expansions: 0, skipped: why },
   });
+  if (options.liveness === false) return skip('a safety run only was asked for');
   if (!result.complete) return skip('liveness needs the whole graph; the run was bounded');
   if (options.fingerprint) return skip('liveness needs every state; fingerprint mode keeps none');
   if (result.symmetry) return skip('liveness is checked on the full graph; run without --symmetry');

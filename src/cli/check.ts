@@ -37,6 +37,8 @@ export interface CheckArgs {
   symmetry?: boolean;
   fingerprint?: boolean;
   fairness?: FairnessMode;
+  /** commander's --no-liveness: false when given. */
+  liveness?: boolean;
   checkpoint?: string;
   checkpointEvery?: number;
   resume?: string;
@@ -100,6 +102,7 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
           symmetry: args.symmetry,
           fingerprint: args.fingerprint,
           fairness: args.fairness,
+          liveness: args.liveness,
           workers: args.workers ?? defaultWorkers(),
           builtin: args.model === undefined,
           shouldStop: stopRequested,
@@ -205,8 +208,8 @@ function formatReport(label: string, r: CheckReport, saveDir?: string, onDisk = 
   } else if (!r.findings.length) {
     lines.push(
       r.collisionProbability === undefined
-        ? `HOLDS: every reachable state explored; all properties hold`
-        : `HOLDS: every state with a distinct fingerprint explored; all properties hold there`,
+        ? `HOLDS: every reachable state explored; all ${r.liveness?.skipped ? 'safety ' : ''}properties hold`
+        : `HOLDS: every state with a distinct fingerprint explored; all ${r.liveness?.skipped ? 'safety ' : ''}properties hold there`,
     );
   }
   if (r.progressSkipped) lines.push(`(progress not checked: ${r.progressSkipped})`);
@@ -263,6 +266,8 @@ function refuseMatrixOptions(args: CheckArgs, reg: Registry): void {
     throw new UsageError('--fingerprint has no effect with --all: every cell is checked exactly; use it with --scenario');
   if (args.store === 'disk')
     throw new UsageError('--store disk has no effect with --all: every cell is small and checked in memory; use it with --scenario');
+  if (args.liveness === false)
+    throw new UsageError('--no-liveness has no effect with --all: the matrix checks every property of every cell; use it with --scenario');
   if (args.checkpoint || args.resume)
     throw new UsageError(
       `${args.checkpoint ? '--checkpoint' : '--resume'} saves one scenario's run; --all runs many small ones: use it with --scenario`,

@@ -66,6 +66,10 @@ function program(done: (code: number) => void, reg: Registry): Command {
         .choices(['declared', 'none', 'next'])
         .default('declared'),
     )
+    .option(
+      '--no-liveness',
+      'check the safety properties only (invariants, step violations, deadlock, progress): the liveness properties are then not checked, and the report says so (as TLC with INVARIANT and no PROPERTY)',
+    )
     .addOption(
       new Option(
         '--store <kind>',
