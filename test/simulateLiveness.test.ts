@@ -148,9 +148,13 @@ test('daxspec simulate: a lasso as check prints it, in --json with its loop and 
   const text = await runCli(...args, '--itf', itf);
   assert.is(text.code, 1, text.err);
   assert.match(text.out, /Drains: once the ref is killed/);
+  assert.match(
+    text.out,
+    /counterexample: a lasso of 1 step \(1 to the cycle, then stuttering\), shrunk from the \d+ \(\d+ to the cycle, then stuttering\)/,
+  );
   assert.match(text.out, /lasso: 1 step to the cycle, then nothing more happens \(the system stutters\)/);
   assert.match(text.out, /--- cycle: the system stays in this state for ever/);
-  assert.match(text.out, /liveness under none fairness/);
+  assert.match(text.out, /liveness under no fairness/);
   assert.match(text.out, /to repeat: daxspec simulate --scenario percpu-ref --users 8 --rounds 3 --seed 2 --runs 50 --fairness none/);
   const trace = JSON.parse(readFileSync(itf, 'utf8'));
   assert.is(trace.loop, 1);
@@ -165,11 +169,14 @@ test('daxspec simulate: a lasso as check prints it, in --json with its loop and 
   assert.is(f.property, 'Drains');
   assert.is(f.loop, 1);
   assert.is(f.length, 1);
+  assert.is(f.prefixLength, 1);
+  assert.is(f.cycleLength, 0);
+  assert.ok(f.foundLength >= 1);
   assert.equal(f.fairness, []);
   assert.ok(f.notAssumed.includes('owner.drop'));
   const fair = await runCli('simulate', '--scenario', 'percpu-ref', '--users', '8', '--seed', '2', '--runs', '50', '-q');
   assert.is(fair.code, 0, fair.err);
-  assert.match(fair.out, /liveness under declared fairness/);
+  assert.match(fair.out, /liveness under the declared fairness/);
   const help = await runCli('simulate', '--help');
   assert.match(help.out, /progress and liveness are checked on the graph of/);
   assert.match(help.out, /--fairness <mode>/);

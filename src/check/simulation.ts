@@ -24,6 +24,8 @@ export interface SimulatedFinding extends Finding, Classified {
   readonly run: number;
   /** Steps of the walk up to the failure, before shrinking. */
   readonly foundLength: number;
+  /** Liveness: where the cycle of the lasso found on the walk's graph started, before shrinking. */
+  readonly foundLoop?: number;
   /** Replays the shrinker tried. */
   readonly shrinkTries: number;
   readonly trace: Trace;
@@ -148,12 +150,13 @@ export function simulationJson(r: SimulationReport): unknown {
       variant: f.variant ?? null,
       consequenceOf: f.consequenceOf ? { property: f.consequenceOf.property, variant: f.consequenceOf.variant ?? null } : null,
       length: f.length,
-      ...(f.loop !== undefined ? { loop: f.loop } : {}),
+      ...(f.loop !== undefined ? { loop: f.loop, prefixLength: f.loop, cycleLength: f.length - f.loop } : {}),
       ...(f.unassumed ? { notAssumed: f.unassumed } : {}),
       ...(f.obligations
         ? { fairness: f.obligations.map((o) => ({ action: o.fair.name, kind: o.fair.kind, why: o.fair.why, how: o.how, cycleStep: o.at })) }
         : {}),
       foundLength: f.foundLength,
+      ...(f.foundLoop !== undefined ? { foundPrefixLength: f.foundLoop, foundCycleLength: f.foundLength - f.foundLoop } : {}),
       run: f.run,
       shrinkTries: f.shrinkTries,
       steps: f.trace.steps.map((s) => ({
@@ -170,7 +173,7 @@ export function simulationJson(r: SimulationReport): unknown {
 
 /** A walk's finding shrunk and replayed into a trace; `state` names a stored state in the explorer's findings, a walk stores none. */
 function shrunkFinding(system: System, fairness: Fairness, closure: number, f: WalkFinding) {
-  const base = { ...f, state: -1, foundLength: f.steps.length };
+  const base = { ...f, state: -1, foundLength: f.steps.length, ...(f.loop !== undefined ? { foundLoop: f.loop } : {}) };
   const traceOf = (steps: readonly SimStep[]): Trace => replayLabels(system, labelsOf(system, steps));
   if (f.kind === 'liveness' && f.liveness) {
     const l = shrinkLasso(system, fairness, f.liveness, f.steps);

@@ -110,11 +110,24 @@ function reproduce(r: SimulationReport, args: SimulateArgs): string {
   return `daxspec simulate${model} --scenario ${r.scenario}${r.revision ? ` --revision ${r.revision}` : ''}${sizes} --seed ${r.seed} --runs ${r.runs}${depth}${strategy}${fairness}`;
 }
 
+/** The fairness liveness is checked under, as check's report words it. */
+const FAIRNESS_WORDS: Record<FairnessMode, string> = {
+  declared: 'the declared fairness',
+  none: 'no fairness',
+  next: 'weak fairness of every step',
+};
+
+/** A lasso's length in parts: its prefix, and its cycle or stuttering. */
+const lassoParts = (loop: number, length: number): string =>
+  `${loop} to the cycle, ${length === loop ? 'then stuttering' : `a cycle of ${length - loop}`}`;
+
 function formatFinding(f: SimulatedFinding): string[] {
   const lines = [
     `${f.property}: ${f.text}`,
     `  severity ${f.severity}${f.variant ? ` (${f.variant})` : ''}${f.consequenceOf ? `; a consequence of ${f.consequenceOf.property}` : ''}`,
-    `  counterexample: ${f.length} step${f.length === 1 ? '' : 's'}, shrunk from the ${f.foundLength} of run ${f.run}'s walk (${n(f.shrinkTries)} replays); not necessarily the shortest`,
+    f.loop !== undefined && f.foundLoop !== undefined
+      ? `  counterexample: a lasso of ${f.length} step${f.length === 1 ? '' : 's'} (${lassoParts(f.loop, f.length)}), shrunk from the ${f.foundLength} (${lassoParts(f.foundLoop, f.foundLength)}) found on run ${f.run}'s walk (${n(f.shrinkTries)} replays); not necessarily the shortest`
+      : `  counterexample: ${f.length} step${f.length === 1 ? '' : 's'}, shrunk from the ${f.foundLength} of run ${f.run}'s walk (${n(f.shrinkTries)} replays); not necessarily the shortest`,
   ];
   if (f.kind === 'liveness' && f.loop !== undefined) {
     // The lasso as check prints it, under the two lines above; its own head line would repeat the first.
@@ -136,7 +149,7 @@ function formatSimulation(label: string, r: SimulationReport, args: SimulateArgs
   const sizes = Object.entries(r.sizes)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  const stats = `${n(r.runs)} ${r.strategy} runs, ${n(r.steps)} steps (longest walk ${r.longest}${r.cutAtDepth ? `, ${n(r.cutAtDepth)} cut at --max-depth ${r.maxDepth}` : ''}), seed ${r.seed}${r.system.decl.liveness?.length ? `, liveness under ${r.fairness} fairness` : ''}, ${r.seconds.toFixed(2)} s`;
+  const stats = `${n(r.runs)} ${r.strategy} runs, ${n(r.steps)} steps (longest walk ${r.longest}${r.cutAtDepth ? `, ${n(r.cutAtDepth)} cut at --max-depth ${r.maxDepth}` : ''}), seed ${r.seed}${r.system.decl.liveness?.length ? `, liveness under ${FAIRNESS_WORDS[r.fairness]}` : ''}, ${r.seconds.toFixed(2)} s`;
   const lines = [`${label}${sizes ? ` (${sizes})` : ''}: ${stats}`];
   for (const f of r.findings) lines.push('', ...formatFinding(f));
   if (r.findings.length) {
