@@ -15,7 +15,7 @@ import type { FairnessMode } from '../src/check/fairness.ts';
 import { Fairness } from '../src/check/fairness.ts';
 import type { SimulateOptions } from '../src/check/simulate.ts';
 import { simulateScenario, type SimulatedFinding, type SimulationReport } from '../src/check/simulation.ts';
-import { walkProgress } from '../src/check/walkChecks.ts';
+import { endProgress, walkProgress } from '../src/check/walkChecks.ts';
 import { WalkStore, WalkSuccessors } from '../src/check/walkGraph.ts';
 import { STEP_BLOCKED, STEP_OK } from '../src/compose/stepLabel.ts';
 import { System } from '../src/compose/system.ts';
@@ -124,6 +124,11 @@ test('progress is claimed only on a future the walk saw whole', () => {
   const claims = () => walkProgress(system, store, new WalkSuccessors(system, store, fairness), () => false).map((f) => f.key);
   // Other actors can still move from the stuck state: the path alone proves nothing.
   assert.not.ok(claims().includes('progress:truncate'), 'not claimed while steps leave what the walk saw');
+  // A walk that ends there: its last state's future is explored, and the claim made only if it was explored whole.
+  const atEnd = (bound: number) =>
+    endProgress(system, store, new WalkSuccessors(system, store, fairness), stuck, () => false, new Map(), bound).map((f) => f.key);
+  assert.ok(atEnd(2000).includes('progress:truncate'), 'claimed from the explored future of the last state');
+  assert.not.ok(atEnd(1).includes('progress:truncate'), 'not claimed when the bound cuts the future short');
   // The whole future of the stuck state added: now the walk has seen it all, and the claim is made.
   const queue = [stuck];
   for (let h = 0; h < queue.length; h++) {

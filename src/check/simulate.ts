@@ -25,7 +25,7 @@ import { Fairness, type FairnessMode } from './fairness.ts';
 import type { ViolationKind } from './finding.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { Random, runSeed, unitHash } from './random.ts';
-import { livenessKey, walkLiveness, walkProgress } from './walkChecks.ts';
+import { endProgress, livenessKey, walkLiveness, walkProgress } from './walkChecks.ts';
 import { WalkStore, WalkSuccessors } from './walkGraph.ts';
 
 /** One step of a walk: an actor and the environment event it takes (an interned event id). */
@@ -119,6 +119,8 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
   const liveness = system.decl.liveness ?? [];
   // A progress finding kept as a consequence (its waiter stuck behind an oops) gives way to one that is not.
   const consequence = new Set<string>();
+  // Last states of walks whose waiters' futures were explored (walkChecks.ts's endProgress), across walks.
+  const endKnown = new Map<string, number>();
   const prefix: SimStep[] = [];
   let run = 0;
   let steps = 0;
@@ -251,16 +253,17 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
       steps++;
       if (depth + 1 > longest) longest = depth + 1;
     }
-    checkGraph(graph);
+    checkGraph(graph, at);
   };
 
   /** Progress and liveness on the graph of the walk just taken, for the properties not broken yet. */
-  const checkGraph = (graph: WalkStore): void => {
+  const checkGraph = (graph: WalkStore, end: number): void => {
     const props = liveness.filter((p) => !findings.has(livenessKey(p)));
     const open = (key: string) => !findings.has(key) || consequence.has(key);
     // Edges are computed only for the states a check reads: the waiting ones, the not-Q region after a premise.
     const succ = new WalkSuccessors(system, graph, fairness);
-    for (const p of walkProgress(system, graph, succ, (key) => !open(key))) {
+    const skip = (key: string) => !open(key);
+    for (const p of [...walkProgress(system, graph, succ, skip), ...endProgress(system, graph, succ, end, skip, endKnown)]) {
       // Kept: a finding already there, unless it is a consequence and this one is not.
       if (findings.has(p.key) && (!consequence.has(p.key) || p.cause !== undefined)) continue;
       if (p.cause === undefined) consequence.delete(p.key);

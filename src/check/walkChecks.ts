@@ -9,13 +9,17 @@
  * Progress (progress.ts decides it on the whole graph: from a state where an actor waits, no state where it
  * does not wait is reachable): a walk proves it only for a waiting state all of whose ways on stay inside the
  * graph and never stop the wait, e.g. a state where no step is possible while the waiter sleeps, or a cycle
- * the walk closed and saw every exit of. A state with a step that leaves the graph is never claimed.
+ * the walk closed and saw every exit of. A state with a step that leaves the graph is never claimed on the
+ * graph alone; where a walk ends with a waiter still waiting, the whole future of its last state is explored
+ * (up to a bound, shrinkTarget.ts's stuckWaiter) and the waiter claimed stuck only if all of it keeps it waiting:
+ * a walk is one path through a future where other actors still move, which it can prove nothing about alone.
  */
 import type { Liveness } from '../../machines/kit/types.ts';
 import type { System } from '../compose/system.ts';
 import type { Fairness } from './fairness.ts';
 import { livenessOn, type Obligation } from './liveness.ts';
 import { progressFailure } from './progress.ts';
+import { stuckWaiter } from './shrinkTarget.ts';
 import type { WalkStore, WalkSuccessors } from './walkGraph.ts';
 
 /** A liveness property's key, as livenessCheck.ts names its findings. */
@@ -105,6 +109,43 @@ export function walkProgress(system: System, store: WalkStore, succ: WalkSuccess
     const f = progressFailure(system, a, store.vector(s));
     const cause = root >= 0 ? undefined : succ.crash(s);
     found.push({ key: f.key, text: f.text, actor: system.names[a], labels: store.pathTo(s), ...(cause !== undefined ? { cause } : {}) });
+  }
+  return found;
+}
+
+/** States explored from a walk's last state to prove its waiter stuck: a few milliseconds a walk that ends waiting. */
+export const END_CLOSURE = 2_000;
+
+/**
+ * The waiters still waiting in the walk's last state `end` whose whole future (at most `bound` states) keeps
+ * them waiting; `known` remembers, across walks, the last states already decided (by their vector).
+ */
+export function endProgress(
+  system: System,
+  store: WalkStore,
+  succ: WalkSuccessors,
+  end: number,
+  skip: (key: string) => boolean,
+  known: Map<string, number>,
+  bound = END_CLOSURE,
+): FoundStuck[] {
+  if (!system.checkProgress) return [];
+  const vec = store.vector(end);
+  const found: FoundStuck[] = [];
+  const cause = succ.crash(end);
+  for (let a = 0; a < system.width; a++) {
+    if (!waits(system, a, vec)) continue;
+    const f = progressFailure(system, a, vec);
+    if (skip(f.key)) continue;
+    const memo = `${a}:${vec.join(',')}`;
+    let stuck = known.get(memo);
+    if (stuck === undefined) {
+      stuck = stuckWaiter(system, vec, [a], cause === undefined, bound);
+      if (known.size >= 100_000) known.clear();
+      known.set(memo, stuck);
+    }
+    if (stuck < 0) continue;
+    found.push({ key: f.key, text: f.text, actor: system.names[a], labels: store.pathTo(end), ...(cause !== undefined ? { cause } : {}) });
   }
   return found;
 }
