@@ -161,8 +161,9 @@ function program(done: (code: number) => void, reg: Registry): Command {
         'the states it visited (every step between them, taken or not): a liveness property fails there when\n' +
         "check's own search finds a fair lasso in that graph under --fairness (a prefix, then a cycle or stuttering),\n" +
         'and a waiter is reported when it waits in a state whose every way on stays among the visited states and\n' +
-        'keeps it waiting (no step possible at all, or a cycle whose every exit the walk saw). Both claims hold on the\n' +
-        'whole graph too; a property the walks never break is not thereby shown to hold.\n' +
+        'keeps it waiting (no step possible at all, or a cycle whose every exit the walk saw), or where a walk ends\n' +
+        'with it waiting and the whole future of that last state (explored, up to 2,000 states) keeps it waiting.\n' +
+        'Both claims hold on the whole graph too; a property the walks never break is not thereby shown to hold.\n' +
         'A walk that breaks a property is shrunk (chunks of steps dropped, then all steps of one actor, replaying each\n' +
         'try; a lasso re-judged at each try) while the same property still fails; the result is short, not necessarily\n' +
         'the shortest.\n' +
