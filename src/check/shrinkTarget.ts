@@ -5,11 +5,12 @@
  * reachable from it (explored here, up to a bound) keeps it waiting: progress.ts's definition, decided on
  * the state's own future instead of the explored graph.
  */
-import { STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
+import { STEP_BLOCKED } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
 import type { ViolationKind } from './finding.ts';
 import { progressFailure } from './progress.ts';
 import type { SimStep } from './simulate.ts';
+import { stuckWaiter } from './stuckWaiter.ts';
 
 /** What must still fail: a finding's key and kind. */
 export interface ShrinkTarget {
@@ -17,16 +18,9 @@ export interface ShrinkTarget {
   readonly kind: ViolationKind;
   /** Progress: the oops the waiter is stuck behind; without one, the stuck state must have no oopsing step (progress.ts's root finding). */
   readonly cause?: string;
-  /** Progress: states explored from a waiting state before giving up claiming it stuck (default PROGRESS_CLOSURE). */
+  /** Progress: states explored from a waiting state before giving up claiming it stuck (default stuckWaiter.ts's PROGRESS_CLOSURE). */
   readonly closure?: number;
 }
-
-/**
- * States a progress shrink explores from one waiting state before it gives up claiming it stuck. A walk
- * proves a waiter stuck only on a future it visited whole, so a bound of its length re-proves what it found;
- * a larger one would only let shrinking spend its time on futures no walk could have proved.
- */
-export const PROGRESS_CLOSURE = 50_000;
 
 /** For a property of states (an invariant, deadlock): whether a state fails it. Step violations have none. */
 export function failsInState(system: System, target: ShrinkTarget): ((state: Int32Array) => boolean) | undefined {
@@ -49,54 +43,6 @@ export function failsInState(system: System, target: ShrinkTarget): ((state: Int
     };
   }
   return undefined;
-}
-
-/**
- * The first of `actors` that waits in `state` and can never stop waiting: every state reachable from it
- * (continuing steps; a step that oopses ends its path and leads nowhere, as in progress.ts) keeps it waiting.
- * With `root`, `state` must also have no oopsing step. -1 when none, or when the future is larger than
- * PROGRESS_CLOSURE states (then nothing is claimed).
- */
-export function stuckWaiter(system: System, state: Int32Array, actors: readonly number[], root: boolean, bound = PROGRESS_CLOSURE): number {
-  const waiting = actors.filter((a) => system.actors[a].view(state[a]).tags.has('waiting'));
-  if (waiting.length === 0) return -1;
-  if (root && oopses(system, state)) return -1;
-  for (const a of waiting) {
-    const seen = new Set<string>([state.join(',')]);
-    // Depth first: where the wait can end, running on usually ends it in a few steps; a breadth-first
-    // search would first visit every interleaving of the others.
-    const stack = [state];
-    let stuck = true;
-    while (stack.length && stuck) {
-      const cur = stack.pop()!;
-      for (let b = 0; b < system.width && stuck; b++) {
-        const offers = system.actors[b].offers(cur[b]);
-        for (let o = 0; o < offers.length && stuck; o++) {
-          const next = cur.slice();
-          const r = system.step(next, b, o);
-          if (r === STEP_BLOCKED || (r !== STEP_OK && !system.violation(r).continues)) continue;
-          const key = next.join(',');
-          if (seen.has(key)) continue;
-          if (!system.actors[a].view(next[a]).tags.has('waiting') || seen.size >= bound) stuck = false;
-          seen.add(key);
-          stack.push(next);
-        }
-      }
-    }
-    if (stuck) return a;
-  }
-  return -1;
-}
-
-function oopses(system: System, state: Int32Array): boolean {
-  for (let a = 0; a < system.width; a++) {
-    const offers = system.actors[a].offers(state[a]);
-    for (let o = 0; o < offers.length; o++) {
-      const r = system.step(state.slice(), a, o);
-      if (r !== STEP_BLOCKED && r !== STEP_OK && !system.violation(r).continues) return true;
-    }
-  }
-  return false;
 }
 
 function anyEnabled(system: System, state: Int32Array): boolean {

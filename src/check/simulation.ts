@@ -15,7 +15,7 @@ import { unassumedSteps } from './livenessCheck.ts';
 import { progressFailure } from './progress.ts';
 import { labelsOf, shrink } from './shrink.ts';
 import { shrinkLasso } from './shrinkLasso.ts';
-import { PROGRESS_CLOSURE, stuckWaiter } from './shrinkTarget.ts';
+import { PROGRESS_CLOSURE, stuckWaiter } from './stuckWaiter.ts';
 import { simulateAsync, type SimBound, type SimStep, type SimulateOptions, type Strategy, type WalkFinding } from './simulate.ts';
 import { replayLabels, type Trace } from './trace.ts';
 

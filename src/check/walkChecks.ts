@@ -19,7 +19,7 @@ import type { System } from '../compose/system.ts';
 import type { Fairness } from './fairness.ts';
 import { livenessOn, type Obligation } from './liveness.ts';
 import { progressFailure } from './progress.ts';
-import { stuckWaiter } from './shrinkTarget.ts';
+import { stuckWaiter } from './stuckWaiter.ts';
 import type { WalkStore, WalkSuccessors } from './walkGraph.ts';
 
 /** A liveness property's key, as livenessCheck.ts names its findings. */
