@@ -2,7 +2,8 @@
  * Simulation past exhaustive search: at configurations of the matrix's scenarios that `check` does not finish
  * in 60 s on the 2-core machine this was written on (measured with `timeout -s INT 62 daxspec check ...`; the
  * states it reached are in each case's comment), fixed-seed walks find the seed bugs the exhaustive check finds
- * at the default sizes, and shrinking brings each within 2 steps of the shortest length `check` measures there.
+ * at the default sizes, progress and liveness included, and shrinking brings each within 2 steps of the shortest
+ * length `check` measures there (a lasso: its whole length, and its cycle, each within 2).
  * Also: the same seed gives the same walks whatever ran before, a shrunk counterexample is 1-minimal, and the
  * ITF it writes replays into the same violation.
  */
@@ -13,9 +14,12 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildSystem, checkScenario, resolveSizes } from '../src/check/check.ts';
+import { Fairness } from '../src/check/fairness.ts';
 import { Random, runSeed } from '../src/check/random.ts';
 import { replayItf } from '../src/check/replay.ts';
 import { replayFails } from '../src/check/shrink.ts';
+import { replayLasso } from '../src/check/shrinkLasso.ts';
+import { livenessKey } from '../src/check/walkChecks.ts';
 import { simulate, type SimulateOptions } from '../src/check/simulate.ts';
 import { simulateScenario, type SimulationReport } from '../src/check/simulation.ts';
 import { findScenario } from '../src/registry.ts';
@@ -34,25 +38,45 @@ async function simulateAt(
   return simulateScenario(scenario, revision, resolved, buildSystem(scenario, revision, resolved), options);
 }
 
-/** The safety findings of the exhaustive check at the default sizes: key and shortest length. */
-function exhaustiveAtDefaults(name: string, revision: string): Map<string, number> {
+/** What the exhaustive check finds at the default sizes: per key, the shortest length (a lasso's cycle start), and what it follows from. */
+interface Shortest {
+  readonly length: number;
+  readonly loop?: number;
+  readonly consequenceOf?: string;
+}
+
+function exhaustiveAtDefaults(name: string, revision: string): Map<string, Shortest> {
   const scenario = findScenario(name);
   const r = checkScenario(scenario, revision, resolveSizes(scenario, {}));
   assert.ok(r.complete, `${name} @ ${revision} is explored completely at its default sizes`);
-  // Progress and liveness are properties of the whole graph: simulation does not check them.
-  return new Map(r.findings.filter((f) => f.kind !== 'progress' && f.kind !== 'liveness').map((f) => [f.key, f.length]));
+  return new Map(r.findings.map((f) => [f.key, { length: f.length, loop: f.loop, consequenceOf: f.consequenceOf?.property }]));
 }
 
-function assertFoundAndShort(sim: SimulationReport, shortest: Map<string, number>, allowance: (key: string) => number = () => 2): void {
+function assertFoundAndShort(sim: SimulationReport, shortest: Map<string, Shortest>, allowance: (key: string) => number = () => 2): void {
   assert.ok(shortest.size > 0, 'the cell has seed bugs to find');
   const found = new Map(sim.findings.map((f) => [f.key, f]));
-  for (const [key, length] of shortest) {
+  for (const [key, { length, loop, consequenceOf }] of shortest) {
     const f = found.get(key);
     assert.ok(f, `simulation finds ${key} (exhaustive shortest at the defaults: ${length})`);
     assert.ok(
       f.length <= length + allowance(key),
       `${key}: shrunk to ${f.length} steps (from ${f.foundLength}), exhaustive shortest at the defaults ${length}`,
     );
+    // A waiter stuck behind an oops is reported as its consequence, as check reports it.
+    if (f.kind === 'progress') assert.is(f.consequenceOf?.property, consequenceOf, `${key}: a consequence of the same finding`);
+    if (f.kind === 'liveness') {
+      // A lasso: its cycle within the allowance too, the ITF's loop closes on replay, and the steps replayed
+      // into a graph still break the property under the run's fairness (judged by liveness.ts).
+      const cycle = f.length - f.loop!;
+      assert.ok(cycle <= length - loop! + allowance(key), `${key}: a cycle of ${cycle} steps, exhaustive ${length - loop!}`);
+      const replayed = replayItf(sim.system, f.itf());
+      assert.is(replayed.divergence, undefined);
+      assert.is(replayed.loop, f.loop);
+      const prop = sim.system.decl.liveness!.find((p) => livenessKey(p) === key)!;
+      const again = replayLasso(sim.system, new Fairness(sim.system, sim.fairness), prop, stepsOf(sim, key));
+      assert.ok(again && again.steps.length <= f.length, `${key}: the shrunk lasso replays into a fair one`);
+      continue;
+    }
     // The trace is a real one: replayed step by step, it breaks the same property at its last step or state.
     assert.is(replayFails(sim.system, f, stepsOf(sim, f.key))?.length, f.length, `${key}: the shrunk trace replays into it`);
   }
@@ -88,7 +112,7 @@ test('the generator is a pure function of its seed, and runs of one seed differ'
 });
 
 // kill-dax-readers --readers 6 --sections 3: not finished in 60 s (3,013,094 states, depth 17, when SIGINT came at 57 s).
-test('kill-dax-readers v5.10 at 6 readers x 3 sections: the kill_dax use-after-free, shrunk to the exhaustive length', async () => {
+test('kill-dax-readers v5.10 at 6 readers x 3 sections: the kill_dax use-after-free, and kill_dax waiting for ever behind the oopsed reader', async () => {
   const shortest = exhaustiveAtDefaults('kill-dax-readers', 'v5.10');
   const sim = await simulateAt(
     'kill-dax-readers',
@@ -112,7 +136,7 @@ test('dma-truncate v4.17 at 3 pages, 4 pinners, 4 rounds: the WARN and both ways
 });
 
 // pmem-remove-pinned --pages 3 --pinners 4 --rounds 4 --gup_fast 1: not finished in 60 s (3,661,466 states, depth 16, at 59 s).
-test('pmem-remove-pinned v5.10 at 3 pages, 4 pinners, 4 rounds: every use after free, I9 both ways, and the deadlock', async () => {
+test('pmem-remove-pinned v5.10 at 3 pages, 4 pinners, 4 rounds: every use after free, I9 both ways, the deadlock, the lost wake-up (progress) and the I12 lasso', async () => {
   const shortest = exhaustiveAtDefaults('pmem-remove-pinned', 'v5.10');
   const sim = await simulateAt(
     'pmem-remove-pinned',
@@ -124,6 +148,20 @@ test('pmem-remove-pinned v5.10 at 3 pages, 4 pinners, 4 rounds: every use after 
   // default configuration does not have must also finish first (mmap, munmap: 2 steps each), so the
   // shortest deadlock is 6 steps longer than at the defaults; that much more is allowed for it alone.
   assertFoundAndShort(sim, shortest, (key) => (key === 'deadlock' ? 2 + 2 * 3 : 2));
+  assert.ok(shortest.has('liveness:I12:truncate') && shortest.has('progress:truncate'), 'the cell has a lasso and a lost wake-up to find');
+});
+
+// dma-truncate --revision v6.15 --pages 3 --pinners 4 --rounds 4: not finished in 60 s (5,783,856 states, depth 17, at 57.5 s).
+test('dma-truncate v6.15 at 3 pages, 4 pinners, 4 rounds: truncate kept waiting for ever (I12, a lasso that stutters)', async () => {
+  const shortest = exhaustiveAtDefaults('dma-truncate', 'v6.15');
+  assert.ok(shortest.has('liveness:I12:truncate'));
+  const sim = await simulateAt(
+    'dma-truncate',
+    'v6.15',
+    { pages: 3, pinners: 4, rounds: 4 },
+    { seed: 1, runs: 1000, maxDepth: 200, strategy: 'swarm' },
+  );
+  assertFoundAndShort(sim, shortest);
 });
 
 test('the same seed gives the same walks and traces, whatever the system ran before', () => {

@@ -17,11 +17,12 @@ export function formatLasso(
   loop: number,
   obligations: readonly Obligation[],
   unassumed: readonly string[] = [],
+  what = 'shortest lasso',
 ): string {
   const steps = trace.steps.length;
   const lines = [
     head,
-    `  shortest lasso: ${loop} step${loop === 1 ? '' : 's'} to the cycle, ${steps - loop === 0 ? 'then nothing more happens (the system stutters)' : `then a cycle of ${steps - loop} step${steps - loop === 1 ? '' : 's'} repeated for ever`}`,
+    `  ${what}: ${loop} step${loop === 1 ? '' : 's'} to the cycle, ${steps - loop === 0 ? 'then nothing more happens (the system stutters)' : `then a cycle of ${steps - loop} step${steps - loop === 1 ? '' : 's'} repeated for ever`}`,
   ];
   for (const step of trace.steps) {
     if (step.index === loop + 1) lines.push('  --- cycle: from here, repeated for ever ---');

@@ -68,19 +68,36 @@ export function checkLiveness(
   mode: FairnessMode = 'declared',
 ): LivenessRun {
   const started = performance.now();
-  const n = store.count;
   const fairness = new Fairness(system, mode);
   const succ = new Successors(system, store, fairness);
-  const g = new Work(n, store, succ, fairness);
-  const outcomes = properties.map((p) => g.check(p, system));
+  const { outcomes, bytes } = livenessOn(system, store, succ, fairness, properties);
   return {
     mode,
     outcomes,
     fairness: fairness.classes.slice(),
     seconds: (performance.now() - started) / 1000,
-    bytes: g.bytes(),
+    bytes,
     expansions: succ.expansions,
   };
+}
+
+/**
+ * What the check reads of a graph's edges: Successors for an explored graph; simulation (walkGraph.ts)
+ * gives the subgraph of the states a walk visited, where a step to a state outside it is CRASH (-1):
+ * still enabled for fairness, never inside a component, so what is found there is found in the whole graph.
+ */
+export type Expander = Pick<Successors, 'to' | 'label' | 'cls' | 'expand'>;
+
+/** The same check on any graph: `store` numbers its states (parents before children), `succ` gives their edges. */
+export function livenessOn(
+  system: System,
+  store: StateStore,
+  succ: Expander,
+  fairness: Fairness,
+  properties: readonly Liveness[],
+): { outcomes: LivenessOutcome[]; bytes: number } {
+  const g = new Work(store.count, store, succ, fairness);
+  return { outcomes: properties.map((p) => g.check(p, system)), bytes: g.bytes() };
 }
 
 const Q = 1;
@@ -103,7 +120,7 @@ class Work {
   constructor(
     readonly n: number,
     readonly store: StateStore,
-    readonly succ: Successors,
+    readonly succ: Expander,
     readonly fairness: Fairness,
   ) {
     this.depth = new Int32Array(n);

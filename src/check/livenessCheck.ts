@@ -114,7 +114,7 @@ export function livenessJson(r: LivenessReport | undefined): unknown {
 }
 
 /** The steps enabled somewhere on the cycle that belong to no fair action, as `actor.event`. */
-function unassumedSteps(system: System, trace: Trace, loop: number, mode: FairnessMode): string[] {
+export function unassumedSteps(system: System, trace: Trace, loop: number, mode: FairnessMode): string[] {
   const fairness = new Fairness(system, mode);
   const out = new Set<string>();
   for (const state of trace.states.slice(loop)) {

@@ -98,6 +98,13 @@ export function rebuildEdges(
   return { edges, crashes };
 }
 
+/** The key and text of a progress finding for actor `a` waiting in `state` (simulation names its findings alike). */
+export function progressFailure(system: System, a: number, state: Int32Array): { key: string; text: string } {
+  const actor = system.actors[a];
+  const where = JSON.stringify(actor.view(state[a]).value);
+  return { key: `progress:${actor.machine.id}`, text: `${actor.name} waits in ${where} and can never be woken` };
+}
+
 export function depthOf(store: StateStore, index: number): number {
   let d = 0;
   for (let s = index; store.parent(s) >= 0; s = store.parent(s)) d++;
@@ -202,13 +209,11 @@ export function* lostProgressWork(
     const s = found ?? consequence;
     if (s !== undefined) {
       store.load(s, vec);
-      const where = JSON.stringify(actor.view(vec[a]).value);
       const cause = found === undefined ? crashes.get(s) : undefined;
       findings.push({
-        key: `progress:${actor.machine.id}`,
+        ...progressFailure(system, a, vec),
         property: 'progress',
         kind: 'progress',
-        text: `${actor.name} waits in ${where} and can never be woken`,
         actor: actor.name,
         state: s,
         length: depthOf(store, s),

@@ -1,16 +1,25 @@
 /**
  * What a shrunk counterexample must still break (a finding's key and kind), and the questions both shrinking
  * stages ask of the system about it: does a state fail it, and which offer of an actor is a step's event.
+ * For progress a state fails when a waiter of the finding's machine waits there and the whole of what is
+ * reachable from it (explored here, up to a bound) keeps it waiting: progress.ts's definition, decided on
+ * the state's own future instead of the explored graph.
  */
 import { STEP_BLOCKED } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
 import type { ViolationKind } from './finding.ts';
+import { progressFailure } from './progress.ts';
 import type { SimStep } from './simulate.ts';
+import { stuckWaiter } from './stuckWaiter.ts';
 
 /** What must still fail: a finding's key and kind. */
 export interface ShrinkTarget {
   readonly key: string;
   readonly kind: ViolationKind;
+  /** Progress: the oops the waiter is stuck behind; without one, the stuck state must have no oopsing step (progress.ts's root finding). */
+  readonly cause?: string;
+  /** Progress: states explored from a waiting state before giving up claiming it stuck (default stuckWaiter.ts's PROGRESS_CLOSURE). */
+  readonly closure?: number;
 }
 
 /** For a property of states (an invariant, deadlock): whether a state fails it. Step violations have none. */
@@ -21,6 +30,18 @@ export function failsInState(system: System, target: ShrinkTarget): ((state: Int
     return (state) => !inv.holds(system.view(state));
   }
   if (target.kind === 'deadlock') return (state) => system.checkDeadlock && !anyEnabled(system, state) && system.unfinished(state) >= 0;
+  if (target.kind === 'progress') {
+    const actors = system.actors.flatMap((_, a) => (progressFailure(system, a, system.initial).key === target.key ? [a] : []));
+    // Replays pass the same states again and again: each is decided once.
+    const known = new Map<string, boolean>();
+    return (state) => {
+      const key = state.join(',');
+      let stuck = known.get(key);
+      if (stuck === undefined)
+        known.set(key, (stuck = stuckWaiter(system, state, actors, target.cause === undefined, target.closure) >= 0));
+      return stuck;
+    };
+  }
   return undefined;
 }
 

@@ -3,18 +3,30 @@
  * store. Each walk starts at the initial state and takes one enabled step at a time, chosen by the run's own
  * seeded generator, until no step is left or the depth bound; on every state it visits it checks what the
  * explorer checks on a state (every invariant, every step's violation, including the steps it does not
- * take, and deadlock). It keeps the walk that first broke each property as a sequence of steps; shrink.ts
- * makes it short. Progress and liveness are properties of the whole graph and are not checked here.
+ * take, and deadlock). At the end of each walk, progress and liveness are checked on the graph of the states
+ * it visited (walkChecks.ts: only what that graph proves, with liveness.ts's own judgement of fairness). It
+ * keeps the walk that first broke each property as a sequence of steps (and, for liveness, where its cycle
+ * starts); shrink.ts and shrinkLasso.ts make it short.
+ *
+ * Walks are not steered towards closing cycles (as TLC's simulation mode closes a lasso only when its trace
+ * comes back to a state): the liveness check reads every edge between the states a walk visited, taken or
+ * not, so a cycle is seen as soon as the walk has passed its states in any order, and a stuttering lasso
+ * (a state where no fair step is enabled) needs no cycle at all. Steering towards visited states would
+ * spend the walk's steps on states already in its graph instead of reaching new ones.
  *
  * Swarm walks (Groce et al., "Swarm testing", ISSTA 2012) give each run its own weights: an actor or an
  * event type may be left out of the run altogether or made rare, so that runs explore the corners where
  * one actor races ahead of the others, which uniform choice almost never reaches at large sizes.
  */
-import { STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
+import type { Liveness } from '../../machines/kit/types.ts';
+import { decodeStep, STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
+import { Fairness, type FairnessMode } from './fairness.ts';
 import type { ViolationKind } from './finding.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { Random, runSeed, unitHash } from './random.ts';
+import { endProgress, livenessKey, walkLiveness, walkProgress } from './walkChecks.ts';
+import { WalkStore, WalkSuccessors } from './walkGraph.ts';
 
 /** One step of a walk: an actor and the environment event it takes (an interned event id). */
 export interface SimStep {
@@ -34,6 +46,8 @@ export interface SimulateOptions {
   /** Longest walk, in steps. */
   readonly maxDepth: number;
   readonly strategy: Strategy;
+  /** Fairness the liveness properties are checked under (default: as declared), as check's --fairness. */
+  readonly fairness?: FairnessMode;
   readonly onProgress?: (p: SimProgress) => void;
   readonly progressIntervalMs?: number;
   /** Asked between runs: a reason to stop now (a signal), or undefined. */
@@ -57,8 +71,13 @@ export interface WalkFinding {
   readonly actor?: string;
   /** The run (0-based) whose walk found it. */
   readonly run: number;
-  /** The walk's steps, the failing one last for a step violation. */
+  /** The walk's steps, the failing one last for a step violation; for liveness, a lasso's prefix then its cycle. */
   readonly steps: readonly SimStep[];
+  /** Liveness: the property, and the index of the state where the lasso's cycle starts (== steps.length: it stutters there). */
+  readonly liveness?: Liveness;
+  readonly loop?: number;
+  /** Progress: the oops a step from the stuck state ends in (the waiter is stuck behind a path that dies). */
+  readonly cause?: string;
 }
 
 /** Why the runs ended before the number asked for. */
@@ -96,6 +115,12 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
   const w = system.width;
   const findings = new Map<string, WalkFinding>();
   const check = system.invariants.length > 0 ? new InvariantCheck(system) : undefined;
+  const fairness = new Fairness(system, options.fairness ?? 'declared');
+  const liveness = system.decl.liveness ?? [];
+  // A progress finding kept as a consequence (its waiter stuck behind an oops) gives way to one that is not.
+  const consequence = new Set<string>();
+  // Last states of walks whose waiters' futures were explored (walkChecks.ts's endProgress), across walks.
+  const endKnown = new Map<string, number>();
   const prefix: SimStep[] = [];
   let run = 0;
   let steps = 0;
@@ -131,6 +156,7 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
   let weight = new Float64Array(64);
   const cActor = new Int32Array(4096);
   const cEvent = new Int32Array(4096);
+  const cOffer = new Int32Array(4096);
   const actorWeight = new Float64Array(w);
   const eventWeight = new Map<number, number>();
 
@@ -152,6 +178,8 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
     prefix.length = 0;
     let cur: Int32Array = system.initial.slice();
     check?.checkAll(cur, failed);
+    const graph = new WalkStore(w);
+    let at = graph.add(cur, -1, -1);
     for (let depth = 0; ; depth++) {
       if (depth >= options.maxDepth) {
         cutAtDepth++;
@@ -185,6 +213,7 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
           if (n === cActor.length) throw new Error('internal: more than 4096 steps enabled in one state');
           cActor[n] = a;
           cEvent[n] = step.event;
+          cOffer[n] = o;
           const x = actorWeight[a] * weightOf(step.event);
           weight[n] = x;
           total += x;
@@ -218,9 +247,51 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
       nexts[pick] = cur;
       prefix.push({ actor: cActor[pick], event: cEvent[pick] });
       check?.checkChild(cur, next, failed);
+      const added = graph.add(next, at, stepLabel(cActor[pick], cOffer[pick]));
+      at = added >= 0 ? added : -1 - added;
       cur = next;
       steps++;
       if (depth + 1 > longest) longest = depth + 1;
+    }
+    checkGraph(graph, at);
+  };
+
+  /** Progress and liveness on the graph of the walk just taken, for the properties not broken yet. */
+  const checkGraph = (graph: WalkStore, end: number): void => {
+    const props = liveness.filter((p) => !findings.has(livenessKey(p)));
+    const open = (key: string) => !findings.has(key) || consequence.has(key);
+    // Edges are computed only for the states a check reads: the waiting ones, the not-Q region after a premise.
+    const succ = new WalkSuccessors(system, graph, fairness);
+    const skip = (key: string) => !open(key);
+    for (const p of [...walkProgress(system, graph, succ, skip), ...endProgress(system, graph, succ, end, skip, endKnown)]) {
+      // Kept: a finding already there, unless it is a consequence and this one is not.
+      if (findings.has(p.key) && (!consequence.has(p.key) || p.cause !== undefined)) continue;
+      if (p.cause === undefined) consequence.delete(p.key);
+      else consequence.add(p.key);
+      findings.set(p.key, {
+        key: p.key,
+        property: 'progress',
+        kind: 'progress',
+        text: p.text,
+        actor: p.actor,
+        run,
+        steps: stepsOf(system, p.labels),
+        ...(p.cause !== undefined ? { cause: p.cause } : {}),
+      });
+    }
+    for (const l of walkLiveness(system, graph, succ, fairness, props)) {
+      const key = livenessKey(l.property);
+      findings.set(key, {
+        key,
+        property: l.property.id,
+        kind: 'liveness',
+        text: l.property.text,
+        ...(l.property.actor ? { actor: l.property.actor } : {}),
+        run,
+        steps: stepsOf(system, l.labels),
+        liveness: l.property,
+        loop: l.loop,
+      });
     }
   };
 
@@ -262,6 +333,19 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
     findings: [...findings.values()],
   });
   return { advance, result };
+}
+
+/** Step labels replayed from the initial state as (actor, event) steps. */
+export function stepsOf(system: System, labels: readonly number[]): SimStep[] {
+  let cur: Int32Array = system.initial.slice();
+  return labels.map((label) => {
+    const { actor, offer } = decodeStep(label);
+    const step = { actor, event: system.actors[actor].offers(cur[actor])[offer].event };
+    const next = cur.slice();
+    system.step(next, actor, offer);
+    cur = next;
+    return step;
+  });
 }
 
 /** A swarm weight from a uniform draw: left out (0) with probability OMIT, else spread over (0, 1]. */

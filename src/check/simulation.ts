@@ -1,16 +1,22 @@
 /**
- * One scenario simulated at one revision: the walks (simulate.ts), each finding's walk shrunk (shrink.ts) and
- * replayed into a trace with delivery records, classified like the checker's findings (severity, variant,
+ * One scenario simulated at one revision: the walks (simulate.ts), each finding's walk shrunk (shrink.ts; a
+ * liveness lasso by shrinkLasso.ts) and replayed into a trace with delivery records, classified like the checker's findings (severity, variant,
  * consequence), and the report every front end reads, with its JSON and ITF forms. What it says to users is
  * src/cli's business.
  */
 import type { Scenario } from '../../machines/kit/types.ts';
 import type { System } from '../compose/system.ts';
 import { classify, type Classified } from './consequences.ts';
+import { Fairness, type FairnessMode } from './fairness.ts';
 import type { Finding } from './finding.ts';
 import { traceToItf, type ItfTrace } from './itf.ts';
+import type { Obligation } from './liveness.ts';
+import { unassumedSteps } from './livenessCheck.ts';
+import { progressFailure } from './progress.ts';
 import { labelsOf, shrink } from './shrink.ts';
-import { simulateAsync, type SimBound, type SimulateOptions, type Strategy } from './simulate.ts';
+import { shrinkLasso } from './shrinkLasso.ts';
+import { PROGRESS_CLOSURE, stuckWaiter } from './stuckWaiter.ts';
+import { simulateAsync, type SimBound, type SimStep, type SimulateOptions, type Strategy, type WalkFinding } from './simulate.ts';
 import { replayLabels, type Trace } from './trace.ts';
 
 export interface SimulatedFinding extends Finding, Classified {
@@ -18,9 +24,15 @@ export interface SimulatedFinding extends Finding, Classified {
   readonly run: number;
   /** Steps of the walk up to the failure, before shrinking. */
   readonly foundLength: number;
+  /** Liveness: where the cycle of the lasso found on the walk's graph started, before shrinking. */
+  readonly foundLoop?: number;
   /** Replays the shrinker tried. */
   readonly shrinkTries: number;
   readonly trace: Trace;
+  /** Liveness: where the lasso's cycle starts (a state index of the trace), how it meets each fair action, what no fairness assumes. */
+  readonly loop?: number;
+  readonly obligations?: readonly Obligation[];
+  readonly unassumed?: readonly string[];
   itf(): ItfTrace;
 }
 
@@ -30,6 +42,7 @@ export interface SimulationReport {
   readonly sizes: Readonly<Record<string, number>>;
   readonly seed: number;
   readonly strategy: Strategy;
+  readonly fairness: FairnessMode;
   readonly maxDepth: number;
   /** Runs asked for (undefined: as many as the time budget allows). */
   readonly runsWanted?: number;
@@ -53,12 +66,10 @@ export async function simulateScenario(
   options: SimulateOptions,
 ): Promise<SimulationReport> {
   const r = await simulateAsync(system, options);
-  const traced = r.findings.map((f) => {
-    const shrunk = shrink(system, f, f.steps);
-    const trace = replayLabels(system, labelsOf(system, shrunk.steps));
-    // `state` names a stored state in the explorer's findings; a walk stores none.
-    return { ...f, state: -1, length: shrunk.steps.length, foundLength: f.steps.length, shrinkTries: shrunk.tries, trace };
-  });
+  const mode = options.fairness ?? 'declared';
+  const fairness = new Fairness(system, mode);
+  const closure = Math.max(PROGRESS_CLOSURE, options.maxDepth + 1);
+  const traced = r.findings.map((f) => shrunkFinding(system, fairness, closure, f));
   const classes = classify(system, traced);
   const findings = traced.map((f, i): SimulatedFinding => {
     const c = classes[i];
@@ -80,7 +91,8 @@ export async function simulateScenario(
             ...(c.variant ? { variant: c.variant } : {}),
             ...(c.consequenceOf ? { consequenceOf: c.consequenceOf.property } : {}),
           },
-          f.kind === 'invariant' || f.kind === 'deadlock' ? undefined : f.text,
+          f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' || f.kind === 'liveness' ? undefined : f.text,
+          f.loop,
         );
         itf['#meta'].simulation = { seed: options.seed, run: f.run, strategy: options.strategy, foundLength: f.steps.length };
         return itf;
@@ -94,6 +106,7 @@ export async function simulateScenario(
     sizes,
     seed: options.seed,
     strategy: options.strategy,
+    fairness: mode,
     maxDepth: options.maxDepth,
     runsWanted: options.runs,
     runs: r.runs,
@@ -118,6 +131,7 @@ export function simulationJson(r: SimulationReport): unknown {
     verdict: r.findings.length ? 'violated' : r.bound ? 'bounded' : 'none-found',
     seed: r.seed,
     strategy: r.strategy,
+    fairness: r.fairness,
     maxDepth: r.maxDepth,
     runsWanted: r.runsWanted ?? null,
     runs: r.runs,
@@ -136,7 +150,13 @@ export function simulationJson(r: SimulationReport): unknown {
       variant: f.variant ?? null,
       consequenceOf: f.consequenceOf ? { property: f.consequenceOf.property, variant: f.consequenceOf.variant ?? null } : null,
       length: f.length,
+      ...(f.loop !== undefined ? { loop: f.loop, prefixLength: f.loop, cycleLength: f.length - f.loop } : {}),
+      ...(f.unassumed ? { notAssumed: f.unassumed } : {}),
+      ...(f.obligations
+        ? { fairness: f.obligations.map((o) => ({ action: o.fair.name, kind: o.fair.kind, why: o.fair.why, how: o.how, cycleStep: o.at })) }
+        : {}),
       foundLength: f.foundLength,
+      ...(f.foundLoop !== undefined ? { foundPrefixLength: f.foundLoop, foundCycleLength: f.foundLength - f.foundLoop } : {}),
       run: f.run,
       shrinkTries: f.shrinkTries,
       steps: f.trace.steps.map((s) => ({
@@ -149,4 +169,41 @@ export function simulationJson(r: SimulationReport): unknown {
       })),
     })),
   };
+}
+
+/** A walk's finding shrunk and replayed into a trace; `state` names a stored state in the explorer's findings, a walk stores none. */
+function shrunkFinding(system: System, fairness: Fairness, closure: number, f: WalkFinding) {
+  const base = { ...f, state: -1, foundLength: f.steps.length, ...(f.loop !== undefined ? { foundLoop: f.loop } : {}) };
+  const traceOf = (steps: readonly SimStep[]): Trace => replayLabels(system, labelsOf(system, steps));
+  if (f.kind === 'liveness' && f.liveness) {
+    const l = shrinkLasso(system, fairness, f.liveness, f.steps);
+    const trace = traceOf(l.steps);
+    return {
+      ...base,
+      length: l.steps.length,
+      shrinkTries: l.tries,
+      trace,
+      loop: l.loop,
+      obligations: l.obligations,
+      unassumed: unassumedSteps(system, trace, l.loop, fairness.mode),
+    };
+  }
+  const shrunk = shrink(system, { key: f.key, kind: f.kind, cause: f.cause, closure }, f.steps);
+  const trace = traceOf(shrunk.steps);
+  if (f.kind === 'progress') {
+    // The waiter stuck at the end of the shrunk trace may be another instance of the same machine: named anew.
+    const last = trace.states[trace.states.length - 1];
+    const actors = system.actors.flatMap((_, a) => (progressFailure(system, a, system.initial).key === f.key ? [a] : []));
+    const a = stuckWaiter(system, last, actors, f.cause === undefined, closure);
+    if (a >= 0)
+      return {
+        ...base,
+        ...progressFailure(system, a, last),
+        actor: system.names[a],
+        length: shrunk.steps.length,
+        shrinkTries: shrunk.tries,
+        trace,
+      };
+  }
+  return { ...base, length: shrunk.steps.length, shrinkTries: shrunk.tries, trace };
 }

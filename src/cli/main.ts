@@ -117,7 +117,7 @@ function program(done: (code: number) => void, reg: Registry): Command {
   const simulate = p
     .command('simulate')
     .description(
-      'random and swarm walks at sizes exhaustive search cannot finish: every safety property on every state visited, each counterexample shrunk',
+      'random and swarm walks at sizes exhaustive search cannot finish: every safety property on every state visited, progress and liveness on what each walk visited, each counterexample shrunk',
     )
     .option('-s, --scenario <name>', 'the scenario to simulate (see daxspec list)', text('scenario'))
     .option('-r, --revision <rev>', 'the kernel revision (default: every revision the scenario has)', text('revision'))
@@ -141,6 +141,14 @@ function program(done: (code: number) => void, reg: Registry): Command {
         .choices(['uniform', 'swarm'])
         .default('swarm'),
     )
+    .addOption(
+      new Option(
+        '--fairness <mode>',
+        'fairness for liveness properties, as check has it: declared in the machines, none, or next (every step weakly fair, TLA+ WF_vars(Next))',
+      )
+        .choices(['declared', 'none', 'next'])
+        .default('declared'),
+    )
     .option('--json', 'print the report as JSON on stdout')
     .option(
       '--itf <file>',
@@ -153,14 +161,21 @@ function program(done: (code: number) => void, reg: Registry): Command {
       'after',
       '\nEach walk starts at the initial state and takes one enabled step at a time until none is left or --max-depth.\n' +
         'On every state visited it checks every invariant, every step (those not taken too: an oops, a WARN, a NULL\n' +
-        'or bad call) and deadlock, as check does; progress and liveness need the whole graph and are left to check.\n' +
+        'or bad call) and deadlock, as check does. After each walk, progress and liveness are checked on the graph of\n' +
+        'the states it visited (every step between them, taken or not): a liveness property fails there when\n' +
+        "check's own search finds a fair lasso in that graph under --fairness (a prefix, then a cycle or stuttering),\n" +
+        'and a waiter is reported when it waits in a state whose every way on stays among the visited states and\n' +
+        'keeps it waiting (no step possible at all, or a cycle whose every exit the walk saw), or where a walk ends\n' +
+        'with it waiting and the whole future of that last state (explored, up to 2,000 states) keeps it waiting.\n' +
+        'Both claims hold on the whole graph too; a property the walks never break is not thereby shown to hold.\n' +
         'A walk that breaks a property is shrunk (chunks of steps dropped, then all steps of one actor, replaying each\n' +
-        'try) while the same property still fails; the result is short, not necessarily the shortest.\n' +
-        'The same seed, sizes, runs, depth and strategy give the same walks and the same counterexamples.\n' +
+        'try; a lasso re-judged at each try) while the same property still fails; the result is short, not necessarily\n' +
+        'the shortest.\n' +
+        'The same seed, sizes, runs, depth, strategy and fairness give the same walks and the same counterexamples.\n' +
         '\nExamples:\n  daxspec simulate --scenario kill-dax-readers --revision v5.10 --readers 6 --sections 3 --seed 1\n' +
         '  daxspec simulate --scenario dma-truncate --revision v4.16 --pages 3 --pinners 4 --rounds 4 --time 60 --itf cex.itf.json\n' +
         '\nsimulate exits 0 when the walks found nothing (which proves nothing about states not visited), 1 when a property\n' +
-        'failed, 3 when --time ended it before --runs.\n' +
+        '(safety, progress or liveness) failed, 3 when --time ended it before --runs.\n' +
         EXIT_HELP,
     );
   for (const name of reg.sizeNames())

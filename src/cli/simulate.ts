@@ -5,6 +5,8 @@
  * chosen is src/check/simulate.ts; this file reads the options and words the results and exit codes.
  */
 import { buildSystem, resolveRevision, resolveSizes } from '../check/check.ts';
+import type { FairnessMode } from '../check/fairness.ts';
+import { formatLasso } from '../check/formatLasso.ts';
 import { formatStep } from '../check/formatStep.ts';
 import { freshSeed } from '../check/random.ts';
 import type { SimProgress, Strategy } from '../check/simulate.ts';
@@ -26,6 +28,7 @@ export interface SimulateArgs {
   time?: number;
   maxDepth?: number;
   strategy?: Strategy;
+  fairness?: FairnessMode;
   json?: boolean;
   itf?: string;
   quiet?: boolean;
@@ -67,6 +70,7 @@ export async function runSimulate(args: SimulateArgs, reg: Registry): Promise<nu
         seconds: args.time,
         maxDepth: args.maxDepth ?? DEFAULT_MAX_DEPTH,
         strategy: args.strategy ?? 'swarm',
+        fairness: args.fairness ?? 'declared',
         shouldStop: stopRequested,
         onProgress: args.quiet ? undefined : simProgressPrinter(label),
       });
@@ -101,18 +105,42 @@ function reproduce(r: SimulationReport, args: SimulateArgs): string {
     .join('');
   const depth = r.maxDepth !== DEFAULT_MAX_DEPTH ? ` --max-depth ${r.maxDepth}` : '';
   const strategy = r.strategy !== 'swarm' ? ` --strategy ${r.strategy}` : '';
+  const fairness = r.fairness !== 'declared' ? ` --fairness ${r.fairness}` : '';
   const model = typeof args.model === 'string' ? ` --model ${args.model}` : '';
-  return `daxspec simulate${model} --scenario ${r.scenario}${r.revision ? ` --revision ${r.revision}` : ''}${sizes} --seed ${r.seed} --runs ${r.runs}${depth}${strategy}`;
+  return `daxspec simulate${model} --scenario ${r.scenario}${r.revision ? ` --revision ${r.revision}` : ''}${sizes} --seed ${r.seed} --runs ${r.runs}${depth}${strategy}${fairness}`;
 }
+
+/** The fairness liveness is checked under, as check's report words it. */
+const FAIRNESS_WORDS: Record<FairnessMode, string> = {
+  declared: 'the declared fairness',
+  none: 'no fairness',
+  next: 'weak fairness of every step',
+};
+
+/** A lasso's length in parts: its prefix, and its cycle or stuttering. */
+const lassoParts = (loop: number, length: number): string =>
+  `${loop} to the cycle, ${length === loop ? 'then stuttering' : `a cycle of ${length - loop}`}`;
 
 function formatFinding(f: SimulatedFinding): string[] {
   const lines = [
     `${f.property}: ${f.text}`,
     `  severity ${f.severity}${f.variant ? ` (${f.variant})` : ''}${f.consequenceOf ? `; a consequence of ${f.consequenceOf.property}` : ''}`,
-    `  counterexample: ${f.length} step${f.length === 1 ? '' : 's'}, shrunk from the ${f.foundLength} of run ${f.run}'s walk (${n(f.shrinkTries)} replays); not necessarily the shortest`,
+    f.loop !== undefined && f.foundLoop !== undefined
+      ? `  counterexample: a lasso of ${f.length} step${f.length === 1 ? '' : 's'} (${lassoParts(f.loop, f.length)}), shrunk from the ${f.foundLength} (${lassoParts(f.foundLoop, f.foundLength)}) found on run ${f.run}'s walk (${n(f.shrinkTries)} replays); not necessarily the shortest`
+      : `  counterexample: ${f.length} step${f.length === 1 ? '' : 's'}, shrunk from the ${f.foundLength} of run ${f.run}'s walk (${n(f.shrinkTries)} replays); not necessarily the shortest`,
   ];
+  if (f.kind === 'liveness' && f.loop !== undefined) {
+    // The lasso as check prints it, under the two lines above; its own head line would repeat the first.
+    lines.push(
+      ...formatLasso('', f.trace, f.loop, f.obligations ?? [], f.unassumed ?? [], 'lasso')
+        .split('\n')
+        .slice(1),
+    );
+    return lines;
+  }
   for (const step of f.trace.steps) lines.push(...formatStep(step));
   if (f.kind === 'deadlock') lines.push('       (no step is possible from here)');
+  if (f.kind === 'progress') lines.push(`       (from here ${f.actor} can never stop waiting, whatever the others do)`);
   if (f.kind === 'invariant') lines.push(`       (${f.property} fails in this state)`);
   return lines;
 }
@@ -121,7 +149,7 @@ function formatSimulation(label: string, r: SimulationReport, args: SimulateArgs
   const sizes = Object.entries(r.sizes)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  const stats = `${n(r.runs)} ${r.strategy} runs, ${n(r.steps)} steps (longest walk ${r.longest}${r.cutAtDepth ? `, ${n(r.cutAtDepth)} cut at --max-depth ${r.maxDepth}` : ''}), seed ${r.seed}, ${r.seconds.toFixed(2)} s`;
+  const stats = `${n(r.runs)} ${r.strategy} runs, ${n(r.steps)} steps (longest walk ${r.longest}${r.cutAtDepth ? `, ${n(r.cutAtDepth)} cut at --max-depth ${r.maxDepth}` : ''}), seed ${r.seed}${r.system.decl.liveness?.length ? `, liveness under ${FAIRNESS_WORDS[r.fairness]}` : ''}, ${r.seconds.toFixed(2)} s`;
   const lines = [`${label}${sizes ? ` (${sizes})` : ''}: ${stats}`];
   for (const f of r.findings) lines.push('', ...formatFinding(f));
   if (r.findings.length) {
@@ -133,7 +161,7 @@ function formatSimulation(label: string, r: SimulationReport, args: SimulateArgs
     lines.push(`BOUNDED: the --time budget of ${args.time} s ended the simulation after ${n(r.runs)} of ${n(r.runsWanted ?? 0)} runs`);
   else if (!r.findings.length)
     lines.push(
-      `NONE FOUND: no property failed on the ${n(r.steps)} steps walked; a simulation proves nothing about the states it did not visit (progress and liveness are not checked: daxspec check does)`,
+      `NONE FOUND: no property failed on the ${n(r.steps)} steps walked; a simulation proves nothing about the states it did not visit`,
     );
   lines.push(`  to repeat: ${reproduce(r, args)}`);
   return lines.join('\n');
