@@ -1,13 +1,16 @@
 /**
  * `npm run bench`: explorer speed and memory, side by side with @xstate/graph in the same run,
  * written to bench/results.md. Never part of `npm test`: these machines are shared and noisy.
- * Options: --quick (small sizes only), --out FILE.
+ * Options: --quick (small sizes only), --out FILE; for percpu_ref side by side with TLC, SPIN and @xstate/graph
+ * (bench/percpuRefSideBySide.ts): --big (N=6 too), --side-by-side-only (that section alone), --tlc JAR (or the
+ * environment's TLA2TOOLS), --runs K, --tlc-xmx SIZE, --tlc-live-xmx SIZE, --live-max N, --graph-max N, --cap SECONDS.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { SCENARIOS } from '../src/registry.ts';
+import { percpuRefSideBySide } from './percpuRefSideBySide.ts';
 
 interface Measure {
   engine: string;
@@ -29,6 +32,42 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(import.meta.dirname, 'results.md');
 const here = import.meta.dirname;
+const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const big = args.includes('--big');
+const sideBySideOnly = args.includes('--side-by-side-only');
+
+// 0. percpu_ref beside TLC, SPIN and @xstate/graph, every tool a whole process, in turns.
+const sideBySide = await percpuRefSideBySide(
+  {
+    sizes: quick ? [3, 4] : big ? [3, 4, 5, 6] : [3, 4, 5],
+    runs: Number(option('--runs') ?? (quick ? 1 : 3)),
+    tlcJar: option('--tlc') ?? process.env.TLA2TOOLS,
+    tlcXmx: option('--tlc-xmx') ?? '1g',
+    tlcLiveXmx: option('--tlc-live-xmx') ?? '4g',
+    liveMax: Number(option('--live-max') ?? (quick ? 4 : 5)),
+    graphMax: Number(option('--graph-max') ?? (quick ? 3 : 4)),
+    capSeconds: Number(option('--cap') ?? 900),
+  },
+  (line) => process.stderr.write(line + '\n'),
+);
+const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+const machineLine = (): string =>
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${n(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}; load average at the end ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} (a shared machine: compare ratios measured in one run, not seconds across runs).`;
+if (sideBySideOnly) {
+  const md = [
+    '# Benchmark results: percpu_ref side by side',
+    '',
+    `Written by \`npm run bench -- ${args.join(' ')}\`. ${machineLine()}`,
+    '',
+    ...sideBySide,
+  ];
+  writeFileSync(outFile, md.join('\n'));
+  process.stdout.write(md.join('\n'));
+  process.exit(0);
+}
 
 /** `reduction`: explore with --symmetry or keep --fingerprint(s) instead of vectors. */
 function measure(
@@ -74,7 +113,6 @@ function medianOf(k: number, run: () => Outcome): Outcome {
 }
 
 const rows: { model: string; ours: Outcome; graph?: Outcome; memo?: Outcome }[] = [];
-const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 // 1. percpu_ref, both encodings, against TLC's table; @xstate/graph where it can finish.
 for (const users of quick ? [3, 4] : [3, 4, 5, 6]) {
@@ -201,10 +239,7 @@ function ratioSummary(): string[] {
 const md = [
   '# Benchmark results',
   '',
-  `Written by \`npm run bench\`${quick ? ' --quick' : ''}. Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${n(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}; load average at the end ${os
-    .loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')} (a shared machine: compare ratios measured in one run, not seconds across runs).`,
+  `Written by \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`. ${machineLine()}`,
   '',
   `Each row is one process: seconds are wall time of the exploration alone (XState warm-up included), peak memory is that process's maximum resident set, bytes per state is the visited set (vectors, parents, labels, hashes, table) divided by the states.${quick ? '' : ' The percpu-ref (composed actors) rows, which the targets are read against, are the median of three runs.'}`,
   "The last two columns divide our states per second by @xstate/graph getShortestPaths' on the same scenario, measured in the same run: first on a composition that calls XState's transition on every delivery (bench/plainLogic.ts, what a tool without our interning would do), then on our own memoized system logic (src/compose/systemLogic.ts: the traversal alone).",
@@ -218,8 +253,7 @@ const md = [
   ...ratioSummary(),
   `Bug matrix at default sizes (\`daxspec check --all\`): ${cells ? `${cells.cells.length} cells in ${cells.seconds.toFixed(2)} s of checking, ${matrixSeconds.toFixed(2)} s for the whole command` : `failed: ${matrix.stderr.trim().split('\n').pop()}`}.`,
   '',
-  'TLC on this kind of machine (shared/bench/PERCPU_REF.md): N=4 1.9 s, N=5 17.8 s with 2.3 GB resident.',
-  '',
+  ...sideBySide,
 ];
 writeFileSync(outFile, md.join('\n'));
 process.stdout.write(md.join('\n'));
