@@ -76,6 +76,7 @@ port.on('message', (m: { type: string } & Record<string, unknown>) => {
       return;
     case 'count':
       expander!.adopt(m.shape as TableShape);
+      if (m.replay) replay(m.replay as Int32Array);
       port.postMessage({ kept: expander!.count(m.counts as Int32Array, m.from as number) });
       return;
     case 'write': {

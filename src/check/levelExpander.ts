@@ -60,6 +60,9 @@ export const CONTROL_WORDS = 48;
 /** Claims a thread counts before it adds them to OCCUPIED (the table keeps a quarter free, far more than threads times this). */
 const CLAIM_BATCH = 256;
 
+/** Where an entry's key starts (after parent, label, slot). */
+const ENTRY_KEY = 3;
+
 /** A slot being written (its key is not there yet). */
 const BUSY = -1;
 /** A slot of this level, pending, whose least parent so far is `parent`. */
@@ -83,7 +86,10 @@ export class LevelExpander {
   private parents: readonly Int32Array[] = [];
   private labels: readonly Int32Array[] = [];
 
-  /** [parent, label, key...] per entry; `entryCount` of them. */
+  /**
+   * [parent, label, slot, key...] per entry; `entryCount` of them. The slot spares phase 2 a second probe
+   * sequence per new state (hash, random reads, key compares); a table grown mid-level re-finds them (adopt).
+   */
   private entries = new Int32Array(1 << 12);
   private entryCount = 0;
   /** Slot of each kept entry (phase 2), in entry order; `keptCount` of them. */
@@ -128,6 +134,7 @@ export class LevelExpander {
     if (!this.layout || this.layout.bits.join() !== shape.bits.join()) this.layout = new Layout(shape.bits);
     this.words = this.layout.words;
     this.stride = this.words + 1;
+    const regrown = this.entryCount > 0 && this.slots.length !== shape.slots.length;
     this.slots = shape.slots;
     const size = shape.slots.length / this.stride;
     this.mask = size - 1;
@@ -138,6 +145,13 @@ export class LevelExpander {
     this.base = new Int32Array(this.words);
     this.keyBuf = new Int32Array(this.words);
     this.succStride = 3 + this.words;
+    if (regrown) this.refind();
+  }
+
+  /** After growth every entry's state lies elsewhere: finds each one's new slot. */
+  private refind(): void {
+    const es = ENTRY_KEY + this.words;
+    for (let j = 0; j < this.entryCount; j++) this.entries[j * es + 2] = this.find(this.entries, j * es + ENTRY_KEY);
   }
 
   /** Forgets this level's entries (the level restarts). */
@@ -341,7 +355,7 @@ export class LevelExpander {
         for (let i = 0; i < w; i++) slots[b + 1 + i] = key[at + i];
         Atomics.store(slots, b, mine);
         if (++this.claimed === CLAIM_BATCH) this.flushClaims(control);
-        this.entry(parent, label, key, at);
+        this.entry(parent, label, slot, key, at);
         return -1;
       }
       if (v === BUSY) continue;
@@ -356,7 +370,7 @@ export class LevelExpander {
       while (v < mine) {
         const was = Atomics.compareExchange(slots, b, v, mine);
         if (was === v) {
-          this.entry(parent, label, key, at);
+          this.entry(parent, label, slot, key, at);
           return -1;
         }
         v = was;
@@ -374,13 +388,14 @@ export class LevelExpander {
     this.claimed = 0;
   }
 
-  private entry(parent: number, label: number, key: Int32Array, at: number): void {
-    const es = 2 + this.words;
+  private entry(parent: number, label: number, slot: number, key: Int32Array, at: number): void {
+    const es = ENTRY_KEY + this.words;
     if ((this.entryCount + 1) * es > this.entries.length) this.entries = grow(this.entries);
     const e = this.entryCount * es;
     this.entries[e] = parent;
     this.entries[e + 1] = label;
-    for (let i = 0; i < this.words; i++) this.entries[e + 2 + i] = key[at + i];
+    this.entries[e + 2] = slot;
+    for (let i = 0; i < this.words; i++) this.entries[e + ENTRY_KEY + i] = key[at + i];
     this.entryCount++;
   }
 
@@ -394,13 +409,13 @@ export class LevelExpander {
 
   /** Keeps the entries whose slot names their parent; adds each kept one to counts[parent - from]. */
   count(counts: Int32Array, from: number): number {
-    const es = 2 + this.words;
+    const es = ENTRY_KEY + this.words;
     const e = this.entries;
     this.keptCount = 0;
     for (let j = 0; j < this.entryCount; j++) {
       const at = j * es;
       const parent = e[at];
-      const slot = this.find(e, at + 2);
+      const slot = e[at + 2];
       if (this.slots[slot * this.stride] !== pendingOf(parent)) continue;
       if (this.keptCount === this.kept.length) {
         this.kept = grow(this.kept);
@@ -436,7 +451,7 @@ export class LevelExpander {
    * entries (a parent's entries are this thread's, contiguous and in step order). Checks invariants.
    */
   write(offsets: Int32Array, from: number, first: number, depth: number): void {
-    const es = 2 + this.words;
+    const es = ENTRY_KEY + this.words;
     const e = this.entries;
     const w = this.words;
     const child = this.out;
@@ -458,12 +473,12 @@ export class LevelExpander {
       const s = segmentOf(index);
       const o = offsetIn(index, s);
       const k = this.keys[s];
-      for (let i = 0; i < w; i++) k[o * w + i] = e[at + 2 + i];
+      for (let i = 0; i < w; i++) k[o * w + i] = e[at + ENTRY_KEY + i];
       this.parents[s][o] = parent;
       this.labels[s][o] = label;
       Atomics.store(this.slots, this.kept[j] * this.stride, index + 1);
       if (this.check) {
-        for (let i = 0; i < w; i++) key[i] = e[at + 2 + i];
+        for (let i = 0; i < w; i++) key[i] = e[at + ENTRY_KEY + i];
         this.layout.unpack(key, child);
         this.check.checkChild(this.parentVec, child, (kk) => {
           const inv = invariants[kk];

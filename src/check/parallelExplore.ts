@@ -97,7 +97,9 @@ export async function exploreLevels(h: Handover, pool: WorkerPool): Promise<Leve
   const main = new LevelExpander(system, shape(), check);
   main.onMissed = (vec) => log.push(vec.slice());
   await pool.ready;
-  await pool.all(() => ({ type: 'table', shape: shape(), replay: takeLog() }));
+  // Taken once for all workers: takeLog empties the log, so a call per worker left all but the first without it.
+  const startLog = takeLog();
+  await pool.all(() => ({ type: 'table', shape: shape(), replay: startLog }));
 
   const threads = pool.size + 1;
   let first = h.head;
@@ -199,14 +201,15 @@ export async function exploreLevels(h: Handover, pool: WorkerPool): Promise<Leve
         store.widen(noFit.actor, noFit.id);
         main.adopt(shape());
         await pool.all(() => ({ type: 'reset' }));
-        await pool.all(() => ({ type: 'table', shape: shape(), replay: takeLog() }));
+        const widenedLog = takeLog();
+        await pool.all(() => ({ type: 'table', shape: shape(), replay: widenedLog }));
       }
 
       // Phase 2: which entries name each new state's first discovery, counted per parent.
       const counts = new Int32Array(new SharedArrayBuffer(4 * (to - first)));
-      const kept = pool
-        .all<{ kept: number }>(() => ({ type: 'table', shape: shape(), replay: takeLog() }))
-        .then(() => pool.all<{ kept: number }>(() => ({ type: 'count', shape: shape(), counts, from: first })));
+      // One round trip: the workers replay the main thread's misses of this level, then count.
+      const replay = takeLog();
+      const kept = pool.all<{ kept: number }>(() => ({ type: 'count', shape: shape(), counts, from: first, replay }));
       main.count(counts, first);
       await kept;
       let total = 0;
