@@ -104,8 +104,12 @@ export interface CheckpointSink {
   save(state: ExplorationState): void;
 }
 
-/** States a run reaches on one thread before it starts worker threads (starting them costs a second or so). */
-export const PARALLEL_FROM = 50_000;
+/**
+ * States a run reaches on one thread before it starts worker threads. Below this the threads cost more than they
+ * give: percpu_ref N=5 (1.6M states) took 2.33-2.42 s with two threads and 1.89-2.01 s on one, N=6 (22.6M) 29.4 s
+ * with two and 34.6-36.8 s on one (bench/README.md); starting the threads costs a second or so.
+ */
+export const PARALLEL_FROM = 2_000_000;
 
 /**
  * Why a run with these options stays on one thread, or undefined when worker threads can take it:
@@ -581,7 +585,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       return undefined;
     }
     if (head < levelEnd || bound !== undefined) return undefined;
-    // The threads share the table: the states move into one in shared memory (a few ms at 50,000 states).
+    // The threads share the table: the states move into one in shared memory (a few tens of ms at PARALLEL_FROM states).
     try {
       packed.share(sharedAlloc);
     } catch (e) {
