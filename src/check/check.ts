@@ -72,6 +72,7 @@ export interface CheckOptions {
 /** A finding with its trace, before it is classified (severity, variant, consequence). */
 type TracedFinding = Finding & { readonly trace: Trace; itf(): ItfTrace };
 
+/** A classified finding with its counterexample: what check and simulate report alike. */
 export interface CheckedFinding extends Finding, Classified {
   readonly trace: Trace;
   /** Liveness: the index in trace.states where the lasso's cycle starts (== steps: it stutters there). */

@@ -5,12 +5,11 @@
  * src/cli's business.
  */
 import type { Scenario } from '../../machines/kit/types.ts';
+import type { CheckedFinding } from './check.ts';
 import type { System } from '../compose/system.ts';
-import { classify, type Classified } from './consequences.ts';
+import { classify } from './consequences.ts';
 import { Fairness, type FairnessMode } from './fairness.ts';
-import type { Finding } from './finding.ts';
-import { traceToItf, type ItfTrace } from './itf.ts';
-import type { Obligation } from './liveness.ts';
+import { traceToItf } from './itf.ts';
 import { unassumedSteps } from './livenessCheck.ts';
 import { progressFailure } from './progress.ts';
 import { labelsOf, shrink } from './shrink.ts';
@@ -19,7 +18,8 @@ import { PROGRESS_CLOSURE, stuckWaiter } from './stuckWaiter.ts';
 import { simulateAsync, type SimBound, type SimStep, type SimulateOptions, type Strategy, type WalkFinding } from './simulate.ts';
 import { replayLabels, type Trace } from './trace.ts';
 
-export interface SimulatedFinding extends Finding, Classified {
+/** A finding a walk met, shrunk: a checked finding's fields (trace, lasso, ITF) and how it was found. */
+export interface SimulatedFinding extends CheckedFinding {
   /** The run whose walk found it. */
   readonly run: number;
   /** Steps of the walk up to the failure, before shrinking. */
@@ -28,12 +28,6 @@ export interface SimulatedFinding extends Finding, Classified {
   readonly foundLoop?: number;
   /** Replays the shrinker tried. */
   readonly shrinkTries: number;
-  readonly trace: Trace;
-  /** Liveness: where the lasso's cycle starts (a state index of the trace), how it meets each fair action, what no fairness assumes. */
-  readonly loop?: number;
-  readonly obligations?: readonly Obligation[];
-  readonly unassumed?: readonly string[];
-  itf(): ItfTrace;
 }
 
 export interface SimulationReport {

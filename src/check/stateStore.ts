@@ -157,7 +157,7 @@ const IN_PLACE_MAX = 2 ** 32;
 /**
  * `a` with room for `n` entries. Past IN_PLACE_FROM bytes an array lives in a resizable ArrayBuffer that
  * reserves IN_PLACE_MAX of address space and commits pages as it grows, so a doubling copies nothing and
- * the old and new arrays are never held together (copying the four arrays was 8% of percpu_ref N=5, and
+ * the old and new arrays are never held together (the copies and their new pages were 8% of percpu_ref N=5, and
  * at N=7 the copy would hold two 3 GB vectors at once). Small arrays (most runs of the matrix) copy: a
  * reservation per store would pile up address space faster than the collector frees it. An array past
  * IN_PLACE_MAX goes back to plain buffers, which have no such limit.

@@ -6,8 +6,7 @@ import type { System } from '../compose/system.ts';
 import type { Registry } from '../scenarioRegistry.ts';
 import type { FairnessMode } from '../check/fairness.ts';
 import { formatLivenessRun } from '../check/formatLasso.ts';
-import { writeAtomic } from '../outputs/generatedFolder.ts';
-import { checkItfPaths, itfFile } from './itfFiles.ts';
+import { checkItfPaths, writeItf } from './itfFiles.ts';
 import { EXIT, exitForSignal } from './exit.ts';
 import { interruptible } from './interrupt.ts';
 import { defaultMaxMemory, defaultWorkers, formatBytes } from './options.ts';
@@ -125,7 +124,7 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
   });
   if (args.json)
     process.stdout.write(JSON.stringify(reports.length === 1 ? reportJson(reports[0]) : reports.map(reportJson), null, 2) + '\n');
-  if (args.itf) writeItf(args.itf, reports[reports.length - 1], !!args.json);
+  if (args.itf) writeItf(args.itf, reports[reports.length - 1].findings, !!args.json);
   const stopped = reports.find((r) => r.interrupted !== undefined);
   if (stopped) return exitForSignal(stopped.interrupted!);
   if (reports.some((r) => r.verdict === 'violated')) return EXIT.violated;
@@ -236,20 +235,6 @@ function memoryAdvice(r: CheckReport, onDisk: boolean): string {
   if (shown.length) ways.push(`smaller sizes (${shown.join(', ')})`);
   ways.push(`--max-states ${Math.max(1, Math.floor(r.states * 0.9))} to bound the run`, 'or a larger --max-memory');
   return ways.join(', ');
-}
-
-function writeItf(path: string, r: CheckReport, quiet: boolean): void {
-  if (r.findings.length === 0) {
-    if (!quiet) process.stderr.write(`no counterexample to write to ${path}\n`);
-    return;
-  }
-  r.findings.forEach((f, i) => {
-    const file = itfFile(path, i);
-    // The numbered files are checked as they come: a user's file of that name stays.
-    if (i > 0) checkItfPaths(file);
-    writeAtomic(file, JSON.stringify(f.itf(), null, 1) + '\n');
-    if (!quiet) process.stderr.write(`wrote ${file} (${f.property}, ${f.length} steps)\n`);
-  });
 }
 
 /** Options that would be silently ignored by --all, which checks every cell over the configurations its scenario declares. */

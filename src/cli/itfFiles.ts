@@ -3,7 +3,8 @@
  * and later counterexample, and the rule that only a trace daxspec wrote there before is ever replaced.
  */
 import { readFileSync } from 'node:fs';
-import { checkOutputFile } from '../outputs/generatedFolder.ts';
+import type { ItfTrace } from '../check/itf.ts';
+import { checkOutputFile, writeAtomic } from '../outputs/generatedFolder.ts';
 
 /** The files --itf may write: the path and the numbered ones beside it (path.2.itf.json, ...). */
 export function itfFile(path: string, i: number): string {
@@ -23,4 +24,21 @@ function isOurTrace(path: string): boolean {
 /** Refuses an --itf path that is not writable or holds something other than a daxspec trace. */
 export function checkItfPaths(path: string): void {
   checkOutputFile(path, isOurTrace);
+}
+
+/**
+ * Writes each counterexample of a run (check's or simulate's) as an ITF trace: the first at `path`, the
+ * others numbered beside it, each checked as it comes, so that a user's file of that name stays.
+ */
+export function writeItf(path: string, findings: readonly { property: string; length: number; itf(): ItfTrace }[], quiet: boolean): void {
+  if (findings.length === 0) {
+    if (!quiet) process.stderr.write(`no counterexample to write to ${path}\n`);
+    return;
+  }
+  findings.forEach((f, i) => {
+    const file = itfFile(path, i);
+    if (i > 0) checkItfPaths(file);
+    writeAtomic(file, JSON.stringify(f.itf(), null, 1) + '\n');
+    if (!quiet) process.stderr.write(`wrote ${file} (${f.property}, ${f.length} steps)\n`);
+  });
 }

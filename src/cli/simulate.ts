@@ -13,9 +13,8 @@ import type { SimProgress, Strategy } from '../check/simulate.ts';
 import { simulateScenario, simulationJson, type SimulatedFinding, type SimulationReport } from '../check/simulation.ts';
 import type { System } from '../compose/system.ts';
 import type { Registry } from '../scenarioRegistry.ts';
-import { writeAtomic } from '../outputs/generatedFolder.ts';
 import { EXIT, exitForSignal } from './exit.ts';
-import { checkItfPaths, itfFile } from './itfFiles.ts';
+import { checkItfPaths, writeItf } from './itfFiles.ts';
 import { interruptible } from './interrupt.ts';
 import { clearProgress } from './progressLine.ts';
 import { UsageError } from './usage.ts';
@@ -82,7 +81,7 @@ export async function runSimulate(args: SimulateArgs, reg: Registry): Promise<nu
   });
   if (args.json)
     process.stdout.write(JSON.stringify(reports.length === 1 ? simulationJson(reports[0]) : reports.map(simulationJson), null, 2) + '\n');
-  if (args.itf) writeItf(args.itf, reports[reports.length - 1], !!args.json);
+  if (args.itf) writeItf(args.itf, reports[reports.length - 1].findings, !!args.json);
   const stopped = reports.find((r) => r.interrupted !== undefined);
   if (stopped) return exitForSignal(stopped.interrupted!);
   if (reports.some((r) => r.findings.length > 0)) return EXIT.violated;
@@ -165,17 +164,4 @@ function formatSimulation(label: string, r: SimulationReport, args: SimulateArgs
     );
   lines.push(`  to repeat: ${reproduce(r, args)}`);
   return lines.join('\n');
-}
-
-function writeItf(path: string, r: SimulationReport, quiet: boolean): void {
-  if (r.findings.length === 0) {
-    if (!quiet) process.stderr.write(`no counterexample to write to ${path}\n`);
-    return;
-  }
-  r.findings.forEach((f, i) => {
-    const file = itfFile(path, i);
-    if (i > 0) checkItfPaths(file);
-    writeAtomic(file, JSON.stringify(f.itf(), null, 1) + '\n');
-    if (!quiet) process.stderr.write(`wrote ${file} (${f.property}, ${f.length} steps)\n`);
-  });
 }
