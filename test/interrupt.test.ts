@@ -1,7 +1,7 @@
 /**
  * Ctrl-C and SIGTERM: a long check stops at the next state boundary and prints what it explored,
- * marked INCOMPLETE, with exit 130 or 143; check --all prints the cells checked so far. Each case
- * runs daxspec as a child process, waits for its progress output, and signals it.
+ * marked INCOMPLETE, with exit 130 or 143; check --all prints the cells checked so far; a closed pipe ends it
+ * quietly with 141. Each case runs daxspec as a child process, waits for its progress output, and signals it.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -29,6 +29,20 @@ function interrupt(args: string[], ready: RegExp, signal: NodeJS.Signals): Promi
     child.on('close', (code) => resolve({ code, out, err }));
   });
 }
+
+test('a reader that closes the pipe early ends daxspec quietly with 141, never an EPIPE stack', async () => {
+  const r = await new Promise<{ code: number | null; err: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'simulate', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Closed before the child has started, so its first write finds no reader (as `| head` does after a line).
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, err }));
+  });
+  assert.is(r.code, 141, r.err);
+  assert.is(r.err, '');
+});
 
 test('check: SIGINT stops at a state boundary, prints what was explored, INCOMPLETE, exit 130', async () => {
   const r = await interrupt(['check', '--scenario', 'percpu-ref', '--users', '7'], /percpu-ref: [\d,]+ states/, 'SIGINT');
