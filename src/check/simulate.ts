@@ -25,7 +25,7 @@ import { Fairness, type FairnessMode } from './fairness.ts';
 import type { ViolationKind } from './finding.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { Random, runSeed, unitHash } from './random.ts';
-import { endProgress, livenessKey, walkLiveness, walkProgress } from './walkChecks.ts';
+import { END_FUTURE, endProgress, FUTURE_SHARE, livenessKey, unsettledAt, walkLiveness, walkProgress } from './walkChecks.ts';
 import { WalkStore, WalkSuccessors } from './walkGraph.ts';
 
 /** One step of a walk: an actor and the environment event it takes (an interned event id). */
@@ -48,6 +48,8 @@ export interface SimulateOptions {
   readonly strategy: Strategy;
   /** Fairness the liveness properties are checked under (default: as declared), as check's --fairness. */
   readonly fairness?: FairnessMode;
+  /** States of a cut walk's last state's future added to its graph for liveness (default END_FUTURE; 0: none). */
+  readonly endFuture?: number;
   readonly onProgress?: (p: SimProgress) => void;
   readonly progressIntervalMs?: number;
   /** Asked between runs: a reason to stop now (a signal), or undefined. */
@@ -91,6 +93,8 @@ export interface SimulateResult {
   readonly longest: number;
   /** Runs that ended at the depth bound (the others ended where no step was left, or a path died). */
   readonly cutAtDepth: number;
+  /** States reached exploring the futures of cut walks' last states for liveness (WalkSuccessors.addFuture), over all runs. */
+  readonly futureStates: number;
   readonly seconds: number;
   readonly bound?: SimBound;
   readonly interrupted?: string;
@@ -117,6 +121,7 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
   const check = system.invariants.length > 0 ? new InvariantCheck(system) : undefined;
   const fairness = new Fairness(system, options.fairness ?? 'declared');
   const liveness = system.decl.liveness ?? [];
+  const endFuture = options.endFuture ?? END_FUTURE;
   // A progress finding kept as a consequence (its waiter stuck behind an oops) gives way to one that is not.
   const consequence = new Set<string>();
   // Last states of walks whose waiters' futures were explored (walkChecks.ts's endProgress), across walks.
@@ -126,6 +131,8 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
   let steps = 0;
   let longest = 0;
   let cutAtDepth = 0;
+  // States of cut walks' futures added for liveness, over all runs.
+  let extended = 0;
   let bound: SimBound | undefined;
   let interrupted: string | undefined;
   let over = false;
@@ -180,9 +187,11 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
     check?.checkAll(cur, failed);
     const graph = new WalkStore(w);
     let at = graph.add(cur, -1, -1);
+    let cut = false;
     for (let depth = 0; ; depth++) {
       if (depth >= options.maxDepth) {
         cutAtDepth++;
+        cut = true;
         break;
       }
       let enabled = false;
@@ -253,11 +262,11 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
       steps++;
       if (depth + 1 > longest) longest = depth + 1;
     }
-    checkGraph(graph, at);
+    checkGraph(graph, at, cut);
   };
 
   /** Progress and liveness on the graph of the walk just taken, for the properties not broken yet. */
-  const checkGraph = (graph: WalkStore, end: number): void => {
+  const checkGraph = (graph: WalkStore, end: number, cut: boolean): void => {
     const props = liveness.filter((p) => !findings.has(livenessKey(p)));
     const open = (key: string) => !findings.has(key) || consequence.has(key);
     // Edges are computed only for the states a check reads: the waiting ones, the not-Q region after a premise.
@@ -279,7 +288,14 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
         ...(p.cause !== undefined ? { cause: p.cause } : {}),
       });
     }
-    for (const l of walkLiveness(system, graph, succ, fairness, props)) {
+    // Progress is judged above on what the walk visited alone; liveness also on the future of a cut walk's
+    // last state, on a graph that grows (so with edges computed anew: the old ones say "outside" for states now in it).
+    let live = succ;
+    if (cut && endFuture > 0 && extended <= FUTURE_SHARE * steps && props.length > 0 && unsettledAt(system, graph.vector(end), props)) {
+      live = new WalkSuccessors(system, graph, fairness);
+      extended += live.addFuture(end, endFuture);
+    }
+    for (const l of walkLiveness(system, graph, live, fairness, props)) {
       const key = livenessKey(l.property);
       findings.set(key, {
         key,
@@ -327,6 +343,7 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
     steps,
     longest,
     cutAtDepth,
+    futureStates: extended,
     seconds: (performance.now() - started) / 1000,
     bound,
     interrupted,
