@@ -4,9 +4,13 @@
  * seeded generator, until no step is left or the depth bound; on every state it visits it checks what the
  * explorer checks on a state (every invariant, every step's violation, including the steps it does not
  * take, and deadlock). At the end of each walk, progress and liveness are checked on the graph of the states
- * it visited (walkChecks.ts: only what that graph proves, with liveness.ts's own judgement of fairness). It
- * keeps the walk that first broke each property as a sequence of steps (and, for liveness, where its cycle
- * starts); shrink.ts and shrinkLasso.ts make it short.
+ * it visited (walkChecks.ts: only what that graph proves, with liveness.ts's own judgement of fairness);
+ * liveness, for a walk cut at the depth bound with a property's Q false at its last state, on that graph
+ * grown by the last state's breadth-first future (walkChecks.ts's END_FUTURE), so a lasso whose cycle lies
+ * just past the cut, or needs states the walk did not pass, can be found. Over a run the futures added stay
+ * within FUTURE_SHARE states per step walked (about a quarter more time; the first cut walk always has its
+ * future added). It keeps the walk that first broke each property as a sequence of steps (and, for liveness,
+ * where its cycle starts); shrink.ts and shrinkLasso.ts make it short.
  *
  * Walks are not steered towards closing cycles (as TLC's simulation mode closes a lasso only when its trace
  * comes back to a state): the liveness check reads every edge between the states a walk visited, taken or

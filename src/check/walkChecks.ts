@@ -4,7 +4,13 @@
  * Liveness: liveness.ts's own check (the Emerson-Lei search for a fair component of not-Q states after a P
  * state, stuttering included) run on the walk's graph. Its edges are real and every step enabled at its
  * states counts for fairness, so a fair lasso found there is one the exhaustive check finds too (it may
- * find a shorter one); a property the walks never break is not thereby shown to hold.
+ * find a shorter one); a property the walks never break is not thereby shown to hold. A walk cut at the
+ * depth bound with some open property's Q false at its last state (unsettledAt) may have stopped inside a
+ * not-Q region that goes on, or just before the cycle of a lasso: there the graph is first grown with the
+ * breadth-first future of the last state (END_FUTURE states, WalkSuccessors.addFuture, within FUTURE_SHARE
+ * of the steps walked), every added state with its real parent and step, so the lasso found is still a path
+ * from the initial state and its cycle real steps. A walk that ended because no step was left needs none:
+ * its last state stutters on the graph already.
  *
  * Progress (progress.ts decides it on the whole graph: from a state where an actor waits, no state where it
  * does not wait is reachable): a walk proves it only for a waiting state all of whose ways on stay inside the
@@ -13,6 +19,8 @@
  * graph alone; where a walk ends with a waiter still waiting, the whole future of its last state is explored
  * (up to a bound, shrinkTarget.ts's stuckWaiter) and the waiter claimed stuck only if all of it keeps it waiting:
  * a walk is one path through a future where other actors still move, which it can prove nothing about alone.
+ * Progress is judged on the walk's graph before liveness grows it, so the future added for liveness changes
+ * nothing it claims.
  */
 import type { Liveness } from '../../machines/kit/types.ts';
 import type { System } from '../compose/system.ts';
