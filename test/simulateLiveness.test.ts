@@ -19,6 +19,7 @@ import { endProgress, walkProgress } from '../src/check/walkChecks.ts';
 import { WalkStore, WalkSuccessors } from '../src/check/walkGraph.ts';
 import { STEP_BLOCKED, STEP_OK } from '../src/compose/stepLabel.ts';
 import { System } from '../src/compose/system.ts';
+import { replayItf } from '../src/check/replay.ts';
 import { findScenario } from '../src/registry.ts';
 import { dmaCompletes, lostNotify, mutex } from './fixtures/fairness.ts';
 import { runCli } from './runCli.ts';
@@ -102,6 +103,43 @@ test('percpu_ref Drains at 8 users: no lasso under the declared fairness or WF(N
   assert.is(f.length, ex.length);
   assert.is(f.loop, ex.loop);
   assert.is(f.trace.steps[0].event.type, 'kill');
+});
+
+// static-key-race v6.15: check's I12 lasso has 12 steps (truncate waits on the pinned page; after the unpin a
+// fault maps it again and truncate, relocked, waits again, then the system stutters); walks cut at 10 never
+// reach the state it stutters in, and the walks of the default depth did not either (seed 1, 300 runs).
+test('liveness is judged also on the future of a cut walk: a lasso past --max-depth is found, shrunk and replayed', async () => {
+  const scenario = findScenario('static-key-race');
+  const sizes = resolveSizes(scenario, {});
+  const system = buildSystem(scenario, 'v6.15', sizes);
+  const run = (endFuture?: number) =>
+    simulateScenario(scenario, 'v6.15', sizes, system, {
+      seed: 3,
+      runs: 60,
+      maxDepth: 10,
+      strategy: 'swarm',
+      fairness: 'declared',
+      endFuture,
+    });
+  const without = await run(0);
+  assert.is(without.cutAtDepth, without.runs, 'every walk is cut');
+  assert.is(lassoOf(without), undefined, 'the walks alone never reach the lasso');
+  const r = await run();
+  const f = lassoOf(r)!;
+  assert.ok(f, 'found on the future of a cut walk');
+  assert.ok(r.futureStates > 0);
+  assert.is(f.property, 'I12');
+  assert.ok(f.foundLength > 10, `the lasso found goes past the cut (${f.foundLength} steps)`);
+  const ex = checkScenario(scenario, 'v6.15', sizes).findings.find((x) => x.kind === 'liveness' && x.property === 'I12')!;
+  assert.ok(ex);
+  assert.is(f.length, ex.length, 'shrunk to the exhaustive shortest');
+  assert.is(f.loop, ex.loop);
+  // The ITF closes its loop on replay.
+  const itf = JSON.parse(JSON.stringify(f.itf()));
+  assert.is(itf.loop, f.loop);
+  const replay = replayItf(system, itf);
+  assert.is(replay.divergence, undefined);
+  assert.is(replay.loop, f.loop);
 });
 
 test('progress is claimed only on a future the walk saw whole', () => {

@@ -4,9 +4,13 @@
  * seeded generator, until no step is left or the depth bound; on every state it visits it checks what the
  * explorer checks on a state (every invariant, every step's violation, including the steps it does not
  * take, and deadlock). At the end of each walk, progress and liveness are checked on the graph of the states
- * it visited (walkChecks.ts: only what that graph proves, with liveness.ts's own judgement of fairness). It
- * keeps the walk that first broke each property as a sequence of steps (and, for liveness, where its cycle
- * starts); shrink.ts and shrinkLasso.ts make it short.
+ * it visited (walkChecks.ts: only what that graph proves, with liveness.ts's own judgement of fairness);
+ * liveness, for a walk cut at the depth bound with a property's Q false at its last state, on that graph
+ * grown by the last state's breadth-first future (walkChecks.ts's END_FUTURE), so a lasso whose cycle lies
+ * just past the cut, or needs states the walk did not pass, can be found. Over a run the futures added stay
+ * within FUTURE_SHARE states per step walked (about a quarter more time; the first cut walk always has its
+ * future added). It keeps the walk that first broke each property as a sequence of steps (and, for liveness,
+ * where its cycle starts); shrink.ts and shrinkLasso.ts make it short.
  *
  * Walks are not steered towards closing cycles (as TLC's simulation mode closes a lasso only when its trace
  * comes back to a state): the liveness check reads every edge between the states a walk visited, taken or
@@ -25,7 +29,7 @@ import { Fairness, type FairnessMode } from './fairness.ts';
 import type { ViolationKind } from './finding.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { Random, runSeed, unitHash } from './random.ts';
-import { endProgress, livenessKey, walkLiveness, walkProgress } from './walkChecks.ts';
+import { END_FUTURE, endProgress, FUTURE_SHARE, livenessKey, unsettledAt, walkLiveness, walkProgress } from './walkChecks.ts';
 import { WalkStore, WalkSuccessors } from './walkGraph.ts';
 
 /** One step of a walk: an actor and the environment event it takes (an interned event id). */
@@ -48,6 +52,8 @@ export interface SimulateOptions {
   readonly strategy: Strategy;
   /** Fairness the liveness properties are checked under (default: as declared), as check's --fairness. */
   readonly fairness?: FairnessMode;
+  /** States of a cut walk's last state's future added to its graph for liveness (default END_FUTURE; 0: none). */
+  readonly endFuture?: number;
   readonly onProgress?: (p: SimProgress) => void;
   readonly progressIntervalMs?: number;
   /** Asked between runs: a reason to stop now (a signal), or undefined. */
@@ -91,6 +97,8 @@ export interface SimulateResult {
   readonly longest: number;
   /** Runs that ended at the depth bound (the others ended where no step was left, or a path died). */
   readonly cutAtDepth: number;
+  /** States reached exploring the futures of cut walks' last states for liveness (WalkSuccessors.addFuture), over all runs. */
+  readonly futureStates: number;
   readonly seconds: number;
   readonly bound?: SimBound;
   readonly interrupted?: string;
@@ -117,6 +125,7 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
   const check = system.invariants.length > 0 ? new InvariantCheck(system) : undefined;
   const fairness = new Fairness(system, options.fairness ?? 'declared');
   const liveness = system.decl.liveness ?? [];
+  const endFuture = options.endFuture ?? END_FUTURE;
   // A progress finding kept as a consequence (its waiter stuck behind an oops) gives way to one that is not.
   const consequence = new Set<string>();
   // Last states of walks whose waiters' futures were explored (walkChecks.ts's endProgress), across walks.
@@ -126,6 +135,8 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
   let steps = 0;
   let longest = 0;
   let cutAtDepth = 0;
+  // States of cut walks' futures added for liveness, over all runs.
+  let extended = 0;
   let bound: SimBound | undefined;
   let interrupted: string | undefined;
   let over = false;
@@ -180,9 +191,11 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
     check?.checkAll(cur, failed);
     const graph = new WalkStore(w);
     let at = graph.add(cur, -1, -1);
+    let cut = false;
     for (let depth = 0; ; depth++) {
       if (depth >= options.maxDepth) {
         cutAtDepth++;
+        cut = true;
         break;
       }
       let enabled = false;
@@ -253,11 +266,11 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
       steps++;
       if (depth + 1 > longest) longest = depth + 1;
     }
-    checkGraph(graph, at);
+    checkGraph(graph, at, cut);
   };
 
   /** Progress and liveness on the graph of the walk just taken, for the properties not broken yet. */
-  const checkGraph = (graph: WalkStore, end: number): void => {
+  const checkGraph = (graph: WalkStore, end: number, cut: boolean): void => {
     const props = liveness.filter((p) => !findings.has(livenessKey(p)));
     const open = (key: string) => !findings.has(key) || consequence.has(key);
     // Edges are computed only for the states a check reads: the waiting ones, the not-Q region after a premise.
@@ -279,7 +292,14 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
         ...(p.cause !== undefined ? { cause: p.cause } : {}),
       });
     }
-    for (const l of walkLiveness(system, graph, succ, fairness, props)) {
+    // Progress is judged above on what the walk visited alone; liveness also on the future of a cut walk's
+    // last state, on a graph that grows (so with edges computed anew: the old ones say "outside" for states now in it).
+    let live = succ;
+    if (cut && endFuture > 0 && extended <= FUTURE_SHARE * steps && props.length > 0 && unsettledAt(system, graph.vector(end), props)) {
+      live = new WalkSuccessors(system, graph, fairness);
+      extended += live.addFuture(end, endFuture);
+    }
+    for (const l of walkLiveness(system, graph, live, fairness, props)) {
       const key = livenessKey(l.property);
       findings.set(key, {
         key,
@@ -327,6 +347,7 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
     steps,
     longest,
     cutAtDepth,
+    futureStates: extended,
     seconds: (performance.now() - started) / 1000,
     bound,
     interrupted,

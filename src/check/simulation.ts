@@ -44,6 +44,7 @@ export interface SimulationReport {
   readonly steps: number;
   readonly longest: number;
   readonly cutAtDepth: number;
+  readonly futureStates: number;
   readonly seconds: number;
   readonly bound?: SimBound;
   readonly interrupted?: string;
@@ -107,6 +108,7 @@ export async function simulateScenario(
     steps: r.steps,
     longest: r.longest,
     cutAtDepth: r.cutAtDepth,
+    futureStates: r.futureStates,
     seconds: r.seconds,
     bound: r.bound,
     interrupted: r.interrupted,
@@ -132,6 +134,7 @@ export function simulationJson(r: SimulationReport): unknown {
     steps: r.steps,
     longestWalk: r.longest,
     walksCutAtDepth: r.cutAtDepth,
+    futureStatesExplored: r.futureStates,
     seconds: Number(r.seconds.toFixed(3)),
     bound: r.bound ?? null,
     interrupted: r.interrupted ?? null,

@@ -167,6 +167,9 @@ function program(done: (code: number) => void, reg: Registry): Command {
         'and a waiter is reported when it waits in a state whose every way on stays among the visited states and\n' +
         'keeps it waiting (no step possible at all, or a cycle whose every exit the walk saw), or where a walk ends\n' +
         'with it waiting and the whole future of that last state (explored, up to 2,000 states) keeps it waiting.\n' +
+        'For liveness, a walk cut at --max-depth with a property still unmet at its last state first has the future of\n' +
+        'that state added to its graph (breadth-first, 500 states; over a run no more such states than a quarter of\n' +
+        'the steps walked), so a lasso just past the cut is found too; progress is judged on the walk alone.\n' +
         'Both claims hold on the whole graph too; a property the walks never break is not thereby shown to hold.\n' +
         'A walk that breaks a property is shrunk (chunks of steps dropped, then all steps of one actor, replaying each\n' +
         'try; a lasso re-judged at each try) while the same property still fails; the result is short, not necessarily\n' +
