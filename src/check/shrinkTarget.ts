@@ -2,7 +2,7 @@
  * What a shrunk counterexample must still break (a finding's key and kind), and the questions both shrinking
  * stages ask of the system about it: does a state fail it, and which offer of an actor is a step's event.
  * For progress a state fails when a waiter of the finding's machine waits there and the whole of what is
- * reachable from it (explored here, up to a bound) keeps it waiting: progress.ts's definition, decided on
+ * reachable from it (explored by stuckWaiter.ts, up to a bound) keeps it waiting: progress.ts's definition, decided on
  * the state's own future instead of the explored graph.
  */
 import { STEP_BLOCKED } from '../compose/stepLabel.ts';

@@ -17,7 +17,7 @@
  * graph and never stop the wait, e.g. a state where no step is possible while the waiter sleeps, or a cycle
  * the walk closed and saw every exit of. A state with a step that leaves the graph is never claimed on the
  * graph alone; where a walk ends with a waiter still waiting, the whole future of its last state is explored
- * (up to a bound, shrinkTarget.ts's stuckWaiter) and the waiter claimed stuck only if all of it keeps it waiting:
+ * (up to a bound, stuckWaiter.ts) and the waiter claimed stuck only if all of it keeps it waiting:
  * a walk is one path through a future where other actors still move, which it can prove nothing about alone.
  * Progress is judged on the walk's graph before liveness grows it, so the future added for liveness changes
  * nothing it claims.
