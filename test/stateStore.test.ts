@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PackedStateStore } from '../src/check/packedStore.ts';
-import { MemoryStateStore, NOT_ADDED, type StateStore } from '../src/check/stateStore.ts';
+import { MemoryStateStore, NOT_ADDED, extend, type StateStore } from '../src/check/stateStore.ts';
 
 /** A deterministic stream of vectors with repeats, some ids past 16 bits when `wide`. */
 function vectors(count: number, width: number, wide: boolean): Int32Array[] {
@@ -51,6 +51,26 @@ test('MemoryStateStore: indices, loads, parents and labels survive many doubling
   agreesWithMap(new MemoryStateStore(3, 8), vectors(40_000, 3, false));
   // A size that is not a power of two is rounded up, not taken as a mask.
   agreesWithMap(new MemoryStateStore(3, 1000), vectors(5_000, 3, false));
+});
+
+test('extend: arrays past 64 KB grow in their own buffer while its reservation lasts, then move once, entries kept', () => {
+  let a: Int32Array = new Int32Array(1024).map((_, i) => i * 7);
+  a = extend(a, 1 << 15);
+  const first = a.buffer as ArrayBuffer & { resizable?: boolean };
+  assert.ok(first.resizable, '128 KB: a resizable buffer');
+  a[(1 << 15) - 1] = -5;
+  a = extend(a, 1 << 18);
+  assert.is(a.buffer, first, '1 MB: the same buffer, grown');
+  a = extend(a, 1 << 22);
+  assert.is.not(a.buffer, first, '16 MB: past the reservation, a new buffer');
+  assert.is(a.length, 1 << 22);
+  for (let i = 0; i < 1024; i++) if (a[i] !== i * 7) assert.unreachable(`entry ${i} lost`);
+  assert.is(a[(1 << 15) - 1], -5);
+  assert.is(a[(1 << 22) - 1], 0, 'new entries are zero');
+});
+
+test('MemoryStateStore: a table grown in its own buffer past a reservation still finds every state', () => {
+  agreesWithMap(new MemoryStateStore(5, 8), vectors(300_000, 5, false));
 });
 
 test('PackedStateStore: each id in the bits it needs, a field widened in place when an id outgrows it', () => {
