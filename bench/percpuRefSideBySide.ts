@@ -83,6 +83,21 @@ const root = join(here, '..');
 const TIME = '/usr/bin/time';
 const onPath = (name: string): boolean => (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, name)));
 
+/**
+ * pan's hash table: 2^W slots, where W is one more than log2 of the states it will store, as SPIN's own
+ * advice for -w goes (a table about the size of the state space; pan chains past it). Its default of
+ * 2^19 slots (pan -w19) holds N=4 but chains three states a slot at N=5 and 40 at N=6: at N=5 it ran at
+ * half its speed with a sized table (4.3 s against 2.1 s, the same machine, minutes apart), so a
+ * comparison at the default measured pan's table, not pan. The states, roughly: pan's own counts at N=3 to 5
+ * and daxspec's beyond (pan's graph is a little larger), about 14 times more with each user past them.
+ */
+const PAN_STATES: Readonly<Record<number, number>> = { 2: 613, 3: 8_513, 4: 116_654, 5: 1_620_503, 6: 22_700_000, 7: 318_000_000 };
+const PAN_HASH_RULE = 'one more than log2 of the states pan stores: 15, 18, 22, 26 at N=3, 4, 5, 6';
+function panHashBits(n: number): number {
+  const states = PAN_STATES[n] ?? 14 ** n;
+  return Math.min(32, Math.ceil(Math.log2(states)) + 1);
+}
+
 /** The process group of the run under way, killed if this process is stopped: no TLC or pan is left behind. */
 let running: number | undefined;
 const killRunning = (): void => {
@@ -263,7 +278,7 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
     {
       id: 'spin',
       label: "SPIN's pan (safety, partial-order reduction)",
-      command: 'spin -DN=N -a bench/spin/percpuRef.pml && gcc -O2 -DSAFETY -o pan pan.c && ./pan -m1000 (pan alone is timed)',
+      command: `spin -DN=N -a bench/spin/percpuRef.pml && gcc -O2 -DSAFETY -o pan pan.c && ./pan -m1000 -wW (W: ${PAN_HASH_RULE}; pan alone is timed)`,
       unavailable: spinMissing,
       runsAt: () => true,
       prepare: (n) => {
@@ -275,7 +290,7 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
         const c = spawnSync('gcc', ['-O2', '-DSAFETY', '-o', 'pan', 'pan.c'], { cwd: dir, encoding: 'utf8' });
         return c.status !== 0 ? `gcc failed: ${c.stderr.trim().split('\n').pop()}` : undefined;
       },
-      argv: (n) => ({ cmd: join(scratch, `spin-${n}`, 'pan'), args: ['-m1000'], cwd: join(scratch, `spin-${n}`) }),
+      argv: (n) => ({ cmd: join(scratch, `spin-${n}`, 'pan'), args: ['-m1000', `-w${panHashBits(n)}`], cwd: join(scratch, `spin-${n}`) }),
       parse: (s) => {
         const r = parsePan(s);
         if (!r) return undefined;
