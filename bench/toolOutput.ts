@@ -58,8 +58,9 @@ export interface PanReport {
 
 /** Reads pan's standard output (a safety run); undefined when it did not get to its statistics. */
 export function parsePan(text: string): PanReport | undefined {
-  const stored = /^\s*(\d+) states, stored/m.exec(text);
-  const transitions = /^\s*(\d+) transitions \(= stored\+matched\)/m.exec(text);
+  // pan prints its counts with %g: past 10^8 or so in exponent form (1.4102004e+08 transitions at N=6), to 8 digits.
+  const stored = /^\s*([\d.]+(?:e[+-]?\d+)?) states, stored/m.exec(text);
+  const transitions = /^\s*([\d.]+(?:e[+-]?\d+)?) transitions \(= stored\+matched\)/m.exec(text);
   const head = /depth reached (\d+), errors: (\d+)/.exec(text);
   if (!stored || !transitions || !head) return undefined;
   const elapsed = /^pan: elapsed time ([\d.e+-]+) seconds/m.exec(text);

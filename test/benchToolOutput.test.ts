@@ -42,6 +42,11 @@ test('pan: states stored, transitions, depth, errors, its own timer', () => {
   assert.equal(parsePan(sample('pan-safety-n3.txt')), { states: 8513, transitions: 29002, depth: 39, errors: 0, ownSeconds: 0.01 });
 });
 
+test('pan past 10^8: counts printed in exponent form are read as numbers', () => {
+  // SPIN 6.5.2, N=6, -w26: 22623764 states stored, 1.4102004e+08 transitions.
+  assert.equal(parsePan(sample('pan-safety-n6.txt')), { states: 22623764, transitions: 141020040, depth: 78, errors: 0, ownSeconds: 62 });
+});
+
 test('pan cut short (no statistics): nothing to report', () => {
   const text = sample('pan-safety-n3.txt');
   assert.is(parsePan(text.slice(0, text.indexOf('transitions'))), undefined);
