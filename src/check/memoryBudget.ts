@@ -55,7 +55,7 @@ function nearHeapLimit(): boolean {
 export function isAllocationFailure(e: unknown): boolean {
   return (
     e instanceof RangeError &&
-    /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|Array buffer allocation|Invalid array length/i.test(
+    /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|Array buffer allocation|Invalid array length|ArrayBuffer\.prototype\.resize: Out of memory/i.test(
       e.message,
     )
   );

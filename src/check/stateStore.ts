@@ -126,11 +126,12 @@ export class MemoryStateStore implements StateStore {
     this.parents = extend(this.parents, capacity);
     this.labels = extend(this.labels, capacity);
     this.hashes = extend(this.hashes, capacity);
-    this.encodeFor(capacity);
     // Rebuilt from the kept hashes, in index order: a sequential read, where rehashing
     // would read every vector again. The table doubles in its own buffer when it can, so only its
-    // new half is new memory (see `extend`).
+    // new half is new memory (see `extend`). Allocated before the slot encoding changes: a refused allocation
+    // stops the run, and the table it leaves still matches its encoding for the traces read from it after.
     const slots = (this.slots = cleared(this.slots, size));
+    this.encodeFor(capacity);
     const mask = (this.mask = size - 1);
     const { indexBits, tagBits, tagMask, hashes } = this;
     for (let i = 0; i < this.count; i++) {
@@ -154,13 +155,18 @@ const ResizableBuffer = ArrayBuffer as unknown as new (bytes: number, options: {
 const IN_PLACE_FROM = 1 << 16;
 /** The most a resizable ArrayBuffer may reserve (V8's limit on maxByteLength). */
 const IN_PLACE_MAX = 2 ** 32;
-/** A resizable buffer reserves this many times the bytes it starts with: six doublings before it is copied once. */
+/**
+ * A small resizable buffer reserves this many times the bytes it starts with (six doublings before it is copied
+ * once); from RESERVE_ALL_FROM bytes a buffer reserves IN_PLACE_MAX, so a large array is never copied (at N=7 a
+ * copy would hold old arrays of gigabytes beside the new ones).
+ */
 const RESERVE_FACTOR = 64;
+const RESERVE_ALL_FROM = 1 << 22;
 
 /**
  * `a` with room for `n` entries. Past IN_PLACE_FROM bytes an array lives in a resizable ArrayBuffer that
- * reserves address space for RESERVE_FACTOR times its size and commits pages as it grows, so most doublings
- * copy nothing and the old and new arrays are never held together. Memory a process touches for the first
+ * reserves address space ahead (RESERVE_FACTOR, RESERVE_ALL_FROM) and commits pages as it grows, so a doubling
+ * copies nothing and the old and new arrays are not held together, but for one copy of a few MB. Memory a process touches for the first
  * time is what costs here: on this VM a page's first touch takes about 10 us. At percpu_ref N=5, copying
  * everything under 16 MB at each doubling and a new table each time took 46,119 page faults, 0.38 s of system
  * time and 154 MB; growing in place from 64 KB, the table too, 28,978, 0.26 s and 112 MB (bench/README.md).
@@ -199,7 +205,8 @@ function fresh(n: number): Int32Array {
   const bytes = 4 * n;
   if (bytes < IN_PLACE_FROM || bytes > IN_PLACE_MAX) return new Int32Array(n);
   try {
-    return new Int32Array(new ResizableBuffer(bytes, { maxByteLength: Math.min(IN_PLACE_MAX, bytes * RESERVE_FACTOR) }), 0, n);
+    const reserve = bytes >= RESERVE_ALL_FROM ? IN_PLACE_MAX : Math.min(IN_PLACE_MAX, bytes * RESERVE_FACTOR);
+    return new Int32Array(new ResizableBuffer(bytes, { maxByteLength: reserve }), 0, n);
   } catch {
     return new Int32Array(n);
   }
