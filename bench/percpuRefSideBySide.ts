@@ -84,18 +84,17 @@ const TIME = '/usr/bin/time';
 const onPath = (name: string): boolean => (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, name)));
 
 /**
- * pan's hash table: 2^W slots, where W is one more than log2 of the states it will store, as SPIN's own
- * advice for -w goes (a table about the size of the state space; pan chains past it). Its default of
- * 2^19 slots (pan -w19) holds N=4 but chains three states a slot at N=5 and 40 at N=6: at N=5 it ran at
- * half its speed with a sized table (4.3 s against 2.1 s, the same machine, minutes apart), so a
- * comparison at the default measured pan's table, not pan. The states, roughly: pan's own counts at N=3 to 5
- * and daxspec's beyond (pan's graph is a little larger), about 14 times more with each user past them.
+ * pan's hash table: 2^W slots, W one more than log2 of the states it will store (2-4 slots a state). pan's
+ * default is 2^24 slots (128 MiB): ten slots a state at N=5, where -w22 ran 8% faster, taken in turn with the
+ * default (2.37-3.25 s against 2.59-3.37 s, 4 rounds each), and 1.35 states a slot at N=6, where pan chains.
+ * W stops at 28 (a 2 GiB table). The states, roughly: pan's own counts at N=3 to 5 and daxspec's beyond (pan's
+ * graph is a little larger), about 14 times more with each user past them.
  */
 const PAN_STATES: Readonly<Record<number, number>> = { 2: 613, 3: 8_513, 4: 116_654, 5: 1_620_503, 6: 22_700_000, 7: 318_000_000 };
 const PAN_HASH_RULE = 'one more than log2 of the states pan stores: 15, 18, 22, 26 at N=3, 4, 5, 6';
 function panHashBits(n: number): number {
   const states = PAN_STATES[n] ?? 14 ** n;
-  return Math.min(32, Math.ceil(Math.log2(states)) + 1);
+  return Math.min(28, Math.ceil(Math.log2(states)) + 1);
 }
 
 /** The process group of the run under way, killed if this process is stopped: no TLC or pan is left behind. */
