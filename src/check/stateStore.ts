@@ -166,8 +166,9 @@ const RESERVE_ALL_FROM = 1 << 22;
 /**
  * `a` with room for `n` entries. Past IN_PLACE_FROM bytes an array lives in a resizable ArrayBuffer that
  * reserves address space ahead (RESERVE_FACTOR, RESERVE_ALL_FROM) and commits pages as it grows, so a doubling
- * copies nothing and the old and new arrays are not held together, but for one copy of a few MB. Memory a process touches for the first
- * time is what costs here: on this VM a page's first touch takes about 10 us. At percpu_ref N=5, copying
+ * copies nothing and the old and new arrays are not held together, but for one copy of a few MB. Memory a
+ * process touches for the first time is what costs here: on this VM a page's first touch takes 7-17 us (a
+ * page fault and the page's zeroing). At percpu_ref N=5, copying
  * everything under 16 MB at each doubling and a new table each time took 46,119 page faults, 0.38 s of system
  * time and 154 MB; growing in place from 64 KB, the table too, 28,978, 0.26 s and 112 MB (bench/README.md).
  * At N=7 the last table doubling no longer holds the old 1 GiB table beside the new one. Tiny arrays (most runs
