@@ -91,7 +91,7 @@ const onPath = (name: string): boolean => (process.env.PATH ?? '').split(delimit
  * graph is a little larger), about 14 times more with each user past them.
  */
 const PAN_STATES: Readonly<Record<number, number>> = { 2: 613, 3: 8_513, 4: 116_654, 5: 1_620_503, 6: 22_700_000, 7: 318_000_000 };
-const PAN_HASH_RULE = 'one more than log2 of the states pan stores: 15, 18, 22, 26 at N=3, 4, 5, 6';
+const PAN_HASH_RULE = `one more than log2 of the states pan stores: ${[3, 4, 5, 6].map(panHashBits).join(', ')} at N=3, 4, 5, 6`;
 function panHashBits(n: number): number {
   const states = PAN_STATES[n] ?? 14 ** n;
   return Math.min(28, Math.ceil(Math.log2(states)) + 1);
