@@ -10,6 +10,7 @@ import type { System } from '../compose/system.ts';
 import { FingerprintStateStore } from './fingerprintStore.ts';
 import { PackedStateStore } from './packedStore.ts';
 import { NOT_ADDED, type StateStore } from './stateStore.ts';
+import { CommutingSteps } from './commutingSteps.ts';
 import { MemoryBudget, isAllocationFailure } from './memoryBudget.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { findLostProgress, EdgeList, lostProgressWork, rebuildEdges } from './progress.ts';
@@ -40,6 +41,11 @@ export interface ExploreOptions {
   readonly fingerprint?: boolean;
   /** Replace the in-memory store (a disk-backed one, say). */
   readonly store?: StateStore;
+  /**
+   * Leave out the lookup of the second way round a diamond (commutingSteps.ts), as the parallel levels
+   * always do. Default true; false only to compare, since the result is the same either way.
+   */
+  readonly commute?: boolean;
   /** Start from this state instead of the system's initial one (replay checks what follows a trace's end). */
   readonly from?: Int32Array;
   /**
@@ -338,6 +344,8 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   let interrupted: string | undefined;
   let nextReport = started + (options.progressIntervalMs ?? 2000);
   let over = false;
+  // The second way round a diamond is not looked up (commutingSteps.ts): not where every edge's target is kept, or states are canonical.
+  const commuting = edges || sym || !delta || options.commute === false ? undefined : new CommutingSteps(system, store);
 
   const advance = (slice: number): boolean => {
     if (over) return true;
@@ -378,6 +386,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     const dl = delta;
     const sy = sym;
     const eg = edges;
+    const cs = commuting;
     try {
       while (hd < st.count && hd < until) {
         if (hd === le) {
@@ -415,13 +424,25 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
             let built = false;
             if (d.sendVector.length === 0 && d.violation === undefined) {
               // A step that calls nobody and fails nothing is just the actor's own move.
+              if (cs?.known(s, cur, a, d, next, -1, 0)) {
+                moved = true;
+                ec++;
+                continue;
+              }
               if (dl) at = st.addDelta!(a, next, -1, 0, s, label);
             } else if (dl && (r = system.memoizedStep(cur, d)) !== NOT_MEMOIZED) {
               if (r === STEP_BLOCKED) continue;
               next = system.memoSelf;
               t = system.memoTarget;
               tNext = system.memoTargetNext;
-              if (r === STEP_OK) at = st.addDelta!(a, next, t, tNext, s, label);
+              if (r === STEP_OK) {
+                if (cs?.known(s, cur, a, d, next, t, tNext)) {
+                  moved = true;
+                  ec++;
+                  continue;
+                }
+                at = st.addDelta!(a, next, t, tNext, s, label);
+              }
             } else {
               for (let i = 0; i < wd; i++) out[i] = cur[i];
               r = system.step(out, a, o);

@@ -21,6 +21,7 @@
 import { MemoMiss } from '../compose/actorTable.ts';
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
+import { CommutingSteps } from './commutingSteps.ts';
 import { findingAt, type Finding } from './finding.ts';
 import type { InvariantCheck } from './invariantCheck.ts';
 import { Layout } from './packedStore.ts';
@@ -112,6 +113,9 @@ export class LevelExpander {
   private readonly cur: Int32Array;
   private readonly out: Int32Array;
   private readonly parentVec: Int32Array;
+  /** The second way round a diamond, not looked up (commutingSteps.ts), and how many the last expansion left out. */
+  private readonly commuting: CommutingSteps;
+  private leftOut = 0;
   private base!: Int32Array;
   private keyBuf!: Int32Array;
   /** Successors of the state being expanded: label, code, alsoViolated, then the packed key. */
@@ -126,6 +130,15 @@ export class LevelExpander {
     this.cur = new Int32Array(system.width);
     this.out = new Int32Array(system.width);
     this.parentVec = new Int32Array(system.width);
+    const packed = new Int32Array(system.width);
+    this.commuting = new CommutingSteps(system, {
+      label: (index) => this.labels[segmentOf(index)][offsetIn(index, segmentOf(index))],
+      parent: (index) => this.parents[segmentOf(index)][offsetIn(index, segmentOf(index))],
+      load: (index, out) => {
+        this.loadKey(index, packed);
+        this.layout.unpack(packed, out);
+      },
+    });
     this.adopt(shape);
   }
 
@@ -214,6 +227,7 @@ export class LevelExpander {
     if (n < 0) return;
     const ss = this.succStride;
     const succ = this.succ;
+    this.edges += this.leftOut;
     for (let i = 0; i < n; i++) {
       const at = i * ss;
       const label = succ[at];
@@ -238,7 +252,7 @@ export class LevelExpander {
       if (index >= 0) this.candidate(s, label * ORDER_SPAN, f);
       else this.candidate(s, label * ORDER_SPAN, f, Array.from(succ.subarray(at + 3, at + 3 + this.words)));
     }
-    if (n === 0 && sys.checkDeadlock) {
+    if (n === 0 && this.leftOut === 0 && sys.checkDeadlock) {
       const stuck = sys.unfinished(this.cur);
       if (stuck >= 0) {
         this.candidate(s, DEADLOCK_AT, {
@@ -264,6 +278,8 @@ export class LevelExpander {
     this.layout.unpack(base, cur);
     const { word, shift, mask } = this.layout;
     let n = 0;
+    let leftOut = 0;
+    const cs = this.commuting;
     let unfit: { actor: number; id: number } | undefined;
     try {
       for (let a = 0; a < cur.length; a++) {
@@ -278,12 +294,20 @@ export class LevelExpander {
           let full = false;
           if (d.sendVector.length === 0 && d.violation === undefined) {
             // The actor's own move.
+            if (cs.known(s, cur, a, d, next, -1, 0)) {
+              leftOut++;
+              continue;
+            }
           } else if ((code = sys.memoizedStep(cur, d)) !== NOT_MEMOIZED) {
             if (code === STEP_BLOCKED) continue;
             also = sys.alsoViolated;
             next = sys.memoSelf;
             t = sys.memoTarget;
             tNext = sys.memoTargetNext;
+            if (code === STEP_OK && cs.known(s, cur, a, d, next, t, tNext)) {
+              leftOut++;
+              continue;
+            }
           } else {
             this.out.set(cur);
             code = sys.step(this.out, a, o);
@@ -333,6 +357,7 @@ export class LevelExpander {
       this.deferred.push(s);
       return -1;
     }
+    this.leftOut = leftOut;
     return n;
   }
 
