@@ -25,7 +25,7 @@ import { STEP_BLOCKED, STEP_OK } from '../src/compose/stepLabel.ts';
 import { System } from '../src/compose/system.ts';
 import { findScenario } from '../src/registry.ts';
 
-const DESIGNS = ['store', 'slot', 'sorted', 'level'] as const;
+const DESIGNS = ['store', 'slot', 'sorted', 'level', 'key'] as const;
 type Design = (typeof DESIGNS)[number];
 
 /** The keys a run looked up, `words` each, and the state each came from; `first` is the first state's key. */
@@ -321,7 +321,74 @@ function levelDistances(s: Stream): Map<number, number> {
   return out;
 }
 
-const REPLAY: Record<Design, (s: Stream) => number> = { store: replayStore, slot: replaySlot, sorted: replaySorted, level: replayLevel };
+/**
+ * Two-word keys alone in the slot (8 bytes, no index, no hash kept): a known state costs one random read.
+ * The zero key marks an empty slot, so a zero state is kept apart.
+ */
+function replayKey(s: Stream): number {
+  if (s.words !== 2) throw new Error('key: two-word states only');
+  let bits = 13;
+  let slots = new Int32Array(2 << bits);
+  let mask = (1 << bits) - 1;
+  let count = 0;
+  let zero = false;
+  const by = new ByIndex(2);
+  const keys = s.keys;
+  const insert = (k0: number, k1: number): boolean => {
+    if ((k0 | k1) === 0) {
+      if (zero) return false;
+      zero = true;
+      return true;
+    }
+    let h = Math.imul(k0, 0xcc9e2d51);
+    h = (h << 15) | (h >>> 17);
+    h = Math.imul(h, 0x1b873593) ^ k1;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    let slot = h & mask;
+    for (;;) {
+      const a = slots[2 * slot];
+      const b = slots[2 * slot + 1];
+      if ((a | b) === 0) break;
+      if (a === k0 && b === k1) return false;
+      slot = (slot + 1) & mask;
+    }
+    slots[2 * slot] = k0;
+    slots[2 * slot + 1] = k1;
+    count++;
+    return true;
+  };
+  const grow = (): void => {
+    const old = slots;
+    bits++;
+    mask = (1 << bits) - 1;
+    slots = new Int32Array(2 << bits);
+    count = 0;
+    for (let i = 0; i < old.length; i += 2) if ((old[i] | old[i + 1]) !== 0) insert(old[i], old[i + 1]);
+  };
+  insert(s.first[0], s.first[1]);
+  by.push(s.first, 0, -1);
+  let added = 0;
+  for (let i = 0; i < s.length; i++) {
+    const at = 2 * i;
+    if (!insert(keys[at], keys[at + 1])) continue;
+    by.push(keys, at, s.parents[i]);
+    added++;
+    if (count > (3 << bits) >> 2) grow();
+  }
+  return added;
+}
+
+const REPLAY: Record<Design, (s: Stream) => number> = {
+  store: replayStore,
+  slot: replaySlot,
+  sorted: replaySorted,
+  level: replayLevel,
+  key: replayKey,
+};
 
 const [usersArg, runsArg, designArg] = process.argv.slice(2);
 const users = Number(usersArg ?? 5);
