@@ -2,20 +2,24 @@
  * Lookups the breadth-first search can leave out without changing anything it finds: the second way round a
  * diamond. State x was first reached from its parent p by step e2 (actor b). A step e1 of an actor a < b from x
  * reaches y. If e1 is the same step from p (a's state is the same in p and x, and a step's offer depends on its
- * actor's state alone), and p·e1 then e2 reaches y too, then y was reached from p·e1, a state numbered before x
- * (p takes a's steps before b's), so already expanded: looking y up again can only answer "known". The check
- * runs on the step memo alone (both steps taken from the memo, compared with y field by field): no table read,
- * where the lookup it saves is a random read of the visited set.
+ * actor's state alone), and p·e1 then e2 reaches y too, then y is reached from p·e1, a state numbered before x
+ * (p takes a's steps before b's). On one thread p·e1 is already expanded, so looking y up again can only
+ * answer "known"; in the parallel levels p·e1 may be expanded after x or on another thread, and its edge is
+ * the one that inserts y (or lowers y's pending parent to its own, which is smaller). The check runs on the
+ * step memo: both steps are taken from it and the result compared with y field by field. It reads no slot of
+ * the visited set; it reads the parent's vector once per state, and parents of a level's states come in index
+ * order, so those reads move forward through the level above.
  *
  * Only the lookup is left out: the edge is still counted and still makes its state not a deadlock. Each edge left
  * out has an earlier edge (in the order the search meets them) into the same state, so the edge that first
  * reaches a state is never one left out: states are numbered, and their parents and labels recorded, exactly
  * as without this, and so are the counts, traces, findings and checkpoints. This is partial-order reduction's
  * sleep set one step deep, with the independence of the two steps checked on the states themselves, and kept to
- * what preserves every state and every shortest path.
+ * what preserves every state and every shortest path. (The proof needs some step of b from p·e1 into y; it
+ * takes e2's own offer, which is that step whenever b's state is p's.)
  *
- * Not for runs that need every edge's target (the progress check's edge list) or that store states up to
- * symmetry (a canonical state is not p·e1·e2).
+ * Not for runs that need every edge's target (the progress check's edge list, so not the one-thread search of a
+ * scenario with waiters) or that store states up to symmetry (a canonical state is not p·e1·e2).
  */
 import { MemoMiss, type Delivery } from '../compose/actorTable.ts';
 import { STEP_OK, stepActor, stepOffer } from '../compose/stepLabel.ts';
@@ -30,8 +34,9 @@ export class CommutingSteps {
   private readonly parent: Int32Array;
   /** p·e1, then p·e1·e2. */
   private readonly via: Int32Array;
-  /** The state asked about; the actor b of its first step (-1: none), its step e2, and whether p is loaded. */
+  /** The state asked about; the label of its first step and its actor b (-1: none), its step e2, and whether p is loaded. */
   private state = -1;
+  private label = -1;
   private first = -1;
   private step: Delivery | undefined;
   private loaded = false;
@@ -90,18 +95,18 @@ export class CommutingSteps {
   private meet(s: number): void {
     this.state = s;
     this.loaded = false;
-    const label = this.store.label(s);
-    this.first = label < 0 ? -1 : stepActor(label);
+    this.label = this.store.label(s);
+    this.first = this.label < 0 ? -1 : stepActor(this.label);
   }
 
   private loadParent(s: number): void {
-    const label = this.store.label(s);
     this.store.load(this.store.parent(s), this.parent);
     this.loaded = true;
     try {
-      this.step = this.system.actors[this.first].offers(this.parent[this.first])[stepOffer(label)];
+      this.step = this.system.actors[this.first].offers(this.parent[this.first])[stepOffer(this.label)];
     } catch (e) {
-      // A worker's frozen table without p's offers (the main thread expanded p): nothing is left out here.
+      // A guard: p was expanded, so every thread's table has its offers (the main thread's misses are replayed
+      // to the workers before the next level). Were one missing, nothing would be left out here.
       if (!(e instanceof MemoMiss)) throw e;
       this.first = -1;
     }

@@ -43,7 +43,8 @@ export interface ExploreOptions {
   readonly store?: StateStore;
   /**
    * Leave out the lookup of the second way round a diamond (commutingSteps.ts), as the parallel levels
-   * always do. Default true; false only to compare, since the result is the same either way.
+   * always do. Default true, where it applies: the packed store, no symmetry, and no edge list kept for the
+   * progress check. False only to compare, since the result is the same either way.
    */
   readonly commute?: boolean;
   /** Start from this state instead of the system's initial one (replay checks what follows a trace's end). */
