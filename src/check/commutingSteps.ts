@@ -32,13 +32,12 @@ export type NumberedStates = Pick<StateStore, 'label' | 'parent' | 'load'>;
 export class CommutingSteps {
   /** The parent p of the state last asked about, loaded only when a step could commute. */
   private readonly parent: Int32Array;
-  /** p·e1, then p·e1·e2. */
-  private readonly via: Int32Array;
   /** The state asked about; the label of its first step and its actor b (-1: none), its step e2, and whether p is loaded. */
   private state = -1;
   private label = -1;
   private first = -1;
   private step: Delivery | undefined;
+  private target = -1;
   private loaded = false;
 
   constructor(
@@ -46,7 +45,6 @@ export class CommutingSteps {
     private readonly store: NumberedStates,
   ) {
     this.parent = new Int32Array(system.width);
-    this.via = new Int32Array(system.width);
   }
 
   /**
@@ -58,37 +56,66 @@ export class CommutingSteps {
     const b = this.first;
     if (a >= b) return false;
     if (!this.loaded) {
-      this.loadParent(s);
+      this.loadParent(x);
       if (this.first < 0) return false;
     }
     const p = this.parent;
     if (p[a] !== x[a]) return false;
     const sys = this.system;
-    const z = this.via;
-    const w = z.length;
-    for (let i = 0; i < w; i++) z[i] = p[i];
-    // e1 from p, as the explorer takes it: the actor's own move, or the memo's whole step.
-    if (t < 0) z[a] = d.next;
-    else {
+    // e1 from p, as the explorer takes it: the actor's own move, or the memo's whole step (the same callee t as from x).
+    let za = d.next;
+    let zt = 0;
+    if (t >= 0) {
       if (sys.memoizedStep(p, d) !== STEP_OK) return false;
-      z[a] = sys.memoSelf;
-      z[sys.memoTarget] = sys.memoTargetNext;
+      za = sys.memoSelf;
+      zt = sys.memoTargetNext;
     }
-    // e2 from p·e1: the same step only if b's state is still p's.
-    if (z[b] !== p[b]) return false;
+    // e2 from z = p·e1: the same step only if b's state is still p's.
+    if (t === b && zt !== p[b]) return false;
     const e2 = this.step!;
-    if (e2.sendVector.length === 0 && e2.violation === undefined) z[b] = e2.next;
-    else {
-      if (sys.memoizedStep(z, e2) !== STEP_OK) return false;
-      const self = sys.memoSelf;
-      z[b] = self;
-      z[sys.memoTarget] = sys.memoTargetNext;
+    const t2 = this.target;
+    let yb = e2.next;
+    let yt2 = 0;
+    if (t2 >= 0) {
+      // z is p with a and t rewritten: rewritten in place for the memo's read, then put back.
+      const pa = p[a];
+      const pt = t >= 0 ? p[t] : 0;
+      p[a] = za;
+      if (t >= 0) p[t] = zt;
+      const code = sys.memoizedStep(p, e2);
+      if (t >= 0) p[t] = pt;
+      p[a] = pa;
+      if (code !== STEP_OK) return false;
+      yb = sys.memoSelf;
+      yt2 = sys.memoTargetNext;
     }
-    for (let i = 0; i < w; i++) {
-      const y = i === t ? tNext : i === a ? aNext : x[i];
-      if (z[i] !== y) return false;
-    }
-    return true;
+    // p·e1·e2 against y = x·e1. Outside a, t, b and t2 both are p's (loadParent checked x). A field of one step
+    // alone agrees by the memo (the same step from the same state of its callee), so what can differ is a
+    // field both steps write: compared are a, b and the callees (once, when both steps call the same actor).
+    return (
+      this.same(a, x, a, aNext, t, tNext, za, zt, yb, yt2) &&
+      this.same(b, x, a, aNext, t, tNext, za, zt, yb, yt2) &&
+      (t < 0 || this.same(t, x, a, aNext, t, tNext, za, zt, yb, yt2)) &&
+      (t2 < 0 || t2 === t || this.same(t2, x, a, aNext, t, tNext, za, zt, yb, yt2))
+    );
+  }
+
+  /** Whether field `i` of x·e1 (x with a, then t, rewritten) equals that of p·e1·e2 (p with a, t, then b, t2 rewritten). */
+  private same(
+    i: number,
+    x: Int32Array,
+    a: number,
+    aNext: number,
+    t: number,
+    tNext: number,
+    za: number,
+    zt: number,
+    yb: number,
+    yt2: number,
+  ): boolean {
+    const y = i === t ? tNext : i === a ? aNext : x[i];
+    const v = i === this.target ? yt2 : i === this.first ? yb : i === t ? zt : i === a ? za : this.parent[i];
+    return y === v;
   }
 
   /** Reads the first step into state `s` from its label; its parent's vector waits until a step could commute. */
@@ -99,16 +126,32 @@ export class CommutingSteps {
     this.first = this.label < 0 ? -1 : stepActor(this.label);
   }
 
-  private loadParent(s: number): void {
-    this.store.load(this.store.parent(s), this.parent);
+  /**
+   * Loads p and finds e2 and the callee it changes (`target`, -1 for the actor's own move). Leaves nothing
+   * out of this state (first = -1) unless e2 is a step the memo can take and x differs from p in b and that
+   * callee alone: then every field the check does not compare is the same in x and p.
+   */
+  private loadParent(x: Int32Array): void {
+    const p = this.parent;
+    this.store.load(this.store.parent(this.state), p);
     this.loaded = true;
+    const b = this.first;
+    let e2: Delivery;
     try {
-      this.step = this.system.actors[this.first].offers(this.parent[this.first])[stepOffer(this.label)];
+      e2 = this.system.actors[b].offers(p[b])[stepOffer(this.label)];
     } catch (e) {
       // A guard: p was expanded, so every thread's table has its offers (the main thread's misses are replayed
       // to the workers before the next level). Were one missing, nothing would be left out here.
       if (!(e instanceof MemoMiss)) throw e;
       this.first = -1;
+      return;
     }
+    this.step = e2;
+    const local = e2.sendVector.length === 0 && e2.violation === undefined;
+    const t2 = local ? -1 : (e2.pair?.target ?? -1);
+    this.target = t2;
+    if (!local && t2 < 0) this.first = -1;
+    // A guard: a memo that answers for e2 holds only steps that touched b and t2 (system.ts drops it otherwise).
+    for (let i = 0; i < p.length; i++) if (p[i] !== x[i] && i !== b && i !== t2) this.first = -1;
   }
 }
