@@ -12,6 +12,7 @@
  *           new states numbered in the explorer's order afterwards
  *   level   the store behind a small table of the level being built (key in the slot), where most known
  *           successors are met again
+ *   key     two-word keys alone in an 8-byte slot: no index, no hash kept (one random read for a known state)
  * It also prints how far each known successor's level is from the one being built.
  * Usage: tsx bench/storeReplay.ts [USERS] [RUNS]   (a design alone: tsx bench/storeReplay.ts USERS 1 DESIGN)
  */
