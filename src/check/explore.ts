@@ -11,6 +11,7 @@ import { FingerprintStateStore } from './fingerprintStore.ts';
 import { PackedStateStore } from './packedStore.ts';
 import { NOT_ADDED, type StateStore } from './stateStore.ts';
 import { CommutingSteps } from './commutingSteps.ts';
+import { CrashLog } from './crashLog.ts';
 import { MemoryBudget, isAllocationFailure } from './memoryBudget.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { findLostProgress, EdgeList, lostProgressWork, rebuildEdges } from './progress.ts';
@@ -288,7 +289,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const findings = new Map<string, Finding>();
   // States with a step that oopses (a fatal violation), and the violation's key: the step leaves
   // the graph (the path dies there, as in successors.ts), so a waiter stuck behind it is its consequence.
-  let crashes = new Map<number, string>();
+  let crashes = new CrashLog();
   const note = (f: Finding): void => {
     if (!findings.has(f.key)) findings.set(f.key, f);
   };

@@ -6,6 +6,7 @@ import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
 import type { Finding } from './finding.ts';
 import type { StateStore } from './stateStore.ts';
+import { CrashLog, type CrashReader } from './crashLog.ts';
 
 /** The explored graph's edges, kept only when a progress property needs them. */
 export class EdgeList {
@@ -58,13 +59,9 @@ export class EdgeList {
  * Every step that continues is an edge (the edge list is a multiset: the progress check reads it by
  * target); a state's first step, in step order, that ends its path (an oops) is its crash.
  */
-export function rebuildEdges(
-  system: System,
-  store: StateStore,
-  reserve?: (bytes: number) => void,
-): { edges: EdgeList; crashes: Map<number, string> } {
+export function rebuildEdges(system: System, store: StateStore, reserve?: (bytes: number) => void): { edges: EdgeList; crashes: CrashLog } {
   const edges = new EdgeList(reserve);
-  const crashes = new Map<number, string>();
+  const crashes = new CrashLog();
   const w = system.width;
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
@@ -117,12 +114,7 @@ export function depthOf(store: StateStore, index: number): number {
  * even while other actors keep moving (so no deadlock shows). Backward search from
  * the states where the actor does not wait marks every state that can still get there.
  */
-export function findLostProgress(
-  system: System,
-  store: StateStore,
-  edges: EdgeList,
-  crashes: ReadonlyMap<number, string> = new Map(),
-): Finding[] {
+export function findLostProgress(system: System, store: StateStore, edges: EdgeList, crashes: CrashReader = new CrashLog()): Finding[] {
   const work = lostProgressWork(system, store, edges, crashes);
   for (;;) {
     const r = work.next();
@@ -142,7 +134,7 @@ export function* lostProgressWork(
   system: System,
   store: StateStore,
   edges: EdgeList,
-  crashes: ReadonlyMap<number, string> = new Map(),
+  crashes: CrashReader = new CrashLog(),
 ): Generator<void, Finding[]> {
   let budget = PROGRESS_SLICE;
   const n = store.count;
