@@ -346,8 +346,9 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   let interrupted: string | undefined;
   let nextReport = started + (options.progressIntervalMs ?? 2000);
   let over = false;
-  // The second way round a diamond is not looked up (commutingSteps.ts): not where every edge's target is kept, or states are canonical.
-  const commuting = edges || sym || !delta || options.commute === false ? undefined : new CommutingSteps(system, store);
+  // The second way round a diamond is not looked up (commutingSteps.ts): not where every edge's target is kept, nor
+  // without the delta path (which symmetry's canonical states, not being p·e1·e2, already turn off).
+  const commuting = edges || !delta || options.commute === false ? undefined : new CommutingSteps(system, store);
 
   const advance = (slice: number): boolean => {
     if (over) return true;

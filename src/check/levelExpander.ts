@@ -132,8 +132,14 @@ export class LevelExpander {
     this.parentVec = new Int32Array(system.width);
     const packed = new Int32Array(system.width);
     this.commuting = new CommutingSteps(system, {
-      label: (index) => this.labels[segmentOf(index)][offsetIn(index, segmentOf(index))],
-      parent: (index) => this.parents[segmentOf(index)][offsetIn(index, segmentOf(index))],
+      label: (index) => {
+        const seg = segmentOf(index);
+        return this.labels[seg][offsetIn(index, seg)];
+      },
+      parent: (index) => {
+        const seg = segmentOf(index);
+        return this.parents[seg][offsetIn(index, seg)];
+      },
       load: (index, out) => {
         this.loadKey(index, packed);
         this.layout.unpack(packed, out);
