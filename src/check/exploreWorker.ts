@@ -58,6 +58,7 @@ port.on('message', (m: { type: string } & Record<string, unknown>) => {
     case 'expand': {
       const x = expander!;
       x.adopt(m.shape as TableShape);
+      x.levelFirst = m.from as number;
       const status = x.expandChunks(
         m.control as Int32Array,
         m.to as number,

@@ -12,7 +12,9 @@
  *    wider than its packed field is deferred to the main thread, which owns the ids.
  * 2. count: each thread keeps the entries whose slot still names their parent and counts them per parent.
  * 3. write: from the prefix sums of those counts, each kept entry's index is the one the one-thread search
- *    gives it; the thread writes the state there, settles its slot to index + 1 and checks invariants.
+ *    gives it; the thread writes the state there and checks invariants. The slot keeps -2 - parent: from
+ *    the next level on that names a settled state (its parent is of an earlier level), whose index is
+ *    found from its parent when it is needed (SlotTable.indexOf).
  *
  * Findings are candidates with the position a one-thread search would note them at (parent, step,
  * order within the step); the main thread notes them in that order, so findings, their states and
@@ -44,7 +46,7 @@ export interface Candidate {
   /** label * ORDER_SPAN + order within the step; DEADLOCK_AT for a deadlock. */
   readonly at: number;
   readonly finding: Finding;
-  /** A continuing violation's target still pending in this level: its packed key, resolved at the level's end. */
+  /** A continuing violation's target without an index yet (pending, or settled by a parallel level): its packed key, resolved at the level's end. */
   readonly pending?: readonly number[];
 }
 
@@ -93,11 +95,15 @@ export class LevelExpander {
    */
   private entries = new Int32Array(1 << 12);
   private entryCount = 0;
-  /** Slot of each kept entry (phase 2), in entry order; `keptCount` of them. */
-  private kept = new Int32Array(1 << 10);
+  /** Each kept entry (phase 2), in entry order; `keptCount` of them. */
   private keptEntry = new Int32Array(1 << 10);
   private keptCount = 0;
 
+  /**
+   * The first state of the level being expanded: a slot holding -2 - parent is of this level (pending) when
+   * the parent is at least this, and a state settled by an earlier parallel level otherwise (slotTable.ts).
+   */
+  levelFirst = 0;
   /** States this thread could not expand from its memo: the main thread expands them. */
   deferred: number[] = [];
   /** A deferred state's id that did not fit: the main thread widens the field before it can go on. */
@@ -368,8 +374,9 @@ export class LevelExpander {
   }
 
   /**
-   * Inserts the key at key[at..] reached from `parent` by `label`: returns the index of a settled state,
-   * or -1 for a state of this level (new, or pending from another parent).
+   * Inserts the key at key[at..] reached from `parent` by `label`: returns the index of a state settled with
+   * its index, or -1 for a state of this level (new, or pending from another parent) or one an earlier
+   * parallel level settled without it.
    */
   private insert(key: Int32Array, at: number, parent: number, label: number, control: Int32Array): number {
     const slots = this.slots;
@@ -397,6 +404,8 @@ export class LevelExpander {
         continue;
       }
       if (v > 0) return v - 1;
+      // Settled by an earlier parallel level: its index is not in the slot (the caller keeps the key).
+      if (-2 - v < this.levelFirst) return -1;
       // Pending: lower its parent to ours when ours comes first (a larger pending value is a smaller parent).
       while (v < mine) {
         const was = Atomics.compareExchange(slots, b, v, mine);
@@ -448,11 +457,7 @@ export class LevelExpander {
       const parent = e[at];
       const slot = e[at + 2];
       if (this.slots[slot * this.stride] !== pendingOf(parent)) continue;
-      if (this.keptCount === this.kept.length) {
-        this.kept = grow(this.kept);
-        this.keptEntry = grow(this.keptEntry);
-      }
-      this.kept[this.keptCount] = slot;
+      if (this.keptCount === this.keptEntry.length) this.keptEntry = grow(this.keptEntry);
       this.keptEntry[this.keptCount++] = j;
       counts[parent - from]++;
     }
@@ -507,9 +512,6 @@ export class LevelExpander {
       for (let i = 0; i < w; i++) k[o * w + i] = e[at + ENTRY_KEY + i];
       this.parents[s][o] = parent;
       this.labels[s][o] = label;
-      // A plain store: nothing reads the slots until the barrier that ends the phase, and a sequentially consistent
-      // store to a slot that misses the cache stalled the thread until the line came (12-16% of both threads' time).
-      this.slots[this.kept[j] * this.stride] = index + 1;
       if (this.check) {
         for (let i = 0; i < w; i++) key[i] = e[at + ENTRY_KEY + i];
         this.layout.unpack(key, child);

@@ -126,7 +126,7 @@ export async function exploreLevels(h: Handover, pool: WorkerPool): Promise<Leve
   /** Gives up the level: its entries everywhere, its pending slots in the table. */
   const resetAll = async (): Promise<void> => {
     main.reset();
-    store.table.dropPending();
+    store.table.dropPending(first);
     main.adopt(shape());
     await pool.all(() => ({ type: 'reset' }));
   };
@@ -145,6 +145,7 @@ export async function exploreLevels(h: Handover, pool: WorkerPool): Promise<Leve
         Atomics.store(control, HALT, 0);
         Atomics.store(control, OCCUPIED, store.count);
         room();
+        main.levelFirst = first;
         const deferred: number[] = [];
         let noFit: { actor: number; id: number } | undefined;
         for (;;) {
@@ -153,6 +154,7 @@ export async function exploreLevels(h: Handover, pool: WorkerPool): Promise<Leve
             type: 'expand',
             shape: shape(),
             control,
+            from: first,
             to,
             chunk: CHUNK,
             limit,
@@ -243,6 +245,8 @@ export async function exploreLevels(h: Handover, pool: WorkerPool): Promise<Leve
         edges += r.edges;
       }
       store.table.count = next;
+      // The level's states have no index in their slots: the table settles them if a thread adds to it afterwards.
+      if (store.table.unsettledFrom < 0) store.table.unsettledFrom = to;
       noteInOrder(candidates, store, h.note);
       first = to;
       depth = d;
@@ -253,7 +257,7 @@ export async function exploreLevels(h: Handover, pool: WorkerPool): Promise<Leve
   } catch (e) {
     if (!h.outOfMemory(e)) throw e;
     main.reset();
-    store.table.dropPending();
+    store.table.dropPending(first);
     await pool.all(() => ({ type: 'reset' })).catch(() => undefined);
     return { threads, depth, edges, bound: 'memory' };
   } finally {

@@ -79,11 +79,19 @@ export const INITIAL_SLOTS = 1 << 13;
 /**
  * The table and the by-index arrays, used by one thread (PackedStateStore). `add` returns the new
  * state's index, or -1 - index when the key is known, as StateStore.add does.
+ *
+ * A slot's first word: 0 empty; index + 1 for a state added here; for a state a parallel level added,
+ * -2 - parent (levelExpander.ts), its least parent, with no index: states are numbered in the order of
+ * their parents, so a state's index is found among its parent's children (`indexOf`). The parallel
+ * levels never write the index into the slot (a random write per new state, 9% of their time at
+ * percpu_ref N=6); `add` settles those slots in one pass the first time a thread adds after them.
  */
 export class SlotTable {
   count = 0;
-  /** (words + 1) Int32 per slot: index + 1 (0: empty), then the key. */
+  /** (words + 1) Int32 per slot: the first word as above, then the key. */
   slots: Int32Array;
+  /** The first state whose slot may hold -2 - parent instead of its index (-1: none). */
+  unsettledFrom = -1;
   mask: number;
   /** A key's home slot is its hash's top bits (hash >>> shift): see `grow`. */
   shift: number;
@@ -111,6 +119,7 @@ export class SlotTable {
 
   /** Adds the key at `key[0..words)` reached from `parent` by step `label`. */
   add(key: Int32Array, parent: number, label: number): number {
+    if (this.unsettledFrom >= 0) this.settle();
     const w = this.words;
     const stride = this.stride;
     const slots = this.slots;
@@ -138,7 +147,7 @@ export class SlotTable {
     return index;
   }
 
-  /** The index of the key at `key[0..words)`, or -1 (a slot still pending in a parallel level counts as absent). */
+  /** The index of the key at `key[0..words)`, or -1 (a state of a parallel level not yet written counts as absent). */
   find(key: Int32Array): number {
     const w = this.words;
     const stride = this.stride;
@@ -150,9 +159,56 @@ export class SlotTable {
       if (v === 0) return -1;
       let i = 0;
       while (i < w && slots[base + 1 + i] === key[i]) i++;
-      if (i === w) return v > 0 ? v - 1 : -1;
+      if (i === w) return v > 0 ? v - 1 : v < -1 ? this.indexOf(-2 - v, slots, base + 1) : -1;
       slot = (slot + 1) & this.mask;
     }
+  }
+
+  /**
+   * The index of the state whose key is at `key[at..]` and whose parent is `parent`, by a binary search of
+   * the parents (non-decreasing in index order: a breadth-first search numbers children in their parents'
+   * order) and a scan of the parent's children. -1 when it is not there (a level not yet written).
+   */
+  indexOf(parent: number, key: Int32Array, at: number): number {
+    let lo = 1;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.parent(mid) < parent) lo = mid + 1;
+      else hi = mid;
+    }
+    const w = this.words;
+    for (let i = lo; i < this.count && this.parent(i) === parent; i++) {
+      const s = segmentOf(i);
+      const o = offsetIn(i, s) * w;
+      const k = this.keys.segments[s];
+      let j = 0;
+      while (j < w && k[o + j] === key[at + j]) j++;
+      if (j === w) return i;
+    }
+    return -1;
+  }
+
+  /** Writes each state's index into its slot, from `unsettledFrom` on (a sequential read, a random write each). */
+  settle(): void {
+    const w = this.words;
+    const stride = this.stride;
+    const slots = this.slots;
+    const key = new Int32Array(w);
+    for (let i = this.unsettledFrom; i < this.count; i++) {
+      this.load(i, key);
+      let slot = hashKey(key, 0, w) >>> this.shift;
+      for (;;) {
+        const base = slot * stride;
+        if (slots[base] === 0) throw new Error(`internal: state ${i} is not in the table`);
+        let j = 0;
+        while (j < w && slots[base + 1 + j] === key[j]) j++;
+        if (j === w) break;
+        slot = (slot + 1) & this.mask;
+      }
+      slots[slot * stride] = i + 1;
+    }
+    this.unsettledFrom = -1;
   }
 
   /** Writes state `index`'s key, parent and label into the by-index arrays. */
@@ -194,14 +250,18 @@ export class SlotTable {
     return this.slots.byteLength + this.keys.bytes() + this.parents.bytes() + this.labels.bytes();
   }
 
-  /** Drops the slots a parallel level claimed but did not settle (a level given up: interrupted, out of memory). */
-  dropPending(): void {
+  /**
+   * Drops the slots the parallel level whose states begin at `levelFirst` claimed (a level given up:
+   * interrupted, out of memory): those being written and those whose parent is one of its states.
+   */
+  dropPending(levelFirst: number): void {
     const stride = this.stride;
     const old = this.slots;
     const slots = new Int32Array(this.alloc(old.byteLength));
     const w = this.words;
     for (let b = 0; b < old.length; b += stride) {
-      if (old[b] <= 0) continue;
+      const v = old[b];
+      if (v === 0 || v === -1 || (v < -1 && -2 - v >= levelFirst)) continue;
       let slot = hashKey(old, b + 1, w) >>> this.shift;
       while (slots[slot * stride] !== 0) slot = (slot + 1) & this.mask;
       const to = slot * stride;

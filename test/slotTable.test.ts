@@ -1,0 +1,102 @@
+/**
+ * The shared table's slot words (slotTable.ts): a state a parallel level added keeps -2 - parent in its
+ * slot, not its index. These tests write such a level as levelExpander.ts leaves it (each new state's slot
+ * claimed with its least parent, its key, parent and label written at its index) and check that the
+ * table finds every state's index from its parent among siblings of the same parent, that a later add
+ * settles the slots and answers "known" with the right index, and that giving up a level drops its slots
+ * and no other.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SlotTable } from '../src/check/slotTable.ts';
+import { hashKey } from '../src/check/vectorHash.ts';
+
+const key = (a: number, b: number): Int32Array => Int32Array.of(a, b);
+
+/** Claims `k`'s slot as a parallel level does: the first free slot from its home gets -2 - parent and the key. */
+function claim(t: SlotTable, k: Int32Array, parent: number): void {
+  let slot = hashKey(k, 0, t.words) >>> t.shift;
+  while (t.slots[slot * t.stride] !== 0) slot = (slot + 1) & t.mask;
+  t.slots[slot * t.stride] = -2 - parent;
+  t.slots.set(k, slot * t.stride + 1);
+}
+
+/** A table of states 0..2 added by one thread, then a level of states whose parents are 1 and 2, three siblings each. */
+function withLevel(): { t: SlotTable; level: Int32Array[] } {
+  const t = new SlotTable(2, 64);
+  t.add(key(0, 0), -1, -1);
+  t.add(key(1, 0), 0, 5);
+  t.add(key(2, 0), 0, 6);
+  const level: Int32Array[] = [];
+  for (const parent of [1, 2]) {
+    for (let c = 0; c < 3; c++) {
+      const k = key(parent, 10 + c);
+      const index = t.count;
+      claim(t, k, parent);
+      t.append(index, k, parent, c);
+      t.count = index + 1;
+      level.push(k);
+    }
+  }
+  t.unsettledFrom = 3;
+  return { t, level };
+}
+
+test('find gives a parallel level state its index among its siblings', () => {
+  const { t, level } = withLevel();
+  level.forEach((k, i) => assert.is(t.find(k), 3 + i, `state ${3 + i}`));
+  assert.is(t.find(key(1, 0)), 1);
+  assert.is(t.find(key(9, 9)), -1);
+});
+
+test("the first state's children, when a parallel level added them, are found from index 1", () => {
+  const t = new SlotTable(2, 64);
+  t.add(key(0, 0), -1, -1);
+  for (let c = 0; c < 3; c++) {
+    claim(t, key(0, 1 + c), 0);
+    t.append(1 + c, key(0, 1 + c), 0, c);
+    t.count = 2 + c;
+  }
+  for (let c = 0; c < 3; c++) assert.is(t.find(key(0, 1 + c)), 1 + c);
+});
+
+test('a state whose level is not written yet is not found', () => {
+  const { t } = withLevel();
+  const k = key(3, 20);
+  claim(t, k, 3);
+  assert.is(t.find(k), -1);
+});
+
+test('add settles the slots first, then knows every state by its index', () => {
+  const { t, level } = withLevel();
+  assert.is(t.add(key(7, 7), 4, 0), 9);
+  assert.is(t.unsettledFrom, -1);
+  level.forEach((k, i) => assert.is(t.add(k, 0, 0), -1 - (3 + i)));
+  for (let b = 0; b < t.slots.length; b += t.stride) assert.ok(t.slots[b] >= 0, 'every slot holds an index or nothing');
+});
+
+test('growth keeps the parallel states findable', () => {
+  const { t, level } = withLevel();
+  t.grow();
+  t.grow();
+  level.forEach((k, i) => assert.is(t.find(k), 3 + i));
+});
+
+test('dropPending drops the given-up level and keeps the earlier ones', () => {
+  const { t, level } = withLevel();
+  // A level from state 3 on was given up after claiming two slots (one still being written).
+  const given = [key(4, 30), key(5, 31)];
+  claim(t, given[0], 4);
+  claim(t, given[1], 8);
+  let busy = hashKey(key(6, 32), 0, 2) >>> t.shift;
+  while (t.slots[busy * t.stride] !== 0) busy = (busy + 1) & t.mask;
+  t.slots[busy * t.stride] = -1;
+  t.dropPending(3);
+  const used = [];
+  for (let b = 0; b < t.slots.length; b += t.stride) if (t.slots[b] !== 0) used.push(t.slots[b]);
+  assert.is(used.length, 9, 'the three one-thread states and the six of the finished level');
+  level.forEach((k, i) => assert.is(t.find(k), 3 + i));
+  for (const k of given) assert.is(t.find(k), -1);
+});
+
+test.run();
