@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SlotTable } from '../src/check/slotTable.ts';
+import { SlotTable, rehashPart } from '../src/check/slotTable.ts';
 import { hashKey } from '../src/check/vectorHash.ts';
 
 const key = (a: number, b: number): Int32Array => Int32Array.of(a, b);
@@ -98,5 +98,49 @@ test('dropPending drops the given-up level and keeps the earlier ones', () => {
   level.forEach((k, i) => assert.is(t.find(k), 3 + i));
   for (const k of given) assert.is(t.find(k), -1);
 });
+
+/** A table of `n` pseudo-random keys, 3/4 full, so that it has long clusters and some wrap round its end. */
+function full(n: number): { t: SlotTable; keys: Int32Array[] } {
+  const t = new SlotTable(2, (n * 4) / 3);
+  const keys: Int32Array[] = [];
+  let x = 12345;
+  while (t.count < n) {
+    x = (Math.imul(x, 1103515245) + 12345) | 0;
+    const k = key(x, t.count);
+    keys.push(k);
+    t.add(k, t.count - 1, 0);
+  }
+  return { t, keys };
+}
+
+for (const parts of [1, 2, 3]) {
+  test(`a doubling by ${parts} part(s): each part writes only its share of the new table, and every key is found after`, () => {
+    const { t, keys } = full(6000);
+    let wrapped = false;
+    for (let b = 0; b < t.slots.length; b += t.stride)
+      if (t.slots[b] !== 0 && hashKey(t.slots, b + 1, 2) >>> t.shift > b / t.stride) wrapped = true;
+    assert.ok(wrapped, 'the fixture has a cluster wrapped round the end of the table');
+    const growth = t.beginGrow();
+    const size = growth.slots.length / growth.stride;
+    const left: number[][] = [];
+    for (let p = 0; p < parts; p++) {
+      // Each part into a table of its own, to see where it writes; then copied into the shared one.
+      const own = { ...growth, slots: new Int32Array(growth.slots.length) };
+      left.push(rehashPart(own, p, parts));
+      const lo = 2 * Math.floor(((size / 2) * p) / parts);
+      const hi = 2 * Math.floor(((size / 2) * (p + 1)) / parts);
+      for (let s = 0; s < size; s++) {
+        if (own.slots[s * growth.stride] === 0) continue;
+        assert.ok(s >= lo && s < hi, `part ${p} wrote slot ${s} outside [${lo}, ${hi})`);
+        growth.slots.set(own.slots.subarray(s * growth.stride, (s + 1) * growth.stride), s * growth.stride);
+      }
+    }
+    t.endGrow(growth, left);
+    let used = 0;
+    for (let b = 0; b < t.slots.length; b += t.stride) if (t.slots[b] !== 0) used++;
+    assert.is(used, keys.length);
+    keys.forEach((k, i) => assert.is(t.find(k), i));
+  });
+}
 
 test.run();

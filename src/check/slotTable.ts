@@ -278,23 +278,82 @@ export class SlotTable {
    * growth was 12-13% of the profile with low bits and with top bits alike: bench/README.md.)
    */
   grow(): void {
+    const next = this.beginGrow();
+    this.endGrow(next, [rehashPart(next, 0, 1)]);
+  }
+
+  /**
+   * The doubled table, allocated and empty, for threads to fill by parts (`rehashPart`, one part per
+   * thread, while none inserts) before `endGrow` installs it.
+   */
+  beginGrow(): Growth {
     const size = 2 * (this.mask + 1);
     const stride = this.stride;
     this.reserve?.(4 * stride * size);
-    const old = this.slots;
     const slots = new Int32Array(this.alloc(4 * stride * size));
-    const mask = size - 1;
-    const shift = Math.clz32(size) + 1;
-    const w = this.words;
-    for (let b = 0; b < old.length; b += stride) {
-      if (old[b] === 0) continue;
-      let slot = hashKey(old, b + 1, w) >>> shift;
-      while (slots[slot * stride] !== 0) slot = (slot + 1) & mask;
-      const to = slot * stride;
-      for (let i = 0; i < stride; i++) slots[to + i] = old[b + i];
+    return { old: this.slots, slots, stride, words: this.words, shift: Math.clz32(size) + 1 };
+  }
+
+  /** Places the entries the parts left (`left`: their offsets in the old table) and takes the new table. */
+  endGrow(next: Growth, left: readonly (readonly number[])[]): void {
+    const { old, slots, stride } = next;
+    const mask = slots.length / stride - 1;
+    for (const offsets of left) {
+      for (const b of offsets) {
+        let slot = hashKey(old, b + 1, this.words) >>> next.shift;
+        while (slots[slot * stride] !== 0) slot = (slot + 1) & mask;
+        const to = slot * stride;
+        for (let i = 0; i < stride; i++) slots[to + i] = old[b + i];
+      }
     }
     this.slots = slots;
     this.mask = mask;
-    this.shift = shift;
+    this.shift = next.shift;
   }
+}
+
+/** A doubling in progress: the old slots, the new (shared when threads fill it), and the new table's shape. */
+export interface Growth {
+  readonly old: Int32Array;
+  readonly slots: Int32Array;
+  readonly stride: number;
+  readonly words: number;
+  readonly shift: number;
+}
+
+/**
+ * Part `part` of `parts` of a doubling: moves the entries of that share of the old table whose new home
+ * lies in the same share of the new one (old slot ranges map onto new ranges twice as long, homes being
+ * top bits), probing only within it, so that threads filling different parts never write the same slot.
+ * Returns the old offsets of the entries it left, which `endGrow` places: those displaced into the part from
+ * an earlier home (or wrapped round from the end). Probing never leaves the part: the entries with new homes
+ * from 2h on have old homes from h on, so at most to - h of them, for 2(to - h) slots; it is checked all the
+ * same. A lookup probes from its home to the first empty slot, so entries placed part by part and then the
+ * left ones make a valid table.
+ */
+export function rehashPart(g: Growth, part: number, parts: number): number[] {
+  const { old, slots, stride, words, shift } = g;
+  const oldSize = old.length / stride;
+  const from = Math.floor((oldSize * part) / parts);
+  const to = Math.floor((oldSize * (part + 1)) / parts);
+  const lo = 2 * from;
+  const hi = 2 * to;
+  const left: number[] = [];
+  for (let b = from * stride; b < to * stride; b += stride) {
+    if (old[b] === 0) continue;
+    let slot = hashKey(old, b + 1, words) >>> shift;
+    // Displaced from an earlier part, or wrapped round from the table's end.
+    if (slot < lo || slot >= hi) {
+      left.push(b);
+      continue;
+    }
+    while (slot < hi && slots[slot * stride] !== 0) slot++;
+    if (slot === hi) {
+      left.push(b);
+      continue;
+    }
+    const at = slot * stride;
+    for (let i = 0; i < stride; i++) slots[at + i] = old[b + i];
+  }
+  return left;
 }
