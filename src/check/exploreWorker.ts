@@ -59,7 +59,7 @@ port.on('message', (m: { type: string } & Record<string, unknown>) => {
     case 'expand': {
       const x = expander!;
       x.adopt(m.shape as TableShape);
-      x.levelFirst = m.from as number;
+      x.startLevel(m.from as number, m.displaced as Uint8Array);
       const status = x.expandChunks(
         m.control as Int32Array,
         m.to as number,

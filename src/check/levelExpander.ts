@@ -10,7 +10,8 @@
  *    that parent holds an entry [parent, label, key] for it: its first discovery in the order a
  *    one-thread search would have met it. A state whose expansion needs XState (a memo miss) or an id
  *    wider than its packed field is deferred to the main thread, which owns the ids.
- * 2. count: each thread keeps the entries whose slot still names their parent and counts them per parent.
+ * 2. count: each thread keeps the entries whose slot still names their parent and counts them per parent
+ *    (a parent whose entry was taken over is marked in phase 1: only those entries are looked up).
  * 3. write: from the prefix sums of those counts, each kept entry's index is the one the one-thread search
  *    gives it; the thread writes the state there and checks invariants. The slot keeps -2 - parent: from
  *    the next level on that names a settled state (its parent is of an earlier level), whose index is
@@ -63,8 +64,8 @@ export const CONTROL_WORDS = 48;
 /** Claims a thread counts before it adds them to OCCUPIED (the table keeps a quarter free, far more than threads times this). */
 const CLAIM_BATCH = 256;
 
-/** Where an entry's key starts (after parent, label, slot). */
-const ENTRY_KEY = 3;
+/** Where an entry's key starts (after parent and label). */
+const ENTRY_KEY = 2;
 
 /** A slot being written (its key is not there yet). */
 const BUSY = -1;
@@ -89,10 +90,7 @@ export class LevelExpander {
   private parents: readonly Int32Array[] = [];
   private labels: readonly Int32Array[] = [];
 
-  /**
-   * [parent, label, slot, key...] per entry; `entryCount` of them. The slot spares phase 2 a second probe
-   * sequence per new state (hash, random reads, key compares); a table grown mid-level re-finds them (adopt).
-   */
+  /** [parent, label, key...] per entry; `entryCount` of them. */
   private entries = new Int32Array(1 << 12);
   private entryCount = 0;
   /** Each kept entry (phase 2), in entry order; `keptCount` of them. */
@@ -103,7 +101,8 @@ export class LevelExpander {
    * The first state of the level being expanded: a slot holding -2 - parent is of this level (pending) when
    * the parent is at least this, and a state settled by an earlier parallel level otherwise (slotTable.ts).
    */
-  levelFirst = 0;
+  private levelFirst = 0;
+  private displaced: Uint8Array = new Uint8Array(0);
   /** States this thread could not expand from its memo: the main thread expands them. */
   deferred: number[] = [];
   /** A deferred state's id that did not fit: the main thread widens the field before it can go on. */
@@ -159,7 +158,6 @@ export class LevelExpander {
     if (!this.layout || this.layout.bits.join() !== shape.bits.join()) this.layout = new Layout(shape.bits);
     this.words = this.layout.words;
     this.stride = this.words + 1;
-    const regrown = this.entryCount > 0 && this.slots.length !== shape.slots.length;
     this.slots = shape.slots;
     const size = shape.slots.length / this.stride;
     this.mask = size - 1;
@@ -170,13 +168,15 @@ export class LevelExpander {
     this.base = new Int32Array(this.words);
     this.keyBuf = new Int32Array(this.words);
     this.succStride = 3 + this.words;
-    if (regrown) this.refind();
   }
 
-  /** After growth every entry's state lies elsewhere: finds each one's new slot. */
-  private refind(): void {
-    const es = ENTRY_KEY + this.words;
-    for (let j = 0; j < this.entryCount; j++) this.entries[j * es + 2] = this.find(this.entries, j * es + ENTRY_KEY);
+  /**
+   * Starts a level whose states begin at `first`. `displaced` (shared by every thread, a byte per state of
+   * the level) marks the states whose entry for some child another thread's earlier parent took over.
+   */
+  startLevel(first: number, displaced: Uint8Array): void {
+    this.levelFirst = first;
+    this.displaced = displaced;
   }
 
   /** Forgets this level's entries (the level restarts). */
@@ -393,7 +393,7 @@ export class LevelExpander {
         for (let i = 0; i < w; i++) slots[b + 1 + i] = key[at + i];
         Atomics.store(slots, b, mine);
         if (++this.claimed === CLAIM_BATCH) this.flushClaims(control);
-        this.entry(parent, label, slot, key, at);
+        this.entry(parent, label, key, at);
         return -1;
       }
       if (v === BUSY) continue;
@@ -410,7 +410,9 @@ export class LevelExpander {
       while (v < mine) {
         const was = Atomics.compareExchange(slots, b, v, mine);
         if (was === v) {
-          this.entry(parent, label, slot, key, at);
+          // The entry of the parent whose place this takes is no longer the first discovery (phase 2).
+          this.displaced[-2 - v - this.levelFirst] = 1;
+          this.entry(parent, label, key, at);
           return -1;
         }
         v = was;
@@ -428,13 +430,12 @@ export class LevelExpander {
     this.claimed = 0;
   }
 
-  private entry(parent: number, label: number, slot: number, key: Int32Array, at: number): void {
+  private entry(parent: number, label: number, key: Int32Array, at: number): void {
     const es = ENTRY_KEY + this.words;
     if ((this.entryCount + 1) * es > this.entries.length) this.entries = grow(this.entries);
     const e = this.entryCount * es;
     this.entries[e] = parent;
     this.entries[e + 1] = label;
-    this.entries[e + 2] = slot;
     for (let i = 0; i < this.words; i++) this.entries[e + ENTRY_KEY + i] = key[at + i];
     this.entryCount++;
   }
@@ -447,16 +448,20 @@ export class LevelExpander {
 
   // ---- phase 2 ----
 
-  /** Keeps the entries whose slot names their parent; adds each kept one to counts[parent - from]. */
+  /**
+   * Keeps the entries whose slot names their parent; adds each kept one to counts[parent - from]. Only a
+   * parent marked displaced can have lost an entry, so only its entries are looked up (about 1% of them at
+   * percpu_ref N=6; reading every entry's slot was a random read per new state).
+   */
   count(counts: Int32Array, from: number): number {
     const es = ENTRY_KEY + this.words;
     const e = this.entries;
+    const displaced = this.displaced;
     this.keptCount = 0;
     for (let j = 0; j < this.entryCount; j++) {
       const at = j * es;
       const parent = e[at];
-      const slot = e[at + 2];
-      if (this.slots[slot * this.stride] !== pendingOf(parent)) continue;
+      if (displaced[parent - from] !== 0 && this.slots[this.find(e, at + ENTRY_KEY) * this.stride] !== pendingOf(parent)) continue;
       if (this.keptCount === this.keptEntry.length) this.keptEntry = grow(this.keptEntry);
       this.keptEntry[this.keptCount++] = j;
       counts[parent - from]++;

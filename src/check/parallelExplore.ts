@@ -147,14 +147,16 @@ export async function exploreLevels(h: Handover, pool: WorkerPool): Promise<Leve
       const d = depth + 1;
       if (d >= h.maxDepth) return { threads, depth: d, edges, bound: 'depth' };
 
-      // Phase 1, restarted from scratch when an id outgrew its field (the table is rebuilt wider).
+      // Phase 1, restarted from scratch when an id outgrew its field (the table is rebuilt wider). A mark left
+      // from a try given up only costs phase 2 a lookup.
       let stopped: string | undefined;
+      const displaced = new Uint8Array(new SharedArrayBuffer(to - first));
       for (;;) {
         Atomics.store(control, CURSOR, first);
         Atomics.store(control, HALT, 0);
         Atomics.store(control, OCCUPIED, store.count);
         await room();
-        main.levelFirst = first;
+        main.startLevel(first, displaced);
         const deferred: number[] = [];
         let noFit: { actor: number; id: number } | undefined;
         for (;;) {
@@ -164,6 +166,7 @@ export async function exploreLevels(h: Handover, pool: WorkerPool): Promise<Leve
             shape: shape(),
             control,
             from: first,
+            displaced,
             to,
             chunk: CHUNK,
             limit,
