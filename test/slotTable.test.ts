@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SlotTable, rehashPart } from '../src/check/slotTable.ts';
+import { SlotTable, received, rehashPart } from '../src/check/slotTable.ts';
 import { hashKey } from '../src/check/vectorHash.ts';
 
 const key = (a: number, b: number): Int32Array => Int32Array.of(a, b);
@@ -142,5 +142,13 @@ for (const parts of [1, 2, 3]) {
     keys.forEach((k, i) => assert.is(t.find(k), i));
   });
 }
+
+test('a posted view cut short (as V8 posts one past 4 GiB) is taken as its whole buffer', () => {
+  const whole = new Int32Array(new SharedArrayBuffer(64));
+  assert.is(received(whole), whole);
+  const cut = new Int32Array(whole.buffer, 0, 4);
+  assert.is(received(cut).length, 16);
+  assert.is(received(cut).buffer, whole.buffer);
+});
 
 test.run();

@@ -9,7 +9,7 @@ import { SCENARIOS } from '../builtinScenarios.ts';
 import { System } from '../compose/system.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { LevelExpander, type TableShape } from './levelExpander.ts';
-import { rehashPart, type Growth } from './slotTable.ts';
+import { received, rehashPart, type Growth } from './slotTable.ts';
 import type { SystemRecipe } from './workerPool.ts';
 
 interface Init {
@@ -72,9 +72,11 @@ port.on('message', (m: { type: string } & Record<string, unknown>) => {
       x.deferred = [];
       return;
     }
-    case 'rehash':
-      port.postMessage({ left: rehashPart(m.growth as Growth, m.part as number, m.parts as number) });
+    case 'rehash': {
+      const g = m.growth as Growth;
+      port.postMessage({ left: rehashPart({ ...g, old: received(g.old), slots: received(g.slots) }, m.part as number, m.parts as number) });
       return;
+    }
     case 'reset':
       expander!.reset();
       port.postMessage({ ok: true });

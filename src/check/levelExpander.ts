@@ -28,7 +28,7 @@ import { CommutingSteps } from './commutingSteps.ts';
 import { findingAt, type Finding } from './finding.ts';
 import type { InvariantCheck } from './invariantCheck.ts';
 import { Layout } from './packedStore.ts';
-import { offsetIn, segmentOf } from './slotTable.ts';
+import { offsetIn, received, segmentOf } from './slotTable.ts';
 import { hashKey } from './vectorHash.ts';
 
 /** The shared table as posted to a thread: every array is a view of a SharedArrayBuffer. */
@@ -158,13 +158,13 @@ export class LevelExpander {
     if (!this.layout || this.layout.bits.join() !== shape.bits.join()) this.layout = new Layout(shape.bits);
     this.words = this.layout.words;
     this.stride = this.words + 1;
-    this.slots = shape.slots;
-    const size = shape.slots.length / this.stride;
+    this.slots = received(shape.slots);
+    const size = this.slots.length / this.stride;
     this.mask = size - 1;
     this.shift = Math.clz32(size) + 1;
-    this.keys = shape.keys;
-    this.parents = shape.parents;
-    this.labels = shape.labels;
+    this.keys = shape.keys.map(received);
+    this.parents = shape.parents.map(received);
+    this.labels = shape.labels.map(received);
     this.base = new Int32Array(this.words);
     this.keyBuf = new Int32Array(this.words);
     this.succStride = 3 + this.words;

@@ -20,6 +20,16 @@ export type Alloc = (bytes: number) => ArrayBufferLike;
 export const localAlloc: Alloc = (bytes) => new ArrayBuffer(bytes);
 export const sharedAlloc: Alloc = (bytes) => new SharedArrayBuffer(bytes);
 
+/**
+ * `a` as a thread that was posted it must use: the whole of its buffer. V8's serializer writes a view's length
+ * in 32 bits, so a view past 4 GiB arrives cut short (5 GiB as 1 GiB), while its buffer arrives whole: percpu_ref
+ * N=7 on two threads hung when its table reached 2^29 slots of 12 bytes. Every array posted to the workers spans
+ * its whole buffer, so the receiver views the buffer again.
+ */
+export function received(a: Int32Array): Int32Array {
+  return a.byteLength === a.buffer.byteLength ? a : new Int32Array(a.buffer);
+}
+
 /** The first segment's length in entries, as a power of two; segment s > 0 holds 2^(FIRST + s - 1). */
 const FIRST = 12;
 
