@@ -172,7 +172,7 @@ export class LevelExpander {
 
   /**
    * Starts a level whose states begin at `first`. `displaced` (shared by every thread, a byte per state of
-   * the level) marks the states whose entry for some child another thread's earlier parent took over.
+   * the level) marks the states whose entry for some child an earlier parent (of any thread) took over.
    */
   startLevel(first: number, displaced: Uint8Array): void {
     this.levelFirst = first;

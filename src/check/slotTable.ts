@@ -1,6 +1,6 @@
 /**
  * The visited set of packed states with each state's key in its hash slot: an open-addressing table
- * whose slot is [index + 1, key words...], so a lookup that meets a known state compares the key in
+ * whose slot is [index + 1 (or, after a parallel level, -2 - parent: see SlotTable), key words...], so a lookup that meets a known state compares the key in
  * the slot it already read, and never makes the second random read (of a vector stored elsewhere)
  * that a table of indices needs. A state's key, parent and label are also kept by index, in
  * segments that double in size (SegmentedArray), so that loading the frontier reads in order and
@@ -90,7 +90,8 @@ export const INITIAL_SLOTS = 1 << 13;
  * The table and the by-index arrays, used by one thread (PackedStateStore). `add` returns the new
  * state's index, or -1 - index when the key is known, as StateStore.add does.
  *
- * A slot's first word: 0 empty; index + 1 for a state added here; for a state a parallel level added,
+ * A slot's first word: 0 empty; -1 while a parallel level writes its key (BUSY in levelExpander.ts);
+ * index + 1 for a state added here; for a state a parallel level added,
  * -2 - parent (levelExpander.ts), its least parent, with no index: states are numbered in the order of
  * their parents, so a state's index is found among its parent's children (`indexOf`). The parallel
  * levels never write the index into the slot (a random write per new state, 9% of their time at
