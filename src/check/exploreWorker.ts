@@ -59,7 +59,7 @@ port.on('message', (m: { type: string } & Record<string, unknown>) => {
     case 'expand': {
       const x = expander!;
       x.adopt(m.shape as TableShape);
-      x.startLevel(m.from as number, m.displaced as Uint8Array);
+      x.startLevel(m.from as number, received(m.displaced as Uint8Array));
       const status = x.expandChunks(
         m.control as Int32Array,
         m.to as number,
@@ -84,12 +84,12 @@ port.on('message', (m: { type: string } & Record<string, unknown>) => {
     case 'count':
       expander!.adopt(m.shape as TableShape);
       if (m.replay) replay(m.replay as Int32Array);
-      port.postMessage({ kept: expander!.count(m.counts as Int32Array, m.from as number) });
+      port.postMessage({ kept: expander!.count(received(m.counts as Int32Array), m.from as number) });
       return;
     case 'write': {
       const x = expander!;
       x.adopt(m.shape as TableShape);
-      x.write(m.offsets as Int32Array, m.from as number, m.first as number, m.depth as number);
+      x.write(received(m.offsets as Int32Array), m.from as number, m.first as number, m.depth as number);
       port.postMessage({ candidates: [...x.candidates.values()], edges: x.edges });
       x.candidates = new Map();
       x.edges = 0;

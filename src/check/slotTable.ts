@@ -21,13 +21,18 @@ export const localAlloc: Alloc = (bytes) => new ArrayBuffer(bytes);
 export const sharedAlloc: Alloc = (bytes) => new SharedArrayBuffer(bytes);
 
 /**
- * `a` as a thread that was posted it must use: the whole of its buffer. V8's serializer writes a view's length
- * in 32 bits, so a view past 4 GiB arrives cut short (5 GiB as 1 GiB), while its buffer arrives whole: percpu_ref
- * N=7 on two threads hung when its table reached 2^29 slots of 12 bytes. Every array posted to the workers spans
- * its whole buffer, so the receiver views the buffer again.
+ * `a` as a thread that was posted it must use: the whole of its buffer. V8's serializer writes a view's byte
+ * length in 32 bits, so a view past 4 GiB arrives cut short by a multiple of 4 GiB (5 GiB as 1 GiB), while its
+ * buffer arrives whole: percpu_ref N=7 on two threads hung when its table reached 2^29 slots of 12 bytes. Every
+ * array posted to the workers spans its whole buffer, so the receiver views the buffer again; any other shortfall
+ * is not V8's cut and is a bug of ours, so it throws rather than view memory the sender did not mean.
  */
-export function received(a: Int32Array): Int32Array {
-  return a.byteLength === a.buffer.byteLength ? a : new Int32Array(a.buffer);
+export function received<T extends Int32Array | Uint8Array>(a: T): T {
+  const whole = a.buffer.byteLength;
+  if (a.byteLength === whole) return a;
+  if (a.byteOffset !== 0 || (whole - a.byteLength) % 2 ** 32 !== 0)
+    throw new Error(`internal: a posted array of ${a.byteLength} bytes at offset ${a.byteOffset} is not its whole buffer of ${whole}`);
+  return (a instanceof Int32Array ? new Int32Array(a.buffer) : new Uint8Array(a.buffer)) as T;
 }
 
 /** The first segment's length in entries, as a power of two; segment s > 0 holds 2^(FIRST + s - 1). */
@@ -263,22 +268,32 @@ export class SlotTable {
 
   /**
    * Drops the slots the parallel level whose states begin at `levelFirst` claimed (a level given up:
-   * interrupted, out of memory): those being written and those whose parent is one of its states.
+   * interrupted, out of memory): those being written and those whose parent is one of its states. In place, as
+   * it runs when memory may have run out: starting after a slot that was empty before (no probe crosses it),
+   * each slot in turn is emptied and its entry, when kept, put back at the first free slot from its home. Its
+   * home was visited before it, the slots from there on are occupied or already placed, and the one it left is
+   * free, so it lands at or before where it was and every probe still ends at its key.
    */
   dropPending(levelFirst: number): void {
     const stride = this.stride;
-    const old = this.slots;
-    const slots = new Int32Array(this.alloc(old.byteLength));
+    const slots = this.slots;
     const w = this.words;
-    for (let b = 0; b < old.length; b += stride) {
-      const v = old[b];
-      if (v === 0 || v === -1 || (v < -1 && -2 - v >= levelFirst)) continue;
-      let slot = hashKey(old, b + 1, w) >>> this.shift;
+    const size = this.mask + 1;
+    let start = 0;
+    while (slots[start * stride] !== 0) start++;
+    const entry = new Int32Array(stride);
+    for (let n = 1; n < size; n++) {
+      const from = ((start + n) & this.mask) * stride;
+      const v = slots[from];
+      if (v === 0) continue;
+      slots[from] = 0;
+      if (v === -1 || (v < -1 && -2 - v >= levelFirst)) continue;
+      entry.set(slots.subarray(from, from + stride));
+      entry[0] = v;
+      let slot = hashKey(entry, 1, w) >>> this.shift;
       while (slots[slot * stride] !== 0) slot = (slot + 1) & this.mask;
-      const to = slot * stride;
-      for (let i = 0; i < stride; i++) slots[to + i] = old[b + i];
+      slots.set(entry, slot * stride);
     }
-    this.slots = slots;
   }
 
   /**
