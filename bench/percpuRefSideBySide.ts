@@ -9,7 +9,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parsePan, parseTlc } from './toolOutput.ts';
 
@@ -178,6 +178,14 @@ function parseCheck(stdout: string, liveness: boolean): Parsed | undefined {
   }
 }
 
+/** A safety run on every core: parsed as parseCheck, and a problem when it stayed on one thread. */
+function parseThreaded(stdout: string): Parsed | undefined {
+  const p = parseCheck(stdout, false);
+  if (!p || p.problem) return p;
+  const threads = (JSON.parse(stdout) as { threads?: number }).threads;
+  return threads !== undefined && threads > 1 ? p : { ...p, problem: `explored on ${threads ?? 'an unknown number of'} thread(s)` };
+}
+
 /** bench/measure.ts's one JSON line. */
 function parseMeasure(stdout: string): Parsed | undefined {
   try {
@@ -264,6 +272,16 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
       argv: (n) =>
         node(noLiveness ? [cli, ...checkArgs(n), '--no-liveness'] : [measure, 'daxspec', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
       parse: (s) => (noLiveness ? parseCheck(s, false) : parseMeasure(s)),
+    },
+    {
+      // The default run: one thread per core once past PARALLEL_FROM states (explore.ts), so only N=6 and up.
+      id: 'daxspec-cores',
+      label: `daxspec safety, every core (\`check --no-liveness\`, --workers default: ${availableParallelism()} here)`,
+      command: 'node --import tsx src/cli.ts check -s percpu-ref --users N --rounds 3 --no-liveness --json -q',
+      unavailable: !noLiveness ? 'this tree has no --no-liveness' : availableParallelism() < 2 ? 'this machine has one core' : undefined,
+      runsAt: (n) => n >= 6 || 'below 2,000,000 states a run stays on one thread (the row above)',
+      argv: (n) => node([cli, ...checkArgs(n).filter((a, i, all) => a !== '--workers' && all[i - 1] !== '--workers'), '--no-liveness']),
+      parse: (s) => parseThreaded(s),
     },
     {
       id: 'tlc',
@@ -444,7 +462,8 @@ function section(all: Tool[], rows: Row[], o: SideBySideOptions, loads: number[]
     const dl = at('daxspec-live', n);
     const pair = (id: string, ours: ReturnType<typeof summary>, keys: ('wall' | 'cpu' | 'own')[]) =>
       keys.map((k) => ratio(at(id, n), ours, k)).join(' / ');
-    return `| ${n} | ${pair('tlc', d, ['wall', 'cpu'])} | ${pair('tlc-live', dl, ['wall', 'cpu'])} | ${spinRate(n)} | ${pair('adjacency-memo', d, ['wall', 'own'])} | ${pair('adjacency-machine', d, ['wall', 'own'])} | ${pair('adjacency-composed', d, ['wall', 'own'])} | ${pair('plain', d, ['wall', 'own'])} |`;
+    const dc = at('daxspec-cores', n);
+    return `| ${n} | ${pair('tlc', d, ['wall', 'cpu'])} | ${dc.parsed ? pair('tlc', dc, ['wall', 'cpu']) : '-'} | ${pair('tlc-live', dl, ['wall', 'cpu'])} | ${spinRate(n)} | ${pair('adjacency-memo', d, ['wall', 'own'])} | ${pair('adjacency-machine', d, ['wall', 'own'])} | ${pair('adjacency-composed', d, ['wall', 'own'])} | ${pair('plain', d, ['wall', 'own'])} |`;
   });
   const noTime = rows.every((r) => r.runs.every((x) => x.cpu === undefined));
   return [
@@ -458,8 +477,8 @@ function section(all: Tool[], rows: Row[], o: SideBySideOptions, loads: number[]
     '',
     'Ratios (the other tool\'s figure over daxspec\'s, from the rows above). Safety columns divide by the daxspec safety row, liveness by the daxspec liveness row; "counts differ" where the two did not explore the same graph:',
     '',
-    '| N | TLC safety: whole / CPU | TLC liveness: whole / CPU | pan states/s ÷ daxspec states/s (own timers) | getAdjacencyMap memoized logic: whole / own | getAdjacencyMap one machine: whole / own | getAdjacencyMap composed: whole / own | getShortestPaths plain (the old "700x"): whole / own |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| N | TLC safety: whole / CPU | TLC safety over daxspec on every core: whole / CPU | TLC liveness: whole / CPU | pan states/s ÷ daxspec states/s (own timers) | getAdjacencyMap memoized logic: whole / own | getAdjacencyMap one machine: whole / own | getAdjacencyMap composed: whole / own | getShortestPaths plain (the old "700x"): whole / own |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...ratios,
     '',
     'The commands (N as in the row; each from the repository root unless it says otherwise):',

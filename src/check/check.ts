@@ -357,6 +357,7 @@ export function reportJson(r: CheckReport): unknown {
     transitions: r.edges,
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
+    threads: r.threads,
     progressSkipped: r.progressSkipped ?? null,
     premises: r.premises ?? [],
     vacuous: vacuousProperties(r),

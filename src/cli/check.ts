@@ -174,7 +174,7 @@ function formatReport(label: string, r: CheckReport, saveDir?: string, onDisk = 
   const sizes = Object.entries(r.sizes)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  const stats = `${n(r.states)} ${r.symmetry ? 'states up to symmetry' : 'states'}, ${n(r.edges)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s`;
+  const stats = `${n(r.states)} ${r.symmetry ? 'states up to symmetry' : 'states'}, ${n(r.edges)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s${r.threads > 1 ? ` on ${r.threads} threads` : ''}`;
   const lines = [`${label}${sizes ? ` (${sizes})` : ''}: ${stats}`];
   for (const f of r.findings) lines.push('', formatFinding(f, f.trace));
   if (r.findings.length)
