@@ -209,7 +209,19 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
   const node = (args: string[]) => ({ cmd: process.execPath, args: ['--max-old-space-size=16384', '--import', 'tsx', ...args], cwd: root });
   const cli = join(root, 'src', 'cli.ts');
   const measure = join(here, 'measure.ts');
-  const checkArgs = (n: number) => ['check', '-s', 'percpu-ref', '--users', String(n), '--rounds', '3', '--workers', '1', '--json', '-q'];
+  /** `workers`: the threads asked for; none given, the default (one per core). */
+  const checkArgs = (n: number, workers = ['--workers', '1']) => [
+    'check',
+    '-s',
+    'percpu-ref',
+    '--users',
+    String(n),
+    '--rounds',
+    '3',
+    ...workers,
+    '--json',
+    '-q',
+  ];
   const noLiveness = checkHasNoLiveness();
   const java = onPath('java');
   const tlcMissing = !o.tlcJar
@@ -280,8 +292,8 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
       command: 'node --import tsx src/cli.ts check -s percpu-ref --users N --rounds 3 --no-liveness --json -q',
       unavailable: !noLiveness ? 'this tree has no --no-liveness' : availableParallelism() < 2 ? 'this machine has one core' : undefined,
       runsAt: (n) => n >= 6 || 'below 2,000,000 states a run stays on one thread (the row above)',
-      argv: (n) => node([cli, ...checkArgs(n).filter((a, i, all) => a !== '--workers' && all[i - 1] !== '--workers'), '--no-liveness']),
-      parse: (s) => parseThreaded(s),
+      argv: (n) => node([cli, ...checkArgs(n, []), '--no-liveness']),
+      parse: parseThreaded,
     },
     {
       id: 'tlc',

@@ -286,10 +286,9 @@ export class SlotTable {
       const from = ((start + n) & this.mask) * stride;
       const v = slots[from];
       if (v === 0) continue;
+      entry.set(slots.subarray(from, from + stride));
       slots[from] = 0;
       if (v === -1 || (v < -1 && -2 - v >= levelFirst)) continue;
-      entry.set(slots.subarray(from, from + stride));
-      entry[0] = v;
       let slot = hashKey(entry, 1, w) >>> this.shift;
       while (slots[slot * stride] !== 0) slot = (slot + 1) & this.mask;
       slots.set(entry, slot * stride);
