@@ -3,12 +3,14 @@
  * written to bench/results.md. Never part of `npm test`: these machines are shared and noisy.
  * Options: --quick (small sizes only), --out FILE; for percpu_ref side by side with TLC, SPIN and @xstate/graph
  * (bench/percpuRefSideBySide.ts): --big (N=6 too), --side-by-side-only (that section alone), --tlc JAR (or the
- * environment's TLA2TOOLS), --runs K, --tlc-xmx SIZE, --tlc-live-xmx SIZE, --live-max N, --graph-max N, --cap SECONDS.
+ * environment's TLA2TOOLS), --runs K, --tlc-xmx SIZE, --tlc-live-xmx SIZE, --live-max N, --graph-max N, --cap SECONDS;
+ * --help says so. An unknown option or a malformed number exits 2 before anything runs.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { SCENARIOS } from '../src/registry.ts';
 import { percpuRefSideBySide } from './percpuRefSideBySide.ts';
 
@@ -28,25 +30,87 @@ interface Measure {
 }
 type Outcome = Measure | { timeout: true; engine: string; scenario: string; sizes: Record<string, number>; symmetry: boolean; cap: number };
 
+const USAGE = `Usage: npm run bench -- [options]
+
+Explorer speed and memory beside @xstate/graph, and percpu_ref beside TLC, SPIN and @xstate/graph, each tool a
+whole process, written to bench/results.md (or --out). Takes about an hour with --big; never part of npm test.
+
+Options:
+  --quick               small sizes only, one run each (minutes)
+  --big                 percpu_ref N=6 too
+  --side-by-side-only   the percpu_ref side by side alone
+  --out FILE            where to write the results (default: bench/results.md)
+  --tlc JAR             TLC's tla2tools.jar (default: the environment's TLA2TOOLS; without it, no TLC rows)
+  --runs K              runs of each percpu_ref row (default 3, --quick 1)
+  --tlc-xmx SIZE        TLC's heap for safety (default 1g)
+  --tlc-live-xmx SIZE   TLC's heap for liveness (default 4g)
+  --live-max N          largest N checked for liveness (default 5, --quick 4)
+  --graph-max N         largest N given to @xstate/graph (default 4, --quick 3)
+  --cap SECONDS         longest a single run may take (default 900)
+  -h, --help            this text`;
+
+let parsed: ReturnType<typeof parseBenchArgs>;
+function parseBenchArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      quick: { type: 'boolean' },
+      big: { type: 'boolean' },
+      'side-by-side-only': { type: 'boolean' },
+      out: { type: 'string' },
+      tlc: { type: 'string' },
+      runs: { type: 'string' },
+      'tlc-xmx': { type: 'string' },
+      'tlc-live-xmx': { type: 'string' },
+      'live-max': { type: 'string' },
+      'graph-max': { type: 'string' },
+      cap: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
 const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(import.meta.dirname, 'results.md');
+try {
+  parsed = parseBenchArgs(args);
+} catch (e) {
+  process.stderr.write(`bench: ${(e as Error).message} (npm run bench -- --help)\n`);
+  process.exit(2);
+}
+if (parsed.values.help) {
+  process.stdout.write(USAGE + '\n');
+  process.exit(0);
+}
+const given = parsed.values;
+/** A whole number option, or exit 2 naming it. */
+const count = (name: 'runs' | 'live-max' | 'graph-max' | 'cap', fallback: number): number => {
+  const text = given[name];
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    process.stderr.write(`bench: --${name} takes a whole number of at least 1, not ${JSON.stringify(text)}\n`);
+    process.exit(2);
+  }
+  return value;
+};
+const quick = given.quick ?? false;
+const outFile = given.out ?? join(import.meta.dirname, 'results.md');
 const here = import.meta.dirname;
-const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const big = args.includes('--big');
-const sideBySideOnly = args.includes('--side-by-side-only');
+const big = given.big ?? false;
+const sideBySideOnly = given['side-by-side-only'] ?? false;
 
 // 0. percpu_ref beside TLC, SPIN and @xstate/graph, every tool a whole process, in turns.
 const sideBySide = await percpuRefSideBySide(
   {
     sizes: quick ? [3, 4] : big ? [3, 4, 5, 6] : [3, 4, 5],
-    runs: Number(option('--runs') ?? (quick ? 1 : 3)),
-    tlcJar: option('--tlc') ?? process.env.TLA2TOOLS,
-    tlcXmx: option('--tlc-xmx') ?? '1g',
-    tlcLiveXmx: option('--tlc-live-xmx') ?? '4g',
-    liveMax: Number(option('--live-max') ?? (quick ? 4 : 5)),
-    graphMax: Number(option('--graph-max') ?? (quick ? 3 : 4)),
-    capSeconds: Number(option('--cap') ?? 900),
+    runs: count('runs', quick ? 1 : 3),
+    tlcJar: given.tlc ?? process.env.TLA2TOOLS,
+    tlcXmx: given['tlc-xmx'] ?? '1g',
+    tlcLiveXmx: given['tlc-live-xmx'] ?? '4g',
+    liveMax: count('live-max', quick ? 4 : 5),
+    graphMax: count('graph-max', quick ? 3 : 4),
+    capSeconds: count('cap', 900),
   },
   (line) => process.stderr.write(line + '\n'),
 );
