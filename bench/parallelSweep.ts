@@ -1,0 +1,119 @@
+/**
+ * `npx tsx bench/parallelSweep.ts`: a differential check of the parallel explorer over the whole configuration
+ * space, too long for `npm test` (about 35 minutes on two cores). Every built-in scenario, in every revision and
+ * every configuration its matrix cell covers, is checked on one thread and on worker threads that join early
+ * (at 30 states, so that nearly every level is theirs), and the two reports are compared as test/parallel.test.ts
+ * compares them: counts, findings, traces and ITF. It also counts the rarest lookup of the parallel levels (a
+ * continuing violation's target settled by an earlier parallel level: test/parallelCompare.ts), which is how
+ * the test's third case was found. Safety only: liveness runs on one thread either way.
+ *
+ * Exit 0: every pair the same; 1: some pair differs (each is named on stderr); 2: bad options; 4: a run threw.
+ */
+import { parseArgs } from 'node:util';
+import { checkScenarioAsync } from '../src/check/check.ts';
+import { configurations } from '../src/check/configSpace.ts';
+import { SCENARIOS } from '../src/registry.ts';
+import { comparable, countEarlierTargets } from '../test/parallelCompare.ts';
+
+const USAGE = `Usage: npx tsx bench/parallelSweep.ts [options]
+
+Checks every built-in scenario, revision and configuration on one thread and on worker threads, and compares.
+
+Options:
+  --scenario NAME   only this scenario (repeatable; default: all)
+  --quick           each cell at its default sizes only
+  --workers N       threads of the parallel runs (default 2)
+  --from N          states the parallel runs reach on one thread before the threads join (default 30)
+  --json            a JSON summary on stdout
+  -h, --help        this text`;
+
+function fail(message: string): never {
+  process.stderr.write(`parallelSweep: ${message} (--help)\n`);
+  process.exit(2);
+}
+
+let values: ReturnType<typeof parse>['values'];
+function parse() {
+  return parseArgs({
+    strict: true,
+    allowPositionals: false,
+    options: {
+      scenario: { type: 'string', multiple: true },
+      quick: { type: 'boolean' },
+      workers: { type: 'string' },
+      from: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+try {
+  ({ values } = parse());
+} catch (e) {
+  fail((e as Error).message);
+}
+if (values.help) {
+  process.stdout.write(USAGE + '\n');
+  process.exit(0);
+}
+const whole = (name: string, text: string | undefined, fallback: number, least: number): number => {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < least) fail(`--${name} takes a whole number of at least ${least}, not ${JSON.stringify(text)}`);
+  return n;
+};
+const workers = whole('workers', values.workers, 2, 2);
+const from = whole('from', values.from, 30, 1);
+const names = values.scenario ?? [];
+for (const name of names) if (!SCENARIOS.some((s) => s.name === name)) fail(`no built-in scenario ${JSON.stringify(name)}`);
+const scenarios = names.length > 0 ? SCENARIOS.filter((s) => names.includes(s.name)) : SCENARIOS;
+
+let runs = 0;
+/** Pairs whose parallel run did go on threads (a run that ends before `--from` states never does). */
+let threaded = 0;
+let earlierTotal = 0;
+const differing: string[] = [];
+const withEarlier: string[] = [];
+const started = performance.now();
+try {
+  for (const scenario of scenarios) {
+    const revisions: (string | undefined)[] = scenario.revisions.length > 0 ? [...scenario.revisions] : [undefined];
+    for (const config of configurations(scenario, values.quick ?? false)) {
+      for (const revision of revisions) {
+        const cell = `${scenario.name}${revision ? ` @ ${revision}` : ''}${config.departures.length ? ` (${config.departures.join(', ')})` : ''}`;
+        const options = { liveness: false, builtin: true, parallelFrom: from };
+        const one = await checkScenarioAsync(scenario, revision, { ...config.sizes }, { ...options, workers: 1 });
+        const { result: many, earlier } = await countEarlierTargets(() =>
+          checkScenarioAsync(scenario, revision, { ...config.sizes }, { ...options, workers }),
+        );
+        runs++;
+        if (many.threads > 1) threaded++;
+        earlierTotal += earlier;
+        if (earlier > 0) withEarlier.push(cell);
+        const same = comparable(one) === comparable(many);
+        if (!same) differing.push(cell);
+        process.stderr.write(
+          `${same ? 'same' : 'DIFFERS'}  ${cell}: ${one.states} states, ${many.threads} threads` +
+            `${earlier > 0 ? `, ${earlier} earlier-level targets` : ''}\n`,
+        );
+      }
+    }
+  }
+} catch (e) {
+  process.stderr.write(`parallelSweep: internal error after ${runs} pairs: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(4);
+}
+const seconds = (performance.now() - started) / 1000;
+if (values.json) {
+  process.stdout.write(
+    JSON.stringify({ pairs: runs, threaded, workers, from, differing, earlierLevelTargets: earlierTotal, withEarlier, seconds }, null, 1) +
+      '\n',
+  );
+} else {
+  process.stdout.write(
+    `${runs} pairs (1 thread against ${workers}, joining at ${from} states; ${threaded} went on threads) in ${seconds.toFixed(0)} s: ` +
+      `${differing.length === 0 ? 'all the same' : `${differing.length} differ`}; ` +
+      `${earlierTotal} lookups of a target an earlier parallel level settled, in ${withEarlier.length} runs\n`,
+  );
+}
+process.exit(differing.length > 0 ? 1 : 0);
