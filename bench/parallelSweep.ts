@@ -9,6 +9,8 @@
  *
  * Exit 0: every pair the same; 1: some pair differs (each is named on stderr); 2: bad options; 4: a run threw.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkScenarioAsync } from '../src/check/check.ts';
 import { configurations } from '../src/check/configSpace.ts';
@@ -25,6 +27,8 @@ Options:
   --workers N       threads of the parallel runs (default 2)
   --from N          states the parallel runs reach on one thread before the threads join (default 30)
   --json            a JSON summary on stdout
+  --dump DIR        write both reports of each pair that differs into DIR (created; a file it would
+                    overwrite is refused)
   -h, --help        this text`;
 
 function fail(message: string): never {
@@ -43,6 +47,7 @@ function parse() {
       workers: { type: 'string' },
       from: { type: 'string' },
       json: { type: 'boolean' },
+      dump: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -68,6 +73,13 @@ const names = values.scenario ?? [];
 for (const name of names) if (!SCENARIOS.some((s) => s.name === name)) fail(`no built-in scenario ${JSON.stringify(name)}`);
 const scenarios = names.length > 0 ? SCENARIOS.filter((s) => names.includes(s.name)) : SCENARIOS;
 
+/** Writes pair `n`'s two reports as n-one.txt and n-threads.txt in `dir`, never over a file that is there. */
+function dump(dir: string, n: number, cell: string, one: string, threads: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${n}-one.txt`), `${cell}\n${one}`, { flag: 'wx' });
+  writeFileSync(join(dir, `${n}-threads.txt`), `${cell}\n${threads}`, { flag: 'wx' });
+}
+
 let runs = 0;
 /** Pairs whose parallel run did go on threads (a run that ends before `--from` states never does). */
 let threaded = 0;
@@ -90,8 +102,13 @@ try {
         if (many.threads > 1) threaded++;
         earlierTotal += earlier;
         if (earlier > 0) withEarlier.push(cell);
-        const same = comparable(one) === comparable(many);
-        if (!same) differing.push(cell);
+        const expected = comparable(one);
+        const got = comparable(many);
+        const same = expected === got;
+        if (!same) {
+          differing.push(cell);
+          if (values.dump) dump(values.dump, differing.length, cell, expected, got);
+        }
         process.stderr.write(
           `${same ? 'same' : 'DIFFERS'}  ${cell}: ${one.states} states, ${many.threads} threads` +
             `${earlier > 0 ? `, ${earlier} earlier-level targets` : ''}\n`,

@@ -70,6 +70,41 @@ test('an invariant is evaluated again only when an actor it has read changes', (
   assert.is(check.evaluations, 3);
 });
 
+test('within a level (beginLevel .. endLevel) a failure does not stop the evaluation of the states that follow', () => {
+  // A thread of the parallel levels checks its share of a level out of index order; each failing state must be
+  // reported, so that the least of them is found whatever the order (levelExpander.ts keeps the least).
+  const system = new System(switchAndCounter());
+  const [sw, ctr] = [0, 1];
+  const state = (swId: number, ctrId: number) => Int32Array.from([swId, ctrId]);
+  const off = system.actors[sw].initial;
+  const on = system.actors[sw].deliver(off, system.events.intern({ type: 'flip' })).next;
+  const inc = system.events.intern({ type: 'inc' });
+  const n = [system.actors[ctr].initial];
+  for (let i = 0; i < 3; i++) n.push(system.actors[ctr].deliver(n[i], inc).next);
+  const failing = [
+    [state(on, n[1]), state(on, n[2])],
+    [state(on, n[2]), state(on, n[3])],
+  ] as const;
+  const levelChecks = (hold: boolean): number[] => {
+    const check = new InvariantCheck(system);
+    const failedAt: number[] = [];
+    check.checkAll(state(on, n[0]), () => failedAt.push(-1));
+    // The level's two failing children, the larger index first, as the main thread meets its deferred states.
+    if (hold) check.beginLevel();
+    for (const i of [1, 0]) check.checkChild(failing[i][0], failing[i][1], () => failedAt.push(i));
+    if (hold) check.endLevel();
+    // The next level: the invariant failed, so it is no longer evaluated.
+    const before = check.evaluations;
+    check.checkChild(state(on, n[3]), state(off, n[3]), () => failedAt.push(9));
+    check.checkChild(state(off, n[3]), state(on, n[3]), () => failedAt.push(9));
+    assert.is(check.evaluations, before, 'after the level, a failed invariant is not evaluated');
+    return failedAt;
+  };
+  assert.equal(levelChecks(true), [1, 0], 'both failing states of the level are reported');
+  // Outside a level the first failure stops the evaluation: the state of the smaller index would be lost.
+  assert.equal(levelChecks(false), [1]);
+});
+
 /** The first state of the stored order that fails each invariant, by evaluating every invariant on every state. */
 function firstFailures(system: System, r: ReturnType<typeof explore>): Map<string, number> {
   const vec = new Int32Array(system.width);

@@ -35,6 +35,9 @@ export interface InvariantMemory {
 export class InvariantCheck {
   /** 1 once an invariant has failed: it is reported at its first failing state only. */
   private readonly failed: Uint8Array;
+  /** Between beginLevel and endLevel: 1 for an invariant that failed in this level, `failed` only at its end. */
+  private readonly held: Uint8Array;
+  private holding = false;
   private readonly count: number;
   private readonly width: number;
   /** reads[k * width + a] = 1 when invariant k has read actor a. */
@@ -60,6 +63,7 @@ export class InvariantCheck {
     this.count = system.invariants.length;
     this.width = system.width;
     this.failed = new Uint8Array(this.count);
+    this.held = new Uint8Array(this.count);
     this.reads = reads?.invariants ?? new Uint8Array(this.count * this.width);
     this.changed = new Int32Array(this.width);
     this.state = system.initial;
@@ -106,6 +110,28 @@ export class InvariantCheck {
     }
   }
 
+  /**
+   * From here to `endLevel`, an invariant that fails is reported and still evaluated on the states that follow.
+   * A thread of the parallel levels checks its states of a level out of index order (the main thread checks
+   * last the children of the states the workers left it), and a failure that stopped the evaluation at once
+   * could hide a failing state of a smaller index, which a one-thread search reports instead: the
+   * counterexample would then depend on which thread took which chunk (bench/parallelSweep.ts found such runs of
+   * pmem-remove-pinned with two pinners under load). Evaluated on every state of the level, each thread
+   * reports its least failing state and the level's end keeps the least of those (levelExpander.ts).
+   */
+  beginLevel(): void {
+    this.holding = true;
+  }
+
+  /** Ends what beginLevel began: an invariant that failed in the level is no longer evaluated, as on one thread. */
+  endLevel(): void {
+    this.holding = false;
+    for (let k = 0; k < this.count; k++) {
+      if (this.held[k] !== 0) this.failed[k] = 1;
+      this.held[k] = 0;
+    }
+  }
+
   save(): InvariantMemory {
     return { failed: [...this.failed], reads: [...this.reads], premises: this.premises.save() };
   }
@@ -133,7 +159,8 @@ export class InvariantCheck {
     this.state = state;
     this.reading = k * this.width;
     if (!this.holds(k)) {
-      this.failed[k] = 1;
+      if (this.holding) this.held[k] = 1;
+      else this.failed[k] = 1;
       fail(k);
     }
   }

@@ -500,6 +500,8 @@ export class LevelExpander {
     const invariants = this.system.invariants;
     let lastParent = -1;
     let rank = 0;
+    // This thread's entries are not in index order (the main thread's deferred states come last): see InvariantCheck.beginLevel.
+    this.check?.beginLevel();
     for (let j = 0; j < this.keptCount; j++) {
       const at = this.keptEntry[j] * es;
       const parent = e[at];
@@ -533,6 +535,7 @@ export class LevelExpander {
         });
       }
     }
+    this.check?.endLevel();
   }
 
   // ---- the main thread's replay ----
