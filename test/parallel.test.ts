@@ -10,9 +10,9 @@
  * where a step violation that lets the kernel go on (a WARN) reaches a state an earlier parallel level
  * settled: its target has no index in its slot, and the level's end finds it among its parent's children
  * (SlotTable.find, then indexOf). Found by bench/parallelSweep.ts, which runs every cell over every
- * configuration on one thread and on two joining at 30 states: only dma-truncate, in some of its departures
- * from the default sizes, makes such a lookup. The test checks that the run makes one, so that it stays a
- * test of that path.
+ * configuration on one thread and on two joining at 30 states: 1,485 such lookups in 501 of its 3,375 pairs
+ * (dma-truncate, munmap-pinned-truncate, pmem-remove-pinned, static-key-race), none at the default sizes. The
+ * test checks that the run makes one, so that it stays a test of that path.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
