@@ -252,14 +252,22 @@ export class System {
     };
   }
 
+  /**
+   * The id of violation `v`, one per key and actor: the key names the violation in every actor of a machine (a
+   * finding per key), while the text names the actor, so that a finding says which actor its own step failed
+   * in. Interned by key alone, a violation took the actor of whichever step met it first, and on worker threads
+   * that depends on which thread expands what (bench/parallelSweep.ts: pmem-remove-pinned's put_page on a removed
+   * page named page0 or page1 for the same trace, from run to run).
+   */
   private register(v: StepViolation): number {
-    let id = this.violationIds.get(v.key);
+    const interned = `${v.key}\u0000${v.actor}`;
+    let id = this.violationIds.get(interned);
     if (id === undefined) {
       if (this.isFrozen) throw new MemoMiss();
       this.misses++;
       this.violations.push(v);
       id = this.violations.length;
-      this.violationIds.set(v.key, id);
+      this.violationIds.set(interned, id);
     }
     return id;
   }

@@ -1,0 +1,61 @@
+/**
+ * A step's violation names the actor the step failed in. Violations are one property per machine (two
+ * mutexes unlocked while free are one finding), but each actor's own failure has its own text: interned by
+ * key alone, the second mutex's failure took the name of whichever mutex failed first in the process, so the
+ * finding's words could name another actor than its trace, and on worker threads which one depended on which
+ * thread expanded what (bench/parallelSweep.ts found it in pmem-remove-pinned with two pinners).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { setup } from 'xstate';
+import { call } from '../machines/kit/messages.ts';
+import type { SystemDecl } from '../machines/kit/types.ts';
+import { STEP_OK } from '../src/compose/stepLabel.ts';
+import { System } from '../src/compose/system.ts';
+import { mutexMachine } from './fixtures/deadlock.ts';
+
+/** A path that unlocks `lock` once: a bad call while the lock is free. */
+function unlocker(lock: string) {
+  return setup({ actions: { unlock: call('mutex', lock, { type: 'unlock' }) } }).createMachine({
+    id: 'unlocker',
+    initial: 'start',
+    states: {
+      start: {
+        meta: { fn: 'start', src: 'test' },
+        on: { go: { target: 'done', actions: 'unlock', meta: { fn: 'mutex_unlock', src: 'test' } } },
+      },
+      done: { type: 'final', meta: { fn: 'mutex_unlock', src: 'test' } },
+    },
+  });
+}
+
+function twoUnlockers(): SystemDecl {
+  return {
+    actors: [
+      { name: 'L1', machine: mutexMachine(), kind: 'object' },
+      { name: 'L2', machine: mutexMachine(), kind: 'object' },
+      { name: 'a', machine: unlocker('L1'), kind: 'path', env: { go: [{}] } },
+      { name: 'b', machine: unlocker('L2'), kind: 'path', env: { go: [{}] } },
+    ],
+    deadlock: false,
+  };
+}
+
+test("two actors of one machine failing alike: one property, each failure in its own actor's name", () => {
+  const system = new System(twoUnlockers());
+  const [a, b] = [system.index.get('a')!, system.index.get('b')!];
+  // b's unlock of L2 is met first, then a's of L1.
+  const first = system.initial.slice();
+  const codeB = system.step(first, b, 0);
+  const second = system.initial.slice();
+  const codeA = system.step(second, a, 0);
+  assert.is.not(codeB, STEP_OK);
+  assert.is.not(codeA, STEP_OK);
+  const [vb, va] = [system.violation(codeB), system.violation(codeA)];
+  assert.is(va.key, vb.key, 'the same property');
+  assert.is(vb.actor, 'L2');
+  assert.is(va.actor, 'L1', "a's failure names L1, not the mutex that failed first");
+  assert.match(va.text, /L1/);
+});
+
+test.run();
