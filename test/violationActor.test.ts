@@ -12,6 +12,8 @@ import { call } from '../machines/kit/messages.ts';
 import type { SystemDecl } from '../machines/kit/types.ts';
 import { STEP_OK } from '../src/compose/stepLabel.ts';
 import { System } from '../src/compose/system.ts';
+import { explore } from '../src/check/explore.ts';
+import { traceOf } from '../src/check/trace.ts';
 import { mutexMachine } from './fixtures/deadlock.ts';
 
 /** A path that unlocks `lock` once: a bad call while the lock is free. */
@@ -56,6 +58,42 @@ test("two actors of one machine failing alike: one property, each failure in its
   assert.is(vb.actor, 'L2');
   assert.is(va.actor, 'L1', "a's failure names L1, not the mutex that failed first");
   assert.match(va.text, /L1/);
+});
+
+/** Two actors of one machine, declared interchangeable, each of which can go bad by itself in two steps. */
+function twoWorkers(): SystemDecl {
+  const meta = (fn: string) => ({ fn, src: 'test' });
+  const worker = setup({}).createMachine({
+    id: 'worker',
+    initial: 'start',
+    states: {
+      start: { meta: meta('start'), on: { go: { target: 'mid', meta: meta('go') } } },
+      mid: { meta: meta('mid'), on: { go2: { target: 'bad', meta: meta('go2') } } },
+      bad: { tags: ['violation'], description: 'went bad', meta: meta('bad') },
+    },
+  });
+  return {
+    actors: [
+      { name: 'a', machine: worker, kind: 'object', env: { go: [{}], go2: [{}] } },
+      { name: 'b', machine: worker, kind: 'object', env: { go: [{}], go2: [{}] } },
+    ],
+    deadlock: false,
+    symmetric: [['a', 'b']],
+  } as SystemDecl;
+}
+
+test('under symmetry, a violation is traced through the real actor, and named after it', () => {
+  // The stored path is of representatives: its failing step may be the other actor's, whose violation has
+  // another id (per actor) but the same key. The trace is matched by key and says which actor failed.
+  const system = new System(twoWorkers());
+  const r = explore(system, { symmetry: true });
+  assert.ok(r.symmetry?.active, 'the symmetry applies');
+  assert.ok(r.findings.length > 0);
+  for (const f of r.findings) {
+    const trace = traceOf(system, r.store, f, r.symmetry);
+    const last = trace.steps[trace.steps.length - 1];
+    assert.is(trace.failure?.actor ?? f.actor, last.actor, `${f.key}: the finding names the actor of its trace's last step`);
+  }
 });
 
 test.run();

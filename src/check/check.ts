@@ -259,13 +259,14 @@ function checkedFinding(
   const trace = traceOf(system, result.store, f, result.symmetry);
   return {
     ...f,
+    ...trace.failure,
     trace,
     itf: () =>
       traceToItf(
         system,
         trace,
         originOf(scenario, revision, sizes, f),
-        f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' ? undefined : f.text,
+        f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' ? undefined : (trace.failure?.text ?? f.text),
       ),
   };
 }
@@ -289,7 +290,12 @@ function reportOf(
     ...(f?.variant ? { variant: f.variant } : {}),
     ...(f?.consequenceOf ? { consequenceOf: f.consequenceOf.property } : {}),
   });
-  const withTraces = traced ?? result.findings.map((f) => ({ ...f, trace: traceOf(system, result.store, f, result.symmetry) }));
+  const withTraces =
+    traced ??
+    result.findings.map((f) => {
+      const trace = traceOf(system, result.store, f, result.symmetry);
+      return { ...f, ...trace.failure, trace };
+    });
   const live = livenessAfter(system, result, options);
   const all = [...withTraces, ...live.findings];
   const classes = classify(system, all);

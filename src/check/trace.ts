@@ -7,7 +7,7 @@ import type { EventObject, StateValue } from 'xstate';
 import { InputError, type ModelError } from '../compose/errors.ts';
 import { canonicalJson } from '../compose/events.ts';
 import { STEP_BLOCKED, decodeStep, stepActor, stepLabel, stepOffer } from '../compose/stepLabel.ts';
-import type { DeliveryRecord, System } from '../compose/system.ts';
+import type { DeliveryRecord, StepViolation, System } from '../compose/system.ts';
 import type { Finding } from './finding.ts';
 import type { StateStore } from './stateStore.ts';
 import type { Symmetry } from './symmetry.ts';
@@ -48,6 +48,11 @@ export interface TraceStep {
 export interface Trace {
   readonly states: readonly Int32Array[];
   readonly steps: readonly TraceStep[];
+  /**
+   * Under symmetry, a step violation's actor and text as the real trace commits it: the stored path is of
+   * representatives, whose failing step may be another actor of the same symmetric group.
+   */
+  readonly failure?: { readonly actor: string; readonly text: string };
 }
 
 /** The path of stored states from the initial state to `index`. */
@@ -78,6 +83,16 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
     return [next, system.step(next, stepActor(label), stepOffer(label))];
   };
   const labelsOf = (vec: Int32Array): number[] => system.actors.flatMap((t, a) => t.offers(vec[a]).map((_d, o) => stepLabel(a, o)));
+  /**
+   * The finding's own violation, when step `label` from `from` commits it (as its main or its also-violation):
+   * matched by key, as a violation's id names one actor of the group (system.ts register).
+   */
+  const failureOf = (from: Int32Array, label: number): StepViolation | undefined => {
+    const code = stepFrom(from, label)[1];
+    for (const c of [code, system.alsoViolated]) if (c > 0 && system.violation(c).key === finding.key) return system.violation(c);
+    return undefined;
+  };
+  let failure: StepViolation | undefined;
   // The stored (canonical) path is rebuilt from labels, so no stored vector is needed.
   let canon: Int32Array = system.initial.slice();
   symmetry.canonicalize(canon);
@@ -94,15 +109,18 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
     });
     if (hit === undefined) throw unsoundSymmetry();
     real.push(hit);
+    // A continuing violation's finding ends at its target: the last step is the one that committed it.
+    failure = failureOf(cur, hit);
     cur = stepFrom(cur, hit)[0];
   }
   if (finding.step !== undefined) {
-    const code = stepFrom(canon, finding.step)[1];
-    const hit = labelsOf(cur).find((l) => stepFrom(cur, l)[1] === code);
+    const hit = labelsOf(cur).find((l) => failureOf(cur, l) !== undefined);
     if (hit === undefined) throw unsoundSymmetry();
     real.push(hit);
+    failure = failureOf(cur, hit);
   }
-  return replayLabels(system, real);
+  const trace = replayLabels(system, real);
+  return failure && finding.kind !== 'invariant' ? { ...trace, failure: { actor: failure.actor, text: failure.text } } : trace;
 }
 
 /**
