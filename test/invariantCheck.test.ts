@@ -41,18 +41,23 @@ function switchAndCounter(): SystemDecl {
   };
 }
 
-test('an invariant is evaluated again only when an actor it has read changes', () => {
-  const system = new System(switchAndCounter());
-  const check = new InvariantCheck(system);
-  const fails: number[] = [];
-  const fail = (k: number): void => void fails.push(k);
+/** switchAndCounter's ids: the switch off and on, the counter at 0..3, and a state from the two. */
+function switchStates(system: System) {
   const [sw, ctr] = [0, 1];
-  const state = (swId: number, ctrId: number) => Int32Array.from([swId, ctrId]);
   const off = system.actors[sw].initial;
   const on = system.actors[sw].deliver(off, system.events.intern({ type: 'flip' })).next;
   const inc = system.events.intern({ type: 'inc' });
   const n = [system.actors[ctr].initial];
   for (let i = 0; i < 3; i++) n.push(system.actors[ctr].deliver(n[i], inc).next);
+  return { state: (swId: number, ctrId: number) => Int32Array.from([swId, ctrId]), off, on, n };
+}
+
+test('an invariant is evaluated again only when an actor it has read changes', () => {
+  const system = new System(switchAndCounter());
+  const check = new InvariantCheck(system);
+  const fails: number[] = [];
+  const fail = (k: number): void => void fails.push(k);
+  const { state, off, on, n } = switchStates(system);
 
   check.checkAll(state(off, n[0]), fail);
   assert.is(check.evaluations, 1);
@@ -74,13 +79,7 @@ test('within a level (beginLevel .. endLevel) a failure does not stop the evalua
   // A thread of the parallel levels checks its share of a level out of index order; each failing state must be
   // reported, so that the least of them is found whatever the order (levelExpander.ts keeps the least).
   const system = new System(switchAndCounter());
-  const [sw, ctr] = [0, 1];
-  const state = (swId: number, ctrId: number) => Int32Array.from([swId, ctrId]);
-  const off = system.actors[sw].initial;
-  const on = system.actors[sw].deliver(off, system.events.intern({ type: 'flip' })).next;
-  const inc = system.events.intern({ type: 'inc' });
-  const n = [system.actors[ctr].initial];
-  for (let i = 0; i < 3; i++) n.push(system.actors[ctr].deliver(n[i], inc).next);
+  const { state, off, on, n } = switchStates(system);
   const failing = [
     [state(on, n[1]), state(on, n[2])],
     [state(on, n[2]), state(on, n[3])],
