@@ -11,6 +11,7 @@ import {
   type AnyActorScope,
   type AnyMachineSnapshot,
   type AnyStateMachine,
+  type AnyStateNode,
   type EventObject,
 } from 'xstate';
 import { canonicalJson, type EventTable } from './events.ts';
@@ -85,6 +86,8 @@ export interface Delivery {
   /** The violation state's `meta.severity` and `meta.variant` (src/check/severity.ts reads them). */
   readonly severity?: string;
   readonly variant?: string;
+  /** Whether that state is tagged `warn`: the kernel printed a WARN and went on (the step's violation continues). */
+  readonly warns: boolean;
   /** What the state that could not take the event says such a call means. */
   readonly unaccepted?: string;
   /**
@@ -299,10 +302,12 @@ export class ActorTable {
         throw new ModelError('nondeterministic', { actor: this.name, event: event.type, state: JSON.stringify(snapshot.value) });
       }
     }
-    const violation = next.hasTag('violation') ? this.stateText(next, 'violation') : undefined;
-    const violates = violation ? this.stateMeta(next, 'violates') : undefined;
-    const severity = violation ? this.taggedMeta(next, 'violation', 'severity') : undefined;
-    const variant = violation ? this.taggedMeta(next, 'violation', 'variant') : undefined;
+    const entered = enteredViolation(snapshot, next, fired);
+    const violation = entered ? (entered.description ?? entered.key) : undefined;
+    const violates = entered ? inheritedMeta(entered, 'violates') : undefined;
+    const severity = entered ? ownMeta(entered, 'severity') : undefined;
+    const variant = entered ? ownMeta(entered, 'variant') : undefined;
+    const warns = entered ? entered.tags.includes('warn') : false;
     return {
       event: eventId,
       fate: 'taken',
@@ -320,6 +325,7 @@ export class ActorTable {
       violates,
       severity,
       variant,
+      warns,
       unaccepted: undefined,
       pair: undefined,
     };
@@ -351,6 +357,7 @@ export class ActorTable {
       violates: undefined,
       severity: undefined,
       variant: undefined,
+      warns: false,
       unaccepted,
       pair: undefined,
     };
@@ -429,20 +436,6 @@ export class ActorTable {
     );
   }
 
-  private stateText(s: AnyMachineSnapshot, tag: string): string {
-    const node = activeNodes(s)
-      .filter((n) => n.tags.includes(tag))
-      .pop();
-    return node?.description ?? node?.key ?? JSON.stringify(s.value);
-  }
-
-  /** A meta field of the deepest active state that carries `tag` (the one stateText describes). */
-  private taggedMeta(s: AnyMachineSnapshot, tag: string, key: string): string | undefined {
-    const node = [...activeNodes(s)].filter((n) => n.tags.includes(tag)).pop();
-    const v = (node?.meta as Record<string, unknown> | undefined)?.[key];
-    return typeof v === 'string' ? v : undefined;
-  }
-
   private stateMeta(s: AnyMachineSnapshot, key: string): string | undefined {
     for (const node of [...activeNodes(s)].reverse()) {
       const v = (node.meta as Record<string, unknown> | undefined)?.[key];
@@ -450,4 +443,42 @@ export class ActorTable {
     }
     return undefined;
   }
+}
+
+/**
+ * The `violation`-tagged state a transition from `before` to `after` enters: one active in `after` that was not
+ * active in `before`, or the target of a fired transition that re-enters it. A violation state the actor merely
+ * stays in is not committed again: in a machine of parallel regions (the page: its memory lifecycle and the WARNs
+ * printed about it) a WARN that fired earlier would otherwise be the violation of every later step, and would
+ * mask one a later step commits in the other region. Of two entered at once, a failure the kernel does not go on
+ * from outranks a WARN it does; then the last in document order.
+ */
+function enteredViolation(
+  before: AnyMachineSnapshot,
+  after: AnyMachineSnapshot,
+  fired: readonly TakenTransition[],
+): AnyStateNode | undefined {
+  const was = new Set(activeNodes(before));
+  let found: AnyStateNode | undefined;
+  for (const n of activeNodes(after)) {
+    if (!n.tags.includes('violation')) continue;
+    if (was.has(n) && !fired.some((t) => t.reenter && t.target?.includes(n))) continue;
+    if (found === undefined || !n.tags.includes('warn') || found.tags.includes('warn')) found = n;
+  }
+  return found;
+}
+
+/** A string `meta[key]` of state node `n` alone. */
+function ownMeta(n: AnyStateNode, key: string): string | undefined {
+  const v = (n.meta as Record<string, unknown> | undefined)?.[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A string `meta[key]` of `n` or its nearest ancestor that has one: a region's states share what it declares. */
+function inheritedMeta(n: AnyStateNode, key: string): string | undefined {
+  for (let at: AnyStateNode | undefined = n; at; at = at.parent) {
+    const v = ownMeta(at, key);
+    if (v !== undefined) return v;
+  }
+  return undefined;
 }

@@ -257,10 +257,11 @@ export class System {
    * finding per key), while the text names the actor, so that a finding says which actor its own step failed
    * in. Interned by key alone, a violation took the actor of whichever step met it first, and on worker threads
    * that depends on which thread expands what (bench/parallelSweep.ts: pmem-remove-pinned's put_page on a removed
-   * page named page0 or page1 for the same trace, from run to run).
+   * page named page0 or page1 for the same trace, from run to run). What the step does next (`continues`) and
+   * what it breaks are interned with it for the same reason: two states of one text may declare them differently.
    */
   private register(v: StepViolation): number {
-    const interned = `${v.key}\u0000${v.actor}`;
+    const interned = [v.key, v.actor, v.property, v.continues, v.severity, v.variant].join('\u0000');
     let id = this.violationIds.get(interned);
     if (id === undefined) {
       if (this.isFrozen) throw new MemoMiss();
@@ -274,15 +275,13 @@ export class System {
 
   private stateViolation(actor: number, d: Delivery): number {
     const t = this.actors[actor];
-    const s = t.snapshot(d.next);
-    const warn = s.hasTag('warn');
     return this.register({
       key: `state:${t.machine.id}:${d.violation}`,
       kind: 'violation-state',
       property: d.violates ?? 'kernel-failure',
       actor: t.name,
       text: d.violation!,
-      continues: warn,
+      continues: d.warns,
       ...(d.severity !== undefined ? { severity: d.severity } : {}),
       ...(d.variant !== undefined ? { variant: d.variant } : {}),
     });

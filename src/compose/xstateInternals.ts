@@ -27,6 +27,8 @@ export interface ExecutedAction {
 export interface TakenTransition {
   readonly source: AnyStateNode;
   readonly target?: readonly AnyStateNode[];
+  /** Whether a transition to its own source (or a descendant) exits and enters it again. */
+  readonly reenter?: boolean;
   readonly eventType: string;
   readonly meta?: unknown;
   readonly description?: string;
