@@ -3,7 +3,8 @@
  * mutexes unlocked while free are one finding), but each actor's own failure has its own text: interned by
  * key alone, the second mutex's failure took the name of whichever mutex failed first in the process, so the
  * finding's words could name another actor than its trace, and on worker threads which one depended on which
- * thread expanded what (bench/parallelSweep.ts found it in pmem-remove-pinned with two pinners).
+ * thread expanded what (bench/parallelSweep.ts found it in pmem-remove-pinned with two pinners). A simulated
+ * finding, shrunk, names the actor its shrunk trace fails in, which may not be the one its walk failed in.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,7 +12,11 @@ import { setup } from 'xstate';
 import { call } from '../machines/kit/messages.ts';
 import type { SystemDecl } from '../machines/kit/types.ts';
 import { STEP_OK } from '../src/compose/stepLabel.ts';
-import { System } from '../src/compose/system.ts';
+import { System, type StepViolation } from '../src/compose/system.ts';
+import { Fairness } from '../src/check/fairness.ts';
+import { shrunkFinding } from '../src/check/simulation.ts';
+import type { SimStep } from '../src/check/simulate.ts';
+import { PROGRESS_CLOSURE } from '../src/check/stuckWaiter.ts';
 import { explore } from '../src/check/explore.ts';
 import { traceOf } from '../src/check/trace.ts';
 import { mutexMachine } from './fixtures/deadlock.ts';
@@ -96,4 +101,84 @@ test('under symmetry, a violation is traced through the real actor, and named af
   }
 });
 
+/**
+ * Two workers of one machine (one key for both) and two gates: each worker opens the gate the other passes
+ * through, and goes bad by passing its own, which blocks while that gate is closed. `a` needs three steps to go
+ * bad (b opens a's gate, a opens b's, a passes), `b` two (a opens b's gate, b passes).
+ */
+function crossedWorkers(): SystemDecl {
+  const meta = (fn: string) => ({ fn, src: 'test' });
+  const gate = setup({}).createMachine({
+    id: 'gate',
+    initial: 'closed',
+    states: {
+      closed: {
+        meta: meta('closed'),
+        on: { open: { target: 'open', meta: meta('open') }, pass: { guard: () => false, meta: meta('pass') } },
+      },
+      open: { meta: meta('open'), on: { open: { meta: meta('open') }, pass: { meta: meta('pass') } } },
+    },
+  });
+  const worker = (opens: string, passes: string, startsWithPass: boolean) =>
+    setup({ actions: { open: call('gate', opens, { type: 'open' }), pass: call('gate', passes, { type: 'pass' }) } }).createMachine({
+      id: 'worker',
+      initial: 'start',
+      states: {
+        start: {
+          meta: meta('start'),
+          on: {
+            go: { target: 'opened', actions: 'open', meta: meta('go') },
+            ...(startsWithPass ? { fail: { target: 'bad', actions: 'pass', meta: meta('fail') } } : {}),
+          },
+        },
+        opened: { meta: meta('opened'), on: { fail: { target: 'bad', actions: 'pass', meta: meta('fail') } } },
+        bad: { tags: ['violation'], description: 'went bad', meta: meta('bad') },
+      },
+    });
+  return {
+    actors: [
+      { name: 'gateA', machine: gate, kind: 'object' },
+      { name: 'gateB', machine: gate, kind: 'object' },
+      { name: 'a', machine: worker('gateB', 'gateA', false), kind: 'path', env: { go: [{}], fail: [{}] } },
+      { name: 'b', machine: worker('gateA', 'gateB', true), kind: 'path', env: { go: [{}], fail: [{}] } },
+    ],
+    deadlock: false,
+  };
+}
+
+test("simulation: a shrunk step violation names the actor of its shrunk trace, not the walk's", () => {
+  const system = new System(crossedWorkers());
+  const [a, b] = [system.index.get('a')!, system.index.get('b')!];
+  // The walk: b opens a's gate, a opens b's, a goes bad. Shrinking cannot drop a step, and the focused
+  // search then finds b's shorter way to the same key: a opens b's gate, b goes bad.
+  const cur = system.initial.slice();
+  const steps: SimStep[] = [];
+  let walked: StepViolation | undefined;
+  for (const [actor, type] of [
+    [b, 'go'],
+    [a, 'go'],
+    [a, 'fail'],
+  ] as const) {
+    const offers = system.actors[actor].offers(cur[actor]);
+    const o = offers.findIndex((d) => system.events.get(d.event).type === type);
+    steps.push({ actor, event: offers[o].event });
+    const code = system.step(cur, actor, o);
+    if (type === 'go') assert.is(code, STEP_OK);
+    else walked = system.violation(code);
+  }
+  assert.is(walked?.actor, 'a', 'the walk breaks a');
+  const f = shrunkFinding(system, new Fairness(system, 'declared'), PROGRESS_CLOSURE, {
+    key: walked!.key,
+    property: walked!.property,
+    kind: walked!.kind,
+    text: walked!.text,
+    actor: walked!.actor,
+    run: 0,
+    steps,
+  });
+  const last = f.trace.steps[f.trace.steps.length - 1];
+  assert.is(f.trace.steps.length, 2, "shrunk to b's way");
+  assert.is(last.actor, 'b');
+  assert.is(f.actor, 'b', 'the finding names b, whose step fails in its trace');
+});
 test.run();

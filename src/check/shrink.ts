@@ -7,8 +7,8 @@
  * the path some other way), so dropping a step also drops whatever depended on it. Last, focusedSearch.ts
  * looks for a still shorter route among the actors that are left.
  */
-import { STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
-import type { System } from '../compose/system.ts';
+import { STEP_BLOCKED, STEP_OK, decodeStep, stepLabel } from '../compose/stepLabel.ts';
+import type { StepViolation, System } from '../compose/system.ts';
 import { focusedSearch } from './focusedSearch.ts';
 import { failsInState, offerOf, type ShrinkTarget } from './shrinkTarget.ts';
 import type { SimStep } from './simulate.ts';
@@ -109,4 +109,21 @@ export function labelsOf(system: System, steps: readonly SimStep[]): number[] {
     cur = next;
     return stepLabel(s.actor, o);
   });
+}
+
+/**
+ * The violation with key `key` that the last of `labels` commits, replayed from the initial state: what a shrunk
+ * step violation's finding says. The steps shrinking kept may fail in another actor of the same machine than the
+ * walk did (page1 where the walk broke page0: one key, one property), and the finding must name its own trace's.
+ */
+export function lastStepViolation(system: System, labels: readonly number[], key: string): StepViolation | undefined {
+  if (labels.length === 0) return undefined;
+  const cur = system.initial.slice();
+  for (let i = 0; i < labels.length - 1; i++) system.step(cur, decodeStep(labels[i]).actor, decodeStep(labels[i]).offer);
+  const { actor, offer } = decodeStep(labels[labels.length - 1]);
+  const r = system.step(cur, actor, offer);
+  if (r === STEP_OK || r === STEP_BLOCKED) return undefined;
+  const also = system.alsoViolated;
+  if (system.violation(r).key === key) return system.violation(r);
+  return also !== 0 && system.violation(also).key === key ? system.violation(also) : undefined;
 }

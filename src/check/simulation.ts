@@ -12,7 +12,7 @@ import { Fairness, type FairnessMode } from './fairness.ts';
 import { traceToItf } from './itf.ts';
 import { unassumedSteps } from './livenessCheck.ts';
 import { progressFailure } from './progress.ts';
-import { labelsOf, shrink } from './shrink.ts';
+import { labelsOf, lastStepViolation, shrink } from './shrink.ts';
 import { shrinkLasso } from './shrinkLasso.ts';
 import { PROGRESS_CLOSURE, stuckWaiter } from './stuckWaiter.ts';
 import { simulateAsync, type SimBound, type SimStep, type SimulateOptions, type Strategy, type WalkFinding } from './simulate.ts';
@@ -169,7 +169,7 @@ export function simulationJson(r: SimulationReport): unknown {
 }
 
 /** A walk's finding shrunk and replayed into a trace; `state` names a stored state in the explorer's findings, a walk stores none. */
-function shrunkFinding(system: System, fairness: Fairness, closure: number, f: WalkFinding) {
+export function shrunkFinding(system: System, fairness: Fairness, closure: number, f: WalkFinding) {
   const base = { ...f, state: -1, foundLength: f.steps.length, ...(f.loop !== undefined ? { foundLoop: f.loop } : {}) };
   const traceOf = (steps: readonly SimStep[]): Trace => replayLabels(system, labelsOf(system, steps));
   if (f.kind === 'liveness' && f.liveness) {
@@ -186,7 +186,8 @@ function shrunkFinding(system: System, fairness: Fairness, closure: number, f: W
     };
   }
   const shrunk = shrink(system, { key: f.key, kind: f.kind, cause: f.cause, closure }, f.steps);
-  const trace = traceOf(shrunk.steps);
+  const labels = labelsOf(system, shrunk.steps);
+  const trace = replayLabels(system, labels);
   if (f.kind === 'progress') {
     // The waiter stuck at the end of the shrunk trace may be another instance of the same machine: named anew.
     const last = trace.states[trace.states.length - 1];
@@ -202,5 +203,9 @@ function shrunkFinding(system: System, fairness: Fairness, closure: number, f: W
         trace,
       };
   }
-  return { ...base, length: shrunk.steps.length, shrinkTries: shrunk.tries, trace };
+  // A step violation names the actor of the trace's own failing step, which shrinking may have changed.
+  const stepKind = f.kind === 'violation-state' || f.kind === 'null-call' || f.kind === 'unaccepted';
+  const failed = stepKind ? lastStepViolation(system, labels, f.key) : undefined;
+  const named = failed ? { actor: failed.actor, text: failed.text } : {};
+  return { ...base, ...named, length: shrunk.steps.length, shrinkTries: shrunk.tries, trace };
 }
