@@ -118,6 +118,8 @@ export class LevelExpander {
   private readonly cur: Int32Array;
   private readonly out: Int32Array;
   private readonly parentVec: Int32Array;
+  /** Each invariant's finding key. */
+  private readonly invariantKeys: readonly string[];
   /** The second way round a diamond, not looked up (commutingSteps.ts), and how many the last expansion left out. */
   private readonly commuting: CommutingSteps;
   private leftOut = 0;
@@ -135,6 +137,7 @@ export class LevelExpander {
     this.cur = new Int32Array(system.width);
     this.out = new Int32Array(system.width);
     this.parentVec = new Int32Array(system.width);
+    this.invariantKeys = system.invariants.map((inv) => `invariant:${inv.id}`);
     const packed = new Int32Array(system.width);
     this.commuting = new CommutingSteps(system, {
       label: (index) => {
@@ -497,7 +500,6 @@ export class LevelExpander {
     const w = this.words;
     const child = this.out;
     const key = this.keyBuf;
-    const invariants = this.system.invariants;
     let lastParent = -1;
     let rank = 0;
     // This thread's entries are not in index order (the main thread's deferred states come last): see InvariantCheck.beginLevel.
@@ -522,21 +524,33 @@ export class LevelExpander {
       if (this.check) {
         for (let i = 0; i < w; i++) key[i] = e[at + ENTRY_KEY + i];
         this.layout.unpack(key, child);
-        this.check.checkChild(this.parentVec, child, (kk) => {
-          const inv = invariants[kk];
-          this.candidate(parent, label * ORDER_SPAN + 2 + kk, {
-            key: `invariant:${inv.id}`,
-            property: inv.id,
-            kind: 'invariant',
-            text: inv.text,
-            state: index,
-            length: depth + 1,
-          });
-        });
+        this.writing.parent = parent;
+        this.writing.label = label;
+        this.writing.index = index;
+        this.writing.length = depth + 1;
+        this.check.checkChild(this.parentVec, child, this.invariantFailed);
       }
     }
     this.check?.endLevel();
   }
+
+  /** The state phase 3 is checking, for invariantFailed. */
+  private readonly writing = { parent: 0, label: 0, index: 0, length: 0 };
+
+  /**
+   * Invariant `k` failed on the state phase 3 is checking. Between beginLevel and endLevel an invariant that
+   * fails is evaluated on the rest of the level, and may fail on thousands of its states: a finding is built
+   * only for a state a one-thread search would report before the candidate kept so far.
+   */
+  private readonly invariantFailed = (k: number): void => {
+    const { parent, label, index, length } = this.writing;
+    const inv = this.system.invariants[k];
+    const key = this.invariantKeys[k];
+    const at = label * ORDER_SPAN + 2 + k;
+    const known = this.candidates.get(key);
+    if (known && !(parent < known.s || (parent === known.s && at < known.at))) return; // before() without building a candidate
+    this.candidate(parent, at, { key, property: inv.id, kind: 'invariant', text: inv.text, state: index, length });
+  };
 
   // ---- the main thread's replay ----
 
