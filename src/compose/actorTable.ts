@@ -302,7 +302,7 @@ export class ActorTable {
         throw new ModelError('nondeterministic', { actor: this.name, event: event.type, state: JSON.stringify(snapshot.value) });
       }
     }
-    const entered = enteredViolation(snapshot, next, fired);
+    const entered = enteredViolation(snapshot, next);
     const violation = entered ? (entered.description ?? entered.key) : undefined;
     const violates = entered ? inheritedMeta(entered, 'violates') : undefined;
     const severity = entered ? ownMeta(entered, 'severity') : undefined;
@@ -446,23 +446,18 @@ export class ActorTable {
 }
 
 /**
- * The `violation`-tagged state a transition from `before` to `after` enters: one active in `after` that was not
- * active in `before`, or the target of a fired transition that re-enters it. A violation state the actor merely
- * stays in is not committed again: in a machine of parallel regions (the page: its memory lifecycle and the WARNs
- * printed about it) a WARN that fired earlier would otherwise be the violation of every later step, and would
- * mask one a later step commits in the other region. Of two entered at once, a failure the kernel does not go on
- * from outranks a WARN it does; then the last in document order.
+ * The `violation`-tagged state a step newly makes active: one active in `after` that was not in `before`. A
+ * violation state the actor stays in is not committed again, whatever XState exits and re-enters on the way
+ * (the kernel's WARN_ON_ONCE prints once): in a machine of parallel regions (the page: its memory lifecycle and
+ * the WARNs printed about it) a WARN that fired earlier would otherwise be the violation of every later step.
+ * Of two newly active at once, a failure the kernel does not go on from outranks a WARN it does; then the last
+ * in XState's order of active states (after a step, the order they were entered in).
  */
-function enteredViolation(
-  before: AnyMachineSnapshot,
-  after: AnyMachineSnapshot,
-  fired: readonly TakenTransition[],
-): AnyStateNode | undefined {
+function enteredViolation(before: AnyMachineSnapshot, after: AnyMachineSnapshot): AnyStateNode | undefined {
   const was = new Set(activeNodes(before));
   let found: AnyStateNode | undefined;
   for (const n of activeNodes(after)) {
-    if (!n.tags.includes('violation')) continue;
-    if (was.has(n) && !fired.some((t) => t.reenter && t.target?.includes(n))) continue;
+    if (!n.tags.includes('violation') || was.has(n)) continue;
     if (found === undefined || !n.tags.includes('warn') || found.tags.includes('warn')) found = n;
   }
   return found;

@@ -27,8 +27,6 @@ export interface ExecutedAction {
 export interface TakenTransition {
   readonly source: AnyStateNode;
   readonly target?: readonly AnyStateNode[];
-  /** Whether a transition to its own source (or a descendant) exits and enters it again. */
-  readonly reenter?: boolean;
   readonly eventType: string;
   readonly meta?: unknown;
   readonly description?: string;
@@ -89,7 +87,7 @@ export function transitionIn(
   return machine.transition(snapshot, event, scope);
 }
 
-/** Every active state node of a snapshot, in XState's (document) order. */
+/** Every active state node of a snapshot, in XState's order (after a transition, the order they were entered in). */
 export function activeNodes(s: AnyMachineSnapshot): readonly AnyStateNode[] {
   return s._nodes;
 }
