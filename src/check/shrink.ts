@@ -10,6 +10,7 @@
 import { STEP_BLOCKED, STEP_OK, decodeStep, stepLabel } from '../compose/stepLabel.ts';
 import type { StepViolation, System } from '../compose/system.ts';
 import { focusedSearch } from './focusedSearch.ts';
+import { violationWithKey } from './trace.ts';
 import { failsInState, offerOf, type ShrinkTarget } from './shrinkTarget.ts';
 import type { SimStep } from './simulate.ts';
 
@@ -119,11 +120,7 @@ export function labelsOf(system: System, steps: readonly SimStep[]): number[] {
 export function lastStepViolation(system: System, labels: readonly number[], key: string): StepViolation | undefined {
   if (labels.length === 0) return undefined;
   const cur = system.initial.slice();
-  for (let i = 0; i < labels.length - 1; i++) system.step(cur, decodeStep(labels[i]).actor, decodeStep(labels[i]).offer);
-  const { actor, offer } = decodeStep(labels[labels.length - 1]);
-  const r = system.step(cur, actor, offer);
-  if (r === STEP_OK || r === STEP_BLOCKED) return undefined;
-  const also = system.alsoViolated;
-  if (system.violation(r).key === key) return system.violation(r);
-  return also !== 0 && system.violation(also).key === key ? system.violation(also) : undefined;
+  let code = STEP_OK;
+  for (const label of labels) code = system.step(cur, decodeStep(label).actor, decodeStep(label).offer);
+  return violationWithKey(system, code, key);
 }

@@ -87,11 +87,8 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
    * The finding's own violation, when step `label` from `from` commits it (as its main or its also-violation):
    * matched by key, as a violation's id names one actor of the group (system.ts register).
    */
-  const failureOf = (from: Int32Array, label: number): StepViolation | undefined => {
-    const code = stepFrom(from, label)[1];
-    for (const c of [code, system.alsoViolated]) if (c > 0 && system.violation(c).key === finding.key) return system.violation(c);
-    return undefined;
-  };
+  const failureOf = (from: Int32Array, label: number): StepViolation | undefined =>
+    violationWithKey(system, stepFrom(from, label)[1], finding.key);
   let failure: StepViolation | undefined;
   // The stored (canonical) path is rebuilt from labels, so no stored vector is needed.
   let canon: Int32Array = system.initial.slice();
@@ -198,4 +195,12 @@ function contextDiff(a: unknown, b: unknown): [string, unknown, unknown][] {
   const y = b as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
   return keys.filter((k) => canonicalJson(x[k]) !== canonicalJson(y[k])).map((k) => [k, x[k], y[k]]);
+}
+
+/** The violation with key `key` that the step just taken (its code `code`) commits, as its main or its also-violation. */
+export function violationWithKey(system: System, code: number, key: string): StepViolation | undefined {
+  // A step that failed nothing (or did not happen) commits nothing, whatever an earlier step left in alsoViolated.
+  if (code <= 0) return undefined;
+  for (const c of [code, system.alsoViolated]) if (c > 0 && system.violation(c).key === key) return system.violation(c);
+  return undefined;
 }
