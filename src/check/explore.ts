@@ -474,6 +474,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
               const added = st.add(out, s, label);
               const index = added >= 0 ? added : -1 - added;
               note(findingAt(v, index, dp + 1));
+              if (system.alsoViolated) note(findingAt(system.violation(system.alsoViolated), index, dp + 1));
               if (added >= 0) checkNew(added, dp + 1);
               eg?.add(s, index);
               continue;

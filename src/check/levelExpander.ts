@@ -263,9 +263,11 @@ export class LevelExpander {
         continue;
       }
       const index = this.insert(succ, at + 3, s, label, control);
-      const f: Finding = findingAt(v, index, depth + 1);
-      if (index >= 0) this.candidate(s, label * ORDER_SPAN, f);
-      else this.candidate(s, label * ORDER_SPAN, f, Array.from(succ.subarray(at + 3, at + 3 + this.words)));
+      const also = succ[at + 2];
+      // A target an earlier level holds is found again by its key (the finding's state is then unknown here).
+      const key = index >= 0 ? undefined : Array.from(succ.subarray(at + 3, at + 3 + this.words));
+      this.candidate(s, label * ORDER_SPAN, findingAt(v, index, depth + 1), key);
+      if (also) this.candidate(s, label * ORDER_SPAN + 1, findingAt(sys.violation(also), index, depth + 1), key);
     }
     if (n === 0 && this.leftOut === 0 && sys.checkDeadlock) {
       const stuck = sys.unfinished(this.cur);

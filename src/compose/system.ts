@@ -178,8 +178,10 @@ export class System {
   private touched = 0;
 
   /**
-   * A violation the last step committed before a fatal call ended it (a WARN, then the
-   * oops): the step returns the fatal one, and this one is not lost. 0 when none.
+   * The step's second violation, 0 when none. A step returns one code, and a fatal one wins, since it ends the
+   * path: a WARN the stepping actor entered before a callee oopsed or was called on NULL is kept here, and so is a
+   * second violation state a callee enters in the same step (a WARN and then an oops, or two WARNs). A third is
+   * not kept: no machine of ours has a step that enters three.
    */
   alsoViolated = 0;
 
@@ -199,21 +201,38 @@ export class System {
       if (to !== actor && to !== pairTarget) this.touched = -1;
       if (to === NULL_TARGET) {
         record?.push({ actor: NULL_TARGET, from, nullEvent: event, role: this.actors[from].sendsTo(event), before: -1 });
-        this.alsoViolated = found;
-        return this.nullCall(from, event);
+        return this.endedBy(found, this.nullCall(from, event));
       }
       const r = this.actors[to].deliver(out[to], event);
       if (r.fate === 'blocked') return STEP_BLOCKED;
       record?.push({ actor: to, from, delivery: r, before: out[to] });
       if (r.fate === 'unaccepted') {
-        this.alsoViolated = found;
-        return this.unaccepted(to, out[to], r);
+        return this.endedBy(found, this.unaccepted(to, out[to], r));
       }
       out[to] = r.next;
-      if (r.violation && found === STEP_OK) found = this.stateViolation(to, r);
+      if (r.violation) found = this.andViolated(found, this.stateViolation(to, r));
       if (r.sendVector.length) tail = this.enqueue(tail, to, r.sendVector);
     }
     return found;
+  }
+
+  /**
+   * The step's code once violation `v` is also committed, where `found` is what it had committed so far: the
+   * first violation stays the step's code unless it continues and `v` is fatal. The other goes to alsoViolated
+   * if that is still free. Before this, a callee's violation state entered after the stepping actor's WARN was
+   * dropped, so a step that warned and then oopsed went on as if it had only warned.
+   */
+  private andViolated(found: number, v: number): number {
+    if (found === STEP_OK || found === v) return v;
+    const fatal = !this.violations[v - 1].continues && this.violations[found - 1].continues;
+    if (this.alsoViolated === 0) this.alsoViolated = fatal ? found : v;
+    return fatal ? v : found;
+  }
+
+  /** A fatal call `fatal` ends the step: the violation the step had committed (its code so far) is kept beside it. */
+  private endedBy(found: number, fatal: number): number {
+    if (found !== STEP_OK) this.alsoViolated = found;
+    return fatal;
   }
 
   /** Appends `from`'s calls to the step's FIFO as [sender, to, event] triples; returns the new tail. */

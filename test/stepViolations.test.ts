@@ -1,0 +1,187 @@
+/**
+ * What one step commits when it enters more than one violation state, or a violation state that is compound,
+ * or one of two states with the same text. A step returns one code: the first violation it enters, unless that
+ * one continues (a WARN) and a later one is fatal (an oops), which ends the path and so is the step's code; the
+ * other is kept in alsoViolated and both are findings. Before, the callee's violation was dropped whenever the
+ * stepping actor had entered a WARN first, so a WARN then an oops in one step was explored as a WARN, and the
+ * path went on past the oops.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { setup } from 'xstate';
+import { call } from '../machines/kit/messages.ts';
+import type { SystemDecl } from '../machines/kit/types.ts';
+import { STEP_OK } from '../src/compose/stepLabel.ts';
+import { System } from '../src/compose/system.ts';
+import { explore } from '../src/check/explore.ts';
+import { traceOf } from '../src/check/trace.ts';
+
+const meta = (fn: string, more: Record<string, string> = {}) => ({ fn, src: 'test', ...more });
+
+/** A device that `poke` breaks: fatally (an oops that breaks I5), or with a WARN of its own. */
+function device(fatal: boolean) {
+  return setup({}).createMachine({
+    id: 'device',
+    initial: 'ok',
+    states: {
+      ok: { meta: meta('ok'), on: { poke: { target: 'broken', meta: meta('dev_poke') } } },
+      broken: fatal
+        ? { tags: ['violation'], description: 'device oops', meta: meta('dev_poke', { violates: 'I5', severity: 'oops' }) }
+        : { tags: ['violation', 'warn'], description: 'device WARN', meta: meta('dev_poke', { severity: 'warn' }) },
+    },
+  });
+}
+
+/** A caller whose one step WARNs and, in the same transition, pokes the device; then it finishes. */
+function caller() {
+  return setup({ actions: { poke: call('device', 'dev', { type: 'poke' }) } }).createMachine({
+    id: 'caller',
+    initial: 'start',
+    states: {
+      start: { meta: meta('start'), on: { go: { target: 'warned', actions: 'poke', meta: meta('caller_go') } } },
+      warned: {
+        tags: ['violation', 'warn'],
+        description: 'caller WARN',
+        meta: meta('caller_go', { severity: 'warn' }),
+        on: { finish: { target: 'done', meta: meta('caller_finish') } },
+      },
+      done: { type: 'final', meta: meta('caller_finish') },
+    },
+  });
+}
+
+function decl(fatal: boolean): SystemDecl {
+  return {
+    actors: [
+      { name: 'dev', machine: device(fatal), kind: 'object' },
+      { name: 'c', machine: caller(), kind: 'path', env: { go: [{}], finish: [{}] } },
+    ],
+    deadlock: false,
+  };
+}
+
+test('a WARN, then a callee oops in the same step: the oops is the code (it ends the path), the WARN is kept', () => {
+  const system = new System(decl(true));
+  const s = system.initial.slice();
+  const code = system.step(s, system.index.get('c')!, 0);
+  assert.is.not(code, STEP_OK);
+  const v = system.violation(code);
+  assert.is(v.text, 'device oops');
+  assert.not.ok(v.continues);
+  assert.is(v.property, 'I5');
+  assert.ok(system.alsoViolated > 0, 'the WARN is not lost');
+  assert.is(system.violation(system.alsoViolated).text, 'caller WARN');
+});
+
+test('the explorer reports both, and does not go on past the oops', () => {
+  const system = new System(decl(true));
+  const r = explore(system);
+  const texts = r.findings.map((f) => f.text).sort();
+  assert.equal(texts, ['caller WARN', 'device oops']);
+  // The path ends at the oops: the caller never finishes, so only the initial state is stored.
+  assert.is(r.states, 1);
+  for (const f of r.findings) {
+    const trace = traceOf(system, r.store, f);
+    assert.is(trace.steps.length, 1, `${f.text}: one step`);
+  }
+});
+
+test("two WARNs in one step: the first is the code, the callee's is kept, both are findings and the path goes on", () => {
+  const system = new System(decl(false));
+  const s = system.initial.slice();
+  const code = system.step(s, system.index.get('c')!, 0);
+  assert.is(system.violation(code).text, 'caller WARN');
+  assert.is(system.violation(system.alsoViolated).text, 'device WARN');
+  const r = explore(system);
+  assert.equal(r.findings.map((f) => f.text).sort(), ['caller WARN', 'device WARN']);
+  assert.is(r.states, 3, 'start, warned, done');
+  for (const f of r.findings) assert.is(traceOf(system, r.store, f).steps.length, 1, `${f.text}: one step`);
+});
+
+test('a memoized step answers both violations as the cascade did', () => {
+  // The second step of the same (caller state, device state) pair is the memo's answer.
+  const system = new System(decl(true));
+  const c = system.index.get('c')!;
+  const first = system.initial.slice();
+  const code1 = system.step(first, c, 0);
+  const also1 = system.alsoViolated;
+  const again = system.initial.slice();
+  const code2 = system.step(again, c, 0);
+  assert.is(code2, code1);
+  assert.is(system.alsoViolated, also1);
+  assert.equal(Array.from(again), Array.from(first));
+});
+
+/** A machine whose violation state is compound, and whose inner state declares the invariant for it. */
+function compound() {
+  return setup({}).createMachine({
+    id: 'obj',
+    initial: 'fine',
+    states: {
+      fine: { meta: meta('fine'), on: { go: { target: 'bad', meta: meta('obj_go') } } },
+      bad: {
+        meta: meta('obj_go', { violates: 'I7' }),
+        initial: 'leaking',
+        states: {
+          leaking: {
+            tags: ['violation'],
+            description: 'leaked',
+            meta: meta('obj_go', { severity: 'corruption' }),
+            on: { more: { target: 'stillLeaking', meta: meta('obj_more') } },
+          },
+          stillLeaking: { meta: meta('obj_more') },
+        },
+      },
+    },
+  });
+}
+
+test('a violation state inside a compound one takes its invariant from the ancestor, and is entered once', () => {
+  const system = new System({
+    actors: [{ name: 'o', machine: compound(), kind: 'object', env: { go: [{}], more: [{}] } }],
+    deadlock: false,
+  });
+  const s = system.initial.slice();
+  const go = system.actors[0].offers(s[0]).findIndex((d) => system.events.get(d.event).type === 'go');
+  const code = system.step(s, 0, go);
+  const v = system.violation(code);
+  assert.is(v.text, 'leaked');
+  assert.is(v.property, 'I7', 'violates of the nearest ancestor');
+  assert.is(v.severity, 'corruption');
+  const more = system.actors[0].offers(s[0]).findIndex((d) => system.events.get(d.event).type === 'more');
+  assert.is(system.step(s, 0, more), STEP_OK, 'leaving it for a sibling commits nothing');
+});
+
+/** Two states with one text (one key) that declare different severities and what the kernel does next. */
+function twoOfOneText() {
+  return setup({}).createMachine({
+    id: 'twin',
+    initial: 'start',
+    states: {
+      start: {
+        meta: meta('start'),
+        on: { warn: { target: 'soft', meta: meta('twin_warn') }, crash: { target: 'hard', meta: meta('twin_crash') } },
+      },
+      soft: { tags: ['violation', 'warn'], description: 'bad count', meta: meta('twin_warn', { severity: 'warn' }) },
+      hard: { tags: ['violation'], description: 'bad count', meta: meta('twin_crash', { severity: 'oops', variant: 'hard' }) },
+    },
+  });
+}
+
+test('one text, two declarations: each step commits its own, not the one met first', () => {
+  const system = new System({
+    actors: [{ name: 't', machine: twoOfOneText(), kind: 'object', env: { warn: [{}], crash: [{}] } }],
+    deadlock: false,
+  });
+  const offer = (type: string) => system.actors[0].offers(system.initial[0]).findIndex((d) => system.events.get(d.event).type === type);
+  const soft = system.violation(system.step(system.initial.slice(), 0, offer('warn')));
+  const hard = system.violation(system.step(system.initial.slice(), 0, offer('crash')));
+  assert.is(soft.key, hard.key, 'one finding key');
+  assert.ok(soft.continues);
+  assert.is(soft.severity, 'warn');
+  assert.not.ok(hard.continues);
+  assert.is(hard.severity, 'oops');
+  assert.is(hard.variant, 'hard');
+});
+
+test.run();
