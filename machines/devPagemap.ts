@@ -211,6 +211,9 @@ export function devPagemapMachine(rev: Revision) {
           meta: { fn: 'get_dev_pagemap', src: SRC_MAP, condition: 'percpu_ref live', unaccepted: 'call the live pgmap does not implement' },
           on: liveOn,
         },
+        // The kernel's check is WARN_ON, not WARN_ON_ONCE: each mismatched release prints again. A second one
+        // leads back here, which is no new entry, so it commits nothing: a finding is the first way to a WARN,
+        // and what a repeated one would add is its count, which no property reads.
         liveWarned: {
           tags: ['violation', 'warn'],
           description: 'WARN_ON(pgmap->data != owner) in __fs_dax_release: released by someone who did not claim it',
