@@ -19,6 +19,7 @@ import {
   type ResumePoint,
 } from './explore.ts';
 import type { StateStore } from './stateStore.ts';
+import type { ThreadsFactory } from './workerPool.ts';
 import type { Finding } from './finding.ts';
 import { Symmetry } from './symmetry.ts';
 import { traceToItf, type ItfTrace, type TraceOrigin } from './itf.ts';
@@ -67,6 +68,9 @@ export interface CheckOptions {
   readonly builtin?: boolean;
   /** States to explore on one thread before the others join (explore.ts PARALLEL_FROM; tests set it low). */
   readonly parallelFrom?: number;
+  /** Where the other threads come from, and the states a thread takes at a time (explore.ts; tests). */
+  readonly threads?: ThreadsFactory;
+  readonly chunk?: number;
 }
 
 /** A finding with its trace, before it is classified (severity, variant, consequence). */
@@ -219,7 +223,13 @@ export async function checkScenarioAsync(
   const workers = options.workers ?? 1;
   const parallel =
     workers > 1 && options.builtin
-      ? { workers, from: options.parallelFrom, recipe: { scenario: scenario.name, revision, sizes, table: options.table } }
+      ? {
+          workers,
+          from: options.parallelFrom,
+          threads: options.threads,
+          chunk: options.chunk,
+          recipe: { scenario: scenario.name, revision, sizes, table: options.table },
+        }
       : undefined;
   const result = await exploreAsync(system, { ...options, parallel });
   if (result.bound === 'interrupted' || result.findings.length === 0) return reportOf(scenario, revision, sizes, system, result, options);

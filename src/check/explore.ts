@@ -19,7 +19,7 @@ import { Symmetry, type SymmetryMemory } from './symmetry.ts';
 import type { InvariantMemory } from './invariantCheck.ts';
 import { findingAt, type Finding } from './finding.ts';
 import { sharedAlloc } from './slotTable.ts';
-import { WorkerPool, type SystemRecipe } from './workerPool.ts';
+import { workerThreads, type SystemRecipe, type Threads, type ThreadsFactory } from './workerPool.ts';
 import { exploreLevels, type Handover, type LevelsOutcome } from './parallelExplore.ts';
 
 export interface Progress {
@@ -76,6 +76,10 @@ export interface ExploreOptions {
     readonly recipe: SystemRecipe;
     /** States to reach on one thread first (default PARALLEL_FROM); when given, the run waits there for its threads. */
     readonly from?: number;
+    /** Where the other threads come from (default: worker_threads). */
+    readonly threads?: ThreadsFactory;
+    /** States a thread takes from a level at a time (default parallelExplore.ts CHUNK; tests take 1). */
+    readonly chunk?: number;
   };
 }
 
@@ -194,7 +198,7 @@ export async function exploreAsync(system: System, options: ExploreOptions = {})
   const parallel = run.parallel;
   // Checkpoints are taken between this thread's slices (a run with a sink stays on one thread: parallelSkipped).
   const sink = options.checkpoint;
-  let pool: WorkerPool | undefined;
+  let pool: Threads | undefined;
   let ready = false;
   let declined = false;
   try {
@@ -206,7 +210,7 @@ export async function exploreAsync(system: System, options: ExploreOptions = {})
       // A run told where its threads join goes there a state at a time (tests: small models).
       if (run.advance(parallel?.from !== undefined && !pool && !declined ? 1 : SLICE)) break;
       if (parallel && !pool && !declined && run.states() >= (parallel.from ?? PARALLEL_FROM)) {
-        pool = new WorkerPool(parallel.workers - 1, parallel.init);
+        pool = (parallel.threads ?? workerThreads)(parallel.workers - 1, parallel.init);
         pool.ready.then(
           () => (ready = true),
           () => (ready = true),
@@ -218,7 +222,7 @@ export async function exploreAsync(system: System, options: ExploreOptions = {})
         const threads = pool;
         pool = undefined;
         if (handover) {
-          run.absorb(await exploreLevels(handover, threads));
+          run.absorb(await exploreLevels(handover, threads, parallel?.chunk));
           break;
         }
         // Bounded or out of memory meanwhile: this thread ends the run.
@@ -257,7 +261,14 @@ export interface Exploration {
   states(): number;
   /** With options.parallel on a run threads can take: the workers' count and their start-up data. */
   readonly parallel:
-    { readonly workers: number; readonly from?: number; readonly init: { type: string; [k: string]: unknown } } | undefined;
+    | {
+        readonly workers: number;
+        readonly from?: number;
+        readonly init: { type: string; [k: string]: unknown };
+        readonly threads?: ThreadsFactory;
+        readonly chunk?: number;
+      }
+    | undefined;
   /** Expands to the end of the current level and hands the run over (undefined: it is already over). */
   handover(): Handover | undefined;
   /** Takes back a run the parallel levels finished. */
@@ -647,9 +658,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     if (edges && bound === undefined) ({ edges, crashes } = rebuildEdges(system, store, reserve));
   };
   const parallel =
-    threaded && options.parallel
-      ? { workers: options.parallel.workers, from: options.parallel.from, init: { type: 'init', recipe: options.parallel.recipe, reads } }
-      : undefined;
+    threaded && options.parallel ? { ...options.parallel, init: { type: 'init', recipe: options.parallel.recipe, reads } } : undefined;
   return { advance, result, resultAsync, states: () => store.count, parallel, handover, absorb, state, stoppedAtBoundary };
 }
 

@@ -28,7 +28,7 @@ import {
 import type { PackedStateStore } from './packedStore.ts';
 import { maxLoad } from './stateStore.ts';
 import { rehashPart } from './slotTable.ts';
-import type { WorkerPool } from './workerPool.ts';
+import type { Threads } from './workerPool.ts';
 
 /** States per chunk a thread takes from the level's cursor. */
 const CHUNK = 512;
@@ -77,7 +77,7 @@ export interface LevelsOutcome {
   readonly interrupted?: string;
 }
 
-export async function exploreLevels(h: Handover, pool: WorkerPool): Promise<LevelsOutcome> {
+export async function exploreLevels(h: Handover, pool: Threads, chunk = CHUNK): Promise<LevelsOutcome> {
   const { system, store, check } = h;
   const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
   const shape = (): TableShape => ({
@@ -168,13 +168,13 @@ export async function exploreLevels(h: Handover, pool: WorkerPool): Promise<Leve
             from: first,
             displaced,
             to,
-            chunk: CHUNK,
+            chunk,
             limit,
             depth: d,
           }));
           let status: ChunkStatus;
           for (;;) {
-            status = main.expandChunks(control, to, CHUNK, limit, d, MAIN_CHUNKS);
+            status = main.expandChunks(control, to, chunk, limit, d, MAIN_CHUNKS);
             if (status !== 'more') break;
             progress(Atomics.load(control, OCCUPIED), to - Math.min(to, Atomics.load(control, CURSOR)));
             await new Promise<void>((resolve) => setImmediate(resolve));

@@ -25,7 +25,26 @@ export interface Request {
   readonly [field: string]: unknown;
 }
 
-export class WorkerPool {
+/**
+ * What the parallel levels need of their threads (parallelExplore.ts): one request, one reply per thread. A
+ * WorkerPool is worker_threads; a test gives threads that run in its own, on a schedule of its choosing
+ * (test/fixtures/scheduledThreads.ts), so that an interleaving found once can be run again.
+ */
+export interface Threads {
+  /** Resolves once every thread has built its system. */
+  readonly ready: Promise<unknown>;
+  readonly size: number;
+  /** Sends `msg(i)` to every thread i; resolves with their replies in thread order. */
+  all<T>(msg: (i: number) => Request): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** Starts `count` threads, each given `init` (its recipe and the invariants' reads). */
+export type ThreadsFactory = (count: number, init: Request) => Threads;
+
+export const workerThreads: ThreadsFactory = (count, init) => new WorkerPool(count, init);
+
+export class WorkerPool implements Threads {
   private readonly workers: Worker[] = [];
   private readonly waiting: { resolve: (v: unknown) => void; reject: (e: unknown) => void }[][] = [];
   private failed: unknown;

@@ -1,0 +1,53 @@
+/**
+ * The parallel levels report what one thread reports under interleavings that worker threads make only now
+ * and then. The other threads run here in the test's thread (test/fixtures/scheduledThreads.ts), a seed
+ * deciding when each takes its next chunks, with chunks of one state: within a level the main thread and the
+ * others check invariants, claim new states and meet violations in orders that differ from seed to seed and
+ * are the same on every run of one seed. test/parallel.test.ts runs real worker threads, where the order is
+ * the machine's; bench/parallelSweep.ts runs every configuration that way. A seed that makes a report differ
+ * names the interleaving: run it again to debug it.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkScenarioAsync, resolveSizes, type CheckReport } from '../src/check/check.ts';
+import { findScenario } from '../src/registry.ts';
+import { comparable } from './parallelCompare.ts';
+import { scheduledThreads } from './fixtures/scheduledThreads.ts';
+
+// More, to search for an interleaving: SCHEDULE_SEEDS=200 npx tsx test/schedules.test.ts
+const SEEDS = Array.from({ length: Number(process.env.SCHEDULE_SEEDS ?? 6) }, (_, i) => i + 1);
+
+async function run(
+  name: string,
+  revision: string | undefined,
+  sizes: Record<string, number>,
+  workers: number,
+  seed = 0,
+): Promise<CheckReport> {
+  const scenario = findScenario(name);
+  const threads = workers > 1 ? { threads: scheduledThreads(seed), chunk: 1, parallelFrom: 20 } : {};
+  return checkScenarioAsync(scenario, revision, resolveSizes(scenario, sizes), { workers, builtin: true, ...threads });
+}
+
+for (const [name, revision, sizes] of [
+  // Many findings of several kinds: step violations in two actors of one machine, an invariant, a deadlock.
+  ['pmem-remove-pinned', 'v8', { pinners: 2 }],
+  // Two pages a step can fail alike on: the finding names the page its trace fails on.
+  ['pmem-remove-pinned', 'v4.17', { pages: 2, pinners: 2 }],
+  // A WARN whose target an earlier level settled, and an oops beside it.
+  ['dma-truncate', 'v4.17', { pages: 2, pinners: 2 }],
+  ['percpu-ref', undefined, { users: 3 }],
+] as const) {
+  test(`${name}${revision ? ` @ ${revision}` : ''}: ${SEEDS.length} schedules of 2 and 3 threads report what one thread does`, async () => {
+    const one = await run(name, revision, sizes, 1);
+    const expected = comparable(one);
+    for (const seed of SEEDS) {
+      const workers = 2 + (seed % 2);
+      const r = await run(name, revision, sizes, workers, seed);
+      assert.is(r.threads, workers, `seed ${seed}: ${workers} threads explored`);
+      assert.fixture(comparable(r), expected, `seed ${seed}, ${workers} threads`);
+    }
+  });
+}
+
+test.run();
