@@ -16,16 +16,21 @@ import { checkScenarioAsync } from '../src/check/check.ts';
 import { configurations } from '../src/check/configSpace.ts';
 import { SCENARIOS } from '../src/registry.ts';
 import { comparable, countEarlierTargets } from '../test/parallelCompare.ts';
+import { scheduledThreads } from '../test/fixtures/scheduledThreads.ts';
 
 const USAGE = `Usage: npx tsx bench/parallelSweep.ts [options]
 
 Checks every built-in scenario, revision and configuration on one thread and on worker threads, and compares.
+With --schedules, the other threads run in this one on seeded schedules a state at a time instead
+(test/fixtures/scheduledThreads.ts): the interleavings differ from seed to seed and a seed repeats its own.
 
 Options:
   --scenario NAME   only this scenario (repeatable; default: all)
   --quick           each cell at its default sizes only
   --workers N       threads of the parallel runs (default 2)
   --from N          states the parallel runs reach on one thread before the threads join (default 30)
+  --schedules K     K runs per configuration on scheduled threads (seeds 1..K, 2 or 3 threads by
+                    seed, chunks of one state) instead of one on worker threads
   --json            a JSON summary on stdout
   --dump DIR        write both reports of each pair that differs into DIR (created; a file it would
                     overwrite is refused)
@@ -46,6 +51,7 @@ function parse() {
       quick: { type: 'boolean' },
       workers: { type: 'string' },
       from: { type: 'string' },
+      schedules: { type: 'string' },
       json: { type: 'boolean' },
       dump: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -69,6 +75,7 @@ const whole = (name: string, text: string | undefined, fallback: number, least: 
 };
 const workers = whole('workers', values.workers, 2, 2);
 const from = whole('from', values.from, 30, 1);
+const schedules = whole('schedules', values.schedules, 0, 1);
 const names = values.scenario ?? [];
 for (const name of names) if (!SCENARIOS.some((s) => s.name === name)) fail(`no built-in scenario ${JSON.stringify(name)}`);
 const scenarios = names.length > 0 ? SCENARIOS.filter((s) => names.includes(s.name)) : SCENARIOS;
@@ -95,24 +102,30 @@ try {
         const cell = `${scenario.name}${revision ? ` @ ${revision}` : ''}${config.departures.length ? ` (${config.departures.join(', ')})` : ''}`;
         const options = { liveness: false, builtin: true, parallelFrom: from };
         const one = await checkScenarioAsync(scenario, revision, { ...config.sizes }, { ...options, workers: 1 });
-        const { result: many, earlier } = await countEarlierTargets(() =>
-          checkScenarioAsync(scenario, revision, { ...config.sizes }, { ...options, workers }),
-        );
-        runs++;
-        if (many.threads > 1) threaded++;
-        earlierTotal += earlier;
-        if (earlier > 0) withEarlier.push(cell);
         const expected = comparable(one);
-        const got = comparable(many);
-        const same = expected === got;
-        if (!same) {
-          differing.push(cell);
-          if (values.dump) dump(values.dump, differing.length, cell, expected, got);
+        // The parallel runs of this configuration: one on worker threads, or one per seed on scheduled threads.
+        const tries = schedules === 0 ? [{ label: '', workers, seed: 0 }] : [];
+        for (let seed = 1; seed <= schedules; seed++) tries.push({ label: ` seed ${seed}`, workers: 2 + (seed % 2), seed });
+        for (const t of tries) {
+          const scheduled = t.seed > 0 ? { threads: scheduledThreads(t.seed), chunk: 1 } : {};
+          const { result: many, earlier } = await countEarlierTargets(() =>
+            checkScenarioAsync(scenario, revision, { ...config.sizes }, { ...options, ...scheduled, workers: t.workers }),
+          );
+          runs++;
+          if (many.threads > 1) threaded++;
+          earlierTotal += earlier;
+          if (earlier > 0) withEarlier.push(cell + t.label);
+          const got = comparable(many);
+          const same = expected === got;
+          if (!same) {
+            differing.push(cell + t.label);
+            if (values.dump) dump(values.dump, differing.length, cell + t.label, expected, got);
+          }
+          process.stderr.write(
+            `${same ? 'same' : 'DIFFERS'}  ${cell}${t.label}: ${one.states} states, ${many.threads} threads` +
+              `${earlier > 0 ? `, ${earlier} earlier-level targets` : ''}\n`,
+          );
         }
-        process.stderr.write(
-          `${same ? 'same' : 'DIFFERS'}  ${cell}: ${one.states} states, ${many.threads} threads` +
-            `${earlier > 0 ? `, ${earlier} earlier-level targets` : ''}\n`,
-        );
       }
     }
   }
@@ -123,12 +136,16 @@ try {
 const seconds = (performance.now() - started) / 1000;
 if (values.json) {
   process.stdout.write(
-    JSON.stringify({ pairs: runs, threaded, workers, from, differing, earlierLevelTargets: earlierTotal, withEarlier, seconds }, null, 1) +
-      '\n',
+    JSON.stringify(
+      { pairs: runs, threaded, workers, schedules, from, differing, earlierLevelTargets: earlierTotal, withEarlier, seconds },
+      null,
+      1,
+    ) + '\n',
   );
 } else {
   process.stdout.write(
-    `${runs} pairs (1 thread against ${workers}, joining at ${from} states; ${threaded} went on threads) in ${seconds.toFixed(0)} s: ` +
+    `${runs} pairs (1 thread against ${schedules ? `${schedules} schedules of 2-3 threads` : workers}, joining at ${from} states; ` +
+      `${threaded} went on threads) in ${seconds.toFixed(0)} s: ` +
       `${differing.length === 0 ? 'all the same' : `${differing.length} differ`}; ` +
       `${earlierTotal} lookups of a target an earlier parallel level settled, in ${withEarlier.length} runs\n`,
   );
