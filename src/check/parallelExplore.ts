@@ -27,7 +27,7 @@ import {
 } from './levelExpander.ts';
 import type { PackedStateStore } from './packedStore.ts';
 import { maxLoad } from './stateStore.ts';
-import { rehashPart } from './slotTable.ts';
+import { rehashPart, writtenFirst } from './slotTable.ts';
 import type { Threads } from './workerPool.ts';
 
 /** States per chunk a thread takes from the level's cursor. */
@@ -150,7 +150,8 @@ export async function exploreLevels(h: Handover, pool: Threads, chunk = CHUNK): 
       // Phase 1, restarted from scratch when an id outgrew its field (the table is rebuilt wider). A mark left
       // from a try given up only costs phase 2 a lookup.
       let stopped: string | undefined;
-      const displaced = new Uint8Array(new SharedArrayBuffer(to - first));
+      // Read before written, as the table is: written first (slotTable.ts writtenFirst).
+      const displaced = writtenFirst(new Uint8Array(new SharedArrayBuffer(to - first)));
       for (;;) {
         Atomics.store(control, CURSOR, first);
         Atomics.store(control, HALT, 0);
@@ -220,7 +221,7 @@ export async function exploreLevels(h: Handover, pool: Threads, chunk = CHUNK): 
       }
 
       // Phase 2: which entries name each new state's first discovery, counted per parent.
-      const counts = new Int32Array(new SharedArrayBuffer(4 * (to - first)));
+      const counts = writtenFirst(new Int32Array(new SharedArrayBuffer(4 * (to - first))));
       // One round trip: the workers replay the main thread's misses of this level, then count.
       const replay = takeLog();
       const kept = pool.all<{ kept: number }>(() => ({ type: 'count', shape: shape(), counts, from: first, replay }));

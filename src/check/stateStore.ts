@@ -52,7 +52,8 @@ export class MemoryStateStore implements StateStore {
     this.parents = new Int32Array(capacity);
     this.labels = new Int32Array(capacity);
     this.hashes = new Int32Array(capacity);
-    this.slots = new Int32Array(slots);
+    // Written first, as a grown table is (`cleared`).
+    this.slots = new Int32Array(slots).fill(0);
     this.mask = slots - 1;
     this.encodeFor(capacity);
   }
@@ -183,11 +184,14 @@ export function extend(a: Int32Array, n: number): Int32Array {
   return b;
 }
 
-/** A zeroed array of `n` entries, in `a`'s buffer when that can grow to it (the old entries are wiped). */
+/**
+ * A zeroed array of `n` entries, in `a`'s buffer when that can grow to it (the old entries are wiped). Every
+ * page is written, the new ones too: the table's probes read a slot before they fill it, and a new page read
+ * first faults twice (slotTable.ts writtenFirst).
+ */
 function cleared(a: Int32Array, n: number): Int32Array {
-  const grown = inPlace(a, n);
-  if (!grown) return fresh(n);
-  grown.fill(0, 0, a.length);
+  const grown = inPlace(a, n) ?? fresh(n);
+  grown.fill(0);
   return grown;
 }
 
