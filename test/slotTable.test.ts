@@ -8,7 +8,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SlotTable, received, rehashPart } from '../src/check/slotTable.ts';
+import { SlotTable, received, rehashPart, sharedAlloc } from '../src/check/slotTable.ts';
+import { MemoryStateStore } from '../src/check/stateStore.ts';
 import { hashKey } from '../src/check/vectorHash.ts';
 
 const key = (a: number, b: number): Int32Array => Int32Array.of(a, b);
@@ -196,6 +197,34 @@ test('dropPending works in place over clusters that wrap round the end, keeping 
   keys.forEach((k, i) => assert.is(t.find(k), i));
   assert.is(t.find(settled), 6000);
   for (const k of given) assert.is(t.find(k), -1);
+});
+
+test('fill: the states of a one-thread store, moved in bulk across many segments, are found, loaded and added to as added one by one', () => {
+  // 20,000 states span four segments; clustered keys make long probe runs.
+  const n = 20_000;
+  const from = new MemoryStateStore(2);
+  const one = new SlotTable(2, 1 << 15, undefined, sharedAlloc);
+  for (let i = 0; i < n; i++) {
+    const k = key(i % 97, Math.floor(i / 97));
+    assert.is(from.add(k, i - 1, i % 13), i);
+    one.add(k, i - 1, i % 13);
+  }
+  const t = new SlotTable(2, 1 << 15, undefined, sharedAlloc);
+  t.fill(from.columns());
+  assert.is(t.count, n);
+  assert.equal(Array.from(t.slots), Array.from(one.slots), 'the same slots as adding in order');
+  const got = new Int32Array(2);
+  for (let i = 0; i < n; i += 7) {
+    const k = key(i % 97, Math.floor(i / 97));
+    assert.is(t.find(k), i);
+    t.load(i, got);
+    assert.equal(Array.from(got), Array.from(k));
+    assert.is(t.parent(i), i - 1);
+    assert.is(t.label(i), i % 13);
+  }
+  assert.is(t.add(key(1000, 1000), 5, 1), n, 'a new state takes the next index');
+  assert.is(t.add(key(3, 4), 5, 1), -1 - (4 * 97 + 3), 'a known one answers its index');
+  assert.throws(() => t.fill(from.columns()), /holds states/);
 });
 
 test.run();

@@ -6,6 +6,16 @@ import { NOT_ADDED, type StateStore } from './storeInterface.ts';
 import { hashKey } from './vectorHash.ts';
 export { NOT_ADDED, type StateStore };
 
+/** States 0..count by index: `width` words each, their parents, labels and hashes (vectorHash.ts hashKey). */
+export interface StateColumns {
+  readonly count: number;
+  readonly width: number;
+  readonly vectors: Int32Array;
+  readonly parents: Int32Array;
+  readonly labels: Int32Array;
+  readonly hashes: Int32Array;
+}
+
 /** A slot holding no state: stored slots hold index + 1, so never 0. */
 const EMPTY = 0;
 
@@ -105,6 +115,19 @@ export class MemoryStateStore implements StateStore {
 
   label(index: number): number {
     return this.labels[index];
+  }
+
+  /** The stored states by index, as views of the store's arrays: for moving them into another table in bulk. */
+  columns(): StateColumns {
+    const n = this.count;
+    return {
+      count: n,
+      width: this.width,
+      vectors: this.vectors.subarray(0, n * this.width),
+      parents: this.parents.subarray(0, n),
+      labels: this.labels.subarray(0, n),
+      hashes: this.hashes.subarray(0, n),
+    };
   }
 
   bytes(): number {
