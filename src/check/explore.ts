@@ -621,7 +621,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       return undefined;
     }
     if (head < levelEnd || bound !== undefined) return undefined;
-    // The threads share the table: the states move into one in shared memory (a few tens of ms at PARALLEL_FROM states).
+    // The threads share the table: the states move into one in shared memory (about 250 ms at percpu_ref N=6, 2.18M states).
     try {
       packed.share(sharedAlloc);
     } catch (e) {
