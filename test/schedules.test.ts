@@ -1,11 +1,14 @@
 /**
  * The parallel levels report what one thread reports under interleavings that worker threads make only now
  * and then. The other threads run here in the test's thread (test/fixtures/scheduledThreads.ts), a seed
- * deciding when each takes its next chunks, with chunks of one state: within a level the main thread and the
- * others check invariants, claim new states and meet violations in orders that differ from seed to seed and
- * are the same on every run of one seed. test/parallel.test.ts runs real worker threads, where the order is
- * the machine's; bench/parallelSweep.ts runs every configuration that way. A seed that makes a report differ
- * names the interleaving: run it again to debug it.
+ * deciding when each takes its next chunks, with chunks of one state: within a level's expansion the main
+ * thread and the others claim new states and meet violations in orders that differ from seed to seed and are
+ * the same on every run of one seed, so each thread then writes and checks (phase 3) a share of the level that
+ * differs too. What it does not reach: a state's expansion is never interrupted (no insert contends with
+ * another's half-written slot), the later phases run their threads in one fixed order, and these runs never
+ * fill the table mid-level. test/parallel.test.ts runs real worker threads, where the order is the machine's;
+ * bench/parallelSweep.ts runs every configuration that way. A seed that makes a report differ names the
+ * interleaving: run it again to debug it.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,8 +1,8 @@
 /**
  * What one step commits when it enters more than one violation state, or a violation state that is compound,
- * or one of two states with the same text. A step returns one code: the first violation it enters, unless that
- * one continues (a WARN) and a later one is fatal (an oops), which ends the path and so is the step's code; the
- * other is kept in alsoViolated and both are findings. Before, the callee's violation was dropped whenever the
+ * or one of two states with the same text. A step returns one code: of the violation states it enters, the
+ * first, unless that one continues (a WARN) and a later one is fatal (an oops), which ends the path and so is
+ * the step's code; the other is kept in alsoViolated and both are findings. Before, the callee's violation was dropped whenever the
  * stepping actor had entered a WARN first, so a WARN then an oops in one step was explored as a WARN, and the
  * path went on past the oops.
  */

@@ -177,7 +177,7 @@ export class PackedStateStore implements StateStore {
     const from = this.inner;
     if (!(from instanceof MemoryStateStore)) return this.rebuild(this.layout);
     // The same layout: the packed keys move as they are, in bulk (SlotTable.fill).
-    const to = this.newTable(this.layout.words, Math.max(INITIAL_SLOTS, Math.ceil((from.count * 4) / 3) + 1)) as SlotTable;
+    const to = new SlotTable(this.layout.words, Math.max(INITIAL_SLOTS, Math.ceil((from.count * 4) / 3) + 1), this.reserve, alloc);
     to.fill(from.columns());
     this.inner = to;
   }

@@ -178,10 +178,12 @@ export class System {
   private touched = 0;
 
   /**
-   * The step's second violation, 0 when none. A step returns one code, and a fatal one wins, since it ends the
-   * path: a WARN the stepping actor entered before a callee oopsed or was called on NULL is kept here, and so is a
-   * second violation state a callee enters in the same step (a WARN and then an oops, or two WARNs). A third is
-   * not kept: no machine of ours has a step that enters three.
+   * The step's second violation, 0 when none. A step returns one code. Of the violation states it enters, the
+   * first is the code unless it continues (a WARN) and a later one is fatal (`andViolated`); a call on NULL or one
+   * the target does not accept ends the step and is the code, whatever the step had committed (`endedBy`). The
+   * other is kept here. There is one slot: a third violation of the step is not kept, and the first extra one
+   * stays even when it has the code's key. After a step that blocks it may hold what the cascade met before the
+   * block; every reader looks at the code first.
    */
   alsoViolated = 0;
 
@@ -217,9 +219,9 @@ export class System {
   }
 
   /**
-   * The step's code once violation `v` is also committed, where `found` is what it had committed so far: the
-   * first violation stays the step's code unless it continues and `v` is fatal. The other goes to alsoViolated
-   * if that is still free. Before this, a callee's violation state entered after the stepping actor's WARN was
+   * The step's code once violation state `v` is also entered, where `found` is what it had committed so far:
+   * the first stays the step's code unless it continues and `v` is fatal. The other goes to alsoViolated if
+   * that is still free. Before this, a callee's violation state entered after the stepping actor's WARN was
    * dropped, so a step that warned and then oopsed went on as if it had only warned.
    */
   private andViolated(found: number, v: number): number {
@@ -229,7 +231,10 @@ export class System {
     return fatal ? v : found;
   }
 
-  /** A fatal call `fatal` ends the step: the violation the step had committed (its code so far) is kept beside it. */
+  /**
+   * A fatal call `fatal` (on NULL, or not accepted) ends the step and is its code, even after an oops state the
+   * step entered: the code so far is kept beside it, in place of whatever alsoViolated held.
+   */
   private endedBy(found: number, fatal: number): number {
     if (found !== STEP_OK) this.alsoViolated = found;
     return fatal;
