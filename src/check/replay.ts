@@ -63,6 +63,8 @@ interface Candidate {
   event: EventObject;
   next: Int32Array;
   code: number;
+  /** The step's second violation (System.alsoViolated), 0 when none. */
+  also: number;
 }
 
 /** States explored from the end of a trace to decide deadlock and progress there. */
@@ -77,7 +79,7 @@ export function replayItf(system: System, itf: ItfTrace, file = 'the trace'): Re
   const walked = walk(system, itf, file);
   if ('divergence' in walked) return { matched: walked.matched, total: walked.total, divergence: walked.divergence, findings: [] };
   if (walked.crash) {
-    const findings = [walked.crash];
+    const findings = [walked.crash, ...walked.along];
     return {
       matched: walked.matched,
       total: walked.total,
@@ -141,11 +143,14 @@ function walk(system: System, itf: ItfTrace, file: string): Walked {
     if (hit.code !== STEP_OK) {
       const v = system.violation(hit.code);
       const finding = { property: v.property, kind: v.kind, text: v.text };
+      // A step that enters two violation states commits both: the second is a finding of the trace too.
+      const w = hit.also > 0 ? system.violation(hit.also) : undefined;
+      const second = w ? [{ property: w.property, kind: w.kind, text: w.text }] : [];
       if (!v.continues) {
         const rest = i < total ? { step: i + 1, message: 'the trace goes on past a step that crashes' } : undefined;
-        return { matched: i, total, end: cur, along, crash: finding, rest };
+        return { matched: i, total, end: cur, along: [...along, ...second], crash: finding, rest };
       }
-      if (i === total) along.push(finding);
+      if (i === total) along.push(finding, ...second);
     }
     cur = hit.next;
     visited.push(cur);
@@ -193,7 +198,7 @@ function successors(system: System, cur: Int32Array): Candidate[] {
       const next = cur.slice();
       const code = system.step(next, a, o);
       if (code === STEP_BLOCKED) continue;
-      list.push({ actor: a, offer: o, event: system.events.get(offers[o].event), next, code });
+      list.push({ actor: a, offer: o, event: system.events.get(offers[o].event), next, code, also: system.alsoViolated });
     }
   }
   return list;

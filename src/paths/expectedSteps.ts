@@ -16,13 +16,15 @@ export interface ActorState {
 /**
  * One step of a generated path and what the spec says follows from it: the new state of every
  * actor the step changed (an actor not listed must not change), the violation the step commits,
- * if any, and the invariants that fail in the state it reaches (none, on a healthy path).
+ * if any, a second violation it commits in the same step (System.alsoViolated), and the invariants
+ * that fail in the state it reaches (none, on a healthy path).
  */
 export interface ExpectedStep {
   readonly actor: string;
   readonly event: EventObject;
   readonly changed: Readonly<Record<string, ActorState>>;
   readonly violation?: string;
+  readonly alsoViolation?: string;
   readonly failing?: readonly string[];
 }
 
@@ -60,6 +62,7 @@ export function expectedSteps(system: System, labels: readonly number[]): Expect
     };
     const crashed = code !== STEP_OK && !system.violation(code).continues;
     if (code !== STEP_OK) step.violation = system.violation(code).text;
+    if (code !== STEP_OK && system.alsoViolated !== 0) step.alsoViolation = system.violation(system.alsoViolated).text;
     if (!crashed) {
       const failing = failingInvariants(system, next);
       if (failing.length) step.failing = failing;

@@ -27,7 +27,7 @@ export function offerOf(system: System, state: Int32Array, actor: number, event:
 /**
  * Replays a recorded path through the composed system and compares every step with the record:
  * the step must be offered, change exactly the recorded actors to exactly the recorded states,
- * commit the recorded violation (or none) and leave exactly the recorded invariants failing.
+ * commit the recorded violation (or none) and the recorded second one (or none), and leave exactly the recorded invariants failing.
  * Returns the first divergence, or undefined when the machines still do what was recorded.
  */
 export function replayExpected(system: System, steps: readonly ExpectedStep[], end?: ExpectedEnd): Divergence | undefined {
@@ -54,6 +54,11 @@ export function replayExpected(system: System, steps: readonly ExpectedStep[], e
     if (violation !== s.violation)
       return at(
         `commits ${violation === undefined ? 'no violation' : `"${violation}"`}, recorded ${s.violation === undefined ? 'none' : `"${s.violation}"`}`,
+      );
+    const also = code === STEP_OK || system.alsoViolated === 0 ? undefined : system.violation(system.alsoViolated).text;
+    if (also !== s.alsoViolation)
+      return at(
+        `commits ${also === undefined ? 'no second violation' : `"${also}" beside it`}, recorded ${s.alsoViolation === undefined ? 'none' : `"${s.alsoViolation}"`}`,
       );
     for (let x = 0; x < system.width; x++) {
       const name = system.names[x];
