@@ -11,26 +11,17 @@ import * as assert from 'uvu/assert';
 import { setup } from 'xstate';
 import { call } from '../machines/kit/messages.ts';
 import type { SystemDecl } from '../machines/kit/types.ts';
-import { STEP_OK } from '../src/compose/stepLabel.ts';
+import { STEP_OK, stepLabel } from '../src/compose/stepLabel.ts';
 import { System } from '../src/compose/system.ts';
 import { explore } from '../src/check/explore.ts';
 import { traceOf } from '../src/check/trace.ts';
+import { traceToItf } from '../src/check/itf.ts';
+import { replayItf } from '../src/check/replay.ts';
+import { expectedSteps } from '../src/paths/expectedSteps.ts';
+import { replayExpected } from '../src/paths/replayExpected.ts';
+import { device, relay } from './fixtures/relayWarns.ts';
 
 const meta = (fn: string, more: Record<string, string> = {}) => ({ fn, src: 'test', ...more });
-
-/** A device that `poke` breaks: fatally (an oops that breaks I5), or with a WARN of its own. */
-function device(fatal: boolean) {
-  return setup({}).createMachine({
-    id: 'device',
-    initial: 'ok',
-    states: {
-      ok: { meta: meta('ok'), on: { poke: { target: 'broken', meta: meta('dev_poke') } } },
-      broken: fatal
-        ? { tags: ['violation'], description: 'device oops', meta: meta('dev_poke', { violates: 'I5', severity: 'oops' }) }
-        : { tags: ['violation', 'warn'], description: 'device WARN', meta: meta('dev_poke', { severity: 'warn' }) },
-    },
-  });
-}
 
 /** A caller whose one step WARNs and, in the same transition, pokes the device; then it finishes. */
 function caller() {
@@ -182,6 +173,79 @@ test('one text, two declarations: each step commits its own, not the one met fir
   assert.not.ok(hard.continues);
   assert.is(hard.severity, 'oops');
   assert.is(hard.variant, 'hard');
+});
+
+/** A caller whose one step pokes the device twice: the second poke finds it broken, which does not accept it. */
+function twicePoker() {
+  return setup({ actions: { poke: call('device', 'dev', { type: 'poke' }) } }).createMachine({
+    id: 'twice',
+    initial: 'start',
+    states: {
+      start: { meta: meta('start'), on: { go: { target: 'done', actions: ['poke', 'poke'], meta: meta('twice_go') } } },
+      done: { type: 'final', meta: meta('twice_go') },
+    },
+  });
+}
+
+test('an oops, then a call the broken callee does not accept, in one step: the oops came first and is the code', () => {
+  const system = new System({
+    actors: [
+      { name: 'dev', machine: device(true), kind: 'object' },
+      { name: 'c', machine: twicePoker(), kind: 'path', env: { go: [{}] } },
+    ],
+    deadlock: false,
+  });
+  const code = system.step(system.initial.slice(), system.index.get('c')!, 0);
+  assert.is(system.violation(code).text, 'device oops');
+  assert.ok(system.alsoViolated > 0, 'the call is kept beside it');
+  assert.is(system.violation(system.alsoViolated).kind, 'unaccepted');
+  const r = explore(system);
+  assert.equal(r.findings.map((f) => f.kind).sort(), ['unaccepted', 'violation-state']);
+});
+
+// Relay r1 WARNs, tells r2 (a WARN of the code's key, in another actor) and pokes the device (a WARN of its own key).
+test("of two extra violations, the one of a key other than the code's takes the slot", () => {
+  const system = new System({
+    actors: [
+      { name: 'dev', machine: device(false), kind: 'object' },
+      { name: 'r2', machine: relay(), kind: 'object' },
+      { name: 'r1', machine: relay(), kind: 'object', env: { go: [{}] } },
+    ],
+    deadlock: false,
+  });
+  const r1 = system.index.get('r1')!;
+  const go = system.actors[r1].offers(system.initial[r1]).findIndex((d) => system.events.get(d.event).type === 'go');
+  const code = system.step(system.initial.slice(), r1, go);
+  assert.match(system.violation(code).text, 'relay WARN');
+  assert.is(system.violation(system.alsoViolated).text, 'device WARN', "not r2's WARN, which has the code's key");
+  const keys = new Set(explore(system).findings.map((f) => f.text));
+  assert.ok(keys.has('device WARN'), 'the device WARN is a finding');
+});
+
+test("a trace replays to both of its last step's violations", () => {
+  for (const fatal of [false, true]) {
+    const system = new System(decl(fatal));
+    const r = explore(system);
+    for (const f of r.findings) {
+      const itf = JSON.parse(JSON.stringify(traceToItf(system, traceOf(system, r.store, f), { scenario: 'test', sizes: {} })));
+      const replayed = replayItf(new System(decl(fatal)), itf);
+      assert.is(replayed.divergence, undefined);
+      assert.equal(
+        replayed.findings.map((x) => x.text).sort(),
+        fatal ? ['caller WARN', 'device oops'] : ['caller WARN', 'device WARN'],
+        f.text,
+      );
+    }
+  }
+});
+
+test('a recorded path replays its second violation too, and a record without it diverges', () => {
+  const system = new System(decl(false));
+  const steps = expectedSteps(system, [stepLabel(system.index.get('c')!, 0)]);
+  assert.is(steps[0].alsoViolation, 'device WARN');
+  assert.is(replayExpected(new System(decl(false)), steps), undefined);
+  const { alsoViolation: _, ...without } = steps[0];
+  assert.match(replayExpected(new System(decl(false)), [without])?.message ?? '', /"device WARN" beside it, recorded none/);
 });
 
 test.run();

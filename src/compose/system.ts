@@ -179,11 +179,12 @@ export class System {
 
   /**
    * The step's second violation, 0 when none. A step returns one code. Of the violation states it enters, the
-   * first is the code unless it continues (a WARN) and a later one is fatal (`andViolated`); a call on NULL or one
-   * the target does not accept ends the step and is the code, whatever the step had committed (`endedBy`). The
-   * other is kept here. There is one slot: a third violation of the step is not kept, and the first extra one
-   * stays even when it has the code's key. After a step that blocks it may hold what the cascade met before the
-   * block; every reader looks at the code first.
+   * first is the code unless it continues (a WARN) and a later one is fatal (`andViolated`). A call on NULL or one
+   * the target does not accept ends the step; it is the code unless the step had already entered a fatal state,
+   * which then stays the code (`endedBy`): the first fatal violation decides, as the thread would stop there. The
+   * other is kept here. There is one slot: of several extra violations, one of a key other than the code's is
+   * kept over one of the code's key, since the code already stands for that key; otherwise the first. After a
+   * step that blocks it may hold what the cascade met before the block; every reader looks at the code first.
    */
   alsoViolated = 0;
 
@@ -220,24 +221,37 @@ export class System {
 
   /**
    * The step's code once violation state `v` is also entered, where `found` is what it had committed so far:
-   * the first stays the step's code unless it continues and `v` is fatal. The other goes to alsoViolated if
-   * that is still free. Before this, a callee's violation state entered after the stepping actor's WARN was
+   * the first stays the step's code unless it continues and `v` is fatal. The other is kept beside it
+   * (`keepBeside`). Before this, a callee's violation state entered after the stepping actor's WARN was
    * dropped, so a step that warned and then oopsed went on as if it had only warned.
    */
   private andViolated(found: number, v: number): number {
     if (found === STEP_OK || found === v) return v;
     const fatal = !this.violations[v - 1].continues && this.violations[found - 1].continues;
-    if (this.alsoViolated === 0) this.alsoViolated = fatal ? found : v;
-    return fatal ? v : found;
+    const code = fatal ? v : found;
+    this.keepBeside(code, fatal ? found : v);
+    return code;
   }
 
   /**
-   * A fatal call `fatal` (on NULL, or not accepted) ends the step and is its code, even after an oops state the
-   * step entered: the code so far is kept beside it, in place of whatever alsoViolated held.
+   * A fatal call `fatal` (on NULL, or not accepted) ends the step. It is the step's code unless the step had
+   * already entered a fatal state: that one came first and stays the code, the call beside it.
    */
   private endedBy(found: number, fatal: number): number {
-    if (found !== STEP_OK) this.alsoViolated = found;
-    return fatal;
+    if (found === STEP_OK) return fatal;
+    const code = this.violations[found - 1].continues ? fatal : found;
+    this.keepBeside(code, code === fatal ? found : fatal);
+    return code;
+  }
+
+  /**
+   * Keeps `other` in the one slot beside the step's code: when the slot is free, or when what it holds has the
+   * code's key (the code already reports that key, so a finding of another key is worth the slot more).
+   */
+  private keepBeside(code: number, other: number): void {
+    const held = this.alsoViolated;
+    if (other === code || other === held) return;
+    if (held === 0 || held === code || this.violations[held - 1].key === this.violations[code - 1].key) this.alsoViolated = other;
   }
 
   /** Appends `from`'s calls to the step's FIFO as [sender, to, event] triples; returns the new tail. */
