@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SlotTable, received, rehashPart, sharedAlloc } from '../src/check/slotTable.ts';
-import { MemoryStateStore } from '../src/check/stateStore.ts';
+import { MemoryStateStore, maxLoad } from '../src/check/stateStore.ts';
 import { hashKey } from '../src/check/vectorHash.ts';
 
 const key = (a: number, b: number): Int32Array => Int32Array.of(a, b);
@@ -225,6 +225,11 @@ test('fill: the states of a one-thread store, moved in bulk across many segments
   assert.is(t.add(key(1000, 1000), 5, 1), n, 'a new state takes the next index');
   assert.is(t.add(key(3, 4), 5, 1), -1 - (4 * 97 + 3), 'a known one answers its index');
   assert.throws(() => t.fill(from.columns()), /holds states/);
+});
+
+test('the load limit is three quarters of the slots at every size a table reaches, 2^31 included', () => {
+  // (slots * 3) >> 2 went negative from 2^30 slots: a table of that size would have grown on every add.
+  for (let b = 4; b <= 31; b++) assert.is(maxLoad(2 ** b), 3 * 2 ** (b - 2), `2^${b} slots`);
 });
 
 test.run();

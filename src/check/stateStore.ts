@@ -247,5 +247,6 @@ function fresh(n: number): Int32Array {
  * finds most keys in the first cache line.
  */
 export function maxLoad(slots: number): number {
-  return (slots * 3) >> 2;
+  // Not (slots * 3) >> 2: from 2^30 slots the product passes 2^31 and the shift makes it negative.
+  return slots - (slots >>> 2);
 }
