@@ -16,6 +16,10 @@ import { checkScenarioAsync, resolveSizes, type CheckReport } from '../src/check
 import { findScenario } from '../src/registry.ts';
 import { comparable } from './parallelCompare.ts';
 import { scheduledThreads } from './fixtures/scheduledThreads.ts';
+import { relayWarns } from './fixtures/relayWarns.ts';
+import { explore, exploreAsync, type ExploreResult } from '../src/check/explore.ts';
+import { traceOf } from '../src/check/trace.ts';
+import { System } from '../src/compose/system.ts';
 
 // More, to search for an interleaving: SCHEDULE_SEEDS=200 npx tsx test/schedules.test.ts
 const SEEDS = Array.from({ length: Number(process.env.SCHEDULE_SEEDS ?? 6) }, (_, i) => i + 1);
@@ -52,5 +56,40 @@ for (const [name, revision, sizes] of [
     }
   });
 }
+
+/** What a run of the relay fixture reports: counts, and each finding with its trace's steps. */
+function relayReport(system: System, r: ExploreResult): unknown {
+  const findings = r.findings.map((f) => ({
+    text: f.text,
+    steps: traceOf(system, r.store, f).steps.map((s) => `${s.actor} ${s.event.type}`),
+  }));
+  return { states: r.states, edges: r.edges, findings };
+}
+
+test("a step's second violation, of a key no other step commits, is found on 2 and 3 threads as on one", async () => {
+  // "device WARN" comes only beside the clock's third tick (fixtures/relayWarns.ts), in a level the threads share.
+  const one = new System(relayWarns());
+  const expected = relayReport(one, explore(one));
+  assert.ok(JSON.stringify(expected).includes('device WARN'));
+  for (const seed of SEEDS) {
+    const workers = 2 + (seed % 2);
+    const build = () => {
+      const s = new System(relayWarns());
+      s.frozen = true;
+      return s;
+    };
+    const system = new System(relayWarns());
+    const parallel = {
+      workers,
+      recipe: { scenario: 'relay-warns', revision: undefined, sizes: {} },
+      threads: scheduledThreads(seed, build),
+      chunk: 1,
+      from: 5,
+    };
+    const r = await exploreAsync(system, { parallel });
+    assert.is(r.threads, workers, `seed ${seed}: ${workers} threads explored`);
+    assert.equal(relayReport(system, r), expected, `seed ${seed}, ${workers} threads`);
+  }
+});
 
 test.run();
