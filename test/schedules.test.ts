@@ -4,9 +4,10 @@
  * deciding when each takes its next chunks, with chunks of one state: within a level's expansion the main
  * thread and the others claim new states and meet violations in orders that differ from seed to seed and are
  * the same on every run of one seed, so each thread then writes and checks (phase 3) a share of the level that
- * differs too. What it does not reach: a state's expansion is never interrupted (no insert contends with
- * another's half-written slot), the later phases run their threads in one fixed order, and these runs never
- * fill the table mid-level. test/parallel.test.ts runs real worker threads, where the order is the machine's;
+ * differs too. The table is kept at its first size (minSlots), so three of the cases fill it mid-level and
+ * every thread rehashes its part while the level waits. What it does not reach: a state's expansion is never
+ * interrupted (no insert contends with another's half-written slot), and the later phases run their threads
+ * in one fixed order. test/parallel.test.ts runs real worker threads, where the order is the machine's;
  * bench/parallelSweep.ts runs every configuration that way. A seed that makes a report differ names the
  * interleaving: run it again to debug it.
  */
@@ -15,7 +16,7 @@ import * as assert from 'uvu/assert';
 import { checkScenarioAsync, resolveSizes, type CheckReport } from '../src/check/check.ts';
 import { findScenario } from '../src/registry.ts';
 import { comparable } from './parallelCompare.ts';
-import { scheduledThreads } from './fixtures/scheduledThreads.ts';
+import { scheduledThreads, type ScheduleStats } from './fixtures/scheduledThreads.ts';
 import { relayWarns } from './fixtures/relayWarns.ts';
 import { explore, exploreAsync, type ExploreResult } from '../src/check/explore.ts';
 import { traceOf } from '../src/check/trace.ts';
@@ -30,29 +31,35 @@ async function run(
   sizes: Record<string, number>,
   workers: number,
   seed = 0,
+  stats?: ScheduleStats,
 ): Promise<CheckReport> {
   const scenario = findScenario(name);
-  const threads = workers > 1 ? { threads: scheduledThreads(seed), chunk: 1, parallelFrom: 20 } : {};
+  const threads = workers > 1 ? { threads: scheduledThreads(seed, undefined, stats), chunk: 1, minSlots: 8, parallelFrom: 20 } : {};
   return checkScenarioAsync(scenario, revision, resolveSizes(scenario, sizes), { workers, builtin: true, ...threads });
 }
 
-for (const [name, revision, sizes] of [
+for (const [name, revision, sizes, table] of [
   // Many findings of several kinds: step violations in two actors of one machine, an invariant, a deadlock.
-  ['pmem-remove-pinned', 'v8', { pinners: 2 }],
+  ['pmem-remove-pinned', 'v8', { pinners: 2 }, 'grows'],
   // Two pages a step can fail alike on: the finding names the page its trace fails on.
-  ['pmem-remove-pinned', 'v4.17', { pages: 2, pinners: 2 }],
+  ['pmem-remove-pinned', 'v4.17', { pages: 2, pinners: 2 }, 'grows'],
   // A WARN whose target an earlier level settled, and an oops beside it.
-  ['dma-truncate', 'v4.17', { pages: 2, pinners: 2 }],
-  ['percpu-ref', undefined, { users: 3 }],
+  ['dma-truncate', 'v4.17', { pages: 2, pinners: 2 }, 'fits'],
+  ['percpu-ref', undefined, { users: 3 }, 'grows'],
 ] as const) {
   test(`${name}${revision ? ` @ ${revision}` : ''}: ${SEEDS.length} schedules of 2 and 3 threads report what one thread does`, async () => {
     const one = await run(name, revision, sizes, 1);
     const expected = comparable(one);
     for (const seed of SEEDS) {
       const workers = 2 + (seed % 2);
-      const r = await run(name, revision, sizes, workers, seed);
+      const stats = { expansions: 0 };
+      const r = await run(name, revision, sizes, workers, seed, stats);
       assert.is(r.threads, workers, `seed ${seed}: ${workers} threads explored`);
+      // r.threads says the threads took the run over; a level they expanded says they explored some of it.
+      assert.ok(stats.expansions > 0, `seed ${seed}: no parallel level was expanded`);
       assert.fixture(comparable(r), expected, `seed ${seed}, ${workers} threads`);
+      // From a table of 8,192 slots kept small (minSlots): these levels fill it while their threads insert.
+      if (table === 'grows') assert.ok((stats.midLevelGrowths ?? 0) > 0, `seed ${seed}: the table never grew mid-level`);
     }
   });
 }
@@ -79,15 +86,17 @@ test("a step's second violation, of a key no other step commits, is found on 2 a
       return s;
     };
     const system = new System(relayWarns());
+    const stats = { expansions: 0 };
     const parallel = {
       workers,
       recipe: { scenario: 'relay-warns', revision: undefined, sizes: {} },
-      threads: scheduledThreads(seed, build),
+      threads: scheduledThreads(seed, build, stats),
       chunk: 1,
       from: 5,
     };
     const r = await exploreAsync(system, { parallel });
     assert.is(r.threads, workers, `seed ${seed}: ${workers} threads explored`);
+    assert.ok(stats.expansions > 0, `seed ${seed}: no parallel level was expanded`);
     assert.equal(relayReport(system, r), expected, `seed ${seed}, ${workers} threads`);
   }
 });

@@ -68,9 +68,10 @@ export interface CheckOptions {
   readonly builtin?: boolean;
   /** States to explore on one thread before the others join (explore.ts PARALLEL_FROM; tests set it low). */
   readonly parallelFrom?: number;
-  /** Where the other threads come from, and the states a thread takes at a time (explore.ts; tests). */
+  /** Where the other threads come from, the states a thread takes at a time, the table's least size (explore.ts; tests). */
   readonly threads?: ThreadsFactory;
   readonly chunk?: number;
+  readonly minSlots?: number;
 }
 
 /** A finding with its trace, before it is classified (severity, variant, consequence). */
@@ -228,6 +229,7 @@ export async function checkScenarioAsync(
           from: options.parallelFrom,
           threads: options.threads,
           chunk: options.chunk,
+          minSlots: options.minSlots,
           recipe: { scenario: scenario.name, revision, sizes, table: options.table },
         }
       : undefined;

@@ -78,8 +78,9 @@ export interface ExploreOptions {
     readonly from?: number;
     /** Where the other threads come from (default: worker_threads). */
     readonly threads?: ThreadsFactory;
-    /** States a thread takes from a level at a time (default parallelExplore.ts CHUNK; tests take 1). */
+    /** States a thread takes from a level at a time, the table's least size (parallelExplore.ts LevelCut; tests). */
     readonly chunk?: number;
+    readonly minSlots?: number;
   };
 }
 
@@ -222,7 +223,7 @@ export async function exploreAsync(system: System, options: ExploreOptions = {})
         const threads = pool;
         pool = undefined;
         if (handover) {
-          run.absorb(await exploreLevels(handover, threads, parallel?.chunk));
+          run.absorb(await exploreLevels(handover, threads, { chunk: parallel?.chunk, minSlots: parallel?.minSlots }));
           break;
         }
         // Bounded or out of memory meanwhile: this thread ends the run.
@@ -267,6 +268,7 @@ export interface Exploration {
         readonly init: { type: string; [k: string]: unknown };
         readonly threads?: ThreadsFactory;
         readonly chunk?: number;
+        readonly minSlots?: number;
       }
     | undefined;
   /** Expands to the end of the current level and hands the run over (undefined: it is already over). */

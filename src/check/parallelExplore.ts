@@ -34,8 +34,17 @@ import type { Threads } from './workerPool.ts';
 const CHUNK = 512;
 /** Chunks the main thread expands between two looks at its signals. */
 const MAIN_CHUNKS = 8;
-/** The table is grown before a level so that a quarter of it at least is free. */
+/** The table is grown before a level so that a quarter of it at least is free, and to this size at least. */
 const MIN_SLOTS = 1 << 17;
+
+/**
+ * How the levels are cut: states a thread takes at a time, and the table's least size. Tests take chunks of
+ * one state and a small table, so that threads interleave within a level and a level fills the table mid-way.
+ */
+export interface LevelCut {
+  readonly chunk?: number;
+  readonly minSlots?: number;
+}
 
 /** The one-thread run's state at the end of a level, and what the parallel levels report to. */
 export interface Handover {
@@ -77,7 +86,9 @@ export interface LevelsOutcome {
   readonly interrupted?: string;
 }
 
-export async function exploreLevels(h: Handover, pool: Threads, chunk = CHUNK): Promise<LevelsOutcome> {
+export async function exploreLevels(h: Handover, pool: Threads, cut: LevelCut = {}): Promise<LevelsOutcome> {
+  const chunk = cut.chunk ?? CHUNK;
+  const minSlots = cut.minSlots ?? MIN_SLOTS;
   const { system, store, check } = h;
   const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
   const shape = (): TableShape => ({
@@ -130,7 +141,7 @@ export async function exploreLevels(h: Handover, pool: Threads, chunk = CHUNK): 
   };
   const room = async (): Promise<void> => {
     const slots = store.table.mask + 1;
-    if (slots < MIN_SLOTS || Atomics.load(control, OCCUPIED) >= maxLoad(slots)) await grow();
+    if (slots < minSlots || Atomics.load(control, OCCUPIED) >= maxLoad(slots)) await grow();
   };
   /** Gives up the level: its entries everywhere, its pending slots in the table. */
   const resetAll = async (): Promise<void> => {
@@ -192,9 +203,9 @@ export async function exploreLevels(h: Handover, pool: Threads, chunk = CHUNK): 
           }
           if (stopped !== undefined) break;
           if (status === 'done' && all.every((r) => r.status === 'done')) break;
-          // Some thread found the table at its limit: grow it while none inserts, then go on.
+          // Some thread found the table at its limit: grow it while none inserts, then go on (the next expand
+          // request carries the new table's shape, which each thread adopts as it begins).
           await grow();
-          await pool.all(() => ({ type: 'table', shape: shape() }));
         }
         if (stopped !== undefined) {
           await resetAll();
