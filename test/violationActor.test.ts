@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setup } from 'xstate';
-import { call } from '../machines/kit/messages.ts';
+import { call, reply } from '../machines/kit/messages.ts';
 import type { SystemDecl } from '../machines/kit/types.ts';
 import { STEP_OK } from '../src/compose/stepLabel.ts';
 import { System, type StepViolation } from '../src/compose/system.ts';
@@ -103,12 +103,12 @@ test('under symmetry, a violation is traced through the real actor, and named af
 
 /**
  * Two workers of one machine (one key for both) and two gates: each worker opens the gate the other passes
- * through, and goes bad by passing its own, which blocks while that gate is closed. `a` needs three steps to go
+ * through, and goes bad once it has passed its own (the gate's answer), which blocks while that gate is closed. `a` needs three steps to go
  * bad (b opens a's gate, a opens b's, a passes), `b` two (a opens b's gate, b passes).
  */
 function crossedWorkers(): SystemDecl {
   const meta = (fn: string) => ({ fn, src: 'test' });
-  const gate = setup({}).createMachine({
+  const gate = setup({ actions: { passed: reply({ type: 'passed' }) } }).createMachine({
     id: 'gate',
     initial: 'closed',
     states: {
@@ -116,7 +116,7 @@ function crossedWorkers(): SystemDecl {
         meta: meta('closed'),
         on: { open: { target: 'open', meta: meta('open') }, pass: { guard: () => false, meta: meta('pass') } },
       },
-      open: { meta: meta('open'), on: { open: { meta: meta('open') }, pass: { meta: meta('pass') } } },
+      open: { meta: meta('open'), on: { open: { meta: meta('open') }, pass: { actions: 'passed', meta: meta('pass') } } },
     },
   });
   const worker = (opens: string, passes: string, startsWithPass: boolean) =>
@@ -128,10 +128,12 @@ function crossedWorkers(): SystemDecl {
           meta: meta('start'),
           on: {
             go: { target: 'opened', actions: 'open', meta: meta('go') },
-            ...(startsWithPass ? { fail: { target: 'bad', actions: 'pass', meta: meta('fail') } } : {}),
+            ...(startsWithPass ? { fail: { target: 'passing', actions: 'pass', meta: meta('fail') } } : {}),
           },
         },
-        opened: { meta: meta('opened'), on: { fail: { target: 'bad', actions: 'pass', meta: meta('fail') } } },
+        opened: { meta: meta('opened'), on: { fail: { target: 'passing', actions: 'pass', meta: meta('fail') } } },
+        // The gate's answer, in the same step: an oops state ends its step, so the call that can block comes first.
+        passing: { meta: meta('fail'), on: { passed: { target: 'bad', meta: meta('bad') } } },
         bad: { tags: ['violation'], description: 'went bad', meta: meta('bad') },
       },
     });

@@ -178,13 +178,13 @@ export class System {
   private touched = 0;
 
   /**
-   * The step's second violation, 0 when none. A step returns one code. Of the violation states it enters, the
-   * first is the code unless it continues (a WARN) and a later one is fatal (`andViolated`). A call on NULL or one
-   * the target does not accept ends the step; it is the code unless the step had already entered a fatal state,
-   * which then stays the code (`endedBy`): the first fatal violation decides, as the thread would stop there. The
-   * other is kept here. There is one slot: of several extra violations, one of a key other than the code's is
-   * kept over one of the code's key, since the code already stands for that key; otherwise the first. After a
-   * step that blocks it may hold what the cascade met before the block; every reader looks at the code first.
+   * The step's second violation, 0 when none. A step returns one code. It ends at its first fatal delivery, in
+   * the step's delivery order (FIFO): a fatal violation state entered (an oops: the kernel's thread stops there,
+   * so nothing queued after it is delivered) or a call on NULL or one the target does not accept. That one is the
+   * code; else the first WARN entered is. Another WARN entered before the end is kept here. There is one slot:
+   * of several, one of a key other than the code's is kept over one of the code's key, since the code already
+   * stands for that key; among those of one kind, the first. After a step that blocks it may hold what the
+   * cascade met before the block; every reader looks at the code first.
    */
   alsoViolated = 0;
 
@@ -193,7 +193,7 @@ export class System {
     record?.push({ actor, delivery: d, before: out[actor] });
     out[actor] = d.next;
     let found = d.violation ? this.stateViolation(actor, d) : STEP_OK;
-    if (d.sendVector.length === 0) return found;
+    if (d.sendVector.length === 0 || this.fatal(found)) return found;
     const q = this.queue;
     let head = 0;
     let tail = this.enqueue(0, actor, d.sendVector);
@@ -213,45 +213,50 @@ export class System {
         return this.endedBy(found, this.unaccepted(to, out[to], r));
       }
       out[to] = r.next;
-      if (r.violation) found = this.andViolated(found, this.stateViolation(to, r));
+      if (r.violation) {
+        found = this.andViolated(found, this.stateViolation(to, r));
+        if (this.fatal(found)) return found;
+      }
       if (r.sendVector.length) tail = this.enqueue(tail, to, r.sendVector);
     }
     return found;
   }
 
-  /**
-   * The step's code once violation state `v` is also entered, where `found` is what it had committed so far:
-   * the first stays the step's code unless it continues and `v` is fatal. The other is kept beside it
-   * (`keepBeside`). Before this, a callee's violation state entered after the stepping actor's WARN was
-   * dropped, so a step that warned and then oopsed went on as if it had only warned.
-   */
-  private andViolated(found: number, v: number): number {
-    if (found === STEP_OK || found === v) return v;
-    const fatal = !this.violations[v - 1].continues && this.violations[found - 1].continues;
-    const code = fatal ? v : found;
-    this.keepBeside(code, fatal ? found : v);
-    return code;
+  /** Whether step code `code` ends the path: a violation that does not continue (an oops, not a WARN). */
+  private fatal(code: number): boolean {
+    return code > 0 && !this.violations[code - 1].continues;
   }
 
   /**
-   * A fatal call `fatal` (on NULL, or not accepted) ends the step. It is the step's code unless the step had
-   * already entered a fatal state: that one came first and stays the code, the call beside it.
+   * The step's code once violation state `v` is also entered, where `found` is what it had committed so far (no
+   * violation, or WARNs: a fatal one ends the step at once). A fatal `v` is the code, since it ends the path;
+   * else the first stays the code. The other is kept beside it (`keepBeside`). Before this, a callee's violation
+   * state entered after the stepping actor's WARN was dropped, so a step that warned and then oopsed went on as
+   * if it had only warned.
    */
-  private endedBy(found: number, fatal: number): number {
-    if (found === STEP_OK) return fatal;
-    const code = this.violations[found - 1].continues ? fatal : found;
-    this.keepBeside(code, code === fatal ? found : fatal);
+  private andViolated(found: number, v: number): number {
+    if (found === STEP_OK || found === v) return v;
+    const code = this.fatal(v) ? v : found;
+    this.keepBeside(code, code === v ? found : v);
     return code;
+  }
+
+  /** A fatal call `fatal` (on NULL, or not accepted) ends the step and is its code; a WARN before it goes beside it. */
+  private endedBy(found: number, fatal: number): number {
+    if (found !== STEP_OK) this.keepBeside(fatal, found);
+    return fatal;
   }
 
   /**
    * Keeps `other` in the one slot beside the step's code: when the slot is free, or when what it holds has the
-   * code's key (the code already reports that key, so a finding of another key is worth the slot more).
+   * code's key and `other` has not (the code already reports that key, so a finding of another key is worth the
+   * slot more).
    */
   private keepBeside(code: number, other: number): void {
     const held = this.alsoViolated;
     if (other === code || other === held) return;
-    if (held === 0 || held === code || this.violations[held - 1].key === this.violations[code - 1].key) this.alsoViolated = other;
+    const codeKey = this.violations[code - 1].key;
+    if (held === 0 || (this.violations[held - 1].key === codeKey && this.violations[other - 1].key !== codeKey)) this.alsoViolated = other;
   }
 
   /** Appends `from`'s calls to the step's FIFO as [sender, to, event] triples; returns the new tail. */
