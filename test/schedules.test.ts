@@ -4,8 +4,9 @@
  * deciding when each takes its next chunks, with chunks of one state: within a level's expansion the main
  * thread and the others claim new states and meet violations in orders that differ from seed to seed and are
  * the same on every run of one seed, so each thread then writes and checks (phase 3) a share of the level that
- * differs too. The table is kept at its first size (minSlots), so three of the cases fill it mid-level and
- * every thread rehashes its part while the level waits. What it does not reach: a state's expansion is never
+ * differs too. The table is not grown to the parallel levels' usual least size (minSlots) but starts at the
+ * one-thread store's 8,192 slots, so three of the cases fill it mid-level and every thread rehashes its part
+ * while the level waits. What it does not reach: a state's expansion is never
  * interrupted (no insert contends with another's half-written slot), and the later phases run their threads
  * in one fixed order. test/parallel.test.ts runs real worker threads, where the order is the machine's;
  * bench/parallelSweep.ts runs every configuration that way. A seed that makes a report differ names the
@@ -52,13 +53,13 @@ for (const [name, revision, sizes, table] of [
     const expected = comparable(one);
     for (const seed of SEEDS) {
       const workers = 2 + (seed % 2);
-      const stats = { expansions: 0 };
+      const stats: ScheduleStats = { expansions: 0 };
       const r = await run(name, revision, sizes, workers, seed, stats);
       assert.is(r.threads, workers, `seed ${seed}: ${workers} threads explored`);
       // r.threads says the threads took the run over; a level they expanded says they explored some of it.
       assert.ok(stats.expansions > 0, `seed ${seed}: no parallel level was expanded`);
       assert.fixture(comparable(r), expected, `seed ${seed}, ${workers} threads`);
-      // From a table of 8,192 slots kept small (minSlots): these levels fill it while their threads insert.
+      // From a table of 8,192 slots (minSlots does not grow it first): these levels fill it while their threads insert.
       if (table === 'grows') assert.ok((stats.midLevelGrowths ?? 0) > 0, `seed ${seed}: the table never grew mid-level`);
     }
   });
@@ -73,32 +74,30 @@ function relayReport(system: System, r: ExploreResult): unknown {
   return { states: r.states, edges: r.edges, findings };
 }
 
-test("a step's second violation, of a key no other step commits, is found on 2 and 3 threads as on one", async () => {
-  // "device WARN" comes only beside the clock's third tick (fixtures/relayWarns.ts), in a level the threads share.
-  const one = new System(relayWarns());
-  const expected = relayReport(one, explore(one));
-  assert.ok(JSON.stringify(expected).includes('device WARN'));
-  for (const seed of SEEDS) {
-    const workers = 2 + (seed % 2);
-    const build = () => {
-      const s = new System(relayWarns());
-      s.frozen = true;
-      return s;
-    };
-    const system = new System(relayWarns());
-    const stats = { expansions: 0 };
-    const parallel = {
-      workers,
-      recipe: { scenario: 'relay-warns', revision: undefined, sizes: {} },
-      threads: scheduledThreads(seed, build, stats),
-      chunk: 1,
-      from: 5,
-    };
-    const r = await exploreAsync(system, { parallel });
-    assert.is(r.threads, workers, `seed ${seed}: ${workers} threads explored`);
-    assert.ok(stats.expansions > 0, `seed ${seed}: no parallel level was expanded`);
-    assert.equal(relayReport(system, r), expected, `seed ${seed}, ${workers} threads`);
-  }
-});
+for (const fatal of [false, true]) {
+  const only = fatal ? 'relay WARN' : 'device WARN';
+  test(`a ${fatal ? 'fatal' : 'continuing'} step's second violation, of a key no other step commits, is found on 2 and 3 threads as on one`, async () => {
+    // The finding comes only beside the clock's third tick (fixtures/relayWarns.ts), in a level the threads share.
+    const one = new System(relayWarns(fatal));
+    const expected = relayReport(one, explore(one));
+    assert.ok(JSON.stringify(expected).includes(only));
+    for (const seed of SEEDS) {
+      const workers = 2 + (seed % 2);
+      const system = new System(relayWarns(fatal));
+      const stats: ScheduleStats = { expansions: 0 };
+      const parallel = {
+        workers,
+        recipe: { scenario: 'relay-warns', revision: undefined, sizes: {} },
+        threads: scheduledThreads(seed, () => new System(relayWarns(fatal)), stats),
+        chunk: 1,
+        from: 5,
+      };
+      const r = await exploreAsync(system, { parallel });
+      assert.is(r.threads, workers, `seed ${seed}: ${workers} threads explored`);
+      assert.ok(stats.expansions > 0, `seed ${seed}: no parallel level was expanded`);
+      assert.equal(relayReport(system, r), expected, `seed ${seed}, ${workers} threads`);
+    }
+  });
+}
 
 test.run();
