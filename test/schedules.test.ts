@@ -6,9 +6,8 @@
  * the same on every run of one seed, so each thread then writes and checks (phase 3) a share of the level that
  * differs too. The table is not grown to the parallel levels' usual least size (minSlots) but starts at the
  * one-thread store's 8,192 slots, so three of the cases fill it mid-level and every thread rehashes its part
- * while the level waits. What it does not reach: a state's expansion is never
- * interrupted (no insert contends with another's half-written slot), and the later phases run their threads
- * in one fixed order. test/parallel.test.ts runs real worker threads, where the order is the machine's;
+ * while the level waits. What it does not reach: a state's expansion is never interrupted (no insert contends
+ * with another's half-written slot), and the later phases run their threads in one fixed order. test/parallel.test.ts runs real worker threads, where the order is the machine's;
  * bench/parallelSweep.ts runs every configuration that way. A seed that makes a report differ names the
  * interleaving: run it again to debug it.
  */

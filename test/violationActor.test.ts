@@ -103,8 +103,9 @@ test('under symmetry, a violation is traced through the real actor, and named af
 
 /**
  * Two workers of one machine (one key for both) and two gates: each worker opens the gate the other passes
- * through, and goes bad once it has passed its own (the gate's answer), which blocks while that gate is closed. `a` needs three steps to go
- * bad (b opens a's gate, a opens b's, a passes), `b` two (a opens b's gate, b passes).
+ * through, and goes bad once it has passed its own (the gate's answer), which blocks while that gate is closed.
+ * `a` needs three steps to go bad (b opens a's gate, a opens b's, a passes), `b` two (a opens b's gate, b
+ * passes).
  */
 function crossedWorkers(): SystemDecl {
   const meta = (fn: string) => ({ fn, src: 'test' });

@@ -183,8 +183,8 @@ export class System {
    * so nothing queued after it is delivered) or a call on NULL or one the target does not accept. That one is the
    * code; else the first WARN entered is. Another WARN entered before the end is kept here. There is one slot:
    * of several, one of a key other than the code's is kept over one of the code's key, since the code already
-   * stands for that key; among those of one kind, the first. After a step that blocks it may hold what the
-   * cascade met before the block; every reader looks at the code first.
+   * stands for that key; otherwise the first. After a step that blocks it may hold what the cascade met before
+   * the block; every reader looks at the code first.
    */
   alsoViolated = 0;
 
@@ -254,7 +254,6 @@ export class System {
    */
   private keepBeside(code: number, other: number): void {
     const held = this.alsoViolated;
-    if (other === code || other === held) return;
     const codeKey = this.violations[code - 1].key;
     if (held === 0 || (this.violations[held - 1].key === codeKey && this.violations[other - 1].key !== codeKey)) this.alsoViolated = other;
   }
