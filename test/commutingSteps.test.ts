@@ -12,6 +12,7 @@ import { CommutingSteps } from '../src/check/commutingSteps.ts';
 import { resolveSizes } from '../src/check/check.ts';
 import { explore, type ExploreResult } from '../src/check/explore.ts';
 import { STEP_BLOCKED, STEP_OK, stepLabel } from '../src/compose/stepLabel.ts';
+import { OWN_MOVE } from '../src/compose/stepIndex.ts';
 import { System } from '../src/compose/system.ts';
 import { SCENARIOS } from '../src/builtinScenarios.ts';
 import type { Scenario } from '../machines/kit/types.ts';
@@ -61,15 +62,16 @@ function knownEdges(system: System): { known: number; edges: number } {
   for (let s = 0; s < r.states; s++) {
     store.load(s, cur);
     for (let a = 0; a < w; a++) {
-      const offers = system.actors[a].offers(cur[a]);
-      for (let o = 0; o < offers.length; o++) {
-        const d = offers[o];
-        let next = d.next;
+      const k0 = system.steps.begin(a, cur[a]);
+      const k1 = system.steps.end;
+      for (let k = k0; k < k1; k++) {
+        const o = k - k0;
+        let next = system.steps.next[k];
         let t = -1;
         let tNext = 0;
-        const local = d.sendVector.length === 0 && d.violation === undefined;
+        const local = system.steps.callee[k] === OWN_MOVE;
         if (!local) {
-          const code = system.memoizedStep(cur, d);
+          const code = system.memoized(cur, k);
           if (code === STEP_BLOCKED) continue;
           edges++;
           if (code !== STEP_OK) continue;
@@ -77,7 +79,7 @@ function knownEdges(system: System): { known: number; edges: number } {
           t = system.memoTarget;
           tNext = system.memoTargetNext;
         } else edges++;
-        if (!check.known(s, cur, a, d, next, t, tNext)) continue;
+        if (!check.known(s, cur, a, k, next, t, tNext)) continue;
         known++;
         out.set(cur);
         out[a] = next;

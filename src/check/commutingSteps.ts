@@ -21,7 +21,8 @@
  * Not for runs that need every edge's target (the progress check's edge list, so not the one-thread search of a
  * scenario with waiters) or that store states up to symmetry (a canonical state is not p·e1·e2).
  */
-import { MemoMiss, type Delivery } from '../compose/actorTable.ts';
+import { MemoMiss } from '../compose/actorTable.ts';
+import { OWN_MOVE } from '../compose/stepIndex.ts';
 import { STEP_OK, stepActor, stepOffer } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
 import type { StateStore } from './storeInterface.ts';
@@ -36,7 +37,7 @@ export class CommutingSteps {
   private state = -1;
   private label = -1;
   private first = -1;
-  private step: Delivery | undefined;
+  private step = -1;
   private target = -1;
   private loaded = false;
 
@@ -48,10 +49,11 @@ export class CommutingSteps {
   }
 
   /**
-   * Whether step `d` of actor `a` from state `s` (whose vector is `x`), which reaches x with a's id set to
-   * `aNext` and, when `t` is not -1, actor t's to `tNext`, reaches a state an earlier edge reached.
+   * Whether offer `k` (its number in the system's StepIndex) of actor `a` from state `s` (whose vector is `x`),
+   * which reaches x with a's id set to `aNext` and, when `t` is not -1, actor t's to `tNext`, reaches a state an
+   * earlier edge reached.
    */
-  known(s: number, x: Int32Array, a: number, d: Delivery, aNext: number, t: number, tNext: number): boolean {
+  known(s: number, x: Int32Array, a: number, k: number, aNext: number, t: number, tNext: number): boolean {
     if (s !== this.state) this.meet(s);
     const b = this.first;
     if (a >= b) return false;
@@ -63,18 +65,18 @@ export class CommutingSteps {
     if (p[a] !== x[a]) return false;
     const sys = this.system;
     // e1 from p, as the explorer takes it: the actor's own move, or the memo's whole step (the same callee t as from x).
-    let za = d.next;
+    let za = sys.steps.next[k];
     let zt = 0;
     if (t >= 0) {
-      if (sys.memoizedStep(p, d) !== STEP_OK) return false;
+      if (sys.memoized(p, k) !== STEP_OK) return false;
       za = sys.memoSelf;
       zt = sys.memoTargetNext;
     }
     // e2 from z = p·e1: the same step only if b's state is still p's.
     if (t === b && zt !== p[b]) return false;
-    const e2 = this.step!;
+    const e2 = this.step;
     const t2 = this.target;
-    let yb = e2.next;
+    let yb = sys.steps.next[e2];
     let yt2 = 0;
     if (t2 >= 0) {
       // z is p with a and t rewritten: rewritten in place for the memo's read, then put back.
@@ -82,7 +84,7 @@ export class CommutingSteps {
       const pt = t >= 0 ? p[t] : 0;
       p[a] = za;
       if (t >= 0) p[t] = zt;
-      const code = sys.memoizedStep(p, e2);
+      const code = sys.memoized(p, e2);
       if (t >= 0) p[t] = pt;
       p[a] = pa;
       if (code !== STEP_OK) return false;
@@ -136,9 +138,10 @@ export class CommutingSteps {
     this.store.load(this.store.parent(this.state), p);
     this.loaded = true;
     const b = this.first;
-    let e2: Delivery;
+    const steps = this.system.steps;
+    let e2: number;
     try {
-      e2 = this.system.actors[b].offers(p[b])[stepOffer(this.label)];
+      e2 = steps.begin(b, p[b]) + stepOffer(this.label);
     } catch (e) {
       // A guard: p was expanded, so every thread's table has its offers (the main thread's misses are replayed
       // to the workers before the next level). Were one missing, nothing would be left out here.
@@ -147,10 +150,11 @@ export class CommutingSteps {
       return;
     }
     this.step = e2;
-    const local = e2.sendVector.length === 0 && e2.violation === undefined;
-    const t2 = local ? -1 : (e2.pair?.target ?? -1);
+    const callee = steps.callee[e2];
+    const t2 = callee >= 0 ? callee : -1;
     this.target = t2;
-    if (!local && t2 < 0) this.first = -1;
+    // A step the memo cannot take (WHOLE_STEP) leaves nothing out.
+    if (callee !== OWN_MOVE && t2 < 0) this.first = -1;
     // A guard: a memo that answers for e2 holds only steps that touched b and t2 (system.ts drops it otherwise).
     for (let i = 0; i < p.length; i++) if (p[i] !== x[i] && i !== b && i !== t2) this.first = -1;
   }

@@ -6,6 +6,7 @@
  * exploreGraph.ts.
  */
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
+import { OWN_MOVE } from '../compose/stepIndex.ts';
 import type { System } from '../compose/system.ts';
 import { FingerprintStateStore } from './fingerprintStore.ts';
 import { PackedStateStore } from './packedStore.ts';
@@ -210,7 +211,7 @@ export async function exploreAsync(system: System, options: ExploreOptions = {})
       if (sink?.due()) sink.save(run.state());
       // A run told where its threads join goes there a state at a time (tests: small models).
       if (run.advance(parallel?.from !== undefined && !pool && !declined ? 1 : SLICE)) break;
-      if (parallel && !pool && !declined && run.states() >= (parallel.from ?? PARALLEL_FROM)) {
+      if (parallel && !pool && !declined && run.states() >= (parallel.from ?? (process.env.PF ? +process.env.PF : PARALLEL_FROM))) {
         pool = (parallel.threads ?? workerThreads)(parallel.workers - 1, parallel.init);
         pool.ready.then(
           () => (ready = true),
@@ -310,7 +311,6 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const wantProgress = system.checkProgress && waiting;
   let edges = wantProgress && !options.fingerprint ? new EdgeList(reserve) : undefined;
   held = () => store.bytes() + (edges?.bytes() ?? 0);
-  const tables = system.actors;
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
   // Invariants are checked as each state is first stored, in index order, so the first failing
@@ -395,7 +395,6 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     let dp = depth;
     let le = levelEnd;
     const st = store;
-    const tb = tables;
     const wd = w;
     const mD = maxDepth;
     const mS = maxStates;
@@ -403,6 +402,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     const sy = sym;
     const eg = edges;
     const cs = commuting;
+    const ix = system.steps;
     try {
       while (hd < st.count && hd < until) {
         if (hd === le) {
@@ -425,34 +425,35 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
         let moved = false;
         const missed = system.misses;
         for (let a = 0; a < wd; a++) {
-          const offers = tb[a].offers(cur[a]);
-          for (let o = 0; o < offers.length; o++) {
-            const d = offers[o];
-            const label = stepLabel(a, o);
+          // The actor's offers are numbered k0..k1 in the step index; offer o is k0 + o.
+          const k0 = ix.begin(a, cur[a]);
+          const k1 = ix.end;
+          for (let k = k0; k < k1; k++) {
+            const label = stepLabel(a, k - k0);
             // Most steps move the actor alone or with the one it called, and are in the memo: the
             // store rewrites those one or two fields of the packed state (`dl`), and the whole
             // vector is built only when the state is new or the store cannot take it that way.
             let r = STEP_OK;
             let at = NOT_ADDED;
-            let next = d.next;
+            let next = ix.next[k];
             let t = -1;
             let tNext = 0;
             let built = false;
-            if (d.sendVector.length === 0 && d.violation === undefined) {
+            if (ix.callee[k] === OWN_MOVE) {
               // A step that calls nobody and fails nothing is just the actor's own move.
-              if (cs?.known(s, cur, a, d, next, -1, 0)) {
+              if (cs?.known(s, cur, a, k, next, -1, 0)) {
                 moved = true;
                 ec++;
                 continue;
               }
               if (dl) at = st.addDelta!(a, next, -1, 0, s, label);
-            } else if (dl && (r = system.memoizedStep(cur, d)) !== NOT_MEMOIZED) {
+            } else if (dl && (r = system.memoized(cur, k)) !== NOT_MEMOIZED) {
               if (r === STEP_BLOCKED) continue;
               next = system.memoSelf;
               t = system.memoTarget;
               tNext = system.memoTargetNext;
               if (r === STEP_OK) {
-                if (cs?.known(s, cur, a, d, next, t, tNext)) {
+                if (cs?.known(s, cur, a, k, next, t, tNext)) {
                   moved = true;
                   ec++;
                   continue;
@@ -461,7 +462,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
               }
             } else {
               for (let i = 0; i < wd; i++) out[i] = cur[i];
-              r = system.step(out, a, o);
+              r = system.step(out, a, k - k0);
               if (r === STEP_BLOCKED) continue;
               built = true;
             }

@@ -23,6 +23,7 @@
  */
 import { MemoMiss } from '../compose/actorTable.ts';
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
+import { OWN_MOVE } from '../compose/stepIndex.ts';
 import type { System } from '../compose/system.ts';
 import { CommutingSteps } from './commutingSteps.ts';
 import { findingAt, type Finding } from './finding.ts';
@@ -299,35 +300,37 @@ export class LevelExpander {
     const cs = this.commuting;
     let unfit: { actor: number; id: number } | undefined;
     try {
+      const ix = sys.steps;
       for (let a = 0; a < cur.length; a++) {
-        const offers = sys.actors[a].offers(cur[a]);
-        for (let o = 0; o < offers.length; o++) {
-          const d = offers[o];
+        // The actor's offers are numbered k0..k1 in the step index; offer o is k0 + o.
+        const k0 = ix.begin(a, cur[a]);
+        const k1 = ix.end;
+        for (let k = k0; k < k1; k++) {
           let code = STEP_OK;
           let also = 0;
-          let next = d.next;
+          let next = ix.next[k];
           let t = -1;
           let tNext = 0;
           let full = false;
-          if (d.sendVector.length === 0 && d.violation === undefined) {
+          if (ix.callee[k] === OWN_MOVE) {
             // The actor's own move.
-            if (cs.known(s, cur, a, d, next, -1, 0)) {
+            if (cs.known(s, cur, a, k, next, -1, 0)) {
               leftOut++;
               continue;
             }
-          } else if ((code = sys.memoizedStep(cur, d)) !== NOT_MEMOIZED) {
+          } else if ((code = sys.memoized(cur, k)) !== NOT_MEMOIZED) {
             if (code === STEP_BLOCKED) continue;
             also = sys.alsoViolated;
             next = sys.memoSelf;
             t = sys.memoTarget;
             tNext = sys.memoTargetNext;
-            if (code === STEP_OK && cs.known(s, cur, a, d, next, t, tNext)) {
+            if (code === STEP_OK && cs.known(s, cur, a, k, next, t, tNext)) {
               leftOut++;
               continue;
             }
           } else {
             this.out.set(cur);
-            code = sys.step(this.out, a, o);
+            code = sys.step(this.out, a, k - k0);
             if (code === STEP_BLOCKED) continue;
             also = sys.alsoViolated;
             full = true;
@@ -335,28 +338,28 @@ export class LevelExpander {
           if (n * this.succStride + this.succStride > this.succ.length) this.succ = grow(this.succ);
           const at = n * this.succStride;
           const succ = this.succ;
-          succ[at] = stepLabel(a, o);
+          succ[at] = stepLabel(a, k - k0);
           succ[at + 1] = code;
           succ[at + 2] = also;
           n++;
           // A step that ends the path (an oops) stores no state: no key.
           if (code !== STEP_OK && !sys.violation(code).continues) continue;
-          const k = at + 3;
+          const kAt = at + 3;
           if (full) {
             const bad = this.layout.pack(this.out, this.keyBuf);
             if (bad >= 0) {
               unfit ??= { actor: bad, id: this.out[bad] };
               continue;
             }
-            for (let i = 0; i < words; i++) succ[k + i] = this.keyBuf[i];
+            for (let i = 0; i < words; i++) succ[kAt + i] = this.keyBuf[i];
           } else {
             if ((next & ~mask[a]) !== 0 || (t >= 0 && (tNext & ~mask[t]) !== 0)) {
               unfit ??= (next & ~mask[a]) !== 0 ? { actor: a, id: next } : { actor: t, id: tNext };
               continue;
             }
-            for (let i = 0; i < words; i++) succ[k + i] = base[i];
-            succ[k + word[a]] = (succ[k + word[a]] & ~(mask[a] << shift[a])) | (next << shift[a]);
-            if (t >= 0) succ[k + word[t]] = (succ[k + word[t]] & ~(mask[t] << shift[t])) | (tNext << shift[t]);
+            for (let i = 0; i < words; i++) succ[kAt + i] = base[i];
+            succ[kAt + word[a]] = (succ[kAt + word[a]] & ~(mask[a] << shift[a])) | (next << shift[a]);
+            if (t >= 0) succ[kAt + word[t]] = (succ[kAt + word[t]] & ~(mask[t] << shift[t])) | (tNext << shift[t]);
           }
         }
       }
@@ -562,14 +565,15 @@ export class LevelExpander {
    */
   replay(vec: Int32Array): void {
     const sys = this.system;
+    const ix = sys.steps;
     for (let a = 0; a < vec.length; a++) {
-      const offers = sys.actors[a].offers(vec[a]);
-      for (let o = 0; o < offers.length; o++) {
-        const d = offers[o];
-        if (d.sendVector.length === 0 && d.violation === undefined) continue;
-        if (sys.memoizedStep(vec, d) !== NOT_MEMOIZED) continue;
+      const k0 = ix.begin(a, vec[a]);
+      const k1 = ix.end;
+      for (let k = k0; k < k1; k++) {
+        if (ix.callee[k] === OWN_MOVE) continue;
+        if (sys.memoized(vec, k) !== NOT_MEMOIZED) continue;
         this.out.set(vec);
-        sys.step(this.out, a, o);
+        sys.step(this.out, a, k - k0);
       }
     }
   }

@@ -3,6 +3,7 @@
  * must stay reachable. Holds the edge list the explorer keeps for it and the backward search that decides it.
  */
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
+import { OWN_MOVE } from '../compose/stepIndex.ts';
 import type { System } from '../compose/system.ts';
 import type { Finding } from './finding.ts';
 import type { StateStore } from './stateStore.ts';
@@ -65,21 +66,22 @@ export function rebuildEdges(system: System, store: StateStore, reserve?: (bytes
   const w = system.width;
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
+  const ix = system.steps;
   for (let s = 0; s < store.count; s++) {
     store.load(s, cur);
     for (let a = 0; a < w; a++) {
-      const offers = system.actors[a].offers(cur[a]);
-      for (let o = 0; o < offers.length; o++) {
-        const d = offers[o];
+      const k0 = ix.begin(a, cur[a]);
+      const k1 = ix.end;
+      for (let k = k0; k < k1; k++) {
         out.set(cur);
         let r = STEP_OK;
-        if (d.sendVector.length === 0 && d.violation === undefined) out[a] = d.next;
-        else if ((r = system.memoizedStep(cur, d)) !== NOT_MEMOIZED) {
+        if (ix.callee[k] === OWN_MOVE) out[a] = ix.next[k];
+        else if ((r = system.memoized(cur, k)) !== NOT_MEMOIZED) {
           if (r === STEP_BLOCKED) continue;
           out[a] = system.memoSelf;
           out[system.memoTarget] = system.memoTargetNext;
         } else {
-          r = system.step(out, a, o);
+          r = system.step(out, a, k - k0);
           if (r === STEP_BLOCKED) continue;
         }
         if (r !== STEP_OK && !system.violation(r).continues) {

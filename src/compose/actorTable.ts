@@ -90,18 +90,8 @@ export interface Delivery {
   readonly warns: boolean;
   /** What the state that could not take the event says such a call means. */
   readonly unaccepted?: string;
-  /**
-   * The system's memo of whole steps this environment event starts, when the step
-   * touches only its actor and the first target: keyed by the target's state.
-   */
-  pair?: PairMemo;
-}
-
-export interface PairMemo {
-  /** The one other actor the step touches, or -1 when it touches more (no memo). */
-  readonly target: number;
-  /** [own next state, target's next state, step code, alsoViolated] at 4 * target state. */
-  readonly results: number[];
+  /** This offer's number in its system's StepIndex (stepIndex.ts), where the memo of its whole steps is; -1 until indexed. */
+  indexed: number;
 }
 
 export interface ActorTableOptions {
@@ -327,7 +317,7 @@ export class ActorTable {
       variant,
       warns,
       unaccepted: undefined,
-      pair: undefined,
+      indexed: -1,
     };
   }
 
@@ -359,7 +349,7 @@ export class ActorTable {
       variant: undefined,
       warns: false,
       unaccepted,
-      pair: undefined,
+      indexed: -1,
     };
   }
 

@@ -7,6 +7,7 @@ import { ActorTable, MemoMiss, NULL_TARGET, type ActorTableOptions, type Deliver
 import { ModelError } from './errors.ts';
 import { EventTable } from './events.ts';
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK } from './stepLabel.ts';
+import { StepIndex } from './stepIndex.ts';
 import type { ActorView, Invariant, SystemDecl } from '../../machines/kit/types.ts';
 
 /** Something the kernel must never do, found on a step (as opposed to an invariant over a state). */
@@ -69,6 +70,8 @@ export class System {
   readonly paths: number[];
   readonly violations: StepViolation[] = [];
   private readonly violationIds = new Map<string, number>();
+  /** Every offer met so far, numbered, with the memo of whole steps (stepIndex.ts). */
+  readonly steps: StepIndex;
   /** FIFO of pending calls within a step, as [sender, to, event] triples; reused across steps. */
   private readonly queue = new Int32Array(MAX_CASCADE * 3);
 
@@ -96,6 +99,7 @@ export class System {
     this.checkProgress = decl.progress ?? true;
     this.paths = decl.actors.flatMap((a, i) => (a.kind === 'path' ? [i] : []));
     for (const t of this.actors) t.onMiss = () => this.misses++;
+    this.steps = new StepIndex(this.actors);
   }
 
   /**
@@ -121,53 +125,53 @@ export class System {
    * not possible now), or the (1-based) id of the violation the step commits.
    */
   step(out: Int32Array, actor: number, offer: number, record?: DeliveryRecord[]): number {
-    const d = this.actors[actor].offers(out[actor])[offer];
-    if (record !== undefined || d.sendVector.length === 0 || d.sendVector[0] === NULL_TARGET) return this.cascade(out, actor, d, record);
+    const steps = this.steps;
+    const k = steps.begin(actor, out[actor]) + offer;
+    // An offer past the state's list (a label from elsewhere) would name the next state's offer in the index.
+    if (offer < 0 || k >= steps.end) throw new Error(`internal: ${this.names[actor]} has no offer ${offer} in state ${out[actor]}`);
+    const d = steps.deliveries[k];
+    const t = steps.callee[k];
+    if (record !== undefined || t < 0) return this.cascade(out, actor, d, record);
     // Most steps are a call and its reply: memoize the whole step on the callee's state.
-    const known = this.memoizedStep(out, d);
+    const known = this.memoized(out, k);
     if (known !== NOT_MEMOIZED) {
       if (known !== STEP_BLOCKED) {
         out[actor] = this.memoSelf;
-        out[this.memoTarget] = this.memoTargetNext;
+        out[t] = this.memoTargetNext;
       }
       return known;
     }
-    if (d.pair !== undefined && d.pair.target < 0) return this.cascade(out, actor, d, record);
-    const t = d.sendVector[0];
     const st = out[t];
-    const res = (d.pair ??= { target: t, results: [] }).results;
     this.touched = 0;
     const code = this.cascade(out, actor, d, record, t);
-    if (this.touched < 0) {
-      d.pair = { target: -1, results: [] };
-    } else {
-      res[4 * st] = out[actor];
-      res[4 * st + 1] = out[t];
-      res[4 * st + 2] = code;
-      res[4 * st + 3] = this.alsoViolated;
-    }
+    if (this.touched < 0) steps.wholeStep(k);
+    else steps.remember(k, st, out[actor], out[t], code, this.alsoViolated);
     return code;
   }
 
   /**
-   * The memo's answer for delivery `d` (an offer of some actor) from `state`, without touching
-   * `state`: the step's code, with the two actors' next ids in memoSelf and memoTargetNext
-   * (the callee is memoTarget). NOT_MEMOIZED when `step` must take it.
+   * The memo's answer for offer `k` (its number in `steps`) from `state`, without touching `state`: the step's
+   * code, with the two actors' next ids in memoSelf and memoTargetNext (the callee is memoTarget), and its second
+   * violation in alsoViolated. NOT_MEMOIZED when `step` must take it.
    */
-  memoizedStep(state: Int32Array, d: Delivery): number {
-    const pair = d.pair;
-    if (pair === undefined || pair.target < 0) return NOT_MEMOIZED;
-    const t = pair.target;
-    const res = pair.results;
-    const at = 4 * state[t];
-    const hit = res[at];
-    if (hit === undefined) return NOT_MEMOIZED;
-    this.memoSelf = hit;
+  memoized(state: Int32Array, k: number): number {
+    const steps = this.steps;
+    const t = steps.callee[k];
+    if (t < 0) return NOT_MEMOIZED;
+    const at = steps.entry(k, state[t]);
+    if (at < 0) return NOT_MEMOIZED;
+    const m = steps.memo[k];
+    this.memoSelf = m[at];
     this.memoTarget = t;
-    this.memoTargetNext = res[at + 1];
+    this.memoTargetNext = m[at + 1];
     // A hit answers alsoViolated as the cascade it replaces would have.
-    this.alsoViolated = res[at + 3];
-    return res[at + 2];
+    this.alsoViolated = m[at + 3];
+    return m[at + 2];
+  }
+
+  /** `memoized` for delivery `d`, an offer of some actor that the loop met through `steps` (NOT_MEMOIZED otherwise). */
+  memoizedStep(state: Int32Array, d: Delivery): number {
+    return d.indexed < 0 ? NOT_MEMOIZED : this.memoized(state, d.indexed);
   }
 
   memoSelf = 0;
