@@ -104,6 +104,33 @@ test('within a level (beginLevel .. endLevel) a failure does not stop the evalua
   assert.equal(levelChecks(false), [1]);
 });
 
+test('an answer is remembered by the ids of the actors read, and forgotten when an evaluation reads another actor', () => {
+  const system = new System(switchAndCounter());
+  const { state, off, on, n } = switchStates(system);
+  const check = new InvariantCheck(system);
+  const fails: string[] = [];
+  const failAs = (what: string) => (): void => void fails.push(what);
+  check.checkAll(state(off, n[0]), failAs('first'));
+  // Within a level a failed invariant is still evaluated (or answered) on the states that follow.
+  check.beginLevel();
+  // Off: the evaluation reads the switch alone, so the answer is kept by the switch's id.
+  check.checkChild(state(on, n[3]), state(off, n[3]), failAs('off 3'));
+  // On at 3: this evaluation reads the counter as well and fails. Kept by the switch alone, its answer would be
+  // given to every state with the switch on.
+  check.checkChild(state(off, n[3]), state(on, n[3]), failAs('on 3'));
+  assert.is(check.evaluations, 3);
+  assert.is(check.answered, 0);
+  check.checkChild(state(off, n[0]), state(on, n[0]), failAs('on 0'));
+  assert.is(check.evaluations, 4, 'on at 0 differs from on at 3 in the counter, which was read: evaluated');
+  // The same ids again from other parents: answered, and a failing answer is reported as an evaluation's would be.
+  check.checkChild(state(off, n[3]), state(on, n[3]), failAs('on 3 again'));
+  check.checkChild(state(off, n[0]), state(on, n[0]), failAs('on 0 again'));
+  assert.is(check.evaluations, 4);
+  assert.is(check.answered, 2);
+  check.endLevel();
+  assert.equal(fails, ['on 3', 'on 3 again']);
+});
+
 /** The first state of the stored order that fails each invariant, by evaluating every invariant on every state. */
 function firstFailures(system: System, r: ReturnType<typeof explore>): Map<string, number> {
   const vec = new Int32Array(system.width);
