@@ -16,7 +16,7 @@ import { OWN_MOVE } from '../src/compose/stepIndex.ts';
 import { System } from '../src/compose/system.ts';
 import { SCENARIOS } from '../src/builtinScenarios.ts';
 import type { Scenario } from '../machines/kit/types.ts';
-import { blockedUse, lockedDial, pokedDial, tickedDial } from './fixtures/commutingSteps.ts';
+import { blockedUse, lockedDial, pokedDial, resetDial, tickedDial } from './fixtures/commutingSteps.ts';
 
 function systemOf(scenario: Scenario, revision: string | undefined, sizes: Record<string, number> = {}): System {
   const decl = scenario.build(revision, resolveSizes(scenario, sizes));
@@ -118,6 +118,7 @@ for (const [name, build, states] of [
   ['tickedDial (e1 is not offered at p)', tickedDial, 9],
   ['blockedUse (e1 is blocked at p)', blockedUse, 7],
   ['lockedDial (e2 is blocked after e1)', lockedDial, 8],
+  ['resetDial (e1 and e2 commute at some states of their callee only)', resetDial, 41],
 ] as const) {
   test(`${name}: looked up, so no state is lost or reached otherwise`, () => {
     const without = explore(new System(build()), { commute: false });
