@@ -10,7 +10,7 @@
 export const STEP_OK = 0;
 /** The step cannot happen in this state (a callee refused it): no edge. */
 export const STEP_BLOCKED = -1;
-/** `System.memoizedStep`: the step is not in the memo yet (or cannot be); take it with `step`. */
+/** `System.memoized`: the step is not in the memo yet (or cannot be); take it with `step`. */
 export const NOT_MEMOIZED = -2;
 
 /** Offers per actor and state a label can name. */
