@@ -16,7 +16,7 @@ import { OWN_MOVE } from '../src/compose/stepIndex.ts';
 import { System } from '../src/compose/system.ts';
 import { SCENARIOS } from '../src/builtinScenarios.ts';
 import type { Scenario } from '../machines/kit/types.ts';
-import { blockedUse, lockedDial, pokedDial, resetDial, tickedDial } from './fixtures/commutingSteps.ts';
+import { blockedUse, lockedDial, pokedDial, readThrough, resetDial, tickedDial } from './fixtures/commutingSteps.ts';
 
 function systemOf(scenario: Scenario, revision: string | undefined, sizes: Record<string, number> = {}): System {
   const decl = scenario.build(revision, resolveSizes(scenario, sizes));
@@ -126,5 +126,40 @@ for (const [name, build, states] of [
     assert.fixture(everything(explore(new System(build()))), everything(without));
   });
 }
+
+test('an answer is not kept for a first step the memo does not show from the parent (it read a third actor)', () => {
+  // fixtures/commutingSteps.ts readThrough: poker 0, goer 1, dial 2, switch 3; each has one offer.
+  const system = new System(readThrough());
+  const after = (from: Int32Array, actor: number, outsideMemo = false): Int32Array => {
+    const out = from.slice();
+    // With a record, the step is taken by the whole cascade and the memo is left as it was.
+    assert.is(system.step(out, actor, 0, outsideMemo ? [] : undefined), STEP_OK);
+    return out;
+  };
+  const p1 = system.initial.slice();
+  const p2 = after(p1, 3);
+  // The op from s0 reads the switch: taken outside the memo, as on another thread or before a resume.
+  const x1 = after(p1, 1, true);
+  const x2 = after(p2, 1, true);
+  // What the check reads from the memo: the poke at s0, s_v0 and s_v1, and the op at s_a.
+  after(after(p1, 0), 1);
+  after(x1, 0);
+  after(x2, 0);
+  const label = stepLabel(1, 0);
+  const states = [p1, x1, p2, x2];
+  const check = new CommutingSteps(system, {
+    label: (i) => (i % 2 === 1 ? label : -1),
+    parent: (i) => (i % 2 === 1 ? i - 1 : -1),
+    load: (i, out) => out.set(states[i]),
+  });
+  const ask = (s: number): boolean => {
+    const x = states[s];
+    const k = system.steps.begin(0, x[0]);
+    assert.is(system.memoized(x, k), STEP_OK);
+    return check.known(s, x, 0, k, system.memoSelf, system.memoTarget, system.memoTargetNext);
+  };
+  assert.is(ask(1), true, 'from p1 the poke and the op commute');
+  assert.is(ask(3), false, 'from p2 they do not: the switch differs, the dial in the parent does not');
+});
 
 test.run();

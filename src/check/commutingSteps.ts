@@ -23,7 +23,7 @@
  */
 import { MemoMiss } from '../compose/actorTable.ts';
 import { OWN_MOVE } from '../compose/stepIndex.ts';
-import { NOT_MEMOIZED, STEP_OK, stepActor, stepOffer } from '../compose/stepLabel.ts';
+import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, stepActor, stepOffer } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
 import type { StateStore } from './storeInterface.ts';
 
@@ -43,14 +43,20 @@ export class CommutingSteps {
   /**
    * Answers already worked out, by e2 and the state of its callee t2 in p (rows[e2][p[t2]]), each a byte per
    * offer k: 0 not yet, KNOWN, or NOT_KNOWN. For an offer k that calls t2 or nobody, the answer reads nothing
-   * else: k fixes a and a's state, e2 fixes b and b's state in p, and p[t2] with e2 fixes x on b and t2 (x
-   * differs from p there alone: loadParent's guard), so every field the check compares is a function of
+   * else: k fixes a and a's state, e2 fixes b and b's state in p, and x differs from p in b and t2 alone
+   * (loadParent's guard). What fixes x on b and t2 is this thread's memo of e2 from p[t2]: an entry exists only
+   * for a step that touched b and t2 alone (a step that reached a third actor, even one whose state it left
+   * alone, drops the offer's memo), so a row is used only where that entry answers and gives x's own b and t2.
+   * Without the entry, x's fields could depend on a third actor's state (e2 taken by another thread, or before
+   * a resumed run), and so could the answer. Then every field the check compares is a function of
    * (k, e2, p[t2]). At percpu_ref N=5, 6.3M of the 8.6M questions got that far, and a few thousand rows answer
    * them. An answer worked out while the memo lacked a step it needed is not kept: it would stay "not known".
    */
   private readonly rows: (Int8Array | undefined)[][] = [];
   /** This state's row (undefined: none applies). */
   private row: Int8Array | undefined;
+  /** Bytes the rows hold; past ROW_BYTES no new row is made (each may grow to a byte per offer the system has). */
+  private rowBytes = 0;
   /** Set by `decide` when the memo could not answer a step it asked for. */
   private missing = false;
 
@@ -79,9 +85,10 @@ export class CommutingSteps {
       const v = row[k];
       if (v !== 0) return v === KNOWN;
     } else {
-      // Offers indexed since the row was made.
+      // An offer numbered past the row's end.
       const grown = new Int8Array(Math.max(2 * row.length, k + 1));
       grown.set(row);
+      this.rowBytes += grown.length - row.length;
       this.rows[this.step][this.parent[this.target]] = this.row = row = grown;
     }
     this.missing = false;
@@ -194,10 +201,23 @@ export class CommutingSteps {
     // A guard: a memo that answers for e2 holds only steps that touched b and t2 (system.ts drops it otherwise).
     for (let i = 0; i < p.length; i++) if (p[i] !== x[i] && i !== b && i !== t2) this.first = -1;
     if (this.first < 0 || t2 < 0) return;
+    // The row's premise: this thread's memo has e2 from p[t2], and it reaches x's own b and t2 (see `rows`).
+    const sys = this.system;
+    const code = sys.memoized(p, e2);
+    if (code === NOT_MEMOIZED || code === STEP_BLOCKED || sys.memoSelf !== x[b] || sys.memoTargetNext !== x[t2]) return;
     const byCallee = (this.rows[e2] ??= []);
-    this.row = byCallee[p[t2]] ??= new Int8Array(steps.count);
+    let row = byCallee[p[t2]];
+    if (row === undefined) {
+      if (this.rowBytes >= ROW_BYTES) return;
+      row = byCallee[p[t2]] = new Int8Array(FIRST_ROW);
+      this.rowBytes += FIRST_ROW;
+    }
+    this.row = row;
   }
 }
 
 const KNOWN = 1;
 const NOT_KNOWN = 2;
+/** A new row's length (it grows to the largest offer number asked), and the most the rows may hold. */
+const FIRST_ROW = 64;
+const ROW_BYTES = 32 << 20;

@@ -211,7 +211,7 @@ export async function exploreAsync(system: System, options: ExploreOptions = {})
       if (sink?.due()) sink.save(run.state());
       // A run told where its threads join goes there a state at a time (tests: small models).
       if (run.advance(parallel?.from !== undefined && !pool && !declined ? 1 : SLICE)) break;
-      if (parallel && !pool && !declined && run.states() >= (parallel.from ?? (process.env.PF ? +process.env.PF : PARALLEL_FROM))) {
+      if (parallel && !pool && !declined && run.states() >= (parallel.from ?? PARALLEL_FROM)) {
         pool = (parallel.threads ?? workerThreads)(parallel.workers - 1, parallel.init);
         pool.ready.then(
           () => (ready = true),

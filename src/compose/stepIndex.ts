@@ -105,7 +105,7 @@ export class StepIndex {
       this.next = doubled(this.next);
       this.callee = doubled(this.callee);
     }
-    // The one place a delivery learns its number: System.memoizedStep finds its memo from the Delivery.
+    // The one place a delivery learns its number (System.memoizedStep finds an offer's memo from its Delivery).
     if (d.indexed >= 0) throw new Error(`internal: offer ${d.indexed} indexed twice`);
     d.indexed = k;
     this.next[k] = d.next;
