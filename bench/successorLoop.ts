@@ -2,7 +2,7 @@
  * What enumerating successors costs apart from storing them: percpu_ref N is explored once, then every stored
  * state's successors are enumerated (each offer of each actor, and the memo's whole step for an offer that
  * calls) without looking any up, in two ways taken in turns in this one process:
- *   lists  through the actor tables' lists of Delivery objects (ActorTable.offers, System.memoizedStep)
+ *   lists  through the actor tables' lists of Delivery objects (ActorTable.offers), the memo by offer number
  *   index  through the system's StepIndex (numbered offers in typed arrays, System.memoized)
  * Both must give the same checksum of the ids and codes they read; the timer covers the loop alone.
  * Usage: tsx bench/successorLoop.ts [USERS] [RUNS]   (prints JSON: milliseconds of each run of each way)
@@ -29,13 +29,15 @@ function lists(): number {
     r.store.load(s, cur);
     for (let a = 0; a < w; a++) {
       const offers = system.actors[a].offers(cur[a]);
+      // The memo is the index's either way: only the offer's number comes from it here.
+      const k0 = system.steps.begin(a, cur[a]);
       for (let o = 0; o < offers.length; o++) {
         const d = offers[o];
         if (d.sendVector.length === 0 && d.violation === undefined) {
           sum += d.next;
           continue;
         }
-        const code = system.memoizedStep(cur, d);
+        const code = system.memoized(cur, k0 + o);
         if (code === NOT_MEMOIZED || code === STEP_BLOCKED) continue;
         sum += system.memoSelf + system.memoTargetNext + code;
       }

@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { setup } from 'xstate';
+import { setup, type AnyStateMachine } from 'xstate';
 import { call } from '../machines/kit/messages.ts';
 import type { SystemDecl } from '../machines/kit/types.ts';
 import { STEP_OK, stepLabel } from '../src/compose/stepLabel.ts';
@@ -190,14 +190,19 @@ function twicePoker() {
   });
 }
 
-test('an oops ends the step: a call queued after it is not delivered (the thread stopped there)', () => {
-  const system = new System({
+/** The device (broken or not) and a caller `c` whose one offer is `go`. */
+function deviceAndCaller(broken: boolean, caller: AnyStateMachine): System {
+  return new System({
     actors: [
-      { name: 'dev', machine: device(true), kind: 'object' },
-      { name: 'c', machine: twicePoker(), kind: 'path', env: { go: [{}] } },
+      { name: 'dev', machine: device(broken), kind: 'object' },
+      { name: 'c', machine: caller, kind: 'path', env: { go: [{}] } },
     ],
     deadlock: false,
   });
+}
+
+test('an oops ends the step: a call queued after it is not delivered (the thread stopped there)', () => {
+  const system = deviceAndCaller(true, twicePoker());
   const code = system.step(system.initial.slice(), system.index.get('c')!, 0);
   assert.is(system.violation(code).text, 'device oops');
   assert.is(system.alsoViolated, 0, 'the second poke, which the broken device does not accept, never happens');
@@ -223,13 +228,7 @@ function crasher() {
 }
 
 test("an actor that enters an oops state delivers none of its transition's calls", () => {
-  const system = new System({
-    actors: [
-      { name: 'dev', machine: device(false), kind: 'object' },
-      { name: 'c', machine: crasher(), kind: 'path', env: { go: [{}] } },
-    ],
-    deadlock: false,
-  });
+  const system = deviceAndCaller(false, crasher());
   const s = system.initial.slice();
   const code = system.step(s, system.index.get('c')!, 0);
   assert.is(system.violation(code).text, 'caller oops');

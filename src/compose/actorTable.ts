@@ -90,8 +90,6 @@ export interface Delivery {
   readonly warns: boolean;
   /** What the state that could not take the event says such a call means. */
   readonly unaccepted?: string;
-  /** This offer's number in its system's StepIndex (stepIndex.ts), where the memo of its whole steps is; -1 until indexed. */
-  indexed: number;
 }
 
 export interface ActorTableOptions {
@@ -317,7 +315,6 @@ export class ActorTable {
       variant,
       warns,
       unaccepted: undefined,
-      indexed: -1,
     };
   }
 
@@ -349,7 +346,6 @@ export class ActorTable {
       variant: undefined,
       warns: false,
       unaccepted,
-      indexed: -1,
     };
   }
 

@@ -24,7 +24,7 @@ export const WHOLE_STEP = -2;
 /** Int32 per memo entry: own next id, callee's next id, step code, alsoViolated. */
 export const MEMO_ENTRY = 4;
 /** A memo entry's first word until the step is taken (every next id is at least 0). */
-const UNKNOWN = -1;
+export const UNKNOWN = -1;
 
 export class StepIndex {
   /** Per actor, [begin, end) of each id's offers, or -1 while that id's offers are not indexed. */
@@ -53,13 +53,6 @@ export class StepIndex {
       return r[at];
     }
     return this.add(a, id);
-  }
-
-  /** The memo entry's offset in `memo[k]` for callee state `calleeId`, or -1 when that step was not taken yet. */
-  entry(k: number, calleeId: number): number {
-    const m = this.memo[k];
-    const at = MEMO_ENTRY * calleeId;
-    return at < m.length && m[at] !== UNKNOWN ? at : -1;
   }
 
   /** Records step `k` from callee state `calleeId`: the actor's and the callee's next ids, the code and the second violation. */
@@ -105,9 +98,6 @@ export class StepIndex {
       this.next = doubled(this.next);
       this.callee = doubled(this.callee);
     }
-    // The one place a delivery learns its number (System.memoizedStep finds an offer's memo from its Delivery).
-    if (d.indexed >= 0) throw new Error(`internal: offer ${d.indexed} indexed twice`);
-    d.indexed = k;
     this.next[k] = d.next;
     const sends = d.sendVector;
     const own = sends.length === 0 && d.violation === undefined;

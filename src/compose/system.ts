@@ -7,7 +7,7 @@ import { ActorTable, MemoMiss, NULL_TARGET, type ActorTableOptions, type Deliver
 import { ModelError } from './errors.ts';
 import { EventTable } from './events.ts';
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK } from './stepLabel.ts';
-import { StepIndex } from './stepIndex.ts';
+import { MEMO_ENTRY, StepIndex, UNKNOWN } from './stepIndex.ts';
 import type { ActorView, Invariant, SystemDecl } from '../../machines/kit/types.ts';
 
 /** Something the kernel must never do, found on a step (as opposed to an invariant over a state). */
@@ -158,20 +158,15 @@ export class System {
     const steps = this.steps;
     const t = steps.callee[k];
     if (t < 0) return NOT_MEMOIZED;
-    const at = steps.entry(k, state[t]);
-    if (at < 0) return NOT_MEMOIZED;
     const m = steps.memo[k];
+    const at = MEMO_ENTRY * state[t];
+    if (at >= m.length || m[at] === UNKNOWN) return NOT_MEMOIZED;
     this.memoSelf = m[at];
     this.memoTarget = t;
     this.memoTargetNext = m[at + 1];
     // A hit answers alsoViolated as the cascade it replaces would have.
     this.alsoViolated = m[at + 3];
     return m[at + 2];
-  }
-
-  /** `memoized` for delivery `d`, an offer of some actor that the loop met through `steps` (NOT_MEMOIZED otherwise). */
-  memoizedStep(state: Int32Array, d: Delivery): number {
-    return d.indexed < 0 ? NOT_MEMOIZED : this.memoized(state, d.indexed);
   }
 
   memoSelf = 0;
