@@ -7,8 +7,8 @@
  * Why: enumerating percpu_ref N=5's 8.6M successors (every stored state's offers and memo hits, nothing stored)
  * took 0.45-0.49 s through the tables' lists of Delivery objects and the memo's plain arrays of numbers that each
  * Delivery held, and 0.26-0.28 s through typed arrays like these, in a prototype of this change. With the memo in
- * typed arrays either way, bench/successorLoop.ts still finds the numbered offers 11% faster than the lists
- * (medians 237 and 266 ms).
+ * typed arrays either way, bench/successorLoop.ts still finds the numbered offers faster than the lists
+ * (medians 229 and 315 ms, `npx tsx bench/successorLoop.ts 5 5`).
  *
  * The index is filled as the tables are: an actor state's offers when the loop first asks for them (a frozen
  * table throws MemoMiss then, as it would have), a memo entry when System.step first takes that step from that
