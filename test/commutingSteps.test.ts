@@ -50,10 +50,13 @@ for (const scenario of SCENARIOS) {
  * Walks a complete run's graph in the search's order and asks the check about every edge. Returns how many
  * edges it answered "known"; fails if one of them is the first edge into its state.
  */
-function knownEdges(system: System): { known: number; edges: number } {
+function knownEdges(
+  system: System,
+  rows: { max?: number; room?: (bytes: number) => boolean } = {},
+): { known: number; edges: number; rowBytes: number } {
   const r = explore(system, { commute: false });
   const store = r.store;
-  const check = new CommutingSteps(system, store);
+  const check = new CommutingSteps(system, store, rows.max, rows.room);
   const w = system.width;
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
@@ -93,7 +96,7 @@ function knownEdges(system: System): { known: number; edges: number } {
       }
     }
   }
-  return { known, edges };
+  return { known, edges, rowBytes: check.bytes() };
 }
 
 test('percpu_ref: most edges closing a diamond are left out, and each has an earlier edge into its state', () => {
@@ -102,6 +105,25 @@ test('percpu_ref: most edges closing a diamond are left out, and each has an ear
   assert.is(edges, 28845);
   // 68% at N=4 when this was written; a check that stopped firing would leave none out.
   assert.ok(known > edges / 2, `${known} of ${edges} edges left out`);
+});
+
+test('without room for rows (their cap, or the memory budget) the check answers the same, and rows hold no bytes', () => {
+  const scenario = SCENARIOS.find((s) => s.name === 'percpu-ref')!;
+  const withRows = knownEdges(systemOf(scenario, undefined, { users: 3 }));
+  assert.ok(withRows.rowBytes > 0, 'rows are kept when there is room');
+  const asked: number[] = [];
+  const refused = knownEdges(systemOf(scenario, undefined, { users: 3 }), {
+    room: (bytes) => {
+      asked.push(bytes);
+      return false;
+    },
+  });
+  assert.ok(asked.length > 0, 'the budget is asked before a row is made');
+  const capped = knownEdges(systemOf(scenario, undefined, { users: 3 }), { max: 0 });
+  for (const r of [refused, capped]) {
+    assert.is(r.rowBytes, 0);
+    assert.equal({ known: r.known, edges: r.edges }, { known: withRows.known, edges: withRows.edges });
+  }
 });
 
 test('the DAX scenarios: each edge left out has an earlier edge into its state', () => {

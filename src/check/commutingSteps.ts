@@ -55,7 +55,11 @@ export class CommutingSteps {
   private readonly rows: (Int8Array | undefined)[][] = [];
   /** This state's row (undefined: none applies). */
   private row: Int8Array | undefined;
-  /** Bytes the rows hold; past ROW_BYTES no new row is made (each may grow to a byte per offer the system has). */
+  /**
+   * Bytes the rows hold; past `maxRowBytes`, or when `room` says the run's memory budget has none, no row is
+   * made or grown (each may grow to a byte per offer the system has). Rows only save work: a question without
+   * one is worked out from the memo, with the same answer.
+   */
   private rowBytes = 0;
   /** Set by `decide` when the memo could not answer a step it asked for. */
   private missing = false;
@@ -63,6 +67,9 @@ export class CommutingSteps {
   constructor(
     private readonly system: System,
     private readonly store: NumberedStates,
+    private readonly maxRowBytes = ROW_BYTES,
+    /** Asked before rows take `bytes` more: whether the run's memory budget has them (explore.ts). */
+    private readonly room?: (bytes: number) => boolean,
   ) {
     this.parent = new Int32Array(system.width);
   }
@@ -86,7 +93,9 @@ export class CommutingSteps {
       if (v !== 0) return v === KNOWN;
     } else {
       // An offer numbered past the row's end.
-      const grown = new Int8Array(Math.max(2 * row.length, k + 1));
+      const more = Math.max(2 * row.length, k + 1) - row.length;
+      if (!this.roomFor(more)) return this.decide(x, a, k, aNext, t, tNext);
+      const grown = new Int8Array(row.length + more);
       grown.set(row);
       this.rowBytes += grown.length - row.length;
       this.rows[this.step][this.parent[this.target]] = this.row = row = grown;
@@ -95,6 +104,15 @@ export class CommutingSteps {
     const known = this.decide(x, a, k, aNext, t, tNext);
     if (!this.missing) row[k] = known ? KNOWN : NOT_KNOWN;
     return known;
+  }
+
+  /** Bytes the rows hold (outside the V8 heap, in typed arrays): the memory budget counts them. */
+  bytes(): number {
+    return this.rowBytes;
+  }
+
+  private roomFor(bytes: number): boolean {
+    return this.rowBytes + bytes <= this.maxRowBytes && (this.room?.(bytes) ?? true);
   }
 
   /** `known` worked out from the memo, for state s's parent p (loaded) and first step e2. */
@@ -208,7 +226,7 @@ export class CommutingSteps {
     const byCallee = (this.rows[e2] ??= []);
     let row = byCallee[p[t2]];
     if (row === undefined) {
-      if (this.rowBytes >= ROW_BYTES) return;
+      if (!this.roomFor(FIRST_ROW)) return;
       row = byCallee[p[t2]] = new Int8Array(FIRST_ROW);
       this.rowBytes += FIRST_ROW;
     }
@@ -220,4 +238,4 @@ const KNOWN = 1;
 const NOT_KNOWN = 2;
 /** A new row's length (it grows to the largest offer number asked), and the most the rows may hold. */
 const FIRST_ROW = 64;
-const ROW_BYTES = 32 << 20;
+export const ROW_BYTES = 32 << 20;

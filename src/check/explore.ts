@@ -11,7 +11,7 @@ import type { System } from '../compose/system.ts';
 import { FingerprintStateStore } from './fingerprintStore.ts';
 import { PackedStateStore } from './packedStore.ts';
 import { NOT_ADDED, type StateStore } from './stateStore.ts';
-import { CommutingSteps } from './commutingSteps.ts';
+import { CommutingSteps, ROW_BYTES } from './commutingSteps.ts';
 import { CrashLog } from './crashLog.ts';
 import { MemoryBudget, isAllocationFailure } from './memoryBudget.ts';
 import { InvariantCheck } from './invariantCheck.ts';
@@ -361,7 +361,12 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   let over = false;
   // The second way round a diamond is not looked up (commutingSteps.ts): not where every edge's target is kept, nor
   // without the delta path (which symmetry's canonical states, not being p·e1·e2, already turn off).
-  const commuting = edges || !delta || options.commute === false ? undefined : new CommutingSteps(system, store);
+  // Its rows of answers are memory the budget counts, and only take what the budget has room for.
+  const commuting =
+    edges || !delta || options.commute === false
+      ? undefined
+      : new CommutingSteps(system, store, ROW_BYTES, budget ? (bytes) => budget.allows(bytes) : undefined);
+  held = () => store.bytes() + (edges?.bytes() ?? 0) + (commuting?.bytes() ?? 0);
 
   const advance = (slice: number): boolean => {
     if (over) return true;
@@ -649,6 +654,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       progressIntervalMs: options.progressIntervalMs ?? 2000,
       started,
       outOfMemory: (e) => !!budget?.refused(e) || isAllocationFailure(e),
+      rowBytes: threadRowBytes(options.maxMemory),
     };
   };
   const absorb = (outcome: LevelsOutcome): void => {
@@ -663,6 +669,14 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const parallel =
     threaded && options.parallel ? { ...options.parallel, init: { type: 'init', recipe: options.parallel.recipe, reads } } : undefined;
   return { advance, result, resultAsync, states: () => store.count, parallel, handover, absorb, state, stoppedAtBoundary };
+}
+
+/**
+ * The most each thread's diamond rows may hold in a parallel run. A thread cannot ask the main thread's budget
+ * as it goes, so with a budget each takes a 64th of it at most: rows hold a few MB at percpu_ref N=6.
+ */
+export function threadRowBytes(maxMemory: number | undefined): number {
+  return maxMemory === undefined ? ROW_BYTES : Math.min(ROW_BYTES, Math.floor(maxMemory / 64));
 }
 
 /** A state node as far as tags go: its own tags and its child states. */

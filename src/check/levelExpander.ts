@@ -39,6 +39,8 @@ export interface TableShape {
   readonly keys: readonly Int32Array[];
   readonly parents: readonly Int32Array[];
   readonly labels: readonly Int32Array[];
+  /** The most this thread's diamond rows may hold (commutingSteps.ts), read when the expander is built. */
+  readonly rowBytes: number;
 }
 
 /** A finding as one thread saw it, with the position a one-thread search would have noted it at. */
@@ -140,20 +142,24 @@ export class LevelExpander {
     this.parentVec = new Int32Array(system.width);
     this.invariantKeys = system.invariants.map((inv) => `invariant:${inv.id}`);
     const packed = new Int32Array(system.width);
-    this.commuting = new CommutingSteps(system, {
-      label: (index) => {
-        const seg = segmentOf(index);
-        return this.labels[seg][offsetIn(index, seg)];
+    this.commuting = new CommutingSteps(
+      system,
+      {
+        label: (index) => {
+          const seg = segmentOf(index);
+          return this.labels[seg][offsetIn(index, seg)];
+        },
+        parent: (index) => {
+          const seg = segmentOf(index);
+          return this.parents[seg][offsetIn(index, seg)];
+        },
+        load: (index, out) => {
+          this.loadKey(index, packed);
+          this.layout.unpack(packed, out);
+        },
       },
-      parent: (index) => {
-        const seg = segmentOf(index);
-        return this.parents[seg][offsetIn(index, seg)];
-      },
-      load: (index, out) => {
-        this.loadKey(index, packed);
-        this.layout.unpack(packed, out);
-      },
-    });
+      shape.rowBytes,
+    );
     this.adopt(shape);
   }
 

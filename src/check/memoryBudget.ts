@@ -21,6 +21,11 @@ export class MemoryBudget {
     if (this.held() + heapUsed() + bytes > this.limit || nearHeapLimit()) throw new BudgetRefused(bytes);
   }
 
+  /** Whether `bytes` more fit, for what the run may go without (a cache): asked, never refused. */
+  allows(bytes: number): boolean {
+    return this.held() + heapUsed() + bytes <= this.limit && !nearHeapLimit();
+  }
+
   /** Whether the run already holds more than the budget (checked between slices). */
   exceeded(): boolean {
     return this.held() + heapUsed() > this.limit || nearHeapLimit();

@@ -66,6 +66,8 @@ export interface Handover {
   readonly started: number;
   /** Refusals of the memory budget and failed allocations: the run stops with bound 'memory'. */
   readonly outOfMemory: (e: unknown) => boolean;
+  /** The most each thread's diamond rows may hold (explore.ts threadRowBytes). */
+  readonly rowBytes: number;
 }
 
 /** What a progress report says (explore.ts's Progress; restated here, which explore.ts imports). */
@@ -97,6 +99,7 @@ export async function exploreLevels(h: Handover, pool: Threads, cut: LevelCut = 
     keys: store.table.keys.segments,
     parents: store.table.parents.segments,
     labels: store.table.labels.segments,
+    rowBytes: h.rowBytes,
   });
   const log = h.replay;
   const takeLog = (): Int32Array => {
