@@ -8,9 +8,21 @@
  * so and how to install it, never a figure. Used by bench/run.ts; the options are parsed there.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { buildSync } from 'esbuild';
 import { parsePan, parseTlc } from './toolOutput.ts';
 
 export interface SideBySideOptions {
@@ -196,6 +208,52 @@ function parseMeasure(stdout: string): Parsed | undefined {
   }
 }
 
+/**
+ * The built CLI (dist/cli.js), when it is newer than every file it is built from (src/, machines/, package.json):
+ * the daxspec rows then run what a user runs. Through tsx the same code was 10-15% slower after a start 0.4 s
+ * longer (bench/README.md), so a stale or missing build falls back to the sources and the command says so.
+ */
+function builtCli(): string | undefined {
+  const cli = join(root, 'dist', 'cli.js');
+  if (!existsSync(cli)) return undefined;
+  const built = statSync(cli).mtimeMs;
+  const newest = (path: string): number => {
+    const st = statSync(path);
+    if (!st.isDirectory()) return st.mtimeMs;
+    return Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
+  };
+  const sources = ['src', 'machines', 'package.json'].map((p) => join(root, p)).filter((p) => existsSync(p));
+  return sources.every((p) => newest(p) <= built) ? cli : undefined;
+}
+
+/**
+ * bench/measure.ts bundled as scripts/build.mjs bundles the CLI (esbuild; packages external), for the @xstate/graph
+ * rows when the daxspec rows run the built CLI: through tsx they would carry tsx's start-up, which the daxspec
+ * side no longer does. It goes in the run's scratch folder, laid out as the package is (the bundle one level
+ * below a copy of package.json, which the registry reads; node_modules a link to the repository's), so nothing
+ * is written in the repository.
+ */
+function bundledMeasure(scratch: string): string {
+  const dir = join(scratch, 'measure');
+  mkdirSync(join(dir, 'dist'), { recursive: true });
+  copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  const out = join(dir, 'dist', 'measure.mjs');
+  buildSync({
+    absWorkingDir: root,
+    entryPoints: [join(here, 'measure.ts')],
+    outfile: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return out;
+}
+
 /** Whether this tree's `check` has --no-liveness (a safety run alone, as TLC with INVARIANT and no PROPERTY). */
 function checkHasNoLiveness(): boolean {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), 'check', '--help'], {
@@ -207,8 +265,20 @@ function checkHasNoLiveness(): boolean {
 
 function tools(o: SideBySideOptions, scratch: string): Tool[] {
   const node = (args: string[]) => ({ cmd: process.execPath, args: ['--max-old-space-size=16384', '--import', 'tsx', ...args], cwd: root });
+  const built = builtCli();
   const cli = join(root, 'src', 'cli.ts');
+  /** A run of daxspec's CLI: the built one when it is up to date (builtCli), else the sources through tsx. */
+  const daxspec = (args: string[]) =>
+    built ? { cmd: process.execPath, args: ['--max-old-space-size=16384', built, ...args], cwd: root } : node([cli, ...args]);
+  const shown = built ? 'node dist/cli.js' : 'node --import tsx src/cli.ts';
   const measure = join(here, 'measure.ts');
+  /** A run of bench/measure.ts for the @xstate/graph rows: bundled beside a built CLI (bundledMeasure), else through tsx. */
+  const bundled = built ? bundledMeasure(scratch) : undefined;
+  const graphRun = (args: string[]) =>
+    bundled ? { cmd: process.execPath, args: ['--max-old-space-size=16384', bundled, ...args], cwd: root } : node([measure, ...args]);
+  const graphShown = bundled
+    ? 'node measure.mjs (bench/measure.ts bundled by esbuild as the CLI is)'
+    : 'node --import tsx bench/measure.ts';
   /** `workers`: the threads asked for; none given, the default (one per core). */
   const checkArgs = (n: number, workers = ['--workers', '1']) => [
     'check',
@@ -278,21 +348,21 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
       id: 'daxspec',
       label: noLiveness ? 'daxspec safety (`check --no-liveness`, one thread)' : 'daxspec safety (explorer alone: bench/measure.ts)',
       command: noLiveness
-        ? 'node --import tsx src/cli.ts check -s percpu-ref --users N --rounds 3 --workers 1 --no-liveness --json -q'
+        ? `${shown} check -s percpu-ref --users N --rounds 3 --workers 1 --no-liveness --json -q`
         : 'node --import tsx bench/measure.ts daxspec percpu-ref - users=N rounds=3',
       runsAt: () => true,
       argv: (n) =>
-        node(noLiveness ? [cli, ...checkArgs(n), '--no-liveness'] : [measure, 'daxspec', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
+        noLiveness ? daxspec([...checkArgs(n), '--no-liveness']) : node([measure, 'daxspec', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
       parse: (s) => (noLiveness ? parseCheck(s, false) : parseMeasure(s)),
     },
     {
       // The default run: one thread per core once past PARALLEL_FROM states (explore.ts), so only N=6 and up.
       id: 'daxspec-cores',
       label: `daxspec safety, every core (\`check --no-liveness\`, --workers default: ${availableParallelism()} here)`,
-      command: 'node --import tsx src/cli.ts check -s percpu-ref --users N --rounds 3 --no-liveness --json -q',
+      command: `${shown} check -s percpu-ref --users N --rounds 3 --no-liveness --json -q`,
       unavailable: !noLiveness ? 'this tree has no --no-liveness' : availableParallelism() < 2 ? 'this machine has one core' : undefined,
       runsAt: (n) => n >= 6 || 'below 2,000,000 states a run stays on one thread (the row above)',
-      argv: (n) => node([cli, ...checkArgs(n, []), '--no-liveness']),
+      argv: (n) => daxspec([...checkArgs(n, []), '--no-liveness']),
       parse: parseThreaded,
     },
     {
@@ -329,9 +399,9 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
     {
       id: 'daxspec-live',
       label: 'daxspec safety + liveness (`check --fairness next`, one thread)',
-      command: 'node --import tsx src/cli.ts check -s percpu-ref --users N --rounds 3 --workers 1 --fairness next --json -q',
+      command: `${shown} check -s percpu-ref --users N --rounds 3 --workers 1 --fairness next --json -q`,
       runsAt: live,
-      argv: (n) => node([cli, ...checkArgs(n), '--fairness', 'next']),
+      argv: (n) => daxspec([...checkArgs(n), '--fairness', 'next']),
       parse: (s) => parseCheck(s, true),
     },
     {
@@ -346,36 +416,36 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
     {
       id: 'adjacency-memo',
       label: '@xstate/graph getAdjacencyMap, our memoized system logic (its traversal alone)',
-      command: 'node --import tsx bench/measure.ts xstate-graph-adjacency-memo percpu-ref - users=N rounds=3',
+      command: `${graphShown} xstate-graph-adjacency-memo percpu-ref - users=N rounds=3`,
       runsAt: graph,
-      argv: (n) => node([measure, 'xstate-graph-adjacency-memo', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
+      argv: (n) => graphRun(['xstate-graph-adjacency-memo', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
       parse: parseMeasure,
     },
     {
       id: 'adjacency-machine',
       label: '@xstate/graph getAdjacencyMap, one machine (percpu-ref-machine)',
-      command: 'node --import tsx bench/measure.ts xstate-graph-adjacency percpu-ref-machine - users=N rounds=3',
+      command: `${graphShown} xstate-graph-adjacency percpu-ref-machine - users=N rounds=3`,
       runsAt: graph,
       once: slow,
-      argv: (n) => node([measure, 'xstate-graph-adjacency', 'percpu-ref-machine', '-', `users=${n}`, 'rounds=3']),
+      argv: (n) => graphRun(['xstate-graph-adjacency', 'percpu-ref-machine', '-', `users=${n}`, 'rounds=3']),
       parse: parseMeasure,
     },
     {
       id: 'adjacency-composed',
       label: '@xstate/graph getAdjacencyMap, composed actors (bench/plainLogic.ts)',
-      command: 'node --import tsx bench/measure.ts xstate-graph-adjacency percpu-ref - users=N rounds=3',
+      command: `${graphShown} xstate-graph-adjacency percpu-ref - users=N rounds=3`,
       runsAt: graph,
       once: slow,
-      argv: (n) => node([measure, 'xstate-graph-adjacency', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
+      argv: (n) => graphRun(['xstate-graph-adjacency', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
       parse: parseMeasure,
     },
     {
       id: 'plain',
       label: '@xstate/graph getShortestPaths, composed actors (bench/plainLogic.ts; one run)',
-      command: 'node --import tsx bench/measure.ts xstate-graph-plain percpu-ref - users=N rounds=3',
+      command: `${graphShown} xstate-graph-plain percpu-ref - users=N rounds=3`,
       runsAt: graph,
       once: () => true,
-      argv: (n) => node([measure, 'xstate-graph-plain', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
+      argv: (n) => graphRun(['xstate-graph-plain', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
       parse: (s) => {
         const m = parseMeasure(s);
         return m && { states: m.states, own: m.own };
