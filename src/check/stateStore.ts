@@ -36,7 +36,7 @@ export class MemoryStateStore implements StateStore {
   private parents: Int32Array;
   private labels: Int32Array;
   private hashes: Int32Array;
-  /** (index + 1) << tagBits | tag per slot; a power of two of them, at most 7/8 full (tagLoad). */
+  /** (index + 1) << tagBits | tag per slot; a power of two of them, at most 3/4 full. */
   private slots: Int32Array;
   private mask: number;
   /** Bits an index + 1 needs at this capacity; the rest of the word is the tag. */
@@ -44,7 +44,7 @@ export class MemoryStateStore implements StateStore {
   private tagBits = 0;
   private tagMask = 0;
 
-  /** `slots`: the table's initial size, rounded up to a power of two; the arrays hold 7/8 of it (tagLoad). */
+  /** `slots`: the table's initial size, rounded up to a power of two; the arrays hold 3/4 of it. */
   /**
    * `reserve`, when given, is asked before each growth with the bytes it will allocate, and throws
    * to refuse it (a memory budget): the store is then unchanged.
@@ -55,7 +55,7 @@ export class MemoryStateStore implements StateStore {
     private readonly reserve?: (bytes: number) => void,
   ) {
     slots = 1 << Math.max(3, 32 - Math.clz32(slots - 1));
-    const capacity = tagLoad(slots);
+    const capacity = maxLoad(slots);
     // The first table of a run is small and always given; a larger one (a store rebuilt wider) asks.
     if (slots > 1 << 13) reserve?.(4 * (capacity * (width + 3) + slots));
     this.vectors = new Int32Array(capacity * width);
@@ -141,10 +141,10 @@ export class MemoryStateStore implements StateStore {
     this.tagMask = this.tagBits === 0 ? 0 : (1 << this.tagBits) - 1;
   }
 
-  /** Doubles the table and extends the arrays to its new 7/8 (tagLoad). */
+  /** Doubles the table and extends the arrays to its new 3/4. */
   private grow(): void {
     const size = 2 * (this.mask + 1);
-    const capacity = tagLoad(size);
+    const capacity = maxLoad(size);
     this.reserve?.(4 * (capacity * (this.width + 3) + size));
     this.vectors = extend(this.vectors, capacity * this.width);
     this.parents = extend(this.parents, capacity);
@@ -249,18 +249,4 @@ function fresh(n: number): Int32Array {
 export function maxLoad(slots: number): number {
   // Not (slots * 3) >> 2: from 2^30 slots the product passes 2^31 and the shift makes it negative.
   return slots - (slots >>> 2);
-}
-
-/**
- * States MemoryStateStore's table of `slots` slots holds before it doubles: 7/8, where the tables whose slot
- * holds a key (SlotTable, the fingerprints) stop at 3/4 (maxLoad). A slot here is a 4-byte tag, sixteen to a
- * cache line, so the longer probes of a fuller table mostly compare tags in the line already read, while a
- * doubling rehashes every state into twice the memory. percpu_ref N=5's 1.62M states fill 77% of 2^21 slots:
- * at 3/4 the run doubled to 2^22 near its end. Side by side, built CLI, 16 alternating runs each
- * (`check -s percpu-ref --users 5 --workers 1 --no-liveness`): own timer median 1.39 s at 3/4, 1.28 s at 7/8;
- * whole process 1.53 s and 1.44 s. N=4 and N=6 keep the same table size either way.
- */
-export function tagLoad(slots: number): number {
-  // As maxLoad: a shift, not a product that passes 2^31.
-  return slots - (slots >>> 3);
 }
