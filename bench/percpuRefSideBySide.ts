@@ -227,7 +227,7 @@ function builtCli(): string | undefined {
 }
 
 /**
- * bench/measure.ts bundled as scripts/build.mjs bundles the CLI (esbuild; packages external), for the @xstate/graph
+ * bench/measure.ts bundled by esbuild into one ES module (its packages left external, as the CLI's are), for the @xstate/graph
  * rows when the daxspec rows run the built CLI: through tsx they would carry tsx's start-up, which the daxspec
  * side no longer does. It goes in the run's scratch folder, laid out as the package is (the bundle one level
  * below a copy of package.json, which the registry reads; node_modules a link to the repository's), so nothing
@@ -277,7 +277,7 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
   const graphRun = (args: string[]) =>
     bundled ? { cmd: process.execPath, args: ['--max-old-space-size=16384', bundled, ...args], cwd: root } : node([measure, ...args]);
   const graphShown = bundled
-    ? 'node measure.mjs (bench/measure.ts bundled by esbuild as the CLI is)'
+    ? 'node measure.mjs (bench/measure.ts bundled by esbuild, packages external)'
     : 'node --import tsx bench/measure.ts';
   /** `workers`: the threads asked for; none given, the default (one per core). */
   const checkArgs = (n: number, workers = ['--workers', '1']) => [
@@ -349,10 +349,10 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
       label: noLiveness ? 'daxspec safety (`check --no-liveness`, one thread)' : 'daxspec safety (explorer alone: bench/measure.ts)',
       command: noLiveness
         ? `${shown} check -s percpu-ref --users N --rounds 3 --workers 1 --no-liveness --json -q`
-        : 'node --import tsx bench/measure.ts daxspec percpu-ref - users=N rounds=3',
+        : `${graphShown} daxspec percpu-ref - users=N rounds=3`,
       runsAt: () => true,
       argv: (n) =>
-        noLiveness ? daxspec([...checkArgs(n), '--no-liveness']) : node([measure, 'daxspec', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
+        noLiveness ? daxspec([...checkArgs(n), '--no-liveness']) : graphRun(['daxspec', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
       parse: (s) => (noLiveness ? parseCheck(s, false) : parseMeasure(s)),
     },
     {
