@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CommutingSteps } from '../src/check/commutingSteps.ts';
+import { CommutingSteps, type RowLimits } from '../src/check/commutingSteps.ts';
 import { resolveSizes } from '../src/check/check.ts';
 import { explore, type ExploreResult } from '../src/check/explore.ts';
 import { STEP_BLOCKED, STEP_OK, stepLabel } from '../src/compose/stepLabel.ts';
@@ -50,13 +50,10 @@ for (const scenario of SCENARIOS) {
  * Walks a complete run's graph in the search's order and asks the check about every edge. Returns how many
  * edges it answered "known"; fails if one of them is the first edge into its state.
  */
-function knownEdges(
-  system: System,
-  rows: { max?: number; room?: (bytes: number) => boolean } = {},
-): { known: number; edges: number; rowBytes: number } {
+function knownEdges(system: System, rows: RowLimits = {}): { known: number; edges: number; rowBytes: number; rows: number } {
   const r = explore(system, { commute: false });
   const store = r.store;
-  const check = new CommutingSteps(system, store, rows.max, rows.room);
+  const check = new CommutingSteps(system, store, rows);
   const w = system.width;
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
@@ -96,7 +93,7 @@ function knownEdges(
       }
     }
   }
-  return { known, edges, rowBytes: check.bytes() };
+  return { known, edges, rowBytes: check.bytes(), rows: check.rowCount() };
 }
 
 test('percpu_ref: most edges closing a diamond are left out, and each has an earlier edge into its state', () => {
@@ -124,6 +121,34 @@ test('without room for rows (their cap, or the memory budget) the check answers 
     assert.is(r.rowBytes, 0);
     assert.equal({ known: r.known, edges: r.edges }, { known: withRows.known, edges: withRows.edges });
   }
+  // Rows of 8 bytes (percpu_ref N=3 numbers 42 offers, so they grow) and room for the first few requests only,
+  // so that rows exist and then cannot grow: they hold what was allowed and no more, and the answers are the same.
+  const allowed: number[] = [];
+  let requests = 0;
+  const few = knownEdges(systemOf(scenario, undefined, { users: 3 }), {
+    first: 8,
+    room: (bytes) => {
+      if (++requests > 3) return false;
+      allowed.push(bytes);
+      return true;
+    },
+  });
+  assert.ok(requests > 3, 'rows were asked for after the budget ran out');
+  const grown = knownEdges(systemOf(scenario, undefined, { users: 3 }), { first: 8 });
+  assert.ok(grown.rowBytes > 8 * grown.rows, 'with room, rows of 8 bytes grow');
+  assert.is(
+    few.rowBytes,
+    allowed.reduce((a, b) => a + b, 0),
+  );
+  assert.equal({ known: few.known, edges: few.edges }, { known: withRows.known, edges: withRows.edges });
+});
+
+test('a run with a memory budget (which its rows ask for room) stores the same states as one without', () => {
+  const scenario = SCENARIOS.find((s) => s.name === 'percpu-ref')!;
+  const free = explore(systemOf(scenario, undefined, { users: 3 }));
+  const budgeted = explore(systemOf(scenario, undefined, { users: 3 }), { maxMemory: 1 << 30 });
+  assert.is(budgeted.complete, true);
+  assert.fixture(everything(budgeted), everything(free));
 });
 
 test('the DAX scenarios: each edge left out has an earlier edge into its state', () => {

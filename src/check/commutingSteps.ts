@@ -56,7 +56,7 @@ export class CommutingSteps {
   /** This state's row (undefined: none applies). */
   private row: Int8Array | undefined;
   /**
-   * Bytes the rows hold; past `maxRowBytes`, or when `room` says the run's memory budget has none, no row is
+   * Bytes the rows hold; past `rowLimits.max`, or when its `room` says the run's memory budget has none, no row is
    * made or grown (each may grow to a byte per offer the system has). Rows only save work: a question without
    * one is worked out from the memo, with the same answer.
    */
@@ -67,9 +67,7 @@ export class CommutingSteps {
   constructor(
     private readonly system: System,
     private readonly store: NumberedStates,
-    private readonly maxRowBytes = ROW_BYTES,
-    /** Asked before rows take `bytes` more: whether the run's memory budget has them (explore.ts). */
-    private readonly room?: (bytes: number) => boolean,
+    private readonly rowLimits: RowLimits = {},
   ) {
     this.parent = new Int32Array(system.width);
   }
@@ -106,13 +104,28 @@ export class CommutingSteps {
     return known;
   }
 
+  /** Forgets every row (their answers are worked out again when asked). */
+  dropRows(): void {
+    this.rows.length = 0;
+    this.row = undefined;
+    this.rowBytes = 0;
+  }
+
+  /** Rows made so far (for tests). */
+  rowCount(): number {
+    let n = 0;
+    for (const byCallee of this.rows) if (byCallee) for (const row of byCallee) if (row) n++;
+    return n;
+  }
+
   /** Bytes the rows hold (outside the V8 heap, in typed arrays): the memory budget counts them. */
   bytes(): number {
     return this.rowBytes;
   }
 
   private roomFor(bytes: number): boolean {
-    return this.rowBytes + bytes <= this.maxRowBytes && (this.room?.(bytes) ?? true);
+    const { max = ROW_BYTES, room } = this.rowLimits;
+    return this.rowBytes + bytes <= max && (room?.(bytes) ?? true);
   }
 
   /** `known` worked out from the memo, for state s's parent p (loaded) and first step e2. */
@@ -226,9 +239,10 @@ export class CommutingSteps {
     const byCallee = (this.rows[e2] ??= []);
     let row = byCallee[p[t2]];
     if (row === undefined) {
-      if (!this.roomFor(FIRST_ROW)) return;
-      row = byCallee[p[t2]] = new Int8Array(FIRST_ROW);
-      this.rowBytes += FIRST_ROW;
+      const first = this.rowLimits.first ?? FIRST_ROW;
+      if (!this.roomFor(first)) return;
+      row = byCallee[p[t2]] = new Int8Array(first);
+      this.rowBytes += first;
     }
     this.row = row;
   }
@@ -238,4 +252,12 @@ const KNOWN = 1;
 const NOT_KNOWN = 2;
 /** A new row's length (it grows to the largest offer number asked), and the most the rows may hold. */
 const FIRST_ROW = 64;
+
+/** What the rows may take: `max` bytes in all (ROW_BYTES), what `room` allows, and rows of `first` bytes to start (FIRST_ROW; tests make rows grow with less). */
+export interface RowLimits {
+  readonly max?: number;
+  /** Asked before rows take `bytes` more: whether the run's memory budget has them (explore.ts). */
+  readonly room?: (bytes: number) => boolean;
+  readonly first?: number;
+}
 export const ROW_BYTES = 32 << 20;

@@ -365,7 +365,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const commuting =
     edges || !delta || options.commute === false
       ? undefined
-      : new CommutingSteps(system, store, ROW_BYTES, budget ? (bytes) => budget.allows(bytes) : undefined);
+      : new CommutingSteps(system, store, budget ? { room: (bytes) => budget.allows(bytes) } : {});
   held = () => store.bytes() + (edges?.bytes() ?? 0) + (commuting?.bytes() ?? 0);
 
   const advance = (slice: number): boolean => {
@@ -638,6 +638,8 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       over = true;
       return undefined;
     }
+    // The levels have rows of their own (LevelExpander): this thread's go, and leave the budget.
+    commuting?.dropRows();
     over = true;
     return {
       system,
@@ -654,7 +656,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       progressIntervalMs: options.progressIntervalMs ?? 2000,
       started,
       outOfMemory: (e) => !!budget?.refused(e) || isAllocationFailure(e),
-      rowBytes: threadRowBytes(options.maxMemory),
+      rowBytes: threadRowBytes(options.maxMemory, options.parallel?.workers ?? 1),
     };
   };
   const absorb = (outcome: LevelsOutcome): void => {
@@ -672,11 +674,12 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
 }
 
 /**
- * The most each thread's diamond rows may hold in a parallel run. A thread cannot ask the main thread's budget
- * as it goes, so with a budget each takes a 64th of it at most: rows hold a few MB at percpu_ref N=6.
+ * The most each thread's diamond rows may hold in a parallel run of `threads` threads. A thread cannot ask the
+ * main thread's budget as it goes, so with a budget all of them together take a 64th of it at most (rows hold a
+ * few MB at percpu_ref N=6).
  */
-export function threadRowBytes(maxMemory: number | undefined): number {
-  return maxMemory === undefined ? ROW_BYTES : Math.min(ROW_BYTES, Math.floor(maxMemory / 64));
+export function threadRowBytes(maxMemory: number | undefined, threads: number): number {
+  return maxMemory === undefined ? ROW_BYTES : Math.min(ROW_BYTES, Math.floor(maxMemory / 64 / threads));
 }
 
 /** A state node as far as tags go: its own tags and its child states. */

@@ -158,7 +158,7 @@ export class LevelExpander {
           this.layout.unpack(packed, out);
         },
       },
-      shape.rowBytes,
+      { max: shape.rowBytes },
     );
     this.adopt(shape);
   }
