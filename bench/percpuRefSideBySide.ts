@@ -276,9 +276,11 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
   const bundled = built ? bundledMeasure(scratch) : undefined;
   const graphRun = (args: string[]) =>
     bundled ? { cmd: process.execPath, args: ['--max-old-space-size=16384', bundled, ...args], cwd: root } : node([measure, ...args]);
-  const graphShown = bundled
-    ? 'node measure.mjs (bench/measure.ts bundled by esbuild, packages external)'
-    : 'node --import tsx bench/measure.ts';
+  /** A command of bench/measure.ts as a reader would type it, and where measure.mjs came from. */
+  const graphCommand = (args: string): string =>
+    bundled
+      ? `node measure.mjs ${args} (measure.mjs: bench/measure.ts bundled by esbuild, packages external)`
+      : `node --import tsx bench/measure.ts ${args}`;
   /** `workers`: the threads asked for; none given, the default (one per core). */
   const checkArgs = (n: number, workers = ['--workers', '1']) => [
     'check',
@@ -349,7 +351,7 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
       label: noLiveness ? 'daxspec safety (`check --no-liveness`, one thread)' : 'daxspec safety (explorer alone: bench/measure.ts)',
       command: noLiveness
         ? `${shown} check -s percpu-ref --users N --rounds 3 --workers 1 --no-liveness --json -q`
-        : `${graphShown} daxspec percpu-ref - users=N rounds=3`,
+        : graphCommand('daxspec percpu-ref - users=N rounds=3'),
       runsAt: () => true,
       argv: (n) =>
         noLiveness ? daxspec([...checkArgs(n), '--no-liveness']) : graphRun(['daxspec', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
@@ -416,7 +418,7 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
     {
       id: 'adjacency-memo',
       label: '@xstate/graph getAdjacencyMap, our memoized system logic (its traversal alone)',
-      command: `${graphShown} xstate-graph-adjacency-memo percpu-ref - users=N rounds=3`,
+      command: graphCommand('xstate-graph-adjacency-memo percpu-ref - users=N rounds=3'),
       runsAt: graph,
       argv: (n) => graphRun(['xstate-graph-adjacency-memo', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
       parse: parseMeasure,
@@ -424,7 +426,7 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
     {
       id: 'adjacency-machine',
       label: '@xstate/graph getAdjacencyMap, one machine (percpu-ref-machine)',
-      command: `${graphShown} xstate-graph-adjacency percpu-ref-machine - users=N rounds=3`,
+      command: graphCommand('xstate-graph-adjacency percpu-ref-machine - users=N rounds=3'),
       runsAt: graph,
       once: slow,
       argv: (n) => graphRun(['xstate-graph-adjacency', 'percpu-ref-machine', '-', `users=${n}`, 'rounds=3']),
@@ -433,7 +435,7 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
     {
       id: 'adjacency-composed',
       label: '@xstate/graph getAdjacencyMap, composed actors (bench/plainLogic.ts)',
-      command: `${graphShown} xstate-graph-adjacency percpu-ref - users=N rounds=3`,
+      command: graphCommand('xstate-graph-adjacency percpu-ref - users=N rounds=3'),
       runsAt: graph,
       once: slow,
       argv: (n) => graphRun(['xstate-graph-adjacency', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
@@ -442,7 +444,7 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
     {
       id: 'plain',
       label: '@xstate/graph getShortestPaths, composed actors (bench/plainLogic.ts; one run)',
-      command: `${graphShown} xstate-graph-plain percpu-ref - users=N rounds=3`,
+      command: graphCommand('xstate-graph-plain percpu-ref - users=N rounds=3'),
       runsAt: graph,
       once: () => true,
       argv: (n) => graphRun(['xstate-graph-plain', 'percpu-ref', '-', `users=${n}`, 'rounds=3']),
