@@ -264,18 +264,18 @@ function checkHasNoLiveness(): boolean {
 }
 
 function tools(o: SideBySideOptions, scratch: string): Tool[] {
-  const node = (args: string[]) => ({ cmd: process.execPath, args: ['--max-old-space-size=16384', '--import', 'tsx', ...args], cwd: root });
+  /** A node process from the repository root; `node` runs sources through tsx. */
+  const plainNode = (args: string[]) => ({ cmd: process.execPath, args: ['--max-old-space-size=16384', ...args], cwd: root });
+  const node = (args: string[]) => plainNode(['--import', 'tsx', ...args]);
   const built = builtCli();
   const cli = join(root, 'src', 'cli.ts');
   /** A run of daxspec's CLI: the built one when it is up to date (builtCli), else the sources through tsx. */
-  const daxspec = (args: string[]) =>
-    built ? { cmd: process.execPath, args: ['--max-old-space-size=16384', built, ...args], cwd: root } : node([cli, ...args]);
+  const daxspec = (args: string[]) => (built ? plainNode([built, ...args]) : node([cli, ...args]));
   const shown = built ? 'node dist/cli.js' : 'node --import tsx src/cli.ts';
   const measure = join(here, 'measure.ts');
   /** A run of bench/measure.ts for the @xstate/graph rows: bundled beside a built CLI (bundledMeasure), else through tsx. */
   const bundled = built ? bundledMeasure(scratch) : undefined;
-  const graphRun = (args: string[]) =>
-    bundled ? { cmd: process.execPath, args: ['--max-old-space-size=16384', bundled, ...args], cwd: root } : node([measure, ...args]);
+  const graphRun = (args: string[]) => (bundled ? plainNode([bundled, ...args]) : node([measure, ...args]));
   /** A command of bench/measure.ts as a reader would type it, and where measure.mjs came from. */
   const graphCommand = (args: string): string =>
     bundled

@@ -95,7 +95,7 @@ export class CommutingSteps {
       if (!this.roomFor(more)) return this.decide(x, a, k, aNext, t, tNext);
       const grown = new Int8Array(row.length + more);
       grown.set(row);
-      this.rowBytes += grown.length - row.length;
+      this.rowBytes += more;
       this.rows[this.step][this.parent[this.target]] = this.row = row = grown;
     }
     this.missing = false;
@@ -109,13 +109,6 @@ export class CommutingSteps {
     this.rows.length = 0;
     this.row = undefined;
     this.rowBytes = 0;
-  }
-
-  /** Rows made so far (for tests). */
-  rowCount(): number {
-    let n = 0;
-    for (const byCallee of this.rows) if (byCallee) for (const row of byCallee) if (row) n++;
-    return n;
   }
 
   /** Bytes the rows hold (outside the V8 heap, in typed arrays): the memory budget counts them. */

@@ -310,7 +310,6 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const waiting = system.actors.some((a) => hasTag(a.machine.root, 'waiting'));
   const wantProgress = system.checkProgress && waiting;
   let edges = wantProgress && !options.fingerprint ? new EdgeList(reserve) : undefined;
-  held = () => store.bytes() + (edges?.bytes() ?? 0);
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
   // Invariants are checked as each state is first stored, in index order, so the first failing
@@ -336,6 +335,14 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const sym = symmetry?.active ? symmetry : undefined;
   // Symmetry canonicalizes whole vectors, so it takes every successor the long way.
   const delta = !sym && store.addDelta !== undefined && store.loadBase !== undefined;
+  // The second way round a diamond is not looked up (commutingSteps.ts): not where every edge's target is kept, nor
+  // without the delta path (which symmetry's canonical states, not being p·e1·e2, already turn off).
+  // Its rows of answers are memory the budget counts, and only take what the budget has room for.
+  const commuting =
+    edges || !delta || options.commute === false
+      ? undefined
+      : new CommutingSteps(system, store, budget ? { room: (bytes) => budget.allows(bytes) } : {});
+  held = () => store.bytes() + (edges?.bytes() ?? 0) + (commuting?.bytes() ?? 0);
   const first = (options.from ?? system.initial).slice();
   sym?.canonicalize(first);
   const resume = options.resume;
@@ -359,14 +366,6 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   let interrupted: string | undefined;
   let nextReport = started + (options.progressIntervalMs ?? 2000);
   let over = false;
-  // The second way round a diamond is not looked up (commutingSteps.ts): not where every edge's target is kept, nor
-  // without the delta path (which symmetry's canonical states, not being p·e1·e2, already turn off).
-  // Its rows of answers are memory the budget counts, and only take what the budget has room for.
-  const commuting =
-    edges || !delta || options.commute === false
-      ? undefined
-      : new CommutingSteps(system, store, budget ? { room: (bytes) => budget.allows(bytes) } : {});
-  held = () => store.bytes() + (edges?.bytes() ?? 0) + (commuting?.bytes() ?? 0);
 
   const advance = (slice: number): boolean => {
     if (over) return true;

@@ -18,7 +18,7 @@ export class MemoryBudget {
 
   /** Throws a refusal when allocating `bytes` more would pass the budget. */
   reserve(bytes: number): void {
-    if (this.held() + heapUsed() + bytes > this.limit || nearHeapLimit()) throw new BudgetRefused(bytes);
+    if (!this.allows(bytes)) throw new BudgetRefused(bytes);
   }
 
   /** Whether `bytes` more fit, for what the run may go without (a cache): asked, never refused. */
