@@ -282,7 +282,45 @@ test('a recorded path replays its second violation too, and a record without it 
   assert.is(steps[0].alsoViolation, 'device WARN');
   assert.is(replayExpected(new System(decl(false)), steps), undefined);
   const { alsoViolation: _, ...without } = steps[0];
-  assert.match(replayExpected(new System(decl(false)), [without])?.message ?? '', /"device WARN" beside it, recorded none/);
+  assert.match(replayExpected(new System(decl(false)), [without])?.message ?? '', /"device WARN" in dev beside it, recorded none/);
+});
+
+/** A relay without the device: `go` WARNs and tells `e2`, whose `relayed` WARNs with the same text and key. */
+function echo() {
+  return setup({ actions: { forward: call('echo', 'e2', { type: 'relayed' }) } }).createMachine({
+    id: 'echo',
+    initial: 'start',
+    states: {
+      start: {
+        meta: meta('start'),
+        on: {
+          go: { target: 'warned', actions: 'forward', meta: meta('echo_go') },
+          relayed: { target: 'warned', meta: meta('echo_relayed') },
+        },
+      },
+      warned: { tags: ['violation', 'warn'], description: 'echo WARN', meta: meta('echo_go', { severity: 'warn' }) },
+    },
+  });
+}
+
+test('a recorded step names the actor of each violation, and a record that swaps two of the same text diverges', () => {
+  const decl = (): SystemDecl => ({
+    actors: [
+      { name: 'e2', machine: echo(), kind: 'object' },
+      { name: 'e1', machine: echo(), kind: 'object', env: { go: [{}] } },
+    ],
+    deadlock: false,
+  });
+  const system = new System(decl());
+  const e1 = system.index.get('e1')!;
+  const go = system.actors[e1].offers(system.initial[e1]).findIndex((d) => system.events.get(d.event).type === 'go');
+  const [step] = expectedSteps(system, [stepLabel(e1, go)]);
+  assert.equal([step.violation, step.violationBy, step.alsoViolation, step.alsoViolationBy], ['echo WARN', 'e1', 'echo WARN', 'e2']);
+  assert.is(replayExpected(new System(decl()), [step]), undefined);
+  const swapped = { ...step, violationBy: 'e2', alsoViolationBy: 'e1' };
+  assert.match(replayExpected(new System(decl()), [swapped])?.message ?? '', /commits "echo WARN" in e1, recorded "echo WARN" in e2/);
+  const second = { ...step, alsoViolationBy: 'e1' };
+  assert.match(replayExpected(new System(decl()), [second])?.message ?? '', /"echo WARN" in e2 beside it, recorded "echo WARN" in e1/);
 });
 
 test.run();

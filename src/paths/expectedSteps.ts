@@ -16,7 +16,8 @@ export interface ActorState {
 /**
  * One step of a generated path and what the spec says follows from it: the new state of every
  * actor the step changed (an actor not listed must not change), the violation the step commits,
- * if any, a second violation it commits in the same step (System.alsoViolated), and the invariants
+ * if any, a second violation it commits in the same step (System.alsoViolated), each with the actor it is
+ * in, and the invariants
  * that fail in the state it reaches (none, on a healthy path).
  */
 export interface ExpectedStep {
@@ -24,7 +25,10 @@ export interface ExpectedStep {
   readonly event: EventObject;
   readonly changed: Readonly<Record<string, ActorState>>;
   readonly violation?: string;
+  /** The actor the violation is in (StepViolation.actor): two actors may commit the same text in one step. */
+  readonly violationBy?: string;
   readonly alsoViolation?: string;
+  readonly alsoViolationBy?: string;
   readonly failing?: readonly string[];
 }
 
@@ -61,8 +65,16 @@ export function expectedSteps(system: System, labels: readonly number[]): Expect
       changed,
     };
     const crashed = code !== STEP_OK && !system.violation(code).continues;
-    if (code !== STEP_OK) step.violation = system.violation(code).text;
-    if (code !== STEP_OK && system.alsoViolated !== 0) step.alsoViolation = system.violation(system.alsoViolated).text;
+    if (code !== STEP_OK) {
+      const v = system.violation(code);
+      step.violation = v.text;
+      step.violationBy = v.actor;
+    }
+    if (code !== STEP_OK && system.alsoViolated !== 0) {
+      const w = system.violation(system.alsoViolated);
+      step.alsoViolation = w.text;
+      step.alsoViolationBy = w.actor;
+    }
     if (!crashed) {
       const failing = failingInvariants(system, next);
       if (failing.length) step.failing = failing;

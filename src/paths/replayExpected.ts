@@ -4,7 +4,7 @@
  */
 import { canonicalJson, formatEvent } from '../compose/events.ts';
 import { STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
-import type { System } from '../compose/system.ts';
+import type { StepViolation, System } from '../compose/system.ts';
 import { actorState, failingInvariants, type ActorState, type ExpectedEnd, type ExpectedStep } from './expectedSteps.ts';
 
 /** Where a replayed path parts from what was recorded: the step (1-based) and why. */
@@ -18,6 +18,23 @@ const short = (v: unknown): string => {
   return s.length > 200 ? `${s.slice(0, 197)}...` : s;
 };
 
+/**
+ * Whether a committed violation (or none) is the recorded one: its text, and its actor where one was recorded (a
+ * record written before actors were kept still replays; `paths --check` names it stale).
+ */
+function sameViolation(v: StepViolation | undefined, text: string | undefined, by: string | undefined): boolean {
+  if (v === undefined) return text === undefined;
+  return v.text === text && (by === undefined || v.actor === by);
+}
+
+function committed(v: StepViolation | undefined, none: string, suffix = ''): string {
+  return v === undefined ? none : `"${v.text}" in ${v.actor}${suffix}`;
+}
+
+function recorded(text: string | undefined, by: string | undefined): string {
+  return text === undefined ? 'none' : by === undefined ? `"${text}"` : `"${text}" in ${by}`;
+}
+
 /** Finds the offer of `actor` in `state` whose event is `event`, or -1. */
 export function offerOf(system: System, state: Int32Array, actor: number, event: object): number {
   const want = canonicalJson(event);
@@ -27,7 +44,7 @@ export function offerOf(system: System, state: Int32Array, actor: number, event:
 /**
  * Replays a recorded path through the composed system and compares every step with the record:
  * the step must be offered, change exactly the recorded actors to exactly the recorded states,
- * commit the recorded violation (or none) and the recorded second one (or none), and leave exactly the
+ * commit the recorded violation (or none) and the recorded second one (or none), each in its recorded actor, and leave exactly the
  * recorded invariants failing.
  * Returns the first divergence, or undefined when the machines still do what was recorded.
  */
@@ -51,15 +68,13 @@ export function replayExpected(system: System, steps: readonly ExpectedStep[], e
     const next = cur.slice();
     const code = system.step(next, a, offer);
     if (code === STEP_BLOCKED) return at('the step blocks now');
-    const violation = code === STEP_OK ? undefined : system.violation(code).text;
-    if (violation !== s.violation)
+    const first = code === STEP_OK ? undefined : system.violation(code);
+    if (!sameViolation(first, s.violation, s.violationBy))
+      return at(`commits ${committed(first, 'no violation')}, recorded ${recorded(s.violation, s.violationBy)}`);
+    const second = code === STEP_OK || system.alsoViolated === 0 ? undefined : system.violation(system.alsoViolated);
+    if (!sameViolation(second, s.alsoViolation, s.alsoViolationBy))
       return at(
-        `commits ${violation === undefined ? 'no violation' : `"${violation}"`}, recorded ${s.violation === undefined ? 'none' : `"${s.violation}"`}`,
-      );
-    const also = code === STEP_OK || system.alsoViolated === 0 ? undefined : system.violation(system.alsoViolated).text;
-    if (also !== s.alsoViolation)
-      return at(
-        `commits ${also === undefined ? 'no second violation' : `"${also}" beside it`}, recorded ${s.alsoViolation === undefined ? 'none' : `"${s.alsoViolation}"`}`,
+        `commits ${committed(second, 'no second violation', ' beside it')}, recorded ${recorded(s.alsoViolation, s.alsoViolationBy)}`,
       );
     for (let x = 0; x < system.width; x++) {
       const name = system.names[x];
