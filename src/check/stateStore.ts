@@ -167,37 +167,36 @@ export class MemoryStateStore implements StateStore {
   }
 }
 
-/** ES2024's resizable ArrayBuffer, which Node 20 has and this project's TypeScript lib (ES2023) does not declare. */
-interface Resizable {
-  readonly resizable: boolean;
-  readonly maxByteLength: number;
-  resize(bytes: number): void;
-}
-const ResizableBuffer = ArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => ArrayBuffer;
-
-/** Bytes from which arrays grow in place (resizable buffers) instead of by copying. */
-const IN_PLACE_FROM = 1 << 16;
-/** The most a resizable ArrayBuffer may reserve (V8's limit on maxByteLength). */
-const IN_PLACE_MAX = 2 ** 32;
 /**
- * A small resizable buffer reserves this many times the bytes it starts with (six doublings before it is copied
- * once); from RESERVE_ALL_FROM bytes a buffer reserves IN_PLACE_MAX, so a large array is never copied (at N=7 a
- * copy would hold old arrays of gigabytes beside the new ones).
+ * Bytes from which arrays are allocated with room to grow into, instead of at their size. The room costs nothing
+ * only while it comes from `mmap` and V8 is not pushed to collect garbage by it: see `extend`.
  */
+const IN_PLACE_FROM = 1 << 22;
+/** The most bytes a buffer is allocated with, room included: past it an array is copied at each doubling. */
+const IN_PLACE_MAX = 2 ** 32;
+/** A buffer is allocated with room for this many times the bytes asked (IN_PLACE_MAX at most): six doublings. */
 const RESERVE_FACTOR = 64;
-const RESERVE_ALL_FROM = 1 << 22;
 
 /**
- * `a` with room for `n` entries. Past IN_PLACE_FROM bytes an array lives in a resizable ArrayBuffer that
- * reserves address space ahead (RESERVE_FACTOR, RESERVE_ALL_FROM) and commits pages as it grows, so a doubling
- * copies nothing and the old and new arrays are not held together, but for one copy of a few MB. Memory a
- * process touches for the first time is what costs here: on this VM a page's first touch takes 7-17 us (a
- * page fault and the page's zeroing). At percpu_ref N=5, copying
- * everything under 16 MB at each doubling and a new table each time took 46,119 page faults, 0.38 s of system
- * time and 154 MB; growing in place from 64 KB, the table too, 28,978, 0.26 s and 112 MB (bench/README.md).
- * At N=7 the last table doubling no longer holds the old 1 GiB table beside the new one. Tiny arrays (most runs
- * of the matrix) copy: their reservations would pile up faster than the collector frees them. An array past
- * IN_PLACE_MAX, or where the address space cannot be reserved (a `ulimit -v`), goes back to plain buffers.
+ * `a` with room for `n` entries. From IN_PLACE_FROM bytes an array lives at the front of a plain ArrayBuffer
+ * allocated RESERVE_FACTOR times larger, and a doubling is a longer view of the same buffer: nothing is copied and
+ * the old and new arrays are not held together (at N=7 they would be gigabytes), but for one copy at 256 MB. The
+ * room costs address space only: a buffer this large comes from `mmap`, whose pages the kernel gives at their
+ * first touch, already zero, so the entries past the old end are zero as a new array's are. Memory a process
+ * touches for the first time is what costs here: on this VM a page's first touch takes 7-17 us, and copying
+ * everything at each doubling took 46,119 page faults and 0.38 s of system time at percpu_ref N=5 where growing
+ * in place took 28,978 and 0.26 s (bench/README.md).
+ *
+ * Why plain buffers with room, and only from 4 MB (bench/README.md, 6 December): this was first done with
+ * resizable ArrayBuffers from 64 KB, which grow in place too, but Node 20's V8 reads a typed array over a
+ * resizable buffer through a slower path (bench/bufferReads.mjs: a sequential read 4x slower, a random one up to
+ * 2x), and the store's lookups read these arrays at random; plain buffers took 0.1-0.2 s less CPU at N=5. Room
+ * for small arrays costs more than it saves in the matrix's many small runs: V8 counts all of a buffer, room
+ * included, as memory in use, and glibc may serve a request under its `mmap` threshold (which rises to 32 MB as
+ * buffers are freed) from its heap, zeroing all of it. With room from 64 KB `check --all` took 2 min 47 s of CPU
+ * against 2 min 05 s, and with room from 1 MB it made 54 full garbage collections against 31. Below IN_PLACE_FROM
+ * an array is copied at each doubling, a few MB at most. Where the room cannot be had (a `ulimit -v`, strict
+ * overcommit) it is asked for smaller, down to none.
  */
 export function extend(a: Int32Array, n: number): Int32Array {
   const grown = inPlace(a, n);
@@ -208,7 +207,7 @@ export function extend(a: Int32Array, n: number): Int32Array {
 }
 
 /**
- * A zeroed array of `n` entries, in `a`'s buffer when that can grow to it (the old entries are wiped). Every
+ * A zeroed array of `n` entries, in `a`'s buffer when that has room for it (the old entries are wiped). Every
  * page is written, the new ones too: the table's probes read a slot before they fill it, and a new page read
  * first faults twice (slotTable.ts writtenFirst).
  */
@@ -218,26 +217,27 @@ function cleared(a: Int32Array, n: number): Int32Array {
   return grown;
 }
 
-/** `a`'s buffer grown to `n` entries, or undefined when it is not resizable or not that large. */
+/**
+ * A longer view of `a`'s buffer, or undefined when the buffer has no room for `n` entries. Views are made only at a
+ * buffer's front and nothing writes past a view's end, so the entries a longer view adds are zero.
+ */
 function inPlace(a: Int32Array, n: number): Int32Array | undefined {
-  const bytes = 4 * n;
-  const buffer = a.buffer as ArrayBufferLike & Partial<Resizable>;
-  if (!buffer.resizable || !buffer.resize || bytes > (buffer.maxByteLength ?? 0)) return undefined;
-  buffer.resize(bytes);
-  // A view of fixed length: V8 optimizes those as it does plain arrays (a length-tracking view was 45% slower).
-  return new Int32Array(buffer as ArrayBuffer, 0, n);
+  if (a.byteOffset !== 0 || 4 * n > a.buffer.byteLength) return undefined;
+  return new Int32Array(a.buffer as ArrayBuffer, 0, n);
 }
 
-/** A new zeroed array of `n` entries: resizable past IN_PLACE_FROM bytes, when the reservation is granted. */
+/** A new zeroed array of `n` entries: with room from IN_PLACE_FROM bytes, as much of it as is granted. */
 function fresh(n: number): Int32Array {
   const bytes = 4 * n;
-  if (bytes < IN_PLACE_FROM || bytes > IN_PLACE_MAX) return new Int32Array(n);
-  try {
-    const reserve = bytes >= RESERVE_ALL_FROM ? IN_PLACE_MAX : Math.min(IN_PLACE_MAX, bytes * RESERVE_FACTOR);
-    return new Int32Array(new ResizableBuffer(bytes, { maxByteLength: reserve }), 0, n);
-  } catch {
-    return new Int32Array(n);
-  }
+  if (bytes >= IN_PLACE_FROM && bytes < IN_PLACE_MAX)
+    for (let room = Math.min(IN_PLACE_MAX, bytes * RESERVE_FACTOR); room > bytes; room /= 4) {
+      try {
+        return new Int32Array(new ArrayBuffer(room), 0, n);
+      } catch {
+        // Not granted: ask for less.
+      }
+    }
+  return new Int32Array(n);
 }
 
 /**
