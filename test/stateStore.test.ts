@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PackedStateStore } from '../src/check/packedStore.ts';
@@ -54,6 +55,20 @@ test('MemoryStateStore: indices, loads, parents and labels survive many doubling
   agreesWithMap(new MemoryStateStore(3, 1000), vectors(5_000, 3, false));
 });
 
+/** Whether this process can have a 4 MB array's room: 256 MB of address space, and not under strict overcommit. */
+function roomCanBeHad(): boolean {
+  try {
+    if (readFileSync('/proc/sys/vm/overcommit_memory', 'utf8').trim() === '2') return false;
+  } catch {
+    // No such file: not Linux, no overcommit policy to respect.
+  }
+  try {
+    return new ArrayBuffer(1 << 28).byteLength === 1 << 28;
+  } catch {
+    return false;
+  }
+}
+
 test('extend: arrays under 4 MB are copied, from 4 MB they grow in a buffer with room; entries kept, new ones zero', () => {
   let a: Int32Array = new Int32Array(1024).map((_, i) => i * 7);
   a = extend(a, 1 << 15);
@@ -68,6 +83,7 @@ test('extend: arrays under 4 MB are copied, from 4 MB they grow in a buffer with
   const first = a.buffer;
   // Where the room cannot be had (ulimit -v, strict overcommit), extend copies: the entries still hold.
   const room = first.byteLength > a.byteLength;
+  assert.is(room, roomCanBeHad(), '4 MB: a buffer with room wherever room can be had');
   a[(1 << 20) - 1] = 9;
   a = extend(a, 1 << 22);
   if (room) assert.is(a.buffer, first, '16 MB: the same buffer, a longer view');
@@ -84,10 +100,19 @@ test('MemoryStateStore: a table refilled in a buffer with room, past 4 MB, still
   const vecs: Int32Array[] = [];
   for (let i = 0; i < 800_000; i++) vecs.push(Int32Array.of(Math.imul(i, 0x9e3779b1)));
   vecs.push(vecs[5], vecs[799_999]);
-  agreesWithMap(new MemoryStateStore(1, 8), vecs);
+  const store = new MemoryStateStore(1, 8);
+  agreesWithMap(store, vecs);
+  // The refill wiped the buffer's old table: a slot left from it would hold no state and lengthen every probe.
+  const slots = (store as unknown as { slots: Int32Array }).slots;
+  assert.is(slots.length, 1 << 21);
+  assert.is(
+    slots.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0),
+    store.count,
+    'one full slot per state',
+  );
 });
 
-test('MemoryStateStore: a table grown in its own buffer past a reservation still finds every state', () => {
+test('MemoryStateStore: 300,000 states of five words, through every doubling of the table', () => {
   agreesWithMap(new MemoryStateStore(5, 8), vectors(300_000, 5, false));
 });
 

@@ -2,6 +2,7 @@
  * The in-memory visited set: state vectors in one typed array, an open-addressing table mapping them
  * to indices. The interface every store implements is storeInterface.ts (re-exported here).
  */
+import type * as NodeFs from 'node:fs';
 import { NOT_ADDED, type StateStore } from './storeInterface.ts';
 import { hashKey } from './vectorHash.ts';
 export { NOT_ADDED, type StateStore };
@@ -180,23 +181,27 @@ const RESERVE_FACTOR = 64;
 /**
  * `a` with room for `n` entries. From IN_PLACE_FROM bytes an array lives at the front of a plain ArrayBuffer
  * allocated RESERVE_FACTOR times larger, and a doubling is a longer view of the same buffer: nothing is copied and
- * the old and new arrays are not held together (at N=7 they would be gigabytes), but for one copy at 256 MB. The
- * room costs address space only: a buffer this large comes from `mmap`, whose pages the kernel gives at their
- * first touch, already zero, so the entries past the old end are zero as a new array's are. Memory a process
- * touches for the first time is what costs here: on this VM a page's first touch takes 7-17 us, and copying
- * everything at each doubling took 46,119 page faults and 0.38 s of system time at percpu_ref N=5 where growing
- * in place took 28,978 and 0.26 s (bench/README.md).
+ * the old and new arrays are not held together (at N=7 they would be gigabytes), but for one copy when an array
+ * passes its first room (at 256 to 512 MB). A new ArrayBuffer is all zeros, so the entries a longer view adds are
+ * zero as a new array's are. The room is cheap because a buffer this large comes from `mmap`, whose pages the
+ * kernel gives only at their first touch; memory a process touches for the first time is what costs here (on this
+ * VM a page's first touch takes 7-17 us: at percpu_ref N=5, copying everything at each doubling took 46,119 page
+ * faults and 0.38 s of system time, growing in place from 64 KB 28,978 and 0.26 s, and growing in place from 4 MB
+ * 32.6-34.9K, bench/README.md).
  *
  * Why plain buffers with room, and only from 4 MB (bench/README.md, 6 December): this was first done with
  * resizable ArrayBuffers from 64 KB, which grow in place too, but Node 20's V8 reads a typed array over a
- * resizable buffer through a slower path (bench/bufferReads.mjs: a sequential read 4x slower, a random one up to
- * 2x), and the store's lookups read these arrays at random; plain buffers took 0.1-0.2 s less CPU at N=5. Room
- * for small arrays costs more than it saves in the matrix's many small runs: V8 counts all of a buffer, room
- * included, as memory in use, and glibc may serve a request under its `mmap` threshold (which rises to 32 MB as
- * buffers are freed) from its heap, zeroing all of it. With room from 64 KB `check --all` took 2 min 47 s of CPU
- * against 2 min 05 s, and with room from 1 MB it made 54 full garbage collections against 31. Below IN_PLACE_FROM
- * an array is copied at each doubling, a few MB at most. Where the room cannot be had (a `ulimit -v`, strict
- * overcommit) it is asked for smaller, down to none.
+ * resizable buffer through a slower path (bench/bufferReads.mjs: a sequential read 4x slower, a random one 1.5-2.5x),
+ * and the store's lookups read these arrays at random; plain buffers took 0.1-0.2 s less CPU at N=5. Room for small
+ * arrays costs more than it saves in the matrix's many small runs: V8 counts all of a buffer, room included, as
+ * memory in use, and glibc may serve a request under its `mmap` threshold (which rises to 32 MB as buffers are
+ * freed) from its heap, zeroing all of it. With room from 64 KB `check --all` took 2 min 47 s of CPU against 2 min
+ * 05 s, and with room from 1 MB it made 54 full garbage collections against 31. Below IN_PLACE_FROM an array is
+ * copied at each doubling, a few MB at most.
+ *
+ * Where the room cannot be had it is asked for smaller, down to none (`fresh`), and under strict overcommit
+ * (`vm.overcommit_memory` 2) none is asked: there the kernel counts a writable mapping against its commit limit
+ * whole, touched or not, so room would take memory the V8 heap may need later.
  */
 export function extend(a: Int32Array, n: number): Int32Array {
   const grown = inPlace(a, n);
@@ -226,15 +231,37 @@ function inPlace(a: Int32Array, n: number): Int32Array | undefined {
   return new Int32Array(a.buffer as ArrayBuffer, 0, n);
 }
 
+/**
+ * The largest buffer `fresh` asks for: IN_PLACE_MAX, none under strict overcommit, and below any size once refused.
+ * V8 collects garbage in full, several times, before it refuses an allocation, so a size refused once is not asked
+ * again.
+ */
+let roomLimit = -1;
+
+/**
+ * Whether Linux counts every writable mapping against its commit limit (`vm.overcommit_memory` 2). The store is
+ * also bundled for the browser (the visualizer explores there), so `node:fs` is asked for at run time, not imported.
+ */
+function strictOvercommit(): boolean {
+  try {
+    const fs = globalThis.process?.getBuiltinModule?.('node:fs') as typeof NodeFs | undefined;
+    return fs?.readFileSync('/proc/sys/vm/overcommit_memory', 'utf8').trim() === '2';
+  } catch {
+    return false;
+  }
+}
+
 /** A new zeroed array of `n` entries: with room from IN_PLACE_FROM bytes, as much of it as is granted. */
 function fresh(n: number): Int32Array {
   const bytes = 4 * n;
-  if (bytes >= IN_PLACE_FROM && bytes < IN_PLACE_MAX)
-    for (let room = Math.min(IN_PLACE_MAX, bytes * RESERVE_FACTOR); room > bytes; room /= 4) {
+  if (roomLimit < 0) roomLimit = strictOvercommit() ? 0 : IN_PLACE_MAX;
+  if (bytes >= IN_PLACE_FROM)
+    // At least one doubling's room, or none.
+    for (let room = Math.min(roomLimit, bytes * RESERVE_FACTOR); room >= 2 * bytes; room /= 4) {
       try {
         return new Int32Array(new ArrayBuffer(room), 0, n);
       } catch {
-        // Not granted: ask for less.
+        roomLimit = room / 4;
       }
     }
   return new Int32Array(n);

@@ -23,7 +23,7 @@ const short = (v: unknown): string => {
  * record written before actors were kept still replays; `paths --check` names it stale).
  */
 function sameViolation(v: StepViolation | undefined, text: string | undefined, by: string | undefined): boolean {
-  if (v === undefined) return text === undefined;
+  if (v === undefined) return text === undefined && by === undefined;
   return v.text === text && (by === undefined || v.actor === by);
 }
 
