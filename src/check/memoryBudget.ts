@@ -4,8 +4,9 @@ import { getHeapStatistics } from 'node:v8';
  * The memory a run may hold, as a budget the run keeps rather than a crash it meets. The state
  * store and the edge list live in typed arrays, outside the V8 heap, so --max-old-space-size does
  * not bound them and V8 cannot say how close they are to the end: they are counted here, with the
- * V8 heap in use. A store asks `reserve` before each growth (a table doubling allocates the new
- * arrays while the old ones are still held, so the peak is old + new); a growth past the budget is
+ * V8 heap in use. A store asks `reserve` before each growth for the whole of the new arrays (a
+ * doubling that copies holds old and new at once; one that grows in place, stateStore.ts `extend`,
+ * needs less, so the ask errs on the safe side); a growth past the budget is
  * refused by throwing, before anything is allocated, and the run stops at a state boundary with
  * what it has. The heap is also kept under V8's own limit, which ends the process when passed.
  */
