@@ -16,9 +16,8 @@ export interface ActorState {
 /**
  * One step of a generated path and what the spec says follows from it: the new state of every
  * actor the step changed (an actor not listed must not change), the violation the step commits,
- * if any, a second violation it commits in the same step (System.alsoViolated), each with the actor it is
- * in, and the invariants
- * that fail in the state it reaches (none, on a healthy path).
+ * if any, a second violation it commits in the same step (System.alsoViolated), each with the actor
+ * it is in, and the invariants that fail in the state it reaches (none, on a healthy path).
  */
 export interface ExpectedStep {
   readonly actor: string;
@@ -69,11 +68,11 @@ export function expectedSteps(system: System, labels: readonly number[]): Expect
       const v = system.violation(code);
       step.violation = v.text;
       step.violationBy = v.actor;
-    }
-    if (code !== STEP_OK && system.alsoViolated !== 0) {
-      const w = system.violation(system.alsoViolated);
-      step.alsoViolation = w.text;
-      step.alsoViolationBy = w.actor;
+      if (system.alsoViolated !== 0) {
+        const w = system.violation(system.alsoViolated);
+        step.alsoViolation = w.text;
+        step.alsoViolationBy = w.actor;
+      }
     }
     if (!crashed) {
       const failing = failingInvariants(system, next);

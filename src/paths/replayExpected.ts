@@ -44,8 +44,8 @@ export function offerOf(system: System, state: Int32Array, actor: number, event:
 /**
  * Replays a recorded path through the composed system and compares every step with the record:
  * the step must be offered, change exactly the recorded actors to exactly the recorded states,
- * commit the recorded violation (or none) and the recorded second one (or none), each in its recorded actor, and leave exactly the
- * recorded invariants failing.
+ * commit the recorded violation (or none) and the recorded second one (or none), each in its recorded
+ * actor, and leave exactly the recorded invariants failing.
  * Returns the first divergence, or undefined when the machines still do what was recorded.
  */
 export function replayExpected(system: System, steps: readonly ExpectedStep[], end?: ExpectedEnd): Divergence | undefined {
