@@ -358,12 +358,12 @@ function tools(o: SideBySideOptions, scratch: string): Tool[] {
       parse: (s) => (noLiveness ? parseCheck(s, false) : parseMeasure(s)),
     },
     {
-      // The default run: one thread per core once past PARALLEL_FROM states (explore.ts), so only N=6 and up.
+      // The default run: one thread per core once past PARALLEL_FROM states (explore.ts), so only N=5 and up.
       id: 'daxspec-cores',
       label: `daxspec safety, every core (\`check --no-liveness\`, --workers default: ${availableParallelism()} here)`,
       command: `${shown} check -s percpu-ref --users N --rounds 3 --no-liveness --json -q`,
       unavailable: !noLiveness ? 'this tree has no --no-liveness' : availableParallelism() < 2 ? 'this machine has one core' : undefined,
-      runsAt: (n) => n >= 6 || 'below 2,000,000 states a run stays on one thread (the row above)',
+      runsAt: (n) => n >= 5 || 'below 200,000 states a run stays on one thread (the row above)',
       argv: (n) => daxspec([...checkArgs(n, []), '--no-liveness']),
       parse: parseThreaded,
     },

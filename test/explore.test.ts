@@ -3,17 +3,18 @@ import { join } from 'node:path';
 /**
  * The explorer's run control: a failing initial state, runs in slices that stop at a state
  * boundary when asked, a memory budget that stops a run before a growth would pass it, and
- * allocation failures taken as that same bound.
+ * allocation failures taken as that same bound, and where worker threads are started.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkScenario } from '../src/check/check.ts';
-import { explore, exploreAsync, startExploration } from '../src/check/explore.ts';
+import { checkScenario, resolveSizes } from '../src/check/check.ts';
+import { PARALLEL_FROM, PARALLEL_FROM_WITH_EDGES, explore, exploreAsync, startExploration } from '../src/check/explore.ts';
 import { isAllocationFailure } from '../src/check/memoryBudget.ts';
 import { System } from '../src/compose/system.ts';
 import type { Scenario } from '../machines/kit/types.ts';
 import { percpuRefSystem } from '../machines/bench/percpuRef.ts';
 import { badStart } from './fixtures/badStart.ts';
+import { findScenario } from '../src/registry.ts';
 
 test('an invariant that fails in the initial state is a finding of 0 steps, not a crash', () => {
   const r = explore(new System(badStart()));
@@ -97,3 +98,14 @@ test('startExploration: advance in steps of one state gives the same graph', () 
 });
 
 test.run();
+
+test('threads are started at PARALLEL_FROM states, and at PARALLEL_FROM_WITH_EDGES in a run that keeps its edges for the progress check', () => {
+  const recipe = { scenario: 'any', revision: undefined, sizes: {} };
+  const percpu = startExploration(new System(percpuRefSystem(3, 2)), { parallel: { workers: 2, recipe } });
+  assert.is(percpu.parallel?.joinFrom, PARALLEL_FROM);
+  const scenario = findScenario('kill-dax-readers');
+  const waiting = new System(scenario.build('v6.15', resolveSizes(scenario, {})));
+  assert.ok(waiting.checkProgress, 'kill-dax-readers has waiters whose progress is checked');
+  assert.is(startExploration(waiting, { parallel: { workers: 2, recipe } }).parallel?.joinFrom, PARALLEL_FROM_WITH_EDGES);
+  assert.ok(PARALLEL_FROM < PARALLEL_FROM_WITH_EDGES);
+});

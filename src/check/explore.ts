@@ -75,7 +75,10 @@ export interface ExploreOptions {
   readonly parallel?: {
     readonly workers: number;
     readonly recipe: SystemRecipe;
-    /** States to reach on one thread first (default PARALLEL_FROM); when given, the run waits there for its threads. */
+    /**
+     * States to reach on one thread first (default PARALLEL_FROM, or PARALLEL_FROM_WITH_EDGES for a run that keeps
+     * its edges); when given, the run waits there for its threads.
+     */
     readonly from?: number;
     /** Where the other threads come from (default: worker_threads). */
     readonly threads?: ThreadsFactory;
@@ -119,11 +122,24 @@ export interface CheckpointSink {
 }
 
 /**
- * States a run reaches on one thread before it starts worker threads. Below this the threads cost more than they
- * give: percpu_ref N=5 (1.6M states) took 2.33-2.42 s with two threads and 1.89-2.01 s on one, N=6 (22.6M) 29.4 s
- * with two and 34.6-36.8 s on one (bench/README.md); starting the threads costs a second or so.
+ * States a run reaches on one thread before it starts worker threads (they take over at the end of that level).
+ * A worker is ready 70-110 ms after it is started, and at N=5 the levels then go on two threads at about 1.25
+ * times the one thread's rate. Measured on percpu_ref with `--workers 2`, five runs of each threshold taken in turn
+ * (6 December): N=5 (1,616,597 states) took a median 1.29 s whole process with threads from 50,000 or 100,000
+ * states, 1.31 s from 200,000, and 1.41 s on one thread (the former threshold, 2,000,000), for 45% more CPU and
+ * 110 MB more memory; N=4 (115,873, over before its threads are ready) and N=6 the same within the noise. 200,000
+ * is the largest of these with N=5's gain. It was 2,000,000 when starting the threads cost about a second
+ * (bench/README.md).
  */
-export const PARALLEL_FROM = 2_000_000;
+export const PARALLEL_FROM = 200_000;
+
+/**
+ * The same for a run that keeps every edge for the progress check: the parallel levels keep none, so the edges are
+ * rebuilt on one thread afterwards (progress.ts rebuildEdges), a second pass over every state. kill-dax-readers at
+ * v6.15 with 6 readers (380,251 states) explored in 1.51 s with threads from 200,000 states against 0.85-1.02 s on
+ * one thread; such a run waits for the former threshold.
+ */
+export const PARALLEL_FROM_WITH_EDGES = 2_000_000;
 
 /**
  * Why a run with these options stays on one thread, or undefined when worker threads can take it:
@@ -211,7 +227,7 @@ export async function exploreAsync(system: System, options: ExploreOptions = {})
       if (sink?.due()) sink.save(run.state());
       // A run told where its threads join goes there a state at a time (tests: small models).
       if (run.advance(parallel?.from !== undefined && !pool && !declined ? 1 : SLICE)) break;
-      if (parallel && !pool && !declined && run.states() >= (parallel.from ?? PARALLEL_FROM)) {
+      if (parallel && !pool && !declined && run.states() >= (parallel.from ?? parallel.joinFrom)) {
         pool = (parallel.threads ?? workerThreads)(parallel.workers - 1, parallel.init);
         pool.ready.then(
           () => (ready = true),
@@ -266,6 +282,8 @@ export interface Exploration {
     | {
         readonly workers: number;
         readonly from?: number;
+        /** States at which the threads are started when `from` is not given (PARALLEL_FROM or PARALLEL_FROM_WITH_EDGES). */
+        readonly joinFrom: number;
         readonly init: { type: string; [k: string]: unknown };
         readonly threads?: ThreadsFactory;
         readonly chunk?: number;
@@ -668,7 +686,13 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     if (edges && bound === undefined) ({ edges, crashes } = rebuildEdges(system, store, reserve));
   };
   const parallel =
-    threaded && options.parallel ? { ...options.parallel, init: { type: 'init', recipe: options.parallel.recipe, reads } } : undefined;
+    threaded && options.parallel
+      ? {
+          ...options.parallel,
+          joinFrom: edges ? PARALLEL_FROM_WITH_EDGES : PARALLEL_FROM,
+          init: { type: 'init', recipe: options.parallel.recipe, reads },
+        }
+      : undefined;
   return { advance, result, resultAsync, states: () => store.count, parallel, handover, absorb, state, stoppedAtBoundary };
 }
 
