@@ -1,8 +1,9 @@
 /**
- * Why the parallel levels read a slot plainly before they read it with Atomics.load (src/check/levelExpander.ts
- * insert): the same probes of a shared table of 2^25 slots of three words (percpu_ref N=6's, a status word and a
- * two-word key), half full, each slot's status read with Atomics.load or with a plain read, and, apart, a
- * sequential pass of 52M loads each way. Each kind runs in a process of its own, so V8 compiles each loop for that
+ * Why plain reads of the shared table's slots were tried in the parallel levels' insert (src/check/levelExpander.ts),
+ * which reads each probed slot with Atomics.load, and what they could save there (not kept: bench/README.md,
+ * "Threads from 200,000 states"). The same probes of a shared table of 2^25 slots of three words (percpu_ref N=6's:
+ * a status word and a two-word key), half full, each slot's status read with Atomics.load or with a plain read; and,
+ * apart, 52M sequential loads each way. Each kind runs in a process of its own, so V8 compiles each loop for that
  * kind alone. `probes`: 8M lookups of stored keys at random; `sequential`: 50 passes over 1M words. Prints the
  * median of the last four of six rounds, in ms.
  * Usage: node bench/atomicLoads.mjs [rounds]   (a child per kind: node bench/atomicLoads.mjs --kind KIND)

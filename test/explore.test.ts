@@ -97,8 +97,6 @@ test('startExploration: advance in steps of one state gives the same graph', () 
   assert.ok(turns >= 1);
 });
 
-test.run();
-
 test('threads are started at PARALLEL_FROM states, and at PARALLEL_FROM_WITH_EDGES in a run that keeps its edges for the progress check', () => {
   const recipe = { scenario: 'any', revision: undefined, sizes: {} };
   const percpu = startExploration(new System(percpuRefSystem(3, 2)), { parallel: { workers: 2, recipe } });
@@ -109,3 +107,5 @@ test('threads are started at PARALLEL_FROM states, and at PARALLEL_FROM_WITH_EDG
   assert.is(startExploration(waiting, { parallel: { workers: 2, recipe } }).parallel?.joinFrom, PARALLEL_FROM_WITH_EDGES);
   assert.ok(PARALLEL_FROM < PARALLEL_FROM_WITH_EDGES);
 });
+
+test.run();

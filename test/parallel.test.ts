@@ -14,10 +14,14 @@
  * two pinners (1,097 states) once a WARN was committed only by the step that fires it (before, every later step
  * of the warned page committed it again, and the 109-state arch=nonipi run was the smallest). The test checks
  * that the run makes one, so that it stays a test of that path.
+ *
+ * Where threads join by default: a run that checks progress keeps every edge, which the parallel levels do not,
+ * so it waits for PARALLEL_FROM_WITH_EDGES states (explore.ts); the last test runs one between the thresholds.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkScenarioAsync, reportJson, resolveSizes, type CheckReport } from '../src/check/check.ts';
+import { PARALLEL_FROM, PARALLEL_FROM_WITH_EDGES } from '../src/check/explore.ts';
 import { findScenario } from '../src/registry.ts';
 import { comparable, countEarlierTargets } from './parallelCompare.ts';
 
@@ -55,5 +59,19 @@ for (const [name, revision, sizes, parallelFrom] of [
     if (name === 'pmem-remove-pinned') assert.ok(one.findings.length >= 5, 'the scenario breaks several properties');
   });
 }
+
+test('a run whose progress check keeps every edge stays on one thread past PARALLEL_FROM states, up to PARALLEL_FROM_WITH_EDGES', async () => {
+  // kill-dax-readers at v6.15 with 6 readers: 380,251 states, between the two thresholds. Were the run started at
+  // PARALLEL_FROM, its threads would join (and its edges be rebuilt on one thread after them).
+  const scenario = findScenario('kill-dax-readers');
+  const r = await checkScenarioAsync(scenario, 'v6.15', resolveSizes(scenario, { readers: 6, sections: 1 }), {
+    workers: 2,
+    builtin: true,
+    liveness: false,
+  });
+  assert.ok(r.states > PARALLEL_FROM && r.states < PARALLEL_FROM_WITH_EDGES, `${r.states} states lie between the thresholds`);
+  assert.is(r.progressSkipped, undefined, 'progress was checked');
+  assert.is(r.threads, 1);
+});
 
 test.run();

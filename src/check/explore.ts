@@ -123,13 +123,13 @@ export interface CheckpointSink {
 
 /**
  * States a run reaches on one thread before it starts worker threads (they take over at the end of that level).
- * A worker is ready 70-110 ms after it is started, and at N=5 the levels then go on two threads at about 1.25
+ * A worker is ready 68-110 ms after it is started, and at N=5 the levels then go on two threads at about 1.25
  * times the one thread's rate. Measured on percpu_ref with `--workers 2`, five runs of each threshold taken in turn
  * (6 December): N=5 (1,616,597 states) took a median 1.29 s whole process with threads from 50,000 or 100,000
- * states, 1.31 s from 200,000, and 1.41 s on one thread (the former threshold, 2,000,000), for 45% more CPU and
- * 110 MB more memory; N=4 (115,873, over before its threads are ready) and N=6 the same within the noise. 200,000
- * is the largest of these with N=5's gain. It was 2,000,000 when starting the threads cost about a second
- * (bench/README.md).
+ * states, 1.31 s from 200,000, and 1.41 s on one thread (the former threshold, 2,000,000), for a third more CPU
+ * and 110 MB more memory. N=4 (115,873 states) stayed on one thread at every threshold (from 50,000 and 100,000
+ * it ends before its threads are ready), and N=6 took the same within the noise. 200,000 is the largest of these
+ * with N=5's gain. It was 2,000,000 when starting the threads cost about a second (bench/README.md).
  */
 export const PARALLEL_FROM = 200_000;
 
@@ -137,7 +137,8 @@ export const PARALLEL_FROM = 200_000;
  * The same for a run that keeps every edge for the progress check: the parallel levels keep none, so the edges are
  * rebuilt on one thread afterwards (progress.ts rebuildEdges), a second pass over every state. kill-dax-readers at
  * v6.15 with 6 readers (380,251 states) explored in 1.51 s with threads from 200,000 states against 0.85-1.02 s on
- * one thread; such a run waits for the former threshold.
+ * one thread, and its profile put 321 ms in rebuildEdges. Such a run waits for the former threshold, which was not
+ * measured for it: where a run that keeps its edges starts to gain from threads is not known.
  */
 export const PARALLEL_FROM_WITH_EDGES = 2_000_000;
 

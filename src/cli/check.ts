@@ -257,6 +257,8 @@ function refuseMatrixOptions(args: CheckArgs, reg: Registry): void {
     throw new UsageError(
       `${args.checkpoint ? '--checkpoint' : '--resume'} saves one scenario's run; --all runs many small ones: use it with --scenario`,
     );
+  if (args.workers !== undefined)
+    throw new UsageError('--workers has no effect with --all: every cell is checked on one thread, in turn; use it with --scenario');
   if (args.itf)
     throw new UsageError(
       '--itf has no effect with --all: it writes the counterexamples of one scenario at one revision; use it with --scenario and --revision',
