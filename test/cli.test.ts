@@ -20,6 +20,15 @@ test('--help on every command, exit 0', () => {
   }
 });
 
+test("--version prints package.json's version, exit 0", () => {
+  const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-V']) {
+    const r = daxspec(flag);
+    assert.is(r.code, 0, flag);
+    assert.is(r.out, `${version}\n`, flag);
+  }
+});
+
 test('check: holds exits 0 and says it explored everything', () => {
   const r = daxspec('check', '--scenario', 'percpu-ref', '--users', '2', '-q');
   assert.is(r.code, 0, r.err);

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { packageFile } from '../files.ts';
 import type { Registry } from '../scenarioRegistry.ts';
 import { EXIT, EXIT_HELP } from './exit.ts';
 import { registerExport } from './export.ts';
@@ -20,6 +22,11 @@ const MODEL = [
   'your own scenarios: an ES module (.ts or .js) exporting `scenarios` (docs/authoring.md); default: the built-in DAX scenarios',
 ] as const;
 
+/** The version package.json gives (a small file, read when the program is built). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
+}
+
 /**
  * Builds the program on a registry (the built-in scenarios, or --model's); each action hands its exit
  * code to `done`. Each command's module is loaded when it runs: help and start-up do not load the checker.
@@ -27,6 +34,7 @@ const MODEL = [
 function program(done: (code: number) => void, reg: Registry): Command {
   const p = new Command('daxspec')
     .description('Model-check the Linux DAX lifecycle protocols, specified as composed XState machines, in every kernel revision.')
+    .version(packageVersion(), '-V, --version', "daxspec's version")
     // Errors are worded by main() as one line; commander's own printing is off.
     .configureOutput({ outputError: () => undefined })
     .addHelpText('after', EXIT_HELP);

@@ -57,9 +57,9 @@ export function modelArgument(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** `daxspec`, `daxspec --help`, `daxspec help`: help that lists the commands and none of their options. */
+/** `daxspec`, `daxspec --help`, `daxspec help`: help that lists the commands and none of their options; `--version` too. */
 export function topLevelHelp(args: readonly string[]): boolean {
-  return args.length === 0 || (args.length === 1 && ['-h', '--help', 'help'].includes(args[0]));
+  return args.length === 0 || (args.length === 1 && ['-h', '--help', 'help', '-V', '--version'].includes(args[0]));
 }
 
 /** No scenarios: what top-level help is built with. */
