@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkScenario, resolveSizes } from '../src/check/check.ts';
-import { PARALLEL_FROM, PARALLEL_FROM_WITH_EDGES, explore, exploreAsync, startExploration } from '../src/check/explore.ts';
+import { explore, exploreAsync, parallelSkipped, startExploration } from '../src/check/explore.ts';
 import { isAllocationFailure } from '../src/check/memoryBudget.ts';
 import { System } from '../src/compose/system.ts';
 import type { Scenario } from '../machines/kit/types.ts';
@@ -97,15 +97,17 @@ test('startExploration: advance in steps of one state gives the same graph', () 
   assert.ok(turns >= 1);
 });
 
-test('threads are started at PARALLEL_FROM states, and at PARALLEL_FROM_WITH_EDGES in a run that keeps its edges for the progress check', () => {
+test('a run that keeps every edge for the progress check stays on one thread unless told where its threads join', () => {
   const recipe = { scenario: 'any', revision: undefined, sizes: {} };
-  const percpu = startExploration(new System(percpuRefSystem(3, 2)), { parallel: { workers: 2, recipe } });
-  assert.is(percpu.parallel?.joinFrom, PARALLEL_FROM);
+  assert.is(parallelSkipped(new System(percpuRefSystem(3, 2)), { parallel: { workers: 2, recipe } }), undefined);
   const scenario = findScenario('kill-dax-readers');
   const waiting = new System(scenario.build('v6.15', resolveSizes(scenario, {})));
   assert.ok(waiting.checkProgress, 'kill-dax-readers has waiters whose progress is checked');
-  assert.is(startExploration(waiting, { parallel: { workers: 2, recipe } }).parallel?.joinFrom, PARALLEL_FROM_WITH_EDGES);
-  assert.ok(PARALLEL_FROM < PARALLEL_FROM_WITH_EDGES);
+  assert.is(parallelSkipped(waiting, { parallel: { workers: 2, recipe } }), "the progress check's edges");
+  assert.is(startExploration(waiting, { parallel: { workers: 2, recipe } }).parallel, undefined);
+  // Told where its threads join (the tests, bench/parallelSweep.ts), it takes them; fingerprints keep no edges.
+  assert.is(parallelSkipped(waiting, { parallel: { workers: 2, recipe, from: 30 } }), undefined);
+  assert.is(parallelSkipped(waiting, { fingerprint: true, parallel: { workers: 2, recipe } }), 'fingerprints');
 });
 
 test.run();

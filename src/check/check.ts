@@ -66,7 +66,7 @@ export interface CheckOptions {
   readonly workers?: number;
   /** Whether the scenario is built in (src/builtinScenarios.ts), so worker threads can rebuild it by name. */
   readonly builtin?: boolean;
-  /** States to explore on one thread before the others join (explore.ts PARALLEL_FROM and PARALLEL_FROM_WITH_EDGES; tests set it low). */
+  /** States to explore on one thread before the others join (explore.ts PARALLEL_FROM; tests set it low, and a run that checks progress takes threads only when it is given). */
   readonly parallelFrom?: number;
   /** Where the other threads come from, the states a thread takes at a time, the table's least size (explore.ts; tests). */
   readonly threads?: ThreadsFactory;

@@ -76,8 +76,8 @@ export interface ExploreOptions {
     readonly workers: number;
     readonly recipe: SystemRecipe;
     /**
-     * States to reach on one thread first (default PARALLEL_FROM, or PARALLEL_FROM_WITH_EDGES for a run that keeps
-     * its edges); when given, the run waits there for its threads.
+     * States to reach on one thread first (default PARALLEL_FROM); when given, the run waits there for its threads, and
+     * a run that keeps every edge takes them too (see `parallelSkipped`).
      */
     readonly from?: number;
     /** Where the other threads come from (default: worker_threads). */
@@ -134,21 +134,22 @@ export interface CheckpointSink {
 export const PARALLEL_FROM = 200_000;
 
 /**
- * The same for a run that keeps every edge for the progress check: the parallel levels keep none, so the edges are
- * rebuilt on one thread afterwards (progress.ts rebuildEdges), a second pass over every state. kill-dax-readers at
- * v6.15 with 6 readers (380,251 states) explored in 1.51 s with threads from 200,000 states against 0.85-1.02 s on
- * one thread, and its profile put 321 ms in rebuildEdges. Such a run waits for the former threshold, which was not
- * measured for it: where a run that keeps its edges starts to gain from threads is not known.
- */
-export const PARALLEL_FROM_WITH_EDGES = 2_000_000;
-
-/**
  * Why a run with these options stays on one thread, or undefined when worker threads can take it:
  * symmetry reduction interns states as it canonicalizes them, fingerprints and a caller's store are other
- * stores, a state bound stops mid-level. (The progress check's edges are rebuilt after a parallel run.)
+ * stores, a state bound stops mid-level.
+ *
+ * A run that keeps every edge for the progress check stays too, unless told where its threads join (`from`: the
+ * tests and bench/parallelSweep.ts, which compare its findings with one thread's). The parallel levels keep no
+ * edges, so they are rebuilt on one thread afterwards (progress.ts rebuildEdges): a second pass over every state,
+ * each successor looked up again in the shared table, with nothing left out. It costs more than the threads save.
+ * kill-dax-readers at v6.15 with 6 readers, `--no-liveness`, one run each: with 1 section (380,251 states) the
+ * exploration took 1.51 s with threads from 200,000 states against 0.85-1.02 s on one thread; with 2 sections
+ * (15,462,403 states) 42.3 s whole process with threads from 2,000,000 against 32.8 s on one, and the profile of
+ * the threaded run put 55% of the main thread in rebuildEdges.
  */
 export function parallelSkipped(system: System, options: ExploreOptions): string | undefined {
   if (options.fingerprint) return 'fingerprints';
+  if (keepsEveryEdge(system) && options.parallel?.from === undefined) return "the progress check's edges";
   if (options.store) return "a caller's store";
   if (options.symmetry && new Symmetry(system).active) return 'symmetry';
   if (options.maxStates !== undefined) return 'a state bound';
@@ -228,7 +229,7 @@ export async function exploreAsync(system: System, options: ExploreOptions = {})
       if (sink?.due()) sink.save(run.state());
       // A run told where its threads join goes there a state at a time (tests: small models).
       if (run.advance(parallel?.from !== undefined && !pool && !declined ? 1 : SLICE)) break;
-      if (parallel && !pool && !declined && run.states() >= (parallel.from ?? parallel.joinFrom)) {
+      if (parallel && !pool && !declined && run.states() >= (parallel.from ?? PARALLEL_FROM)) {
         pool = (parallel.threads ?? workerThreads)(parallel.workers - 1, parallel.init);
         pool.ready.then(
           () => (ready = true),
@@ -283,8 +284,6 @@ export interface Exploration {
     | {
         readonly workers: number;
         readonly from?: number;
-        /** States at which the threads are started when `from` is not given (PARALLEL_FROM or PARALLEL_FROM_WITH_EDGES). */
-        readonly joinFrom: number;
         readonly init: { type: string; [k: string]: unknown };
         readonly threads?: ThreadsFactory;
         readonly chunk?: number;
@@ -326,8 +325,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const note = (f: Finding): void => {
     if (!findings.has(f.key)) findings.set(f.key, f);
   };
-  const waiting = system.actors.some((a) => hasTag(a.machine.root, 'waiting'));
-  const wantProgress = system.checkProgress && waiting;
+  const wantProgress = keepsEveryEdge(system);
   let edges = wantProgress && !options.fingerprint ? new EdgeList(reserve) : undefined;
   const cur = new Int32Array(w);
   const out = new Int32Array(w);
@@ -687,13 +685,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     if (edges && bound === undefined) ({ edges, crashes } = rebuildEdges(system, store, reserve));
   };
   const parallel =
-    threaded && options.parallel
-      ? {
-          ...options.parallel,
-          joinFrom: edges ? PARALLEL_FROM_WITH_EDGES : PARALLEL_FROM,
-          init: { type: 'init', recipe: options.parallel.recipe, reads },
-        }
-      : undefined;
+    threaded && options.parallel ? { ...options.parallel, init: { type: 'init', recipe: options.parallel.recipe, reads } } : undefined;
   return { advance, result, resultAsync, states: () => store.count, parallel, handover, absorb, state, stoppedAtBoundary };
 }
 
@@ -710,6 +702,11 @@ export function threadRowBytes(maxMemory: number | undefined, threads: number): 
 interface TaggedNode {
   readonly tags: readonly string[];
   readonly states: Readonly<Record<string, TaggedNode>>;
+}
+
+/** Whether a run (not in fingerprint mode) keeps every edge: the progress check of a system with waiters needs them. */
+function keepsEveryEdge(system: System): boolean {
+  return system.checkProgress && system.actors.some((a) => hasTag(a.machine.root, 'waiting'));
 }
 
 function hasTag(node: TaggedNode, tag: string): boolean {
