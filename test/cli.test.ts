@@ -29,6 +29,13 @@ test("--version prints package.json's version, exit 0", () => {
   }
 });
 
+test('check: --workers on a run that cannot use threads says why it stayed on one', () => {
+  const r = daxspec('check', '--scenario', 'kill-dax-readers', '--revision', 'v6.15', '--workers', '2', '--no-liveness', '-q');
+  assert.match(r.out, /on one thread \(--workers does not apply: the progress check's edges\)/);
+  // With --workers left to its default, nothing is said.
+  assert.not.match(daxspec('check', '--scenario', 'kill-dax-readers', '--revision', 'v6.15', '--no-liveness', '-q').out, /on one thread/);
+});
+
 test('check: holds exits 0 and says it explored everything', () => {
   const r = daxspec('check', '--scenario', 'percpu-ref', '--users', '2', '-q');
   assert.is(r.code, 0, r.err);

@@ -72,6 +72,8 @@ test('a run whose progress check keeps every edge stays on one thread past PARAL
   assert.ok(r.states > PARALLEL_FROM, `${r.states} states, past PARALLEL_FROM`);
   assert.is(r.progressSkipped, undefined, 'progress was checked');
   assert.is(r.threads, 1);
+  assert.is(r.threadsSkipped, "the progress check's edges", 'the report says why');
+  assert.is((reportJson(r) as { threadsSkipped: string }).threadsSkipped, "the progress check's edges");
 });
 
 test.run();

@@ -17,6 +17,7 @@ import {
   type Phase,
   type Progress,
   type ResumePoint,
+  parallelSkipped,
 } from './explore.ts';
 import type { StateStore } from './stateStore.ts';
 import type { ThreadsFactory } from './workerPool.ts';
@@ -116,6 +117,8 @@ export interface CheckReport {
   readonly seconds: number;
   /** Threads that explored (1 unless worker threads took the run over). */
   readonly threads: number;
+  /** With more than one worker asked for: why the run stayed on one thread whatever its size (explore.ts parallelSkipped). */
+  readonly threadsSkipped?: string;
   readonly findings: readonly CheckedFinding[];
   readonly progressSkipped?: string;
   /** Invariants that declare a premise: whether a state where it held was reached (if not, the invariant held vacuously). */
@@ -234,7 +237,17 @@ export async function checkScenarioAsync(
         }
       : undefined;
   const result = await exploreAsync(system, { ...options, parallel });
-  if (result.bound === 'interrupted' || result.findings.length === 0) return reportOf(scenario, revision, sizes, system, result, options);
+  const skipped =
+    workers <= 1 || result.threads > 1
+      ? undefined
+      : parallel
+        ? parallelSkipped(system, { ...options, parallel })
+        : options.builtin
+          ? undefined
+          : 'a model of your own: worker threads rebuild the built-in scenarios only';
+  const done = (r: CheckReport): CheckReport => (skipped ? { ...r, threadsSkipped: skipped } : r);
+  if (result.bound === 'interrupted' || result.findings.length === 0)
+    return done(reportOf(scenario, revision, sizes, system, result, options));
   // Building the counterexamples replays each one (through the symmetry, re-searching every step):
   // one at a time, with a turn of the event loop before each, so that a signal can stop it too.
   options.onPhase?.('traces');
@@ -244,11 +257,14 @@ export async function checkScenarioAsync(
     const why = options.shouldStop?.();
     if (why !== undefined) {
       const stopped: ExploreResult = { ...result, complete: false, bound: 'interrupted', interrupted: why, interruptedIn: 'traces' };
-      return { ...reportOf(scenario, revision, sizes, system, stopped, options, traced), untraced: result.findings.length - traced.length };
+      return done({
+        ...reportOf(scenario, revision, sizes, system, stopped, options, traced),
+        untraced: result.findings.length - traced.length,
+      });
     }
     traced.push(checkedFinding(scenario, revision, sizes, system, result, f));
   }
-  return reportOf(scenario, revision, sizes, system, result, options, traced);
+  return done(reportOf(scenario, revision, sizes, system, result, options, traced));
 }
 
 const originOf = (scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, f?: Finding): TraceOrigin => ({
@@ -376,6 +392,7 @@ export function reportJson(r: CheckReport): unknown {
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
     threads: r.threads,
+    threadsSkipped: r.threadsSkipped ?? null,
     progressSkipped: r.progressSkipped ?? null,
     premises: r.premises ?? [],
     vacuous: vacuousProperties(r),

@@ -8,8 +8,9 @@
  * replay those expansions, and notes the level's findings in the order a one-thread search notes them.
  *
  * Symmetry reduction (canonicalizing interns states), fingerprints, a state bound and users' models stay
- * on one thread (explore.ts decides). The progress check needs every edge: explore.ts rebuilds them
- * after the parallel levels (progress.ts rebuildEdges). Liveness runs after the exploration, on one thread.
+ * on one thread (explore.ts decides), and so does a run that checks progress unless it is told where its threads
+ * join: the progress check needs every edge, which explore.ts then rebuilds after the parallel levels
+ * (progress.ts rebuildEdges), at more cost than the threads save. Liveness runs after the exploration, on one thread.
  */
 import type { System } from '../compose/system.ts';
 import type { Finding } from './finding.ts';

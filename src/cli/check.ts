@@ -118,7 +118,7 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
       store?.close();
       clearProgress();
       reports.push(report);
-      if (!args.json) process.stdout.write(formatReport(label, report, saveDir, onDisk) + '\n');
+      if (!args.json) process.stdout.write(formatReport(label, report, saveDir, onDisk, args.workers) + '\n');
       if (report.interrupted !== undefined) break;
     }
   });
@@ -170,11 +170,18 @@ function openCheckpoint(
   return args.resume ? CheckpointFolder.resume(args.resume, spec) : CheckpointFolder.create(args.checkpoint!, spec);
 }
 
-function formatReport(label: string, r: CheckReport, saveDir?: string, onDisk = false): string {
+/** `workers`: --workers as given (undefined: the default), so that a run that could not use them says why. */
+function formatReport(label: string, r: CheckReport, saveDir?: string, onDisk = false, workers?: number): string {
   const sizes = Object.entries(r.sizes)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  const stats = `${n(r.states)} ${r.symmetry ? 'states up to symmetry' : 'states'}, ${n(r.edges)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s${r.threads > 1 ? ` on ${r.threads} threads` : ''}`;
+  const threads =
+    r.threads > 1
+      ? ` on ${r.threads} threads`
+      : workers !== undefined && workers > 1 && r.threadsSkipped
+        ? ` on one thread (--workers does not apply: ${r.threadsSkipped})`
+        : '';
+  const stats = `${n(r.states)} ${r.symmetry ? 'states up to symmetry' : 'states'}, ${n(r.edges)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s${threads}`;
   const lines = [`${label}${sizes ? ` (${sizes})` : ''}: ${stats}`];
   for (const f of r.findings) lines.push('', formatFinding(f, f.trace));
   if (r.findings.length)
