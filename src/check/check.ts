@@ -13,6 +13,7 @@ import {
   exploreAsync,
   type Bound,
   type CheckpointSink,
+  type ExploreOptions,
   type ExploreResult,
   type Phase,
   type Progress,
@@ -237,14 +238,7 @@ export async function checkScenarioAsync(
         }
       : undefined;
   const result = await exploreAsync(system, { ...options, parallel });
-  const skipped =
-    workers <= 1 || result.threads > 1
-      ? undefined
-      : parallel
-        ? parallelSkipped(system, { ...options, parallel })
-        : options.builtin
-          ? undefined
-          : 'a model of your own: worker threads rebuild the built-in scenarios only';
+  const skipped = workers > 1 && result.threads === 1 ? whyOneThread(system, options, parallel) : undefined;
   const done = (r: CheckReport): CheckReport => (skipped ? { ...r, threadsSkipped: skipped } : r);
   if (result.bound === 'interrupted' || result.findings.length === 0)
     return done(reportOf(scenario, revision, sizes, system, result, options));
@@ -265,6 +259,15 @@ export async function checkScenarioAsync(
     traced.push(checkedFinding(scenario, revision, sizes, system, result, f));
   }
   return done(reportOf(scenario, revision, sizes, system, result, options, traced));
+}
+
+/**
+ * Why a run given more than one worker stayed on one thread whatever its size: a model of the user's (worker threads
+ * rebuild built-in scenarios by name), or what explore.ts parallelSkipped says; undefined when only its size kept it there.
+ */
+function whyOneThread(system: System, options: CheckOptions, parallel: ExploreOptions['parallel']): string | undefined {
+  if (!options.builtin) return 'a model of your own: worker threads rebuild the built-in scenarios only';
+  return parallelSkipped(system, { ...options, parallel });
 }
 
 const originOf = (scenario: Scenario, revision: string | undefined, sizes: Record<string, number>, f?: Finding): TraceOrigin => ({
