@@ -8,6 +8,7 @@ import type { Finding } from './finding.ts';
 import { STEP_BLOCKED } from '../compose/stepLabel.ts';
 import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';
 import { checkLiveness, type Obligation } from './liveness.ts';
+import { CACHE_BYTES } from './successors.ts';
 import { replayLabels, type Trace } from './trace.ts';
 
 /**
@@ -61,7 +62,10 @@ export function livenessAfter(
   if (!result.complete) return skip('liveness needs the whole graph; the run was bounded');
   if (options.fingerprint) return skip('liveness needs every state; fingerprint mode keeps none');
   if (result.symmetry) return skip('liveness is checked on the full graph; run without --symmetry');
-  const run = checkLiveness(system, result.store, props, mode);
+  // Under a memory budget, the successors kept between visits take a quarter at most of what the safety run left.
+  const { bytes, budget } = result.memory;
+  const cache = budget === undefined ? undefined : Math.min(CACHE_BYTES, Math.max(0, Math.floor((budget - bytes) / 4)));
+  const run = checkLiveness(system, result.store, props, mode, cache);
   const findings: LivenessFinding[] = [];
   for (const o of run.outcomes) {
     if (o.holds || !o.lasso) continue;

@@ -1,0 +1,70 @@
+/**
+ * The liveness check keeps each state's successors once worked out (successors.ts), up to a bound: its
+ * answers, lassos and obligations must be those of the check that works every visit out again, whether
+ * all, some or none of the states' successors fit in the bound.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildSystem } from '../src/check/check.ts';
+import { explore } from '../src/check/explore.ts';
+import { checkLiveness, type LivenessRun } from '../src/check/liveness.ts';
+import { Fairness } from '../src/check/fairness.ts';
+import { Successors } from '../src/check/successors.ts';
+import { SCENARIOS } from '../src/registry.ts';
+
+const defaults = (sizes: readonly { name: string; default: number }[]) => Object.fromEntries(sizes.map((s) => [s.name, s.default]));
+
+/** What a run found, without its cost. */
+const found = (r: LivenessRun) => ({
+  mode: r.mode,
+  fairness: r.fairness,
+  outcomes: r.outcomes.map((o) => ({ ...o, property: o.property.id })),
+});
+
+test('every built-in scenario and revision: the same outcomes whether all, some or none of the successors are kept', () => {
+  let cells = 0;
+  let partial = 0;
+  for (const scenario of SCENARIOS) {
+    for (const revision of scenario.revisions.length > 0 ? scenario.revisions : [undefined]) {
+      const system = buildSystem(scenario, revision, defaults(scenario.sizes));
+      const properties = system.decl.liveness ?? [];
+      if (properties.length === 0) continue;
+      const result = explore(system, { commute: false });
+      if (!result.complete) continue;
+      const n = result.store.count;
+      const none = checkLiveness(system, result.store, properties, 'declared', 0);
+      const all = checkLiveness(system, result.store, properties, 'declared');
+      // Room for the per-state arrays and about a third of the edges: the first states visited are kept, the rest not.
+      const some = checkLiveness(system, result.store, properties, 'declared', 6 * n + 4 * Math.ceil(result.edges / 3) * 3);
+      const where = `${scenario.name} ${revision ?? ''}`;
+      assert.equal(found(all), found(none), `${where}: all kept`);
+      assert.equal(found(some), found(none), `${where}: some kept`);
+      // Kept, each state's successors are worked out once at most; not kept, at every visit.
+      assert.ok(all.expansions <= n, `${where}: ${all.expansions} expansions for ${n} states`);
+      assert.ok(none.expansions >= all.expansions, where);
+      if (some.expansions > all.expansions && some.expansions < none.expansions) partial++;
+      cells++;
+    }
+  }
+  assert.ok(cells >= 50, `${cells} cells with liveness`);
+  assert.ok(partial > 0, 'no run kept only some of its states');
+});
+
+test('a kept state gives back its successors as worked out, and is not worked out again', () => {
+  const scenario = SCENARIOS.find((s) => s.name === 'pmem-remove-pinned')!;
+  const system = buildSystem(scenario, 'v6.15', defaults(scenario.sizes));
+  const { store } = explore(system, {});
+  const fresh = new Successors(system, store, new Fairness(system, 'declared'), 0);
+  const kept = new Successors(system, store, new Fairness(system, 'declared'));
+  const edges = (succ: Successors, s: number) => {
+    const n = succ.expand(s);
+    return { to: [...succ.to.subarray(0, n)], label: [...succ.label.subarray(0, n)], cls: [...succ.cls.subarray(0, n)] };
+  };
+  for (let s = 0; s < store.count; s++) assert.equal(edges(kept, s), edges(fresh, s), `state ${s}`);
+  for (let s = store.count - 1; s >= 0; s--) assert.equal(edges(kept, s), edges(fresh, s), `state ${s}, again`);
+  assert.is(kept.expansions, store.count);
+  assert.is(fresh.expansions, 2 * store.count);
+  assert.ok(kept.bytes() > 0 && fresh.bytes() === 0);
+});
+
+test.run();
