@@ -21,8 +21,15 @@ rmSync(dist, { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
-  // exploreWorker: the entry of `check --workers` threads (src/check/workerPool.ts starts dist/exploreWorker.js).
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', testing: 'src/testing.ts', exploreWorker: 'src/check/exploreWorker.ts' },
+  // exploreWorker and matrixWorker: the entries of `check --workers` threads, of a scenario's levels and of the matrix's
+  // cells (src/check/workerPool.ts starts dist/exploreWorker.js and dist/matrixWorker.js).
+  entryPoints: {
+    cli: 'src/cli.ts',
+    index: 'src/index.ts',
+    testing: 'src/testing.ts',
+    exploreWorker: 'src/check/exploreWorker.ts',
+    matrixWorker: 'src/check/matrixWorker.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -90,7 +90,6 @@ const cases: [string, () => string[], RegExp][] = [
   ['check --all --symmetry', () => ['check', '--all', '--symmetry'], /--symmetry has no effect with --all/],
   ['check --all --fingerprint', () => ['check', '--all', '--fingerprint'], /--fingerprint has no effect with --all/],
   ['check --all --itf', () => ['check', '--all', '--itf', at('m.itf.json')], /--itf has no effect with --all/],
-  ['check --all --workers', () => ['check', '--all', '--workers', '2'], /--workers has no effect with --all/],
   ['check --all --scenario', () => ['check', '--all', '--scenario', 'percpu-ref'], /--all checks every scenario .* drop --scenario/],
   [
     'check --symmetry with nothing interchangeable',

@@ -56,14 +56,58 @@ export interface MatrixOptions extends CheckOptions {
   /** The defaults only, one configuration a cell. */
   readonly quick?: boolean;
   /** Called as each configuration of a cell is done. */
-  readonly onConfiguration?: (scenario: string, revision: string, c: Configuration, index: number, of: number, r: CheckReport) => void;
+  readonly onConfiguration?: (scenario: string, revision: string, c: Configuration, index: number, of: number, r: ConfigurationRun) => void;
 }
 
-/** Merges the reports of one cell's configurations (given smallest first) into the cell. */
-export function mergeCell(scenario: string, revision: string, runs: readonly { config: Configuration; report: CheckReport }[]): MatrixCell {
-  const chosen = new Map<string, { f: CheckedFinding; config: Configuration }>();
-  for (const { config, report } of runs) {
-    for (const f of report.findings) {
+/** A finding of one configuration's run, as a cell keeps it. */
+export type RunFinding = Pick<
+  CheckedFinding,
+  'key' | 'property' | 'kind' | 'text' | 'severity' | 'length' | 'loop' | 'variant' | 'consequenceOf'
+>;
+
+/**
+ * What a cell keeps of one configuration's run: plain data, so that a worker thread can post it
+ * (matrixThreads.ts), where a CheckReport holds functions.
+ */
+export interface ConfigurationRun {
+  readonly verdict: CheckReport['verdict'];
+  readonly states: number;
+  readonly seconds: number;
+  readonly findings: readonly RunFinding[];
+  /** Properties that held only vacuously (check.ts vacuousProperties). */
+  readonly vacuous: readonly string[];
+}
+
+/** What a cell keeps of `r`. */
+export function configurationRun(r: CheckReport): ConfigurationRun {
+  return {
+    verdict: r.verdict,
+    states: r.states,
+    seconds: r.seconds,
+    findings: r.findings.map((f) => ({
+      key: f.key,
+      property: f.property,
+      kind: f.kind,
+      text: f.text,
+      severity: f.severity,
+      length: f.length,
+      ...(f.loop !== undefined ? { loop: f.loop } : {}),
+      ...(f.variant !== undefined ? { variant: f.variant } : {}),
+      ...(f.consequenceOf ? { consequenceOf: f.consequenceOf } : {}),
+    })),
+    vacuous: vacuousProperties(r),
+  };
+}
+
+/** Merges the runs of one cell's configurations (given smallest first) into the cell. */
+export function mergeCell(
+  scenario: string,
+  revision: string,
+  runs: readonly { config: Configuration; run: ConfigurationRun }[],
+): MatrixCell {
+  const chosen = new Map<string, { f: RunFinding; config: Configuration }>();
+  for (const { config, run } of runs) {
+    for (const f of run.findings) {
       const id = `${f.key}|${f.variant ?? ''}`;
       const had = chosen.get(id);
       if (!had || (had.config.rank === config.rank && f.length < had.f.length)) chosen.set(id, { f, config });
@@ -89,17 +133,17 @@ export function mergeCell(scenario: string, revision: string, runs: readonly { c
     a.length - b.length ||
     a.property.localeCompare(b.property);
   findings.sort(order);
-  const reports = runs.map((r) => r.report);
-  const vacuousEverywhere = reports.map((r) => new Set(vacuousProperties(r)));
+  const all = runs.map((r) => r.run);
+  const vacuousEverywhere = all.map((r) => new Set(r.vacuous));
   const failed = new Set(findings.map((f) => f.property));
   const vacuous = [...(vacuousEverywhere[0] ?? [])].filter((p) => !failed.has(p) && vacuousEverywhere.every((v) => v.has(p)));
   const roots = findings.filter((f) => f.consequenceOf === null);
   return {
     scenario,
     revision,
-    verdict: findings.length ? 'violated' : reports.some((r) => r.verdict === 'bounded') ? 'bounded' : 'holds',
-    states: reports.reduce((k, r) => k + r.states, 0),
-    seconds: reports.reduce((k, r) => k + r.seconds, 0),
+    verdict: findings.length ? 'violated' : all.some((r) => r.verdict === 'bounded') ? 'bounded' : 'holds',
+    states: all.reduce((k, r) => k + r.states, 0),
+    seconds: all.reduce((k, r) => k + r.seconds, 0),
     configurations: runs.length,
     worst: worstSeverity(roots.map((f) => f.severity)) ?? null,
     findings: findings.map(({ rank: _rank, ...f }) => f),
@@ -124,13 +168,14 @@ export async function bugMatrixAsync(
     const configs = configurations(s, quick);
     for (const rev of revisions) {
       if (!s.revisions.includes(rev)) continue;
-      const runs: { config: Configuration; report: CheckReport }[] = [];
+      const runs: { config: Configuration; run: ConfigurationRun }[] = [];
       for (const [i, config] of configs.entries()) {
         const r = await checkScenarioAsync(s, rev, { ...config.sizes }, options);
         if (r.interrupted !== undefined)
           return { revisions, cells, quick, seconds: (performance.now() - started) / 1000, interrupted: r.interrupted };
-        options.onConfiguration?.(s.name, rev, config, i, configs.length, r);
-        runs.push({ config, report: r });
+        const run = configurationRun(r);
+        options.onConfiguration?.(s.name, rev, config, i, configs.length, run);
+        runs.push({ config, run });
       }
       const cell = mergeCell(s.name, rev, runs);
       cells.push(cell);
@@ -155,9 +200,9 @@ export function bugMatrix(
     for (const rev of revisions) {
       if (!s.revisions.includes(rev)) continue;
       const runs = configs.map((config, i) => {
-        const report = checkScenario(s, rev, { ...config.sizes }, options);
-        options.onConfiguration?.(s.name, rev, config, i, configs.length, report);
-        return { config, report };
+        const run = configurationRun(checkScenario(s, rev, { ...config.sizes }, options));
+        options.onConfiguration?.(s.name, rev, config, i, configs.length, run);
+        return { config, run };
       });
       const cell = mergeCell(s.name, rev, runs);
       cells.push(cell);

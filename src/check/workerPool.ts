@@ -52,11 +52,9 @@ export class WorkerPool implements Threads {
   readonly ready: Promise<unknown[]>;
 
   constructor(count: number, init: Request) {
-    const fromSources = import.meta.url.endsWith('.ts');
-    const file = new URL(fromSources ? './exploreWorker.ts' : './exploreWorker.js', import.meta.url);
     const ready: Promise<unknown>[] = [];
     for (let i = 0; i < count; i++) {
-      const w = fromSources ? tsxWorker(file, init) : new Worker(file, { workerData: init });
+      const w = startWorker('exploreWorker', init);
       const queue: { resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
       // The first message a worker sends says it is ready.
       ready.push(new Promise((resolve, reject) => queue.push({ resolve, reject })));
@@ -99,10 +97,20 @@ export class WorkerPool implements Threads {
 }
 
 /**
+ * Starts the worker whose entry is `entry` (a module beside this one: exploreWorker, matrixWorker), from the
+ * TypeScript sources in development and from dist/ in the built package.
+ */
+export function startWorker(entry: string, workerData: unknown): Worker {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const file = new URL(`./${entry}${fromSources ? '.ts' : '.js'}`, import.meta.url);
+  return fromSources ? tsxWorker(file, workerData) : new Worker(file, { workerData });
+}
+
+/**
  * A worker running a .ts module: tsx's loader, registered inside the worker, since Node 20 does not pass
  * a parent's module hooks on to its workers (and a test runner may have loaded tsx without them).
  */
-function tsxWorker(file: URL, init: Request): Worker {
+function tsxWorker(file: URL, init: unknown): Worker {
   const api = pathToFileURL(
     createRequire(import.meta.url)
       .resolve('tsx/esm/api')

@@ -1,6 +1,7 @@
 import { buildSystem, checkScenarioAsync, reportJson, resolveRevision, resolveSizes, type CheckReport } from '../check/check.ts';
 import { formatFinding } from '../check/formatTrace.ts';
-import { bugMatrixAsync, cellText, formatMatrix } from '../check/matrix.ts';
+import { bugMatrixAsync, cellText, formatMatrix, type Matrix, type MatrixCell, type MatrixOptions } from '../check/matrix.ts';
+import { bugMatrixThreads } from '../check/matrixThreads.ts';
 import { revisionLabel } from './revisionLabel.ts';
 import type { System } from '../compose/system.ts';
 import type { Registry } from '../scenarioRegistry.ts';
@@ -264,8 +265,6 @@ function refuseMatrixOptions(args: CheckArgs, reg: Registry): void {
     throw new UsageError(
       `${args.checkpoint ? '--checkpoint' : '--resume'} saves one scenario's run; --all runs many small ones: use it with --scenario`,
     );
-  if (args.workers !== undefined)
-    throw new UsageError('--workers has no effect with --all: every cell is checked on one thread, in turn; use it with --scenario');
   if (args.itf)
     throw new UsageError(
       '--itf has no effect with --all: it writes the counterexamples of one scenario at one revision; use it with --scenario and --revision',
@@ -276,10 +275,14 @@ async function runMatrix(args: CheckArgs, reg: Registry): Promise<number> {
   refuseMatrixOptions(args, reg);
   const scenarios = reg.scenarios.filter((s) => s.revisions.length > 0);
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
+  // Cells are independent: on several threads each takes whole cells (built-in scenarios only: a thread rebuilds them by name).
+  const workers = args.model === undefined ? (args.workers ?? defaultWorkers()) : 1;
+  const matrixOn = (options: MatrixOptions, onCell: (c: MatrixCell) => void): Promise<Matrix> =>
+    workers > 1
+      ? bugMatrixThreads(scenarios, reg.revisions, options, workers, onCell)
+      : bugMatrixAsync(scenarios, reg.revisions, options, onCell);
   const matrix = await interruptible((stopRequested) =>
-    bugMatrixAsync(
-      scenarios,
-      reg.revisions,
+    matrixOn(
       {
         maxStates: args.maxStates,
         maxDepth: args.maxDepth,

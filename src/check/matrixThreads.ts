@@ -1,0 +1,129 @@
+/**
+ * The bug matrix on several threads. Its configurations are independent runs, so each worker thread
+ * (matrixWorker.ts) takes the next configuration not yet taken, checks it and posts back what the cell keeps
+ * of it; configurations, not whole cells, so that the threads stay busy to the end (pmem-remove-pinned's cells
+ * have 48 configurations each, most cells one). A cell is merged once all its configurations are back, and
+ * cells are reported (`onCell`) and returned in the matrix's own order, so the matrix is the one-thread
+ * matrix's but for its seconds. Workers rebuild built-in scenarios by name: a user's model stays on one
+ * thread (matrix.ts bugMatrixAsync).
+ */
+import type { Worker } from 'node:worker_threads';
+import type { Scenario } from '../../machines/kit/types.ts';
+import { configurations, type Configuration } from './configSpace.ts';
+import { mergeCell, type ConfigurationRun, type Matrix, type MatrixCell, type MatrixOptions } from './matrix.ts';
+import { startWorker } from './workerPool.ts';
+
+/** The options a worker checks with: the plain ones, as no function crosses a thread. */
+export type RunOptions = Pick<MatrixOptions, 'maxStates' | 'maxDepth' | 'fairness' | 'maxMemory'>;
+
+/** What a worker is asked: one configuration of a cell. */
+export interface ConfigurationRequest {
+  readonly scenario: string;
+  readonly revision: string;
+  readonly sizes: Readonly<Record<string, number>>;
+  readonly options: RunOptions;
+}
+
+/** What a worker posts: that it is ready, or a run. */
+type WorkerMessage = { readonly type: 'ready' } | { readonly type: 'run'; readonly run: ConfigurationRun };
+
+/** How often `options.shouldStop` is asked while the workers run, in ms. */
+const STOP_POLL_MS = 50;
+
+/**
+ * The matrix of `scenarios` (built-in ones) over `revisions` on `threads` worker threads. With a memory budget,
+ * each thread's runs get an equal share of it. `options.shouldStop` ends the run: the workers are stopped and
+ * the cells finished so far are kept, in the matrix's order (the cells still running are left out).
+ */
+export function bugMatrixThreads(
+  scenarios: readonly Scenario[],
+  revisions: readonly string[],
+  options: MatrixOptions,
+  threads: number,
+  onCell?: (c: MatrixCell) => void,
+): Promise<Matrix> {
+  const started = performance.now();
+  const quick = options.quick ?? false;
+  const cellsToDo = scenarios.flatMap((scenario) => {
+    const configs = configurations(scenario, quick);
+    return revisions.filter((r) => scenario.revisions.includes(r)).map((revision) => ({ scenario, revision, configs }));
+  });
+  const jobs = cellsToDo.flatMap((cell, c) => cell.configs.map((config, i) => ({ cell: c, index: i, config })));
+  const count = Math.max(1, Math.min(threads, jobs.length));
+  const runOptions: RunOptions = {
+    maxStates: options.maxStates,
+    maxDepth: options.maxDepth,
+    fairness: options.fairness,
+    maxMemory: options.maxMemory === undefined ? undefined : Math.floor(options.maxMemory / count),
+  };
+  const runs: ConfigurationRun[][] = cellsToDo.map(() => []);
+  const left = cellsToDo.map((c) => c.configs.length);
+  const cells: (MatrixCell | undefined)[] = new Array(cellsToDo.length);
+  let next = 0;
+  let reported = 0;
+  let cellsDone = 0;
+  const workers: Worker[] = [];
+  return new Promise<Matrix>((resolve, reject) => {
+    let over = false;
+    const stopAll = (): void => {
+      over = true;
+      clearInterval(poll);
+      for (const w of workers) void w.terminate();
+    };
+    const end = (interrupted?: string): void => {
+      if (over) return;
+      stopAll();
+      const done = cells.filter((c): c is MatrixCell => c !== undefined);
+      const seconds = (performance.now() - started) / 1000;
+      resolve({ revisions, cells: done, quick, seconds, ...(interrupted !== undefined ? { interrupted } : {}) });
+    };
+    const fail = (e: unknown): void => {
+      if (over) return;
+      stopAll();
+      reject(e instanceof Error ? e : new Error(String(e)));
+    };
+    const finish = (c: number): void => {
+      const { scenario, revision, configs } = cellsToDo[c];
+      cells[c] = mergeCell(
+        scenario.name,
+        revision,
+        configs.map((config: Configuration, i) => ({ config, run: runs[c][i] })),
+      );
+      cellsDone++;
+      // Reported in the matrix's order: a cell finished early waits for those before it.
+      for (; reported < cells.length && cells[reported] !== undefined; reported++) onCell?.(cells[reported]!);
+      if (cellsDone === cellsToDo.length) end();
+    };
+    const poll = setInterval(() => {
+      const why = options.shouldStop?.();
+      if (why !== undefined) end(why);
+    }, STOP_POLL_MS);
+    if (jobs.length === 0) return end();
+    for (let w = 0; w < count; w++) {
+      const worker = startWorker('matrixWorker', undefined);
+      workers.push(worker);
+      let job = -1;
+      const take = (): void => {
+        if (next >= jobs.length) return;
+        job = next++;
+        const { scenario, revision } = cellsToDo[jobs[job].cell];
+        const request: ConfigurationRequest = { scenario: scenario.name, revision, sizes: jobs[job].config.sizes, options: runOptions };
+        worker.postMessage(request);
+      };
+      worker.on('message', (m: WorkerMessage) => {
+        if (over) return;
+        if (m.type === 'ready') return take();
+        const { cell: c, index, config } = jobs[job];
+        const { scenario, revision, configs } = cellsToDo[c];
+        runs[c][index] = m.run;
+        options.onConfiguration?.(scenario.name, revision, config, index, configs.length, m.run);
+        take();
+        if (--left[c] === 0) finish(c);
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (!over) fail(new Error(`internal: matrix worker ${w} exited (code ${code}) before the matrix was done`));
+      });
+    }
+  });
+}
