@@ -53,5 +53,5 @@ export function formatLivenessRun(r: LivenessReport, safetySeconds: number): str
         `${p.id}${p.actor ? ` (${p.actor})` : ''} ${p.holds ? (p.premiseReached ? 'holds' : 'holds vacuously (its premise never held)') : 'VIOLATED'}`,
     )
     .join(', ');
-  return `liveness under ${r.mode === 'declared' ? 'the declared fairness' : r.mode === 'next' ? 'weak fairness of every step' : 'no fairness'} (${r.fairness.length} fair action${r.fairness.length === 1 ? '' : 's'}): ${props}; ${r.seconds.toFixed(2)} s and ${mb(r.bytes)} beside the safety run's ${safetySeconds.toFixed(2)} s (${r.expansions.toLocaleString('en-US')} states expanded again)`;
+  return `liveness under ${r.mode === 'declared' ? 'the declared fairness' : r.mode === 'next' ? 'weak fairness of every step' : 'no fairness'} (${r.fairness.length} fair action${r.fairness.length === 1 ? '' : 's'}): ${props}; ${r.seconds.toFixed(2)} s and ${mb(r.bytes)} beside the safety run's ${safetySeconds.toFixed(2)} s (${r.expansions.toLocaleString('en-US')} state${r.expansions === 1 ? '' : 's'} expanded again)`;
 }

@@ -11,7 +11,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { configurations, type Configuration } from './configSpace.ts';
 import { mergeCell, type ConfigurationRun, type Matrix, type MatrixCell, type MatrixOptions } from './matrix.ts';
-import { startWorker } from './workerPool.ts';
+import { startWorker } from './startWorker.ts';
 
 /** The options a worker checks with: the plain ones, as no function crosses a thread. */
 export type RunOptions = Pick<MatrixOptions, 'maxStates' | 'maxDepth' | 'fairness' | 'maxMemory'>;

@@ -1,15 +1,14 @@
 /**
- * The worker threads of a parallel exploration: starting them (from the TypeScript sources through tsx's
- * loader in development, from dist/exploreWorker.js in the built package), and one request, one reply
+ * The worker threads of a parallel exploration: starting them (startWorker.ts: from the TypeScript sources in
+ * development, from dist/exploreWorker.js in the built package), and one request, one reply
  * per worker at a time. Each worker rebuilds the system from its recipe (a built-in scenario's name,
  * revision and sizes): XState machines cannot cross a thread boundary, and a machine is deterministic,
  * so the rebuilt system is the same system. A user's model is bundled when it is loaded
  * (src/cli/model.ts) and its runs stay on one thread.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ActorTableOptions } from '../compose/actorTable.ts';
+import { startWorker } from './startWorker.ts';
 
 /** How a worker rebuilds the system: a built-in scenario (src/builtinScenarios.ts) by name, at a revision and sizes. */
 export interface SystemRecipe {
@@ -94,28 +93,4 @@ export class WorkerPool implements Threads {
     this.failed ??= e;
     for (const q of this.waiting) for (const p of q.splice(0)) p.reject(e);
   }
-}
-
-/**
- * Starts the worker whose entry is `entry` (a module beside this one: exploreWorker, matrixWorker), from the
- * TypeScript sources in development and from dist/ in the built package.
- */
-export function startWorker(entry: string, workerData: unknown): Worker {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const file = new URL(`./${entry}${fromSources ? '.ts' : '.js'}`, import.meta.url);
-  return fromSources ? tsxWorker(file, workerData) : new Worker(file, { workerData });
-}
-
-/**
- * A worker running a .ts module: tsx's loader, registered inside the worker, since Node 20 does not pass
- * a parent's module hooks on to its workers (and a test runner may have loaded tsx without them).
- */
-function tsxWorker(file: URL, init: unknown): Worker {
-  const api = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: init });
 }
