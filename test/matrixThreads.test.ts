@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bugMatrix, type Matrix, type MatrixCell } from '../src/check/matrix.ts';
-import { bugMatrixThreads } from '../src/check/matrixThreads.ts';
+import { bugMatrixThreads, matrixThreadCount } from '../src/check/matrixThreads.ts';
 import { builtinRegistry, findScenario } from '../src/registry.ts';
 
 const { revisions } = builtinRegistry();
@@ -55,14 +55,17 @@ test('a stop keeps the cells finished, in order, and says why', async () => {
   const scenarios = ['pmem-partitions', 'dm-targets-one-pmem'].map(findScenario);
   const one = bugMatrix(scenarios, revisions);
   let seen = 0;
+  const reported: MatrixCell[] = [];
   const m = await bugMatrixThreads(
     scenarios,
     revisions,
     { onConfiguration: () => seen++, shouldStop: () => (seen >= 30 ? 'a test' : undefined) },
     2,
+    (c) => reported.push(c),
   );
   assert.is(m.interrupted, 'a test');
-  assert.ok(m.cells.length < one.cells.length, `${m.cells.length} of ${one.cells.length} cells`);
+  assert.ok(m.cells.length > 0 && m.cells.length < one.cells.length, `${m.cells.length} of ${one.cells.length} cells`);
+  assert.equal(reported, m.cells, 'every cell returned was reported, in order');
   const full = new Map(one.cells.map((c, i) => [`${c.scenario}@${c.revision}`, { c, i }]));
   let last = -1;
   for (const c of m.cells) {
@@ -71,6 +74,15 @@ test('a stop keeps the cells finished, in order, and says why', async () => {
     assert.ok(f.i > last, 'in the matrix order');
     last = f.i;
   }
+});
+
+test('under a memory budget, a thread for each 64 MiB at most, each with its share: the same cells as one thread', async () => {
+  assert.is(matrixThreadCount(8, 100, 128 << 20), 2);
+  assert.is(matrixThreadCount(8, 100, 32 << 20), 1);
+  assert.is(matrixThreadCount(8, 3, undefined), 3);
+  const scenarios = builtinRegistry().scenarios.filter((s) => s.revisions.length > 0);
+  const budget = { quick: true, maxMemory: 128 << 20 };
+  same(await bugMatrixThreads(scenarios, revisions, budget, 8), bugMatrix(scenarios, revisions, budget), '8 threads asked, 128 MiB');
 });
 
 test.run();

@@ -4,7 +4,7 @@
  * of it; configurations, not whole cells, so that the threads stay busy to the end (pmem-remove-pinned's cells
  * have 48 configurations each, most cells one). A cell is merged once all its configurations are back, and
  * cells are reported (`onCell`) and returned in the matrix's own order, so the matrix is the one-thread
- * matrix's but for its seconds. Workers rebuild built-in scenarios by name: a user's model stays on one
+ * matrix's but for its seconds (and, under a memory budget, for a run its thread's share of the budget bounds). Workers rebuild built-in scenarios by name: a user's model stays on one
  * thread (matrix.ts bugMatrixAsync).
  */
 import type { Worker } from 'node:worker_threads';
@@ -31,9 +31,23 @@ type WorkerMessage = { readonly type: 'ready' } | { readonly type: 'run'; readon
 const STOP_POLL_MS = 50;
 
 /**
+ * The least share of a memory budget a thread is given: each worker's budget counts its own V8 heap (10-16 MB
+ * when it starts), so a thinner share would stop its runs at their first states (`--max-memory 128M --workers 8`
+ * left every cell bounded at one state). With a budget, the matrix uses no more threads than it has such shares.
+ */
+export const MIN_THREAD_BUDGET = 64 << 20;
+
+/** The threads a matrix of `jobs` configurations runs on, asked for `threads`, under budget `maxMemory`. */
+export function matrixThreadCount(threads: number, jobs: number, maxMemory: number | undefined): number {
+  const byBudget = maxMemory === undefined ? threads : Math.floor(maxMemory / MIN_THREAD_BUDGET);
+  return Math.max(1, Math.min(threads, jobs, byBudget));
+}
+
+/**
  * The matrix of `scenarios` (built-in ones) over `revisions` on `threads` worker threads. With a memory budget,
- * each thread's runs get an equal share of it. `options.shouldStop` ends the run: the workers are stopped and
- * the cells finished so far are kept, in the matrix's order (the cells still running are left out).
+ * each thread's runs get an equal share of it, and there are no more threads than shares of MIN_THREAD_BUDGET.
+ * `options.shouldStop` ends the run: the workers are stopped and the cells finished so far are kept, in the
+ * matrix's order (the cells still running are left out).
  */
 export function bugMatrixThreads(
   scenarios: readonly Scenario[],
@@ -49,7 +63,7 @@ export function bugMatrixThreads(
     return revisions.filter((r) => scenario.revisions.includes(r)).map((revision) => ({ scenario, revision, configs }));
   });
   const jobs = cellsToDo.flatMap((cell, c) => cell.configs.map((config, i) => ({ cell: c, index: i, config })));
-  const count = Math.max(1, Math.min(threads, jobs.length));
+  const count = matrixThreadCount(threads, jobs.length, options.maxMemory);
   const runOptions: RunOptions = {
     maxStates: options.maxStates,
     maxDepth: options.maxDepth,
@@ -74,6 +88,9 @@ export function bugMatrixThreads(
       if (over) return;
       stopAll();
       const done = cells.filter((c): c is MatrixCell => c !== undefined);
+      // Stopped: the cells finished after one still running are kept too, and reported now, so that the progress
+      // lines name every cell of the matrix returned.
+      for (; reported < cells.length; reported++) if (cells[reported] !== undefined) onCell?.(cells[reported]!);
       const seconds = (performance.now() - started) / 1000;
       resolve({ revisions, cells: done, quick, seconds, ...(interrupted !== undefined ? { interrupted } : {}) });
     };
@@ -110,8 +127,7 @@ export function bugMatrixThreads(
         const request: ConfigurationRequest = { scenario: scenario.name, revision, sizes: jobs[job].config.sizes, options: runOptions };
         worker.postMessage(request);
       };
-      worker.on('message', (m: WorkerMessage) => {
-        if (over) return;
+      const receive = (m: WorkerMessage): void => {
         if (m.type === 'ready') return take();
         const { cell: c, index, config } = jobs[job];
         const { scenario, revision, configs } = cellsToDo[c];
@@ -119,7 +135,17 @@ export function bugMatrixThreads(
         options.onConfiguration?.(scenario.name, revision, config, index, configs.length, m.run);
         take();
         if (--left[c] === 0) finish(c);
+      };
+      worker.on('message', (m: WorkerMessage) => {
+        if (over) return;
+        // A callback that throws fails the run, as it would on one thread, instead of escaping the listener.
+        try {
+          receive(m);
+        } catch (e) {
+          fail(e);
+        }
       });
+      worker.on('messageerror', fail);
       worker.on('error', fail);
       worker.on('exit', (code) => {
         if (!over) fail(new Error(`internal: matrix worker ${w} exited (code ${code}) before the matrix was done`));

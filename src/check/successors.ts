@@ -25,6 +25,15 @@ export const CRASH = -1;
 
 /** The most the kept successors take by default: 256 MiB, 22M edges. */
 export const CACHE_BYTES = 256 << 20;
+/**
+ * The most words in a chunk of kept successors (4 MiB), more than a state's 65,535 take; a chunk's offsets fit in
+ * CHUNK_BITS bits, and MAX_CHUNKS chunks (8 GiB at most) in the rest of a 31-bit position. The first chunk is small:
+ * most of the matrix's graphs have a few hundred states.
+ */
+const CHUNK_BITS = 20;
+const CHUNK_WORDS = 1 << CHUNK_BITS;
+const MAX_CHUNKS = 1 << (31 - CHUNK_BITS);
+const FIRST_CHUNK_WORDS = 1 << 12;
 
 export class Successors {
   /** The last expanded state's successors: target index, step label, fair class. */
@@ -36,12 +45,17 @@ export class Successors {
   expansions = 0;
   private readonly vec: Int32Array;
   private readonly out: Int32Array;
-  /** Per state, where its kept successors start in `kept` (-1: not kept), and how many. */
+  /** Per state, where its kept successors start (chunk << CHUNK_BITS | offset; -1: not kept), and how many. */
   private readonly keptAt: Int32Array;
   private readonly keptCount: Uint16Array;
-  /** The kept successors: to, label and class, three words each, `keptWords` of them used. */
-  private kept = new Int32Array(0);
-  private keptWords = 0;
+  /**
+   * The kept successors: to, label and class, three words each, in chunks that are never copied (so the bound
+   * holds while they grow), each twice the last up to 2^CHUNK_BITS words; a state's words lie in one chunk.
+   * `used` words of the last.
+   */
+  private readonly chunks: Int32Array[] = [];
+  private used = 0;
+  private keptBytes = 0;
 
   constructor(
     private readonly system: System,
@@ -59,7 +73,7 @@ export class Successors {
 
   /** Bytes the kept successors take. */
   bytes(): number {
-    return this.kept.byteLength + this.keptAt.byteLength + this.keptCount.byteLength;
+    return this.keptBytes + this.keptAt.byteLength + this.keptCount.byteLength;
   }
 
   /** Fills to/label/cls with the successors of state `s`; returns how many. */
@@ -77,11 +91,11 @@ export class Successors {
   /** Copies `n` kept successors from `at` into to/label/cls. */
   private fromKept(at: number, n: number): number {
     while (n > this.to.length) this.grow();
-    const kept = this.kept;
-    for (let i = 0, j = at; i < n; i++, j += 3) {
-      this.to[i] = kept[j];
-      this.label[i] = kept[j + 1];
-      this.cls[i] = kept[j + 2];
+    const chunk = this.chunks[at >>> CHUNK_BITS];
+    for (let i = 0, j = at & (CHUNK_WORDS - 1); i < n; i++, j += 3) {
+      this.to[i] = chunk[j];
+      this.label[i] = chunk[j + 1];
+      this.cls[i] = chunk[j + 2];
     }
     this.count = n;
     return n;
@@ -90,24 +104,24 @@ export class Successors {
   /** Keeps state s's `n` successors (in to/label/cls) if there is room. */
   private keep(s: number, n: number): void {
     if (n > 0xffff) return;
-    const need = this.keptWords + 3 * n;
-    if (need > this.kept.length) {
-      const fixed = this.keptAt.byteLength + this.keptCount.byteLength;
-      const words = Math.min(Math.max(2 * this.kept.length, need, 1024), Math.floor((this.cacheBytes - fixed) / 4));
-      if (words < need) return;
-      const grown = new Int32Array(words);
-      grown.set(this.kept.subarray(0, this.keptWords));
-      this.kept = grown;
+    const last = this.chunks.length - 1;
+    if (last < 0 || this.used + 3 * n > this.chunks[last].length) {
+      let words = last < 0 ? FIRST_CHUNK_WORDS : Math.min(2 * this.chunks[last].length, CHUNK_WORDS);
+      while (words < 3 * n) words *= 2;
+      if (this.bytes() + 4 * words > this.cacheBytes || this.chunks.length === MAX_CHUNKS) return;
+      this.chunks.push(new Int32Array(words));
+      this.keptBytes += 4 * words;
+      this.used = 0;
     }
-    const kept = this.kept;
-    for (let i = 0, j = this.keptWords; i < n; i++, j += 3) {
-      kept[j] = this.to[i];
-      kept[j + 1] = this.label[i];
-      kept[j + 2] = this.cls[i];
+    const chunk = this.chunks[this.chunks.length - 1];
+    for (let i = 0, j = this.used; i < n; i++, j += 3) {
+      chunk[j] = this.to[i];
+      chunk[j + 1] = this.label[i];
+      chunk[j + 2] = this.cls[i];
     }
-    this.keptAt[s] = this.keptWords;
+    this.keptAt[s] = ((this.chunks.length - 1) << CHUNK_BITS) | this.used;
     this.keptCount[s] = n;
-    this.keptWords = need;
+    this.used += 3 * n;
   }
 
   /** The successors of state `s` worked out from its steps. */

@@ -275,8 +275,11 @@ async function runMatrix(args: CheckArgs, reg: Registry): Promise<number> {
   refuseMatrixOptions(args, reg);
   const scenarios = reg.scenarios.filter((s) => s.revisions.length > 0);
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
-  // Cells are independent: on several threads each takes whole cells (built-in scenarios only: a thread rebuilds them by name).
+  // Configurations are independent: on several threads each takes the next one (built-in scenarios only: a thread
+  // rebuilds them by name).
   const workers = args.model === undefined ? (args.workers ?? defaultWorkers()) : 1;
+  if (args.model !== undefined && (args.workers ?? 1) > 1 && !args.quiet)
+    process.stderr.write("(--workers does not apply: a user's model is checked on one thread)\n");
   const matrixOn = (options: MatrixOptions, onCell: (c: MatrixCell) => void): Promise<Matrix> =>
     workers > 1
       ? bugMatrixThreads(scenarios, reg.revisions, options, workers, onCell)
