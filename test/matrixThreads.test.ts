@@ -76,13 +76,15 @@ test('a stop keeps the cells finished, in order, and says why', async () => {
   }
 });
 
-test('under a memory budget, a thread for each 64 MiB at most, each with its share: the same cells as one thread', async () => {
+test('under a memory budget, a thread for each 64 MiB at most, each with its share: 128 MiB bounds none of the small cells', async () => {
   assert.is(matrixThreadCount(8, 100, 128 << 20), 2);
   assert.is(matrixThreadCount(8, 100, 32 << 20), 1);
   assert.is(matrixThreadCount(8, 3, undefined), 3);
+  // Against the matrix without a budget: a budget counts its process's heap, and this test runner's is past 128 MiB
+  // (a fresh worker's is 10-16 MB). Split eight ways, each worker's share bounded every cell at one state.
   const scenarios = builtinRegistry().scenarios.filter((s) => s.revisions.length > 0);
-  const budget = { quick: true, maxMemory: 128 << 20 };
-  same(await bugMatrixThreads(scenarios, revisions, budget, 8), bugMatrix(scenarios, revisions, budget), '8 threads asked, 128 MiB');
+  const unbounded = bugMatrix(scenarios, revisions, { quick: true });
+  same(await bugMatrixThreads(scenarios, revisions, { quick: true, maxMemory: 128 << 20 }, 8), unbounded, '8 threads asked, 128 MiB');
 });
 
 test.run();

@@ -147,8 +147,8 @@ export const PARALLEL_FROM = 200_000;
  * (15,462,403 states) 42.3 s whole process with threads from 2,000,000 against 32.8 s on one, and the profile of
  * the threaded run put 55% of the main thread in rebuildEdges. Tried and not kept (6 December): every thread settling
  * its part of the table and then listing the edges of its part of the states, the same 2-section run took 37.8 and
- * 38.5 s on two threads against 34.5 and 39.2 s on one (the built CLI, in turn): the second pass is one random
- * lookup per edge (89,655,706 of them), and on two cores that is what the levels saved.
+ * 38.5 s on two threads against 34.5 and 39.2 s on one (the built CLI, in turn): the second pass is a random
+ * lookup per edge that goes on (of 89,655,706 transitions), and on two cores that is what the levels saved.
  */
 export function parallelSkipped(system: System, options: ExploreOptions): string | undefined {
   if (options.fingerprint) return 'fingerprints';

@@ -318,8 +318,8 @@ class Work {
   /**
    * Per fair class, for `judge`: the call that last saw it enabled (`enabledIn`), at how many members, the member
    * that last counted it (`seenAt`), and the call in which it was taken inside the component (`takenIn`). Stamped
-   * arrays instead of a Map and Sets per call: most components are one state, and judge was a fifth of a liveness
-   * run's profile (kill-dax-readers, 6 readers) when it allocated them.
+   * arrays instead of a Map and Sets per call: most components are one state, and judge's own time was 23% of a
+   * whole run's profile (kill-dax-readers, 6 readers) when it allocated them, 3% after.
    */
   private judged = 0;
   private enabledIn: Int32Array = new Int32Array(0);

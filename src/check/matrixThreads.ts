@@ -90,7 +90,11 @@ export function bugMatrixThreads(
       const done = cells.filter((c): c is MatrixCell => c !== undefined);
       // Stopped: the cells finished after one still running are kept too, and reported now, so that the progress
       // lines name every cell of the matrix returned.
-      for (; reported < cells.length; reported++) if (cells[reported] !== undefined) onCell?.(cells[reported]!);
+      try {
+        for (; reported < cells.length; reported++) if (cells[reported] !== undefined) onCell?.(cells[reported]!);
+      } catch (e) {
+        return reject(e instanceof Error ? e : new Error(String(e)));
+      }
       const seconds = (performance.now() - started) / 1000;
       resolve({ revisions, cells: done, quick, seconds, ...(interrupted !== undefined ? { interrupted } : {}) });
     };
@@ -112,8 +116,12 @@ export function bugMatrixThreads(
       if (cellsDone === cellsToDo.length) end();
     };
     const poll = setInterval(() => {
-      const why = options.shouldStop?.();
-      if (why !== undefined) end(why);
+      try {
+        const why = options.shouldStop?.();
+        if (why !== undefined) end(why);
+      } catch (e) {
+        fail(e);
+      }
     }, STOP_POLL_MS);
     if (jobs.length === 0) return end();
     for (let w = 0; w < count; w++) {
