@@ -23,8 +23,8 @@ import type { StateStore } from './stateStore.ts';
  */
 export const CRASH = -1;
 
-/** The most the kept successors take by default: 256 MiB, 22M edges. */
-export const CACHE_BYTES = 256 << 20;
+/** The most the kept successors take without a memory budget: 2 GiB, 178M edges (with one, a quarter of what it has left). */
+export const CACHE_BYTES = 2 ** 31;
 /**
  * The most words in a chunk of kept successors (4 MiB), more than a state's 65,535 take; a chunk's offsets fit in
  * CHUNK_BITS bits, and MAX_CHUNKS chunks (8 GiB at most) in the rest of a 31-bit position. The first chunk is small:
