@@ -87,6 +87,12 @@ test('a module that is not a model is bad input: exit 2 and one message naming i
       "export const scenarios = [{ name: 'a', description: '', revisions: [], sizes: [] }];\n",
       /nobuild\.ts: scenarios\[0\] \(a\) has no build\(revision, sizes\) function/,
     ],
+    [
+      'optionsize.ts',
+      "export const scenarios = [{ name: 'a', description: '', revisions: [], build: () => ({ actors: [] }),\n" +
+        "  sizes: [{ name: 'workers', text: 'w', default: 1, min: 1, max: 2 }] }];\n",
+      /optionsize\.ts: scenarios\[0\] \(a\): a size cannot be named 'workers', the name of a command-line option/,
+    ],
     ['syntax.ts', 'export const scenarios = [;\n', /syntax\.ts does not compile: .*syntax\.ts:1:/],
     ['throws.ts', "throw new Error('boom');\nexport const scenarios = [];\n", /throws\.ts failed while loading: boom/],
   ];

@@ -4,8 +4,8 @@
  * of it; configurations, not whole cells, so that the threads stay busy to the end (pmem-remove-pinned's cells
  * have 48 configurations each, most cells one). A cell is merged once all its configurations are back, and
  * cells are reported (`onCell`) and returned in the matrix's own order, so the matrix is the one-thread
- * matrix's but for its seconds (and, under a memory budget, for a run its thread's share of the budget bounds). Workers rebuild built-in scenarios by name: a user's model stays on one
- * thread (matrix.ts bugMatrixAsync).
+ * matrix's but for its seconds (and, under a memory budget, for a run its thread's share of the budget bounds).
+ * Workers rebuild built-in scenarios by name: a user's model stays on one thread (matrix.ts bugMatrixAsync).
  */
 import type { Worker } from 'node:worker_threads';
 import type { Scenario } from '../../machines/kit/types.ts';
@@ -84,14 +84,21 @@ export function bugMatrixThreads(
       clearInterval(poll);
       for (const w of workers) void w.terminate();
     };
+    /**
+     * Reports the finished cells not reported yet, in order: up to the first still running, or, once the run is over,
+     * past it too (a stopped run keeps the cells finished after one still running), so that the progress lines name
+     * every cell of the matrix returned.
+     */
+    const report = (pastRunning: boolean): void => {
+      for (; reported < cells.length && (pastRunning || cells[reported] !== undefined); reported++)
+        if (cells[reported] !== undefined) onCell?.(cells[reported]!);
+    };
     const end = (interrupted?: string): void => {
       if (over) return;
       stopAll();
       const done = cells.filter((c): c is MatrixCell => c !== undefined);
-      // Stopped: the cells finished after one still running are kept too, and reported now, so that the progress
-      // lines name every cell of the matrix returned.
       try {
-        for (; reported < cells.length; reported++) if (cells[reported] !== undefined) onCell?.(cells[reported]!);
+        report(true);
       } catch (e) {
         return reject(e instanceof Error ? e : new Error(String(e)));
       }
@@ -111,8 +118,8 @@ export function bugMatrixThreads(
         configs.map((config: Configuration, i) => ({ config, run: runs[c][i] })),
       );
       cellsDone++;
-      // Reported in the matrix's order: a cell finished early waits for those before it.
-      for (; reported < cells.length && cells[reported] !== undefined; reported++) onCell?.(cells[reported]!);
+      // A cell finished early waits for those before it.
+      report(false);
       if (cellsDone === cellsToDo.length) end();
     };
     const poll = setInterval(() => {

@@ -302,13 +302,24 @@ function commanderLine(e: CommanderError): string {
   return `${m} (see daxspec --help)`;
 }
 
+/**
+ * The long names of every option of every command and of the top level (`--no-liveness` as `liveness`), and help:
+ * a size of a user's model takes an option of its own name, so it may not be named like one of these.
+ */
+function optionNames(): ReadonlySet<string> {
+  const p = program(() => undefined, emptyRegistry());
+  const names = new Set(['help']);
+  for (const c of [p, ...p.commands]) for (const o of c.options) if (o.long) names.add(o.long.replace(/^--(no-)?/, ''));
+  return names;
+}
+
 /** Runs the command line; returns the exit code. Never throws: a bug of ours is exit 4. */
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.holds;
   try {
     const args = argv.slice(2);
     // Help without a command shows no scenario or size: it starts without loading any model.
-    const reg = topLevelHelp(args) ? emptyRegistry() : await loadRegistry(modelArgument(args));
+    const reg = topLevelHelp(args) ? emptyRegistry() : await loadRegistry(modelArgument(args), optionNames);
     await program((c) => (code = c), reg).parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {

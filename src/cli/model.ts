@@ -25,51 +25,6 @@ import type { Scenario } from '../../machines/kit/types.ts';
 import { FROM_SOURCES, packageFile } from '../files.ts';
 import { makeRegistry, type Registry, type ScenarioSource } from '../scenarioRegistry.ts';
 
-/** Options of the commands that take sizes: a size cannot be named like one of them. */
-const RESERVED = new Set([
-  'scenario',
-  'revision',
-  'all',
-  'max-states',
-  'max-depth',
-  'max-length',
-  'symmetry',
-  'fingerprint',
-  'json',
-  'itf',
-  'quiet',
-  'model',
-  'out',
-  'help',
-  'check',
-  'report',
-  'verbose',
-  // Options of the other commands, and the top level's --version: a size of that name would be taken by the option.
-  'version',
-  'workers',
-  'fairness',
-  'liveness',
-  'max-memory',
-  'quick',
-  'store',
-  'checkpoint',
-  'checkpoint-every',
-  'resume',
-  'runs',
-  'seed',
-  'strategy',
-  'time',
-  'cover',
-  'docs',
-  'finding',
-  'force',
-  'format',
-  'lint',
-  'simple',
-  'site',
-  'to',
-]);
-
 /** The value of --model in argv (`--model F`, `--model=F`, `-m F`), read before commander parses. */
 export function modelArgument(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -91,10 +46,13 @@ export function emptyRegistry(): Registry {
   return makeRegistry({ scenarios: [], sources: new Map(), summary: '', regenerate: () => '', runnerModule: () => '' });
 }
 
-/** The registry a run works on: the user's model, or the built-in DAX scenarios. */
-export async function loadRegistry(model: string | undefined): Promise<Registry> {
+/**
+ * The registry a run works on: the user's model, or the built-in DAX scenarios. `reserved`: the names of the
+ * command line's options (main.ts optionNames), which a model's size may not take, as its option would be the size's.
+ */
+export async function loadRegistry(model: string | undefined, reserved: () => ReadonlySet<string>): Promise<Registry> {
   if (model === undefined) return (await import('../registry.ts')).builtinRegistry();
-  return loadModel(model);
+  return loadModel(model, reserved());
 }
 
 /** The modules a model shares with the checker, as absolute URLs of this process's own copies. */
@@ -112,13 +70,14 @@ interface ModelModule {
   [name: string]: unknown;
 }
 
-export async function loadModel(file: string): Promise<Registry> {
+/** The registry of the model in `file`, whose sizes may not be named as any of `reserved`. */
+export async function loadModel(file: string, reserved: ReadonlySet<string>): Promise<Registry> {
   const path = resolve(file);
   if (!existsSync(path)) throw new ModelError(`--model ${file}: no such file`);
   if (!statSync(path).isFile()) throw new ModelError(`--model ${file}: not a file`);
   const mod = await importModel(file, path);
   const machine = mod.scenarios === undefined ? onlyMachine(file, mod) : undefined;
-  const scenarios = machine ? [machineScenario(machine.name, machine.machine)] : checkScenarios(file, mod.scenarios);
+  const scenarios = machine ? [machineScenario(machine.name, machine.machine)] : checkScenarios(file, mod.scenarios, reserved);
   const revisions = checkRevisions(file, mod.revisions);
   const shown = relative(process.cwd(), path).split('\\').join('/');
   const arg = shown.startsWith('.') || shown.startsWith('/') ? shown : `./${shown}`;
@@ -197,7 +156,7 @@ function onlyMachine(file: string, mod: ModelModule): { name: string; exportName
   return { name: exportName === 'default' ? machine.id : exportName, exportName, machine };
 }
 
-function checkScenarios(file: string, value: unknown): Scenario[] {
+function checkScenarios(file: string, value: unknown, reserved: ReadonlySet<string>): Scenario[] {
   const contract = `it must export 'scenarios', an array of scenarios ({ name, description, revisions, sizes, build }); see docs/authoring.md`;
   if (value === undefined)
     throw new ModelError(
@@ -223,7 +182,7 @@ function checkScenarios(file: string, value: unknown): Scenario[] {
         p.default <= p.max;
       if (!ok)
         throw new ModelError(`${what}: size ${JSON.stringify(p?.name)} needs a lower-case name and whole numbers min <= default <= max`);
-      if (RESERVED.has(p.name)) throw new ModelError(`${what}: a size cannot be named '${p.name}', the name of a command-line option`);
+      if (reserved.has(p.name)) throw new ModelError(`${what}: a size cannot be named '${p.name}', the name of a command-line option`);
     }
   });
   return value as Scenario[];
