@@ -33,7 +33,9 @@ interface Graph {
   readonly parent: number[];
   readonly label: number[];
   readonly classes: FairClass[];
-  /** Two properties, P ~> Q each. */
+  /** A second actor's state in each state (0 to 2): the second property reads only it. */
+  readonly a: number[];
+  /** Two properties, P ~> Q each: the first of each state at random, the second of its `a`. */
   readonly props: { readonly q: boolean[]; readonly p: boolean[] }[];
 }
 
@@ -79,8 +81,13 @@ function randomGraph(rng: Random, most = 10, onward = rng.below(2) === 0): Graph
     }
   }
   const edges = order.map((old) => raw[old].map((e) => ({ ...e, to: e.to < 0 ? -1 : number.get(e.to)! })));
-  const props = [0, 1].map(() => ({ q: order.map(() => rng.below(3) === 0), p: order.map(() => rng.below(2) === 0) }));
-  return { n: order.length, edges, parent, label: viaLabel, classes, props };
+  const a = order.map(() => rng.below(3));
+  const [qa, pa] = [0, 1].map(() => [0, 1, 2].map(() => rng.below(2) === 0));
+  const props = [
+    { q: order.map(() => rng.below(3) === 0), p: order.map(() => rng.below(2) === 0) },
+    { q: a.map((v) => qa[v]), p: a.map((v) => pa[v]) },
+  ];
+  return { n: order.length, edges, parent, label: viaLabel, classes, a, props };
 }
 
 /** The not-Q states reachable from a P-and-not-Q state through not-Q states. */
@@ -177,11 +184,18 @@ function fair(g: Graph, set: Set<number>): boolean {
   return true;
 }
 
-/** The check as livenessOn runs it, over the graph: state s's vector is [s]. */
+/**
+ * The check as livenessOn runs it, over the graph: state s's vector is [s, a[s]] (actors x and a). The first property
+ * reads x, which differs from parent to child, the second a, which a child often shares with its parent, so that the
+ * check's evaluations skipped where a state agrees with its parent on what was read (`premisesAndGoals`) are tested.
+ */
 function check(g: Graph): { holds: boolean; labels?: readonly number[]; loop?: number }[] {
   const store = {
     count: g.n,
-    load: (s: number, out: Int32Array) => void (out[0] = s),
+    load: (s: number, out: Int32Array) => {
+      out[0] = s;
+      out[1] = g.a[s];
+    },
     parent: (s: number) => g.parent[s],
     label: (s: number) => g.label[s],
   } as unknown as StateStore;
@@ -199,15 +213,17 @@ function check(g: Graph): { holds: boolean; labels?: readonly number[]; loop?: n
       return out.length;
     },
   };
-  const system = { width: 1, view: (vec: Int32Array) => () => ({ context: { s: vec[0] } }) } as unknown as System;
-  const at = (view: Parameters<Liveness['then']>[0]): number => (view('x').context as { s: number }).s;
-  const props = g.props.map(({ p, q }, i): Liveness => ({
-    id: `L${i}`,
-    text: 'P leads to Q',
-    form: 'leads-to',
-    when: (v) => p[at(v)],
-    then: (v) => q[at(v)],
-  }));
+  const system = {
+    width: 2,
+    names: ['x', 'a'],
+    view: (vec: Int32Array) => (name: string) => ({ context: { s: vec[name === 'x' ? 0 : 1] } }),
+  } as unknown as System;
+  const value = (view: Parameters<Liveness['then']>[0], name: string): number => (view(name).context as { s: number }).s;
+  const props = g.props.map(({ p, q }, i): Liveness => {
+    // The second property's p and q are functions of a: indexed by the state, through a state that has that a.
+    const of = (view: Parameters<Liveness['then']>[0]): number => (i === 0 ? value(view, 'x') : g.a.indexOf(value(view, 'a')));
+    return { id: `L${i}`, text: 'P leads to Q', form: 'leads-to', when: (v) => p[of(v)], then: (v) => q[of(v)] };
+  });
   const fairness = { classes: g.classes } as unknown as Fairness;
   return livenessOn(system, store, succ, fairness, props).outcomes.map((o) => ({
     holds: o.holds,

@@ -3,7 +3,7 @@
  * P state (P ~> Q fails), and the lasso that shows it.
  */
 import type { System } from '../compose/system.ts';
-import type { Liveness } from '../../machines/kit/types.ts';
+import type { Liveness, SystemView } from '../../machines/kit/types.ts';
 import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';
 import type { StateStore } from './stateStore.ts';
 import { Successors } from './successors.ts';
@@ -103,7 +103,8 @@ export function livenessOn(
   properties: readonly Liveness[],
 ): { outcomes: LivenessOutcome[]; bytes: number } {
   const g = new Work(store.count, store, succ, fairness);
-  return { outcomes: properties.map((p) => g.check(p, system)), bytes: g.bytes() };
+  const qp = premisesAndGoals(system, store, properties);
+  return { outcomes: properties.map((p, i) => g.check(p, qp.of(i, g.flags))), bytes: g.bytes() + qp.bytes };
 }
 
 const Q = 1;
@@ -111,6 +112,96 @@ const P = 2;
 /** Set in `flags` by `fairFromSeeds` as it enters a state: a fair action is enabled there; a step goes to itself. */
 const FAIR_ENABLED = 4;
 const SELF_STEP = 8;
+
+/**
+ * Q and P of every property at every state, two bits each, from one pass over the states in index order. A state is
+ * loaded once for all properties (the properties of a run are checked one after another, and loading each state
+ * again for each was much of the time), and a property's Q or P is evaluated again only where the state differs from
+ * its parent in an actor an evaluation of it has read (`ReadsOf`): a parent is numbered before its children, so its
+ * bits are known, and as for the invariants (invariantCheck.ts says why) a pure function of the views it reads gives
+ * a child that agrees with its parent on them the parent's answer.
+ */
+function premisesAndGoals(
+  system: System,
+  store: StateStore,
+  properties: readonly Liveness[],
+): { bytes: number; of(i: number, flags: Uint8Array): boolean } {
+  const n = store.count;
+  const stride = Math.ceil(properties.length / 4);
+  const bits = new Uint8Array(n * stride);
+  const reached = properties.map((p) => p.form !== 'leads-to');
+  const vec = new Int32Array(system.width);
+  const parent = new Int32Array(system.width);
+  const then = properties.map((p) => new ReadsOf(system, p.then, vec));
+  const when = properties.map((p) => (p.form === 'leads-to' ? new ReadsOf(system, p.when!, vec) : undefined));
+  // A parent's children are numbered one after another: its vector is loaded once for all of them.
+  let loaded = -1;
+  for (let s = 0; s < n; s++) {
+    store.load(s, vec);
+    const p = s === 0 ? -1 : store.parent(s);
+    if (p >= 0 && p !== loaded) store.load((loaded = p), parent);
+    for (let i = 0; i < properties.length; i++) {
+      const at = i >> 2;
+      const shift = 2 * (i & 3);
+      const was = p >= 0 ? (bits[p * stride + at] >> shift) & (Q | P) : 0;
+      let f = p >= 0 && then[i].same(parent) ? was & Q : then[i].holds() ? Q : 0;
+      const w = when[i];
+      if (w && (p >= 0 && w.same(parent) ? was & P : w.holds())) {
+        f |= P;
+        reached[i] = true;
+      }
+      bits[s * stride + at] |= f << shift;
+    }
+  }
+  return {
+    bytes: bits.byteLength,
+    /** Writes property i's Q and P into `flags`; returns whether its premise held somewhere. */
+    of(i: number, flags: Uint8Array): boolean {
+      const at = i >> 2;
+      const shift = 2 * (i & 3);
+      for (let s = 0; s < n; s++) flags[s] = (bits[s * stride + at] >> shift) & (Q | P);
+      return reached[i];
+    },
+  };
+}
+
+/** One of a property's functions (Q or P) at the state in `vec`, with the actors its evaluations have read. */
+class ReadsOf {
+  /** The actors read so far, as a list and as a byte per actor. */
+  private readonly actors: number[] = [];
+  private readonly read: Uint8Array;
+  private readonly view: SystemView;
+
+  constructor(
+    system: System,
+    private readonly fn: (view: SystemView) => boolean,
+    private readonly vec: Int32Array,
+  ) {
+    this.read = new Uint8Array(system.width);
+    const index = new Map(system.names.map((name, i) => [name, i]));
+    const inner = system.view(vec);
+    this.view = (name: string) => {
+      const a = index.get(name);
+      // A name of no actor: the view throws it at the user (ModelError), as it did before this was tracked.
+      if (a !== undefined && !this.read[a]) {
+        this.read[a] = 1;
+        this.actors.push(a);
+      }
+      return inner(name);
+    };
+  }
+
+  /** Whether the state in `vec` agrees with `other` on every actor read so far (never, before anything was read). */
+  same(other: Int32Array): boolean {
+    if (this.actors.length === 0) return false;
+    for (const a of this.actors) if (this.vec[a] !== other[a]) return false;
+    return true;
+  }
+
+  holds(): boolean {
+    return this.fn(this.view);
+  }
+}
 
 /** The per-state arrays of one liveness run, shared by its properties. */
 class Work {
@@ -149,21 +240,8 @@ class Work {
     return arrays.reduce((sum, a) => sum + (a?.byteLength ?? 0), 0);
   }
 
-  check(prop: Liveness, system: System): LivenessOutcome {
-    const { n, flags, store } = this;
-    // Q and P of every state: one load each.
-    const vec = new Int32Array(system.width);
-    const view = system.view(vec);
-    let premiseReached = prop.form !== 'leads-to';
-    for (let s = 0; s < n; s++) {
-      store.load(s, vec);
-      let f = prop.then(view) ? Q : 0;
-      if (prop.form === 'leads-to' && prop.when!(view)) {
-        f |= P;
-        premiseReached = true;
-      }
-      flags[s] = f;
-    }
+  /** Checks `prop`, whose Q and P of every state are in `flags` (`premiseReached`: whether P held somewhere). */
+  check(prop: Liveness, premiseReached: boolean): LivenessOutcome {
     const seeds = this.seeds(prop);
     if (seeds.length === 0) return { property: prop, holds: true, premiseReached };
     // Most properties hold: their answer needs the region's components, not the distances a lasso is built from.
