@@ -8,7 +8,8 @@
  *
  * The check answers a property that holds by one pass of Tarjan's algorithm from the seeds, judging most components
  * of one state from what it saw entering them (liveness.ts `fairFromSeeds`), and works the region out for the lasso
- * of one that fails. The graphs have states in cycles and in none, steps to themselves, steps that leave the graph
+ * of one that fails; where that pass finds a fair component the region's has none, the check throws (a bug of ours),
+ * so a pass that says fair too often fails here too, not only one that says it too seldom. The graphs have states in cycles and in none, steps to themselves, steps that leave the graph
  * (CRASH), weak and strong actions, so every way to an answer is taken; each has two properties, so that the second
  * is checked over the arrays the first used. A violation must come with a lasso that walks the graph's own edges.
  */

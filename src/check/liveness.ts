@@ -54,7 +54,7 @@ export interface LivenessOutcome {
 export interface LivenessRun {
   readonly mode: FairnessMode;
   readonly outcomes: readonly LivenessOutcome[];
-  /** The fair actions the graph's steps belong to, by name. */
+  /** The fair actions of the steps of the states the check expanded, by name (then kind). */
   readonly fairness: readonly FairClass[];
   readonly seconds: number;
   /** Typed arrays the check allocated, in bytes (the stored graph is the safety run's). */
@@ -80,7 +80,7 @@ export function checkLiveness(
     mode,
     outcomes,
     // By name: the order the check first met them in depends on how it went through the graph.
-    fairness: fairness.classes.slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    fairness: fairness.classes.slice().sort((a, b) => order(a.name, b.name) || order(a.kind, b.kind)),
     seconds: (performance.now() - started) / 1000,
     bytes: bytes + succ.bytes(),
     expansions: succ.expansions,
@@ -134,11 +134,11 @@ function premisesAndGoals(
   const parent = new Int32Array(system.width);
   const then = properties.map((p) => new ReadsOf(system, p.then, vec));
   const when = properties.map((p) => (p.form === 'leads-to' ? new ReadsOf(system, p.when!, vec) : undefined));
-  // A parent's children are numbered one after another: its vector is loaded once for all of them.
+  // In a breadth-first store a parent's children are numbered one after another: its vector is loaded once for them.
   let loaded = -1;
   for (let s = 0; s < n; s++) {
     store.load(s, vec);
-    const p = s === 0 ? -1 : store.parent(s);
+    const p = store.parent(s);
     if (p >= 0 && p !== loaded) store.load((loaded = p), parent);
     for (let i = 0; i < properties.length; i++) {
       const at = i >> 2;
@@ -248,7 +248,8 @@ class Work {
     if (!this.fairFromSeeds(seeds)) return { property: prop, holds: true, premiseReached };
     this.region(seeds);
     const fair = this.fairComponents();
-    if (fair.best < 0) return { property: prop, holds: true, premiseReached };
+    // Both passes look at the same components: one that says fair where the other finds none is a bug of ours.
+    if (fair.best < 0) throw new Error(`internal: liveness ${prop.id} found a fair component in one pass and none in the other`);
     return { property: prop, holds: false, premiseReached, lasso: this.lasso(fair.best, fair.members) };
   }
 
@@ -320,15 +321,17 @@ class Work {
         if (succ.to[i] === v) flags[v] |= SELF_STEP;
       }
     };
-    const judge = (members: number[], id: number): void => {
-      if (fair) return;
-      if (members.length === 1 && (flags[members[0]] & SELF_STEP) === 0) {
-        fair = (flags[members[0]] & FAIR_ENABLED) === 0;
-        return;
+    // The first fair component ends the search: the long way (fairComponents) starts its arrays afresh.
+    // (A refinement's loop over its roots may still call this once one has stopped: the answer stays.)
+    const judge = (members: number[], id: number): boolean => {
+      if (fair) return true;
+      if (members.length === 1 && (flags[members[0]] & SELF_STEP) === 0) fair = (flags[members[0]] & FAIR_ENABLED) === 0;
+      else {
+        const verdict = this.judge(members, id);
+        if (verdict === 'fair') fair = true;
+        else if (verdict !== 'unfair') refine.push({ members, neglected: verdict });
       }
-      const verdict = this.judge(members, id);
-      if (verdict === 'fair') fair = true;
-      else if (verdict !== 'unfair') refine.push({ members, neglected: verdict });
+      return fair;
     };
     const notQ = (s: number): boolean => (flags[s] & Q) === 0;
     for (let i = 0; i < seeds.length && !fair; i++) if (this.index[seeds[i]] === 0) this.tarjan(seeds[i], notQ, judge, entered);
@@ -365,7 +368,7 @@ class Work {
   /** Strong fairness: drops the component's states where a neglected action is enabled and splits the rest again. */
   private refined(
     { members, neglected }: { members: number[]; neglected: number[] },
-    judge: (members: number[], id: number) => void,
+    judge: (members: number[], id: number) => boolean | void,
   ): void {
     const stamp = (this.stamp ??= new Int32Array(this.n).fill(-1));
     const tag = ++this.sccIds;
@@ -392,7 +395,8 @@ class Work {
   private tarjan(
     root: number,
     inside: (s: number) => boolean,
-    found: (members: number[], id: number) => void,
+    /** Told of each component; returning true stops the search there (the arrays are then left mid-search). */
+    found: (members: number[], id: number) => boolean | void,
     /** Told of each state entered, while its k successors are still in `succ`. */
     entered?: (v: number, k: number) => void,
   ): void {
@@ -441,7 +445,7 @@ class Work {
           comp[m] = id;
           members.push(m);
         } while (m !== v);
-        found(members, id);
+        if (found(members, id) === true) return;
       }
       if (frames.length) {
         const u = frames[frames.length - 3];
@@ -631,4 +635,8 @@ class Work {
     for (let i = 0; i < k; i++) if (this.succ.cls[i] === c) return true;
     return false;
   }
+}
+
+function order(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
