@@ -216,7 +216,10 @@ function check(g: Graph): { holds: boolean; labels?: readonly number[]; loop?: n
   };
   const system = {
     width: 2,
-    names: ['x', 'a'],
+    index: new Map([
+      ['x', 0],
+      ['a', 1],
+    ]),
     view: (vec: Int32Array) => (name: string) => ({ context: { s: vec[name === 'x' ? 0 : 1] } }),
   } as unknown as System;
   const value = (view: Parameters<Liveness['then']>[0], name: string): number => (view(name).context as { s: number }).s;

@@ -178,7 +178,7 @@ class ReadsOf {
     private readonly vec: Int32Array,
   ) {
     this.read = new Uint8Array(system.width);
-    const index = new Map(system.names.map((name, i) => [name, i]));
+    const { index } = system;
     const inner = system.view(vec);
     this.view = (name: string) => {
       const a = index.get(name);
@@ -310,9 +310,7 @@ class Work {
    */
   private fairFromSeeds(seeds: number[]): boolean {
     const { flags, succ } = this;
-    this.index.fill(0);
-    this.onStack.fill(0);
-    this.comp.fill(-1);
+    this.newSearch();
     let fair = false;
     const refine: { members: number[]; neglected: number[] }[] = [];
     const entered = (v: number, k: number): void => {
@@ -339,12 +337,17 @@ class Work {
     return fair;
   }
 
-  /** Fair components of the region: the one whose state is closest to the initial state, with its members. */
-  private fairComponents(): { best: number; members: number[] } {
-    const { n, dist } = this;
+  /** Clears Tarjan's arrays for a search over the states of one property (`region` used `index` as its queue). */
+  private newSearch(): void {
     this.index.fill(0);
     this.onStack.fill(0);
     this.comp.fill(-1);
+  }
+
+  /** Fair components of the region: the one whose state is closest to the initial state, with its members. */
+  private fairComponents(): { best: number; members: number[] } {
+    const { n, dist } = this;
+    this.newSearch();
     let best = -1;
     let bestMembers: number[] = [];
     const refine: { members: number[]; neglected: number[] }[] = [];

@@ -10,9 +10,9 @@ import type { StateStore } from './stateStore.ts';
 /**
  * The explored graph's edges, recomputed on demand: a state's successors are its steps again, through
  * the system's memoized step relation (after exploration every actor state and pair step is in the memo,
- * so no XState call is made), looked up in the store. The liveness check visits a state several times
- * (the region's pass, Tarjan's, each component's judgement, for each property), and a step that reaches a
- * third actor is not in the memo but cascaded again at each visit: so a state's successors are kept once
+ * so no XState call is made), looked up in the store. The liveness check visits a state once for each property
+ * (and again for the lasso of one that fails: the region's pass, Tarjan's, each component's judgement), and a step
+ * that reaches a third actor is not in the memo but cascaded again at each visit: so a state's successors are kept once
  * worked out (12 bytes an edge, 6 a state), up to `cacheBytes`, and states past that are worked out again
  * at each visit, as before.
  *
