@@ -2,6 +2,7 @@ import { assign, setup } from 'xstate';
 import { reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { withStateMeta, type StateDocs } from './kit/meta.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * The DAX file's address_space as far as break-layouts cares: how many VMAs map
@@ -89,7 +90,7 @@ const ASPACE_DOCS: StateDocs = {
   evicting: { condition: 'inode->i_state & I_FREEING', fn: 'evict', src: 'fs/inode.c evict' },
 };
 
-export function addressSpaceMachine(_rev?: Revision) {
+export const addressSpaceMachine = oncePer(function addressSpaceMachine(_rev?: Revision) {
   return withStateMeta(
     setup({
       types: {} as {
@@ -161,4 +162,4 @@ export function addressSpaceMachine(_rev?: Revision) {
     'include/linux/fs.h struct address_space, fs/inode.c',
     ASPACE_DOCS,
   );
-}
+});

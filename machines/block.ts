@@ -2,6 +2,7 @@ import { assign, setup } from 'xstate';
 import { reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { withStateMeta, type StateDocs } from './kit/meta.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * One filesystem block of the DAX device: the storage behind one page (under
@@ -40,7 +41,7 @@ const BLOCK_DOCS: StateDocs = {
   corrupted: { condition: 'dma target owner != pinned file', fn: 'submit_bio', src: DMA_SRC },
 };
 
-export function blockMachine(_rev?: Revision) {
+export const blockMachine = oncePer(function blockMachine(_rev?: Revision) {
   return withStateMeta(
     setup({
       types: {} as { context: BlockContext; events: BlockEvent; input: { owner: string | null } },
@@ -175,4 +176,4 @@ export function blockMachine(_rev?: Revision) {
     SRC,
     BLOCK_DOCS,
   );
-}
+});

@@ -5,6 +5,7 @@ import { ERAS } from './eras.ts';
 import { fnOf } from './kernelFunctions.ts';
 import { countPartition, withPartitions } from './kit/partitions.ts';
 import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * struct dax_device (drivers/dax/super.c): an inode of the "dax" pseudo-fs whose
@@ -78,7 +79,7 @@ const DAX_DEVICE_DOCS: StateDocs = {
   oopsPrivate: { condition: "dax_dev->private == NULL dereferenced in the driver's direct_access" },
 };
 
-export function daxDeviceMachine(rev: Revision) {
+export const daxDeviceMachine = oncePer(function daxDeviceMachine(rev: Revision) {
   const era = ERAS[rev].device;
   const lookupSrc = era.holder ? 'drivers/dax/super.c (fs_dax_get_by_bdev, 6.0+)' : 'seed 004 (dax_get_by_host)';
 
@@ -481,4 +482,4 @@ export function daxDeviceMachine(rev: Revision) {
       },
     } as const;
   }
-}
+});

@@ -3,6 +3,7 @@ import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
 import { HOLDER_NOTIFY_ENV, HOLDER_NOTIFY_GUARDS, holderNotifyActions, holderNotifyDocs, holderNotifyStates } from './holderNotify.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * The one global dax_srcu (DEFINE_STATIC_SRCU in drivers/dax/super.c) and the
@@ -30,7 +31,7 @@ const SRCU_DOCS: StateDocs = {
   },
 };
 
-export function srcuMachine(_rev?: Revision) {
+export const srcuMachine = oncePer(function srcuMachine(_rev?: Revision) {
   return withStateMeta(
     setup({
       types: {} as { context: SrcuContext; events: Ev },
@@ -91,7 +92,7 @@ export function srcuMachine(_rev?: Revision) {
     'seed 002',
     SRCU_DOCS,
   );
-}
+});
 
 export interface SrcuReaderInput {
   readonly dax: string;
@@ -152,7 +153,7 @@ const READER_DOCS: StateDocs = {
   done: { condition: 'every section ended: no dax_read_lock() held', fn: 'dax_read_unlock' },
 };
 
-export function srcuReaderMachine(_rev?: Revision) {
+export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revision) {
   return withStateMeta(
     setup({
       types: {} as {
@@ -357,4 +358,4 @@ export function srcuReaderMachine(_rev?: Revision) {
       { target: 'done', actions: 'unlock', description: 'dax_read_unlock(id)', meta: m('dax_read_unlock', 'seed 002', READER_RUNS) },
     ] as const;
   }
-}
+});

@@ -5,6 +5,7 @@ import { ERAS } from './eras.ts';
 import { countPartition, withPartitions } from './kit/partitions.ts';
 import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
 import { fnOf } from './kernelFunctions.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * struct dev_pagemap of a pmem device (kernel/memremap.c, later mm/memremap.c),
@@ -52,7 +53,7 @@ const PGMAP_DOCS: StateDocs = {
   removed: { condition: 'struct pages removed and struct pmem_device (embedding the pgmap) freed' },
 };
 
-export function devPagemapMachine(rev: Revision) {
+export const devPagemapMachine = oncePer(function devPagemapMachine(rev: Revision) {
   const era = ERAS[rev].device;
   const order = ERAS[rev].page.memunmap;
   const perPage = pagesHoldPgmap(rev);
@@ -323,4 +324,4 @@ export function devPagemapMachine(rev: Revision) {
     PGMAP_DOCS,
   );
   return withPartitions(machine, [countPartition('refs', (c: DevPagemapContext) => c.refs)]);
-}
+});

@@ -1,6 +1,7 @@
 import { assign, setup } from 'xstate';
 import { reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * The static key `devmap_managed_key` and, beside it, the counter of its users.
@@ -43,7 +44,7 @@ const SRC_V10 = 'seed 001';
 /** "mm: fix devmap_managed_key usage" era: static_branch_inc/dec replace the open-coded counter. */
 const SRC_ATOMIC = 'infer: v5.10 mm/memremap.c devmap_managed_enable_get/put use static_branch_inc/dec';
 
-export function devmapManagedKeyMachine(_rev: Revision) {
+export const devmapManagedKeyMachine = oncePer(function devmapManagedKeyMachine(_rev: Revision) {
   return setup({
     types: {} as { context: DevmapKeyContext; events: DevmapKeyEvent; input: DevmapKeyInput },
     actions: {
@@ -110,4 +111,4 @@ export function devmapManagedKeyMachine(_rev: Revision) {
       },
     },
   });
-}
+});

@@ -4,6 +4,7 @@ import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
 import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
 import { killDaxActions, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxDocs, killDaxEntry, killDaxStates } from './killDax.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * A device-mapper device (drivers/md/dm.c, dm-table.c) with a table of targets over
@@ -98,7 +99,7 @@ const dmDocs = (rev: Revision): StateDocs => ({
   done: { condition: 'md destroyed: md->dax_dev put, the table and md freed', fn: '__dm_destroy' },
 });
 
-export function dmTableMachine(rev: Revision) {
+export const dmTableMachine = oncePer(function dmTableMachine(rev: Revision) {
   const era = ERAS[rev].device;
   const target = (c: DmTableContext) => c.targets[c.iter];
   const targetDax = (c: DmTableContext) => c.memberDax[target(c)] ?? null;
@@ -466,4 +467,4 @@ export function dmTableMachine(rev: Revision) {
     SRC_DM,
     dmDocs(rev),
   );
-}
+});

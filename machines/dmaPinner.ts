@@ -4,6 +4,7 @@ import type { Revision } from './kit/revision.ts';
 import { ERAS, GUP_PIN_COUNTING_BIAS, type PutRoute } from './eras.ts';
 import { fnOf } from './kernelFunctions.ts';
 import { withStateMeta, type StateDocs } from './kit/meta.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * A process that mmaps a DAX file and hands the mapping to a device for DMA
@@ -250,12 +251,13 @@ function pinnerDocs(rev: Revision): StateDocs {
 }
 
 /** How the machine is built: the driver's release route and the entry size (one machine for every pinner of a configuration). */
-export interface PinnerShape {
+// A type, not an interface: a machine factory's arguments must be plain data (kit/oncePer.ts), which an interface does not promise.
+export type PinnerShape = {
   readonly release?: 'own' | 'release_pages';
   readonly pmd?: boolean;
-}
+};
 
-export function dmaPinnerMachine(rev: Revision, shape: PinnerShape = {}) {
+export const dmaPinnerMachine = oncePer(function dmaPinnerMachine(rev: Revision, shape: PinnerShape = {}) {
   const era = ERAS[rev].page;
   const pmd = shape.pmd ?? false;
   const batch = shape.release === 'release_pages';
@@ -728,4 +730,4 @@ export function dmaPinnerMachine(rev: Revision, shape: PinnerShape = {}) {
     GUP,
     pinnerDocs(rev),
   );
-}
+});

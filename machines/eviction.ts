@@ -14,6 +14,7 @@ import {
   scanningState,
   type ScanContext,
 } from './layoutScan.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * Inode eviction of the DAX file (the last iput after unlink, or unmount's
@@ -52,7 +53,7 @@ export type EvictionEvent =
 const EVICT = 'infer: fs/inode.c evict, fs/xfs/xfs_super.c xfs_fs_destroy_inode -> xfs_inactive, fs/ext4/inode.c ext4_evict_inode';
 const FINAL = 'infer: 6.15 fs/dax.c dax_break_layout_final';
 
-export function evictionMachine(rev: Revision) {
+export const evictionMachine = oncePer(function evictionMachine(rev: Revision) {
   const era = ERAS[rev].page;
   return setup({
     types: {} as { context: EvictionContext; events: EvictionEvent; input: EvictionInput },
@@ -215,4 +216,4 @@ export function evictionMachine(rev: Revision) {
       },
     },
   });
-}
+});

@@ -1,6 +1,7 @@
 import { setup } from 'xstate';
 import { call } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * Another file on the same filesystem that grows (a write, fallocate): its
@@ -8,7 +9,7 @@ import type { Revision } from './kit/revision.ts';
  * block stays free space and the damage of a DMA into it is invisible.
  */
 /** The same in every revision; the parameter keeps the factory shape of the other machines. */
-export function fileWriterMachine(_rev?: Revision) {
+export const fileWriterMachine = oncePer(function fileWriterMachine(_rev?: Revision) {
   return setup({
     types: {} as {
       context: { file: string; block: string };
@@ -59,4 +60,4 @@ export function fileWriterMachine(_rev?: Revision) {
       },
     },
   });
-}
+});

@@ -4,6 +4,7 @@ import type { Revision } from './kit/revision.ts';
 import { ERAS } from './eras.ts';
 import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
 import { fnOf } from './kernelFunctions.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * Mount and unmount of ext2/ext4/xfs on a block device: the dax_device side of
@@ -174,7 +175,7 @@ function premounted(input: FilesystemInput, holder: boolean): Partial<Filesystem
   };
 }
 
-export function filesystemMachine(rev: Revision) {
+export const filesystemMachine = oncePer(function filesystemMachine(rev: Revision) {
   const era = ERAS[rev].device;
   const getSrc = era.holder ? 'drivers/dax/super.c' : era.claimsPgmap ? 'seed 000' : 'seed 000 (the lines v8 replaced)';
 
@@ -786,4 +787,4 @@ export function filesystemMachine(rev: Revision) {
       },
     ] as const;
   }
-}
+});

@@ -5,6 +5,7 @@ import { ERAS, idleKey, type PutRoute } from './eras.ts';
 import { countPartition, withPartitions } from './kit/partitions.ts';
 import { fnOf } from './kernelFunctions.ts';
 import { withStateMeta, type StateDocs } from './kit/meta.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * The struct page of one FS-DAX pfn (DOMAIN.md (a) "page").
@@ -175,7 +176,7 @@ function pageDocs(rev: Revision): StateDocs {
   };
 }
 
-export function pageMachine(rev: Revision) {
+export const pageMachine = oncePer(function pageMachine(rev: Revision) {
   // 4.16 has no dax_disassociate_entry: truncate's dax_delete_mapping_entry() drops the entry without looking at the page.
   const DISASSOCIATE = fnOf(rev, 'dax_disassociate_entry', 'dax_delete_mapping_entry');
   const era = ERAS[rev].page;
@@ -859,4 +860,4 @@ export function pageMachine(rev: Revision) {
     pageDocs(rev),
   );
   return withPartitions(machine, [countPartition('refs', (c: PageContext) => c.refs)]);
-}
+});

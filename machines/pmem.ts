@@ -5,6 +5,7 @@ import { ERAS } from './eras.ts';
 import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
 import { killDaxActions, KILL_DAX_ENV, KILL_DAX_GUARDS, killDaxDocs, killDaxEntry, killDaxStates } from './killDax.ts';
 import { fnOf } from './kernelFunctions.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * The pmem driver's probe and remove (drivers/nvdimm/pmem.c: pmem_attach_disk and
@@ -129,7 +130,7 @@ function pmemDocs(rev: Revision): StateDocs {
   };
 }
 
-export function pmemMachine(rev: Revision) {
+export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
   const era = ERAS[rev].device;
   const twoStepKey = (c: Ctx) => era.keyTwoStep && c.key !== null;
   const atomicKey = (c: Ctx) => era.keyAtomic && c.key !== null;
@@ -521,4 +522,4 @@ export function pmemMachine(rev: Revision) {
     SRC,
     pmemDocs(rev),
   );
-}
+});

@@ -1,6 +1,7 @@
 import { assign, setup } from 'xstate';
 import type { Revision } from './kit/revision.ts';
 import { withStateMeta, type StateDocs } from './kit/meta.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * A filesystem inode lock as truncate and the fault path use it: XFS_IOLOCK /
@@ -33,7 +34,7 @@ const RWSEM_DOCS: StateDocs = {
   exclusive: { condition: 'writer != NULL', fn: 'down_write', src: 'kernel/locking/rwsem.c down_write' },
 };
 
-export function rwsemMachine(_rev?: Revision) {
+export const rwsemMachine = oncePer(function rwsemMachine(_rev?: Revision) {
   return withStateMeta(
     setup({
       types: {} as { context: RwsemContext; events: RwsemEvent; input: { what: string } },
@@ -124,4 +125,4 @@ export function rwsemMachine(_rev?: Revision) {
     SRC,
     RWSEM_DOCS,
   );
-}
+});

@@ -15,6 +15,7 @@ import {
   zapAll,
   type ScanContext,
 } from './layoutScan.ts';
+import { oncePer } from './kit/oncePer.ts';
 
 /**
  * truncate(2) / fallocate(PUNCH_HOLE) of a DAX file (xfs_setattr_size,
@@ -114,7 +115,7 @@ const FS_TEXT: Record<Filesystem, { setattr: string; iolock: string; mmaplock: s
   },
 };
 
-export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
+export const truncateMachine = oncePer(function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
   const era = {
     breakLayouts: ERAS[rev].page.truncateBreaksLayouts[fs],
     // Only xfs's loop has the flag; ext4_break_layouts() always rescans.
@@ -393,4 +394,4 @@ export function truncateMachine(rev: Revision, fs: Filesystem = 'xfs') {
       },
     },
   });
-}
+});
