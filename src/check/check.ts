@@ -7,6 +7,7 @@
 import type { ActorTableOptions } from '../compose/actorTable.ts';
 import { InputError } from '../compose/errors.ts';
 import { System } from '../compose/system.ts';
+import type { TransitionCache } from '../compose/transitionCache.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import {
   explore,
@@ -38,6 +39,11 @@ export interface CheckOptions {
   readonly maxDepth?: number;
   readonly onProgress?: (p: Progress) => void;
   readonly table?: Partial<ActorTableOptions>;
+  /**
+   * What XState answered in the runs before this one of the same bug-matrix cell (compose/transitionCache.ts):
+   * asked before XState, and given what this run asks of XState.
+   */
+  readonly transitions?: TransitionCache;
   /** Symmetry reduction between the interchangeable actors the scenario declares. */
   readonly symmetry?: boolean;
   /** Hash compaction: 64-bit fingerprints instead of stored states. */
@@ -191,7 +197,7 @@ export function buildSystem(
   sizes: Record<string, number>,
   options: CheckOptions = {},
 ): System {
-  const system = new System(scenario.build(revision, sizes), options.table);
+  const system = new System(scenario.build(revision, sizes), options.table, options.transitions);
   if (options.symmetry && !hasSymmetry(system))
     throw new InputError(
       'no-symmetry',

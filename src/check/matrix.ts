@@ -4,6 +4,7 @@
  * shortest trace there. Also the sliced, interruptible run the CLI drives.
  */
 import type { Scenario } from '../../machines/kit/types.ts';
+import { TransitionCache } from '../compose/transitionCache.ts';
 import { checkScenario, checkScenarioAsync, vacuousProperties, type CheckedFinding, type CheckOptions, type CheckReport } from './check.ts';
 import { configurations, type Configuration } from './configSpace.ts';
 import { severityRank, worstSeverity, type Severity } from './severity.ts';
@@ -169,8 +170,10 @@ export async function bugMatrixAsync(
     for (const rev of revisions) {
       if (!s.revisions.includes(rev)) continue;
       const runs: { config: Configuration; run: ConfigurationRun }[] = [];
+      // The cell's configurations share what XState answered: they are one scenario at one revision.
+      const cellOptions = { ...options, transitions: new TransitionCache() };
       for (const [i, config] of configs.entries()) {
-        const r = await checkScenarioAsync(s, rev, { ...config.sizes }, options);
+        const r = await checkScenarioAsync(s, rev, { ...config.sizes }, cellOptions);
         if (r.interrupted !== undefined)
           return { revisions, cells, quick, seconds: (performance.now() - started) / 1000, interrupted: r.interrupted };
         const run = configurationRun(r);
@@ -199,8 +202,9 @@ export function bugMatrix(
     const configs = configurations(s, quick);
     for (const rev of revisions) {
       if (!s.revisions.includes(rev)) continue;
+      const cellOptions = { ...options, transitions: new TransitionCache() };
       const runs = configs.map((config, i) => {
-        const run = configurationRun(checkScenario(s, rev, { ...config.sizes }, options));
+        const run = configurationRun(checkScenario(s, rev, { ...config.sizes }, cellOptions));
         options.onConfiguration?.(s.name, rev, config, i, configs.length, run);
         return { config, run };
       });

@@ -19,6 +19,9 @@ import { InputError, ModelError } from './errors.ts';
 import { addressOf } from '../../machines/kit/messages.ts';
 import { assertPlainData, assertPureAction, assertStaticallyPure } from './purity.ts';
 import { idOfTransition } from './transitionId.ts';
+import type { Call, Fate, Outcome, TransitionInfo } from './outcome.ts';
+import type { TransitionCache } from './transitionCache.ts';
+export type { Fate, TransitionInfo } from './outcome.ts';
 import {
   activeNodes,
   historyNodes,
@@ -53,23 +56,6 @@ export interface Send {
   /** Interned event, stamped with the sender's name. */
   readonly event: number;
 }
-
-/** What one transition of a machine says about itself, for traces. */
-export interface TransitionInfo {
-  /** `transitionId` of the definition: what diagrams light. */
-  readonly id: string;
-  readonly source: string;
-  readonly fn?: string;
-  readonly src?: string;
-  readonly description?: string;
-}
-
-/**
- * The fate of one event in one actor state:
- * taken; blocked (transitions exist, every guard fails: the kernel would sleep);
- * unaccepted (no transition at all: the kernel called into an object in a state where that is a bug).
- */
-export type Fate = 'taken' | 'blocked' | 'unaccepted';
 
 export interface Delivery {
   readonly event: number;
@@ -114,6 +100,8 @@ export class ActorTable {
   readonly initial: number;
   private readonly snapshots: AnyMachineSnapshot[] = [];
   private readonly ids = new Map<string, number>();
+  /** The identity key of each snapshot, by id (the cache is asked by it). */
+  private readonly keys: string[] = [];
   private readonly views: (ActorView | undefined)[] = [];
   private readonly offerMemo: (readonly Delivery[] | undefined)[] = [];
   /** deliverMemo[state][event]: events are few, so a dense array beats a Map on the hot path. */
@@ -141,6 +129,8 @@ export class ActorTable {
     private readonly events: EventTable,
     private readonly resolve: (name: string) => number,
     private readonly options: ActorTableOptions,
+    /** The cell's cache of what XState answered (transitionCache.ts); none outside the bug matrix. */
+    private readonly cache?: TransitionCache,
   ) {
     this.name = decl.name;
     this.machine = decl.machine;
@@ -156,7 +146,7 @@ export class ActorTable {
     this.assertHealthy(first, 'its initial state');
     const initialSends = this.collectSends();
     if (initialSends.length > 0) {
-      throw new ModelError('initial-sends', { actor: this.name, event: this.events.get(initialSends[0].event).type });
+      throw new ModelError('initial-sends', { actor: this.name, event: initialSends[0].event.type });
     }
     this.initial = this.intern(first);
     this.envEvents = Object.entries(decl.env ?? {}).flatMap(([type, variants]) => variants.map((p) => this.events.intern({ ...p, type })));
@@ -176,7 +166,7 @@ export class ActorTable {
 
   /** The identity key of state `id` (value, context, history, status). */
   keyOf(id: number): string {
-    return this.key(this.snapshots[id]);
+    return this.keys[id];
   }
 
   /**
@@ -271,37 +261,46 @@ export class ActorTable {
     return d;
   }
 
+  /**
+   * The delivery of event `eventId` to state `id`: the machine's outcome (from the cell's cache, or from XState),
+   * then made this system's (`materialize`), the same way whichever it came from.
+   */
   private compute(id: number, eventId: number, env: boolean): Delivery {
+    const cache = this.cache;
+    if (cache === undefined) return this.materialize(id, eventId, this.outcome(id, eventId, env));
+    // env: an environment event's blocked and unaccepted are one outcome (`outcome`), so the flag is part of the key.
+    const key = this.keys[id] + (env ? '\u0001' : '\u0002') + this.events.keyOf(eventId);
+    let o = cache.get(this.machine, key);
+    if (o === undefined) cache.set(this.machine, key, (o = this.outcome(id, eventId, env)));
+    return this.materialize(id, eventId, o);
+  }
+
+  /** What the machine does with event `eventId` in state `id`, asked of XState: nothing of this system in it. */
+  private outcome(id: number, eventId: number, env: boolean): Outcome {
     const snapshot = this.snapshots[id];
     const event = this.events.get(eventId);
     const selected = this.machine.getTransitionData(snapshot, event);
     this.xstateCalls++;
     if (selected.length === 0) {
-      if (env) return this.stay(id, eventId, 'blocked');
+      if (env) return BLOCKED;
       this.xstateCalls++;
       const exists = getNextTransitions(snapshot).some((t) => t.eventType === event.type || t.eventType === '*');
-      return exists ? this.stay(id, eventId, 'blocked') : this.stay(id, eventId, 'unaccepted', this.stateMeta(snapshot, 'unaccepted'));
+      return exists ? BLOCKED : { ...BLOCKED, fate: 'unaccepted', unaccepted: this.stateMeta(snapshot, 'unaccepted') };
     }
-    const [next, sends] = this.run(snapshot, event);
+    const [next, calls] = this.run(snapshot, event);
     const fired = [...this.fired];
     if (this.unsampled(selected)) {
-      const [again, sendsAgain] = this.run(snapshot, event);
-      if (this.key(again) !== this.key(next) || canonicalJson(sendsAgain) !== canonicalJson(sends)) {
+      const [again, callsAgain] = this.run(snapshot, event);
+      if (this.key(again) !== this.key(next) || canonicalJson(callsAgain.map(plainCall)) !== canonicalJson(calls.map(plainCall))) {
         throw new ModelError('nondeterministic', { actor: this.name, event: event.type, state: JSON.stringify(snapshot.value) });
       }
     }
     const entered = enteredViolation(snapshot, next);
-    const violation = entered ? (entered.description ?? entered.key) : undefined;
-    const violates = entered ? inheritedMeta(entered, 'violates') : undefined;
-    const severity = entered ? ownMeta(entered, 'severity') : undefined;
-    const variant = entered ? ownMeta(entered, 'variant') : undefined;
-    const warns = entered ? entered.tags.includes('warn') : false;
     return {
-      event: eventId,
       fate: 'taken',
-      next: this.intern(next),
-      sends,
-      sendVector: Int32Array.from(sends.flatMap((s) => [s.to, s.event])),
+      next,
+      nextKey: this.key(next),
+      calls,
       taken: fired.map((t) => ({
         id: idOfTransition(t),
         source: t.source.id,
@@ -309,13 +308,48 @@ export class ActorTable {
         src: (t.meta as { src?: string } | undefined)?.src,
         description: t.description,
       })),
-      violation,
-      violates,
-      severity,
-      variant,
-      warns,
+      violation: entered ? (entered.description ?? entered.key) : undefined,
+      violates: entered ? inheritedMeta(entered, 'violates') : undefined,
+      severity: entered ? ownMeta(entered, 'severity') : undefined,
+      variant: entered ? ownMeta(entered, 'variant') : undefined,
+      warns: entered ? entered.tags.includes('warn') : false,
       unaccepted: undefined,
     };
+  }
+
+  /**
+   * Outcome `o` as a delivery of this system: the calls resolved to its actors and their events interned (stamped
+   * with this actor's name), then the next snapshot interned, in the order the table always interned them.
+   */
+  private materialize(id: number, eventId: number, o: Outcome): Delivery {
+    if (o.fate !== 'taken') return this.stay(id, eventId, o.fate, o.unaccepted);
+    const sends = o.calls.map((c) => this.resolveCall(c));
+    return {
+      event: eventId,
+      fate: 'taken',
+      next: this.internKeyed(o.next!, o.nextKey!),
+      sends,
+      sendVector: Int32Array.from(sends.flatMap((s) => [s.to, s.event])),
+      taken: o.taken,
+      violation: o.violation,
+      violates: o.violates,
+      severity: o.severity,
+      variant: o.variant,
+      warns: o.warns,
+      unaccepted: undefined,
+    };
+  }
+
+  /** Call `c` made by this actor: its target's index (or NULL_TARGET) and its event, stamped with this actor's name. */
+  private resolveCall(c: Call): Send {
+    const { address } = c;
+    const to = address.null ? NULL_TARGET : this.resolve(address.id);
+    let key = c.keys.get(this.name);
+    const stamped = { ...c.event, from: this.name } as EventObject;
+    if (key === undefined) c.keys.set(this.name, (key = canonicalJson(stamped)));
+    const event = this.events.internKeyed(key, stamped);
+    if (to === NULL_TARGET) this.nullRoles.set(event, address.role);
+    return { to, toName: address.id, role: address.role, event };
   }
 
   /** Whether one of these transitions is still owed determinism samples (and counts them). */
@@ -349,7 +383,7 @@ export class ActorTable {
     };
   }
 
-  private run(snapshot: AnyMachineSnapshot, event: EventObject): [AnyMachineSnapshot, Send[]] {
+  private run(snapshot: AnyMachineSnapshot, event: EventObject): [AnyMachineSnapshot, Call[]] {
     this.actions.length = 0;
     this.fired.length = 0;
     this.xstateCalls++;
@@ -358,8 +392,9 @@ export class ActorTable {
     return [next, this.collectSends()];
   }
 
-  private collectSends(): Send[] {
-    const sends: Send[] = [];
+  /** The calls the last run made, by address: `resolveCall` makes each one this system's. */
+  private collectSends(): Call[] {
+    const calls: Call[] = [];
     for (const action of this.actions) {
       assertPureAction(this.name, action);
       const send = sendToParams(action);
@@ -368,13 +403,10 @@ export class ActorTable {
       if (!address) {
         throw new ModelError('send-by-reference', { actor: this.name });
       }
-      const to = address.null ? NULL_TARGET : this.resolve(address.id);
-      const event = this.events.intern({ ...send.event, from: this.name } as EventObject);
-      if (to === NULL_TARGET) this.nullRoles.set(event, address.role);
-      sends.push({ to, toName: address.id, role: address.role, event });
+      calls.push({ address, event: send.event as EventObject, keys: new Map() });
     }
     this.actions.length = 0;
-    return sends;
+    return calls;
   }
 
   private assertHealthy(s: AnyMachineSnapshot, during: string): void {
@@ -397,13 +429,18 @@ export class ActorTable {
   }
 
   private intern(s: AnyMachineSnapshot): number {
-    const key = this.key(s);
+    return this.internKeyed(s, this.key(s));
+  }
+
+  /** Interns snapshot `s` whose identity key is `key`. */
+  private internKeyed(s: AnyMachineSnapshot, key: string): number {
     let id = this.ids.get(key);
     if (id === undefined) {
       assertPlainData(this.name, s.context);
       id = this.snapshots.length;
       if (id >= this.options.maxSnapshots) this.refuseGrowth(s);
       this.snapshots.push(s);
+      this.keys.push(key);
       this.ids.set(key, id);
     }
     return id;
@@ -430,6 +467,12 @@ export class ActorTable {
     return undefined;
   }
 }
+
+/** The outcome of an event no transition takes (every guard failed, or, for an environment event, none exists). */
+const BLOCKED: Outcome = { fate: 'blocked', calls: [], taken: [], warns: false };
+
+/** A call without its memo of keys: what the determinism check compares. */
+const plainCall = (c: Call): { address: Call['address']; event: EventObject } => ({ address: c.address, event: c.event });
 
 /**
  * The `violation`-tagged state a step newly makes active: one active in `after` that was not in `before`. A

@@ -31,13 +31,20 @@ export function canonicalJson(value: unknown): string {
 export class EventTable {
   readonly events: EventObject[] = [];
   private readonly ids = new Map<string, number>();
+  /** Each event's canonical key, by id. */
+  private readonly keys: string[] = [];
 
   intern(event: EventObject): number {
-    const key = canonicalJson(event);
+    return this.internKeyed(canonicalJson(event), event);
+  }
+
+  /** Interns `event`, whose canonical JSON is `key` (a caller that keeps keys saves making it again). */
+  internKeyed(key: string, event: EventObject): number {
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.events.length;
       this.events.push(Object.freeze({ ...event }));
+      this.keys.push(key);
       this.ids.set(key, id);
     }
     return id;
@@ -45,6 +52,11 @@ export class EventTable {
 
   get(id: number): EventObject {
     return this.events[id];
+  }
+
+  /** The canonical key of event `id`. */
+  keyOf(id: number): string {
+    return this.keys[id];
   }
 }
 

@@ -4,6 +4,7 @@
  * within the step), with the step violations it finds and a memo of whole call-and-reply steps.
  */
 import { ActorTable, MemoMiss, NULL_TARGET, type ActorTableOptions, type Delivery } from './actorTable.ts';
+import type { TransitionCache } from './transitionCache.ts';
 import { ModelError } from './errors.ts';
 import { EventTable } from './events.ts';
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK } from './stepLabel.ts';
@@ -78,6 +79,8 @@ export class System {
   constructor(
     readonly decl: SystemDecl,
     options: Partial<ActorTableOptions> = {},
+    /** What XState answered in the other systems of a bug-matrix cell (transitionCache.ts). */
+    cache?: TransitionCache,
   ) {
     if (decl.actors.length === 0) throw new ModelError('no-actors', {});
     decl.actors.forEach((a, i) => {
@@ -90,7 +93,7 @@ export class System {
       if (i === undefined) throw new ModelError('actor-not-in-system', { actor: name, by: 'a machine', actors: [...this.index.keys()] });
       return i;
     };
-    this.actors = decl.actors.map((a) => new ActorTable(a, this.events, resolve, opts));
+    this.actors = decl.actors.map((a) => new ActorTable(a, this.events, resolve, opts, cache));
     this.names = decl.actors.map((a) => a.name);
     this.width = this.actors.length;
     this.initial = Int32Array.from(this.actors.map((t) => t.initial));
