@@ -106,7 +106,7 @@ export class ActorTable {
   private readonly offerMemo: (readonly Delivery[] | undefined)[] = [];
   /** deliverMemo[state][event]: events are few, so a dense array beats a Map on the hot path. */
   private readonly deliverMemo: (Delivery | undefined)[][] = [];
-  private readonly scope: AnyActorScope;
+  private made: AnyActorScope | undefined;
   private readonly actions: ExecutedAction[] = [];
   /** The transitions of every microstep of the last `run`, in order (the event's, then eventless ones). */
   private readonly fired: TakenTransition[] = [];
@@ -136,20 +136,32 @@ export class ActorTable {
     this.machine = decl.machine;
     this.decl = decl;
     assertStaticallyPure(this.name, this.machine);
-    // One inert scope for all transitions; it hands over every transition each microstep took,
-    // eventless ones included, so a step learns them without re-deriving them.
-    this.scope = inertScope(this.machine, decl.input, {
+    const inputKey = cache ? canonicalJson(decl.input ?? null) : '';
+    let first = cache?.initial(this.machine, inputKey);
+    if (first === undefined) {
+      const snapshot = initialIn(this.machine, this.scope, decl.input);
+      this.assertHealthy(snapshot, 'its initial state');
+      const initialSends = this.collectSends();
+      if (initialSends.length > 0) {
+        throw new ModelError('initial-sends', { actor: this.name, event: initialSends[0].event.type });
+      }
+      first = { snapshot, key: this.key(snapshot) };
+      cache?.setInitial(this.machine, inputKey, first);
+    }
+    this.initial = this.internKeyed(first.snapshot, first.key);
+    this.envEvents = Object.entries(decl.env ?? {}).flatMap(([type, variants]) => variants.map((p) => this.events.intern({ ...p, type })));
+  }
+
+  /**
+   * One inert scope for all transitions; it hands over every transition each microstep took, eventless ones
+   * included, so a step learns them without re-deriving them. Made when XState is first asked: a table whose
+   * answers all come from the cell's cache never needs one (making it builds an actor, 2% of `check --all`).
+   */
+  private get scope(): AnyActorScope {
+    return (this.made ??= inertScope(this.machine, this.decl.input, {
       execute: (a) => this.actions.push(a),
       microstep: (taken) => this.fired.push(...taken),
-    });
-    const first = initialIn(this.machine, this.scope, decl.input);
-    this.assertHealthy(first, 'its initial state');
-    const initialSends = this.collectSends();
-    if (initialSends.length > 0) {
-      throw new ModelError('initial-sends', { actor: this.name, event: initialSends[0].event.type });
-    }
-    this.initial = this.intern(first);
-    this.envEvents = Object.entries(decl.env ?? {}).flatMap(([type, variants]) => variants.map((p) => this.events.intern({ ...p, type })));
+    }));
   }
 
   /** The interned environment events, in declaration order (the order offers are listed in). */
@@ -268,10 +280,11 @@ export class ActorTable {
   private compute(id: number, eventId: number, env: boolean): Delivery {
     const cache = this.cache;
     if (cache === undefined) return this.materialize(id, eventId, this.outcome(id, eventId, env));
-    // env: an environment event's blocked and unaccepted are one outcome (`outcome`), so the flag is part of the key.
-    const key = this.keys[id] + (env ? '\u0001' : '\u0002') + this.events.keyOf(eventId);
-    let o = cache.get(this.machine, key);
-    if (o === undefined) cache.set(this.machine, key, (o = this.outcome(id, eventId, env)));
+    // env: an environment event's blocked and unaccepted are one outcome (`outcome`), so the cache keeps them apart.
+    const stateKey = this.keys[id];
+    const eventKey = this.events.keyOf(eventId);
+    let o = cache.get(this.machine, stateKey, eventKey, env);
+    if (o === undefined) cache.set(this.machine, stateKey, eventKey, env, (o = this.outcome(id, eventId, env)));
     return this.materialize(id, eventId, o);
   }
 

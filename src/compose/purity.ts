@@ -11,6 +11,8 @@ import { ModelError } from './errors.ts';
  * environment offers.
  */
 export function assertStaticallyPure(actor: string, machine: AnyStateMachine): void {
+  // A machine is the same machine for every actor it is built for (machines/kit/oncePer.ts): walked once.
+  if (staticallyPure.has(machine)) return;
   const visit = (node: AnyStateNode): void => {
     if (node.after.length > 0) {
       throw new ModelError('not-untimed', { actor, state: node.id, uses: 'after' });
@@ -21,7 +23,11 @@ export function assertStaticallyPure(actor: string, machine: AnyStateMachine): v
     for (const child of Object.values(node.states)) visit(child);
   };
   visit(machine.root);
+  staticallyPure.add(machine);
 }
+
+/** Machines already walked and found free of timers and invocations. */
+const staticallyPure = new WeakSet<AnyStateMachine>();
 
 /** Built-in XState actions that have no effect outside the snapshot (or are routed by the composer). */
 const ALLOWED_ACTIONS = new Set(['xstate.sendTo', 'xstate.raise', 'xstate.log', 'xstate.cancel']);

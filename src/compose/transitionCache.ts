@@ -13,7 +13,7 @@
  * configurations of a cell share them. A machine built afresh for each system (a user's model may) never hits,
  * and is checked as before.
  */
-import type { AnyStateMachine } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { Outcome } from './outcome.ts';
 
 /**
@@ -22,29 +22,67 @@ import type { Outcome } from './outcome.ts';
  */
 export const CACHE_LIMIT = 500_000;
 
+/** A machine's initial snapshot for one input, with its key: what a table of the machine starts in. */
+export interface Initial {
+  readonly snapshot: AnyMachineSnapshot;
+  readonly key: string;
+}
+
+/** One machine's outcomes: by the source snapshot's key, then by the event's key, environment events apart. */
+interface MachineEntries {
+  readonly initials: Map<string, Initial>;
+  readonly outcomes: Map<string, { readonly env: Map<string, Outcome>; readonly called: Map<string, Outcome> }>;
+}
+
 export class TransitionCache {
-  private readonly byMachine = new Map<AnyStateMachine, Map<string, Outcome>>();
+  private readonly byMachine = new Map<AnyStateMachine, MachineEntries>();
   private entries = 0;
   /** Answers given from the cache (for tests and the bench). */
   hits = 0;
 
   constructor(private readonly limit = CACHE_LIMIT) {}
 
-  get(machine: AnyStateMachine, key: string): Outcome | undefined {
-    const o = this.byMachine.get(machine)?.get(key);
+  /**
+   * The outcome of the event keyed `eventKey` in the snapshot keyed `stateKey`. Two levels of maps, not one key
+   * joined from both: the tables hand over the very key strings they interned by, whose hashes V8 has kept, where
+   * a joined key is a new string hashed at each lookup (3% of `check --all` when it was one level).
+   */
+  get(machine: AnyStateMachine, stateKey: string, eventKey: string, env: boolean): Outcome | undefined {
+    const byState = this.byMachine.get(machine)?.outcomes.get(stateKey);
+    const o = byState === undefined ? undefined : (env ? byState.env : byState.called).get(eventKey);
     if (o !== undefined) this.hits++;
     return o;
   }
 
-  set(machine: AnyStateMachine, key: string, outcome: Outcome): void {
+  set(machine: AnyStateMachine, stateKey: string, eventKey: string, env: boolean, outcome: Outcome): void {
     if (this.entries >= this.limit) return;
-    let m = this.byMachine.get(machine);
-    if (m === undefined) this.byMachine.set(machine, (m = new Map()));
-    m.set(key, outcome);
+    const m = this.entriesOf(machine);
+    let byState = m.outcomes.get(stateKey);
+    if (byState === undefined) m.outcomes.set(stateKey, (byState = { env: new Map(), called: new Map() }));
+    (env ? byState.env : byState.called).set(eventKey, outcome);
+    this.entries++;
+  }
+
+  /** The initial snapshot of `machine` for the input keyed `inputKey`, if a table of it started with that input. */
+  initial(machine: AnyStateMachine, inputKey: string): Initial | undefined {
+    const i = this.byMachine.get(machine)?.initials.get(inputKey);
+    if (i !== undefined) this.hits++;
+    return i;
+  }
+
+  setInitial(machine: AnyStateMachine, inputKey: string, initial: Initial): void {
+    if (this.entries >= this.limit) return;
+    this.entriesOf(machine).initials.set(inputKey, initial);
     this.entries++;
   }
 
   get size(): number {
     return this.entries;
+  }
+
+  private entriesOf(machine: AnyStateMachine): MachineEntries {
+    let m = this.byMachine.get(machine);
+    if (m === undefined) this.byMachine.set(machine, (m = { initials: new Map(), outcomes: new Map() }));
+    return m;
   }
 }
