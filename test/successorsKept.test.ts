@@ -1,14 +1,16 @@
 /**
  * The liveness check keeps each state's successors once worked out (successors.ts), up to a bound: its
  * answers, lassos and obligations must be those of the check that works every visit out again, whether
- * all, some or none of the states' successors fit in the bound.
+ * all, some or none of the states' successors fit in the bound. A run that keeps every edge (the progress check's)
+ * records each state's successors as it explores them (explore.ts): those must be the ones the check would work out,
+ * state by state, and the check's findings the same, whatever the room left the recording.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildSystem } from '../src/check/check.ts';
 import { explore } from '../src/check/explore.ts';
 import { checkLiveness, type LivenessRun } from '../src/check/liveness.ts';
-import { Fairness } from '../src/check/fairness.ts';
+import { Fairness, UNFAIR } from '../src/check/fairness.ts';
 import { Successors } from '../src/check/successors.ts';
 import { SCENARIOS } from '../src/registry.ts';
 
@@ -64,7 +66,66 @@ test('a kept state gives back its successors as worked out, and is not worked ou
   for (let s = store.count - 1; s >= 0; s--) assert.equal(edges(kept, s), edges(fresh, s), `state ${s}, again`);
   assert.is(kept.expansions, store.count);
   assert.is(fresh.expansions, 2 * store.count);
-  assert.ok(kept.bytes() > 0 && fresh.bytes() === 0);
+  // Kept nothing: fresh holds only its byte a state of the states it has visited.
+  assert.ok(kept.bytes() > store.count && fresh.bytes() === store.count);
+});
+
+/** State s's successors as (target, label, fair class by name and kind): class numbers depend on the order met. */
+const listed = (succ: Successors, s: number): string[] => {
+  const n = succ.expand(s);
+  const cls = (c: number) => (c === UNFAIR ? 'unfair' : `${succ.fairness.classes[c].name}/${succ.fairness.classes[c].kind}`);
+  return Array.from({ length: n }, (_, i) => `${succ.to[i]} ${succ.label[i]} ${cls(succ.cls[i])}`);
+};
+
+test("every built-in scenario and revision that keeps its edges: the exploration records each state's successors as the check works them out", () => {
+  let recorded = 0;
+  for (const scenario of SCENARIOS) {
+    for (const revision of scenario.revisions.length > 0 ? scenario.revisions : [undefined]) {
+      const system = buildSystem(scenario, revision, defaults(scenario.sizes));
+      const properties = system.decl.liveness ?? [];
+      if (properties.length === 0) continue;
+      for (const mode of ['declared', 'next'] as const) {
+        if (mode === 'next' && revision !== 'v6.15') continue;
+        const result = explore(system, { fairness: mode });
+        if (!result.complete || !result.successors) continue;
+        const where = `${scenario.name} ${revision ?? ''} ${mode}`;
+        const fresh = new Successors(system, result.store, new Fairness(system, mode), 0);
+        for (let s = 0; s < result.store.count; s++) assert.equal(listed(result.successors, s), listed(fresh, s), `${where}: state ${s}`);
+        assert.is(result.successors.expansions, 0, `${where}: nothing worked out again`);
+        const again = explore(system, { fairness: mode });
+        const kept = checkLiveness(system, again.store, properties, mode, undefined, again.successors);
+        assert.equal(found(kept), found(checkLiveness(system, result.store, properties, mode, 0)), where);
+        assert.is(kept.expansions, 0, where);
+        recorded++;
+      }
+    }
+  }
+  assert.ok(recorded >= 40, `${recorded} runs recorded their successors`);
+  // No recording where the check has nothing to check, or is not to run.
+  const scenario = SCENARIOS.find((s) => s.name === 'kill-dax-readers')!;
+  const system = buildSystem(scenario, 'v6.15', defaults(scenario.sizes));
+  assert.ok(explore(system, {}).successors);
+  assert.not.ok(explore(system, { liveness: false }).successors);
+});
+
+test('a recording that runs out of room keeps the states it had room for, and the rest are worked out when visited', () => {
+  const scenario = SCENARIOS.find((s) => s.name === 'pmem-remove-pinned')!;
+  const system = buildSystem(scenario, 'v6.15', defaults(scenario.sizes));
+  const { store } = explore(system, { liveness: false });
+  const fairness = new Fairness(system, 'declared');
+  const fresh = new Successors(system, store, fairness, 0);
+  // Room for the first chunks only: the per-state arrays grow by doubling, and each refusal leaves a state unkept.
+  let given = 0;
+  const room = (bytes: number) => (given += bytes) <= 40_000;
+  const recorder = new Successors(system, store, fairness, undefined, room);
+  for (let s = 0; s < store.count; s++) {
+    const n = fresh.expand(s);
+    recorder.recordStart();
+    for (let i = 0; i < n; i++) recorder.record(fresh.to[i], fresh.label[i], fresh.cls[i]);
+    recorder.recordEnd(s);
+  }
+  for (let s = 0; s < store.count; s++) assert.equal(listed(recorder, s), listed(fresh, s), `state ${s}`);
+  assert.ok(recorder.expansions > 0 && recorder.expansions < store.count, `${recorder.expansions} of ${store.count} worked out again`);
 });
 
 test.run();

@@ -16,6 +16,8 @@ import { CrashLog } from './crashLog.ts';
 import { MemoryBudget, isAllocationFailure } from './memoryBudget.ts';
 import { InvariantCheck } from './invariantCheck.ts';
 import { findLostProgress, EdgeList, lostProgressWork, rebuildEdges } from './progress.ts';
+import { CACHE_BYTES, CRASH, Successors } from './successors.ts';
+import { Fairness, type FairnessMode } from './fairness.ts';
 import { Symmetry, type SymmetryMemory } from './symmetry.ts';
 import type { InvariantMemory } from './invariantCheck.ts';
 import { findingAt, type Finding } from './finding.ts';
@@ -33,6 +35,12 @@ export interface Progress {
 }
 
 export interface ExploreOptions {
+  /**
+   * The liveness check to come (check.ts): unless `liveness` is false, a run that keeps every edge and whose system
+   * declares liveness properties also keeps each state's successors for it, classed under `fairness`.
+   */
+  readonly liveness?: boolean;
+  readonly fairness?: FairnessMode;
   readonly maxStates?: number;
   readonly maxDepth?: number;
   readonly onProgress?: (p: Progress) => void;
@@ -195,6 +203,8 @@ export interface ExploreResult {
   readonly progressSkipped?: string;
   /** Invariants that declare a premise: whether a state where it held was reached. */
   readonly premises?: readonly { id: string; premise: string; reached: boolean }[];
+  /** Each explored state's successors, kept for the liveness check (see ExploreOptions.liveness), as far as there was room. */
+  readonly successors?: Successors;
 }
 
 /**
@@ -362,7 +372,19 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     edges || !delta || options.commute === false
       ? undefined
       : new CommutingSteps(system, store, budget ? { room: (bytes) => budget.allows(bytes) } : {});
-  held = () => store.bytes() + (edges?.bytes() ?? 0) + (commuting?.bytes() ?? 0);
+  // Where every edge is looked up anyway, each state's successors are kept for the liveness check as they are met
+  // (not under symmetry, whose canonical states the liveness check does not run on).
+  const kept =
+    edges && options.liveness !== false && (system.decl.liveness?.length ?? 0) > 0 && !sym
+      ? new Successors(
+          system,
+          store,
+          new Fairness(system, options.fairness ?? 'declared'),
+          CACHE_BYTES,
+          budget ? (b) => budget.allows(b) : undefined,
+        )
+      : undefined;
+  held = () => store.bytes() + (edges?.bytes() ?? 0) + (commuting?.bytes() ?? 0) + (kept?.bytes() ?? 0);
   const first = (options.from ?? system.initial).slice();
   sym?.canonicalize(first);
   const resume = options.resume;
@@ -426,6 +448,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     const sy = sym;
     const eg = edges;
     const cs = commuting;
+    const kp = kept;
     const ix = system.steps;
     try {
       while (hd < st.count && hd < until) {
@@ -448,6 +471,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
 
         let moved = false;
         const missed = system.misses;
+        kp?.recordStart();
         for (let a = 0; a < wd; a++) {
           // The actor's offers are numbered k0..k1 in the step index; offer o is k0 + o.
           const k0 = ix.begin(a, cur[a]);
@@ -500,6 +524,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
             if (r !== STEP_OK) {
               const v = system.violation(r);
               if (!v.continues) {
+                kp?.record(CRASH, label, kp.fairness.classOf(a, cur[a], k - k0));
                 if (!crashes.has(s)) crashes.set(s, v.key);
                 note(findingAt(v, s, dp + 1, label));
                 if (system.alsoViolated) {
@@ -515,6 +540,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
               if (system.alsoViolated) note(findingAt(system.violation(system.alsoViolated), index, dp + 1));
               if (added >= 0) checkNew(added, dp + 1);
               eg?.add(s, index);
+              kp?.record(index, label, kp.fairness.classOf(a, cur[a], k - k0));
               continue;
             }
             if (at === NOT_ADDED) {
@@ -523,8 +549,10 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
             }
             if (at >= 0) checkNew(at, dp + 1);
             eg?.add(s, at >= 0 ? at : -1 - at);
+            kp?.record(at >= 0 ? at : -1 - at, label, kp.fairness.classOf(a, cur[a], k - k0));
           }
         }
+        kp?.recordEnd(s);
         if (missLog && system.misses !== missed) missLog.push(cur.slice());
         if (!moved && system.checkDeadlock) {
           const stuck = system.unfinished(cur);
@@ -607,7 +635,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       bound,
       interrupted,
       ...(interruptedIn ? { interruptedIn } : {}),
-      memory: { bytes: store.bytes() + (edges?.bytes() ?? 0), budget: options.maxMemory },
+      memory: { bytes: store.bytes() + (edges?.bytes() ?? 0) + (kept?.bytes() ?? 0), budget: options.maxMemory },
       states: store.count,
       edges: edgeCount,
       depth,
@@ -618,6 +646,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       collisionProbability: fingerprints?.collisionProbability(),
       progressSkipped,
       premises: check?.premises.report(),
+      ...(kept ? { successors: kept } : {}),
     };
   };
   const state = (): ExplorationState => ({

@@ -64,6 +64,12 @@ export class Fairness {
     return m[o];
   }
 
+  /** The class of each offer of actor `a` in state `id` (UNFAIR where none), numbering new classes as met. */
+  offerClasses(a: number, id: number): Int32Array {
+    const perActor = this.memo[a];
+    return (perActor[id] ??= this.compute(a, id));
+  }
+
   get count(): number {
     return this.classes.length;
   }

@@ -71,16 +71,20 @@ export function checkLiveness(
   mode: FairnessMode = 'declared',
   /** The most the successors kept between visits may take (Successors; its default when not given). */
   cacheBytes?: number,
+  /** The successors the exploration kept as it went (explore.ts), classed under `mode`: the check starts from them. */
+  kept?: Successors,
 ): LivenessRun {
   const started = performance.now();
-  const fairness = new Fairness(system, mode);
-  const succ = new Successors(system, store, fairness, cacheBytes);
+  if (kept && kept.fairness.mode !== mode)
+    throw new Error(`internal: successors classed under ${kept.fairness.mode}, checked under ${mode}`);
+  const succ = kept ?? new Successors(system, store, new Fairness(system, mode), cacheBytes);
+  const fairness = succ.fairness;
   const { outcomes, bytes } = livenessOn(system, store, succ, fairness, properties);
   return {
     mode,
     outcomes,
     // By name: the order the check first met them in depends on how it went through the graph.
-    fairness: fairness.classes.slice().sort((a, b) => order(a.name, b.name) || order(a.kind, b.kind)),
+    fairness: succ.metClasses().sort((a, b) => order(a.name, b.name) || order(a.kind, b.kind)),
     seconds: (performance.now() - started) / 1000,
     bytes: bytes + succ.bytes(),
     expansions: succ.expansions,

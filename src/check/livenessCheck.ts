@@ -65,7 +65,7 @@ export function livenessAfter(
   // Under a memory budget, the successors kept between visits take a quarter at most of what the safety run left.
   const { bytes, budget } = result.memory;
   const cache = budget === undefined ? undefined : Math.min(CACHE_BYTES, Math.max(0, Math.floor((budget - bytes) / 4)));
-  const run = checkLiveness(system, result.store, props, mode, cache);
+  const run = checkLiveness(system, result.store, props, mode, cache, result.successors);
   const findings: LivenessFinding[] = [];
   for (const o of run.outcomes) {
     if (o.holds || !o.lasso) continue;

@@ -2,9 +2,9 @@
  * The successors of a stored state, as the liveness checks need them: every non-blocked step to a state that
  * continues, with its label.
  */
-import { STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
+import { STEP_BLOCKED, STEP_OK, stepActor, stepLabel } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
-import type { Fairness } from './fairness.ts';
+import { UNFAIR, type FairClass, type Fairness } from './fairness.ts';
 import type { StateStore } from './stateStore.ts';
 
 /**
@@ -46,8 +46,8 @@ export class Successors {
   private readonly vec: Int32Array;
   private readonly out: Int32Array;
   /** Per state, where its kept successors start (chunk << CHUNK_BITS | offset; -1: not kept), and how many. */
-  private readonly keptAt: Int32Array;
-  private readonly keptCount: Uint16Array;
+  private keptAt: Int32Array;
+  private keptCount: Uint16Array;
   /**
    * The kept successors: to, label and class, three words each, in chunks that are never copied (so the bound
    * holds while they grow), each twice the last up to 2^CHUNK_BITS words; a state's words lie in one chunk.
@@ -56,13 +56,18 @@ export class Successors {
   private readonly chunks: Int32Array[] = [];
   private used = 0;
   private keptBytes = 0;
+  /** Per state, whether the check has expanded it (`meet`); per class, whether it has met it. Made at the first visit. */
+  private visited = new Uint8Array(0);
+  private met = new Uint8Array(0);
 
   constructor(
     private readonly system: System,
     private readonly store: StateStore,
-    private readonly fairness: Fairness,
+    readonly fairness: Fairness,
     /** The most bytes the kept successors may take, their per-state arrays included (0: none kept). */
     private readonly cacheBytes = CACHE_BYTES,
+    /** Asked before the kept successors grow (a memory budget's `allows`): false keeps no more. */
+    private readonly room: (bytes: number) => boolean = () => true,
   ) {
     this.vec = new Int32Array(system.width);
     this.out = new Int32Array(system.width);
@@ -71,21 +76,99 @@ export class Successors {
     this.keptCount = new Uint16Array(n);
   }
 
-  /** Bytes the kept successors take. */
+  /**
+   * Starts recording the successors of the state being explored (explore.ts, in a run that keeps every edge): its
+   * steps are met in the order `work` takes them, each target already looked up, so the liveness check finds the
+   * state's successors kept and never works them out again (what it did was 20% of `check --all`).
+   */
+  recordStart(): void {
+    this.count = 0;
+  }
+
+  /** A successor of the state being recorded: its target (CRASH for an oops), step label and fair class. */
+  record(to: number, label: number, cls: number): void {
+    const n = this.count;
+    if (n === this.to.length) this.grow();
+    this.to[n] = to;
+    this.label[n] = label;
+    this.cls[n] = cls;
+    this.count = n + 1;
+  }
+
+  /** Keeps the successors recorded since `recordStart` as state `s`'s, when there is room. */
+  recordEnd(s: number): void {
+    if (this.ensure(s)) this.keep(s, this.count);
+  }
+
+  /** Whether the per-state arrays reach state `s`, grown (doubling) when there is room. */
+  private ensure(s: number): boolean {
+    const had = this.keptAt.length;
+    if (s < had) return true;
+    const n = Math.max(1024, 2 * had, s + 1);
+    const more = 6 * (n - had);
+    if (this.bytes() + more > this.cacheBytes || !this.room(more)) return false;
+    const at = new Int32Array(n).fill(-1);
+    at.set(this.keptAt);
+    const count = new Uint16Array(n);
+    count.set(this.keptCount);
+    this.keptAt = at;
+    this.keptCount = count;
+    return true;
+  }
+
+  /** Bytes the kept successors take (and the check's one byte a state of `meet`). */
   bytes(): number {
-    return this.keptBytes + this.keptAt.byteLength + this.keptCount.byteLength;
+    return this.keptBytes + this.keptAt.byteLength + this.keptCount.byteLength + this.visited.byteLength;
   }
 
   /** Fills to/label/cls with the successors of state `s`; returns how many. */
   expand(s: number): number {
+    let n: number;
     if (s < this.keptAt.length) {
       const at = this.keptAt[s];
-      if (at >= 0) return this.fromKept(at, this.keptCount[s]);
-      const n = this.work(s);
-      this.keep(s, n);
-      return n;
+      if (at >= 0) n = this.fromKept(at, this.keptCount[s]);
+      else {
+        n = this.work(s);
+        this.keep(s, n);
+      }
+    } else n = this.work(s);
+    // `visited` is made at the first visit (empty, it reads undefined for every state).
+    if (this.visited[s] !== 1) this.meet(s, n);
+    return n;
+  }
+
+  /**
+   * The fair classes the check has met: those of every offer of each actor that has a step in a state the check
+   * expanded, as working a state out classes them (Fairness.classOf classes all of an actor state's offers at
+   * once). The exploration that records successors classes the whole graph's; the report keeps to these, so that
+   * it lists what the check met whether the successors were recorded or worked out.
+   */
+  metClasses(): FairClass[] {
+    return this.fairness.classes.filter((_, c) => this.met[c] === 1);
+  }
+
+  /** Notes the classes state `s`'s successors (`n` of them, in to/label/cls) make met: once a state. */
+  private meet(s: number, n: number): void {
+    if (this.visited.length === 0) this.visited = new Uint8Array(this.store.count);
+    this.visited[s] = 1;
+    this.store.load(s, this.vec);
+    let last = -1;
+    for (let i = 0; i < n; i++) {
+      const a = stepActor(this.label[i]);
+      if (a === last) continue;
+      last = a;
+      const classes = this.fairness.offerClasses(a, this.vec[a]);
+      for (let o = 0; o < classes.length; o++) {
+        const c = classes[o];
+        if (c === UNFAIR) continue;
+        if (c >= this.met.length) {
+          const more = new Uint8Array(Math.max(c + 1, 2 * this.met.length, 16));
+          more.set(this.met);
+          this.met = more;
+        }
+        this.met[c] = 1;
+      }
     }
-    return this.work(s);
   }
 
   /** Copies `n` kept successors from `at` into to/label/cls. */
@@ -108,7 +191,7 @@ export class Successors {
     if (last < 0 || this.used + 3 * n > this.chunks[last].length) {
       let words = last < 0 ? FIRST_CHUNK_WORDS : Math.min(2 * this.chunks[last].length, CHUNK_WORDS);
       while (words < 3 * n) words *= 2;
-      if (this.bytes() + 4 * words > this.cacheBytes || this.chunks.length === MAX_CHUNKS) return;
+      if (this.bytes() + 4 * words > this.cacheBytes || this.chunks.length === MAX_CHUNKS || !this.room(4 * words)) return;
       this.chunks.push(new Int32Array(words));
       this.keptBytes += 4 * words;
       this.used = 0;
