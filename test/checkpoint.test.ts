@@ -53,7 +53,8 @@ function comparable(out: string): unknown {
   if (j.liveness) {
     delete j.liveness.seconds;
     delete j.liveness.bytes;
-    delete j.liveness.expansions;
+    // A bound, not a count: each state worked out once at most (the check keeps what it works out).
+    j.liveness.expansions = (j.liveness.expansions as number) <= (j.states as number);
   }
   return j;
 }

@@ -20,19 +20,18 @@ import { percpuRefScenario } from '../machines/bench/percpuRef.ts';
 const find = (name: string) => [...scenarios, percpuRefScenario].find((s) => s.name === name)!;
 
 /**
- * The report as JSON without its timings and what it holds for the liveness check: a run that keeps every edge
- * records each state's successors for the liveness check as it explores them (counted in `memoryBytes`), and a
- * resumed run has not recorded those of the states explored before the checkpoint, so its check works them out
- * (more expansions, other bytes) to the same end.
+ * The report as JSON without its timings and the liveness check's bytes. A run that keeps every edge records each
+ * state's successors for the liveness check as it explores them, and a resumed run has not recorded those of the
+ * states explored before the checkpoint, so its check works those out: other bytes, more expansions. Expansions stay
+ * in as a bound (each state worked out once at most: the check keeps what it works out, resumed or not).
  */
 function comparable(r: Parameters<typeof reportJson>[0]): unknown {
-  const j = reportJson(r) as Record<string, unknown> & { liveness?: Record<string, unknown> | null };
+  const j = reportJson(r) as Record<string, unknown> & { states: number; liveness?: Record<string, unknown> | null };
   delete j.seconds;
-  delete j.memoryBytes;
   if (j.liveness) {
     delete j.liveness.seconds;
     delete j.liveness.bytes;
-    delete j.liveness.expansions;
+    j.liveness.expansions = (j.liveness.expansions as number) <= j.states;
   }
   return j;
 }
@@ -55,6 +54,8 @@ async function resumeMatches(
   revision: string | undefined,
   given: Record<string, number>,
   options: CheckOptions,
+  /** The slice boundary the killed run saves at. */
+  boundary = 3,
 ): Promise<void> {
   const scenario = find(name);
   const sizes = resolveSizes(scenario, given);
@@ -64,7 +65,7 @@ async function resumeMatches(
     const first = buildSystem(scenario, revision, sizes, options);
     const spec = specFingerprint({ scenario: name, revisions: [revision], sizes, options: { symmetry: !!options.symmetry } }, [first]);
     const folder = CheckpointFolder.create(dir, spec);
-    const sink = onceAt(folder.sink(0, name, first, 60_000), 3);
+    const sink = onceAt(folder.sink(0, name, first, 60_000), boundary);
     // The killed run: it goes on past its checkpoint, and what it does after is lost.
     await checkScenarioAsync(scenario, revision, sizes, { ...options, checkpoint: sink }, first);
     const at = CheckpointFolder.resume(dir, spec).summary(0)!;
@@ -96,6 +97,13 @@ test('resume of a run with premises and a progress check (dma-truncate at v5.10)
 
 test('resume of a run whose findings include a lost wake-up or a deadlock keeps their shortest traces', async () => {
   await resumeMatches('kill-dax-readers', 'v4.16', { readers: 4, sections: 2 }, {});
+});
+
+test('resume of a run whose lasso owes several fair actions lists them as the run never stopped does', async () => {
+  // The resumed run recorded the successors of the states after its checkpoint only, and its fair classes were
+  // numbered in that order: the check's own numbering keeps the obligations' order (pmem-remove-pinned's I12 lasso
+  // owes truncate and dma0.unpin).
+  await resumeMatches('pmem-remove-pinned', 'v8', { pinners: 2 }, {}, 2);
 });
 
 test.run();

@@ -86,13 +86,13 @@ test("every built-in scenario and revision that keeps its edges: the exploration
       if (properties.length === 0) continue;
       for (const mode of ['declared', 'next'] as const) {
         if (mode === 'next' && revision !== 'v6.15') continue;
-        const result = explore(system, { fairness: mode });
+        const result = explore(system, { recordSuccessors: mode });
         if (!result.complete || !result.successors) continue;
         const where = `${scenario.name} ${revision ?? ''} ${mode}`;
         const fresh = new Successors(system, result.store, new Fairness(system, mode), 0);
         for (let s = 0; s < result.store.count; s++) assert.equal(listed(result.successors, s), listed(fresh, s), `${where}: state ${s}`);
         assert.is(result.successors.expansions, 0, `${where}: nothing worked out again`);
-        const again = explore(system, { fairness: mode });
+        const again = explore(system, { recordSuccessors: mode });
         const kept = checkLiveness(system, again.store, properties, mode, undefined, again.successors);
         assert.equal(found(kept), found(checkLiveness(system, result.store, properties, mode, 0)), where);
         assert.is(kept.expansions, 0, where);
@@ -101,17 +101,18 @@ test("every built-in scenario and revision that keeps its edges: the exploration
     }
   }
   assert.ok(recorded >= 40, `${recorded} runs recorded their successors`);
-  // No recording where the check has nothing to check, or is not to run.
+  // No recording unless the check is to run (check.ts asks), nor where the run does not keep every edge.
   const scenario = SCENARIOS.find((s) => s.name === 'kill-dax-readers')!;
   const system = buildSystem(scenario, 'v6.15', defaults(scenario.sizes));
-  assert.ok(explore(system, {}).successors);
-  assert.not.ok(explore(system, { liveness: false }).successors);
+  assert.ok(explore(system, { recordSuccessors: 'declared' }).successors);
+  assert.not.ok(explore(system, {}).successors);
+  assert.not.ok(explore(system, { recordSuccessors: 'declared', fingerprint: true }).successors);
 });
 
 test('a recording that runs out of room keeps the states it had room for, and the rest are worked out when visited', () => {
   const scenario = SCENARIOS.find((s) => s.name === 'pmem-remove-pinned')!;
   const system = buildSystem(scenario, 'v6.15', defaults(scenario.sizes));
-  const { store } = explore(system, { liveness: false });
+  const { store } = explore(system, {});
   const fairness = new Fairness(system, 'declared');
   const fresh = new Successors(system, store, fairness, 0);
   // Room for the first chunks only: the per-state arrays grow by doubling, and each refusal leaves a state unkept.

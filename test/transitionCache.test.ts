@@ -11,7 +11,9 @@ import { checkScenario, reportJson, resolveSizes, type CheckReport } from '../sr
 import { configurations } from '../src/check/configSpace.ts';
 import { explore } from '../src/check/explore.ts';
 import { traceOf } from '../src/check/trace.ts';
+import { setup } from 'xstate';
 import { System } from '../src/compose/system.ts';
+import type { SystemDecl } from '../machines/kit/types.ts';
 import { TransitionCache } from '../src/compose/transitionCache.ts';
 import { findScenario } from '../src/registry.ts';
 import { oncePer } from '../machines/kit/oncePer.ts';
@@ -81,6 +83,25 @@ test('two machines with one id are two machines to the cache: die hard with a sh
   }
   // dieHard() builds new jugs each time: nothing of the first round's machines can answer for the second's.
   assert.is(cache.hits, 0);
+});
+
+test('an input that is not plain data keys no initial state: two Sets of other sizes start two other states', () => {
+  // canonicalJson writes every Set as {}: keyed by it, b would start in a's state.
+  const sized = setup({ types: {} as { context: { n: number }; input: { items: Set<string> } } }).createMachine({
+    id: 'sized',
+    context: ({ input }) => ({ n: input.items.size }),
+    initial: 'idle',
+    states: { idle: { description: 'holds the size of its input', meta: { fn: 'sized', src: 'test' } } },
+  });
+  const decl: SystemDecl = {
+    actors: [
+      { name: 'a', machine: sized, kind: 'object', input: { items: new Set(['x']) } },
+      { name: 'b', machine: sized, kind: 'object', input: { items: new Set(['x', 'y', 'z']) } },
+    ],
+  };
+  const system = new System(decl, {}, new TransitionCache());
+  assert.equal(system.view(system.initial)('a').context, { n: 1 });
+  assert.equal(system.view(system.initial)('b').context, { n: 3 });
 });
 
 test('a cache full at its limit keeps answering from what it has and takes nothing more', () => {

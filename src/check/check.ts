@@ -216,7 +216,26 @@ export function checkScenario(
   built?: System,
 ): CheckReport {
   const system = built ?? buildSystem(scenario, revision, sizes, options);
-  return reportOf(scenario, revision, sizes, system, explore(system, options), options);
+  return reportOf(
+    scenario,
+    revision,
+    sizes,
+    system,
+    explore(system, { ...options, recordSuccessors: recordingFor(system, options) }),
+    options,
+  );
+}
+
+/**
+ * The fairness the liveness check will run under, where it will run on the run's graph: the exploration then keeps
+ * each state's successors for it as it explores them (explore.ts `recordSuccessors`). Not for a run whose check is
+ * skipped (a safety run, fingerprints, symmetry, a state or depth bound), which would pay for nothing.
+ */
+function recordingFor(system: System, options: CheckOptions): FairnessMode | undefined {
+  if (options.liveness === false || options.fingerprint || options.symmetry) return undefined;
+  if (options.maxStates !== undefined || options.maxDepth !== undefined) return undefined;
+  if ((system.decl.liveness?.length ?? 0) === 0) return undefined;
+  return options.fairness ?? 'declared';
 }
 
 /**
@@ -243,7 +262,7 @@ export async function checkScenarioAsync(
           recipe: { scenario: scenario.name, revision, sizes, table: options.table },
         }
       : undefined;
-  const result = await exploreAsync(system, { ...options, parallel });
+  const result = await exploreAsync(system, { ...options, parallel, recordSuccessors: recordingFor(system, options) });
   const skipped = workers > 1 && result.threads === 1 ? whyOneThread(system, options, parallel) : undefined;
   const done = (r: CheckReport): CheckReport => (skipped ? { ...r, threadsSkipped: skipped } : r);
   if (result.bound === 'interrupted' || result.findings.length === 0)

@@ -36,11 +36,10 @@ export interface Progress {
 
 export interface ExploreOptions {
   /**
-   * The liveness check to come (check.ts): unless `liveness` is false, a run that keeps every edge and whose system
-   * declares liveness properties also keeps each state's successors for it, classed under `fairness`.
+   * The liveness check to come, under this fairness (check.ts asks when it will run one): a run that keeps every edge
+   * then also keeps each state's successors for it as it explores them (successors.ts).
    */
-  readonly liveness?: boolean;
-  readonly fairness?: FairnessMode;
+  readonly recordSuccessors?: FairnessMode;
   readonly maxStates?: number;
   readonly maxDepth?: number;
   readonly onProgress?: (p: Progress) => void;
@@ -317,7 +316,15 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   // The budget sees every byte the run holds; the stores ask it before each growth.
   let held = (): number => 0;
   const budget = options.maxMemory !== undefined ? new MemoryBudget(options.maxMemory, () => held()) : undefined;
-  const reserve = budget ? (bytes: number): void => budget.reserve(bytes) : undefined;
+  /** The successors kept for the liveness check as states are explored (made below, where the run records them). */
+  let kept: Successors | undefined;
+  // What the run needs comes first: the recorded successors are let go (the check works them out) before a growth is refused.
+  const reserve = budget
+    ? (bytes: number): void => {
+        if (kept && kept.bytes() > 0 && !budget.allows(bytes)) kept.release();
+        budget.reserve(bytes);
+      }
+    : undefined;
   const fingerprints = options.fingerprint ? new FingerprintStateStore(w, reserve) : undefined;
   // A run worker threads may take keeps the invariants' reads in shared memory from the start; its store moves there when they join.
   const threaded = options.parallel && options.parallel.workers > 1 && parallelSkipped(system, options) === undefined;
@@ -374,16 +381,10 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       : new CommutingSteps(system, store, budget ? { room: (bytes) => budget.allows(bytes) } : {});
   // Where every edge is looked up anyway, each state's successors are kept for the liveness check as they are met
   // (not under symmetry, whose canonical states the liveness check does not run on).
-  const kept =
-    edges && options.liveness !== false && (system.decl.liveness?.length ?? 0) > 0 && !sym
-      ? new Successors(
-          system,
-          store,
-          new Fairness(system, options.fairness ?? 'declared'),
-          CACHE_BYTES,
-          budget ? (b) => budget.allows(b) : undefined,
-        )
-      : undefined;
+  if (edges && options.recordSuccessors !== undefined && !sym) {
+    const room = budget ? (b: number): boolean => budget.allows(b) : undefined;
+    kept = new Successors(system, store, new Fairness(system, options.recordSuccessors), CACHE_BYTES, room);
+  }
   held = () => store.bytes() + (edges?.bytes() ?? 0) + (commuting?.bytes() ?? 0) + (kept?.bytes() ?? 0);
   const first = (options.from ?? system.initial).slice();
   sym?.canonicalize(first);
@@ -635,7 +636,8 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
       bound,
       interrupted,
       ...(interruptedIn ? { interruptedIn } : {}),
-      memory: { bytes: store.bytes() + (edges?.bytes() ?? 0) + (kept?.bytes() ?? 0), budget: options.maxMemory },
+      // The recorded successors are the liveness check's, and its report counts them.
+      memory: { bytes: store.bytes() + (edges?.bytes() ?? 0), budget: options.maxMemory },
       states: store.count,
       edges: edgeCount,
       depth,

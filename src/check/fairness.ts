@@ -58,10 +58,7 @@ export class Fairness {
 
   /** The fair class of offer `o` of actor `a` in its state `id`, or UNFAIR. */
   classOf(a: number, id: number, o: number): number {
-    const perActor = this.memo[a];
-    let m = perActor[id];
-    if (m === undefined) m = perActor[id] = this.compute(a, id);
-    return m[o];
+    return this.offerClasses(a, id)[o];
   }
 
   /** The class of each offer of actor `a` in state `id` (UNFAIR where none), numbering new classes as met. */

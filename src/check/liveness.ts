@@ -6,7 +6,7 @@ import type { System } from '../compose/system.ts';
 import type { Liveness, SystemView } from '../../machines/kit/types.ts';
 import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';
 import type { StateStore } from './stateStore.ts';
-import { Successors } from './successors.ts';
+import { CACHE_BYTES, Successors } from './successors.ts';
 
 /**
  * Liveness under fairness on the explored graph (the Emerson-Lei check): P ~> Q fails exactly
@@ -77,14 +77,15 @@ export function checkLiveness(
   const started = performance.now();
   if (kept && kept.fairness.mode !== mode)
     throw new Error(`internal: successors classed under ${kept.fairness.mode}, checked under ${mode}`);
+  kept?.prepare(cacheBytes ?? CACHE_BYTES);
   const succ = kept ?? new Successors(system, store, new Fairness(system, mode), cacheBytes);
-  const fairness = succ.fairness;
-  const { outcomes, bytes } = livenessOn(system, store, succ, fairness, properties);
+  // The classes as the check numbers them (Successors says why): what the successors' `cls` holds.
+  const { outcomes, bytes } = livenessOn(system, store, succ, succ.checked, properties);
   return {
     mode,
     outcomes,
     // By name: the order the check first met them in depends on how it went through the graph.
-    fairness: succ.metClasses().sort((a, b) => order(a.name, b.name) || order(a.kind, b.kind)),
+    fairness: succ.checked.classes.slice().sort((a, b) => order(a.name, b.name) || order(a.kind, b.kind)),
     seconds: (performance.now() - started) / 1000,
     bytes: bytes + succ.bytes(),
     expansions: succ.expansions,
@@ -98,12 +99,15 @@ export function checkLiveness(
  */
 export type Expander = Pick<Successors, 'to' | 'label' | 'cls' | 'expand'>;
 
+/** The fair classes an Expander's `cls` numbers: a Fairness instance, or the check's own numbering (Successors.checked). */
+export type FairClasses = { readonly classes: readonly FairClass[] };
+
 /** The same check on any graph: `store` numbers its states (parents before children), `succ` gives their edges. */
 export function livenessOn(
   system: System,
   store: StateStore,
   succ: Expander,
-  fairness: Fairness,
+  fairness: FairClasses,
   properties: readonly Liveness[],
 ): { outcomes: LivenessOutcome[]; bytes: number } {
   const g = new Work(store.count, store, succ, fairness);
@@ -225,7 +229,7 @@ class Work {
     readonly n: number,
     readonly store: StateStore,
     readonly succ: Expander,
-    readonly fairness: Fairness,
+    readonly fairness: FairClasses,
   ) {
     this.depth = new Int32Array(n);
     // Parents are stored before their children: depths in one pass.

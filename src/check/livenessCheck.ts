@@ -13,8 +13,8 @@ import { replayLabels, type Trace } from './trace.ts';
 
 /**
  * The liveness half of a check: runs the declared liveness properties on the graph the safety
- * run explored and turns each failure into a finding with its lasso. Kept apart from check.ts so
- * that the safety run's code does not change: check.ts calls `livenessAfter` once.
+ * run explored and turns each failure into a finding with its lasso. Kept apart from check.ts, which
+ * calls `livenessAfter` once (and asks the exploration to record successors for it, check.ts `recordingFor`).
  */
 export interface LivenessFinding extends Finding {
   readonly kind: 'liveness';
@@ -62,7 +62,8 @@ export function livenessAfter(
   if (!result.complete) return skip('liveness needs the whole graph; the run was bounded');
   if (options.fingerprint) return skip('liveness needs every state; fingerprint mode keeps none');
   if (result.symmetry) return skip('liveness is checked on the full graph; run without --symmetry');
-  // Under a memory budget, the successors kept between visits take a quarter at most of what the safety run left.
+  // Under a memory budget, the successors kept between visits take a quarter at most of what the safety run left: a
+  // run that recorded them as it explored keeps what it recorded (its budget allowed that) and keeps no more past it.
   const { bytes, budget } = result.memory;
   const cache = budget === undefined ? undefined : Math.min(CACHE_BYTES, Math.max(0, Math.floor((budget - bytes) / 4)));
   const run = checkLiveness(system, result.store, props, mode, cache, result.successors);

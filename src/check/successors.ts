@@ -1,6 +1,7 @@
 /**
  * The successors of a stored state, as the liveness checks need them: every non-blocked step to a state that
- * continues, with its label.
+ * continues, with its label and fair class. They are kept per state once known: recorded by the exploration as it
+ * meets them (in a run that looks every edge up anyway), or worked out from the steps at the check's first visit.
  */
 import { STEP_BLOCKED, STEP_OK, stepActor, stepLabel } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
@@ -8,13 +9,20 @@ import { UNFAIR, type FairClass, type Fairness } from './fairness.ts';
 import type { StateStore } from './stateStore.ts';
 
 /**
- * The explored graph's edges, recomputed on demand: a state's successors are its steps again, through
- * the system's memoized step relation (after exploration every actor state and pair step is in the memo,
- * so no XState call is made), looked up in the store. The liveness check visits a state once for each property
- * (and again for the lasso of one that fails: the region's pass, Tarjan's, each component's judgement), and a step
- * that reaches a third actor is not in the memo but cascaded again at each visit: so a state's successors are kept once
- * worked out (12 bytes an edge, 6 a state), up to `cacheBytes`, and states past that are worked out again
- * at each visit, as before.
+ * The explored graph's edges: a state's successors are its steps again, through the system's memoized step relation
+ * (after exploration every actor state and pair step is in the memo, so no XState call is made), looked up in the
+ * store. The liveness check visits a state once for each property (and again for the lasso of one that fails: the
+ * region's pass, Tarjan's, each component's judgement), and a step that reaches a third actor is not in the memo but
+ * cascaded again at each visit: so a state's successors are kept once known (12 bytes an edge, 6 a state), up to
+ * `cacheBytes`, and states past that are worked out again at each visit. A run that keeps the progress check's edges
+ * looks every successor up as it explores, and records them here as it goes (`recordStart`, `record`, `recordEnd`):
+ * then the check works no state out at all (it did each once, 20% of `check --all`).
+ *
+ * Fair classes are numbered twice. The Fairness instance numbers them as they are first classed, which in a
+ * recording run is the exploration's order, and that differs with what the run recorded (a run resumed from a
+ * checkpoint, or one whose levels ran on threads, records less). The check numbers them in the order its own visits
+ * meet them (`meet`), and `cls` is given in that numbering: the order the check has always met them in, so its
+ * lassos' obligations and its report do not depend on what was recorded.
  *
  * A step that commits a fatal violation (an oops) leads to CRASH, outside the graph: exploration
  * stopped there, as the task did. It is still an enabled step: a fair behaviour that must take it
@@ -56,16 +64,21 @@ export class Successors {
   private readonly chunks: Int32Array[] = [];
   private used = 0;
   private keptBytes = 0;
-  /** Per state, whether the check has expanded it (`meet`); per class, whether it has met it. Made at the first visit. */
+  /** Per state, whether the check has expanded it (`meet`): made at its first visit. */
   private visited = new Uint8Array(0);
-  private met = new Uint8Array(0);
+  /** The fair classes in the check's numbering (see above): what `cls` holds after `expand`. */
+  readonly checked: { readonly classes: FairClass[] } = { classes: [] };
+  /** The check's number of each of the Fairness instance's classes (-1: not met yet). */
+  private checkId = new Int32Array(16).fill(-1);
+  /** Set once the recorded successors were let go (`release`): the exploration records no more. */
+  private released = false;
 
   constructor(
     private readonly system: System,
     private readonly store: StateStore,
     readonly fairness: Fairness,
     /** The most bytes the kept successors may take, their per-state arrays included (0: none kept). */
-    private readonly cacheBytes = CACHE_BYTES,
+    private cacheBytes = CACHE_BYTES,
     /** Asked before the kept successors grow (a memory budget's `allows`): false keeps no more. */
     private readonly room: (bytes: number) => boolean = () => true,
   ) {
@@ -74,6 +87,8 @@ export class Successors {
     const n = cacheBytes >= 6 * store.count ? store.count : 0;
     this.keptAt = new Int32Array(n).fill(-1);
     this.keptCount = new Uint16Array(n);
+    // Classes the mode declares before any step is classed (`Next`) come first, as they always did.
+    for (let c = 0; c < fairness.count; c++) this.number(c);
   }
 
   /**
@@ -97,16 +112,39 @@ export class Successors {
 
   /** Keeps the successors recorded since `recordStart` as state `s`'s, when there is room. */
   recordEnd(s: number): void {
-    if (this.ensure(s)) this.keep(s, this.count);
+    if (!this.released && this.ensure(s)) this.keep(s, this.count);
+  }
+
+  /**
+   * Lets the kept successors go, and records no more: what a run under a memory budget does when its store needs the
+   * room (explore.ts). The check then works them out, as it did before they were recorded.
+   */
+  release(): void {
+    this.released = true;
+    this.chunks.length = 0;
+    this.used = 0;
+    this.keptBytes = 0;
+    this.keptAt = new Int32Array(0);
+    this.keptCount = new Uint16Array(0);
+  }
+
+  /**
+   * Before the check: the per-state arrays reach every stored state (they grew only as far as the exploration recorded,
+   * and a resumed run's began empty), and the kept successors grow no further than `bytes`.
+   */
+  prepare(bytes: number): void {
+    this.cacheBytes = Math.min(this.cacheBytes, Math.max(bytes, this.bytes()));
+    if (this.store.count > 0) this.ensure(this.store.count - 1);
   }
 
   /** Whether the per-state arrays reach state `s`, grown (doubling) when there is room. */
   private ensure(s: number): boolean {
     const had = this.keptAt.length;
     if (s < had) return true;
-    const n = Math.max(1024, 2 * had, s + 1);
+    const n = Math.max(1024, 2 * had, s + 1, this.store.count);
     const more = 6 * (n - had);
-    if (this.bytes() + more > this.cacheBytes || !this.room(more)) return false;
+    // The old arrays are held while the new ones are filled: room for all of the new.
+    if (this.bytes() + more > this.cacheBytes || !this.room(6 * n)) return false;
     const at = new Int32Array(n).fill(-1);
     at.set(this.keptAt);
     const count = new Uint16Array(n);
@@ -116,7 +154,7 @@ export class Successors {
     return true;
   }
 
-  /** Bytes the kept successors take (and the check's one byte a state of `meet`). */
+  /** Bytes the kept successors take (and the check's byte a state of `meet`). */
   bytes(): number {
     return this.keptBytes + this.keptAt.byteLength + this.keptCount.byteLength + this.visited.byteLength;
   }
@@ -134,20 +172,16 @@ export class Successors {
     } else n = this.work(s);
     // `visited` is made at the first visit (empty, it reads undefined for every state).
     if (this.visited[s] !== 1) this.meet(s, n);
+    const { cls, checkId } = this;
+    for (let i = 0; i < n; i++) if (cls[i] !== UNFAIR) cls[i] = checkId[cls[i]];
     return n;
   }
 
   /**
-   * The fair classes the check has met: those of every offer of each actor that has a step in a state the check
-   * expanded, as working a state out classes them (Fairness.classOf classes all of an actor state's offers at
-   * once). The exploration that records successors classes the whole graph's; the report keeps to these, so that
-   * it lists what the check met whether the successors were recorded or worked out.
+   * Numbers, in the check's order, the classes state `s`'s successors (`n` of them, in to/label/cls) make met: those of
+   * every offer of each actor with a step there, as working the state out classes them (Fairness.classOf classes all
+   * of an actor state's offers at once). Once a state, at its first visit.
    */
-  metClasses(): FairClass[] {
-    return this.fairness.classes.filter((_, c) => this.met[c] === 1);
-  }
-
-  /** Notes the classes state `s`'s successors (`n` of them, in to/label/cls) make met: once a state. */
   private meet(s: number, n: number): void {
     if (this.visited.length === 0) this.visited = new Uint8Array(this.store.count);
     this.visited[s] = 1;
@@ -158,17 +192,20 @@ export class Successors {
       if (a === last) continue;
       last = a;
       const classes = this.fairness.offerClasses(a, this.vec[a]);
-      for (let o = 0; o < classes.length; o++) {
-        const c = classes[o];
-        if (c === UNFAIR) continue;
-        if (c >= this.met.length) {
-          const more = new Uint8Array(Math.max(c + 1, 2 * this.met.length, 16));
-          more.set(this.met);
-          this.met = more;
-        }
-        this.met[c] = 1;
-      }
+      for (let o = 0; o < classes.length; o++) if (classes[o] !== UNFAIR) this.number(classes[o]);
     }
+  }
+
+  /** Gives the Fairness instance's class `c` the check's next number, unless it has one. */
+  private number(c: number): void {
+    if (c >= this.checkId.length) {
+      const more = new Int32Array(Math.max(c + 1, 2 * this.checkId.length)).fill(-1);
+      more.set(this.checkId);
+      this.checkId = more;
+    }
+    if (this.checkId[c] >= 0) return;
+    this.checkId[c] = this.checked.classes.length;
+    this.checked.classes.push(this.fairness.classes[c]);
   }
 
   /** Copies `n` kept successors from `at` into to/label/cls. */

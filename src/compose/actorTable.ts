@@ -4,6 +4,11 @@
  * snapshot, the calls it sends, the transitions it took, the violation it commits), so XState runs once per
  * distinct (snapshot, event). It also refuses what the checker cannot explore faithfully: impure actions,
  * spawned children, unbounded contexts, nondeterminism.
+ *
+ * A delivery is made in two halves: the machine's outcome (outcome.ts: what XState answers, nothing of the system in
+ * it), then that outcome made this system's (`materialize`: the snapshot and the events interned, the calls resolved
+ * to actors). In the bug matrix the outcome may come from the cell's cache instead (transitionCache.ts), and the
+ * second half is the same either way.
  */
 import {
   getNextTransitions,
@@ -17,11 +22,10 @@ import {
 import { canonicalJson, type EventTable } from './events.ts';
 import { InputError, ModelError } from './errors.ts';
 import { addressOf } from '../../machines/kit/messages.ts';
-import { assertPlainData, assertPureAction, assertStaticallyPure } from './purity.ts';
+import { assertPlainData, assertPureAction, assertStaticallyPure, isPlainData } from './purity.ts';
 import { idOfTransition } from './transitionId.ts';
 import type { Call, Fate, Outcome, TransitionInfo } from './outcome.ts';
 import type { TransitionCache } from './transitionCache.ts';
-export type { Fate, TransitionInfo } from './outcome.ts';
 import {
   activeNodes,
   historyNodes,
@@ -33,6 +37,8 @@ import {
   type TakenTransition,
 } from './xstateInternals.ts';
 import type { ActorDecl, ActorView } from '../../machines/kit/types.ts';
+
+export type { Fate, TransitionInfo } from './outcome.ts';
 
 /** Target index of a call on a NULL pointer. */
 export const NULL_TARGET = -1;
@@ -106,7 +112,7 @@ export class ActorTable {
   private readonly offerMemo: (readonly Delivery[] | undefined)[] = [];
   /** deliverMemo[state][event]: events are few, so a dense array beats a Map on the hot path. */
   private readonly deliverMemo: (Delivery | undefined)[][] = [];
-  private made: AnyActorScope | undefined;
+  private inert: AnyActorScope | undefined;
   private readonly actions: ExecutedAction[] = [];
   /** The transitions of every microstep of the last `run`, in order (the event's, then eventless ones). */
   private readonly fired: TakenTransition[] = [];
@@ -136,8 +142,15 @@ export class ActorTable {
     this.machine = decl.machine;
     this.decl = decl;
     assertStaticallyPure(this.name, this.machine);
-    const inputKey = cache ? canonicalJson(decl.input ?? null) : '';
-    let first = cache?.initial(this.machine, inputKey);
+    // The initial snapshot is kept by the input's canonical JSON, which names an input only when it is plain data.
+    const inputKey = !cache
+      ? undefined
+      : decl.input === undefined
+        ? 'undefined'
+        : isPlainData(decl.input)
+          ? canonicalJson(decl.input)
+          : undefined;
+    let first = inputKey === undefined ? undefined : cache?.initial(this.machine, inputKey);
     if (first === undefined) {
       const snapshot = initialIn(this.machine, this.scope, decl.input);
       this.assertHealthy(snapshot, 'its initial state');
@@ -146,7 +159,7 @@ export class ActorTable {
         throw new ModelError('initial-sends', { actor: this.name, event: initialSends[0].event.type });
       }
       first = { snapshot, key: this.key(snapshot) };
-      cache?.setInitial(this.machine, inputKey, first);
+      if (inputKey !== undefined) cache?.setInitial(this.machine, inputKey, first);
     }
     this.initial = this.internKeyed(first.snapshot, first.key);
     this.envEvents = Object.entries(decl.env ?? {}).flatMap(([type, variants]) => variants.map((p) => this.events.intern({ ...p, type })));
@@ -158,7 +171,7 @@ export class ActorTable {
    * answers all come from the cell's cache never needs one (making it builds an actor, 2% of `check --all`).
    */
   private get scope(): AnyActorScope {
-    return (this.made ??= inertScope(this.machine, this.decl.input, {
+    return (this.inert ??= inertScope(this.machine, this.decl.input, {
       execute: (a) => this.actions.push(a),
       microstep: (taken) => this.fired.push(...taken),
     }));

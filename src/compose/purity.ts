@@ -43,6 +43,21 @@ export function assertPureAction(actor: string, action: { type: string; params?:
   }
 }
 
+/**
+ * Whether `value` is plain data as `assertPlainData` means it, so that its canonical JSON names it: nothing dropped
+ * (undefined, a function, an array's hole) and nothing flattened (a Set, a Map, a class instance all write `{}`).
+ */
+export function isPlainData(value: unknown): boolean {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isPlainData(value[i])) return false;
+    return true;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).every(isPlainData);
+  return false;
+}
+
 /** Context must be plain data: it is part of a state's identity, compared as JSON. */
 export function assertPlainData(actor: string, value: unknown, path = 'context'): void {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return;

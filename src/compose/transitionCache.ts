@@ -12,15 +12,23 @@
  * hit: the machine factories of machines/ hand out one object per argument list (machines/kit/oncePer.ts), so the
  * configurations of a cell share them. A machine built afresh for each system (a user's model may) never hits,
  * and is checked as before.
+ *
+ * XState is asked once per entry, so the determinism check (each transition run twice its first few times in a
+ * table, actorTable.ts) samples a transition in the configurations that first reach it and not again in the later
+ * ones: the same machine object, so the same transition, checked no less often within the cell than in its first
+ * configuration. Environment and called events are kept apart although their keys cannot collide today (a called
+ * event carries its sender), since their outcomes differ where no transition exists (not offered, or unaccepted).
  */
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { Outcome } from './outcome.ts';
 
 /**
  * Entries a cache keeps at most: past it, it answers from what it has and keeps nothing more. The largest cell of
- * the built-in matrix keeps 2,796 (pmem-remove-pinned at v8); the bound is for a user's model far larger.
+ * the built-in matrix keeps 2,796 (pmem-remove-pinned at v8), at about 94 bytes of heap an entry beside the snapshots
+ * the tables hold anyway; the bound keeps a user's far larger cell within about 10 MB, a sixth of the 64 MiB share a
+ * matrix thread may be given under a memory budget (matrixThreads.ts).
  */
-export const CACHE_LIMIT = 500_000;
+export const CACHE_LIMIT = 100_000;
 
 /** A machine's initial snapshot for one input, with its key: what a table of the machine starts in. */
 export interface Initial {
