@@ -24,7 +24,7 @@ import { InputError, ModelError } from './errors.ts';
 import { addressOf } from '../../machines/kit/messages.ts';
 import { assertPlainData, assertPureAction, assertStaticallyPure, isPlainData } from './purity.ts';
 import { idOfTransition } from './transitionId.ts';
-import type { Call, Fate, Outcome, TransitionInfo } from './outcome.ts';
+import type { Call, DeliveryFacts, Fate, Outcome } from './outcome.ts';
 import type { TransitionCache } from './transitionCache.ts';
 import {
   activeNodes,
@@ -63,25 +63,13 @@ export interface Send {
   readonly event: number;
 }
 
-export interface Delivery {
+/** A delivery made this system's: the next snapshot's id, and the calls resolved to actors with their events interned. */
+export interface Delivery extends DeliveryFacts {
   readonly event: number;
-  readonly fate: Fate;
   readonly next: number;
   readonly sends: readonly Send[];
   /** `sends` flattened as [to, event, to, event, ...] for the product loop. */
   readonly sendVector: Int32Array;
-  readonly taken: readonly TransitionInfo[];
-  /** The text of the `violation`-tagged state this delivery enters, if any. */
-  readonly violation?: string;
-  /** The invariant that state breaks, when its `meta.violates` names one (`I2`). */
-  readonly violates?: string;
-  /** The violation state's `meta.severity` and `meta.variant` (src/check/severity.ts reads them). */
-  readonly severity?: string;
-  readonly variant?: string;
-  /** Whether that state is tagged `warn`: the kernel printed a WARN and went on (the step's violation continues). */
-  readonly warns: boolean;
-  /** What the state that could not take the event says such a call means. */
-  readonly unaccepted?: string;
 }
 
 export interface ActorTableOptions {

@@ -33,19 +33,27 @@ export interface Call {
   readonly keys: Map<string, string>;
 }
 
-export interface Outcome {
+/** What a delivery of one event says in any system: its fate, the transitions taken, the violation state entered. */
+export interface DeliveryFacts {
   readonly fate: Fate;
+  readonly taken: readonly TransitionInfo[];
+  /** The text of the `violation`-tagged state this delivery enters, if any. */
+  readonly violation?: string;
+  /** The invariant that state breaks, when its `meta.violates` names one (`I2`). */
+  readonly violates?: string;
+  /** The violation state's `meta.severity` and `meta.variant` (src/check/severity.ts reads them). */
+  readonly severity?: string;
+  readonly variant?: string;
+  /** Whether that state is tagged `warn`: the kernel printed a WARN and went on (the step's violation continues). */
+  readonly warns: boolean;
+  /** What the state that could not take the event says such a call means. */
+  readonly unaccepted?: string;
+}
+
+/** The machine's answer, before any system's ids: the next snapshot itself and the calls by address. */
+export interface Outcome extends DeliveryFacts {
   /** Taken: the next snapshot and its identity key. */
   readonly next?: AnyMachineSnapshot;
   readonly nextKey?: string;
   readonly calls: readonly Call[];
-  readonly taken: readonly TransitionInfo[];
-  /** The text of the `violation`-tagged state entered, its invariant, severity and variant, and whether it is a WARN. */
-  readonly violation?: string;
-  readonly violates?: string;
-  readonly severity?: string;
-  readonly variant?: string;
-  readonly warns: boolean;
-  /** Unaccepted: what the state that could not take the event says such a call means. */
-  readonly unaccepted?: string;
 }
