@@ -59,7 +59,8 @@ export class Successors {
   /**
    * The kept successors: to, label and class, three words each, in chunks that are never copied (so the bound
    * holds while they grow), each twice the last up to 2^CHUNK_BITS words; a state's words lie in one chunk.
-   * `used` words of the last.
+   * `used` words of the last. A state's classes are in the Fairness instance's numbering until the check first
+   * visits it, and in the check's from then on (`expand`).
    */
   private readonly chunks: Int32Array[] = [];
   private used = 0;
@@ -161,20 +162,31 @@ export class Successors {
 
   /** Fills to/label/cls with the successors of state `s`; returns how many. */
   expand(s: number): number {
-    let n: number;
-    if (s < this.keptAt.length) {
-      const at = this.keptAt[s];
-      if (at >= 0) n = this.fromKept(at, this.keptCount[s]);
-      else {
-        n = this.work(s);
-        this.keep(s, n);
-      }
-    } else n = this.work(s);
+    const at = s < this.keptAt.length ? this.keptAt[s] : -1;
     // `visited` is made at the first visit (empty, it reads undefined for every state).
-    if (this.visited[s] !== 1) this.meet(s, n);
+    const first = this.visited[s] !== 1;
+    if (at >= 0) {
+      const n = this.fromKept(at, this.keptCount[s]);
+      // A kept state's classes are in the check's numbering from its first visit on: translated once, there.
+      if (first) {
+        this.meet(s, n);
+        this.translate(n);
+        const chunk = this.chunks[at >>> CHUNK_BITS];
+        for (let i = 0, j = (at & (CHUNK_WORDS - 1)) + 2; i < n; i++, j += 3) chunk[j] = this.cls[i];
+      }
+      return n;
+    }
+    const n = this.work(s);
+    if (first) this.meet(s, n);
+    this.translate(n);
+    if (s < this.keptAt.length) this.keep(s, n);
+    return n;
+  }
+
+  /** The `n` successors' classes (in `cls`) from the Fairness instance's numbering into the check's. */
+  private translate(n: number): void {
     const { cls, checkId } = this;
     for (let i = 0; i < n; i++) if (cls[i] !== UNFAIR) cls[i] = checkId[cls[i]];
-    return n;
   }
 
   /**
