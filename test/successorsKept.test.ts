@@ -12,9 +12,25 @@ import { explore } from '../src/check/explore.ts';
 import { checkLiveness, type LivenessRun } from '../src/check/liveness.ts';
 import { Fairness, UNFAIR } from '../src/check/fairness.ts';
 import { Successors } from '../src/check/successors.ts';
+import type { System } from '../src/compose/system.ts';
+import type { Liveness } from '../machines/kit/types.ts';
+import { decodeStep } from '../src/compose/stepLabel.ts';
 import { SCENARIOS } from '../src/registry.ts';
 
 const defaults = (sizes: readonly { name: string; default: number }[]) => Object.fromEntries(sizes.map((s) => [s.name, s.default]));
+
+/** Every built-in scenario at every revision, at its default sizes, whose system declares liveness properties. */
+function eachLivenessCell(
+  body: (where: string, system: System, properties: readonly Liveness[], revision: string | undefined) => void,
+): void {
+  for (const scenario of SCENARIOS) {
+    for (const revision of scenario.revisions.length > 0 ? scenario.revisions : [undefined]) {
+      const system = buildSystem(scenario, revision, defaults(scenario.sizes));
+      const properties = system.decl.liveness ?? [];
+      if (properties.length > 0) body(`${scenario.name} ${revision ?? ''}`, system, properties, revision);
+    }
+  }
+}
 
 /** What a run found, without its cost. */
 const found = (r: LivenessRun) => ({
@@ -26,28 +42,22 @@ const found = (r: LivenessRun) => ({
 test('every built-in scenario and revision: the same outcomes whether all, some or none of the successors are kept', () => {
   let cells = 0;
   let partial = 0;
-  for (const scenario of SCENARIOS) {
-    for (const revision of scenario.revisions.length > 0 ? scenario.revisions : [undefined]) {
-      const system = buildSystem(scenario, revision, defaults(scenario.sizes));
-      const properties = system.decl.liveness ?? [];
-      if (properties.length === 0) continue;
-      const result = explore(system, { commute: false });
-      if (!result.complete) continue;
-      const n = result.store.count;
-      const none = checkLiveness(system, result.store, properties, 'declared', 0);
-      const all = checkLiveness(system, result.store, properties, 'declared');
-      // Room for the per-state arrays and about a third of the edges: the first states visited are kept, the rest not.
-      const some = checkLiveness(system, result.store, properties, 'declared', 6 * n + 4 * Math.ceil(result.edges / 3) * 3);
-      const where = `${scenario.name} ${revision ?? ''}`;
-      assert.equal(found(all), found(none), `${where}: all kept`);
-      assert.equal(found(some), found(none), `${where}: some kept`);
-      // Kept, each state's successors are worked out once at most; not kept, at every visit.
-      assert.ok(all.expansions <= n, `${where}: ${all.expansions} expansions for ${n} states`);
-      assert.ok(none.expansions >= all.expansions, where);
-      if (some.expansions > all.expansions && some.expansions < none.expansions) partial++;
-      cells++;
-    }
-  }
+  eachLivenessCell((where, system, properties) => {
+    const result = explore(system, { commute: false });
+    if (!result.complete) return;
+    const n = result.store.count;
+    const none = checkLiveness(system, result.store, properties, 'declared', 0);
+    const all = checkLiveness(system, result.store, properties, 'declared');
+    // Room for the per-state arrays and about a third of the edges: the first states visited are kept, the rest not.
+    const some = checkLiveness(system, result.store, properties, 'declared', 6 * n + 4 * Math.ceil(result.edges / 3) * 3);
+    assert.equal(found(all), found(none), `${where}: all kept`);
+    assert.equal(found(some), found(none), `${where}: some kept`);
+    // Kept, each state's successors are worked out once at most; not kept, at every visit.
+    assert.ok(all.expansions <= n, `${where}: ${all.expansions} expansions for ${n} states`);
+    assert.ok(none.expansions >= all.expansions, where);
+    if (some.expansions > all.expansions && some.expansions < none.expansions) partial++;
+    cells++;
+  });
   assert.ok(cells >= 50, `${cells} cells with liveness`);
   assert.ok(partial > 0, 'no run kept only some of its states');
 });
@@ -73,33 +83,29 @@ test('a kept state gives back its successors as worked out, and is not worked ou
 /** State s's successors as (target, label, fair class by name and kind): class numbers depend on the order met. */
 const listed = (succ: Successors, s: number): string[] => {
   const n = succ.expand(s);
-  const cls = (c: number) => (c === UNFAIR ? 'unfair' : `${succ.fairness.classes[c].name}/${succ.fairness.classes[c].kind}`);
+  // `cls` is in the check's numbering (Successors.checked), whatever order the exploration classed them in.
+  const cls = (c: number) => (c === UNFAIR ? 'unfair' : `${succ.checked.classes[c].name}/${succ.checked.classes[c].kind}`);
   return Array.from({ length: n }, (_, i) => `${succ.to[i]} ${succ.label[i]} ${cls(succ.cls[i])}`);
 };
 
 test("every built-in scenario and revision that keeps its edges: the exploration records each state's successors as the check works them out", () => {
   let recorded = 0;
-  for (const scenario of SCENARIOS) {
-    for (const revision of scenario.revisions.length > 0 ? scenario.revisions : [undefined]) {
-      const system = buildSystem(scenario, revision, defaults(scenario.sizes));
-      const properties = system.decl.liveness ?? [];
-      if (properties.length === 0) continue;
-      for (const mode of ['declared', 'next'] as const) {
-        if (mode === 'next' && revision !== 'v6.15') continue;
-        const result = explore(system, { recordSuccessors: mode });
-        if (!result.complete || !result.successors) continue;
-        const where = `${scenario.name} ${revision ?? ''} ${mode}`;
-        const fresh = new Successors(system, result.store, new Fairness(system, mode), 0);
-        for (let s = 0; s < result.store.count; s++) assert.equal(listed(result.successors, s), listed(fresh, s), `${where}: state ${s}`);
-        assert.is(result.successors.expansions, 0, `${where}: nothing worked out again`);
-        const again = explore(system, { recordSuccessors: mode });
-        const kept = checkLiveness(system, again.store, properties, mode, undefined, again.successors);
-        assert.equal(found(kept), found(checkLiveness(system, result.store, properties, mode, 0)), where);
-        assert.is(kept.expansions, 0, where);
-        recorded++;
-      }
+  eachLivenessCell((cell, system, properties, revision) => {
+    for (const mode of ['declared', 'next'] as const) {
+      if (mode === 'next' && revision !== 'v6.15') continue;
+      const result = explore(system, { recordSuccessors: mode });
+      if (!result.complete || !result.successors) continue;
+      const where = `${cell} ${mode}`;
+      const fresh = new Successors(system, result.store, new Fairness(system, mode), 0);
+      for (let s = 0; s < result.store.count; s++) assert.equal(listed(result.successors, s), listed(fresh, s), `${where}: state ${s}`);
+      assert.is(result.successors.expansions, 0, `${where}: nothing worked out again`);
+      const again = explore(system, { recordSuccessors: mode });
+      const kept = checkLiveness(system, again.store, properties, mode, undefined, again.successors);
+      assert.equal(found(kept), found(checkLiveness(system, result.store, properties, mode, 0)), where);
+      assert.is(kept.expansions, 0, where);
+      recorded++;
     }
-  }
+  });
   assert.ok(recorded >= 40, `${recorded} runs recorded their successors`);
   // No recording unless the check is to run (check.ts asks), nor where the run does not keep every edge.
   const scenario = SCENARIOS.find((s) => s.name === 'kill-dax-readers')!;
@@ -119,10 +125,15 @@ test('a recording that runs out of room keeps the states it had room for, and th
   let given = 0;
   const room = (bytes: number) => (given += bytes) <= 40_000;
   const recorder = new Successors(system, store, fairness, undefined, room);
+  const vec = new Int32Array(system.width);
   for (let s = 0; s < store.count; s++) {
     const n = fresh.expand(s);
+    store.load(s, vec);
     recorder.recordStart();
-    for (let i = 0; i < n; i++) recorder.record(fresh.to[i], fresh.label[i], fresh.cls[i]);
+    for (let i = 0; i < n; i++) {
+      const { actor, offer } = decodeStep(fresh.label[i]);
+      recorder.record(fresh.to[i], fresh.label[i], actor, vec[actor], offer);
+    }
     recorder.recordEnd(s);
   }
   for (let s = 0; s < store.count; s++) assert.equal(listed(recorder, s), listed(fresh, s), `state ${s}`);

@@ -202,7 +202,7 @@ export interface ExploreResult {
   readonly progressSkipped?: string;
   /** Invariants that declare a premise: whether a state where it held was reached. */
   readonly premises?: readonly { id: string; premise: string; reached: boolean }[];
-  /** Each explored state's successors, kept for the liveness check (see ExploreOptions.liveness), as far as there was room. */
+  /** Each explored state's successors, kept for the liveness check (see ExploreOptions.recordSuccessors), as far as there was room. */
   readonly successors?: Successors;
 }
 
@@ -525,7 +525,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
             if (r !== STEP_OK) {
               const v = system.violation(r);
               if (!v.continues) {
-                kp?.record(CRASH, label, kp.fairness.classOf(a, cur[a], k - k0));
+                kp?.record(CRASH, label, a, cur[a], k - k0);
                 if (!crashes.has(s)) crashes.set(s, v.key);
                 note(findingAt(v, s, dp + 1, label));
                 if (system.alsoViolated) {
@@ -541,7 +541,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
               if (system.alsoViolated) note(findingAt(system.violation(system.alsoViolated), index, dp + 1));
               if (added >= 0) checkNew(added, dp + 1);
               eg?.add(s, index);
-              kp?.record(index, label, kp.fairness.classOf(a, cur[a], k - k0));
+              kp?.record(index, label, a, cur[a], k - k0);
               continue;
             }
             if (at === NOT_ADDED) {
@@ -550,7 +550,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
             }
             if (at >= 0) checkNew(at, dp + 1);
             eg?.add(s, at >= 0 ? at : -1 - at);
-            kp?.record(at >= 0 ? at : -1 - at, label, kp.fairness.classOf(a, cur[a], k - k0));
+            kp?.record(at >= 0 ? at : -1 - at, label, a, cur[a], k - k0);
           }
         }
         kp?.recordEnd(s);

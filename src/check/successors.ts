@@ -94,20 +94,19 @@ export class Successors {
 
   /**
    * Starts recording the successors of the state being explored (explore.ts, in a run that keeps every edge): its
-   * steps are met in the order `work` takes them, each target already looked up, so the liveness check finds the
-   * state's successors kept and never works them out again (what it did was 20% of `check --all`).
+   * steps are met in the order `work` takes them, each target already looked up.
    */
   recordStart(): void {
     this.count = 0;
   }
 
-  /** A successor of the state being recorded: its target (CRASH for an oops), step label and fair class. */
-  record(to: number, label: number, cls: number): void {
+  /** A successor of the state being recorded: its target (CRASH for an oops), its step label, and offer `o` of actor `a` in its state `id`, which it takes (for its fair class). */
+  record(to: number, label: number, a: number, id: number, o: number): void {
     const n = this.count;
     if (n === this.to.length) this.grow();
     this.to[n] = to;
     this.label[n] = label;
-    this.cls[n] = cls;
+    this.cls[n] = this.fairness.classOf(a, id, o);
     this.count = n + 1;
   }
 

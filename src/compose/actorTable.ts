@@ -302,10 +302,11 @@ export class ActorTable {
       return exists ? BLOCKED : { ...BLOCKED, fate: 'unaccepted', unaccepted: this.stateMeta(snapshot, 'unaccepted') };
     }
     const [next, calls] = this.run(snapshot, event);
+    const nextKey = this.key(next);
     const fired = [...this.fired];
     if (this.unsampled(selected)) {
       const [again, callsAgain] = this.run(snapshot, event);
-      if (this.key(again) !== this.key(next) || canonicalJson(callsAgain.map(plainCall)) !== canonicalJson(calls.map(plainCall))) {
+      if (this.key(again) !== nextKey || canonicalJson(callsAgain.map(plainCall)) !== canonicalJson(calls.map(plainCall))) {
         throw new ModelError('nondeterministic', { actor: this.name, event: event.type, state: JSON.stringify(snapshot.value) });
       }
     }
@@ -313,7 +314,7 @@ export class ActorTable {
     return {
       fate: 'taken',
       next,
-      nextKey: this.key(next),
+      nextKey,
       calls,
       taken: fired.map((t) => ({
         id: idOfTransition(t),
