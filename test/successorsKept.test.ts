@@ -140,4 +140,34 @@ test('a recording that runs out of room keeps the states it had room for, and th
   assert.ok(recorder.expansions > 0 && recorder.expansions < store.count, `${recorder.expansions} of ${store.count} worked out again`);
 });
 
+test('a run whose store needs the room the recorded successors hold lets them go, completes, and the check works them out', () => {
+  const scenario = SCENARIOS.find((s) => s.name === 'kill-dax-readers')!;
+  const system = buildSystem(scenario, 'v6.15', { ...defaults(scenario.sizes), readers: 4 });
+  const properties = system.decl.liveness ?? [];
+  // The heap is counted as nothing, so the budget refuses where the run's own arrays put it, whatever the collector does.
+  const heapBytes = () => 0;
+  const completes = (maxMemory: number) => explore(system, { maxMemory, heapBytes }).complete;
+  // The least budget (to 1 KiB) the run completes in without recording: its largest growth just fits.
+  let lo = 0;
+  let hi = 1 << 30;
+  while (hi - lo > 1024) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (completes(mid)) hi = mid;
+    else lo = mid;
+  }
+  const free = explore(system, { recordSuccessors: 'declared' });
+  assert.ok(free.complete && free.successors && free.successors.bytes() > 0);
+  const tight = explore(system, { recordSuccessors: 'declared', maxMemory: hi, heapBytes });
+  // Without letting the successors go, that growth would have been refused and the run stopped at bound 'memory'.
+  assert.is(tight.bound, undefined);
+  assert.ok(tight.complete);
+  assert.is(tight.successors?.bytes(), 0, 'the recorded successors were let go');
+  assert.equal([tight.store.count, tight.edges, tight.findings], [free.store.count, free.edges, free.findings]);
+  const worked = checkLiveness(system, tight.store, properties, 'declared', undefined, tight.successors);
+  const recorded = checkLiveness(system, free.store, properties, 'declared', undefined, free.successors);
+  assert.equal(found(worked), found(recorded));
+  assert.is(recorded.expansions, 0);
+  assert.ok(worked.expansions >= tight.store.count, `${worked.expansions} states worked out again`);
+});
+
 test.run();
