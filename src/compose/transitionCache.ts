@@ -23,12 +23,23 @@ import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { Outcome } from './outcome.ts';
 
 /**
- * Entries a cache keeps at most: past it, it answers from what it has and keeps nothing more. The largest cell of
- * the built-in matrix keeps 2,796 (pmem-remove-pinned at v8), at about 94 bytes of heap an entry beside the snapshots
- * the tables hold anyway; the bound keeps a user's far larger cell within about 10 MB, a sixth of the 64 MiB share a
- * matrix thread may be given under a memory budget (matrixThreads.ts).
+ * Bytes of heap a cache may hold, by its own estimate (`ENTRY_BYTES` and the key strings): an entry that would pass it
+ * is not kept, and the cache answers from what it has. The largest cell of the built-in matrix holds about 2.1 MB (pmem-remove-pinned
+ * at v8: 2,830 entries, its 978 distinct snapshots among them); the bound keeps a user's far larger cell at a quarter
+ * of the 64 MiB share a matrix thread may be given under a memory budget (matrixThreads.ts MIN_THREAD_BUDGET), whose
+ * heap the budget counts.
  */
-export const CACHE_LIMIT = 100_000;
+export const CACHE_BYTES = 16 << 20;
+
+/**
+ * What an entry holds beside its key strings, by measurement: an outcome object, its calls and transitions, two map
+ * entries, and a third of a snapshot (the cells of the built-in matrix have one distinct next snapshot for every two
+ * or three outcomes). The heap a cache held once collected, over entries + key characters (`node --expose-gc`, the
+ * cache's maps cleared and the heap measured again; bench/README.md): pmem-remove-pinned v8 2.11 MB, estimated 2.13
+ * MB; dma-truncate v6.15 1.04 MB, estimated 1.31 MB; percpu-ref 139 KB, estimated 172 KB. Each entry was put at
+ * 94 bytes before, leaving the snapshots out, so the old bound of 100,000 entries held 50-90 MB where it claimed 10.
+ */
+const ENTRY_BYTES = 500;
 
 /** A machine's initial snapshot for one input, with its key: what a table of the machine starts in. */
 export interface Initial {
@@ -45,10 +56,12 @@ interface MachineEntries {
 export class TransitionCache {
   private readonly byMachine = new Map<AnyStateMachine, MachineEntries>();
   private entries = 0;
+  private held = 0;
   /** Answers given from the cache (for tests and the bench). */
   hits = 0;
 
-  constructor(private readonly limit = CACHE_LIMIT) {}
+  /** `limit`: the most bytes the cache holds by its estimate (an entry costs ENTRY_BYTES and its keys' characters). */
+  constructor(private readonly limit = CACHE_BYTES) {}
 
   /**
    * The outcome of the event keyed `eventKey` in the snapshot keyed `stateKey`. Two levels of maps, not one key
@@ -63,12 +76,13 @@ export class TransitionCache {
   }
 
   set(machine: AnyStateMachine, stateKey: string, eventKey: string, env: boolean, outcome: Outcome): void {
-    if (this.entries >= this.limit) return;
     const m = this.entriesOf(machine);
     let byState = m.outcomes.get(stateKey);
+    // Key strings are counted a byte a character (V8's one-byte strings: the keys are canonical JSON of ASCII names).
+    const cost = ENTRY_BYTES + eventKey.length + (outcome.nextKey?.length ?? 0) + (byState === undefined ? stateKey.length : 0);
+    if (!this.room(cost)) return;
     if (byState === undefined) m.outcomes.set(stateKey, (byState = { env: new Map(), called: new Map() }));
     (env ? byState.env : byState.called).set(eventKey, outcome);
-    this.entries++;
   }
 
   /** The initial snapshot of `machine` for the input keyed `inputKey`, if a table of it started with that input. */
@@ -79,13 +93,26 @@ export class TransitionCache {
   }
 
   setInitial(machine: AnyStateMachine, inputKey: string, initial: Initial): void {
-    if (this.entries >= this.limit) return;
+    if (!this.room(ENTRY_BYTES + inputKey.length + initial.key.length)) return;
     this.entriesOf(machine).initials.set(inputKey, initial);
-    this.entries++;
   }
 
+  /** Entries kept. */
   get size(): number {
     return this.entries;
+  }
+
+  /** Bytes the entries kept hold, by the estimate `limit` bounds. */
+  get bytes(): number {
+    return this.held;
+  }
+
+  /** Counts an entry of `cost` bytes in, when it fits. */
+  private room(cost: number): boolean {
+    if (this.held + cost > this.limit) return false;
+    this.held += cost;
+    this.entries++;
+    return true;
   }
 
   private entriesOf(machine: AnyStateMachine): MachineEntries {
