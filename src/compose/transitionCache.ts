@@ -24,22 +24,23 @@ import type { Outcome } from './outcome.ts';
 
 /**
  * Bytes of heap a cache may hold, by its own estimate (`ENTRY_BYTES` and the key strings): an entry that would pass it
- * is not kept, and the cache answers from what it has. The largest cell of the built-in matrix holds about 2.1 MB (pmem-remove-pinned
- * at v8: 2,830 entries, its 978 distinct snapshots among them); the bound keeps a user's far larger cell at a quarter
- * of the 64 MiB share a matrix thread may be given under a memory budget (matrixThreads.ts MIN_THREAD_BUDGET), whose
- * heap the budget counts.
+ * is not kept, and the cache answers from what it has. The largest cell of the built-in matrix holds 3.4 MB
+ * (pmem-remove-pinned at v8: 2,830 entries); the bound keeps a user's far larger cell at a quarter of the 64 MiB share
+ * a matrix thread may be given under a memory budget (matrixThreads.ts MIN_THREAD_BUDGET), whose heap the budget
+ * counts.
  */
 export const CACHE_BYTES = 16 << 20;
 
 /**
  * What an entry holds beside its key strings, by measurement: an outcome object, its calls and transitions, two map
- * entries, and a third of a snapshot (the cells of the built-in matrix have one distinct next snapshot for every two
- * or three outcomes). The heap a cache held once collected, over entries + key characters (`node --expose-gc`, the
- * cache's maps cleared and the heap measured again; bench/README.md): pmem-remove-pinned v8 2.11 MB, estimated 2.13
- * MB; dma-truncate v6.15 1.04 MB, estimated 1.31 MB; percpu-ref 139 KB, estimated 172 KB. Each entry was put at
- * 94 bytes before, leaving the snapshots out, so the old bound of 100,000 entries held 50-90 MB where it claimed 10.
+ * entries, and a share of the snapshots it keeps alive (the built-in cells have one distinct next snapshot for every
+ * two or three outcomes). `node --expose-gc --import tsx bench/cacheBytes.ts SCENARIO REVISION` checks a cell into one
+ * cache and takes the heap with and without it: pmem-remove-pinned v8 3.35-3.46 MB held, estimated 2.99 MB;
+ * dma-truncate v6.15 1.88 MB, estimated 1.91 MB. (A small cell's figure is mostly the machines the cache keys by,
+ * which it holds alive: a cost per machine, not per entry.) The bound was 100,000 entries before, for 94 bytes an
+ * entry, where an entry holds 1 KB or so: 100 MB, not the 10 MB it claimed.
  */
-const ENTRY_BYTES = 500;
+const ENTRY_BYTES = 800;
 
 /** A machine's initial snapshot for one input, with its key: what a table of the machine starts in. */
 export interface Initial {
