@@ -1,7 +1,7 @@
 /**
  * The heap a bug-matrix cell's transition cache holds, against the estimate its byte bound counts
  * (src/compose/transitionCache.ts). A cell's configurations are checked into one cache; the heap is taken after
- * two full collections, the cache's entries are dropped, and it is taken again: the difference is what the cache
+ * two full collections, the cache is dropped, and it is taken again: the difference is what the cache
  * alone kept alive (its maps, outcomes, and the snapshots no actor table holds any more).
  * Usage: node --expose-gc --import tsx bench/cacheBytes.ts SCENARIO [REVISION] ...   (pairs: `pmem-remove-pinned v8`)
  */

@@ -12,7 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildSystem, checkScenarioAsync, reportJson, resolveSizes, type CheckOptions } from '../src/check/check.ts';
 import { CheckpointFolder } from '../src/check/checkpoint.ts';
-import type { CheckpointSink } from '../src/check/explore.ts';
+import type { CheckpointSink } from '../src/check/exploration.ts';
 import { specFingerprint } from '../src/check/specFingerprint.ts';
 import { scenarios } from '../machines/scenarios.ts';
 import { percpuRefScenario } from '../machines/bench/percpuRef.ts';

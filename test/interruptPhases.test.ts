@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkScenario, checkScenarioAsync, reportJson, resolveSizes } from '../src/check/check.ts';
-import type { Phase } from '../src/check/explore.ts';
+import type { Phase } from '../src/check/exploration.ts';
 import { findScenario } from '../src/registry.ts';
 
 /*

@@ -8,7 +8,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildSystem, resolveSizes } from '../src/check/check.ts';
-import { explore, exploreAsync, type Progress } from '../src/check/explore.ts';
+import { explore, exploreAsync } from '../src/check/explore.ts';
+import type { Progress } from '../src/check/exploration.ts';
 import { findScenario } from '../src/registry.ts';
 
 test('a level given up mid-way: the finished levels keep their indices, the given-up one leaves no trace', async () => {

@@ -18,7 +18,8 @@ import { findScenario } from '../src/registry.ts';
 import { comparable } from './parallelCompare.ts';
 import { scheduledThreads, type ScheduleStats } from './fixtures/scheduledThreads.ts';
 import { relayWarns } from './fixtures/relayWarns.ts';
-import { explore, exploreAsync, type ExploreResult } from '../src/check/explore.ts';
+import { explore, exploreAsync } from '../src/check/explore.ts';
+import type { ExploreResult } from '../src/check/exploration.ts';
 import { traceOf } from '../src/check/trace.ts';
 import { System } from '../src/compose/system.ts';
 

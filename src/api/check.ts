@@ -5,7 +5,7 @@
  * what users hold.
  */
 import { checkScenario, resolveRevision, resolveSizes, type CheckReport as InternalReport } from '../check/check.ts';
-import type { Progress } from '../check/explore.ts';
+import type { Progress } from '../check/exploration.ts';
 import type { ViolationKind } from '../check/finding.ts';
 import { formatFinding } from '../check/formatTrace.ts';
 import type { ItfTrace } from '../check/itf.ts';

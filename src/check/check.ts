@@ -9,18 +9,8 @@ import { InputError } from '../compose/errors.ts';
 import { System } from '../compose/system.ts';
 import type { TransitionCache } from '../compose/transitionCache.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
-import {
-  explore,
-  exploreAsync,
-  type Bound,
-  type CheckpointSink,
-  type ExploreOptions,
-  type ExploreResult,
-  type Phase,
-  type Progress,
-  type ResumePoint,
-  parallelSkipped,
-} from './explore.ts';
+import { explore, exploreAsync, parallelSkipped } from './explore.ts';
+import type { Bound, CheckpointSink, ExploreOptions, ExploreResult, Phase, Progress, ResumePoint } from './exploration.ts';
 import type { StateStore } from './stateStore.ts';
 import type { ThreadsFactory } from './workerPool.ts';
 import type { Finding } from './finding.ts';

@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import type { AnyMachineSnapshot } from 'xstate';
 import { InputError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
-import type { CheckpointSink, ExplorationState, ResumePoint } from './explore.ts';
+import type { CheckpointSink, ExplorationState, ResumePoint } from './exploration.ts';
 import type { Finding } from './finding.ts';
 import type { InvariantMemory } from './invariantCheck.ts';
 import type { EdgeList } from './progress.ts';

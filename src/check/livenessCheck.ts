@@ -3,7 +3,7 @@
  * each failure turned into a finding with its lasso, and the report's JSON.
  */
 import type { System } from '../compose/system.ts';
-import type { ExploreResult } from './explore.ts';
+import type { ExploreResult } from './exploration.ts';
 import type { Finding } from './finding.ts';
 import { STEP_BLOCKED } from '../compose/stepLabel.ts';
 import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';

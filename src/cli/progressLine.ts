@@ -2,7 +2,7 @@
  * The progress line long runs print on stderr: states, rate, transitions, queue and depth while
  * exploring, then the phase that follows (progress checks, replay), in place on a terminal.
  */
-import type { Phase, Progress } from '../check/explore.ts';
+import type { Phase, Progress } from '../check/exploration.ts';
 
 const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 

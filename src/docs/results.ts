@@ -3,7 +3,7 @@
  * sizes, each finding reduced to what a page shows (no timings, no store), so pages stay deterministic.
  */
 import { checkScenario, resolveSizes, vacuousProperties, type CheckOptions, type Verdict } from '../check/check.ts';
-import type { Bound } from '../check/explore.ts';
+import type { Bound } from '../check/exploration.ts';
 import type { ViolationKind } from '../check/finding.ts';
 import type { TraceStep } from '../check/trace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
