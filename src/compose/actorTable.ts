@@ -2,40 +2,22 @@
  * One actor of a composed system as a table: its machine's distinct snapshots interned to small integers, the
  * offers (environment events) of each, and every delivery of an event to a snapshot memoized (the next
  * snapshot, the calls it sends, the transitions it took, the violation it commits), so XState runs once per
- * distinct (snapshot, event). It also refuses what the checker cannot explore faithfully: impure actions,
- * spawned children, unbounded contexts, nondeterminism.
+ * distinct (snapshot, event). It refuses a context that is not plain data or grows without bound; what else the
+ * checker cannot explore faithfully (impure actions, spawned children, nondeterminism) its runner refuses as XState
+ * answers it (machineRunner.ts).
  *
- * A delivery is made in two halves: the machine's outcome (outcome.ts: what XState answers, nothing of the system in
- * it), then that outcome made this system's (`materialize`: the snapshot and the events interned, the calls resolved
+ * A delivery is made in two halves: the machine's outcome (outcome.ts: what XState answers through the runner,
+ * nothing of the system in it), then that outcome made this system's (`materialize`: the snapshot and the events interned, the calls resolved
  * to actors). In the bug matrix the outcome may come from the cell's cache instead (transitionCache.ts), and the
  * second half is the same either way.
  */
-import {
-  getNextTransitions,
-  matchesState,
-  type AnyActorScope,
-  type AnyMachineSnapshot,
-  type AnyStateMachine,
-  type AnyStateNode,
-  type EventObject,
-} from 'xstate';
+import { matchesState, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
 import { canonicalJson, type EventTable } from './events.ts';
 import { InputError, ModelError } from './errors.ts';
-import { addressOf } from '../../machines/kit/messages.ts';
-import { assertPlainData, assertPureAction, assertStaticallyPure, isPlainData } from './purity.ts';
-import { idOfTransition } from './transitionId.ts';
+import { assertPlainData, assertStaticallyPure, isPlainData } from './purity.ts';
 import type { Call, DeliveryFacts, Fate, Outcome } from './outcome.ts';
 import type { TransitionCache } from './transitionCache.ts';
-import {
-  activeNodes,
-  historyNodes,
-  inertScope,
-  initialIn,
-  sendToParams,
-  transitionIn,
-  type ExecutedAction,
-  type TakenTransition,
-} from './xstateInternals.ts';
+import { MachineRunner } from './machineRunner.ts';
 import type { ActorDecl, ActorView } from '../../machines/kit/types.ts';
 
 export type { Fate, TransitionInfo } from './outcome.ts';
@@ -100,12 +82,8 @@ export class ActorTable {
   private readonly offerMemo: (readonly Delivery[] | undefined)[] = [];
   /** deliverMemo[state][event]: events are few, so a dense array beats a Map on the hot path. */
   private readonly deliverMemo: (Delivery | undefined)[][] = [];
-  private inert: AnyActorScope | undefined;
-  private readonly actions: ExecutedAction[] = [];
-  /** The transitions of every microstep of the last `run`, in order (the event's, then eventless ones). */
-  private readonly fired: TakenTransition[] = [];
-  /** Calls into XState's transition functions so far: what memoization saves is counted in these. */
-  xstateCalls = 0;
+  /** Asks XState what the machine does (machineRunner.ts): only where the memo and the cell's cache have no answer. */
+  private readonly runner: MachineRunner;
   /**
    * Ids are handed out in the order snapshots are first met, so two threads agree on them only if they
    * meet them in one order: a frozen table answers from its memo alone and throws MemoMiss rather than
@@ -114,8 +92,6 @@ export class ActorTable {
   frozen = false;
   /** Told of every memo miss (a computation that may intern a snapshot or an event). */
   onMiss: (() => void) | undefined = undefined;
-  /** How often each transition definition has been re-run for the determinism check. */
-  private readonly sampled = new Map<object, number>();
   private readonly nullRoles = new Map<number, string>();
 
   constructor(
@@ -130,6 +106,7 @@ export class ActorTable {
     this.machine = decl.machine;
     this.decl = decl;
     assertStaticallyPure(this.name, this.machine);
+    this.runner = new MachineRunner(this.name, this.machine, decl.input, options.determinismSamples);
     // The initial snapshot is kept by the input's canonical JSON, which names an input only when it is plain data.
     const inputKey = !cache
       ? undefined
@@ -140,29 +117,16 @@ export class ActorTable {
           : undefined;
     let first = inputKey === undefined ? undefined : cache?.initial(this.machine, inputKey);
     if (first === undefined) {
-      const snapshot = initialIn(this.machine, this.scope, decl.input);
-      this.assertHealthy(snapshot, 'its initial state');
-      const initialSends = this.collectSends();
-      if (initialSends.length > 0) {
-        throw new ModelError('initial-sends', { actor: this.name, event: initialSends[0].event.type });
-      }
-      first = { snapshot, key: this.key(snapshot) };
+      first = this.runner.initial();
       if (inputKey !== undefined) cache?.setInitial(this.machine, inputKey, first);
     }
     this.initial = this.internKeyed(first.snapshot, first.key);
     this.envEvents = Object.entries(decl.env ?? {}).flatMap(([type, variants]) => variants.map((p) => this.events.intern({ ...p, type })));
   }
 
-  /**
-   * One inert scope for all transitions; it hands over every transition each microstep took, eventless ones
-   * included, so a step learns them without re-deriving them. Made when XState is first asked: a table whose
-   * answers all come from the cell's cache never needs one (making it builds an actor, 2% of `check --all`).
-   */
-  private get scope(): AnyActorScope {
-    return (this.inert ??= inertScope(this.machine, this.decl.input, {
-      execute: (a) => this.actions.push(a),
-      microstep: (taken) => this.fired.push(...taken),
-    }));
+  /** Calls into XState's transition functions so far: what memoization saves is counted in these. */
+  get xstateCalls(): number {
+    return this.runner.calls;
   }
 
   /** The interned environment events, in declaration order (the order offers are listed in). */
@@ -289,49 +253,6 @@ export class ActorTable {
     return this.materialize(id, eventId, o);
   }
 
-  /** What the machine does with event `eventId` in state `id`, asked of XState: nothing of this system in it. */
-  private outcome(id: number, eventId: number, env: boolean): Outcome {
-    const snapshot = this.snapshots[id];
-    const event = this.events.get(eventId);
-    const selected = this.machine.getTransitionData(snapshot, event);
-    this.xstateCalls++;
-    if (selected.length === 0) {
-      if (env) return BLOCKED;
-      this.xstateCalls++;
-      const exists = getNextTransitions(snapshot).some((t) => t.eventType === event.type || t.eventType === '*');
-      return exists ? BLOCKED : { ...BLOCKED, fate: 'unaccepted', unaccepted: this.stateMeta(snapshot, 'unaccepted') };
-    }
-    const [next, calls] = this.run(snapshot, event);
-    const nextKey = this.key(next);
-    const fired = [...this.fired];
-    if (this.unsampled(selected)) {
-      const [again, callsAgain] = this.run(snapshot, event);
-      if (this.key(again) !== nextKey || canonicalJson(callsAgain.map(plainCall)) !== canonicalJson(calls.map(plainCall))) {
-        throw new ModelError('nondeterministic', { actor: this.name, event: event.type, state: JSON.stringify(snapshot.value) });
-      }
-    }
-    const entered = enteredViolation(snapshot, next);
-    return {
-      fate: 'taken',
-      next,
-      nextKey,
-      calls,
-      taken: fired.map((t) => ({
-        id: idOfTransition(t),
-        source: t.source.id,
-        fn: (t.meta as { fn?: string } | undefined)?.fn,
-        src: (t.meta as { src?: string } | undefined)?.src,
-        description: t.description,
-      })),
-      violation: entered ? (entered.description ?? entered.key) : undefined,
-      violates: entered ? inheritedMeta(entered, 'violates') : undefined,
-      severity: entered ? ownMeta(entered, 'severity') : undefined,
-      variant: entered ? ownMeta(entered, 'variant') : undefined,
-      warns: entered ? entered.tags.includes('warn') : false,
-      unaccepted: undefined,
-    };
-  }
-
   /**
    * Outcome `o` as a delivery of this system: the calls resolved to its actors and their events interned (stamped
    * with this actor's name), then the next snapshot interned, in the order the table always interned them.
@@ -367,19 +288,6 @@ export class ActorTable {
     return { to, toName: address.id, role: address.role, event };
   }
 
-  /** Whether one of these transitions is still owed determinism samples (and counts them). */
-  private unsampled(selected: readonly object[]): boolean {
-    let owed = false;
-    for (const t of selected) {
-      const n = this.sampled.get(t) ?? 0;
-      if (n < this.options.determinismSamples) {
-        this.sampled.set(t, n + 1);
-        owed = true;
-      }
-    }
-    return owed;
-  }
-
   // Every Delivery has the same fields in the same order: one hidden class keeps the product loop monomorphic.
   private stay(id: number, eventId: number, fate: Fate, unaccepted?: string): Delivery {
     return {
@@ -398,53 +306,13 @@ export class ActorTable {
     };
   }
 
-  private run(snapshot: AnyMachineSnapshot, event: EventObject): [AnyMachineSnapshot, Call[]] {
-    this.actions.length = 0;
-    this.fired.length = 0;
-    this.xstateCalls++;
-    const next = transitionIn(this.machine, this.scope, snapshot, event);
-    this.assertHealthy(next, `event ${event.type}`);
-    return [next, this.collectSends()];
-  }
-
-  /** The calls the last run made, by address: `resolveCall` makes each one this system's. */
-  private collectSends(): Call[] {
-    const calls: Call[] = [];
-    for (const action of this.actions) {
-      assertPureAction(this.name, action);
-      const send = sendToParams(action);
-      if (!send) continue;
-      const address = addressOf(send.to);
-      if (!address) {
-        throw new ModelError('send-by-reference', { actor: this.name });
-      }
-      calls.push({ address, event: send.event as EventObject, keys: new Map() });
-    }
-    this.actions.length = 0;
-    return calls;
-  }
-
-  private assertHealthy(s: AnyMachineSnapshot, during: string): void {
-    if (s.status === 'error') {
-      const err = s.error instanceof Error ? s.error.message : String(s.error);
-      throw new ModelError('machine-threw', { actor: this.name, during, error: err });
-    }
-    if (Object.keys(s.children).length > 0) {
-      throw new ModelError('spawned-child', { actor: this.name });
-    }
-  }
-
-  /** Identity of a snapshot: value, context, history and status; two equal keys have the same futures. */
-  private key(s: AnyMachineSnapshot): string {
-    const history: Record<string, string[]> = {};
-    for (const [k, nodes] of Object.entries(historyNodes(s))) {
-      history[k] = nodes.map((n) => n.id);
-    }
-    return canonicalJson([s.value, s.context, history, s.status]);
-  }
-
   private intern(s: AnyMachineSnapshot): number {
-    return this.internKeyed(s, this.key(s));
+    return this.internKeyed(s, this.runner.key(s));
+  }
+
+  /** What the machine does with event `eventId` in state `id`, asked of XState. */
+  private outcome(id: number, eventId: number, env: boolean): Outcome {
+    return this.runner.outcome(this.snapshots[id], this.events.get(eventId), env);
   }
 
   /** Interns snapshot `s` whose identity key is `key`. */
@@ -473,51 +341,4 @@ export class ActorTable {
         '; bound it in the machine',
     );
   }
-
-  private stateMeta(s: AnyMachineSnapshot, key: string): string | undefined {
-    for (const node of [...activeNodes(s)].reverse()) {
-      const v = (node.meta as Record<string, unknown> | undefined)?.[key];
-      if (typeof v === 'string') return v;
-    }
-    return undefined;
-  }
-}
-
-/** The outcome of an event no transition takes (every guard failed, or, for an environment event, none exists). */
-const BLOCKED: Outcome = { fate: 'blocked', calls: [], taken: [], warns: false };
-
-/** A call without its memo of keys: what the determinism check compares. */
-const plainCall = (c: Call): { address: Call['address']; event: EventObject } => ({ address: c.address, event: c.event });
-
-/**
- * The `violation`-tagged state a step newly makes active: one active in `after` that was not in `before`. A
- * violation state the actor stays in is not committed again, whatever XState exits and re-enters on the way
- * (the kernel's WARN_ON_ONCE prints once): in a machine of parallel regions (the page: its memory lifecycle and
- * the WARNs printed about it) a WARN that fired earlier would otherwise be the violation of every later step.
- * Of two newly active at once, a failure the kernel does not go on from outranks a WARN it does; then the last
- * in XState's order of active states (after a step, the order they were entered in).
- */
-function enteredViolation(before: AnyMachineSnapshot, after: AnyMachineSnapshot): AnyStateNode | undefined {
-  const was = new Set(activeNodes(before));
-  let found: AnyStateNode | undefined;
-  for (const n of activeNodes(after)) {
-    if (!n.tags.includes('violation') || was.has(n)) continue;
-    if (found === undefined || !n.tags.includes('warn') || found.tags.includes('warn')) found = n;
-  }
-  return found;
-}
-
-/** A string `meta[key]` of state node `n` alone. */
-function ownMeta(n: AnyStateNode, key: string): string | undefined {
-  const v = (n.meta as Record<string, unknown> | undefined)?.[key];
-  return typeof v === 'string' ? v : undefined;
-}
-
-/** A string `meta[key]` of `n` or its nearest ancestor that has one: a region's states share what it declares. */
-function inheritedMeta(n: AnyStateNode, key: string): string | undefined {
-  for (let at: AnyStateNode | undefined = n; at; at = at.parent) {
-    const v = ownMeta(at, key);
-    if (v !== undefined) return v;
-  }
-  return undefined;
 }
