@@ -52,6 +52,16 @@ test('check: SIGINT stops at a state boundary, prints what was explored, INCOMPL
   assert.not.match(r.out, /HOLDS/);
 });
 
+test('check: SIGINT during the liveness check stops it, prints what was checked, INCOMPLETE, exit 130', async () => {
+  // At five users the liveness check runs for seconds after the exploration: it gives the event loop turns (slices.ts).
+  const r = await interrupt(['check', '--scenario', 'percpu-ref', '--users', '5', '--workers', '1'], /checking liveness/, 'SIGINT');
+  assert.is(r.code, 130, r.err);
+  assert.match(r.out, /^percpu-ref \(users=5 rounds=3\): 1,616,597 states, 8,582,393 transitions/);
+  assert.match(r.out, /INCOMPLETE: interrupted by SIGINT during the liveness check, after all 1,616,597 states were explored/);
+  assert.match(r.out, /liveness not checked: interrupted by SIGINT/);
+  assert.not.match(r.out, /HOLDS/);
+});
+
 test('check --json: SIGTERM emits the partial report as JSON, marked incomplete, exit 143', async () => {
   // Progress goes to stderr with --json too; the report alone is on stdout.
   const r = await interrupt(['check', '--scenario', 'percpu-ref', '--users', '7', '--json'], /percpu-ref: [\d,]+ states/, 'SIGTERM');

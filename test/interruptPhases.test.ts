@@ -5,8 +5,8 @@ import type { Phase } from '../src/check/exploration.ts';
 import { findScenario } from '../src/registry.ts';
 
 /*
- * A stop asked for after the exploration, during the progress check or while the counterexamples
- * are built, ends the run INCOMPLETE like one during the exploration. The stop comes the way a
+ * A stop asked for after the exploration, during the progress check, while the counterexamples
+ * are built or during the liveness check, ends the run INCOMPLETE like one during the exploration. The stop comes the way a
  * signal does: from a callback of the event loop (setImmediate), so it is seen only if the phase
  * gives the event loop a turn; a phase that ran to its end in one go would never see it.
  */
@@ -14,10 +14,10 @@ const scenario = findScenario('kill-dax-readers');
 const sizes = resolveSizes(scenario, {});
 
 /** Runs the check and asks it to stop, from the event loop, as soon as `phase` begins. */
-async function stopIn(phase: Phase) {
+async function stopIn(phase: Phase, at = sizes) {
   let stop: string | undefined;
   const seen: Phase[] = [];
-  const report = await checkScenarioAsync(scenario, 'v5.10', sizes, {
+  const report = await checkScenarioAsync(scenario, 'v5.10', at, {
     shouldStop: () => stop,
     onPhase: (p) => {
       seen.push(p);
@@ -64,16 +64,40 @@ test('SIGINT while building counterexamples: the findings not yet built are coun
   assert.is(report.untraced, full.findings.length, 'stopped before the first trace');
 });
 
+test('SIGINT during the liveness check: the safety findings kept with their traces, liveness not claimed', async () => {
+  // Four readers (8,178 states): a check of a few slices (slices.ts); the default sizes' ends in one, before a stop is seen.
+  const more = resolveSizes(scenario, { readers: 4 });
+  const full = checkScenario(scenario, 'v5.10', more);
+  assert.ok(full.liveness && full.liveness.properties.length > 0 && full.liveness.skipped === undefined);
+  const { report, seen } = await stopIn('liveness', more);
+  assert.equal(seen, ['progress', 'traces', 'liveness']);
+  assert.is(report.bound, 'interrupted');
+  assert.is(report.interrupted, 'SIGINT');
+  assert.is(report.interruptedIn, 'liveness');
+  assert.is(report.complete, false);
+  assert.is(report.states, full.states);
+  const safety = full.findings.filter((f) => f.kind !== 'liveness');
+  assert.ok(safety.length > 0);
+  assert.equal(
+    report.findings.map((f) => [f.key, f.trace.steps.length]),
+    safety.map((f) => [f.key, f.trace.steps.length]),
+  );
+  assert.equal(report.liveness?.properties, []);
+  assert.match(String(report.liveness?.skipped), 'interrupted by SIGINT');
+  assert.is((reportJson(report) as { interruptedIn: string }).interruptedIn, 'liveness');
+});
+
 test('without a stop the async run equals the synchronous one', async () => {
   const full = checkScenario(scenario, 'v5.10', sizes);
   const seen: Phase[] = [];
   const r = await checkScenarioAsync(scenario, 'v5.10', sizes, { onPhase: (p) => seen.push(p) });
-  assert.equal(seen, ['progress', 'traces']);
+  assert.equal(seen, ['progress', 'traces', 'liveness']);
   assert.is(r.verdict, full.verdict);
   assert.equal(
     r.findings.map((f) => [f.key, f.trace.steps.length]),
     full.findings.map((f) => [f.key, f.trace.steps.length]),
   );
+  assert.equal(r.liveness?.properties, full.liveness?.properties);
   assert.is(r.interruptedIn, undefined);
 });
 

@@ -18,7 +18,14 @@ import { Symmetry } from './symmetry.ts';
 import { traceToItf, type ItfTrace, type TraceOrigin } from './itf.ts';
 import type { FairnessMode } from './fairness.ts';
 import type { Obligation } from './liveness.ts';
-import { livenessAfter, livenessJson, type LivenessReport } from './livenessCheck.ts';
+import {
+  livenessAfter,
+  livenessAfterAsync,
+  livenessJson,
+  livenessStopped,
+  type LivenessAfter,
+  type LivenessReport,
+} from './livenessCheck.ts';
 import { traceOf, type Trace } from './trace.ts';
 import { classify, type Classified } from './consequences.ts';
 
@@ -255,12 +262,11 @@ export async function checkScenarioAsync(
   const result = await exploreAsync(system, { ...options, parallel, recordSuccessors: recordingFor(system, options) });
   const skipped = workers > 1 && result.threads === 1 ? whyOneThread(system, options, parallel) : undefined;
   const done = (r: CheckReport): CheckReport => (skipped ? { ...r, threadsSkipped: skipped } : r);
-  if (result.bound === 'interrupted' || result.findings.length === 0)
-    return done(reportOf(scenario, revision, sizes, system, result, options));
+  if (result.bound === 'interrupted') return done(reportOf(scenario, revision, sizes, system, result, options));
   // Building the counterexamples replays each one (through the symmetry, re-searching every step):
   // one at a time, with a turn of the event loop before each, so that a signal can stop it too.
-  options.onPhase?.('traces');
   const traced: TracedFinding[] = [];
+  if (result.findings.length > 0) options.onPhase?.('traces');
   for (const f of result.findings) {
     await new Promise<void>((resolve) => setImmediate(resolve));
     const why = options.shouldStop?.();
@@ -273,7 +279,19 @@ export async function checkScenarioAsync(
     }
     traced.push(checkedFinding(scenario, revision, sizes, system, result, f));
   }
-  return done(reportOf(scenario, revision, sizes, system, result, options, traced));
+  // The liveness check too gives the event loop turns: at percpu_ref N=6 it runs for most of a minute.
+  const live = await livenessAfterAsync(system, result, options, options.shouldStop, () => options.onPhase?.('liveness'));
+  if ('stopped' in live) {
+    const stopped: ExploreResult = {
+      ...result,
+      complete: false,
+      bound: 'interrupted',
+      interrupted: live.stopped,
+      interruptedIn: 'liveness',
+    };
+    return done(reportOf(scenario, revision, sizes, system, stopped, options, traced, livenessStopped(options, live.stopped)));
+  }
+  return done(reportOf(scenario, revision, sizes, system, result, options, traced, live));
 }
 
 /**
@@ -325,6 +343,8 @@ function reportOf(
   result: ExploreResult,
   options: CheckOptions,
   traced?: TracedFinding[],
+  /** The liveness check's findings and report when it already ran (async runs); run here otherwise. */
+  liveness?: LivenessAfter,
 ): CheckReport {
   const origin = (f?: Finding & Partial<Classified>): TraceOrigin => ({
     scenario: scenario.name,
@@ -342,7 +362,7 @@ function reportOf(
       const trace = traceOf(system, result.store, f, result.symmetry);
       return { ...f, ...trace.failure, trace };
     });
-  const live = livenessAfter(system, result, options);
+  const live = liveness ?? livenessAfter(system, result, options);
   const all = [...withTraces, ...live.findings];
   const classes = classify(system, all);
   const findings = all.map((f, i): CheckedFinding => {

@@ -121,8 +121,8 @@ export interface CheckpointSink {
   save(state: ExplorationState): void;
 }
 
-/** The work after the exploration that a stop may interrupt: the progress check, the counterexamples' traces. */
-export type Phase = 'progress' | 'traces';
+/** The work after the exploration that a stop may interrupt: the progress check, the counterexamples' traces, the liveness check. */
+export type Phase = 'progress' | 'traces' | 'liveness';
 
 /** Why a run ended before exploring everything. */
 export type Bound = 'states' | 'depth' | 'memory' | 'interrupted';

@@ -7,6 +7,7 @@ import type { Liveness, SystemView } from '../../machines/kit/types.ts';
 import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';
 import type { StateStore } from './stateStore.ts';
 import { CACHE_BYTES, Successors } from './successors.ts';
+import { drain, SLICE, type Steps } from './slices.ts';
 
 /**
  * Liveness under fairness on the explored graph (the Emerson-Lei check): P ~> Q fails exactly
@@ -74,13 +75,29 @@ export function checkLiveness(
   /** The successors the exploration kept as it went (explore.ts), classed under `mode`: the check starts from them. */
   kept?: Successors,
 ): LivenessRun {
+  return drain(checkLivenessSteps(system, store, properties, mode, cacheBytes, kept));
+}
+
+/**
+ * The same check as a pass that yields between slices of its work (slices.ts), so that a caller can give the event
+ * loop turns and stop it on a signal. The slices are Tarjan's and the region's steps and the states whose premises
+ * and goals are evaluated; a component is judged in one go (a pass over its members).
+ */
+export function* checkLivenessSteps(
+  system: System,
+  store: StateStore,
+  properties: readonly Liveness[],
+  mode: FairnessMode = 'declared',
+  cacheBytes?: number,
+  kept?: Successors,
+): Steps<LivenessRun> {
   const started = performance.now();
   if (kept && kept.fairness.mode !== mode)
     throw new Error(`internal: successors classed under ${kept.fairness.mode}, checked under ${mode}`);
   kept?.prepare(cacheBytes ?? CACHE_BYTES);
   const succ = kept ?? new Successors(system, store, new Fairness(system, mode), cacheBytes);
   // The classes as the check numbers them (Successors says why): what the successors' `cls` holds.
-  const { outcomes, bytes } = livenessOn(system, store, succ, succ.checked, properties);
+  const { outcomes, bytes } = yield* livenessSteps(system, store, succ, succ.checked, properties);
   return {
     mode,
     outcomes,
@@ -110,9 +127,21 @@ export function livenessOn(
   fairness: FairClasses,
   properties: readonly Liveness[],
 ): { outcomes: LivenessOutcome[]; bytes: number } {
+  return drain(livenessSteps(system, store, succ, fairness, properties));
+}
+
+function* livenessSteps(
+  system: System,
+  store: StateStore,
+  succ: Expander,
+  fairness: FairClasses,
+  properties: readonly Liveness[],
+): Steps<{ outcomes: LivenessOutcome[]; bytes: number }> {
   const g = new Work(store.count, store, succ, fairness);
-  const qp = premisesAndGoals(system, store, properties);
-  return { outcomes: properties.map((p, i) => g.check(p, qp.of(i, g.flags))), bytes: g.bytes() + qp.bytes };
+  const qp = yield* premisesAndGoals(system, store, properties);
+  const outcomes: LivenessOutcome[] = [];
+  for (let i = 0; i < properties.length; i++) outcomes.push(yield* g.check(properties[i], qp.of(i, g.flags)));
+  return { outcomes, bytes: g.bytes() + qp.bytes };
 }
 
 const Q = 1;
@@ -129,11 +158,11 @@ const SELF_STEP = 8;
  * bits are known, and as for the invariants (invariantCheck.ts says why) a pure function of the views it reads gives
  * a child that agrees with its parent on them the parent's answer.
  */
-function premisesAndGoals(
+function* premisesAndGoals(
   system: System,
   store: StateStore,
   properties: readonly Liveness[],
-): { bytes: number; of(i: number, flags: Uint8Array): boolean } {
+): Steps<{ bytes: number; of(i: number, flags: Uint8Array): boolean }> {
   const n = store.count;
   const stride = Math.ceil(properties.length / 4);
   const bits = new Uint8Array(n * stride);
@@ -144,22 +173,29 @@ function premisesAndGoals(
   const when = properties.map((p) => (p.form === 'leads-to' ? new ReadsOf(system, p.when!, vec) : undefined));
   // In a breadth-first store a parent's children are numbered one after another: its vector is loaded once for them.
   let loaded = -1;
-  for (let s = 0; s < n; s++) {
-    store.load(s, vec);
-    const p = store.parent(s);
-    if (p >= 0 && p !== loaded) store.load((loaded = p), parent);
-    for (let i = 0; i < properties.length; i++) {
-      const at = i >> 2;
-      const shift = 2 * (i & 3);
-      const was = p >= 0 ? (bits[p * stride + at] >> shift) & (Q | P) : 0;
-      let f = p >= 0 && then[i].same(parent) ? was & Q : then[i].holds() ? Q : 0;
-      const w = when[i];
-      if (w && (p >= 0 && w.same(parent) ? was & P : w.holds())) {
-        f |= P;
-        reached[i] = true;
+  // States from..to, in a function of their own: V8 does not optimize a long loop inside a generator as it runs.
+  const evaluate = (from: number, to: number): void => {
+    for (let s = from; s < to; s++) {
+      store.load(s, vec);
+      const p = store.parent(s);
+      if (p >= 0 && p !== loaded) store.load((loaded = p), parent);
+      for (let i = 0; i < properties.length; i++) {
+        const at = i >> 2;
+        const shift = 2 * (i & 3);
+        const was = p >= 0 ? (bits[p * stride + at] >> shift) & (Q | P) : 0;
+        let f = p >= 0 && then[i].same(parent) ? was & Q : then[i].holds() ? Q : 0;
+        const w = when[i];
+        if (w && (p >= 0 && w.same(parent) ? was & P : w.holds())) {
+          f |= P;
+          reached[i] = true;
+        }
+        bits[s * stride + at] |= f << shift;
       }
-      bits[s * stride + at] |= f << shift;
     }
+  };
+  for (let from = 0; from < n; from += SLICE) {
+    if (from > 0) yield;
+    evaluate(from, Math.min(n, from + SLICE));
   }
   return {
     bytes: bits.byteLength,
@@ -249,13 +285,13 @@ class Work {
   }
 
   /** Checks `prop`, whose Q and P of every state are in `flags` (`premiseReached`: whether P held somewhere). */
-  check(prop: Liveness, premiseReached: boolean): LivenessOutcome {
+  *check(prop: Liveness, premiseReached: boolean): Steps<LivenessOutcome> {
     const seeds = this.seeds(prop);
     if (seeds.length === 0) return { property: prop, holds: true, premiseReached };
     // Most properties hold: their answer needs the region's components, not the distances a lasso is built from.
-    if (!this.fairFromSeeds(seeds)) return { property: prop, holds: true, premiseReached };
-    this.region(seeds);
-    const fair = this.fairComponents();
+    if (!(yield* this.fairFromSeeds(seeds))) return { property: prop, holds: true, premiseReached };
+    yield* this.region(seeds);
+    const fair = yield* this.fairComponents();
     // Both passes look at the same components: one that says fair where the other finds none is a bug of ours.
     if (fair.best < 0) throw new Error(`internal: liveness ${prop.id} found a fair component in one pass and none in the other`);
     return { property: prop, holds: false, premiseReached, lasso: this.lasso(fair.best, fair.members) };
@@ -279,32 +315,41 @@ class Work {
    * initial state through a seed: seeds enter at their depth, in order, merged with the queue
    * (both are sorted by distance), so this is a breadth-first search with many sources.
    */
-  private region(seeds: number[]): void {
+  private *region(seeds: number[]): Steps<void> {
+    const search = this.regionFrom(seeds);
+    while (!search(SLICE)) yield;
+  }
+
+  /** The search of `region` as a plain function that expands at most `budget` states a call (see `tarjanFrom`). */
+  private regionFrom(seeds: number[]): (budget: number) => boolean {
     const { dist, pred, depth, flags, succ } = this;
     dist.fill(-1);
     const queue = this.index; // free until Tarjan runs
     let head = 0;
     let tail = 0;
     let si = 0;
-    for (;;) {
-      let v: number;
-      if (si < seeds.length && (head === tail || depth[seeds[si]] <= dist[queue[head]])) {
-        v = seeds[si++];
-        if (dist[v] >= 0) continue;
-        dist[v] = depth[v];
-        pred[v] = -1;
-      } else if (head < tail) v = queue[head++];
-      else break;
-      const k = succ.expand(v);
-      for (let i = 0; i < k; i++) {
-        const t = succ.to[i];
-        if (t >= 0 && dist[t] < 0 && (flags[t] & Q) === 0) {
-          dist[t] = dist[v] + 1;
-          pred[t] = v;
-          queue[tail++] = t;
+    return (budget: number): boolean => {
+      for (; budget > 0; budget--) {
+        let v: number;
+        if (si < seeds.length && (head === tail || depth[seeds[si]] <= dist[queue[head]])) {
+          v = seeds[si++];
+          if (dist[v] >= 0) continue;
+          dist[v] = depth[v];
+          pred[v] = -1;
+        } else if (head < tail) v = queue[head++];
+        else return true;
+        const k = succ.expand(v);
+        for (let i = 0; i < k; i++) {
+          const t = succ.to[i];
+          if (t >= 0 && dist[t] < 0 && (flags[t] & Q) === 0) {
+            dist[t] = dist[v] + 1;
+            pred[t] = v;
+            queue[tail++] = t;
+          }
         }
       }
-    }
+      return false;
+    };
   }
 
   /**
@@ -316,7 +361,7 @@ class Work {
    * fair one leaves nothing once refined), so most components are judged without their successors worked out again.
    * In `check --all` (6 December) 95% of the states liveness visits are alone in their component of the whole graph.
    */
-  private fairFromSeeds(seeds: number[]): boolean {
+  private *fairFromSeeds(seeds: number[]): Steps<boolean> {
     const { flags, succ } = this;
     this.newSearch();
     let fair = false;
@@ -340,8 +385,9 @@ class Work {
       return fair;
     };
     const notQ = (s: number): boolean => (flags[s] & Q) === 0;
-    for (let i = 0; i < seeds.length && !fair; i++) if (this.index[seeds[i]] === 0) this.tarjan(seeds[i], notQ, judge, entered);
-    while (refine.length && !fair) this.refined(refine.pop()!, judge);
+    for (let i = this.unvisited(seeds, 0); i < seeds.length && !fair; i = this.unvisited(seeds, i + 1))
+      yield* this.tarjan(seeds[i], notQ, judge, entered);
+    while (refine.length && !fair) yield* this.refined(refine.pop()!, judge);
     return fair;
   }
 
@@ -353,7 +399,7 @@ class Work {
   }
 
   /** Fair components of the region: the one whose state is closest to the initial state, with its members. */
-  private fairComponents(): { best: number; members: number[] } {
+  private *fairComponents(): Steps<{ best: number; members: number[] }> {
     const { n, dist } = this;
     this.newSearch();
     let best = -1;
@@ -371,20 +417,48 @@ class Work {
       } else if (verdict !== 'unfair') refine.push({ members, neglected: verdict });
     };
     const inRegion = (s: number) => dist[s] >= 0;
-    for (let s = 0; s < n; s++) if (dist[s] >= 0 && this.index[s] === 0) this.tarjan(s, inRegion, judge);
-    while (refine.length) this.refined(refine.pop()!, judge);
+    for (let s = this.unvisitedInRegion(0); s < n; s = this.unvisitedInRegion(s + 1)) yield* this.tarjan(s, inRegion, judge);
+    while (refine.length) yield* this.refined(refine.pop()!, judge);
     return { best, members: bestMembers };
   }
 
   /** Strong fairness: drops the component's states where a neglected action is enabled and splits the rest again. */
-  private refined(
+  private *refined(
     { members, neglected }: { members: number[]; neglected: number[] },
     judge: (members: number[], id: number) => boolean | void,
-  ): void {
+  ): Steps<void> {
     const stamp = (this.stamp ??= new Int32Array(this.n).fill(-1));
     const tag = ++this.sccIds;
     const kept: number[] = [];
-    for (const m of members) {
+    for (let from = 0; from < members.length; from += SLICE) {
+      if (from > 0) yield;
+      this.keepDisabled(members, from, Math.min(members.length, from + SLICE), neglected, tag, kept);
+    }
+    const inside = (s: number) => stamp[s] === tag;
+    for (let i = this.unvisited(kept, 0); i < kept.length; i = this.unvisited(kept, i + 1)) yield* this.tarjan(kept[i], inside, judge);
+  }
+
+  /**
+   * The first position from `i` in `states` whose state no search has entered yet (`states.length`: none). The scans
+   * for the next root are plain functions, not loops of the generators: V8 does not optimize a long loop in a generator.
+   */
+  private unvisited(states: readonly number[], i: number): number {
+    while (i < states.length && this.index[states[i]] !== 0) i++;
+    return i;
+  }
+
+  /** The first state from `s` in the region that no search has entered yet (`n`: none). */
+  private unvisitedInRegion(s: number): number {
+    const { n, dist, index } = this;
+    while (s < n && !(dist[s] >= 0 && index[s] === 0)) s++;
+    return s;
+  }
+
+  /** Of members[from..to], keeps (stamped `tag`, in `kept`) those where no neglected action is enabled. */
+  private keepDisabled(members: number[], from: number, to: number, neglected: number[], tag: number, kept: number[]): void {
+    const stamp = this.stamp!;
+    for (let j = from; j < to; j++) {
+      const m = members[j];
       const k = this.succ.expand(m);
       let enabled = false;
       for (let i = 0; i < k && !enabled; i++) enabled = neglected.includes(this.succ.cls[i]);
@@ -395,22 +469,35 @@ class Work {
         this.onStack[m] = 0;
       }
     }
-    const inside = (s: number) => stamp[s] === tag;
-    for (const m of kept) if (this.index[m] === 0) this.tarjan(m, inside, judge);
   }
 
   /**
    * Tarjan's algorithm from `root` over the states `inside` accepts, with an explicit stack:
    * each frame's successors are recomputed once, when it is entered, onto a shared stack.
    */
-  private tarjan(
+  private *tarjan(
     root: number,
     inside: (s: number) => boolean,
     /** Told of each component; returning true stops the search there (the arrays are then left mid-search). */
     found: (members: number[], id: number) => boolean | void,
     /** Told of each state entered, while its k successors are still in `succ`. */
     entered?: (v: number, k: number) => void,
-  ): void {
+  ): Steps<void> {
+    const search = this.tarjanFrom(root, inside, found, entered);
+    while (!search(SLICE)) yield;
+  }
+
+  /**
+   * The search of `tarjan` as a plain function that enters at most `budget` states a call and says whether it is
+   * over. Its loop runs in a function of its own, not in the generator: V8 optimizes a long-running loop while it
+   * runs (on-stack replacement), which it does not do inside a generator.
+   */
+  private tarjanFrom(
+    root: number,
+    inside: (s: number) => boolean,
+    found: (members: number[], id: number) => boolean | void,
+    entered?: (v: number, k: number) => void,
+  ): (budget: number) => boolean {
     const { index, low, onStack, comp, succ } = this;
     // Indices only need to be unique among the states on the stack: each run may start again from 1.
     let counter = 0;
@@ -434,35 +521,40 @@ class Work {
       frames.push(v, start, top);
     };
     enter(root);
-    while (frames.length) {
-      const f = frames.length - 3;
-      const v = frames[f];
-      if (frames[f + 1] < frames[f + 2]) {
-        const w = targets[frames[f + 1]++];
-        if (index[w] === 0) enter(w);
-        else if (onStack[w] && index[w] < low[v]) low[v] = index[w];
-        continue;
+    return (budget: number): boolean => {
+      while (frames.length) {
+        const f = frames.length - 3;
+        const v = frames[f];
+        if (frames[f + 1] < frames[f + 2]) {
+          const w = targets[frames[f + 1]++];
+          if (index[w] === 0) {
+            enter(w);
+            if (--budget === 0) return frames.length === 0;
+          } else if (onStack[w] && index[w] < low[v]) low[v] = index[w];
+          continue;
+        }
+        // A frame's successors start where its parent's end: popping it frees them.
+        frames.length = f;
+        top = f === 0 ? 0 : frames[f - 1];
+        if (low[v] === index[v]) {
+          const id = ++this.sccIds;
+          const members: number[] = [];
+          let m: number;
+          do {
+            m = stack.pop()!;
+            onStack[m] = 0;
+            comp[m] = id;
+            members.push(m);
+          } while (m !== v);
+          if (found(members, id) === true) return true;
+        }
+        if (frames.length) {
+          const u = frames[frames.length - 3];
+          if (low[v] < low[u]) low[u] = low[v];
+        }
       }
-      // A frame's successors start where its parent's end: popping it frees them.
-      frames.length = f;
-      top = f === 0 ? 0 : frames[f - 1];
-      if (low[v] === index[v]) {
-        const id = ++this.sccIds;
-        const members: number[] = [];
-        let m: number;
-        do {
-          m = stack.pop()!;
-          onStack[m] = 0;
-          comp[m] = id;
-          members.push(m);
-        } while (m !== v);
-        if (found(members, id) === true) return;
-      }
-      if (frames.length) {
-        const u = frames[frames.length - 3];
-        if (low[v] < low[u]) low[u] = low[v];
-      }
-    }
+      return true;
+    };
   }
 
   /**

@@ -7,7 +7,9 @@ import type { ExploreResult } from './exploration.ts';
 import type { Finding } from './finding.ts';
 import { STEP_BLOCKED } from '../compose/stepLabel.ts';
 import { Fairness, UNFAIR, type FairClass, type FairnessMode } from './fairness.ts';
-import { checkLiveness, type Obligation } from './liveness.ts';
+import { checkLivenessSteps, type LivenessRun, type Obligation } from './liveness.ts';
+import { drain, drainAsync, type Steps } from './slices.ts';
+import type { Liveness } from '../../machines/kit/types.ts';
 import { CACHE_BYTES } from './successors.ts';
 import { replayLabels, type Trace } from './trace.ts';
 
@@ -46,17 +48,58 @@ export interface LivenessReport {
   readonly skipped?: string;
 }
 
-export function livenessAfter(
+/** What `livenessAfter` gives: the findings, and the report (none when the system declares no liveness property). */
+export interface LivenessAfter {
+  readonly findings: LivenessFinding[];
+  readonly report?: LivenessReport;
+}
+
+type LivenessOptions = { fingerprint?: boolean; symmetry?: boolean; fairness?: FairnessMode; liveness?: boolean };
+
+export function livenessAfter(system: System, result: ExploreResult, options: LivenessOptions): LivenessAfter {
+  const plan = planFor(system, result, options);
+  return 'skipped' in plan ? plan.skipped : outcomeOf(system, plan.mode, drain(runOf(system, result, plan)));
+}
+
+/**
+ * The same with turns of the event loop while the check runs (slices.ts), so that `shouldStop` (a signal) can end it:
+ * then `{ stopped }`, the reason, and nothing of the check is kept.
+ */
+export async function livenessAfterAsync(
   system: System,
   result: ExploreResult,
-  options: { fingerprint?: boolean; symmetry?: boolean; fairness?: FairnessMode; liveness?: boolean },
-): { findings: LivenessFinding[]; report?: LivenessReport } {
+  options: LivenessOptions,
+  shouldStop: (() => string | undefined) | undefined,
+  /** Told when the check begins (not when it is skipped). */
+  onStart?: () => void,
+): Promise<LivenessAfter | { readonly stopped: string }> {
+  const plan = planFor(system, result, options);
+  if ('skipped' in plan) return plan.skipped;
+  onStart?.();
+  const run = await drainAsync(runOf(system, result, plan), shouldStop);
+  return 'stopped' in run ? run : outcomeOf(system, plan.mode, run.value);
+}
+
+/** What a check stopped by `why` before its end reports: nothing of it, and why. */
+export function livenessStopped(options: LivenessOptions, why: string): LivenessAfter {
+  const mode = options.fairness ?? 'declared';
+  return {
+    findings: [],
+    report: { mode, properties: [], fairness: [], seconds: 0, bytes: 0, expansions: 0, skipped: `interrupted by ${why} before it ended` },
+  };
+}
+
+/** Whether the check runs, under which fairness, with how much room for the successors it keeps; or why it does not. */
+function planFor(
+  system: System,
+  result: ExploreResult,
+  options: LivenessOptions,
+): { readonly skipped: LivenessAfter } | { readonly props: readonly Liveness[]; readonly mode: FairnessMode; readonly cache?: number } {
   const props = system.decl.liveness ?? [];
-  if (props.length === 0) return { findings: [] };
+  if (props.length === 0) return { skipped: { findings: [] } };
   const mode = options.fairness ?? 'declared';
   const skip = (why: string) => ({
-    findings: [],
-    report: { mode, properties: [], fairness: [], seconds: 0, bytes: 0, expansions: 0, skipped: why },
+    skipped: { findings: [], report: { mode, properties: [], fairness: [], seconds: 0, bytes: 0, expansions: 0, skipped: why } },
   });
   if (options.liveness === false) return skip('a safety run only was asked for');
   if (!result.complete) return skip('liveness needs the whole graph; the run was bounded');
@@ -66,7 +109,19 @@ export function livenessAfter(
   // run that recorded them as it explored keeps what it recorded (its budget allowed that) and keeps no more past it.
   const { bytes, budget } = result.memory;
   const cache = budget === undefined ? undefined : Math.min(CACHE_BYTES, Math.max(0, Math.floor((budget - bytes) / 4)));
-  const run = checkLiveness(system, result.store, props, mode, cache, result.successors);
+  return { props, mode, cache };
+}
+
+function runOf(
+  system: System,
+  result: ExploreResult,
+  plan: { readonly props: readonly Liveness[]; readonly mode: FairnessMode; readonly cache?: number },
+): Steps<LivenessRun> {
+  return checkLivenessSteps(system, result.store, plan.props, plan.mode, plan.cache, result.successors);
+}
+
+/** Each failed property as a finding with its lasso replayed, and the report. */
+function outcomeOf(system: System, mode: FairnessMode, run: LivenessRun): LivenessAfter {
   const findings: LivenessFinding[] = [];
   for (const o of run.outcomes) {
     if (o.holds || !o.lasso) continue;

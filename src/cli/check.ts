@@ -203,6 +203,10 @@ function formatReport(label: string, r: CheckReport, saveDir?: string, onDisk = 
       lines.push(
         `INCOMPLETE: interrupted by ${r.interrupted} while building counterexamples, after all ${n(r.states)} states were explored; ${r.untraced ?? 0} finding${r.untraced === 1 ? '' : 's'} without a built counterexample ${r.untraced === 1 ? 'is' : 'are'} not shown, and liveness was not checked`,
       );
+    else if (r.interruptedIn === 'liveness')
+      lines.push(
+        `INCOMPLETE: interrupted by ${r.interrupted} during the liveness check, after all ${n(r.states)} states were explored; every safety property was checked (${r.findings.length ? 'the findings above are real' : 'none failed'}), liveness was not`,
+      );
     else lines.push(`INCOMPLETE: interrupted by ${r.interrupted} at a state boundary after ${n(r.states)} states; ${found}`);
     if (saveDir) lines.push(`  saved in ${saveDir}: continue with --resume ${saveDir} (and the same scenario, sizes and options)`);
   } else if (r.bound === 'memory') {

@@ -25,6 +25,7 @@ export function phasePrinter(label: string): (phase: Phase) => void {
   const words: Record<Phase, string> = {
     progress: 'every state explored; checking progress (can every waiter still be woken?)',
     traces: 'building the counterexamples',
+    liveness: 'checking liveness (does every wait end, under the fairness assumed?)',
   };
   return (phase) => {
     const line = `${label}: ${words[phase]}`;
