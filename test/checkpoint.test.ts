@@ -176,6 +176,87 @@ test('a checkpoint refuses another spec, a foreign folder, and being started ove
   }
 });
 
+test('a damaged checkpoint is refused as one, exit 2, whichever file and wherever the damage: every file has its digest', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'daxspec-ckpt-'));
+  const small = ['check', '--scenario', 'dma-truncate', '--revision', 'v4.16', '-q'];
+  const damagedBy = (change: () => void, why: RegExp): void => {
+    const kept = new Map(['checkpoint.json', 'run0.states.1.bin', 'run0.tables.1.json'].map((f) => [f, readFileSync(join(dir, f))]));
+    change();
+    const r = run([...small, '--resume', dir]);
+    assert.is(r.code, 2, r.err);
+    assert.match(r.err, new RegExp(`^daxspec: --resume ${dir}: the checkpoint cannot be read \\(${why.source}`));
+    assert.is(r.err.split('\n').length, 2, 'one line');
+    for (const [f, bytes] of kept) writeFileSync(join(dir, f), bytes);
+  };
+  const flip = (file: string, at: (size: number) => number): void => {
+    const bytes = readFileSync(join(dir, file));
+    bytes[at(bytes.length)] ^= 0x10;
+    writeFileSync(join(dir, file), bytes);
+  };
+  try {
+    assert.is(run([...small, '--checkpoint', dir]).code, 1);
+    // A bit flipped near the end of the states (a label) and near the start (a vector): both were read as a graph before.
+    damagedBy(() => flip('run0.states.1.bin', (n) => n - 3), /run0\.states\.1\.bin does not match its digest/);
+    damagedBy(() => flip('run0.states.1.bin', () => 40), /run0\.states\.1\.bin does not match its digest/);
+    damagedBy(() => flip('run0.tables.1.json', (n) => Math.floor(n / 2)), /run0\.tables\.1\.json: /);
+    // The manifest: a digit changed, no manifest at all, a field gone.
+    damagedBy(() => {
+      const text = readFileSync(join(dir, 'checkpoint.json'), 'utf8');
+      writeFileSync(
+        join(dir, 'checkpoint.json'),
+        text.replace(/"head":(\d)/, (_, d) => `"head":${(Number(d) + 1) % 10}`),
+      );
+    }, /checkpoint\.json does not match its digest/);
+    damagedBy(() => writeFileSync(join(dir, 'checkpoint.json'), 'null\n'), /checkpoint\.json holds no manifest/);
+    damagedBy(() => {
+      const m = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'));
+      for (const r of Object.values(m.runs) as Record<string, unknown>[]) delete r.segments;
+      writeFileSync(join(dir, 'checkpoint.json'), JSON.stringify(m));
+    }, /checkpoint\.json does not match its digest/);
+    // Put back whole, it resumes as it was.
+    assert.is(run([...small, '--resume', dir]).code, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run stopped at --max-states is saved there; --resume with a larger bound, or none, goes on as one run would', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'daxspec-ckpt-'));
+  const small = ['check', '--scenario', 'dma-truncate', '--revision', 'v4.16', '--json', '-q'];
+  try {
+    const whole = run(small);
+    const states = (JSON.parse(whole.out) as { states: number }).states;
+    const bounded = run([...small, '--max-states', String(Math.floor(states / 3)), '--checkpoint', dir]);
+    assert.is(bounded.code, 3, bounded.err);
+    assert.ok(existsSync(join(dir, 'checkpoint.json')), 'saved as it stopped');
+    const further = run([...small, '--max-states', String(Math.floor((2 * states) / 3)), '--resume', dir]);
+    assert.is(further.code, 3, further.err);
+    assert.equal(comparable(further.out), comparable(run([...small, '--max-states', String(Math.floor((2 * states) / 3))]).out));
+    const rest = run([...small, '--resume', dir]);
+    assert.is(rest.code, whole.code, rest.err);
+    assert.equal(comparable(rest.out), comparable(whole.out));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a resume whose --max-memory cannot hold the saved states is refused in one line, exit 2, never an internal error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'daxspec-ckpt-'));
+  // percpu_ref at five users: 1,616,597 states, more than the least budget there is (64 MiB) holds.
+  const big = ['check', '--scenario', 'percpu-ref', '--users', '5', '--workers', '1', '--no-liveness', '-q'];
+  try {
+    assert.is(run([...big, '--checkpoint', dir]).code, 0);
+    const r = run([...big, '--resume', dir, '--max-memory', '64M']);
+    assert.is(r.code, 2, r.err);
+    assert.match(
+      r.err,
+      /^daxspec: --max-memory 64 MiB: the checkpoint's 1,616,597 states do not fit \(the store was refused room after [\d,]+\)[^\n]*\n$/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a scenario checked in every revision keeps one run a revision in one folder, and resumes each', () => {
   const dir = mkdtempSync(join(tmpdir(), 'daxspec-ckpt-'));
   const every = ['check', '--scenario', 'nondax-mount-umount', '--json', '-q'];

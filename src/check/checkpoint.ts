@@ -7,7 +7,9 @@
  * the manifest the frontier, counters, findings and what the property checks and the symmetry
  * remember. Every file is written to a temporary name, synced and renamed; the manifest last, so a
  * kill at any point leaves the previous checkpoint whole. The manifest records the spec's
- * fingerprint (specFingerprint.ts) and a resume refuses another spec's checkpoint. The folder holds
+ * fingerprint (specFingerprint.ts) and a resume refuses another spec's checkpoint. Every file's SHA-256 is in
+ * the manifest, and the manifest's own over the rest of it: a resume checks each before it reads anything from it,
+ * so a damaged checkpoint is refused as one (exit 2) instead of read into a wrong graph. The folder holds
  * only files of these names: a folder with anything else is refused, and nothing is ever removed
  * but this module's own temporary files.
  */
@@ -25,6 +27,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
 import { join } from 'node:path';
 import type { AnyMachineSnapshot } from 'xstate';
 import { InputError } from '../compose/errors.ts';
@@ -36,8 +39,8 @@ import type { EdgeList } from './progress.ts';
 import type { StateStore } from './storeInterface.ts';
 import type { SymmetryMemory } from './symmetry.ts';
 
-/** Bumped when what a checkpoint holds or means changes: an older one is then another spec's. */
-export const CHECKPOINT_FORMAT = 1;
+/** Bumped when what a checkpoint holds or means changes: an older one is then another spec's. 2: the digests. */
+export const CHECKPOINT_FORMAT = 2;
 
 const MANIFEST = 'checkpoint.json';
 /** The names this module writes; anything else in the folder is someone else's. */
@@ -50,6 +53,8 @@ interface Segment {
   readonly edges: readonly [number, number];
   /** Snapshots added per actor: ids [tables[a][0], tables[a][1]). */
   readonly tables: readonly (readonly [number, number])[];
+  /** SHA-256 (hex) of each file of the segment: a states or edges file only where it has one. */
+  readonly digests: { readonly states?: string; readonly edges?: string; readonly tables: string };
 }
 
 interface SavedRun {
@@ -74,7 +79,17 @@ interface Manifest {
   readonly spec: string;
   readonly littleEndian: boolean;
   readonly runs: Record<string, SavedRun>;
+  /** SHA-256 (hex) of the manifest's JSON without this field (`sealed`). */
+  readonly digest?: string;
 }
+
+/** The manifest's JSON with its digest over the rest. */
+function sealed(m: Manifest): string {
+  const { digest: _, ...rest } = m;
+  return JSON.stringify({ ...rest, digest: sha256(JSON.stringify(rest)) }) + '\n';
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -119,9 +134,14 @@ export class CheckpointFolder {
     } catch (e) {
       throw new InputError('checkpoint-damaged', { dir, why: `${MANIFEST}: ${(e as Error).message}` });
     }
+    if (typeof m !== 'object' || m === null || Array.isArray(m))
+      throw new InputError('checkpoint-damaged', { dir, why: `${MANIFEST} holds no manifest` });
     if (m.format !== 'daxspec-checkpoint' || m.version !== CHECKPOINT_FORMAT || m.spec !== spec || m.littleEndian !== LITTLE_ENDIAN) {
       throw new InputError('checkpoint-other-spec', { dir });
     }
+    const { digest, ...rest } = m;
+    if (digest !== sha256(JSON.stringify(rest)))
+      throw new InputError('checkpoint-damaged', { dir, why: `${MANIFEST} does not match its digest` });
     return new CheckpointFolder(dir, spec, m);
   }
 
@@ -143,8 +163,8 @@ export class CheckpointFolder {
     if (saved.width !== system.width) throw new InputError('checkpoint-other-spec', { dir: this.dir });
     for (const seg of saved.segments) this.restoreTables(run, seg, system);
     const damaged = (why: string): InputError => new InputError('checkpoint-damaged', { dir: this.dir, why });
-    /** A segment file as a reader of int ranges, checked to hold exactly `words` ints. */
-    const open = (name: string, words: number): { ints(at: number, n: number): Int32Array; close(): void } => {
+    /** A segment file as a reader of int ranges, checked to hold exactly `words` ints whose SHA-256 is `digest`. */
+    const open = (name: string, words: number, digest: string | undefined): { ints(at: number, n: number): Int32Array; close(): void } => {
       let fd: number;
       try {
         fd = openSync(join(this.dir, name), 'r');
@@ -155,6 +175,10 @@ export class CheckpointFolder {
       if (size !== 4 * words) {
         closeSync(fd);
         throw damaged(`${name} has ${size} bytes, not ${4 * words}`);
+      }
+      if (digestOf(fd, size) !== digest) {
+        closeSync(fd);
+        throw damaged(`${name} does not match its digest`);
       }
       return {
         ints: (at, n) => {
@@ -167,7 +191,9 @@ export class CheckpointFolder {
         close: () => closeSync(fd),
       };
     };
+    const last = saved.segments[saved.segments.length - 1];
     return {
+      states: last ? last.states[1] : 0,
       head: saved.head,
       depth: saved.depth,
       levelEnd: saved.levelEnd,
@@ -184,7 +210,7 @@ export class CheckpointFolder {
           const n = to - from;
           if (n > 0) {
             // Read a chunk at a time: a segment may hold more than memory spares for a copy.
-            const f = open(fileName(run, 'states', seg.seq), n * (w + 2));
+            const f = open(fileName(run, 'states', seg.seq), n * (w + 2), seg.digests.states);
             try {
               for (let c = 0; c < n; c += CHUNK) {
                 const m = Math.min(CHUNK, n - c);
@@ -203,7 +229,7 @@ export class CheckpointFolder {
           const [ef, et] = seg.edges;
           if (edges && et > ef) {
             const m = et - ef;
-            const f = open(fileName(run, 'edges', seg.seq), 2 * m);
+            const f = open(fileName(run, 'edges', seg.seq), 2 * m, seg.digests.edges);
             try {
               for (let c = 0; c < m; c += CHUNK) {
                 const k = Math.min(CHUNK, m - c);
@@ -236,22 +262,31 @@ export class CheckpointFolder {
       due: () => performance.now() >= next,
       save: (s: ExplorationState): void => {
         seq++;
-        const seg: Segment = {
+        const stored = {
           seq,
-          states: [states, s.store.count],
-          edges: [edgeCount, s.edges?.count ?? 0],
+          states: [states, s.store.count] as const,
+          edges: [edgeCount, s.edges?.count ?? 0] as const,
           tables: system.actors.map((t, a) => [tables[a], t.size] as const),
         };
-        this.writeStates(run, seg, s.store, system.width);
+        const statesDigest = this.writeStates(run, stored, s.store, system.width);
         const edges = s.edges;
-        if (edges && seg.edges[1] > seg.edges[0]) {
-          const [start, end] = seg.edges;
+        let edgesDigest: string | undefined;
+        if (edges && stored.edges[1] > stored.edges[0]) {
+          const [start, end] = stored.edges;
           const side = function* (which: 'from' | 'to'): Generator<Int32Array> {
             for (let c = start; c < end; c += CHUNK) yield edges.slice(c, Math.min(end, c + CHUNK))[which];
           };
-          writeAtomic(join(this.dir, fileName(run, 'edges', seq)), [side('from'), side('to')]);
+          edgesDigest = writeAtomic(join(this.dir, fileName(run, 'edges', seq)), [side('from'), side('to')]);
         }
-        this.writeTables(run, seg, system);
+        const tablesDigest = this.writeTables(run, stored, system);
+        const seg: Segment = {
+          ...stored,
+          digests: {
+            ...(statesDigest ? { states: statesDigest } : {}),
+            ...(edgesDigest ? { edges: edgesDigest } : {}),
+            tables: tablesDigest,
+          },
+        };
         const saved: SavedRun = {
           label,
           width: system.width,
@@ -268,7 +303,7 @@ export class CheckpointFolder {
           symmetry: s.symmetry,
         };
         this.manifest = { ...this.manifest, runs: { ...this.manifest.runs, [runName(run)]: saved } };
-        writeAtomic(join(this.dir, MANIFEST), [[Buffer.from(JSON.stringify(this.manifest) + '\n')]]);
+        writeAtomic(join(this.dir, MANIFEST), [[Buffer.from(sealed(this.manifest))]]);
         states = seg.states[1];
         edgeCount = seg.edges[1];
         tables = seg.tables.map((t) => t[1]);
@@ -278,10 +313,10 @@ export class CheckpointFolder {
     };
   }
 
-  /** States [from, to) as their vectors, then their parents, then their labels: written a chunk at a time. */
-  private writeStates(run: number, seg: Segment, store: StateStore, width: number): void {
+  /** States [from, to) as their vectors, then their parents, then their labels, written a chunk at a time; the file's digest. */
+  private writeStates(run: number, seg: Omit<Segment, 'digests'>, store: StateStore, width: number): string | undefined {
     const [from, to] = seg.states;
-    if (to === from) return;
+    if (to === from) return undefined;
     const vectors = function* (): Generator<Int32Array> {
       const vec = new Int32Array(width);
       for (let c = from; c < to; c += CHUNK) {
@@ -301,24 +336,30 @@ export class CheckpointFolder {
         yield chunk;
       }
     };
-    writeAtomic(join(this.dir, fileName(run, 'states', seg.seq)), [vectors(), field((i) => store.parent(i)), field((i) => store.label(i))]);
+    return writeAtomic(join(this.dir, fileName(run, 'states', seg.seq)), [
+      vectors(),
+      field((i) => store.parent(i)),
+      field((i) => store.label(i)),
+    ]);
   }
 
-  /** Each actor's snapshots added since the last checkpoint, as XState persists them, in id order. */
-  private writeTables(run: number, seg: Segment, system: System): void {
+  /** Each actor's snapshots added since the last checkpoint, as XState persists them, in id order; the file's digest. */
+  private writeTables(run: number, seg: Omit<Segment, 'digests'>, system: System): string {
     const actors = system.actors.map((t, a) => {
       const out: unknown[] = [];
       for (let id = seg.tables[a][0]; id < seg.tables[a][1]; id++) out.push(t.machine.getPersistedSnapshot(t.snapshot(id)));
       return out;
     });
-    writeAtomic(join(this.dir, fileName(run, 'tables', seg.seq)), [[Buffer.from(JSON.stringify(actors) + '\n')]]);
+    return writeAtomic(join(this.dir, fileName(run, 'tables', seg.seq)), [[Buffer.from(JSON.stringify(actors) + '\n')]]);
   }
 
   private restoreTables(run: number, seg: Segment, system: System): void {
     const name = fileName(run, 'tables', seg.seq);
     let actors: unknown[][];
     try {
-      actors = JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as unknown[][];
+      const bytes = readFileSync(join(this.dir, name));
+      if (createHash('sha256').update(bytes).digest('hex') !== seg.digests.tables) throw new Error('it does not match its digest');
+      actors = JSON.parse(bytes.toString('utf8')) as unknown[][];
     } catch (e) {
       throw new InputError('checkpoint-damaged', { dir: this.dir, why: `${name}: ${(e as Error).message}` });
     }
@@ -366,15 +407,20 @@ function openFolder(dir: string, make = true): string[] {
 /** Records a checkpoint file holds per chunk written: a checkpoint never copies all it writes at once. */
 const CHUNK = 1 << 16;
 
-/** Writes `parts` (each a sequence of chunks) to a temporary file beside `path`, syncs it and renames it over `path`. */
-function writeAtomic(path: string, parts: readonly Iterable<ArrayBufferView>[]): void {
+/**
+ * Writes `parts` (each a sequence of chunks) to a temporary file beside `path`, syncs it and renames it over `path`;
+ * returns the SHA-256 (hex) of what it wrote.
+ */
+function writeAtomic(path: string, parts: readonly Iterable<ArrayBufferView>[]): string {
   const slash = path.lastIndexOf('/');
   const tmp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
+  const hash: Hash = createHash('sha256');
   try {
     for (const part of parts) {
       for (const p of part) {
         const bytes = new Uint8Array(p.buffer, p.byteOffset, p.byteLength);
+        hash.update(bytes);
         let off = 0;
         while (off < bytes.length) off += writeSync(fd, bytes, off);
       }
@@ -387,4 +433,18 @@ function writeAtomic(path: string, parts: readonly Iterable<ArrayBufferView>[]):
   }
   closeSync(fd);
   renameSync(tmp, path);
+  return hash.digest('hex');
+}
+
+/** The SHA-256 (hex) of the `size` bytes of open file `fd`, read a few MB at a time. */
+function digestOf(fd: number, size: number): string {
+  const hash = createHash('sha256');
+  const buf = new Uint8Array(Math.min(size, 1 << 22));
+  for (let at = 0; at < size;) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, size - at), at);
+    if (n <= 0) break;
+    hash.update(buf.subarray(0, n));
+    at += n;
+  }
+  return hash.digest('hex');
 }

@@ -112,6 +112,8 @@ export interface ExplorationState {
 
 /** A saved exploration to continue: `fill` adds the saved states (in index order) and edges to the new run's. */
 export interface ResumePoint extends Omit<ExplorationState, 'store' | 'edges' | 'explored'> {
+  /** The states the checkpoint holds: what `fill` adds. */
+  readonly states: number;
   fill(store: StateStore, edges: EdgeList | undefined): void;
 }
 

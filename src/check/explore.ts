@@ -8,6 +8,7 @@
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK, stepLabel } from '../compose/stepLabel.ts';
 import { OWN_MOVE } from '../compose/stepIndex.ts';
 import type { System } from '../compose/system.ts';
+import { InputError } from '../compose/errors.ts';
 import { FingerprintStateStore } from './fingerprintStore.ts';
 import { PackedStateStore } from './packedStore.ts';
 import { NOT_ADDED, type StateStore } from './stateStore.ts';
@@ -125,8 +126,8 @@ export async function exploreAsync(system: System, options: ExploreOptions = {})
   } finally {
     await pool?.close();
   }
-  // A run that stopped at a state boundary (done, interrupted, depth-bounded) is saved as it ends; one
-  // stopped mid-state by the memory or state bound keeps its last checkpoint, taken at a boundary.
+  // A run that stopped at a state boundary (done, interrupted, bounded in depth or states) is saved as it ends; one
+  // stopped mid-state by the memory bound keeps its last checkpoint, taken at a boundary.
   if (sink) {
     const end = run.state();
     if (end.explored || run.stoppedAtBoundary()) sink.save(end);
@@ -217,7 +218,13 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
   const resume = options.resume;
   if (resume) {
     // The tables, the checks' memory and the symmetry's shapes first: the states are vectors of their ids.
-    resume.fill(store, edges);
+    try {
+      resume.fill(store, edges);
+    } catch (e) {
+      // Nothing was explored yet: a budget the saved states do not fit in is a resume asked wrongly, not a bound met.
+      if (!(budget?.refused(e) || isAllocationFailure(e))) throw e;
+      throw new InputError('resume-over-budget', { budget: options.maxMemory ?? 0, states: resume.states, loaded: store.count });
+    }
     for (const f of resume.findings) findings.set(f.key, f);
     for (const [s, key] of resume.crashes) crashes.set(s, key);
     if (resume.invariants) check?.restore(resume.invariants);
@@ -292,7 +299,9 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
           continue;
         }
         if (st.count >= mS) {
+          // Stopped before state s is expanded: at a boundary, so a checkpoint saved now goes on from s.
           bound = 'states';
+          hd = s;
           break;
         }
 
@@ -492,7 +501,7 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     symmetry: sym?.save(),
   });
   const stoppedAtBoundary = (): boolean =>
-    bound === undefined || bound === 'depth' || (bound === 'interrupted' && interruptedIn === undefined);
+    bound === undefined || bound === 'depth' || bound === 'states' || (bound === 'interrupted' && interruptedIn === undefined);
   const handover = (): Handover | undefined => {
     if (over || !packed) return undefined;
     // The rest of this level on this thread: the parallel levels start at a level's first state.

@@ -119,7 +119,9 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
       store?.close();
       clearProgress();
       reports.push(report);
-      if (!args.json) process.stdout.write(formatReport(label, report, saveDir, onDisk, args.workers) + '\n');
+      // Where the run's checkpoint stands now: taken as it ended, or (stopped mid-state by the memory bound) its last.
+      const saved = saveDir === undefined ? undefined : { dir: saveDir, states: folder?.summary(i)?.states };
+      if (!args.json) process.stdout.write(formatReport(label, report, saved, onDisk, args.workers) + '\n');
       if (report.interrupted !== undefined) break;
     }
   });
@@ -158,9 +160,10 @@ function openCheckpoint(
       scenario,
       revisions,
       sizes,
+      // Not --max-states: a run stops at that bound between two states, so a resume with another bound (or none)
+      // goes on exactly as one run would have. --max-depth leaves states unexpanded behind the frontier: it stays.
       options: {
         format: CHECKPOINT_FORMAT,
-        maxStates: args.maxStates,
         maxDepth: args.maxDepth,
         symmetry: !!args.symmetry,
         fairness: args.fairness,
@@ -172,7 +175,14 @@ function openCheckpoint(
 }
 
 /** `workers`: --workers as given (undefined: the default), so that a run that could not use them says why. */
-function formatReport(label: string, r: CheckReport, saveDir?: string, onDisk = false, workers?: number): string {
+function formatReport(
+  label: string,
+  r: CheckReport,
+  /** The checkpoint folder, and the states its last checkpoint of this run holds (undefined: none was taken). */
+  saved?: { readonly dir: string; readonly states?: number },
+  onDisk = false,
+  workers?: number,
+): string {
   const sizes = Object.entries(r.sizes)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
@@ -208,14 +218,23 @@ function formatReport(label: string, r: CheckReport, saveDir?: string, onDisk = 
         `INCOMPLETE: interrupted by ${r.interrupted} during the liveness check, after all ${n(r.states)} states were explored; every safety property was checked (${r.findings.length ? 'the findings above are real' : 'none failed'}), liveness was not`,
       );
     else lines.push(`INCOMPLETE: interrupted by ${r.interrupted} at a state boundary after ${n(r.states)} states; ${found}`);
-    if (saveDir) lines.push(`  saved in ${saveDir}: continue with --resume ${saveDir} (and the same scenario, sizes and options)`);
+    if (saved) lines.push(`  saved in ${saved.dir}: continue with --resume ${saved.dir} (and the same scenario, sizes and options)`);
   } else if (r.bound === 'memory') {
     lines.push(
       `INCOMPLETE: stopped before passing the memory budget (--max-memory ${formatBytes(r.memory.budget ?? 0)}; the state store held ${formatBytes(r.memory.bytes)}) after ${n(r.states)} states; states beyond were not explored`,
       `  to go further: ${memoryAdvice(r, onDisk)}`,
     );
+    // The bound stops a run in the middle of a state, where no checkpoint can be taken: the last one stands.
+    if (saved)
+      lines.push(
+        saved.states === undefined
+          ? `  nothing saved in ${saved.dir}: the budget was reached before the first checkpoint (--checkpoint-every)`
+          : `  ${saved.dir} holds the run as of its last checkpoint (${n(saved.states)} states): continue with --resume ${saved.dir} and a larger --max-memory`,
+      );
   } else if (!r.complete) {
     lines.push(`BOUNDED: stopped at the ${r.bound} bound; states beyond it were not explored, so this run proves nothing about them`);
+    if (saved && r.bound === 'states')
+      lines.push(`  saved in ${saved.dir}: continue with --resume ${saved.dir} and a larger --max-states, or none`);
   } else if (!r.findings.length) {
     lines.push(
       r.collisionProbability === undefined

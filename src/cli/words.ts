@@ -7,6 +7,7 @@ import {
   type ModelErrorCode,
   type ModelErrorFields,
 } from '../compose/errors.ts';
+import { formatBytes } from './options.ts';
 
 /**
  * What users read when their input is wrong: each coded error of the engine worded in the CLI's
@@ -51,6 +52,8 @@ const WORDS: Words = {
   'checkpoint-other-spec': (f) =>
     `--resume ${f.dir}: the checkpoint is of another spec (machines, scenario, revision, sizes or options differ); rerun the command that wrote it, or start anew with --checkpoint`,
   'checkpoint-damaged': (f) => `--resume ${f.dir}: the checkpoint cannot be read (${f.why})`,
+  'resume-over-budget': (f) =>
+    `--max-memory ${formatBytes(f.budget)}: the checkpoint's ${f.states.toLocaleString('en-US')} states do not fit (the store was refused room after ${f.loaded.toLocaleString('en-US')}); resume with the budget the run had, or more`,
   'bad-trace': (f) => `${f.file}: ${f.step !== undefined ? `step ${f.step}: ` : ''}${f.field === 'the file' ? '' : `${f.field}: `}${f.why}`,
 };
 

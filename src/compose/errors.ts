@@ -134,6 +134,8 @@ export interface InputErrorFields {
   'checkpoint-other-spec': { dir: string };
   /** A checkpoint that cannot be read back as written. */
   'checkpoint-damaged': { dir: string; why: string };
+  /** A resume whose memory budget cannot hold the checkpoint's states: refused after `loaded` of `states`. */
+  'resume-over-budget': { budget: number; states: number; loaded: number };
 }
 export type InputErrorCode = keyof InputErrorFields;
 
