@@ -166,8 +166,14 @@ test('a checkpoint refuses another spec, a foreign folder, and being started ove
     writeFileSync(join(dir, 'notes.txt'), 'mine\n');
     const foreign = run([...small, '--resume', dir]);
     assert.is(foreign.code, 2);
-    assert.match(foreign.err, new RegExp(`^daxspec: ${dir}: not a checkpoint folder \\(it holds notes\\.txt\\)`));
+    assert.match(
+      foreign.err,
+      new RegExp(`^daxspec: --resume ${dir}: the folder holds files a checkpoint does not write \\(notes\\.txt\\)`),
+    );
     assert.is(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'mine\n');
+    const started = run([...small, '--checkpoint', join(dir, '..', dir.split('/').pop()!)]);
+    assert.is(started.code, 2);
+    assert.match(started.err, /not a checkpoint folder \(it holds notes\.txt/);
     const missing = run([...small, '--resume', join(dir, 'none')]);
     assert.is(missing.code, 2);
     assert.match(missing.err, /no checkpoint there/);

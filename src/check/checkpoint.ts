@@ -399,7 +399,7 @@ function openFolder(dir: string, make = true): string[] {
   }
   const names = readdirSync(dir).sort();
   const foreign = names.filter((n) => !OURS.test(n) && !TEMP.test(n));
-  if (foreign.length) throw new InputError('checkpoint-foreign', { dir, files: foreign });
+  if (foreign.length) throw new InputError('checkpoint-foreign', { dir, files: foreign, resume: !make });
   for (const n of names) if (TEMP.test(n)) rmSync(join(dir, n), { force: true });
   return names.filter((n) => OURS.test(n));
 }

@@ -245,6 +245,8 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
 
   const advance = (slice: number): boolean => {
     if (over) return true;
+    // Nothing left to expand (a run resumed from a finished checkpoint): done, whatever the budget or a stop says now.
+    if (head >= store.count) return (over = true);
     const why = options.shouldStop?.();
     if (why !== undefined) {
       bound = 'interrupted';

@@ -90,7 +90,7 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
           `${label}: resuming from ${args.resume}: ${n(at.states)} states stored, ${at.explored ? 'all' : n(at.head)} expanded\n`,
         );
       }
-      const store = onDisk ? new DiskStateStore(systems[i].width) : undefined;
+      const store = onDisk ? new DiskStateStore(systems[i].width, { budget: maxMemory }) : undefined;
       const report = await checkScenarioAsync(
         scenario,
         r,

@@ -44,8 +44,12 @@ const WORDS: Words = {
   'symlink-output': (f) => `${f.path} is a symbolic link; daxspec does not write through links (give the real path)`,
   'not-ours': (f) => `${f.path} ${f.what}; daxspec will not replace it (move it, or choose another path)`,
   'unwritable-output': (f) => `cannot write ${f.path}: ${f.why}`,
-  'checkpoint-foreign': (f) =>
-    `${f.dir}: not a checkpoint folder (it holds ${f.files.slice(0, 3).join(', ')}${f.files.length > 3 ? `, and ${f.files.length - 3} more` : ''}); give --checkpoint a new or empty folder`,
+  'checkpoint-foreign': (f) => {
+    const held = `${f.files.slice(0, 3).join(', ')}${f.files.length > 3 ? `, and ${f.files.length - 3} more` : ''}`;
+    return f.resume
+      ? `--resume ${f.dir}: the folder holds files a checkpoint does not write (${held}); daxspec leaves them be: move them out to resume`
+      : `${f.dir}: not a checkpoint folder (it holds ${held}); give --checkpoint a new or empty folder`;
+  },
   'checkpoint-exists': (f) =>
     `${f.dir} holds the checkpoint of an earlier run: continue it with --resume ${f.dir}, or give a new or empty folder`,
   'checkpoint-missing': (f) => `--resume ${f.dir}: no checkpoint there (start one with --checkpoint ${f.dir})`,

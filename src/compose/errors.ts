@@ -125,7 +125,7 @@ export interface InputErrorFields {
   /** A trace or report that cannot be replayed as it is. */
   'bad-trace': { file: string; step?: number; field: string; why: string };
   /** A checkpoint folder that holds files a checkpoint does not write. */
-  'checkpoint-foreign': { dir: string; files: readonly string[] };
+  'checkpoint-foreign': { dir: string; files: readonly string[]; resume?: boolean };
   /** A new run asked to checkpoint into a folder that already holds a checkpoint. */
   'checkpoint-exists': { dir: string };
   /** A resume from a folder without a checkpoint. */
