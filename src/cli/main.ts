@@ -53,7 +53,7 @@ function program(done: (code: number) => void, reg: Registry): Command {
     .option('--max-depth <n>', 'do not explore past this many steps (bounded, exit 3)', count('max-depth', 0))
     .option(
       '--max-memory <size>',
-      "stop cleanly, with what was explored, before the run holds more than this (512M, 4G; default: half of this machine's memory); exit 3",
+      "stop cleanly, with what was explored, before the run's states, edges and V8 heap pass this (512M, 4G; default: half of this machine's memory); Node's own memory comes on top, some tens of MB; exit 3",
       memorySize('max-memory'),
     )
     .option(
