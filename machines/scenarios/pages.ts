@@ -300,11 +300,14 @@ function writerActor(): ActorDecl {
 }
 
 function system(actors: ActorDecl[]): SystemDecl {
-  // Pinners with the same input (same page) are interchangeable: no actor records their
-  // names (the locks count readers, the page and block keep no caller).
+  // Pinners with the same input (same page) are interchangeable where no actor records their names (the locks count
+  // readers, the page and block keep no caller). dax_srcu does: a fault's dax_read_lock puts the pinner in its
+  // `inside` list (pmem-remove-pinned), so with it in the system none are declared symmetric (a permutation would
+  // not rename them there, and the reduced graph grew without end).
   const byInput = new Map<string, string[]>();
+  const srcuRecords = actors.some((a) => a.machine.id === 'dax_srcu');
   for (const a of actors) {
-    if (a.machine.id !== PINNER) continue;
+    if (a.machine.id !== PINNER || srcuRecords) continue;
     const key = JSON.stringify(a.input);
     byInput.set(key, [...(byInput.get(key) ?? []), a.name]);
   }

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../compose/events.ts';
-import { ModelError } from '../compose/errors.ts';
+import { InputError, ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
 
 /**
@@ -28,6 +28,9 @@ export class Symmetry {
   private readonly stateOfShape: number[][] = [];
   private readonly groupOf: number[] = [];
   private readonly scratch: number[] = [];
+  /** Per actor: the names no state of it may record (the group members but itself), and the states checked so far. */
+  private readonly forbidden: ReadonlySet<string>[] = [];
+  private readonly checked: Uint8Array[] = [];
 
   constructor(private readonly system: System) {
     this.groups = (system.decl.symmetric ?? []).map((names) =>
@@ -50,6 +53,39 @@ export class Symmetry {
     for (let a = 0; a < system.width; a++) {
       this.shapeOfState.push([]);
       this.stateOfShape.push([]);
+      this.forbidden.push(
+        new Set(
+          this.groups
+            .flat()
+            .filter((m) => m !== a)
+            .map((m) => system.names[m]),
+        ),
+      );
+      this.checked.push(new Uint8Array(0));
+    }
+  }
+
+  /**
+   * Refuses the reduction at the first state met in which an actor records a group member's name (its own aside): a
+   * permutation of the members' states does not rename what others hold, so the representative is no real state, and
+   * its successors can go on for ever (pmem-remove-pinned at v6.15 with two pinners grew past 25M states, depth
+   * 10,000, where the whole graph has 19,753). Each actor state is looked at once.
+   */
+  private checkNames(vec: Int32Array): void {
+    for (let a = 0; a < vec.length; a++) {
+      const id = vec[a];
+      let seen = this.checked[a];
+      if (id < seen.length && seen[id] === 1) continue;
+      if (id >= seen.length) {
+        const grown = new Uint8Array(Math.max(64, 2 * id + 2));
+        grown.set(seen);
+        this.checked[a] = seen = grown;
+      }
+      seen[id] = 1;
+      const forbidden = this.forbidden[a];
+      if (forbidden.size === 0) continue;
+      const where = recorded(this.system.actors[a].snapshot(id).context, forbidden, 'context');
+      if (where !== undefined) throw notInterchangeable(`${this.system.names[a]} records ${where.name} in ${where.path}`);
     }
   }
 
@@ -102,6 +138,7 @@ export class Symmetry {
 
   /** Rewrites `vec` in place to its orbit's representative. */
   canonicalize(vec: Int32Array): void {
+    this.checkNames(vec);
     for (const g of this.groups) {
       const k = g.length;
       let sorted = true;
@@ -123,4 +160,33 @@ export class Symmetry {
       }
     }
   }
+}
+
+/** Where in `value` (a context: plain data) one of `names` is held, as a string of its own; undefined when none is. */
+function recorded(value: unknown, names: ReadonlySet<string>, path: string): { name: string; path: string } | undefined {
+  if (typeof value === 'string') return names.has(value) ? { name: value, path } : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const r = recorded(value[i], names, `${path}[${i}]`);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (names.has(k)) return { name: k, path: `${path} (a key)` };
+      const r = recorded(v, names, `${path}.${k}`);
+      if (r) return r;
+    }
+  }
+  return undefined;
+}
+
+/** The refusal, with what showed it. */
+function notInterchangeable(why: string): InputError {
+  return new InputError(
+    'symmetry-not-interchangeable',
+    { why },
+    `the actors declared symmetric are not interchangeable in this system (${why})`,
+  );
 }

@@ -30,8 +30,8 @@ const WORDS: Words = {
   'size-out-of-range': (f) => `${flag(f.size)} must be an integer from ${f.min} to ${f.max} for scenario ${f.scenario} (got ${f.got})`,
   'no-symmetry': (f) =>
     `--symmetry has no effect: scenario ${f.scenario}${f.revision ? ` @ ${f.revision}` : ''} declares no interchangeable actors`,
-  'symmetry-not-interchangeable': () =>
-    '--symmetry: the actors declared symmetric are not interchangeable in this system (does another actor record their names?); run without --symmetry',
+  'symmetry-not-interchangeable': (f) =>
+    `--symmetry: the actors declared symmetric are not interchangeable in this system (${f.why ?? 'does another actor record their names?'}); run without --symmetry`,
   'actor-unbounded': (f) =>
     `actor ${f.actor}: more than ${f.max} distinct states; its context grows without bound${f.grown.length ? ` (${list(f.grown)})` : ''}; bound it in the machine`,
   'unknown-machine': (f) =>

@@ -105,7 +105,7 @@ export interface InputErrorFields {
   /** Symmetry asked of a system that declares no interchangeable actors. */
   'no-symmetry': { scenario: string; revision?: string };
   /** The actors declared symmetric turn out not to be interchangeable. */
-  'symmetry-not-interchangeable': Record<string, never>;
+  'symmetry-not-interchangeable': { why?: string };
   /** An actor's context grows without bound. */
   'actor-unbounded': { actor: string; max: number; grown: readonly string[] };
   /** A machine name that names nothing (export). */
