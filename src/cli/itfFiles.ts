@@ -1,8 +1,9 @@
 /**
  * The files --itf may write (check and simulate): the path given and the numbered ones beside it for a second
- * and later counterexample, and the rule that only a trace daxspec wrote there before is ever replaced.
+ * and later counterexample, and the rule that only a trace daxspec wrote there before is ever replaced or removed.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { ItfTrace } from '../check/itf.ts';
 import { checkOutputFile, writeAtomic } from '../outputs/generatedFolder.ts';
 
@@ -21,24 +22,57 @@ function isOurTrace(path: string): boolean {
   }
 }
 
-/** Refuses an --itf path that is not writable or holds something other than a daxspec trace. */
-export function checkItfPaths(path: string): void {
-  checkOutputFile(path, isOurTrace);
+/**
+ * The numbered traces beside `path` that are there now (path.2.itf.json, ...), by their number less one (as
+ * `itfFile` takes it): what an earlier run may have written.
+ */
+function numbered(path: string): Map<number, string> {
+  const base = basename(path).replace(/(\.itf)?\.json$/, '');
+  const dir = dirname(path);
+  const found = new Map<number, string>();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return found;
+  }
+  for (const name of names) {
+    if (!name.startsWith(`${base}.`)) continue;
+    const m = /^\.(\d+)\.itf\.json$/.exec(name.slice(base.length));
+    if (m && Number(m[1]) >= 2) found.set(Number(m[1]) - 1, join(dir, name));
+  }
+  return found;
 }
 
 /**
- * Writes each counterexample of a run (check's or simulate's) as an ITF trace: the first at `path`, the
- * others numbered beside it, each checked as it comes, so that a user's file of that name stays.
+ * Refuses an --itf path that is not writable or holds something other than a daxspec trace, and so any numbered
+ * trace beside it: asked before the run, so that the traces written after it cannot be refused half-way.
+ */
+export function checkItfPaths(path: string): void {
+  checkOutputFile(path, isOurTrace);
+  for (const file of numbered(path).values()) checkOutputFile(file, isOurTrace);
+}
+
+/**
+ * Writes each counterexample of a run (check's or simulate's) as an ITF trace: the first at `path`, the others
+ * numbered beside it, every one checked before the first is written, so that a user's file of such a name stays and
+ * no half of the set is written. The traces an earlier run wrote there past this run's (daxspec's own, by their
+ * mark) are removed, so the files are this run's alone.
  */
 export function writeItf(path: string, findings: readonly { property: string; length: number; itf(): ItfTrace }[], quiet: boolean): void {
-  if (findings.length === 0) {
-    if (!quiet) process.stderr.write(`no counterexample to write to ${path}\n`);
-    return;
-  }
+  const files = findings.map((_, i) => itfFile(path, i));
+  checkItfPaths(path);
+  for (const file of files) checkOutputFile(file, isOurTrace);
   findings.forEach((f, i) => {
-    const file = itfFile(path, i);
-    if (i > 0) checkItfPaths(file);
-    writeAtomic(file, JSON.stringify(f.itf(), null, 1) + '\n');
-    if (!quiet) process.stderr.write(`wrote ${file} (${f.property}, ${f.length} steps)\n`);
+    writeAtomic(files[i], JSON.stringify(f.itf(), null, 1) + '\n');
+    if (!quiet) process.stderr.write(`wrote ${files[i]} (${f.property}, ${f.length} steps)\n`);
   });
+  const stale = [...numbered(path)].filter(([i]) => i >= findings.length).map(([, file]) => file);
+  if (findings.length === 0 && existsSync(path)) stale.unshift(path);
+  for (const file of stale) {
+    if (!isOurTrace(file)) continue;
+    rmSync(file);
+    if (!quiet) process.stderr.write(`removed ${file}, an earlier run's trace\n`);
+  }
+  if (findings.length === 0 && !quiet) process.stderr.write(`no counterexample to write to ${path}\n`);
 }
