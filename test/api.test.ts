@@ -38,7 +38,7 @@ test('check: a bare system, and a scenario at a revision; the report holds no in
   );
   assert.match(
     bare.findings[0].describe(),
-    /^progress: waiter waits in "sleeping" and can never be woken\n {2}shortest counterexample: 3 steps/,
+    /^progress: waiter waits in "sleeping" and can never be woken\n {2}severity: hang \(a task never finishes\)\n {2}shortest counterexample: 3 steps/,
   );
   assert.equal(
     bare.findings[0].steps.map((s) => `${s.actor}.${s.event.type}`),

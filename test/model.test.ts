@@ -25,7 +25,7 @@ test('examples/lost-wakeup: the racy revision loses the wake-up (exit 1), the fi
   assert.match(racy.out, /^wakeup @ racy: 7 states, 14 transitions, depth 3/);
   assert.match(
     racy.out,
-    /progress: waiter waits in "sleeping" and can never be woken\n {2}shortest counterexample: 3 steps\n {2}1\. waiter: test /,
+    /progress: waiter waits in "sleeping" and can never be woken\n {2}severity: hang \(a task never finishes\)\n {2}shortest counterexample: 3 steps\n {2}1\. waiter: test /,
   );
   const fixed = daxspec('check', '--model', MODEL, '--scenario', 'wakeup', '--revision', 'fixed', '-q');
   assert.is(fixed.code, 0, fixed.err);
