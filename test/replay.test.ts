@@ -122,4 +122,19 @@ test('daxspec replay: a trace that holds to its end exits 0 and says every prope
   assert.match(r.out, /every property holds at its last state, deadlock and progress included/);
 });
 
+test('a trace that does not say its revision, of a scenario with revisions, asks for --revision (exit 2), never an internal error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'daxspec-replay-'));
+  const itf = join(dir, 'k.itf.json');
+  assert.is((await runCli('check', '--scenario', 'kill-dax-readers', '--revision', 'v5.10', '-q', '--itf', itf)).code, 1);
+  const trace = JSON.parse(readFileSync(itf, 'utf8'));
+  delete trace['#meta'].daxspec;
+  writeFileSync(itf, JSON.stringify(trace));
+  const asked = await runCli('replay', itf, '--scenario', 'kill-dax-readers');
+  assert.is(asked.code, 2, asked.err);
+  assert.match(asked.err, /the trace does not say its revision; pass --revision \(scenario kill-dax-readers has v4\.16, /);
+  const given = await runCli('replay', itf, '--scenario', 'kill-dax-readers', '--revision', 'v5.10');
+  assert.is(given.code, 1, given.err);
+  assert.match(given.out, /replays exactly on kill-dax-readers @ v5\.10/);
+});
+
 test.run();

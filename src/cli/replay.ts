@@ -54,6 +54,11 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
   if (typeof name !== 'string') return bad('#meta.daxspec.scenario', 'is not a scenario name');
   const scenario = reg.find(name);
   const revision = resolveRevision(scenario, args.revision ?? fromTrace);
+  // A trace is of one revision: one the trace does not name is asked for, never taken as some default.
+  if (revision === undefined && scenario.revisions.length > 0)
+    throw new UsageError(
+      `${file}: the trace does not say its revision; pass --revision (scenario ${name} has ${scenario.revisions.join(', ')})`,
+    );
   const sizes = traceSizes(file, scenario, origin?.sizes);
   const system = new System(scenario.build(revision, sizes));
   const r = replayItf(system, itf, file);
