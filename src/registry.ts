@@ -47,9 +47,14 @@ export function builtinRegistry(): Registry {
     sources,
     summary: pkg.description,
     rules: [...deviceInvariants, ...pageInvariants],
-    // The committed generated files name the commands of this repository, whatever folder they are run from.
-    regenerate: (command) =>
-      command === 'paths' ? 'npx tsx src/cli.ts paths --out test/generated' : 'npx tsx src/cli.ts docs --out docs/spec',
+    // The committed generated files (test/generated, docs/spec) name this repository's commands, whatever folder they
+    // are run from; files a user generates elsewhere name the command a user has, with their folder.
+    regenerate: (command, out) => {
+      const committed = command === 'paths' ? 'test/generated' : 'docs/spec';
+      return out.replace(/\/+$/, '') === committed
+        ? `npx tsx src/cli.ts ${command} --out ${committed}`
+        : `npx daxspec ${command} --out ${out}`;
+    },
     runnerModule: (outDir) => importPath(outDir, packageFile('src/paths/suiteTests.ts')),
     kernelFunction: (revision, fn) => isRevision(revision) && hasKernelFunction(revision, fn),
   });

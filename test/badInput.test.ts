@@ -147,6 +147,8 @@ const cases: [string, () => string[], RegExp][] = [
   ['paths --verbose without --report', () => ['paths', '--verbose'], /--verbose has no effect without --report/],
   ['paths --report --out', () => ['paths', '--report', '--out', at('p')], /--out has no effect with --report/],
   ['paths --force --check', () => ['paths', '--force', '--check'], /--force has no effect with --check/],
+  ['paths --check of a folder not there', () => ['paths', '--check', '--out', at('no-tests')], /--check: .*no-tests does not exist/],
+  ['docs --check of a folder not there', () => ['docs', '--check', '--out', at('no-docs')], /--check: .*no-docs does not exist/],
   ['paths: unknown scenario', () => ['paths', '--scenario', 'nope'], /unknown scenario 'nope'/],
   ['paths: unknown revision', () => ['paths', '--revision', 'v99'], /--revision v99: no such revision/],
   ['paths --max-length 0', () => ['paths', '--max-length', '0'], /--max-length must be at least 1/],

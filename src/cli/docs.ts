@@ -2,6 +2,7 @@
  * `daxspec docs`: where the Markdown spec is written by default, and the write, `--check` (stale pages)
  * and `--lint` (what the machines leave unsaid) modes, worded for the terminal.
  */
+import { existsSync } from 'node:fs';
 import { comparePages, isStale, openDocsFolder, writePages } from '../docs/files.ts';
 import { docsModel, generateDocs, lintDocs, registryInput } from '../docs/generate.ts';
 import { formatLint, lintCatalog } from '../docs/lint.ts';
@@ -56,6 +57,9 @@ export function runDocs(args: DocsArgs, reg: Registry): number {
   }
   const out = args.out ?? defaultOut(args);
   // The folder is checked before the pages are generated: a refusal costs nothing.
+  // A folder that is not there holds no docs to compare: a wrong --out (or the default, run from elsewhere), not stale docs.
+  if (args.check && !existsSync(out))
+    throw new UsageError(`--check: ${out} does not exist (generate the docs there first, or give --out the folder that holds them)`);
   const folder = args.check ? undefined : openDocsFolder(out, { force: args.force });
   // --check runs inside npm test: one line of verdict there, not a line per scenario.
   const pages = generateDocs(

@@ -2,6 +2,7 @@
  * `daxspec paths`: the options of path generation (coverage targets, sizes, goals), which scenario and
  * revision pairs a run covers, and the write, `--check`, `--report` and `--to` modes, worded for users.
  */
+import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { resolveRevision, resolveSizes } from '../check/check.ts';
 import { formatEvent } from '../compose/events.ts';
@@ -138,6 +139,9 @@ export function runPaths(args: PathsArgs, reg: Registry): number {
     throw new UsageError('--cover changes the generated paths: give --report, or --out a folder other than the committed suites');
   // Only a run over everything may call a file it did not write stale, or remove one.
   const whole = !args.scenario && !args.revision;
+  // A folder that is not there holds no generated tests to compare: a wrong --out, not a stale suite.
+  if (args.check && !existsSync(out))
+    throw new UsageError(`--check: ${out} does not exist (generate the tests there first, or give --out the folder that holds them)`);
   const folder = args.check || args.report ? undefined : openGeneratedFolder(out, PATHS_GENERATOR, { force: args.force, whole });
   const suites: GeneratedSuite[] = [];
   const suiteScenarios: Scenario[] = [];
@@ -170,7 +174,7 @@ export function runPaths(args: PathsArgs, reg: Registry): number {
       if (!args.quiet) process.stderr.write(`${out}: ${files.size} generated files are up to date with the machines\n`);
       return EXIT.holds;
     }
-    const lines = [`daxspec paths --check: the generated tests in ${out} are stale (the machines changed since they were generated):`];
+    const lines = [`daxspec paths --check: the generated tests in ${out} differ from what the machines generate now:`];
     for (const f of s.differ) lines.push(`  changed: ${out}/${f}`);
     for (const f of s.missing) lines.push(`  missing: ${out}/${f}`);
     for (const f of s.extra) lines.push(`  no longer generated: ${out}/${f}`);
