@@ -2,6 +2,9 @@
  * Every exit code the README and --help document, each produced by what it stands for (130 and
  * 143 need a signal: test/interrupt.test.ts). Runs the command line in-process (test/runCli.ts).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from './runCli.ts';
@@ -68,6 +71,16 @@ test('4: an internal error (a bug of ours) is one line, exit 4, no stack unless 
   }
   assert.is(r.code, 4);
   assert.match(r.err, /^daxspec: internal error \(a bug of daxspec; DAXSPEC_DEBUG=1 shows where\): stdout is broken\n$/);
+});
+
+test('3 from viz too: the site is written, and a check it stopped at --max-states is said to be bounded', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'daxspec-viz-'));
+  const bounded = await runCli('viz', '--scenario', 'percpu-ref', '--users', '2', '--max-states', '10', '--out', join(out, 'a'), '-q');
+  assert.is(bounded.code, 3, bounded.err);
+  assert.match(bounded.out, /^wrote .*index\.html/);
+  assert.match(bounded.out, /BOUNDED: 1 of 1 systems stopped at --max-states 10/);
+  const whole = await runCli('viz', '--scenario', 'percpu-ref', '--users', '2', '--out', join(out, 'b'), '-q');
+  assert.is(whole.code, 0, whole.err);
 });
 
 test.run();

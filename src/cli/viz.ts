@@ -68,7 +68,13 @@ export async function runViz(args: VizArgs, reg: Registry): Promise<number> {
   process.stdout.write(
     `wrote ${resolve(files[0])}: ${data.machines.length} machines, ${data.systems.length} systems, ${data.traces.length} counterexamples (${seconds} s); open it in a browser, no server needed\n`,
   );
-  return EXIT.holds;
+  // The site is written either way; a check --max-states stopped is not complete, and the exit status says so, as check's does.
+  const bounded = data.systems.filter((s) => !s.check.complete).length;
+  if (bounded === 0) return EXIT.holds;
+  process.stdout.write(
+    `BOUNDED: ${bounded} of ${data.systems.length} systems stopped at --max-states ${args.maxStates}; their pages say so, and prove nothing past it\n`,
+  );
+  return EXIT.bounded;
 }
 
 /** What --force means, the same for docs, paths and viz. */
