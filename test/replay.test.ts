@@ -137,4 +137,30 @@ test('a trace that does not say its revision, of a scenario with revisions, asks
   assert.match(given.out, /replays exactly on kill-dax-readers @ v5\.10/);
 });
 
+test('a trace that replays exactly but does not end in what it claims says so: a claim edited, a counterexample cut short', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'daxspec-replay-'));
+  const itf = join(dir, 'd.itf.json');
+  assert.is((await runCli('check', '--scenario', 'dma-truncate', '--revision', 'v4.16', '-q', '--itf', itf)).code, 1);
+  const trace = JSON.parse(readFileSync(itf, 'utf8'));
+  assert.is(trace['#meta'].daxspec.property, 'I9');
+  const honest = await runCli('replay', itf);
+  assert.is(honest.code, 1);
+  assert.not.match(honest.out, /but the trace says/);
+  const claim = join(dir, 'claim.itf.json');
+  writeFileSync(
+    claim,
+    JSON.stringify({ ...trace, '#meta': { ...trace['#meta'], daxspec: { ...trace['#meta'].daxspec, property: 'I1' } } }),
+  );
+  const edited = await runCli('replay', claim);
+  assert.is(edited.code, 1);
+  assert.match(edited.out, /replays exactly .*\n.*but the trace says it ends in I1, which its last state does not show\n$/);
+  const cut = join(dir, 'cut.itf.json');
+  writeFileSync(cut, JSON.stringify({ ...trace, states: trace.states.slice(0, 3) }));
+  const short = await runCli('replay', cut, '--json');
+  assert.is(short.code, 0);
+  const j = JSON.parse(short.out);
+  assert.equal([j.claimed, j.claimMet], ['I9', false]);
+  assert.match((await runCli('replay', cut)).out, /it stops short of the counterexample it claims/);
+});
+
 test.run();

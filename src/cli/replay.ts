@@ -63,7 +63,14 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
   const system = new System(scenario.build(revision, sizes));
   const r = replayItf(system, itf, file);
   const where = `${name}${revision ? ` @ ${revision}` : ''}`;
-  if (args.json) process.stdout.write(JSON.stringify({ file, scenario: name, revision: revision ?? null, ...r }, null, 2) + '\n');
+  // What the trace says it ends in (check --itf writes the property), checked against what its last state shows: a
+  // trace cut short, or one whose claim was edited, replays exactly and still does not show what it claims.
+  const claimed = typeof origin?.property === 'string' && r.loop === undefined ? origin.property : undefined;
+  const claimMet = claimed === undefined ? undefined : r.findings.some((f) => f.property === claimed);
+  if (args.json)
+    process.stdout.write(
+      JSON.stringify({ file, scenario: name, revision: revision ?? null, ...r, ...(claimed ? { claimed, claimMet } : {}) }, null, 2) + '\n',
+    );
   else if (r.divergence) {
     const lines = [`${file}: diverges from ${where} at step ${r.divergence.step} of ${r.total}:`];
     if (r.divergence.differences?.length) for (const d of r.divergence.differences) lines.push(`  ${describe([d])}`);
@@ -75,6 +82,10 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
     const lines = [`${file}: replays exactly on ${where} (${r.matched} steps)${r.violation ? `, ending in: ${r.violation}` : ''}${lasso}`];
     if (r.findings.length > 1) for (const f of r.findings) lines.push(`  ${f.property}: ${f.text}`);
     if (!r.findings.length && r.loop === undefined) lines.push('  every property holds at its last state, deadlock and progress included');
+    if (claimed !== undefined && !claimMet)
+      lines.push(
+        `  but the trace says it ends in ${claimed}, which its last state does not show${r.findings.length ? '' : ': it stops short of the counterexample it claims'}`,
+      );
     if (r.undecided) lines.push(`  (${r.undecided})`);
     process.stdout.write(lines.join('\n') + '\n');
   }
