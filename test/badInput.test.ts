@@ -183,6 +183,16 @@ const cases: [string, () => string[], RegExp][] = [
   ['docs: repeated --out', () => ['docs', '--out', at('d1'), '--out', at('d2')], /--out is given twice/],
   // viz
   ['viz without --out', () => ['viz'], /--out/],
+  [
+    'export: a revision written in the machine name',
+    () => ['export', '-f', 'dot', 'kill-dax-readers@v99:pmem0'],
+    /daxspec: kill-dax-readers@v99:pmem0: scenario kill-dax-readers has no revision v99/,
+  ],
+  [
+    'export: a revision no scenario has, by machine id',
+    () => ['export', '-f', 'json', '-r', 'v99', 'dax_device'],
+    /daxspec: --revision v99: no such revision/,
+  ],
   ['viz: unknown scenario', () => ['viz', '--out', at('v'), '--scenario', 'nope'], /unknown scenario 'nope'/],
   ['viz: unknown revision', () => ['viz', '--out', at('v'), '--revision', 'v99'], /--revision v99: no such revision/],
   [

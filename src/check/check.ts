@@ -158,12 +158,16 @@ export function resolveSizes(scenario: Scenario, given: Readonly<Record<string, 
   return sizes;
 }
 
-export function resolveRevision(scenario: Scenario, revision: string | undefined): string | undefined {
+/**
+ * `revision` checked against the scenario's. `given`: where the user gave it, when not as --revision (a trace's
+ * #meta, an export's SCENARIO@REVISION:ACTOR), so that a refusal names what the user wrote.
+ */
+export function resolveRevision(scenario: Scenario, revision: string | undefined, given?: string): string | undefined {
   if (scenario.revisions.length === 0) {
     if (revision !== undefined)
       throw new InputError(
         'revision-independent',
-        { scenario: scenario.name },
+        { scenario: scenario.name, ...(given ? { given } : {}) },
         `scenario ${scenario.name} does not depend on the kernel revision`,
       );
     return undefined;
@@ -172,7 +176,7 @@ export function resolveRevision(scenario: Scenario, revision: string | undefined
   if (!scenario.revisions.includes(revision)) {
     throw new InputError(
       'unknown-revision',
-      { scenario: scenario.name, revision, revisions: scenario.revisions },
+      { scenario: scenario.name, revision, revisions: scenario.revisions, ...(given ? { given } : {}) },
       `scenario ${scenario.name} has no revision ${revision}`,
     );
   }

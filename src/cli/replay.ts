@@ -53,7 +53,11 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
   if (!name) throw new UsageError(`${file}: the trace does not say its scenario; pass --scenario`);
   if (typeof name !== 'string') return bad('#meta.daxspec.scenario', 'is not a scenario name');
   const scenario = reg.find(name);
-  const revision = resolveRevision(scenario, args.revision ?? fromTrace);
+  const revision = resolveRevision(
+    scenario,
+    args.revision ?? fromTrace,
+    args.revision === undefined && fromTrace !== undefined ? `${file}: #meta.daxspec.revision ${fromTrace}` : undefined,
+  );
   // A trace is of one revision: one the trace does not name is asked for, never taken as some default.
   if (revision === undefined && scenario.revisions.length > 0)
     throw new UsageError(

@@ -23,9 +23,12 @@ const WORDS: Words = {
   'unknown-scenario': (f) => `unknown scenario '${f.name}' (run 'daxspec list' to see them)`,
   'unknown-revision': (f) =>
     f.scenario === undefined
-      ? `--revision ${f.revision}: no such revision (revisions: ${list(f.revisions)})`
-      : `--revision ${f.revision}: scenario ${f.scenario} has no such revision (its revisions: ${list(f.revisions)})`,
-  'revision-independent': (f) => `--revision: scenario ${f.scenario} does not depend on the kernel revision; drop --revision`,
+      ? `${f.given ?? `--revision ${f.revision}`}: no such revision (revisions: ${list(f.revisions)})`
+      : `${f.given ?? `--revision ${f.revision}`}: scenario ${f.scenario} has no ${f.given ? `revision ${f.revision}` : 'such revision'} (its revisions: ${list(f.revisions)})`,
+  'revision-independent': (f) =>
+    f.given
+      ? `${f.given}: scenario ${f.scenario} does not depend on the kernel revision; drop the revision there`
+      : `--revision: scenario ${f.scenario} does not depend on the kernel revision; drop --revision`,
   'unknown-size': (f) => `${flag(f.size)}: scenario ${f.scenario} has no such size (its sizes: ${list(f.sizes.map(flag)) || 'none'})`,
   'size-out-of-range': (f) => `${flag(f.size)} must be an integer from ${f.min} to ${f.max} for scenario ${f.scenario} (got ${f.got})`,
   'no-symmetry': (f) =>

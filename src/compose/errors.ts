@@ -95,9 +95,10 @@ export interface InputErrorFields {
   /** No scenario of this name. */
   'unknown-scenario': { name: string };
   /** The scenario has no such revision. */
-  'unknown-revision': { scenario?: string; revision: string; revisions: readonly string[] };
+  /** `given`: where the revision was written when not as --revision (a trace's #meta, SCENARIO@REVISION:ACTOR). */
+  'unknown-revision': { scenario?: string; revision: string; revisions: readonly string[]; given?: string };
   /** A revision was given to a scenario that does not depend on it. */
-  'revision-independent': { scenario: string };
+  'revision-independent': { scenario: string; given?: string };
   /** The scenario does not declare this size. */
   'unknown-size': { scenario: string; size: string; sizes: readonly string[] };
   /** A size outside the scenario's declared range. */

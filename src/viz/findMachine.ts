@@ -23,12 +23,13 @@ const full = (s: Scenario, rev: string | undefined, actor: string): string => `$
 export function findMachine(scenarios: readonly Scenario[], spec: string, revision?: string): FoundMachine {
   const m = /^([^:@]+)(?:@([^:]+))?:(.+)$/.exec(spec);
   const build = (s: Scenario, rev: string | undefined) => s.build(rev, resolveSizes(s, {}));
-  const pick = (s: Scenario, rev?: string): string | undefined => resolveRevision(s, rev) ?? s.revisions[s.revisions.length - 1];
+  const pick = (s: Scenario, rev?: string, given?: string): string | undefined =>
+    resolveRevision(s, rev, given) ?? s.revisions[s.revisions.length - 1];
   if (m) {
     const [, name, rev, actorName] = m;
     const s = scenarios.find((x) => x.name === name);
     if (!s) throw new InputError('unknown-scenario', { name }, `unknown scenario '${name}' in ${spec}`);
-    const r = pick(s, rev ?? revision);
+    const r = pick(s, rev ?? revision, rev !== undefined ? spec : undefined);
     const actor = build(s, r).actors.find((a) => a.name === actorName);
     if (!actor)
       throw new InputError('unknown-actor', {
@@ -39,6 +40,9 @@ export function findMachine(scenarios: readonly Scenario[], spec: string, revisi
       });
     return { where: full(s, r, actor.name), actor };
   }
+  // A revision no scenario has is refused as one, not as a machine missing from the scenarios that have no revisions.
+  const all = [...new Set(scenarios.flatMap((s) => s.revisions))];
+  if (revision !== undefined && !all.includes(revision)) throw new InputError('unknown-revision', { revision, revisions: all });
   const ids = new Set<string>();
   for (const s of scenarios) {
     if (revision !== undefined && s.revisions.length && !s.revisions.includes(revision)) continue;
