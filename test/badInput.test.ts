@@ -147,6 +147,16 @@ const cases: [string, () => string[], RegExp][] = [
   ['paths --verbose without --report', () => ['paths', '--verbose'], /--verbose has no effect without --report/],
   ['paths --report --out', () => ['paths', '--report', '--out', at('p')], /--out has no effect with --report/],
   ['paths --force --check', () => ['paths', '--force', '--check'], /--force has no effect with --check/],
+  [
+    'paths --to a state the actor has not',
+    () => ['paths', '-s', 'kill-dax-readers', '-r', 'v5.10', '--to', 'pmem0.nostate'],
+    /daxspec: --to pmem0\.nostate: pmem0 has no state 'nostate' \(its states: boot, /,
+  ],
+  [
+    'paths --to without a scenario',
+    () => ['paths', '--to', 'pmem0.up'],
+    /daxspec: --to pmem0\.up names a state of one scenario's actor: give --scenario/,
+  ],
   ['paths --check of a folder not there', () => ['paths', '--check', '--out', at('no-tests')], /--check: .*no-tests does not exist/],
   ['docs --check of a folder not there', () => ['docs', '--check', '--out', at('no-docs')], /--check: .*no-docs does not exist/],
   ['paths: unknown scenario', () => ['paths', '--scenario', 'nope'], /unknown scenario 'nope'/],

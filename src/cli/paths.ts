@@ -128,6 +128,9 @@ export function runPaths(args: PathsArgs, reg: Registry): number {
   if (args.to) {
     if (args.check || args.report || args.out)
       throw new UsageError('--to prints the paths to a goal; it has no --check, --report or --out');
+    // A goal names an actor's state, and actors are a scenario's: over every scenario, the first would answer for it.
+    if (!args.scenario && reg.scenarios.length > 1)
+      throw new UsageError(`--to ${args.to} names a state of one scenario's actor: give --scenario (daxspec list shows them)`);
     return runGoal(args, selection(args, reg));
   }
   if (args.simple) throw new UsageError('--simple has no effect without --to');

@@ -1,3 +1,4 @@
+import { ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
 import { expectedSteps, type ExpectedStep } from './expectedSteps.ts';
 import { CRASH, type StateGraph } from './stateGraph.ts';
@@ -21,6 +22,19 @@ export function goalOf(system: System, spec: string): (state: Int32Array) => boo
   const path = single ? spec : spec.slice(actor.length + 1);
   if (!system.index.has(actor)) throw new Error(`--to ${spec}: no actor ${actor} (actors: ${system.names.join(', ')})`);
   if (!path) throw new Error(`--to ${spec}: name a state of ${actor}, as ${actor}.STATE`);
+  // Asked once now: a state the machine does not have is the user's --to, not a fault of the model met mid-search.
+  try {
+    system.view(system.initial)(actor).matches(path);
+  } catch (e) {
+    if (!(e instanceof ModelError && e.code === 'unknown-state')) throw e;
+    const states = (e.fields.states as readonly string[]).join(', ');
+    throw new Error(
+      single
+        ? `--to ${spec}: ${actor}, the only actor, has no state '${path}' (its states: ${states}); name a state of it, or pick a scenario with --scenario`
+        : `--to ${spec}: ${actor} has no state '${path}' (its states: ${states})`,
+      { cause: e },
+    );
+  }
   return (state) => system.view(state)(actor).matches(path);
 }
 
