@@ -157,6 +157,31 @@ const cases: [string, () => string[], RegExp][] = [
     () => ['paths', '--to', 'pmem0.up'],
     /daxspec: --to pmem0\.up names a state of one scenario's actor: give --scenario/,
   ],
+  [
+    'check --fairness with --no-liveness',
+    () => ['check', '-s', 'percpu-ref', '--fairness', 'none', '--no-liveness'],
+    /daxspec: --fairness has no effect with --no-liveness/,
+  ],
+  [
+    'check --fairness with --symmetry',
+    () => ['check', '-s', 'percpu-ref', '--fairness', 'next', '--symmetry'],
+    /daxspec: --fairness has no effect with --symmetry/,
+  ],
+  [
+    'a labelled size given a name it does not have',
+    () => ['check', '-s', 'dma-truncate', '--fstype', 'btrfs'],
+    /daxspec: --fstype takes a whole number or one of ext4, ext2, xfs \(got 'btrfs'\)/,
+  ],
+  [
+    'viz --revision of a scenario with none',
+    () => ['viz', '--out', at('v'), '--scenario', 'percpu-ref', '--revision', 'v5.10'],
+    /daxspec: --revision: scenario percpu-ref does not depend on the kernel revision/,
+  ],
+  [
+    'viz --docs of a folder not there',
+    () => ['viz', '--out', at('v'), '--scenario', 'percpu-ref', '--docs', at('no-docs')],
+    /daxspec: --docs .*no-docs: no such folder/,
+  ],
   ['paths --check of a folder not there', () => ['paths', '--check', '--out', at('no-tests')], /--check: .*no-tests does not exist/],
   ['docs --check of a folder not there', () => ['docs', '--check', '--out', at('no-docs')], /--check: .*no-docs does not exist/],
   ['paths: unknown scenario', () => ['paths', '--scenario', 'nope'], /unknown scenario 'nope'/],

@@ -200,12 +200,16 @@ test('--no-liveness: a safety run only, which says so; the same run with livenes
   const full = await runCli(...args);
   assert.is(full.code, 1, full.err);
   assert.match(full.out, /Drains/);
-  const safety = await runCli(...args, '--no-liveness');
+  // Without --fairness: with --no-liveness it would do nothing, and is refused.
+  const safety = await runCli('check', '-s', 'percpu-ref', '--users', '3', '-q', '--no-liveness');
   assert.is(safety.code, 0, safety.err);
   assert.match(safety.out, /8,357 states, 28,845 transitions/);
   assert.match(safety.out, /all safety properties hold/);
   assert.match(safety.out, /liveness not checked: a safety run only was asked for/);
   assert.not.match(safety.out, /Drains/);
+  const both = await runCli(...args, '--no-liveness');
+  assert.is(both.code, 2);
+  assert.match(both.err, /--fairness has no effect with --no-liveness/);
   const matrix = await runCli('check', '--all', '--no-liveness');
   assert.is(matrix.code, 2);
   assert.match(matrix.err, /--no-liveness has no effect with --all/);

@@ -70,6 +70,13 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
       `--itf writes the counterexamples of one revision; scenario ${scenario.name} has ${revisions.length}: add --revision`,
     );
   if (args.itf) checkItfPaths(args.itf);
+  // --fairness is what the liveness check assumes: where none runs, it would do nothing.
+  const noLiveness =
+    args.liveness === false ? '--no-liveness' : args.symmetry ? '--symmetry' : args.fingerprint ? '--fingerprint' : undefined;
+  if (args.fairness !== undefined && noLiveness)
+    throw new UsageError(
+      `--fairness has no effect with ${noLiveness}: it is the fairness the liveness check assumes, and ${noLiveness} runs none`,
+    );
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
   // Every system is built (and --symmetry checked against it) before any is explored.
   const systems: System[] = revisions.map((r) => buildSystem(scenario, r, sizes, { symmetry: args.symmetry }));
@@ -166,7 +173,7 @@ function openCheckpoint(
         format: CHECKPOINT_FORMAT,
         maxDepth: args.maxDepth,
         symmetry: !!args.symmetry,
-        fairness: args.fairness,
+        fairness: args.fairness ?? 'declared',
       },
     },
     systems,

@@ -67,12 +67,11 @@ function program(done: (code: number) => void, reg: Registry): Command {
       'keep 64-bit fingerprints instead of states (hash compaction, for very large models); reports the chance of a missed state',
     )
     .addOption(
+      // No commander default: check tells a --fairness given from one left out (it refuses one that would do nothing).
       new Option(
         '--fairness <mode>',
-        'fairness for liveness properties: declared in the machines, none, or next (every step weakly fair, TLA+ WF_vars(Next))',
-      )
-        .choices(['declared', 'none', 'next'])
-        .default('declared'),
+        'fairness for liveness properties: declared in the machines (the default), none, or next (every step weakly fair, TLA+ WF_vars(Next))',
+      ).choices(['declared', 'none', 'next']),
     )
     .option(
       '--no-liveness',

@@ -45,7 +45,11 @@ export function count(name: string, min = 0): Parser<number> {
 export function size(name: string, labelled?: { min: number; labels: readonly string[] }): Parser<number> {
   return once(name, (raw) => {
     const at = labelled?.labels.indexOf(raw) ?? -1;
-    return at >= 0 ? labelled!.min + at : integer(name, raw);
+    if (at >= 0) return labelled!.min + at;
+    // A word that is not one of the names: say the names, which is what the user was reaching for.
+    if (labelled && /^[a-z]/i.test(raw))
+      throw new InvalidArgumentError(`--${name} takes a whole number or one of ${labelled.labels.join(', ')} (got '${raw}')`);
+    return integer(name, raw);
   });
 }
 

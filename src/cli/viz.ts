@@ -2,6 +2,7 @@
  * `daxspec viz`: checks the chosen scenarios and revisions and writes the static viewer site into a
  * folder it owns; the one `--force` wording shared by the generators.
  */
+import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { relative, resolve } from 'node:path';
 import { InputError } from '../compose/errors.ts';
@@ -34,6 +35,12 @@ export async function runViz(args: VizArgs, reg: Registry): Promise<number> {
     throw new InputError('unknown-revision', { revision: args.revision, revisions: reg.revisions }, `no revision ${args.revision}`);
   }
   const scenarios = args.scenario ? [reg.find(args.scenario)] : [...reg.scenarios];
+  // As check and export: a revision given for a scenario that has none would do nothing.
+  if (args.revision && args.scenario && scenarios[0].revisions.length === 0)
+    throw new InputError('revision-independent', { scenario: scenarios[0].name }, `scenario ${scenarios[0].name} has no revisions`);
+  // The site links to the docs by a relative path: a folder that is not there would make every such link dangle.
+  if (args.docs !== undefined && !existsSync(args.docs))
+    throw new UsageError(`--docs ${args.docs}: no such folder (generate the docs there first with daxspec docs --out ${args.docs})`);
   const chosen = args.revision ? scenarios.filter((s) => s.revisions.length === 0 || s.revisions.includes(args.revision!)) : scenarios;
   if (chosen.length === 0)
     throw new InputError('unknown-revision', { scenario: args.scenario, revision: args.revision!, revisions: scenarios[0].revisions });
