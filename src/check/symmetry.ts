@@ -12,7 +12,7 @@ export interface SymmetryMemory {
 }
 
 /**
- * Symmetry reduction between interchangeable actors (pages, readers, users).
+ * Symmetry reduction between interchangeable actors (percpu_ref's users, the pinners of one page).
  * A state is replaced by the representative of its orbit: within each group the
  * actors' snapshots are sorted by shape. Sound only when the members are
  * interchangeable: same machine, same input, and no actor records their names

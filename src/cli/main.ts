@@ -61,7 +61,10 @@ function program(done: (code: number) => void, reg: Registry): Command {
       "threads to explore on (default: one per core); findings, traces and counts are the same for any number, unless --max-memory stops a run. with --all, the matrix's configurations are shared among the threads (not with --model; under --max-memory, a thread for each 64 MiB at most, each its share). runs with --symmetry, --fingerprint, --max-states, --model, --store disk, --checkpoint or --resume stay on one thread, and so do runs that check progress (their edges would be rebuilt on one thread after the others) and every run until it passes 200,000 states: below that a second thread costs more than it gives",
       count('workers', 1),
     )
-    .option('--symmetry', 'reduce by symmetry between interchangeable actors (pages, readers, users); counts are then orbits')
+    .option(
+      '--symmetry',
+      "reduce by symmetry between the actors a scenario declares interchangeable (percpu-ref's users, dma-truncate's pinners of one page); counts are then orbits",
+    )
     .option(
       '--fingerprint',
       'keep 64-bit fingerprints instead of states (hash compaction, for very large models); reports the chance of a missed state',
@@ -270,7 +273,7 @@ function program(done: (code: number) => void, reg: Registry): Command {
     .option('--max-length <n>', 'longest path, in steps (default 1000)', count('max-length', 1))
     .option(
       '--cover <kinds>',
-      'what the paths aim at: states, transitions, guards, comma-separated (default transitions,guards, which covers states too)',
+      'what the paths aim at: states, transitions, guards, pairs, partitions, waits, comma-separated (default: states,transitions,guards,waits)',
       text('cover'),
     )
     .option('--to <state>', 'print the shortest path to each state where ACTOR.STATE holds (one actor: just STATE); writes nothing')
