@@ -4,7 +4,7 @@
  * names a user's module (src/cli/model.ts).
  */
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { percpuRefScenario } from '../machines/bench/percpuRef.ts';
 import { percpuRefMachineScenario } from '../machines/bench/percpuRefMachine.ts';
 import { deviceInvariants, pageInvariants } from '../machines/invariants.ts';
@@ -51,7 +51,8 @@ export function builtinRegistry(): Registry {
     // are run from; files a user generates elsewhere name the command a user has, with their folder.
     regenerate: (command, out) => {
       const committed = command === 'paths' ? 'test/generated' : 'docs/spec';
-      return out.replace(/\/+$/, '') === committed
+      // By the folder, not the spelling: ./test/generated or an absolute path is the committed folder too.
+      return resolve(out) === resolve(packageFile(committed))
         ? `npx tsx src/cli.ts ${command} --out ${committed}`
         : `npx daxspec ${command} --out ${out}`;
     },

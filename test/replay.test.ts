@@ -3,7 +3,7 @@
  * included, by exploring what can follow), reads every trace format daxspec writes, and shows a
  * diverging state by the fields that differ, each in full.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -161,6 +161,19 @@ test('a trace that replays exactly but does not end in what it claims says so: a
   const j = JSON.parse(short.out);
   assert.equal([j.claimed, j.claimMet], ['I9', false]);
   assert.match((await runCli('replay', cut)).out, /it stops short of the counterexample it claims/);
+});
+
+test('--itf: a later run bounded by --max-states leaves the earlier counterexamples where they are', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'daxspec-itf-'));
+  const itf = join(dir, 't.json');
+  const args = ['check', '--scenario', 'kill-dax-readers', '--revision', 'v5.10', '-q', '--itf', itf];
+  assert.is((await runCli(...args)).code, 1);
+  const before = readdirSync(dir).sort();
+  assert.equal(before, ['t.2.itf.json', 't.json']);
+  const bounded = await runCli(...args, '--max-states', '5');
+  assert.is(bounded.code, 3, bounded.err);
+  assert.not.match(bounded.err, /removed/);
+  assert.equal(readdirSync(dir).sort(), before);
 });
 
 test.run();

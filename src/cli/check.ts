@@ -134,7 +134,10 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
   });
   if (args.json)
     process.stdout.write(JSON.stringify(reports.length === 1 ? reportJson(reports[0]) : reports.map(reportJson), null, 2) + '\n');
-  if (args.itf) writeItf(args.itf, reports[reports.length - 1].findings, !!args.json);
+  if (args.itf) {
+    const last = reports[reports.length - 1];
+    writeItf(args.itf, last.findings, !!args.json, last.complete && last.bound === undefined);
+  }
   const stopped = reports.find((r) => r.interrupted !== undefined);
   if (stopped) return exitForSignal(stopped.interrupted!);
   if (reports.some((r) => r.verdict === 'violated')) return EXIT.violated;

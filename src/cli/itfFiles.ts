@@ -38,7 +38,7 @@ function numbered(path: string): Map<number, string> {
   }
   for (const name of names) {
     if (!name.startsWith(`${base}.`)) continue;
-    const m = /^\.(\d+)\.itf\.json$/.exec(name.slice(base.length));
+    const m = /^\.([1-9]\d*)\.itf\.json$/.exec(name.slice(base.length));
     if (m && Number(m[1]) >= 2) found.set(Number(m[1]) - 1, join(dir, name));
   }
   return found;
@@ -59,7 +59,13 @@ export function checkItfPaths(path: string): void {
  * no half of the set is written. The traces an earlier run wrote there past this run's (daxspec's own, by their
  * mark) are removed, so the files are this run's alone.
  */
-export function writeItf(path: string, findings: readonly { property: string; length: number; itf(): ItfTrace }[], quiet: boolean): void {
+export function writeItf(
+  path: string,
+  findings: readonly { property: string; length: number; itf(): ItfTrace }[],
+  quiet: boolean,
+  /** Whether the run found all it could (not bounded, not interrupted): only such a run's set replaces an earlier run's whole. */
+  whole: boolean,
+): void {
   const files = findings.map((_, i) => itfFile(path, i));
   checkItfPaths(path);
   for (const file of files) checkOutputFile(file, isOurTrace);
@@ -67,8 +73,9 @@ export function writeItf(path: string, findings: readonly { property: string; le
     writeAtomic(files[i], JSON.stringify(f.itf(), null, 1) + '\n');
     if (!quiet) process.stderr.write(`wrote ${files[i]} (${f.property}, ${f.length} steps)\n`);
   });
-  const stale = [...numbered(path)].filter(([i]) => i >= findings.length).map(([, file]) => file);
-  if (findings.length === 0 && existsSync(path)) stale.unshift(path);
+  // A bounded or interrupted run may have found fewer: the earlier run's other counterexamples stay.
+  const stale = whole ? [...numbered(path)].filter(([i]) => i >= findings.length).map(([, file]) => file) : [];
+  if (whole && findings.length === 0 && existsSync(path)) stale.unshift(path);
   for (const file of stale) {
     if (!isOurTrace(file)) continue;
     rmSync(file);

@@ -81,7 +81,8 @@ export async function runSimulate(args: SimulateArgs, reg: Registry): Promise<nu
   });
   if (args.json)
     process.stdout.write(JSON.stringify(reports.length === 1 ? simulationJson(reports[0]) : reports.map(simulationJson), null, 2) + '\n');
-  if (args.itf) writeItf(args.itf, reports[reports.length - 1].findings, !!args.json);
+  // Simulation samples: a run that found fewer than an earlier one is no reason to drop that one's traces.
+  if (args.itf) writeItf(args.itf, reports[reports.length - 1].findings, !!args.json, false);
   const stopped = reports.find((r) => r.interrupted !== undefined);
   if (stopped) return exitForSignal(stopped.interrupted!);
   if (reports.some((r) => r.findings.length > 0)) return EXIT.violated;
