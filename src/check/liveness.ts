@@ -64,18 +64,9 @@ export interface LivenessRun {
   readonly expansions: number;
 }
 
-/** Checks `properties` on a completely explored graph. */
-export function checkLiveness(
-  system: System,
-  store: StateStore,
-  properties: readonly Liveness[],
-  mode: FairnessMode = 'declared',
-  /** The most the successors kept between visits may take (Successors; its default when not given). */
-  cacheBytes?: number,
-  /** The successors the exploration kept as it went (explore.ts), classed under `mode`: the check starts from them. */
-  kept?: Successors,
-): LivenessRun {
-  return drain(checkLivenessSteps(system, store, properties, mode, cacheBytes, kept));
+/** Checks `properties` on a completely explored graph (the arguments of `checkLivenessSteps`), to the end at once. */
+export function checkLiveness(...args: Parameters<typeof checkLivenessSteps>): LivenessRun {
+  return drain(checkLivenessSteps(...args));
 }
 
 /**
@@ -88,7 +79,9 @@ export function* checkLivenessSteps(
   store: StateStore,
   properties: readonly Liveness[],
   mode: FairnessMode = 'declared',
+  /** The most the successors kept between visits may take (Successors; its default when not given). */
   cacheBytes?: number,
+  /** The successors the exploration kept as it went (explore.ts), classed under `mode`: the check starts from them. */
   kept?: Successors,
 ): Steps<LivenessRun> {
   const started = performance.now();

@@ -82,25 +82,27 @@ export async function livenessAfterAsync(
 
 /** What a check stopped by `why` before its end reports: nothing of it, and why. */
 export function livenessStopped(options: LivenessOptions, why: string): LivenessAfter {
-  const mode = options.fairness ?? 'declared';
-  return {
-    findings: [],
-    report: { mode, properties: [], fairness: [], seconds: 0, bytes: 0, expansions: 0, skipped: `interrupted by ${why} before it ended` },
-  };
+  return notChecked(options.fairness ?? 'declared', `interrupted by ${why} before it ended`);
+}
+
+/** A liveness report of no check, and why there was none. */
+function notChecked(mode: FairnessMode, why: string): LivenessAfter {
+  return { findings: [], report: { mode, properties: [], fairness: [], seconds: 0, bytes: 0, expansions: 0, skipped: why } };
+}
+
+/** What the check runs on: the properties, the fairness, and the room for the successors it keeps. */
+interface LivenessPlan {
+  readonly props: readonly Liveness[];
+  readonly mode: FairnessMode;
+  readonly cache?: number;
 }
 
 /** Whether the check runs, under which fairness, with how much room for the successors it keeps; or why it does not. */
-function planFor(
-  system: System,
-  result: ExploreResult,
-  options: LivenessOptions,
-): { readonly skipped: LivenessAfter } | { readonly props: readonly Liveness[]; readonly mode: FairnessMode; readonly cache?: number } {
+function planFor(system: System, result: ExploreResult, options: LivenessOptions): { readonly skipped: LivenessAfter } | LivenessPlan {
   const props = system.decl.liveness ?? [];
   if (props.length === 0) return { skipped: { findings: [] } };
   const mode = options.fairness ?? 'declared';
-  const skip = (why: string) => ({
-    skipped: { findings: [], report: { mode, properties: [], fairness: [], seconds: 0, bytes: 0, expansions: 0, skipped: why } },
-  });
+  const skip = (why: string) => ({ skipped: notChecked(mode, why) });
   if (options.liveness === false) return skip('a safety run only was asked for');
   if (!result.complete) return skip('liveness needs the whole graph; the run was bounded');
   if (options.fingerprint) return skip('liveness needs every state; fingerprint mode keeps none');
@@ -112,11 +114,7 @@ function planFor(
   return { props, mode, cache };
 }
 
-function runOf(
-  system: System,
-  result: ExploreResult,
-  plan: { readonly props: readonly Liveness[]; readonly mode: FairnessMode; readonly cache?: number },
-): Steps<LivenessRun> {
+function runOf(system: System, result: ExploreResult, plan: LivenessPlan): Steps<LivenessRun> {
   return checkLivenessSteps(system, result.store, plan.props, plan.mode, plan.cache, result.successors);
 }
 

@@ -182,11 +182,14 @@ function recorded(value: unknown, names: ReadonlySet<string>, path: string): { n
   return undefined;
 }
 
-/** The refusal, with what showed it. */
-function notInterchangeable(why: string): InputError {
+/**
+ * The refusal: the actors declared symmetric are not interchangeable, with what showed it when something did (a
+ * state that records a member by name), or none (a representative path with no real counterpart, trace.ts).
+ */
+export function notInterchangeable(why?: string): InputError {
   return new InputError(
     'symmetry-not-interchangeable',
-    { why },
-    `the actors declared symmetric are not interchangeable in this system (${why})`,
+    why === undefined ? {} : { why },
+    `the actors declared symmetric are not interchangeable in this system (${why ?? 'does another actor record their names?'})`,
   );
 }

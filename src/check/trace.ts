@@ -4,13 +4,12 @@
  * kernel function ran and what changed.
  */
 import type { EventObject, StateValue } from 'xstate';
-import { InputError, type ModelError } from '../compose/errors.ts';
 import { canonicalJson } from '../compose/events.ts';
 import { STEP_BLOCKED, decodeStep, stepActor, stepLabel, stepOffer } from '../compose/stepLabel.ts';
 import type { DeliveryRecord, StepViolation, System } from '../compose/system.ts';
 import type { Finding } from './finding.ts';
 import type { StateStore } from './stateStore.ts';
-import type { Symmetry } from './symmetry.ts';
+import { notInterchangeable, type Symmetry } from './symmetry.ts';
 
 /** One delivery within a step: who called whom with what, and the kernel function that ran. */
 export interface CallRecord {
@@ -104,7 +103,7 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
       symmetry.canonicalize(next);
       return next.every((v, i) => v === want[i]);
     });
-    if (hit === undefined) throw unsoundSymmetry();
+    if (hit === undefined) throw notInterchangeable();
     real.push(hit);
     // A continuing violation's finding ends at its target: the last step is the one that committed it.
     failure = failureOf(cur, hit);
@@ -112,24 +111,12 @@ export function traceOf(system: System, store: StateStore, finding: Finding, sym
   }
   if (finding.step !== undefined) {
     const hit = labelsOf(cur).find((l) => failureOf(cur, l) !== undefined);
-    if (hit === undefined) throw unsoundSymmetry();
+    if (hit === undefined) throw notInterchangeable();
     real.push(hit);
     failure = failureOf(cur, hit);
   }
   const trace = replayLabels(system, real);
   return failure && finding.kind !== 'invariant' ? { ...trace, failure: { actor: failure.actor, text: failure.text } } : trace;
-}
-
-/**
- * A representative path with no real counterpart: the actors declared symmetric are not
- * interchangeable (typically another actor records their names in its context).
- */
-function unsoundSymmetry(): ModelError {
-  return new InputError(
-    'symmetry-not-interchangeable',
-    {},
-    'the actors declared symmetric are not interchangeable in this system (does another actor record their names?)',
-  );
 }
 
 /** Replays step labels (compose/stepLabel.ts) from the initial state, recording every delivery. */
