@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -34,6 +34,14 @@ test('check: --workers on a run that cannot use threads says why it stayed on on
   assert.match(r.out, /on one thread \(--workers does not apply: the progress check's edges\)/);
   // With --workers left to its default, nothing is said.
   assert.not.match(daxspec('check', '--scenario', 'kill-dax-readers', '--revision', 'v6.15', '--no-liveness', '-q').out, /on one thread/);
+});
+
+test('check: --workers past the cores explores on one thread a core and says so', () => {
+  const cores = availableParallelism();
+  const r = daxspec('check', '--scenario', 'percpu-ref', '--users', '2', '--workers', String(cores + 97));
+  assert.is(r.code, 0, r.err);
+  assert.ok(r.err.includes(`(--workers ${cores + 97}: this machine has ${cores} cores; exploring on ${cores} threads)`), r.err);
+  assert.not.match(daxspec('check', '--scenario', 'percpu-ref', '--users', '2', '--workers', String(cores)).err, /this machine has/);
 });
 
 test('check: holds exits 0 and says it explored everything', () => {

@@ -58,7 +58,7 @@ function program(done: (code: number) => void, reg: Registry): Command {
     )
     .option(
       '--workers <n>',
-      "threads to explore on (default: one per core); findings, traces and counts are the same for any number, unless --max-memory stops a run. with --all, the matrix's configurations are shared among the threads (not with --model; under --max-memory, a thread for each 64 MiB at most, each its share). runs with --symmetry, --fingerprint, --max-states, --model, --store disk, --checkpoint or --resume stay on one thread, and so do runs that check progress (their edges would be rebuilt on one thread after the others) and every run until it passes 200,000 states: below that a second thread costs more than it gives",
+      "threads to explore on (default, and at most: one per core); findings, traces and counts are the same for any number, unless --max-memory stops a run. with --all, the matrix's configurations are shared among the threads (not with --model; under --max-memory, a thread for each 64 MiB at most, each its share). runs with --symmetry, --fingerprint, --max-states, --model, --store disk, --checkpoint or --resume stay on one thread, and so do runs that check progress (their edges would be rebuilt on one thread after the others) and every run until it passes 200,000 states: below that a second thread costs more than it gives",
       count('workers', 1),
     )
     .option(
