@@ -93,3 +93,11 @@ test('the CLI words every coded model error as one line naming the actor; an unc
 });
 
 test.run();
+
+test('resume-over-budget names the budget when there was one, and the machine when the system refused', () => {
+  const budgeted = wordError(new InputError('resume-over-budget', { budget: 64 * 2 ** 20, states: 5_000_000, loaded: 1_200 }));
+  assert.match(budgeted!, /^--max-memory 64 MiB: the checkpoint's 5,000,000 states do not fit/);
+  const machine = wordError(new InputError('resume-over-budget', { states: 5_000_000, loaded: 1_200 }));
+  assert.match(machine!, /do not fit in this machine's memory \(the system refused room after 1,200\)/);
+  assert.not.match(machine!, /max-memory|0 B/);
+});

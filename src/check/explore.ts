@@ -223,7 +223,8 @@ export function startExploration(system: System, options: ExploreOptions = {}): 
     } catch (e) {
       // Nothing was explored yet: a budget the saved states do not fit in is a resume asked wrongly, not a bound met.
       if (!(budget?.refused(e) || isAllocationFailure(e))) throw e;
-      throw new InputError('resume-over-budget', { budget: options.maxMemory ?? 0, states: resume.states, loaded: store.count });
+      // Without a budget, the system itself refused the memory.
+      throw new InputError('resume-over-budget', { budget: options.maxMemory, states: resume.states, loaded: store.count });
     }
     for (const f of resume.findings) findings.set(f.key, f);
     for (const [s, key] of resume.crashes) crashes.set(s, key);

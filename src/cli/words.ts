@@ -60,7 +60,9 @@ const WORDS: Words = {
     `--resume ${f.dir}: the checkpoint is of another spec (machines, scenario, revision, sizes or options differ); rerun the command that wrote it, or start anew with --checkpoint`,
   'checkpoint-damaged': (f) => `--resume ${f.dir}: the checkpoint cannot be read (${f.why})`,
   'resume-over-budget': (f) =>
-    `--max-memory ${formatBytes(f.budget)}: the checkpoint's ${f.states.toLocaleString('en-US')} states do not fit (the store was refused room after ${f.loaded.toLocaleString('en-US')}); resume with the budget the run had, or more`,
+    f.budget === undefined
+      ? `--resume: the checkpoint's ${f.states.toLocaleString('en-US')} states do not fit in this machine's memory (the system refused room after ${f.loaded.toLocaleString('en-US')}); resume on a machine with the memory the run had`
+      : `--max-memory ${formatBytes(f.budget)}: the checkpoint's ${f.states.toLocaleString('en-US')} states do not fit (the store was refused room after ${f.loaded.toLocaleString('en-US')}); resume with the budget the run had, or more`,
   'bad-trace': (f) => `${f.file}: ${f.step !== undefined ? `step ${f.step}: ` : ''}${f.field === 'the file' ? '' : `${f.field}: `}${f.why}`,
 };
 

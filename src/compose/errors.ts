@@ -136,7 +136,7 @@ export interface InputErrorFields {
   /** A checkpoint that cannot be read back as written. */
   'checkpoint-damaged': { dir: string; why: string };
   /** A resume whose memory budget cannot hold the checkpoint's states: refused after `loaded` of `states`. */
-  'resume-over-budget': { budget: number; states: number; loaded: number };
+  'resume-over-budget': { budget?: number; states: number; loaded: number };
 }
 export type InputErrorCode = keyof InputErrorFields;
 
