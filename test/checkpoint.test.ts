@@ -213,6 +213,14 @@ test('a damaged checkpoint is refused as one, exit 2, whichever file and whereve
         text.replace(/"head":(\d)/, (_, d) => `"head":${(Number(d) + 1) % 10}`),
       );
     }, /checkpoint\.json does not match its digest/);
+    // A character of the spec's fingerprint changed: damaged, not another spec's (the digest covers it).
+    damagedBy(() => {
+      const text = readFileSync(join(dir, 'checkpoint.json'), 'utf8');
+      writeFileSync(
+        join(dir, 'checkpoint.json'),
+        text.replace(/"spec":"(.)/, (_, c: string) => `"spec":"${c === 'a' ? 'b' : 'a'}`),
+      );
+    }, /checkpoint\.json does not match its digest/);
     damagedBy(() => writeFileSync(join(dir, 'checkpoint.json'), 'null\n'), /checkpoint\.json holds no manifest/);
     damagedBy(() => {
       const m = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'));

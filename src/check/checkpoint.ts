@@ -136,12 +136,14 @@ export class CheckpointFolder {
     }
     if (typeof m !== 'object' || m === null || Array.isArray(m))
       throw new InputError('checkpoint-damaged', { dir, why: `${MANIFEST} holds no manifest` });
-    if (m.format !== 'daxspec-checkpoint' || m.version !== CHECKPOINT_FORMAT || m.spec !== spec || m.littleEndian !== LITTLE_ENDIAN) {
-      throw new InputError('checkpoint-other-spec', { dir });
-    }
+    // Another format's manifest may have no digest, or one made otherwise: it is another spec's, whatever it holds.
+    if (m.format === 'daxspec-checkpoint' && m.version !== CHECKPOINT_FORMAT) throw new InputError('checkpoint-other-spec', { dir });
+    // The digest before the fields it covers: a manifest damaged in its spec is damaged, not another spec's.
     const { digest, ...rest } = m;
     if (digest !== sha256(JSON.stringify(rest)))
       throw new InputError('checkpoint-damaged', { dir, why: `${MANIFEST} does not match its digest` });
+    if (m.format !== 'daxspec-checkpoint' || m.spec !== spec || m.littleEndian !== LITTLE_ENDIAN)
+      throw new InputError('checkpoint-other-spec', { dir });
     return new CheckpointFolder(dir, spec, m);
   }
 
