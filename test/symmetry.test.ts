@@ -8,6 +8,8 @@ import { replayItf } from '../src/check/replay.ts';
 import { System } from '../src/compose/system.ts';
 import { InputError, ModelError } from '../src/compose/errors.ts';
 import type { Scenario } from '../machines/kit/types.ts';
+import { setup, assign } from 'xstate';
+import { call, reply } from '../machines/kit/messages.ts';
 import { lostUpdate } from './fixtures/lostUpdate.ts';
 
 test('symmetry: percpu_ref users reduce to orbits (N=3: 1,715 states, 5,919 transitions; N=4: 7,210 / 31,574)', () => {
@@ -57,6 +59,40 @@ test('a symmetry some actor breaks by recording a member by name is refused at t
     (e: unknown) => e instanceof InputError && /dax_srcu records dma[01] in context\.inside/.test((e as Error).message),
   );
   assert.is(explored, -1);
+});
+
+test("a member that records its own name breaks the symmetry too: moved to another member, its state names the wrong one", () => {
+  // A registry that tells each caller the name it was registered under; the caller keeps it.
+  const registry = setup({ actions: { answer: reply(({ event }) => ({ type: 'registered', as: event.from as string })) } }).createMachine({
+    initial: 'open',
+    states: { open: { meta: { fn: 'register', src: 'test' }, on: { register: { actions: 'answer', meta: { fn: 'register', src: 'test' } } } } },
+  });
+  const member = setup({
+    types: { context: {} as { me: string | null } },
+    actions: { ask: call('registry', 'registry', { type: 'register' }), keep: assign({ me: ({ event }) => event.as as string }) },
+  }).createMachine({
+    context: { me: null },
+    initial: 'start',
+    states: {
+      start: { meta: { fn: 'start', src: 'test' }, on: { register: { target: 'asking', actions: 'ask', meta: { fn: 'register', src: 'test' } } } },
+      asking: { meta: { fn: 'register', src: 'test' }, on: { registered: { target: 'done', actions: 'keep', meta: { fn: 'register', src: 'test' } } } },
+      done: { type: 'final', meta: { fn: 'register', src: 'test' } },
+    },
+  });
+  const decl = {
+    actors: [
+      { name: 'registry', machine: registry, kind: 'object' as const },
+      { name: 'm1', machine: member, kind: 'path' as const, env: { register: [{}] } },
+      { name: 'm2', machine: member, kind: 'path' as const, env: { register: [{}] } },
+    ],
+    symmetric: [['m1', 'm2']],
+  };
+  assert.is(explore(new System(decl)).states, 4);
+  // Refused at the first real state that shows it, for what it is (before, a representative later: "m2 records m1").
+  assert.throws(
+    () => explore(new System(decl), { symmetry: true }),
+    (e: unknown) => e instanceof InputError && /(m1 records m1|m2 records m2) in context\.me/.test((e as Error).message),
+  );
 });
 
 test.run();

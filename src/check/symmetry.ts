@@ -28,7 +28,7 @@ export class Symmetry {
   private readonly stateOfShape: number[][] = [];
   private readonly groupOf: number[] = [];
   private readonly scratch: number[] = [];
-  /** Per actor: the names no state of it may record (the group members but itself), and the states checked so far. */
+  /** Per actor: the names no state of it may record (every group member's), and the states checked so far. */
   private readonly forbidden: ReadonlySet<string>[] = [];
   private readonly checked: Uint8Array[] = [];
 
@@ -50,23 +50,18 @@ export class Symmetry {
       this.shapeIds.push(new Map());
       for (const a of g) this.groupOf[a] = gi;
     });
+    // A member's own name counts too: its state moved to another member would record a name that is not its own.
+    const members: ReadonlySet<string> = new Set(this.groups.flat().map((m) => system.names[m]));
     for (let a = 0; a < system.width; a++) {
       this.shapeOfState.push([]);
       this.stateOfShape.push([]);
-      this.forbidden.push(
-        new Set(
-          this.groups
-            .flat()
-            .filter((m) => m !== a)
-            .map((m) => system.names[m]),
-        ),
-      );
+      this.forbidden.push(members);
       this.checked.push(new Uint8Array(0));
     }
   }
 
   /**
-   * Refuses the reduction at the first state met in which an actor records a group member's name (its own aside): a
+   * Refuses the reduction at the first state met in which an actor records a group member's name (its own too): a
    * permutation of the members' states does not rename what others hold, so the representative is no real state, and
    * its successors can go on for ever (pmem-remove-pinned at v6.15 with two pinners grew past 25M states, depth
    * 10,000, where the whole graph has 19,753). Each actor state is looked at once.
@@ -85,7 +80,11 @@ export class Symmetry {
       const forbidden = this.forbidden[a];
       if (forbidden.size === 0) continue;
       const where = recorded(this.system.actors[a].snapshot(id).context, forbidden, 'context');
-      if (where !== undefined) throw notInterchangeable(`${this.system.names[a]} records ${where.name} in ${where.path}`);
+      // A string is taken for the name it spells: one that only happens to (a mode called like an actor) is told how to part them.
+      if (where !== undefined)
+        throw notInterchangeable(
+          `${this.system.names[a]} records ${where.name} in ${where.path}; if that string is not the actor ${where.name}, give the actor another name`,
+        );
     }
   }
 
