@@ -61,11 +61,13 @@ test('a symmetry some actor breaks by recording a member by name is refused at t
   assert.is(explored, -1);
 });
 
-test("a member that records its own name breaks the symmetry too: moved to another member, its state names the wrong one", () => {
+test('a member that records its own name breaks the symmetry too: moved to another member, its state names the wrong one', () => {
   // A registry that tells each caller the name it was registered under; the caller keeps it.
   const registry = setup({ actions: { answer: reply(({ event }) => ({ type: 'registered', as: event.from as string })) } }).createMachine({
     initial: 'open',
-    states: { open: { meta: { fn: 'register', src: 'test' }, on: { register: { actions: 'answer', meta: { fn: 'register', src: 'test' } } } } },
+    states: {
+      open: { meta: { fn: 'register', src: 'test' }, on: { register: { actions: 'answer', meta: { fn: 'register', src: 'test' } } } },
+    },
   });
   const member = setup({
     types: { context: {} as { me: string | null } },
@@ -74,8 +76,14 @@ test("a member that records its own name breaks the symmetry too: moved to anoth
     context: { me: null },
     initial: 'start',
     states: {
-      start: { meta: { fn: 'start', src: 'test' }, on: { register: { target: 'asking', actions: 'ask', meta: { fn: 'register', src: 'test' } } } },
-      asking: { meta: { fn: 'register', src: 'test' }, on: { registered: { target: 'done', actions: 'keep', meta: { fn: 'register', src: 'test' } } } },
+      start: {
+        meta: { fn: 'start', src: 'test' },
+        on: { register: { target: 'asking', actions: 'ask', meta: { fn: 'register', src: 'test' } } },
+      },
+      asking: {
+        meta: { fn: 'register', src: 'test' },
+        on: { registered: { target: 'done', actions: 'keep', meta: { fn: 'register', src: 'test' } } },
+      },
       done: { type: 'final', meta: { fn: 'register', src: 'test' } },
     },
   });
