@@ -122,6 +122,9 @@ test('consequence: a waiter stuck behind a reader that oopses is not a second ro
   const progress = r.findings.find((f) => f.property === 'progress');
   assert.ok(progress);
   assert.is(progress!.consequenceOf?.property, 'kernel-failure');
+  // Its trace says so as `check --json` does: the property and which way it failed, not the property alone.
+  const origin = progress!.itf()['#meta'].daxspec;
+  assert.equal(origin?.consequenceOf, { property: 'kernel-failure', variant: progress!.consequenceOf!.variant ?? null });
   const c = cellOf(s, 'v5.10', true);
   assert.is(c.worst, 'oops');
   assert.equal([...props(c)], ['kernel-failure']);

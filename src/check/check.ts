@@ -358,7 +358,7 @@ function reportOf(
     text: f?.text,
     ...(f?.severity ? { severity: f.severity } : {}),
     ...(f?.variant ? { variant: f.variant } : {}),
-    ...(f?.consequenceOf ? { consequenceOf: f.consequenceOf.property } : {}),
+    ...(f?.consequenceOf ? { consequenceOf: { property: f.consequenceOf.property, variant: f.consequenceOf.variant ?? null } } : {}),
   });
   const withTraces =
     traced ??

@@ -42,7 +42,8 @@ export interface TraceOrigin {
   /** How bad the finding is (src/check/severity.ts), which way of failing its property, and what it follows from. */
   severity?: string;
   variant?: string;
-  consequenceOf?: string;
+  /** As `check --json` words it: the finding this one follows from, and which way that one failed. */
+  consequenceOf?: { property: string; variant: string | null };
 }
 
 export type ItfState = {

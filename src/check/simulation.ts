@@ -84,7 +84,7 @@ export async function simulateScenario(
             text: f.text,
             severity: c.severity,
             ...(c.variant ? { variant: c.variant } : {}),
-            ...(c.consequenceOf ? { consequenceOf: c.consequenceOf.property } : {}),
+            ...(c.consequenceOf ? { consequenceOf: { property: c.consequenceOf.property, variant: c.consequenceOf.variant ?? null } } : {}),
           },
           f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' || f.kind === 'liveness' ? undefined : f.text,
           f.loop,
