@@ -88,6 +88,33 @@ test('a divergence names each differing field with both values in full, and only
   assert.ok(r.divergence!.message.includes(long), 'the value in full, not cut');
 });
 
+test("a step's calls are compared too: a kernel function edited in #meta, the state left alone, is a divergence there", () => {
+  const report = checkScenario(
+    scenario('lost-wakeup', () => lostWakeup()),
+    undefined,
+    {},
+  );
+  const itf = JSON.parse(JSON.stringify(report.findings[0].itf()));
+  // Unedited, it replays; a trace without #meta.fn and #meta.calls (another tool's) replays on its states alone.
+  assert.is(replayItf(new System(lostWakeup()), JSON.parse(JSON.stringify(itf))).divergence, undefined);
+  const bare = JSON.parse(JSON.stringify(itf));
+  for (const s of bare.states) (delete s['#meta'].calls, delete s['#meta'].fn);
+  assert.is(replayItf(new System(lostWakeup()), bare).divergence, undefined);
+  const at = itf.states.findIndex((s: { '#meta': { calls?: { fn?: string }[] } }) => s['#meta'].calls?.some((c) => c.fn));
+  const call = itf.states[at]['#meta'].calls.findIndex((c: { fn?: string }) => c.fn);
+  const was = itf.states[at]['#meta'].calls[call].fn;
+  itf.states[at]['#meta'].calls[call].fn = 'not_called';
+  const r = replayItf(new System(lostWakeup()), itf);
+  assert.is(r.divergence?.step, at);
+  assert.equal(r.divergence!.differences, [{ field: `#meta.calls[${call}].fn`, machines: was, trace: 'not_called' }]);
+  itf.states[at]['#meta'].calls[call].fn = was;
+  itf.states[at]['#meta'].fn = 'not_called';
+  assert.match(
+    replayItf(new System(lostWakeup()), itf).divergence?.message ?? '',
+    /^#meta\.fn is .* in the machines but "not_called" in the trace$/,
+  );
+});
+
 test('daxspec replay reads every format check writes: ITF, a one-revision and a several-revision --json report', async () => {
   const itf = join(dir, 'kd.itf.json');
   const made = await runCli('check', '--scenario', 'kill-dax-readers', '--revision', 'v5.10', '-q', '--itf', itf);

@@ -1,15 +1,18 @@
 /**
  * Replay as a checker: an ITF trace walked through the machines step by step, every state compared with the
- * machines', and every property re-checked where the trace ends.
+ * machines' (and the calls its #meta says each step made, where it says), and every property re-checked where the
+ * trace ends.
  */
 import type { EventObject } from 'xstate';
 import { canonicalJson } from '../compose/events.ts';
 import { InputError } from '../compose/errors.ts';
 import { STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
-import type { System } from '../compose/system.ts';
+import type { DeliveryRecord, System } from '../compose/system.ts';
 import { closeLoop } from './lassoReplay.ts';
 import { explore } from './explore.ts';
-import { actorVar, eventFromItf, fromItfValue, type ItfTrace } from './itf.ts';
+import { actorVar, eventFromItf, fromItfValue, type ItfState, type ItfTrace } from './itf.ts';
+import { callsToItf } from './itfCalls.ts';
+import { describeStep } from './trace.ts';
 
 /**
  * Replay is a checker too: it walks an ITF trace through the machines, step by step, and then
@@ -133,7 +136,15 @@ function walk(system: System, itf: ItfTrace, file: string): Walked {
         return { matched: i - 1, total, divergence: { step: i, message: `${meta.actor} cannot take${e} here` } };
       }
     }
-    const hit = candidates.find((c) => differences(system, c.next, want).length === 0);
+    const matching = candidates.filter((c) => differences(system, c.next, want).length === 0);
+    // The state is not all a step shows: what its #meta says was called (the kernel functions a reader follows) is
+    // compared too, where the trace gives it. Two steps to the same state may differ there: the one that agrees is taken.
+    const told = (c: Candidate): FieldDifference[] => calledDifferences(system, cur, c, meta);
+    const hit = matching.find((c) => told(c).length === 0) ?? matching[0];
+    if (hit && told(hit).length > 0) {
+      const diffs = told(hit);
+      return { matched: i - 1, total, divergence: { step: i, message: describe(diffs), differences: diffs } };
+    }
     if (!hit) {
       if (!candidates.length) return { matched: i - 1, total, divergence: { step: i, message: 'no step of the machines leads there' } };
       // The closest candidate: the one that differs in the fewest fields.
@@ -188,6 +199,22 @@ function unknownVariables(system: System, itf: ItfTrace, file: string): void {
       }
     }
   });
+}
+
+/**
+ * Where a step's `#meta.fn` and `#meta.calls` (as daxspec writes them: itf.ts) are not what the machines call when they
+ * take candidate `c` from `cur`. A trace without them (another tool's) is compared on its states alone.
+ */
+function calledDifferences(system: System, cur: Int32Array, c: Candidate, meta: ItfState['#meta']): FieldDifference[] {
+  if (meta.calls === undefined && meta.fn === undefined) return [];
+  const record: DeliveryRecord[] = [];
+  const next = cur.slice();
+  system.step(next, c.actor, c.offer, record);
+  const calls = describeStep(system, 0, cur, next, record).calls;
+  const out: FieldDifference[] = [];
+  if (meta.fn !== undefined && meta.fn !== calls[0].fn) out.push({ field: '#meta.fn', machines: calls[0].fn, trace: meta.fn });
+  if (meta.calls !== undefined) diff('#meta.calls', callsToItf(calls), meta.calls, out);
+  return out;
 }
 
 function successors(system: System, cur: Int32Array): Candidate[] {
