@@ -143,6 +143,7 @@ const READER_DOCS: StateDocs = {
   pgmapLookup: { condition: 'memory_failure(pfn) on a ZONE_DEVICE pfn: get_dev_pagemap() not yet called' },
   pgmapWait: { condition: 'get_dev_pagemap(pfn) called, returning within the step' },
   pgmapPut: { condition: 'the notification is over; the pgmap reference from get_dev_pagemap() still held' },
+  pgmapHeld: { condition: 'memory_failure(): a pgmap reference held, dax_read_lock() not yet taken' },
   outside: { condition: 'no dax_read_lock() held by this reader' },
   inside: { condition: 'srcu_read_lock(&dax_srcu) held; dax_alive() not yet read' },
   checking: { condition: 'srcu_read_lock held; test_bit(DAXDEV_ALIVE) read within the step', fn: 'dax_alive' },
@@ -223,7 +224,7 @@ export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revis
             get_dev_pagemap: [
               {
                 guard: 'pgmapFound',
-                target: 'outside',
+                target: 'pgmapHeld',
                 description: 'got a pgmap reference: pgmap->ops->memory_failure() -> pmem_pagemap_memory_failure()',
                 meta: m('pmem_pagemap_memory_failure', 'drivers/nvdimm/pmem.c'),
               },
@@ -243,6 +244,21 @@ export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revis
               actions: 'putPgmap',
               description: 'put_dev_pagemap(pgmap)',
               meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c', READER_RUNS),
+            },
+          },
+        },
+        pgmapHeld: {
+          description:
+            'memory_failure() holds the pgmap reference (and mf_mutex): pmem_pagemap_memory_failure() calls dax_holder_notify_failure()',
+          on: {
+            dax_read_lock: {
+              target: 'inside',
+              actions: 'lock',
+              // Not the caller's choice, as a fault's or an I/O's section is: memory_failure() runs on from get_dev_pagemap()
+              // into the holder call (6.x mm/memory-failure.c memory_failure -> memory_failure_dev_pagemap -> pgmap->ops->
+              // memory_failure -> pmem_pagemap_memory_failure -> dax_holder_notify_failure -> dax_read_lock).
+              description: 'dax_holder_notify_failure(): id = dax_read_lock()',
+              meta: m('dax_holder_notify_failure', 'drivers/dax/super.c', READER_RUNS),
             },
           },
         },
