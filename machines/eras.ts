@@ -30,6 +30,15 @@ export interface DeviceEra {
    *   drivers/dax/super.c): MF_MEM_PRE_REMOVE.
    */
   readonly killNotifies: KillNotifies;
+  /**
+   * What xfs_dax_failure_fn() does at a reverse-map record that is no file's (a superblock, an AG header, a btree
+   * block), which a whole-device notification meets first (AG 0, block 0 is OWN_FS):
+   * - 'stop' (6.0 fs/xfs/xfs_notify_failure.c): xfs_force_shutdown(SHUTDOWN_CORRUPT_ONDISK) and -EFSCORRUPTED, which
+   *   ends the walk there: no file's mappings are unmapped and no user is killed;
+   * - 'defer' (6.1+, e033f40be262 "xfs: on memory failure, only shut down fs after scanning all mappings"): it notes
+   *   want_shutdown and goes on; every file's mappings are handled, then the filesystem shuts down.
+   */
+  readonly xfsMetadataRecord: 'stop' | 'defer';
   /** v4.18+: pmem sets MEMORY_DEVICE_FS_DAX and page_free at attach [seed 001]. */
   readonly fsdaxTypeAtAttach: boolean;
   /** v4.18: dev_pagemap_get_ops/put_ops: a counter step, then a separate enable/disable step [seed 001]. */
@@ -210,6 +219,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: false,
       killNotifies: 'none',
+      xfsMetadataRecord: 'defer',
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -246,6 +256,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: false,
       killNotifies: 'none',
+      xfsMetadataRecord: 'defer',
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -280,6 +291,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: false,
       killNotifies: 'none',
+      xfsMetadataRecord: 'defer',
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -314,6 +326,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: true,
       holder: false,
       killNotifies: 'none',
+      xfsMetadataRecord: 'defer',
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -350,6 +363,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: false,
       killNotifies: 'none',
+      xfsMetadataRecord: 'defer',
       fsdaxTypeAtAttach: true,
       keyTwoStep: true,
       keyAtomic: false,
@@ -384,6 +398,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: false,
       killNotifies: 'none',
+      xfsMetadataRecord: 'defer',
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: true,
@@ -422,6 +437,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       // no holder_data / holder_ops; the holder arrives in 6.0 (8012b8660779, the fsdax-rmap series).
       holder: false,
       killNotifies: 'none',
+      xfsMetadataRecord: 'defer',
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: true,
@@ -459,6 +475,8 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: true,
       killNotifies: 'flags0',
+      // 6.0 fs/xfs/xfs_notify_failure.c xfs_dax_failure_fn: a non-inode owner shuts down and returns -EFSCORRUPTED.
+      xfsMetadataRecord: 'stop',
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: true,
@@ -494,6 +512,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       // 6.8 drivers/dax/super.c kill_dax: if (holder_data) dax_holder_notify_failure(dax_dev, 0, U64_MAX, MF_MEM_PRE_REMOVE).
       holder: true,
       killNotifies: 'preRemove',
+      xfsMetadataRecord: 'defer',
       fsdaxTypeAtAttach: true,
       // 6.8 mm/memremap.c devmap_managed_enable_get/put: static_branch_inc/dec.
       keyTwoStep: false,
@@ -534,6 +553,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: true,
       killNotifies: 'preRemove',
+      xfsMetadataRecord: 'defer',
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: false,

@@ -1,7 +1,7 @@
 import { assign, enqueueActions, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
-import { ERAS } from './eras.ts';
+import { ERAS, type DeviceEra } from './eras.ts';
 import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
 import { fnOf } from './kernelFunctions.ts';
 import { oncePer } from './kit/oncePer.ts';
@@ -151,17 +151,23 @@ const FS_DOCS: StateDocs = {
   done: { condition: 'mount failed or unmounted: nothing held, the superblock freed' },
 };
 
-const SRC_NOTIFY = 'fs/xfs/xfs_notify_failure.c (6.8; 6.0..6.7 from the context lines of fa422b353d21)';
+const SRC_NOTIFY = 'fs/xfs/xfs_notify_failure.c (6.8; 6.1..6.7 from the context lines of fa422b353d21; 6.0 before e033f40be262)';
 
 /**
  * What xfs_dax_notify_failure() does, step by step, for a notification with these flags (6.8
  * fs/xfs/xfs_notify_failure.c: xfs_dax_notify_failure, xfs_dax_notify_ddev_failure, xfs_dax_failure_fn).
  * memory_failure()'s own notification (MF_ACTION_REQUIRED, one pfn) is not run step by step here.
  */
-function notifyPlan(context: { fstype: FilesystemInput['fstype']; rmapbt: boolean }, mf: string): NotifyStep[] {
+function notifyPlan(
+  context: { fstype: FilesystemInput['fstype']; rmapbt: boolean },
+  mf: string,
+  metadata: DeviceEra['xfsMetadataRecord'],
+): NotifyStep[] {
   if (context.fstype !== 'xfs' || !context.rmapbt) return [];
   if (mf === 'MF_MEM_PRE_REMOVE') return ['freeze', 'kill', 'invalidate', 'shutdown', 'thaw'];
-  if (mf === '0') return ['kill', 'shutdown'];
+  // Flags 0, the whole device: the walk starts at AG 0's superblock, a record of no file. 6.0 shuts down there and
+  // stops; from 6.1 the files' mappings are handled first.
+  if (mf === '0') return metadata === 'stop' ? ['shutdown'] : ['kill', 'shutdown'];
   return [];
 }
 
@@ -280,15 +286,17 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
         markSwapped: assign({ holderSwapped: true }),
         released: assign({ dax: null, slot: null, slotState: null, holderSwapped: false }),
         /** holder_ops->notify_failure(dax_dev, off, len, mf_flags): what xfs_dax_notify_failure() will do. */
-        startNotify: assign(({ context, event }) => ({
-          killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE',
-          notifySteps: notifyPlan(context, event.mf as string),
-        })),
+        /** A notifier that runs the handler step by step (kill_dax's) is told within the step whether any is left. */
+        startNotify: enqueueActions(({ context, event, enqueue }) => {
+          const plan = notifyPlan(context, event.mf as string, era.xfsMetadataRecord);
+          enqueue(assign({ killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE', notifySteps: plan }));
+          if (event.stepwise === true) enqueue(reply({ type: 'notify_ret', more: plan.length > 0 }));
+        }),
         /** The mount is still in fill_super (SB_BORN not set): the handler returns -EIO before anything else. */
-        notifyUnborn: assign(({ context, event }) => ({
-          killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE',
-          notifySteps: [] as NotifyStep[],
-        })),
+        notifyUnborn: enqueueActions(({ context, event, enqueue }) => {
+          enqueue(assign({ killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE', notifySteps: [] }));
+          if (event.stepwise === true) enqueue(reply({ type: 'notify_ret', more: false }));
+        }),
         /** The next step of the running handler, and its return to the notifier. */
         notifyStep: enqueueActions(({ context, enqueue }) => {
           const [step, ...rest] = context.notifySteps;

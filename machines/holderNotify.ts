@@ -14,7 +14,7 @@ import { m, type StateDocs } from './kit/meta.ts';
  *      which nothing keeps equal to the first.
  * Between them the holder may run fs_put_dax() (cmpxchg holder_data to NULL, then
  * holder_ops = NULL, no SRCU wait) and go away.
- * On the kill_dax path the holder's handler then runs on the remover's thread, one step at a
+ * On the kill_dax path the holder answers the call with whether its handler has anything to do, which then runs on the remover's thread, one step at a
  * time (`notify_step` to the holder, which answers `notify_ret`): xfs freezes, unmaps and kills,
  * invalidates, shuts down, as its era and its rmapbt decide (machines/filesystem.ts).
  *
@@ -90,6 +90,12 @@ export function holderNotifyActions(mf: NotifyFlag) {
     notifyFailureThroughNull: call('xfs_mount', () => null, { type: 'notify_failure' }),
     callThroughNullOps: call('holder_ops', () => null, { type: 'load_notify_failure' }),
     notifyHolder: call('holder', ({ event }: { event: HolderAnswer }) => event.holder ?? null, { type: 'notify_failure', mf }),
+    /** The same call where the handler then runs step by step: the holder answers notify_ret (more to do, or returned). */
+    notifyHolderStepwise: call('holder', ({ event }: { event: HolderAnswer }) => event.holder ?? null, {
+      type: 'notify_failure',
+      mf,
+      stepwise: true,
+    }),
     /** The holder whose handler runs: xfs_dax_notify_failure() keeps mp in a local. */
     rememberNotified: assign(({ event }: { event: HolderAnswer }) => ({ notified: event.holder ?? null })) as AnySetupValue,
     notifyStep: call('holder', ({ context }: { context: { notified: string | null } }) => context.notified, { type: 'notify_step' }),
@@ -208,8 +214,10 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
           },
           opts.steps
             ? ({
-                target: s.running,
-                actions: ['notifyHolder', 'rememberNotified'] as const,
+                // The holder answers within the step: a handler that returns at once (-EIO before SB_BORN, -EOPNOTSUPP
+                // without rmapbt) ends the notification here, with no step of it left to reach a holder gone since.
+                target: s.stepWait,
+                actions: ['notifyHolderStepwise', 'rememberNotified'] as const,
                 description: `the holder's notify_failure runs on its mount (${flagText(opts.mf)})`,
                 meta: m('xfs_dax_notify_failure', SRC_XFS),
               } as const)
@@ -235,7 +243,7 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
       },
     },
     [s.stepWait]: {
-      description: "waiting for the holder's step (within the same step)",
+      description: "waiting for the holder's answer: its handler started, or took a step (within the same step)",
       meta: { condition: 'inside holder_ops->notify_failure(), dax_read_lock held', fn: 'xfs_dax_notify_ddev_failure', src: SRC_XFS },
       on: {
         notify_ret: [
