@@ -98,7 +98,10 @@ test("a step's calls are compared too: a kernel function edited in #meta, the st
   // Unedited, it replays; a trace without #meta.fn and #meta.calls (another tool's) replays on its states alone.
   assert.is(replayItf(new System(lostWakeup()), JSON.parse(JSON.stringify(itf))).divergence, undefined);
   const bare = JSON.parse(JSON.stringify(itf));
-  for (const s of bare.states) (delete s['#meta'].calls, delete s['#meta'].fn);
+  for (const s of bare.states) {
+    delete s['#meta'].calls;
+    delete s['#meta'].fn;
+  }
   assert.is(replayItf(new System(lostWakeup()), bare).divergence, undefined);
   const at = itf.states.findIndex((s: { '#meta': { calls?: { fn?: string }[] } }) => s['#meta'].calls?.some((c) => c.fn));
   const call = itf.states[at]['#meta'].calls.findIndex((c: { fn?: string }) => c.fn);
@@ -201,6 +204,25 @@ test('--itf: a later run bounded by --max-states leaves the earlier counterexamp
   assert.is(bounded.code, 3, bounded.err);
   assert.not.match(bounded.err, /removed/);
   assert.equal(readdirSync(dir).sort(), before);
+});
+
+test('--itf removes and replaces only its own set: a numbered name another --itf was given stays, and is not written over', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'daxspec-itf-'));
+  const at = (f: string) => join(dir, f);
+  // k2.2.itf.json is the name the user gave the first run; its second trace is k2.2.2.itf.json.
+  assert.is((await runCli('check', '--scenario', 'kill-dax-readers', '--revision', 'v5.10', '-q', '--itf', at('k2.2.itf.json'))).code, 1);
+  const theirs = readFileSync(at('k2.2.itf.json'), 'utf8');
+  // A run of one counterexample at k2.itf.json: k2.2.itf.json looks like its second, but is the other run's first.
+  const one = await runCli('check', '--scenario', 'root-nondax', '--revision', 'v8', '--itf', at('k2.itf.json'));
+  assert.is(one.code, 2, one.err);
+  assert.match(one.err, /k2\.2\.itf\.json is a trace written for --itf k2\.2\.itf\.json, not for --itf k2\.itf\.json/);
+  assert.is(readFileSync(at('k2.2.itf.json'), 'utf8'), theirs);
+  assert.equal(readdirSync(dir).sort(), ['k2.2.2.itf.json', 'k2.2.itf.json']);
+  // Its own set it replaces: a second run at k2.2.itf.json that finds fewer removes its own extra trace only.
+  const again = await runCli('check', '--scenario', 'root-nondax', '--revision', 'v8', '--itf', at('k2.2.itf.json'));
+  assert.is(again.code, 1, again.err);
+  assert.match(again.err, /removed .*k2\.2\.2\.itf\.json, an earlier run's trace/);
+  assert.equal(readdirSync(dir).sort(), ['k2.2.itf.json']);
 });
 
 test.run();
