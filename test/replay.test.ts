@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkScenario } from '../src/check/check.ts';
+import { buildSystem, checkScenario, resolveSizes } from '../src/check/check.ts';
+import { findScenario } from '../src/registry.ts';
 import { replayItf } from '../src/check/replay.ts';
 import { System } from '../src/compose/system.ts';
 import type { Scenario } from '../machines/kit/types.ts';
@@ -86,6 +87,59 @@ test('a divergence names each differing field with both values in full, and only
     [`${name}.context.${key}`],
   );
   assert.ok(r.divergence!.message.includes(long), 'the value in full, not cut');
+});
+
+test("a lasso is judged on replay: the checker's own lassos show their property under their fairness, and cut ones show nothing", () => {
+  const cells: [string, string][] = [
+    ['dma-truncate', 'v6.15'],
+    ['pmem-remove-pinned', 'v6.15'],
+    ['static-key-race', 'v4.18'],
+  ];
+  let lassos = 0;
+  for (const [name, rev] of cells) {
+    for (const fairness of ['declared', 'none'] as const) {
+      const s = findScenario(name);
+      const sizes = resolveSizes(s, {});
+      const report = checkScenario(s, rev, sizes, { fairness });
+      for (const f of report.findings.filter((x) => x.kind === 'liveness')) {
+        lassos++;
+        const itf = JSON.parse(JSON.stringify(f.itf()));
+        const system = buildSystem(s, rev, sizes);
+        const r = replayItf(system, itf, 't', { fairness: itf['#meta'].daxspec.fairness });
+        const at = `${name} ${rev} ${fairness} ${f.property}`;
+        assert.is(r.divergence, undefined, at);
+        assert.is(r.unfair, undefined, at);
+        assert.ok(
+          r.findings.some((x) => x.property === f.property && x.actor === f.actor),
+          `${at}: ${JSON.stringify(r.findings)}`,
+        );
+        // The initial state alone, stuttering: no premise has held, no fair step is neglected there... or one is.
+        const init = replayItf(system, { ...itf, states: itf.states.slice(0, 1), loop: 0 }, 't', { fairness: 'declared' });
+        assert.not.ok(
+          init.findings.some((x) => x.property === f.property && x.actor === f.actor),
+          `${at}: the initial state stuttering shows it`,
+        );
+      }
+    }
+  }
+  assert.ok(lassos >= 6, `${lassos} lassos`);
+});
+
+test('a lasso that stops where a running code path could go on is no fair behaviour under the declared fairness', () => {
+  const s = findScenario('dma-truncate');
+  const sizes = resolveSizes(s, {});
+  const f = checkScenario(s, 'v6.15', sizes).findings.find((x) => x.kind === 'liveness')!;
+  const itf = JSON.parse(JSON.stringify(f.itf()));
+  // Cut before the waiter's last step and made to stutter there: the truncate could still go on.
+  const cut = Math.max(1, itf.loop - 1);
+  const system = buildSystem(s, 'v6.15', sizes);
+  const r = replayItf(system, { ...itf, states: itf.states.slice(0, cut + 1), loop: cut }, 't', { fairness: 'declared' });
+  assert.is(r.divergence, undefined);
+  assert.match(r.unfair ?? '', /is enabled in every state of the cycle and never taken in it/);
+  assert.equal(r.findings, []);
+  // Under no fairness at all, the same stutter is a behaviour, and what it breaks is shown.
+  const none = replayItf(system, { ...itf, states: itf.states.slice(0, cut + 1), loop: cut }, 't', { fairness: 'none' });
+  assert.is(none.unfair, undefined);
 });
 
 test("a step's calls are compared too: a kernel function edited in #meta, the state left alone, is a divergence there", () => {
@@ -179,11 +233,22 @@ test('a trace that replays exactly but does not end in what it claims says so: a
   const claim = join(dir, 'claim.itf.json');
   writeFileSync(
     claim,
-    JSON.stringify({ ...trace, '#meta': { ...trace['#meta'], daxspec: { ...trace['#meta'].daxspec, property: 'I1' } } }),
+    JSON.stringify({
+      ...trace,
+      '#meta': { ...trace['#meta'], daxspec: { ...trace['#meta'].daxspec, property: 'I1', variant: undefined } },
+    }),
   );
   const edited = await runCli('replay', claim);
   assert.is(edited.code, 1);
   assert.match(edited.out, /replays exactly .*\n.*but the trace says it ends in I1, which its last state does not show\n$/);
+  // The property, and which way it fails: the same I9 the other way is another counterexample.
+  const variant = join(dir, 'variant.itf.json');
+  writeFileSync(
+    variant,
+    JSON.stringify({ ...trace, '#meta': { ...trace['#meta'], daxspec: { ...trace['#meta'].daxspec, variant: 'another way' } } }),
+  );
+  const other = JSON.parse((await runCli('replay', variant, '--json')).out);
+  assert.equal([other.claimed, other.claimMet], ['I9', false]);
   const cut = join(dir, 'cut.itf.json');
   writeFileSync(cut, JSON.stringify({ ...trace, states: trace.states.slice(0, 3) }));
   const short = await runCli('replay', cut, '--json');

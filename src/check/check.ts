@@ -359,6 +359,8 @@ function reportOf(
     ...(f?.severity ? { severity: f.severity } : {}),
     ...(f?.variant ? { variant: f.variant } : {}),
     ...(f?.consequenceOf ? { consequenceOf: { property: f.consequenceOf.property, variant: f.consequenceOf.variant ?? null } } : {}),
+    // A lasso is judged on replay under the fairness it was found under, for the actor its property is about.
+    ...(f?.kind === 'liveness' ? { fairness: options.fairness ?? 'declared', ...(f.actor ? { actor: f.actor } : {}) } : {}),
   });
   const withTraces =
     traced ??

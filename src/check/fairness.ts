@@ -20,6 +20,7 @@ import type { System } from '../compose/system.ts';
  * TLA+'s WF_vars(Next)).
  */
 export type FairnessKind = 'weak' | 'strong';
+export const FAIRNESS_MODES: readonly FairnessMode[] = ['declared', 'none', 'next'];
 export type FairnessMode = 'declared' | 'none' | 'next';
 
 /** What a transition's `meta` may say about fairness. */

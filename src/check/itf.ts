@@ -7,6 +7,7 @@ import type { System } from '../compose/system.ts';
 import { InputError } from '../compose/errors.ts';
 import { callsToItf } from './itfCalls.ts';
 import { fromItfValue, toItfValue } from './itfValue.ts';
+import type { FairnessMode } from './fairness.ts';
 import type { Trace } from './trace.ts';
 
 export { fromItfValue, toItfValue };
@@ -42,6 +43,9 @@ export interface TraceOrigin {
   /** How bad the finding is (src/check/severity.ts), which way of failing its property, and what it follows from. */
   severity?: string;
   variant?: string;
+  /** A per-actor liveness property's actor, and the fairness its lasso was found under. */
+  actor?: string;
+  fairness?: FairnessMode;
   /** As `check --json` words it: the finding this one follows from, and which way that one failed. */
   consequenceOf?: { property: string; variant: string | null };
 }

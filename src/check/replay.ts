@@ -7,7 +7,10 @@ import type { EventObject } from 'xstate';
 import { canonicalJson } from '../compose/events.ts';
 import { InputError } from '../compose/errors.ts';
 import { STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
-import type { DeliveryRecord, System } from '../compose/system.ts';
+import type { DeliveryRecord, StepViolation, System } from '../compose/system.ts';
+import { describe as describeFinding } from './consequences.ts';
+import type { FairnessMode } from './fairness.ts';
+import { judgeLasso, type LassoStep } from './lassoJudge.ts';
 import { closeLoop } from './lassoReplay.ts';
 import { explore } from './explore.ts';
 import { actorVar, eventFromItf, fromItfValue, type ItfState, type ItfTrace } from './itf.ts';
@@ -42,6 +45,10 @@ export interface EndFinding {
   readonly property: string;
   readonly kind: string;
   readonly text: string;
+  /** Which way the property failed, where it fails in more than one (an invariant's or a violation state's variant). */
+  readonly variant?: string;
+  /** A per-actor liveness property's actor. */
+  readonly actor?: string;
 }
 
 export interface ReplayResult {
@@ -58,6 +65,13 @@ export interface ReplayResult {
   readonly findings: readonly EndFinding[];
   /** Set when what follows the last state was too large to explore: deadlock and progress undecided. */
   readonly undecided?: string;
+  /** A lasso whose cycle is no fair behaviour: the fair action it neglects. It then shows no liveness failure. */
+  readonly unfair?: string;
+}
+
+export interface ReplayOptions {
+  /** The fairness a lasso is judged under (the trace's own, as check wrote it; default 'declared'). */
+  readonly fairness?: FairnessMode;
 }
 
 interface Candidate {
@@ -78,7 +92,7 @@ const END_STATES = 500_000;
  * state's `#meta` may name the step (actor and event, as daxspec writes it); without it, any
  * successor that matches is taken, so traces from other tools replay too.
  */
-export function replayItf(system: System, itf: ItfTrace, file = 'the trace'): ReplayResult {
+export function replayItf(system: System, itf: ItfTrace, file = 'the trace', options: ReplayOptions = {}): ReplayResult {
   const walked = walk(system, itf, file);
   if ('divergence' in walked) return { matched: walked.matched, total: walked.total, divergence: walked.divergence, findings: [] };
   if (walked.crash) {
@@ -91,8 +105,21 @@ export function replayItf(system: System, itf: ItfTrace, file = 'the trace'): Re
       ...(walked.rest ? { divergence: walked.rest } : {}),
     };
   }
-  // A lasso shows no bad state: it shows a cycle the fairness allows, which must close.
-  if (itf.loop !== undefined && walked.visited) return { ...closeLoop(itf.loop, walked.visited), findings: walked.along };
+  // A lasso shows no bad state: it shows a cycle, which must close, and is a counterexample only where the behaviour
+  // it stands for breaks a liveness property and is one the fairness allows.
+  if (itf.loop !== undefined && walked.visited) {
+    const closed = closeLoop(itf.loop, walked.visited);
+    if (closed.divergence) return { ...closed, findings: walked.along };
+    const judged = judgeLasso(system, walked.visited, walked.taken, itf.loop, options.fairness ?? 'declared');
+    const shown = judged.broken.map((p) => ({ property: p.id, kind: 'liveness', text: p.text, ...(p.actor ? { actor: p.actor } : {}) }));
+    const findings = [...walked.along, ...shown];
+    return {
+      ...closed,
+      findings,
+      ...(findings[0] ? { violation: violationText(findings[0]) } : {}),
+      ...(judged.unfair ? { unfair: judged.unfair } : {}),
+    };
+  }
   const end = endFindings(system, walked.end);
   const findings = [...walked.along, ...end.findings];
   const first = findings[0];
@@ -109,7 +136,16 @@ const violationText = (f: EndFinding): string => (f.kind === 'invariant' ? `${f.
 
 type Walked =
   | { matched: number; total: number; divergence: Divergence }
-  | { matched: number; total: number; end: Int32Array; along: EndFinding[]; visited?: Int32Array[]; crash?: EndFinding; rest?: Divergence };
+  | {
+      matched: number;
+      total: number;
+      end: Int32Array;
+      along: EndFinding[];
+      visited?: Int32Array[];
+      taken: LassoStep[];
+      crash?: EndFinding;
+      rest?: Divergence;
+    };
 
 /** Follows the trace through the machines; stops at the first state that is not theirs. */
 function walk(system: System, itf: ItfTrace, file: string): Walked {
@@ -120,6 +156,7 @@ function walk(system: System, itf: ItfTrace, file: string): Walked {
     return { matched: 0, total, divergence: { step: 0, message: `the initial state differs: ${describe(first)}`, differences: first } };
   let cur: Int32Array = system.initial.slice();
   const visited: Int32Array[] = [cur];
+  const taken: LassoStep[] = [];
   const along: EndFinding[] = [];
   for (let i = 1; i < itf.states.length; i++) {
     const want = itf.states[i];
@@ -153,20 +190,21 @@ function walk(system: System, itf: ItfTrace, file: string): Walked {
     }
     if (hit.code !== STEP_OK) {
       const v = system.violation(hit.code);
-      const finding = { property: v.property, kind: v.kind, text: v.text };
+      const finding = stepFinding(system, v);
       // A step that enters two violation states commits both: the second is a finding of the trace too.
       const w = hit.also > 0 ? system.violation(hit.also) : undefined;
-      const second = w ? [{ property: w.property, kind: w.kind, text: w.text }] : [];
+      const second = w ? [stepFinding(system, w)] : [];
       if (!v.continues) {
         const rest = i < total ? { step: i + 1, message: 'the trace goes on past a step that crashes' } : undefined;
-        return { matched: i, total, end: cur, along: [...along, ...second], crash: finding, rest };
+        return { matched: i, total, end: cur, along: [...along, ...second], taken, crash: finding, rest };
       }
       if (i === total) along.push(finding, ...second);
     }
     cur = hit.next;
     visited.push(cur);
+    taken.push({ actor: hit.actor, offer: hit.offer });
   }
-  return { matched: total, total, end: cur, along, visited };
+  return { matched: total, total, end: cur, along, visited, taken };
 }
 
 /**
@@ -178,7 +216,10 @@ function endFindings(system: System, end: Int32Array): { findings: EndFinding[];
   const r = explore(system, { from: end, maxStates: END_STATES });
   const findings = r.findings
     .filter((f) => f.state === 0 && f.step === undefined)
-    .map((f) => ({ property: f.property, kind: f.kind, text: f.text }));
+    .map((f) => {
+      const variant = describeFinding(system, f).variant;
+      return { property: f.property, kind: f.kind, text: f.text, ...(variant ? { variant } : {}) };
+    });
   const undecided = r.complete
     ? undefined
     : `more than ${END_STATES.toLocaleString('en-US')} states follow the last state; deadlock and progress there were not decided`;
@@ -215,6 +256,12 @@ function calledDifferences(system: System, cur: Int32Array, c: Candidate, meta: 
   if (meta.fn !== undefined && meta.fn !== calls[0].fn) out.push({ field: '#meta.fn', machines: calls[0].fn, trace: meta.fn });
   if (meta.calls !== undefined) diff('#meta.calls', callsToItf(calls), meta.calls, out);
   return out;
+}
+
+/** A step's violation as a finding of the trace, with its variant. */
+function stepFinding(system: System, v: StepViolation): EndFinding {
+  const variant = system.violations.find((x) => x.key === v.key)?.variant;
+  return { property: v.property, kind: v.kind, text: v.text, ...(variant ? { variant } : {}) };
 }
 
 function successors(system: System, cur: Int32Array): Candidate[] {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { FAIRNESS_MODES } from '../check/fairness.ts';
 import { packageFile } from '../files.ts';
 import type { Registry } from '../scenarioRegistry.ts';
 import { EXIT, EXIT_HELP } from './exit.ts';
@@ -74,7 +75,7 @@ function program(done: (code: number) => void, reg: Registry): Command {
       new Option(
         '--fairness <mode>',
         'fairness for liveness properties: declared in the machines (the default), none, or next (every step weakly fair, TLA+ WF_vars(Next))',
-      ).choices(['declared', 'none', 'next']),
+      ).choices([...FAIRNESS_MODES]),
     )
     .option(
       '--no-liveness',
@@ -156,7 +157,7 @@ function program(done: (code: number) => void, reg: Registry): Command {
         '--fairness <mode>',
         'fairness for liveness properties, as check has it: declared in the machines, none, or next (every step weakly fair, TLA+ WF_vars(Next))',
       )
-        .choices(['declared', 'none', 'next'])
+        .choices([...FAIRNESS_MODES])
         .default('declared'),
     )
     .option('--json', 'print the report as JSON on stdout')

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolveRevision, resolveSizes } from '../check/check.ts';
 import { toItfValue, validateItf, type ItfTrace } from '../check/itf.ts';
 import { describe, replayItf } from '../check/replay.ts';
+import { FAIRNESS_MODES, type FairnessMode } from '../check/fairness.ts';
 import { InputError } from '../compose/errors.ts';
 import { System } from '../compose/system.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
@@ -65,12 +66,25 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
     );
   const sizes = traceSizes(file, scenario, origin?.sizes);
   const system = new System(scenario.build(revision, sizes));
-  const r = replayItf(system, itf, file);
+  const fairness = origin?.fairness;
+  if (fairness !== undefined && !FAIRNESS_MODES.includes(fairness))
+    bad('#meta.daxspec.fairness', `is not a fairness mode (${FAIRNESS_MODES.join(', ')})`);
+  const r = replayItf(system, itf, file, { fairness });
   const where = `${name}${revision ? ` @ ${revision}` : ''}`;
-  // What the trace says it ends in (check --itf writes the property), checked against what its last state shows: a
-  // trace cut short, or one whose claim was edited, replays exactly and still does not show what it claims.
-  const claimed = typeof origin?.property === 'string' && r.loop === undefined ? origin.property : undefined;
-  const claimMet = claimed === undefined ? undefined : r.findings.some((f) => f.property === claimed);
+  // What the trace says it ends in (check --itf writes the property, and which way it failed), checked against what its
+  // last state (or its lasso) shows: a trace cut short, or one whose claim was edited, replays exactly and still does
+  // not show what it claims.
+  const claimed = typeof origin?.property === 'string' ? origin.property : undefined;
+  const claimMet =
+    claimed === undefined
+      ? undefined
+      : r.findings.some(
+          (f) =>
+            f.property === claimed &&
+            (origin?.variant === undefined || f.variant === origin.variant) &&
+            (origin?.actor === undefined || f.actor === origin.actor),
+        );
+  const claim = claimed === undefined ? '' : `${claimed}${origin?.variant ? ` (${origin.variant})` : ''}`;
   if (args.json)
     process.stdout.write(
       JSON.stringify({ file, scenario: name, revision: revision ?? null, ...r, ...(claimed ? { claimed, claimMet } : {}) }, null, 2) + '\n',
@@ -86,9 +100,14 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
     const lines = [`${file}: replays exactly on ${where} (${r.matched} steps)${r.violation ? `, ending in: ${r.violation}` : ''}${lasso}`];
     if (r.findings.length > 1) for (const f of r.findings) lines.push(`  ${f.property}: ${f.text}`);
     if (!r.findings.length && r.loop === undefined) lines.push('  every property holds at its last state, deadlock and progress included');
+    if (r.unfair) lines.push(`  but its cycle is no fair behaviour: ${r.unfair}; it shows no liveness failure`);
+    else if (r.loop !== undefined && !r.findings.length)
+      lines.push('  but the behaviour it stands for breaks no liveness property: a premise never held, or a goal came');
     if (claimed !== undefined && !claimMet)
       lines.push(
-        `  but the trace says it ends in ${claimed}, which its last state does not show${r.findings.length ? '' : ': it stops short of the counterexample it claims'}`,
+        r.loop !== undefined
+          ? `  the trace says it shows ${claim}, which this lasso does not`
+          : `  but the trace says it ends in ${claim}, which its last state does not show${r.findings.length ? '' : ': it stops short of the counterexample it claims'}`,
       );
     if (r.undecided) lines.push(`  (${r.undecided})`);
     process.stdout.write(lines.join('\n') + '\n');
@@ -99,7 +118,7 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
     );
     return EXIT.badInput;
   }
-  return r.violation || r.loop !== undefined ? EXIT.violated : EXIT.holds;
+  return r.violation ? EXIT.violated : EXIT.holds;
 }
 
 function readJson(file: string): unknown {
@@ -155,7 +174,14 @@ interface JsonReport {
   scenario: string;
   revision: string | null;
   sizes: Record<string, number>;
-  findings: { property: string; loop?: number; steps: { actor: string; event: Record<string, unknown> }[] }[];
+  findings: {
+    property: string;
+    variant?: string | null;
+    actor?: string;
+    loop?: number;
+    steps: { actor: string; event: Record<string, unknown> }[];
+  }[];
+  liveness?: { fairness?: string } | null;
 }
 
 function isReport(x: unknown): x is JsonReport {
@@ -219,7 +245,16 @@ function reportToItf(file: string, r: JsonReport, n: number): ItfTrace {
       'format-description': '',
       source: file,
       description: f.property,
-      daxspec: { scenario: r.scenario, revision: r.revision ?? undefined, sizes: r.sizes },
+      // What the finding claims, as an ITF trace of it says: replay checks its trace shows it.
+      daxspec: {
+        scenario: r.scenario,
+        revision: r.revision ?? undefined,
+        sizes: r.sizes,
+        ...(typeof f.property === 'string' ? { property: f.property } : {}),
+        ...(typeof f.variant === 'string' ? { variant: f.variant } : {}),
+        ...(f.loop !== undefined && typeof f.actor === 'string' ? { actor: f.actor } : {}),
+        ...(f.loop !== undefined && typeof r.liveness?.fairness === 'string' ? { fairness: r.liveness.fairness as FairnessMode } : {}),
+      },
     },
     vars: [],
     states: [
