@@ -7,6 +7,8 @@ import type { Scenario, ScenarioSpec, Sizes } from './types.ts';
  * compile. Range checks of user input stay with the CLI's resolveSizes.
  */
 export function defineScenario<R extends string, S extends string = never>(spec: ScenarioSpec<R, S>): Scenario<R> {
+  const full = (given: Readonly<Record<string, number>>): Sizes<S> =>
+    Object.fromEntries(spec.sizes.map((p) => [p.name, given[p.name] ?? p.default])) as Sizes<S>;
   return {
     name: spec.name,
     description: spec.description,
@@ -14,9 +16,9 @@ export function defineScenario<R extends string, S extends string = never>(spec:
     sizes: spec.sizes,
     ...(spec.space ? { space: spec.space } : {}),
     ...(spec.spaceRequires ? { spaceRequires: spec.spaceRequires } : {}),
+    ...(spec.inert ? { inert: (revision: R | undefined, given: Readonly<Record<string, number>>) => spec.inert!(revision, full(given)) } : {}),
     build(revision, given) {
-      const sizes = Object.fromEntries(spec.sizes.map((p) => [p.name, given[p.name] ?? p.default])) as Sizes<S>;
-      return spec.build(revision, sizes);
+      return spec.build(revision, full(given));
     },
   };
 }

@@ -159,6 +159,16 @@ export type ConfigSpace<S extends string = string> = Readonly<Partial<Record<S, 
  */
 export type SpaceRequires<S extends string = string> = Readonly<Partial<Record<S, Readonly<Partial<Record<S, number>>>>>>;
 
+/**
+ * A size whose value makes no difference in a configuration (arch without GUP-fast, FOLL_PIN before the revision
+ * has it): the system built is the same as with its default. `check` refuses it given there (exit 2) rather than
+ * answer for a configuration the user did not get; `why` says so in kernel terms.
+ */
+export interface InertSize<S extends string = string> {
+  readonly size: S;
+  readonly why: string;
+}
+
 /** A named system a user checks: `daxspec check --scenario NAME`. */
 export interface Scenario<R extends string = string> {
   readonly name: string;
@@ -169,6 +179,8 @@ export interface Scenario<R extends string = string> {
   /** The configurations its matrix cell covers (see ConfigSpace); none: the defaults only. */
   readonly space?: ConfigSpace;
   readonly spaceRequires?: SpaceRequires;
+  /** The sizes that make no difference at this revision with these sizes (each a departure from its default or not). */
+  inert?(revision: R | undefined, sizes: Readonly<Record<string, number>>): readonly InertSize[];
   build(revision: R | undefined, sizes: Readonly<Record<string, number>>): SystemDecl;
 }
 
@@ -183,6 +195,7 @@ export interface ScenarioSpec<R extends string, S extends string> {
   readonly sizes: readonly SizeParam<S>[];
   readonly space?: ConfigSpace<S>;
   readonly spaceRequires?: SpaceRequires<S>;
+  inert?(revision: R | undefined, sizes: Sizes<S>): readonly InertSize<S>[];
   build(revision: R | undefined, sizes: Sizes<S>): SystemDecl;
 }
 

@@ -1,4 +1,4 @@
-import type { ActorDecl, EnvEvents, Scenario, SizeParam, SystemDecl } from '../kit/types.ts';
+import type { ActorDecl, EnvEvents, InertSize, Scenario, SizeParam, SystemDecl } from '../kit/types.ts';
 import { defineScenario } from '../kit/scenario.ts';
 import { addressSpaceMachine, type TlbFlush } from '../addressSpace.ts';
 import { blockMachine } from '../block.ts';
@@ -320,6 +320,24 @@ const revOf = (rev: Revision | undefined): Revision => rev ?? 'v4.18';
 /** The static key as a running pmem device left it: probed once, key enabled. */
 const KEY_ENABLED: DevmapKeyInput = { count: 1, on: true };
 
+/**
+ * The sizes of a page scenario that make no difference in a configuration (InertSize): each makes the system its
+ * default makes, as the machines read them. arch decides whether the zap's TLB flush waits for GUP-fast walkers
+ * (addressSpace.ts), and with GUP-fast off there are none; foll_pin is read only where the era has FOLL_PIN and the
+ * references are the pin's own (dmaPinner.ts: release_pages() drops FOLL_GET ones); rmapbt only by xfs.
+ */
+function pageInert(revision: Revision | undefined, s: Readonly<Record<string, number>>): InertSize[] {
+  const out: InertSize[] = [];
+  if ('arch' in s && s.gup_fast === 0)
+    out.push({ size: 'arch', why: 'it decides how the TLB flush meets GUP-fast walkers, and with --gup_fast 0 there are none' });
+  if ('foll_pin' in s && !ERAS[revOf(revision)].page.follPin)
+    out.push({ size: 'foll_pin', why: `${revision} has no FOLL_PIN (pin_user_pages() came in 5.6): every pin is get_user_pages()` });
+  else if ('foll_pin' in s && s.put_route === 1)
+    out.push({ size: 'foll_pin', why: 'with --put_route 1 the references are get_user_pages() ones (FOLL_GET) that release_pages() drops' });
+  if ('rmapbt' in s && s.fstype !== 2) out.push({ size: 'rmapbt', why: 'rmapbt is an xfs mkfs option, and --fstype is not xfs' });
+  return out;
+}
+
 export const dmaTruncateScenario = defineScenario({
   name: 'dma-truncate',
   description:
@@ -353,6 +371,7 @@ export const dmaTruncateScenario = defineScenario({
     entry: [0, 1],
   },
   spaceRequires: { arch: { gup_fast: 1 }, put_route: { arch: 0, rounds: 1 }, entry: { gup_fast: 1, rounds: 1 } },
+  inert: pageInert,
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
@@ -385,6 +404,7 @@ export const munmapPinnedTruncateScenario = defineScenario({
   sizes: [SIZES.pages, SIZES.rounds, SIZES.follPin, SIZES.gupFast, SIZES.reuse, SIZES.fs, SIZES.arch, SIZES.putRoute, SIZES.entry],
   space: { pages: [1, 2], rounds: [1, 2], gup_fast: [1, 0], arch: [0, 1], fstype: [2, 0, 1], put_route: [0, 1], entry: [0, 1] },
   spaceRequires: { arch: { gup_fast: 1 }, put_route: { arch: 0, rounds: 1 }, entry: { gup_fast: 1, rounds: 1 } },
+  inert: pageInert,
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
@@ -417,6 +437,7 @@ export const evictPinnedScenario = defineScenario({
   sizes: [SIZES.pages, SIZES.rounds, SIZES.gupFast, SIZES.reuse, SIZES.arch],
   space: { pages: [1, 2], rounds: [1, 2], gup_fast: [1, 0], arch: [0, 1] },
   spaceRequires: { arch: { gup_fast: 1 } },
+  inert: pageInert,
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
@@ -457,6 +478,7 @@ export const dcssblkScenario = defineScenario({
   ],
   space: { pages: [1, 2], rounds: [1, 2], gup_fast: [1, 0], arch: [0, 1] },
   spaceRequires: { arch: { gup_fast: 1 } },
+  inert: pageInert,
   build(revision, s) {
     const rev = revOf(revision);
     const actors = [
@@ -538,6 +560,7 @@ export const staticKeyRaceScenario = defineScenario({
   sizes: [SIZES.rounds, SIZES.follPin, { ...SIZES.gupFast, default: 0 }, SIZES.arch],
   space: { rounds: [1, 2], foll_pin: [0, 1], gup_fast: [0, 1], arch: [0, 1] },
   spaceRequires: { arch: { gup_fast: 1 } },
+  inert: pageInert,
   build(revision, s) {
     const rev = revOf(revision);
     const era = ERAS[rev].page;
@@ -594,6 +617,7 @@ export const pmemRemovePinnedScenario = defineScenario({
   space: { pages: [1, 2], pinners: [1, 2], gup_fast: [0, 1], arch: [0, 1], fstype: [2, 0, 1], rmapbt: [1, 0] },
   // rmapbt is an xfs format option, and only a holder era (6.0+) asks for it.
   spaceRequires: { arch: { gup_fast: 1 }, rmapbt: { fstype: 2 } },
+  inert: pageInert,
   build(revision, s) {
     const rev = revOf(revision);
     const era = ERAS[rev].page;
