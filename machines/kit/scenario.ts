@@ -16,7 +16,9 @@ export function defineScenario<R extends string, S extends string = never>(spec:
     sizes: spec.sizes,
     ...(spec.space ? { space: spec.space } : {}),
     ...(spec.spaceRequires ? { spaceRequires: spec.spaceRequires } : {}),
-    ...(spec.inert ? { inert: (revision: R | undefined, given: Readonly<Record<string, number>>) => spec.inert!(revision, full(given)) } : {}),
+    ...(spec.inert
+      ? { inert: (revision: R | undefined, given: Readonly<Record<string, number>>) => spec.inert!(revision, full(given)) }
+      : {}),
     build(revision, given) {
       return spec.build(revision, full(given));
     },

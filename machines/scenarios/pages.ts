@@ -333,7 +333,10 @@ function pageInert(revision: Revision | undefined, s: Readonly<Record<string, nu
   if ('foll_pin' in s && !ERAS[revOf(revision)].page.follPin)
     out.push({ size: 'foll_pin', why: `${revision} has no FOLL_PIN (pin_user_pages() came in 5.6): every pin is get_user_pages()` });
   else if ('foll_pin' in s && s.put_route === 1)
-    out.push({ size: 'foll_pin', why: 'with --put_route 1 the references are get_user_pages() ones (FOLL_GET) that release_pages() drops' });
+    out.push({
+      size: 'foll_pin',
+      why: 'with --put_route 1 the references are get_user_pages() ones (FOLL_GET) that release_pages() drops',
+    });
   if ('rmapbt' in s && s.fstype !== 2) out.push({ size: 'rmapbt', why: 'rmapbt is an xfs mkfs option, and --fstype is not xfs' });
   return out;
 }
