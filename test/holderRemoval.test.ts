@@ -59,14 +59,16 @@ test('xfs without rmapbt: notify_failure returns -EOPNOTSUPP, nothing is shut do
   }
 });
 
-test('6.0..6.7 xfs with rmapbt: flags 0 runs two steps (unmap and kill, shut down): no freeze, no invalidation of the entries', () => {
+test('6.0 xfs with rmapbt: flags 0 shuts down at the first record of no file and unmaps nobody: one step, no freeze, no kill, no invalidation', () => {
+  // 6.0 fs/xfs/xfs_notify_failure.c xfs_dax_failure_fn: a non-inode owner (AG 0's superblock, where a whole-device
+  // walk starts) forces a shutdown and returns -EFSCORRUPTED, which ends the walk; 6.1 (e033f40be262) scans on.
   const f = check('pmem-remove-pinned', 'v6.0', XFS_RMAPBT).findings.find((x) => x.property === 'I15');
   assert.ok(f);
   const s = steps(f!);
-  assert.is(s.filter((x) => x === 'pmem0.notify_failure_step').length, 2, s.join(' '));
+  assert.is(s.filter((x) => x === 'pmem0.notify_failure_step').length, 1, s.join(' '));
   const byFs = f!.trace.steps.flatMap((st) => st.calls.filter((c) => c.from === 'fs0').map((c) => c.event.type));
-  assert.ok(byFs.includes('zap_pte') && byFs.includes('fs_shutdown'), byFs.join(' '));
-  assert.not.ok(byFs.includes('dax_disassociate_entry') || byFs.includes('down_write'), byFs.join(' '));
+  assert.ok(byFs.includes('fs_shutdown'), byFs.join(' '));
+  assert.not.ok(byFs.includes('zap_pte') || byFs.includes('dax_disassociate_entry') || byFs.includes('down_write'), byFs.join(' '));
 });
 
 test('6.8+ xfs with rmapbt: freeze, kill, invalidate, shutdown leave no entry, unless a read fault that passed iomap_begin before the shutdown inserts one after the teardown', () => {
