@@ -108,5 +108,40 @@ test('a module that is not a model is bad input: exit 2 and one message naming i
   assert.match(missing.err, /nope\.ts: no such file/);
 });
 
+test("a model whose own code throws (an action, an invariant, build) is the model's fault: exit 2 naming it, never 'a bug of daxspec'", () => {
+  writeFileSync(
+    join(dir, 'throwing.ts'),
+    [
+      "import { assign, setup } from 'xstate';",
+      "const m = (boom: boolean) => setup({ actions: { act: assign({ x: ({ context }: any) => { if (boom) throw new Error('action exploded'); return context.x; } }) } })",
+      "  .createMachine({ id: 'm', context: { x: 0 }, initial: 'a', states: { a: { on: { go: { target: 'b', actions: 'act' } } }, b: {} } });",
+      "const sys = (kind: string) => ({ deadlock: false, actors: [{ name: 'p', machine: m(kind === 'action'), kind: 'path', env: { go: [{}] } }],",
+      "  invariants: [{ id: 'inv', text: 'never b', holds: (v: any) => { if (kind === 'invariant' && v('p').matches('b')) throw new Error('invariant exploded'); return true; } }] });",
+      "export const scenarios = ['action', 'invariant', 'build'].map((kind) => ({ name: kind, description: kind, revisions: [], sizes: [],",
+      "  build: () => { if (kind === 'build') throw new Error('build exploded'); return sys(kind); } }));",
+    ].join('\n') + '\n',
+  );
+  const cases: [string, RegExp][] = [
+    ['action', /^daxspec: model error: actor p's machine threw during event go: action exploded\n$/],
+    ['invariant', /^daxspec: model error: inv's holds threw: invariant exploded; /],
+    ['build', /^daxspec: --model .*throwing\.ts: scenario build: build\(revision, sizes\) threw: build exploded\n$/],
+  ];
+  for (const [scenario, message] of cases) {
+    for (const command of ['check', 'paths']) {
+      const r = daxspec(
+        command,
+        '--model',
+        join(dir, 'throwing.ts'),
+        '--scenario',
+        scenario,
+        ...(command === 'paths' ? ['--report'] : ['-q']),
+      );
+      assert.is(r.code, 2, `${command} ${scenario}: ${r.err}`);
+      assert.match(r.err, message);
+      assert.not.match(r.err, /internal error|bug of daxspec/);
+    }
+  }
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();

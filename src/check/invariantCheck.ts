@@ -2,7 +2,7 @@
  * The invariant check of the explorer: every invariant on every new state, re-evaluated only where an
  * actor it has read changed, with its premises tracked for vacuity; and what it remembers, for checkpoints.
  */
-import { ModelError } from '../compose/errors.ts';
+import { isCodedModelError, ModelError } from '../compose/errors.ts';
 import type { System } from '../compose/system.ts';
 import type { ActorView, SystemView } from '../../machines/kit/types.ts';
 import { PremiseCheck, type PremiseMemory } from './premiseCheck.ts';
@@ -159,7 +159,9 @@ export class InvariantCheck {
     try {
       return inv.holds(this.view);
     } catch (e) {
-      if (e instanceof ModelError) throw new ModelError(`invariant ${inv.id} (${inv.text}): ${e.message}`);
+      // What the invariant's own code threw already names it (System's guard); other model errors get its name here.
+      if (e instanceof ModelError && !(isCodedModelError(e) && e.code === 'property-threw'))
+        throw new ModelError(`invariant ${inv.id} (${inv.text}): ${e.message}`);
       throw e;
     }
   }

@@ -99,7 +99,7 @@ interface LivenessPlan {
 
 /** Whether the check runs, under which fairness, with how much room for the successors it keeps; or why it does not. */
 function planFor(system: System, result: ExploreResult, options: LivenessOptions): { readonly skipped: LivenessAfter } | LivenessPlan {
-  const props = system.decl.liveness ?? [];
+  const props = system.liveness;
   if (props.length === 0) return { skipped: { findings: [] } };
   const mode = options.fairness ?? 'declared';
   const skip = (why: string) => ({ skipped: notChecked(mode, why) });

@@ -124,7 +124,7 @@ export function startSimulation(system: System, options: SimulateOptions): Simul
   const findings = new Map<string, WalkFinding>();
   const check = system.invariants.length > 0 ? new InvariantCheck(system) : undefined;
   const fairness = new Fairness(system, options.fairness ?? 'declared');
-  const liveness = system.decl.liveness ?? [];
+  const liveness = system.liveness;
   const endFuture = options.endFuture ?? END_FUTURE;
   // A progress finding kept as a consequence (its waiter stuck behind an oops) gives way to one that is not.
   const consequence = new Set<string>();

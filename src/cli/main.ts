@@ -10,6 +10,7 @@ import { count, duration, memorySize, size, text } from './options.ts';
 import { UsageError } from './usage.ts';
 import { FORCE_HELP, registerViz } from './viz.ts';
 import { oneLine, wordError } from './words.ts';
+import { isCodedModelError } from '../compose/errors.ts';
 
 /**
  * The `daxspec` command line: every command, option and help text, and the one place that turns
@@ -336,6 +337,12 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.badInput;
     }
     const line = wordError(e);
+    // A built-in machine or property that throws is a bug of ours (exit 4); a user's (--model) is the model's fault.
+    if (line && isCodedModelError(e) && (e.code === 'machine-threw' || e.code === 'property-threw') && modelArgument(argv.slice(2)) === undefined) {
+      process.stderr.write(`daxspec: internal error (a bug of daxspec, in a built-in model; DAXSPEC_DEBUG=1 shows where): ${line}\n`);
+      if (process.env.DAXSPEC_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+      return EXIT.internal;
+    }
     if (line) {
       process.stderr.write(`daxspec: ${line}\n`);
       return EXIT.badInput;

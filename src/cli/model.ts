@@ -19,7 +19,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { AnyStateMachine } from 'xstate';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ModelError } from '../compose/errors.ts';
+import { InputError, ModelError } from '../compose/errors.ts';
 import { isMachine, machineScenario } from '../compose/singleMachine.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { FROM_SOURCES, packageFile } from '../files.ts';
@@ -185,7 +185,29 @@ function checkScenarios(file: string, value: unknown, reserved: ReadonlySet<stri
       if (reserved.has(p.name)) throw new ModelError(`${what}: a size cannot be named '${p.name}', the name of a command-line option`);
     }
   });
-  return value as Scenario[];
+  return (value as Scenario[]).map((s) => guardedScenario(file, s));
+}
+
+/**
+ * The user's scenario with what its own build (or inert) throws said as the model's fault, naming the file and the
+ * scenario (exit 2), not as daxspec's (exit 4).
+ */
+function guardedScenario(file: string, s: Scenario): Scenario {
+  const guard =
+    <A extends unknown[], T>(what: string, f: (...args: A) => T) =>
+    (...args: A): T => {
+      try {
+        return f(...args);
+      } catch (e) {
+        if (e instanceof ModelError || e instanceof InputError) throw e;
+        throw new ModelError(`--model ${file}: scenario ${s.name}: ${what} threw: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+  return {
+    ...s,
+    build: guard('build(revision, sizes)', s.build.bind(s)),
+    ...(s.inert ? { inert: guard('inert(revision, sizes)', s.inert.bind(s)) } : {}),
+  };
 }
 
 function checkRevisions(file: string, value: unknown): { name: string; text?: string }[] | undefined {

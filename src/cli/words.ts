@@ -88,6 +88,7 @@ const MODEL_WORDS: ModelWords = {
     `model error: actor ${f.actor}: event ${f.event} in state ${f.state} gives different results on two runs; machines must be deterministic`,
   'send-by-reference': (f) => `model error: actor ${f.actor} sends to an actor reference; name the target with call() or reply()`,
   'machine-threw': (f) => `model error: actor ${f.actor}'s machine threw during ${f.during}: ${f.error}`,
+  'property-threw': (f) => `model error: ${f.property}'s ${f.part} threw: ${f.error}; a property reads the views and returns a boolean`,
   'spawned-child': (f) => `model error: actor ${f.actor}'s machine spawned a child actor; compose actors in the scenario instead`,
   'no-actors': () => 'model error: the scenario builds a system with no actors',
   'duplicate-actor': (f) => `model error: the scenario names two actors ${f.actor}`,

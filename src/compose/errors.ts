@@ -32,6 +32,8 @@ export interface ModelErrorFields {
   'send-by-reference': { actor: string };
   /** The machine itself threw (a guard or action raised an exception). */
   'machine-threw': { actor: string; during: string; error: string };
+  /** An invariant's or a liveness property's own code threw. */
+  'property-threw': { property: string; part: string; error: string };
   /** The machine spawned a child actor. */
   'spawned-child': { actor: string };
   /** A system without actors. */
@@ -60,6 +62,7 @@ const MODEL_MESSAGES: { [C in ModelErrorCode]: (f: ModelErrorFields[C]) => strin
     `actor ${f.actor}: event ${f.event} in state ${f.state} gives different results on two runs; machines must be deterministic`,
   'send-by-reference': (f) => `actor ${f.actor}: sendTo must name its target with call() or reply(), not an actor reference`,
   'machine-threw': (f) => `actor ${f.actor}: machine threw during ${f.during}: ${f.error}`,
+  'property-threw': (f) => `property ${f.property}: its ${f.part} threw: ${f.error}`,
   'spawned-child': (f) => `actor ${f.actor}: machine spawned a child actor; compose actors in the scenario instead`,
   'no-actors': () => 'the system has no actors',
   'duplicate-actor': (f) => `two actors are named ${f.actor}`,

@@ -19,7 +19,7 @@ import {
 } from 'xstate';
 import { addressOf } from '../../machines/kit/messages.ts';
 import { canonicalJson } from './events.ts';
-import { ModelError } from './errors.ts';
+import { InputError, ModelError } from './errors.ts';
 import type { Call, Outcome } from './outcome.ts';
 import { assertPureAction } from './purity.ts';
 import type { Initial } from './transitionCache.ts';
@@ -67,7 +67,7 @@ export class MachineRunner {
 
   /** The machine's initial snapshot for the input, and its key: an initial state that calls anyone is refused. */
   initial(): Initial {
-    const snapshot = initialIn(this.machine, this.scope, this.input);
+    const snapshot = this.guarded('its initial state', () => initialIn(this.machine, this.scope, this.input));
     this.assertHealthy(snapshot, 'its initial state');
     const initialSends = this.collectSends();
     if (initialSends.length > 0) {
@@ -137,7 +137,7 @@ export class MachineRunner {
     this.actions.length = 0;
     this.fired.length = 0;
     this.calls++;
-    const next = transitionIn(this.machine, this.scope, snapshot, event);
+    const next = this.guarded(`event ${event.type}`, () => transitionIn(this.machine, this.scope, snapshot, event));
     this.assertHealthy(next, `event ${event.type}`);
     return [next, this.collectSends()];
   }
@@ -157,6 +157,19 @@ export class MachineRunner {
     }
     this.actions.length = 0;
     return calls;
+  }
+
+  /**
+   * XState's call, with what the machine's own code throws (an assign, a guard) said as the machine's: XState throws
+   * some of them out of `transition` rather than putting the snapshot in status 'error'.
+   */
+  private guarded<T>(during: string, run: () => T): T {
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof ModelError || e instanceof InputError) throw e;
+      throw new ModelError('machine-threw', { actor: this.name, during, error: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   private assertHealthy(s: AnyMachineSnapshot, during: string): void {

@@ -5,11 +5,11 @@
  */
 import { ActorTable, MemoMiss, NULL_TARGET, type ActorTableOptions, type Delivery } from './actorTable.ts';
 import type { TransitionCache } from './transitionCache.ts';
-import { ModelError } from './errors.ts';
+import { InputError, ModelError } from './errors.ts';
 import { EventTable } from './events.ts';
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK } from './stepLabel.ts';
 import { MEMO_ENTRY, StepIndex, UNKNOWN } from './stepIndex.ts';
-import type { ActorView, Invariant, SystemDecl } from '../../machines/kit/types.ts';
+import type { ActorView, Invariant, Liveness, SystemDecl } from '../../machines/kit/types.ts';
 
 /** Something the kernel must never do, found on a step (as opposed to an invariant over a state). */
 export interface StepViolation {
@@ -65,6 +65,8 @@ export class System {
   readonly width: number;
   readonly initial: Int32Array;
   readonly invariants: readonly Invariant[];
+  /** The liveness properties, their predicates guarded as the invariants' are. */
+  readonly liveness: readonly Liveness[];
   readonly checkDeadlock: boolean;
   readonly checkProgress: boolean;
   /** Indices of code-path actors: the ones that must finish. */
@@ -97,7 +99,16 @@ export class System {
     this.names = decl.actors.map((a) => a.name);
     this.width = this.actors.length;
     this.initial = Int32Array.from(this.actors.map((t) => t.initial));
-    this.invariants = decl.invariants ?? [];
+    this.invariants = (decl.invariants ?? []).map((inv) => ({
+      ...inv,
+      holds: guardPredicate(inv.id, 'holds', inv.holds),
+      ...(inv.premise ? { premise: { ...inv.premise, holds: guardPredicate(inv.id, 'premise', inv.premise.holds) } } : {}),
+    }));
+    this.liveness = (decl.liveness ?? []).map((p) => ({
+      ...p,
+      then: guardPredicate(p.id, 'then', p.then),
+      ...(p.when ? { when: guardPredicate(p.id, 'when', p.when) } : {}),
+    }));
     this.checkDeadlock = decl.deadlock ?? true;
     this.checkProgress = decl.progress ?? true;
     this.paths = decl.actors.flatMap((a, i) => (a.kind === 'path' ? [i] : []));
@@ -357,4 +368,19 @@ export class System {
       continues: false,
     });
   }
+}
+
+/**
+ * A property's predicate with what its own code throws said as the property's (model error, exit 2), not as a fault
+ * of the checker; the model errors the views raise (an actor not in the system) pass as they are.
+ */
+function guardPredicate<V>(property: string, part: string, f: (view: V) => boolean): (view: V) => boolean {
+  return (view) => {
+    try {
+      return f(view);
+    } catch (e) {
+      if (e instanceof ModelError || e instanceof InputError) throw e;
+      throw new ModelError('property-threw', { property, part, error: e instanceof Error ? e.message : String(e) });
+    }
+  };
 }
