@@ -40,7 +40,7 @@ export function judgeLasso(
   const cycleSteps = steps.slice(loop);
   const unfair = neglected(system, states, cycle, cycleSteps, loop, mode);
   if (unfair !== undefined) return { broken: [], unfair };
-  const broken = (system.liveness).filter((p) => breaks(system, p, states, cycle, loop, last));
+  const broken = system.liveness.filter((p) => breaks(system, p, states, cycle, loop, last));
   return { broken };
 }
 

@@ -338,7 +338,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     const line = wordError(e);
     // A built-in machine or property that throws is a bug of ours (exit 4); a user's (--model) is the model's fault.
-    if (line && isCodedModelError(e) && (e.code === 'machine-threw' || e.code === 'property-threw') && modelArgument(argv.slice(2)) === undefined) {
+    if (
+      line &&
+      isCodedModelError(e) &&
+      (e.code === 'machine-threw' || e.code === 'property-threw') &&
+      modelArgument(argv.slice(2)) === undefined
+    ) {
       process.stderr.write(`daxspec: internal error (a bug of daxspec, in a built-in model; DAXSPEC_DEBUG=1 shows where): ${line}\n`);
       if (process.env.DAXSPEC_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
       return EXIT.internal;
