@@ -387,7 +387,11 @@ function reportOf(
     };
     return c;
   });
-  findings.sort((a, b) => a.length - b.length || a.key.localeCompare(b.key));
+  // Root causes first, as the matrix puts them, then the consequences; each shortest first.
+  findings.sort(
+    (a, b) =>
+      Number(a.consequenceOf !== undefined) - Number(b.consequenceOf !== undefined) || a.length - b.length || a.key.localeCompare(b.key),
+  );
   const verdict: Verdict = findings.length ? 'violated' : result.complete ? 'holds' : 'bounded';
   return {
     scenario: scenario.name,
@@ -469,6 +473,8 @@ export function reportJson(r: CheckReport): unknown {
 
 /** Properties that held without their premise ever being reached: invariants and liveness alike. */
 export function vacuousProperties(r: CheckReport): string[] {
+  // Only a complete run says a premise is never reached; a bounded one may stop short of it.
+  if (!r.complete) return [];
   const failed = new Set(r.findings.map((f) => f.property));
   const inv = (r.premises ?? []).filter((p) => !p.reached && !failed.has(p.id)).map((p) => p.id);
   const live = (r.liveness?.properties ?? []).filter((p) => p.holds && !p.premiseReached).map((p) => p.id);

@@ -122,6 +122,10 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
   const maxMemory = args.maxMemory ?? defaultMaxMemory();
   // Every system is built (and --symmetry checked against it) before any is explored.
   const systems: System[] = revisions.map((r) => buildSystem(scenario, r, sizes, { symmetry: args.symmetry }));
+  if (args.fairness !== undefined && systems.every((s) => s.liveness.length === 0))
+    throw new UsageError(
+      `--fairness has no effect: scenario ${scenario.name} declares no liveness property, and fairness is what the liveness check assumes`,
+    );
   if (args.store === 'disk' && args.fingerprint)
     throw new UsageError('--store disk keeps every state on disk; --fingerprint keeps a hash a state in memory: choose one');
   const onDisk = args.store === 'disk';
@@ -171,7 +175,7 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
       reports.push(report);
       // Where the run's checkpoint stands now: taken as it ended, or (stopped mid-state by the memory bound) its last.
       const saved = saveDir === undefined ? undefined : { dir: saveDir, states: folder?.summary(i)?.states };
-      if (!args.json) process.stdout.write(formatReport(label, report, saved, onDisk, args.workers) + '\n');
+      if (!args.json) process.stdout.write(formatReport(label, report, saved, onDisk, args.workers, scenario) + '\n');
       if (report.interrupted !== undefined) break;
     }
   });
@@ -235,9 +239,11 @@ function formatReport(
   saved?: { readonly dir: string; readonly states?: number },
   onDisk = false,
   workers?: number,
+  /** The scenario, for its sizes' names of values (fstype=xfs, arch=nonipi), as the matrix writes them. */
+  scenario?: Scenario,
 ): string {
   const sizes = Object.entries(r.sizes)
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${k}=${scenario ? sizeValue(scenario, k, v) : v}`)
     .join(' ');
   const threads =
     r.threads > 1
@@ -297,7 +303,14 @@ function formatReport(
   }
   if (r.progressSkipped) lines.push(`(progress not checked: ${r.progressSkipped})`);
   if (r.liveness) lines.push(formatLivenessRun(r.liveness, r.seconds));
-  for (const p of r.premises ?? []) if (!p.reached) lines.push(`(${p.id} held vacuously: no state where ${p.premise} was reached)`);
+  // Vacuity is a claim about every reachable state: a run that did not reach them all only says what it did not meet.
+  for (const p of r.premises ?? [])
+    if (!p.reached)
+      lines.push(
+        r.complete
+          ? `(${p.id} held vacuously: no state where ${p.premise} was reached)`
+          : `(${p.id}: no state where ${p.premise} was reached within the bound)`,
+      );
   if (r.collisionProbability !== undefined) {
     lines.push(
       `(fingerprint mode: the chance that two states shared a fingerprint and one was missed is at most ${r.collisionProbability.toExponential(1)})`,

@@ -33,4 +33,5 @@ Exit status:
   3    stopped at a bound (--max-states, --max-depth, --max-memory) without a violation: not complete
   4    internal error: a bug of daxspec (DAXSPEC_DEBUG=1 prints the stack)
   130  interrupted by SIGINT (Ctrl-C): what was explored so far is printed, marked INCOMPLETE
+  141  the reader of the output went away (| head): ended quietly
   143  interrupted by SIGTERM: the same`;

@@ -324,7 +324,12 @@ export async function main(argv: string[]): Promise<number> {
     const args = argv.slice(2);
     // Help without a command shows no scenario or size: it starts without loading any model.
     const reg = topLevelHelp(args) ? emptyRegistry() : await loadRegistry(modelArgument(args), optionNames);
-    await program((c) => (code = c), reg).parseAsync(argv);
+    const cli = program((c) => (code = c), reg);
+    // commander shows the general help for `help` of a command it does not have, and calls that success.
+    const asked = args[0] === 'help' ? args[1] : undefined;
+    if (asked !== undefined && !asked.startsWith('-') && !cli.commands.some((c) => c.name() === asked))
+      throw new UsageError(`help: no command named '${asked}' (the commands: ${cli.commands.map((c) => c.name()).join(', ')})`);
+    await cli.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version are not errors; everything else commander rejects is bad input.
