@@ -306,7 +306,7 @@ const cases: [string, () => string[], RegExp][] = [
   [
     'replay: unknown scenario in the trace',
     () => ['replay', variant('scn.itf.json', (t) => (t['#meta'].daxspec.scenario = 'nope'))],
-    /unknown scenario 'nope'/,
+    /a trace of scenario 'nope', which the built-in scenarios do not have: give its model with --model FILE/,
   ],
   [
     'replay: sizes out of range in the trace',

@@ -185,7 +185,8 @@ export function resolveRevision(scenario: Scenario, revision: string | undefined
 
 /** Whether the system declares a group of two or more interchangeable actors. */
 export function hasSymmetry(system: System): boolean {
-  return new Symmetry(system).active;
+  // Whether any group is declared: the groups' members are checked (Symmetry's constructor) only when --symmetry uses them.
+  return (system.decl.symmetric ?? []).some((g) => g.length > 1);
 }
 
 /**

@@ -10,6 +10,8 @@ import { STEP_BLOCKED, STEP_OK } from '../compose/stepLabel.ts';
 import type { DeliveryRecord, StepViolation, System } from '../compose/system.ts';
 import { describe as describeFinding } from './consequences.ts';
 import type { FairnessMode } from './fairness.ts';
+import type { Finding } from './finding.ts';
+import { HANG_SEVERITY, type Severity } from './severity.ts';
 import { judgeLasso, type LassoStep } from './lassoJudge.ts';
 import { closeLoop } from './lassoReplay.ts';
 import { explore } from './explore.ts';
@@ -49,6 +51,8 @@ export interface EndFinding {
   readonly variant?: string;
   /** A per-actor liveness property's actor. */
   readonly actor?: string;
+  /** How bad it is, as check reports it (src/check/severity.ts). */
+  readonly severity: Severity;
 }
 
 export interface ReplayResult {
@@ -111,7 +115,13 @@ export function replayItf(system: System, itf: ItfTrace, file = 'the trace', opt
     const closed = closeLoop(itf.loop, walked.visited);
     if (closed.divergence) return { ...closed, findings: walked.along };
     const judged = judgeLasso(system, walked.visited, walked.taken, itf.loop, options.fairness ?? 'declared');
-    const shown = judged.broken.map((p) => ({ property: p.id, kind: 'liveness', text: p.text, ...(p.actor ? { actor: p.actor } : {}) }));
+    const shown = judged.broken.map((p) => ({
+      property: p.id,
+      kind: 'liveness',
+      text: p.text,
+      severity: HANG_SEVERITY,
+      ...(p.actor ? { actor: p.actor } : {}),
+    }));
     const findings = [...walked.along, ...shown];
     return {
       ...closed,
@@ -217,8 +227,8 @@ function endFindings(system: System, end: Int32Array): { findings: EndFinding[];
   const findings = r.findings
     .filter((f) => f.state === 0 && f.step === undefined)
     .map((f) => {
-      const variant = describeFinding(system, f).variant;
-      return { property: f.property, kind: f.kind, text: f.text, ...(variant ? { variant } : {}) };
+      const d = describeFinding(system, f);
+      return { property: f.property, kind: f.kind, text: f.text, severity: d.severity, ...(d.variant ? { variant: d.variant } : {}) };
     });
   const undecided = r.complete
     ? undefined
@@ -226,8 +236,21 @@ function endFindings(system: System, end: Int32Array): { findings: EndFinding[];
   return { findings, undecided };
 }
 
-/** A variable the trace gives that is no actor of this system is a trace for another system. */
+/**
+ * A variable the trace gives that is no actor of this system is a trace for another system; so is a trace daxspec
+ * wrote (every actor a variable) that lacks one of this system's actors: its sizes were others. Another tool's trace
+ * may leave variables out, and they are not compared.
+ */
 function unknownVariables(system: System, itf: ItfTrace, file: string): void {
+  if (itf['#meta']?.source === 'daxspec') {
+    const missing = system.names.filter((n) => !itf.vars.includes(n));
+    if (missing.length > 0)
+      throw new InputError('bad-trace', {
+        file,
+        field: 'vars',
+        why: `has no variable for ${missing.join(', ')}, actor${missing.length > 1 ? 's' : ''} of the system at these sizes: the trace is of another system (were its #meta.daxspec.sizes changed?)`,
+      });
+  }
   itf.states.forEach((s, i) => {
     for (const name of Object.keys(s)) {
       if (name !== '#meta' && !system.names.includes(name)) {
@@ -258,10 +281,10 @@ function calledDifferences(system: System, cur: Int32Array, c: Candidate, meta: 
   return out;
 }
 
-/** A step's violation as a finding of the trace, with its variant. */
+/** A step's violation as a finding of the trace, with its variant and severity. */
 function stepFinding(system: System, v: StepViolation): EndFinding {
-  const variant = system.violations.find((x) => x.key === v.key)?.variant;
-  return { property: v.property, kind: v.kind, text: v.text, ...(variant ? { variant } : {}) };
+  const d = describeFinding(system, { kind: v.kind, key: v.key } as Finding);
+  return { property: v.property, kind: v.kind, text: v.text, severity: d.severity, ...(d.variant ? { variant: d.variant } : {}) };
 }
 
 function successors(system: System, cur: Int32Array): Candidate[] {

@@ -85,6 +85,8 @@ export async function simulateScenario(
             severity: c.severity,
             ...(c.variant ? { variant: c.variant } : {}),
             ...(c.consequenceOf ? { consequenceOf: { property: c.consequenceOf.property, variant: c.consequenceOf.variant ?? null } } : {}),
+            // A lasso is judged on replay under the fairness it was found under, for the actor its property is about.
+            ...(f.kind === 'liveness' ? { fairness: mode, ...(f.actor ? { actor: f.actor } : {}) } : {}),
           },
           f.kind === 'invariant' || f.kind === 'deadlock' || f.kind === 'progress' || f.kind === 'liveness' ? undefined : f.text,
           f.loop,

@@ -43,9 +43,15 @@ export class Symmetry {
     this.groups.forEach((g, gi) => {
       const [first, ...rest] = g.map((a) => system.decl.actors[a]);
       for (const other of rest) {
-        if (other.machine !== first.machine || canonicalJson(other.input ?? null) !== canonicalJson(first.input ?? null)) {
-          throw new ModelError(`actors ${first.name} and ${other.name} are declared symmetric but differ in machine or input`);
-        }
+        // The same machine object: two built apart may differ in what their closures hold, which no comparison sees.
+        if (other.machine !== first.machine)
+          throw new ModelError(
+            `actors ${first.name} and ${other.name} are declared symmetric but differ in machine: interchangeable actors share one machine object (create it once and give it to both)`,
+          );
+        if (canonicalJson(other.input ?? null) !== canonicalJson(first.input ?? null))
+          throw new ModelError(
+            `actors ${first.name} and ${other.name} are declared symmetric but differ in input: interchangeable actors have equal inputs`,
+          );
       }
       this.shapeIds.push(new Map());
       for (const a of g) this.groupOf[a] = gi;

@@ -18,6 +18,8 @@ import { UsageError } from './usage.ts';
  * diverges from the machines (one line on stderr; the differing fields, in full, on stdout).
  */
 export interface ReplayArgs {
+  /** --model, as given (the registry is already its scenarios). */
+  model?: string;
   scenario?: string;
   revision?: string;
   json?: boolean;
@@ -53,6 +55,11 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
   const name = args.scenario ?? origin?.scenario;
   if (!name) throw new UsageError(`${file}: the trace does not say its scenario; pass --scenario`);
   if (typeof name !== 'string') return bad('#meta.daxspec.scenario', 'is not a scenario name');
+  // A trace names its scenario; one the scenarios at hand lack is most often a trace of a user's model given without it.
+  if (!reg.scenarios.some((s) => s.name === name))
+    throw new UsageError(
+      `${file}: a trace of scenario '${name}', which ${args.model === undefined ? 'the built-in scenarios do not have: give its model with --model FILE' : `--model ${args.model} does not have`} (run 'daxspec list' to see them)`,
+    );
   const scenario = reg.find(name);
   const revision = resolveRevision(
     scenario,
@@ -87,7 +94,11 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
   const claim = claimed === undefined ? '' : `${claimed}${origin?.variant ? ` (${origin.variant})` : ''}`;
   if (args.json)
     process.stdout.write(
-      JSON.stringify({ file, scenario: name, revision: revision ?? null, ...r, ...(claimed ? { claimed, claimMet } : {}) }, null, 2) + '\n',
+      JSON.stringify(
+        { file, scenario: name, revision: revision ?? null, sizes, ...r, ...(claimed ? { claimed, claimMet } : {}) },
+        null,
+        2,
+      ) + '\n',
     );
   else if (r.divergence) {
     const lines = [`${file}: diverges from ${where} at step ${r.divergence.step} of ${r.total}:`];
