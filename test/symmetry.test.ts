@@ -38,7 +38,8 @@ test('actors declared symmetric must share machine and input', () => {
   const bad = { ...d, symmetric: [['ref', 'owner']] };
   assert.throws(
     () => explore(new System(bad), { symmetry: true }),
-    (e: unknown) => e instanceof ModelError && /differ in machine: interchangeable actors share one machine object/.test((e as Error).message),
+    (e: unknown) =>
+      e instanceof ModelError && /differ in machine: interchangeable actors share one machine object/.test((e as Error).message),
   );
 });
 

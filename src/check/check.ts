@@ -14,7 +14,6 @@ import type { Bound, CheckpointSink, ExploreOptions, ExploreResult, Phase, Progr
 import type { StateStore } from './stateStore.ts';
 import type { ThreadsFactory } from './workerPool.ts';
 import type { Finding } from './finding.ts';
-import { Symmetry } from './symmetry.ts';
 import { traceToItf, type ItfTrace, type TraceOrigin } from './itf.ts';
 import type { FairnessMode } from './fairness.ts';
 import type { Obligation } from './liveness.ts';
