@@ -36,7 +36,7 @@ const WORDS: Words = {
   'symmetry-not-interchangeable': (f) =>
     `--symmetry: the actors declared symmetric are not interchangeable in this system (${f.why ?? 'does another actor record their names?'}); run without --symmetry`,
   'actor-unbounded': (f) =>
-    `actor ${f.actor}: more than ${f.max} distinct states; its context grows without bound${f.grown.length ? ` (${list(f.grown)})` : ''}; bound it in the machine`,
+    `actor ${f.actor}: more than ${f.max} distinct states; its context grows without bound${f.grown.length ? ` (${list(f.grown)})` : ''}; bound it in the machine (or, for a model written as one machine, split it into actors)`,
   'unknown-machine': (f) =>
     `no machine '${f.spec}'${f.revision ? ` at revision ${f.revision}` : ''}: name one as SCENARIO[@REVISION]:ACTOR or by machine id (${list(f.ids)})`,
   'unknown-actor': (f) =>

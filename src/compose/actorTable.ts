@@ -338,7 +338,7 @@ export class ActorTable {
       { actor: this.name, max: this.options.maxSnapshots, grown: fields },
       `actor ${this.name}: more than ${this.options.maxSnapshots} distinct states; its context grows without bound` +
         (fields.length ? ` (${fields.join(', ')})` : '') +
-        '; bound it in the machine',
+        '; bound it in the machine (or, for a model written as one machine, split it into actors)',
     );
   }
 }

@@ -50,7 +50,14 @@ export type LooseContext = any;
 /** Longest chain of calls one step may make before it is judged not to terminate. */
 const MAX_CASCADE = 10_000;
 
-export const DEFAULT_TABLE_OPTIONS: ActorTableOptions = { maxSnapshots: 2_000_000, determinismSamples: 4 };
+/**
+ * A machine with more distinct snapshots than maxSnapshots is refused as unbounded. The built-in DAX actors have at most
+ * a few hundred (dax_srcu 275 at kill-dax-readers with 5 readers of 3 sections, 7.9M states; percpu_ref's ref 63 at
+ * N=6, 22.6M states); the largest one-actor model the bench runs, percpu-ref-machine at N=4, has 115,873. A snapshot
+ * takes a KB or two of heap, so the old 2,000,000 ran out of heap first, and paths and viz, which have no memory
+ * budget, died of it after minutes (a user's review).
+ */
+export const DEFAULT_TABLE_OPTIONS: ActorTableOptions = { maxSnapshots: 250_000, determinismSamples: 4 };
 
 /**
  * A composed system: actor tables, the initial state vector, and the step
