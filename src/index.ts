@@ -22,7 +22,10 @@ export type {
   ActorKind,
   ActorView,
   EnvEvents,
+  InertSize,
   Invariant,
+  Liveness,
+  Premise,
   Scenario,
   ScenarioSpec,
   SizeParam,
@@ -31,6 +34,7 @@ export type {
   StepLabel,
   SystemDecl,
   SystemView,
+  Severity,
 } from '../machines/kit/types.ts';
 export { defineScenario } from '../machines/kit/scenario.ts';
 export { countPartition, withPartitions, type ContextPartition } from '../machines/kit/partitions.ts';
@@ -59,6 +63,8 @@ export {
   type Regression,
 } from './api/paths.ts';
 export { exportMachine, FORMATS, type Format } from './viz/exportMachine.ts';
+// What turns an exported JSON config back into the machine: the `not`/`and`/`or` guards it names (README, export).
+export { higherOrderGuards } from './viz/config.ts';
 export { renderSite, type SiteOptions } from './api/site.ts';
 export { generateDocs, type DocsOptions } from './api/docs.ts';
 

@@ -222,7 +222,7 @@ test('daxspec simulate: the shrunk trace as check prints it, --itf that replay a
   );
   assert.is(r.code, 1, r.err);
   assert.match(r.out, /kernel-failure: BUG: unable to handle kernel NULL pointer dereference/);
-  assert.match(r.out, /severity oops/);
+  assert.match(r.out, /severity: oops \(the kernel faults/);
   assert.match(r.out, /counterexample: 5 steps, shrunk from the \d+ of run \d+'s walk/);
   assert.match(r.out, / {2}5\. reader\d: dax_direct_access {2}\[dax_direct_access\]/);
   assert.match(

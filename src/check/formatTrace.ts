@@ -27,7 +27,7 @@ export function formatFinding(
 }
 
 /** What the kernel suffers (the severity, its variant) and the finding this one follows from, as the header's second line. */
-function classification(f: Partial<Classified>): string {
+export function classification(f: Partial<Classified>): string {
   if (f.severity === undefined) return '';
   const of = f.consequenceOf;
   const cause = of ? `; a consequence of ${of.property}${of.variant ? ` (${of.variant})` : ''}, not a bug of its own` : '';

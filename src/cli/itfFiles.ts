@@ -104,7 +104,7 @@ export function writeItf(
     const itf = f.itf();
     const written: WrittenAs = { as: basename(path), number: i + 1 };
     writeAtomic(files[i], JSON.stringify({ ...itf, '#meta': { ...itf['#meta'], written } }, null, 1) + '\n');
-    if (!quiet) process.stderr.write(`wrote ${files[i]} (${f.property}, ${f.length} steps)\n`);
+    if (!quiet) process.stderr.write(`wrote ${files[i]} (${f.property}, ${f.length} step${f.length === 1 ? '' : 's'})\n`);
   });
   // A bounded or interrupted run may have found fewer: the earlier run's other counterexamples stay.
   const stale = whole ? [...numbered(path)].filter(([i]) => i >= findings.length).map(([, file]) => file) : [];

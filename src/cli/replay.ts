@@ -108,7 +108,9 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
   } else {
     const lasso =
       r.loop !== undefined ? `, a lasso whose cycle closes at state ${r.loop}${r.loop === r.total ? ' (it stutters there)' : ''}` : '';
-    const lines = [`${file}: replays exactly on ${where} (${r.matched} steps)${r.violation ? `, ending in: ${r.violation}` : ''}${lasso}`];
+    const lines = [
+      `${file}: replays exactly on ${where} (${r.matched} step${r.matched === 1 ? '' : 's'})${r.violation ? `, ending in: ${r.violation}` : ''}${lasso}`,
+    ];
     if (r.findings.length > 1) for (const f of r.findings) lines.push(`  ${f.property}: ${f.text}`);
     if (!r.findings.length && r.loop === undefined) lines.push('  every property holds at its last state, deadlock and progress included');
     if (r.unfair) lines.push(`  but its cycle is no fair behaviour: ${r.unfair}; it shows no liveness failure`);

@@ -7,6 +7,7 @@
 import { buildSystem, resolveRevision, resolveSizes } from '../check/check.ts';
 import type { FairnessMode } from '../check/fairness.ts';
 import { formatLasso } from '../check/formatLasso.ts';
+import { classification } from '../check/formatTrace.ts';
 import { formatStep } from '../check/formatStep.ts';
 import { freshSeed } from '../check/random.ts';
 import type { SimProgress, Strategy } from '../check/simulate.ts';
@@ -124,7 +125,8 @@ const lassoParts = (loop: number, length: number): string =>
 function formatFinding(f: SimulatedFinding): string[] {
   const lines = [
     `${f.property}: ${f.text}`,
-    `  severity ${f.severity}${f.variant ? ` (${f.variant})` : ''}${f.consequenceOf ? `; a consequence of ${f.consequenceOf.property}` : ''}`,
+    // The severity line as check words it.
+    classification(f).replace(/^\n/, ''),
     f.loop !== undefined && f.foundLoop !== undefined
       ? `  counterexample: a lasso of ${f.length} step${f.length === 1 ? '' : 's'} (${lassoParts(f.loop, f.length)}), shrunk from the ${f.foundLength} (${lassoParts(f.foundLoop, f.foundLength)}) found on run ${f.run}'s walk (${n(f.shrinkTries)} replays); not necessarily the shortest`
       : `  counterexample: ${f.length} step${f.length === 1 ? '' : 's'}, shrunk from the ${f.foundLength} of run ${f.run}'s walk (${n(f.shrinkTries)} replays); not necessarily the shortest`,
