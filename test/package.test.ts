@@ -178,7 +178,7 @@ test("paths --model writes a suite that imports the model and runs in the user's
 test('viz --model writes the site with the installed package alone (no browser, no bundler run)', () => {
   const r = daxspec('viz', '--model', './model.ts', '--out', 'site', '-q');
   assert.is(r.code, 0, r.err);
-  assert.match(r.out, /wrote .*site\/index\.html: \d+ machines, 2 systems, 1 counterexamples/);
+  assert.match(r.out, /wrote .*site\/index\.html: \d+ machines, 2 systems, 1 counterexample\b/);
   assert.equal(readdirSync(join(project, 'site')).sort(), ['.daxspec-manifest.json', 'app.js', 'data.js', 'index.html', 'style.css']);
 });
 

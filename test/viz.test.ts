@@ -385,7 +385,7 @@ test('daxspec viz: writes the site for one scenario; bad input exits 2 with one 
   const out = join(dir, 'cli-site');
   const ok = run('viz', '--scenario', 'percpu-ref', '--users', '1', '--rounds', '1', '--out', out, '-q');
   assert.is(ok.status, 0, ok.stderr);
-  assert.match(ok.stdout, /wrote .*index\.html: 3 machines, 1 systems, 0 counterexamples/);
+  assert.match(ok.stdout, /wrote .*index\.html: 3 machines, 1 system, 0 counterexamples/);
   for (const f of ['index.html', 'app.js', 'data.js', 'style.css']) assert.ok(existsSync(join(out, f)), f);
   for (const [args, msg] of [
     [['viz'], /--out/],

@@ -73,7 +73,7 @@ export async function runViz(args: VizArgs, reg: Registry): Promise<number> {
   const files = writeSite(folder, data);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(
-    `wrote ${resolve(files[0])}: ${count(data.machines.length, 'machine')}, ${count(data.systems.length, 'system')}, ${count(data.traces.length, 'counterexample')} (${seconds} s); open it in a browser, no server needed\n`,
+    `wrote ${resolve(files[0])}: ${counted(data.machines.length, 'machine')}, ${counted(data.systems.length, 'system')}, ${counted(data.traces.length, 'counterexample')} (${seconds} s); open it in a browser, no server needed\n`,
   );
   // The site is written either way; a check --max-states stopped is not complete, and the exit status says so, as check's does.
   const bounded = data.systems.filter((s) => !s.check.complete).length;
@@ -120,4 +120,4 @@ export function registerViz(p: Command, done: (code: number) => void, reg: Regis
 }
 
 /** `1 machine`, `2 machines`. */
-const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const counted = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
