@@ -21,6 +21,7 @@ test('the exported values are exactly the contract', () => {
     'defineScenario',
     'exportMachine',
     'generateDocs',
+    'higherOrderGuards',
     'paths',
     'renderSite',
     'reply',
