@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import { call, reply } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
 import { m, withStateMeta, type StateDocs } from './kit/meta.ts';
@@ -106,6 +106,11 @@ export interface SrcuReaderInput {
   readonly use?: 'ops' | 'holder';
   /** 'holder': the pgmap memory_failure_dev_pagemap() looks the pfn up in (get_dev_pagemap). */
   readonly pgmap?: string | null;
+  /**
+   * 'holder': the lock memory_failure() holds from before get_dev_pagemap() to after put_dev_pagemap() (6.x
+   * mm/memory-failure.c memory_failure: mutex_lock(&mf_mutex) ... unlock_mutex), so two notifications never overlap.
+   */
+  readonly mfMutex?: string | null;
 }
 
 /** Environment events of a reader: each a step of its code. */
@@ -158,7 +163,7 @@ export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revis
   return withStateMeta(
     setup({
       types: {} as {
-        context: { dax: string; srcu: string; left: number; use: 'ops' | 'holder'; pgmap: string | null };
+        context: { dax: string; srcu: string; left: number; use: 'ops' | 'holder'; pgmap: string | null; mfMutex: string | null };
         events: { type: string; from?: string; value?: boolean; ok?: boolean };
         input: SrcuReaderInput;
       },
@@ -180,6 +185,13 @@ export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revis
         useOps: call('dax_device', ({ context }) => context.dax, { type: 'dax_direct_access' }),
         nextSection: assign(({ context }) => ({ left: context.left - 1 })),
         getPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'get_dev_pagemap' }),
+        // mutex_lock(&mf_mutex): a sleeping lock, so a step that cannot take it does not happen yet (rwsem.ts).
+        lockMf: enqueueActions(({ context, enqueue }) => {
+          if (context.mfMutex) enqueue(call('rwsem', context.mfMutex, { type: 'down_write' }));
+        }),
+        unlockMf: enqueueActions(({ context, enqueue }) => {
+          if (context.mfMutex) enqueue(call('rwsem', context.mfMutex, { type: 'up_write' }));
+        }),
         putPgmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'put_dev_pagemap' }),
       },
     }).createMachine({
@@ -192,6 +204,7 @@ export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revis
         left: input.sections ?? 1,
         use: input.use ?? 'ops',
         pgmap: input.pgmap ?? null,
+        mfMutex: input.mfMutex ?? null,
       }),
       initial: 'start',
       states: {
@@ -212,8 +225,8 @@ export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revis
           on: {
             get_dev_pagemap: {
               target: 'pgmapWait',
-              actions: 'getPgmap',
-              description: 'memory_failure_dev_pagemap(): pgmap = get_dev_pagemap(pfn)',
+              actions: ['lockMf', 'getPgmap'],
+              description: 'memory_failure(): mutex_lock(&mf_mutex); memory_failure_dev_pagemap(): pgmap = get_dev_pagemap(pfn)',
               meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c', MEDIA_ERROR),
             },
           },
@@ -230,7 +243,8 @@ export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revis
               },
               {
                 target: 'done',
-                description: 'no live pgmap: not a device page any more',
+                actions: 'unlockMf',
+                description: 'no live pgmap: not a device page any more; mutex_unlock(&mf_mutex)',
                 meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c'),
               },
             ],
@@ -241,8 +255,8 @@ export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revis
           on: {
             put_dev_pagemap: {
               target: 'done',
-              actions: 'putPgmap',
-              description: 'put_dev_pagemap(pgmap)',
+              actions: ['putPgmap', 'unlockMf'],
+              description: 'put_dev_pagemap(pgmap); mutex_unlock(&mf_mutex)',
               meta: m('memory_failure_dev_pagemap', 'mm/memory-failure.c', READER_RUNS),
             },
           },

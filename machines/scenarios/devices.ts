@@ -1,4 +1,5 @@
 import type { ActorDecl, EnvEvents, Scenario, SystemDecl } from '../kit/types.ts';
+import { rwsemMachine } from '../rwsem.ts';
 import { defineScenario } from '../kit/scenario.ts';
 import { REVISIONS, type Revision } from '../kit/revision.ts';
 import { ERAS } from '../eras.ts';
@@ -302,6 +303,8 @@ const probeRemoveMounted = defineScenario({
   },
 });
 
+const MF_MUTEX = 'mf_mutex';
+
 /** memory_failure() notifying the holder of a pmem device while the holder unmounts (6.0+ holder protocol). */
 const holderNotifyUmount = defineScenario({
   name: 'holder-notify-umount',
@@ -326,7 +329,7 @@ const holderNotifyUmount = defineScenario({
     const notifiers: ActorDecl[] = Array.from({ length: sizes.notifiers }, (_, i) => ({
       name: `mf${i}`,
       machine: notifier,
-      input: { dax: 'pmem0.dax', srcu: SRCU, use: 'holder', pgmap: 'pmem0.pgmap' } satisfies SrcuReaderInput,
+      input: { dax: 'pmem0.dax', srcu: SRCU, use: 'holder', pgmap: 'pmem0.pgmap', mfMutex: MF_MUTEX } satisfies SrcuReaderInput,
       kind: 'path',
       env: SRCU_READER_ENV,
     }));
@@ -345,6 +348,8 @@ const holderNotifyUmount = defineScenario({
         },
       ),
       ...notifiers,
+      // memory_failure() runs under mf_mutex: two notifications take turns (6.x mm/memory-failure.c).
+      { name: MF_MUTEX, kind: 'object' as const, machine: rwsemMachine(), input: { what: 'mf_mutex' } },
     ];
     return system(actors);
   },
