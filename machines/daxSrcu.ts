@@ -348,7 +348,7 @@ export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revis
             next: 'used',
             checkHolderData: false,
             src: 'mm/memory-failure.c, drivers/nvdimm/pmem.c',
-            steps: false,
+            steps: true,
           }),
         ),
         sawDead: {

@@ -156,7 +156,8 @@ const SRC_NOTIFY = 'fs/xfs/xfs_notify_failure.c (6.8; 6.1..6.7 from the context 
 /**
  * What xfs_dax_notify_failure() does, step by step, for a notification with these flags (6.8
  * fs/xfs/xfs_notify_failure.c: xfs_dax_notify_failure, xfs_dax_notify_ddev_failure, xfs_dax_failure_fn).
- * memory_failure()'s own notification (MF_ACTION_REQUIRED, one pfn) is not run step by step here.
+ * memory_failure()'s own notification (MF_ACTION_REQUIRED, one pfn) is its walk to the files that map the pfn, killing
+ * their users: one step.
  */
 function notifyPlan(
   context: { fstype: FilesystemInput['fstype']; rmapbt: boolean },
@@ -168,6 +169,9 @@ function notifyPlan(
   // Flags 0, the whole device: the walk starts at AG 0's superblock, a record of no file. 6.0 shuts down there and
   // stops; from 6.1 the files' mappings are handled first.
   if (mf === '0') return metadata === 'stop' ? ['shutdown'] : ['kill', 'shutdown'];
+  // memory_failure() on one pfn: the reverse-map walk to the files that map it and mf_dax_kill_procs() on them, a step
+  // of its own on the notifier's thread, with nothing but dax_read_lock held (fs_put_dax() waits for no reader).
+  if (mf === 'MF_ACTION_REQUIRED') return ['kill'];
   return [];
 }
 

@@ -231,7 +231,8 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
       },
     },
     [s.running]: {
-      description: "the holder's notify_failure handler runs on this thread (kill_dax waits for it to return)",
+      description:
+        "the holder's notify_failure handler runs on this thread (its caller, kill_dax or memory_failure, waits for it to return)",
       meta: { condition: 'inside holder_ops->notify_failure(), dax_read_lock held', fn: 'xfs_dax_notify_failure', src: SRC_XFS },
       on: {
         notify_failure_step: {

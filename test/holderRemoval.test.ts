@@ -95,4 +95,18 @@ test('dax_holder_notify_failure reads holder_ops twice: fs_put_dax clearing it b
   }
 });
 
+test("memory_failure's own walk runs on under dax_read_lock alone: an unmount that frees the mount meanwhile is a use after free (no device removed)", () => {
+  // fs_put_dax() clears the holder and waits for no SRCU reader (6.x drivers/dax/super.c); xfs_dax_notify_failure()
+  // walks the reverse map of the mount it got from dax_holder() after that.
+  for (const rev of ['v6.0', 'v6.8', 'v6.15'] as const) {
+    const r = check('holder-notify-umount', rev, { remove: 0 });
+    const f = r.findings.find((x) => x.kind === 'unaccepted' && /notify_step on fs0/.test(x.text));
+    assert.ok(f, `${rev}: ${r.findings.map((x) => x.text).join(' | ')}`);
+    const s = steps(f!);
+    const started = s.indexOf('mf0.notify_failure');
+    const gone = s.indexOf('fs0.umount');
+    assert.ok(started >= 0 && gone > started && s[s.length - 1] === 'mf0.notify_failure_step', `${rev}: ${s.join(' ')}`);
+  }
+});
+
 test.run();
