@@ -64,7 +64,8 @@ export function registerExport(p: Command, done: (code: number) => void, reg: Re
     .addHelpText(
       'after',
       '\nMachines are named SCENARIO[@REVISION]:ACTOR, as `daxspec list` and the site show them, or by machine id.\n' +
-        'Guards and actions are exported by name; JSON round-trips: createMachine(json).provide(machine.implementations).\n\n' +
+        'Guards and actions are exported by name; JSON round-trips: createMachine(json).provide({ ...impl, guards: { ...impl.guards, ...higherOrderGuards(impl.guards) } }),\n' +
+        "impl being the machine's implementations and higherOrderGuards (exported by daxspec) the not/and/or guards the JSON names.\n\n" +
         'Examples:\n  daxspec export --format scxml percpu-ref:ref\n  daxspec export --format json --revision v8 dax_device\n' +
         EXIT_HELP,
     )
