@@ -125,6 +125,9 @@ test('consequence: a waiter stuck behind a reader that oopses is not a second ro
   // Its trace says so as `check --json` does: the property and which way it failed, not the property alone.
   const origin = progress!.itf()['#meta'].daxspec;
   assert.equal(origin?.consequenceOf, { property: 'kernel-failure', variant: progress!.consequenceOf!.variant ?? null });
+  // A root cause says so with nulls, as check --json does, rather than leaving the fields out.
+  const root = r.findings.find((f) => f.property === 'kernel-failure')!.itf()['#meta'].daxspec;
+  assert.equal([root?.consequenceOf, root?.variant], [null, null]);
   const c = cellOf(s, 'v5.10', true);
   assert.is(c.worst, 'oops');
   assert.equal([...props(c)], ['kernel-failure']);

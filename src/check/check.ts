@@ -357,8 +357,11 @@ function reportOf(
     property: f?.property,
     text: f?.text,
     ...(f?.severity ? { severity: f.severity } : {}),
-    ...(f?.variant ? { variant: f.variant } : {}),
-    ...(f?.consequenceOf ? { consequenceOf: { property: f.consequenceOf.property, variant: f.consequenceOf.variant ?? null } } : {}),
+    // Both always there for a finding, null where none, as in check --json.
+    ...(f ? { variant: f.variant ?? null } : {}),
+    ...(f
+      ? { consequenceOf: f.consequenceOf ? { property: f.consequenceOf.property, variant: f.consequenceOf.variant ?? null } : null }
+      : {}),
     // A lasso is judged on replay under the fairness it was found under, for the actor its property is about.
     ...(f?.kind === 'liveness' ? { fairness: options.fairness ?? 'declared', ...(f.actor ? { actor: f.actor } : {}) } : {}),
   });

@@ -42,12 +42,13 @@ export interface TraceOrigin {
   text?: string;
   /** How bad the finding is (src/check/severity.ts), which way of failing its property, and what it follows from. */
   severity?: string;
-  variant?: string;
+  /** As `check --json` gives them: null where the property fails one way only, or the finding is a root cause. */
+  variant?: string | null;
   /** A per-actor liveness property's actor, and the fairness its lasso was found under. */
   actor?: string;
   fairness?: FairnessMode;
   /** As `check --json` words it: the finding this one follows from, and which way that one failed. */
-  consequenceOf?: { property: string; variant: string | null };
+  consequenceOf?: { property: string; variant: string | null } | null;
 }
 
 export type ItfState = {

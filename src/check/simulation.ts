@@ -83,8 +83,8 @@ export async function simulateScenario(
             property: f.property,
             text: f.text,
             severity: c.severity,
-            ...(c.variant ? { variant: c.variant } : {}),
-            ...(c.consequenceOf ? { consequenceOf: { property: c.consequenceOf.property, variant: c.consequenceOf.variant ?? null } } : {}),
+            variant: c.variant ?? null,
+            consequenceOf: c.consequenceOf ? { property: c.consequenceOf.property, variant: c.consequenceOf.variant ?? null } : null,
             // A lasso is judged on replay under the fairness it was found under, for the actor its property is about.
             ...(f.kind === 'liveness' ? { fairness: mode, ...(f.actor ? { actor: f.actor } : {}) } : {}),
           },

@@ -88,7 +88,7 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
       : r.findings.some(
           (f) =>
             f.property === claimed &&
-            (origin?.variant === undefined || f.variant === origin.variant) &&
+            (origin?.variant == null || f.variant === origin.variant) &&
             (origin?.actor === undefined || f.actor === origin.actor),
         );
   const claim = claimed === undefined ? '' : `${claimed}${origin?.variant ? ` (${origin.variant})` : ''}`;
