@@ -167,36 +167,55 @@ export function* lostProgressWork(
   const queue = new Int32Array(n);
   for (const { actor, a, waits, any } of waiters) {
     if (!any) continue;
-    // Backwards over predecessors from the states `seed` takes (and marks), each predecessor u of v that `join` marks.
-    const spreadBack = function* (seed: (s: number) => boolean, join: (u: number, v: number) => boolean): Generator<void> {
-      let head = 0;
-      let tail = 0;
-      for (let s = 0; s < n; s++) if (seed(s)) queue[tail++] = s;
-      while (head < tail) {
-        if (--budget === 0) {
-          budget = PROGRESS_SLICE;
-          yield;
-        }
-        const v = queue[head++];
-        for (let i = start[v]; i < start[v + 1]; i++) if (join(src[i], v)) queue[tail++] = src[i];
-      }
-    };
-    // The states from which the waiter can still stop waiting: those where it does not wait, and their predecessors.
     const canFinish = new Uint8Array(n);
-    const mark = (s: number): boolean => canFinish[s] === 0 && (canFinish[s] = 1) === 1;
-    yield* spreadBack(
-      (s) => !waits[s] && mark(s),
-      (u) => mark(u),
-    );
+    let head = 0;
+    let tail = 0;
+    for (let s = 0; s < n; s++) {
+      if (!waits[s]) {
+        canFinish[s] = 1;
+        queue[tail++] = s;
+      }
+    }
+    while (head < tail) {
+      if (--budget === 0) {
+        budget = PROGRESS_SLICE;
+        yield;
+      }
+      const v = queue[head++];
+      for (let i = start[v]; i < start[v + 1]; i++) {
+        const u = src[i];
+        if (!canFinish[u]) {
+          canFinish[u] = 1;
+          queue[tail++] = u;
+        }
+      }
+    }
     // A stuck state from which a step that oopses can still be reached, staying stuck, is stuck behind a task that
     // dies holding what the waiter waits for (memory_failure holding the pgmap reference, its use after free of the
     // dax_device two steps on): `behind` is the crashing state + 1, found backwards from the states where one oopses.
     const behind = new Int32Array(n);
-    const stuck = (s: number): boolean => waits[s] === 1 && canFinish[s] === 0;
-    yield* spreadBack(
-      (s) => stuck(s) && crashes.has(s) && (behind[s] = s + 1) > 0,
-      (u, v) => stuck(u) && behind[u] === 0 && (behind[u] = behind[v]) > 0,
-    );
+    head = 0;
+    tail = 0;
+    for (let s = 0; s < n; s++) {
+      if (waits[s] && !canFinish[s] && crashes.has(s)) {
+        behind[s] = s + 1;
+        queue[tail++] = s;
+      }
+    }
+    while (head < tail) {
+      if (--budget === 0) {
+        budget = PROGRESS_SLICE;
+        yield;
+      }
+      const v = queue[head++];
+      for (let i = start[v]; i < start[v + 1]; i++) {
+        const u = src[i];
+        if (waits[u] && !canFinish[u] && behind[u] === 0) {
+          behind[u] = behind[v];
+          queue[tail++] = u;
+        }
+      }
+    }
     // The first stuck state behind no oops is the finding; one behind an oops is that oops's consequence, kept only
     // when the waiter gets stuck in no other way.
     let consequence: number | undefined;
