@@ -109,14 +109,4 @@ test("memory_failure's own walk runs on under dax_read_lock alone: an unmount th
   }
 });
 
-test("a remover stuck behind a memory_failure that will oops two steps on is that oops's consequence, not a hang of its own", () => {
-  // memory_failure holds the pgmap reference memunmap_pages() waits for; its only way on is dax_alive() on the freed
-  // dax_device: the waiter's hang follows from that use after free.
-  for (const rev of ['v6.0', 'v6.8', 'v6.15'] as const) {
-    const f = check('holder-notify-umount', rev, { remove: 1 }).findings.find((x) => x.property === 'progress');
-    assert.ok(f, rev);
-    assert.is(f!.consequenceOf?.property, 'bad-call', rev);
-  }
-});
-
 test.run();

@@ -190,45 +190,20 @@ export function* lostProgressWork(
         }
       }
     }
-    // A stuck state from which a step that oopses can still be reached, staying stuck, is stuck behind a task that
-    // dies holding what the waiter waits for (memory_failure holding the pgmap reference, its use after free of the
-    // dax_device two steps on): `behind` is the crashing state + 1, found backwards from the states where one oopses.
-    const behind = new Int32Array(n);
-    head = 0;
-    tail = 0;
-    for (let s = 0; s < n; s++) {
-      if (waits[s] && !canFinish[s] && crashes.has(s)) {
-        behind[s] = s + 1;
-        queue[tail++] = s;
-      }
-    }
-    while (head < tail) {
-      if (--budget === 0) {
-        budget = PROGRESS_SLICE;
-        yield;
-      }
-      const v = queue[head++];
-      for (let i = start[v]; i < start[v + 1]; i++) {
-        const u = src[i];
-        if (waits[u] && !canFinish[u] && behind[u] === 0) {
-          behind[u] = behind[v];
-          queue[tail++] = u;
-        }
-      }
-    }
-    // The first stuck state behind no oops is the finding; one behind an oops is that oops's consequence, kept only
-    // when the waiter gets stuck in no other way.
+    // The first stuck state where no step oopses is the finding; a stuck state where one does is
+    // stuck because a path dies there (it holds what the waiter waits for): its consequence, kept
+    // only when the waiter gets stuck in no other way.
     let consequence: number | undefined;
     let found: number | undefined;
     for (let s = 0; s < n && found === undefined; s++) {
       if (!waits[s] || canFinish[s]) continue;
-      if (behind[s] !== 0) consequence ??= s;
+      if (crashes.has(s)) consequence ??= s;
       else found = s;
     }
     const s = found ?? consequence;
     if (s !== undefined) {
       store.load(s, vec);
-      const cause = found === undefined ? crashes.get(behind[s] - 1) : undefined;
+      const cause = found === undefined ? crashes.get(s) : undefined;
       findings.push({
         ...progressFailure(system, a, vec),
         property: 'progress',

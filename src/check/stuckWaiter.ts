@@ -18,8 +18,8 @@ export const PROGRESS_CLOSURE = 50_000;
 /**
  * The first of `actors` that waits in `state` and can never stop waiting: every state reachable from it
  * (continuing steps; a step that oopses ends its path and leads nowhere, as in progress.ts) keeps it waiting.
- * With `root`, no state of that future may have an oopsing step either (the waiter would be stuck behind it).
- * -1 when none, or when the future is larger than PROGRESS_CLOSURE states (then nothing is claimed).
+ * With `root`, `state` must also have no oopsing step. -1 when none, or when the future is larger than
+ * PROGRESS_CLOSURE states (then nothing is claimed).
  */
 export function stuckWaiter(system: System, state: Int32Array, actors: readonly number[], root: boolean, bound = PROGRESS_CLOSURE): number {
   const waiting = actors.filter((a) => system.actors[a].view(state[a]).tags.has('waiting'));
@@ -31,8 +31,6 @@ export function stuckWaiter(system: System, state: Int32Array, actors: readonly 
     // search would first visit every interleaving of the others.
     const stack = [state];
     let stuck = true;
-    // Whether the stuck future holds a step that oopses: then, as progress.ts judges, the waiter is stuck behind it.
-    let behindOops = false;
     while (stack.length && stuck) {
       const cur = stack.pop()!;
       for (let b = 0; b < system.width && stuck; b++) {
@@ -40,11 +38,7 @@ export function stuckWaiter(system: System, state: Int32Array, actors: readonly 
         for (let o = 0; o < offers.length && stuck; o++) {
           const next = cur.slice();
           const r = system.step(next, b, o);
-          if (r === STEP_BLOCKED) continue;
-          if (r !== STEP_OK && !system.violation(r).continues) {
-            behindOops = true;
-            continue;
-          }
+          if (r === STEP_BLOCKED || (r !== STEP_OK && !system.violation(r).continues)) continue;
           const key = next.join(',');
           if (seen.has(key)) continue;
           if (!system.actors[a].view(next[a]).tags.has('waiting') || seen.size >= bound) stuck = false;
@@ -53,7 +47,7 @@ export function stuckWaiter(system: System, state: Int32Array, actors: readonly 
         }
       }
     }
-    if (stuck && !(root && behindOops)) return a;
+    if (stuck) return a;
   }
   return -1;
 }
