@@ -163,7 +163,16 @@ export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revis
   return withStateMeta(
     setup({
       types: {} as {
-        context: { dax: string; srcu: string; left: number; use: 'ops' | 'holder'; pgmap: string | null; mfMutex: string | null };
+        context: {
+          dax: string;
+          srcu: string;
+          left: number;
+          use: 'ops' | 'holder';
+          pgmap: string | null;
+          mfMutex: string | null;
+          /** The holder whose notify_failure this reader runs (holderNotify.ts), null outside it. */
+          notified: string | null;
+        };
         events: { type: string; from?: string; value?: boolean; ok?: boolean };
         input: SrcuReaderInput;
       },
@@ -205,6 +214,8 @@ export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revis
         use: input.use ?? 'ops',
         pgmap: input.pgmap ?? null,
         mfMutex: input.mfMutex ?? null,
+        // Declared from the start: a reader that never notified and one that did are the same state once it is over.
+        notified: null,
       }),
       initial: 'start',
       states: {
