@@ -18,6 +18,8 @@ const TRIES: { sizes: Record<string, number>; inert: string }[] = [
   { sizes: { put_route: 1, foll_pin: 1 }, inert: 'foll_pin' },
   { sizes: { fstype: 0, rmapbt: 0 }, inert: 'rmapbt' },
   { sizes: { fstype: 1, rmapbt: 0 }, inert: 'rmapbt' },
+  { sizes: { rmapbt: 0 }, inert: 'rmapbt' },
+  { sizes: { gup_fast: 0, gup_recheck: 0 }, inert: 'gup_recheck' },
 ];
 const REVISIONS = ['v4.16', 'v5.10', 'v6.15'];
 

@@ -263,6 +263,15 @@ test('daxspec simulate: --json, exit 0 when nothing is found, 3 when --time ends
   assert.match(none.err, /simulate needs --scenario/);
 });
 
+test('daxspec simulate: a waiter stuck behind a notifier that will oops (holder-notify-umount --remove 1) shrinks and reports, exit 1; a size that makes no difference is refused', async () => {
+  const r = await runCli('simulate', '--scenario', 'holder-notify-umount', '--revision', 'v6.8', '--remove', '1', '--seed', '1', '-q');
+  assert.is(r.code, 1, r.err);
+  assert.match(r.out, /progress: pmem0 waits in "pgmapDrain"/);
+  const inert = await runCli('simulate', '--scenario', 'static-key-race', '--revision', 'v5.10', '--arch', '1', '-q');
+  assert.is(inert.code, 2);
+  assert.match(inert.err, /--arch nonipi makes no difference in static-key-race @ v5\.10/);
+});
+
 test('daxspec simulate: progress on stderr, and SIGINT stops it between walks with what it walked, exit 130', async () => {
   const bin = join(import.meta.dirname, '..', 'bin', 'daxspec.js');
   const args = ['simulate', '--scenario', 'percpu-ref', '--users', '8', '--seed', '9', '--time', '600'];

@@ -323,8 +323,9 @@ const KEY_ENABLED: DevmapKeyInput = { count: 1, on: true };
 /**
  * The sizes of a page scenario that make no difference in a configuration (InertSize): each makes the system its
  * default makes, as the machines read them. arch decides whether the zap's TLB flush waits for GUP-fast walkers
- * (addressSpace.ts), and with GUP-fast off there are none; foll_pin is read only where the era has FOLL_PIN and the
- * references are the pin's own (dmaPinner.ts: release_pages() drops FOLL_GET ones); rmapbt only by xfs.
+ * (addressSpace.ts), and with GUP-fast off there are none (nor any re-check, gup_recheck); foll_pin is read only where
+ * the era has FOLL_PIN and the references are the pin's own (dmaPinner.ts: release_pages() drops FOLL_GET ones);
+ * rmapbt only by xfs's notify_failure, which exists from 6.0.
  */
 function pageInert(revision: Revision | undefined, s: Readonly<Record<string, number>>): InertSize[] {
   const out: InertSize[] = [];
@@ -338,6 +339,10 @@ function pageInert(revision: Revision | undefined, s: Readonly<Record<string, nu
       why: 'with --put_route 1 the references are get_user_pages() ones (FOLL_GET) that release_pages() drops',
     });
   if ('rmapbt' in s && s.fstype !== 2) out.push({ size: 'rmapbt', why: 'rmapbt is an xfs mkfs option, and --fstype is not xfs' });
+  else if ('rmapbt' in s && !ERAS[revOf(revision)].device.holder)
+    out.push({ size: 'rmapbt', why: `${revision} has no dax holder (6.0): nothing calls xfs_dax_notify_failure(), which reads it` });
+  if ('gup_recheck' in s && s.gup_fast === 0)
+    out.push({ size: 'gup_recheck', why: 'it is GUP-fast that re-reads the PTE, and with --gup_fast 0 no process uses GUP-fast' });
   return out;
 }
 

@@ -2,7 +2,6 @@ import { buildSystem, checkScenarioAsync, reportJson, resolveRevision, resolveSi
 import { formatFinding } from '../check/formatTrace.ts';
 import { bugMatrixAsync, cellText, formatMatrix, type Matrix, type MatrixCell, type MatrixOptions } from '../check/matrix.ts';
 import { bugMatrixThreads } from '../check/matrixThreads.ts';
-import { sizeValue } from '../check/configSpace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { revisionLabel } from './revisionLabel.ts';
 import type { System } from '../compose/system.ts';
@@ -10,6 +9,8 @@ import type { Registry } from '../scenarioRegistry.ts';
 import type { FairnessMode } from '../check/fairness.ts';
 import { formatLivenessRun } from '../check/formatLasso.ts';
 import { checkItfPaths, writeItf } from './itfFiles.ts';
+import { refuseInert } from './inertSizes.ts';
+import { sizeValue } from '../check/configSpace.ts';
 import { EXIT, exitForSignal } from './exit.ts';
 import { interruptible } from './interrupt.ts';
 import { defaultMaxMemory, defaultWorkers, formatBytes } from './options.ts';
@@ -54,31 +55,6 @@ export interface CheckArgs {
 const CHECKPOINT_EVERY_MS = 5 * 60_000;
 
 const n = (x: number): string => x.toLocaleString('en-US');
-
-/**
- * A size given away from its default where it makes no difference (Scenario.inert: arch without GUP-fast, FOLL_PIN
- * before 5.6) is refused: the run would answer for the default configuration under the name of another, and a
- * developer asking about arm64 would read HOLDS for a model that never had a GUP-fast walker. Refused when it makes
- * no difference at every revision the run checks.
- */
-function refuseInert(
-  scenario: Scenario,
-  revisions: readonly (string | undefined)[],
-  given: Readonly<Record<string, number | undefined>>,
-  sizes: Readonly<Record<string, number>>,
-): void {
-  if (!scenario.inert) return;
-  const lists = revisions.map((r) => scenario.inert!(r, sizes));
-  for (const p of scenario.sizes) {
-    const v = given[p.name];
-    if (v === undefined || v === p.default) continue;
-    const why = lists.map((l) => l.find((x) => x.size === p.name)?.why);
-    if (why.every((w) => w !== undefined))
-      throw new UsageError(
-        `--${p.name} ${sizeValue(scenario, p.name, v)} makes no difference in ${scenario.name}${revisions.length === 1 && revisions[0] ? ` @ ${revisions[0]}` : ''}: ${why[0]}; drop it`,
-      );
-  }
-}
 
 function givenSizes(args: CheckArgs, reg: Registry): Record<string, number | undefined> {
   return Object.fromEntries(reg.sizeNames().map((k) => [k, args[k] as number | undefined]));

@@ -5,6 +5,9 @@
  * chosen is src/check/simulate.ts; this file reads the options and words the results and exit codes.
  */
 import { buildSystem, resolveRevision, resolveSizes } from '../check/check.ts';
+import { refuseInert } from './inertSizes.ts';
+import { sizeValue } from '../check/configSpace.ts';
+import type { Scenario } from '../../machines/kit/types.ts';
 import type { FairnessMode } from '../check/fairness.ts';
 import { formatLasso } from '../check/formatLasso.ts';
 import { classification } from '../check/formatTrace.ts';
@@ -49,6 +52,7 @@ export async function runSimulate(args: SimulateArgs, reg: Registry): Promise<nu
   const given = Object.fromEntries(reg.sizeNames().map((k) => [k, args[k] as number | undefined]));
   const sizes = resolveSizes(scenario, given);
   const revisions: (string | undefined)[] = scenario.revisions.length === 0 ? [undefined] : rev ? [rev] : [...scenario.revisions];
+  refuseInert(scenario, revisions, given, sizes);
   if (args.itf && revisions.length > 1)
     throw new UsageError(
       `--itf writes the counterexamples of one revision; scenario ${scenario.name} has ${revisions.length}: add --revision`,
@@ -76,7 +80,7 @@ export async function runSimulate(args: SimulateArgs, reg: Registry): Promise<nu
       });
       clearProgress();
       reports.push(report);
-      if (!args.json) process.stdout.write(formatSimulation(label, report, args) + '\n');
+      if (!args.json) process.stdout.write(formatSimulation(label, report, args, scenario) + '\n');
       if (report.interrupted !== undefined) break;
     }
   });
@@ -147,9 +151,10 @@ function formatFinding(f: SimulatedFinding): string[] {
   return lines;
 }
 
-function formatSimulation(label: string, r: SimulationReport, args: SimulateArgs): string {
+function formatSimulation(label: string, r: SimulationReport, args: SimulateArgs, scenario: Scenario): string {
+  // By their names where the scenario gives them (fstype=xfs), as check and the matrix write them.
   const sizes = Object.entries(r.sizes)
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${k}=${sizeValue(scenario, k, v)}`)
     .join(' ');
   const stats = `${n(r.runs)} ${r.strategy} runs, ${n(r.steps)} steps (longest walk ${r.longest}${r.cutAtDepth ? `, ${n(r.cutAtDepth)} cut at --max-depth ${r.maxDepth}` : ''}), seed ${r.seed}${r.system.decl.liveness?.length ? `, liveness under ${FAIRNESS_WORDS[r.fairness]}` : ''}, ${r.seconds.toFixed(2)} s`;
   const lines = [`${label}${sizes ? ` (${sizes})` : ''}: ${stats}`];
