@@ -3,7 +3,7 @@
  * included, by exploring what can follow), reads every trace format daxspec writes, and shows a
  * diverging state by the fields that differ, each in full.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -277,12 +277,19 @@ test('--itf removes and replaces only its own set: a numbered name another --itf
   // k2.2.itf.json is the name the user gave the first run; its second trace is k2.2.2.itf.json.
   assert.is((await runCli('check', '--scenario', 'kill-dax-readers', '--revision', 'v5.10', '-q', '--itf', at('k2.2.itf.json'))).code, 1);
   const theirs = readFileSync(at('k2.2.itf.json'), 'utf8');
-  // A run of one counterexample at k2.itf.json: k2.2.itf.json looks like its second, but is the other run's first.
+  // A run of one counterexample at k2.itf.json: k2.2.itf.json looks like its second, but is the other run's first, and
+  // a complete run that finds fewer than two removes none of it.
   const one = await runCli('check', '--scenario', 'root-nondax', '--revision', 'v8', '--itf', at('k2.itf.json'));
-  assert.is(one.code, 2, one.err);
-  assert.match(one.err, /k2\.2\.itf\.json is a trace written for --itf k2\.2\.itf\.json, not for --itf k2\.itf\.json/);
+  assert.is(one.code, 1, one.err);
+  assert.not.match(one.err, /removed/);
   assert.is(readFileSync(at('k2.2.itf.json'), 'utf8'), theirs);
-  assert.equal(readdirSync(dir).sort(), ['k2.2.2.itf.json', 'k2.2.itf.json']);
+  assert.equal(readdirSync(dir).sort(), ['k2.2.2.itf.json', 'k2.2.itf.json', 'k2.itf.json']);
+  // A run of two at k2.itf.json would write its second over the other run's first: refused, exit 2, nothing written.
+  const two = await runCli('check', '--scenario', 'kill-dax-readers', '--revision', 'v5.10', '-q', '--itf', at('k2.itf.json'));
+  assert.is(two.code, 2, two.err);
+  assert.match(two.err, /k2\.2\.itf\.json is a trace written for --itf k2\.2\.itf\.json, not for --itf k2\.itf\.json/);
+  assert.is(readFileSync(at('k2.2.itf.json'), 'utf8'), theirs);
+  rmSync(at('k2.itf.json'));
   // Its own set it replaces: a second run at k2.2.itf.json that finds fewer removes its own extra trace only.
   const again = await runCli('check', '--scenario', 'root-nondax', '--revision', 'v8', '--itf', at('k2.2.itf.json'));
   assert.is(again.code, 1, again.err);

@@ -36,21 +36,33 @@ function ourTrace(path: string): { written?: WrittenAs } | undefined {
   }
 }
 
-/** Whether the trace at `file` is the `i`th (from 0) of the set --itf `path` writes: daxspec's, and written as that. */
-function ofSet(file: string, path: string, i: number): boolean | undefined {
+/**
+ * Whether the trace at `file` is the `i`th (from 0) of the set --itf `path` writes, the one rule for writing over it
+ * and for removing it: daxspec's, and written as that. The path itself may also be a trace from before the mark (it
+ * is the very name given); a numbered one must carry the mark, since without it nothing tells it from the first trace
+ * of an --itf given that numbered name.
+ */
+function ofSet(file: string, path: string, i: number): boolean {
   const t = ourTrace(file);
-  if (t === undefined) return undefined;
-  // A trace from before the mark is taken for the set's: it was written under this name.
-  return t.written === undefined || (t.written.as === basename(path) && t.written.number === i + 1);
+  if (t === undefined) return false;
+  if (t.written === undefined) return i === 0;
+  return t.written.as === basename(path) && t.written.number === i + 1;
 }
 
-/** Refuses to replace `file`, the `i`th of --itf `path`'s set, unless it is that set's own trace. */
+/** Refuses to write over `file`, the `i`th of --itf `path`'s set, unless it is that set's own trace. */
 function checkSetFile(file: string, path: string, i: number): void {
-  checkOutputFile(file, () => ofSet(file, path, i) !== undefined);
-  if (ofSet(file, path, i) === false) {
-    const as = ourTrace(file)?.written?.as;
-    throw new InputError('not-ours', { path: file, what: `is a trace written for --itf ${as}, not for --itf ${basename(path)}` });
-  }
+  checkOutputFile(file, () => true);
+  if (!existsSync(file) || ofSet(file, path, i)) return;
+  const t = ourTrace(file);
+  throw new InputError('not-ours', {
+    path: file,
+    what:
+      t === undefined
+        ? 'was not written by daxspec'
+        : t.written === undefined
+          ? 'is a trace from a daxspec that did not record which --itf wrote it'
+          : `is a trace written for --itf ${t.written.as}, not for --itf ${basename(path)}`,
+  });
 }
 
 /**
@@ -76,12 +88,13 @@ function numbered(path: string): Map<number, string> {
 }
 
 /**
- * Refuses an --itf path that is not writable or holds something other than a daxspec trace, and so any numbered
- * trace beside it: asked before the run, so that the traces written after it cannot be refused half-way.
+ * Refuses, before the run, an --itf path that is not writable or is not this set's first trace, and a numbered name
+ * beside it that holds a user's file: those are mistakes whatever the run finds. A numbered trace of another --itf is
+ * only in the way if the run finds that many counterexamples, which writeItf checks before it writes any.
  */
 export function checkItfPaths(path: string): void {
-  checkOutputFile(path, (p) => ourTrace(p) !== undefined);
-  for (const [i, file] of numbered(path)) checkSetFile(file, path, i);
+  checkSetFile(path, path, 0);
+  for (const file of numbered(path).values()) if (ourTrace(file) === undefined) checkSetFile(file, path, 1);
 }
 
 /**
@@ -99,7 +112,7 @@ export function writeItf(
 ): void {
   const files = findings.map((_, i) => itfFile(path, i));
   checkItfPaths(path);
-  files.forEach((file, i) => (i === 0 ? checkOutputFile(file, (p) => ourTrace(p) !== undefined) : checkSetFile(file, path, i)));
+  files.forEach((file, i) => checkSetFile(file, path, i));
   findings.forEach((f, i) => {
     const itf = f.itf();
     const written: WrittenAs = { as: basename(path), number: i + 1 };
@@ -107,12 +120,11 @@ export function writeItf(
     if (!quiet) process.stderr.write(`wrote ${files[i]} (${f.property}, ${f.length} step${f.length === 1 ? '' : 's'})\n`);
   });
   // A bounded or interrupted run may have found fewer: the earlier run's other counterexamples stay.
-  const stale = whole ? [...numbered(path)].filter(([i]) => i >= findings.length).map(([, file]) => file) : [];
-  if (whole && findings.length === 0 && existsSync(path)) stale.unshift(path);
-  for (const file of stale) {
+  const stale = whole ? [...numbered(path)].filter(([i]) => i >= findings.length) : [];
+  if (whole && findings.length === 0 && existsSync(path)) stale.unshift([0, path]);
+  for (const [i, file] of stale) {
     // Only this set's own traces: a numbered name another --itf was given (k2.2.itf.json) is that run's, and stays.
-    const t = ourTrace(file);
-    if (t?.written === undefined || t.written.as !== basename(path)) continue;
+    if (!ofSet(file, path, i)) continue;
     rmSync(file);
     if (!quiet) process.stderr.write(`removed ${file}, an earlier run's trace\n`);
   }
