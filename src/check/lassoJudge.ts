@@ -8,7 +8,7 @@
 import type { Liveness } from '../../machines/kit/types.ts';
 import { STEP_BLOCKED } from '../compose/stepLabel.ts';
 import type { System } from '../compose/system.ts';
-import { Fairness, UNFAIR, type FairnessMode } from './fairness.ts';
+import { Fairness, UNFAIR, type FairnessKind, type FairnessMode } from './fairness.ts';
 
 /** A step of the lasso: the actor and its offer, taken from the state before it. */
 export interface LassoStep {
@@ -16,11 +16,19 @@ export interface LassoStep {
   readonly offer: number;
 }
 
+/** A fair action the cycle neglects: enabled in every state of it (weak) or in some (strong), and never taken there. */
+export interface Neglected {
+  readonly action: string;
+  readonly kind: FairnessKind;
+  /** Why the action is fair, as its declaration says. */
+  readonly why: string;
+}
+
 export interface LassoJudgement {
   /** The liveness properties the behaviour breaks (with the actor of a per-actor one); empty when it is unfair. */
   readonly broken: readonly Liveness[];
-  /** Why the cycle is no fair behaviour: the first fair action it neglects, in words. */
-  readonly unfair?: string;
+  /** Why the cycle is no fair behaviour: the first fair action it neglects. */
+  readonly unfair?: Neglected;
 }
 
 /**
@@ -69,8 +77,8 @@ function breaks(
 }
 
 /**
- * The first fair action the cycle neglects, in words, or undefined when it neglects none: a weakly fair action
- * enabled in every state of the cycle and never taken in it, or a strongly fair one enabled in some state of it.
+ * The first fair action the cycle neglects, or undefined when it neglects none: a weakly fair action enabled in every
+ * state of the cycle and never taken in it, or a strongly fair one enabled in some state of it.
  */
 function neglected(
   system: System,
@@ -79,7 +87,7 @@ function neglected(
   cycleSteps: readonly LassoStep[],
   loop: number,
   mode: FairnessMode,
-): string | undefined {
+): Neglected | undefined {
   const fairness = new Fairness(system, mode);
   const taken = new Set<number>();
   cycleSteps.forEach((st, i) => {
@@ -104,10 +112,7 @@ function neglected(
     const cls = fairness.classes[c];
     const always = enabled.every((on) => on.has(c));
     const ever = enabled.some((on) => on.has(c));
-    if (cls.kind === 'weak' && always)
-      return `${cls.name} (weakly fair: ${cls.why}) is enabled in every state of the cycle and never taken in it`;
-    if (cls.kind === 'strong' && ever)
-      return `${cls.name} (strongly fair: ${cls.why}) is enabled in a state of the cycle and never taken in it`;
+    if ((cls.kind === 'weak' && always) || (cls.kind === 'strong' && ever)) return { action: cls.name, kind: cls.kind, why: cls.why };
   }
   return undefined;
 }

@@ -59,15 +59,4 @@ function nearHeapLimit(): boolean {
   return h.used_heap_size > 0.9 * h.heap_size_limit;
 }
 
-/**
- * Whether `e` is an allocation the system refused (an ArrayBuffer or typed array too large for the
- * memory there is): the same bound as the budget, met without warning.
- */
-export function isAllocationFailure(e: unknown): boolean {
-  return (
-    e instanceof RangeError &&
-    /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|Array buffer allocation|Invalid array length|ArrayBuffer\.prototype\.resize: Out of memory/i.test(
-      e.message,
-    )
-  );
-}
+export { isAllocationFailure } from '../compose/errors.ts';

@@ -12,7 +12,7 @@ import { describe as describeFinding } from './consequences.ts';
 import type { FairnessMode } from './fairness.ts';
 import type { Finding } from './finding.ts';
 import { HANG_SEVERITY, type Severity } from './severity.ts';
-import { judgeLasso, type LassoStep } from './lassoJudge.ts';
+import { judgeLasso, type LassoStep, type Neglected } from './lassoJudge.ts';
 import { closeLoop } from './lassoReplay.ts';
 import { explore } from './explore.ts';
 import { actorVar, eventFromItf, fromItfValue, type ItfState, type ItfTrace } from './itf.ts';
@@ -70,7 +70,7 @@ export interface ReplayResult {
   /** Set when what follows the last state was too large to explore: deadlock and progress undecided. */
   readonly undecided?: string;
   /** A lasso whose cycle is no fair behaviour: the fair action it neglects. It then shows no liveness failure. */
-  readonly unfair?: string;
+  readonly unfair?: Neglected;
 }
 
 export interface ReplayOptions {

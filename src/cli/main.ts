@@ -327,7 +327,7 @@ export async function main(argv: string[]): Promise<number> {
     const cli = program((c) => (code = c), reg);
     // commander shows the general help for `help` of a command it does not have, and calls that success.
     const asked = args[0] === 'help' ? args[1] : undefined;
-    if (asked !== undefined && !asked.startsWith('-') && !cli.commands.some((c) => c.name() === asked))
+    if (asked !== undefined && !asked.startsWith('-') && asked !== 'help' && !cli.commands.some((c) => c.name() === asked))
       throw new UsageError(`help: no command named '${asked}' (the commands: ${cli.commands.map((c) => c.name()).join(', ')})`);
     await cli.parseAsync(argv);
   } catch (e) {

@@ -113,8 +113,13 @@ export function runReplay(file: string, args: ReplayArgs, reg: Registry): number
     ];
     if (r.findings.length > 1) for (const f of r.findings) lines.push(`  ${f.property}: ${f.text}`);
     if (!r.findings.length && r.loop === undefined) lines.push('  every property holds at its last state, deadlock and progress included');
-    if (r.unfair) lines.push(`  but its cycle is no fair behaviour: ${r.unfair}; it shows no liveness failure`);
-    else if (r.loop !== undefined && !r.findings.length)
+    if (r.unfair) {
+      const u = r.unfair;
+      const where = u.kind === 'weak' ? 'in every state of the cycle' : 'in a state of the cycle';
+      lines.push(
+        `  but its cycle is no fair behaviour: ${u.action} (${u.kind}ly fair: ${u.why}) is enabled ${where} and never taken in it; it shows no liveness failure`,
+      );
+    } else if (r.loop !== undefined && !r.findings.length)
       lines.push('  but the behaviour it stands for breaks no liveness property: a premise never held, or a goal came');
     if (claimed !== undefined && !claimMet)
       lines.push(

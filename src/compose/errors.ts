@@ -153,3 +153,16 @@ export class InputError<C extends InputErrorCode = InputErrorCode> extends Model
     this.fields = fields;
   }
 }
+
+/**
+ * Whether `e` is an allocation the system refused (an ArrayBuffer or typed array too large for the
+ * memory there is): the same bound as the budget, met without warning.
+ */
+export function isAllocationFailure(e: unknown): boolean {
+  return (
+    e instanceof RangeError &&
+    /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|Array buffer allocation|Invalid array length|ArrayBuffer\.prototype\.resize: Out of memory/i.test(
+      e.message,
+    )
+  );
+}

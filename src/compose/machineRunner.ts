@@ -19,7 +19,7 @@ import {
 } from 'xstate';
 import { addressOf } from '../../machines/kit/messages.ts';
 import { canonicalJson } from './events.ts';
-import { InputError, ModelError } from './errors.ts';
+import { InputError, isAllocationFailure, ModelError } from './errors.ts';
 import type { Call, Outcome } from './outcome.ts';
 import { assertPureAction } from './purity.ts';
 import type { Initial } from './transitionCache.ts';
@@ -167,7 +167,8 @@ export class MachineRunner {
     try {
       return run();
     } catch (e) {
-      if (e instanceof ModelError || e instanceof InputError) throw e;
+      // Ours, or the machine's memory running out (the run's bound, not the machine's fault), pass as they are.
+      if (e instanceof ModelError || e instanceof InputError || isAllocationFailure(e)) throw e;
       throw new ModelError('machine-threw', { actor: this.name, during, error: e instanceof Error ? e.message : String(e) });
     }
   }

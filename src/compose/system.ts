@@ -5,7 +5,7 @@
  */
 import { ActorTable, MemoMiss, NULL_TARGET, type ActorTableOptions, type Delivery } from './actorTable.ts';
 import type { TransitionCache } from './transitionCache.ts';
-import { InputError, ModelError } from './errors.ts';
+import { InputError, isAllocationFailure, ModelError } from './errors.ts';
 import { EventTable } from './events.ts';
 import { NOT_MEMOIZED, STEP_BLOCKED, STEP_OK } from './stepLabel.ts';
 import { MEMO_ENTRY, StepIndex, UNKNOWN } from './stepIndex.ts';
@@ -386,7 +386,8 @@ function guardPredicate<V>(property: string, part: string, f: (view: V) => boole
     try {
       return f(view);
     } catch (e) {
-      if (e instanceof ModelError || e instanceof InputError) throw e;
+      // Ours, or the machine's memory running out (the run's bound, not the property's fault), pass as they are.
+      if (e instanceof ModelError || e instanceof InputError || isAllocationFailure(e)) throw e;
       throw new ModelError('property-threw', { property, part, error: e instanceof Error ? e.message : String(e) });
     }
   };
