@@ -359,7 +359,6 @@ export const srcuReaderMachine = oncePer(function srcuReaderMachine(_rev?: Revis
             next: 'used',
             checkHolderData: false,
             src: 'mm/memory-failure.c, drivers/nvdimm/pmem.c',
-            steps: true,
           }),
         ),
         sawDead: {

@@ -89,9 +89,8 @@ export function holderNotifyActions(mf: NotifyFlag) {
     readHolderData: call('dax_device', dax, { type: 'dax_holder' }),
     notifyFailureThroughNull: call('xfs_mount', () => null, { type: 'notify_failure' }),
     callThroughNullOps: call('holder_ops', () => null, { type: 'load_notify_failure' }),
-    notifyHolder: call('holder', ({ event }: { event: HolderAnswer }) => event.holder ?? null, { type: 'notify_failure', mf }),
-    /** The same call where the handler then runs step by step: the holder answers notify_ret (more to do, or returned). */
-    notifyHolderStepwise: call('holder', ({ event }: { event: HolderAnswer }) => event.holder ?? null, {
+    /** The handler then runs step by step: the holder answers notify_ret (more to do, or returned) within this step. */
+    notifyHolder: call('holder', ({ event }: { event: HolderAnswer }) => event.holder ?? null, {
       type: 'notify_failure',
       mf,
       stepwise: true,
@@ -119,7 +118,7 @@ export function holderNotifyDocs(path: NotifyPath): StateDocs {
 
 export function holderNotifyStates<P extends NotifyPath, N extends string>(
   path: P,
-  opts: { mf: NotifyFlag; next: N; checkHolderData: boolean; src: string; steps: boolean },
+  opts: { mf: NotifyFlag; next: N; checkHolderData: boolean; src: string },
 ) {
   const s = HOLDER_NOTIFY_STATES[path];
   const flagText = (f: NotifyFlag) => (f === '0' ? 'flags 0' : f);
@@ -212,21 +211,14 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
             description: 'dax_holder() returned NULL (the holder released it after holder_ops was read): mp->m_super is read through NULL',
             meta: m('xfs_dax_notify_failure', 'fs/xfs/xfs_notify_failure.c (infer)'),
           },
-          opts.steps
-            ? ({
-                // The holder answers within the step: a handler that returns at once (-EIO before SB_BORN, -EOPNOTSUPP
-                // without rmapbt) ends the notification here, with no step of it left to reach a holder gone since.
-                target: s.stepWait,
-                actions: ['notifyHolderStepwise', 'rememberNotified'] as const,
-                description: `the holder's notify_failure runs on its mount (${flagText(opts.mf)})`,
-                meta: m('xfs_dax_notify_failure', SRC_XFS),
-              } as const)
-            : ({
-                target: opts.next,
-                actions: 'notifyHolder',
-                description: `the holder's notify_failure runs on its mount (${flagText(opts.mf)})`,
-                meta: m('xfs_dax_notify_failure', SRC_XFS),
-              } as const),
+          {
+            // The holder answers within the step: a handler that returns at once (-EIO before SB_BORN, -EOPNOTSUPP
+            // without rmapbt) ends the notification here, with no step of it left to reach a holder gone since.
+            target: s.stepWait,
+            actions: ['notifyHolder', 'rememberNotified'] as const,
+            description: `the holder's notify_failure runs on its mount (${flagText(opts.mf)})`,
+            meta: m('xfs_dax_notify_failure', SRC_XFS),
+          },
         ],
       },
     },
@@ -265,7 +257,6 @@ export function holderNotifyStates<P extends NotifyPath, N extends string>(
       },
     },
   } as const;
-  const used = opts.steps ? states : Object.fromEntries(Object.entries(states).filter(([k]) => k !== s.running && k !== s.stepWait));
   type Name = (typeof HOLDER_NOTIFY_STATES)[P][keyof (typeof HOLDER_NOTIFY_STATES)['kill']];
-  return used as Record<Name, (typeof states)[string]>;
+  return states as Record<Name, (typeof states)[string]>;
 }

@@ -64,7 +64,6 @@ export function killDaxStates<N extends string>(rev: Revision, next: N) {
     next: 'kill_clear',
     checkHolderData: true,
     src: 'drivers/dax/super.c',
-    steps: true,
   });
   return {
     ...(era.holder ? notify : {}),
