@@ -20,6 +20,9 @@ const TRIES: { sizes: Record<string, number>; inert: string }[] = [
   { sizes: { fstype: 1, rmapbt: 0 }, inert: 'rmapbt' },
   { sizes: { rmapbt: 0 }, inert: 'rmapbt' },
   { sizes: { gup_fast: 0, gup_recheck: 0 }, inert: 'gup_recheck' },
+  { sizes: { pages: 2 }, inert: 'pages' },
+  { sizes: { pages: 3, rounds: 2 }, inert: 'pages' },
+  { sizes: { pages: 2, fstype: 1 }, inert: 'pages' },
 ];
 const REVISIONS = ['v4.16', 'v5.10', 'v6.15'];
 
