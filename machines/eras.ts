@@ -160,6 +160,12 @@ export interface PageEra {
    */
   readonly gupFastPmdRecheck: boolean;
   /**
+   * GUP-fast leaves a DAX PMD to the slow path (6.15: vmf_insert_folio_pmd() passes a pfn with no devmap flag, so
+   * insert_pfn_pmd() makes the entry pmd_mkspecial(), and mm/gup.c gup_fast_pmd_leaf() returns 0 on pmd_special()
+   * before it grabs anything; x86-64 has pmd_special). Before 6.15 the DAX PMD is devmap and GUP-fast takes it.
+   */
+  readonly gupFastSkipsDaxPmd: boolean;
+  /**
    * What a PMD entry's pfns are to the page side: 'subpages' (4.16..6.14: 512 struct pages, each
    * with its own refcount; GUP takes references on the subpages it covers, dax_busy_page() walks
    * every pfn of the entry), 'largeFolio' (6.15: vmf_insert_folio_pmd() maps one large folio,
@@ -241,6 +247,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       memunmap: 'removeThenDrain',
       putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'skipsHook' },
       gupFastPmdRecheck: false,
+      gupFastSkipsDaxPmd: false,
       pmdUnit: 'subpages',
       getAtZero: 'resurrects',
     },
@@ -278,6 +285,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       memunmap: 'removeThenDrain',
       putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'skipsHook' },
       gupFastPmdRecheck: false,
+      gupFastSkipsDaxPmd: false,
       pmdUnit: 'subpages',
       getAtZero: 'resurrects',
     },
@@ -313,6 +321,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       memunmap: 'removeThenDrain',
       putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'skipsHook' },
       gupFastPmdRecheck: true,
+      gupFastSkipsDaxPmd: false,
       pmdUnit: 'subpages',
       getAtZero: 'resurrects',
     },
@@ -348,6 +357,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       memunmap: 'removeThenDrain',
       putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'skipsHook' },
       gupFastPmdRecheck: true,
+      gupFastSkipsDaxPmd: false,
       pmdUnit: 'subpages',
       getAtZero: 'resurrects',
     },
@@ -385,6 +395,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       memunmap: 'removeThenDrain',
       putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'skipsHook' },
       gupFastPmdRecheck: true,
+      gupFastSkipsDaxPmd: false,
       pmdUnit: 'subpages',
       getAtZero: 'resurrects',
     },
@@ -420,6 +431,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       memunmap: 'putWaitRemove',
       putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
       gupFastPmdRecheck: true,
+      gupFastSkipsDaxPmd: false,
       pmdUnit: 'subpages',
       getAtZero: 'warnFails',
     },
@@ -460,6 +472,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       memunmap: 'refOnly',
       putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
       gupFastPmdRecheck: true,
+      gupFastSkipsDaxPmd: false,
       pmdUnit: 'subpages',
       getAtZero: 'warnFails',
     },
@@ -498,6 +511,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       memunmap: 'refOnly',
       putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
       gupFastPmdRecheck: true,
+      gupFastSkipsDaxPmd: false,
       pmdUnit: 'subpages',
       getAtZero: 'warnFails',
     },
@@ -540,6 +554,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       memunmap: 'refOnly',
       putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
       gupFastPmdRecheck: true,
+      gupFastSkipsDaxPmd: false,
       pmdUnit: 'subpages',
       getAtZero: 'warnFails',
     },
@@ -575,6 +590,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       memunmap: 'refOnly',
       putRoutes: { put_page: 'hook', unpin_user_page: 'hook', release_pages: 'hook' },
       gupFastPmdRecheck: true,
+      gupFastSkipsDaxPmd: true,
       pmdUnit: 'largeFolio',
       getAtZero: 'warnFails',
     },

@@ -209,7 +209,9 @@ function pinnerActors(o: PinnerOptions): ActorDecl[] {
     unpin: [{}],
     munmap: [{}],
   };
-  if (o.gupFast) Object.assign(env, { gup_fast: [{}], gup_fast_grab: [{}], gup_fast_recheck: [{}] });
+  // A DAX PMD that GUP-fast leaves to the slow path (eras.ts gupFastSkipsDaxPmd) gets no GUP-fast walker.
+  if (o.gupFast && !((o.pmd ?? false) && ERAS[o.rev].page.gupFastSkipsDaxPmd))
+    Object.assign(env, { gup_fast: [{}], gup_fast_grab: [{}], gup_fast_recheck: [{}] });
   if (o.longterm) env.gup_longterm = [{}];
   // A fault through a device that may go away is three steps (dmaPinner.ts faultThroughDax).
   if (o.dax) Object.assign(env, { dax_read_unlock: [{}], dax_insert_mapping: [{}] });
@@ -330,8 +332,14 @@ const KEY_ENABLED: DevmapKeyInput = { count: 1, on: true };
  */
 function pageInert(revision: Revision | undefined, s: Readonly<Record<string, number>>): InertSize[] {
   const out: InertSize[] = [];
-  if ('arch' in s && s.gup_fast === 0)
-    out.push({ size: 'arch', why: 'it decides how the TLB flush meets GUP-fast walkers, and with --gup_fast 0 there are none' });
+  const pmdSkipped = s.entry === 1 && ERAS[revOf(revision)].page.gupFastSkipsDaxPmd;
+  if ('gup_fast' in s && pmdSkipped)
+    out.push({ size: 'gup_fast', why: `at ${revision} GUP-fast finds a DAX PMD special and leaves it to the slow path (--entry pmd)` });
+  if ('arch' in s && (s.gup_fast === 0 || pmdSkipped))
+    out.push({
+      size: 'arch',
+      why: `it decides how the TLB flush meets GUP-fast walkers, and ${s.gup_fast === 0 ? 'with --gup_fast 0' : `at ${revision} with --entry pmd`} there are none`,
+    });
   if ('foll_pin' in s && !ERAS[revOf(revision)].page.follPin)
     out.push({ size: 'foll_pin', why: `${revision} has no FOLL_PIN (pin_user_pages() came in 5.6): every pin is get_user_pages()` });
   else if ('foll_pin' in s && s.put_route === 1)
@@ -349,7 +357,7 @@ function pageInert(revision: Revision | undefined, s: Readonly<Record<string, nu
       size: 'pages',
       why: 'one process maps and pins page 0 only (process i pins page i mod pages): the other pages stay idle, and truncate passes them',
     });
-  if ('gup_recheck' in s && s.gup_fast === 0)
+  if ('gup_recheck' in s && (s.gup_fast === 0 || pmdSkipped))
     out.push({ size: 'gup_recheck', why: 'it is GUP-fast that re-reads the PTE, and with --gup_fast 0 no process uses GUP-fast' });
   return out;
 }
