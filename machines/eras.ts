@@ -115,8 +115,12 @@ export interface PageEra {
    * same as v9 [infer: the v8 posting of xfs_break_dax_layouts not read].
    */
   readonly breakRescanNeedsSleep: boolean;
-  /** 6.15: inode eviction runs dax_break_layout_final() before truncate_inode_pages_final(). */
-  readonly evictBreaksLayouts: boolean;
+  /**
+   * Whether inode eviction runs dax_break_layout_final() before truncate_inode_pages_final(), by filesystem: from
+   * 6.15 xfs (xfs_fs_evict_inode) and ext4 (ext4_evict_inode) do; ext2 does not (6.15 fs/ext2/inode.c
+   * ext2_evict_inode goes to truncate_inode_pages_final() and ext2_truncate_blocks() with no break).
+   */
+  readonly evictBreaksLayouts: Readonly<Record<Filesystem, boolean>>;
   /** 5.6+: pin_user_pages() (FOLL_PIN) adds GUP_PIN_COUNTING_BIAS = 1024 references per pin. */
   readonly follPin: boolean;
   /** 6.15: a page at refcount 0 is free; GUP-fast's folio_try_get() fails on it. */
@@ -241,7 +245,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       breakRescanNeedsSleep: false,
       associates: false,
       disassociateWarnsBusy: false,
-      evictBreaksLayouts: false,
+      evictBreaksLayouts: { xfs: false, ext4: false, ext2: false },
       follPin: false,
       gupTryGetFailsAtZero: false,
       memunmap: 'removeThenDrain',
@@ -279,7 +283,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: true,
-      evictBreaksLayouts: false,
+      evictBreaksLayouts: { xfs: false, ext4: false, ext2: false },
       follPin: false,
       gupTryGetFailsAtZero: false,
       memunmap: 'removeThenDrain',
@@ -315,7 +319,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       breakRescanNeedsSleep: true,
       associates: true,
       disassociateWarnsBusy: true,
-      evictBreaksLayouts: false,
+      evictBreaksLayouts: { xfs: false, ext4: false, ext2: false },
       follPin: false,
       gupTryGetFailsAtZero: false,
       memunmap: 'removeThenDrain',
@@ -351,7 +355,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       breakRescanNeedsSleep: true,
       associates: true,
       disassociateWarnsBusy: true,
-      evictBreaksLayouts: false,
+      evictBreaksLayouts: { xfs: false, ext4: false, ext2: false },
       follPin: false,
       gupTryGetFailsAtZero: false,
       memunmap: 'removeThenDrain',
@@ -389,7 +393,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: true,
-      evictBreaksLayouts: false,
+      evictBreaksLayouts: { xfs: false, ext4: false, ext2: false },
       follPin: false,
       gupTryGetFailsAtZero: false,
       memunmap: 'removeThenDrain',
@@ -425,7 +429,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: true,
-      evictBreaksLayouts: false,
+      evictBreaksLayouts: { xfs: false, ext4: false, ext2: false },
       follPin: true,
       gupTryGetFailsAtZero: false,
       memunmap: 'putWaitRemove',
@@ -465,7 +469,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: true,
-      evictBreaksLayouts: false,
+      evictBreaksLayouts: { xfs: false, ext4: false, ext2: false },
       follPin: true,
       // GUP-fast try_get_folio() -> folio_ref_try_add_rcu() fails at 0; with refOnly no page reaches 0 by removal.
       gupTryGetFailsAtZero: true,
@@ -505,7 +509,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: true,
-      evictBreaksLayouts: false,
+      evictBreaksLayouts: { xfs: false, ext4: false, ext2: false },
       follPin: true,
       gupTryGetFailsAtZero: true,
       memunmap: 'refOnly',
@@ -546,7 +550,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       associates: true,
       // 6.8 fs/dax.c dax_disassociate_entry: WARN_ON_ONCE(trunc && page_ref_count(page) > 1).
       disassociateWarnsBusy: true,
-      evictBreaksLayouts: false,
+      evictBreaksLayouts: { xfs: false, ext4: false, ext2: false },
       follPin: true,
       // 6.8 mm/gup.c try_get_folio: folio_ref_try_add_rcu() fails at 0.
       gupTryGetFailsAtZero: true,
@@ -584,7 +588,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       breakRescanNeedsSleep: false,
       associates: true,
       disassociateWarnsBusy: false,
-      evictBreaksLayouts: true,
+      evictBreaksLayouts: { xfs: true, ext4: true, ext2: false },
       follPin: true,
       gupTryGetFailsAtZero: true,
       memunmap: 'refOnly',

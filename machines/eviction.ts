@@ -1,7 +1,7 @@
 import { assertEvent, assign, setup } from 'xstate';
 import { call } from './kit/messages.ts';
 import type { Revision } from './kit/revision.ts';
-import { ERAS, idleKey } from './eras.ts';
+import { ERAS, idleKey, type Filesystem } from './eras.ts';
 import {
   askIdle,
   deleteEntries,
@@ -23,8 +23,8 @@ import { oncePer } from './kit/oncePer.ts';
  *
  * Until 6.14 nothing here breaks layouts: a page still pinned by a device (the
  * process munmapped and closed, the DMA goes on) is not looked at [src/infer,
- * DOMAIN.md]. 6.15 adds dax_break_layout_final(): scan and wait, uninterruptibly
- * and without any lock to drop, until every page is idle.
+ * DOMAIN.md]. 6.15 adds dax_break_layout_final() to xfs and ext4 (not ext2): scan
+ * and wait, uninterruptibly and without any lock to drop, until every page is idle.
  */
 export interface EvictionContext extends ScanContext {
   file: string;
@@ -53,8 +53,8 @@ export type EvictionEvent =
 const EVICT = 'infer: fs/inode.c evict, fs/xfs/xfs_super.c xfs_fs_destroy_inode -> xfs_inactive, fs/ext4/inode.c ext4_evict_inode';
 const FINAL = 'infer: 6.15 fs/dax.c dax_break_layout_final';
 
-export const evictionMachine = oncePer(function evictionMachine(rev: Revision) {
-  const era = ERAS[rev].page;
+export const evictionMachine = oncePer(function evictionMachine(rev: Revision, fs: Filesystem = 'xfs') {
+  const breaks = ERAS[rev].page.evictBreaksLayouts[fs];
   return setup({
     types: {} as { context: EvictionContext; events: EvictionEvent; input: EvictionInput },
     guards: {
@@ -107,7 +107,7 @@ export const evictionMachine = oncePer(function evictionMachine(rev: Revision) {
       evicting: {
         description: "evict(): the filesystem's evict_inode is running",
         meta: { condition: 'inode->i_state & I_FREEING', fn: 'evict', src: EVICT },
-        on: era.evictBreaksLayouts
+        on: breaks
           ? {
               dax_break_layout_final: {
                 target: 'scanning',

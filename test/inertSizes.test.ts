@@ -22,6 +22,8 @@ const TRIES: { sizes: Record<string, number>; inert: string }[] = [
   { sizes: { gup_fast: 0, gup_recheck: 0 }, inert: 'gup_recheck' },
   { sizes: { entry: 1, gup_fast: 0 }, inert: 'gup_fast' },
   { sizes: { entry: 1, arch: 1 }, inert: 'arch' },
+  { sizes: { fstype: 0 }, inert: 'fstype' },
+  { sizes: { fstype: 1 }, inert: 'fstype' },
   { sizes: { pages: 2 }, inert: 'pages' },
   { sizes: { pages: 3, rounds: 2 }, inert: 'pages' },
   { sizes: { pages: 2, fstype: 1 }, inert: 'pages' },

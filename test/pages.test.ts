@@ -270,4 +270,12 @@ test('I12 liveness in 6.15: a fault while truncate is woken but has not retaken 
   }
 });
 
+test('evict-pinned at v6.15: xfs and ext4 wait for the pinned page at eviction, ext2 frees its block under the DMA (I9)', () => {
+  // 6.15 fs/xfs and fs/ext4 evict_inode call dax_break_layout_final(); fs/ext2/inode.c ext2_evict_inode does not.
+  for (const fstype of [2, 0]) assert.not.ok(properties(check('evict-pinned', 'v6.15', { fstype })).has('I9'), `fstype ${fstype}`);
+  assert.ok(properties(check('evict-pinned', 'v6.15', { fstype: 1 })).has('I9'));
+  // Before 6.15 no filesystem waits there.
+  assert.ok(properties(check('evict-pinned', 'v6.8', { fstype: 2 })).has('I9'));
+});
+
 test.run();
