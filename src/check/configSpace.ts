@@ -22,6 +22,18 @@ export function sizeValue(scenario: Scenario, name: string, value: number): stri
   return p?.labels?.[value - p.min] ?? String(value);
 }
 
+/**
+ * A cell's configurations: the scenario's, less those where a size departs from its default where it makes no
+ * difference at this revision (Scenario.inert): each is the same system as a configuration already in the list (the
+ * one with that size at its default), explored again for nothing.
+ */
+export function cellConfigurations(scenario: Scenario, revision: string, quick = false): Configuration[] {
+  const all = configurations(scenario, quick);
+  if (!scenario.inert) return all;
+  const defaults = resolveSizes(scenario, {});
+  return all.filter((c) => !scenario.inert!(revision, c.sizes).some((x) => c.sizes[x.size] !== defaults[x.size]));
+}
+
 export function configurations(scenario: Scenario, quick = false): Configuration[] {
   const defaults = resolveSizes(scenario, {});
   const space = quick ? {} : (scenario.space ?? {});

@@ -6,7 +6,7 @@
 import type { Scenario } from '../../machines/kit/types.ts';
 import { TransitionCache } from '../compose/transitionCache.ts';
 import { checkScenario, checkScenarioAsync, vacuousProperties, type CheckedFinding, type CheckOptions, type CheckReport } from './check.ts';
-import { configurations, type Configuration } from './configSpace.ts';
+import { cellConfigurations, type Configuration } from './configSpace.ts';
 import { severityRank, worstSeverity, type Severity } from './severity.ts';
 
 /** One finding of a cell: the smallest configuration that shows it, and its shortest trace there. */
@@ -166,9 +166,9 @@ export async function bugMatrixAsync(
   const cells: MatrixCell[] = [];
   const quick = options.quick ?? false;
   for (const s of scenarios) {
-    const configs = configurations(s, quick);
     for (const rev of revisions) {
       if (!s.revisions.includes(rev)) continue;
+      const configs = cellConfigurations(s, rev, quick);
       const runs: { config: Configuration; run: ConfigurationRun }[] = [];
       // The cell's configurations share what XState answered: they are one scenario at one revision.
       const cellOptions = { ...options, transitions: new TransitionCache() };
@@ -199,9 +199,9 @@ export function bugMatrix(
   const cells: MatrixCell[] = [];
   const quick = options.quick ?? false;
   for (const s of scenarios) {
-    const configs = configurations(s, quick);
     for (const rev of revisions) {
       if (!s.revisions.includes(rev)) continue;
+      const configs = cellConfigurations(s, rev, quick);
       const cellOptions = { ...options, transitions: new TransitionCache() };
       const runs = configs.map((config, i) => {
         const run = configurationRun(checkScenario(s, rev, { ...config.sizes }, cellOptions));

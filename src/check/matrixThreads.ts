@@ -9,7 +9,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { Scenario } from '../../machines/kit/types.ts';
-import { configurations, type Configuration } from './configSpace.ts';
+import { cellConfigurations, type Configuration } from './configSpace.ts';
 import { mergeCell, type ConfigurationRun, type Matrix, type MatrixCell, type MatrixOptions } from './matrix.ts';
 import { startWorker } from './startWorker.ts';
 
@@ -58,10 +58,11 @@ export function bugMatrixThreads(
 ): Promise<Matrix> {
   const started = performance.now();
   const quick = options.quick ?? false;
-  const cellsToDo = scenarios.flatMap((scenario) => {
-    const configs = configurations(scenario, quick);
-    return revisions.filter((r) => scenario.revisions.includes(r)).map((revision) => ({ scenario, revision, configs }));
-  });
+  const cellsToDo = scenarios.flatMap((scenario) =>
+    revisions
+      .filter((r) => scenario.revisions.includes(r))
+      .map((revision) => ({ scenario, revision, configs: cellConfigurations(scenario, revision, quick) })),
+  );
   const jobs = cellsToDo.flatMap((cell, c) => cell.configs.map((config, i) => ({ cell: c, index: i, config })));
   const count = matrixThreadCount(threads, jobs.length, options.maxMemory);
   const runOptions: RunOptions = {
