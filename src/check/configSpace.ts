@@ -1,4 +1,4 @@
-import type { Scenario } from '../../machines/kit/types.ts';
+import type { InertSize, Scenario } from '../../machines/kit/types.ts';
 import { resolveSizes } from './check.ts';
 
 /**
@@ -28,10 +28,14 @@ export function sizeValue(scenario: Scenario, name: string, value: number): stri
  * one with that size at its default), explored again for nothing.
  */
 export function cellConfigurations(scenario: Scenario, revision: string, quick = false): Configuration[] {
-  const all = configurations(scenario, quick);
-  if (!scenario.inert) return all;
+  return configurations(scenario, quick).filter((c) => inertDepartures(scenario, revision, c.sizes).length === 0);
+}
+
+/** The sizes of `sizes` that depart from their defaults where, at `revision`, they make no difference (Scenario.inert). */
+export function inertDepartures(scenario: Scenario, revision: string | undefined, sizes: Readonly<Record<string, number>>): InertSize[] {
+  if (!scenario.inert) return [];
   const defaults = resolveSizes(scenario, {});
-  return all.filter((c) => !scenario.inert!(revision, c.sizes).some((x) => c.sizes[x.size] !== defaults[x.size]));
+  return scenario.inert(revision, sizes).filter((x) => sizes[x.size] !== defaults[x.size]);
 }
 
 export function configurations(scenario: Scenario, quick = false): Configuration[] {

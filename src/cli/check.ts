@@ -79,10 +79,9 @@ export async function runCheck(args: CheckArgs, reg: Registry): Promise<number> 
   if (!args.scenario) throw new UsageError('check needs --scenario NAME or --all (run daxspec list to see the scenarios)');
   const scenario = reg.find(args.scenario);
   const rev = resolveRevision(scenario, args.revision);
-  const given = givenSizes(args, reg);
-  const sizes = resolveSizes(scenario, given);
+  const sizes = resolveSizes(scenario, givenSizes(args, reg));
   const revisions: (string | undefined)[] = scenario.revisions.length === 0 ? [undefined] : rev ? [rev] : [...scenario.revisions];
-  refuseInert(scenario, revisions, given, sizes);
+  refuseInert(scenario, revisions, sizes);
   if (args.itf && revisions.length > 1)
     throw new UsageError(
       `--itf writes the counterexamples of one revision; scenario ${scenario.name} has ${revisions.length}: add --revision`,

@@ -2,7 +2,7 @@
  * Sizes given where they make no difference (Scenario.inert: arch without GUP-fast, FOLL_PIN before 5.6): refused
  * by check and simulate alike, before any run, with the reason in kernel terms.
  */
-import { sizeValue } from '../check/configSpace.ts';
+import { inertDepartures, sizeValue } from '../check/configSpace.ts';
 import type { Scenario } from '../../machines/kit/types.ts';
 import { UsageError } from './usage.ts';
 
@@ -12,21 +12,14 @@ import { UsageError } from './usage.ts';
  * developer asking about arm64 would read HOLDS for a model that never had a GUP-fast walker. Refused when it makes
  * no difference at every revision the run checks.
  */
-export function refuseInert(
-  scenario: Scenario,
-  revisions: readonly (string | undefined)[],
-  given: Readonly<Record<string, number | undefined>>,
-  sizes: Readonly<Record<string, number>>,
-): void {
-  if (!scenario.inert) return;
-  const lists = revisions.map((r) => scenario.inert!(r, sizes));
+export function refuseInert(scenario: Scenario, revisions: readonly (string | undefined)[], sizes: Readonly<Record<string, number>>): void {
+  const lists = revisions.map((r) => inertDepartures(scenario, r, sizes));
+  // In the order the scenario declares its sizes, as the first one given is the one named.
   for (const p of scenario.sizes) {
-    const v = given[p.name];
-    if (v === undefined || v === p.default) continue;
-    const why = lists.map((l) => l.find((x) => x.size === p.name)?.why);
-    if (why.every((w) => w !== undefined))
-      throw new UsageError(
-        `--${p.name} ${sizeValue(scenario, p.name, v)} makes no difference in ${scenario.name}${revisions.length === 1 && revisions[0] ? ` @ ${revisions[0]}` : ''}: ${why[0]}; drop it`,
-      );
+    const x = lists[0]?.find((y) => y.size === p.name);
+    if (!x || !lists.every((l) => l.some((y) => y.size === x.size))) continue;
+    throw new UsageError(
+      `--${x.size} ${sizeValue(scenario, x.size, sizes[x.size])} makes no difference in ${scenario.name}${revisions.length === 1 && revisions[0] ? ` @ ${revisions[0]}` : ''}: ${x.why}; drop it`,
+    );
   }
 }

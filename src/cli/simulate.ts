@@ -52,7 +52,7 @@ export async function runSimulate(args: SimulateArgs, reg: Registry): Promise<nu
   const given = Object.fromEntries(reg.sizeNames().map((k) => [k, args[k] as number | undefined]));
   const sizes = resolveSizes(scenario, given);
   const revisions: (string | undefined)[] = scenario.revisions.length === 0 ? [undefined] : rev ? [rev] : [...scenario.revisions];
-  refuseInert(scenario, revisions, given, sizes);
+  refuseInert(scenario, revisions, sizes);
   if (args.itf && revisions.length > 1)
     throw new UsageError(
       `--itf writes the counterexamples of one revision; scenario ${scenario.name} has ${revisions.length}: add --revision`,
