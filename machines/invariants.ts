@@ -265,13 +265,16 @@ export const deviceInvariants: readonly InvariantRule[] = [
     },
     why:
       'kill_dax() notifies a registered holder (dax_holder_notify_failure(dax_dev, 0, U64_MAX, flags): flags 0 in 6.0..6.7, ' +
-      'MF_MEM_PRE_REMOVE from 6.8) so that it stops using the device before ALIVE is cleared and the driver removes the memory: ' +
-      'after kill_dax() the pmem driver runs memunmap_pages() and the struct pages go. A holder that was not told, or was told and ' +
-      'did not stop (no shutdown, DAX entries and PTEs left pointing at the pfns), keeps mappings into memory that is being removed: ' +
-      'the next fault, truncate or eviction walks entries whose struct pages are gone.',
+      'MF_MEM_PRE_REMOVE from 6.8) so that it lets go of the device before ALIVE is cleared and the driver removes the memory: ' +
+      'after kill_dax() the pmem driver runs memunmap_pages() and the struct pages go. What can then touch the removed memory is a ' +
+      'mapping the holder left: a DAX entry (and its PTEs) pointing at a pfn of the device, which the next fault, truncate or eviction ' +
+      'walks, and through which a process writes into memory the device no longer owns. After the teardown a filesystem gets a new ' +
+      'entry only from a fault that passed dax_direct_access() before ALIVE was cleared (which this rule catches too); a later fault ' +
+      'fails. So whether it was told or shut down is not what decides the harm: from 6.6 del_gendisk() -> bdev_mark_dead() -> fs_bdev_mark_dead() shuts it down before memunmap_pages() anyway (6.8 fs/super.c), ' +
+      'and before 6.6 it runs on a dead device whose I/O fails.',
     text:
-      'kill_dax() tears a device down only after its registered holder was told (holder_ops->notify_failure with a whole-device range) and ' +
-      'stopped using it: the filesystem is shut down (xfs_force_shutdown) and none of its files keeps a DAX entry on the device',
+      "once kill_dax() has torn down a device whose holder was registered, none of the holder filesystem's files keeps a DAX entry on " +
+      'the device (the notification made it unmap and invalidate them, or they were never mapped)',
     holds: (view, actors) =>
       names(actors, 'dax_device').every((d) => {
         const holder = view(d).context.tornDownHolder;
@@ -279,9 +282,8 @@ export const deviceInvariants: readonly InvariantRule[] = [
         const fs = names(actors, 'filesystem').find((f) => f === holder);
         // A holder that is not a filesystem actor of this system (dm, famfs) is out of this rule's reach.
         if (fs === undefined) return true;
-        const c = view(fs).context;
         if (view(fs).done) return true;
-        return c.killTold && c.shutdown && c.files.every((f) => f.pages.every((p) => !view(actorOf('page', p)).context.entry));
+        return view(fs).context.files.every((f) => f.pages.every((p) => !view(actorOf('page', p)).context.entry));
       }),
   },
 ];
