@@ -5,6 +5,7 @@ import type { Obligation } from './liveness.ts';
 import type { LivenessReport } from './livenessCheck.ts';
 import type { Trace } from './trace.ts';
 import { formatStep } from './formatStep.ts';
+import { thousands } from './thousands.ts';
 
 /**
  * A liveness counterexample as text: the prefix as kernel calls, then the cycle marked (or the
@@ -53,5 +54,5 @@ export function formatLivenessRun(r: LivenessReport, safetySeconds: number): str
         `${p.id}${p.actor ? ` (${p.actor})` : ''} ${p.holds ? (p.premiseReached ? 'holds' : 'holds vacuously (its premise never held)') : 'VIOLATED'}`,
     )
     .join(', ');
-  return `liveness under ${r.mode === 'declared' ? 'the declared fairness' : r.mode === 'next' ? 'weak fairness of every step' : 'no fairness'} (${r.fairness.length} fair action${r.fairness.length === 1 ? '' : 's'}): ${props}; ${r.seconds.toFixed(2)} s and ${mb(r.bytes)} beside the safety run's ${safetySeconds.toFixed(2)} s (${r.expansions.toLocaleString('en-US')} state${r.expansions === 1 ? '' : 's'} expanded again)`;
+  return `liveness under ${r.mode === 'declared' ? 'the declared fairness' : r.mode === 'next' ? 'weak fairness of every step' : 'no fairness'} (${r.fairness.length} fair action${r.fairness.length === 1 ? '' : 's'}): ${props}; ${r.seconds.toFixed(2)} s and ${mb(r.bytes)} beside the safety run's ${safetySeconds.toFixed(2)} s (${thousands(r.expansions)} state${r.expansions === 1 ? '' : 's'} expanded again)`;
 }

@@ -8,6 +8,7 @@ import { TransitionCache } from '../compose/transitionCache.ts';
 import { checkScenario, checkScenarioAsync, vacuousProperties, type CheckedFinding, type CheckOptions, type CheckReport } from './check.ts';
 import { cellConfigurations, type Configuration } from './configSpace.ts';
 import { severityRank, worstSeverity, type Severity } from './severity.ts';
+import { thousands } from './thousands.ts';
 
 /** One finding of a cell: the smallest configuration that shows it, and its shortest trace there. */
 export interface MatrixFinding {
@@ -219,9 +220,8 @@ export function bugMatrix(
 export function cellText(c: MatrixCell | undefined): string {
   if (!c) return '-';
   const configs = c.configurations > 1 ? `${c.configurations} configs, ` : '';
-  if (c.verdict === 'holds')
-    return `holds (${configs}${c.states.toLocaleString('en-US')})${c.vacuous.length ? ` vacuous ${c.vacuous.join(',')}` : ''}`;
-  if (c.verdict === 'bounded') return `bounded (${configs}${c.states.toLocaleString('en-US')})`;
+  if (c.verdict === 'holds') return `holds (${configs}${thousands(c.states)})${c.vacuous.length ? ` vacuous ${c.vacuous.join(',')}` : ''}`;
+  if (c.verdict === 'bounded') return `bounded (${configs}${thousands(c.states)})`;
   const [first] = c.findings;
   // A liveness failure shows its lasso: steps to the cycle + steps round it (0: it stutters).
   const len =

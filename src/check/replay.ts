@@ -18,6 +18,7 @@ import { explore } from './explore.ts';
 import { actorVar, eventFromItf, fromItfValue, type ItfState, type ItfTrace } from './itf.ts';
 import { callsToItf } from './itfCalls.ts';
 import { describeStep } from './trace.ts';
+import { thousands } from './thousands.ts';
 
 /**
  * Replay is a checker too: it walks an ITF trace through the machines, step by step, and then
@@ -232,7 +233,7 @@ function endFindings(system: System, end: Int32Array): { findings: EndFinding[];
     });
   const undecided = r.complete
     ? undefined
-    : `more than ${END_STATES.toLocaleString('en-US')} states follow the last state; deadlock and progress there were not decided`;
+    : `more than ${thousands(END_STATES)} states follow the last state; deadlock and progress there were not decided`;
   return { findings, undecided };
 }
 

@@ -19,6 +19,7 @@ import { UsageError } from './usage.ts';
 import { CheckpointFolder, CHECKPOINT_FORMAT } from '../check/checkpoint.ts';
 import { specFingerprint } from '../check/specFingerprint.ts';
 import { DiskStateStore } from '../check/diskStore.ts';
+import { thousands } from '../check/thousands.ts';
 
 /**
  * `daxspec check`: one scenario in one or every revision, or the whole bug matrix. Everything the
@@ -54,7 +55,7 @@ export interface CheckArgs {
 /** Default --checkpoint-every: a few minutes of work lost at most, and little time spent writing. */
 const CHECKPOINT_EVERY_MS = 5 * 60_000;
 
-const n = (x: number): string => x.toLocaleString('en-US');
+const n = thousands;
 
 function givenSizes(args: CheckArgs, reg: Registry): Record<string, number | undefined> {
   return Object.fromEntries(reg.sizeNames().map((k) => [k, args[k] as number | undefined]));

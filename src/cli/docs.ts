@@ -13,6 +13,7 @@ import { MANIFEST } from '../outputs/generatedFolder.ts';
 import type { Registry } from '../scenarioRegistry.ts';
 import { EXIT } from './exit.ts';
 import { UsageError } from './usage.ts';
+import { thousands } from '../check/thousands.ts';
 
 export interface DocsArgs {
   out?: string;
@@ -66,7 +67,7 @@ export function runDocs(args: DocsArgs, reg: Registry): number {
     input,
     {},
     (r) => {
-      if (!args.quiet && !args.check) process.stderr.write(`  ${runName(r)}: ${r.verdict}, ${r.states.toLocaleString('en-US')} states\n`);
+      if (!args.quiet && !args.check) process.stderr.write(`  ${runName(r)}: ${r.verdict}, ${thousands(r.states)} states\n`);
     },
     new SiteLinks(args.site ?? DEFAULT_SITE),
   );

@@ -3,8 +3,9 @@
  * exploring, then the phase that follows (progress checks, replay), in place on a terminal.
  */
 import type { Phase, Progress } from '../check/exploration.ts';
+import { thousands } from '../check/thousands.ts';
 
-const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+const n = (x: number): string => thousands(Math.round(x));
 
 /** A progress line on stderr: overwritten in place on a terminal, one line per report otherwise. */
 export function progressPrinter(label: string): (p: Progress) => void {

@@ -22,6 +22,7 @@ import { checkItfPaths, writeItf } from './itfFiles.ts';
 import { interruptible } from './interrupt.ts';
 import { clearProgress } from './progressLine.ts';
 import { UsageError } from './usage.ts';
+import { thousands } from '../check/thousands.ts';
 
 export interface SimulateArgs {
   scenario?: string;
@@ -43,7 +44,7 @@ export const DEFAULT_RUNS = 1000;
 export const DEFAULT_MAX_DEPTH = 1000;
 const MAX_SEED = 0xffffffff;
 
-const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+const n = (x: number): string => thousands(Math.round(x));
 
 export async function runSimulate(args: SimulateArgs, reg: Registry): Promise<number> {
   if (!args.scenario) throw new UsageError('simulate needs --scenario NAME (run daxspec list to see the scenarios)');

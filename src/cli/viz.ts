@@ -10,6 +10,7 @@ import type { Registry } from '../scenarioRegistry.ts';
 import { count, size, text } from './options.ts';
 import { EXIT, EXIT_HELP } from './exit.ts';
 import { UsageError } from './usage.ts';
+import { thousands } from '../check/thousands.ts';
 
 export interface VizArgs {
   scenario?: string;
@@ -66,9 +67,7 @@ export async function runViz(args: VizArgs, reg: Registry): Promise<number> {
     maxStates: args.maxStates,
     // Links from the site to the docs are relative, so both can move together.
     docs: args.docs ? relative(resolve(args.out), resolve(args.docs)).split('\\').join('/') || '.' : undefined,
-    onSystem: args.quiet
-      ? undefined
-      : (key, r) => process.stderr.write(`  ${key}: ${r.verdict} (${r.states.toLocaleString('en-US')} states)\n`),
+    onSystem: args.quiet ? undefined : (key, r) => process.stderr.write(`  ${key}: ${r.verdict} (${thousands(r.states)} states)\n`),
   });
   const files = writeSite(folder, data);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

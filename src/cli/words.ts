@@ -8,6 +8,7 @@ import {
   type ModelErrorFields,
 } from '../compose/errors.ts';
 import { formatBytes } from './options.ts';
+import { thousands } from '../check/thousands.ts';
 
 /**
  * What users read when their input is wrong: each coded error of the engine worded in the CLI's
@@ -61,8 +62,8 @@ const WORDS: Words = {
   'checkpoint-damaged': (f) => `--resume ${f.dir}: the checkpoint cannot be read (${f.why})`,
   'resume-over-budget': (f) =>
     f.budget === undefined
-      ? `--resume: the checkpoint's ${f.states.toLocaleString('en-US')} states do not fit in this machine's memory (the system refused room after ${f.loaded.toLocaleString('en-US')}); resume on a machine with the memory the run had`
-      : `--max-memory ${formatBytes(f.budget)}: the checkpoint's ${f.states.toLocaleString('en-US')} states do not fit (the store was refused room after ${f.loaded.toLocaleString('en-US')}); resume with the budget the run had, or more`,
+      ? `--resume: the checkpoint's ${thousands(f.states)} states do not fit in this machine's memory (the system refused room after ${thousands(f.loaded)}); resume on a machine with the memory the run had`
+      : `--max-memory ${formatBytes(f.budget)}: the checkpoint's ${thousands(f.states)} states do not fit (the store was refused room after ${thousands(f.loaded)}); resume with the budget the run had, or more`,
   'bad-trace': (f) => `${f.file}: ${f.step !== undefined ? `step ${f.step}: ` : ''}${f.field === 'the file' ? '' : `${f.field}: `}${f.why}`,
 };
 

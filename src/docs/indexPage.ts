@@ -10,6 +10,7 @@ import type { SiteLinks } from './siteLinks.ts';
 import { cell, code, link, table, text } from './markdown.ts';
 import { runsFor, type DocProperty } from './propertyPage.ts';
 import type { Run } from './results.ts';
+import { thousands } from '../check/thousands.ts';
 
 export interface IndexInput {
   /** What daxspec is, in one sentence (package.json's description). */
@@ -24,7 +25,7 @@ export interface IndexInput {
   readonly site: SiteLinks;
 }
 
-const n = (x: number): string => x.toLocaleString('en-US');
+const n = thousands;
 
 /** A count per build, as one number when every revision has the same: `11`, or `12 (v4.17) / 14 (v6.15)`. */
 function sizes(m: MachineEntry, of: (b: MachineModel) => number): string {

@@ -9,6 +9,7 @@ import { runTable } from './runTable.ts';
 import { SiteLinks } from './siteLinks.ts';
 import type { Liveness } from '../../machines/kit/types.ts';
 import { FORM_TEXT } from './liveness.ts';
+import { thousands } from '../check/thousands.ts';
 
 /**
  * The actors of a counterexample, each linked to its machine's page: `pmem0.dax`
@@ -98,11 +99,11 @@ export function verdictFor(p: DocProperty, r: Run): string {
   if (f && f.kind === 'liveness' && f.loop !== undefined) return `**violated** (lasso ${f.loop}+${f.length - f.loop})`;
   if (f) return `**violated** (${f.length} steps)`;
   if (p.liveness) return livenessVerdict(p, r);
-  if (r.verdict === 'bounded') return `not violated within the ${r.bound} bound (${r.states.toLocaleString('en-US')})`;
+  if (r.verdict === 'bounded') return `not violated within the ${r.bound} bound (${thousands(r.states)})`;
   // States past another violation (an oops) were not explored: the run is complete, but "holds" would claim too much.
-  if (r.findings.length) return `not violated (${r.states.toLocaleString('en-US')})`;
-  if (r.vacuous?.includes(p.id)) return `holds vacuously (${r.states.toLocaleString('en-US')}): its premise was never reached`;
-  return `holds (${r.states.toLocaleString('en-US')})`;
+  if (r.findings.length) return `not violated (${thousands(r.states)})`;
+  if (r.vacuous?.includes(p.id)) return `holds vacuously (${thousands(r.states)}): its premise was never reached`;
+  return `holds (${thousands(r.states)})`;
 }
 
 /** A liveness property's outcome in one run: it needs the whole graph, so a bounded run did not check it. */
@@ -112,7 +113,7 @@ function livenessVerdict(p: DocProperty, r: Run): string {
   if (lv.skipped) return `not checked: ${lv.skipped}`;
   const mine = lv.properties.filter((x) => x.id === p.id);
   if (!mine.length) return 'not checked (no actor it is about)';
-  const states = r.states.toLocaleString('en-US');
+  const states = thousands(r.states);
   const reached = mine.filter((x) => x.premiseReached).length;
   if (!reached) return `holds vacuously (${states}): its premise never held`;
   return `holds (${states}; its premise held for ${reached} of ${mine.length} actor${mine.length === 1 ? '' : 's'})`;

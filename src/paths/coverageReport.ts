@@ -7,6 +7,7 @@ import { definedItems, type CoverageKind } from './coverageItems.ts';
 import type { CoverResult } from './greedyCover.ts';
 import { coveredBy } from './pathItems.ts';
 import { CRASH, type StateGraph } from './stateGraph.ts';
+import { thousands } from '../check/thousands.ts';
 
 export interface Count {
   readonly defined: number;
@@ -178,7 +179,7 @@ export function formatCoverage(reports: readonly CoverageReport[], verbose = fal
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     lines.push(
-      `${r.scenario}${r.revision ? ` @ ${r.revision}` : ''}${sizes ? ` (${sizes})` : ''}: ${r.states.toLocaleString('en-US')} states, ${r.edges.toLocaleString('en-US')} edges${r.complete ? '' : ' (BOUNDED)'}; ${r.paths} paths, ${r.steps} steps${r.lowerBound ? ` (greedy ${r.greedySteps}, ${r.lowerBound.exact ? 'minimum' : 'lower bound'} ${r.lowerBound.steps})` : ''}; configurations ${r.configurations.covered}/${r.configurations.reachable}; aimed at ${r.aimed.map((k) => KIND[k]).join(', ')}`,
+      `${r.scenario}${r.revision ? ` @ ${r.revision}` : ''}${sizes ? ` (${sizes})` : ''}: ${thousands(r.states)} states, ${thousands(r.edges)} edges${r.complete ? '' : ' (BOUNDED)'}; ${r.paths} paths, ${r.steps} steps${r.lowerBound ? ` (greedy ${r.greedySteps}, ${r.lowerBound.exact ? 'minimum' : 'lower bound'} ${r.lowerBound.steps})` : ''}; configurations ${r.configurations.covered}/${r.configurations.reachable}; aimed at ${r.aimed.map((k) => KIND[k]).join(', ')}`,
     );
     const c = (x: Count): string => `${x.covered}/${x.reachable} of ${x.defined}`;
     const rows = r.machines.map((m) => [
