@@ -39,6 +39,19 @@ export interface DeviceEra {
    *   want_shutdown and goes on; every file's mappings are handled, then the filesystem shuts down.
    */
   readonly xfsMetadataRecord: 'stop' | 'defer';
+  /**
+   * What xfs_dax_notify_failure() finds when a notification reaches a holder whose unmount already ran xfs_unmountfs()
+   * (put_super: the allocation groups freed), before fs_put_dax() gives the holder slot back (xfs_close_devices() at
+   * the end of put_super in 6.0; from 6.6 xfs_mount_free() in ->kill_sb, after the main block device is closed).
+   * Nothing keeps a notifier out of that window (not s_umount, not dax_read_lock, not mf_mutex):
+   * - 'nullDeref' (6.0, 6.8 fs/xfs/xfs_notify_failure.c xfs_dax_notify_ddev_failure): the per-AG loop asks
+   *   xfs_perag_get(mp, agno), which finds nothing and returns NULL, and passes it to xfs_alloc_read_agf() unchecked:
+   *   a NULL pointer dereference (with rmapbt; without it the handler returns -EOPNOTSUPP first);
+   * - 'emptyWalk' (6.15: xfs_group_next_range() over the groups' xarray): the loop finds no group and runs zero
+   *   times; the handler returns 0 (a PRE_REMOVE notification also WARNs in freeze_super on the dying superblock).
+   * Irrelevant where there is no holder.
+   */
+  readonly xfsNotifyAfterUnmount: 'nullDeref' | 'emptyWalk';
   /** v4.18+: pmem sets MEMORY_DEVICE_FS_DAX and page_free at attach [seed 001]. */
   readonly fsdaxTypeAtAttach: boolean;
   /** v4.18: dev_pagemap_get_ops/put_ops: a counter step, then a separate enable/disable step [seed 001]. */
@@ -230,6 +243,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       xfsMetadataRecord: 'defer',
+      xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -268,6 +282,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       xfsMetadataRecord: 'defer',
+      xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -304,6 +319,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       xfsMetadataRecord: 'defer',
+      xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -340,6 +356,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       xfsMetadataRecord: 'defer',
+      xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -378,6 +395,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       xfsMetadataRecord: 'defer',
+      xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: true,
       keyTwoStep: true,
       keyAtomic: false,
@@ -414,6 +432,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       xfsMetadataRecord: 'defer',
+      xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: true,
@@ -454,6 +473,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       xfsMetadataRecord: 'defer',
+      xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: true,
@@ -494,6 +514,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       killNotifies: 'flags0',
       // 6.0 fs/xfs/xfs_notify_failure.c xfs_dax_failure_fn: a non-inode owner shuts down and returns -EFSCORRUPTED.
       xfsMetadataRecord: 'stop',
+      xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: true,
@@ -531,6 +552,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: true,
       killNotifies: 'preRemove',
       xfsMetadataRecord: 'defer',
+      xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: true,
       // 6.8 mm/memremap.c devmap_managed_enable_get/put: static_branch_inc/dec.
       keyTwoStep: false,
@@ -573,6 +595,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: true,
       killNotifies: 'preRemove',
       xfsMetadataRecord: 'defer',
+      xfsNotifyAfterUnmount: 'emptyWalk',
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: false,

@@ -129,6 +129,7 @@ export const FILESYSTEM_ENV = {
   mount: [{}],
   fill_super: [{ ok: true }, { ok: false }],
   umount: [{}],
+  free_buftarg: [{}],
   fs_put_dax_clear_ops: [{}],
 } as const;
 
@@ -145,6 +146,11 @@ const FS_DOCS: StateDocs = {
   daxCheck: { condition: 'mount -o dax: get_dev_pagemap(pfn) called, returning within the step' },
   mounted: { condition: 'SB_ACTIVE: mounted, the dax_device (or NULL) kept in the superblock / xfs_mount', fn: 'mount_bdev' },
   releasing: { condition: 'mount error path or put_super: the dax_device not yet given back' },
+  tornDown: {
+    condition: 'xfs_unmountfs() ran (allocation groups and log freed); the holder slot not yet given back (fs_put_dax)',
+    fn: 'xfs_fs_put_super',
+  },
+  oopsWalkFreed: { condition: 'the notification dereferenced the NULL allocation group (the oops)' },
   clearOps: { condition: 'fs_put_dax(): holder_data cmpxchg to NULL won; holder_ops not yet cleared' },
   holderCmpxchg: { condition: 'fs_put_dax(): cmpxchg(&dax_dev->holder_data, holder, NULL) evaluated within the step' },
   closing: { condition: 'the dax_device given back; the block device not yet closed' },
@@ -206,6 +212,9 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
         ctxViaDm: ({ context }) => context.ops === 'dm',
         ctxHasPgmap: ({ context }) => context.pgmap !== null,
         holdsHolder: ({ context }) => era.holder && context.fstype === 'xfs' && context.slotState === 'held',
+        /** The mount failed before SB_BORN (a release on the error path, not an unmount). */
+        mountFailed: ({ context }) => context.outcome === 'failed',
+        rmapbtOff: ({ context }) => !context.rmapbt,
         swapped: ({ event }) => event.swapped === true,
         wantsDaxCheck: ({ context }) => context.daxOption,
         limited: ({ context }) => context.limited,
@@ -296,8 +305,11 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           enqueue(assign({ killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE', notifySteps: plan }));
           if (event.stepwise === true) enqueue(reply({ type: 'notify_ret', more: plan.length > 0 }));
         }),
-        /** The mount is still in fill_super (SB_BORN not set): the handler returns -EIO before anything else. */
-        notifyUnborn: enqueueActions(({ context, event, enqueue }) => {
+        /**
+         * The handler returns before it walks anything: the mount is still in fill_super (SB_BORN not set, -EIO), no
+         * rmapbt (-EOPNOTSUPP), or (6.15) the unmount freed every group, so the walk is empty.
+         */
+        notifyReturnsEarly: enqueueActions(({ context, event, enqueue }) => {
           enqueue(assign({ killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE', notifySteps: [] }));
           if (event.stepwise === true) enqueue(reply({ type: 'notify_ret', more: false }));
         }),
@@ -622,12 +634,57 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           description: 'mounted; holds its dax_device pointer (or NULL) in the superblock',
           on: {
             ...notified(),
-            umount: {
+            umount: [
+              {
+                guard: 'holdsHolder',
+                target: 'tornDown',
+                actions: 'markUnmounted',
+                description:
+                  'umount: generic_shutdown_super() -> xfs_fs_put_super() -> xfs_unmountfs(): the log and the allocation groups are ' +
+                  'freed; the dax_device holder slot is given back later (xfs_free_buftarg -> fs_put_dax)',
+                meta: m('xfs_fs_put_super', 'fs/xfs/xfs_super.c, fs/xfs/xfs_mount.c (6.0, 6.8, 6.15)', ADMIN_MOUNTS),
+              },
+              {
+                target: 'releasing',
+                actions: 'markUnmounted',
+                description: 'umount: put_super / xfs_close_devices',
+                meta: m('generic_shutdown_super', 'infer', ADMIN_MOUNTS),
+              },
+            ],
+          },
+        },
+        tornDown: {
+          description:
+            "xfs_unmountfs() has freed the allocation groups and the log; the holder slot is still this mount's: fs_put_dax() runs " +
+            'from xfs_close_devices() at the end of put_super (6.0), from xfs_mount_free() in ->kill_sb after the main block device ' +
+            'was closed (6.6+)',
+          meta: {
+            fn: 'xfs_fs_put_super',
+            src: 'fs/xfs/xfs_super.c',
+            unaccepted:
+              "use after free: the notify handler's next step runs on a mount whose allocation groups and log xfs_unmountfs() freed",
+          },
+          on: {
+            ...notifiedAfterUnmount(),
+            free_buftarg: {
               target: 'releasing',
-              actions: 'markUnmounted',
-              description: 'umount: put_super / xfs_close_devices',
-              meta: m('generic_shutdown_super', 'infer', ADMIN_MOUNTS),
+              description:
+                'xfs_free_buftarg() of the data device -> fs_put_dax(): 6.0 xfs_close_devices() in put_super; 6.6+ xfs_mount_free() in ' +
+                '->kill_sb, after kill_block_super() closed the main block device',
+              meta: m('xfs_free_buftarg', 'fs/xfs/xfs_buf.c', FS_CODE_RUNS),
             },
+          },
+        },
+        oopsWalkFreed: {
+          tags: ['violation'],
+          description:
+            'BUG: kernel NULL pointer dereference in xfs_alloc_read_agf(): xfs_dax_notify_ddev_failure() walks the allocation groups ' +
+            'of a mount whose xfs_unmountfs() freed them: xfs_perag_get() returns NULL and the loop passes it on unchecked',
+          meta: {
+            fn: 'xfs_dax_notify_ddev_failure',
+            src: 'fs/xfs/xfs_notify_failure.c (6.0, 6.8)',
+            unaccepted: 'call after the NULL pointer dereference',
+            severity: 'oops',
           },
         },
         releasing: {
@@ -636,8 +693,12 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
         },
         clearOps: {
           description: 'fs_put_dax(): the cmpxchg of holder_data won, holder_ops not yet cleared',
+          meta: {
+            unaccepted:
+              "use after free: the notify handler's next step runs on a mount whose allocation groups and log xfs_unmountfs() freed",
+          },
           on: {
-            ...notified(),
+            ...notifiedAfterUnmount(),
             fs_put_dax_clear_ops: {
               target: 'closing',
               actions: ['holderClearOps', 'putDax', 'released'],
@@ -711,7 +772,7 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
             meta: m('xfs_dax_notify_failure', SRC_NOTIFY),
           } as const)
         : ({
-            actions: 'notifyUnborn',
+            actions: 'notifyReturnsEarly',
             description:
               'xfs_dax_notify_failure(): !(mp->m_super->s_flags & SB_BORN): "filesystem is not ready for notify_failure()!", -EIO',
             meta: m('xfs_dax_notify_failure', SRC_NOTIFY),
@@ -723,6 +784,46 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           'xfs_force_shutdown, thaw_super, as the flags and rmapbt decide; or its return',
         meta: m('xfs_dax_notify_ddev_failure', SRC_NOTIFY),
       },
+    } as const;
+  }
+
+  /**
+   * holder_ops->notify_failure() reaching a mount that is being given up while it is still the holder: after
+   * xfs_unmountfs() (tornDown, and clearOps on the unmount path) or on fill_super's error path (clearOps, SB_BORN
+   * never set). Only the first call is taken: a handler begun before the teardown has no next step to take here.
+   */
+  function notifiedAfterUnmount() {
+    return {
+      notify_failure: [
+        {
+          guard: 'mountFailed',
+          actions: 'notifyReturnsEarly',
+          description: 'xfs_dax_notify_failure(): the mount failed before SB_BORN: "filesystem is not ready for notify_failure()!", -EIO',
+          meta: m('xfs_dax_notify_failure', SRC_NOTIFY),
+        },
+        {
+          guard: 'rmapbtOff',
+          actions: 'notifyReturnsEarly',
+          description: 'xfs_dax_notify_failure(): no rmapbt: -EOPNOTSUPP before anything of the mount is read',
+          meta: m('xfs_dax_notify_failure', SRC_NOTIFY),
+        },
+        era.xfsNotifyAfterUnmount === 'nullDeref'
+          ? ({
+              target: 'oopsWalkFreed',
+              description:
+                'xfs_dax_notify_ddev_failure(): SB_BORN is still set, so the walk starts: xfs_perag_get(mp, agno) finds no allocation ' +
+                'group (xfs_unmountfs freed them) and xfs_alloc_read_agf() is handed NULL (6.8 MF_MEM_PRE_REMOVE: freeze_super() first ' +
+                "waits for the unmount's s_umount, then WARNs on the dying superblock and the handler goes on)",
+              meta: m('xfs_dax_notify_ddev_failure', 'fs/xfs/xfs_notify_failure.c, fs/xfs/libxfs/xfs_alloc.c (6.0, 6.8)'),
+            } as const)
+          : ({
+              actions: 'notifyReturnsEarly',
+              description:
+                'xfs_dax_notify_dev_failure(): xfs_group_next_range() finds no group (xfs_unmountfs freed them): the walk is empty, ' +
+                '0 returned (MF_MEM_PRE_REMOVE: freeze_super() and thaw_super() WARN on the dying superblock first)',
+              meta: m('xfs_dax_notify_failure', 'fs/xfs/xfs_notify_failure.c, fs/super.c freeze_super (6.15)'),
+            } as const),
+      ],
     } as const;
   }
 

@@ -270,8 +270,10 @@ export const deviceInvariants: readonly InvariantRule[] = [
       'mapping the holder left: a DAX entry (and its PTEs) pointing at a pfn of the device, which the next fault, truncate or eviction ' +
       'walks, and through which a process writes into memory the device no longer owns. After the teardown a filesystem gets a new ' +
       'entry only from a fault that passed dax_direct_access() before ALIVE was cleared (which this rule catches too); a later fault ' +
-      'fails. So whether it was told or shut down is not what decides the harm: from 6.6 del_gendisk() -> bdev_mark_dead() -> fs_bdev_mark_dead() shuts it down before memunmap_pages() anyway (6.8 fs/super.c), ' +
-      'and before 6.6 it runs on a dead device whose I/O fails.',
+      'fails, and block I/O is fenced by del_gendisk() before memunmap_pages(). So whether it was told or shut down is not what ' +
+      'decides the harm: a shutdown unmaps nothing (from 6.6 del_gendisk() -> bdev_mark_dead() -> fs_bdev_mark_dead() shuts xfs and ' +
+      'ext4 down before memunmap_pages() anyway, 6.8 fs/super.c; ext2 has no ->shutdown), and a mount that kept no entry only meets ' +
+      'I/O errors.',
     text:
       "once kill_dax() has torn down a device whose holder was registered, none of the holder filesystem's files keeps a DAX entry on " +
       'the device (the notification made it unmap and invalidate them, or they were never mapped)',

@@ -138,6 +138,7 @@ const partitions = defineScenario({
       mount: [{}],
       fill_super: sizes.failures ? [{ ok: true }, { ok: false }] : [{ ok: true }],
       umount: [{}],
+      free_buftarg: [{}],
       fs_put_dax_clear_ops: [{}],
     };
     const fss = Array.from({ length: n }, (_, i) =>
@@ -194,6 +195,7 @@ const dmTargets = defineScenario({
           mount: [{}],
           fill_super: [{ ok: true }],
           umount: [{}],
+          free_buftarg: [{}],
           fs_put_dax_clear_ops: [{}],
         },
       ),
@@ -228,7 +230,7 @@ const dmAndDirect = defineScenario({
       memberPgmaps: ['pmem0.pgmap'],
       targets: [0],
     };
-    const env: EnvEvents = { mount: [{}], fill_super: [{ ok: true }], umount: [{}], fs_put_dax_clear_ops: [{}] };
+    const env: EnvEvents = { mount: [{}], fill_super: [{ ok: true }], umount: [{}], free_buftarg: [{}], fs_put_dax_clear_ops: [{}] };
     const actors: ActorDecl[] = [
       srcu(r),
       ...pmemDevice(r, 'pmem0', { probed: true, removable: false }),
@@ -295,6 +297,7 @@ const probeRemoveMounted = defineScenario({
           mount: [{}],
           fill_super: [{ ok: true }],
           umount: [{}],
+          free_buftarg: [{}],
           fs_put_dax_clear_ops: [{}],
         },
       ),
@@ -344,6 +347,7 @@ const holderNotifyUmount = defineScenario({
           mount: [{}],
           fill_super: [{ ok: true }],
           umount: [{}],
+          free_buftarg: [{}],
           fs_put_dax_clear_ops: [{}],
         },
       ),
@@ -378,6 +382,7 @@ const dcssblk = defineScenario({
           mount: [{}],
           fill_super: [{ ok: true }],
           umount: [{}],
+          free_buftarg: [{}],
           fs_put_dax_clear_ops: [{}],
         },
       ),
