@@ -31,6 +31,13 @@ export interface DeviceEra {
    */
   readonly killNotifies: KillNotifies;
   /**
+   * dcssblk_remove_store() calls dax_remove_host() before kill_dax() (6.8 drivers/s390/block/dcssblk.c, after
+   * list_del() and segment_unload()); 6.0's never does (only its add error path), so until kill_dax() clears ALIVE a
+   * mount that opened the disk after the use_count check still finds the dax_device. Irrelevant where there is no
+   * holder (the host table is what 6.0+ fs_dax_get_by_bdev() looks the disk up in) and where dcssblk has no DAX.
+   */
+  readonly dcssblkRemovesHost: boolean;
+  /**
    * What xfs_dax_failure_fn() does at a reverse-map record that is no file's (a superblock, an AG header, a btree
    * block), which a whole-device notification meets first (AG 0, block 0 is OWN_FS):
    * - 'stop' (6.0 fs/xfs/xfs_notify_failure.c): xfs_force_shutdown(SHUTDOWN_CORRUPT_ONDISK) and -EFSCORRUPTED, which
@@ -242,6 +249,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: false,
       killNotifies: 'none',
+      dcssblkRemovesHost: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: false,
@@ -281,6 +289,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: false,
       killNotifies: 'none',
+      dcssblkRemovesHost: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: false,
@@ -318,6 +327,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: false,
       killNotifies: 'none',
+      dcssblkRemovesHost: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: false,
@@ -355,6 +365,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: true,
       holder: false,
       killNotifies: 'none',
+      dcssblkRemovesHost: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: false,
@@ -394,6 +405,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: false,
       killNotifies: 'none',
+      dcssblkRemovesHost: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: true,
@@ -431,6 +443,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: false,
       killNotifies: 'none',
+      dcssblkRemovesHost: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: true,
@@ -472,6 +485,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       // no holder_data / holder_ops; the holder arrives in 6.0 (8012b8660779, the fsdax-rmap series).
       holder: false,
       killNotifies: 'none',
+      dcssblkRemovesHost: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: true,
@@ -512,6 +526,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: true,
       killNotifies: 'flags0',
+      dcssblkRemovesHost: false,
       // 6.0 fs/xfs/xfs_notify_failure.c xfs_dax_failure_fn: a non-inode owner shuts down and returns -EFSCORRUPTED.
       xfsMetadataRecord: 'stop',
       xfsNotifyAfterUnmount: 'nullDeref',
@@ -551,6 +566,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       // 6.8 drivers/dax/super.c kill_dax: if (holder_data) dax_holder_notify_failure(dax_dev, 0, U64_MAX, MF_MEM_PRE_REMOVE).
       holder: true,
       killNotifies: 'preRemove',
+      dcssblkRemovesHost: true,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
       fsdaxTypeAtAttach: true,
@@ -594,6 +610,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       releaseChecksNull: false,
       holder: true,
       killNotifies: 'preRemove',
+      dcssblkRemovesHost: true,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'emptyWalk',
       fsdaxTypeAtAttach: true,

@@ -63,6 +63,7 @@ export const PMEM_ENV = {
   alloc_dax: [{}],
   remove: [{}],
   ...KILL_DAX_ENV,
+  dcss_kill_dax: [{}],
   put_dax: [{}],
   percpu_ref_kill: [{}],
   wait_for_completion: [{}],
@@ -81,16 +82,22 @@ interface Ctx {
   pages: string[];
   /** The holder whose notify_failure handler kill_dax() is running (holderNotify.ts), or null. */
   notified: string | null;
+  /**
+   * dcssblk only (no pgmap): dev_info->use_count, the opens of its disk (dcssblk_open / dcssblk_release), which
+   * dcssblk_remove_store() refuses to remove under. pmem keeps 0: its unbind does not look at opens.
+   */
+  opens: number;
 }
 
 type Ev = { type: string; from?: string; value?: number };
 
 const SRC = 'drivers/nvdimm/pmem.c';
+const DCSS_SRC = 'drivers/s390/block/dcssblk.c (4.16, 6.0, 6.8)';
 
 /** The disk can be opened in this state (it is added and not yet deleted). */
 function diskOpen(rev: Revision) {
   return {
-    actions: 'replyDisk',
+    actions: ['replyDisk', 'countOpen'],
     description: 'blkdev_get(): the disk exists',
     meta: m(fnOf(rev, 'blkdev_get_by_dev', 'bdev_open_by_dev', 'bdev_file_open_by_dev'), 'infer'),
   } as const;
@@ -117,6 +124,10 @@ function pmemDocs(rev: Revision): StateDocs {
     allocDax: { condition: 'struct pages online, pgmap ref live; pmem->dax_dev == NULL' },
     allocating: { condition: 'alloc_dax() called, returning within the step' },
     up: { condition: 'bound: disk added, dax_dev published with DAXDEV_ALIVE set, pages online', fn: 'pmem_attach_disk' },
+    dcssUnlisted: {
+      condition: 'dcssblk_remove_store() past its use_count check (device unlisted); kill_dax() not yet called',
+      fn: 'dcssblk_remove_store',
+    },
     putDax: { condition: 'kill_dax(pmem->dax_dev) returned; the driver still holds its dax_dev reference', fn: 'pmem_release_disk' },
     pgmapKill: { condition: 'the disk is deleted; the pgmap ref is still live (not killed)' },
     putBase: { condition: 'percpu_ref_kill(pgmap->ref) done; every page still holds its base reference' },
@@ -143,6 +154,9 @@ export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
     setup({
       types: {} as { context: Ctx; events: Ev; input: PmemInput },
       guards: {
+        /** A dcssblk disk someone holds open: dcssblk_remove_store() refuses (pmem's unbind does not look). */
+        dcssInUse: ({ context }) => context.pgmap === null && context.opens > 0,
+        isDcss: ({ context }) => context.pgmap === null,
         ...KILL_DAX_GUARDS,
         probed: ({ context }) => context.probed,
         twoStepKey: ({ context }) => twoStepKey(context),
@@ -174,6 +188,9 @@ export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
         memunmap: call('dev_pagemap', ({ context }) => context.pgmap, { type: 'memunmap_pages' }),
         noop: assign({}),
         replyDisk: reply({ type: 'blkdev', ok: true }),
+        /** dcssblk_open(): atomic_inc(&dev_info->use_count); pmem counts nothing. */
+        countOpen: assign(({ context }) => ({ opens: context.pgmap === null ? context.opens + 1 : context.opens })),
+        countClose: assign(({ context }) => ({ opens: context.pgmap === null && context.opens > 0 ? context.opens - 1 : context.opens })),
         replyNoDisk: reply({ type: 'blkdev', ok: false }),
         // Page-half edit: memmap_init_zone_device() creates the struct pages of the range.
         initPages: enqueueActions(({ context, enqueue }) => {
@@ -204,10 +221,11 @@ export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
         probed: !!input.probed,
         pages: [...(input.pages ?? [])],
         notified: null,
+        opens: 0,
       }),
       initial: 'boot',
       // The gendisk exists from device_add_disk() (the alloc_dax step) until del_gendisk()
-      // (the put_dax step): only then can a mount open it. Open counts do not hold off removal.
+      // (the put_dax step): only then can a mount open it. Open counts do not hold off pmem's removal; dcssblk's they do.
       on: {
         blkdev_get: {
           actions: 'replyNoDisk',
@@ -215,7 +233,8 @@ export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
           meta: m(fnOf(rev, 'blkdev_get_by_dev', 'bdev_open_by_dev', 'bdev_file_open_by_dev'), 'infer'),
         },
         blkdev_put: {
-          description: 'the last close of the disk: nothing the driver waits for',
+          actions: 'countClose',
+          description: 'the last close of the disk: nothing the driver waits for (dcssblk_release: atomic_dec(&dev_info->use_count))',
           meta: m(fnOf(rev, 'blkdev_put', 'bdev_fput', 'bdev_release'), 'infer'),
         },
       },
@@ -332,19 +351,49 @@ export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
           description: 'bound: the disk and its dax_device are published, pages live',
           on: {
             blkdev_get: diskOpen(rev),
-            remove: era.holder
-              ? {
-                  target: killDaxEntry(rev),
-                  actions: 'removeHost',
-                  description: 'pmem_release_disk(): dax_remove_host(disk), then kill_dax',
-                  meta: m('pmem_release_disk', SRC, ADMIN_BINDS),
-                }
-              : {
-                  target: killDaxEntry(rev),
-                  actions: 'noop',
-                  description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)',
-                  meta: m('pmem_release_disk', SRC, ADMIN_BINDS),
-                },
+            remove: [
+              {
+                guard: 'dcssInUse',
+                description: 'dcssblk_remove_store(): use_count != 0: "cannot be removed while it is in use", -EBUSY; nothing is torn down',
+                meta: m('dcssblk_remove_store', DCSS_SRC, ADMIN_BINDS),
+              },
+              {
+                guard: 'isDcss',
+                target: 'dcssUnlisted',
+                description:
+                  'dcssblk_remove_store(): use_count is 0: list_del() (6.8: segment_unload() too); the disk is still openable, the ' +
+                  "dax_device still alive and, until kill_dax or (6.8) dax_remove_host, found by a mount's lookup",
+                meta: m('dcssblk_remove_store', DCSS_SRC, ADMIN_BINDS),
+              },
+              era.holder
+                ? {
+                    target: killDaxEntry(rev),
+                    actions: 'removeHost',
+                    description: 'pmem_release_disk(): dax_remove_host(disk), then kill_dax',
+                    meta: m('pmem_release_disk', SRC, ADMIN_BINDS),
+                  }
+                : {
+                    target: killDaxEntry(rev),
+                    actions: 'noop',
+                    description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)',
+                    meta: m('pmem_release_disk', SRC, ADMIN_BINDS),
+                  },
+            ],
+          },
+        },
+        dcssUnlisted: {
+          description: 'dcssblk_remove_store(): past the use_count check, before kill_dax(): nothing holds off a new open',
+          on: {
+            blkdev_get: diskOpen(rev),
+            dcss_kill_dax: {
+              target: killDaxEntry(rev),
+              actions: era.holder && era.dcssblkRemovesHost ? 'removeHost' : 'noop',
+              description:
+                era.holder && era.dcssblkRemovesHost
+                  ? 'dcssblk_remove_store(): dax_remove_host(), then kill_dax()'
+                  : 'dcssblk_remove_store(): kill_dax() (no dax_remove_host on this path)',
+              meta: m('dcssblk_remove_store', DCSS_SRC, REMOVE_RUNS),
+            },
           },
         },
         ...withDisk(rev, killDaxStates(rev, afterTeardown)),
