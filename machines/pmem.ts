@@ -154,9 +154,9 @@ export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
     setup({
       types: {} as { context: Ctx; events: Ev; input: PmemInput },
       guards: {
-        /** A dcssblk disk someone holds open: dcssblk_remove_store() refuses (pmem's unbind does not look). */
-        dcssInUse: ({ context }) => context.pgmap === null && context.opens > 0,
-        isDcss: ({ context }) => context.pgmap === null,
+        /** A dcssblk disk nobody holds open: dcssblk_remove_store() goes on (pmem's unbind does not look at opens). */
+        dcssClosed: ({ context }) => context.pgmap === null && context.opens === 0,
+        isPmem: ({ context }) => context.pgmap !== null,
         ...KILL_DAX_GUARDS,
         probed: ({ context }) => context.probed,
         twoStepKey: ({ context }) => twoStepKey(context),
@@ -353,26 +353,24 @@ export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
             blkdev_get: diskOpen(rev),
             remove: [
               {
-                guard: 'dcssInUse',
-                description: 'dcssblk_remove_store(): use_count != 0: "cannot be removed while it is in use", -EBUSY; nothing is torn down',
-                meta: m('dcssblk_remove_store', DCSS_SRC, ADMIN_BINDS),
-              },
-              {
-                guard: 'isDcss',
+                guard: 'dcssClosed',
                 target: 'dcssUnlisted',
                 description:
-                  'dcssblk_remove_store(): use_count is 0: list_del() (6.8: segment_unload() too); the disk is still openable, the ' +
-                  "dax_device still alive and, until kill_dax or (6.8) dax_remove_host, found by a mount's lookup",
+                  'dcssblk_remove_store(): use_count is 0 (while the disk is open the write fails with -EBUSY and nothing changes): ' +
+                  'list_del() (6.8: segment_unload() too); the disk is still openable, the dax_device still alive and, until ' +
+                  "kill_dax or (6.8) dax_remove_host, found by a mount's lookup",
                 meta: m('dcssblk_remove_store', DCSS_SRC, ADMIN_BINDS),
               },
               era.holder
                 ? {
+                    guard: 'isPmem',
                     target: killDaxEntry(rev),
                     actions: 'removeHost',
                     description: 'pmem_release_disk(): dax_remove_host(disk), then kill_dax',
                     meta: m('pmem_release_disk', SRC, ADMIN_BINDS),
                   }
                 : {
+                    guard: 'isPmem',
                     target: killDaxEntry(rev),
                     actions: 'noop',
                     description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)',

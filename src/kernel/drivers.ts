@@ -82,8 +82,16 @@ export function* pmem_attach_disk(k: Kernel, pmem: PmemDevice, ops: DaxOperation
   pmem.disk_present = true;
 }
 
-/** Driver unbind: pmem_release_disk() (kill_dax, put_dax), then the devm actions in reverse order. */
+/**
+ * Driver unbind: pmem_release_disk() (kill_dax, put_dax), then the devm actions in reverse order. A dcssblk device (no
+ * pgmap) is removed by dcssblk_remove_store(): -EBUSY while its disk is open (use_count), else list_del() and, as a step
+ * of its own (a mount may open the disk in between), kill_dax(); no release of 4.18 or v8 calls dax_remove_host there.
+ */
 export function* pmem_remove(k: Kernel, pmem: PmemDevice, withOps: boolean): Step {
+  if (!pmem.pgmap) {
+    if (pmem.open_count > 0) throw new WouldSleep('dcssblk remove: the disk is open (-EBUSY)');
+    yield 'dcss_kill_dax';
+  }
   yield* kill_dax(k, pmem.dax_dev);
   yield 'put_dax';
   put_dax(k, pmem.dax_dev);

@@ -388,9 +388,9 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
     },
     reset: build,
     // where src/kernel's code paths throw WouldSleep: the SRCU grace period, the queue cleanup's
-    // wait for the pgmap references, dm remove of an open device, and the wake-up check after
+    // wait for the pgmap references, dm remove and dcssblk remove of an open device, and the wake-up check after
     // wait_var_event (relock). Its locks (rwsems) do not sleep, so a wait the spec has on one is not compared.
-    sleeps: ['srcu_grace_period_end', 'wait_for_completion', 'dm_remove', 'relock'],
+    sleeps: ['srcu_grace_period_end', 'wait_for_completion', 'dm_remove', 'remove', 'relock'],
     step(actor: string, event: EventObject): ImplStep {
       const run = runs.get(actor);
       if (!run) return { outcome: 'ok', expected: [] };
@@ -519,7 +519,7 @@ export function kernelAdapter(rev: KernelRevision, code: KernelCode = KERNEL_COD
       const top = (v: unknown): string => (typeof v === 'string' ? v : Object.keys(v as object)[0]);
       for (const name of diskOf.keys()) {
         const s = top(view(name).value);
-        out[name] = { diskPresent: s === 'up' || s === 'putDax' || s.startsWith('kill_') };
+        out[name] = { diskPresent: s === 'up' || s === 'dcssUnlisted' || s === 'putDax' || s.startsWith('kill_') };
       }
       for (const name of dmDisks.keys()) {
         const v = view(name);
