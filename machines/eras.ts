@@ -38,6 +38,12 @@ export interface DeviceEra {
    */
   readonly dcssblkRemovesHost: boolean;
   /**
+   * 6.8 dcssblk_remove_store(): segment_unload() right after the use_count check, before kill_dax(); a mount that
+   * opened the disk after the check reads its superblock (dcssblk_submit_bio) from memory that is no longer mapped.
+   * 4.16..6.0 unload the segment last, after del_gendisk().
+   */
+  readonly dcssblkUnloadsFirst: boolean;
+  /**
    * What xfs_dax_failure_fn() does at a reverse-map record that is no file's (a superblock, an AG header, a btree
    * block), which a whole-device notification meets first (AG 0, block 0 is OWN_FS):
    * - 'stop' (6.0 fs/xfs/xfs_notify_failure.c): xfs_force_shutdown(SHUTDOWN_CORRUPT_ONDISK) and -EFSCORRUPTED, which
@@ -59,6 +65,12 @@ export interface DeviceEra {
    * Irrelevant where there is no holder.
    */
   readonly xfsNotifyAfterUnmount: 'nullDeref' | 'emptyWalk';
+  /**
+   * 6.6+ (xfs_kill_sb: kill_block_super(), then xfs_mount_free(); 6.8 and 6.15 fs/xfs/xfs_super.c): the main block
+   * device is released (bdev_release / bdev_fput) after xfs_unmountfs() and before fs_put_dax() gives the holder slot
+   * back. 6.0 closes the block device last, after put_super's xfs_close_devices() -> fs_put_dax().
+   */
+  readonly xfsClosesBdevBeforeHolderPut: boolean;
   /** v4.18+: pmem sets MEMORY_DEVICE_FS_DAX and page_free at attach [seed 001]. */
   readonly fsdaxTypeAtAttach: boolean;
   /** v4.18: dev_pagemap_get_ops/put_ops: a counter step, then a separate enable/disable step [seed 001]. */
@@ -250,8 +262,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       dcssblkRemovesHost: false,
+      dcssblkUnloadsFirst: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
+      xfsClosesBdevBeforeHolderPut: false,
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -290,8 +304,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       dcssblkRemovesHost: false,
+      dcssblkUnloadsFirst: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
+      xfsClosesBdevBeforeHolderPut: false,
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -328,8 +344,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       dcssblkRemovesHost: false,
+      dcssblkUnloadsFirst: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
+      xfsClosesBdevBeforeHolderPut: false,
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -366,8 +384,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       dcssblkRemovesHost: false,
+      dcssblkUnloadsFirst: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
+      xfsClosesBdevBeforeHolderPut: false,
       fsdaxTypeAtAttach: false,
       keyTwoStep: false,
       keyAtomic: false,
@@ -406,8 +426,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       dcssblkRemovesHost: false,
+      dcssblkUnloadsFirst: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
+      xfsClosesBdevBeforeHolderPut: false,
       fsdaxTypeAtAttach: true,
       keyTwoStep: true,
       keyAtomic: false,
@@ -444,8 +466,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       dcssblkRemovesHost: false,
+      dcssblkUnloadsFirst: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
+      xfsClosesBdevBeforeHolderPut: false,
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: true,
@@ -486,8 +510,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: false,
       killNotifies: 'none',
       dcssblkRemovesHost: false,
+      dcssblkUnloadsFirst: false,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
+      xfsClosesBdevBeforeHolderPut: false,
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: true,
@@ -527,9 +553,11 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: true,
       killNotifies: 'flags0',
       dcssblkRemovesHost: false,
+      dcssblkUnloadsFirst: false,
       // 6.0 fs/xfs/xfs_notify_failure.c xfs_dax_failure_fn: a non-inode owner shuts down and returns -EFSCORRUPTED.
       xfsMetadataRecord: 'stop',
       xfsNotifyAfterUnmount: 'nullDeref',
+      xfsClosesBdevBeforeHolderPut: false,
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: true,
@@ -567,8 +595,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: true,
       killNotifies: 'preRemove',
       dcssblkRemovesHost: true,
+      dcssblkUnloadsFirst: true,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'nullDeref',
+      xfsClosesBdevBeforeHolderPut: true,
       fsdaxTypeAtAttach: true,
       // 6.8 mm/memremap.c devmap_managed_enable_get/put: static_branch_inc/dec.
       keyTwoStep: false,
@@ -611,8 +641,10 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       holder: true,
       killNotifies: 'preRemove',
       dcssblkRemovesHost: true,
+      dcssblkUnloadsFirst: true,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'emptyWalk',
+      xfsClosesBdevBeforeHolderPut: true,
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: false,

@@ -91,8 +91,10 @@ export interface FilesystemContext {
   killTold: boolean;
   /** freeze_super(FREEZE_HOLDER_KERNEL) held by the notification. */
   frozen: boolean;
+  /** ->kill_sb released the main block device before fs_put_dax() (6.6+): the close is not done again at the end. */
+  bdevClosed: boolean;
   /** The steps of the running notify_failure still to take. */
-  notifySteps: NotifyStep[];
+  notifySteps: Readonly<Record<string, readonly NotifyStep[]>>;
   readonly rmapbt: boolean;
   readonly files: readonly DaxFile[];
   readonly sbWriters: string | null;
@@ -129,6 +131,7 @@ export const FILESYSTEM_ENV = {
   mount: [{}],
   fill_super: [{ ok: true }, { ok: false }],
   umount: [{}],
+  kill_block_super: [{}],
   free_buftarg: [{}],
   fs_put_dax_clear_ops: [{}],
 } as const;
@@ -151,6 +154,13 @@ const FS_DOCS: StateDocs = {
     fn: 'xfs_fs_put_super',
   },
   oopsWalkFreed: { condition: 'the notification dereferenced the NULL allocation group (the oops)' },
+  umountDeferred: {
+    condition: "umount(2) returned while notify_failure's kernel freeze holds an active reference: the teardown waits for its thaw",
+    fn: 'deactivate_super',
+  },
+  bdevReleased: { condition: '6.6+: kill_block_super() released the main block device; fs_put_dax() not yet run', fn: 'xfs_kill_sb' },
+  oopsShutdownWait: { condition: "the handler's shutdown waited on the freed log (the oops)" },
+  uafHandlerStep: { condition: 'a notify handler begun before the teardown took its next step on freed structures' },
   clearOps: { condition: 'fs_put_dax(): holder_data cmpxchg to NULL won; holder_ops not yet cleared' },
   holderCmpxchg: { condition: 'fs_put_dax(): cmpxchg(&dax_dev->holder_data, holder, NULL) evaluated within the step' },
   closing: { condition: 'the dax_device given back; the block device not yet closed' },
@@ -179,6 +189,18 @@ function notifyPlan(
   // of its own on the notifier's thread, with nothing but dax_read_lock held (fs_put_dax() waits for no reader).
   if (mf === 'MF_ACTION_REQUIRED') return ['kill'];
   return [];
+}
+
+/**
+ * The steps still to take of the handler a notifier runs (by the notifier's name: kill_dax's and memory_failure()'s run
+ * at the same time, each on its own task), and the same record with that notifier's steps replaced (none: no entry).
+ */
+function stepsOf(context: FilesystemContext, event: Ev): readonly NotifyStep[] {
+  return context.notifySteps[event.from ?? ''] ?? [];
+}
+function withSteps(context: FilesystemContext, event: Ev, steps: readonly NotifyStep[]): Record<string, readonly NotifyStep[]> {
+  const { [event.from ?? '']: _old, ...others } = context.notifySteps;
+  return steps.length ? { ...others, [event.from ?? '']: steps } : others;
 }
 
 /** The context of a filesystem mounted before the system starts: it holds its dax_device and, if xfs, the holder slot. */
@@ -214,6 +236,13 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
         holdsHolder: ({ context }) => era.holder && context.fstype === 'xfs' && context.slotState === 'held',
         /** The mount failed before SB_BORN (a release on the error path, not an unmount). */
         mountFailed: ({ context }) => context.outcome === 'failed',
+        holdsHolderFrozen: ({ context }) => era.holder && context.fstype === 'xfs' && context.slotState === 'held' && context.frozen,
+        nextIsThaw: ({ context, event }) => stepsOf(context, event)[0] === 'thaw',
+        nextIsFreeze: ({ context, event }) => stepsOf(context, event)[0] === 'freeze',
+        /** A PRE_REMOVE handler's final xfs_force_shutdown() on a mount already shut down waits on its log (6.15 empty walk). */
+        nextIsFreezeShutDown: ({ context, event }) => stepsOf(context, event)[0] === 'freeze' && context.shutdown,
+        preRemoveShutDown: ({ context, event }) => event.mf === 'MF_MEM_PRE_REMOVE' && context.shutdown,
+        bdevStillOpen: ({ context }) => context.bdev !== null && !context.bdevClosed,
         rmapbtOff: ({ context }) => !context.rmapbt,
         swapped: ({ event }) => event.swapped === true,
         wantsDaxCheck: ({ context }) => context.daxOption,
@@ -302,7 +331,12 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
         /** A notifier that runs the handler step by step (kill_dax's) is told within the step whether any is left. */
         startNotify: enqueueActions(({ context, event, enqueue }) => {
           const plan = notifyPlan(context, event.mf as string, era.xfsMetadataRecord);
-          enqueue(assign({ killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE', notifySteps: plan }));
+          enqueue(
+            assign({
+              killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE',
+              notifySteps: withSteps(context, event, plan),
+            }),
+          );
           if (event.stepwise === true) enqueue(reply({ type: 'notify_ret', more: plan.length > 0 }));
         }),
         /**
@@ -310,12 +344,23 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
          * rmapbt (-EOPNOTSUPP), or (6.15) the unmount freed every group, so the walk is empty.
          */
         notifyReturnsEarly: enqueueActions(({ context, event, enqueue }) => {
-          enqueue(assign({ killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE', notifySteps: [] }));
+          enqueue(
+            assign({
+              killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE',
+              notifySteps: withSteps(context, event, []),
+            }),
+          );
           if (event.stepwise === true) enqueue(reply({ type: 'notify_ret', more: false }));
         }),
+        markBdevClosed: assign({ bdevClosed: true }),
+        /** The rest of a handler that finds nothing to walk (6.15 after the teardown): it returns to the notifier. */
+        finishHandler: enqueueActions(({ context, event, enqueue }) => {
+          enqueue(assign({ notifySteps: withSteps(context, event, []), frozen: false }));
+          enqueue(reply({ type: 'notify_ret', more: false }));
+        }),
         /** The next step of the running handler, and its return to the notifier. */
-        notifyStep: enqueueActions(({ context, enqueue }) => {
-          const [step, ...rest] = context.notifySteps;
+        notifyStep: enqueueActions(({ context, event, enqueue }) => {
+          const [step, ...rest] = stepsOf(context, event);
           // freeze_super(): sb_wait_write() waits for every sb_start_write() holder (a truncate in progress); thaw_super() lets them in.
           if (step === 'freeze' && context.sbWriters) enqueue(call('rwsem', context.sbWriters, { type: 'down_write' }));
           if (step === 'thaw' && context.sbWriters) enqueue(call('rwsem', context.sbWriters, { type: 'up_write' }));
@@ -330,7 +375,7 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           }
           enqueue(
             assign({
-              notifySteps: rest,
+              notifySteps: withSteps(context, event, rest),
               shutdown: context.shutdown || step === 'shutdown',
               frozen: step === 'freeze' ? true : step === 'thaw' ? false : context.frozen,
             }),
@@ -361,7 +406,8 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
         shutdown: false,
         killTold: false,
         frozen: false,
-        notifySteps: [],
+        bdevClosed: false,
+        notifySteps: {},
         rmapbt: input.rmapbt ?? true,
         files: input.files ?? [],
         sbWriters: input.sbWriters ?? null,
@@ -636,6 +682,15 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
             ...notified(),
             umount: [
               {
+                guard: 'holdsHolderFrozen',
+                target: 'umountDeferred',
+                actions: 'markUnmounted',
+                description:
+                  "umount(2) while notify_failure's freeze_super(FREEZE_HOLDER_KERNEL) holds an active reference: deactivate_super() " +
+                  "drops only umount's own, the superblock lives on until the handler's thaw_super(FREEZE_HOLDER_KERNEL)",
+                meta: m('deactivate_super', 'fs/super.c, fs/xfs/xfs_notify_failure.c (6.8, 6.15)', ADMIN_MOUNTS),
+              },
+              {
                 guard: 'holdsHolder',
                 target: 'tornDown',
                 actions: 'markUnmounted',
@@ -666,13 +721,99 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           },
           on: {
             ...notifiedAfterUnmount(),
+            ...(era.xfsClosesBdevBeforeHolderPut
+              ? {
+                  kill_block_super: [
+                    {
+                      guard: 'hasBdev',
+                      target: 'bdevReleased',
+                      actions: ['bdevPut', 'markBdevClosed'],
+                      description: 'xfs_kill_sb() -> kill_block_super(): after generic_shutdown_super(), the main block device is released',
+                      meta: m(
+                        fnOf(rev, 'blkdev_put', 'bdev_fput', 'bdev_release'),
+                        'fs/super.c kill_block_super (6.8, 6.15)',
+                        FS_CODE_RUNS,
+                      ),
+                    },
+                    {
+                      target: 'bdevReleased',
+                      actions: 'markBdevClosed',
+                      description: 'xfs_kill_sb() -> kill_block_super(): after generic_shutdown_super(), the block device is released',
+                      meta: m('kill_block_super', 'fs/super.c (6.8, 6.15)', FS_CODE_RUNS),
+                    },
+                  ],
+                }
+              : {
+                  free_buftarg: {
+                    target: 'releasing',
+                    description: 'xfs_close_devices() at the end of put_super: xfs_free_buftarg() of the data device -> fs_put_dax()',
+                    meta: m('xfs_free_buftarg', 'fs/xfs/xfs_super.c, fs/xfs/xfs_buf.c (6.0)', FS_CODE_RUNS),
+                  },
+                }),
+          },
+        },
+        bdevReleased: {
+          description:
+            'xfs_kill_sb(): kill_block_super() released the main block device; xfs_mount_free() -> xfs_free_buftarg() -> fs_put_dax() ' +
+            "still to come, the holder slot still this mount's",
+          meta: {
+            fn: 'xfs_kill_sb',
+            src: 'fs/xfs/xfs_super.c (6.8, 6.15)',
+            unaccepted:
+              "use after free: the notify handler's next step runs on a mount whose allocation groups and log xfs_unmountfs() freed",
+          },
+          on: {
+            ...notifiedAfterUnmount(),
             free_buftarg: {
               target: 'releasing',
-              description:
-                'xfs_free_buftarg() of the data device -> fs_put_dax(): 6.0 xfs_close_devices() in put_super; 6.6+ xfs_mount_free() in ' +
-                '->kill_sb, after kill_block_super() closed the main block device',
-              meta: m('xfs_free_buftarg', 'fs/xfs/xfs_buf.c', FS_CODE_RUNS),
+              description: 'xfs_mount_free(): xfs_free_buftarg() of the data device -> fs_put_dax(), then the xfs_mount is freed',
+              meta: m('xfs_free_buftarg', 'fs/xfs/xfs_super.c, fs/xfs/xfs_buf.c (6.8, 6.15)', FS_CODE_RUNS),
             },
+          },
+        },
+        umountDeferred: {
+          description:
+            "umount(2) has returned, but notify_failure's kernel freeze keeps the superblock active: the handler goes on, and its " +
+            'thaw_super(FREEZE_HOLDER_KERNEL) runs the teardown',
+          on: {
+            ...notified(),
+            notify_step: [
+              {
+                guard: 'nextIsThaw',
+                target: 'tornDown',
+                actions: 'notifyStep',
+                description:
+                  "the handler's thaw_super(FREEZE_HOLDER_KERNEL) drops the last active reference: deactivate_locked_super() -> " +
+                  "->kill_sb runs in the handler's task: generic_shutdown_super() -> xfs_unmountfs() (its thaw_super(FREEZE_HOLDER_USERSPACE) " +
+                  'then meets the dying superblock and WARNs, which this machine does not show)',
+                meta: m('thaw_super', 'fs/super.c, fs/xfs/xfs_notify_failure.c (6.8, 6.15)', FS_CODE_RUNS),
+              },
+              notified().notify_step,
+            ],
+          },
+        },
+        uafHandlerStep: {
+          tags: ['violation'],
+          description:
+            "use after free: the notify handler's next step runs on a mount whose allocation groups and log xfs_unmountfs() freed " +
+            '(it held an allocation group across the teardown, or its shutdown waits on the freed log)',
+          meta: {
+            fn: 'xfs_dax_notify_ddev_failure',
+            src: 'fs/xfs/xfs_notify_failure.c, fs/xfs/xfs_mount.c (6.0, 6.8, 6.15)',
+            unaccepted: 'call after the use after free',
+            severity: 'oops',
+          },
+        },
+        oopsShutdownWait: {
+          tags: ['violation'],
+          description:
+            "BUG: kernel NULL pointer dereference in xlog_shutdown_wait(): the PRE_REMOVE handler's xfs_force_shutdown() finds the " +
+            'mount already shut down and waits on its log, which xfs_unmountfs() freed (mp->m_log is NULL)',
+          meta: {
+            fn: 'xfs_force_shutdown',
+            src: 'fs/xfs/xfs_fsops.c, fs/xfs/xfs_log.c (6.15)',
+            unaccepted: 'call after the NULL pointer dereference',
+            severity: 'oops',
           },
         },
         oopsWalkFreed: {
@@ -730,7 +871,7 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           description: 'dax_device given back; closing the block device (within the same step)',
           always: [
             {
-              guard: 'hasBdev',
+              guard: 'bdevStillOpen',
               target: 'done',
               actions: 'bdevPut',
               description: 'blkdev_put(): the block device is closed',
@@ -793,6 +934,22 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
    * never set). Only the first call is taken: a handler begun before the teardown has no next step to take here.
    */
   function notifiedAfterUnmount() {
+    const SRC_EMPTY = 'fs/xfs/xfs_notify_failure.c, fs/super.c freeze_super (6.15)';
+    const oopsWalk = {
+      target: 'oopsWalkFreed',
+      description:
+        'xfs_dax_notify_ddev_failure(): SB_BORN is still set, so the walk starts: xfs_perag_get(mp, agno) finds no allocation ' +
+        'group (xfs_unmountfs freed them) and xfs_alloc_read_agf() is handed NULL (6.8 MF_MEM_PRE_REMOVE: freeze_super() first ' +
+        "waits for the unmount's s_umount, then WARNs on the dying superblock and the handler goes on)",
+      meta: m('xfs_dax_notify_ddev_failure', 'fs/xfs/xfs_notify_failure.c, fs/xfs/libxfs/xfs_alloc.c (6.0, 6.8)'),
+    } as const;
+    const oopsShutdown = {
+      target: 'oopsShutdownWait',
+      description:
+        'xfs_dax_notify_dev_failure(): the walk finds no group; MF_MEM_PRE_REMOVE then calls xfs_force_shutdown() on a mount ' +
+        'already shut down, which waits on the freed log',
+      meta: m('xfs_force_shutdown', SRC_EMPTY),
+    } as const;
     return {
       notify_failure: [
         {
@@ -807,22 +964,43 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           description: 'xfs_dax_notify_failure(): no rmapbt: -EOPNOTSUPP before anything of the mount is read',
           meta: m('xfs_dax_notify_failure', SRC_NOTIFY),
         },
-        era.xfsNotifyAfterUnmount === 'nullDeref'
-          ? ({
-              target: 'oopsWalkFreed',
-              description:
-                'xfs_dax_notify_ddev_failure(): SB_BORN is still set, so the walk starts: xfs_perag_get(mp, agno) finds no allocation ' +
-                'group (xfs_unmountfs freed them) and xfs_alloc_read_agf() is handed NULL (6.8 MF_MEM_PRE_REMOVE: freeze_super() first ' +
-                "waits for the unmount's s_umount, then WARNs on the dying superblock and the handler goes on)",
-              meta: m('xfs_dax_notify_ddev_failure', 'fs/xfs/xfs_notify_failure.c, fs/xfs/libxfs/xfs_alloc.c (6.0, 6.8)'),
-            } as const)
-          : ({
-              actions: 'notifyReturnsEarly',
-              description:
-                'xfs_dax_notify_dev_failure(): xfs_group_next_range() finds no group (xfs_unmountfs freed them): the walk is empty, ' +
-                '0 returned (MF_MEM_PRE_REMOVE: freeze_super() and thaw_super() WARN on the dying superblock first)',
-              meta: m('xfs_dax_notify_failure', 'fs/xfs/xfs_notify_failure.c, fs/super.c freeze_super (6.15)'),
-            } as const),
+        ...(era.xfsNotifyAfterUnmount === 'nullDeref'
+          ? [oopsWalk]
+          : [
+              { ...oopsShutdown, guard: 'preRemoveShutDown' as const },
+              {
+                actions: 'notifyReturnsEarly',
+                description:
+                  'xfs_dax_notify_dev_failure(): xfs_group_next_range() finds no group (xfs_unmountfs freed them): the walk is empty, ' +
+                  '0 returned (MF_MEM_PRE_REMOVE: freeze_super() and thaw_super() WARN on the dying superblock, and the shutdown ' +
+                  'of a mount not yet shut down only logs)',
+                meta: m('xfs_dax_notify_failure', SRC_EMPTY),
+              } as const,
+            ]),
+      ],
+      // A handler that was told before the teardown and had not begun its walk (its next step is the freeze) meets the torn
+      // down mount as a new notification would; a handler inside its walk, or past it, uses what xfs_unmountfs() freed.
+      notify_step: [
+        ...(era.xfsNotifyAfterUnmount === 'nullDeref'
+          ? [{ ...oopsWalk, guard: 'nextIsFreeze' as const }]
+          : [
+              { ...oopsShutdown, guard: 'nextIsFreezeShutDown' as const },
+              {
+                guard: 'nextIsFreeze',
+                actions: 'finishHandler',
+                description:
+                  'the handler, told before the teardown, freezes a dying superblock (WARN, -EINVAL), walks no group, logs its ' +
+                  'shutdown and thaws (WARN): it returns 0',
+                meta: m('xfs_dax_notify_failure', SRC_EMPTY),
+              } as const,
+            ]),
+        {
+          target: 'uafHandlerStep',
+          description:
+            "the handler's next step (inside its walk, or past it) runs on what xfs_unmountfs() freed: the allocation group it " +
+            'holds, the log its shutdown waits on',
+          meta: m('xfs_dax_notify_ddev_failure', 'fs/xfs/xfs_notify_failure.c, fs/xfs/xfs_mount.c xfs_unmountfs (6.0, 6.8, 6.15)'),
+        } as const,
       ],
     } as const;
   }

@@ -159,6 +159,7 @@ export const KERNEL_FUNCTIONS: Readonly<Record<string, FunctionSpan>> = {
     src: 'drivers/nvdimm/pmem.c; replaced by dev_pagemap_ops .kill = pmem_pagemap_kill (read in that diff)',
   },
   dcssblk_add_store: { read: ['4.17', '6.8', '6.15'], src: 'drivers/s390/block/dcssblk.c is absent from the 5.10 tree' },
+  dcssblk_submit_bio: { since: '5.9', src: 'drivers/s390/block/dcssblk.c (dcssblk_make_request before the 5.9 submit_bio conversion)' },
   dcssblk_remove_store: { read: ['4.17', '6.8', '6.15'], src: 'drivers/s390/block/dcssblk.c is absent from the 5.10 tree' },
   device_add_disk: { read: ALL },
   device_release_driver: { read: ALL, src: 'drivers/base/dd.c (read there with git grep: outside the folders of the definition scan)' },
@@ -203,6 +204,14 @@ export const KERNEL_FUNCTIONS: Readonly<Record<string, FunctionSpan>> = {
   xfs_free_buftarg: { read: ALL },
   xfs_dax_notify_failure: { since: '6.0', read: FROM_6_8 },
   xfs_dax_notify_ddev_failure: { since: '6.0', read: FROM_6_8 },
+  xfs_kill_sb: {
+    since: '6.6',
+    src: 'fs/xfs/xfs_super.c, 2a9311adb87c "xfs: free the xfs_mount in ->kill_sb" (6.6); read in 6.8 and 6.15 by a kernel review',
+  },
+  // The superblock's life (fs/super.c, in every release modelled).
+  deactivate_super: { src: 'fs/super.c' },
+  kill_block_super: { src: 'fs/super.c' },
+  thaw_super: { src: 'fs/super.c' },
   xfs_force_shutdown: { read: ALL, src: 'fs/xfs/xfs_mount.h: a function-like macro for xfs_do_force_shutdown()' },
   xfs_read_iomap_begin: { since: '5.8', read: FROM_6_8, src: 'fs/xfs/xfs_iomap.c (split from xfs_file_iomap_begin)' },
   mf_dax_kill_procs: { since: '6.0', read: FROM_6_8 },

@@ -124,6 +124,7 @@ function pmemDocs(rev: Revision): StateDocs {
     allocDax: { condition: 'struct pages online, pgmap ref live; pmem->dax_dev == NULL' },
     allocating: { condition: 'alloc_dax() called, returning within the step' },
     up: { condition: 'bound: disk added, dax_dev published with DAXDEV_ALIVE set, pages online', fn: 'pmem_attach_disk' },
+    oopsSegmentGone: { condition: "a racing mount's first read faulted on the unloaded segment (the oops)" },
     dcssUnlisted: {
       condition: 'dcssblk_remove_store() past its use_count check (device unlisted); kill_dax() not yet called',
       fn: 'dcssblk_remove_store',
@@ -382,7 +383,15 @@ export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
         dcssUnlisted: {
           description: 'dcssblk_remove_store(): past the use_count check, before kill_dax(): nothing holds off a new open',
           on: {
-            blkdev_get: diskOpen(rev),
+            blkdev_get: era.dcssblkUnloadsFirst
+              ? {
+                  target: 'oopsSegmentGone',
+                  description:
+                    'blkdev_get() succeeds (dcssblk_open counts the opener), and the mount reads its superblock at once through ' +
+                    'dcssblk_submit_bio(), which copies from the segment the remove unloaded',
+                  meta: m('dcssblk_submit_bio', DCSS_SRC),
+                }
+              : diskOpen(rev),
             dcss_kill_dax: {
               target: killDaxEntry(rev),
               actions: era.holder && era.dcssblkRemovesHost ? 'removeHost' : 'noop',
@@ -562,6 +571,13 @@ export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
               meta: m('pmem_release_queue', 'infer: 4.18 drivers/nvdimm/pmem.c', WOKEN),
             },
           },
+        },
+        oopsSegmentGone: {
+          tags: ['violation'],
+          description:
+            "BUG: unable to handle kernel paging request in dcssblk_submit_bio(): a mount that opened the disk after the remove's " +
+            'use_count check reads from the DCSS segment that dcssblk_remove_store() unloaded before kill_dax() (6.8)',
+          meta: { fn: 'dcssblk_submit_bio', src: DCSS_SRC, unaccepted: 'call after the kernel fault', severity: 'oops' },
         },
         done: { type: 'final', description: 'unbound: the driver released everything it set up' },
       },

@@ -188,7 +188,7 @@ test('dm and a direct mount on one pmem: v8/v9 dm releases a claim fs0 owns (WAR
 });
 
 test('dm and a direct mount on one pmem: no claim from v4.18 on; 5.19+ holders are per dax_device (dm opens its member with a NULL holder)', () => {
-  for (const rev of ['v4.18', 'v5.10', 'v6.8', 'v6.15'] as const) {
+  for (const rev of ['v4.18', 'v5.10'] as const) {
     const r = check('dm-and-direct-one-pmem', rev, { fstype: 2 });
     assert.is(r.findings.length, 0, `${rev}: ${props(r).join(', ')}`);
   }
@@ -196,10 +196,41 @@ test('dm and a direct mount on one pmem: no claim from v4.18 on; 5.19+ holders a
   assert.ok(r.premises?.find((p) => p.id === 'I14')?.reached, 'both xfs hold a holder slot');
 });
 
+test('6.6+: the unmount releases the dm disk before fs_put_dax, so dm remove passes its open check and kill_dax notifies a torn-down holder', () => {
+  // xfs_kill_sb(): kill_block_super() closes the block device, then xfs_mount_free() -> fs_put_dax(). dm remove refuses an
+  // open device only; in between, its kill_dax() finds holder_data still set.
+  for (const rev of ['v6.8', 'v6.15'] as const) {
+    const r = check('dm-and-direct-one-pmem', rev, { fstype: 2 });
+    assert.ok(r.findings.length > 0, rev);
+    for (const f of r.findings) {
+      const s = f.trace.steps.map((x) => `${x.actor}:${x.event.type}`);
+      const closed = s.indexOf('fs1:kill_block_super');
+      assert.ok(closed >= 0 && s.indexOf('dm0:dm_remove') > closed, `${rev} ${f.property}: ${s.join(' ')}`);
+    }
+  }
+  // 6.8's walk dereferences the freed allocation groups; 6.15's finds none to walk (its findings are the NULL holder races).
+  assert.ok(props(check('dm-and-direct-one-pmem', 'v6.8', { fstype: 2 })).includes('kernel-failure'));
+  assert.not.ok(props(check('dm-and-direct-one-pmem', 'v6.15', { fstype: 2 })).includes('kernel-failure'));
+  assert.is(check('dm-and-direct-one-pmem', 'v6.8', { fstype: 0 }).findings.length, 0, 'ext4 registers no holder');
+});
+
 test('dcssblk (no pgmap) mounts with -o dax from v4.18 on', () => {
-  for (const rev of ['v4.16', 'v4.17', 'v4.18', 'v5.10', 'v6.15'] as const) {
+  for (const rev of ['v4.16', 'v4.17', 'v4.18', 'v5.10'] as const) {
     assert.is(check('dcssblk-mount', rev).verdict, 'holds', rev);
   }
+});
+
+test('6.8 dcssblk unloads the segment right after its use_count check: a mount that opens the disk then faults on its first read', () => {
+  for (const fstype of [0, 1, 2]) {
+    const f = check('dcssblk-mount', 'v6.8', { fstype }).findings.find((x) => /dcssblk_submit_bio/.test(x.text));
+    assert.ok(f, `fstype ${fstype}`);
+    assert.equal(
+      f!.trace.steps.map((x) => `${x.actor}:${x.event.type}`),
+      ['dcss0:remove', 'fs0:mount'],
+    );
+  }
+  // 6.0 unloads it last, after del_gendisk(): no such fault.
+  assert.not.ok(check('dcssblk-mount', 'v6.0').findings.some((x) => /dcssblk_submit_bio/.test(x.text)));
 });
 
 test.run();

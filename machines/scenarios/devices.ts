@@ -138,6 +138,7 @@ const partitions = defineScenario({
       mount: [{}],
       fill_super: sizes.failures ? [{ ok: true }, { ok: false }] : [{ ok: true }],
       umount: [{}],
+      kill_block_super: [{}],
       free_buftarg: [{}],
       fs_put_dax_clear_ops: [{}],
     };
@@ -195,6 +196,7 @@ const dmTargets = defineScenario({
           mount: [{}],
           fill_super: [{ ok: true }],
           umount: [{}],
+          kill_block_super: [{}],
           free_buftarg: [{}],
           fs_put_dax_clear_ops: [{}],
         },
@@ -230,7 +232,14 @@ const dmAndDirect = defineScenario({
       memberPgmaps: ['pmem0.pgmap'],
       targets: [0],
     };
-    const env: EnvEvents = { mount: [{}], fill_super: [{ ok: true }], umount: [{}], free_buftarg: [{}], fs_put_dax_clear_ops: [{}] };
+    const env: EnvEvents = {
+      mount: [{}],
+      fill_super: [{ ok: true }],
+      umount: [{}],
+      kill_block_super: [{}],
+      free_buftarg: [{}],
+      fs_put_dax_clear_ops: [{}],
+    };
     const actors: ActorDecl[] = [
       srcu(r),
       ...pmemDevice(r, 'pmem0', { probed: true, removable: false }),
@@ -297,6 +306,7 @@ const probeRemoveMounted = defineScenario({
           mount: [{}],
           fill_super: [{ ok: true }],
           umount: [{}],
+          kill_block_super: [{}],
           free_buftarg: [{}],
           fs_put_dax_clear_ops: [{}],
         },
@@ -347,6 +357,7 @@ const holderNotifyUmount = defineScenario({
           mount: [{}],
           fill_super: [{ ok: true }],
           umount: [{}],
+          kill_block_super: [{}],
           free_buftarg: [{}],
           fs_put_dax_clear_ops: [{}],
         },
@@ -382,6 +393,7 @@ const dcssblk = defineScenario({
           mount: [{}],
           fill_super: [{ ok: true }],
           umount: [{}],
+          kill_block_super: [{}],
           free_buftarg: [{}],
           fs_put_dax_clear_ops: [{}],
         },
