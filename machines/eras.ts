@@ -66,9 +66,12 @@ export interface DeviceEra {
    */
   readonly xfsNotifyAfterUnmount: 'nullDeref' | 'emptyWalk';
   /**
-   * 6.6+ (xfs_kill_sb: kill_block_super(), then xfs_mount_free(); 6.8 and 6.15 fs/xfs/xfs_super.c): the main block
-   * device is released (bdev_release / bdev_fput) after xfs_unmountfs() and before fs_put_dax() gives the holder slot
-   * back. 6.0 closes the block device last, after put_super's xfs_close_devices() -> fs_put_dax().
+   * 6.6..6.8 (xfs_kill_sb: kill_block_super(), then xfs_mount_free(); 6.8 fs/xfs/xfs_super.c, fs/super.c): the main
+   * block device is released (bdev_release(), which reaches the driver's close) after xfs_unmountfs() and before
+   * fs_put_dax() gives the holder slot back, so a driver remove that refuses an open disk can pass in between. 6.0
+   * closes it last, after put_super's xfs_close_devices() -> fs_put_dax(); from 6.9 kill_block_super() calls
+   * bdev_fput(), whose fput() defers the close to task work that runs after ->kill_sb returned (6.15 fs/file_table.c
+   * __fput_deferred): after fs_put_dax() again (a kernel review).
    */
   readonly xfsClosesBdevBeforeHolderPut: boolean;
   /** v4.18+: pmem sets MEMORY_DEVICE_FS_DAX and page_free at attach [seed 001]. */
@@ -644,7 +647,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       dcssblkUnloadsFirst: true,
       xfsMetadataRecord: 'defer',
       xfsNotifyAfterUnmount: 'emptyWalk',
-      xfsClosesBdevBeforeHolderPut: true,
+      xfsClosesBdevBeforeHolderPut: false,
       fsdaxTypeAtAttach: true,
       keyTwoStep: false,
       keyAtomic: false,

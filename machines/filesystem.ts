@@ -167,6 +167,15 @@ const FS_DOCS: StateDocs = {
   done: { condition: 'mount failed or unmounted: nothing held, the superblock freed' },
 };
 
+/**
+ * The teardown a PRE_REMOVE handler's thaw runs when umount(2) came while it held the kernel freeze: it returns to
+ * kill_dax() only after fs_put_dax(). The model keeps fs_put_dax()'s clearing of holder_ops a step of its own.
+ */
+const DEFERRED_TEARDOWN =
+  "the handler's thaw_super(FREEZE_HOLDER_KERNEL) drops the last active reference: deactivate_locked_super() -> ->kill_sb " +
+  "runs in the handler's task: xfs_unmountfs(), the block device's release (6.6-6.8 here; 6.9+ after ->kill_sb), " +
+  'fs_put_dax() (then thaw_super(FREEZE_HOLDER_USERSPACE) meets the dying superblock and WARNs, which this machine does not show)';
+
 const SRC_NOTIFY = 'fs/xfs/xfs_notify_failure.c (6.8; 6.1..6.7 from the context lines of fa422b353d21; 6.0 before e033f40be262)';
 
 /**
@@ -238,7 +247,15 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
         mountFailed: ({ context }) => context.outcome === 'failed',
         holdsHolderFrozen: ({ context }) => era.holder && context.fstype === 'xfs' && context.slotState === 'held' && context.frozen,
         nextIsThaw: ({ context, event }) => stepsOf(context, event)[0] === 'thaw',
-        nextIsFreeze: ({ context, event }) => stepsOf(context, event)[0] === 'freeze',
+        nextIsThawWithBdev: ({ context, event }) => stepsOf(context, event)[0] === 'thaw' && context.bdev !== null,
+        /**
+         * The handler has not begun its walk: its next step is PRE_REMOVE's freeze, or memory_failure()'s walk itself (its
+         * one step). 6.0's flags-0 shutdown and PRE_REMOVE's later steps are taken inside or after the walk.
+         */
+        walkNotBegun: ({ context, event }) => {
+          const next = stepsOf(context, event)[0];
+          return next === 'freeze' || (next === 'kill' && stepsOf(context, event).length === 1);
+        },
         /** A PRE_REMOVE handler's final xfs_force_shutdown() on a mount already shut down waits on its log (6.15 empty walk). */
         nextIsFreezeShutDown: ({ context, event }) => stepsOf(context, event)[0] === 'freeze' && context.shutdown,
         preRemoveShutDown: ({ context, event }) => event.mf === 'MF_MEM_PRE_REMOVE' && context.shutdown,
@@ -778,16 +795,32 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           on: {
             ...notified(),
             notify_step: [
-              {
-                guard: 'nextIsThaw',
-                target: 'tornDown',
-                actions: 'notifyStep',
-                description:
-                  "the handler's thaw_super(FREEZE_HOLDER_KERNEL) drops the last active reference: deactivate_locked_super() -> " +
-                  "->kill_sb runs in the handler's task: generic_shutdown_super() -> xfs_unmountfs() (its thaw_super(FREEZE_HOLDER_USERSPACE) " +
-                  'then meets the dying superblock and WARNs, which this machine does not show)',
-                meta: m('thaw_super', 'fs/super.c, fs/xfs/xfs_notify_failure.c (6.8, 6.15)', FS_CODE_RUNS),
-              },
+              ...(era.xfsClosesBdevBeforeHolderPut
+                ? [
+                    {
+                      guard: 'nextIsThawWithBdev',
+                      target: 'releasing',
+                      actions: ['notifyStep', 'bdevPut', 'markBdevClosed'],
+                      description: DEFERRED_TEARDOWN,
+                      meta: m('thaw_super', 'fs/super.c, fs/xfs/xfs_super.c xfs_kill_sb (6.8)', FS_CODE_RUNS),
+                    } as const,
+                    {
+                      guard: 'nextIsThaw',
+                      target: 'releasing',
+                      actions: ['notifyStep', 'markBdevClosed'],
+                      description: DEFERRED_TEARDOWN,
+                      meta: m('thaw_super', 'fs/super.c, fs/xfs/xfs_super.c xfs_kill_sb (6.8)', FS_CODE_RUNS),
+                    } as const,
+                  ]
+                : [
+                    {
+                      guard: 'nextIsThaw',
+                      target: 'releasing',
+                      actions: 'notifyStep',
+                      description: DEFERRED_TEARDOWN,
+                      meta: m('thaw_super', 'fs/super.c, fs/xfs/xfs_super.c xfs_kill_sb (6.15)', FS_CODE_RUNS),
+                    } as const,
+                  ]),
               notified().notify_step,
             ],
           },
@@ -978,19 +1011,19 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
               } as const,
             ]),
       ],
-      // A handler that was told before the teardown and had not begun its walk (its next step is the freeze) meets the torn
+      // A handler that was told before the teardown and had not begun its walk (walkNotBegun) meets the torn
       // down mount as a new notification would; a handler inside its walk, or past it, uses what xfs_unmountfs() freed.
       notify_step: [
         ...(era.xfsNotifyAfterUnmount === 'nullDeref'
-          ? [{ ...oopsWalk, guard: 'nextIsFreeze' as const }]
+          ? [{ ...oopsWalk, guard: 'walkNotBegun' as const }]
           : [
               { ...oopsShutdown, guard: 'nextIsFreezeShutDown' as const },
               {
-                guard: 'nextIsFreeze',
+                guard: 'walkNotBegun',
                 actions: 'finishHandler',
                 description:
-                  'the handler, told before the teardown, freezes a dying superblock (WARN, -EINVAL), walks no group, logs its ' +
-                  'shutdown and thaws (WARN): it returns 0',
+                  'the handler, told before the teardown, begins its walk now and finds no group (PRE_REMOVE: freeze_super and ' +
+                  'thaw_super WARN on the dying superblock, the shutdown of a mount not yet shut down only logs): it returns 0',
                 meta: m('xfs_dax_notify_failure', SRC_EMPTY),
               } as const,
             ]),

@@ -387,8 +387,8 @@ export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
               ? {
                   target: 'oopsSegmentGone',
                   description:
-                    'blkdev_get() succeeds (dcssblk_open counts the opener), and the mount reads its superblock at once through ' +
-                    'dcssblk_submit_bio(), which copies from the segment the remove unloaded',
+                    'blkdev_get() succeeds (dcssblk_open counts the opener), and the opener (a mount, or blkid and udev) reads at once through ' +
+                    'dcssblk_submit_bio(), which copies from the segment the remove unloaded (the read fails cleanly only once del_gendisk() ran)',
                   meta: m('dcssblk_submit_bio', DCSS_SRC),
                 }
               : diskOpen(rev),
@@ -575,7 +575,7 @@ export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
         oopsSegmentGone: {
           tags: ['violation'],
           description:
-            "BUG: unable to handle kernel paging request in dcssblk_submit_bio(): a mount that opened the disk after the remove's " +
+            "BUG: unable to handle kernel paging request in dcssblk_submit_bio(): an opener (here a mount) that opened the disk after the remove's " +
             'use_count check reads from the DCSS segment that dcssblk_remove_store() unloaded before kill_dax() (6.8)',
           meta: { fn: 'dcssblk_submit_bio', src: DCSS_SRC, unaccepted: 'call after the kernel fault', severity: 'oops' },
         },
