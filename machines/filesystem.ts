@@ -93,6 +93,11 @@ export interface FilesystemContext {
   frozen: boolean;
   /** ->kill_sb released the main block device before fs_put_dax() (6.6+): the close is not done again at the end. */
   bdevClosed: boolean;
+  /**
+   * The notifier whose PRE_REMOVE handler ran this mount's deferred teardown in its thaw: its handler returns (notify_ret)
+   * only when fs_put_dax() does, so kill_dax cannot run ahead of the teardown.
+   */
+  answerAtPut: string | null;
   /** The steps of the running notify_failure still to take. */
   notifySteps: Readonly<Record<string, readonly NotifyStep[]>>;
   readonly rmapbt: boolean;
@@ -174,7 +179,8 @@ const FS_DOCS: StateDocs = {
 const DEFERRED_TEARDOWN =
   "the handler's thaw_super(FREEZE_HOLDER_KERNEL) drops the last active reference: deactivate_locked_super() -> ->kill_sb " +
   "runs in the handler's task: xfs_unmountfs(), the block device's release (6.6-6.8 here; 6.9+ after ->kill_sb), " +
-  'fs_put_dax() (then thaw_super(FREEZE_HOLDER_USERSPACE) meets the dying superblock and WARNs, which this machine does not show)';
+  'fs_put_dax(), and the handler returns to its notifier only then (then thaw_super(FREEZE_HOLDER_USERSPACE) meets the dying ' +
+  'superblock and WARNs, which this machine does not show)';
 
 const SRC_NOTIFY = 'fs/xfs/xfs_notify_failure.c (6.8; 6.1..6.7 from the context lines of fa422b353d21; 6.0 before e033f40be262)';
 
@@ -370,6 +376,17 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           if (event.stepwise === true) enqueue(reply({ type: 'notify_ret', more: false }));
         }),
         markBdevClosed: assign({ bdevClosed: true }),
+        /** The handler's last step, thaw_super(), runs the deferred teardown: it answers its notifier when fs_put_dax() returns. */
+        thawIntoTeardown: enqueueActions(({ context, event, enqueue }) => {
+          if (context.sbWriters) enqueue(call('rwsem', context.sbWriters, { type: 'up_write' }));
+          enqueue(assign({ notifySteps: withSteps(context, event, []), frozen: false, answerAtPut: event.from ?? null }));
+        }),
+        /** fs_put_dax() returned: the handler that ran the teardown returns to its notifier. */
+        answerDeferred: enqueueActions(({ context, enqueue }) => {
+          if (context.answerAtPut === null) return;
+          enqueue(call('caller', context.answerAtPut, { type: 'notify_ret', more: false }));
+          enqueue(assign({ answerAtPut: null }));
+        }),
         /** The rest of a handler that finds nothing to walk (6.15 after the teardown): it returns to the notifier. */
         finishHandler: enqueueActions(({ context, event, enqueue }) => {
           enqueue(assign({ notifySteps: withSteps(context, event, []), frozen: false }));
@@ -424,6 +441,7 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
         killTold: false,
         frozen: false,
         bdevClosed: false,
+        answerAtPut: null,
         notifySteps: {},
         rmapbt: input.rmapbt ?? true,
         files: input.files ?? [],
@@ -728,8 +746,8 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
         tornDown: {
           description:
             "xfs_unmountfs() has freed the allocation groups and the log; the holder slot is still this mount's: fs_put_dax() runs " +
-            'from xfs_close_devices() at the end of put_super (6.0), from xfs_mount_free() in ->kill_sb after the main block device ' +
-            'was closed (6.6+)',
+            'from xfs_close_devices() at the end of put_super (6.0), from xfs_mount_free() in ->kill_sb: after the main block device ' +
+            'was released (6.6-6.8), before its close, which bdev_fput() defers past ->kill_sb (6.9+)',
           meta: {
             fn: 'xfs_fs_put_super',
             src: 'fs/xfs/xfs_super.c',
@@ -763,8 +781,10 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
               : {
                   free_buftarg: {
                     target: 'releasing',
-                    description: 'xfs_close_devices() at the end of put_super: xfs_free_buftarg() of the data device -> fs_put_dax()',
-                    meta: m('xfs_free_buftarg', 'fs/xfs/xfs_super.c, fs/xfs/xfs_buf.c (6.0)', FS_CODE_RUNS),
+                    description:
+                      'xfs_free_buftarg() of the data device -> fs_put_dax(): 6.0 from xfs_close_devices() at the end of put_super, 6.9+ ' +
+                      "from xfs_mount_free() in ->kill_sb (the block device's close, deferred by bdev_fput(), comes after)",
+                    meta: m('xfs_free_buftarg', 'fs/xfs/xfs_super.c, fs/xfs/xfs_buf.c (6.0, 6.15)', FS_CODE_RUNS),
                   },
                 }),
           },
@@ -800,14 +820,14 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
                     {
                       guard: 'nextIsThawWithBdev',
                       target: 'releasing',
-                      actions: ['notifyStep', 'bdevPut', 'markBdevClosed'],
+                      actions: ['thawIntoTeardown', 'bdevPut', 'markBdevClosed'],
                       description: DEFERRED_TEARDOWN,
                       meta: m('thaw_super', 'fs/super.c, fs/xfs/xfs_super.c xfs_kill_sb (6.8)', FS_CODE_RUNS),
                     } as const,
                     {
                       guard: 'nextIsThaw',
                       target: 'releasing',
-                      actions: ['notifyStep', 'markBdevClosed'],
+                      actions: ['thawIntoTeardown', 'markBdevClosed'],
                       description: DEFERRED_TEARDOWN,
                       meta: m('thaw_super', 'fs/super.c, fs/xfs/xfs_super.c xfs_kill_sb (6.8)', FS_CODE_RUNS),
                     } as const,
@@ -816,7 +836,7 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
                     {
                       guard: 'nextIsThaw',
                       target: 'releasing',
-                      actions: 'notifyStep',
+                      actions: 'thawIntoTeardown',
                       description: DEFERRED_TEARDOWN,
                       meta: m('thaw_super', 'fs/super.c, fs/xfs/xfs_super.c xfs_kill_sb (6.15)', FS_CODE_RUNS),
                     } as const,
@@ -829,7 +849,9 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           tags: ['violation'],
           description:
             "use after free: the notify handler's next step runs on a mount whose allocation groups and log xfs_unmountfs() freed " +
-            '(it held an allocation group across the teardown, or its shutdown waits on the freed log)',
+            '(it held an allocation group across the teardown, or its shutdown waits on the freed log). Narrow at 6.0: the unmount ' +
+            "usually waits in xfs_buftarg_drain() for the handler's AGF buffer, and then nothing fails; only an AGF off the buffer " +
+            'LRU (reclaimed) lets the teardown pass',
           meta: {
             fn: 'xfs_dax_notify_ddev_failure',
             src: 'fs/xfs/xfs_notify_failure.c, fs/xfs/xfs_mount.c (6.0, 6.8, 6.15)',
@@ -875,7 +897,7 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
             ...notifiedAfterUnmount(),
             fs_put_dax_clear_ops: {
               target: 'closing',
-              actions: ['holderClearOps', 'putDax', 'released'],
+              actions: ['holderClearOps', 'putDax', 'released', 'answerDeferred'],
               description: 'fs_put_dax(): dax_dev->holder_ops = NULL; put_dax(dax_dev)',
               meta: m('fs_put_dax', 'drivers/dax/super.c', FS_CODE_RUNS),
             },
@@ -893,7 +915,7 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
               },
               {
                 target: 'closing',
-                actions: ['putDax', 'released'],
+                actions: ['putDax', 'released', 'answerDeferred'],
                 description: 'holder_data was not ours any more (kill_dax cleared it): put_dax(dax_dev)',
                 meta: m('fs_put_dax', 'drivers/dax/super.c'),
               },
