@@ -17,6 +17,20 @@ import { srcuMachine, srcuReaderMachine, SRCU_READER_ENV, type SrcuReaderInput }
  * what should go wrong.
  */
 
+/**
+ * What the environment gives a filesystem that mounts once, fill_super succeeding, and unmounts: the unmount's steps
+ * (put_super, the block device's release where it comes before fs_put_dax, fs_put_dax and its clearing of holder_ops)
+ * are each a step of their own (machines/filesystem.ts).
+ */
+const MOUNT_ONCE: EnvEvents = {
+  mount: [{}],
+  fill_super: [{ ok: true }],
+  umount: [{}],
+  kill_block_super: [{}],
+  free_buftarg: [{}],
+  fs_put_dax_clear_ops: [{}],
+};
+
 const SRCU = 'dax_srcu';
 
 /** Builders of one actor each: the name is the actor's identity in traces. */
@@ -134,14 +148,7 @@ const partitions = defineScenario({
   build(rev, sizes) {
     const r = need(rev);
     const n = sizes.partitions;
-    const env: EnvEvents = {
-      mount: [{}],
-      fill_super: sizes.failures ? [{ ok: true }, { ok: false }] : [{ ok: true }],
-      umount: [{}],
-      kill_block_super: [{}],
-      free_buftarg: [{}],
-      fs_put_dax_clear_ops: [{}],
-    };
+    const env: EnvEvents = { ...MOUNT_ONCE, fill_super: sizes.failures ? [{ ok: true }, { ok: false }] : [{ ok: true }] };
     const fss = Array.from({ length: n }, (_, i) =>
       filesystem(
         r,
@@ -192,14 +199,7 @@ const dmTargets = defineScenario({
         r,
         'fs0',
         { fstype: fsType(sizes), dax: 'dm0.dax', unit: 'dm0', bdev: 'dm0', daxOption: sizes.dax_option === 1 },
-        {
-          mount: [{}],
-          fill_super: [{ ok: true }],
-          umount: [{}],
-          kill_block_super: [{}],
-          free_buftarg: [{}],
-          fs_put_dax_clear_ops: [{}],
-        },
+        MOUNT_ONCE,
       ),
     ];
     return system(actors);
@@ -232,14 +232,7 @@ const dmAndDirect = defineScenario({
       memberPgmaps: ['pmem0.pgmap'],
       targets: [0],
     };
-    const env: EnvEvents = {
-      mount: [{}],
-      fill_super: [{ ok: true }],
-      umount: [{}],
-      kill_block_super: [{}],
-      free_buftarg: [{}],
-      fs_put_dax_clear_ops: [{}],
-    };
+    const env: EnvEvents = MOUNT_ONCE;
     const actors: ActorDecl[] = [
       srcu(r),
       ...pmemDevice(r, 'pmem0', { probed: true, removable: false }),
@@ -298,19 +291,7 @@ const probeRemoveMounted = defineScenario({
     const actors = [
       srcu(r),
       ...pmemDevice(r, 'pmem0', { probed: !sizes.probe, removable: true }),
-      filesystem(
-        r,
-        'fs0',
-        { fstype: fsType(sizes), dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' },
-        {
-          mount: [{}],
-          fill_super: [{ ok: true }],
-          umount: [{}],
-          kill_block_super: [{}],
-          free_buftarg: [{}],
-          fs_put_dax_clear_ops: [{}],
-        },
-      ),
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' }, MOUNT_ONCE),
     ];
     return system(actors);
   },
@@ -349,19 +330,7 @@ const holderNotifyUmount = defineScenario({
     const actors = [
       srcu(r),
       ...pmemDevice(r, 'pmem0', { probed: true, removable: sizes.remove === 1 }),
-      filesystem(
-        r,
-        'fs0',
-        { fstype: 'xfs', dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' },
-        {
-          mount: [{}],
-          fill_super: [{ ok: true }],
-          umount: [{}],
-          kill_block_super: [{}],
-          free_buftarg: [{}],
-          fs_put_dax_clear_ops: [{}],
-        },
-      ),
+      filesystem(r, 'fs0', { fstype: 'xfs', dax: 'pmem0.dax', unit: 'pmem0', bdev: 'pmem0' }, MOUNT_ONCE),
       ...notifiers,
       // memory_failure() runs under mf_mutex: two notifications take turns (6.x mm/memory-failure.c).
       { name: MF_MUTEX, kind: 'object' as const, machine: rwsemMachine(), input: { what: 'mf_mutex' } },
@@ -385,19 +354,7 @@ const dcssblk = defineScenario({
       srcu(r),
       { name: 'dcss0', machine: pmemMachine(r), input, kind: 'path', env: PMEM_ENV },
       daxDevice(r, 'dcss0.dax', { ops: 'dcssblk', pgmap: null, allocatedBy: 'dcss0' }),
-      filesystem(
-        r,
-        'fs0',
-        { fstype: fsType(sizes), dax: 'dcss0.dax', unit: 'dcssblk0', daxOption: true, bdev: 'dcss0' },
-        {
-          mount: [{}],
-          fill_super: [{ ok: true }],
-          umount: [{}],
-          kill_block_super: [{}],
-          free_buftarg: [{}],
-          fs_put_dax_clear_ops: [{}],
-        },
-      ),
+      filesystem(r, 'fs0', { fstype: fsType(sizes), dax: 'dcss0.dax', unit: 'dcssblk0', daxOption: true, bdev: 'dcss0' }, MOUNT_ONCE),
     ];
     return system(actors);
   },
