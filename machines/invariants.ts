@@ -518,7 +518,34 @@ export const pageInvariants: readonly InvariantRule[] = [
       'try_grab_page(); 4.17 get_page() only checks under CONFIG_DEBUG_VM.',
     holds: (view, actors) => names(actors, 'page').every((p) => !view(p).context.refFromZero),
   },
+  {
+    id: 'I16',
+    severity: 'corruption',
+    premise: {
+      text: "the driver removed a device's struct pages (arch_remove_memory / pageunmap_range)",
+      machines: ['page'],
+      holds: (view, actors) => names(actors, 'page').some((p) => pageRemoved(view, p)),
+    },
+    text: "no memory removed under a pin: when the driver takes a device's pages away (memunmap_pages), no device holds a DMA pin on one of them",
+    why:
+      'A pin is a promise that the memory stays while the device DMAs into it. memunmap_pages() keeps that promise only by waiting for ' +
+      'references it can see: 5.10 waits for the pgmap references every busy page holds; 4.16..4.18 run arch_remove_memory() before ' +
+      "the queue's drain, and from 5.18 (27674ef6c73f) pages hold no pgmap reference, so neither waits for a pin. The device then " +
+      'writes into physical memory the kernel no longer manages, which the next namespace or hot-added memory on that range is ' +
+      'given (silent corruption), and its unpin writes a struct page that is gone.',
+    holds: (view, actors) =>
+      names(actors, 'dma_pinner').every((p) => {
+        const v = view(p);
+        return !v.tags.has('pinned') || (v.context.entryPages as string[]).every((pg) => !pageRemoved(view, pg));
+      }),
+  },
 ];
+
+/** The struct page of `page` is gone: the driver's memunmap_pages() removed it (machines/page.ts). */
+function pageRemoved(view: TypedView, page: string): boolean {
+  const v = view(actorOf('page', page));
+  return v.matches('mem.online.removed') || v.matches('mem.online.removedTouched');
+}
 
 /** The value of an actor whose machine's top level is not parallel: its state's name. */
 const topState = (view: SystemView, actor: string): string => {
