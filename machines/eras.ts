@@ -16,7 +16,7 @@ export interface DeviceEra {
   /** v9: fs_dax_release checks for NULL before reading dax_dev->ops. */
   readonly releaseChecksNull: boolean;
   /**
-   * 6.0+ (8012b8660779 "dax: introduce holder for dax_device"): fs_dax_get_by_bdev(bdev, &off, holder, ops)
+   * 6.0+ (8012b8660855 "dax: introduce holder for dax_device"): fs_dax_get_by_bdev(bdev, &off, holder, ops)
    * cmpxchg's holder_data, fs_put_dax(dax_dev, holder) gives it back, kill_dax notifies the holder. 5.19 has
    * none of it (5.19.9 include/linux/dax.h: fs_dax_get_by_bdev(bdev, start_off), fs_put_dax(dax_dev) = put_dax).
    */
@@ -509,7 +509,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
       claimsPgmap: false,
       releaseChecksNull: false,
       // 5.19.9 include/linux/dax.h: fs_dax_get_by_bdev(bdev, start_off) and fs_put_dax(dax_dev) = put_dax():
-      // no holder_data / holder_ops; the holder arrives in 6.0 (8012b8660779, the fsdax-rmap series).
+      // no holder_data / holder_ops; the holder arrives in 6.0 (8012b8660855, the fsdax-rmap series).
       holder: false,
       killNotifies: 'none',
       dcssblkRemovesHost: false,
@@ -548,7 +548,7 @@ export const ERAS: Readonly<Record<Revision, Era>> = {
     kind: 'release',
     label: 'v6.0',
     text:
-      'v5.19 with the dax holder (fs_dax_get_by_bdev(bdev, &off, holder, ops), fs_put_dax(dax, holder), 8012b8660779): ' +
+      'v5.19 with the dax holder (fs_dax_get_by_bdev(bdev, &off, holder, ops), fs_put_dax(dax, holder), 8012b8660855): ' +
       'kill_dax notifies a registered holder with flags 0; xfs_dax_notify_failure needs rmapbt',
     device: {
       claimsPgmap: false,

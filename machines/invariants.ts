@@ -530,9 +530,12 @@ export const pageInvariants: readonly InvariantRule[] = [
     why:
       'A pin is a promise that the memory stays while the device DMAs into it. memunmap_pages() keeps that promise only by waiting for ' +
       'references it can see: 5.10 waits for the pgmap references every busy page holds; 4.16..4.18 run arch_remove_memory() before ' +
-      "the queue's drain, and from 5.18 (27674ef6c73f) pages hold no pgmap reference, so neither waits for a pin. The device then " +
-      'writes into physical memory the kernel no longer manages, which the next namespace or hot-added memory on that range is ' +
-      'given (silent corruption), and its unpin writes a struct page that is gone.',
+      "the queue's drain, and from 5.18 (27674ef6c73f) pages hold no pgmap reference, so neither waits for a pin (6.8's PRE_REMOVE " +
+      'notification signals and invalidates without waiting either). The unpin then reads page->pgmap, freed with the pmem device, ' +
+      'and writes the refcount of a struct page that is gone: an oops where the struct pages lived on the device, silent corruption ' +
+      'of kernel memory where they lived in RAM. The DMA itself still lands on the media, which corrupts whatever reuses the range ' +
+      '(a reconfigured namespace, devdax hot-added as System RAM, a rebound filesystem that reallocates the block). FOLL_LONGTERM ' +
+      'pins are refused on FS-DAX, so the pin is a short-term one (O_DIRECT, io_uring) that a stalled request can make last.',
     holds: (view, actors) =>
       names(actors, 'dma_pinner').every((p) => {
         const v = view(p);
