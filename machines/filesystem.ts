@@ -218,6 +218,11 @@ function withSteps(context: FilesystemContext, event: Ev, steps: readonly Notify
   return steps.length ? { ...others, [event.from ?? '']: steps } : others;
 }
 
+/** A whole-device notification, kill_dax()'s (flags 0 until 6.7, MF_MEM_PRE_REMOVE from 6.8), not memory_failure()'s. */
+function killNotification(event: Ev): boolean {
+  return event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE';
+}
+
 /** The context of a filesystem mounted before the system starts: it holds its dax_device and, if xfs, the holder slot. */
 function premounted(input: FilesystemInput, holder: boolean): Partial<FilesystemContext> {
   return {
@@ -230,6 +235,8 @@ function premounted(input: FilesystemInput, holder: boolean): Partial<Filesystem
 
 export const filesystemMachine = oncePer(function filesystemMachine(rev: Revision) {
   const era = ERAS[rev].device;
+  /** This mount is xfs and holds its dax_device's holder slot (6.0+). */
+  const holdsHolder = (c: FilesystemContext): boolean => era.holder && c.fstype === 'xfs' && c.slotState === 'held';
   const getSrc = era.holder ? 'drivers/dax/super.c' : era.claimsPgmap ? 'seed 000' : 'seed 000 (the lines v8 replaced)';
 
   return withStateMeta(
@@ -248,19 +255,18 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
         daxNull: ({ context }) => context.dax === null,
         ctxViaDm: ({ context }) => context.ops === 'dm',
         ctxHasPgmap: ({ context }) => context.pgmap !== null,
-        holdsHolder: ({ context }) => era.holder && context.fstype === 'xfs' && context.slotState === 'held',
+        holdsHolder: ({ context }) => holdsHolder(context),
         /** The mount failed before SB_BORN (a release on the error path, not an unmount). */
         mountFailed: ({ context }) => context.outcome === 'failed',
-        holdsHolderFrozen: ({ context }) => era.holder && context.fstype === 'xfs' && context.slotState === 'held' && context.frozen,
+        holdsHolderFrozen: ({ context }) => holdsHolder(context) && context.frozen,
         nextIsThaw: ({ context, event }) => stepsOf(context, event)[0] === 'thaw',
-        nextIsThawWithBdev: ({ context, event }) => stepsOf(context, event)[0] === 'thaw' && context.bdev !== null,
         /**
          * The handler has not begun its walk: its next step is PRE_REMOVE's freeze, or memory_failure()'s walk itself (its
          * one step). 6.0's flags-0 shutdown and PRE_REMOVE's later steps are taken inside or after the walk.
          */
         walkNotBegun: ({ context, event }) => {
-          const next = stepsOf(context, event)[0];
-          return next === 'freeze' || (next === 'kill' && stepsOf(context, event).length === 1);
+          const steps = stepsOf(context, event);
+          return steps[0] === 'freeze' || (steps[0] === 'kill' && steps.length === 1);
         },
         /** A PRE_REMOVE handler's final xfs_force_shutdown() on a mount already shut down waits on its log (6.15 empty walk). */
         nextIsFreezeShutDown: ({ context, event }) => stepsOf(context, event)[0] === 'freeze' && context.shutdown,
@@ -356,7 +362,7 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           const plan = notifyPlan(context, event.mf as string, era.xfsMetadataRecord);
           enqueue(
             assign({
-              killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE',
+              killTold: context.killTold || killNotification(event),
               notifySteps: withSteps(context, event, plan),
             }),
           );
@@ -369,13 +375,18 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
         notifyReturnsEarly: enqueueActions(({ context, event, enqueue }) => {
           enqueue(
             assign({
-              killTold: context.killTold || event.mf === '0' || event.mf === 'MF_MEM_PRE_REMOVE',
+              killTold: context.killTold || killNotification(event),
               notifySteps: withSteps(context, event, []),
             }),
           );
           if (event.stepwise === true) enqueue(reply({ type: 'notify_ret', more: false }));
         }),
-        markBdevClosed: assign({ bdevClosed: true }),
+        /** 6.6-6.8 xfs_kill_sb(): kill_block_super() releases the main block device before fs_put_dax(); elsewhere nothing here. */
+        releaseBdevEarly: enqueueActions(({ context, enqueue }) => {
+          if (!era.xfsClosesBdevBeforeHolderPut) return;
+          if (context.bdev !== null) enqueue(call('block_device', context.bdev, { type: 'blkdev_put' }));
+          enqueue(assign({ bdevClosed: true }));
+        }),
         /** The handler's last step, thaw_super(), runs the deferred teardown: it answers its notifier when fs_put_dax() returns. */
         thawIntoTeardown: enqueueActions(({ context, event, enqueue }) => {
           if (context.sbWriters) enqueue(call('rwsem', context.sbWriters, { type: 'up_write' }));
@@ -751,32 +762,17 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           meta: {
             fn: 'xfs_fs_put_super',
             src: 'fs/xfs/xfs_super.c',
-            unaccepted:
-              "use after free: the notify handler's next step runs on a mount whose allocation groups and log xfs_unmountfs() freed",
           },
           on: {
             ...notifiedAfterUnmount(),
             ...(era.xfsClosesBdevBeforeHolderPut
               ? {
-                  kill_block_super: [
-                    {
-                      guard: 'hasBdev',
-                      target: 'bdevReleased',
-                      actions: ['bdevPut', 'markBdevClosed'],
-                      description: 'xfs_kill_sb() -> kill_block_super(): after generic_shutdown_super(), the main block device is released',
-                      meta: m(
-                        fnOf(rev, 'blkdev_put', 'bdev_fput', 'bdev_release'),
-                        'fs/super.c kill_block_super (6.8, 6.15)',
-                        FS_CODE_RUNS,
-                      ),
-                    },
-                    {
-                      target: 'bdevReleased',
-                      actions: 'markBdevClosed',
-                      description: 'xfs_kill_sb() -> kill_block_super(): after generic_shutdown_super(), the block device is released',
-                      meta: m('kill_block_super', 'fs/super.c (6.8, 6.15)', FS_CODE_RUNS),
-                    },
-                  ],
+                  kill_block_super: {
+                    target: 'bdevReleased',
+                    actions: 'releaseBdevEarly',
+                    description: 'xfs_kill_sb() -> kill_block_super(): after generic_shutdown_super(), the main block device is released',
+                    meta: m(fnOf(rev, 'blkdev_put', 'bdev_fput', 'bdev_release'), 'fs/super.c kill_block_super (6.8)', FS_CODE_RUNS),
+                  },
                 }
               : {
                   free_buftarg: {
@@ -796,8 +792,6 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           meta: {
             fn: 'xfs_kill_sb',
             src: 'fs/xfs/xfs_super.c (6.8, 6.15)',
-            unaccepted:
-              "use after free: the notify handler's next step runs on a mount whose allocation groups and log xfs_unmountfs() freed",
           },
           on: {
             ...notifiedAfterUnmount(),
@@ -815,32 +809,13 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
           on: {
             ...notified(),
             notify_step: [
-              ...(era.xfsClosesBdevBeforeHolderPut
-                ? [
-                    {
-                      guard: 'nextIsThawWithBdev',
-                      target: 'releasing',
-                      actions: ['thawIntoTeardown', 'bdevPut', 'markBdevClosed'],
-                      description: DEFERRED_TEARDOWN,
-                      meta: m('thaw_super', 'fs/super.c, fs/xfs/xfs_super.c xfs_kill_sb (6.8)', FS_CODE_RUNS),
-                    } as const,
-                    {
-                      guard: 'nextIsThaw',
-                      target: 'releasing',
-                      actions: ['thawIntoTeardown', 'markBdevClosed'],
-                      description: DEFERRED_TEARDOWN,
-                      meta: m('thaw_super', 'fs/super.c, fs/xfs/xfs_super.c xfs_kill_sb (6.8)', FS_CODE_RUNS),
-                    } as const,
-                  ]
-                : [
-                    {
-                      guard: 'nextIsThaw',
-                      target: 'releasing',
-                      actions: 'thawIntoTeardown',
-                      description: DEFERRED_TEARDOWN,
-                      meta: m('thaw_super', 'fs/super.c, fs/xfs/xfs_super.c xfs_kill_sb (6.15)', FS_CODE_RUNS),
-                    } as const,
-                  ]),
+              {
+                guard: 'nextIsThaw',
+                target: 'releasing',
+                actions: ['thawIntoTeardown', 'releaseBdevEarly'],
+                description: DEFERRED_TEARDOWN,
+                meta: m('thaw_super', 'fs/super.c, fs/xfs/xfs_super.c xfs_kill_sb (6.8, 6.15)', FS_CODE_RUNS),
+              },
               notified().notify_step,
             ],
           },
@@ -889,10 +864,6 @@ export const filesystemMachine = oncePer(function filesystemMachine(rev: Revisio
         },
         clearOps: {
           description: 'fs_put_dax(): the cmpxchg of holder_data won, holder_ops not yet cleared',
-          meta: {
-            unaccepted:
-              "use after free: the notify handler's next step runs on a mount whose allocation groups and log xfs_unmountfs() freed",
-          },
           on: {
             ...notifiedAfterUnmount(),
             fs_put_dax_clear_ops: {

@@ -362,21 +362,15 @@ export const pmemMachine = oncePer(function pmemMachine(rev: Revision) {
                   "kill_dax or (6.8) dax_remove_host, found by a mount's lookup",
                 meta: m('dcssblk_remove_store', DCSS_SRC, ADMIN_BINDS),
               },
-              era.holder
-                ? {
-                    guard: 'isPmem',
-                    target: killDaxEntry(rev),
-                    actions: 'removeHost',
-                    description: 'pmem_release_disk(): dax_remove_host(disk), then kill_dax',
-                    meta: m('pmem_release_disk', SRC, ADMIN_BINDS),
-                  }
-                : {
-                    guard: 'isPmem',
-                    target: killDaxEntry(rev),
-                    actions: 'noop',
-                    description: 'pmem_release_disk(): kill_dax(pmem->dax_dev)',
-                    meta: m('pmem_release_disk', SRC, ADMIN_BINDS),
-                  },
+              {
+                guard: 'isPmem',
+                target: killDaxEntry(rev),
+                actions: era.holder ? 'removeHost' : 'noop',
+                description: era.holder
+                  ? 'pmem_release_disk(): dax_remove_host(disk), then kill_dax'
+                  : 'pmem_release_disk(): kill_dax(pmem->dax_dev)',
+                meta: m('pmem_release_disk', SRC, ADMIN_BINDS),
+              },
             ],
           },
         },
